@@ -1,0 +1,67 @@
+# Luoshi — two commands on a fresh machine: `make run` and `make test`.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PY := $(BIN)/python
+HOST ?= 127.0.0.1
+PORT ?= 8000
+PG_URL ?= postgres://postgres@127.0.0.1:5432/luoshi
+SCALE ?= district
+
+.PHONY: install system-deps run serve demo test test-sqlite test-postgres lint bench clean
+
+install: $(VENV)/.installed
+
+$(VENV)/.installed: requirements.lock pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q --disable-pip-version-check -r requirements.lock
+	$(PY) -m pip install -q --disable-pip-version-check --no-deps --no-build-isolation -e .
+	touch $@
+
+# Debian packages for browser tests (chromium) and PDFs (CJK fonts, pango); installed when missing.
+system-deps:
+	@missing=""; \
+	command -v chromium >/dev/null || missing="$$missing chromium"; \
+	fc-list 2>/dev/null | grep -qi "Noto Sans CJK" || missing="$$missing fonts-noto-cjk"; \
+	command -v pdftoppm >/dev/null || missing="$$missing poppler-utils"; \
+	ldconfig -p 2>/dev/null | grep -q libpango-1.0 || missing="$$missing libpango-1.0-0 libpangoft2-1.0-0"; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing:$$missing"; \
+	  SUDO=""; [ "$$(id -u)" = 0 ] || SUDO="sudo"; \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing >/dev/null; \
+	fi
+
+run: install
+	LUOSHI_DEBUG=1 $(PY) manage.py migrate --noinput -v0
+	LUOSHI_DEBUG=1 $(PY) manage.py demo --if-empty
+	@echo ""
+	@echo "Luoshi 落实 — http://$(HOST):$(PORT)/"
+	@LUOSHI_DEBUG=1 $(PY) manage.py demo --logins
+	LUOSHI_DEBUG=1 $(PY) manage.py runserver $(HOST):$(PORT)
+
+lint: install
+	$(BIN)/ruff check luoshi tests bench
+	$(BIN)/ruff format --check luoshi tests bench
+	$(BIN)/mypy luoshi/work/rules.py
+
+test: install system-deps lint
+	$(PY) manage.py makemigrations --check --dry-run -v1
+	$(MAKE) test-sqlite
+	@if [ -n "$$CI" ] || [ -n "$$LUOSHI_TEST_POSTGRES" ]; then $(MAKE) test-postgres; \
+	else echo "PostgreSQL run skipped (set LUOSHI_TEST_POSTGRES=1 or CI=1 to run it)"; fi
+
+test-sqlite: install
+	env -u DATABASE_URL LUOSHI_FAST_HASHER=1 $(BIN)/pytest
+
+# On PostgreSQL an unreachable server is a failure, not a skip.
+test-postgres: install
+	$(PY) -c "import psycopg,sys; psycopg.connect('$(PG_URL)'.rsplit('/',1)[0]+'/postgres', connect_timeout=5).close()" \
+	  || { echo "PostgreSQL at $(PG_URL) is unreachable"; exit 1; }
+	DATABASE_URL=$(PG_URL) LUOSHI_FAST_HASHER=1 LUOSHI_TEST_POSTGRES=1 $(BIN)/pytest
+
+bench: install
+	DATABASE_URL=$${BENCH_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/luoshi_bench} $(PY) bench/run.py --scale $(SCALE)
+
+clean:
+	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache

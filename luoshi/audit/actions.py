@@ -1,0 +1,54 @@
+"""Every audit action code, with its human-readable Chinese and English text.
+
+Codes are dotted `<app>.<object>.<verb>`; `record()` refuses a code that is not listed here,
+so the trail never holds an action nobody can read.
+"""
+
+from __future__ import annotations
+
+ACTIONS: dict[str, tuple[str, str]] = {
+    # org
+    "org.unit.created": ("新建单位", "unit created"),
+    "org.unit.updated": ("修改单位", "unit updated"),
+    "org.person.created": ("新建人员", "person created"),
+    "org.person.updated": ("修改人员", "person updated"),
+    "org.post.created": ("新建岗位", "post created"),
+    "org.membership.started": ("任职", "membership started"),
+    "org.membership.ended": ("离任", "membership ended"),
+    "org.portfolio.changed": ("调整分管", "portfolio changed"),
+    "org.import.committed": ("导入组织人员", "organisation import committed"),
+    "org.token.created": ("创建接口令牌", "API token created"),
+    "org.token.revoked": ("吊销接口令牌", "API token revoked"),
+    # work
+    "work.plan.created": ("新建计划", "plan created"),
+    "work.plan.updated": ("修改计划", "plan updated"),
+    "work.task.created": ("新建任务", "task created"),
+    "work.task.updated": ("修改任务", "task updated"),
+    "work.task.started": ("任务启动", "task started"),
+    "work.task.completion_claimed": ("申请完成", "completion claimed"),
+    "work.task.completion_confirmed": ("确认完成并销号", "completion confirmed and closed"),
+    "work.task.completion_rejected": ("退回完成申请", "completion claim rejected"),
+    "work.task.closed": ("销号", "task closed"),
+    "work.task.reopened": ("重新打开", "task reopened"),
+    "work.task.suspended": ("暂停", "task suspended"),
+    "work.task.resumed": ("恢复", "task resumed"),
+    "work.task.cancelled": ("取消", "task cancelled"),
+    "work.task.followed": ("关注任务", "task followed"),
+    "work.task.unfollowed": ("取消关注", "task unfollowed"),
+    "work.milestone.created": ("新建时间节点", "milestone created"),
+    "work.milestone.met": ("完成时间节点", "milestone met"),
+    "work.report.submitted": ("提交进度", "report submitted"),
+    "work.report.corrected": ("更正进度", "report corrected"),
+    "work.report.approved": ("审核通过进度", "report approved"),
+    "work.report.returned": ("退回进度", "report returned"),
+    "work.period.locked": ("锁定填报期", "reporting period locked"),
+    "work.lights.refreshed": ("刷新亮灯", "lights refreshed"),
+    "work.import.committed": ("导入任务分解表", "task import committed"),
+    # jobs
+    "jobs.tick.ran": ("每日巡检", "daily tick ran"),
+}
+
+
+def describe(code: str, language: str = "zh-hans") -> str:
+    zh, en = ACTIONS.get(code, (code, code))
+    return en if language.startswith("en") else zh

@@ -1,0 +1,107 @@
+"""Who a user is in the organisation: their units, roles and portfolio, computed once per request.
+
+Every `visible_to(user)` builds on `context_for(user)`, so visibility is decided in one place.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from .models import ADMIN_DUTIES, Membership, PortfolioUnit, Role, Unit
+
+
+@dataclass(frozen=True)
+class UserContext:
+    person_id: int | None = None
+    roles: frozenset[str] = frozenset()
+    unit_ids: frozenset[int] = frozenset()  # units where the user holds a post
+    reporter_unit_ids: frozenset[int] = frozenset()
+    head_unit_ids: frozenset[int] = frozenset()
+    portfolio_unit_ids: frozenset[int] = frozenset()  # with descendants
+    superuser: bool = False
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def is_officer(self) -> bool:
+        return self.superuser or Role.OFFICER in self.roles
+
+    @property
+    def is_leader(self) -> bool:
+        return Role.LEADER in self.roles
+
+    @property
+    def sees_everything(self) -> bool:
+        return self.is_officer
+
+    @property
+    def scope_unit_ids(self) -> frozenset[int]:
+        """Units whose tasks the user may see: own units and portfolio (with subtrees)."""
+        return self.unit_ids | self.portfolio_unit_ids
+
+
+ANONYMOUS = UserContext()
+
+
+def context_for(user: Any) -> UserContext:
+    if user is None or not getattr(user, "is_authenticated", False):
+        return ANONYMOUS
+    cached = getattr(user, "_luoshi_ctx", None)
+    if cached is not None:
+        return cached
+    person_id = (
+        user.person.pk if hasattr(user, "person") and user.person is not None else None  # type: ignore[union-attr]
+    )
+    roles: set[str] = set()
+    units: set[int] = set()
+    reporter: set[int] = set()
+    head: set[int] = set()
+    portfolio: set[int] = set()
+    if person_id is not None:
+        for role, unit_id in (
+            Membership.objects.current()
+            .filter(person_id=person_id)
+            .values_list("post__role", "post__unit_id")
+        ):
+            roles.add(role)
+            units.add(unit_id)
+            if role == Role.REPORTER:
+                reporter.add(unit_id)
+            elif role == Role.HEAD:
+                head.add(unit_id)
+        leader_units = list(
+            PortfolioUnit.objects.filter(leader_id=person_id).values_list("unit_id", flat=True)
+        )
+        if leader_units:
+            portfolio = set(Unit.objects.subtree(leader_units).values_list("pk", flat=True))
+    # Heads and reporters see their unit's subtree (a street sees its communities).
+    own_tree = set(units)
+    if units:
+        own_tree = set(Unit.objects.subtree(list(units)).values_list("pk", flat=True))
+    ctx = UserContext(
+        person_id=person_id,
+        roles=frozenset(roles),
+        unit_ids=frozenset(own_tree),
+        reporter_unit_ids=frozenset(reporter),
+        head_unit_ids=frozenset(head),
+        portfolio_unit_ids=frozenset(portfolio),
+        superuser=bool(user.is_superuser),
+    )
+    user._luoshi_ctx = ctx
+    return ctx
+
+
+def has_role(user: Any, role: str) -> bool:
+    return role in context_for(user).roles
+
+
+def is_audit_admin(user: Any) -> bool:
+    return has_role(user, Role.AUDITADMIN)
+
+
+def is_officer(user: Any) -> bool:
+    return context_for(user).is_officer
+
+
+def admin_duties(roles: set[str]) -> set[str]:
+    return {r for r in roles if r in ADMIN_DUTIES}

@@ -1,0 +1,423 @@
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Exists, OuterRef, Q
+from django.utils.translation import gettext_lazy as _
+
+from luoshi.org.access import context_for
+from luoshi.org.models import Person, Unit
+
+
+class Cadence(models.TextChoices):
+    WEEKLY = "weekly", _("每周")
+    MONTHLY = "monthly", _("每月")
+    QUARTERLY = "quarterly", _("每季度")
+
+
+class Light(models.TextChoices):
+    """Computed light (亮灯); never typed in. Order of `SEVERITY` is worst-last."""
+
+    NOT_STARTED = "not_started", _("未开始")
+    GREEN = "green", _("正常")
+    YELLOW = "yellow", _("滞后")
+    RED = "red", _("严重滞后")
+    OVERDUE = "overdue", _("逾期")
+    DONE = "done", _("完成")
+
+
+class Status(models.TextChoices):
+    DRAFT = "draft", _("草稿")
+    IN_PROGRESS = "in_progress", _("推进中")
+    CLAIMED = "claimed", _("已申请完成")
+    CLOSED = "closed", _("已销号")
+    SUSPENDED = "suspended", _("暂停")
+    CANCELLED = "cancelled", _("已取消")
+
+
+class Source(models.TextChoices):
+    TARGET = "target", _("目标分解")
+    PROJECT = "project", _("重点项目")
+    SUPERVISION = "supervision", _("督办事项")
+    RECTIFICATION = "rectification", _("整改问题")
+    MEETING = "meeting", _("会议议定")
+    COMMITMENT = "commitment", _("承诺事项")
+    INSTRUCTION = "instruction", _("领导批示")
+
+
+class Direction(models.TextChoices):
+    HIGHER = "higher", _("越大越好")
+    LOWER = "lower", _("越小越好")
+
+
+class Plan(models.Model):
+    """A container for one year's or one campaign's work (计划/目标体系), with its own thresholds."""
+
+    name = models.CharField(_("名称"), max_length=120, unique=True)
+    year = models.PositiveSmallIntegerField(_("年度"))
+    start = models.DateField(_("开始日期"))
+    due = models.DateField(_("截止日期"))
+    owner_unit = models.ForeignKey(
+        Unit, null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name=_("牵头部门")
+    )
+    green_max = models.DecimalField(
+        _("绿灯最大滞后(百分点)"), max_digits=5, decimal_places=2, default=Decimal(5)
+    )
+    yellow_max = models.DecimalField(
+        _("黄灯最大滞后(百分点)"), max_digits=5, decimal_places=2, default=Decimal(15)
+    )
+    progress_cap = models.DecimalField(
+        _("完成度上限(%)"), max_digits=6, decimal_places=2, default=Decimal(120)
+    )
+    cadence = models.CharField(_("填报周期"), max_length=12, choices=Cadence.choices, default=Cadence.MONTHLY)
+    grace_days = models.PositiveSmallIntegerField(_("宽限天数"), default=3)
+    cascade_days = models.PositiveSmallIntegerField(_("下级提前天数"), default=2)
+    head_approval = models.BooleanField(_("需单位负责人审核"), default=True)
+    is_active = models.BooleanField(_("启用"), default=True)
+    created = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-year", "name"]
+        verbose_name = _("计划")
+        verbose_name_plural = _("计划")
+        constraints = [
+            models.CheckConstraint(condition=Q(due__gte=models.F("start")), name="plan_due_after_start"),
+            models.CheckConstraint(
+                condition=Q(yellow_max__gte=models.F("green_max")), name="plan_thresholds_ordered"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class TaskQuerySet(models.QuerySet["Task"]):
+    def visible_to(self, user: Any) -> TaskQuerySet:
+        """Officers see all; others see tasks of their units and portfolio, or where named; anonymous: public."""
+        ctx = context_for(user)
+        if ctx.sees_everything:
+            return self.all()
+        if not (user is not None and user.is_authenticated):
+            return self.filter(is_public=True, status__in=[Status.IN_PROGRESS, Status.CLAIMED, Status.CLOSED])
+        scope = ctx.scope_unit_ids
+        cond = Q(lead_unit_id__in=scope) | Exists(
+            TaskUnit.objects.filter(task_id=OuterRef("pk"), unit_id__in=scope)
+        )
+        if ctx.person_id is not None:
+            cond |= Q(responsible_leader_id=ctx.person_id) | Q(responsible_person_id=ctx.person_id)
+        if not scope and ctx.person_id is None:
+            return self.none()
+        return self.filter(cond)
+
+    def reportable_by(self, user: Any) -> TaskQuerySet:
+        """Tasks the user may file reports for: reporters and heads of the lead or a co-unit."""
+        ctx = context_for(user)
+        units = ctx.reporter_unit_ids | ctx.head_unit_ids
+        if not units:
+            return self.none()
+        return self.filter(
+            Q(lead_unit_id__in=units)
+            | Exists(TaskUnit.objects.filter(task_id=OuterRef("pk"), unit_id__in=units))
+        )
+
+    def editable_by(self, user: Any) -> TaskQuerySet:
+        """Task fields (not reports) are edited by the supervision office."""
+        if context_for(user).is_officer:
+            return self.all()
+        return self.none()
+
+
+class Task(models.Model):
+    """The one unit of work (任务/事项). Other modules link their records to tasks via source/source_ref."""
+
+    plan = models.ForeignKey(Plan, on_delete=models.PROTECT, related_name="tasks", verbose_name=_("计划"))
+    parent = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+        verbose_name=_("上级任务"),
+    )
+    path = models.CharField(max_length=255, db_index=True, editable=False, default="")
+    depth = models.PositiveSmallIntegerField(default=0, editable=False)
+    code = models.CharField(
+        _("编号"), max_length=60, blank=True, help_text=_("序号或外部编号，导入时用于识别")
+    )
+    title = models.CharField(_("任务"), max_length=500)
+    description = models.TextField(_("说明"), blank=True)
+    source = models.CharField(_("来源"), max_length=20, choices=Source.choices, default=Source.TARGET)
+    # "<app>.<model>:<pk>" of the record this task serves (a project's problem, a meeting decision…),
+    # so other apps link to tasks without changing this model.
+    source_ref = models.CharField(_("来源记录"), max_length=80, blank=True, db_index=True)
+    lead_unit = models.ForeignKey(
+        Unit, on_delete=models.PROTECT, related_name="led_tasks", verbose_name=_("牵头单位")
+    )
+    co_units = models.ManyToManyField(
+        Unit, through="TaskUnit", related_name="co_tasks", blank=True, verbose_name=_("配合单位")
+    )
+    responsible_leader = models.ForeignKey(
+        Person, null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name=_("责任领导")
+    )
+    responsible_person = models.ForeignKey(
+        Person, null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name=_("责任人")
+    )
+    start = models.DateField(_("开始日期"))
+    due = models.DateField(_("完成时限"))
+    deadline_text = models.CharField(_("原文时限"), max_length=80, blank=True)
+    weight = models.DecimalField(
+        _("权重"),
+        max_digits=7,
+        decimal_places=3,
+        default=Decimal(1),
+        validators=[MinValueValidator(Decimal(0))],
+    )
+    cadence = models.CharField(_("填报周期"), max_length=12, choices=Cadence.choices, blank=True)
+    is_public = models.BooleanField(_("公开"), default=False)
+    status = models.CharField(_("状态"), max_length=12, choices=Status.choices, default=Status.IN_PROGRESS)
+    claimed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    # measure (量化指标), optional
+    metric_name = models.CharField(_("指标"), max_length=120, blank=True)
+    metric_unit = models.CharField(_("计量单位"), max_length=30, blank=True)
+    baseline = models.DecimalField(_("基数"), max_digits=18, decimal_places=4, null=True, blank=True)
+    target = models.DecimalField(_("目标值"), max_digits=18, decimal_places=4, null=True, blank=True)
+    direction = models.CharField(_("方向"), max_length=8, choices=Direction.choices, default=Direction.HIGHER)
+    # {"YYYY-MM": planned cumulative value}
+    monthly_plan = models.JSONField(_("月度计划"), default=dict, blank=True)
+    # Stored state, refreshed on every report and by the daily tick; the light is computed, never typed.
+    actual_pct = models.DecimalField(max_digits=7, decimal_places=2, default=Decimal(0))
+    expected_pct = models.DecimalField(max_digits=7, decimal_places=2, default=Decimal(0))
+    light = models.CharField(_("亮灯"), max_length=12, choices=Light.choices, default=Light.NOT_STARTED)
+    light_on = models.DateField(null=True, blank=True)
+    slack_days = models.IntegerField(null=True, blank=True)
+    last_report_on = models.DateField(null=True, blank=True)
+    report_late = models.BooleanField(default=False)
+    version = models.PositiveIntegerField(default=1)
+    created = models.DateTimeField(auto_now_add=True)
+    updated = models.DateTimeField(auto_now=True)
+    search_text = models.TextField(blank=True, editable=False)
+
+    objects = TaskQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["plan_id", "path"]
+        verbose_name = _("任务")
+        verbose_name_plural = _("任务")
+        constraints = [
+            models.CheckConstraint(condition=Q(due__gte=models.F("start")), name="task_due_after_start"),
+            models.UniqueConstraint(
+                fields=["plan", "code"], condition=~Q(code=""), name="task_code_unique_in_plan"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["plan", "light"]),
+            models.Index(fields=["lead_unit", "status"]),
+            models.Index(fields=["responsible_person", "status"]),
+            models.Index(fields=["plan", "status", "due"]),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def has_measure(self) -> bool:
+        return self.target is not None and self.baseline is not None
+
+    @property
+    def effective_cadence(self) -> str:
+        return self.cadence or self.plan.cadence
+
+    @property
+    def is_closed(self) -> bool:
+        return self.status == Status.CLOSED
+
+
+class TaskUnit(models.Model):
+    """A co-unit (配合单位) of a task."""
+
+    task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="task_units")
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["task", "unit"], name="taskunit_unique")]
+        indexes = [models.Index(fields=["unit", "task"])]
+
+
+class Milestone(models.Model):
+    """A dated node (时间节点) of a task; a passed, unmet milestone lights the task red."""
+
+    task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="milestones")
+    title = models.CharField(_("节点"), max_length=200)
+    due = models.DateField(_("计划日期"))
+    duration_days = models.PositiveIntegerField(_("工期(天)"), null=True, blank=True)
+    met_on = models.DateField(_("完成日期"), null=True, blank=True)
+    sort = models.IntegerField(default=0)
+
+    class Meta:
+        ordering = ["task_id", "sort", "due"]
+        verbose_name = _("时间节点")
+        verbose_name_plural = _("时间节点")
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class ReportState(models.TextChoices):
+    PENDING = "pending", _("待单位审核")
+    SUBMITTED = "submitted", _("已报送")
+    RETURNED = "returned", _("已退回")
+
+
+class ReportQuerySet(models.QuerySet["Report"]):
+    def visible_to(self, user: Any) -> ReportQuerySet:
+        """Reports of visible tasks; a report awaiting its unit head is seen only inside its unit."""
+        ctx = context_for(user)
+        tasks = Task.objects.visible_to(user)
+        qs = self.filter(task__in=tasks)
+        if ctx.sees_everything:
+            return qs
+        return qs.filter(Q(state=ReportState.SUBMITTED) | Q(unit_id__in=ctx.unit_ids))
+
+    def effective(self) -> ReportQuerySet:
+        """Submitted reports not superseded by a correction."""
+        return self.filter(state=ReportState.SUBMITTED, corrected_by__isnull=True)
+
+
+class Report(models.Model):
+    """A dated progress entry (进度填报). Never edited in place: corrections are new entries."""
+
+    task = models.ForeignKey(Task, on_delete=models.PROTECT, related_name="reports")
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    period_end = models.DateField(_("所属期"))
+    reported_on = models.DateField(_("填报日期"))
+    percent = models.DecimalField(
+        _("完成进度(%)"),
+        max_digits=6,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal(0)), MaxValueValidator(Decimal(100))],
+    )
+    value = models.DecimalField(_("累计完成值"), max_digits=18, decimal_places=4, null=True, blank=True)
+    narrative = models.TextField(_("进展情况"), blank=True)
+    problems = models.TextField(_("存在问题"), blank=True)
+    next_steps = models.TextField(_("下步打算"), blank=True)
+    no_change = models.BooleanField(_("与上期无变化"), default=False)
+    corrects = models.OneToOneField(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="corrected_by"
+    )
+    state = models.CharField(max_length=12, choices=ReportState.choices, default=ReportState.SUBMITTED)
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    approved_at = models.DateTimeField(null=True, blank=True)
+    return_reason = models.TextField(blank=True)
+    created = models.DateTimeField(auto_now_add=True)
+
+    objects = ReportQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-reported_on", "-id"]
+        verbose_name = _("进度填报")
+        verbose_name_plural = _("进度填报")
+        indexes = [
+            models.Index(fields=["task", "-reported_on"]),
+            models.Index(fields=["unit", "state"]),
+            models.Index(fields=["period_end"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.task_id}@{self.reported_on}"
+
+
+def evidence_path(instance: Evidence, filename: str) -> str:
+    return f"evidence/{instance.report.task_id}/{instance.sha256[:2]}/{instance.sha256}/{filename}"
+
+
+class Evidence(models.Model):
+    """An evidence file (佐证材料) attached to a report."""
+
+    report = models.ForeignKey(Report, on_delete=models.PROTECT, related_name="evidence")
+    file = models.FileField(upload_to=evidence_path, max_length=300)
+    name = models.CharField(max_length=200)
+    size = models.PositiveBigIntegerField()
+    sha256 = models.CharField(max_length=64)
+    content_type = models.CharField(max_length=100, blank=True)
+
+    class Meta:
+        verbose_name = _("佐证材料")
+        verbose_name_plural = _("佐证材料")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Transition(models.Model):
+    """A recorded status change of a task, with actor, time and reason."""
+
+    task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="transitions")
+    from_status = models.CharField(max_length=12, choices=Status.choices)
+    to_status = models.CharField(max_length=12, choices=Status.choices)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(auto_now_add=True)
+    reason = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["at", "id"]
+
+
+class LateReport(models.Model):
+    """A reporting period that closed without a report (迟报); one row per task and period."""
+
+    task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="late_reports")
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+")
+    period_end = models.DateField()
+    due_on = models.DateField()
+    detected_on = models.DateField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["task", "period_end"], name="late_report_once")]
+        indexes = [models.Index(fields=["unit", "period_end"])]
+
+
+class Follow(models.Model):
+    """A user following a task, told when its light or status changes."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="followers")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "task"], name="follow_unique")]
+
+
+class Notification(models.Model):
+    """A message to a user (light or status change of a followed task, a returned report…)."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    task = models.ForeignKey(Task, null=True, on_delete=models.CASCADE, related_name="+")
+    text = models.CharField(max_length=300)
+    created = models.DateTimeField(auto_now_add=True)
+    read = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["-created"]
+        indexes = [models.Index(fields=["user", "read", "-created"])]
+
+
+class LockedPeriod(models.Model):
+    """A reporting period locked once its bulletin is out; no more reports for it."""
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="locked_periods")
+    period_end = models.DateField()
+    locked_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    locked_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["plan", "period_end"], name="locked_period_once")]

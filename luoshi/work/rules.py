@@ -1,0 +1,376 @@
+"""The rules that matter, as pure functions over plain values (no database).
+
+Expected progress (均衡进度), measure progress, lights (亮灯), weighted rollup, backward
+scheduling (倒排工期) with slack, and reporting periods with their due dates. All percentages
+are Decimals in 0..100 (progress may exceed 100 up to the plan's cap).
+"""
+
+from __future__ import annotations
+
+import calendar
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import ROUND_HALF_UP, Decimal
+
+HUNDRED = Decimal(100)
+ZERO = Decimal(0)
+
+# Light values; the same strings as work.models.Light.
+NOT_STARTED = "not_started"
+GREEN = "green"
+YELLOW = "yellow"
+RED = "red"
+OVERDUE = "overdue"
+DONE = "done"
+
+# Worse lights later: used to take the worst of several signals and to test monotonicity.
+SEVERITY: dict[str, int] = {DONE: 0, NOT_STARTED: 1, GREEN: 2, YELLOW: 3, RED: 4, OVERDUE: 5}
+
+CLOSED_STATUSES = frozenset({"closed"})
+
+
+def q2(value: Decimal) -> Decimal:
+    """Round to two decimals, half up, as offices round percentages."""
+    return value.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+
+
+def clamp(value: Decimal, low: Decimal, high: Decimal) -> Decimal:
+    return max(low, min(high, value))
+
+
+# ---------------------------------------------------------------------------------------------
+# Expected progress (均衡进度)
+
+
+def expected_by_time(start: date, due: date, on: date) -> Decimal:
+    """expected = clamp((t − S) / (D − S), 0, 1), as a percentage.
+
+    A one-day task (S == D) is expected 0% before that day and 100% from it.
+    """
+    if due < start:
+        raise ValueError("due date before start date")
+    span = (due - start).days
+    if span == 0:
+        return HUNDRED if on >= due else ZERO
+    return q2(clamp(Decimal((on - start).days) / Decimal(span), ZERO, Decimal(1)) * HUNDRED)
+
+
+def month_key(day: date) -> str:
+    return f"{day.year:04d}-{day.month:02d}"
+
+
+def month_end(day: date) -> date:
+    return date(day.year, day.month, calendar.monthrange(day.year, day.month)[1])
+
+
+def planned_value_to_date(
+    monthly_plan: Mapping[str, Decimal | float | int | str], on: date
+) -> Decimal | None:
+    """The planned cumulative value of the last month whose end is on or before `on`.
+
+    A monthly plan is judged at month ends, as offices report it ("1—3月累计完成…").
+    Before the first planned month has ended, nothing is planned yet (None).
+    """
+    best: tuple[str, Decimal] | None = None
+    for key, raw in monthly_plan.items():
+        year, month = (int(p) for p in key.split("-"))
+        end = month_end(date(year, month, 1))
+        if end <= on and (best is None or key > best[0]):
+            best = (key, Decimal(str(raw)))
+    return None if best is None else best[1]
+
+
+def expected_by_plan(
+    monthly_plan: Mapping[str, Decimal | float | int | str],
+    *,
+    baseline: Decimal,
+    target: Decimal,
+    direction: str,
+    on: date,
+) -> Decimal:
+    """Expected progress from a monthly plan: planned cumulative value to date over the target.
+
+    Measured from the baseline like actual progress, so with a zero baseline it is exactly
+    planned / target. Not capped above 100: a plan never asks more than the target.
+    """
+    planned = planned_value_to_date(monthly_plan, on)
+    if planned is None:
+        return ZERO
+    return measure_progress(planned, baseline=baseline, target=target, direction=direction, cap=HUNDRED)
+
+
+# ---------------------------------------------------------------------------------------------
+# Actual progress
+
+
+def measure_progress(
+    actual: Decimal, *, baseline: Decimal, target: Decimal, direction: str, cap: Decimal
+) -> Decimal:
+    """(actual − baseline) / (target − baseline), mirrored for lower-is-better, in 0..cap percent."""
+    if direction not in ("higher", "lower"):
+        raise ValueError(f"unknown direction {direction!r}")
+    gained = (actual - baseline) if direction == "higher" else (baseline - actual)
+    needed = (target - baseline) if direction == "higher" else (baseline - target)
+    if needed <= 0:
+        # The target asks for no change (or a change the wrong way): met iff not worse than it.
+        met = actual >= target if direction == "higher" else actual <= target
+        return HUNDRED if met else ZERO
+    return q2(clamp(gained / needed * HUNDRED, ZERO, cap))
+
+
+def percent_progress(percent: Decimal, *, cap: Decimal) -> Decimal:
+    return q2(clamp(percent, ZERO, cap))
+
+
+# ---------------------------------------------------------------------------------------------
+# Lights (亮灯)
+
+
+@dataclass(frozen=True)
+class Thresholds:
+    """Lag thresholds in percentage points: green when lag ≤ green_max, yellow when ≤ yellow_max."""
+
+    green_max: Decimal = Decimal(5)
+    yellow_max: Decimal = Decimal(15)
+
+    def __post_init__(self) -> None:
+        if self.green_max < 0 or self.yellow_max < self.green_max:
+            raise ValueError("thresholds must satisfy 0 ≤ green_max ≤ yellow_max")
+
+
+DEFAULT_THRESHOLDS = Thresholds()
+
+
+def lag_light(expected: Decimal, actual: Decimal, thresholds: Thresholds = DEFAULT_THRESHOLDS) -> str:
+    lag = expected - actual
+    if lag <= thresholds.green_max:
+        return GREEN
+    if lag <= thresholds.yellow_max:
+        return YELLOW
+    return RED
+
+
+def worst(lights: Iterable[str]) -> str:
+    return max(lights, key=SEVERITY.__getitem__)
+
+
+def light(
+    *,
+    on: date,
+    start: date,
+    due: date,
+    closed: bool,
+    expected: Decimal,
+    actual: Decimal,
+    thresholds: Thresholds = DEFAULT_THRESHOLDS,
+    report_late: bool = False,
+    milestone_missed: bool = False,
+) -> str:
+    """The light of one task on day `on`.
+
+    Precedence (DESIGN.md): done, then overdue, then not started, then the worst of the lag
+    light, the late-report light (yellow) and the missed-milestone light (red).
+    """
+    if closed:
+        return DONE
+    if on > due:
+        return OVERDUE
+    if on < start:
+        return NOT_STARTED
+    signals = [lag_light(expected, actual, thresholds)]
+    if report_late:
+        signals.append(YELLOW)
+    if milestone_missed:
+        signals.append(RED)
+    return worst(signals)
+
+
+def milestone_missed(milestones: Iterable[tuple[date, date | None]], on: date) -> bool:
+    """True when some milestone's date (due, met_on) has passed and it is not met as of `on`.
+
+    A milestone met late stops lighting red once it is met; as of an earlier date it still does.
+    """
+    return any(due < on and (met is None or met > on) for due, met in milestones)
+
+
+# ---------------------------------------------------------------------------------------------
+# Rollup
+
+
+def rollup(children: Sequence[tuple[Decimal, Decimal]]) -> Decimal | None:
+    """Weighted mean of (weight, progress) pairs; equal weights when all are zero; None when empty."""
+    if not children:
+        return None
+    total_weight = sum((w for w, _ in children), ZERO)
+    if total_weight <= 0:
+        return q2(sum((p for _, p in children), ZERO) / Decimal(len(children)))
+    return q2(sum((w * p for w, p in children), ZERO) / total_weight)
+
+
+def light_counts(lights: Iterable[str]) -> dict[str, int]:
+    counts = {key: 0 for key in SEVERITY}
+    for value in lights:
+        counts[value] += 1
+    return counts
+
+
+# ---------------------------------------------------------------------------------------------
+# Backward scheduling (倒排工期) and slack
+
+
+@dataclass(frozen=True)
+class PlannedMilestone:
+    due: date
+    met_on: date | None = None
+    duration_days: int | None = None
+    weight: Decimal | None = None
+
+
+def latest_dates(start: date, due: date, milestones: Sequence[PlannedMilestone]) -> list[date]:
+    """Latest date each milestone (in order) may be met so the task still ends by `due`.
+
+    Walking back from the due date, each milestone must leave room for the work of the ones
+    after it: its duration in days, or, when durations are missing, its share by weight (equal
+    shares when neither is given) of the whole span.
+    """
+    n = len(milestones)
+    if n == 0:
+        return []
+    span = Decimal((due - start).days)
+    if all(m.duration_days is not None for m in milestones):
+        durations = [Decimal(m.duration_days or 0) for m in milestones]
+    else:
+        weights = [m.weight if m.weight is not None and m.weight > 0 else Decimal(1) for m in milestones]
+        total = sum(weights, ZERO)
+        durations = [span * w / total for w in weights]
+    result: list[date] = [due] * n
+    latest = due
+    for i in range(n - 1, -1, -1):
+        result[i] = latest
+        latest = latest - timedelta(days=int(durations[i].to_integral_value(rounding=ROUND_HALF_UP)))
+    return result
+
+
+def slack_days(
+    *,
+    on: date,
+    start: date,
+    due: date,
+    expected: Decimal,
+    actual: Decimal,
+    milestones: Sequence[PlannedMilestone] = (),
+) -> int:
+    """Days of slack: positive is ahead of schedule, negative behind.
+
+    Without milestones: (actual − expected) of the span, in days. With milestones: the least
+    float among unmet ones, where a milestone's float is its latest date minus the later of its
+    planned date and today (CPM's total float).
+    """
+    unmet = [
+        (m, latest)
+        for m, latest in zip(milestones, latest_dates(start, due, milestones), strict=True)
+        if m.met_on is None
+    ]
+    if unmet:
+        return min((latest - max(m.due, on)).days for m, latest in unmet)
+    span = Decimal((due - start).days)
+    return int((((actual - expected) / HUNDRED) * span).to_integral_value(rounding=ROUND_HALF_UP))
+
+
+# ---------------------------------------------------------------------------------------------
+# Reporting periods and due dates
+
+
+def period_end(cadence: str, day: date) -> date:
+    """The last day of the reporting period that contains `day` (week ends on Sunday)."""
+    if cadence == "weekly":
+        return day + timedelta(days=6 - day.weekday())
+    if cadence == "monthly":
+        return month_end(day)
+    if cadence == "quarterly":
+        last_month = ((day.month - 1) // 3 + 1) * 3
+        return month_end(date(day.year, last_month, 1))
+    raise ValueError(f"unknown cadence {cadence!r}")
+
+
+def previous_period_end(cadence: str, day: date) -> date:
+    """The end of the period before the one containing `day`."""
+    if cadence == "weekly":
+        return period_end(cadence, day) - timedelta(days=7)
+    first = date(day.year, day.month, 1)
+    if cadence == "monthly":
+        return first - timedelta(days=1)
+    quarter_first = date(day.year, ((day.month - 1) // 3) * 3 + 1, 1)
+    return quarter_first - timedelta(days=1)
+
+
+def periods_between(cadence: str, start: date, end: date) -> list[date]:
+    """Ends of all periods overlapping [start, end]."""
+    out: list[date] = []
+    cur = period_end(cadence, start)
+    while True:
+        out.append(cur)
+        if cur >= end:
+            return out
+        cur = period_end(cadence, cur + timedelta(days=1))
+
+
+def report_due(period: date, *, grace_days: int, cascade_days: int = 0, levels_below_top: int = 0) -> date:
+    """When the report for the period ending `period` is due.
+
+    The period end plus the grace period; a child task's report is due `cascade_days` earlier
+    per level below the top, so its parent's owner can summarise, but never before the period ends.
+    """
+    due = period + timedelta(days=grace_days - cascade_days * levels_below_top)
+    return max(due, period)
+
+
+def late_periods(
+    *,
+    cadence: str,
+    start: date,
+    due: date,
+    reported_periods: Iterable[date],
+    on: date,
+    grace_days: int,
+    cascade_days: int = 0,
+    levels_below_top: int = 0,
+) -> list[date]:
+    """Period ends whose report due date has passed by `on` with no report for that period."""
+    have = set(reported_periods)
+    last_period = period_end(cadence, due)
+    out = []
+    for p in periods_between(cadence, start, min(last_period, on)):
+        deadline = report_due(
+            p, grace_days=grace_days, cascade_days=cascade_days, levels_below_top=levels_below_top
+        )
+        if deadline < on and p not in have:
+            out.append(p)
+    return out
+
+
+def is_report_late_now(
+    *,
+    cadence: str,
+    start: date,
+    due: date,
+    reported_periods: Iterable[date],
+    on: date,
+    grace_days: int,
+    cascade_days: int = 0,
+    levels_below_top: int = 0,
+) -> bool:
+    """True when the most recent period whose deadline has passed has no report."""
+    have = set(reported_periods)
+    candidates = [
+        p
+        for p in periods_between(cadence, start, min(period_end(cadence, due), on))
+        if report_due(p, grace_days=grace_days, cascade_days=cascade_days, levels_below_top=levels_below_top)
+        < on
+    ]
+    if not candidates:
+        return False
+    latest = max(candidates)
+    # Any report filed for that period or a later one counts as keeping up.
+    return not any(r >= latest for r in have)

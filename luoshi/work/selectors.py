@@ -1,0 +1,332 @@
+"""Set-based reads of the task engine: batch light computation, rollups, dashboards.
+
+`compute_lights` loads a plan (or one subtree) in a fixed number of queries — tasks, the latest
+report of each task as of a date, milestones — and applies the pure rules in memory, leaves
+first, then parents from their children's weighted rollup.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from django.db.models import F, Max, Q, Window
+from django.db.models.functions import RowNumber
+
+from . import rules
+from .models import Follow, LateReport, Milestone, Notification, Plan, Report, ReportState, Status, Task
+
+SKIPPED_STATUSES = {Status.CANCELLED, Status.DRAFT}
+
+
+@dataclass
+class LightRow:
+    id: int
+    parent_id: int | None
+    depth: int
+    title: str
+    lead_unit_id: int
+    start: date
+    due: date
+    status: str
+    weight: Decimal
+    expected: Decimal
+    actual: Decimal
+    light: str
+    slack: int | None
+    report_late: bool
+    last_report_on: date | None
+
+
+def _latest_reports(task_filter: Q, on: date) -> dict[int, tuple[Decimal | None, Decimal | None, date, date]]:
+    """task id -> (percent, value, reported_on, max period_end) of the latest submitted report as of `on`."""
+    base = Report.objects.filter(task_filter, state=ReportState.SUBMITTED, reported_on__lte=on)
+    latest = (
+        base.annotate(
+            rn=Window(
+                RowNumber(), partition_by=[F("task_id")], order_by=[F("reported_on").desc(), F("id").desc()]
+            )
+        )
+        .filter(rn=1)
+        .values_list("task_id", "percent", "value", "reported_on")
+    )
+    periods = dict(base.values("task_id").annotate(m=Max("period_end")).values_list("task_id", "m"))
+    return {tid: (pct, val, day, periods.get(tid, day)) for tid, pct, val, day in latest}
+
+
+def compute_lights(
+    *, plan_id: int, on: date, task_ids: Iterable[int] | None = None, subtree_of: int | None = None
+) -> list[LightRow]:
+    """Lights of every task in a plan (or in one task's subtree) as of `on`."""
+    plan = Plan.objects.get(pk=plan_id)
+    thresholds = rules.Thresholds(plan.green_max, plan.yellow_max)
+    scope = Q(plan_id=plan_id)
+    if subtree_of is not None:
+        root_path = Task.objects.filter(pk=subtree_of).values_list("path", flat=True).get()
+        scope &= Q(path__startswith=root_path)
+    if task_ids is not None:
+        scope &= Q(pk__in=list(task_ids))
+    tasks = list(
+        Task.objects.filter(scope).values_list(
+            "id",
+            "parent_id",
+            "depth",
+            "title",
+            "lead_unit_id",
+            "start",
+            "due",
+            "status",
+            "weight",
+            "baseline",
+            "target",
+            "direction",
+            "monthly_plan",
+            "cadence",
+        )
+    )
+    task_q = Q(task__plan_id=plan_id)
+    if subtree_of is not None:
+        task_q &= Q(task__path__startswith=root_path)
+    reports = _latest_reports(task_q, on)
+    milestones: dict[int, list[rules.PlannedMilestone]] = defaultdict(list)
+    for tid, due, met, days in (
+        Milestone.objects.filter(task_q)
+        .order_by("task_id", "sort", "due")
+        .values_list("task_id", "due", "met_on", "duration_days")
+    ):
+        milestones[tid].append(
+            rules.PlannedMilestone(due=due, met_on=met if met and met <= on else None, duration_days=days)
+        )
+    cap = plan.progress_cap
+    rows: dict[int, LightRow] = {}
+    children: dict[int, list[int]] = defaultdict(list)
+    for (
+        tid,
+        parent_id,
+        depth,
+        title,
+        unit_id,
+        start,
+        due,
+        status,
+        weight,
+        baseline,
+        target,
+        direction,
+        monthly_plan,
+        cadence,
+    ) in tasks:
+        if parent_id is not None:
+            children[parent_id].append(tid)
+        rep = reports.get(tid)
+        has_measure = baseline is not None and target is not None
+        if has_measure and rep is not None and rep[1] is not None:
+            actual = rules.measure_progress(
+                rep[1], baseline=baseline, target=target, direction=direction, cap=cap
+            )
+        elif rep is not None and rep[0] is not None:
+            actual = rules.percent_progress(rep[0], cap=cap)
+        else:
+            actual = rules.ZERO
+        if status == Status.CLOSED:
+            actual = max(actual, rules.HUNDRED)
+        if has_measure and monthly_plan:
+            expected = rules.expected_by_plan(
+                monthly_plan, baseline=baseline, target=target, direction=direction, on=on
+            )
+        else:
+            expected = rules.expected_by_time(start, due, on)
+        late = False
+        if status == Status.IN_PROGRESS:
+            late = rules.is_report_late_now(
+                cadence=cadence or plan.cadence,
+                start=start,
+                due=due,
+                reported_periods=[rep[3]] if rep else [],
+                on=on,
+                grace_days=plan.grace_days,
+                cascade_days=plan.cascade_days,
+                levels_below_top=depth,
+            )
+        ms = milestones.get(tid, [])
+        rows[tid] = LightRow(
+            id=tid,
+            parent_id=parent_id,
+            depth=depth,
+            title=title,
+            lead_unit_id=unit_id,
+            start=start,
+            due=due,
+            status=status,
+            weight=weight,
+            expected=expected,
+            actual=actual,
+            light="",
+            slack=None,
+            report_late=late,
+            last_report_on=rep[2] if rep else None,
+        )
+        rows[tid].light = _light_of(rows[tid], on, thresholds, ms)
+        rows[tid].slack = _slack_of(rows[tid], on, ms)
+    # Parents from their children's rollup, deepest first.
+    for tid in sorted((t for t in rows if t in children), key=lambda t: -rows[t].depth):
+        kids = [rows[c] for c in children[tid] if c in rows and rows[c].status not in SKIPPED_STATUSES]
+        if not kids:
+            continue
+        row = rows[tid]
+        row.actual = rules.rollup([(k.weight, k.actual) for k in kids]) or rules.ZERO
+        row.expected = rules.rollup([(k.weight, k.expected) for k in kids]) or rules.ZERO
+        if row.status == Status.CLOSED:
+            row.actual = max(row.actual, rules.HUNDRED)
+        ms = milestones.get(tid, [])
+        row.light = _light_of(row, on, thresholds, ms)
+        row.slack = _slack_of(row, on, ms)
+    return [rows[t[0]] for t in tasks]
+
+
+def _light_of(row: LightRow, on: date, thresholds: rules.Thresholds, ms: list[rules.PlannedMilestone]) -> str:
+    return rules.light(
+        on=on,
+        start=row.start,
+        due=row.due,
+        closed=row.status == Status.CLOSED,
+        expected=row.expected,
+        actual=row.actual,
+        thresholds=thresholds,
+        report_late=row.report_late,
+        milestone_missed=rules.milestone_missed(((m.due, m.met_on) for m in ms), on),
+    )
+
+
+def _slack_of(row: LightRow, on: date, ms: list[rules.PlannedMilestone]) -> int | None:
+    if row.status == Status.CLOSED:
+        return None
+    return rules.slack_days(
+        on=on, start=row.start, due=row.due, expected=row.expected, actual=row.actual, milestones=ms
+    )
+
+
+def persist_lights(rows: list[LightRow], *, on: date, only: set[int] | None = None) -> int:
+    """Store computed lights; write only rows that changed, so a second run writes nothing."""
+    ids = [r.id for r in rows if only is None or r.id in only]
+    stored = (
+        {
+            t[0]: t[1:]
+            for t in Task.objects.filter(pk__in=ids).values_list(
+                "id",
+                "light",
+                "actual_pct",
+                "expected_pct",
+                "slack_days",
+                "report_late",
+                "last_report_on",
+                "light_on",
+            )
+        }
+        if len(ids) < 5000
+        else _stored_in_chunks(ids)
+    )
+    changed: list[Task] = []
+    light_changed: list[tuple[int, str, str]] = []
+    for r in rows:
+        if only is not None and r.id not in only:
+            continue
+        old = stored.get(r.id)
+        new = (r.light, r.actual, r.expected, r.slack, r.report_late, r.last_report_on)
+        if old is not None and old[:6] == new:
+            continue
+        if old is not None and old[0] != r.light:
+            light_changed.append((r.id, old[0], r.light))
+        changed.append(
+            Task(
+                pk=r.id,
+                light=r.light,
+                actual_pct=r.actual,
+                expected_pct=r.expected,
+                slack_days=r.slack,
+                report_late=r.report_late,
+                last_report_on=r.last_report_on,
+                light_on=on,
+            )
+        )
+    Task.objects.bulk_update(
+        changed,
+        ["light", "actual_pct", "expected_pct", "slack_days", "report_late", "last_report_on", "light_on"],
+        batch_size=1000,
+    )
+    if light_changed:
+        _notify_light_changes(light_changed)
+    return len(changed)
+
+
+def _stored_in_chunks(ids: list[int]) -> dict[int, tuple]:
+    out: dict[int, tuple] = {}
+    for i in range(0, len(ids), 5000):
+        chunk = ids[i : i + 5000]
+        for t in Task.objects.filter(pk__in=chunk).values_list(
+            "id",
+            "light",
+            "actual_pct",
+            "expected_pct",
+            "slack_days",
+            "report_late",
+            "last_report_on",
+            "light_on",
+        ):
+            out[t[0]] = t[1:]
+    return out
+
+
+def _notify_light_changes(changes: list[tuple[int, str, str]]) -> None:
+    from .models import Light
+
+    label = dict(Light.choices)
+    by_task = {tid: (old, new) for tid, old, new in changes}
+    titles = dict(Task.objects.filter(pk__in=by_task).values_list("id", "title"))
+    notes = []
+    for user_id, task_id in Follow.objects.filter(task_id__in=by_task).values_list("user_id", "task_id"):
+        old, new = by_task[task_id]
+        text = f"{titles[task_id][:80]}：{label.get(old, old)} → {label.get(new, new)}"
+        notes.append(Notification(user_id=user_id, task_id=task_id, text=text[:300]))
+    Notification.objects.bulk_create(notes, batch_size=1000)
+
+
+def mark_late_reports(*, plan_id: int, on: date) -> int:
+    """Record every reporting period that closed without a report (once per task and period)."""
+    plan = Plan.objects.get(pk=plan_id)
+    tasks = list(
+        Task.objects.filter(plan_id=plan_id, status=Status.IN_PROGRESS).values_list(
+            "id", "lead_unit_id", "start", "due", "cadence", "depth"
+        )
+    )
+    reported: dict[int, set[date]] = defaultdict(set)
+    for tid, period in (
+        Report.objects.filter(task__plan_id=plan_id, state=ReportState.SUBMITTED, reported_on__lte=on)
+        .values_list("task_id", "period_end")
+        .distinct()
+    ):
+        reported[tid].add(period)
+    new: list[LateReport] = []
+    for tid, unit_id, start, due, cadence, depth in tasks:
+        for period in rules.late_periods(
+            cadence=cadence or plan.cadence,
+            start=start,
+            due=due,
+            reported_periods=reported.get(tid, ()),
+            on=on,
+            grace_days=plan.grace_days,
+            cascade_days=plan.cascade_days,
+            levels_below_top=depth,
+        ):
+            due_on = rules.report_due(
+                period, grace_days=plan.grace_days, cascade_days=plan.cascade_days, levels_below_top=depth
+            )
+            new.append(
+                LateReport(task_id=tid, unit_id=unit_id, period_end=period, due_on=due_on, detected_on=on)
+            )
+    before = LateReport.objects.filter(task__plan_id=plan_id).count()
+    LateReport.objects.bulk_create(new, ignore_conflicts=True, batch_size=2000)
+    return LateReport.objects.filter(task__plan_id=plan_id).count() - before

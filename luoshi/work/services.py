@@ -1,0 +1,580 @@
+"""Every write of the task engine: keyword-only, one transaction, one audit entry each."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable, Sequence
+from datetime import date
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from luoshi.audit.services import record
+from luoshi.org.access import context_for
+from luoshi.org.models import Person, Unit
+
+from . import rules
+from .models import (
+    Evidence,
+    Follow,
+    LockedPeriod,
+    Milestone,
+    Plan,
+    Report,
+    ReportState,
+    Status,
+    Task,
+    TaskUnit,
+    Transition,
+)
+
+
+class ServiceError(Exception):
+    """A refused use case; the message is shown to the user as is."""
+
+
+class PermissionDenied(ServiceError):
+    """The actor may not do this (shown as 403)."""
+
+
+class Conflict(ServiceError):
+    """Somebody else changed the record first (shown as 409)."""
+
+
+# Fields of Task that task_update may change, and how audit shows them.
+TASK_EDITABLE = (
+    "title",
+    "description",
+    "source",
+    "source_ref",
+    "lead_unit",
+    "responsible_leader",
+    "responsible_person",
+    "start",
+    "due",
+    "deadline_text",
+    "weight",
+    "cadence",
+    "is_public",
+    "metric_name",
+    "metric_unit",
+    "baseline",
+    "target",
+    "direction",
+    "monthly_plan",
+    "code",
+    "parent",
+)
+
+
+def _snapshot(task: Task, fields: Iterable[str]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for name in fields:
+        field = Task._meta.get_field(name)
+        value = getattr(task, field.attname)
+        out[name] = value if isinstance(value, (dict, list, bool, int, type(None))) else str(value)
+    return out
+
+
+def _require_officer(actor: Any) -> None:
+    if not context_for(actor).is_officer:
+        raise PermissionDenied(_("只有督查室人员可以执行此操作。"))
+
+
+def _transition(
+    task: Task, to: str, *, actor: Any, reason: str = "", extra: dict[str, Any] | None = None
+) -> None:
+    """Move a task's status with an optimistic version check, a Transition row and a version bump."""
+    frm = task.status
+    updated = Task.objects.filter(pk=task.pk, version=task.version).update(
+        status=to, version=F("version") + 1, updated=timezone.now(), **(extra or {})
+    )
+    if updated != 1:
+        raise Conflict(_("任务已被他人修改，请刷新后重试。"))
+    Transition.objects.create(task=task, from_status=frm, to_status=to, actor=actor, reason=reason)
+    task.refresh_from_db()
+
+
+# ---------------------------------------------------------------------------------------------
+# Plans
+
+
+@transaction.atomic
+def plan_create(*, actor: Any, name: str, year: int, start: date, due: date, **options: Any) -> Plan:
+    """Create a plan (计划) with its thresholds and cadence."""
+    _require_officer(actor)
+    if due < start:
+        raise ServiceError(_("截止日期不能早于开始日期。"))
+    if Plan.objects.filter(name=name).exists():
+        raise ServiceError(_("已有同名计划：%(name)s") % {"name": name})
+    plan = Plan(name=name, year=year, start=start, due=due, **options)
+    plan.full_clean()
+    plan.save()
+    record(
+        plan,
+        "work.plan.created",
+        actor=actor,
+        after={"name": name, "year": year, **{k: str(v) for k, v in options.items()}},
+    )
+    return plan
+
+
+# ---------------------------------------------------------------------------------------------
+# Tasks
+
+
+def _set_path(task: Task) -> None:
+    parent_path = task.parent.path if task.parent_id else f"/p{task.plan_id}/"
+    task.path = f"{parent_path}{task.pk}/"
+    task.depth = task.parent.depth + 1 if task.parent_id else 0
+    Task.objects.filter(pk=task.pk).update(path=task.path, depth=task.depth)
+
+
+def search_text_for(task: Task, lead_unit: Unit | None = None) -> str:
+    """Text indexed for search: title, code, lead unit and their pinyin and initials."""
+    from luoshi.lib.text import pinyin_forms
+
+    unit = lead_unit or task.lead_unit
+    parts = [task.title, task.code, unit.name, unit.short_name, unit.aliases]
+    full, initials = pinyin_forms(task.title)
+    parts += [full, initials, unit.pinyin, unit.initials]
+    return " ".join(p for p in parts if p).lower()
+
+
+@transaction.atomic
+def task_create(
+    *,
+    actor: Any,
+    plan: Plan,
+    title: str,
+    lead_unit: Unit,
+    start: date,
+    due: date,
+    parent: Task | None = None,
+    co_units: Sequence[Unit] = (),
+    responsible_leader: Person | None = None,
+    responsible_person: Person | None = None,
+    milestones: Sequence[tuple[str, date]] = (),
+    audit: bool = True,
+    **fields: Any,
+) -> Task:
+    """Create a task (任务) under a plan, optionally under a parent, with co-units and milestones."""
+    _require_officer(actor)
+    if parent is not None and parent.plan_id != plan.pk:
+        raise ServiceError(_("上级任务不属于该计划。"))
+    if parent is not None and parent.status == Status.CLOSED:
+        raise ServiceError(_("上级任务已销号，不能再添加下级任务。"))
+    if due < start:
+        raise ServiceError(_("完成时限不能早于开始日期。"))
+    task = Task(
+        plan=plan,
+        parent=parent,
+        title=title.strip(),
+        lead_unit=lead_unit,
+        start=start,
+        due=due,
+        responsible_leader=responsible_leader,
+        responsible_person=responsible_person,
+        **fields,
+    )
+    if not task.title:
+        raise ServiceError(_("任务名称不能为空。"))
+    if task.code and Task.objects.filter(plan=plan, code=task.code).exists():
+        raise ServiceError(_("编号 %(code)s 在该计划中已存在。") % {"code": task.code})
+    task.search_text = search_text_for(task, lead_unit)
+    task.save()
+    _set_path(task)
+    co = [u for u in co_units if u.pk != lead_unit.pk]
+    TaskUnit.objects.bulk_create([TaskUnit(task=task, unit=u) for u in co], ignore_conflicts=True)
+    Milestone.objects.bulk_create(
+        [Milestone(task=task, title=t, due=d, sort=i) for i, (t, d) in enumerate(milestones)]
+    )
+    if audit:
+        record(
+            task,
+            "work.task.created",
+            actor=actor,
+            after=_snapshot(task, ("title", "lead_unit", "start", "due", "code", "parent"))
+            | {"co_units": [u.pk for u in co]},
+        )
+    return task
+
+
+@transaction.atomic
+def task_update(
+    *, actor: Any, task: Task, version: int, co_units: Sequence[Unit] | None = None, **changes: Any
+) -> Task:
+    """Change a task's fields. `version` is what the editor saw: a newer one means a conflict."""
+    _require_officer(actor)
+    unknown = set(changes) - set(TASK_EDITABLE)
+    if unknown:
+        raise ServiceError(_("不能修改这些字段：%(f)s") % {"f": ", ".join(sorted(unknown))})
+    current = Task.objects.select_for_update().get(pk=task.pk)
+    if current.version != version:
+        raise Conflict(
+            _("任务已被他人修改（版本 %(a)s → %(b)s），请刷新后重试。") % {"a": version, "b": current.version}
+        )
+    if current.status == Status.CLOSED:
+        raise ServiceError(_("任务已销号，只读；如需修改请先重新打开。"))
+    before = _snapshot(current, changes)
+    for name, value in changes.items():
+        setattr(current, name, value)
+    if current.due < current.start:
+        raise ServiceError(_("完成时限不能早于开始日期。"))
+    current.search_text = search_text_for(current)
+    current.version = version + 1
+    # The conditional UPDATE is the real guard: it holds on SQLite too, where FOR UPDATE is a no-op.
+    values = {
+        Task._meta.get_field(n).attname: getattr(current, Task._meta.get_field(n).attname) for n in changes
+    }
+    updated = Task.objects.filter(pk=task.pk, version=version).update(
+        **values, search_text=current.search_text, version=version + 1, updated=timezone.now()
+    )
+    if updated != 1:
+        raise Conflict(_("任务已被他人修改，请刷新后重试。"))
+    if "parent" in changes:
+        _set_path(current)
+    if co_units is not None:
+        TaskUnit.objects.filter(task=current).delete()
+        TaskUnit.objects.bulk_create(
+            [TaskUnit(task=current, unit=u) for u in co_units if u.pk != current.lead_unit_id]
+        )
+    record(current, "work.task.updated", actor=actor, before=before, after=_snapshot(current, changes))
+    task_refresh(task=current)
+    current.refresh_from_db()
+    return current
+
+
+def _require_unit_member(actor: Any, task: Task) -> None:
+    if not Task.objects.reportable_by(actor).filter(pk=task.pk).exists():
+        raise PermissionDenied(_("您不是该任务牵头或配合单位的填报人员，不能填报。"))
+
+
+@transaction.atomic
+def task_claim_completion(*, actor: Any, task: Task, note: str = "") -> Task:
+    """The unit claims completion (申请完成) with its evidence; a reviewer must confirm it."""
+    _require_unit_member(actor, task)
+    if task.status != Status.IN_PROGRESS:
+        raise ServiceError(
+            _("只有推进中的任务可以申请完成（当前：%(s)s）。") % {"s": task.get_status_display()}
+        )
+    _transition(task, Status.CLAIMED, actor=actor, reason=note, extra={"claimed_by": actor})
+    record(task, "work.task.completion_claimed", actor=actor, data={"note": note})
+    return task
+
+
+@transaction.atomic
+def task_confirm_completion(*, actor: Any, task: Task, note: str = "") -> Task:
+    """A reviewer other than the claimant confirms completion and closes the task (销号)."""
+    _require_officer(actor)
+    if task.status != Status.CLAIMED:
+        raise ServiceError(_("该任务没有待审核的完成申请。"))
+    if task.claimed_by_id == actor.pk:
+        raise PermissionDenied(_("不能审核自己提交的完成申请，须由其他人员确认。"))
+    _transition(task, Status.CLOSED, actor=actor, reason=note)
+    record(task, "work.task.completion_confirmed", actor=actor, data={"note": note})
+    task_refresh(task=task)
+    return task
+
+
+@transaction.atomic
+def task_reject_completion(*, actor: Any, task: Task, reason: str) -> Task:
+    """Send a completion claim back to in progress, with a reason."""
+    _require_officer(actor)
+    if not reason.strip():
+        raise ServiceError(_("退回须填写理由。"))
+    if task.status != Status.CLAIMED:
+        raise ServiceError(_("该任务没有待审核的完成申请。"))
+    if task.claimed_by_id == actor.pk:
+        raise PermissionDenied(_("不能审核自己提交的完成申请，须由其他人员确认。"))
+    _transition(task, Status.IN_PROGRESS, actor=actor, reason=reason, extra={"claimed_by": None})
+    record(task, "work.task.completion_rejected", actor=actor, data={"reason": reason})
+    _notify_unit(task, _("完成申请被退回：%(t)s（%(r)s）") % {"t": task.title[:80], "r": reason[:80]})
+    return task
+
+
+@transaction.atomic
+def task_reopen(*, actor: Any, task: Task, reason: str) -> Task:
+    """Reopen a closed task; the reason is required and recorded."""
+    _require_officer(actor)
+    if not reason.strip():
+        raise ServiceError(_("重新打开须填写理由。"))
+    if task.status != Status.CLOSED:
+        raise ServiceError(_("只有已销号的任务可以重新打开。"))
+    _transition(task, Status.IN_PROGRESS, actor=actor, reason=reason, extra={"claimed_by": None})
+    record(task, "work.task.reopened", actor=actor, data={"reason": reason})
+    task_refresh(task=task)
+    return task
+
+
+@transaction.atomic
+def task_set_status(*, actor: Any, task: Task, status: str, reason: str) -> Task:
+    """Suspend, resume, cancel or start a task; each needs the office and a reason."""
+    _require_officer(actor)
+    allowed = {
+        (Status.DRAFT, Status.IN_PROGRESS): "work.task.started",
+        (Status.IN_PROGRESS, Status.SUSPENDED): "work.task.suspended",
+        (Status.SUSPENDED, Status.IN_PROGRESS): "work.task.resumed",
+        (Status.DRAFT, Status.CANCELLED): "work.task.cancelled",
+        (Status.IN_PROGRESS, Status.CANCELLED): "work.task.cancelled",
+        (Status.SUSPENDED, Status.CANCELLED): "work.task.cancelled",
+    }
+    action = allowed.get((task.status, status))
+    if action is None:
+        raise ServiceError(_("不允许从“%(a)s”变为“%(b)s”。") % {"a": task.get_status_display(), "b": status})
+    if status != Status.IN_PROGRESS and not reason.strip():
+        raise ServiceError(_("须填写理由。"))
+    _transition(task, status, actor=actor, reason=reason)
+    record(task, action, actor=actor, data={"reason": reason})
+    task_refresh(task=task)
+    return task
+
+
+@transaction.atomic
+def milestone_meet(*, actor: Any, milestone: Milestone, met_on: date) -> Milestone:
+    """Record that a milestone (时间节点) was met."""
+    task = milestone.task
+    if not context_for(actor).is_officer:
+        _require_unit_member(actor, task)
+    if task.status == Status.CLOSED:
+        raise ServiceError(_("任务已销号，只读。"))
+    Milestone.objects.filter(pk=milestone.pk).update(met_on=met_on)
+    milestone.met_on = met_on
+    record(milestone, "work.milestone.met", actor=actor, data={"task": task.pk, "met_on": met_on})
+    task_refresh(task=task)
+    return milestone
+
+
+@transaction.atomic
+def task_follow(*, actor: Any, task: Task, follow: bool = True) -> None:
+    """Follow or unfollow a visible task; followers are told of light and status changes."""
+    if not Task.objects.visible_to(actor).filter(pk=task.pk).exists():
+        raise PermissionDenied(_("无权查看该任务。"))
+    if follow:
+        Follow.objects.get_or_create(user=actor, task=task)
+        record(task, "work.task.followed", actor=actor)
+    else:
+        Follow.objects.filter(user=actor, task=task).delete()
+        record(task, "work.task.unfollowed", actor=actor)
+
+
+# ---------------------------------------------------------------------------------------------
+# Reports
+
+
+def _decimal(value: Any, label: str) -> Decimal | None:
+    if value is None or value == "":
+        return None
+    try:
+        return Decimal(str(value))
+    except InvalidOperation:
+        raise ServiceError(_("%(label)s 不是有效数字：%(v)s") % {"label": label, "v": value})
+
+
+def _store_evidence(report: Report, files: Sequence[UploadedFile]) -> list[Evidence]:
+    from django.conf import settings
+
+    out = []
+    for f in files:
+        if f.size is not None and f.size > settings.LUOSHI_EVIDENCE_MAX_BYTES:
+            raise ServiceError(_("附件 %(n)s 超过大小上限。") % {"n": f.name})
+        digest = hashlib.sha256()
+        for chunk in f.chunks():
+            digest.update(chunk)
+        f.seek(0)
+        ev = Evidence(
+            report=report,
+            name=(f.name or "file")[:200],
+            size=f.size or 0,
+            sha256=digest.hexdigest(),
+            content_type=(getattr(f, "content_type", "") or "")[:100],
+        )
+        ev.file.save(f.name or "file", f, save=False)
+        ev.save()
+        out.append(ev)
+    return out
+
+
+def _reporting_unit(actor: Any, task: Task) -> Unit:
+    ctx = context_for(actor)
+    mine = ctx.reporter_unit_ids | ctx.head_unit_ids
+    if task.lead_unit_id in mine:
+        return task.lead_unit
+    co = TaskUnit.objects.filter(task=task, unit_id__in=mine).select_related("unit").first()
+    if co is None:
+        raise PermissionDenied(_("您不是该任务牵头或配合单位的填报人员，不能填报。"))
+    return co.unit
+
+
+@transaction.atomic
+def report_submit(
+    *,
+    actor: Any,
+    task: Task,
+    percent: Any = None,
+    value: Any = None,
+    narrative: str = "",
+    problems: str = "",
+    next_steps: str = "",
+    no_change: bool = False,
+    period: date | None = None,
+    on: date | None = None,
+    files: Sequence[UploadedFile] = (),
+    corrects: Report | None = None,
+) -> Report:
+    """File a progress report (进度填报) for a task; a correction references the report it corrects.
+
+    "No change since last report" copies the last values but is still a dated entry of its own.
+    """
+    today = on or timezone.localdate()
+    task = Task.objects.select_related("plan", "lead_unit").get(pk=task.pk)
+    if task.status == Status.CLOSED:
+        raise ServiceError(_("任务“%(t)s”已销号，不能再填报进度。") % {"t": task.title[:60]})
+    if task.status in (Status.CANCELLED, Status.SUSPENDED, Status.DRAFT):
+        raise ServiceError(_("任务当前状态为“%(s)s”，不能填报。") % {"s": task.get_status_display()})
+    unit = _reporting_unit(actor, task)
+    cadence = task.effective_cadence
+    period_end = period or rules.period_end(cadence, today)
+    if LockedPeriod.objects.filter(plan_id=task.plan_id, period_end=period_end).exists():
+        raise ServiceError(_("%(p)s 所属期的通报已发布，该期已锁定。") % {"p": period_end})
+    pct = _decimal(percent, _("完成进度"))
+    val = _decimal(value, _("累计完成值"))
+    if no_change:
+        last = Report.objects.effective().filter(task=task).order_by("-reported_on", "-id").first()
+        if last is None:
+            raise ServiceError(_("还没有上期填报，不能选择“与上期无变化”。"))
+        pct, val = last.percent, last.value
+        narrative = narrative or _("与上期无变化。")
+    if task.has_measure:
+        if val is None:
+            raise ServiceError(
+                _("该任务有量化指标，请填写累计完成值（%(u)s）。") % {"u": task.metric_unit or ""}
+            )
+        if pct is None:
+            pct = rules.measure_progress(
+                val,
+                baseline=task.baseline or Decimal(0),
+                target=task.target or Decimal(0),
+                direction=task.direction,
+                cap=Decimal(100),
+            )
+    elif pct is None:
+        raise ServiceError(_("请填写完成进度（0–100）。"))
+    if pct is not None and not (Decimal(0) <= pct <= Decimal(100)):
+        raise ServiceError(_("完成进度须在 0 到 100 之间。"))
+    if corrects is not None:
+        if corrects.task_id != task.pk:
+            raise ServiceError(_("更正的填报不属于该任务。"))
+        if hasattr(corrects, "corrected_by") and Report.objects.filter(corrects=corrects).exists():
+            raise ServiceError(_("该填报已被更正过，请更正最新的一条。"))
+    ctx = context_for(actor)
+    needs_head = task.plan.head_approval and unit.pk not in ctx.head_unit_ids
+    report = Report.objects.create(
+        task=task,
+        unit=unit,
+        author=actor,
+        period_end=corrects.period_end if corrects else period_end,
+        reported_on=today,
+        percent=pct,
+        value=val,
+        narrative=narrative,
+        problems=problems,
+        next_steps=next_steps,
+        no_change=no_change,
+        corrects=corrects,
+        state=ReportState.PENDING if needs_head else ReportState.SUBMITTED,
+        approved_by=None if needs_head else actor,
+        approved_at=None if needs_head else timezone.now(),
+    )
+    evidence = _store_evidence(report, files)
+    record(
+        report,
+        "work.report.corrected" if corrects else "work.report.submitted",
+        actor=actor,
+        after={
+            "task": task.pk,
+            "percent": pct,
+            "value": val,
+            "period_end": report.period_end,
+            "state": report.state,
+            "evidence": [e.sha256 for e in evidence],
+        },
+        data={"corrects": corrects.pk} if corrects else None,
+    )
+    if report.state == ReportState.SUBMITTED:
+        task_refresh(task=task, on=today)
+    return report
+
+
+@transaction.atomic
+def report_approve(*, actor: Any, report: Report) -> Report:
+    """The unit head (单位主要负责人) lets a pending report go up."""
+    if report.unit_id not in context_for(actor).head_unit_ids:
+        raise PermissionDenied(_("只有本单位主要负责人可以审核本单位的填报。"))
+    updated = Report.objects.filter(pk=report.pk, state=ReportState.PENDING).update(
+        state=ReportState.SUBMITTED, approved_by=actor, approved_at=timezone.now()
+    )
+    if updated != 1:
+        raise Conflict(_("该填报已被处理。"))
+    report.refresh_from_db()
+    record(report, "work.report.approved", actor=actor, data={"task": report.task_id})
+    task_refresh(task=report.task)
+    return report
+
+
+@transaction.atomic
+def report_return(*, actor: Any, report: Report, reason: str) -> Report:
+    """The unit head sends a pending report back to its author with a reason."""
+    if report.unit_id not in context_for(actor).head_unit_ids:
+        raise PermissionDenied(_("只有本单位主要负责人可以审核本单位的填报。"))
+    if not reason.strip():
+        raise ServiceError(_("退回须填写理由。"))
+    updated = Report.objects.filter(pk=report.pk, state=ReportState.PENDING).update(
+        state=ReportState.RETURNED, return_reason=reason
+    )
+    if updated != 1:
+        raise Conflict(_("该填报已被处理。"))
+    report.refresh_from_db()
+    record(report, "work.report.returned", actor=actor, data={"task": report.task_id, "reason": reason})
+    from .models import Notification
+
+    Notification.objects.create(user=report.author, task=report.task, text=(_("填报被退回：") + reason)[:300])
+    return report
+
+
+@transaction.atomic
+def period_lock(*, actor: Any, plan: Plan, period_end: date) -> LockedPeriod:
+    """Lock a reporting period once its bulletin is out."""
+    _require_officer(actor)
+    locked, created = LockedPeriod.objects.get_or_create(
+        plan=plan, period_end=period_end, defaults={"locked_by": actor}
+    )
+    if created:
+        record(plan, "work.period.locked", actor=actor, data={"period_end": period_end})
+    return locked
+
+
+# ---------------------------------------------------------------------------------------------
+# Stored lights
+
+
+def _notify_unit(task: Task, text: str) -> None:
+    from .models import Notification
+
+    users = Follow.objects.filter(task=task).values_list("user_id", flat=True)
+    Notification.objects.bulk_create([Notification(user_id=u, task=task, text=text[:300]) for u in users])
+
+
+def task_refresh(*, task: Task, on: date | None = None) -> None:
+    """Recompute the stored light of a task and of its ancestors (not audited: derived data)."""
+    from .selectors import compute_lights, persist_lights
+
+    day = on or timezone.localdate()
+    ids = [int(p) for p in task.path.strip("/").split("/")[1:] if p] or [task.pk]
+    rows = compute_lights(plan_id=task.plan_id, on=day, task_ids=None, subtree_of=ids[0])
+    persist_lights(rows, on=day, only=set(ids))
