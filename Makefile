@@ -9,7 +9,7 @@ PORT ?= 8000
 PG_URL ?= postgres://postgres@127.0.0.1:5432/luoshi
 SCALE ?= district
 
-.PHONY: install system-deps run serve demo test test-sqlite test-postgres lint bench clean
+.PHONY: vendor install system-deps run serve demo test test-sqlite test-postgres lint bench clean
 
 install: $(VENV)/.installed
 
@@ -65,3 +65,12 @@ bench: install
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache
+
+# Re-vendor the pinned front-end libraries (needs npm; the result is committed, so `make run` does not).
+vendor:
+	npm ci --no-audit --no-fund --ignore-scripts
+	mkdir -p luoshi/web/static/vendor/{htmx,echarts,swagger-ui}
+	cp node_modules/htmx.org/dist/htmx.min.js node_modules/htmx.org/LICENSE luoshi/web/static/vendor/htmx/
+	cp node_modules/echarts/dist/echarts.min.js node_modules/echarts/LICENSE luoshi/web/static/vendor/echarts/
+	cp node_modules/swagger-ui-dist/swagger-ui-bundle.js node_modules/swagger-ui-dist/swagger-ui.css \
+	   node_modules/swagger-ui-dist/LICENSE luoshi/web/static/vendor/swagger-ui/

@@ -37,6 +37,8 @@ INSTALLED_APPS = [
     "luoshi.work",
     "luoshi.jobs",
     "luoshi.api",
+    "luoshi.documents",
+    "luoshi.imports",
     "luoshi.web",
 ]
 

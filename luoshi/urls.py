@@ -1,3 +1,5 @@
+"""URL map: one include per app, so each area owns its own routes."""
+
 from django.conf import settings
 from django.conf.urls.static import static
 from django.urls import include, path
@@ -5,6 +7,10 @@ from django.urls import include, path
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", include("luoshi.api.urls")),
+    path("work/dashboard/", include("luoshi.work.urls_dashboard")),
+    path("work/", include("luoshi.work.urls")),
+    path("documents/", include("luoshi.documents.urls")),
+    path("imports/", include("luoshi.imports.urls")),
     path("", include("luoshi.web.urls")),
 ]
 if settings.DEBUG:
