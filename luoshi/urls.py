@@ -8,6 +8,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", include("luoshi.api.urls")),
     path("work/dashboard/", include("luoshi.work.urls_dashboard")),
+    path("work/", include("luoshi.work.urls_flow")),
     path("work/", include("luoshi.work.urls")),
     path("documents/", include("luoshi.documents.urls")),
     path("imports/", include("luoshi.imports.urls")),

@@ -421,3 +421,19 @@ class LockedPeriod(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["plan", "period_end"], name="locked_period_once")]
+
+
+class LightCount(models.Model):
+    """How many tasks of a unit had each light on a day (written by the daily tick), for trend charts."""
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="+")
+    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="+")
+    day = models.DateField()
+    light = models.CharField(max_length=12, choices=Light.choices)
+    count = models.PositiveIntegerField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "unit", "day", "light"], name="lightcount_unique")
+        ]
+        indexes = [models.Index(fields=["plan", "day"])]
