@@ -72,8 +72,9 @@ class TaskFilter:
             self.form.is_valid()
         return getattr(self.form, "cleaned_data", {})
 
-    def filter_queryset(self, qs: Any) -> Any:
-        c = self.cleaned
+    def filter_queryset(self, qs: Any, cleaned: dict[str, Any] | None = None) -> Any:
+        """`qs` narrowed by every filter in `cleaned` (default: the form's); all filters combine with AND."""
+        c = self.cleaned if cleaned is None else cleaned
         if c.get("plan"):
             qs = qs.filter(plan_id=c["plan"])
         if c.get("unit"):
@@ -104,16 +105,8 @@ class TaskFilter:
 
     def without(self, *names: str) -> Any:
         """The queryset filtered by everything except `names` (for facet counts of those fields)."""
-        c = dict(self.cleaned)
-        for n in names:
-            c.pop(n, None)
-        saved = getattr(self.form, "cleaned_data", None)
-        self.form.cleaned_data = c
-        try:
-            return self.filter_queryset(self.base)
-        finally:
-            if saved is not None:
-                self.form.cleaned_data = saved
+        rest = {k: v for k, v in self.cleaned.items() if k not in names}
+        return self.filter_queryset(self.base, rest)
 
     @property
     def qs(self) -> Any:

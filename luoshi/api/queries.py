@@ -1,0 +1,95 @@
+"""Reads the API needs beyond a single filter: visible plans, a plan's lights and its rollup.
+
+Rollups are aggregate queries over the stored Task.light / actual_pct / expected_pct (one
+GROUP BY per breakdown), never a loop over task rows.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import Count, DecimalField, Exists, ExpressionWrapper, F, OuterRef, Q, Sum
+
+from luoshi.org.access import context_for
+from luoshi.work.models import Light, Plan, Task
+from luoshi.work.selectors import SKIPPED_STATUSES, LightRow, compute_lights
+
+LIGHTS = list(Light.values)
+TWO_PLACES = Decimal("0.01")
+
+
+def plans_visible_to(user: Any) -> Any:
+    """Officers see every plan; others the plans holding at least one task they may see."""
+    if context_for(user).sees_everything:
+        return Plan.objects.all()
+    return Plan.objects.filter(Exists(Task.objects.visible_to(user).filter(plan_id=OuterRef("pk"))))
+
+
+def plan_lights(user: Any, plan: Plan, on: date) -> tuple[list[LightRow], dict[str, int]]:
+    """Lights of the plan's tasks as of `on`, computed by the batch engine, limited to what `user` sees."""
+    rows = compute_lights(plan_id=plan.pk, on=on)
+    if not context_for(user).sees_everything:
+        visible = set(Task.objects.visible_to(user).filter(plan=plan).values_list("pk", flat=True))
+        rows = [r for r in rows if r.id in visible]
+    counts = dict.fromkeys(LIGHTS, 0)
+    for r in rows:
+        counts[r.light] = counts.get(r.light, 0) + 1
+    return rows, counts
+
+
+def _light_counts() -> dict[str, Any]:
+    return {f"n_{light}": Count("id", filter=Q(light=light)) for light in LIGHTS}
+
+
+def _counts(row: dict[str, Any]) -> dict[str, int]:
+    return {light: row[f"n_{light}"] for light in LIGHTS}
+
+
+def _mean(weighted: Decimal | None, weight: Decimal | None) -> float | None:
+    if weighted is None or not weight:
+        return None
+    return float((Decimal(weighted) / Decimal(weight)).quantize(TWO_PLACES))
+
+
+def plan_rollup(user: Any, plan: Plan, *, depth: int | None = None) -> dict[str, Any]:
+    """Per lead unit: counts per light and weighted mean actual/expected; per tree depth: counts per light.
+
+    Draft and cancelled tasks are left out, as in the rollup of a parent's progress.
+    """
+    qs = Task.objects.visible_to(user).filter(plan=plan).exclude(status__in=SKIPPED_STATUSES)
+    if depth is not None:
+        qs = qs.filter(depth=depth)
+    product: DecimalField[Decimal, Decimal] = DecimalField(max_digits=30, decimal_places=6)
+    units = (
+        qs.values("lead_unit_id", "lead_unit__name", "lead_unit__path")
+        .annotate(
+            total=Count("id"),
+            **_light_counts(),
+            w=Sum("weight"),
+            wa=Sum(ExpressionWrapper(F("weight") * F("actual_pct"), output_field=product)),
+            we=Sum(ExpressionWrapper(F("weight") * F("expected_pct"), output_field=product)),
+        )
+        .order_by("lead_unit__path")
+    )
+    depths = qs.values("depth").annotate(total=Count("id"), **_light_counts()).order_by("depth")
+    totals = qs.aggregate(total=Count("id"), **_light_counts())
+    return {
+        "plan_id": plan.pk,
+        "total": totals["total"],
+        "counts": _counts(totals),
+        "units": [
+            {
+                "unit_id": u["lead_unit_id"],
+                "unit_name": u["lead_unit__name"],
+                "total": u["total"],
+                "counts": _counts(u),
+                "weight": float(u["w"] or 0),
+                "actual": _mean(u["wa"], u["w"]),
+                "expected": _mean(u["we"], u["w"]),
+            }
+            for u in units
+        ],
+        "depths": [{"depth": d["depth"], "total": d["total"], "counts": _counts(d)} for d in depths],
+    }

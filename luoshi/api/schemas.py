@@ -1,0 +1,328 @@
+"""Request and response shapes of the API, with explicit fields; percentages go out as numbers."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Annotated, Any, Literal
+
+from ninja import Field, Schema
+from pydantic import StringConstraints
+
+from luoshi.work.models import Cadence, Direction, Source
+
+Month = Annotated[str, StringConstraints(pattern=r"^\d{4}-(0[1-9]|1[0-2])$")]
+
+
+class Message(Schema):
+    detail: str
+
+
+class FilterErrors(Schema):
+    detail: str
+    errors: dict[str, list[str]]
+
+
+# ----------------------------------------------------------------------------------------------
+# Organisation
+
+
+class UnitOut(Schema):
+    id: int
+    code: str
+    name: str
+    short_name: str
+    aliases: str
+    category: str
+    parent_id: int | None
+    depth: int
+    path: str
+    sort: int
+    pinyin: str
+    initials: str
+    is_active: bool
+
+
+class UnitRef(Schema):
+    id: int
+    name: str
+    short_name: str
+
+
+class PersonRef(Schema):
+    id: int
+    name: str
+
+
+class UnitPage(Schema):
+    count: int
+    items: list[UnitOut]
+
+
+# ----------------------------------------------------------------------------------------------
+# Plans
+
+
+class PlanOut(Schema):
+    id: int
+    name: str
+    year: int
+    start: date
+    due: date
+    owner_unit_id: int | None
+    green_max: float
+    yellow_max: float
+    progress_cap: float
+    cadence: str
+    grace_days: int
+    cascade_days: int
+    head_approval: bool
+    is_active: bool
+
+
+class PlanPage(Schema):
+    count: int
+    items: list[PlanOut]
+
+
+class LightOut(Schema):
+    id: int
+    parent_id: int | None
+    depth: int
+    title: str
+    lead_unit_id: int
+    start: date
+    due: date
+    status: str
+    weight: float
+    expected: float
+    actual: float
+    light: str
+    slack_days: int | None
+    report_late: bool
+    last_report_on: date | None
+
+    @staticmethod
+    def resolve_slack_days(obj: Any) -> int | None:
+        return obj.slack  # type: ignore[no-any-return]
+
+
+class PlanLights(Schema):
+    plan_id: int
+    date: date
+    counts: dict[str, int]
+    items: list[LightOut]
+
+
+class UnitRollup(Schema):
+    unit_id: int
+    unit_name: str
+    total: int
+    counts: dict[str, int]
+    weight: float
+    actual: float | None
+    expected: float | None
+
+
+class DepthRollup(Schema):
+    depth: int
+    total: int
+    counts: dict[str, int]
+
+
+class PlanRollup(Schema):
+    plan_id: int
+    total: int
+    counts: dict[str, int]
+    units: list[UnitRollup]
+    depths: list[DepthRollup]
+
+
+# ----------------------------------------------------------------------------------------------
+# Tasks
+
+
+class TaskOut(Schema):
+    id: int
+    plan_id: int
+    parent_id: int | None
+    depth: int
+    code: str
+    title: str
+    source: str
+    lead_unit: UnitRef
+    responsible_leader: PersonRef | None
+    responsible_person: PersonRef | None
+    start: date
+    due: date
+    deadline_text: str
+    weight: float
+    cadence: str
+    is_public: bool
+    status: str
+    light: str
+    light_on: date | None
+    actual_pct: float
+    expected_pct: float
+    slack_days: int | None
+    report_late: bool
+    last_report_on: date | None
+    version: int
+
+
+class TaskPage(Schema):
+    count: int
+    items: list[TaskOut]
+
+
+class MilestoneOut(Schema):
+    id: int
+    title: str
+    due: date
+    duration_days: int | None
+    met_on: date | None
+
+
+class TaskDetail(TaskOut):
+    description: str
+    source_ref: str
+    metric_name: str
+    metric_unit: str
+    baseline: float | None
+    target: float | None
+    direction: str
+    monthly_plan: dict[str, Any]
+    claimed_by_id: int | None
+    co_units: list[UnitRef]
+    milestones: list[MilestoneOut]
+    children_lights: dict[str, int]
+    created: datetime
+    updated: datetime
+
+
+class MilestoneIn(Schema):
+    title: str = Field(..., min_length=1, max_length=200)
+    due: date
+
+
+class TaskCreateIn(Schema):
+    plan: int
+    title: str = Field(..., min_length=1, max_length=500)
+    lead_unit: int
+    start: date
+    due: date
+    parent: int | None = None
+    co_units: list[int] = []
+    responsible_leader: int | None = None
+    responsible_person: int | None = None
+    milestones: list[MilestoneIn] = []
+    code: str = Field("", max_length=60)
+    description: str = ""
+    source: Source = Source.TARGET
+    source_ref: str = Field("", max_length=80)
+    deadline_text: str = Field("", max_length=80)
+    weight: Decimal = Field(Decimal(1), ge=0, max_digits=7, decimal_places=3)
+    cadence: Cadence | Literal[""] = ""
+    is_public: bool = False
+    metric_name: str = Field("", max_length=120)
+    metric_unit: str = Field("", max_length=30)
+    baseline: Decimal | None = Field(None, max_digits=18, decimal_places=4)
+    target: Decimal | None = Field(None, max_digits=18, decimal_places=4)
+    direction: Direction = Direction.HIGHER
+    monthly_plan: dict[Month, Decimal] = {}
+
+
+class TaskPatchIn(Schema):
+    """Only the fields sent are changed; `version` is the one the client last saw."""
+
+    version: int
+    title: str | None = Field(None, min_length=1, max_length=500)
+    description: str | None = None
+    source: Source | None = None
+    source_ref: str | None = Field(None, max_length=80)
+    lead_unit: int | None = None
+    co_units: list[int] | None = None
+    responsible_leader: int | None = None
+    responsible_person: int | None = None
+    parent: int | None = None
+    start: date | None = None
+    due: date | None = None
+    deadline_text: str | None = Field(None, max_length=80)
+    weight: Decimal | None = Field(None, ge=0, max_digits=7, decimal_places=3)
+    cadence: Cadence | Literal[""] | None = None
+    is_public: bool | None = None
+    metric_name: str | None = Field(None, max_length=120)
+    metric_unit: str | None = Field(None, max_length=30)
+    baseline: Decimal | None = Field(None, max_digits=18, decimal_places=4)
+    target: Decimal | None = Field(None, max_digits=18, decimal_places=4)
+    direction: Direction | None = None
+    monthly_plan: dict[Month, Decimal] | None = None
+    code: str | None = Field(None, max_length=60)
+
+
+# ----------------------------------------------------------------------------------------------
+# Reports
+
+
+class EvidenceOut(Schema):
+    id: int
+    name: str
+    size: int
+    sha256: str
+    content_type: str
+
+
+class ReportOut(Schema):
+    id: int
+    task_id: int
+    unit_id: int
+    author_id: int
+    period_end: date
+    reported_on: date
+    percent: float | None
+    value: float | None
+    narrative: str
+    problems: str
+    next_steps: str
+    no_change: bool
+    corrects_id: int | None
+    state: str
+    approved_at: datetime | None
+    created: datetime
+    evidence: list[EvidenceOut]
+
+
+class ReportPage(Schema):
+    count: int
+    items: list[ReportOut]
+
+
+class ReportIn(Schema):
+    percent: Decimal | None = Field(None, max_digits=6, decimal_places=2)
+    value: Decimal | None = Field(None, max_digits=18, decimal_places=4)
+    narrative: str = ""
+    problems: str = ""
+    next_steps: str = ""
+    no_change: bool = False
+    period_end: date | None = None
+    corrects: int | None = None
+
+
+# ----------------------------------------------------------------------------------------------
+# Tokens
+
+
+class TokenIn(Schema):
+    name: str = Field(..., min_length=1, max_length=80)
+
+
+class TokenOut(Schema):
+    id: int
+    name: str
+    prefix: str
+    created: datetime
+    revoked: datetime | None
+
+
+class TokenCreated(TokenOut):
+    token: str
