@@ -64,6 +64,12 @@ def month_end(day: date) -> date:
     return date(day.year, day.month, calendar.monthrange(day.year, day.month)[1])
 
 
+def _month_of(key: str) -> date:
+    """The first day of a monthly-plan key "YYYY-MM" (a missing zero pad, "2024-3", is accepted)."""
+    year, month = (int(p) for p in key.strip().split("-")[:2])
+    return date(year, month, 1)
+
+
 def planned_value_to_date(
     monthly_plan: Mapping[str, Decimal | float | int | str], on: date
 ) -> Decimal | None:
@@ -72,12 +78,12 @@ def planned_value_to_date(
     A monthly plan is judged at month ends, as offices report it ("1—3月累计完成…").
     Before the first planned month has ended, nothing is planned yet (None).
     """
-    best: tuple[str, Decimal] | None = None
+    # Months are compared as dates, not as strings: "2024-10" sorts before "2024-9" as text.
+    best: tuple[date, Decimal] | None = None
     for key, raw in monthly_plan.items():
-        year, month = (int(p) for p in key.split("-"))
-        end = month_end(date(year, month, 1))
-        if end <= on and (best is None or key > best[0]):
-            best = (key, Decimal(str(raw)))
+        first = _month_of(key)
+        if month_end(first) <= on and (best is None or first > best[0]):
+            best = (first, Decimal(str(raw)))
     return None if best is None else best[1]
 
 
@@ -199,11 +205,16 @@ def milestone_missed(milestones: Iterable[tuple[date, date | None]], on: date) -
 
 
 def rollup(children: Sequence[tuple[Decimal, Decimal]]) -> Decimal | None:
-    """Weighted mean of (weight, progress) pairs; equal weights when all are zero; None when empty."""
+    """Weighted mean of (weight, progress) pairs; equal weights when all are zero; None when empty.
+
+    Weights are never negative (a negative weight would put a parent outside its children's range).
+    """
     if not children:
         return None
+    if any(w < 0 for w, _ in children):
+        raise ValueError("weights must not be negative")
     total_weight = sum((w for w, _ in children), ZERO)
-    if total_weight <= 0:
+    if total_weight == 0:
         return q2(sum((p for _, p in children), ZERO) / Decimal(len(children)))
     return q2(sum((w * p for w, p in children), ZERO) / total_weight)
 
@@ -230,25 +241,30 @@ class PlannedMilestone:
 def latest_dates(start: date, due: date, milestones: Sequence[PlannedMilestone]) -> list[date]:
     """Latest date each milestone (in order) may be met so the task still ends by `due`.
 
-    Walking back from the due date, each milestone must leave room for the work of the ones
-    after it: its duration in days, or, when durations are missing, its share by weight (equal
-    shares when neither is given) of the whole span.
+    A milestone's duration is the work leading up to it, so the last milestone is due with the
+    task and, walking back, each one must leave room for the work of the ones after it: their
+    durations in days where given; the span left over is shared among the milestones without a
+    duration by weight (equal shares when no weight is given).
     """
     n = len(milestones)
     if n == 0:
         return []
-    span = Decimal((due - start).days)
-    if all(m.duration_days is not None for m in milestones):
-        durations = [Decimal(m.duration_days or 0) for m in milestones]
-    else:
-        weights = [m.weight if m.weight is not None and m.weight > 0 else Decimal(1) for m in milestones]
-        total = sum(weights, ZERO)
-        durations = [span * w / total for w in weights]
+    span = Decimal(max((due - start).days, 0))
+    given = [Decimal(max(m.duration_days, 0)) if m.duration_days is not None else None for m in milestones]
+    open_ = [i for i, d in enumerate(given) if d is None]
+    durations = [d if d is not None else ZERO for d in given]
+    if open_:
+        left = max(span - sum(durations, ZERO), ZERO)
+        weights = {i: (w if (w := milestones[i].weight) is not None and w > 0 else Decimal(1)) for i in open_}
+        total = sum(weights.values(), ZERO)
+        for i in open_:
+            durations[i] = left * weights[i] / total
+    # Round the cumulative work after each milestone (not each step) so errors do not add up.
     result: list[date] = [due] * n
-    latest = due
+    after = ZERO
     for i in range(n - 1, -1, -1):
-        result[i] = latest
-        latest = latest - timedelta(days=int(durations[i].to_integral_value(rounding=ROUND_HALF_UP)))
+        result[i] = due - timedelta(days=int(after.to_integral_value(rounding=ROUND_HALF_UP)))
+        after += durations[i]
     return result
 
 
@@ -301,13 +317,17 @@ def previous_period_end(cadence: str, day: date) -> date:
     first = date(day.year, day.month, 1)
     if cadence == "monthly":
         return first - timedelta(days=1)
+    if cadence != "quarterly":
+        raise ValueError(f"unknown cadence {cadence!r}")
     quarter_first = date(day.year, ((day.month - 1) // 3) * 3 + 1, 1)
     return quarter_first - timedelta(days=1)
 
 
 def periods_between(cadence: str, start: date, end: date) -> list[date]:
-    """Ends of all periods overlapping [start, end]."""
+    """Ends of all periods overlapping [start, end] (none when end is before start)."""
     out: list[date] = []
+    if end < start:
+        return out
     cur = period_end(cadence, start)
     while True:
         out.append(cur)

@@ -1,0 +1,19 @@
+"""`luoshi worker`: the Huey consumer (same as `manage.py run_huey`), which also runs the daily tick."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandParser
+
+
+class Command(BaseCommand):
+    help = "Run the job worker (Huey consumer): queued jobs and the daily tick at 01:30."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("-w", "--workers", type=int, help="number of worker threads")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        extra = ["--workers", str(options["workers"])] if options.get("workers") else []
+        call_command("run_huey", *extra)

@@ -1,0 +1,146 @@
+"""The daily tick (每日巡检): recompute stored lights, record late reports, count lights per unit.
+
+`tick_run` is safe to run again for the same day (it then changes nothing at all) and safe to run
+from two workers at once (the second finds the day claimed and returns without work).
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import socket
+import uuid
+from collections import Counter
+from dataclasses import asdict, dataclass, field
+from datetime import date, timedelta
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from luoshi.audit.services import record
+from luoshi.work.models import LightCount, Plan
+from luoshi.work.selectors import SKIPPED_STATUSES, compute_lights, mark_late_reports, persist_lights
+
+from .models import TickRun
+
+log = logging.getLogger(__name__)
+
+# A worker that died mid-run leaves its lease; another may take the day over after this long.
+LEASE = timedelta(hours=1)
+
+
+class TickBusy(Exception):
+    """Another worker holds the day."""
+
+
+@dataclass
+class TickResult:
+    day: date
+    ran: bool = True
+    plans: int = 0
+    lights_changed: int = 0
+    late_reports: int = 0
+    light_counts_changed: int = 0
+    per_plan: dict[str, dict[str, int]] = field(default_factory=dict)
+
+    @property
+    def changed(self) -> int:
+        return self.lights_changed + self.late_reports + self.light_counts_changed
+
+    def as_data(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["day"] = self.day.isoformat()
+        data.pop("ran")
+        return data
+
+
+def _claim(day: date) -> str | None:
+    """Take the lease on `day` with one atomic statement; None when another worker holds it."""
+    token = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:12]}"[:64]
+    now = timezone.now()
+    try:
+        with transaction.atomic():
+            TickRun.objects.create(day=day, lease_token=token, lease_until=now + LEASE)
+        return token
+    except IntegrityError:
+        pass
+    taken = TickRun.objects.filter(Q(lease_token__isnull=True) | Q(lease_until__lt=now), day=day).update(
+        lease_token=token, lease_until=now + LEASE
+    )
+    return token if taken == 1 else None
+
+
+def _release(day: date, token: str, result: TickResult | None) -> None:
+    changes: dict[str, Any] = {"lease_token": None, "lease_until": None}
+    if result is not None and result.changed:
+        changes |= {"finished_at": timezone.now(), "summary": result.as_data()}
+    TickRun.objects.filter(day=day, lease_token=token).update(**changes)
+
+
+def _light_counts(plan_id: int, day: date, rows: list[Any]) -> int:
+    """Store how many tasks of each lead unit have each light; rewrite only when they differ."""
+    new = Counter((r.lead_unit_id, r.light) for r in rows if r.status not in SKIPPED_STATUSES)
+    old = {
+        (unit, light): count
+        for unit, light, count in LightCount.objects.filter(plan_id=plan_id, day=day).values_list(
+            "unit_id", "light", "count"
+        )
+    }
+    if old == dict(new):
+        return 0
+    LightCount.objects.filter(plan_id=plan_id, day=day).delete()
+    LightCount.objects.bulk_create(
+        [
+            LightCount(plan_id=plan_id, unit_id=unit, day=day, light=light, count=count)
+            for (unit, light), count in sorted(new.items())
+        ],
+        batch_size=1000,
+    )
+    return len(set(old.items()) ^ set(new.items()))
+
+
+@transaction.atomic
+def _tick_plans(day: date) -> TickResult:
+    result = TickResult(day=day)
+    for plan_id in Plan.objects.filter(is_active=True).order_by("pk").values_list("pk", flat=True):
+        rows = compute_lights(plan_id=plan_id, on=day)
+        lights = persist_lights(rows, on=day)
+        late = mark_late_reports(plan_id=plan_id, on=day)
+        counts = _light_counts(plan_id, day, rows)
+        result.plans += 1
+        result.lights_changed += lights
+        result.late_reports += late
+        result.light_counts_changed += counts
+        if lights or late or counts:
+            result.per_plan[str(plan_id)] = {"lights": lights, "late_reports": late, "light_counts": counts}
+    if result.changed:
+        record(
+            None,
+            "jobs.tick.ran",
+            object_type="jobs.tickrun",
+            object_id=day.isoformat(),
+            object_repr=str(day),
+            data=result.as_data(),
+        )
+    return result
+
+
+def tick_run(*, on: date) -> TickResult:
+    """Run the daily tick for day `on` over every active plan.
+
+    For each plan: compute and store lights, record late reports, write the day's light counts per
+    unit; one audit entry `jobs.tick.ran` when anything changed. Returns `ran=False` without doing
+    anything when another worker holds the day.
+    """
+    token = _claim(on)
+    if token is None:
+        log.info("tick for %s is running elsewhere; skipped", on)
+        return TickResult(day=on, ran=False)
+    result: TickResult | None = None
+    try:
+        result = _tick_plans(on)
+    finally:
+        _release(on, token, result)
+    return result
