@@ -1,3 +1,21 @@
-from django.urls import path  # noqa: F401
+"""Routes of the reporting flow (mounted at /work/): fill, approvals, review, claim and reopen."""
 
-urlpatterns: list = []
+from django.urls import path
+
+from . import views_flow as views
+
+app_name = "flow"
+
+urlpatterns = [
+    path("fill/", views.fill, name="fill"),
+    path("fill/<int:task_id>/", views.fill_submit, name="fill_submit"),
+    path("approvals/", views.approvals, name="approvals"),
+    path("approvals/approve-all/", views.approval_approve_all, name="approve_all"),
+    path("approvals/<int:report_id>/approve/", views.approval_approve, name="approve"),
+    path("approvals/<int:report_id>/return/", views.approval_return, name="return"),
+    path("review/", views.review, name="review"),
+    path("review/<int:task_id>/confirm/", views.review_confirm, name="confirm"),
+    path("review/<int:task_id>/reject/", views.review_reject, name="reject"),
+    path("tasks/<int:task_id>/claim/", views.task_claim_view, name="claim"),
+    path("tasks/<int:task_id>/reopen/", views.task_reopen_view, name="reopen"),
+]

@@ -1,0 +1,57 @@
+"""Forms of the reporting flow: filing a report in place, and the reasons that reviews require.
+
+The forms only parse what the browser sends; the rules (percent range, measure value needed,
+reason required, who may) live in `services.py`, whose messages are shown as they are.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several evidence files (佐证材料) in one input."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("widget", MultipleFileInput())
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data: Any, initial: Any = None) -> list[Any]:
+        if not data:
+            return []
+        items = data if isinstance(data, (list, tuple)) else [data]
+        return [super(MultipleFileField, self).clean(item, initial) for item in items if item]
+
+
+class ReportFillForm(forms.Form):
+    """One row of "本期待填报": percent or measure value, texts, evidence, or "no change"."""
+
+    percent = forms.DecimalField(
+        label=_("完成进度(%)"), required=False, min_value=0, max_value=100, decimal_places=2, max_digits=6
+    )
+    value = forms.DecimalField(label=_("累计完成值"), required=False, decimal_places=4, max_digits=18)
+    narrative = forms.CharField(label=_("进展情况"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    problems = forms.CharField(label=_("存在问题"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    next_steps = forms.CharField(
+        label=_("下步打算"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    evidence = MultipleFileField(label=_("佐证材料"), required=False)
+    no_change = forms.BooleanField(label=_("与上期无变化"), required=False)
+    redo = forms.IntegerField(required=False, widget=forms.HiddenInput)
+
+
+class ReasonForm(forms.Form):
+    """A reason is required to return a report, reject a claim or reopen a task."""
+
+    reason = forms.CharField(label=_("理由"), max_length=1000, required=True, strip=True)
+
+
+class NoteForm(forms.Form):
+    note = forms.CharField(label=_("说明"), max_length=1000, required=False, strip=True)

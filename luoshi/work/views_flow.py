@@ -1,0 +1,472 @@
+"""The reporting flow in the browser: a unit's clerk files (本期待填报), the unit head approves
+(审核), the supervision office reviews completion claims and closes tasks out (销号).
+
+Every action works in place with HTMX (the response is the row that replaces the one acted on)
+and without JavaScript (post, then redirect back with a message). Views are thin: they find
+what the user may see, call a service and render; a refused service call is shown as its
+message in the row, a missing right is 403, a task the user may not see is 404.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.db.models import Exists, OuterRef, Subquery
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from luoshi.org.access import context_for
+
+from . import rules
+from .forms_flow import NoteForm, ReasonForm, ReportFillForm
+from .models import Report, ReportState, Status, Task, Transition
+from .services import (
+    PermissionDenied,
+    ServiceError,
+    report_approve,
+    report_return,
+    report_submit,
+    task_claim_completion,
+    task_confirm_completion,
+    task_reject_completion,
+    task_reopen,
+)
+
+FILED_STATES = (ReportState.PENDING, ReportState.SUBMITTED)
+CLOSED_SHOWN = 20
+# The row a failed task action answers with, by where the action was taken.
+ERROR_ROWS = {
+    "claim": "work/review_row.html",
+    "closed": "work/review_closed_row.html",
+    "task": "work/review_message.html",
+}
+
+
+def _is_htmx(request: HttpRequest) -> bool:
+    return request.headers.get("HX-Request") == "true"
+
+
+def _back(request: HttpRequest, default: str) -> HttpResponseRedirect:
+    """Redirect to a safe `next` (the page the form was on) or to the queue page."""
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if not url_has_allowed_host_and_scheme(target, {request.get_host()}, require_https=request.is_secure()):
+        target = default
+    return HttpResponseRedirect(target)
+
+
+def _first_error(form: Any) -> str:
+    for errors in form.errors.values():
+        return str(errors[0])
+    return _("输入有误。")
+
+
+def _refused(exc: ServiceError) -> None:
+    """A refused action: 403 for a missing right, otherwise the message is shown to the user."""
+    if isinstance(exc, PermissionDenied):
+        raise DjangoPermissionDenied(str(exc))
+
+
+# ---------------------------------------------------------------------------------------------
+# 本期待填报 (the clerk's queue)
+
+
+@dataclass
+class FillRow:
+    task: Task
+    period: date
+    form: ReportFillForm = field(default_factory=ReportFillForm)
+    error: str = ""
+    redo: Report | None = None
+
+    @property
+    def dom_id(self) -> str:
+        return f"redo-{self.redo.pk}" if self.redo is not None else f"fill-{self.task.pk}"
+
+
+def _fill_tasks(user: Any) -> Any:
+    """In-progress tasks the user reports for, with their last effective report annotated."""
+    last = Report.objects.effective().filter(task=OuterRef("pk")).order_by("-reported_on", "-id")
+    return (
+        Task.objects.reportable_by(user)
+        .filter(status=Status.IN_PROGRESS, plan__is_active=True)
+        .select_related("plan", "lead_unit")
+        .annotate(
+            last_percent=Subquery(last.values("percent")[:1]),
+            last_value=Subquery(last.values("value")[:1]),
+            last_on=Subquery(last.values("reported_on")[:1]),
+        )
+        .order_by("plan_id", "path")
+    )
+
+
+def _my_units(user: Any) -> frozenset[int]:
+    ctx = context_for(user)
+    return ctx.reporter_unit_ids | ctx.head_unit_ids
+
+
+def _fill_queue(user: Any, today: date) -> tuple[list[FillRow], list[FillRow]]:
+    """(tasks whose current period has no report yet, returned reports still to redo)."""
+    tasks = [t for t in _fill_tasks(user) if t.start <= rules.period_end(t.effective_cadence, today)]
+    by_id = {t.pk: t for t in tasks}
+    periods = {t.pk: rules.period_end(t.effective_cadence, today) for t in tasks}
+    scope = Task.objects.reportable_by(user).filter(status=Status.IN_PROGRESS).values("pk")
+    filed = set(
+        Report.objects.filter(
+            task__in=scope, state__in=FILED_STATES, period_end__in=set(periods.values())
+        ).values_list("task_id", "period_end")
+    )
+    later = Report.objects.filter(
+        task=OuterRef("task"), period_end=OuterRef("period_end"), pk__gt=OuterRef("pk")
+    )
+    returned = (
+        Report.objects.filter(state=ReportState.RETURNED, unit_id__in=_my_units(user), task__in=scope)
+        .exclude(Exists(later.filter(state__in=[*FILED_STATES, ReportState.RETURNED])))
+        .order_by("period_end", "id")
+    )
+    redo: list[FillRow] = []
+    for report in returned:
+        task = by_id.get(report.task_id)
+        if task is not None:
+            redo.append(FillRow(task=task, period=report.period_end, redo=report, form=_redo_form(report)))
+    redo_keys = {(r.task.pk, r.period) for r in redo}
+    todo = [
+        FillRow(task=t, period=periods[t.pk])
+        for t in tasks
+        if (t.pk, periods[t.pk]) not in filed and (t.pk, periods[t.pk]) not in redo_keys
+    ]
+    return todo, redo
+
+
+def _redo_form(report: Report) -> ReportFillForm:
+    return ReportFillForm(
+        initial={
+            "percent": report.percent,
+            "value": report.value,
+            "narrative": report.narrative,
+            "problems": report.problems,
+            "next_steps": report.next_steps,
+            "redo": report.pk,
+        }
+    )
+
+
+def _require_reporter(user: Any) -> None:
+    if not _my_units(user):
+        raise DjangoPermissionDenied(_("只有单位填报人员或负责人可以填报进度。"))
+
+
+@login_required
+@require_GET
+def fill(request: HttpRequest) -> HttpResponse:
+    """本期待填报: every task of the user's units still to report this period, fileable in place."""
+    _require_reporter(request.user)
+    today = timezone.localdate()
+    todo, redo = _fill_queue(request.user, today)
+    context = {"todo": todo, "redo": redo, "today": today}
+    template = "work/fill_list.html" if _is_htmx(request) else "work/fill.html"
+    return render(request, template, context)
+
+
+def _reportable_task(request: HttpRequest, task_id: int) -> Task:
+    task = get_object_or_404(Task.objects.visible_to(request.user), pk=task_id)
+    if not Task.objects.reportable_by(request.user).filter(pk=task.pk).exists():
+        raise DjangoPermissionDenied(_("您不是该任务牵头或配合单位的填报人员，不能填报。"))
+    return task
+
+
+@login_required
+@require_POST
+def fill_submit(request: HttpRequest, task_id: int) -> HttpResponse:
+    """File one report (or "no change") for one task; the row comes back as "已填报" or with the error."""
+    task = _reportable_task(request, task_id)
+    form = ReportFillForm(request.POST, request.FILES)
+    today = timezone.localdate()
+    redo: Report | None = None
+    redo_id = request.POST.get("redo", "")
+    if redo_id:
+        # Redoing a returned report files it again for that report's period.
+        returned = Report.objects.filter(
+            task=task, state=ReportState.RETURNED, unit_id__in=_my_units(request.user)
+        )
+        redo = get_object_or_404(returned, pk=int(redo_id) if redo_id.isdigit() else 0)
+    error = ""
+    report: Report | None = None
+    if not form.is_valid():
+        error = _first_error(form)
+    else:
+        data = form.cleaned_data
+        try:
+            report = report_submit(
+                actor=request.user,
+                task=task,
+                percent=data["percent"],
+                value=data["value"],
+                narrative=data["narrative"],
+                problems=data["problems"],
+                next_steps=data["next_steps"],
+                no_change=data["no_change"],
+                period=redo.period_end if redo is not None else None,
+                on=today,
+                files=data["evidence"],
+            )
+        except ServiceError as exc:
+            _refused(exc)
+            error = str(exc)
+    if not _is_htmx(request):
+        if error:
+            messages.error(request, f"{task.title}：{error}")
+        else:
+            messages.success(request, _("已填报：%(t)s") % {"t": task.title})
+        return _back(request, reverse("flow:fill"))
+    if report is not None:
+        task.refresh_from_db()
+        return render(request, "work/fill_done.html", {"task": task, "report": report, "redo": redo})
+    annotated = _fill_tasks(request.user).filter(pk=task.pk).first() or task
+    period = redo.period_end if redo is not None else rules.period_end(task.effective_cadence, today)
+    row = FillRow(task=annotated, period=period, form=form, error=error, redo=redo)
+    return render(request, "work/fill_row.html", {"row": row})
+
+
+# ---------------------------------------------------------------------------------------------
+# Unit head: approval queue (审核)
+
+
+def _pending_for(user: Any) -> Any:
+    return (
+        Report.objects.filter(state=ReportState.PENDING, unit_id__in=context_for(user).head_unit_ids)
+        .select_related("task", "task__plan", "task__lead_unit", "unit", "author")
+        .prefetch_related("evidence")
+        .order_by("unit_id", "task__plan_id", "task__path", "id")
+    )
+
+
+def _require_head(user: Any) -> None:
+    if not context_for(user).head_unit_ids:
+        raise DjangoPermissionDenied(_("只有单位主要负责人可以审核填报。"))
+
+
+@login_required
+@require_GET
+def approvals(request: HttpRequest) -> HttpResponse:
+    """The head's queue: the unit's reports waiting to go up."""
+    _require_head(request.user)
+    context = {"reports": list(_pending_for(request.user))}
+    template = "work/approval_list.html" if _is_htmx(request) else "work/approvals.html"
+    return render(request, template, context)
+
+
+def _visible_report(request: HttpRequest, report_id: int) -> Report:
+    qs = Report.objects.visible_to(request.user).select_related("task", "task__plan", "unit", "author")
+    return get_object_or_404(qs, pk=report_id)
+
+
+def _approval_row(request: HttpRequest, report: Report, error: str) -> HttpResponse:
+    report = _pending_for(request.user).filter(pk=report.pk).first() or report
+    return render(request, "work/approval_row.html", {"report": report, "error": error})
+
+
+@login_required
+@require_POST
+def approval_approve(request: HttpRequest, report_id: int) -> HttpResponse:
+    report = _visible_report(request, report_id)
+    try:
+        report = report_approve(actor=request.user, report=report)
+    except ServiceError as exc:
+        _refused(exc)
+        if not _is_htmx(request):
+            messages.error(request, str(exc))
+            return _back(request, reverse("flow:approvals"))
+        return _approval_row(request, report, str(exc))
+    if not _is_htmx(request):
+        messages.success(request, _("已审核通过：%(t)s") % {"t": report.task.title})
+        return _back(request, reverse("flow:approvals"))
+    report.task.refresh_from_db()
+    return render(request, "work/approval_done.html", {"report": report, "approved": True})
+
+
+@login_required
+@require_POST
+def approval_return(request: HttpRequest, report_id: int) -> HttpResponse:
+    report = _visible_report(request, report_id)
+    form = ReasonForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise ServiceError(_("退回须填写理由。"))
+        report = report_return(actor=request.user, report=report, reason=form.cleaned_data["reason"])
+    except ServiceError as exc:
+        _refused(exc)
+        if not _is_htmx(request):
+            messages.error(request, str(exc))
+            return _back(request, reverse("flow:approvals"))
+        return _approval_row(request, report, str(exc))
+    if not _is_htmx(request):
+        messages.success(request, _("已退回：%(t)s") % {"t": report.task.title})
+        return _back(request, reverse("flow:approvals"))
+    return render(request, "work/approval_done.html", {"report": report, "approved": False})
+
+
+@login_required
+@require_POST
+def approval_approve_all(request: HttpRequest) -> HttpResponse:
+    """Approve, in one action, the pending reports the head saw on the page (their ids are posted)."""
+    _require_head(request.user)
+    ids = [int(i) for i in request.POST.getlist("report") if i.isdigit()]
+    done, errors = 0, []
+    for report in _pending_for(request.user).filter(pk__in=ids):
+        try:
+            report_approve(actor=request.user, report=report)
+            done += 1
+        except ServiceError as exc:
+            errors.append(f"{report.task.title}：{exc}")
+    summary = _("已审核通过 %(n)s 条。") % {"n": done}
+    if not _is_htmx(request):
+        messages.success(request, summary)
+        for error in errors:
+            messages.error(request, error)
+        return _back(request, reverse("flow:approvals"))
+    context = {"reports": list(_pending_for(request.user)), "summary": summary, "errors": errors}
+    return render(request, "work/approval_list.html", context)
+
+
+# ---------------------------------------------------------------------------------------------
+# Supervision office: completion claims, closing out (销号) and reopening
+
+
+def _require_officer(user: Any) -> None:
+    if not context_for(user).is_officer:
+        raise DjangoPermissionDenied(_("只有督查室人员可以审核完成申请。"))
+
+
+def _claims_for(user: Any) -> Any:
+    note = Transition.objects.filter(task=OuterRef("pk"), to_status=Status.CLAIMED).order_by("-at", "-id")
+    return (
+        Task.objects.visible_to(user)
+        .filter(status=Status.CLAIMED)
+        .select_related("plan", "lead_unit", "claimed_by")
+        .annotate(claim_note=Subquery(note.values("reason")[:1]), claimed_at=Subquery(note.values("at")[:1]))
+        .order_by("plan_id", "path")
+    )
+
+
+@login_required
+@require_GET
+def review(request: HttpRequest) -> HttpResponse:
+    """The office's queue: completion claims to confirm (销号) or reject; recently closed tasks to reopen."""
+    _require_officer(request.user)
+    closed = (
+        Task.objects.visible_to(request.user)
+        .filter(status=Status.CLOSED)
+        .select_related("plan", "lead_unit")
+        .order_by("-updated", "-pk")[:CLOSED_SHOWN]
+    )
+    context = {"claims": list(_claims_for(request.user)), "closed": list(closed)}
+    return render(request, "work/review.html", context)
+
+
+def _visible_task(request: HttpRequest, task_id: int) -> Task:
+    return get_object_or_404(
+        Task.objects.visible_to(request.user).select_related("plan", "lead_unit"), pk=task_id
+    )
+
+
+def _task_action(
+    request: HttpRequest, task: Task, action: Any, *, done: str, default: str, row: str, **kwargs: Any
+) -> HttpResponse:
+    """Run a task status service; answer with the row that replaces the acted-on one, or redirect."""
+    error = ""
+    try:
+        task = action(actor=request.user, task=task, **kwargs)
+    except ServiceError as exc:
+        _refused(exc)
+        error = str(exc)
+    if not _is_htmx(request):
+        if error:
+            messages.error(request, error)
+        else:
+            messages.success(request, done % {"t": task.title})
+        return _back(request, default)
+    if error:
+        if row == "claim":
+            task = _claims_for(request.user).filter(pk=task.pk).first() or task
+        return render(request, ERROR_ROWS[row], {"task": task, "error": error})
+    task.refresh_from_db()
+    return render(request, "work/review_done.html", {"task": task, "message": done % {"t": task.title}})
+
+
+@login_required
+@require_POST
+def review_confirm(request: HttpRequest, task_id: int) -> HttpResponse:
+    task = _visible_task(request, task_id)
+    form = NoteForm(request.POST)
+    note = form.cleaned_data["note"] if form.is_valid() else ""
+    return _task_action(
+        request,
+        task,
+        task_confirm_completion,
+        note=note,
+        done=_("已确认完成并销号：%(t)s"),
+        default=reverse("flow:review"),
+        row="claim",
+    )
+
+
+def _reason(request: HttpRequest) -> str:
+    form = ReasonForm(request.POST)
+    return form.cleaned_data["reason"] if form.is_valid() else ""
+
+
+@login_required
+@require_POST
+def review_reject(request: HttpRequest, task_id: int) -> HttpResponse:
+    task = _visible_task(request, task_id)
+    return _task_action(
+        request,
+        task,
+        task_reject_completion,
+        reason=_reason(request),
+        done=_("已退回完成申请：%(t)s"),
+        default=reverse("flow:review"),
+        row="claim",
+    )
+
+
+@login_required
+@require_POST
+def task_reopen_view(request: HttpRequest, task_id: int) -> HttpResponse:
+    task = _visible_task(request, task_id)
+    return _task_action(
+        request,
+        task,
+        task_reopen,
+        reason=_reason(request),
+        done=_("已重新打开：%(t)s"),
+        default=reverse("flow:review"),
+        row="closed",
+    )
+
+
+@login_required
+@require_POST
+def task_claim_view(request: HttpRequest, task_id: int) -> HttpResponse:
+    task = _visible_task(request, task_id)
+    form = NoteForm(request.POST)
+    note = form.cleaned_data["note"] if form.is_valid() else ""
+    return _task_action(
+        request,
+        task,
+        task_claim_completion,
+        note=note,
+        done=_("已申请完成，等待督查室确认：%(t)s"),
+        default=reverse("flow:fill"),
+        row="task",
+    )
