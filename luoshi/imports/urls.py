@@ -1,3 +1,12 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-urlpatterns: list = []
+from . import views
+
+app_name = "imports"
+
+urlpatterns = [
+    path("", views.upload, name="upload"),
+    path("<int:pk>/", views.batch_detail, name="batch"),
+    path("<int:pk>/progress/", views.batch_progress, name="progress"),
+    path("<int:pk>/commit/", views.batch_commit_view, name="commit"),
+]

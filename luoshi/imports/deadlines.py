@@ -1,0 +1,189 @@
+"""Free-text deadlines (完成时限) as offices write them, turned into dates. Pure: no database.
+
+`parse_deadline("6月底前", year=2024, plan_due=date(2024, 12, 31))` → Deadline(due=2024-06-30).
+Open-ended phrases (长期坚持, 持续推进, 常态化) get the plan's due date and `needs_review`, so a
+person decides; text that names no date at all is `due=None` (an error in the preview).
+"""
+
+from __future__ import annotations
+
+import calendar
+import re
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+CN_DIGITS = {
+    "〇": 0,
+    "零": 0,
+    "一": 1,
+    "二": 2,
+    "两": 2,
+    "三": 3,
+    "四": 4,
+    "五": 5,
+    "六": 6,
+    "七": 7,
+    "八": 8,
+    "九": 9,
+}
+
+
+def cn_to_int(text: str) -> int | None:
+    """一 → 1, 十二 → 12, 二十三 → 23, 12 → 12; None when it is not a number."""
+    text = text.strip()
+    if text.isdigit():
+        return int(text)
+    if not text or any(ch not in CN_DIGITS and ch not in "十百" for ch in text):
+        return None
+    if "百" in text:
+        head, _, rest = text.partition("百")
+        hundreds = CN_DIGITS.get(head, 1) if head else 1
+        tail = cn_to_int(rest.lstrip("零")) if rest else 0
+        return None if tail is None else hundreds * 100 + tail
+    if "十" in text:
+        head, _, rest = text.partition("十")
+        tens = CN_DIGITS.get(head, 0) if head else 1
+        ones = CN_DIGITS.get(rest, 0) if rest else 0
+        return tens * 10 + ones
+    value = 0
+    for ch in text:
+        value = value * 10 + CN_DIGITS[ch]
+    return value
+
+
+@dataclass(frozen=True)
+class Deadline:
+    due: date | None
+    needs_review: bool = False
+    note: str = ""
+    # Earlier dates named in the same cell ("6月底前完成方案，12月底前建成"): milestones (时间节点).
+    milestones: tuple[tuple[str, date], ...] = field(default=())
+
+
+OPEN_ENDED = (
+    "长期坚持",
+    "长期",
+    "持续推进",
+    "持续",
+    "常态化",
+    "常年",
+    "长效",
+    "久久为功",
+    "每季度",
+    "每月",
+    "按月",
+)
+WHOLE_YEAR = ("全年", "年内", "年底前", "年底", "年末", "年终", "本年度", "年度内", "全年持续", "12月底前")
+QUARTER_END = {1: (3, 31), 2: (6, 30), 3: (9, 30), 4: (12, 31)}
+
+_NUM = r"[0-9]{1,4}|[〇零一二两三四五六七八九十]{1,3}"
+_FULL_DATE = re.compile(r"(\d{4})\s*[年./\-]\s*(\d{1,2})\s*[月./\-]\s*(\d{1,2})\s*日?")
+_YEAR_MONTH = re.compile(
+    rf"(?:(\d{{4}})\s*年\s*)?({_NUM})\s*月\s*(?:(份)?\s*(底|末|中旬|上旬|下旬|中|初)?)\s*(前|以前|之前)?"
+)
+_MONTH_DAY = re.compile(rf"(?:(\d{{4}})\s*年\s*)?({_NUM})\s*月\s*({_NUM})\s*[日号]\s*(前|以前|之前)?")
+_QUARTER = re.compile(rf"(?:(\d{{4}})\s*年\s*)?(?:第\s*)?({_NUM})\s*季度\s*(末|底)?\s*(前)?")
+_HALF = re.compile(r"(?:(\d{4})\s*年\s*)?(上半年|下半年|年中)")
+_YEAR_END = re.compile(r"(\d{4})\s*年\s*(?:底|末|年底|内|全年)?\s*(?:前)?")
+_ISO = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
+
+
+def _month_end(year: int, month: int) -> date:
+    return date(year, month, calendar.monthrange(year, month)[1])
+
+
+def _safe(year: int, month: int, day: int) -> date | None:
+    try:
+        return date(year, month, day)
+    except ValueError:
+        return None
+
+
+def _candidates(text: str, year: int) -> list[tuple[int, date | None, str]]:
+    """Every date named in the text, as (position, date or None if impossible, matched text)."""
+    found: list[tuple[int, date | None, str]] = []
+    taken: list[tuple[int, int]] = []
+
+    def free(m: re.Match[str]) -> bool:
+        return all(m.end() <= a or m.start() >= b for a, b in taken)
+
+    def add(m: re.Match[str], value: date | None) -> None:
+        taken.append((m.start(), m.end()))
+        found.append((m.start(), value, m.group(0)))
+
+    for m in _FULL_DATE.finditer(text):
+        add(m, _safe(int(m.group(1)), int(m.group(2)), int(m.group(3))))
+    for m in _MONTH_DAY.finditer(text):
+        if not free(m):
+            continue
+        y = int(m.group(1)) if m.group(1) else year
+        mo, d = cn_to_int(m.group(2)), cn_to_int(m.group(3))
+        add(m, _safe(y, mo or 0, d or 0))  # "3月15日前" is still 3月15日
+    for m in _QUARTER.finditer(text):
+        if not free(m):
+            continue
+        y = int(m.group(1)) if m.group(1) else year
+        q = cn_to_int(m.group(2))
+        add(m, date(y, *QUARTER_END[q]) if q in QUARTER_END else None)
+    for m in _YEAR_MONTH.finditer(text):
+        if not free(m):
+            continue
+        y = int(m.group(1)) if m.group(1) else year
+        mo = cn_to_int(m.group(2))
+        if mo is None or not 1 <= mo <= 12:
+            add(m, None)
+            continue
+        part, before = m.group(4) or "", m.group(5)
+        if part in ("上旬", "初"):
+            value = date(y, mo, 10)
+        elif part in ("中旬", "中"):
+            value = date(y, mo, 20)
+        elif before and not part:
+            # "9月前": before September begins, i.e. by the end of August.
+            value = _month_end(y - 1, 12) if mo == 1 else _month_end(y, mo - 1)
+        else:
+            value = _month_end(y, mo)
+        add(m, value)
+    for m in _HALF.finditer(text):
+        if not free(m):
+            continue
+        y = int(m.group(1)) if m.group(1) else year
+        add(m, date(y, 12, 31) if m.group(2) == "下半年" else date(y, 6, 30))
+    for m in _YEAR_END.finditer(text):
+        if not free(m):
+            continue
+        add(m, date(int(m.group(1)), 12, 31))
+    return sorted(found, key=lambda f: f[0])
+
+
+def parse_deadline(value: object, *, year: int, plan_due: date) -> Deadline:
+    """A deadline cell (text, date or Excel datetime) as a due date, flagged when a person must decide."""
+    if value is None or value == "":
+        return Deadline(due=plan_due)
+    if isinstance(value, datetime):
+        return Deadline(due=value.date())
+    if isinstance(value, date):
+        return Deadline(due=value)
+    text = re.sub(r"\s+", "", str(value)).replace("（", "(").replace("）", ")")
+    if not text:
+        return Deadline(due=plan_due)
+    iso = _ISO.fullmatch(text[:10]) if len(text) >= 10 else None
+    if iso and len(text) in (10, 19):
+        d = _safe(int(iso.group(1)), int(iso.group(2)), int(iso.group(3)))
+        return Deadline(due=d, note="" if d else "impossible")
+    found = _candidates(text, year)
+    if found:
+        if any(d is None for _, d, _ in found):
+            return Deadline(due=None, note="impossible")
+        dates = [d for _, d, _ in found if d is not None]
+        due = max(dates)
+        milestones = tuple((label, d) for _, d, label in found if d is not None and d != due)
+        open_ended = any(word in text for word in OPEN_ENDED)
+        return Deadline(
+            due=due, needs_review=open_ended, note="open" if open_ended else "", milestones=milestones
+        )
+    if any(word in text for word in WHOLE_YEAR) or text in ("年度", "当年", "本年"):
+        return Deadline(due=date(year, 12, 31))
+    if any(word in text for word in OPEN_ENDED):
+        return Deadline(due=plan_due, needs_review=True, note="open")
+    return Deadline(due=None, note="unreadable")

@@ -1,0 +1,477 @@
+"""Import of units and people (单位、人员) from .xlsx/.csv.
+
+A workbook may hold a units sheet and a people sheet (either alone is fine; a .csv holds one of
+them); each sheet is recognised by its header. Validation collects every problem with its row and
+column; a file with any error writes nothing. Success goes through `luoshi.org.services` (each
+unit, person, post and membership audited) plus one `org.import.committed` entry.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import asdict, dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from luoshi.org.models import Role, Unit, UnitCategory
+
+from .common import ImportRefused, Problem, errors
+from .sheets import SheetError, Table, find_table, norm_header, read_sheets, text
+
+UNIT_COLUMNS: dict[str, str] = {}
+PERSON_COLUMNS: dict[str, str] = {}
+for _target, _spec in (
+    (
+        UNIT_COLUMNS,
+        {
+            "code": "单位代码 代码 编码 单位编码 code",
+            "name": "单位名称 名称 单位全称 全称 name",
+            "short_name": "简称 单位简称 short_name",
+            "category": "类别 单位类别 类型 单位类型 category",
+            "parent": "上级单位代码 上级代码 上级单位 上级单位编码 parent parent_code",
+            "aliases": "别名 aliases",
+            "sort": "排序 sort",
+        },
+    ),
+    (
+        PERSON_COLUMNS,
+        {
+            "name": "姓名 name",
+            "phone": "电话 手机 手机号 联系电话 手机号码 phone",
+            "unit": "单位 所在单位 单位代码 单位名称 工作单位 unit",
+            "title": "职务 岗位 岗位名称 职务名称 post title",
+            "role": "角色 系统角色 role",
+            "start": "任职日期 任职起 开始日期 任职时间 start",
+            "username": "登录名 用户名 账号 登录账号 username",
+            "senior": "副科级及以上 senior",
+            "card_no": "卡号 card_no",
+        },
+    ),
+):
+    for _key, _names in _spec.items():
+        for _n in _names.split():
+            _target[norm_header(_n)] = _key
+
+CATEGORY_WORDS: dict[str, str] = {
+    "区": UnitCategory.DISTRICT,
+    "县": UnitCategory.DISTRICT,
+    "功能区": UnitCategory.ZONE,
+    "街镇": UnitCategory.ZONE,
+    "街道": UnitCategory.ZONE,
+    "乡镇": UnitCategory.ZONE,
+    "镇": UnitCategory.ZONE,
+    "功能区/街镇": UnitCategory.ZONE,
+    "部门": UnitCategory.DEPARTMENT,
+    "区直部门": UnitCategory.DEPARTMENT,
+    "县直部门": UnitCategory.DEPARTMENT,
+    "驻区单位": UnitCategory.RESIDENT,
+    "垂管单位": UnitCategory.RESIDENT,
+    "垂管": UnitCategory.RESIDENT,
+    "社区": UnitCategory.COMMUNITY,
+    "村": UnitCategory.COMMUNITY,
+    "社区/村": UnitCategory.COMMUNITY,
+    "其他": UnitCategory.OTHER,
+}
+for _value, _label in UnitCategory.choices:
+    CATEGORY_WORDS[_value] = _value
+    CATEGORY_WORDS[str(_label)] = _value
+ROLE_WORDS: dict[str, str] = {"联络员": Role.REPORTER, "单位负责人": Role.HEAD, "主要负责人": Role.HEAD}
+ROLE_WORDS |= {"领导": Role.LEADER, "督查员": Role.OFFICER, "督查室": Role.OFFICER, "考核人员": Role.ASSESSOR}
+for _value, _label in Role.choices:
+    ROLE_WORDS[_value] = _value
+    ROLE_WORDS[str(_label)] = _value
+
+
+def parse_date(value: Any) -> date | None:
+    """A date cell: Excel date, 2024-03-01, 2024/3/1, 2024.3.1 or 2024年3月1日; None if malformed."""
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    m = re.fullmatch(
+        r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?(?:\s+00:00:00)?", text(value)
+    )
+    if not m:
+        return None
+    try:
+        return date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+    except ValueError:
+        return None
+
+
+@dataclass
+class UnitRow:
+    row: int
+    code: str
+    name: str
+    short_name: str = ""
+    category: str = ""
+    parent_code: str = ""
+    aliases: str = ""
+    sort: int = 0
+
+
+@dataclass
+class PersonRow:
+    row: int
+    name: str
+    phone: str = ""
+    unit_code: str = ""  # resolved unit code (file or database)
+    unit_written: str = ""
+    title: str = ""
+    role: str = ""
+    start: str = ""
+    username: str = ""
+    senior: bool = False
+    card_no: str = ""
+
+
+@dataclass
+class OrgPreview:
+    kind: str = "org"
+    units: list[UnitRow] = field(default_factory=list)
+    people: list[PersonRow] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    sheets: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not errors(self.problems)
+
+    def counts(self) -> dict[str, int]:
+        return {
+            "units": len(self.units),
+            "people": len(self.people),
+            "errors": len(errors(self.problems)),
+            "warnings": len(self.problems) - len(errors(self.problems)),
+        }
+
+    def to_json(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["counts"] = self.counts()
+        return data
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> OrgPreview:
+        return cls(
+            units=[UnitRow(**u) for u in data.get("units", [])],
+            people=[PersonRow(**p) for p in data.get("people", [])],
+            problems=[Problem(**p) for p in data.get("problems", [])],
+            sheets=data.get("sheets", []),
+        )
+
+
+def _sheet_label(table: Table, multi: bool) -> str:
+    return f"{table.sheet}!" if multi else ""
+
+
+def parse_org(source: str | Path | bytes, *, filename: str = "") -> OrgPreview:
+    """Read units and people into a preview; writes nothing."""
+    preview = OrgPreview()
+    problems = preview.problems
+    try:
+        sheets = read_sheets(source, filename=filename)
+    except SheetError as exc:
+        problems.append(Problem(0, "", str(exc)))
+        return preview
+    unit_tables: list[Table] = []
+    person_tables: list[Table] = []
+    for sheet in sheets:
+        t = find_table(sheet, PERSON_COLUMNS, required=("name", "unit"))
+        if t is not None and not {"code", "category"} & set(find_cols(sheet, t.header_row)):
+            person_tables.append(t)
+            continue
+        t = find_table(sheet, UNIT_COLUMNS, required=("code", "name"))
+        if t is not None:
+            unit_tables.append(t)
+    if not unit_tables and not person_tables:
+        problems.append(
+            Problem(
+                0,
+                "",
+                _("找不到表头：单位表需要“单位代码、单位名称、类别、上级单位代码”，人员表需要“姓名、单位”。"),
+            )
+        )
+        return preview
+    multi = len(unit_tables) + len(person_tables) > 1
+    preview.sheets = [t.sheet for t in unit_tables + person_tables]
+
+    db_units = {code: name for code, name in Unit.objects.values_list("code", "name")}
+    db_names: dict[str, str] = {}
+    for code, name, short in Unit.objects.values_list("code", "name", "short_name"):
+        db_names.setdefault(name, code)
+        if short:
+            db_names.setdefault(short, code)
+    file_codes: dict[str, int] = {}
+    file_names: dict[str, str] = {}
+
+    for table in unit_tables:
+        sl = _sheet_label(table, multi)
+        col = table.header_of
+        for row in table.rows:
+            r = UnitRow(
+                row=row.number,
+                code=text(table.get(row, "code")),
+                name=text(table.get(row, "name")),
+                short_name=text(table.get(row, "short_name")),
+                parent_code=text(table.get(row, "parent")),
+                aliases=text(table.get(row, "aliases")),
+            )
+            if not r.code:
+                problems.append(Problem(row.number, sl + col("code"), _("缺少单位代码。")))
+            elif r.code in file_codes:
+                problems.append(
+                    Problem(
+                        row.number,
+                        sl + col("code"),
+                        _("单位代码 %(c)s 重复（与第 %(r)s 行相同）。")
+                        % {"c": r.code, "r": file_codes[r.code]},
+                    )
+                )
+            elif r.code in db_units:
+                problems.append(
+                    Problem(
+                        row.number,
+                        sl + col("code"),
+                        _("单位代码 %(c)s 已存在（%(n)s）。") % {"c": r.code, "n": db_units[r.code]},
+                    )
+                )
+            else:
+                file_codes[r.code] = row.number
+            if not r.name:
+                problems.append(Problem(row.number, sl + col("name"), _("缺少单位名称。")))
+            else:
+                file_names.setdefault(r.name, r.code)
+                if r.short_name:
+                    file_names.setdefault(r.short_name, r.code)
+            cat = text(table.get(row, "category"))
+            if not cat:
+                problems.append(Problem(row.number, sl + col("category"), _("缺少单位类别。")))
+            elif cat not in CATEGORY_WORDS:
+                problems.append(
+                    Problem(
+                        row.number,
+                        sl + col("category"),
+                        _("未知的单位类别“%(c)s”。") % {"c": cat},
+                        suggestions=[str(label) for _v, label in UnitCategory.choices],
+                    )
+                )
+            else:
+                r.category = CATEGORY_WORDS[cat]
+            sort = table.get(row, "sort")
+            if sort is not None:
+                try:
+                    r.sort = int(sort)
+                except (TypeError, ValueError):
+                    problems.append(Problem(row.number, sl + col("sort"), _("排序须为整数。")))
+            preview.units.append(r)
+        for r in preview.units:
+            if r.parent_code and r.parent_code not in file_codes and r.parent_code not in db_units:
+                problems.append(
+                    Problem(
+                        r.row,
+                        sl + col("parent"),
+                        _("找不到上级单位代码 %(c)s。") % {"c": r.parent_code},
+                    )
+                )
+            elif r.parent_code == r.code and r.code:
+                problems.append(Problem(r.row, sl + col("parent"), _("上级单位不能是自己。")))
+        # Parents must come before children: order by dependency, and refuse cycles.
+        preview.units = _parents_first(preview.units, set(db_units), problems, sl + col("parent"))
+
+    User = get_user_model()
+    db_usernames = set(User.objects.values_list("username", flat=True))
+    file_usernames: dict[str, int] = {}
+    for table in person_tables:
+        sl = _sheet_label(table, multi)
+        col = table.header_of
+        for row in table.rows:
+            p = PersonRow(
+                row=row.number,
+                name=text(table.get(row, "name")),
+                phone=text(table.get(row, "phone")),
+                unit_written=text(table.get(row, "unit")),
+                title=text(table.get(row, "title")),
+                username=text(table.get(row, "username")),
+                card_no=text(table.get(row, "card_no")),
+            )
+            if not p.name:
+                problems.append(Problem(row.number, sl + col("name"), _("缺少姓名。")))
+            w = p.unit_written
+            if not w:
+                problems.append(Problem(row.number, sl + col("unit"), _("缺少单位。")))
+            else:
+                code = w if w in file_codes or w in db_units else file_names.get(w) or db_names.get(w) or ""
+                if not code:
+                    problems.append(
+                        Problem(
+                            row.number,
+                            sl + col("unit"),
+                            _("找不到单位“%(u)s”（按代码、名称或简称）。") % {"u": w},
+                        )
+                    )
+                p.unit_code = code
+            role = text(table.get(row, "role"))
+            if not role:
+                p.role = Role.REPORTER
+            elif role in ROLE_WORDS:
+                p.role = ROLE_WORDS[role]
+            else:
+                problems.append(
+                    Problem(
+                        row.number,
+                        sl + col("role"),
+                        _("未知的角色“%(r)s”。") % {"r": role},
+                        suggestions=[str(label) for _v, label in Role.choices],
+                    )
+                )
+            if not p.title:
+                p.title = str(Role(p.role).label) if p.role else ""
+            raw_start = table.get(row, "start")
+            if raw_start is None:
+                p.start = timezone.localdate().isoformat()
+            else:
+                d = parse_date(raw_start)
+                if d is None:
+                    problems.append(
+                        Problem(
+                            row.number,
+                            sl + col("start"),
+                            _("日期格式不正确：“%(v)s”（应为 2024-03-01）。") % {"v": text(raw_start)},
+                        )
+                    )
+                else:
+                    p.start = d.isoformat()
+            if p.username:
+                if p.username in file_usernames:
+                    problems.append(
+                        Problem(
+                            row.number,
+                            sl + col("username"),
+                            _("登录名 %(u)s 重复（与第 %(r)s 行相同）。")
+                            % {"u": p.username, "r": file_usernames[p.username]},
+                        )
+                    )
+                elif p.username in db_usernames:
+                    problems.append(
+                        Problem(
+                            row.number, sl + col("username"), _("登录名 %(u)s 已存在。") % {"u": p.username}
+                        )
+                    )
+                else:
+                    file_usernames[p.username] = row.number
+            senior = text(table.get(row, "senior"))
+            p.senior = senior in ("是", "Y", "y", "1", "true", "True", "√")
+            preview.people.append(p)
+    problems.sort(key=lambda pr: (pr.row, pr.column))
+    return preview
+
+
+def find_cols(sheet: Any, header_row: int) -> list[str]:
+    """Canonical unit-table keys named in a header row (to tell a units sheet from a people sheet)."""
+    row = sheet.rows[header_row - 1]
+    return [UNIT_COLUMNS[norm_header(c)] for c in row.cells if norm_header(c) in UNIT_COLUMNS]
+
+
+def _parents_first(
+    units: list[UnitRow], known: set[str], problems: list[Problem], column: str
+) -> list[UnitRow]:
+    pending = {u.code: u for u in units if u.code}
+    placed: set[str] = set(known)
+    ordered: list[UnitRow] = []
+    while pending:
+        ready = [u for u in pending.values() if not u.parent_code or u.parent_code in placed]
+        if not ready:
+            for u in pending.values():
+                if u.parent_code in pending:
+                    problems.append(Problem(u.row, column, _("上级单位形成循环。")))
+            ordered += list(pending.values())
+            break
+        for u in ready:
+            ordered.append(u)
+            placed.add(u.code)
+            del pending[u.code]
+    return ordered + [u for u in units if not u.code]
+
+
+@dataclass
+class OrgImportResult:
+    preview: OrgPreview
+    committed: bool
+    units: int = 0
+    people: int = 0
+
+
+@transaction.atomic
+def commit_org(
+    source: str | Path | bytes, *, actor: Any, filename: str = "", batch_id: int | None = None
+) -> OrgImportResult:
+    """Re-read the file and create every unit and person, or nothing (one transaction)."""
+    from luoshi.audit.services import record
+    from luoshi.org.models import Post
+    from luoshi.org.services import membership_start, person_create, post_create, unit_create
+
+    from .task_import import file_digest
+
+    preview = parse_org(source, filename=filename)
+    if not preview.ok:
+        raise ImportRefused(preview.problems, preview)
+    User = get_user_model()
+    by_code: dict[str, Unit] = {}
+    for u in preview.units:
+        parent = None
+        if u.parent_code:
+            parent = by_code.get(u.parent_code) or Unit.objects.get(code=u.parent_code)
+        by_code[u.code] = unit_create(
+            actor=actor,
+            code=u.code,
+            name=u.name,
+            category=u.category,
+            parent=parent,
+            short_name=u.short_name,
+            aliases=u.aliases,
+            sort=u.sort,
+        )
+    posts: dict[tuple[int, str, str], Post] = {}
+    for p in preview.people:
+        unit = by_code.get(p.unit_code) or Unit.objects.get(code=p.unit_code)
+        user = None
+        if p.username:
+            user = User.objects.create_user(username=p.username, password=None, first_name=p.name[:150])
+        person = person_create(actor=actor, name=p.name, phone=p.phone, card_no=p.card_no, user=user)
+        key = (unit.pk, p.title, p.role)
+        post = posts.get(key) or Post.objects.filter(unit=unit, title=p.title, role=p.role).first()
+        if post is None:
+            post = post_create(actor=actor, unit=unit, title=p.title, role=p.role, senior=p.senior)
+        posts[key] = post
+        membership_start(actor=actor, person=person, post=post, start=date.fromisoformat(p.start))
+    record(
+        None,
+        "org.import.committed",
+        actor=actor,
+        object_type="imports.importbatch",
+        object_id=str(batch_id or ""),
+        object_repr=filename[:300],
+        data={
+            "file": filename,
+            "sha256": file_digest(source),
+            "units": len(preview.units),
+            "people": len(preview.people),
+        },
+    )
+    return OrgImportResult(preview, True, len(preview.units), len(preview.people))
+
+
+def import_org(
+    file_path_or_bytes: str | Path | bytes, *, actor: Any, dry_run: bool = False, filename: str = ""
+) -> OrgImportResult:
+    """Preview (dry_run) or commit an organisation file; a refused file raises ImportRefused."""
+    if dry_run:
+        return OrgImportResult(parse_org(file_path_or_bytes, filename=filename), False)
+    return commit_org(file_path_or_bytes, actor=actor, filename=filename)

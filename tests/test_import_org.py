@@ -1,0 +1,154 @@
+"""Import of units and people: every problem by row and column, and nothing written unless all is well."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import openpyxl
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+from django.core.management.base import CommandError
+
+from luoshi.audit.models import Entry
+from luoshi.imports.common import ImportRefused
+from luoshi.imports.org_import import import_org, parse_org
+from luoshi.org.access import context_for
+from luoshi.org.models import Membership, Person, Post, Role, Unit, UnitCategory
+from tests.factories import Personas
+
+UNIT_HEADER = ["单位代码", "单位名称", "简称", "类别", "上级单位代码"]
+PEOPLE_HEADER = ["姓名", "手机", "单位", "职务", "角色", "任职日期", "登录名"]
+
+
+def workbook(path: Path, units: list[list], people: list[list]) -> Path:
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "单位"
+    ws.append(["示范区单位名册", None, None, None, None])
+    ws.merge_cells("A1:E1")
+    ws.append(UNIT_HEADER)
+    for r in units:
+        ws.append(r)
+    ws2 = wb.create_sheet("人员")
+    ws2.append(PEOPLE_HEADER)
+    for r in people:
+        ws2.append(r)
+    wb.save(path)
+    return path
+
+
+GOOD_UNITS = [
+    ["ZJ01", "曙光街道", "", "街道", "D0"],
+    ["SQ01", "曙光社区", "", "社区", "ZJ01"],
+    ["ZJJ", "区住房和城乡建设局", "住建局", "区直部门", "D0"],
+]
+GOOD_PEOPLE = [
+    ["张三", "13800000001", "ZJ01", "联络员", "填报员", "2024-03-01", "zhangsan"],
+    ["李四", "13800000002", "住建局", "局长", "单位主要负责人", date(2023, 1, 5), "lisi"],
+    ["王五", "", "区发展和改革局", "", "reporter", "2024/3/1", ""],
+]
+
+
+def counts() -> tuple[int, ...]:
+    User = get_user_model()
+    return tuple(m.objects.count() for m in (Unit, Person, Post, Membership, User, Entry))
+
+
+def test_good_file_creates_units_and_people_through_the_audited_services(p: Personas, tmp_path: Path) -> None:
+    path = workbook(tmp_path / "org.xlsx", GOOD_UNITS, GOOD_PEOPLE)
+    result = import_org(path, actor=p.officer)
+    assert (result.units, result.people) == (3, 3)
+    street = Unit.objects.get(code="ZJ01")
+    assert street.category == UnitCategory.ZONE and street.parent == p.district
+    community = Unit.objects.get(code="SQ01")
+    assert community.parent == street and community.path.startswith(street.path)
+    zhang = Person.objects.get(name="张三")
+    assert zhang.user.username == "zhangsan" and not zhang.user.has_usable_password()
+    assert context_for(zhang.user).reporter_unit_ids == {street.pk}
+    li = Membership.objects.get(person__name="李四")
+    assert li.post.unit.code == "ZJJ" and li.post.role == Role.HEAD and li.start == date(2023, 1, 5)
+    assert Membership.objects.get(person__name="王五").post.unit == p.unit_a
+    assert Entry.objects.filter(action="org.import.committed").count() == 1
+    assert Entry.objects.filter(action="org.unit.created", object_id=str(street.pk)).exists()
+    assert Entry.objects.filter(action="org.membership.started").count() >= 3
+
+
+def test_missing_unit_bad_date_and_duplicate_code_refused_with_every_row_and_column(
+    p: Personas, tmp_path: Path
+) -> None:
+    units = [*GOOD_UNITS, ["ZJ01", "宫学街道", "", "街道", "D0"], ["X9", "某单位", "", "神秘类", "NOPE"]]
+    people = [
+        ["张三", "", "不存在的单位", "联络员", "填报员", "2024-03-01", "zs"],
+        ["李四", "", "ZJJ", "局长", "单位主要负责人", "2024-13-45", "ls"],
+        ["赵六", "", "ZJJ", "局长", "大王", "2024-01-01", "ls"],
+        ["", "", "", "", "", "", "x"],
+    ]
+    path = workbook(tmp_path / "bad.xlsx", units, people)
+    before = counts()
+    with pytest.raises(ImportRefused) as exc:
+        import_org(path, actor=p.officer)
+    got = [(x.row, x.column) for x in exc.value.problems if x.level == "error"]
+    assert got == [
+        (2, "人员!单位"),  # missing unit
+        (3, "人员!任职日期"),  # malformed date
+        (4, "人员!登录名"),  # duplicate login
+        (4, "人员!角色"),  # unknown role
+        (5, "人员!单位"),
+        (5, "人员!姓名"),
+        (6, "单位!单位代码"),  # duplicate code
+        (7, "单位!上级单位代码"),
+        (7, "单位!类别"),  # unknown category
+    ]
+    assert counts() == before
+    dup = next(x for x in exc.value.problems if x.row == 6)
+    assert "ZJ01" in dup.message and "3" in dup.message
+
+
+def test_code_already_in_the_database_is_a_duplicate(p: Personas, tmp_path: Path) -> None:
+    path = workbook(tmp_path / "dup.xlsx", [["FGJ", "又一个发改局", "", "部门", "D0"]], [])
+    preview = parse_org(path)
+    assert [(x.row, x.column) for x in preview.problems] == [(3, "单位!单位代码")]
+
+
+def test_people_csv_in_gbk(p: Personas, tmp_path: Path) -> None:
+    body = "姓名,电话,所在单位,职务,角色,任职日期\n孙七,139,财政局,科员,填报员,2024年3月1日\n"
+    path = tmp_path / "people.csv"
+    path.write_bytes(body.encode("gbk"))
+    result = import_org(path, actor=p.officer)
+    assert result.people == 1
+    m = Membership.objects.get(person__name="孙七")
+    assert m.post.unit == p.unit_b and m.start == date(2024, 3, 1)
+
+
+def test_cli_exit_codes(p: Personas, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    bad = workbook(
+        tmp_path / "bad.xlsx",
+        [*GOOD_UNITS, ["ZJ01", "重复", "", "街道", "D0"]],
+        [["张三", "", "无此单位", "", "", "2024-02-30", ""]],
+    )
+    before = counts()
+    with pytest.raises(CommandError, match="refused"):
+        call_command("import_org", str(bad))
+    err = capsys.readouterr().err
+    assert "第2行「人员!单位」" in err and "第2行「人员!任职日期」" in err and "第6行「单位!单位代码」" in err
+    assert counts() == before
+    good = workbook(tmp_path / "good.xlsx", GOOD_UNITS, GOOD_PEOPLE)
+    call_command("import_org", str(good), dry_run=True)
+    assert "would create 3 units and 3 people" in capsys.readouterr().out
+    assert counts() == before
+    call_command("import_org", str(good), username="officer")
+    assert "created 3 units and 3 people" in capsys.readouterr().out
+    assert Unit.objects.filter(code__in=["ZJ01", "SQ01", "ZJJ"]).count() == 3
+    entry = Entry.objects.get(action="org.import.committed")
+    assert entry.actor == p.officer
+
+
+def test_console_command_exits_non_zero_on_a_refused_file(p: Personas, tmp_path: Path) -> None:
+    from luoshi.__main__ import main
+
+    bad = workbook(tmp_path / "bad.xlsx", [["", "无代码", "", "部门", ""]], [])
+    with pytest.raises(SystemExit) as exc:
+        main(["luoshi", "import-org", str(bad)])
+    assert exc.value.code == 1
