@@ -1,0 +1,26 @@
+// Luoshi: small page helpers; everything works without them where it costs little.
+document.addEventListener("htmx:responseError", function (evt) {
+  var status = evt.detail.xhr.status;
+  var box = document.getElementById("htmx-error");
+  if (!box) {
+    box = document.createElement("div");
+    box.id = "htmx-error";
+    box.className = "msg msg-error";
+    box.setAttribute("role", "alert");
+    document.querySelector(".main").prepend(box);
+  }
+  box.textContent = (document.documentElement.lang || "").indexOf("en") === 0
+    ? "Request failed (" + status + "). Please reload the page."
+    : "请求失败（" + status + "），请刷新页面后重试。";
+});
+
+// Filter forms marked data-drop-empty send (and push into the address bar) only the fields in use.
+document.addEventListener("htmx:configRequest", function (evt) {
+  var elt = evt.target;
+  if (!elt || !elt.closest || !elt.closest("form[data-drop-empty]")) return;
+  var params = evt.detail.parameters;
+  if (!params) return;
+  Object.keys(params).forEach(function (key) {
+    if (params[key] === "") delete params[key];
+  });
+});

@@ -1,0 +1,83 @@
+"""Template helpers shared by every page: the role-based nav, light badges and progress bars."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from django import template
+from django.utils.translation import gettext_lazy as _
+
+from luoshi.org.access import context_for
+from luoshi.org.models import Role
+from luoshi.work.models import Light, Notification
+
+register = template.Library()
+
+# (url, label, who may see it) — `who` takes the user's UserContext.
+NAV: list[tuple[str, Any, Any]] = [
+    ("/work/fill/", _("本期待填报"), lambda c: bool(c.reporter_unit_ids or c.head_unit_ids)),
+    ("/work/approvals/", _("审核"), lambda c: bool(c.head_unit_ids)),
+    ("/work/review/", _("督查审核"), lambda c: c.is_officer),
+    ("/work/tasks/", _("任务"), lambda c: True),
+    ("/work/plans/", _("计划"), lambda c: True),
+    ("/work/dashboard/", _("领导看板"), lambda c: c.is_leader or c.is_officer),
+    ("/imports/", _("导入"), lambda c: c.is_officer),
+    ("/audit/", _("审计"), lambda c: c.superuser or Role.AUDITADMIN in c.roles),
+]
+
+
+@register.inclusion_tag("web/_nav.html", takes_context=True)
+def nav(context: dict[str, Any]) -> dict[str, Any]:
+    request = context.get("request")
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {"links": [], "user": user, "request": request}
+    ctx = context_for(user)
+    path = request.path if request is not None else ""
+    links = [
+        {"url": url, "label": label, "active": path.startswith(url)} for url, label, who in NAV if who(ctx)
+    ]
+    unread = Notification.objects.filter(user=user, read=False).count()
+    return {"links": links, "user": user, "request": request, "unread": unread}
+
+
+LIGHT_CLASSES = {
+    Light.GREEN: "light-green",
+    Light.YELLOW: "light-yellow",
+    Light.RED: "light-red",
+    Light.OVERDUE: "light-overdue",
+    Light.DONE: "light-done",
+    Light.NOT_STARTED: "light-none",
+}
+
+
+@register.inclusion_tag("web/_light.html")
+def light_badge(light: str) -> dict[str, Any]:
+    """A coloured badge for a light code (green, yellow, red, overdue, done, not_started)."""
+    label = Light(light).label if light in Light.values else light
+    return {"light": light, "label": label, "css": LIGHT_CLASSES.get(light, "light-none")}
+
+
+def _pct(value: Any) -> float:
+    try:
+        return max(0.0, min(100.0, float(Decimal(str(value)))))
+    except (ArithmeticError, ValueError, TypeError):
+        return 0.0
+
+
+@register.inclusion_tag("web/_bar.html")
+def progress_bar(expected: Any, actual: Any, light: str = "") -> dict[str, Any]:
+    """Expected-versus-actual bar: the fill is actual, the tick marks expected (均衡进度)."""
+    return {
+        "expected": _pct(expected),
+        "actual": _pct(actual),
+        "expected_raw": expected,
+        "actual_raw": actual,
+        "css": LIGHT_CLASSES.get(light, "light-none"),
+    }
+
+
+@register.filter
+def light_css(light: str) -> str:
+    return LIGHT_CLASSES.get(light, "light-none")

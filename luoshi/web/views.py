@@ -1,0 +1,97 @@
+"""The shell around every page: sign-in, the role-based home, notifications and the audit trail."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from luoshi.audit.actions import ACTIONS, describe
+from luoshi.audit.models import Entry
+from luoshi.org.access import context_for
+from luoshi.org.models import Role
+from luoshi.work.models import Notification
+
+from .services import notification_mark_read
+
+PAGE_SIZE = 50
+
+
+def home_for(user: object) -> str:
+    """Where a signed-in user starts: the page for their main duty."""
+    ctx = context_for(user)
+    if ctx.is_officer:
+        return "/work/review/"
+    if ctx.is_leader:
+        return "/work/dashboard/"
+    if ctx.head_unit_ids:
+        return "/work/approvals/"
+    if ctx.reporter_unit_ids:
+        return "/work/fill/"
+    if Role.AUDITADMIN in ctx.roles:
+        return "/audit/"
+    return "/work/tasks/"
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    return redirect(home_for(request.user))
+
+
+@login_required
+def notifications(request: HttpRequest) -> HttpResponse:
+    qs = Notification.objects.filter(user=request.user).select_related("task").order_by("-created", "-id")
+    if request.GET.get("unread"):
+        qs = qs.filter(read=False)
+    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    unread = Notification.objects.filter(user=request.user, read=False).count()
+    return render(request, "web/notifications.html", {"page": page, "unread_count": unread})
+
+
+@login_required
+@require_POST
+def notifications_read(request: HttpRequest) -> HttpResponse:
+    ids = None
+    if request.POST.get("id"):
+        try:
+            ids = [int(request.POST["id"])]
+        except ValueError:
+            ids = []
+    n = notification_mark_read(actor=request.user, ids=ids)
+    if request.headers.get("HX-Request"):
+        return HttpResponse(status=204, headers={"HX-Refresh": "true"})
+    if ids is None:
+        messages.success(request, _("已将 %(n)s 条通知标为已读。") % {"n": n})
+    target = request.POST.get("next") or ""
+    if not url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
+        target = "/notifications/"
+    return HttpResponseRedirect(target)
+
+
+@login_required
+def audit_trail(request: HttpRequest) -> HttpResponse:
+    """The audit trail (审计日志) for the audit admin only; everyone else is refused."""
+    user = request.user
+    if not (user.is_superuser or Role.AUDITADMIN in context_for(user).roles):
+        raise PermissionDenied
+    qs = Entry.objects.visible_to(user).order_by("-seq")
+    action = request.GET.get("action", "")
+    if action:
+        qs = qs.filter(action=action)
+    obj = request.GET.get("object", "")
+    if obj and ":" in obj:
+        otype, oid = obj.split(":", 1)
+        qs = qs.filter(object_type=otype, object_id=oid)
+    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    lang = get_language() or "zh-hans"
+    for e in page:
+        e.action_text = describe(e.action, lang)
+    actions = sorted(((code, describe(code, lang)) for code in ACTIONS), key=lambda a: a[0])
+    return render(request, "web/audit.html", {"page": page, "actions": actions, "action": action})
