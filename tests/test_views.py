@@ -515,3 +515,29 @@ def test_audit_query_count_does_not_grow(p: Any, django_assert_max_num_queries: 
     assert Entry.objects.count() > 30
     with django_assert_max_num_queries(small):
         c.get("/audit/")
+
+
+@pytest.mark.django_db
+def test_task_page_offers_claim_to_unit_and_reopen_to_officer(client, p):
+    from django.urls import reverse
+
+    from luoshi.work.services import task_claim_completion, task_confirm_completion
+
+    plan = p.plan()
+    task = p.task(plan, title="推进老旧小区改造")
+    claim_url = reverse("flow:claim", args=[task.pk])
+    reopen_url = reverse("flow:reopen", args=[task.pk])
+    client.force_login(p.reporter_a)
+    page = client.get(reverse("task_detail", args=[task.pk])).content.decode()
+    assert claim_url in page and reopen_url not in page
+    client.force_login(p.leader)
+    page = client.get(reverse("task_detail", args=[task.pk])).content.decode()
+    assert claim_url not in page
+    task_claim_completion(actor=p.reporter_a, task=task)
+    task_confirm_completion(actor=p.officer, task=task)
+    client.force_login(p.officer)
+    page = client.get(reverse("task_detail", args=[task.pk])).content.decode()
+    assert reopen_url in page and claim_url not in page
+    client.force_login(p.reporter_a)
+    page = client.get(reverse("task_detail", args=[task.pk])).content.decode()
+    assert reopen_url not in page and claim_url not in page

@@ -212,6 +212,9 @@ def task_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "history": history,
         "following": Follow.objects.filter(user=user, task=task).exists(),
         "ReportState": ReportState,
+        "can_claim": task.status == Status.IN_PROGRESS
+        and Task.objects.reportable_by(user).filter(pk=task.pk).exists(),
+        "can_reopen": task.status == Status.CLOSED and context_for(user).is_officer,
     }
     return render(request, "work/task_detail.html", ctx)
 
