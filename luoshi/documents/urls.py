@@ -1,3 +1,12 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-urlpatterns: list = []
+from . import views
+
+app_name = "documents"
+
+urlpatterns = [
+    path("ledger.xlsx", views.ledger, {"fmt": "xlsx"}, name="ledger_xlsx"),
+    path("ledger.csv", views.ledger, {"fmt": "csv"}, name="ledger_csv"),
+    path("bulletin/", views.bulletin_index, name="bulletin_index"),
+    path("bulletin/<int:plan_id>/", views.bulletin, name="bulletin"),
+]

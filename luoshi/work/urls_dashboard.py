@@ -1,3 +1,11 @@
-from django.urls import path  # noqa: F401
+"""The leader dashboard (mounted at /work/dashboard/)."""
 
-urlpatterns: list = []
+from django.urls import path
+
+from . import dashboard
+
+app_name = "dashboard"
+
+urlpatterns = [
+    path("", dashboard.dashboard, name="dashboard"),
+]

@@ -1,0 +1,344 @@
+"""The leader dashboard (领导看板): lights per unit, the overdue and red list, the share of green over
+time and the leader's own portfolio (分管单位); every chart clicks through to the task list behind it.
+
+Everything is read with a fixed number of set-based queries (GROUP BY on lead unit and light), within
+what the user may see (`Task.objects.visible_to`), so the numbers agree with the list page they link to.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import date, timedelta
+from typing import Any
+from urllib.parse import urlencode
+
+from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
+from django.core.exceptions import PermissionDenied
+from django.db.models import Case, Count, IntegerField, Sum, Value, When
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
+
+from luoshi.org.access import context_for
+from luoshi.org.models import Unit
+
+from .models import Light, LightCount, Plan, Status, Task, TaskUnit
+from .selectors import compute_lights
+
+# Stack order of the bar chart: worst first, so the eye meets the problems.
+CHART_LIGHTS = [Light.OVERDUE, Light.RED, Light.YELLOW, Light.GREEN, Light.NOT_STARTED, Light.DONE]
+COLORS = {
+    Light.GREEN: "#1a7f37",
+    Light.YELLOW: "#e3b008",
+    Light.RED: "#d1242f",
+    Light.OVERDUE: "#7d0f14",
+    Light.DONE: "#57738f",
+    Light.NOT_STARTED: "#b8c0c8",
+}
+ALERT_LIMIT = 30
+TREND_FALLBACK_POINTS = 12
+TREND_CACHE_SECONDS = 600
+
+
+def may_view_dashboard(user: Any) -> bool:
+    ctx = context_for(user)
+    return ctx.is_leader or ctx.is_officer
+
+
+def task_list_url() -> str:
+    """The task list page (its TaskFilter reads plan, unit and light from the query string)."""
+    for name in ("work:task_list", "task_list"):
+        try:
+            return reverse(name)
+        except NoReverseMatch:
+            continue
+    return "/work/tasks/"
+
+
+def task_detail_url(pk: int) -> str:
+    for name in ("work:task_detail", "task_detail"):
+        try:
+            return reverse(name, args=[pk])
+        except NoReverseMatch:
+            continue
+    return f"/work/tasks/{pk}/"
+
+
+def list_link(base: str, **params: Any) -> str:
+    """`base?plan=1&unit=2&light=red&light=overdue` (a list value repeats its key, as TaskFilter expects)."""
+    return f"{base}?{urlencode({k: v for k, v in params.items() if v not in (None, '')}, doseq=True)}"
+
+
+# ---------------------------------------------------------------------------------------------
+# Selectors
+
+
+def lights_by_unit(user: Any, plan_id: int) -> dict[int, dict[str, int]]:
+    """unit id -> light -> number of visible tasks the unit leads or co-operates on (配合).
+
+    Lead and co-unit counts are added because the list's `unit` filter matches either; a task
+    never has its lead unit among its co-units, so nothing is counted twice.
+    """
+    tasks = Task.objects.visible_to(user).filter(plan_id=plan_id)
+    counts: dict[int, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    for unit_id, light, n in (
+        tasks.order_by()
+        .values("lead_unit", "light")
+        .annotate(n=Count("id"))
+        .values_list("lead_unit", "light", "n")
+    ):
+        counts[unit_id][light] += n
+    for unit_id, light, n in (
+        TaskUnit.objects.filter(task__in=tasks.order_by().values("pk"))
+        .order_by()
+        .values("unit", "task__light")
+        .annotate(n=Count("id"))
+        .values_list("unit", "task__light", "n")
+    ):
+        counts[unit_id][light] += n
+    return counts
+
+
+def light_totals(user: Any, plan_id: int) -> dict[str, int]:
+    """light -> number of visible tasks of the plan (each task once)."""
+    return dict(
+        Task.objects.visible_to(user)
+        .filter(plan_id=plan_id)
+        .order_by()
+        .values("light")
+        .annotate(n=Count("id"))
+        .values_list("light", "n")
+    )
+
+
+def alert_tasks(user: Any, plan_id: int, limit: int = ALERT_LIMIT) -> tuple[list[dict[str, Any]], int]:
+    """The overdue and red tasks (逾期/严重滞后), worst first, and how many there are in all."""
+    qs = (
+        Task.objects.visible_to(user)
+        .filter(plan_id=plan_id, light__in=[Light.OVERDUE, Light.RED])
+        .exclude(status__in=[Status.CLOSED, Status.CANCELLED])
+    )
+    total = qs.count()
+    rows = list(
+        qs.annotate(
+            rank=Case(When(light=Light.OVERDUE, then=Value(0)), default=Value(1), output_field=IntegerField())
+        )
+        .order_by("rank", "due", "actual_pct", "id")
+        .values_list(
+            "id",
+            "title",
+            "light",
+            "due",
+            "expected_pct",
+            "actual_pct",
+            "lead_unit__short_name",
+            "lead_unit__name",
+            "responsible_leader__name",
+        )[:limit]
+    )
+    labels = {k: str(v) for k, v in Light.choices}
+    today = timezone.localdate()
+    out = []
+    for tid, title, light, due, exp, act, short, name, leader in rows:
+        out.append(
+            {
+                "id": tid,
+                "title": title,
+                "light": light,
+                "light_label": labels.get(light, light),
+                "due": due,
+                "overdue_days": (today - due).days if light == Light.OVERDUE else None,
+                "expected": exp,
+                "actual": act,
+                "lag": max(exp - act, 0),
+                "unit": short or name,
+                "leader": leader or "",
+                "url": task_detail_url(tid),
+            }
+        )
+    return out, total
+
+
+def _share(counts: dict[str, int]) -> float | None:
+    """Share of tasks on track: (green + done) over the tasks that have started."""
+    started = sum(n for light, n in counts.items() if light != Light.NOT_STARTED)
+    if not started:
+        return None
+    good = counts.get(Light.GREEN, 0) + counts.get(Light.DONE, 0)
+    return round(100 * good / started, 1)
+
+
+def green_trend(user: Any, plan: Plan, *, today: date | None = None) -> tuple[list[dict[str, Any]], str]:
+    """Points (day, share of green) from the daily LightCount snapshots; without snapshots, a few
+    weekly points computed from the reports (at most TREND_FALLBACK_POINTS). Returns (points, source)."""
+    ctx = context_for(user)
+    snaps = LightCount.objects.filter(plan_id=plan.pk)
+    if not ctx.sees_everything:
+        snaps = snaps.filter(unit_id__in=ctx.scope_unit_ids)
+    by_day: dict[date, dict[str, int]] = defaultdict(dict)
+    for day, light, n in (
+        snaps.order_by().values("day", "light").annotate(n=Sum("count")).values_list("day", "light", "n")
+    ):
+        by_day[day][light] = n
+    if by_day:
+        points = [{"day": d.isoformat(), "share": _share(c)} for d, c in sorted(by_day.items())]
+        return [p for p in points if p["share"] is not None], "snapshots"
+    # Fallback: recompute lights on a few weekly dates, counted per lead unit like the snapshots and
+    # cached for a while, so the dashboard stays quick until the daily tick has written snapshots.
+    end = min(today or timezone.localdate(), plan.due)
+    if end < plan.start:
+        return [], "computed"
+    days = sorted(
+        d for d in (end - timedelta(weeks=i) for i in range(TREND_FALLBACK_POINTS)) if d >= plan.start
+    )
+    points = []
+    for d in days:
+        per_unit = _unit_lights_on(plan, d)
+        counts: dict[str, int] = defaultdict(int)
+        for unit_id, lights in per_unit.items():
+            if ctx.sees_everything or unit_id in ctx.scope_unit_ids:
+                for light, n in lights.items():
+                    counts[light] += n
+        share = _share(counts)
+        if share is not None:
+            points.append({"day": d.isoformat(), "share": share})
+    return points, "computed"
+
+
+def _unit_lights_on(plan: Plan, day: date) -> dict[int, dict[str, int]]:
+    """lead unit -> light -> tasks of the plan on `day` (computed, cached for TREND_CACHE_SECONDS)."""
+    key = f"luoshi:dash:unit-lights:{plan.pk}:{plan.created.timestamp()}:{day.isoformat()}"
+    cached: dict[int, dict[str, int]] | None = cache.get(key)
+    if cached is not None:
+        return cached
+    out: dict[int, dict[str, int]] = {}
+    for row in compute_lights(plan_id=plan.pk, on=day):
+        if row.status in (Status.CANCELLED, Status.DRAFT):
+            continue
+        lights = out.setdefault(row.lead_unit_id, {})
+        lights[row.light] = lights.get(row.light, 0) + 1
+    cache.set(key, out, TREND_CACHE_SECONDS)
+    return out
+
+
+def dashboard_data(user: Any, plan: Plan) -> dict[str, Any]:
+    """All the dashboard's numbers for `user` and `plan`, in a fixed number of queries."""
+    ctx = context_for(user)
+    base = task_list_url()
+    counts = lights_by_unit(user, plan.pk)
+    units = {
+        uid: (short or name, sort, code)
+        for uid, short, name, sort, code in Unit.objects.filter(pk__in=list(counts)).values_list(
+            "id", "short_name", "name", "sort", "code"
+        )
+    }
+    order = sorted(
+        counts,
+        key=lambda u: (
+            -(counts[u].get(Light.OVERDUE, 0) + counts[u].get(Light.RED, 0)),
+            -counts[u].get(Light.YELLOW, 0),
+            -sum(counts[u].values()),
+            units.get(u, ("", 0, ""))[1:],
+        ),
+    )
+    labels = {k: str(v) for k, v in Light.choices}
+    unit_chart = {
+        "units": [{"id": u, "name": units.get(u, ("?",))[0]} for u in order],
+        "series": [
+            {
+                "light": light,
+                "name": labels[light],
+                "color": COLORS[light],
+                "data": [counts[u].get(light, 0) for u in order],
+            }
+            for light in CHART_LIGHTS
+        ],
+    }
+    totals = light_totals(user, plan.pk)
+    alerts, alert_total = alert_tasks(user, plan.pk)
+    trend, trend_source = green_trend(user, plan)
+    portfolio = []
+    for u in order:
+        if u in ctx.portfolio_unit_ids:
+            c = counts[u]
+            portfolio.append(
+                {
+                    "id": u,
+                    "name": units.get(u, ("?",))[0],
+                    "total": sum(c.values()),
+                    "cells": [
+                        {
+                            "light": light,
+                            "label": labels[light],
+                            "n": c.get(light, 0),
+                            "url": list_link(base, plan=plan.pk, unit=u, light=light),
+                        }
+                        for light in CHART_LIGHTS
+                    ],
+                    "url": list_link(base, plan=plan.pk, unit=u),
+                    "share": _share(c),
+                }
+            )
+    kpis = [
+        {
+            "light": light,
+            "label": labels[light],
+            "n": totals.get(light, 0),
+            "url": list_link(base, plan=plan.pk, light=light),
+        }
+        for light in CHART_LIGHTS
+    ]
+    chart = {
+        "plan": plan.pk,
+        "list_url": base,
+        "units": unit_chart,
+        "trend": {
+            "points": trend,
+            "source": trend_source,
+            "name": _("正常（含完成）占比"),
+            "url": list_link(base, plan=plan.pk, light=[Light.GREEN, Light.DONE]),
+        },
+        "labels": {"tasks": _("任务数"), "share": _("占比(%)")},
+    }
+    return {
+        "chart": chart,
+        "kpis": kpis,
+        "total": sum(totals.values()),
+        "alerts": alerts,
+        "alert_total": alert_total,
+        "alert_url": list_link(base, plan=plan.pk, light=[Light.OVERDUE, Light.RED], open=1),
+        "portfolio": portfolio,
+        "has_portfolio": bool(ctx.portfolio_unit_ids),
+        "trend_source": trend_source,
+    }
+
+
+# ---------------------------------------------------------------------------------------------
+# Views
+
+
+@require_GET
+@login_required
+def dashboard(request: HttpRequest) -> HttpResponse:
+    """领导看板 for leaders and the supervision office; ?plan= selects the plan."""
+    if not may_view_dashboard(request.user):
+        raise PermissionDenied(_("领导看板仅对区领导和督查室开放。"))
+    plans = list(Plan.objects.filter(is_active=True).order_by("-year", "name").values_list("id", "name"))
+    raw = request.GET.get("plan") or ""
+    plan: Plan | None = None
+    if raw:
+        if not raw.isdigit():
+            raise Http404
+        plan = Plan.objects.filter(pk=int(raw)).first()
+        if plan is None:
+            raise Http404
+    elif plans:
+        plan = Plan.objects.get(pk=plans[0][0])
+    context: dict[str, Any] = {"plans": plans, "plan": plan}
+    if plan is not None:
+        context.update(dashboard_data(request.user, plan))
+    return render(request, "work/dashboard.html", context)
