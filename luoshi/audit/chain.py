@@ -39,18 +39,31 @@ class Break:
 
 
 def verify(entries: Iterable[tuple[int, str, str, Mapping[str, Any]]]) -> Break | None:
-    """Walk (seq, prev_hash, hash, fields) in seq order; return the first break or None."""
+    """Walk (seq, prev_hash, hash, fields) in seq order; return the first break or None.
+
+    The break names the entry that was tampered with: the altered one, the first removed one, or
+    the one inserted (recognised when the entry after it still links to the entry before it).
+    """
     expected_prev = GENESIS
+    before_prev = ""  # the hash two entries back, to recognise an entry slipped in between
     expected_seq = 1
     for seq, prev_hash, stored_hash, fields in entries:
         if seq != expected_seq:
             if seq > expected_seq:
-                return Break(seq, f"entries {expected_seq}..{seq - 1} are missing before entry {seq}")
-            return Break(seq, f"entry {seq} is out of order (expected {expected_seq})")
+                if expected_seq == seq - 1:
+                    return Break(
+                        expected_seq, f"entry {expected_seq} was removed (entry {seq} follows {seq - 2})"
+                    )
+                return Break(
+                    expected_seq, f"entries {expected_seq}..{seq - 1} were removed before entry {seq}"
+                )
+            return Break(seq, f"entry {seq} was inserted out of order (expected entry {expected_seq})")
         if prev_hash != expected_prev:
+            if before_prev and prev_hash == before_prev:
+                return Break(seq - 1, f"entry {seq - 1} was inserted out of order: entry {seq} links past it")
             return Break(seq, f"entry {seq} does not link to entry {seq - 1} (inserted or reordered)")
         if link(prev_hash, fields) != stored_hash:
             return Break(seq, f"entry {seq} was altered: its content does not match its hash")
-        expected_prev = stored_hash
+        before_prev, expected_prev = expected_prev, stored_hash
         expected_seq += 1
     return None

@@ -1,10 +1,14 @@
 from __future__ import annotations
 
+from contextvars import ContextVar
 from typing import Any
 
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+# Set by audit.services.record while it appends: the only way an entry is written.
+appending: ContextVar[bool] = ContextVar("audit_appending", default=False)
 
 
 class EntryQuerySet(models.QuerySet["Entry"]):
@@ -16,11 +20,19 @@ class EntryQuerySet(models.QuerySet["Entry"]):
             return self.all()
         return self.none()
 
-    def update(self, **kwargs: Any) -> int:  # pragma: no cover - guard
+    # The trail is append-only through the application: entries are added by audit.services.record
+    # alone (which chains them) and are never updated or deleted.
+    def update(self, **kwargs: Any) -> int:
         raise PermissionError("audit entries are append-only")
 
-    def delete(self) -> tuple[int, dict[str, int]]:  # pragma: no cover - guard
+    def delete(self) -> tuple[int, dict[str, int]]:
         raise PermissionError("audit entries are append-only")
+
+    def bulk_update(self, *args: Any, **kwargs: Any) -> int:
+        raise PermissionError("audit entries are append-only")
+
+    def bulk_create(self, *args: Any, **kwargs: Any) -> Any:
+        raise PermissionError("audit entries are appended one by one by audit.services.record")
 
 
 class Entry(models.Model):
@@ -28,8 +40,10 @@ class Entry(models.Model):
 
     seq = models.BigIntegerField(unique=True)
     at = models.DateTimeField(db_index=True)
+    # PROTECT, not SET_NULL: the actor is part of the hashed content, so deleting a user must not
+    # rewrite their entries (deactivate users instead).
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     actor_name = models.CharField(max_length=150, blank=True)
     action = models.CharField(max_length=100, db_index=True)
@@ -57,6 +71,8 @@ class Entry(models.Model):
     def save(self, *args: Any, **kwargs: Any) -> None:
         if self.pk is not None:
             raise PermissionError("audit entries are append-only")
+        if not appending.get():
+            raise PermissionError("audit entries are written by audit.services.record alone")
         super().save(*args, **kwargs)
 
     def delete(self, *args: Any, **kwargs: Any) -> Any:

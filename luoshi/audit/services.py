@@ -11,7 +11,7 @@ from django.utils import timezone
 from . import chain
 from .actions import ACTIONS
 from .context import client_address
-from .models import Entry
+from .models import Entry, appending
 
 # Any constant: the advisory lock that serialises appends on PostgreSQL.
 _CHAIN_LOCK_KEY = 7_042_001
@@ -24,11 +24,18 @@ def _plain(value: Any) -> Any:
     return json.loads(json.dumps(value, ensure_ascii=False, default=str))
 
 
-def _lock_chain() -> None:
-    if connection.vendor == "postgresql":
+def lock_chain() -> None:
+    """Serialise appends to the chain until this transaction ends (PostgreSQL advisory lock).
+
+    Services call it first thing, so every writer takes this lock before any row lock.
+    """
+    if connection.vendor == "postgresql" and connection.in_atomic_block:
         with connection.cursor() as cur:
             cur.execute("SELECT pg_advisory_xact_lock(%s)", [_CHAIN_LOCK_KEY])
     # SQLite: transactions begin IMMEDIATE (settings), so writers are already serialised.
+
+
+_lock_chain = lock_chain  # the old private name
 
 
 def record(
@@ -53,7 +60,7 @@ def record(
     if actor is not None and not getattr(actor, "is_authenticated", False):
         actor = None
     with transaction.atomic():
-        _lock_chain()
+        lock_chain()
         last = Entry.objects.order_by("-seq").values_list("seq", "hash").first()
         seq, prev = (last[0] + 1, last[1]) if last else (1, chain.GENESIS)
         entry = Entry(
@@ -72,7 +79,11 @@ def record(
             prev_hash=prev,
         )
         entry.hash = chain.link(prev, entry.chained_fields())
-        entry.save()
+        token = appending.set(True)
+        try:
+            entry.save()
+        finally:
+            appending.reset(token)
     return entry
 
 
@@ -80,9 +91,10 @@ def verify_chain(batch: int = 5000) -> chain.Break | None:
     """Walk the whole stored chain in seq order; return the first break or None."""
 
     def rows() -> Any:
-        last_seq = 0
+        last_seq: int | None = None  # no lower bound: a forged entry numbered 0 or below is seen too
         while True:
-            page = list(Entry.objects.filter(seq__gt=last_seq).order_by("seq")[:batch])
+            qs = Entry.objects.all() if last_seq is None else Entry.objects.filter(seq__gt=last_seq)
+            page = list(qs.order_by("seq")[:batch])
             if not page:
                 return
             for e in page:

@@ -41,8 +41,23 @@ def env_list(name: str, default: list[str]) -> list[str]:
     return [part.strip() for part in raw.split(",") if part.strip()]
 
 
+def redact(url: str) -> str:
+    """The URL with its password masked, for error messages and logs."""
+    parsed = urlparse(url)
+    if parsed.password is None:
+        return url
+    netloc = parsed.netloc.replace(":" + parsed.password + "@", ":***@", 1)
+    return parsed._replace(netloc=netloc).geturl()
+
+
 def parse_database_url(url: str, base_dir: Path) -> dict[str, Any]:
-    """Turn `sqlite:///path` or `postgres://user:pw@host:port/name` into a DATABASES entry."""
+    """Turn `sqlite:///path` or `postgres://user:pw@host:port/name` into a DATABASES entry.
+
+    `sqlite:///name.db` is relative to `base_dir`, `sqlite:////abs/name.db` absolute,
+    `sqlite:///:memory:` in memory; a postgres URL's query string becomes connection OPTIONS
+    (`sslmode=require`…), except `conn_max_age` (seconds, default 60).
+    """
+    shown = redact(url)
     parsed = urlparse(url)
     scheme = parsed.scheme.lower()
     if scheme == "sqlite":
@@ -50,12 +65,12 @@ def parse_database_url(url: str, base_dir: Path) -> dict[str, Any]:
         if parsed.netloc:
             raw_path = parsed.netloc + raw_path
         # sqlite:///relative.db -> "/relative.db"; sqlite:////abs/path.db -> "//abs/path.db"
+        if raw_path in {":memory:", "/:memory:"}:
+            return {"ENGINE": "django.db.backends.sqlite3", "NAME": ":memory:"}
         if raw_path.startswith("//"):
             path = Path(raw_path[1:])
         elif raw_path in {"", "/"}:
-            raise ConfigError(f"DATABASE_URL={url!r}: no file name")
-        elif raw_path == "/:memory:":
-            return {"ENGINE": "django.db.backends.sqlite3", "NAME": ":memory:"}
+            raise ConfigError(f"DATABASE_URL={shown!r}: no file name")
         else:
             path = base_dir / raw_path.lstrip("/")
         return {
@@ -70,17 +85,24 @@ def parse_database_url(url: str, base_dir: Path) -> dict[str, Any]:
     if scheme in {"postgres", "postgresql", "pgsql"}:
         name = unquote(parsed.path.lstrip("/"))
         if not name:
-            raise ConfigError(f"DATABASE_URL={url!r}: no database name")
+            raise ConfigError(f"DATABASE_URL={shown!r}: no database name")
+        try:
+            port = parsed.port
+        except ValueError:
+            raise ConfigError(f"DATABASE_URL={shown!r}: the port must be a number") from None
         options = {k: v[-1] for k, v in parse_qs(parsed.query).items()}
-        conn_max_age = int(options.pop("conn_max_age", "60"))
+        try:
+            conn_max_age = int(options.pop("conn_max_age", "60"))
+        except ValueError:
+            raise ConfigError(f"DATABASE_URL={shown!r}: conn_max_age must be an integer") from None
         return {
             "ENGINE": "django.db.backends.postgresql",
             "NAME": name,
             "USER": unquote(parsed.username or ""),
             "PASSWORD": unquote(parsed.password or ""),
             "HOST": parsed.hostname or "",
-            "PORT": str(parsed.port or ""),
+            "PORT": str(port or ""),
             "CONN_MAX_AGE": conn_max_age,
             "OPTIONS": options,
         }
-    raise ConfigError(f"DATABASE_URL={url!r}: scheme must be sqlite:// or postgres://")
+    raise ConfigError(f"DATABASE_URL={shown!r}: scheme must be sqlite:// or postgres://")

@@ -15,11 +15,13 @@ from .models import ADMIN_DUTIES, Membership, PortfolioUnit, Role, Unit
 class UserContext:
     person_id: int | None = None
     roles: frozenset[str] = frozenset()
-    unit_ids: frozenset[int] = frozenset()  # units where the user holds a post
+    unit_ids: frozenset[int] = frozenset()  # units where the user holds a post, with their subtrees
     reporter_unit_ids: frozenset[int] = frozenset()
     head_unit_ids: frozenset[int] = frozenset()
     portfolio_unit_ids: frozenset[int] = frozenset()  # with descendants
     superuser: bool = False
+    # Units where the user holds a post themself, without subtrees: who sees a unit's pending reports.
+    post_unit_ids: frozenset[int] = frozenset()
     extra: dict[str, Any] = field(default_factory=dict)
 
     @property
@@ -54,6 +56,7 @@ def context_for(user: Any) -> UserContext:
     )
     roles: set[str] = set()
     units: set[int] = set()
+    tree_roots: set[int] = set()
     reporter: set[int] = set()
     head: set[int] = set()
     portfolio: set[int] = set()
@@ -65,6 +68,8 @@ def context_for(user: Any) -> UserContext:
         ):
             roles.add(role)
             units.add(unit_id)
+            if role != Role.LEADER:
+                tree_roots.add(unit_id)
             if role == Role.REPORTER:
                 reporter.add(unit_id)
             elif role == Role.HEAD:
@@ -74,10 +79,11 @@ def context_for(user: Any) -> UserContext:
         )
         if leader_units:
             portfolio = set(Unit.objects.subtree(leader_units).values_list("pk", flat=True))
-    # Heads and reporters see their unit's subtree (a street sees its communities).
+    # Members of a unit see its subtree (a street sees its communities). A leader's post sits in the
+    # district itself, so it would reach everything: leaders see their portfolio (分管) instead.
     own_tree = set(units)
-    if units:
-        own_tree = set(Unit.objects.subtree(list(units)).values_list("pk", flat=True))
+    if tree_roots:
+        own_tree |= set(Unit.objects.subtree(list(tree_roots)).values_list("pk", flat=True))
     ctx = UserContext(
         person_id=person_id,
         roles=frozenset(roles),
@@ -85,6 +91,7 @@ def context_for(user: Any) -> UserContext:
         reporter_unit_ids=frozenset(reporter),
         head_unit_ids=frozenset(head),
         portfolio_unit_ids=frozenset(portfolio),
+        post_unit_ids=frozenset(units),
         superuser=bool(user.is_superuser),
     )
     user._luoshi_ctx = ctx

@@ -39,6 +39,10 @@ class Status(models.TextChoices):
     CANCELLED = "cancelled", _("已取消")
 
 
+# A public task is shown to everyone, signed in or not, once it is under way.
+PUBLIC_STATUSES = (Status.IN_PROGRESS, Status.CLAIMED, Status.CLOSED)
+
+
 class Source(models.TextChoices):
     TARGET = "target", _("目标分解")
     PROJECT = "project", _("重点项目")
@@ -97,20 +101,21 @@ class Plan(models.Model):
 
 class TaskQuerySet(models.QuerySet["Task"]):
     def visible_to(self, user: Any) -> TaskQuerySet:
-        """Officers see all; others see tasks of their units and portfolio, or where named; anonymous: public."""
+        """Officers see all; others see tasks of their units and portfolio, or where named; all: public."""
         ctx = context_for(user)
         if ctx.sees_everything:
             return self.all()
+        public = Q(is_public=True, status__in=PUBLIC_STATUSES)
         if not (user is not None and user.is_authenticated):
-            return self.filter(is_public=True, status__in=[Status.IN_PROGRESS, Status.CLAIMED, Status.CLOSED])
+            return self.filter(public)
         scope = ctx.scope_unit_ids
-        cond = Q(lead_unit_id__in=scope) | Exists(
-            TaskUnit.objects.filter(task_id=OuterRef("pk"), unit_id__in=scope)
-        )
+        cond: Any = public
+        if scope:
+            cond |= Q(lead_unit_id__in=scope) | Exists(
+                TaskUnit.objects.filter(task_id=OuterRef("pk"), unit_id__in=scope)
+            )
         if ctx.person_id is not None:
             cond |= Q(responsible_leader_id=ctx.person_id) | Q(responsible_person_id=ctx.person_id)
-        if not scope and ctx.person_id is None:
-            return self.none()
         return self.filter(cond)
 
     def reportable_by(self, user: Any) -> TaskQuerySet:
@@ -276,13 +281,18 @@ class ReportState(models.TextChoices):
 
 class ReportQuerySet(models.QuerySet["Report"]):
     def visible_to(self, user: Any) -> ReportQuerySet:
-        """Reports of visible tasks; a report awaiting its unit head is seen only inside its unit."""
+        """Reports of visible tasks. A report not (yet) let through by its unit head — pending or
+        returned — is seen only by its author and the people holding a post in that unit itself:
+        not upward (leaders, the supervision office, a parent unit) until the head approves it."""
         ctx = context_for(user)
-        tasks = Task.objects.visible_to(user)
-        qs = self.filter(task__in=tasks)
-        if ctx.sees_everything:
-            return qs
-        return qs.filter(Q(state=ReportState.SUBMITTED) | Q(unit_id__in=ctx.unit_ids))
+        if ctx.superuser:
+            return self.all()
+        qs = self.all() if ctx.sees_everything else self.filter(task__in=Task.objects.visible_to(user))
+        if not (user is not None and user.is_authenticated):
+            return qs.filter(state=ReportState.SUBMITTED)
+        return qs.filter(
+            Q(state=ReportState.SUBMITTED) | Q(unit_id__in=ctx.post_unit_ids) | Q(author_id=user.pk)
+        )
 
     def effective(self) -> ReportQuerySet:
         """Submitted reports not superseded by a correction."""

@@ -12,6 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
 from django.db.models import F, Max, Q, Window
 from django.db.models.functions import RowNumber
@@ -57,40 +58,25 @@ def _latest_reports(task_filter: Q, on: date) -> dict[int, tuple[Decimal | None,
     return {tid: (pct, val, day, periods.get(tid, day)) for tid, pct, val, day in latest}
 
 
-def compute_lights(
-    *, plan_id: int, on: date, task_ids: Iterable[int] | None = None, subtree_of: int | None = None
-) -> list[LightRow]:
-    """Lights of every task in a plan (or in one task's subtree) as of `on`."""
-    plan = Plan.objects.get(pk=plan_id)
-    thresholds = rules.Thresholds(plan.green_max, plan.yellow_max)
-    scope = Q(plan_id=plan_id)
-    if subtree_of is not None:
-        root_path = Task.objects.filter(pk=subtree_of).values_list("path", flat=True).get()
-        scope &= Q(path__startswith=root_path)
-    if task_ids is not None:
-        scope &= Q(pk__in=list(task_ids))
-    tasks = list(
-        Task.objects.filter(scope).values_list(
-            "id",
-            "parent_id",
-            "depth",
-            "title",
-            "lead_unit_id",
-            "start",
-            "due",
-            "status",
-            "weight",
-            "baseline",
-            "target",
-            "direction",
-            "monthly_plan",
-            "cadence",
-        )
-    )
-    task_q = Q(task__plan_id=plan_id)
-    if subtree_of is not None:
-        task_q &= Q(task__path__startswith=root_path)
-    reports = _latest_reports(task_q, on)
+_TASK_FIELDS = (
+    "id",
+    "parent_id",
+    "depth",
+    "title",
+    "lead_unit_id",
+    "start",
+    "due",
+    "status",
+    "weight",
+    "baseline",
+    "target",
+    "direction",
+    "monthly_plan",
+    "cadence",
+)
+
+
+def _milestones(task_q: Q, on: date) -> dict[int, list[rules.PlannedMilestone]]:
     milestones: dict[int, list[rules.PlannedMilestone]] = defaultdict(list)
     for tid, due, met, days in (
         Milestone.objects.filter(task_q)
@@ -100,10 +86,18 @@ def compute_lights(
         milestones[tid].append(
             rules.PlannedMilestone(due=due, met_on=met if met and met <= on else None, duration_days=days)
         )
-    cap = plan.progress_cap
-    rows: dict[int, LightRow] = {}
-    children: dict[int, list[int]] = defaultdict(list)
-    for (
+    return milestones
+
+
+def _own_row(
+    task: tuple[Any, ...],
+    rep: tuple[Decimal | None, Decimal | None, date, date] | None,
+    ms: list[rules.PlannedMilestone],
+    plan: Plan,
+    on: date,
+) -> LightRow:
+    """A task's light from its own report and dates, before any rollup of children."""
+    (
         tid,
         parent_id,
         depth,
@@ -118,73 +112,150 @@ def compute_lights(
         direction,
         monthly_plan,
         cadence,
-    ) in tasks:
-        if parent_id is not None:
-            children[parent_id].append(tid)
-        rep = reports.get(tid)
-        has_measure = baseline is not None and target is not None
-        if has_measure and rep is not None and rep[1] is not None:
-            actual = rules.measure_progress(
-                rep[1], baseline=baseline, target=target, direction=direction, cap=cap
-            )
-        elif rep is not None and rep[0] is not None:
-            actual = rules.percent_progress(rep[0], cap=cap)
-        else:
-            actual = rules.ZERO
-        if status == Status.CLOSED:
-            actual = max(actual, rules.HUNDRED)
-        if has_measure and monthly_plan:
-            expected = rules.expected_by_plan(
-                monthly_plan, baseline=baseline, target=target, direction=direction, on=on
-            )
-        else:
-            expected = rules.expected_by_time(start, due, on)
-        late = False
-        if status == Status.IN_PROGRESS:
-            late = rules.is_report_late_now(
-                cadence=cadence or plan.cadence,
-                start=start,
-                due=due,
-                reported_periods=[rep[3]] if rep else [],
-                on=on,
-                grace_days=plan.grace_days,
-                cascade_days=plan.cascade_days,
-                levels_below_top=depth,
-            )
-        ms = milestones.get(tid, [])
-        rows[tid] = LightRow(
-            id=tid,
-            parent_id=parent_id,
-            depth=depth,
-            title=title,
-            lead_unit_id=unit_id,
+    ) = task
+    cap = plan.progress_cap
+    has_measure = baseline is not None and target is not None
+    if has_measure and rep is not None and rep[1] is not None:
+        actual = rules.measure_progress(
+            rep[1], baseline=baseline, target=target, direction=direction, cap=cap
+        )
+    elif rep is not None and rep[0] is not None:
+        actual = rules.percent_progress(rep[0], cap=cap)
+    else:
+        actual = rules.ZERO
+    if status == Status.CLOSED:
+        actual = max(actual, rules.HUNDRED)
+    if has_measure and monthly_plan:
+        expected = rules.expected_by_plan(
+            monthly_plan, baseline=baseline, target=target, direction=direction, on=on
+        )
+    else:
+        expected = rules.expected_by_time(start, due, on)
+    late = False
+    if status == Status.IN_PROGRESS:
+        late = rules.is_report_late_now(
+            cadence=cadence or plan.cadence,
             start=start,
             due=due,
-            status=status,
-            weight=weight,
-            expected=expected,
-            actual=actual,
-            light="",
-            slack=None,
-            report_late=late,
-            last_report_on=rep[2] if rep else None,
+            reported_periods=[rep[3]] if rep else [],
+            on=on,
+            grace_days=plan.grace_days,
+            cascade_days=plan.cascade_days,
+            levels_below_top=depth,
         )
-        rows[tid].light = _light_of(rows[tid], on, thresholds, ms)
-        rows[tid].slack = _slack_of(rows[tid], on, ms)
+    row = LightRow(
+        id=tid,
+        parent_id=parent_id,
+        depth=depth,
+        title=title,
+        lead_unit_id=unit_id,
+        start=start,
+        due=due,
+        status=status,
+        weight=weight,
+        expected=expected,
+        actual=actual,
+        light="",
+        slack=None,
+        report_late=late,
+        last_report_on=rep[2] if rep else None,
+    )
+    thresholds = rules.Thresholds(plan.green_max, plan.yellow_max)
+    row.light = _light_of(row, on, thresholds, ms)
+    row.slack = _slack_of(row, on, ms)
+    return row
+
+
+def _roll_up(
+    row: LightRow,
+    kids: list[tuple[Decimal, Decimal, Decimal, str]],
+    ms: list[rules.PlannedMilestone],
+    plan: Plan,
+    on: date,
+) -> None:
+    """A parent's progress from its children's (weight, actual, expected, status), skipping drafts and
+    cancelled ones; with no such child it keeps its own."""
+    counted = [(w, a, e) for w, a, e, status in kids if status not in SKIPPED_STATUSES]
+    if not counted:
+        return
+    row.actual = rules.rollup([(w, a) for w, a, _e in counted]) or rules.ZERO
+    row.expected = rules.rollup([(w, e) for w, _a, e in counted]) or rules.ZERO
+    if row.status == Status.CLOSED:
+        row.actual = max(row.actual, rules.HUNDRED)
+    thresholds = rules.Thresholds(plan.green_max, plan.yellow_max)
+    row.light = _light_of(row, on, thresholds, ms)
+    row.slack = _slack_of(row, on, ms)
+
+
+def compute_lights(
+    *, plan_id: int, on: date, task_ids: Iterable[int] | None = None, subtree_of: int | None = None
+) -> list[LightRow]:
+    """Lights of every task in a plan (or in one task's subtree) as of `on`."""
+    plan = Plan.objects.get(pk=plan_id)
+    scope = Q(plan_id=plan_id)
+    task_q = Q(task__plan_id=plan_id)
+    if subtree_of is not None:
+        root_path = Task.objects.filter(pk=subtree_of).values_list("path", flat=True).get()
+        scope &= Q(path__startswith=root_path)
+        task_q &= Q(task__path__startswith=root_path)
+    if task_ids is not None:
+        scope &= Q(pk__in=list(task_ids))
+    tasks = list(Task.objects.filter(scope).values_list(*_TASK_FIELDS))
+    reports = _latest_reports(task_q, on)
+    milestones = _milestones(task_q, on)
+    rows: dict[int, LightRow] = {}
+    children: dict[int, list[int]] = defaultdict(list)
+    for task in tasks:
+        tid, parent_id = task[0], task[1]
+        if parent_id is not None:
+            children[parent_id].append(tid)
+        rows[tid] = _own_row(task, reports.get(tid), milestones.get(tid, []), plan, on)
     # Parents from their children's rollup, deepest first.
     for tid in sorted((t for t in rows if t in children), key=lambda t: -rows[t].depth):
-        kids = [rows[c] for c in children[tid] if c in rows and rows[c].status not in SKIPPED_STATUSES]
-        if not kids:
-            continue
-        row = rows[tid]
-        row.actual = rules.rollup([(k.weight, k.actual) for k in kids]) or rules.ZERO
-        row.expected = rules.rollup([(k.weight, k.expected) for k in kids]) or rules.ZERO
-        if row.status == Status.CLOSED:
-            row.actual = max(row.actual, rules.HUNDRED)
-        ms = milestones.get(tid, [])
-        row.light = _light_of(row, on, thresholds, ms)
-        row.slack = _slack_of(row, on, ms)
+        kids = [rows[c] for c in children[tid] if c in rows]
+        _roll_up(
+            rows[tid],
+            [(k.weight, k.actual, k.expected, k.status) for k in kids],
+            milestones.get(tid, []),
+            plan,
+            on,
+        )
     return [rows[t[0]] for t in tasks]
+
+
+def compute_path_lights(*, task_id: int, on: date) -> list[LightRow]:
+    """Lights of one task and its ancestors as of `on`, in a fixed number of queries.
+
+    Equal to `compute_lights` for those tasks when every other task's stored values are as of `on`
+    (the daily tick keeps them so): each parent rolls up its children's stored values, except for
+    the child on the path, which is recomputed first. Returned leaf-first.
+    """
+    path = Task.objects.filter(pk=task_id).values_list("path", "plan_id").get()
+    ids = [int(x) for x in path[0].strip("/").split("/")[1:] if x] or [task_id]
+    plan = Plan.objects.get(pk=path[1])
+    tasks = {t[0]: t for t in Task.objects.filter(pk__in=ids).values_list(*_TASK_FIELDS)}
+    task_q = Q(task_id__in=ids)
+    reports = _latest_reports(task_q, on)
+    milestones = _milestones(task_q, on)
+    # One query for the children of every task on the path (the task's own children included).
+    kids: dict[int, dict[int, tuple[Decimal, Decimal, Decimal, str]]] = defaultdict(dict)
+    for kid, parent_id, weight, actual, expected, status in Task.objects.filter(
+        parent_id__in=ids
+    ).values_list("id", "parent_id", "weight", "actual_pct", "expected_pct", "status"):
+        kids[parent_id][kid] = (weight, actual, expected, status)
+    out: list[LightRow] = []
+    below: LightRow | None = None
+    for tid in reversed(ids):
+        row = _own_row(tasks[tid], reports.get(tid), milestones.get(tid, []), plan, on)
+        mine = dict(kids.get(tid, {}))
+        if below is not None:
+            mine[below.id] = (below.weight, below.actual, below.expected, below.status)
+        if mine:
+            # Children in id order, as compute_lights meets them, so the rollup sums in the same order.
+            _roll_up(row, [mine[k] for k in sorted(mine)], milestones.get(tid, []), plan, on)
+        out.append(row)
+        below = row
+    return out
 
 
 def _light_of(row: LightRow, on: date, thresholds: rules.Thresholds, ms: list[rules.PlannedMilestone]) -> str:
@@ -262,8 +333,8 @@ def persist_lights(rows: list[LightRow], *, on: date, only: set[int] | None = No
     return len(changed)
 
 
-def _stored_in_chunks(ids: list[int]) -> dict[int, tuple]:
-    out: dict[int, tuple] = {}
+def _stored_in_chunks(ids: list[int]) -> dict[int, tuple[Any, ...]]:
+    out: dict[int, tuple[Any, ...]] = {}
     for i in range(0, len(ids), 5000):
         chunk = ids[i : i + 5000]
         for t in Task.objects.filter(pk__in=chunk).values_list(

@@ -14,7 +14,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from luoshi.audit.services import record
+from luoshi.audit.services import lock_chain, record
 from luoshi.org.access import context_for
 from luoshi.org.models import Person, Unit
 
@@ -86,10 +86,39 @@ def _require_officer(actor: Any) -> None:
         raise PermissionDenied(_("只有督查室人员可以执行此操作。"))
 
 
+def _begin() -> None:
+    """Take the audit chain's lock first, before any row lock, so writers never deadlock on PostgreSQL.
+
+    Every write appends to the one audit chain, so writes are serialised from their audit entry to
+    their commit anyway; taking that lock at the start keeps the lock order the same everywhere.
+    """
+    lock_chain()
+
+
+def _fresh(task: Task) -> Task:
+    """The task as stored now, locked for this transaction: decisions never rest on a stale copy."""
+    return Task.objects.select_for_update().select_related("plan", "lead_unit").get(pk=task.pk)
+
+
+def _sync(target: Task, source: Task) -> Task:
+    """Copy the stored state into the caller's instance, so it does not hold stale values."""
+    if target is not source:
+        target.__dict__.update({k: v for k, v in source.__dict__.items() if k != "_state"})
+        target._state.fields_cache = dict(source._state.fields_cache)  # related objects, e.g. lead_unit
+    return target
+
+
 def _transition(
-    task: Task, to: str, *, actor: Any, reason: str = "", extra: dict[str, Any] | None = None
+    task: Task,
+    to: str,
+    *,
+    actor: Any,
+    action: str,
+    reason: str = "",
+    extra: dict[str, Any] | None = None,
+    data: dict[str, Any] | None = None,
 ) -> None:
-    """Move a task's status with an optimistic version check, a Transition row and a version bump."""
+    """Move a task's status: optimistic version check, a Transition row, a version bump, an audit entry."""
     frm = task.status
     updated = Task.objects.filter(pk=task.pk, version=task.version).update(
         status=to, version=F("version") + 1, updated=timezone.now(), **(extra or {})
@@ -98,6 +127,14 @@ def _transition(
         raise Conflict(_("任务已被他人修改，请刷新后重试。"))
     Transition.objects.create(task=task, from_status=frm, to_status=to, actor=actor, reason=reason)
     task.refresh_from_db()
+    record(
+        task,
+        action,
+        actor=actor,
+        before={"status": frm, "version": task.version - 1},
+        after={"status": to, "version": task.version},
+        data={"reason": reason, **(data or {})},
+    )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -107,6 +144,7 @@ def _transition(
 @transaction.atomic
 def plan_create(*, actor: Any, name: str, year: int, start: date, due: date, **options: Any) -> Plan:
     """Create a plan (计划) with its thresholds and cadence."""
+    _begin()
     _require_officer(actor)
     if due < start:
         raise ServiceError(_("截止日期不能早于开始日期。"))
@@ -164,6 +202,7 @@ def task_create(
     **fields: Any,
 ) -> Task:
     """Create a task (任务) under a plan, optionally under a parent, with co-units and milestones."""
+    _begin()
     _require_officer(actor)
     if parent is not None and parent.plan_id != plan.pk:
         raise ServiceError(_("上级任务不属于该计划。"))
@@ -210,11 +249,12 @@ def task_update(
     *, actor: Any, task: Task, version: int, co_units: Sequence[Unit] | None = None, **changes: Any
 ) -> Task:
     """Change a task's fields. `version` is what the editor saw: a newer one means a conflict."""
+    _begin()
     _require_officer(actor)
     unknown = set(changes) - set(TASK_EDITABLE)
     if unknown:
         raise ServiceError(_("不能修改这些字段：%(f)s") % {"f": ", ".join(sorted(unknown))})
-    current = Task.objects.select_for_update().get(pk=task.pk)
+    current = _fresh(task)
     if current.version != version:
         raise Conflict(
             _("任务已被他人修改（版本 %(a)s → %(b)s），请刷新后重试。") % {"a": version, "b": current.version}
@@ -222,12 +262,29 @@ def task_update(
     if current.status == Status.CLOSED:
         raise ServiceError(_("任务已销号，只读；如需修改请先重新打开。"))
     before = _snapshot(current, changes)
+    old_co = sorted(TaskUnit.objects.filter(task=current).values_list("unit_id", flat=True))
+    old_path = current.path
     for name, value in changes.items():
         setattr(current, name, value)
     if current.due < current.start:
         raise ServiceError(_("完成时限不能早于开始日期。"))
+    if not (current.title or "").strip():
+        raise ServiceError(_("任务名称不能为空。"))
+    if (
+        "code" in changes
+        and current.code
+        and Task.objects.filter(plan_id=current.plan_id, code=current.code).exclude(pk=current.pk).exists()
+    ):
+        raise ServiceError(_("编号 %(code)s 在该计划中已存在。") % {"code": current.code})
+    if "parent" in changes and current.parent is not None:
+        parent = current.parent
+        if parent.plan_id != current.plan_id:
+            raise ServiceError(_("上级任务不属于该计划。"))
+        if parent.path.startswith(old_path):
+            raise ServiceError(_("不能把任务移到它自己或它的下级之下。"))
+        if parent.status == Status.CLOSED:
+            raise ServiceError(_("上级任务已销号，不能再添加下级任务。"))
     current.search_text = search_text_for(current)
-    current.version = version + 1
     # The conditional UPDATE is the real guard: it holds on SQLite too, where FOR UPDATE is a no-op.
     values = {
         Task._meta.get_field(n).attname: getattr(current, Task._meta.get_field(n).attname) for n in changes
@@ -237,17 +294,49 @@ def task_update(
     )
     if updated != 1:
         raise Conflict(_("任务已被他人修改，请刷新后重试。"))
+    current.version = version + 1
     if "parent" in changes:
-        _set_path(current)
+        _move_subtree(current, old_path)
+    new_co = old_co
     if co_units is not None:
         TaskUnit.objects.filter(task=current).delete()
         TaskUnit.objects.bulk_create(
-            [TaskUnit(task=current, unit=u) for u in co_units if u.pk != current.lead_unit_id]
+            [
+                TaskUnit(task=current, unit=u)
+                for u in {u.pk: u for u in co_units}.values()
+                if u.pk != current.lead_unit_id
+            ]
         )
-    record(current, "work.task.updated", actor=actor, before=before, after=_snapshot(current, changes))
+        new_co = sorted(TaskUnit.objects.filter(task=current).values_list("unit_id", flat=True))
+    after = _snapshot(current, changes)
+    if new_co != old_co:
+        before["co_units"], after["co_units"] = old_co, new_co
+    record(current, "work.task.updated", actor=actor, before=before, after=after | {"version": version + 1})
+    if "parent" in changes and old_path != current.path:
+        # The old branch lost a child: its ancestors' rollup changes too.
+        old_parent_ids = [int(x) for x in old_path.strip("/").split("/")[1:-1]]
+        if old_parent_ids:
+            task_refresh(task=Task.objects.get(pk=old_parent_ids[-1]))
     task_refresh(task=current)
     current.refresh_from_db()
-    return current
+    return _sync(task, current)
+
+
+def _move_subtree(task: Task, old_path: str) -> None:
+    """Re-path a moved task and everything below it (paths are materialised)."""
+    _set_path(task)
+    delta = task.depth - (len(old_path.strip("/").split("/")) - 2)
+    below = list(
+        Task.objects.filter(path__startswith=old_path).exclude(pk=task.pk).values_list("pk", "path", "depth")
+    )
+    Task.objects.bulk_update(
+        [
+            Task(pk=pk, path=task.path + path[len(old_path) :], depth=depth + delta)
+            for pk, path, depth in below
+        ],
+        ["path", "depth"],
+        batch_size=1000,
+    )
 
 
 def _require_unit_member(actor: Any, task: Task) -> None:
@@ -258,94 +347,137 @@ def _require_unit_member(actor: Any, task: Task) -> None:
 @transaction.atomic
 def task_claim_completion(*, actor: Any, task: Task, note: str = "") -> Task:
     """The unit claims completion (申请完成) with its evidence; a reviewer must confirm it."""
+    _begin()
     _require_unit_member(actor, task)
-    if task.status != Status.IN_PROGRESS:
+    current = _fresh(task)
+    if current.status != Status.IN_PROGRESS:
         raise ServiceError(
-            _("只有推进中的任务可以申请完成（当前：%(s)s）。") % {"s": task.get_status_display()}
+            _("只有推进中的任务可以申请完成（当前：%(s)s）。") % {"s": current.get_status_display()}
         )
-    _transition(task, Status.CLAIMED, actor=actor, reason=note, extra={"claimed_by": actor})
-    record(task, "work.task.completion_claimed", actor=actor, data={"note": note})
-    return task
+    _transition(
+        current,
+        Status.CLAIMED,
+        actor=actor,
+        action="work.task.completion_claimed",
+        reason=note,
+        extra={"claimed_by": actor},
+    )
+    return _sync(task, current)
 
 
 @transaction.atomic
 def task_confirm_completion(*, actor: Any, task: Task, note: str = "") -> Task:
     """A reviewer other than the claimant confirms completion and closes the task (销号)."""
-    _require_officer(actor)
-    if task.status != Status.CLAIMED:
+    _begin()
+    current = _fresh(task)
+    if current.status != Status.CLAIMED:
         raise ServiceError(_("该任务没有待审核的完成申请。"))
-    if task.claimed_by_id == actor.pk:
+    # Checked before the reviewer's role: whoever claimed may never close, whatever else they are.
+    if actor is not None and current.claimed_by_id == actor.pk:
         raise PermissionDenied(_("不能审核自己提交的完成申请，须由其他人员确认。"))
-    _transition(task, Status.CLOSED, actor=actor, reason=note)
-    record(task, "work.task.completion_confirmed", actor=actor, data={"note": note})
-    task_refresh(task=task)
-    return task
+    _require_officer(actor)
+    _transition(current, Status.CLOSED, actor=actor, action="work.task.completion_confirmed", reason=note)
+    task_refresh(task=current)
+    return _sync(task, current)
 
 
 @transaction.atomic
 def task_reject_completion(*, actor: Any, task: Task, reason: str) -> Task:
     """Send a completion claim back to in progress, with a reason."""
+    _begin()
+    current = _fresh(task)
+    if current.status != Status.CLAIMED:
+        raise ServiceError(_("该任务没有待审核的完成申请。"))
+    if actor is not None and current.claimed_by_id == actor.pk:
+        raise PermissionDenied(_("不能审核自己提交的完成申请，须由其他人员确认。"))
     _require_officer(actor)
     if not reason.strip():
         raise ServiceError(_("退回须填写理由。"))
-    if task.status != Status.CLAIMED:
-        raise ServiceError(_("该任务没有待审核的完成申请。"))
-    if task.claimed_by_id == actor.pk:
-        raise PermissionDenied(_("不能审核自己提交的完成申请，须由其他人员确认。"))
-    _transition(task, Status.IN_PROGRESS, actor=actor, reason=reason, extra={"claimed_by": None})
-    record(task, "work.task.completion_rejected", actor=actor, data={"reason": reason})
-    _notify_unit(task, _("完成申请被退回：%(t)s（%(r)s）") % {"t": task.title[:80], "r": reason[:80]})
-    return task
+    _transition(
+        current,
+        Status.IN_PROGRESS,
+        actor=actor,
+        action="work.task.completion_rejected",
+        reason=reason,
+        extra={"claimed_by": None},
+    )
+    _notify_unit(current, _("完成申请被退回：%(t)s（%(r)s）") % {"t": current.title[:80], "r": reason[:80]})
+    return _sync(task, current)
 
 
 @transaction.atomic
 def task_reopen(*, actor: Any, task: Task, reason: str) -> Task:
     """Reopen a closed task; the reason is required and recorded."""
+    _begin()
     _require_officer(actor)
     if not reason.strip():
         raise ServiceError(_("重新打开须填写理由。"))
-    if task.status != Status.CLOSED:
+    current = _fresh(task)
+    if current.status != Status.CLOSED:
         raise ServiceError(_("只有已销号的任务可以重新打开。"))
-    _transition(task, Status.IN_PROGRESS, actor=actor, reason=reason, extra={"claimed_by": None})
-    record(task, "work.task.reopened", actor=actor, data={"reason": reason})
-    task_refresh(task=task)
-    return task
+    _transition(
+        current,
+        Status.IN_PROGRESS,
+        actor=actor,
+        action="work.task.reopened",
+        reason=reason,
+        extra={"claimed_by": None},
+    )
+    task_refresh(task=current)
+    return _sync(task, current)
+
+
+# Status changes task_set_status may make, and their audit codes. Claiming, closing and reopening
+# have their own services, because they have their own rules.
+STATUS_MOVES: dict[tuple[str, str], str] = {
+    (Status.DRAFT, Status.IN_PROGRESS): "work.task.started",
+    (Status.IN_PROGRESS, Status.SUSPENDED): "work.task.suspended",
+    (Status.SUSPENDED, Status.IN_PROGRESS): "work.task.resumed",
+    (Status.DRAFT, Status.CANCELLED): "work.task.cancelled",
+    (Status.IN_PROGRESS, Status.CANCELLED): "work.task.cancelled",
+    (Status.SUSPENDED, Status.CANCELLED): "work.task.cancelled",
+}
 
 
 @transaction.atomic
 def task_set_status(*, actor: Any, task: Task, status: str, reason: str) -> Task:
     """Suspend, resume, cancel or start a task; each needs the office and a reason."""
+    _begin()
     _require_officer(actor)
-    allowed = {
-        (Status.DRAFT, Status.IN_PROGRESS): "work.task.started",
-        (Status.IN_PROGRESS, Status.SUSPENDED): "work.task.suspended",
-        (Status.SUSPENDED, Status.IN_PROGRESS): "work.task.resumed",
-        (Status.DRAFT, Status.CANCELLED): "work.task.cancelled",
-        (Status.IN_PROGRESS, Status.CANCELLED): "work.task.cancelled",
-        (Status.SUSPENDED, Status.CANCELLED): "work.task.cancelled",
-    }
-    action = allowed.get((task.status, status))
+    current = _fresh(task)
+    action = STATUS_MOVES.get((current.status, status))
     if action is None:
-        raise ServiceError(_("不允许从“%(a)s”变为“%(b)s”。") % {"a": task.get_status_display(), "b": status})
+        target = dict(Status.choices).get(status, status)
+        raise ServiceError(
+            _("不允许从“%(a)s”变为“%(b)s”。") % {"a": current.get_status_display(), "b": target}
+        )
     if status != Status.IN_PROGRESS and not reason.strip():
         raise ServiceError(_("须填写理由。"))
-    _transition(task, status, actor=actor, reason=reason)
-    record(task, action, actor=actor, data={"reason": reason})
-    task_refresh(task=task)
-    return task
+    _transition(current, status, actor=actor, action=action, reason=reason)
+    task_refresh(task=current)
+    return _sync(task, current)
 
 
 @transaction.atomic
 def milestone_meet(*, actor: Any, milestone: Milestone, met_on: date) -> Milestone:
     """Record that a milestone (时间节点) was met."""
-    task = milestone.task
+    _begin()
+    task = _fresh(milestone.task)
     if not context_for(actor).is_officer:
         _require_unit_member(actor, task)
     if task.status == Status.CLOSED:
         raise ServiceError(_("任务已销号，只读。"))
+    before = Milestone.objects.filter(pk=milestone.pk).values_list("met_on", flat=True).get()
     Milestone.objects.filter(pk=milestone.pk).update(met_on=met_on)
     milestone.met_on = met_on
-    record(milestone, "work.milestone.met", actor=actor, data={"task": task.pk, "met_on": met_on})
+    record(
+        milestone,
+        "work.milestone.met",
+        actor=actor,
+        before={"met_on": before},
+        after={"met_on": met_on},
+        data={"task": task.pk},
+    )
     task_refresh(task=task)
     return milestone
 
@@ -353,14 +485,17 @@ def milestone_meet(*, actor: Any, milestone: Milestone, met_on: date) -> Milesto
 @transaction.atomic
 def task_follow(*, actor: Any, task: Task, follow: bool = True) -> None:
     """Follow or unfollow a visible task; followers are told of light and status changes."""
+    _begin()
     if not Task.objects.visible_to(actor).filter(pk=task.pk).exists():
         raise PermissionDenied(_("无权查看该任务。"))
     if follow:
-        Follow.objects.get_or_create(user=actor, task=task)
-        record(task, "work.task.followed", actor=actor)
+        _follow, created = Follow.objects.get_or_create(user=actor, task=task)
+        if created:
+            record(task, "work.task.followed", actor=actor, after={"follower": actor.pk})
     else:
-        Follow.objects.filter(user=actor, task=task).delete()
-        record(task, "work.task.unfollowed", actor=actor)
+        deleted, _rows = Follow.objects.filter(user=actor, task=task).delete()
+        if deleted:
+            record(task, "work.task.unfollowed", actor=actor, before={"follower": actor.pk})
 
 
 # ---------------------------------------------------------------------------------------------
@@ -371,12 +506,16 @@ def _decimal(value: Any, label: str) -> Decimal | None:
     if value is None or value == "":
         return None
     try:
-        return Decimal(str(value))
+        result = Decimal(str(value).strip())
     except InvalidOperation:
         raise ServiceError(_("%(label)s 不是有效数字：%(v)s") % {"label": label, "v": value})
+    if not result.is_finite():
+        raise ServiceError(_("%(label)s 不是有效数字：%(v)s") % {"label": label, "v": value})
+    return result
 
 
 def _store_evidence(report: Report, files: Sequence[UploadedFile]) -> list[Evidence]:
+    """Store each file under its SHA-256, so the audit entry pins exactly what was handed in."""
     from django.conf import settings
 
     out = []
@@ -384,17 +523,19 @@ def _store_evidence(report: Report, files: Sequence[UploadedFile]) -> list[Evide
         if f.size is not None and f.size > settings.LUOSHI_EVIDENCE_MAX_BYTES:
             raise ServiceError(_("附件 %(n)s 超过大小上限。") % {"n": f.name})
         digest = hashlib.sha256()
+        size = 0
         for chunk in f.chunks():
             digest.update(chunk)
+            size += len(chunk)
         f.seek(0)
         ev = Evidence(
             report=report,
             name=(f.name or "file")[:200],
-            size=f.size or 0,
+            size=size,
             sha256=digest.hexdigest(),
             content_type=(getattr(f, "content_type", "") or "")[:100],
         )
-        ev.file.save(f.name or "file", f, save=False)
+        ev.file.save((f.name or "file").rsplit("/", 1)[-1][-100:], f, save=False)
         ev.save()
         out.append(ev)
     return out
@@ -431,21 +572,37 @@ def report_submit(
 
     "No change since last report" copies the last values but is still a dated entry of its own.
     """
+    _begin()
     today = on or timezone.localdate()
     task = Task.objects.select_related("plan", "lead_unit").get(pk=task.pk)
+    # Who first: an outsider learns nothing about the task's state from the refusal.
+    unit = _reporting_unit(actor, task)
     if task.status == Status.CLOSED:
         raise ServiceError(_("任务“%(t)s”已销号，不能再填报进度。") % {"t": task.title[:60]})
     if task.status in (Status.CANCELLED, Status.SUSPENDED, Status.DRAFT):
         raise ServiceError(_("任务当前状态为“%(s)s”，不能填报。") % {"s": task.get_status_display()})
-    unit = _reporting_unit(actor, task)
-    cadence = task.effective_cadence
-    period_end = period or rules.period_end(cadence, today)
+    if corrects is not None:
+        corrects = Report.objects.select_for_update().get(pk=corrects.pk)
+        if corrects.task_id != task.pk:
+            raise ServiceError(_("更正的填报不属于该任务。"))
+        if corrects.state == ReportState.PENDING:
+            raise ServiceError(_("待审核的填报不能更正，请由单位负责人退回后重新填报。"))
+        if Report.objects.filter(corrects=corrects).exists():
+            raise ServiceError(_("该填报已被更正过，请更正最新的一条。"))
+        period_end = corrects.period_end
+    else:
+        period_end = period or rules.period_end(task.effective_cadence, today)
     if LockedPeriod.objects.filter(plan_id=task.plan_id, period_end=period_end).exists():
         raise ServiceError(_("%(p)s 所属期的通报已发布，该期已锁定。") % {"p": period_end})
     pct = _decimal(percent, _("完成进度"))
     val = _decimal(value, _("累计完成值"))
     if no_change:
-        last = Report.objects.effective().filter(task=task).order_by("-reported_on", "-id").first()
+        last = (
+            Report.objects.effective()
+            .filter(task=task, reported_on__lte=today)
+            .order_by("-reported_on", "-id")
+            .first()
+        )
         if last is None:
             raise ServiceError(_("还没有上期填报，不能选择“与上期无变化”。"))
         pct, val = last.percent, last.value
@@ -467,18 +624,13 @@ def report_submit(
         raise ServiceError(_("请填写完成进度（0–100）。"))
     if pct is not None and not (Decimal(0) <= pct <= Decimal(100)):
         raise ServiceError(_("完成进度须在 0 到 100 之间。"))
-    if corrects is not None:
-        if corrects.task_id != task.pk:
-            raise ServiceError(_("更正的填报不属于该任务。"))
-        if hasattr(corrects, "corrected_by") and Report.objects.filter(corrects=corrects).exists():
-            raise ServiceError(_("该填报已被更正过，请更正最新的一条。"))
     ctx = context_for(actor)
     needs_head = task.plan.head_approval and unit.pk not in ctx.head_unit_ids
     report = Report.objects.create(
         task=task,
         unit=unit,
         author=actor,
-        period_end=corrects.period_end if corrects else period_end,
+        period_end=period_end,
         reported_on=today,
         percent=pct,
         value=val,
@@ -496,13 +648,21 @@ def report_submit(
         report,
         "work.report.corrected" if corrects else "work.report.submitted",
         actor=actor,
+        before=(
+            {"report": corrects.pk, "percent": corrects.percent, "value": corrects.value}
+            if corrects
+            else None
+        ),
         after={
             "task": task.pk,
+            "unit": unit.pk,
             "percent": pct,
             "value": val,
             "period_end": report.period_end,
+            "reported_on": today,
+            "no_change": no_change,
             "state": report.state,
-            "evidence": [e.sha256 for e in evidence],
+            "evidence": [{"name": e.name, "sha256": e.sha256, "size": e.size} for e in evidence],
         },
         data={"corrects": corrects.pk} if corrects else None,
     )
@@ -511,36 +671,61 @@ def report_submit(
     return report
 
 
-@transaction.atomic
-def report_approve(*, actor: Any, report: Report) -> Report:
-    """The unit head (单位主要负责人) lets a pending report go up."""
+def _decide_pending(actor: Any, report: Report) -> Report:
     if report.unit_id not in context_for(actor).head_unit_ids:
         raise PermissionDenied(_("只有本单位主要负责人可以审核本单位的填报。"))
+    current = Report.objects.select_for_update().select_related("task").get(pk=report.pk)
+    if current.state != ReportState.PENDING:
+        raise Conflict(_("该填报已被处理。"))
+    if current.task.status == Status.CLOSED:
+        raise ServiceError(_("任务已销号，只读。"))
+    return current
+
+
+@transaction.atomic
+def report_approve(*, actor: Any, report: Report, on: date | None = None) -> Report:
+    """The unit head (单位主要负责人) lets a pending report go up; lights are refreshed as of `on`."""
+    _begin()
+    current = _decide_pending(actor, report)
     updated = Report.objects.filter(pk=report.pk, state=ReportState.PENDING).update(
         state=ReportState.SUBMITTED, approved_by=actor, approved_at=timezone.now()
     )
     if updated != 1:
         raise Conflict(_("该填报已被处理。"))
     report.refresh_from_db()
-    record(report, "work.report.approved", actor=actor, data={"task": report.task_id})
-    task_refresh(task=report.task)
+    record(
+        report,
+        "work.report.approved",
+        actor=actor,
+        before={"state": current.state},
+        after={"state": report.state},
+        data={"task": report.task_id},
+    )
+    task_refresh(task=current.task, on=on or max(report.reported_on, timezone.localdate()))
     return report
 
 
 @transaction.atomic
 def report_return(*, actor: Any, report: Report, reason: str) -> Report:
     """The unit head sends a pending report back to its author with a reason."""
-    if report.unit_id not in context_for(actor).head_unit_ids:
-        raise PermissionDenied(_("只有本单位主要负责人可以审核本单位的填报。"))
+    _begin()
     if not reason.strip():
         raise ServiceError(_("退回须填写理由。"))
+    current = _decide_pending(actor, report)
     updated = Report.objects.filter(pk=report.pk, state=ReportState.PENDING).update(
         state=ReportState.RETURNED, return_reason=reason
     )
     if updated != 1:
         raise Conflict(_("该填报已被处理。"))
     report.refresh_from_db()
-    record(report, "work.report.returned", actor=actor, data={"task": report.task_id, "reason": reason})
+    record(
+        report,
+        "work.report.returned",
+        actor=actor,
+        before={"state": current.state},
+        after={"state": report.state},
+        data={"task": report.task_id, "reason": reason},
+    )
     from .models import Notification
 
     Notification.objects.create(user=report.author, task=report.task, text=(_("填报被退回：") + reason)[:300])
@@ -550,12 +735,20 @@ def report_return(*, actor: Any, report: Report, reason: str) -> Report:
 @transaction.atomic
 def period_lock(*, actor: Any, plan: Plan, period_end: date) -> LockedPeriod:
     """Lock a reporting period once its bulletin is out."""
+    _begin()
     _require_officer(actor)
     locked, created = LockedPeriod.objects.get_or_create(
         plan=plan, period_end=period_end, defaults={"locked_by": actor}
     )
     if created:
-        record(plan, "work.period.locked", actor=actor, data={"period_end": period_end})
+        record(
+            plan,
+            "work.period.locked",
+            actor=actor,
+            before={"locked": False},
+            after={"locked": True},
+            data={"period_end": period_end},
+        )
     return locked
 
 
@@ -571,10 +764,13 @@ def _notify_unit(task: Task, text: str) -> None:
 
 
 def task_refresh(*, task: Task, on: date | None = None) -> None:
-    """Recompute the stored light of a task and of its ancestors (not audited: derived data)."""
-    from .selectors import compute_lights, persist_lights
+    """Recompute the stored light of a task and of its ancestors (not audited: derived data).
+
+    Only the task and its ancestors are recomputed; every other task's stored values (kept fresh by
+    the daily tick) stand in for their subtrees, so the cost is the depth, not the plan's size.
+    """
+    from .selectors import compute_path_lights, persist_lights
 
     day = on or timezone.localdate()
-    ids = [int(p) for p in task.path.strip("/").split("/")[1:] if p] or [task.pk]
-    rows = compute_lights(plan_id=task.plan_id, on=day, task_ids=None, subtree_of=ids[0])
-    persist_lights(rows, on=day, only=set(ids))
+    rows = compute_path_lights(task_id=task.pk, on=day)
+    persist_lights(rows, on=day)
