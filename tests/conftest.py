@@ -11,7 +11,7 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     on_postgres = os.environ.get("DATABASE_URL", "").startswith("postgres")
     skip_pg = pytest.mark.skip(reason="needs PostgreSQL (run by `make test-postgres`)")
     for item in items:
-        if "postgres" in item.keywords and not on_postgres:
+        if item.get_closest_marker("postgres") is not None and not on_postgres:
             item.add_marker(skip_pg)
 
 

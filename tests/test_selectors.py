@@ -223,3 +223,27 @@ def test_refresh_cost_does_not_grow_with_the_plan(p, django_assert_max_num_queri
     assert count_queries() == small
     with django_assert_max_num_queries(12):
         task_refresh(task=leaf, on=date(2024, 6, 3))
+
+
+@pytest.mark.django_db
+def test_correcting_an_older_period_does_not_override_newer_progress(p):
+    """October 70%, November 80%, then October corrected to 72%: progress stays 80% (November)."""
+    from datetime import date as _date
+    from decimal import Decimal as _D
+
+    from luoshi.work.models import Plan as _Plan
+    from luoshi.work.selectors import compute_lights as _compute
+    from luoshi.work.services import report_submit as _submit
+
+    plan = p.plan(name="纠错计划", start=_date(2024, 1, 1), due=_date(2024, 12, 31), head_approval=False)
+    assert isinstance(plan, _Plan)
+    task = p.task(plan, title="更正测试任务")
+    october = _submit(actor=p.reporter_a, task=task, percent=70, on=_date(2024, 10, 31))
+    _submit(actor=p.reporter_a, task=task, percent=80, on=_date(2024, 11, 27))
+    _submit(actor=p.reporter_a, task=task, percent=72, on=_date(2024, 11, 28), corrects=october)
+    row = next(r for r in _compute(plan_id=plan.pk, on=_date(2024, 11, 30)) if r.id == task.pk)
+    assert row.actual == _D("80.00")
+    assert row.last_report_on == _date(2024, 11, 28)
+    # As of before November's report, the correction of October is what counts.
+    row = next(r for r in _compute(plan_id=plan.pk, on=_date(2024, 11, 26)) if r.id == task.pk)
+    assert row.actual == _D("70.00")

@@ -43,19 +43,33 @@ class LightRow:
 
 
 def _latest_reports(task_filter: Q, on: date) -> dict[int, tuple[Decimal | None, Decimal | None, date, date]]:
-    """task id -> (percent, value, reported_on, max period_end) of the latest submitted report as of `on`."""
-    base = Report.objects.filter(task_filter, state=ReportState.SUBMITTED, reported_on__lte=on)
+    """task id -> (percent, value, last filing date, max period_end) of the effective report as of `on`.
+
+    The effective report is the one for the latest period (a correction of an older period must
+    not override newer progress), the latest filed within it; a report superseded by a
+    correction filed by `on` does not count.
+    """
+    base = Report.objects.filter(task_filter, state=ReportState.SUBMITTED, reported_on__lte=on).exclude(
+        corrected_by__state=ReportState.SUBMITTED, corrected_by__reported_on__lte=on
+    )
     latest = (
         base.annotate(
             rn=Window(
-                RowNumber(), partition_by=[F("task_id")], order_by=[F("reported_on").desc(), F("id").desc()]
+                RowNumber(),
+                partition_by=[F("task_id")],
+                order_by=[F("period_end").desc(), F("reported_on").desc(), F("id").desc()],
             )
         )
         .filter(rn=1)
-        .values_list("task_id", "percent", "value", "reported_on")
+        .values_list("task_id", "percent", "value")
     )
-    periods = dict(base.values("task_id").annotate(m=Max("period_end")).values_list("task_id", "m"))
-    return {tid: (pct, val, day, periods.get(tid, day)) for tid, pct, val, day in latest}
+    agg = {
+        tid: (last, period)
+        for tid, last, period in base.values("task_id")
+        .annotate(last=Max("reported_on"), period=Max("period_end"))
+        .values_list("task_id", "last", "period")
+    }
+    return {tid: (pct, val, agg[tid][0], agg[tid][1]) for tid, pct, val in latest}
 
 
 _TASK_FIELDS = (

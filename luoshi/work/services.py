@@ -600,7 +600,7 @@ def report_submit(
         last = (
             Report.objects.effective()
             .filter(task=task, reported_on__lte=today)
-            .order_by("-reported_on", "-id")
+            .order_by("-period_end", "-reported_on", "-id")
             .first()
         )
         if last is None:
