@@ -775,6 +775,74 @@ def test_late_periods_are_unreported_periods_of_the_task(
 
 
 @PROPS
+@given(
+    cadence=cadences,
+    span=spans(),
+    on=days,
+    grace=st.integers(0, 20),
+    cascade=st.integers(0, 5),
+    levels=st.integers(0, 4),
+    reported_idx=st.sets(st.integers(0, 60), max_size=20),
+)
+def test_late_rules_agree_with_the_definition_period_by_period(
+    cadence: str,
+    span: tuple[date, date],
+    on: date,
+    grace: int,
+    cascade: int,
+    levels: int,
+    reported_idx: set[int],
+) -> None:
+    """The fast forms (bisect, constant-time "late now") equal the definition written out naively:
+    every period of the task whose report was due before `on`."""
+    start, due = span
+    periods = rules.periods_between(cadence, start, due)
+    reported = [periods[i] for i in reported_idx if i < len(periods)]
+    kw = dict(grace_days=grace, cascade_days=cascade, levels_below_top=levels)
+    closed = [p for p in periods if rules.report_due(p, **kw) < on]  # type: ignore[arg-type]
+    args = dict(cadence=cadence, start=start, due=due, reported_periods=reported, on=on, **kw)
+    assert rules.late_periods(**args) == [p for p in closed if p not in reported]  # type: ignore[arg-type]
+    expected_now = bool(closed) and not any(r >= closed[-1] for r in reported)
+    assert rules.is_report_late_now(**args) == expected_now  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("cadence", "grace", "cascade", "levels", "on", "late_now", "late"),
+    [
+        # On the deadline day itself the report is not yet late; the day after it is.
+        ("monthly", 0, 0, 0, "2026-03-31", False, []),
+        ("monthly", 0, 0, 0, "2026-04-01", True, ["2026-03-31"]),
+        ("monthly", 5, 0, 0, "2026-04-05", False, []),
+        ("monthly", 5, 0, 0, "2026-04-06", True, ["2026-03-31"]),
+        ("monthly", 5, 2, 1, "2026-04-03", False, []),
+        ("monthly", 5, 2, 1, "2026-04-04", True, ["2026-03-31"]),
+        ("weekly", 2, 0, 0, "2026-03-03", False, []),  # week ending Sun 1 Mar, due Tue 3 Mar
+        ("weekly", 2, 0, 0, "2026-03-04", True, ["2026-03-01"]),
+        ("quarterly", 10, 0, 0, "2026-04-11", True, ["2026-03-31"]),
+    ],
+)
+def test_late_on_the_deadline_boundary(
+    cadence: str, grace: int, cascade: int, levels: int, on: str, late_now: bool, late: list[str]
+) -> None:
+    """Reports are in up to the period before the boundary one; lateness starts the day after its deadline."""
+    last_reported = rules.previous_period_end(
+        cadence, d("2026-03-01") if cadence == "weekly" else d("2026-03-31")
+    )
+    args = dict(
+        cadence=cadence,
+        start=d("2026-01-01"),
+        due=d("2026-12-31"),
+        reported_periods=[p for p in rules.periods_between(cadence, d("2026-01-01"), last_reported)],
+        on=d(on),
+        grace_days=grace,
+        cascade_days=cascade,
+        levels_below_top=levels,
+    )
+    assert rules.is_report_late_now(**args) is late_now  # type: ignore[arg-type]
+    assert rules.late_periods(**args) == [d(x) for x in late]  # type: ignore[arg-type]
+
+
+@PROPS
 @given(cadence=cadences, day=days)
 def test_periods_are_consistent(cadence: str, day: date) -> None:
     end = rules.period_end(cadence, day)

@@ -7,7 +7,9 @@ are Decimals in 0..100 (progress may exceed 100 up to the plan's cap).
 
 from __future__ import annotations
 
+import bisect
 import calendar
+import functools
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -325,14 +327,21 @@ def previous_period_end(cadence: str, day: date) -> date:
 
 def periods_between(cadence: str, start: date, end: date) -> list[date]:
     """Ends of all periods overlapping [start, end] (none when end is before start)."""
+    return list(_periods(cadence, start, end))
+
+
+@functools.lru_cache(maxsize=4096)
+def _periods(cadence: str, start: date, end: date) -> tuple[date, ...]:
+    # Cached: the tasks of a plan share a handful of (cadence, start, end) triples, and the daily
+    # tick asks for them once per task.
     out: list[date] = []
     if end < start:
-        return out
+        return ()
     cur = period_end(cadence, start)
     while True:
         out.append(cur)
         if cur >= end:
-            return out
+            return tuple(out)
         cur = period_end(cadence, cur + timedelta(days=1))
 
 
@@ -344,6 +353,11 @@ def report_due(period: date, *, grace_days: int, cascade_days: int = 0, levels_b
     """
     due = period + timedelta(days=grace_days - cascade_days * levels_below_top)
     return max(due, period)
+
+
+def _due_offset(*, grace_days: int, cascade_days: int, levels_below_top: int) -> timedelta:
+    """`report_due(p) - p`, the same for every period of a task."""
+    return timedelta(days=max(grace_days - cascade_days * levels_below_top, 0))
 
 
 def late_periods(
@@ -359,15 +373,13 @@ def late_periods(
 ) -> list[date]:
     """Period ends whose report due date has passed by `on` with no report for that period."""
     have = set(reported_periods)
-    last_period = period_end(cadence, due)
-    out = []
-    for p in periods_between(cadence, start, min(last_period, on)):
-        deadline = report_due(
-            p, grace_days=grace_days, cascade_days=cascade_days, levels_below_top=levels_below_top
-        )
-        if deadline < on and p not in have:
-            out.append(p)
-    return out
+    periods = _periods(cadence, start, min(period_end(cadence, due), on))
+    # report_due(p) < on  ⇔  p < on − offset; periods are sorted, so cut once.
+    cut = bisect.bisect_left(
+        periods,
+        on - _due_offset(grace_days=grace_days, cascade_days=cascade_days, levels_below_top=levels_below_top),
+    )
+    return [p for p in periods[:cut] if p not in have]
 
 
 def is_report_late_now(
@@ -381,16 +393,17 @@ def is_report_late_now(
     cascade_days: int = 0,
     levels_below_top: int = 0,
 ) -> bool:
-    """True when the most recent period whose deadline has passed has no report."""
-    have = set(reported_periods)
-    candidates = [
-        p
-        for p in periods_between(cadence, start, min(period_end(cadence, due), on))
-        if report_due(p, grace_days=grace_days, cascade_days=cascade_days, levels_below_top=levels_below_top)
-        < on
-    ]
-    if not candidates:
+    """True when the most recent period whose deadline has passed has no report.
+
+    Constant time: that period is the last period end before `on − offset` (and not after the
+    period holding `due`), found without listing the task's periods.
+    """
+    offset = _due_offset(grace_days=grace_days, cascade_days=cascade_days, levels_below_top=levels_below_top)
+    bound = min(period_end(cadence, due), on - offset - timedelta(days=1))
+    if bound < start:
         return False
-    latest = max(candidates)
+    latest = bound if period_end(cadence, bound) == bound else previous_period_end(cadence, bound)
+    if latest < period_end(cadence, start):
+        return False
     # Any report filed for that period or a later one counts as keeping up.
-    return not any(r >= latest for r in have)
+    return not any(r >= latest for r in reported_periods)
