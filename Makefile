@@ -52,13 +52,13 @@ test: install system-deps lint
 	else echo "PostgreSQL run skipped (set LUOSHI_TEST_POSTGRES=1 or CI=1 to run it)"; fi
 
 test-sqlite: install
-	env -u DATABASE_URL LUOSHI_FAST_HASHER=1 $(BIN)/pytest
+	env -u DATABASE_URL LUOSHI_FAST_HASHER=1 LUOSHI_REQUIRE_BROWSER=1 $(BIN)/pytest
 
 # On PostgreSQL an unreachable server is a failure, not a skip.
 test-postgres: install
 	$(PY) -c "import psycopg,sys; psycopg.connect('$(PG_URL)'.rsplit('/',1)[0]+'/postgres', connect_timeout=5).close()" \
 	  || { echo "PostgreSQL at $(PG_URL) is unreachable"; exit 1; }
-	DATABASE_URL=$(PG_URL) LUOSHI_FAST_HASHER=1 LUOSHI_TEST_POSTGRES=1 $(BIN)/pytest
+	DATABASE_URL=$(PG_URL) LUOSHI_FAST_HASHER=1 LUOSHI_TEST_POSTGRES=1 LUOSHI_REQUIRE_BROWSER=1 $(BIN)/pytest
 
 bench: install
 	DATABASE_URL=$${BENCH_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/luoshi_bench} $(PY) bench/run.py --scale $(SCALE)

@@ -397,6 +397,8 @@ def parse_tasks(
                 found = resolve(lead_written, row.number, lead_column, lead=True)
                 if found:
                     tr.lead_id, tr.lead_name = found[0]
+                else:
+                    tr.lead_name = lead_written  # shown as written beside its problem in the preview
         for name, column in others:
             for uid, uname in resolve(name, row.number, column, lead=False):
                 if uid != tr.lead_id and uid not in tr.co_ids:
