@@ -272,6 +272,7 @@ def main() -> int:
         )
 
     manage("migrate", "--noinput", "-v0", env=env)
+    manage("collectstatic", "--noinput", "-v0", env=env)  # served by WhiteNoise, as in production
     if not Plan.objects.exists():
         secs, _ = manage("bench-data".replace("-", "_"), "--scale", args.scale, env=env)
         results.append({"operation": "0. generate data", "scale": args.scale, "seconds": round(secs, 1)})
@@ -562,7 +563,8 @@ def submit_throughput(
             ).values_list("pk", flat=True)[:50]
         )
         if task_ids:
-            jobs.append((port, raw, task_ids, per_client, seconds, marker))
+            # One marker per client: every report's narrative is unique, so a duplicate is real.
+            jobs.append((port, raw, task_ids, per_client, seconds, f"{marker}-c{len(jobs)}"))
     from django.db import connections
 
     connections.close_all()  # don't share the parent's connection with forked clients

@@ -53,7 +53,7 @@ def test_postgres_with_everything():
         "HOST": "db.internal",
         "PORT": "6432",
         "CONN_MAX_AGE": 0,
-        "OPTIONS": {"sslmode": "require", "application_name": "luoshi"},
+        "OPTIONS": {"sslmode": "require", "application_name": "luoshi", "options": "-c jit=off"},
     }
 
 
@@ -68,7 +68,21 @@ def test_postgres_minimal(scheme):
         "",
         "luoshi",
     )
-    assert db["CONN_MAX_AGE"] == 60 and db["OPTIONS"] == {}
+    assert db["CONN_MAX_AGE"] == 60 and db["OPTIONS"] == {"options": "-c jit=off"}
+
+
+def test_postgres_jit_is_off_unless_the_url_says_otherwise():
+    db = parse_database_url("postgres://postgres@127.0.0.1/luoshi?options=-c%20jit%3Don", BASE)
+    assert db["OPTIONS"] == {"options": "-c jit=on"}
+
+
+@pytest.mark.postgres
+def test_connections_run_without_jit(db):
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW jit")
+        assert cursor.fetchone()[0] == "off"
 
 
 @pytest.mark.parametrize(
