@@ -38,6 +38,9 @@ run: install
 	@echo ""
 	@echo "Luoshi 落实 — http://$(HOST):$(PORT)/"
 	@LUOSHI_DEBUG=1 $(PY) manage.py demo --logins
+	@# The job worker (large imports, the daily tick) runs beside the web server and stops with it.
+	mkdir -p var; LUOSHI_DEBUG=1 $(PY) manage.py worker >var/worker.log 2>&1 & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	LUOSHI_DEBUG=1 $(PY) manage.py runserver $(HOST):$(PORT)
 
 lint: install
