@@ -135,6 +135,8 @@ else:
         "immediate": HUEY_IMMEDIATE,
     }
 HUEY["consumer"] = {"workers": env_int("LUOSHI_JOB_WORKERS", 2), "worker_type": "thread"}
+# Plans the daily tick works on at once (PostgreSQL only; SQLite always ticks one at a time).
+LUOSHI_TICK_THREADS = env_int("LUOSHI_TICK_THREADS", 2)
 
 LOGGING = {
     "version": 1,

@@ -221,3 +221,41 @@ def test_two_workers_never_claim_the_same_day() -> None:
     assert len(tokens) == 8
     assert sum(t is not None for t in tokens) == 1
     assert TickRun.objects.get(day=DAY).lease_token in tokens
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_tick_on_two_threads_equals_the_tick_on_one(p: Personas, plan: Plan) -> None:
+    """Plans ticked in parallel threads (each its own connection and transaction) store exactly what
+    a one-thread tick stores: the same lights, late reports and counts, in every table."""
+    second = p.plan(head_approval=False, name="第二个计划")
+    other = p.task(second, title="另一计划的任务")
+    report_submit(actor=p.head_a, task=other, percent=30, on=date(2024, 6, 20))
+    assert not connection.in_atomic_block and jobs.tick_threads() == 2
+
+    threaded = jobs._tick_plans(DAY, threads=2)
+    after_threads = snapshot()
+    # The second plan's task reported only in June: January to May are late there too.
+    assert threaded.plans == 2 and threaded.late_reports == 10 + 5 and threaded.lights_changed >= 4
+    assert dict(Task.objects.filter(plan=plan).values_list("title", "light")) == {
+        "按时填报": "green",
+        "从未填报": "red",
+        "严重滞后": "red",
+    }
+    # Undo what the tick wrote, then tick again on one thread.
+    LateReport.objects.all().delete()
+    LightCount.objects.all().delete()
+    Notification.objects.all().delete()
+    Task.objects.update(light="not_started", light_on=None, actual_pct=0, expected_pct=0, slack_days=None)
+    single = jobs._tick_plans(DAY, threads=1)
+    assert (single.lights_changed, single.late_reports) == (threaded.lights_changed, threaded.late_reports)
+
+    def comparable(snap: dict[str, list[dict[str, Any]]]) -> dict[str, Any]:
+        drop = {"id", "created", "created_at", "at", "seq", "hash", "prev_hash"}
+        return {
+            name: sorted(str({k: v for k, v in row.items() if k not in drop}) for row in rows)
+            for name, rows in snap.items()
+            if name in {"Task", "LateReport", "LightCount", "Notification"}
+        }
+
+    assert comparable(snapshot()) == comparable(after_threads)

@@ -11,11 +11,13 @@ import os
 import socket
 import uuid
 from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
-from django.db import IntegrityError, transaction
+from django.conf import settings
+from django.db import IntegrityError, connection, connections, transaction
 from django.db.models import Q
 from django.utils import timezone
 
@@ -101,14 +103,45 @@ def _light_counts(plan_id: int, day: date, rows: list[Any]) -> int:
     return len(set(old.items()) ^ set(new.items()))
 
 
-@transaction.atomic
-def _tick_plans(day: date) -> TickResult:
-    result = TickResult(day=day)
-    for plan_id in Plan.objects.filter(is_active=True).order_by("pk").values_list("pk", flat=True):
+def _tick_plan(plan_id: int, day: date) -> tuple[int, int, int]:
+    """One plan's share of the tick, in its own transaction: (lights, late reports, light counts)."""
+    with transaction.atomic():
         rows = compute_lights(plan_id=plan_id, on=day)
-        lights = persist_lights(rows, on=day)
-        late = mark_late_reports(plan_id=plan_id, on=day)
-        counts = _light_counts(plan_id, day, rows)
+        return (
+            persist_lights(rows, on=day),
+            mark_late_reports(plan_id=plan_id, on=day),
+            _light_counts(plan_id, day, rows),
+        )
+
+
+def _tick_plan_in_thread(plan_id: int, day: date) -> tuple[int, int, int]:
+    try:
+        return _tick_plan(plan_id, day)
+    finally:
+        connections.close_all()  # this thread's own connection
+
+
+def tick_threads() -> int:
+    """Plans ticked at once: half of the work is waiting on PostgreSQL, so two threads keep both
+    the database and Python busy. SQLite has one writer: always 1 there."""
+    if connection.vendor != "postgresql" or connection.in_atomic_block:
+        return 1  # other connections would not see the caller's uncommitted writes
+    return max(1, int(getattr(settings, "LUOSHI_TICK_THREADS", 2)))
+
+
+def _tick_plans(day: date, threads: int | None = None) -> TickResult:
+    """Each plan is ticked in its own transaction (a plan's lights, late reports and counts change
+    together). A run cut short leaves some plans done for the day and the lease to run out; the
+    next run redoes them without change, since every step only writes what differs."""
+    result = TickResult(day=day)
+    plan_ids = list(Plan.objects.filter(is_active=True).order_by("pk").values_list("pk", flat=True))
+    threads = tick_threads() if threads is None else threads
+    if threads > 1 and len(plan_ids) > 1:
+        with ThreadPoolExecutor(max_workers=threads, thread_name_prefix="tick") as pool:
+            outcomes = list(pool.map(lambda pid: _tick_plan_in_thread(pid, day), plan_ids))
+    else:
+        outcomes = [_tick_plan(pid, day) for pid in plan_ids]
+    for plan_id, (lights, late, counts) in zip(plan_ids, outcomes, strict=True):
         result.plans += 1
         result.lights_changed += lights
         result.late_reports += late
@@ -116,14 +149,15 @@ def _tick_plans(day: date) -> TickResult:
         if lights or late or counts:
             result.per_plan[str(plan_id)] = {"lights": lights, "late_reports": late, "light_counts": counts}
     if result.changed:
-        record(
-            None,
-            "jobs.tick.ran",
-            object_type="jobs.tickrun",
-            object_id=day.isoformat(),
-            object_repr=str(day),
-            data=result.as_data(),
-        )
+        with transaction.atomic():
+            record(
+                None,
+                "jobs.tick.ran",
+                object_type="jobs.tickrun",
+                object_id=day.isoformat(),
+                object_repr=str(day),
+                data=result.as_data(),
+            )
     return result
 
 
