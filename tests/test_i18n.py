@@ -3,17 +3,30 @@
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 from html.parser import HTMLParser
 from typing import Any
 
 import pytest
 from django.test import Client
+from django.utils import timezone, translation
 
-from luoshi.work.models import Notification
+from luoshi.imports.models import ImportBatch
+from luoshi.imports.services import batch_create
+from luoshi.org.models import Person, Unit
+from luoshi.work import rules
+from luoshi.work.models import Evidence, Notification, Plan, Report, Task, Transition
+from luoshi.work.services import (
+    report_return,
+    report_submit,
+    task_claim_completion,
+    task_confirm_completion,
+    task_refresh,
+)
 from tests.test_views import PERSONAS, World, client_for
 
-# Words allowed on a Chinese page: product and technology names, file types, the English switch.
-ALLOWED = {"luoshi", "api", "excel", "pdf", "xlsx", "htmx", "echarts", "english"}
+# Words allowed on a Chinese page: product and technology names, file types and encodings, the English switch.
+ALLOWED = {"luoshi", "api", "excel", "pdf", "xlsx", "csv", "utf", "gbk", "htmx", "echarts", "english"}
 WORD = re.compile(r"[A-Za-z]{2,}")
 VISIBLE_ATTRS = {"title", "placeholder", "aria-label", "alt"}
 
@@ -160,3 +173,220 @@ def test_chinese_first_middleware_ignores_browser_language(p: Any, settings: Any
     assert '<html lang="en">' in html and "To report" in html
     c.cookies["django_language"] = "xx"
     assert '<html lang="zh-hans">' in c.get("/work/tasks/").content.decode()
+
+
+# ---------------------------------------------------------------------------------------------
+# The newer pages: reporting flow, dashboard, bulletin, imports — in Chinese and in English
+
+# Chinese an English page may quote: what the importer reads in a spreadsheet, given as examples.
+SPREADSHEET_TERMS = ["6月底前", "全年"]
+
+
+class FlowWorld(World):
+    """World plus a plan running today, with a task in every state the flow pages show:
+    to fill (with a last report), with a measure, returned to redo, pending approval, claimed, closed."""
+
+    def __init__(self, p: Any) -> None:
+        # Built in Chinese whatever an earlier test left active: services store some texts translated.
+        with translation.override("zh-hans"):
+            self._build(p)
+
+    def _build(self, p: Any) -> None:
+        super().__init__(p)
+        today = timezone.localdate()
+        self.plan_now = p.plan(
+            name="本年度重点工作",
+            year=today.year,
+            start=today - timedelta(days=200),
+            due=today + timedelta(days=165),
+        )
+        self.todo = self._task(p, title="推进产业园建设", code="1")
+        self.measure = self._task(
+            p,
+            title="完成固定资产投资",
+            code="2",
+            metric_name="固定资产投资",
+            metric_unit="亿元",
+            baseline=0,
+            target=200,
+        )
+        self.redo = self._task(p, title="老旧小区改造", code="3")
+        self.waiting = self._task(p, title="新建学校", code="4")
+        self.claimed = self._task(p, title="道路提升改造", code="5")
+        self.closed = self._task(p, title="污水管网建设", code="6")
+        last_period = rules.previous_period_end(self.plan_now.cadence, today)
+        report_submit(actor=p.head_a, task=self.todo, percent=30, narrative="上期进展", period=last_period)
+        returned = report_submit(actor=p.reporter_a, task=self.redo, percent=20, narrative="开工准备")
+        report_return(actor=p.head_a, report=returned, reason="请补充佐证材料")
+        report_submit(actor=p.reporter_a, task=self.waiting, percent=25, narrative="完成选址")
+        task_claim_completion(actor=p.reporter_a, task=self.claimed, note="已全部完工")
+        task_claim_completion(actor=p.reporter_a, task=self.closed, note="已通水")
+        task_confirm_completion(actor=p.officer, task=self.closed, note="核实无误")
+        self.batch = batch_create(
+            actor=p.officer,
+            kind="org",
+            data="单位代码,单位名称,类别,上级单位代码\n1001,区教育局,区直部门,D0\n,区卫健委,区直部门,D0\n".encode(),
+            filename="单位.csv",
+        )
+
+    def _task(self, p: Any, **kw: Any) -> Task:
+        task = p.task(self.plan_now, **kw)
+        task_refresh(task=task)
+        task.refresh_from_db()
+        return task
+
+
+def _flow_pages(fw: FlowWorld) -> list[str]:
+    return [
+        "/work/fill/",
+        "/work/approvals/",
+        "/work/review/",
+        "/work/dashboard/",
+        f"/work/dashboard/?plan={fw.plan_now.pk}",
+        f"/work/tasks/?plan={fw.plan_now.pk}",
+        f"/work/plans/{fw.plan_now.pk}/",
+        f"/work/tasks/{fw.todo.pk}/",
+        f"/work/tasks/{fw.measure.pk}/",
+        f"/work/tasks/{fw.claimed.pk}/",
+        f"/work/tasks/{fw.closed.pk}/",
+        f"/documents/bulletin/{fw.plan_now.pk}/",
+        "/imports/",
+        f"/imports/{fw.batch.pk}/",
+        "/notifications/",
+        "/audit/",
+    ]
+
+
+# The pages each persona must actually see (status 200), so a page that starts refusing its own
+# users cannot pass the language checks by being skipped.
+OWN_PAGES = {
+    "reporter_a": {"/work/fill/", "/work/tasks/{todo}/", "/work/tasks/{closed}/", "/notifications/"},
+    "head_a": {"/work/fill/", "/work/approvals/", "/work/tasks/{measure}/", "/notifications/"},
+    "reporter_b": {"/work/fill/", "/notifications/"},
+    "leader": {"/work/dashboard/", "/documents/bulletin/{plan}/", "/work/tasks/{claimed}/"},
+    "officer": {
+        "/work/review/",
+        "/work/dashboard/",
+        "/documents/bulletin/{plan}/",
+        "/imports/",
+        "/imports/{batch}/",
+        "/work/tasks/{closed}/",
+    },
+    "auditor": {"/audit/", "/notifications/"},
+    "anonymous": set(),
+}
+
+
+def _own_pages(fw: FlowWorld, who: str) -> set[str]:
+    ids = {
+        "plan": fw.plan_now.pk,
+        "batch": fw.batch.pk,
+        **{k: getattr(fw, k).pk for k in ("todo", "measure", "claimed", "closed")},
+    }
+    return {url.format(**ids) for url in OWN_PAGES[who]}
+
+
+def _fetch(p: Any, fw: FlowWorld, who: str, *, english: bool) -> list[tuple[str, str]]:
+    """(url, html) of every page the persona may see; checks the persona's own pages are among them."""
+    user = getattr(p, who)
+    if user is not None:
+        Notification.objects.create(user=user, task=fw.claimed, text="任务亮灯变为黄灯")
+    c = client_for(p, who)
+    if english:
+        c.cookies["django_language"] = "en"
+    seen: list[tuple[str, str]] = []
+    for url in _flow_pages(fw):
+        resp = c.get(url)
+        if resp.status_code in (301, 302):
+            continue
+        assert resp.status_code in (200, 403, 404), (who, url, resp.status_code)
+        html = resp.content.decode()
+        assert f'<html lang="{"en" if english else "zh-hans"}">' in html, (who, url)
+        if resp.status_code == 200:
+            seen.append((url, html))
+    missing = _own_pages(fw, who) - {url for url, _ in seen}
+    assert not missing, (who, sorted(missing))
+    return seen
+
+
+@pytest.mark.parametrize("who", PERSONAS)
+def test_newer_chinese_pages_have_no_english(p: Any, who: str) -> None:
+    fw = FlowWorld(p)
+    for url, html in _fetch(p, fw, who, english=False):
+        words = english_words(html)
+        assert not words, (who, url, sorted(words))
+
+
+def user_data() -> list[str]:
+    """Every string the users typed or imported: names, titles, narratives, reasons, file names."""
+    data: set[str] = {"简体中文"}  # the language switch names Chinese in Chinese
+    data.update(Plan.objects.values_list("name", flat=True))
+    data.update(Task.objects.values_list("title", flat=True))
+    data.update(Task.objects.values_list("metric_name", flat=True))
+    data.update(Task.objects.values_list("metric_unit", flat=True))
+    for field in ("name", "short_name"):
+        data.update(Unit.objects.values_list(field, flat=True))
+    data.update(Person.objects.values_list("name", flat=True))
+    for field in ("narrative", "problems", "next_steps", "return_reason"):
+        data.update(Report.objects.values_list(field, flat=True))
+    data.update(Transition.objects.values_list("reason", flat=True))
+    # Notifications are stored as text, those the services write in the language active at the time.
+    data.update(Notification.objects.values_list("text", flat=True))
+    data.update(Evidence.objects.values_list("name", flat=True))
+    # the import file, its rows and the column its problem names, spelled as in the file's header
+    data.update({"单位.csv", "区教育局", "区卫健委", "单位代码"})
+    data.update(SPREADSHEET_TERMS)
+    # Problems are stored as text when the file is parsed, in the uploader's language.
+    for preview in ImportBatch.objects.values_list("preview", flat=True):
+        data.update(problem["message"] for problem in (preview or {}).get("problems", []))
+    return sorted((d for d in data if d), key=len, reverse=True)
+
+
+HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+# Chinese punctuation a template may leave around translated words: 、。〈〉《》「」『』【】〔〕（），：；
+CJK_PUNCTUATION = "\u3001\u3002\u3008-\u3011\u3014-\u301b\uff08\uff09\uff0c\uff1a\uff1b"
+
+
+def chinese_left(text: str, known: list[str], *, punctuation: bool = True) -> list[str]:
+    """Words with Chinese in them left in `text` once the users' own data is taken out."""
+    for d in known:
+        text = text.replace(d, " ")
+    chars = HAN + CJK_PUNCTUATION if punctuation else HAN
+    return re.findall(rf"\S*[{chars}]+\S*", text)
+
+
+def test_chinese_left_ignores_user_data_only() -> None:
+    assert chinese_left("Task 推进产业园建设 · 2 days overdue", ["推进产业园建设"]) == []
+    assert chinese_left("Progress (%) 累计 45", ["推进产业园建设"]) == ["累计"]
+    assert chinese_left("Evidence：a.pdf、b.pdf", []) == ["Evidence：a.pdf、b.pdf"]
+    assert chinese_left("Evidence：a.pdf", [], punctuation=False) == []
+
+
+def _elements(html: str, *tags: str) -> str:
+    """The inner HTML of every element with one of these tags, joined."""
+    names = "|".join(tags)
+    return " ".join(m.group(2) for m in re.finditer(rf"<({names})\b[^>]*>(.*?)</\1>", html, re.S))
+
+
+@pytest.mark.parametrize("who", PERSONAS)
+def test_newer_english_pages_have_no_chinese(p: Any, who: str) -> None:
+    fw = FlowWorld(p)
+    pages = _fetch(p, fw, who, english=True)
+    known = user_data()
+    for url, html in pages:
+        for where, tags in (("nav", ("nav",)), ("headings", ("h1", "h2", "h3")), ("title", ("title",))):
+            left = chinese_left(visible_text(_elements(html, *tags)), known)
+            assert not left, (who, url, where, left)
+        left = chinese_left(visible_text(html), known, punctuation=True)
+        assert not left, (who, url, left)
+    if who in ("reporter_a", "head_a"):
+        fill = dict(pages)["/work/fill/"]
+        assert "To report" in fill and "No change since last report" in fill and "Claim completion" in fill
+    if who == "officer":
+        review = dict(pages)["/work/review/"]
+        assert "Completion claims" in review and "Confirm and close out" in review and "Reopen" in review
+        assert "Lights by unit" in dict(pages)["/work/dashboard/"]
+    if who == "leader":
+        bulletin = dict(pages)[f"/documents/bulletin/{fw.plan_now.pk}/"]
+        assert "1. Overview" in bulletin and "<th>Task</th>" in bulletin
+        assert re.search(r"On track \d+, Lagging \d+, Far behind \d+, ", bulletin)  # the summary's list

@@ -15,6 +15,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.template.loader import render_to_string
+from django.utils.translation import get_language, pgettext
 from django.utils.translation import gettext as _
 
 from luoshi.org.models import Unit
@@ -132,7 +133,8 @@ class Bulletin:
 
     @property
     def summary(self) -> str:
-        parts = "、".join(
+        # Translators: the separator between the items of a list (Chinese 顿号).
+        parts = _("、").join(
             _("%(label)s%(n)s项") % {"label": self.light_labels[light], "n": self.totals.get(light, 0)}
             for light in LIGHT_ORDER
         )
@@ -292,7 +294,7 @@ class BulletinExporter(Exporter):
             title=f"{head}　{_('严重滞后和逾期事项')}",
             columns=[
                 Column(_("序号"), width=6, kind=INTEGER),
-                Column(_("任务"), width=46, wrap=True),
+                Column(pgettext("表头", "任务"), width=46, wrap=True),
                 Column(_("牵头单位"), width=16),
                 Column(_("责任领导"), width=10),
                 Column(_("亮灯"), width=10),
@@ -311,7 +313,7 @@ class BulletinExporter(Exporter):
             title=f"{head}　{_('亮灯变化情况（与上周相比）')}",
             columns=[
                 Column(_("序号"), width=6, kind=INTEGER),
-                Column(_("任务"), width=46, wrap=True),
+                Column(pgettext("表头", "任务"), width=46, wrap=True),
                 Column(_("牵头单位"), width=16),
                 Column(_("上周"), width=10),
                 Column(_("本周"), width=10),
@@ -328,7 +330,7 @@ class BulletinExporter(Exporter):
             columns=[
                 Column(_("序号"), width=6, kind=INTEGER),
                 Column(_("单位"), width=18),
-                Column(_("任务"), width=46, wrap=True),
+                Column(pgettext("表头", "任务"), width=46, wrap=True),
                 Column(_("所属期"), width=12, kind=DATE),
                 Column(_("应报日期"), width=12, kind=DATE),
             ],
@@ -338,13 +340,16 @@ class BulletinExporter(Exporter):
 
 def bulletin_context(b: Bulletin) -> dict[str, Any]:
     sections: list[tuple[str, str]] = []
+    english = (get_language() or "").startswith("en")
     for key, title in (
         ("overview", _("总体情况")),
         ("named", _("严重滞后和逾期事项")),
         ("changes", _("亮灯变化情况（与上周相比）")),
         ("late", _("迟报情况")),
     ):
-        sections.append((key, f"{b.section(len(sections) + 1)}、{title}"))
+        n = len(sections) + 1
+        # Chinese official documents number sections 一、二、…; English reads "1. …".
+        sections.append((key, f"{n}. {title}" if english else f"{b.section(n)}、{title}"))
     return {"b": b, "sections": dict(sections)}
 
 

@@ -17,6 +17,7 @@ from django.db.models import OuterRef, QuerySet, Subquery
 from django.db.models.functions import Substr
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from luoshi.work.models import Light, Report, TaskUnit
 
@@ -56,7 +57,7 @@ class LedgerExporter(Exporter):
 
     def columns(self) -> Sequence[Column]:
         return [
-            Column(_("任务"), width=46, wrap=True),
+            Column(pgettext("表头", "任务"), width=46, wrap=True),
             Column(_("牵头单位"), width=16, wrap=True),
             Column(_("配合单位"), width=24, wrap=True),
             Column(_("责任领导"), width=10),
