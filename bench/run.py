@@ -485,6 +485,17 @@ def main() -> int:
                 print(
                     f"  9. export .{fmt}: HTTP {status}, {total_tasks:,} rows, {secs:.1f} s, {len(body):,} bytes"
                 )
+            secs, peak, rows = import_table(env, rows=100_000)
+            results.append(
+                {
+                    "operation": "9b. task table import (CLI, .xlsx)",
+                    "scale": args.scale,
+                    "rows": rows,
+                    "seconds": round(secs, 2),
+                    "peak_rss_mb": round(peak / 1024, 1),
+                }
+            )
+            print(f"  9b. import: {rows:,} rows in {secs:.1f} s, peak RSS {peak / 1024:.0f} MB")
         if "10" not in skip:
             for label, path in (
                 ("my open tasks", f"/api/v1/tasks?person={person_id}&open=true&limit=30"),
@@ -519,6 +530,57 @@ def main() -> int:
     out.write_text(json.dumps(results, ensure_ascii=False, indent=2, default=str))
     print(f"results written to {out.relative_to(ROOT)}")
     return 0
+
+
+def import_table(env: dict[str, str], rows: int) -> tuple[float, int, int]:
+    """Write a decomposition table of `rows` tasks as an office would (title row, header, 序号,
+    task, ★-marked lead among co-units, free-text deadline) and import it into a new plan with
+    `luoshi import-tasks`; returns (seconds, peak RSS in KiB, rows). Lead units are the regions'
+    own units (their names are unique in the province)."""
+    import xlsxwriter
+
+    from luoshi.org.models import Unit
+
+    names = list(Unit.objects.filter(depth=1).order_by("pk").values_list("name", flat=True)) or list(
+        Unit.objects.filter(depth=0).values_list("name", flat=True)
+    )
+    deadlines = ["全年", "6月底前", "三季度", "2026年12月31日", "长期坚持", "9月底前"]
+    path = ROOT / "var" / f"bench-import-{rows}.xlsx"
+    book = xlsxwriter.Workbook(str(path), {"constant_memory": True})
+    sheet = book.add_worksheet("任务分解表")
+    sheet.write_row(0, 0, ["2026年重点工作任务分解表（压测）"])
+    sheet.write_row(1, 0, ["序号", "重点任务", "牵头单位", "完成时限"])
+    for i in range(rows):
+        lead = names[i % len(names)]
+        co = names[(i * 7 + 3) % len(names)]
+        units = f"{co}、{lead}★" if i % 3 == 0 else lead
+        sheet.write_row(
+            i + 2, 0, [str(i + 1), f"压测任务第{i + 1}项：推进重点工作落实", units, deadlines[i % 6]]
+        )
+    book.close()
+    plan_name = f"压测导入{time.strftime('%Y%m%d%H%M%S')}"
+    secs, peak = manage("import_tasks", str(path), "--plan", plan_name, "--as", "bench_admin", env=env)
+    path.unlink()
+    _drop_plan(plan_name)  # so the next run measures the same database
+    return secs, peak, rows
+
+
+def _drop_plan(name: str) -> None:
+    from django.db import transaction
+
+    from luoshi.imports.models import ImportBatch
+    from luoshi.work.models import LightCount, Milestone, Plan, Task, TaskUnit, Transition
+
+    with transaction.atomic():
+        plan = Plan.objects.get(name=name)
+        tasks = Task.objects.filter(plan=plan)
+        for model in (TaskUnit, Milestone, Transition):
+            model.objects.filter(task__in=tasks).delete()
+        Task.objects.filter(plan=plan).update(parent=None)
+        tasks.delete()
+        ImportBatch.objects.filter(plan=plan).delete()
+        LightCount.objects.filter(plan=plan).delete()
+        plan.delete()
 
 
 def submit_throughput(
