@@ -11,12 +11,15 @@ import openpyxl
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.db import connection
 
 from luoshi.audit.models import Entry
 from luoshi.imports.common import ImportRefused
 from luoshi.imports.task_import import import_tasks, parse_tasks
+from luoshi.lib.text import pinyin_forms
 from luoshi.org.models import Role, UnitCategory
 from luoshi.work.models import Milestone, Plan, Task, TaskUnit
+from luoshi.work.tasks import fill_search_text
 from tests.factories import Personas, make_unit, make_user
 
 DATA = Path(__file__).parent / "data" / "imports"
@@ -264,7 +267,11 @@ def test_cli_through_the_luoshi_console_command_exits_non_zero(p: Personas, org:
 
 
 def test_large_imports_are_created_set_based_with_the_same_result(
-    p: Personas, org: dict, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    p: Personas,
+    org: dict,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    django_capture_on_commit_callbacks,
 ) -> None:
     monkeypatch.setattr("luoshi.imports.task_import.BULK_CREATE_ROWS", 2)
     org["scj"].aliases = "区市场局"
@@ -272,8 +279,16 @@ def test_large_imports_are_created_set_based_with_the_same_result(
     fixed = edited_copy(tmp_path, "lishan2023_tasks.xlsx", C11="区发改局", E6="6月底前完成方案，12月底前建成")
     target = plan(p, 2023)
     before = Entry.objects.count()
-    result = import_tasks(fixed, plan=target, actor=p.officer)
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        result = import_tasks(fixed, plan=target, actor=p.officer)
     assert result.created == 8
+    # PostgreSQL writes by COPY and leaves the titles' pinyin to a job queued on commit.
+    assert len(callbacks) == (1 if connection.vendor == "postgresql" else 0)
+    ranges = Entry.objects.get(action="work.import.committed").data["bulk_created_ids"]
+    assert fill_search_text.call_local(ranges) == 8
+    for task in Task.objects.filter(plan=target):
+        full, initials = pinyin_forms(task.title)
+        assert full in task.search_text and initials in task.search_text, task.title
     parent = Task.objects.get(plan=target, code="1")
     assert parent.path == f"/p{target.pk}/{parent.pk}/" and parent.depth == 0
     kids = Task.objects.filter(plan=target, parent=parent)

@@ -20,12 +20,11 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
 from django.db import connection, transaction
 
+from luoshi.lib.bulk import next_id, reset_sequence, write_rows
 from luoshi.lib.text import pinyin_forms
 from luoshi.org.models import Membership, Person, PortfolioUnit, Post, Unit
 from luoshi.work import rules
 from luoshi.work.models import Milestone, Plan, Report, Task, TaskUnit
-
-from .bulk import next_id, reset_sequence, write_rows
 
 SCALES = {"district": 1, "city": 10, "province": 100}
 PASSWORD = "bench-pass-2026"

@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 import re
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass, field
 from datetime import date
 from pathlib import Path
@@ -608,6 +608,10 @@ def commit_tasks(
     bulk = len(creates) > BULK_CREATE_ROWS
     if bulk:
         created = _bulk_create(creates, plan=plan, by_code=by_code, units=units, persons=persons)
+        # Rows updated below may move under a task just created by COPY: give them the real task.
+        made = {code: t.pk for code, t in by_code.items() if isinstance(t, _Made)}
+        wanted = {made[r.parent_code] for r in preview.rows if r.action != "create" and r.parent_code in made}
+        by_code.update({t.code: t for t in Task.objects.filter(pk__in=wanted)})
     for r in preview.rows:
         if bulk and r.action == "create":
             continue
@@ -703,7 +707,104 @@ def _bulk_create(
     """Create many tasks set-based (level by level: parents first), with what task_create would write.
 
     Used for large files only, where one service call per task would take minutes; the import's one
-    audit entry lists the created ids."""
+    audit entry lists the created ids. On PostgreSQL the rows go in by COPY with ids taken from the
+    table's sequence, so paths are known before writing; elsewhere by bulk_create."""
+    from django.db import connection
+
+    if connection.vendor == "postgresql":
+        return _copy_create(rows, plan=plan, by_code=by_code, units=units)
+    return _orm_create(rows, plan=plan, by_code=by_code, units=units, persons=persons)
+
+
+@dataclass
+class _Made:
+    """A task written by COPY: what its children and the audit entry need of it."""
+
+    pk: int
+    path: str
+    depth: int
+
+
+def _levels(rows: list[TaskRow], by_code: dict[str, Any]) -> Iterator[list[TaskRow]]:
+    """Rows in levels, each level's parents already created (or existing)."""
+    pending = list(rows)
+    known = set(by_code)
+    while pending:
+        ready = [r for r in pending if not r.parent_code or r.parent_code in known]
+        if not ready:
+            raise ImportRefused([Problem(pending[0].row, "", _("上级任务不存在。"))])
+        yield ready
+        known.update(r.code for r in ready)
+        done = {id(r) for r in ready}
+        pending = [r for r in pending if id(r) not in done]
+
+
+def _cheap_search_text(title: str, code: str, unit: Any) -> str:
+    """search_text without the title's pinyin (the slow part): filled in by `fill_search_text`."""
+    parts = [title, code, unit.name, unit.short_name, unit.aliases, unit.pinyin, unit.initials]
+    return " ".join(p for p in parts if p).lower()
+
+
+def _copy_create(rows: list[TaskRow], *, plan: Any, by_code: dict[str, Any], units: dict[int, Any]) -> int:
+    from luoshi.lib.bulk import allocate_ids, model_rows, write_rows
+    from luoshi.work.models import Milestone, Task, TaskUnit
+
+    ids = iter(allocate_ids(Task, len(rows)))
+    created: list[int] = []
+    for level in _levels(rows, by_code):
+        tasks: list[dict[str, Any]] = []
+        co: list[dict[str, Any]] = []
+        ms: list[dict[str, Any]] = []
+        for r in level:
+            pk = next(ids)
+            parent = by_code.get(r.parent_code) if r.parent_code else None
+            path = f"{parent.path if parent else f'/p{plan.pk}/'}{pk}/"
+            depth = parent.depth + 1 if parent else 0
+            due = date.fromisoformat(r.due)
+            title = r.title[:500].strip()
+            lead = units[r.lead_id]
+            tasks.append(
+                {
+                    "id": pk,
+                    "plan_id": plan.pk,
+                    "parent_id": parent.pk if parent else None,
+                    "path": path,
+                    "depth": depth,
+                    "code": r.code,
+                    "title": title,
+                    "description": r.description,
+                    "lead_unit_id": lead.pk,
+                    "start": min(plan.start, due),
+                    "due": due,
+                    "deadline_text": r.deadline_text,
+                    "responsible_leader_id": r.leader_id or None,
+                    "responsible_person_id": r.person_id or None,
+                    "search_text": _cheap_search_text(title, r.code, lead),
+                }
+            )
+            co += [{"task_id": pk, "unit_id": u} for u in r.co_ids]
+            ms += [
+                {"task_id": pk, "title": label, "due": date.fromisoformat(d), "sort": i}
+                for i, (label, d) in enumerate(r.milestones)
+            ]
+            by_code[r.code] = _Made(pk, path, depth)
+            created.append(pk)
+        for model, values in ((Task, tasks), (TaskUnit, co), (Milestone, ms)):
+            if values:
+                columns, data = model_rows(model, values, skip_id=model is not Task)
+                write_rows(model, columns, data)
+    # The titles' pinyin, for search by pinyin and initials, once this transaction has committed.
+    from luoshi.work.tasks import fill_search_text
+
+    ranges = _id_ranges(created)
+    transaction.on_commit(lambda: fill_search_text(ranges))
+    return len(created)
+
+
+def _orm_create(
+    rows: list[TaskRow], *, plan: Any, by_code: dict[str, Any], units: dict[int, Any], persons: dict[int, Any]
+) -> int:
+    """`_bulk_create` on SQLite: bulk_create level by level, paths set by one UPDATE per chunk."""
     from luoshi.work.models import Milestone, Task, TaskUnit
     from luoshi.work.services import search_text_for
 

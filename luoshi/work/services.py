@@ -184,6 +184,26 @@ def search_text_for(task: Task, lead_unit: Unit | None = None) -> str:
     return " ".join(p for p in parts if p).lower()
 
 
+def search_text_fill(ranges: list[list[int]]) -> int:
+    """Recompute `search_text` for tasks in the id ranges (not audited: derived data), 5,000 at a time.
+
+    Large imports write tasks without their titles' pinyin (computing it is most of an import's
+    time); this completes them in the background."""
+    from luoshi.lib.bulk import update_column
+
+    done = 0
+    for lo, hi in ranges:
+        for start in range(lo, hi + 1, 5000):
+            tasks = Task.objects.filter(pk__gte=start, pk__lte=min(hi, start + 4999)).select_related(
+                "lead_unit"
+            )
+            pairs = [(t.pk, search_text_for(t)) for t in tasks.only("id", "title", "code", "lead_unit")]
+            with transaction.atomic():
+                update_column(Task, "search_text", pairs, "text")
+            done += len(pairs)
+    return done
+
+
 @transaction.atomic
 def task_create(
     *,

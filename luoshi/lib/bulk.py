@@ -1,0 +1,128 @@
+"""Bulk row writers (benchmark generator, large imports): COPY on PostgreSQL, executemany on SQLite.
+
+Rows are tuples in the order of `columns`; ids are assigned by the caller so children can
+reference parents without a round trip, and sequences are moved past them afterwards.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Iterator, Sequence
+from typing import Any
+
+from django.db import connection
+from django.db.models import Model
+
+
+def _adapt(value: Any) -> Any:
+    if isinstance(value, dict | list):
+        return json.dumps(value, ensure_ascii=False)
+    return value
+
+
+def write_rows(model: type[Model], columns: Sequence[str], rows: Iterable[tuple[Any, ...]]) -> int:
+    """Insert rows into `model`'s table; returns the number written."""
+    table = model._meta.db_table
+    qn = connection.ops.quote_name
+    cols = ", ".join(qn(c) for c in columns)
+    count = 0
+    if connection.vendor == "postgresql":
+        connection.ensure_connection()
+        raw = connection.connection
+        with raw.cursor() as cur:
+            with cur.copy(f"COPY {qn(table)} ({cols}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row([_adapt(v) for v in row])
+                    count += 1
+        return count
+    placeholders = ", ".join(["%s"] * len(columns))
+    sql = f"INSERT INTO {qn(table)} ({cols}) VALUES ({placeholders})"
+    batch: list[list[Any]] = []
+    with connection.cursor() as cur:
+        for row in rows:
+            batch.append([_adapt(v) for v in row])
+            if len(batch) >= 5000:
+                cur.executemany(sql, batch)
+                count += len(batch)
+                batch = []
+        if batch:
+            cur.executemany(sql, batch)
+            count += len(batch)
+    return count
+
+
+def next_id(model: type[Model]) -> int:
+    from django.db.models import Max
+
+    return (model.objects.aggregate(m=Max("pk"))["m"] or 0) + 1
+
+
+def reset_sequence(model: type[Model]) -> None:
+    """Move the id sequence past explicitly inserted ids (PostgreSQL; SQLite needs nothing)."""
+    if connection.vendor != "postgresql":
+        return
+    table = model._meta.db_table
+    with connection.cursor() as cur:
+        cur.execute(
+            f"SELECT setval(pg_get_serial_sequence(%s, 'id'), COALESCE((SELECT MAX(id) FROM "
+            f"{connection.ops.quote_name(table)}), 1))",
+            [table],
+        )
+
+
+def allocate_ids(model: type[Model], count: int) -> list[int]:
+    """Take `count` ids from the table's own sequence (PostgreSQL), safe beside concurrent inserts."""
+    if count <= 0:
+        return []
+    table = model._meta.db_table
+    with connection.cursor() as cur:
+        cur.execute(
+            "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)", [table, count]
+        )
+        return [row[0] for row in cur.fetchall()]
+
+
+def model_rows(
+    model: type[Model], rows: Iterable[dict[str, Any]], *, skip_id: bool = False
+) -> tuple[list[str], Iterator[tuple[Any, ...]]]:
+    """Columns and row tuples for `write_rows`, each row its given values over the fields' defaults
+    (`auto_now`/`auto_now_add` fields get the current time); `skip_id` leaves ids to the database."""
+    from django.utils import timezone
+
+    fields = [f for f in model._meta.concrete_fields if not (skip_id and f.primary_key)]
+    now = timezone.now()
+    base: dict[str, Any] = {}
+    for f in fields:
+        if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False):
+            base[f.attname] = now
+        else:
+            base[f.attname] = f.get_default()  # "" for text fields without a default, else None
+    names = [f.attname for f in fields]
+    columns = [f.column for f in fields]
+
+    def gen() -> Iterator[tuple[Any, ...]]:
+        for values in rows:
+            merged = {**base, **values}
+            yield tuple(merged[n] for n in names)
+
+    return columns, gen()
+
+
+def update_column(model: type[Model], column: str, pairs: Sequence[tuple[int, Any]], sql_type: str) -> None:
+    """Set one column of many rows by id: `UPDATE … FROM unnest(ids, values)` per 10,000 rows on
+    PostgreSQL, one prepared UPDATE per row elsewhere."""
+    if not pairs:
+        return
+    qn = connection.ops.quote_name
+    table = qn(model._meta.db_table)
+    with connection.cursor() as cur:
+        if connection.vendor == "postgresql":
+            sql = (
+                f"UPDATE {table} AS t SET {qn(column)} = v.value "
+                f"FROM unnest(%s::bigint[], %s::{sql_type}[]) AS v(id, value) WHERE t.id = v.id"
+            )
+            for i in range(0, len(pairs), 10_000):
+                chunk = pairs[i : i + 10_000]
+                cur.execute(sql, [[p[0] for p in chunk], [p[1] for p in chunk]])
+        else:
+            cur.executemany(f"UPDATE {table} SET {qn(column)} = %s WHERE id = %s", [(v, k) for k, v in pairs])
