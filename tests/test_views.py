@@ -3,6 +3,7 @@ query counts that do not grow with rows; HTMX partial versus full rendering."""
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from typing import Any
 
@@ -254,6 +255,42 @@ def test_task_list_sort_and_pagination(p: Any, w: World) -> None:
     assert "下一页" in html and "共 36 项任务" in html
     html2 = c.get("/work/tasks/", {"plan": w.plan_b.pk, "page": 2}).content.decode()
     assert html2.count('<tr id="task-') == 6
+
+
+def test_task_list_facets_and_count_from_one_grouped_scan(p: Any, w: World) -> None:
+    """Unfiltered by light and status, the facet counts and the page count agree with the filtered
+    lists they click through to."""
+    c = client_for(p, "officer")
+    html = c.get("/work/tasks/").content.decode()
+    total = Task.objects.count()
+    assert f"共 {total} 项任务" in html
+    for status in ("in_progress", "suspended"):
+        n = Task.objects.filter(status=status).count()
+        assert f'id="facet-status-{status}">{n}<' in html
+    for light in ("not_started", "green"):
+        n = Task.objects.filter(light=light).count()
+        assert f'id="facet-light-{light}">{n}<' in html
+
+
+def test_unit_select_falls_back_to_top_levels_when_long(
+    p: Any, w: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from luoshi.org.models import Unit
+    from luoshi.work import views
+
+    c = client_for(p, "officer")
+    lead_units = set(Task.objects.values_list("lead_unit__name", flat=True))
+    html = c.get("/work/tasks/").content.decode()
+    assert all(f">{name}</option>" in html for name in lead_units)
+    monkeypatch.setattr(views, "UNIT_OPTIONS_MAX", 1)
+    top = list(Unit.objects.filter(depth__lte=1).order_by("path").values_list("pk", flat=True))
+    selected = Task.objects.exclude(lead_unit=top[0]).values_list("lead_unit", flat=True).first()
+    assert selected is not None
+    html = c.get("/work/tasks/", {"unit": selected}).content.decode()
+    options = re.findall(r'<option value="(\d+)"', html.split('name="unit"', 1)[1].split("</select>", 1)[0])
+    # The top level (capped), then the unit being filtered on, kept in the list and selected.
+    assert [int(x) for x in options] == top[:1] + [selected]
+    assert f'<option value="{selected}" selected>' in html
 
 
 def test_task_list_htmx_partial(p: Any, w: World) -> None:
