@@ -436,9 +436,19 @@ def main() -> int:
                 timed(lambda: api.request("GET", f"/api/v1/plans/{plan.pk}/rollup"), repeat=r, warmup=w),
                 timed_sql(floor_sql, [plan.pk], repeat=r, warmup=w),
             )
+            # The same numbers as /plans/{id}/periods/{end}: per lead unit, open tasks reporting that
+            # period, how many reported, how many were late, and the mean reported percent.
             period_sql = (
-                "SELECT r.unit_id, COUNT(*), AVG(r.percent) FROM work_report r JOIN work_task t ON t.id = r.task_id "
-                "WHERE t.plan_id = %s AND r.period_end = %s AND r.state = 'submitted' GROUP BY r.unit_id"
+                "WITH t AS (SELECT id, lead_unit_id FROM work_task WHERE plan_id = %s "
+                "AND status IN ('in_progress', 'claimed') AND start <= %s) "
+                "SELECT t.lead_unit_id, COUNT(*), "
+                "COUNT(*) FILTER (WHERE EXISTS (SELECT 1 FROM work_report r WHERE r.task_id = t.id "
+                "AND r.period_end = %s AND r.state = 'submitted')), "
+                "COUNT(*) FILTER (WHERE EXISTS (SELECT 1 FROM work_latereport l WHERE l.task_id = t.id "
+                "AND l.period_end = %s)), "
+                "(SELECT AVG(r.percent) FROM work_report r JOIN t t2 ON t2.id = r.task_id "
+                "WHERE t2.lead_unit_id = t.lead_unit_id AND r.period_end = %s AND r.state = 'submitted') "
+                "FROM t GROUP BY t.lead_unit_id"
             )
             period = (today.replace(day=1) - timedelta(days=1)).isoformat()
             add(
@@ -450,9 +460,14 @@ def main() -> int:
                 ),
             )
             add(
-                "6c. period roll-up (SQL floor only)",
+                "6c. period roll-up (API)",
                 "superuser",
-                timed_sql(period_sql, [plan.pk, period], repeat=r, warmup=w),
+                timed(
+                    lambda: api.request("GET", f"/api/v1/plans/{plan.pk}/periods/{period}"),
+                    repeat=r,
+                    warmup=w,
+                ),
+                timed_sql(period_sql, [plan.pk, period, period, period, period], repeat=r, warmup=w),
             )
         if "7" not in skip:
             add_row = submit_throughput(args.port, plan, unit_id)

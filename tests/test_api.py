@@ -621,6 +621,50 @@ def test_rollup_per_unit_and_depth(p: Personas, world: dict[str, Any]) -> None:
 
 
 @pytest.mark.django_db
+def test_period_rollup_counts_reported_late_and_mean_per_unit(p: Personas, world: dict[str, Any]) -> None:
+    from luoshi.work.models import LateReport
+
+    plan = world["plan"]
+    may = date(2024, 5, 31)
+    # Unit A: the parent task reported 40% and its child 60% for May; unit B: nothing, one late.
+    report_submit(actor=p.head_a, task=world["a"], percent=40, on=date(2024, 5, 20))
+    report_submit(actor=p.head_a, task=world["a_child"], percent=60, on=date(2024, 5, 25))
+    report_submit(actor=p.head_a, task=world["a"], percent=50, on=date(2024, 6, 20))  # June: not counted
+    report_submit(
+        actor=p.reporter_b, task=world["b"], percent=10, on=date(2024, 5, 20)
+    )  # pending: not counted
+    LateReport.objects.create(
+        task=world["b"], unit=p.unit_b, period_end=may, due_on=date(2024, 6, 3), detected_on=date(2024, 6, 4)
+    )
+    with CaptureQueriesContext(connection) as q:
+        body = as_(p, "officer", "get", f"/plans/{plan.pk}/periods/2024-05-31").json()
+    assert body["period_end"] == "2024-05-31"
+    units = {u["unit_id"]: u for u in body["units"]}
+    assert units[p.unit_a.pk] | {"unit_name": ""} == {
+        "unit_id": p.unit_a.pk,
+        "unit_name": "",
+        "tasks": 2,
+        "reported": 2,
+        "late": 0,
+        "mean_percent": 50.0,
+    }
+    assert (units[p.unit_b.pk]["tasks"], units[p.unit_b.pk]["reported"], units[p.unit_b.pk]["late"]) == (
+        2,
+        0,
+        1,
+    )
+    assert units[p.unit_b.pk]["mean_percent"] is None
+    assert (body["tasks"], body["reported"], body["late"]) == (4, 2, 1)
+    period_queries = [x for x in q.captured_queries if "work_report" in x["sql"]]
+    assert len(period_queries) == 2  # set-based: one grouped query for counts, one for means
+    # Visibility as everywhere: reporter B sees only B's tasks; plan B is hidden from reporter A.
+    mine = as_(p, "reporter_b", "get", f"/plans/{plan.pk}/periods/2024-05-31").json()
+    assert [u["unit_id"] for u in mine["units"]] == [p.unit_b.pk]
+    assert as_(p, "reporter_a", "get", f"/plans/{world['plan_b'].pk}/periods/2024-05-31").status_code == 404
+    assert as_(p, "officer", "get", f"/plans/{plan.pk}/periods/2024-13-01").status_code in (400, 422)
+
+
+@pytest.mark.django_db
 def test_rollup_leaves_out_draft_and_cancelled(p: Personas, world: dict[str, Any]) -> None:
     plan = world["plan"]
     Task.objects.filter(pk=world["b"].pk).update(status=Status.CANCELLED)

@@ -37,6 +37,7 @@ from .docs import OfflineSwagger
 from .schemas import (
     FilterErrors,
     Message,
+    PeriodRollup,
     PlanLights,
     PlanOut,
     PlanPage,
@@ -194,6 +195,15 @@ def plan_rollup(request: HttpRequest, plan_id: int, params: Query[RollupQuery]) 
     user = _user(request)
     plan = get_object_or_404(queries.plans_visible_to(user), pk=plan_id)
     return queries.plan_rollup(user, plan, depth=params.depth)
+
+
+@api.get("/plans/{plan_id}/periods/{period_end}", response={200: PeriodRollup, **ERRORS}, tags=["plans"])
+def plan_period(request: HttpRequest, plan_id: int, period_end: date) -> Any:
+    """One reporting period (its end date, e.g. 2026-10-31): per lead unit, open tasks, how many
+    reported, how many were late, and the mean reported percent."""
+    user = _user(request)
+    plan = get_object_or_404(queries.plans_visible_to(user), pk=plan_id)
+    return queries.period_rollup(user, plan, period_end)
 
 
 # ----------------------------------------------------------------------------------------------

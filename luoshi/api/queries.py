@@ -10,7 +10,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, DecimalField, Exists, ExpressionWrapper, F, OuterRef, Q, Sum
+from django.db.models import Avg, Count, DecimalField, Exists, ExpressionWrapper, F, OuterRef, Q, Sum
 
 from luoshi.org.access import context_for
 from luoshi.work.models import Light, Plan, Task
@@ -92,4 +92,61 @@ def plan_rollup(user: Any, plan: Plan, *, depth: int | None = None) -> dict[str,
             for u in units
         ],
         "depths": [{"depth": d["depth"], "total": d["total"], "counts": _counts(d)} for d in depths],
+    }
+
+
+def period_rollup(user: Any, plan: Plan, period_end: date) -> dict[str, Any]:
+    """One reporting period of a plan, per lead unit (本期填报情况): how many of the unit's open tasks
+    have a submitted report for the period, how many were late, and the mean reported percent.
+
+    Two grouped queries whatever the plan's size: tasks with EXISTS flags for report and late record,
+    and the mean percent over the period's submitted reports."""
+    from luoshi.work.models import LateReport, Report, ReportState, Status
+
+    tasks = Task.objects.visible_to(user).filter(plan=plan, status__in=[Status.IN_PROGRESS, Status.CLAIMED])
+    reported = Report.objects.filter(
+        task_id=OuterRef("pk"), period_end=period_end, state=ReportState.SUBMITTED
+    )
+    late = LateReport.objects.filter(task_id=OuterRef("pk"), period_end=period_end)
+    rows = (
+        tasks.filter(start__lte=period_end)
+        .order_by()
+        .values("lead_unit_id", "lead_unit__name", "lead_unit__path")
+        .annotate(
+            n=Count("id"),
+            reported=Count("id", filter=Q(Exists(reported))),
+            late=Count("id", filter=Q(Exists(late))),
+        )
+        .order_by("lead_unit__path")
+    )
+    means = {
+        unit: float(avg) if avg is not None else None
+        for unit, avg in Report.objects.filter(
+            task__in=tasks.order_by().values("pk"), period_end=period_end, state=ReportState.SUBMITTED
+        )
+        .order_by()
+        .values("task__lead_unit_id")
+        .annotate(avg=Avg("percent"))
+        .values_list("task__lead_unit_id", "avg")
+    }
+    units = [
+        {
+            "unit_id": r["lead_unit_id"],
+            "unit_name": r["lead_unit__name"],
+            "tasks": r["n"],
+            "reported": r["reported"],
+            "late": r["late"],
+            "mean_percent": round(means[r["lead_unit_id"]], 2)
+            if means.get(r["lead_unit_id"]) is not None
+            else None,
+        }
+        for r in rows
+    ]
+    return {
+        "plan_id": plan.pk,
+        "period_end": period_end,
+        "tasks": sum(u["tasks"] for u in units),
+        "reported": sum(u["reported"] for u in units),
+        "late": sum(u["late"] for u in units),
+        "units": units,
     }

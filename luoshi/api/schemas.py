@@ -138,6 +138,24 @@ class PlanRollup(Schema):
     depths: list[DepthRollup]
 
 
+class UnitPeriod(Schema):
+    unit_id: int
+    unit_name: str
+    tasks: int = Field(description="open tasks the unit leads that report this period")
+    reported: int = Field(description="of those, with a submitted report for the period")
+    late: int = Field(description="of those, recorded late for the period (迟报)")
+    mean_percent: float | None = Field(None, description="mean reported percent for the period")
+
+
+class PeriodRollup(Schema):
+    plan_id: int
+    period_end: date
+    tasks: int
+    reported: int
+    late: int
+    units: list[UnitPeriod]
+
+
 # ----------------------------------------------------------------------------------------------
 # Tasks
 

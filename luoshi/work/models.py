@@ -99,6 +99,10 @@ class Plan(models.Model):
         return self.name
 
 
+# Past this many co-unit tasks (a leader over a large portfolio) the ids stay a subquery.
+CO_TASK_IDS_MAX = 5000
+
+
 class TaskQuerySet(models.QuerySet["Task"]):
     def visible_to(self, user: Any) -> TaskQuerySet:
         """Officers see all; others see tasks of their units and portfolio, or where named; all: public."""
@@ -108,14 +112,17 @@ class TaskQuerySet(models.QuerySet["Task"]):
         public = Q(is_public=True, status__in=PUBLIC_STATUSES)
         if not (user is not None and user.is_authenticated):
             return self.filter(public)
-        # Plain conditions and a non-correlated `id IN (co-unit tasks)`, which PostgreSQL hashes once.
-        # A correlated EXISTS for co-units probed the index once per task of the province (319 ms
-        # for a reporter's list page); a UNION of every part was no better with 29,000 public tasks.
+        # Plain indexable conditions. A correlated EXISTS for co-units probed the index once per task
+        # of the province (319 ms for a reporter's list page); a UNION of every part was no better
+        # with 29,000 public tasks; `id IN (subquery)` made PostgreSQL scan every task.
         cond: Any = public
         scope = ctx.scope_unit_ids
         if scope:
-            co_tasks = TaskUnit.objects.order_by().filter(unit_id__in=scope).values("task_id")
-            cond |= Q(lead_unit_id__in=scope) | Q(pk__in=co_tasks)
+            # Co-unit tasks as a list of ids, fetched first: then every arm of the OR is an index
+            # scan and PostgreSQL combines them (BitmapOr) instead of testing every task.
+            co_tasks: Any = TaskUnit.objects.order_by().filter(unit_id__in=scope).values("task_id")
+            ids = list(co_tasks.distinct()[: CO_TASK_IDS_MAX + 1].values_list("task_id", flat=True))
+            cond |= Q(lead_unit_id__in=scope) | Q(pk__in=ids if len(ids) <= CO_TASK_IDS_MAX else co_tasks)
         if ctx.person_id is not None:
             cond |= Q(responsible_leader_id=ctx.person_id) | Q(responsible_person_id=ctx.person_id)
         return self.filter(cond)
