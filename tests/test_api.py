@@ -630,6 +630,8 @@ def test_period_rollup_counts_reported_late_and_mean_per_unit(p: Personas, world
     report_submit(actor=p.head_a, task=world["a"], percent=40, on=date(2024, 5, 20))
     report_submit(actor=p.head_a, task=world["a_child"], percent=60, on=date(2024, 5, 25))
     report_submit(actor=p.head_a, task=world["a"], percent=50, on=date(2024, 6, 20))  # June: not counted
+    # A second filing for May on the same task counts the task once and its percent in the mean.
+    report_submit(actor=p.head_a, task=world["a_child"], percent=80, on=date(2024, 5, 28))
     report_submit(
         actor=p.reporter_b, task=world["b"], percent=10, on=date(2024, 5, 20)
     )  # pending: not counted
@@ -646,7 +648,7 @@ def test_period_rollup_counts_reported_late_and_mean_per_unit(p: Personas, world
         "tasks": 2,
         "reported": 2,
         "late": 0,
-        "mean_percent": 50.0,
+        "mean_percent": 60.0,  # (40 + 60 + 80) / 3
     }
     assert (units[p.unit_b.pk]["tasks"], units[p.unit_b.pk]["reported"], units[p.unit_b.pk]["late"]) == (
         2,
@@ -656,7 +658,7 @@ def test_period_rollup_counts_reported_late_and_mean_per_unit(p: Personas, world
     assert units[p.unit_b.pk]["mean_percent"] is None
     assert (body["tasks"], body["reported"], body["late"]) == (4, 2, 1)
     period_queries = [x for x in q.captured_queries if "work_report" in x["sql"]]
-    assert len(period_queries) == 2  # set-based: one grouped query for counts, one for means
+    assert len(period_queries) == 1  # set-based: one grouped query, whatever the plan's size
     # Visibility as everywhere: reporter B sees only B's tasks; plan B is hidden from reporter A.
     mine = as_(p, "reporter_b", "get", f"/plans/{plan.pk}/periods/2024-05-31").json()
     assert [u["unit_id"] for u in mine["units"]] == [p.unit_b.pk]

@@ -10,7 +10,18 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Avg, Count, DecimalField, Exists, ExpressionWrapper, F, OuterRef, Q, Sum
+from django.db.models import (
+    Avg,
+    Count,
+    DecimalField,
+    Exists,
+    ExpressionWrapper,
+    F,
+    FilteredRelation,
+    OuterRef,
+    Q,
+    Sum,
+)
 
 from luoshi.org.access import context_for
 from luoshi.work.models import Light, Plan, Task
@@ -99,36 +110,30 @@ def period_rollup(user: Any, plan: Plan, period_end: date) -> dict[str, Any]:
     """One reporting period of a plan, per lead unit (本期填报情况): how many of the unit's open tasks
     have a submitted report for the period, how many were late, and the mean reported percent.
 
-    Two grouped queries whatever the plan's size: tasks with EXISTS flags for report and late record,
-    and the mean percent over the period's submitted reports."""
-    from luoshi.work.models import LateReport, Report, ReportState, Status
+    One grouped query: the plan's visible open tasks joined to that period's submitted reports and
+    late records (a task has at most one late record per period, so nothing is counted twice)."""
+    from luoshi.work.models import ReportState, Status
 
-    tasks = Task.objects.visible_to(user).filter(plan=plan, status__in=[Status.IN_PROGRESS, Status.CLAIMED])
-    reported = Report.objects.filter(
-        task_id=OuterRef("pk"), period_end=period_end, state=ReportState.SUBMITTED
-    )
-    late = LateReport.objects.filter(task_id=OuterRef("pk"), period_end=period_end)
     rows = (
-        tasks.filter(start__lte=period_end)
+        Task.objects.visible_to(user)
+        .filter(plan=plan, status__in=[Status.IN_PROGRESS, Status.CLAIMED], start__lte=period_end)
+        .annotate(
+            period_reports=FilteredRelation(
+                "reports",
+                condition=Q(reports__period_end=period_end, reports__state=ReportState.SUBMITTED),
+            ),
+            period_late=FilteredRelation("late_reports", condition=Q(late_reports__period_end=period_end)),
+        )
         .order_by()
         .values("lead_unit_id", "lead_unit__name", "lead_unit__path")
         .annotate(
-            n=Count("id"),
-            reported=Count("id", filter=Q(Exists(reported))),
-            late=Count("id", filter=Q(Exists(late))),
+            n=Count("id", distinct=True),
+            reported=Count("period_reports__task_id", distinct=True),
+            late=Count("period_late__task_id", distinct=True),
+            mean=Avg("period_reports__percent"),
         )
         .order_by("lead_unit__path")
     )
-    means = {
-        unit: float(avg) if avg is not None else None
-        for unit, avg in Report.objects.filter(
-            task__in=tasks.order_by().values("pk"), period_end=period_end, state=ReportState.SUBMITTED
-        )
-        .order_by()
-        .values("task__lead_unit_id")
-        .annotate(avg=Avg("percent"))
-        .values_list("task__lead_unit_id", "avg")
-    }
     units = [
         {
             "unit_id": r["lead_unit_id"],
@@ -136,9 +141,7 @@ def period_rollup(user: Any, plan: Plan, period_end: date) -> dict[str, Any]:
             "tasks": r["n"],
             "reported": r["reported"],
             "late": r["late"],
-            "mean_percent": round(means[r["lead_unit_id"]], 2)
-            if means.get(r["lead_unit_id"]) is not None
-            else None,
+            "mean_percent": round(float(r["mean"]), 2) if r["mean"] is not None else None,
         }
         for r in rows
     ]
