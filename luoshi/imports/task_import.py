@@ -739,15 +739,10 @@ def _levels(rows: list[TaskRow], by_code: dict[str, Any]) -> Iterator[list[TaskR
         pending = [r for r in pending if id(r) not in done]
 
 
-def _cheap_search_text(title: str, code: str, unit: Any) -> str:
-    """search_text without the title's pinyin (the slow part): filled in by `fill_search_text`."""
-    parts = [title, code, unit.name, unit.short_name, unit.aliases, unit.pinyin, unit.initials]
-    return " ".join(p for p in parts if p).lower()
-
-
 def _copy_create(rows: list[TaskRow], *, plan: Any, by_code: dict[str, Any], units: dict[int, Any]) -> int:
     from luoshi.lib.bulk import allocate_ids, model_rows, write_rows
     from luoshi.work.models import Milestone, Task, TaskUnit
+    from luoshi.work.services import search_text
 
     ids = iter(allocate_ids(Task, len(rows)))
     created: list[int] = []
@@ -779,7 +774,7 @@ def _copy_create(rows: list[TaskRow], *, plan: Any, by_code: dict[str, Any], uni
                     "deadline_text": r.deadline_text,
                     "responsible_leader_id": r.leader_id or None,
                     "responsible_person_id": r.person_id or None,
-                    "search_text": _cheap_search_text(title, r.code, lead),
+                    "search_text": search_text(title, r.code, lead, title_pinyin=False),
                 }
             )
             co += [{"task_id": pk, "unit_id": u} for u in r.co_ids]

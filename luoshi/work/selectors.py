@@ -14,9 +14,10 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from django.db import connection
 from django.db.models import F, Max, Q, Window
 from django.db.models.functions import RowNumber
+
+from luoshi.lib.bulk import update_rows
 
 from . import rules
 from .models import Follow, LateReport, Milestone, Notification, Plan, Report, ReportState, Status, Task
@@ -323,41 +324,22 @@ def persist_lights(rows: list[LightRow], *, on: date, only: set[int] | None = No
         if old is not None and old[0] != r.light:
             light_changed.append((r.id, old[0], r.light))
         changed.append((r.light, r.actual, r.expected, r.slack, r.report_late, r.last_report_on, on, r.id))
-    _write_stored(changed)
+    update_rows(Task, _STORED, changed)
     if light_changed:
         _notify_light_changes(light_changed)
     return len(changed)
 
 
-_STORED = ("light", "actual_pct", "expected_pct", "slack_days", "report_late", "last_report_on", "light_on")
-_STORED_SQL_TYPES = ("varchar", "numeric", "numeric", "integer", "boolean", "date", "date", "bigint")
-
-
-def _write_stored(values: list[tuple[Any, ...]]) -> None:
-    """Write (light, actual, expected, slack, late, last report, light_on, id) rows to their tasks.
-
-    Set-based: on PostgreSQL one `UPDATE … FROM unnest(arrays)` per 10,000 rows, elsewhere one prepared
-    UPDATE executed for every row. `bulk_update` builds a CASE per column per row and spent
-    seconds in the ORM for a few thousand rows.
-    """
-    if not values:
-        return
-    table = connection.ops.quote_name(Task._meta.db_table)
-    columns = [Task._meta.get_field(name).column for name in _STORED]
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            # Eight array parameters per statement: no per-row SQL text to build or parse.
-            sets = ", ".join(f"{connection.ops.quote_name(c)} = v.{c}" for c in columns)
-            arrays = ", ".join(f"%s::{t}[]" for t in _STORED_SQL_TYPES)
-            sql = (
-                f"UPDATE {table} AS t SET {sets} FROM unnest({arrays}) "
-                f"AS v({', '.join(columns)}, id) WHERE t.id = v.id"
-            )
-            for i in range(0, len(values), 10_000):
-                cursor.execute(sql, [list(col) for col in zip(*values[i : i + 10_000], strict=True)])
-        else:
-            sets = ", ".join(f"{connection.ops.quote_name(c)} = %s" for c in columns)
-            cursor.executemany(f"UPDATE {table} SET {sets} WHERE id = %s", values)
+# Stored per-task state refreshed by reports and the tick: (field, SQL type) for `update_rows`.
+_STORED = (
+    ("light", "varchar"),
+    ("actual_pct", "numeric"),
+    ("expected_pct", "numeric"),
+    ("slack_days", "integer"),
+    ("report_late", "boolean"),
+    ("last_report_on", "date"),
+    ("light_on", "date"),
+)
 
 
 def _stored_in_chunks(ids: list[int]) -> dict[int, tuple[Any, ...]]:
