@@ -134,6 +134,9 @@ else:
         "filename": str(DATA_DIR / "jobs.sqlite3"),
         "immediate": HUEY_IMMEDIATE,
     }
+    # Huey opens its file when the app loads, so every command (migrate with a DATABASE_URL
+    # elsewhere, too) needs the data folder: make it here, as for the SQLite database above.
+    DATA_DIR.mkdir(parents=True, exist_ok=True)
 HUEY["consumer"] = {"workers": env_int("LUOSHI_JOB_WORKERS", 2), "worker_type": "thread"}
 # Plans the daily tick works on at once (PostgreSQL only; SQLite always ticks one at a time).
 LUOSHI_TICK_THREADS = env_int("LUOSHI_TICK_THREADS", 2)
