@@ -183,7 +183,10 @@ def test_settings_start_with_safe_defaults_and_refuse_bad_values():
 def test_env_example_lists_every_variable_settings_reads():
     source = (ROOT / "luoshi" / "settings.py").read_text(encoding="utf-8")
     read = set(
-        re.findall(r"""(?:environ\.get|env_bool|env_int|env_list)\(\s*["']([A-Z][A-Z0-9_]*)["']""", source)
+        re.findall(
+            r"""(?:environ\.get|env_bool|env_int|env_list|env_networks)\(\s*["']([A-Z][A-Z0-9_]*)["']""",
+            source,
+        )
     )
     assert {"DATABASE_URL", "LUOSHI_SECRET_KEY", "LUOSHI_DEBUG"} <= read
     example = (ROOT / ".env.example").read_text(encoding="utf-8")
