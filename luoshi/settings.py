@@ -141,6 +141,9 @@ else:
     # elsewhere, too) needs the data folder: make it here, as for the SQLite database above.
     DATA_DIR.mkdir(parents=True, exist_ok=True)
 HUEY["consumer"] = {"workers": env_int("LUOSHI_JOB_WORKERS", 2), "worker_type": "thread"}
+# A running job's lease, renewed by its worker every third of it: a job whose worker died runs
+# again once the lease has run out (at the next worker start or within the minute).
+LUOSHI_JOB_LEASE_SECONDS = env_int("LUOSHI_JOB_LEASE_SECONDS", 60)
 # Plans the daily tick works on at once (PostgreSQL only; SQLite always ticks one at a time).
 LUOSHI_TICK_THREADS = env_int("LUOSHI_TICK_THREADS", 2)
 
