@@ -9,7 +9,7 @@ PORT ?= 8000
 PG_URL ?= postgres://postgres@127.0.0.1:5432/luoshi
 SCALE ?= district
 
-.PHONY: vendor install system-deps run serve demo test test-sqlite test-postgres lint bench clean
+.PHONY: vendor install pdf-deps system-deps run serve demo test test-sqlite test-postgres lint bench clean
 
 install: $(VENV)/.installed
 
@@ -19,20 +19,28 @@ $(VENV)/.installed: requirements.lock pyproject.toml
 	$(PY) -m pip install -q --disable-pip-version-check --no-deps --no-build-isolation -e .
 	touch $@
 
-# Debian packages for browser tests (chromium) and PDFs (CJK fonts, pango); installed when missing.
-system-deps:
-	@missing=""; \
-	command -v chromium >/dev/null || missing="$$missing chromium"; \
-	fc-list 2>/dev/null | grep -qi "Noto Sans CJK" || missing="$$missing fonts-noto-cjk"; \
-	command -v pdftoppm >/dev/null || missing="$$missing poppler-utils"; \
-	ldconfig -p 2>/dev/null | grep -q libpango-1.0 || missing="$$missing libpango-1.0-0 libpangoft2-1.0-0"; \
-	if [ -n "$$missing" ]; then \
+# Install the Debian packages named in $$missing (when any), as root or through sudo.
+APT_MISSING = if [ -n "$$missing" ]; then \
 	  echo "installing:$$missing"; \
 	  SUDO=""; [ "$$(id -u)" = 0 ] || SUDO="sudo"; \
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing >/dev/null; \
 	fi
 
-run: install
+# Debian packages the PDFs need (CJK fonts, pango), for `make run`; installed when missing.
+pdf-deps:
+	@missing=""; \
+	fc-list 2>/dev/null | grep -qi "Noto Sans CJK" || missing="$$missing fonts-noto-cjk"; \
+	ldconfig -p 2>/dev/null | grep -q libpango-1.0 || missing="$$missing libpango-1.0-0 libpangoft2-1.0-0"; \
+	$(APT_MISSING)
+
+# Besides those, the tests' browser (chromium) and PDF-to-image tool (poppler); installed when missing.
+system-deps: pdf-deps
+	@missing=""; \
+	command -v chromium >/dev/null || missing="$$missing chromium"; \
+	command -v pdftoppm >/dev/null || missing="$$missing poppler-utils"; \
+	$(APT_MISSING)
+
+run: install pdf-deps
 	LUOSHI_DEBUG=1 $(PY) manage.py migrate --noinput -v0
 	LUOSHI_DEBUG=1 $(PY) manage.py demo --if-empty
 	@echo ""

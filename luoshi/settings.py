@@ -7,7 +7,7 @@ from pathlib import Path
 
 from django.utils.translation import gettext_lazy as _
 
-from luoshi.lib.env import ConfigError, env_bool, env_int, env_list, parse_database_url
+from luoshi.lib.env import ConfigError, env_bool, env_int, env_list, env_networks, parse_database_url
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 DATA_DIR = Path(os.environ.get("LUOSHI_DATA_DIR", BASE_DIR / "var"))
@@ -23,6 +23,9 @@ if not SECRET_KEY:
 
 ALLOWED_HOSTS = env_list("LUOSHI_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "testserver", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env_list("LUOSHI_CSRF_TRUSTED_ORIGINS", [])
+# Reverse proxies whose X-Forwarded-For is believed for the client address the audit trail records
+# (addresses or networks); none by default, so a client cannot forge its recorded address.
+LUOSHI_TRUSTED_PROXIES = env_networks("LUOSHI_TRUSTED_PROXIES")
 
 INSTALLED_APPS = [
     "django.contrib.auth",
@@ -134,7 +137,13 @@ else:
         "filename": str(DATA_DIR / "jobs.sqlite3"),
         "immediate": HUEY_IMMEDIATE,
     }
+    # Huey opens its file when the app loads, so every command (migrate with a DATABASE_URL
+    # elsewhere, too) needs the data folder: make it here, as for the SQLite database above.
+    DATA_DIR.mkdir(parents=True, exist_ok=True)
 HUEY["consumer"] = {"workers": env_int("LUOSHI_JOB_WORKERS", 2), "worker_type": "thread"}
+# A running job's lease, renewed by its worker every third of it: a job whose worker died runs
+# again once the lease has run out (at the next worker start or within the minute).
+LUOSHI_JOB_LEASE_SECONDS = env_int("LUOSHI_JOB_LEASE_SECONDS", 60)
 # Plans the daily tick works on at once (PostgreSQL only; SQLite always ticks one at a time).
 LUOSHI_TICK_THREADS = env_int("LUOSHI_TICK_THREADS", 2)
 

@@ -244,3 +244,64 @@ def test_luoshi_audit_verify_as_a_process_exits_non_zero(p):
     bad = subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
     assert bad.returncode != 0
     assert f"BROKEN at entry {target.seq}:" in bad.stderr
+
+
+def _recorded_address(settings, monkeypatch, trusted: str, remote: str, forwarded: str | None) -> str:  # type: ignore[no-untyped-def]
+    """The client address the audit entry of one request gets, through the real middleware."""
+    from django.http import HttpResponse
+    from django.test import RequestFactory
+
+    from luoshi.audit.middleware import RequestContextMiddleware
+    from luoshi.lib.env import env_networks
+
+    monkeypatch.setenv("LUOSHI_TRUSTED_PROXIES", trusted)
+    settings.LUOSHI_TRUSTED_PROXIES = env_networks("LUOSHI_TRUSTED_PROXIES")
+    extra = {"REMOTE_ADDR": remote} | ({"HTTP_X_FORWARDED_FOR": forwarded} if forwarded is not None else {})
+    request = RequestFactory().get("/", **extra)
+    made: list[Entry] = []
+
+    def view(request):  # type: ignore[no-untyped-def]
+        made.append(record(None, "jobs.tick.ran", object_type="tick", object_id="1"))
+        return HttpResponse()
+
+    RequestContextMiddleware(view)(request)
+    return Entry.objects.get(pk=made[0].pk).client_address
+
+
+@pytest.mark.django_db
+def test_forwarded_client_address_is_believed_only_from_trusted_proxies(settings, monkeypatch):  # type: ignore[no-untyped-def]
+    # Default: no proxy is trusted, a client's own X-Forwarded-For is ignored.
+    assert django_settings.LUOSHI_TRUSTED_PROXIES == []
+    assert _recorded_address(settings, monkeypatch, "", "203.0.113.9", "10.9.9.9") == "203.0.113.9"
+    assert _recorded_address(settings, monkeypatch, "", "203.0.113.9", None) == "203.0.113.9"
+    # A client that is not a trusted proxy cannot forge its address either.
+    assert _recorded_address(settings, monkeypatch, "10.0.0.0/8", "203.0.113.9", "1.2.3.4") == "203.0.113.9"
+    # Behind a trusted proxy: the address the proxy saw, not what the client wrote before it.
+    assert (
+        _recorded_address(settings, monkeypatch, "10.0.0.5", "10.0.0.5", "1.2.3.4, 198.51.100.7")
+        == "198.51.100.7"
+    )
+    # Two trusted proxies (a network and an address), read from the right.
+    chain = "1.2.3.4, 198.51.100.7, 10.1.0.3"
+    assert (
+        _recorded_address(settings, monkeypatch, "10.1.0.0/16,127.0.0.1", "127.0.0.1", chain)
+        == "198.51.100.7"
+    )
+    # Garbage in the header ends at the proxy that passed it on; a trusted proxy without a header
+    # is the client itself.
+    long_junk = "x" * 200
+    assert (
+        _recorded_address(settings, monkeypatch, "10.0.0.5", "10.0.0.5", f"1.2.3.4, {long_junk}")
+        == "10.0.0.5"
+    )
+    assert _recorded_address(settings, monkeypatch, "10.0.0.5", "10.0.0.5", None) == "10.0.0.5"
+    assert _recorded_address(settings, monkeypatch, "::1", "::1", "2001:db8::1") == "2001:db8::1"
+
+
+def test_trusted_proxies_setting_refuses_what_is_not_an_address(monkeypatch):  # type: ignore[no-untyped-def]
+    from luoshi.lib.env import ConfigError, env_networks
+
+    monkeypatch.setenv("LUOSHI_TRUSTED_PROXIES", "10.0.0.1, nginx")
+    with pytest.raises(ConfigError) as exc:
+        env_networks("LUOSHI_TRUSTED_PROXIES")
+    assert "LUOSHI_TRUSTED_PROXIES" in str(exc.value) and "nginx" in str(exc.value)

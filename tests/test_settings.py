@@ -183,7 +183,10 @@ def test_settings_start_with_safe_defaults_and_refuse_bad_values():
 def test_env_example_lists_every_variable_settings_reads():
     source = (ROOT / "luoshi" / "settings.py").read_text(encoding="utf-8")
     read = set(
-        re.findall(r"""(?:environ\.get|env_bool|env_int|env_list)\(\s*["']([A-Z][A-Z0-9_]*)["']""", source)
+        re.findall(
+            r"""(?:environ\.get|env_bool|env_int|env_list|env_networks)\(\s*["']([A-Z][A-Z0-9_]*)["']""",
+            source,
+        )
     )
     assert {"DATABASE_URL", "LUOSHI_SECRET_KEY", "LUOSHI_DEBUG"} <= read
     example = (ROOT / ".env.example").read_text(encoding="utf-8")
@@ -194,3 +197,39 @@ def test_env_example_lists_every_variable_settings_reads():
     for i, line in enumerate(lines):
         if re.match(r"^[A-Z][A-Z0-9_]*=", line):
             assert lines[i - 1].startswith("#"), f"no comment above {line}"
+
+
+def _luoshi(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    """The `luoshi` console command in a subprocess, with only `env`'s Luoshi settings."""
+    script = Path(sys.executable).parent / "luoshi"
+    cmd = [str(script)] if script.exists() else [sys.executable, "-m", "luoshi"]
+    clean = {
+        k: v for k, v in os.environ.items() if not k.startswith("LUOSHI_") and k not in {"DATABASE_URL", "DB"}
+    }
+    return subprocess.run(
+        [*cmd, *args], cwd=ROOT, env=clean | env, capture_output=True, text=True, timeout=300
+    )
+
+
+def test_commands_work_on_a_fresh_checkout_whatever_the_database(tmp_path):
+    """A fresh clone has no data folder: the job queue's SQLite file must not need one made first."""
+    data_dir = tmp_path / "fresh" / "var"  # does not exist, as in a fresh clone before `make run`
+    db = tmp_path / "db" / "l.sqlite3"
+    db.parent.mkdir()
+    migrate = _luoshi(
+        "migrate",
+        "--noinput",
+        "-v0",
+        env={"LUOSHI_DATA_DIR": str(data_dir), "DATABASE_URL": f"sqlite:///{db}"},
+    )
+    assert migrate.returncode == 0, migrate.stderr
+    assert db.exists() and (data_dir / "jobs.sqlite3").exists()
+    # PostgreSQL without Redis: the queue is still a SQLite file in the data folder (not connected
+    # to the database here: `check` runs without it).
+    data_dir2 = tmp_path / "fresh2" / "var"
+    check = _luoshi(
+        "check",
+        env={"LUOSHI_DATA_DIR": str(data_dir2), "DATABASE_URL": "postgres://postgres@127.0.0.1:1/nowhere"},
+    )
+    assert check.returncode == 0, check.stderr
+    assert (data_dir2 / "jobs.sqlite3").exists()

@@ -62,9 +62,10 @@ def batch_create(
     batch.file.save(filename[:150], ContentFile(data), save=False)
     batch.save()
     if batch.rows_total > LARGE_FILE_ROWS:
-        from .tasks import parse_batch_job
+        from luoshi.jobs.durable import job_create
 
-        transaction.on_commit(lambda: parse_batch_job(batch.pk))
+        # Recorded with the batch and run by the worker; run again if the worker dies meanwhile.
+        job_create(kind="imports.parse", args={"batch_id": batch.pk})
     else:
         batch_parse(batch_id=batch.pk)
         batch.refresh_from_db()
@@ -80,13 +81,21 @@ def _plan_for(batch: ImportBatch) -> Any:
 
 
 def batch_parse(*, batch_id: int) -> None:
-    """Parse the stored file into the batch's preview, saving progress as it goes (no data written)."""
+    """Parse the stored file into the batch's preview, saving progress as it goes (no data written).
+
+    Safe to run again (a job whose worker died is): it starts over, and does nothing to a batch
+    that is no longer being parsed."""
+    from luoshi.jobs.durable import checkpoint
+
     batch = ImportBatch.objects.get(pk=batch_id)
+    if batch.state != BatchState.PARSING:
+        return
     data = batch.file.read()
     batch.file.close()
 
     def progress(done: int, total: int) -> None:
         ImportBatch.objects.filter(pk=batch_id).update(rows_done=done, rows_total=total)
+        checkpoint("imports.parse", done)
 
     try:
         if batch.kind == ImportKind.TASKS:
@@ -100,11 +109,25 @@ def batch_parse(*, batch_id: int) -> None:
         else:
             preview = parse_org(data, filename=batch.filename)
     except Exception as exc:  # a job must record its failure, not vanish
-        ImportBatch.objects.filter(pk=batch_id).update(state=BatchState.FAILED, message=str(exc)[:2000])
+        ImportBatch.objects.filter(pk=batch_id, state=BatchState.PARSING).update(
+            state=BatchState.FAILED, message=str(exc)[:2000]
+        )
         raise
     state = BatchState.READY if preview.ok else BatchState.REFUSED
-    ImportBatch.objects.filter(pk=batch_id).update(
+    ImportBatch.objects.filter(pk=batch_id, state=BatchState.PARSING).update(
         preview=preview.to_json(), state=state, rows_done=batch.rows_total or 0
+    )
+
+
+def parse_job(job: Any) -> None:
+    """The worker's job for a large file (`jobs.durable`, kind "imports.parse")."""
+    batch_parse(batch_id=job.args["batch_id"])
+
+
+def parse_job_failed(job: Any, message: str) -> None:
+    """The parse job was given up (its worker died every time): the batch failed."""
+    ImportBatch.objects.filter(pk=job.args["batch_id"], state=BatchState.PARSING).update(
+        state=BatchState.FAILED, message=message[:2000]
     )
 
 

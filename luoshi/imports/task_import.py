@@ -788,23 +788,28 @@ def _copy_create(rows: list[TaskRow], *, plan: Any, by_code: dict[str, Any], uni
             if values:
                 columns, data = model_rows(model, values, skip_id=model is not Task)
                 write_rows(model, columns, data)
-    # The titles' pinyin, for search by pinyin and initials, once this transaction has committed.
-    from luoshi.work.tasks import fill_search_text
-
-    ranges = _id_ranges(created)
-    transaction.on_commit(lambda: fill_search_text(ranges))
+    _fill_later(created)
     return len(created)
+
+
+def _fill_later(created: list[int]) -> None:
+    """The titles' pinyin, for search by pinyin and initials: a job recorded with the tasks, run by
+    the worker once this transaction has committed (and run again if that worker dies)."""
+    from luoshi.jobs.durable import job_create
+
+    job_create(kind="work.fill_search_text", args={"ranges": _id_ranges(created)})
 
 
 def _orm_create(
     rows: list[TaskRow], *, plan: Any, by_code: dict[str, Any], units: dict[int, Any], persons: dict[int, Any]
 ) -> int:
-    """`_bulk_create` on SQLite: bulk_create level by level, paths set by one UPDATE per chunk."""
+    """`_bulk_create` on SQLite: bulk_create level by level, paths set by one UPDATE per chunk; the
+    titles' pinyin is left to the worker, as on PostgreSQL."""
     from luoshi.work.models import Milestone, Task, TaskUnit
-    from luoshi.work.services import search_text_for
+    from luoshi.work.services import search_text
 
     pending = list(rows)
-    created = 0
+    created_ids: list[int] = []
     while pending:
         ready = [r for r in pending if not r.parent_code or r.parent_code in by_code]
         if not ready:
@@ -826,7 +831,7 @@ def _orm_create(
                 description=r.description,
                 deadline_text=r.deadline_text,
             )
-            task.search_text = search_text_for(task, lead)
+            task.search_text = search_text(task.title, task.code, lead, title_pinyin=False)
             objs.append(task)
         Task.objects.bulk_create(objs, batch_size=1000)
         for task in objs:
@@ -859,10 +864,11 @@ def _orm_create(
             ],
             batch_size=2000,
         )
-        created += len(objs)
+        created_ids += [t.pk for t in objs]
         done = {id(r) for r in ready}
         pending = [r for r in pending if id(r) not in done]
-    return created
+    _fill_later(created_ids)
+    return len(created_ids)
 
 
 def import_tasks(

@@ -27,3 +27,42 @@ class TickRun(models.Model):
 
     def __str__(self) -> str:
         return str(self.day)
+
+
+class JobState(models.TextChoices):
+    QUEUED = "queued", _("排队中")
+    RUNNING = "running", _("运行中")
+    DONE = "done", _("已完成")
+    FAILED = "failed", _("失败")
+
+
+class Job(models.Model):
+    """A background job that must finish even if its worker dies (解析大表、补全拼音).
+
+    Written in the same transaction as the data it works on and sent to the queue on commit. A
+    worker running it holds a lease it renews while alive (heartbeat); a job whose lease ran out —
+    its worker was killed, or the queue lost it — is queued again by `recover` (at worker start
+    and every minute) and run again: every job is safe to run twice, and `progress` lets it resume.
+    """
+
+    kind = models.CharField(_("类型"), max_length=40)
+    args = models.JSONField(default=dict, blank=True)
+    state = models.CharField(_("状态"), max_length=10, choices=JobState.choices, default=JobState.QUEUED)
+    # Running: the worker's token and when its lease ends unless renewed. Queued: by when a worker
+    # should have taken it (else it is queued again).
+    lease_token = models.CharField(max_length=64, null=True, blank=True)
+    lease_until = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveIntegerField(default=0)
+    progress = models.JSONField(default=dict, blank=True)
+    message = models.TextField(blank=True)
+    created = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["pk"]
+        indexes = [models.Index(fields=["state", "lease_until"], name="jobs_job_state_lease")]
+        verbose_name = _("后台作业")
+        verbose_name_plural = _("后台作业")
+
+    def __str__(self) -> str:
+        return f"{self.kind} #{self.pk}"

@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.utils import timezone
+from huey import crontab
 from huey.contrib.djhuey import HUEY, db_periodic_task, db_task
 
 from .services import TickResult, tick_run
@@ -45,3 +46,19 @@ def tick_for(day: str) -> dict[str, object]:
     """Run the tick for one day on the worker (e.g. after a bulk import); `day` is YYYY-MM-DD."""
     result: TickResult = tick_run(on=dt.date.fromisoformat(day))
     return {"ran": result.ran, **result.as_data()}
+
+
+@db_task()  # type: ignore[untyped-decorator]
+def run_job(job_id: int) -> bool:
+    """Run a recorded job (`jobs.durable`): parsing a large import, completing search text."""
+    from .durable import run
+
+    return run(job_id)
+
+
+@db_periodic_task(crontab(minute="*"))  # type: ignore[untyped-decorator]
+def recover_jobs() -> int:
+    """Every minute: queue again the jobs whose worker died (their lease ran out)."""
+    from .durable import recover
+
+    return recover()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from ipaddress import IPv4Network, IPv6Network, ip_network
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, unquote, urlparse
@@ -39,6 +40,17 @@ def env_list(name: str, default: list[str]) -> list[str]:
     if raw is None or raw.strip() == "":
         return default
     return [part.strip() for part in raw.split(",") if part.strip()]
+
+
+def env_networks(name: str) -> list[IPv4Network | IPv6Network]:
+    """Comma-separated addresses or networks (10.0.0.1, 10.0.0.0/8, ::1); a bad one stops start-up."""
+    networks: list[IPv4Network | IPv6Network] = []
+    for value in env_list(name, []):
+        try:
+            networks.append(ip_network(value, strict=False))
+        except ValueError:
+            raise ConfigError(f"{name}: expected IP addresses or networks such as 10.0.0.0/8, got {value!r}")
+    return networks
 
 
 def redact(url: str) -> str:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -191,24 +191,41 @@ def search_text_for(task: Task, lead_unit: Unit | None = None) -> str:
     return search_text(task.title, task.code, lead_unit or task.lead_unit)
 
 
-def search_text_fill(ranges: list[list[int]]) -> int:
-    """Recompute `search_text` for tasks in the id ranges (not audited: derived data), 5,000 at a time.
+def search_text_fill(
+    ranges: list[list[int]], *, after: int = 0, chunk_done: Callable[[int], None] | None = None
+) -> int:
+    """Recompute `search_text` for tasks in the id ranges (not audited: derived data), 1,000 ids at
+    a time, each in its own transaction; ids up to `after` are skipped and `chunk_done(last id)`
+    follows every chunk, so a run cut short can resume (running it again changes nothing more).
 
     Large imports write tasks without their titles' pinyin (computing it is most of an import's
     time); this completes them in the background."""
     from luoshi.lib.bulk import update_rows
 
     done = 0
-    for lo, hi in ranges:
-        for start in range(lo, hi + 1, 5000):
-            tasks = Task.objects.filter(pk__gte=start, pk__lte=min(hi, start + 4999)).select_related(
-                "lead_unit"
-            )
+    for lo, hi in sorted(ranges):
+        for start in range(max(lo, after + 1), hi + 1, 1000):
+            last = min(hi, start + 999)
+            tasks = Task.objects.filter(pk__gte=start, pk__lte=last).select_related("lead_unit")
             pairs = [(search_text_for(t), t.pk) for t in tasks.only("id", "title", "code", "lead_unit")]
             with transaction.atomic():
                 update_rows(Task, [("search_text", "text")], pairs)
             done += len(pairs)
+            if chunk_done is not None:
+                chunk_done(last)
     return done
+
+
+def search_text_fill_job(job: Any) -> None:
+    """The worker's job after a large import (`jobs.durable`, kind "work.fill_search_text"):
+    resumes after the last chunk a killed worker finished."""
+    from luoshi.jobs.durable import checkpoint, save_progress
+
+    def chunk_done(last: int) -> None:
+        save_progress(job, after=last)
+        checkpoint("work.fill_search_text", last)
+
+    search_text_fill(job.args["ranges"], after=job.progress.get("after", 0), chunk_done=chunk_done)
 
 
 @transaction.atomic

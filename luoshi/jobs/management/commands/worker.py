@@ -1,4 +1,5 @@
-"""`luoshi worker`: the Huey consumer (same as `manage.py run_huey`), which also runs the daily tick."""
+"""`luoshi worker`: the Huey consumer (`manage.py run_huey`), which also runs the daily tick; first it
+queues again the jobs a worker that died left unfinished."""
 
 from __future__ import annotations
 
@@ -15,5 +16,11 @@ class Command(BaseCommand):
         parser.add_argument("-w", "--workers", type=int, help="number of worker threads")
 
     def handle(self, *args: Any, **options: Any) -> None:
+        from luoshi.jobs.durable import recover
+
+        # Jobs left unfinished by a worker that died (killed, machine restarted) run again.
+        again = recover()
+        if again:
+            self.stderr.write(f"queued again {again} unfinished job(s)")
         extra = ["--workers", str(options["workers"])] if options.get("workers") else []
         call_command("run_huey", *extra)
