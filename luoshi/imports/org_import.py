@@ -178,7 +178,7 @@ def parse_org(source: str | Path | bytes, *, filename: str = "") -> OrgPreview:
     try:
         sheets = read_sheets(source, filename=filename)
     except SheetError as exc:
-        problems.append(Problem(0, "", str(exc)))
+        problems.append(Problem.of(0, "", exc.code, **exc.params))
         return preview
     unit_tables: list[Table] = []
     person_tables: list[Table] = []
