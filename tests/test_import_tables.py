@@ -244,6 +244,27 @@ def test_preview_page_says_which_year_and_why(p: Personas, org: dict, tmp_path: 
     assert Plan.objects.get(name="青溪新计划").year == 2024
 
 
+def test_upload_without_a_year_asks_for_one(p: Personas, org: dict, tmp_path: Path) -> None:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    data = two_row_header_table(tmp_path / "qingxi.xlsx", year=None, header_rows=1).read_bytes()
+    client = Client()
+    client.force_login(p.officer)
+    form = {"kind": "tasks", "plan_name": "青溪无年份"}
+    client.post("/imports/", form | {"file": SimpleUploadedFile("qingxi.xlsx", data)})
+    batch = ImportBatch.objects.latest("pk")
+    assert batch.state == BatchState.REFUSED
+    assert [x["code"] for x in batch.preview["problems"] if x["level"] == "error"] == ["year.unknown"]
+    assert "无法确定计划年份" in client.get(f"/imports/{batch.pk}/").content.decode()
+    client.post("/imports/", form | {"year": "2024", "file": SimpleUploadedFile("qingxi.xlsx", data)})
+    batch = ImportBatch.objects.latest("pk")
+    assert batch.state == BatchState.READY, batch.preview["problems"]
+    assert "年份：2024（导入时指定）" in client.get(f"/imports/{batch.pk}/").content.decode()
+    client.post(f"/imports/{batch.pk}/commit/")
+    plan = Plan.objects.get(name="青溪无年份")
+    assert plan.year == 2024 and Task.objects.get(plan=plan, code="1.2").due == date(2024, 9, 30)
+
+
 # ---------------------------------------------------------------------------------------------
 # What a commit leaves behind: stored lights, and late reports only from the day of the import
 

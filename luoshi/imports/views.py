@@ -46,6 +46,7 @@ def upload(request: HttpRequest) -> HttpResponse:
                 filename=f.name,
                 plan=form.cleaned_data.get("plan"),
                 plan_name=form.cleaned_data.get("plan_name") or "",
+                year=form.cleaned_data.get("year"),
             )
         except ServiceError as exc:
             form.add_error("file", str(exc))
