@@ -416,3 +416,17 @@ def test_cli_problems_follow_the_active_language(p: Personas) -> None:
         assert str(problem) == "第6行「责任单位」：找不到单位“区旧局”。"
     with translation.override("en"):
         assert "区旧局" in str(problem) and "找不到" not in str(problem) and "第6行" not in str(problem)
+
+
+def test_org_import_problems_are_codes_too(p: Personas) -> None:
+    from luoshi.imports.org_import import parse_org
+
+    data = "单位代码,单位名称,类别,上级单位代码\n1001,区教育局,区直部门,D0\n1001,区卫健委,委办局甲,D0\n"
+    with translation.override("zh-hans"):
+        preview = parse_org(data.encode(), filename="单位.csv")
+    assert [(x.row, x.code) for x in preview.problems] == [
+        (3, "org.code.duplicate"),
+        (3, "org.category.unknown"),
+    ]
+    with translation.override("en"):
+        assert preview.problems[0].text == "Unit code 1001 is repeated (same as row 2)."

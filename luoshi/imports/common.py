@@ -44,6 +44,27 @@ MESSAGES: dict[str, str] = {
     "section.empty": N_("分类“%(t)s”下没有任务。"),
     "task.closed": N_("任务 %(c)s 已销号，不能通过导入修改。"),
     "parent.missing": N_("上级任务不存在。"),
+    # Units and people (单位和人员)
+    "org.header.missing": N_(
+        "找不到表头：单位表需要“单位代码、单位名称、类别、上级单位代码”，人员表需要“姓名、单位”。"
+    ),
+    "org.code.missing": N_("缺少单位代码。"),
+    "org.code.duplicate": N_("单位代码 %(c)s 重复（与第 %(r)s 行相同）。"),
+    "org.code.exists": N_("单位代码 %(c)s 已存在（%(n)s）。"),
+    "org.name.missing": N_("缺少单位名称。"),
+    "org.category.missing": N_("缺少单位类别。"),
+    "org.category.unknown": N_("未知的单位类别“%(c)s”。"),
+    "org.sort.invalid": N_("排序须为整数。"),
+    "org.parent.missing": N_("找不到上级单位代码 %(c)s。"),
+    "org.parent.self": N_("上级单位不能是自己。"),
+    "org.parent.cycle": N_("上级单位形成循环。"),
+    "org.person.name_missing": N_("缺少姓名。"),
+    "org.person.unit_missing": N_("缺少单位。"),
+    "org.person.unit_unknown": N_("找不到单位“%(u)s”（按代码、名称或简称）。"),
+    "org.person.role_unknown": N_("未知的角色“%(r)s”。"),
+    "org.person.start_invalid": N_("日期格式不正确：“%(v)s”（应为 2024-03-01）。"),
+    "org.person.username_duplicate": N_("登录名 %(u)s 重复（与第 %(r)s 行相同）。"),
+    "org.person.username_exists": N_("登录名 %(u)s 已存在。"),
 }
 
 
