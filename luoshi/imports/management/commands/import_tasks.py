@@ -10,7 +10,7 @@ from django.core.management.base import BaseCommand, CommandError
 from luoshi.imports.common import ImportRefused, errors
 from luoshi.imports.task_import import import_tasks, year_reason
 
-from ._common import actor_for, write_problems
+from ._common import actor_for, in_site_language, write_problems
 
 
 class Command(BaseCommand):
@@ -25,6 +25,7 @@ class Command(BaseCommand):
         parser.add_argument("--dry-run", action="store_true", help="show what would change; write nothing")
         parser.add_argument("--as", dest="username", help="record the import under this user (an officer)")
 
+    @in_site_language
     def handle(self, *args: Any, **opts: Any) -> None:
         path = Path(opts["file"])
         if not path.is_file():
