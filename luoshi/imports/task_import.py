@@ -93,7 +93,9 @@ class TaskPreview:
     total_rows: int = 0
     rows: list[TaskRow] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
-    # The year deadlines such as 6月底前 are read in, and where it came from (YEAR_SOURCES).
+    # The year deadlines such as 6月底前 are read in, and where it came from: "plan" (the target
+    # plan's), "given" (--year, the upload form), "title" (…2024年… above the header), or "" (unknown:
+    # the import is refused until a year is given).
     year: int = 0
     year_source: str = ""
     year_text: str = ""  # the title row the year was read from
@@ -144,9 +146,6 @@ class PlanInfo:
     owner_unit_id: int | None = None
 
 
-# Where the preview's year came from: the target plan, the user (--year, the upload form), the
-# title rows above the header (…2024年…), or nowhere (the import is refused until a year is given).
-YEAR_SOURCES = ("plan", "given", "title", "")
 TITLE_YEAR = re.compile(r"((?:19|20)\d{2})\s*年")
 
 
