@@ -336,9 +336,10 @@ def user_data() -> list[str]:
     # the import file, its rows and the column its problem names, spelled as in the file's header
     data.update({"单位.csv", "区教育局", "区卫健委", "单位代码"})
     data.update(SPREADSHEET_TERMS)
-    # Problems are stored as text when the file is parsed, in the uploader's language.
+    # Problems stored as text only (before message codes, or a service's own error) stay as written;
+    # those with a code are shown in the reader's language.
     for preview in ImportBatch.objects.values_list("preview", flat=True):
-        data.update(problem["message"] for problem in (preview or {}).get("problems", []))
+        data.update(p["message"] for p in (preview or {}).get("problems", []) if not p.get("code"))
     return sorted((d for d in data if d), key=len, reverse=True)
 
 

@@ -171,7 +171,9 @@ def test_new_plan_name_is_created_and_refusal_creates_no_plan(p: Personas, org: 
     fixed = edited_copy(tmp_path, "caidian2023_tasks.xlsx", C6="区发改局")
     result = import_tasks(fixed, plan="新计划甲", actor=p.officer)
     new = Plan.objects.get(name="新计划甲")
-    assert new.year == date.today().year and result.plan_id == new.pk and result.created == 4
+    # the year of the title rows (蔡甸区2023年…), not the current year
+    assert new.year == 2023 and result.preview.year_source == "title"
+    assert result.plan_id == new.pk and result.created == 4
 
 
 def test_reimport_after_editing_updates_instead_of_duplicating(

@@ -17,6 +17,8 @@ class UploadForm(forms.Form):
         label=_("导入到计划"), queryset=Plan.objects.none(), required=False, empty_label=_("（新建计划）")
     )
     plan_name = forms.CharField(label=_("新计划名称"), max_length=120, required=False)
+    # Asked for when the title rows name no year (…2024年…); else the title's year is used.
+    year = forms.IntegerField(label=_("新计划年份"), required=False, min_value=2000, max_value=2100)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -38,6 +38,8 @@ class ImportBatch(models.Model):
         verbose_name=_("计划"),
     )
     plan_name = models.CharField(_("新计划名称"), max_length=120, blank=True)
+    # The new plan's year when given on upload; else the import reads it from the title rows.
+    year = models.PositiveSmallIntegerField(_("计划年份"), null=True, blank=True)
     state = models.CharField(_("状态"), max_length=12, choices=BatchState.choices, default=BatchState.PARSING)
     rows_total = models.PositiveIntegerField(default=0)
     rows_done = models.PositiveIntegerField(default=0)

@@ -17,7 +17,6 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
-from django.utils.translation import gettext as _
 
 from luoshi.org.models import Role, Unit, UnitCategory
 
@@ -178,7 +177,7 @@ def parse_org(source: str | Path | bytes, *, filename: str = "") -> OrgPreview:
     try:
         sheets = read_sheets(source, filename=filename)
     except SheetError as exc:
-        problems.append(Problem(0, "", str(exc)))
+        problems.append(Problem.of(0, "", exc.code, **exc.params))
         return preview
     unit_tables: list[Table] = []
     person_tables: list[Table] = []
@@ -191,13 +190,7 @@ def parse_org(source: str | Path | bytes, *, filename: str = "") -> OrgPreview:
         if t is not None:
             unit_tables.append(t)
     if not unit_tables and not person_tables:
-        problems.append(
-            Problem(
-                0,
-                "",
-                _("找不到表头：单位表需要“单位代码、单位名称、类别、上级单位代码”，人员表需要“姓名、单位”。"),
-            )
-        )
+        problems.append(Problem.of(0, "", "org.header.missing"))
         return preview
     multi = len(unit_tables) + len(person_tables) > 1
     preview.sheets = [t.sheet for t in unit_tables + person_tables]
@@ -224,42 +217,36 @@ def parse_org(source: str | Path | bytes, *, filename: str = "") -> OrgPreview:
                 aliases=text(table.get(row, "aliases")),
             )
             if not r.code:
-                problems.append(Problem(row.number, sl + col("code"), _("缺少单位代码。")))
+                problems.append(Problem.of(row.number, sl + col("code"), "org.code.missing"))
             elif r.code in file_codes:
                 problems.append(
-                    Problem(
-                        row.number,
-                        sl + col("code"),
-                        _("单位代码 %(c)s 重复（与第 %(r)s 行相同）。")
-                        % {"c": r.code, "r": file_codes[r.code]},
+                    Problem.of(
+                        row.number, sl + col("code"), "org.code.duplicate", c=r.code, r=file_codes[r.code]
                     )
                 )
             elif r.code in db_units:
                 problems.append(
-                    Problem(
-                        row.number,
-                        sl + col("code"),
-                        _("单位代码 %(c)s 已存在（%(n)s）。") % {"c": r.code, "n": db_units[r.code]},
-                    )
+                    Problem.of(row.number, sl + col("code"), "org.code.exists", c=r.code, n=db_units[r.code])
                 )
             else:
                 file_codes[r.code] = row.number
             if not r.name:
-                problems.append(Problem(row.number, sl + col("name"), _("缺少单位名称。")))
+                problems.append(Problem.of(row.number, sl + col("name"), "org.name.missing"))
             else:
                 file_names.setdefault(r.name, r.code)
                 if r.short_name:
                     file_names.setdefault(r.short_name, r.code)
             cat = text(table.get(row, "category"))
             if not cat:
-                problems.append(Problem(row.number, sl + col("category"), _("缺少单位类别。")))
+                problems.append(Problem.of(row.number, sl + col("category"), "org.category.missing"))
             elif cat not in CATEGORY_WORDS:
                 problems.append(
-                    Problem(
+                    Problem.of(
                         row.number,
                         sl + col("category"),
-                        _("未知的单位类别“%(c)s”。") % {"c": cat},
+                        "org.category.unknown",
                         suggestions=[str(label) for _v, label in UnitCategory.choices],
+                        c=cat,
                     )
                 )
             else:
@@ -269,19 +256,13 @@ def parse_org(source: str | Path | bytes, *, filename: str = "") -> OrgPreview:
                 try:
                     r.sort = int(sort)
                 except (TypeError, ValueError):
-                    problems.append(Problem(row.number, sl + col("sort"), _("排序须为整数。")))
+                    problems.append(Problem.of(row.number, sl + col("sort"), "org.sort.invalid"))
             preview.units.append(r)
         for r in preview.units:
             if r.parent_code and r.parent_code not in file_codes and r.parent_code not in db_units:
-                problems.append(
-                    Problem(
-                        r.row,
-                        sl + col("parent"),
-                        _("找不到上级单位代码 %(c)s。") % {"c": r.parent_code},
-                    )
-                )
+                problems.append(Problem.of(r.row, sl + col("parent"), "org.parent.missing", c=r.parent_code))
             elif r.parent_code == r.code and r.code:
-                problems.append(Problem(r.row, sl + col("parent"), _("上级单位不能是自己。")))
+                problems.append(Problem.of(r.row, sl + col("parent"), "org.parent.self"))
         # Parents must come before children: order by dependency, and refuse cycles.
         preview.units = _parents_first(preview.units, set(db_units), problems, sl + col("parent"))
 
@@ -302,20 +283,14 @@ def parse_org(source: str | Path | bytes, *, filename: str = "") -> OrgPreview:
                 card_no=text(table.get(row, "card_no")),
             )
             if not p.name:
-                problems.append(Problem(row.number, sl + col("name"), _("缺少姓名。")))
+                problems.append(Problem.of(row.number, sl + col("name"), "org.person.name_missing"))
             w = p.unit_written
             if not w:
-                problems.append(Problem(row.number, sl + col("unit"), _("缺少单位。")))
+                problems.append(Problem.of(row.number, sl + col("unit"), "org.person.unit_missing"))
             else:
                 code = w if w in file_codes or w in db_units else file_names.get(w) or db_names.get(w) or ""
                 if not code:
-                    problems.append(
-                        Problem(
-                            row.number,
-                            sl + col("unit"),
-                            _("找不到单位“%(u)s”（按代码、名称或简称）。") % {"u": w},
-                        )
-                    )
+                    problems.append(Problem.of(row.number, sl + col("unit"), "org.person.unit_unknown", u=w))
                 p.unit_code = code
             role = text(table.get(row, "role"))
             if not role:
@@ -324,11 +299,12 @@ def parse_org(source: str | Path | bytes, *, filename: str = "") -> OrgPreview:
                 p.role = ROLE_WORDS[role]
             else:
                 problems.append(
-                    Problem(
+                    Problem.of(
                         row.number,
                         sl + col("role"),
-                        _("未知的角色“%(r)s”。") % {"r": role},
+                        "org.person.role_unknown",
                         suggestions=[str(label) for _v, label in Role.choices],
+                        r=role,
                     )
                 )
             if not p.title:
@@ -340,10 +316,8 @@ def parse_org(source: str | Path | bytes, *, filename: str = "") -> OrgPreview:
                 d = parse_date(raw_start)
                 if d is None:
                     problems.append(
-                        Problem(
-                            row.number,
-                            sl + col("start"),
-                            _("日期格式不正确：“%(v)s”（应为 2024-03-01）。") % {"v": text(raw_start)},
+                        Problem.of(
+                            row.number, sl + col("start"), "org.person.start_invalid", v=text(raw_start)
                         )
                     )
                 else:
@@ -351,17 +325,18 @@ def parse_org(source: str | Path | bytes, *, filename: str = "") -> OrgPreview:
             if p.username:
                 if p.username in file_usernames:
                     problems.append(
-                        Problem(
+                        Problem.of(
                             row.number,
                             sl + col("username"),
-                            _("登录名 %(u)s 重复（与第 %(r)s 行相同）。")
-                            % {"u": p.username, "r": file_usernames[p.username]},
+                            "org.person.username_duplicate",
+                            u=p.username,
+                            r=file_usernames[p.username],
                         )
                     )
                 elif p.username in db_usernames:
                     problems.append(
-                        Problem(
-                            row.number, sl + col("username"), _("登录名 %(u)s 已存在。") % {"u": p.username}
+                        Problem.of(
+                            row.number, sl + col("username"), "org.person.username_exists", u=p.username
                         )
                     )
                 else:
@@ -390,7 +365,7 @@ def _parents_first(
         if not ready:
             for u in pending.values():
                 if u.parent_code in pending:
-                    problems.append(Problem(u.row, column, _("上级单位形成循环。")))
+                    problems.append(Problem.of(u.row, column, "org.parent.cycle"))
             ordered += list(pending.values())
             break
         for u in ready:

@@ -36,7 +36,14 @@ def count_rows(data: bytes, filename: str = "") -> int:
 
 @transaction.atomic
 def batch_create(
-    *, actor: Any, kind: str, data: bytes, filename: str, plan: Any = None, plan_name: str = ""
+    *,
+    actor: Any,
+    kind: str,
+    data: bytes,
+    filename: str,
+    plan: Any = None,
+    plan_name: str = "",
+    year: int | None = None,
 ) -> ImportBatch:
     """Store an uploaded file; a small one is parsed at once, a large one (> 2,000 rows) by the worker."""
     _require_officer(actor)
@@ -56,6 +63,7 @@ def batch_create(
         sha256=hashlib.sha256(data).hexdigest(),
         plan=plan,
         plan_name=plan_name.strip()[:120],
+        year=year,
         created_by=actor,
         rows_total=count_rows(data, filename),
     )
@@ -103,6 +111,7 @@ def batch_parse(*, batch_id: int) -> None:
             preview: Any = parse_tasks(
                 data,
                 plan=plan if not isinstance(plan, str) else None,
+                year=batch.year,
                 filename=batch.filename,
                 progress=progress,
             )
@@ -143,7 +152,12 @@ def batch_commit(*, actor: Any, batch: ImportBatch) -> ImportBatch:
     try:
         if batch.kind == ImportKind.TASKS:
             result: Any = commit_tasks(
-                data, plan=_plan_for(batch), actor=actor, filename=batch.filename, batch_id=batch.pk
+                data,
+                plan=_plan_for(batch),
+                actor=actor,
+                filename=batch.filename,
+                batch_id=batch.pk,
+                year=batch.year,
             )
             summary = {"created": result.created, "updated": result.updated, "plan": result.plan_id}
             if batch.plan_id is None and result.plan_id:

@@ -20,7 +20,17 @@ from python_calamine import CalamineWorkbook
 
 
 class SheetError(Exception):
-    """The file cannot be read as a table (shown to the user as is)."""
+    """The file cannot be read as a table: a message code of imports.common.MESSAGES and its parameters."""
+
+    def __init__(self, code: str, **params: Any) -> None:
+        self.code = code
+        self.params = params
+        super().__init__(code)
+
+    def __str__(self) -> str:
+        from .common import render_message
+
+        return render_message(self.code, self.params, self.code)
 
 
 @dataclass
@@ -46,6 +56,7 @@ class Table:
     headers: list[str]
     columns: dict[str, int]
     rows: list[Row]
+    header_rows: int = 1  # how many rows the header spans (1–3), from header_row down
 
     def header_of(self, key: str) -> str:
         idx = self.columns.get(key)
@@ -89,7 +100,7 @@ def _decode(data: bytes) -> str:
     try:
         return data.decode("gb18030")  # a superset of GBK and GB2312
     except UnicodeDecodeError as exc:
-        raise SheetError("无法识别文件编码（支持 UTF-8 和 GBK）。") from exc
+        raise SheetError("sheet.encoding") from exc
 
 
 def _read_csv(data: bytes) -> list[Sheet]:
@@ -109,7 +120,7 @@ def _read_xlsx(data: bytes) -> list[Sheet]:
     try:
         book = CalamineWorkbook.from_filelike(io.BytesIO(data))
     except Exception as exc:  # calamine raises its own error types for broken files
-        raise SheetError(f"无法读取 Excel 文件：{exc}") from exc
+        raise SheetError("sheet.unreadable", e=str(exc)) from exc
     sheets = []
     for idx, name in enumerate(book.sheet_names):
         sheet = book.get_sheet_by_index(idx)
@@ -142,9 +153,9 @@ def read_sheets(source: str | Path | bytes, *, filename: str = "") -> list[Sheet
     if data[:4] == b"PK\x03\x04":
         return _read_xlsx(data)
     if data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
-        raise SheetError("不支持旧版 .xls 文件，请另存为 .xlsx 后再导入。")
+        raise SheetError("sheet.xls")
     if filename.lower().endswith((".xlsx", ".xlsm")):
-        raise SheetError("文件不是有效的 .xlsx。")
+        raise SheetError("sheet.not_xlsx")
     return _read_csv(data)
 
 
@@ -156,21 +167,75 @@ def norm_header(value: Any) -> str:
     return s.lower()
 
 
-def find_table(
-    sheet: Sheet, aliases: dict[str, str], *, required: tuple[str, ...] = (), scan: int = 20
-) -> Table | None:
-    """The first row (among the first `scan`) whose cells name at least two known columns and all
-    `required` ones; the rows below it form the table. `aliases` maps a normalised header to a key."""
-    for pos, row in enumerate(sheet.rows[:scan]):
-        if row.spans_all:
-            continue
-        columns: dict[str, int] = {}
-        for idx, cell in enumerate(row.cells):
+def _header_of(rows: list[Row], aliases: dict[str, str]) -> tuple[dict[str, int], list[str]]:
+    """Columns named by a header of one or more rows. In each column the lowest row that names a
+    known column wins: 牵头领导 and 责任单位 under a merged 责任分工, 序号 merged down both rows."""
+    columns: dict[str, int] = {}
+    headers: list[str] = []
+    width = max(len(r.cells) for r in rows)
+    for idx in range(width):
+        cells = [r.cells[idx] if idx < len(r.cells) else None for r in rows]
+        name = next((text(c) for c in reversed(cells) if c is not None), "")
+        for cell in reversed(cells):
             key = aliases.get(norm_header(cell))
             if key and key not in columns:
                 columns[key] = idx
+                name = text(cell)
+                break
+        headers.append(name)
+    return columns, headers
+
+
+def _extends_header(row: Row, above: Row, aliases: dict[str, str], known: dict[str, int]) -> bool:
+    """Whether `row` is a lower header row below `above` rather than the first row of data: every
+    cell it adds is a short label (no numbers, no task text), and it names a column not yet known."""
+    if row.spans_all:
+        return False
+    new_key = False
+    for idx, cell in enumerate(row.cells):
+        if cell is None or (idx < len(above.cells) and cell == above.cells[idx]):
+            continue  # empty, or merged down from the row above
+        if not isinstance(cell, str) or len(norm_header(cell)) > 12:
+            return False
+        key = aliases.get(norm_header(cell))
+        new_key = new_key or (key is not None and key not in known)
+    return new_key
+
+
+def find_table(
+    sheet: Sheet,
+    aliases: dict[str, str],
+    *,
+    required: tuple[str, ...] = (),
+    scan: int = 20,
+    max_header_rows: int = 1,
+) -> Table | None:
+    """The first row (among the first `scan`) whose cells name at least two known columns and all
+    `required` ones, with up to `max_header_rows - 1` header rows below it (a merged group cell
+    such as 责任分工 above 牵头领导 | 责任单位); the rows below the header form the table.
+    `aliases` maps a normalised header to a key."""
+    rows = sheet.rows
+    for pos, row in enumerate(rows[:scan]):
+        if row.spans_all:
+            continue
+        span = [row]
+        columns, headers = _header_of(span, aliases)
+        if not any(aliases.get(norm_header(c)) for c in row.cells):
+            continue
+        while len(span) < max_header_rows and pos + len(span) < len(rows):
+            below = rows[pos + len(span)]
+            if not _extends_header(below, span[-1], aliases, columns):
+                break
+            span.append(below)
+            columns, headers = _header_of(span, aliases)
         if len(columns) >= 2 and all(k in columns for k in required):
-            headers = [text(c) for c in row.cells]
-            body = [r for r in sheet.rows[pos + 1 :] if any(c is not None for c in r.cells)]
-            return Table(sheet=sheet.name, header_row=row.number, headers=headers, columns=columns, rows=body)
+            body = [r for r in rows[pos + len(span) :] if any(c is not None for c in r.cells)]
+            return Table(
+                sheet=sheet.name,
+                header_row=row.number,
+                headers=headers,
+                columns=columns,
+                rows=body,
+                header_rows=len(span),
+            )
     return None

@@ -21,12 +21,12 @@ from django.db import transaction
 from django.db.models import CharField, OuterRef, Subquery, Value
 from django.db.models.functions import Cast, Concat
 from django.utils import timezone
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext
 
 from .common import ImportRefused, Problem, errors
 from .deadlines import Deadline, cn_to_int, parse_deadline
 from .matching import COLLECTIVE, UnitMatcher, split_units
-from .sheets import Row, SheetError, Table, find_table, norm_header, read_sheets, text
+from .sheets import Row, Sheet, SheetError, Table, find_table, norm_header, read_sheets, text
 
 # Normalised header → canonical key. Spellings from real tables (see tests/data/imports).
 TASK_COLUMNS: dict[str, str] = {}
@@ -93,6 +93,12 @@ class TaskPreview:
     total_rows: int = 0
     rows: list[TaskRow] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
+    # The year deadlines such as 6月底前 are read in, and where it came from: "plan" (the target
+    # plan's), "given" (--year, the upload form), "title" (…2024年… above the header), or "" (unknown:
+    # the import is refused until a year is given).
+    year: int = 0
+    year_source: str = ""
+    year_text: str = ""  # the title row the year was read from
 
     @property
     def ok(self) -> bool:
@@ -123,6 +129,9 @@ class TaskPreview:
             total_rows=data.get("total_rows", 0),
             rows=rows,
             problems=problems,
+            year=data.get("year", 0),
+            year_source=data.get("year_source", ""),
+            year_text=data.get("year_text", ""),
         )
 
 
@@ -137,13 +146,62 @@ class PlanInfo:
     owner_unit_id: int | None = None
 
 
-def plan_info(plan: Any) -> PlanInfo:
+TITLE_YEAR = re.compile(r"((?:19|20)\d{2})\s*年")
+
+
+def title_year(sheet: Sheet, table: Table) -> tuple[int, str] | None:
+    """The year a title row above the header names ("2024年重点工作任务分解表"), with that row's text."""
+    for row in sheet.rows[: table.header_row - 1]:
+        for cell in dict.fromkeys(text(c) for c in row.cells if c is not None):
+            m = TITLE_YEAR.search(cell)
+            if m:
+                return int(m.group(1)), cell
+    return None
+
+
+def year_reason(preview: Any) -> str:
+    """Why the preview reads deadlines in its year, in the reader's language (a TaskPreview or its JSON)."""
+    get = preview.get if isinstance(preview, dict) else lambda k, d="": getattr(preview, k, d)
+    source, title = get("year_source", ""), get("year_text", "")
+    if source == "plan":
+        return gettext("计划的年份")
+    if source == "given":
+        return gettext("导入时指定")
+    if source == "title":
+        return gettext("取自标题“%(t)s”") % {"t": title}
+    return gettext("未能确定，请指定年份")
+
+
+def plan_frame(
+    plan: Any, *, year: int | None, found: tuple[int, str] | None, problems: list[Problem]
+) -> tuple[PlanInfo, str, str]:
+    """The plan's frame for reading deadlines, and where its year came from (source, title text).
+
+    An existing plan has its year; a plan still to be created takes the year given, else the title
+    rows' year; with neither the preview asks for one (an error, so nothing is written)."""
     from luoshi.work.models import Plan
 
+    title_text = found[1] if found else ""
     if isinstance(plan, Plan):
-        return PlanInfo(plan.year, plan.start, plan.due, plan.pk, plan.owner_unit_id)
-    year = timezone.localdate().year
-    return PlanInfo(year, date(year, 1, 1), date(year, 12, 31))
+        if year and year != plan.year:
+            problems.append(Problem.of(0, "", "year.option_differs", p=plan.name, y=plan.year, o=year))
+        elif found and found[0] != plan.year:
+            problems.append(
+                Problem.of(0, "", "year.differs", "warning", t=found[0], p=plan.name, y=plan.year)
+            )
+        return PlanInfo(plan.year, plan.start, plan.due, plan.pk, plan.owner_unit_id), "plan", ""
+    if year:
+        source = "given"
+    elif found:
+        year, source = found[0], "title"
+    else:
+        problems.append(Problem.of(0, "", "year.unknown"))
+        year, source = timezone.localdate().year, ""
+    return (
+        PlanInfo(year, date(year, 1, 1), date(year, 12, 31)),
+        source,
+        title_text if source == "title" else "",
+    )
 
 
 def _seq_code(value: Any) -> str:
@@ -228,39 +286,38 @@ def parse_tasks(
     source: str | Path | bytes,
     *,
     plan: Any = None,
+    year: int | None = None,
     filename: str = "",
     matcher: UnitMatcher | None = None,
     progress: Callable[[int, int], None] | None = None,
 ) -> TaskPreview:
-    """Read a decomposition table into a preview; writes nothing."""
-    info = plan_info(plan)
+    """Read a decomposition table into a preview; writes nothing.
+
+    `year` is for a plan not yet created (an existing plan has its own); without it the year is
+    read from the title rows above the header."""
     preview = TaskPreview()
     problems = preview.problems
     try:
         sheets = read_sheets(source, filename=filename)
     except SheetError as exc:
-        problems.append(Problem(0, "", str(exc)))
+        problems.append(Problem.of(0, "", exc.code, **exc.params))
         return preview
     table = None
     for sheet in sheets:
-        table = find_table(sheet, TASK_COLUMNS, required=("title",))
+        table = find_table(sheet, TASK_COLUMNS, required=("title",), max_header_rows=3)
         if table is not None:
             break
     if table is None:
-        problems.append(
-            Problem(
-                0,
-                "",
-                _(
-                    "找不到表头：需要“序号、工作任务（或重点任务、任务内容）、牵头单位/责任单位、完成时限”等列。"
-                ),
-            )
-        )
+        problems.append(Problem.of(0, "", "header.missing"))
         return preview
     if not any(k in table.columns for k in ("lead_unit", "units")):
-        problems.append(Problem(table.header_row, "", _("表头中没有“牵头单位”或“责任单位”列。")))
+        problems.append(Problem.of(table.header_row, "", "header.no_units"))
         return preview
     preview.sheet, preview.header_row, preview.total_rows = table.sheet, table.header_row, len(table.rows)
+    info, preview.year_source, preview.year_text = plan_frame(
+        plan, year=year, found=title_year(sheet, table), problems=problems
+    )
+    preview.year = info.year
     matcher = matcher or UnitMatcher.from_db()
     people = _People()
     existing, existing_co = _existing(info.id)
@@ -286,12 +343,7 @@ def parse_tasks(
     def add_code(tr: TaskRow, column: str) -> None:
         if tr.code in first_row_of_code:
             problems.append(
-                Problem(
-                    tr.row,
-                    column,
-                    _("编号 %(c)s 重复（与第 %(r)s 行相同）。")
-                    % {"c": tr.code, "r": first_row_of_code[tr.code]},
-                )
+                Problem.of(tr.row, column, "code.duplicate", c=tr.code, r=first_row_of_code[tr.code])
             )
         else:
             first_row_of_code[tr.code] = tr.row
@@ -303,30 +355,17 @@ def parse_tasks(
         if not lead and name in STREETS:
             streets = matcher.streets(name)
             if not streets:
-                problems.append(
-                    Problem(row_no, column, _("“%(n)s”：组织中没有街镇，未关联。") % {"n": name}, "warning")
-                )
+                problems.append(Problem.of(row_no, column, "unit.no_streets", "warning", n=name))
             return [(u.id, u.name) for u in streets]
         m = matcher.match(name)
         if m.unit_id is not None:
             return [(m.unit_id, m.name)]
         if m.ambiguous:
-            problems.append(
-                Problem(
-                    row_no,
-                    column,
-                    _("单位“%(n)s”对应多个单位，请写全称。") % {"n": name},
-                    suggestions=m.ambiguous,
-                )
-            )
+            problems.append(Problem.of(row_no, column, "unit.ambiguous", suggestions=m.ambiguous, n=name))
         elif m.collective and not lead:
-            problems.append(
-                Problem(row_no, column, _("“%(n)s”为泛指，未关联具体单位。") % {"n": name}, "warning")
-            )
+            problems.append(Problem.of(row_no, column, "unit.collective", "warning", n=name))
         else:
-            problems.append(
-                Problem(row_no, column, _("找不到单位“%(n)s”。") % {"n": name}, suggestions=m.suggestions)
-            )
+            problems.append(Problem.of(row_no, column, "unit.missing", suggestions=m.suggestions, n=name))
         return []
 
     for done, row in enumerate(table.rows, start=1):
@@ -346,7 +385,7 @@ def parse_tasks(
         title = text(table.get(row, "title"))
         if not title:
             if any(table.get(row, k) is not None for k in ("lead_unit", "units", "deadline")):
-                problems.append(Problem(row.number, col("title"), _("任务内容为空。")))
+                problems.append(Problem.of(row.number, col("title"), "title.empty"))
             continue
         parent_code = section.code if section else ""
         explicit = text(table.get(row, "code"))
@@ -383,16 +422,10 @@ def parse_tasks(
             cell3 = split_units(text(table.get(row, "co_units")), lead_marked_first=False)
             others += [(n, col("co_units")) for n in ((cell3.lead,) if cell3.lead else ()) + cell3.others]
         if lead_written is None:
-            problems.append(Problem(row.number, lead_column, _("缺少牵头单位。")))
+            problems.append(Problem.of(row.number, lead_column, "lead.missing"))
         else:
             if COLLECTIVE.search(lead_written) and matcher.match(lead_written).unit_id is None:
-                problems.append(
-                    Problem(
-                        row.number,
-                        lead_column,
-                        _("牵头单位“%(n)s”为泛指，请写明具体单位。") % {"n": lead_written},
-                    )
-                )
+                problems.append(Problem.of(row.number, lead_column, "lead.collective", n=lead_written))
             else:
                 found = resolve(lead_written, row.number, lead_column, lead=True)
                 if found:
@@ -415,21 +448,10 @@ def parse_tasks(
             if pid is not None:
                 setattr(tr, f"{attr}_id", pid)
             else:
-                msg = (
-                    _("人员“%(n)s”有重名，未关联，请在任务中指定。")
-                    if why == "ambiguous"
-                    else _("人员“%(n)s”不在组织中，未关联。")
-                )
-                problems.append(Problem(row.number, col(key), msg % {"n": names[0]}, "warning"))
+                code = "person.ambiguous" if why == "ambiguous" else "person.missing"
+                problems.append(Problem.of(row.number, col(key), code, "warning", n=names[0]))
             if len(names) > 1:
-                problems.append(
-                    Problem(
-                        row.number,
-                        col(key),
-                        _("填写了多人，仅关联第一位：%(n)s。") % {"n": names[0]},
-                        "warning",
-                    )
-                )
+                problems.append(Problem.of(row.number, col(key), "person.several", "warning", n=names[0]))
 
         raw_deadline = table.get(row, "deadline")
         tr.deadline_text = text(raw_deadline)[:80]
@@ -438,33 +460,20 @@ def parse_tasks(
             dl = deadlines[raw_deadline] = parse_deadline(raw_deadline, year=info.year, plan_due=info.due)
         if dl.due is None:
             problems.append(
-                Problem(
-                    row.number,
-                    col("deadline"),
-                    _("无法识别的完成时限“%(t)s”（例：6月底前、三季度、2024年12月31日、全年）。")
-                    % {"t": tr.deadline_text},
-                )
+                Problem.of(row.number, col("deadline"), "deadline.unreadable", t=tr.deadline_text)
             )
         else:
-            if dl.due < info.start:
+            if dl.due < info.start and preview.year_source:  # an unknown year is asked for instead
                 problems.append(
-                    Problem(
-                        row.number,
-                        col("deadline"),
-                        _("完成时限 %(d)s 早于计划开始日期 %(s)s。") % {"d": dl.due, "s": info.start},
-                    )
+                    Problem.of(row.number, col("deadline"), "deadline.before_start", d=dl.due, s=info.start)
                 )
             tr.due = dl.due.isoformat()
             tr.milestones = [(label, d.isoformat()) for label, d in dl.milestones if d >= info.start]
             if dl.needs_review:
                 tr.needs_review = True
                 problems.append(
-                    Problem(
-                        row.number,
-                        col("deadline"),
-                        _("“%(t)s”没有具体日期，暂按计划截止日 %(d)s，请确认。")
-                        % {"t": tr.deadline_text, "d": dl.due},
-                        "warning",
+                    Problem.of(
+                        row.number, col("deadline"), "deadline.open", "warning", t=tr.deadline_text, d=dl.due
                     )
                 )
         rows.append(tr)
@@ -491,9 +500,7 @@ def parse_tasks(
                 sec.lead_id = leads.most_common(1)[0][0]
                 sec.lead_name = matcher.units[sec.lead_id].name
             elif not kids:
-                problems.append(
-                    Problem(sec.row, "", _("分类“%(t)s”下没有任务。") % {"t": sec.title}, "warning")
-                )
+                problems.append(Problem.of(sec.row, "", "section.empty", "warning", t=sec.title))
     rows = [r for r in rows if not (r.is_section and not children.get(r.code))]
 
     _compare_with_existing(rows, existing, existing_co, problems)
@@ -539,7 +546,7 @@ def _compare_with_existing(
         r.changes = changes
         r.action = "update" if changes else "unchanged"
         if changes and old["status"] == "closed":
-            problems.append(Problem(r.row, "", _("任务 %(c)s 已销号，不能通过导入修改。") % {"c": r.code}))
+            problems.append(Problem.of(r.row, "", "task.closed", c=r.code))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -551,8 +558,8 @@ def file_digest(source: str | Path | bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def resolve_plan(plan: Any, *, actor: Any, create: bool) -> Any:
-    """A Plan, its id, or its name; a new name creates the plan for the current year when `create`."""
+def resolve_plan(plan: Any, *, actor: Any, create: bool, year: int | None = None) -> Any:
+    """A Plan, its id, or its name; a new name creates the plan for `year` when `create`."""
     from luoshi.work.models import Plan
     from luoshi.work.services import plan_create
 
@@ -563,11 +570,11 @@ def resolve_plan(plan: Any, *, actor: Any, create: bool) -> Any:
         if found is not None:
             return found
         if isinstance(plan, int):
-            raise ImportRefused([Problem(0, "", _("计划 %(p)s 不存在。") % {"p": plan})])
+            raise ImportRefused([Problem.of(0, "", "plan.missing", p=plan)])
     found = Plan.objects.filter(name=str(plan)).first()
     if found is not None or not create:
         return found
-    year = timezone.localdate().year
+    year = year or timezone.localdate().year
     return plan_create(actor=actor, name=str(plan), year=year, start=date(year, 1, 1), due=date(year, 12, 31))
 
 
@@ -582,18 +589,40 @@ class TaskImportResult:
 
 @transaction.atomic
 def commit_tasks(
-    source: str | Path | bytes, *, plan: Any, actor: Any, filename: str = "", batch_id: int | None = None
+    source: str | Path | bytes,
+    *,
+    plan: Any,
+    actor: Any,
+    filename: str = "",
+    batch_id: int | None = None,
+    year: int | None = None,
 ) -> TaskImportResult:
-    """Re-read the file and write every task, or nothing: one transaction, one audit entry."""
+    """Re-read the file and write every task, or nothing: one transaction, one audit entry.
+
+    A plan named but not yet existing is created for the preview's year (`year`, else the title's).
+    The new tasks' stored lights are computed before the transaction ends, and their late reports
+    are counted from today (the day they were assigned in Luoshi), not from the plan's start."""
     from luoshi.audit.services import record
     from luoshi.org.models import Person, Unit
     from luoshi.work.models import Task
+    from luoshi.work.selectors import compute_lights, persist_lights
     from luoshi.work.services import ServiceError, task_create, task_update
 
-    plan = resolve_plan(plan, actor=actor, create=True)
-    preview = parse_tasks(source, plan=plan, filename=filename)
+    target = resolve_plan(plan, actor=actor, create=False)
+    if target is None:
+        # A new plan: its year comes from the file (or `year`), so read the file before creating it.
+        first = parse_tasks(source, plan=None, year=year, filename=filename)
+        if not first.ok:
+            raise ImportRefused(first.problems, first)
+        target = resolve_plan(plan, actor=actor, create=True, year=first.year)
+        preview = parse_tasks(source, plan=target, filename=filename)
+        preview.year_source, preview.year_text = first.year_source, first.year_text
+    else:
+        preview = parse_tasks(source, plan=target, year=year, filename=filename)
+    plan = target
     if not preview.ok:
         raise ImportRefused(preview.problems, preview)
+    today = timezone.localdate()
     unit_ids = {r.lead_id for r in preview.rows if r.lead_id} | {u for r in preview.rows for u in r.co_ids}
     units = Unit.objects.in_bulk(unit_ids)
     person_ids = {r.leader_id for r in preview.rows if r.leader_id} | {
@@ -607,7 +636,7 @@ def commit_tasks(
     creates = [r for r in preview.rows if r.action == "create"]
     bulk = len(creates) > BULK_CREATE_ROWS
     if bulk:
-        created = _bulk_create(creates, plan=plan, by_code=by_code, units=units, persons=persons)
+        created = _bulk_create(creates, plan=plan, by_code=by_code, units=units, persons=persons, today=today)
         # Rows updated below may move under a task just created by COPY: give them the real task.
         made = {code: t.pk for code, t in by_code.items() if isinstance(t, _Made)}
         wanted = {made[r.parent_code] for r in preview.rows if r.action != "create" and r.parent_code in made}
@@ -618,7 +647,7 @@ def commit_tasks(
         parent = by_code.get(r.parent_code) if r.parent_code else None
         lead = units[r.lead_id] if r.lead_id else None
         if lead is None:
-            raise ImportRefused([Problem(r.row, "", _("缺少牵头单位。"))], preview)
+            raise ImportRefused([Problem.of(r.row, "", "lead.missing")], preview)
         due = date.fromisoformat(r.due)
         try:
             if r.action == "create":
@@ -637,6 +666,7 @@ def commit_tasks(
                     code=r.code,
                     description=r.description,
                     deadline_text=r.deadline_text,
+                    assigned_on=today,
                 )
                 created += 1
             elif r.action == "update":
@@ -667,6 +697,8 @@ def commit_tasks(
         except ServiceError as exc:
             raise ImportRefused([Problem(r.row, "", str(exc))], preview)
         by_code[r.code] = task
+    # The plan's stored lights as the daily tick would leave them, set-based, before anyone looks.
+    persist_lights(compute_lights(plan_id=plan.pk, on=today), on=today)
     record(
         plan,
         "work.import.committed",
@@ -702,7 +734,13 @@ def _chunks(ids: list[int], size: int = 900) -> Any:
 
 
 def _bulk_create(
-    rows: list[TaskRow], *, plan: Any, by_code: dict[str, Any], units: dict[int, Any], persons: dict[int, Any]
+    rows: list[TaskRow],
+    *,
+    plan: Any,
+    by_code: dict[str, Any],
+    units: dict[int, Any],
+    persons: dict[int, Any],
+    today: date,
 ) -> int:
     """Create many tasks set-based (level by level: parents first), with what task_create would write.
 
@@ -712,8 +750,8 @@ def _bulk_create(
     from django.db import connection
 
     if connection.vendor == "postgresql":
-        return _copy_create(rows, plan=plan, by_code=by_code, units=units)
-    return _orm_create(rows, plan=plan, by_code=by_code, units=units, persons=persons)
+        return _copy_create(rows, plan=plan, by_code=by_code, units=units, today=today)
+    return _orm_create(rows, plan=plan, by_code=by_code, units=units, persons=persons, today=today)
 
 
 @dataclass
@@ -732,14 +770,16 @@ def _levels(rows: list[TaskRow], by_code: dict[str, Any]) -> Iterator[list[TaskR
     while pending:
         ready = [r for r in pending if not r.parent_code or r.parent_code in known]
         if not ready:
-            raise ImportRefused([Problem(pending[0].row, "", _("上级任务不存在。"))])
+            raise ImportRefused([Problem.of(pending[0].row, "", "parent.missing")])
         yield ready
         known.update(r.code for r in ready)
         done = {id(r) for r in ready}
         pending = [r for r in pending if id(r) not in done]
 
 
-def _copy_create(rows: list[TaskRow], *, plan: Any, by_code: dict[str, Any], units: dict[int, Any]) -> int:
+def _copy_create(
+    rows: list[TaskRow], *, plan: Any, by_code: dict[str, Any], units: dict[int, Any], today: date
+) -> int:
     from luoshi.lib.bulk import allocate_ids, model_rows, write_rows
     from luoshi.work.models import Milestone, Task, TaskUnit
     from luoshi.work.services import search_text
@@ -771,6 +811,7 @@ def _copy_create(rows: list[TaskRow], *, plan: Any, by_code: dict[str, Any], uni
                     "lead_unit_id": lead.pk,
                     "start": min(plan.start, due),
                     "due": due,
+                    "assigned_on": today,
                     "deadline_text": r.deadline_text,
                     "responsible_leader_id": r.leader_id or None,
                     "responsible_person_id": r.person_id or None,
@@ -801,7 +842,13 @@ def _fill_later(created: list[int]) -> None:
 
 
 def _orm_create(
-    rows: list[TaskRow], *, plan: Any, by_code: dict[str, Any], units: dict[int, Any], persons: dict[int, Any]
+    rows: list[TaskRow],
+    *,
+    plan: Any,
+    by_code: dict[str, Any],
+    units: dict[int, Any],
+    persons: dict[int, Any],
+    today: date,
 ) -> int:
     """`_bulk_create` on SQLite: bulk_create level by level, paths set by one UPDATE per chunk; the
     titles' pinyin is left to the worker, as on PostgreSQL."""
@@ -813,7 +860,7 @@ def _orm_create(
     while pending:
         ready = [r for r in pending if not r.parent_code or r.parent_code in by_code]
         if not ready:
-            raise ImportRefused([Problem(pending[0].row, "", _("上级任务不存在。"))])
+            raise ImportRefused([Problem.of(pending[0].row, "", "parent.missing")])
         objs = []
         for r in ready:
             due = date.fromisoformat(r.due)
@@ -825,6 +872,7 @@ def _orm_create(
                 lead_unit=lead,
                 start=min(plan.start, due),
                 due=due,
+                assigned_on=today,
                 responsible_leader=persons.get(r.leader_id) if r.leader_id else None,
                 responsible_person=persons.get(r.person_id) if r.person_id else None,
                 code=r.code,
@@ -878,12 +926,14 @@ def import_tasks(
     actor: Any,
     dry_run: bool = False,
     filename: str = "",
+    year: int | None = None,
 ) -> TaskImportResult:
     """Preview (dry_run) or commit a decomposition table into `plan` (a Plan, id or name).
 
+    `year` is the year of a plan the import creates (else read from the title rows).
     A refused file raises ImportRefused listing every problem; nothing is written."""
     if dry_run:
         target = resolve_plan(plan, actor=actor, create=False)
-        preview = parse_tasks(file_path_or_bytes, plan=target, filename=filename)
+        preview = parse_tasks(file_path_or_bytes, plan=target, year=year, filename=filename)
         return TaskImportResult(preview, False, plan_id=getattr(target, "pk", None))
-    return commit_tasks(file_path_or_bytes, plan=plan, actor=actor, filename=filename)
+    return commit_tasks(file_path_or_bytes, plan=plan, actor=actor, filename=filename, year=year)

@@ -18,9 +18,11 @@ from luoshi.org.access import context_for
 from luoshi.org.models import Role, UnitCategory
 from luoshi.work.services import ServiceError
 
+from .common import problem_text
 from .forms import UploadForm
 from .models import BatchState, ImportBatch, ImportKind
 from .services import batch_commit, batch_create
+from .task_import import year_reason
 
 PREVIEW_ROWS = 500
 
@@ -44,6 +46,7 @@ def upload(request: HttpRequest) -> HttpResponse:
                 filename=f.name,
                 plan=form.cleaned_data.get("plan"),
                 plan_name=form.cleaned_data.get("plan_name") or "",
+                year=form.cleaned_data.get("year"),
             )
         except ServiceError as exc:
             form.add_error("file", str(exc))
@@ -55,7 +58,8 @@ def upload(request: HttpRequest) -> HttpResponse:
 
 def _preview_context(batch: ImportBatch) -> dict[str, Any]:
     preview = batch.preview or {}
-    problems = preview.get("problems", [])
+    # Stored as a code and its parameters: shown in the reader's language.
+    problems = [p | {"text": problem_text(p)} for p in preview.get("problems", [])]
     by_row: dict[int, list[dict[str, Any]]] = defaultdict(list)
     for p in problems:
         by_row[p["row"]].append(p)
@@ -79,6 +83,7 @@ def _preview_context(batch: ImportBatch) -> dict[str, Any]:
             for x in preview.get("people", [])[:PREVIEW_ROWS]
         ],
         "has_errors": any(p["level"] == "error" for p in problems),
+        "year_reason": year_reason(preview) if preview.get("year") else "",
     }
 
 

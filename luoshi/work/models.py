@@ -184,6 +184,9 @@ class Task(models.Model):
     start = models.DateField(_("开始日期"))
     due = models.DateField(_("完成时限"))
     deadline_text = models.CharField(_("原文时限"), max_length=80, blank=True)
+    # The day the task was assigned in Luoshi (下达日期) when later than its start, e.g. an import in
+    # November of a plan running since January: reports are due only from then on.
+    assigned_on = models.DateField(_("下达日期"), null=True, blank=True)
     weight = models.DecimalField(
         _("权重"),
         max_digits=7,

@@ -345,6 +345,12 @@ def _periods(cadence: str, start: date, end: date) -> tuple[date, ...]:
         cur = period_end(cadence, cur + timedelta(days=1))
 
 
+def reports_from(start: date, assigned_on: date | None) -> date:
+    """The first day a task's reports are counted from: its start, or the day it was assigned in
+    Luoshi when that is later, so a task is never late for periods before it existed (DESIGN)."""
+    return max(start, assigned_on) if assigned_on is not None else start
+
+
 def report_due(period: date, *, grace_days: int, cascade_days: int = 0, levels_below_top: int = 0) -> date:
     """When the report for the period ending `period` is due.
 

@@ -85,6 +85,7 @@ _TASK_FIELDS = (
     "direction",
     "monthly_plan",
     "cadence",
+    "assigned_on",
 )
 
 
@@ -124,6 +125,7 @@ def _own_row(
         direction,
         monthly_plan,
         cadence,
+        assigned_on,
     ) = task
     cap = plan.progress_cap
     has_measure = baseline is not None and target is not None
@@ -147,7 +149,7 @@ def _own_row(
     if status == Status.IN_PROGRESS:
         late = rules.is_report_late_now(
             cadence=cadence or plan.cadence,
-            start=start,
+            start=rules.reports_from(start, assigned_on),
             due=due,
             reported_periods=[rep[3]] if rep else [],
             on=on,
@@ -379,7 +381,7 @@ def mark_late_reports(*, plan_id: int, on: date) -> int:
     plan = Plan.objects.get(pk=plan_id)
     tasks = list(
         Task.objects.filter(plan_id=plan_id, status=Status.IN_PROGRESS).values_list(
-            "id", "lead_unit_id", "start", "due", "cadence", "depth"
+            "id", "lead_unit_id", "start", "due", "cadence", "depth", "assigned_on"
         )
     )
     reported: dict[int, set[date]] = defaultdict(set)
@@ -394,10 +396,10 @@ def mark_late_reports(*, plan_id: int, on: date) -> int:
     for tid, period in LateReport.objects.filter(task__plan_id=plan_id).values_list("task_id", "period_end"):
         recorded[tid].add(period)
     new: list[LateReport] = []
-    for tid, unit_id, start, due, cadence, depth in tasks:
+    for tid, unit_id, start, due, cadence, depth, assigned_on in tasks:
         for period in rules.late_periods(
             cadence=cadence or plan.cadence,
-            start=start,
+            start=rules.reports_from(start, assigned_on),
             due=due,
             reported_periods=reported.get(tid, set()) | recorded.get(tid, set()),
             on=on,

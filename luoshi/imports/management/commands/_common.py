@@ -2,12 +2,28 @@
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management.base import CommandError
+from django.utils import translation
 
 from luoshi.imports.common import Problem
+
+
+def in_site_language(handle: Callable[..., None]) -> Callable[..., None]:
+    """Run a command in the site's language (LANGUAGE_CODE): problems, stored as codes, are written
+    in one language, whatever a web request earlier in the same process left active."""
+
+    @functools.wraps(handle)
+    def wrapper(*args: Any, **kwargs: Any) -> None:
+        with translation.override(settings.LANGUAGE_CODE):
+            handle(*args, **kwargs)
+
+    return wrapper
 
 
 def actor_for(username: str | None) -> Any:

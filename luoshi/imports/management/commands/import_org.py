@@ -10,7 +10,7 @@ from django.core.management.base import BaseCommand, CommandError
 from luoshi.imports.common import ImportRefused, errors
 from luoshi.imports.org_import import import_org
 
-from ._common import actor_for, write_problems
+from ._common import actor_for, in_site_language, write_problems
 
 
 class Command(BaseCommand):
@@ -21,6 +21,7 @@ class Command(BaseCommand):
         parser.add_argument("--dry-run", action="store_true", help="check the file; write nothing")
         parser.add_argument("--as", dest="username", help="record the import under this user")
 
+    @in_site_language
     def handle(self, *args: Any, **opts: Any) -> None:
         path = Path(opts["file"])
         if not path.is_file():
