@@ -378,7 +378,7 @@ def test_officer_splits_adds_milestone_and_sets_monthly_plan(p: Any, w: World) -
     page = c.get(f"/work/manage/tasks/{measure.pk}/measure/").content.decode()
     assert 'name="m_2024-06" value="6"' in page
     detail = c.get(f"/work/tasks/{measure.pk}/").content.decode()
-    assert "月度计划" in detail and "2024-06：6" in detail
+    assert "月度计划" in detail and "2024-06: 6" in detail
 
 
 def test_officer_keeps_units_people_posts_and_portfolios(p: Any, w: World) -> None:

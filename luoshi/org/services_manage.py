@@ -59,9 +59,9 @@ def _require(actor: Any) -> None:
         raise OrgDenied(_("只有督查室人员或系统管理员可以维护组织人员。"))
 
 
-def _check(stamp: str, seen: str | None, what: str) -> None:
+def _check(stamp: str, seen: str | None, message: str) -> None:
     if seen is not None and stamp != seen:
-        raise OrgConflict(_("%(w)s已被他人修改，请查看最新内容后重试。") % {"w": what})
+        raise OrgConflict(message)
 
 
 def _role_allowed(actor: Any, role: str) -> None:
@@ -91,7 +91,7 @@ def unit_edit(*, actor: Any, unit: Unit, seen: str | None = None, **changes: Any
     """Rename, re-categorise, move or deactivate a unit, refusing an edit made on a stale copy."""
     _require(actor)
     current = Unit.objects.select_for_update().get(pk=unit.pk)
-    _check(unit_stamp(current), seen, _("单位"))
+    _check(unit_stamp(current), seen, _("单位已被他人修改，请查看最新内容后重试。"))
     changes = {k: v for k, v in changes.items() if getattr(current, k) != v}
     if not changes:
         return current
@@ -119,7 +119,7 @@ def person_update(*, actor: Any, person: Person, seen: str | None = None, **chan
     if unknown:
         raise OrgError(_("不能修改这些字段：%(f)s") % {"f": ", ".join(sorted(unknown))})
     current = Person.objects.select_for_update().get(pk=person.pk)
-    _check(person_stamp(current), seen, _("人员"))
+    _check(person_stamp(current), seen, _("人员信息已被他人修改，请查看最新内容后重试。"))
     changes = {k: v for k, v in changes.items() if getattr(current, k) != v}
     if not changes:
         return current
@@ -154,7 +154,7 @@ def post_update(*, actor: Any, post: Post, seen: str | None = None, **changes: A
     if unknown:
         raise OrgError(_("不能修改这些字段：%(f)s") % {"f": ", ".join(sorted(unknown))})
     current = Post.objects.select_for_update().select_related("unit").get(pk=post.pk)
-    _check(post_stamp(current), seen, _("岗位"))
+    _check(post_stamp(current), seen, _("岗位已被他人修改，请查看最新内容后重试。"))
     changes = {k: v for k, v in changes.items() if getattr(current, k) != v}
     if not changes:
         return current
@@ -193,5 +193,5 @@ def portfolio_change(*, actor: Any, leader: Person, units: Sequence[Unit], seen:
     """Replace a leader's portfolio (分管单位), refusing it if someone changed it meanwhile."""
     _require(actor)
     Person.objects.select_for_update().filter(pk=leader.pk).first()
-    _check(portfolio_stamp(leader), seen, _("分管单位"))
+    _check(portfolio_stamp(leader), seen, _("分管单位已被他人修改，请查看最新内容后重试。"))
     services.portfolio_set(actor=actor, leader=leader, units=list({u.pk: u for u in units}.values()))
