@@ -482,3 +482,26 @@ def test_org_lists_and_milestones_cost_the_same_queries_at_30_rows(
         assert n <= 20, (url, n)
         with django_assert_max_num_queries(n):
             expect(c.get(url), 200)
+
+
+def test_large_plan_names_the_parent_by_number(p: Any, w: World, monkeypatch: Any) -> None:
+    from luoshi.work import forms_manage
+
+    c = client_for(p, "officer")
+    assert '<select name="parent"' in c.get(f"/work/manage/tasks/{w.child.pk}/").content.decode()
+    monkeypatch.setattr(forms_manage, "PARENT_OPTIONS_MAX", 1)
+    html = c.get(f"/work/manage/tasks/{w.child.pk}/").content.decode()
+    assert 'type="number" name="parent"' in html and f'value="{w.parent.pk}"' in html
+    body = {
+        "version": w.child.version,
+        "title": w.child.title,
+        "code": "1.1",
+        "lead_unit": p.unit_a.pk,
+        "parent": "",
+        "start": "2024-01-01",
+        "due": "2024-12-31",
+        "source": "target",
+        "weight": "1",
+    }
+    expect(c.post(f"/work/manage/tasks/{w.child.pk}/", body), 302)
+    assert Task.objects.get(pk=w.child.pk).parent is None

@@ -12,6 +12,8 @@ from luoshi.org.models import Person, Unit
 
 from .models import Cadence, Direction, Plan, Source, Status, Task
 
+# Past this many possible parents the parent is typed as a number instead of picked from a list.
+PARENT_OPTIONS_MAX = 500
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
@@ -127,6 +129,10 @@ class TaskForm(forms.ModelForm):
         if task is not None:
             parents = parents.exclude(path__startswith=task.path)
         self.fields["parent"].queryset = parents.order_by("path")
+        if parents.count() > PARENT_OPTIONS_MAX:
+            # A large plan's tree does not fit a drop-down: the parent is named by its number.
+            self.fields["parent"].widget = forms.NumberInput(attrs={"min": 1})
+            self.fields["parent"].help_text = _("上级任务的序号（任务页地址中的数字）")
         self.fields["parent"].label_from_instance = lambda t: f"{t.code} {t.title}".strip()
         self.fields["lead_unit"].queryset = unit_queryset()
         self.fields["co_units"].queryset = unit_queryset()

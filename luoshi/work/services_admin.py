@@ -160,7 +160,6 @@ def task_split(*, actor: Any, task: Task, version: int, parts: Sequence[Mapping[
                 weight=part.get("weight") or Decimal(1),
                 responsible_leader=current.responsible_leader,
                 status=current.status,
-                audit=False,
             )
         )
     updated = Task.objects.filter(pk=current.pk, version=version).update(
