@@ -8,6 +8,8 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", include("luoshi.api.urls")),
     path("work/dashboard/", include("luoshi.work.urls_dashboard")),
+    path("work/manage/", include("luoshi.work.urls_manage")),
+    path("org/", include("luoshi.org.urls")),
     path("work/", include("luoshi.work.urls_flow")),
     path("work/", include("luoshi.work.urls")),
     path("documents/", include("luoshi.documents.urls")),

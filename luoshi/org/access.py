@@ -112,3 +112,10 @@ def is_officer(user: Any) -> bool:
 
 def admin_duties(roles: set[str]) -> set[str]:
     return {r for r in roles if r in ADMIN_DUTIES}
+
+
+def can_manage_org(user: Any) -> bool:
+    """Units, people, posts, memberships and portfolios are kept by the supervision office and the
+    system admin (系统管理员); everyone else only reads the tree."""
+    ctx = context_for(user)
+    return ctx.is_officer or Role.SYSADMIN in ctx.roles

@@ -1,0 +1,100 @@
+"""Forms of the organisation pages; the rules (who may, duplicates, the three admin duties) are in
+the services."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from .models import Person, Post, Unit, UnitCategory
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class UnitChoice(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        return "\u3000" * obj.depth + obj.name
+
+
+class UnitsChoice(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        return "\u3000" * obj.depth + obj.name
+
+
+def units() -> Any:
+    return Unit.objects.active().only("pk", "name", "depth", "path").order_by("path")
+
+
+class UnitForm(forms.Form):
+    code = forms.CharField(label=_("代码"), max_length=40)
+    name = forms.CharField(label=_("名称"), max_length=120)
+    short_name = forms.CharField(label=_("简称"), max_length=60, required=False)
+    aliases = forms.CharField(
+        label=_("别名"), max_length=300, required=False, help_text=_("以顿号或逗号分隔")
+    )
+    category = forms.ChoiceField(label=_("类别"), choices=UnitCategory.choices)
+    parent = UnitChoice(queryset=Unit.objects.none(), required=False, label=_("上级单位"))
+    sort = forms.IntegerField(label=_("排序"), initial=0, required=False)
+    is_active = forms.BooleanField(label=_("启用"), required=False, initial=True)
+    seen = forms.CharField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args: Any, unit: Unit | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        qs = units()
+        if unit is not None:
+            qs = qs.exclude(path__startswith=unit.path)
+            self.fields["code"].disabled = True
+            self.fields["code"].required = False
+        self.fields["parent"].queryset = qs
+
+
+class PersonForm(forms.Form):
+    name = forms.CharField(label=_("姓名"), max_length=60)
+    phone = forms.CharField(label=_("电话"), max_length=30, required=False)
+    card_no = forms.CharField(label=_("卡号"), max_length=40, required=False)
+    seen = forms.CharField(required=False, widget=forms.HiddenInput)
+
+
+class PostForm(forms.Form):
+    title = forms.CharField(label=_("职务"), max_length=80)
+    role = forms.ChoiceField(label=_("角色"), choices=Post._meta.get_field("role").choices)
+    senior = forms.BooleanField(label=_("副科级及以上"), required=False)
+    seen = forms.CharField(required=False, widget=forms.HiddenInput)
+
+
+class HolderForm(forms.Form):
+    """A person takes one of the unit's posts (任职)."""
+
+    post = forms.ModelChoiceField(queryset=Post.objects.none(), label=_("岗位"))
+    person = forms.ModelChoiceField(queryset=Person.objects.none(), label=_("人员"))
+    start = forms.DateField(label=_("任职起"), widget=DATE)
+
+    def __init__(self, *args: Any, unit: Unit, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["post"].queryset = Post.objects.filter(unit=unit).order_by("title")
+        self.fields["post"].label_from_instance = lambda p: p.title
+        self.fields["person"].queryset = Person.objects.only("pk", "name").order_by("name", "pk")
+
+
+class EndForm(forms.Form):
+    end = forms.DateField(label=_("任职止"), widget=DATE)
+
+
+class PortfolioForm(forms.Form):
+    units = UnitsChoice(
+        queryset=Unit.objects.none(),
+        required=False,
+        label=_("分管单位"),
+        widget=forms.SelectMultiple(attrs={"size": 10}),
+    )
+    seen = forms.CharField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["units"].queryset = units()
+
+
+class PeopleSearchForm(forms.Form):
+    q = forms.CharField(label=_("搜索"), required=False, max_length=60)

@@ -1,0 +1,215 @@
+"""Forms of the office's plan and task pages. They parse input; the rules stay in the services."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from luoshi.org.models import Person, Unit
+
+from .models import Cadence, Direction, Plan, Source, Status, Task
+
+# Past this many possible parents the parent is typed as a number instead of picked from a list.
+PARENT_OPTIONS_MAX = 500
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class UnitChoice(forms.ModelChoiceField):
+    """A unit, indented by its depth in the tree."""
+
+    def label_from_instance(self, obj: Any) -> str:
+        return "\u3000" * obj.depth + obj.name
+
+
+class UnitsChoice(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        return "\u3000" * obj.depth + obj.name
+
+
+def unit_queryset() -> Any:
+    return Unit.objects.active().only("pk", "name", "depth", "path").order_by("path")
+
+
+def person_queryset() -> Any:
+    return Person.objects.only("pk", "name").order_by("name", "pk")
+
+
+class PlanForm(forms.ModelForm):
+    """A plan's name, dates, light thresholds and cadence; `seen` detects a concurrent edit."""
+
+    seen = forms.CharField(required=False, widget=forms.HiddenInput)
+    owner_unit = UnitChoice(queryset=unit_queryset(), required=False, label=_("牵头部门"))
+
+    class Meta:
+        model = Plan
+        fields = [
+            "name",
+            "year",
+            "start",
+            "due",
+            "owner_unit",
+            "green_max",
+            "yellow_max",
+            "progress_cap",
+            "cadence",
+            "grace_days",
+            "cascade_days",
+            "head_approval",
+            "is_active",
+        ]
+        widgets = {"start": DATE, "due": DATE}
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["owner_unit"].queryset = unit_queryset()
+
+    def validate_unique(self) -> None:
+        """Duplicate names are refused by the service, in its words."""
+
+
+class LockForm(forms.Form):
+    """Lock a reporting period (锁定填报期) once its bulletin is out."""
+
+    period_end = forms.TypedChoiceField(label=_("所属期"), coerce=date.fromisoformat)
+
+    def __init__(self, *args: Any, periods: list[date], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["period_end"].choices = [(d.isoformat(), d.isoformat()) for d in reversed(periods)]
+
+
+class TaskForm(forms.ModelForm):
+    """A task's own fields. `version` is the version the editor saw (absent when creating)."""
+
+    version = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    parent = forms.ModelChoiceField(queryset=Task.objects.none(), required=False, label=_("上级任务"))
+    lead_unit = UnitChoice(queryset=unit_queryset(), label=_("牵头单位"))
+    co_units = UnitsChoice(
+        queryset=unit_queryset(),
+        required=False,
+        label=_("配合单位"),
+        widget=forms.SelectMultiple(attrs={"size": 6}),
+    )
+    responsible_leader = forms.ModelChoiceField(
+        queryset=person_queryset(), required=False, label=_("责任领导")
+    )
+    responsible_person = forms.ModelChoiceField(queryset=person_queryset(), required=False, label=_("责任人"))
+
+    class Meta:
+        model = Task
+        fields = [
+            "code",
+            "title",
+            "description",
+            "parent",
+            "source",
+            "lead_unit",
+            "co_units",
+            "responsible_leader",
+            "responsible_person",
+            "start",
+            "due",
+            "deadline_text",
+            "weight",
+            "cadence",
+            "is_public",
+        ]
+        widgets = {
+            "start": DATE,
+            "due": DATE,
+            "title": forms.TextInput(attrs={"size": 60}),
+            "description": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def __init__(self, *args: Any, plan: Plan, task: Task | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, instance=task, **kwargs)
+        parents = Task.objects.filter(plan=plan).exclude(status=Status.CLOSED).only("pk", "title", "code")
+        if task is not None:
+            parents = parents.exclude(path__startswith=task.path)
+        self.fields["parent"].queryset = parents.order_by("path")
+        if parents.count() > PARENT_OPTIONS_MAX:
+            # A large plan's tree does not fit a drop-down: the parent is named by its number.
+            self.fields["parent"].widget = forms.NumberInput(attrs={"min": 1})
+            self.fields["parent"].help_text = _("上级任务的序号（任务页地址中的数字）")
+        self.fields["parent"].label_from_instance = lambda t: f"{t.code} {t.title}".strip()
+        self.fields["lead_unit"].queryset = unit_queryset()
+        self.fields["co_units"].queryset = unit_queryset()
+        self.fields["responsible_leader"].queryset = person_queryset()
+        self.fields["responsible_person"].queryset = person_queryset()
+        self.fields["source"].choices = Source.choices
+        self.fields["cadence"].choices = [("", _("随计划"))] + list(Cadence.choices)
+        if task is not None:
+            self.fields["co_units"].initial = list(task.task_units.values_list("unit_id", flat=True))
+
+    def validate_unique(self) -> None:
+        """Duplicate codes are refused by the service, in its words."""
+
+    def _post_clean(self) -> None:
+        """Keep the instance untouched: the service applies the changes under its version check."""
+
+
+class SplitPartForm(forms.Form):
+    title = forms.CharField(label=_("下级任务"), max_length=500, required=False)
+    lead_unit = UnitChoice(queryset=unit_queryset(), required=False, label=_("牵头单位"))
+    due = forms.DateField(label=_("完成时限"), required=False, widget=DATE)
+    weight = forms.DecimalField(label=_("权重"), required=False, min_value=0, max_digits=7, decimal_places=3)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["lead_unit"].queryset = unit_queryset()
+
+
+SplitFormSet = forms.formset_factory(SplitPartForm, extra=4, max_num=20)
+
+
+class SplitVersionForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+
+class StatusForm(forms.Form):
+    """Suspend (暂停), resume, start or cancel (取消) a task: a reason is required except to resume."""
+
+    status = forms.ChoiceField(
+        label=_("变更为"),
+        choices=[
+            (Status.SUSPENDED, _("暂停")),
+            (Status.CANCELLED, _("取消")),
+            (Status.IN_PROGRESS, _("推进中")),
+        ],
+    )
+    reason = forms.CharField(label=_("理由"), max_length=1000, required=False)
+
+
+class MilestoneForm(forms.Form):
+    title = forms.CharField(label=_("节点"), max_length=200)
+    due = forms.DateField(label=_("计划日期"), widget=DATE)
+    duration_days = forms.IntegerField(label=_("工期(天)"), required=False, min_value=0)
+    met_on = forms.DateField(label=_("完成日期"), required=False, widget=DATE)
+    seen = forms.CharField(required=False, widget=forms.HiddenInput)
+
+
+class MeasureForm(forms.Form):
+    """A measure (量化指标) and one planned cumulative value per month of the task (月度计划)."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    metric_name = forms.CharField(label=_("指标"), max_length=120, required=False)
+    metric_unit = forms.CharField(label=_("计量单位"), max_length=30, required=False)
+    baseline = forms.DecimalField(label=_("基数"), required=False, max_digits=18, decimal_places=4)
+    target = forms.DecimalField(label=_("目标值"), required=False, max_digits=18, decimal_places=4)
+    direction = forms.ChoiceField(label=_("方向"), choices=Direction.choices)
+
+    def __init__(self, *args: Any, months: list[str], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.months = months
+        for key in months:
+            self.fields[f"m_{key}"] = forms.DecimalField(
+                label=key, required=False, max_digits=18, decimal_places=4
+            )
+
+    def month_fields(self) -> list[Any]:
+        return [self[f"m_{key}"] for key in self.months]
+
+    def monthly_plan(self) -> dict[str, Any]:
+        return {k: self.cleaned_data.get(f"m_{k}") for k in self.months}
