@@ -542,13 +542,20 @@ def _decimal(value: Any, label: str) -> Decimal | None:
 
 
 def _store_evidence(report: Report, files: Sequence[UploadedFile]) -> list[Evidence]:
-    """Store each file under its SHA-256, so the audit entry pins exactly what was handed in."""
+    """Store each file under its SHA-256, so the audit entry pins exactly what was handed in.
+
+    Every file is checked (size, kind by content) before any is stored; stored files are deleted
+    again if the transaction rolls back, so a refused upload leaves no file without its row."""
     from django.conf import settings
 
+    from luoshi.lib.uploads import UploadRefused, check_files, delete_on_rollback
+
+    try:
+        checked = check_files(files, max_bytes=settings.LUOSHI_EVIDENCE_MAX_BYTES)
+    except UploadRefused as exc:
+        raise ServiceError(str(exc))
     out = []
-    for f in files:
-        if f.size is not None and f.size > settings.LUOSHI_EVIDENCE_MAX_BYTES:
-            raise ServiceError(_("附件 %(n)s 超过大小上限。") % {"n": f.name})
+    for f, kind in checked:
         digest = hashlib.sha256()
         size = 0
         for chunk in f.chunks():
@@ -560,9 +567,10 @@ def _store_evidence(report: Report, files: Sequence[UploadedFile]) -> list[Evide
             name=(f.name or "file")[:200],
             size=size,
             sha256=digest.hexdigest(),
-            content_type=(getattr(f, "content_type", "") or "")[:100],
+            content_type=kind.content_type,
         )
         ev.file.save((f.name or "file").rsplit("/", 1)[-1][-100:], f, save=False)
+        delete_on_rollback(ev.file.storage, [ev.file.name])
         ev.save()
         out.append(ev)
     return out

@@ -22,6 +22,7 @@ from django.views.decorators.http import require_POST
 
 from luoshi.audit.actions import describe
 from luoshi.audit.models import Entry
+from luoshi.lib.uploads import download_type
 from luoshi.org.access import context_for, is_audit_admin
 from luoshi.org.models import Unit
 
@@ -285,6 +286,8 @@ def evidence_download(request: HttpRequest, pk: int) -> FileResponse:
         fh = ev.file.open("rb")
     except FileNotFoundError:
         raise Http404
-    return FileResponse(
-        fh, as_attachment=True, filename=ev.name, content_type=ev.content_type or "application/octet-stream"
-    )
+    # The type checked at upload, never one the browser declared; only images and PDF open inline.
+    content_type, inline = download_type(ev.content_type)
+    resp = FileResponse(fh, as_attachment=not inline, filename=ev.name, content_type=content_type)
+    resp["X-Content-Type-Options"] = "nosniff"
+    return resp

@@ -25,6 +25,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from luoshi.lib.uploads import upload_limit
 from luoshi.org.access import context_for
 
 from . import rules
@@ -186,6 +187,7 @@ def _reportable_task(request: HttpRequest, task_id: int) -> Task:
 
 @login_required
 @require_POST
+@upload_limit()
 def fill_submit(request: HttpRequest, task_id: int) -> HttpResponse:
     """File one report (or "no change") for one task; the row comes back as "已填报" or with the error."""
     task = _reportable_task(request, task_id)
