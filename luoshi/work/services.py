@@ -167,10 +167,14 @@ def plan_create(*, actor: Any, name: str, year: int, start: date, due: date, **o
 
 
 def _set_path(task: Task) -> None:
+    """Materialise the task's place in the tree: id path, depth and sort path (natural code order)."""
+    from luoshi.lib.natural import sort_path
+
     parent_path = task.parent.path if task.parent_id else f"/p{task.plan_id}/"
     task.path = f"{parent_path}{task.pk}/"
     task.depth = task.parent.depth + 1 if task.parent_id else 0
-    Task.objects.filter(pk=task.pk).update(path=task.path, depth=task.depth)
+    task.sort_path = sort_path(task.parent.sort_path if task.parent_id else "", task.code, task.pk)
+    Task.objects.filter(pk=task.pk).update(path=task.path, depth=task.depth, sort_path=task.sort_path)
 
 
 def search_text(title: str, code: str, unit: Unit, *, title_pinyin: bool = True) -> str:
@@ -290,7 +294,7 @@ def task_update(
         raise ServiceError(_("任务已销号，只读；如需修改请先重新打开。"))
     before = _snapshot(current, changes)
     old_co = sorted(TaskUnit.objects.filter(task=current).values_list("unit_id", flat=True))
-    old_path = current.path
+    old_path, old_sort_path = current.path, current.sort_path
     for name, value in changes.items():
         setattr(current, name, value)
     if current.due < current.start:
@@ -322,8 +326,8 @@ def task_update(
     if updated != 1:
         raise Conflict(_("任务已被他人修改，请刷新后重试。"))
     current.version = version + 1
-    if "parent" in changes:
-        _move_subtree(current, old_path)
+    if "parent" in changes or "code" in changes:
+        _move_subtree(current, old_path, old_sort_path)
     new_co = old_co
     if co_units is not None:
         TaskUnit.objects.filter(task=current).delete()
@@ -349,19 +353,26 @@ def task_update(
     return _sync(task, current)
 
 
-def _move_subtree(task: Task, old_path: str) -> None:
-    """Re-path a moved task and everything below it (paths are materialised)."""
+def _move_subtree(task: Task, old_path: str, old_sort_path: str) -> None:
+    """Re-path a moved or renumbered task and everything below it (paths are materialised)."""
     _set_path(task)
     delta = task.depth - (len(old_path.strip("/").split("/")) - 2)
     below = list(
-        Task.objects.filter(path__startswith=old_path).exclude(pk=task.pk).values_list("pk", "path", "depth")
+        Task.objects.filter(path__startswith=old_path)
+        .exclude(pk=task.pk)
+        .values_list("pk", "path", "depth", "sort_path")
     )
     Task.objects.bulk_update(
         [
-            Task(pk=pk, path=task.path + path[len(old_path) :], depth=depth + delta)
-            for pk, path, depth in below
+            Task(
+                pk=pk,
+                path=task.path + path[len(old_path) :],
+                depth=depth + delta,
+                sort_path=task.sort_path + sort_path[len(old_sort_path) :],
+            )
+            for pk, path, depth, sort_path in below
         ],
-        ["path", "depth"],
+        ["path", "depth", "sort_path"],
         batch_size=1000,
     )
 

@@ -96,7 +96,7 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
     if request.GET.get("parent") and parent_id is None:
         raise Http404
     parent = None
-    nodes_qs = visible.select_related("lead_unit", "responsible_person").order_by("path")
+    nodes_qs = visible.select_related("lead_unit", "responsible_person").order_by("sort_path")
     if parent_id:
         parent = get_object_or_404(visible.select_related("lead_unit"), pk=parent_id)
         nodes_qs = nodes_qs.filter(parent_id=parent.pk)
@@ -218,7 +218,7 @@ def task_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
     ids = [int(x) for x in task.path.strip("/").split("/")[1:-1] if x.isdigit()]
     ancestors = list(visible.filter(pk__in=ids).order_by("depth")) if ids else []
-    children = list(visible.filter(parent=task).select_related("lead_unit").order_by("path"))
+    children = list(visible.filter(parent=task).select_related("lead_unit").order_by("sort_path"))
     _annotate_nodes([task], visible)
     task.slack_behind = -task.slack_days if task.slack_days is not None and task.slack_days < 0 else None
     reports = list(

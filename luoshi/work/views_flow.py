@@ -106,7 +106,7 @@ def _fill_tasks(user: Any) -> Any:
             last_value=Subquery(last.values("value")[:1]),
             last_on=Subquery(last.values("reported_on")[:1]),
         )
-        .order_by("plan_id", "path")
+        .order_by("plan_id", "sort_path")
     )
 
 
@@ -248,7 +248,7 @@ def _pending_for(user: Any) -> Any:
         Report.objects.filter(state=ReportState.PENDING, unit_id__in=context_for(user).head_unit_ids)
         .select_related("task", "task__plan", "task__lead_unit", "unit", "author")
         .prefetch_related("evidence")
-        .order_by("unit_id", "task__plan_id", "task__path", "id")
+        .order_by("unit_id", "task__plan_id", "task__sort_path", "id")
     )
 
 
@@ -356,7 +356,7 @@ def _claims_for(user: Any) -> Any:
         .filter(status=Status.CLAIMED)
         .select_related("plan", "lead_unit", "claimed_by")
         .annotate(claim_note=Subquery(note.values("reason")[:1]), claimed_at=Subquery(note.values("at")[:1]))
-        .order_by("plan_id", "path")
+        .order_by("plan_id", "sort_path")
     )
 
 
