@@ -142,7 +142,8 @@ class Unreadable(io.RawIOBase):
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("hx", [False, True])
-def test_oversize_upload_is_refused_before_it_is_read(p: Any, hx: bool) -> None:
+def test_oversize_upload_is_refused_before_it_is_read(p: Any, hx: bool, settings: Any) -> None:
+    settings.LUOSHI_UPLOAD_MAX_BYTES = 50 * 1024 * 1024
     task = p.task(p.plan())
     c = Client()
     c.force_login(p.reporter_a)
@@ -164,7 +165,8 @@ def test_oversize_upload_is_refused_before_it_is_read(p: Any, hx: bool) -> None:
 
 
 @pytest.mark.django_db
-def test_api_refuses_an_oversize_body_with_413(p: Any) -> None:
+def test_api_refuses_an_oversize_body_with_413(p: Any, settings: Any) -> None:
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 20 * 1024 * 1024
     c = Client()
     c.force_login(p.officer)
     response = c.generic(
