@@ -131,7 +131,7 @@ def test_file_report_in_place_with_evidence(p, direct_plan):  # type: ignore[no-
     task = _task(p, direct_plan, title="建设产业园")
     assert task.light == "red"
     c = client_for(p.reporter_a)
-    upload = SimpleUploadedFile("照片.png", b"\x89PNG fake image bytes", content_type="image/png")
+    upload = SimpleUploadedFile("照片.png", b"\x89PNG\r\n\x1a\n fake image bytes", content_type="image/png")
     response = c.post(
         f"/work/fill/{task.pk}/",
         {
@@ -156,8 +156,8 @@ def test_file_report_in_place_with_evidence(p, direct_plan):  # type: ignore[no-
         "验收",
     )
     ev = Evidence.objects.get(report=report)
-    assert ev.name == "照片.png" and ev.size == len(b"\x89PNG fake image bytes")
-    assert ev.file.read() == b"\x89PNG fake image bytes"
+    assert ev.name == "照片.png" and ev.size == len(b"\x89PNG\r\n\x1a\n fake image bytes")
+    assert ev.file.read() == b"\x89PNG\r\n\x1a\n fake image bytes"
     task.refresh_from_db()
     assert task.light == "green" and task.actual_pct == Decimal("60.00")
     # once filed the task leaves the queue

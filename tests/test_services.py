@@ -496,7 +496,7 @@ def test_report_values_are_validated(p, plan, task):
 
 def test_evidence_files_are_stored_with_sha256(p, task, settings):
     body = "验收报告 第1页\n".encode() * 200
-    photo = bytes(range(256)) * 40
+    photo = b"\xff\xd8\xff\xe0" + bytes(range(256)) * 40
     report = report_submit(
         actor=p.head_a,
         task=task,

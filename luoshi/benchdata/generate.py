@@ -21,6 +21,7 @@ from django.contrib.auth.hashers import make_password
 from django.db import connection, transaction
 
 from luoshi.lib.bulk import next_id, reset_sequence, write_rows
+from luoshi.lib.natural import sort_path
 from luoshi.lib.text import pinyin_forms
 from luoshi.org.models import Membership, Person, PortfolioUnit, Post, Unit
 from luoshi.work import rules
@@ -319,6 +320,7 @@ def generate(
         "parent_id",
         "path",
         "depth",
+        "sort_path",
         "code",
         "title",
         "description",
@@ -465,10 +467,14 @@ def _task_rows(
     leaves: list[Leaf] = []
     units = reg["units"]
 
-    def add(parent: int | None, parent_path: str, depth: int, code: str, is_leaf: bool) -> tuple[int, str]:
+    def add(
+        parent: int | None, parent_path: tuple[str, str], depth: int, code: str, is_leaf: bool
+    ) -> tuple[int, tuple[str, str]]:
+        """One task under the parent's (id path, sort path); returns its id and its own two paths."""
         tid = ids[Task]
         ids[Task] += 1
-        path = f"{parent_path}{tid}/"
+        path = f"{parent_path[0]}{tid}/"
+        sorted_at = sort_path(parent_path[1], code, tid)
         unit = rnd.choice(units)
         verb, obj = rnd.choice(VERBS), rnd.choice(OBJECTS)
         title = f"{verb}{obj}（{code}）"
@@ -500,6 +506,7 @@ def _task_rows(
                 parent,
                 path,
                 depth,
+                sorted_at,
                 code,
                 title,
                 "",
@@ -575,10 +582,10 @@ def _task_rows(
                     measure,
                 )
             )
-        return tid, path
+        return tid, (path, sorted_at)
 
     for g in range(20):
-        gid, gpath = add(None, f"/p{plan_id}/", 0, f"{g + 1}", False)
+        gid, gpath = add(None, (f"/p{plan_id}/", ""), 0, f"{g + 1}", False)
         for d in range(6):
             did, dpath = add(gid, gpath, 1, f"{g + 1}.{d + 1}", False)
             for k in range(11):

@@ -224,8 +224,12 @@ def build_bulletin(*, plan: Plan, on: date) -> Bulletin:
                     worse=SEVERITY.get(r.light, 0) > SEVERITY.get(old, 0),
                 )
             )
-    named.sort(key=lambda n: (n.light != Light.OVERDUE, -(n.overdue_days or 0), -n.lag, n.unit, n.task_id))
-    changes.sort(key=lambda c: (not c.worse, -SEVERITY.get(c.after, 0), c.unit, c.task_id))
+    # Ties in the order of the plan's table (the rows come in the natural order of their codes).
+    place = {r.id: i for i, r in enumerate(now_rows)}
+    named.sort(
+        key=lambda n: (n.light != Light.OVERDUE, -(n.overdue_days or 0), -n.lag, n.unit, place[n.task_id])
+    )
+    changes.sort(key=lambda c: (not c.worse, -SEVERITY.get(c.after, 0), c.unit, place[c.task_id]))
 
     unit_rows = [
         UnitLights(unit_id=uid, name=units.get(uid, ("", 0, ""))[0], counts=c, total=sum(c.values()))
@@ -245,7 +249,7 @@ def build_bulletin(*, plan: Plan, on: date) -> Bulletin:
         for short, name, title, period, due_on in LateReport.objects.filter(
             task__plan_id=plan.pk, due_on__gt=since, due_on__lte=on
         )
-        .order_by("unit__sort", "unit__code", "due_on", "task_id")
+        .order_by("unit__sort", "unit__code", "due_on", "task__sort_path")
         .values_list("unit__short_name", "unit__name", "task__title", "period_end", "due_on")
     ]
     issuer = ""

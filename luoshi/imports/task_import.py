@@ -761,6 +761,7 @@ class _Made:
     pk: int
     path: str
     depth: int
+    sort_path: str
 
 
 def _levels(rows: list[TaskRow], by_code: dict[str, Any]) -> Iterator[list[TaskRow]]:
@@ -781,6 +782,7 @@ def _copy_create(
     rows: list[TaskRow], *, plan: Any, by_code: dict[str, Any], units: dict[int, Any], today: date
 ) -> int:
     from luoshi.lib.bulk import allocate_ids, model_rows, write_rows
+    from luoshi.lib.natural import sort_path
     from luoshi.work.models import Milestone, Task, TaskUnit
     from luoshi.work.services import search_text
 
@@ -795,6 +797,7 @@ def _copy_create(
             parent = by_code.get(r.parent_code) if r.parent_code else None
             path = f"{parent.path if parent else f'/p{plan.pk}/'}{pk}/"
             depth = parent.depth + 1 if parent else 0
+            sorted_at = sort_path(parent.sort_path if parent else "", r.code, pk)
             due = date.fromisoformat(r.due)
             title = r.title[:500].strip()
             lead = units[r.lead_id]
@@ -805,6 +808,7 @@ def _copy_create(
                     "parent_id": parent.pk if parent else None,
                     "path": path,
                     "depth": depth,
+                    "sort_path": sorted_at,
                     "code": r.code,
                     "title": title,
                     "description": r.description,
@@ -823,7 +827,7 @@ def _copy_create(
                 {"task_id": pk, "title": label, "due": date.fromisoformat(d), "sort": i}
                 for i, (label, d) in enumerate(r.milestones)
             ]
-            by_code[r.code] = _Made(pk, path, depth)
+            by_code[r.code] = _Made(pk, path, depth, sorted_at)
             created.append(pk)
         for model, values in ((Task, tasks), (TaskUnit, co), (Milestone, ms)):
             if values:
@@ -852,6 +856,8 @@ def _orm_create(
 ) -> int:
     """`_bulk_create` on SQLite: bulk_create level by level, paths set by one UPDATE per chunk; the
     titles' pinyin is left to the worker, as on PostgreSQL."""
+    from luoshi.lib.bulk import update_rows
+    from luoshi.lib.natural import sort_path
     from luoshi.work.models import Milestone, Task, TaskUnit
     from luoshi.work.services import search_text
 
@@ -886,7 +892,9 @@ def _orm_create(
             parent = task.parent
             task.path = f"{parent.path if parent else f'/p{plan.pk}/'}{task.pk}/"
             task.depth = parent.depth + 1 if parent else 0
+            task.sort_path = sort_path(parent.sort_path if parent else "", task.code, task.pk)
             by_code[task.code] = task
+        update_rows(Task, [("sort_path", "text")], [(t.sort_path, t.pk) for t in objs])
         # Materialised paths in one UPDATE per level and chunk (parent's path || id || '/').
         roots = [t.pk for t in objs if t.parent_id is None]
         kids = [t.pk for t in objs if t.parent_id is not None]

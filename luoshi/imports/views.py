@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from luoshi.lib.uploads import upload_limit
 from luoshi.org.access import context_for
 from luoshi.org.models import Role, UnitCategory
 from luoshi.work.services import ServiceError
@@ -33,6 +34,7 @@ def _officer(request: HttpRequest) -> None:
 
 
 @login_required
+@upload_limit()
 def upload(request: HttpRequest) -> HttpResponse:
     _officer(request)
     form = UploadForm(request.POST or None, request.FILES or None, initial={"kind": ImportKind.TASKS})

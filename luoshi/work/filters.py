@@ -28,7 +28,7 @@ SORTS = {
     "lag": ("actual_pct", "-expected_pct", "id"),
     "slack": ("slack_days", "id"),
     "title": ("title", "id"),
-    "code": ("path",),
+    "code": ("plan_id", "sort_path"),
 }
 
 

@@ -159,6 +159,9 @@ class Task(models.Model):
         verbose_name=_("上级任务"),
     )
     path = models.CharField(max_length=255, db_index=True, editable=False, default="")
+    # The tree in the natural order of the codes (1.2 before 1.10, 二 before 十): the parent's
+    # sort path and this task's segment (luoshi.lib.natural); kept by every path that sets a code.
+    sort_path = models.CharField(max_length=1000, editable=False, default="")
     depth = models.PositiveSmallIntegerField(default=0, editable=False)
     code = models.CharField(
         _("编号"), max_length=60, blank=True, help_text=_("序号或外部编号，导入时用于识别")
@@ -224,7 +227,7 @@ class Task(models.Model):
     objects = TaskQuerySet.as_manager()
 
     class Meta:
-        ordering = ["plan_id", "path"]
+        ordering = ["plan_id", "sort_path"]
         verbose_name = _("任务")
         verbose_name_plural = _("任务")
         constraints = [
@@ -235,6 +238,7 @@ class Task(models.Model):
         ]
         indexes = [
             models.Index(fields=["plan", "light"]),
+            models.Index(fields=["plan", "sort_path"], name="task_plan_sort_path_idx"),
             models.Index(fields=["lead_unit", "status"]),
             models.Index(fields=["responsible_person", "status"]),
             models.Index(fields=["plan", "status", "due"]),

@@ -167,10 +167,14 @@ def plan_create(*, actor: Any, name: str, year: int, start: date, due: date, **o
 
 
 def _set_path(task: Task) -> None:
+    """Materialise the task's place in the tree: id path, depth and sort path (natural code order)."""
+    from luoshi.lib.natural import sort_path
+
     parent_path = task.parent.path if task.parent_id else f"/p{task.plan_id}/"
     task.path = f"{parent_path}{task.pk}/"
     task.depth = task.parent.depth + 1 if task.parent_id else 0
-    Task.objects.filter(pk=task.pk).update(path=task.path, depth=task.depth)
+    task.sort_path = sort_path(task.parent.sort_path if task.parent_id else "", task.code, task.pk)
+    Task.objects.filter(pk=task.pk).update(path=task.path, depth=task.depth, sort_path=task.sort_path)
 
 
 def search_text(title: str, code: str, unit: Unit, *, title_pinyin: bool = True) -> str:
@@ -307,7 +311,7 @@ def task_update(
         raise ServiceError(_("任务已销号，只读；如需修改请先重新打开。"))
     before = _snapshot(current, changes)
     old_co = sorted(TaskUnit.objects.filter(task=current).values_list("unit_id", flat=True))
-    old_path = current.path
+    old_path, old_sort_path = current.path, current.sort_path
     for name, value in changes.items():
         setattr(current, name, value)
     if current.due < current.start:
@@ -339,8 +343,8 @@ def task_update(
     if updated != 1:
         raise Conflict(_("任务已被他人修改，请刷新后重试。"))
     current.version = version + 1
-    if "parent" in changes:
-        _move_subtree(current, old_path)
+    if "parent" in changes or "code" in changes:
+        _move_subtree(current, old_path, old_sort_path)
     new_co = old_co
     if co_units is not None:
         TaskUnit.objects.filter(task=current).delete()
@@ -366,19 +370,26 @@ def task_update(
     return _sync(task, current)
 
 
-def _move_subtree(task: Task, old_path: str) -> None:
-    """Re-path a moved task and everything below it (paths are materialised)."""
+def _move_subtree(task: Task, old_path: str, old_sort_path: str) -> None:
+    """Re-path a moved or renumbered task and everything below it (paths are materialised)."""
     _set_path(task)
     delta = task.depth - (len(old_path.strip("/").split("/")) - 2)
     below = list(
-        Task.objects.filter(path__startswith=old_path).exclude(pk=task.pk).values_list("pk", "path", "depth")
+        Task.objects.filter(path__startswith=old_path)
+        .exclude(pk=task.pk)
+        .values_list("pk", "path", "depth", "sort_path")
     )
     Task.objects.bulk_update(
         [
-            Task(pk=pk, path=task.path + path[len(old_path) :], depth=depth + delta)
-            for pk, path, depth in below
+            Task(
+                pk=pk,
+                path=task.path + path[len(old_path) :],
+                depth=depth + delta,
+                sort_path=task.sort_path + sort_path[len(old_sort_path) :],
+            )
+            for pk, path, depth, sort_path in below
         ],
-        ["path", "depth"],
+        ["path", "depth", "sort_path"],
         batch_size=1000,
     )
 
@@ -559,13 +570,20 @@ def _decimal(value: Any, label: str) -> Decimal | None:
 
 
 def _store_evidence(report: Report, files: Sequence[UploadedFile]) -> list[Evidence]:
-    """Store each file under its SHA-256, so the audit entry pins exactly what was handed in."""
+    """Store each file under its SHA-256, so the audit entry pins exactly what was handed in.
+
+    Every file is checked (size, kind by content) before any is stored; stored files are deleted
+    again if the transaction rolls back, so a refused upload leaves no file without its row."""
     from django.conf import settings
 
+    from luoshi.lib.uploads import UploadRefused, check_files, delete_on_rollback
+
+    try:
+        checked = check_files(files, max_bytes=settings.LUOSHI_EVIDENCE_MAX_BYTES)
+    except UploadRefused as exc:
+        raise ServiceError(str(exc))
     out = []
-    for f in files:
-        if f.size is not None and f.size > settings.LUOSHI_EVIDENCE_MAX_BYTES:
-            raise ServiceError(_("附件 %(n)s 超过大小上限。") % {"n": f.name})
+    for f, kind in checked:
         digest = hashlib.sha256()
         size = 0
         for chunk in f.chunks():
@@ -577,9 +595,10 @@ def _store_evidence(report: Report, files: Sequence[UploadedFile]) -> list[Evide
             name=(f.name or "file")[:200],
             size=size,
             sha256=digest.hexdigest(),
-            content_type=(getattr(f, "content_type", "") or "")[:100],
+            content_type=kind.content_type,
         )
         ev.file.save((f.name or "file").rsplit("/", 1)[-1][-100:], f, save=False)
+        delete_on_rollback(ev.file.storage, [ev.file.name])
         ev.save()
         out.append(ev)
     return out

@@ -22,6 +22,7 @@ from django.views.decorators.http import require_POST
 
 from luoshi.audit.actions import describe
 from luoshi.audit.models import Entry
+from luoshi.lib.uploads import download_type
 from luoshi.org.access import context_for, is_audit_admin
 from luoshi.org.models import Unit
 
@@ -95,7 +96,7 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
     if request.GET.get("parent") and parent_id is None:
         raise Http404
     parent = None
-    nodes_qs = visible.select_related("lead_unit", "responsible_person").order_by("path")
+    nodes_qs = visible.select_related("lead_unit", "responsible_person").order_by("sort_path")
     if parent_id:
         parent = get_object_or_404(visible.select_related("lead_unit"), pk=parent_id)
         nodes_qs = nodes_qs.filter(parent_id=parent.pk)
@@ -217,7 +218,7 @@ def task_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
     ids = [int(x) for x in task.path.strip("/").split("/")[1:-1] if x.isdigit()]
     ancestors = list(visible.filter(pk__in=ids).order_by("depth")) if ids else []
-    children = list(visible.filter(parent=task).select_related("lead_unit").order_by("path"))
+    children = list(visible.filter(parent=task).select_related("lead_unit").order_by("sort_path"))
     _annotate_nodes([task], visible)
     task.slack_behind = -task.slack_days if task.slack_days is not None and task.slack_days < 0 else None
     reports = list(
@@ -285,6 +286,8 @@ def evidence_download(request: HttpRequest, pk: int) -> FileResponse:
         fh = ev.file.open("rb")
     except FileNotFoundError:
         raise Http404
-    return FileResponse(
-        fh, as_attachment=True, filename=ev.name, content_type=ev.content_type or "application/octet-stream"
-    )
+    # The type checked at upload, never one the browser declared; only images and PDF open inline.
+    content_type, inline = download_type(ev.content_type)
+    resp = FileResponse(fh, as_attachment=not inline, filename=ev.name, content_type=content_type)
+    resp["X-Content-Type-Options"] = "nosniff"
+    return resp

@@ -25,6 +25,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from luoshi.lib.uploads import upload_limit
 from luoshi.org.access import context_for
 
 from . import rules
@@ -105,7 +106,7 @@ def _fill_tasks(user: Any) -> Any:
             last_value=Subquery(last.values("value")[:1]),
             last_on=Subquery(last.values("reported_on")[:1]),
         )
-        .order_by("plan_id", "path")
+        .order_by("plan_id", "sort_path")
     )
 
 
@@ -186,6 +187,7 @@ def _reportable_task(request: HttpRequest, task_id: int) -> Task:
 
 @login_required
 @require_POST
+@upload_limit()
 def fill_submit(request: HttpRequest, task_id: int) -> HttpResponse:
     """File one report (or "no change") for one task; the row comes back as "已填报" or with the error."""
     task = _reportable_task(request, task_id)
@@ -246,7 +248,7 @@ def _pending_for(user: Any) -> Any:
         Report.objects.filter(state=ReportState.PENDING, unit_id__in=context_for(user).head_unit_ids)
         .select_related("task", "task__plan", "task__lead_unit", "unit", "author")
         .prefetch_related("evidence")
-        .order_by("unit_id", "task__plan_id", "task__path", "id")
+        .order_by("unit_id", "task__plan_id", "task__sort_path", "id")
     )
 
 
@@ -354,7 +356,7 @@ def _claims_for(user: Any) -> Any:
         .filter(status=Status.CLAIMED)
         .select_related("plan", "lead_unit", "claimed_by")
         .annotate(claim_note=Subquery(note.values("reason")[:1]), claimed_at=Subquery(note.values("at")[:1]))
-        .order_by("plan_id", "path")
+        .order_by("plan_id", "sort_path")
     )
 
 

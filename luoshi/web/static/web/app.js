@@ -9,6 +9,11 @@ document.addEventListener("htmx:responseError", function (evt) {
     box.setAttribute("role", "alert");
     document.querySelector(".main").prepend(box);
   }
+  // 413: the server says how large an upload may be; show that rather than "reload".
+  if (status === 413 && evt.detail.xhr.responseText) {
+    box.textContent = evt.detail.xhr.responseText;
+    return;
+  }
   box.textContent = (document.documentElement.lang || "").indexOf("en") === 0
     ? "Request failed (" + status + "). Please reload the page."
     : "请求失败（" + status + "），请刷新页面后重试。";
