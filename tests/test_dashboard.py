@@ -216,3 +216,14 @@ def test_dashboard_page_has_no_english(client, p, plan) -> None:  # type: ignore
         data = _chart(client.get(URL))
         labels = [s["name"] for s in data["units"]["series"]] + list(data["labels"].values())
         assert not english_words(" ".join(labels))
+
+
+def test_english_dashboard_sentences_do_not_run_together(client, p, plan) -> None:  # type: ignore[no-untyped-def]
+    """Two translated sentences rendered side by side read "snapshots.Click" in English."""
+    client.force_login(p.officer)
+    client.cookies["django_language"] = "en"
+    html = client.get(URL + f"?plan={plan.pk}").content.decode()
+    assert "Click to see the tasks now on track or done." in html
+    assert not re.search(r"[a-z]\.[A-Z]", re.sub(r"<[^>]+>", " ", html.split("<body", 1)[1])), (
+        "sentences joined"
+    )
