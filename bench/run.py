@@ -427,7 +427,9 @@ def main() -> int:
             api, page = users["superuser"]
             floor_sql = (
                 "SELECT lead_unit_id, light, COUNT(*), SUM(weight * actual_pct) / NULLIF(SUM(weight), 0), "
-                "SUM(weight * expected_pct) / NULLIF(SUM(weight), 0) FROM work_task WHERE plan_id = %s "
+                "SUM(weight * expected_pct) / NULLIF(SUM(weight), 0) FROM work_task t WHERE plan_id = %s "
+                "AND status NOT IN ('draft', 'cancelled') AND NOT EXISTS (SELECT 1 FROM work_task c "
+                "WHERE c.parent_id = t.id AND c.status NOT IN ('draft', 'cancelled')) "
                 "GROUP BY lead_unit_id, light"
             )
             add(

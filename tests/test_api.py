@@ -596,27 +596,30 @@ def test_rollup_per_unit_and_depth(p: Personas, world: dict[str, Any]) -> None:
     resp = as_(p, "officer", "get", f"/plans/{plan.pk}/rollup")
     assert resp.status_code == 200
     body = resp.json()
-    assert body["total"] == 4
-    assert body["counts"] == {"not_started": 0, "green": 1, "yellow": 1, "red": 1, "overdue": 0, "done": 1}
+    # Totals and units count work items (统计口径): the parent `a` is counted through its child.
+    assert body["counted"] == "leaf"
+    assert body["total"] == 3
+    assert body["counts"] == {"not_started": 0, "green": 0, "yellow": 1, "red": 1, "overdue": 0, "done": 1}
     units = {u["unit_id"]: u for u in body["units"]}
     ua = units[p.unit_a.pk]
-    assert ua["total"] == 2 and ua["counts"]["green"] == 1 and ua["counts"]["red"] == 1
-    assert ua["weight"] == 4.0
-    assert ua["actual"] == 50.0  # (3*60 + 1*20) / 4
-    assert ua["expected"] == 47.5  # (3*50 + 1*40) / 4
+    assert ua["total"] == 1 and ua["counts"]["green"] == 0 and ua["counts"]["red"] == 1
+    assert ua["weight"] == 1.0
+    assert ua["actual"] == 20.0
+    assert ua["expected"] == 40.0
     ub = units[p.unit_b.pk]
     assert ub["total"] == 2 and ub["actual"] == 65.0 and ub["counts"]["done"] == 1
     depths = {d["depth"]: d for d in body["depths"]}
     assert depths[0]["total"] == 3 and depths[1]["total"] == 1 and depths[1]["counts"]["red"] == 1
     only_top = as_(p, "officer", "get", f"/plans/{plan.pk}/rollup", {"depth": 0}).json()
-    assert only_top["total"] == 3
+    assert only_top["counted"] == "depth" and only_top["total"] == 3
+    assert {u["unit_id"]: u["weight"] for u in only_top["units"]}[p.unit_a.pk] == 3.0
     assert {u["unit_id"]: u["actual"] for u in only_top["units"]}[p.unit_a.pk] == 60.0
 
     # reporter B sees B's own task and the co-unit task, both led by B.
     mine = as_(p, "reporter_b", "get", f"/plans/{plan.pk}/rollup").json()
     assert mine["total"] == 2 and [u["unit_id"] for u in mine["units"]] == [p.unit_b.pk]
     leader = as_(p, "leader", "get", f"/plans/{plan.pk}/rollup").json()
-    assert leader["total"] == 3
+    assert leader["total"] == 2  # a_child and the co-unit task (a counts through its child)
     assert as_(p, "reporter_a", "get", f"/plans/{world['plan_b'].pk}/rollup").status_code == 404
 
 
@@ -671,7 +674,11 @@ def test_rollup_leaves_out_draft_and_cancelled(p: Personas, world: dict[str, Any
     plan = world["plan"]
     Task.objects.filter(pk=world["b"].pk).update(status=Status.CANCELLED)
     body = as_(p, "officer", "get", f"/plans/{plan.pk}/rollup").json()
-    assert body["total"] == 3
+    assert body["total"] == 2  # a_child and co; `a` counts through its child, b is cancelled
+    # A parent whose only child is cancelled is itself the work item.
+    Task.objects.filter(pk=world["a_child"].pk).update(status=Status.CANCELLED)
+    body = as_(p, "officer", "get", f"/plans/{plan.pk}/rollup").json()
+    assert body["total"] == 2  # a and co
 
 
 # ----------------------------------------------------------------------------------------------

@@ -335,7 +335,7 @@ def test_bulletin_content(p, bulletin_plan) -> None:  # type: ignore[no-untyped-
     assert changes["盘活存量资产"].before == Light.RED and changes["盘活存量资产"].after == Light.GREEN
     assert b.changes[0].title == "开展招商引资"  # worse first
     assert [(x.unit, x.title, x.due_on) for x in b.late] == [("财政局", "盘活存量资产", date(2026, 6, 27))]
-    assert "共有任务4项" in b.summary and "转差1项、好转1项" in b.summary and "迟报1次" in b.summary
+    assert "共有末级任务4项" in b.summary and "转差1项、好转1项" in b.summary and "迟报1次" in b.summary
 
 
 def test_bulletin_counts_leaves_and_skips_cancelled(p, bulletin_plan) -> None:  # type: ignore[no-untyped-def]

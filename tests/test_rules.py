@@ -814,3 +814,186 @@ def test_periods_between_cover_the_range(cadence: str, start: date, length: int)
     assert periods[-1] == rules.period_end(cadence, end)
     for a, b in zip(periods, periods[1:], strict=False):
         assert rules.period_end(cadence, a + timedelta(days=1)) == b
+
+
+# ---------------------------------------------------------------------------------------------
+# Rules pinned where mutation testing (`make mutation`) showed the tables above left them open
+
+
+@pytest.mark.parametrize(
+    ("value", "rounded"),
+    [
+        ("0.125", "0.13"),  # an exact tie rounds up (half-even would give 0.12)
+        ("0.135", "0.14"),
+        ("33.335", "33.34"),
+        ("-0.125", "-0.13"),  # away from zero, as offices round
+        ("0.124", "0.12"),
+    ],
+)
+def test_percentages_round_half_up_at_an_exact_tie(value: str, rounded: str) -> None:
+    assert rules.q2(D(value)) == D(rounded)
+    assert str(rules.q2(D(value))) == rounded
+
+
+@pytest.mark.parametrize(
+    ("call", "message"),
+    [
+        (
+            lambda: rules.expected_by_time(d("2024-02-01"), d("2024-01-31"), d("2024-01-15")),
+            "due date before start date",
+        ),
+        (
+            lambda: rules.measure_progress(D(1), baseline=D(0), target=D(2), direction="up", cap=D(120)),
+            "unknown direction 'up'",
+        ),
+        (lambda: Thresholds(D(10), D(5)), "thresholds must satisfy 0 ≤ green_max ≤ yellow_max"),
+        (lambda: rules.rollup([(D(-1), D(10))]), "weights must not be negative"),
+        (lambda: rules.period_end("daily", d("2024-01-01")), "unknown cadence 'daily'"),
+        (lambda: rules.previous_period_end("daily", d("2024-01-01")), "unknown cadence 'daily'"),
+    ],
+)
+def test_refusals_say_what_is_wrong(call: object, message: str) -> None:
+    """A refused value is named in the error, so an import or API error can be traced to it."""
+    with pytest.raises(ValueError) as refused:
+        call()  # type: ignore[operator]
+    assert str(refused.value) == message
+
+
+@pytest.mark.parametrize(
+    ("baseline", "target", "actual", "direction", "expected"),
+    [
+        # A target that moves by less than one unit is a real target, not "no change asked".
+        ("95.2", "96", "95.6", "higher", "50"),
+        ("95.2", "96", "95.2", "higher", "0"),
+        ("96", "95.2", "95.6", "lower", "50"),
+        ("10", "11", "10.5", "higher", "50"),  # by exactly one unit
+        ("0", "0.5", "0.25", "higher", "50"),
+    ],
+)
+def test_measure_progress_with_a_small_target_change(
+    baseline: str, target: str, actual: str, direction: str, expected: str
+) -> None:
+    got = rules.measure_progress(
+        D(actual), baseline=D(baseline), target=D(target), direction=direction, cap=D(120)
+    )
+    assert got == D(expected)
+
+
+def test_monthly_plan_keys_may_carry_a_day() -> None:
+    """A key written as a date ("2024-03-31", as some clients send month ends) names its month."""
+    plan = {"2024-01-31": 10, "2024-3-31": 30}
+    assert rules.planned_value_to_date(plan, d("2024-02-29")) == D(10)
+    assert rules.planned_value_to_date(plan, d("2024-03-31")) == D(30)
+
+
+ONE_DAY = d("2024-05-20")
+
+
+@pytest.mark.parametrize(
+    ("start", "due", "milestones", "latest"),
+    [
+        # An open milestone after a given duration: the rest of the span is its share.
+        (Q1S, Q1E, ms(("2024-01-20", 30, None), ("2024-03-31", None, None)), ["2024-01-31", "2024-03-31"]),
+        # A zero duration leaves the whole span to the others; a negative one counts as zero.
+        (Q1S, Q1E, ms(("2024-02-01", None, None), ("2024-03-31", 0, None)), ["2024-03-31", "2024-03-31"]),
+        (Q1S, Q1E, ms(("2024-02-01", None, None), ("2024-03-31", -5, None)), ["2024-03-31", "2024-03-31"]),
+        # A zero weight counts as no weight (an equal share), not as no work.
+        (
+            Q1S,
+            Q1E,
+            ms(("2024-02-01", None, None, "0"), ("2024-03-31", None, None, "1")),
+            ["2024-02-15", "2024-03-31"],
+        ),
+        # Fractional weights share by their ratio: 0.5 : 1.5 of 90 days is 22.5 and 67.5 days.
+        (
+            Q1S,
+            Q1E,
+            ms(("2024-02-01", None, None, "0.5"), ("2024-03-31", None, None, "1.5")),
+            ["2024-01-23", "2024-03-31"],
+        ),
+        # Weighted and unweighted mixed: no weight counts as 1, so 3 : 1 of 90 days (22.5 rounds to 23).
+        (
+            Q1S,
+            Q1E,
+            ms(("2024-02-01", None, None, "3"), ("2024-03-31", None, None)),
+            ["2024-03-08", "2024-03-31"],
+        ),
+        # A one-day task: there is no span to share, every milestone is due that day.
+        (
+            ONE_DAY,
+            ONE_DAY,
+            ms(("2024-05-20", None, None), ("2024-05-20", None, None)),
+            ["2024-05-20", "2024-05-20"],
+        ),
+    ],
+)
+def test_latest_dates_edges(
+    start: date, due: date, milestones: list[PlannedMilestone], latest: list[str]
+) -> None:
+    assert rules.latest_dates(start, due, milestones) == [d(x) for x in latest]
+
+
+def test_backward_scheduling_rounds_a_half_day_up() -> None:
+    # Two equal shares of 9 days: 4.5 days after the first milestone, rounded half up to 5.
+    got = rules.latest_dates(
+        d("2024-01-01"), d("2024-01-10"), ms(("2024-01-05", None, None), ("2024-01-10", None, None))
+    )
+    assert got == [d("2024-01-05"), d("2024-01-10")]
+
+
+@pytest.mark.parametrize(
+    ("actual", "slack"),
+    [
+        ("55", 5),  # 5 points of a 100-day span: 5 days ahead
+        ("50.5", 1),  # half a day rounds up
+        ("49.5", -1),  # and away from zero behind schedule
+        ("50.4", 0),
+    ],
+)
+def test_slack_days_round_half_up(actual: str, slack: int) -> None:
+    start, due = d("2024-01-01"), d("2024-04-10")  # 100 days
+    got = rules.slack_days(on=d("2024-02-20"), start=start, due=due, expected=D(50), actual=D(actual))
+    assert got == slack
+
+
+def test_report_due_defaults_to_no_cascade() -> None:
+    """A top-level task, or a plan without cascading, is due at the period end plus grace."""
+    assert rules.report_due(d("2024-11-30"), grace_days=3) == d("2024-12-03")
+    assert rules.report_due(d("2024-11-30"), grace_days=3, cascade_days=2) == d("2024-12-03")
+    assert rules.report_due(d("2024-11-30"), grace_days=3, levels_below_top=1) == d("2024-12-03")
+    kw = dict(
+        cadence="monthly", start=d("2024-01-01"), due=d("2024-06-30"), reported_periods=[], grace_days=3
+    )
+    # Due 2024-02-03 with the defaults; with any cascade it would already be late on 02-02.
+    assert rules.late_periods(on=d("2024-02-03"), **kw) == []  # type: ignore[arg-type]
+    assert rules.is_report_late_now(on=d("2024-02-03"), **kw) is False  # type: ignore[arg-type]
+    assert rules.late_periods(on=d("2024-02-04"), **kw) == [d("2024-01-31")]  # type: ignore[arg-type]
+    assert rules.is_report_late_now(on=d("2024-02-04"), **kw) is True  # type: ignore[arg-type]
+    # One of the two given: still no cascade (a top-level task; a plan without cascade days).
+    for one in ({"cascade_days": 2}, {"levels_below_top": 1}):
+        assert rules.late_periods(on=d("2024-02-03"), **kw, **one) == []  # type: ignore[arg-type]
+        assert rules.is_report_late_now(on=d("2024-02-03"), **kw, **one) is False  # type: ignore[arg-type]
+
+
+def test_a_task_starting_on_a_periods_last_day_owes_that_period() -> None:
+    """Its first period is the one ending the day it starts; missing it is late once due."""
+    kw = dict(
+        cadence="monthly", start=d("2024-03-31"), due=d("2024-06-30"), reported_periods=[], grace_days=0
+    )
+    assert rules.late_periods(on=d("2024-03-31"), **kw) == []  # type: ignore[arg-type]
+    assert rules.is_report_late_now(on=d("2024-03-31"), **kw) is False  # type: ignore[arg-type]
+    assert rules.late_periods(on=d("2024-04-01"), **kw) == [d("2024-03-31")]  # type: ignore[arg-type]
+    assert rules.is_report_late_now(on=d("2024-04-01"), **kw) is True  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    "lights", [[GREEN, YELLOW, RED], [RED, OVERDUE], [NOT_STARTED, DONE], [YELLOW, GREEN]]
+)
+def test_worst_does_not_depend_on_order(lights: list[str]) -> None:
+    """Severity is a strict order: the worst light wins whatever its place in the list."""
+    expected = max(lights, key=lambda x: SEVERITY[x])
+    for rotation in range(len(lights)):
+        rotated = lights[rotation:] + lights[:rotation]
+        assert rules.worst(rotated) == expected
+        assert rules.worst(list(reversed(rotated))) == expected
+    assert len(set(SEVERITY.values())) == len(SEVERITY)  # no two lights tie

@@ -65,16 +65,18 @@ def _mean(weighted: Decimal | None, weight: Decimal | None) -> float | None:
 
 
 def plan_rollup(user: Any, plan: Plan, *, depth: int | None = None) -> dict[str, Any]:
-    """Per lead unit: counts per light and weighted mean actual/expected; per tree depth: counts per light.
-
-    Draft and cancelled tasks are left out, as in the rollup of a parent's progress.
+    """Per lead unit: counts per light and weighted mean actual/expected of the counted tasks (统计口径:
+    work items, as the dashboard and the bulletin count); per tree depth: counts per light of every
+    task. Draft and cancelled tasks are left out, as in the rollup of a parent's progress. With
+    `depth`, everything is of the tasks at that depth.
     """
     qs = Task.objects.visible_to(user).filter(plan=plan).exclude(status__in=SKIPPED_STATUSES)
     if depth is not None:
         qs = qs.filter(depth=depth)
+    counted = qs if depth is not None else qs.counted()
     product: DecimalField[Decimal, Decimal] = DecimalField(max_digits=30, decimal_places=6)
     units = (
-        qs.values("lead_unit_id", "lead_unit__name", "lead_unit__path")
+        counted.values("lead_unit_id", "lead_unit__name", "lead_unit__path")
         .annotate(
             total=Count("id"),
             **_light_counts(),
@@ -85,9 +87,10 @@ def plan_rollup(user: Any, plan: Plan, *, depth: int | None = None) -> dict[str,
         .order_by("lead_unit__path")
     )
     depths = qs.values("depth").annotate(total=Count("id"), **_light_counts()).order_by("depth")
-    totals = qs.aggregate(total=Count("id"), **_light_counts())
+    totals = counted.aggregate(total=Count("id"), **_light_counts())
     return {
         "plan_id": plan.pk,
+        "counted": "leaf" if depth is None else "depth",
         "total": totals["total"],
         "counts": _counts(totals),
         "units": [

@@ -132,6 +132,12 @@ class DepthRollup(Schema):
 
 class PlanRollup(Schema):
     plan_id: int
+    counted: str = Field(
+        "leaf",
+        description="what `total`, `counts` and `units` count (统计口径): `leaf` = work items (末级任务), "
+        "tasks that are neither draft nor cancelled and have no such child, as the dashboard and the "
+        "bulletin count them; `depths` counts every such task at each depth of the tree",
+    )
     total: int
     counts: dict[str, int]
     units: list[UnitRollup]

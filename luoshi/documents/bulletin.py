@@ -19,8 +19,8 @@ from django.utils.translation import get_language, pgettext
 from django.utils.translation import gettext as _
 
 from luoshi.org.models import Unit
-from luoshi.work.models import LateReport, Light, Plan, Status, Task
-from luoshi.work.selectors import LightRow, compute_lights
+from luoshi.work.models import LateReport, Light, Plan, Task
+from luoshi.work.selectors import compute_lights, counted_rows
 
 from .exporters import DATE, INTEGER, NUMBER, PERCENT, Column, Exporter, Sheet
 
@@ -34,7 +34,6 @@ SEVERITY: dict[str, int] = {
     Light.RED: 4,
     Light.OVERDUE: 5,
 }
-SKIPPED = {Status.CANCELLED, Status.DRAFT}
 CN_NUMERALS = "一二三四五六七八九十"
 
 
@@ -139,8 +138,8 @@ class Bulletin:
             for light in LIGHT_ORDER
         )
         return _(
-            "截至%(date)s，%(plan)s共有任务%(total)s项，其中%(parts)s。与上周相比，亮灯变化%(changed)s项"
-            "（转差%(worse)s项、好转%(better)s项）；本周迟报%(late)s次。"
+            "截至%(date)s，%(plan)s共有末级任务%(total)s项（不含草稿和已取消），其中%(parts)s。"
+            "与上周相比，亮灯变化%(changed)s项（转差%(worse)s项、好转%(better)s项）；本周迟报%(late)s次。"
         ) % {
             "date": self.date_cn,
             "plan": self.plan.name,
@@ -161,16 +160,10 @@ def issue_number(plan: Plan, on: date) -> int:
     return max((on - plan.start).days // 7 + 1, 1)
 
 
-def _leaves(rows: list[LightRow]) -> list[LightRow]:
-    live = [r for r in rows if r.status not in SKIPPED]
-    parents = {r.parent_id for r in live if r.parent_id is not None}
-    return [r for r in live if r.id not in parents]
-
-
 def build_bulletin(*, plan: Plan, on: date) -> Bulletin:
     """Everything a bulletin says, computed in a fixed number of queries whatever the plan's size."""
     since = on - timedelta(days=7)
-    now_rows = _leaves(compute_lights(plan_id=plan.pk, on=on))
+    now_rows = counted_rows(compute_lights(plan_id=plan.pk, on=on))
     before = {r.id: r.light for r in compute_lights(plan_id=plan.pk, on=since)}
     labels = {k: str(v) for k, v in Light.choices}
     unit_ids = {r.lead_unit_id for r in now_rows}

@@ -23,7 +23,7 @@ from django.utils import timezone
 
 from luoshi.audit.services import record
 from luoshi.work.models import LightCount, Plan
-from luoshi.work.selectors import SKIPPED_STATUSES, compute_lights, mark_late_reports, persist_lights
+from luoshi.work.selectors import compute_lights, counted_rows, mark_late_reports, persist_lights
 
 from .models import TickRun
 
@@ -82,8 +82,9 @@ def _release(day: date, token: str, result: TickResult | None) -> None:
 
 
 def _light_counts(plan_id: int, day: date, rows: list[Any]) -> int:
-    """Store how many tasks of each lead unit have each light; rewrite only when they differ."""
-    new = Counter((r.lead_unit_id, r.light) for r in rows if r.status not in SKIPPED_STATUSES)
+    """Store how many counted tasks (统计口径: work items) of each lead unit have each light; rewrite
+    only when they differ."""
+    new = Counter((r.lead_unit_id, r.light) for r in counted_rows(rows))
     old = {
         (unit, light): count
         for unit, light, count in LightCount.objects.filter(plan_id=plan_id, day=day).values_list(

@@ -26,8 +26,8 @@ from django.views.decorators.http import require_GET
 from luoshi.org.access import context_for
 from luoshi.org.models import Unit
 
-from .models import Light, LightCount, Plan, Status, Task, TaskUnit
-from .selectors import compute_lights
+from .models import Light, LightCount, Plan, Status, Task
+from .selectors import compute_lights, counted_rows
 
 # Stack order of the bar chart: worst first, so the eye meets the problems.
 CHART_LIGHTS = [Light.OVERDUE, Light.RED, Light.YELLOW, Light.GREEN, Light.NOT_STARTED, Light.DONE]
@@ -78,36 +78,28 @@ def list_link(base: str, **params: Any) -> str:
 
 
 def lights_by_unit(user: Any, plan_id: int) -> dict[int, dict[str, int]]:
-    """unit id -> light -> number of visible tasks the unit leads or co-operates on (配合).
-
-    Lead and co-unit counts are added because the list's `unit` filter matches either; a task
-    never has its lead unit among its co-units, so nothing is counted twice.
-    """
-    tasks = Task.objects.visible_to(user).filter(plan_id=plan_id)
+    """lead unit id -> light -> number of visible counted tasks (统计口径: work items) it leads,
+    as the bulletin and the API roll-up count them."""
     counts: dict[int, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     for unit_id, light, n in (
-        tasks.order_by()
+        Task.objects.visible_to(user)
+        .filter(plan_id=plan_id)
+        .counted()
+        .order_by()
         .values("lead_unit", "light")
         .annotate(n=Count("id"))
         .values_list("lead_unit", "light", "n")
-    ):
-        counts[unit_id][light] += n
-    for unit_id, light, n in (
-        TaskUnit.objects.filter(task__in=tasks.order_by().values("pk"))
-        .order_by()
-        .values("unit", "task__light")
-        .annotate(n=Count("id"))
-        .values_list("unit", "task__light", "n")
     ):
         counts[unit_id][light] += n
     return counts
 
 
 def light_totals(user: Any, plan_id: int) -> dict[str, int]:
-    """light -> number of visible tasks of the plan (each task once)."""
+    """light -> number of visible counted tasks (统计口径) of the plan."""
     return dict(
         Task.objects.visible_to(user)
         .filter(plan_id=plan_id)
+        .counted()
         .order_by()
         .values("light")
         .annotate(n=Count("id"))
@@ -120,6 +112,7 @@ def alert_tasks(user: Any, plan_id: int, limit: int = ALERT_LIMIT) -> tuple[list
     qs = (
         Task.objects.visible_to(user)
         .filter(plan_id=plan_id, light__in=[Light.OVERDUE, Light.RED])
+        .counted()
         .exclude(status__in=[Status.CLOSED, Status.CANCELLED])
     )
     total = qs.count()
@@ -216,9 +209,7 @@ def _unit_lights_on(plan: Plan, day: date) -> dict[int, dict[str, int]]:
     if cached is not None:
         return cached
     out: dict[int, dict[str, int]] = {}
-    for row in compute_lights(plan_id=plan.pk, on=day):
-        if row.status in (Status.CANCELLED, Status.DRAFT):
-            continue
+    for row in counted_rows(compute_lights(plan_id=plan.pk, on=day)):
         lights = out.setdefault(row.lead_unit_id, {})
         lights[row.light] = lights.get(row.light, 0) + 1
     cache.set(key, out, TREND_CACHE_SECONDS)
@@ -275,11 +266,11 @@ def dashboard_data(user: Any, plan: Plan) -> dict[str, Any]:
                             "light": light,
                             "label": labels[light],
                             "n": c.get(light, 0),
-                            "url": list_link(base, plan=plan.pk, unit=u, light=light),
+                            "url": list_link(base, plan=plan.pk, unit=u, lead=1, leaf=1, light=light),
                         }
                         for light in CHART_LIGHTS
                     ],
-                    "url": list_link(base, plan=plan.pk, unit=u),
+                    "url": list_link(base, plan=plan.pk, unit=u, lead=1, leaf=1),
                     "share": _share(c),
                 }
             )
@@ -288,7 +279,7 @@ def dashboard_data(user: Any, plan: Plan) -> dict[str, Any]:
             "light": light,
             "label": labels[light],
             "n": totals.get(light, 0),
-            "url": list_link(base, plan=plan.pk, light=light),
+            "url": list_link(base, plan=plan.pk, leaf=1, light=light),
         }
         for light in CHART_LIGHTS
     ]
@@ -300,7 +291,7 @@ def dashboard_data(user: Any, plan: Plan) -> dict[str, Any]:
             "points": trend,
             "source": trend_source,
             "name": _("正常（含完成）占比"),
-            "url": list_link(base, plan=plan.pk, light=[Light.GREEN, Light.DONE]),
+            "url": list_link(base, plan=plan.pk, leaf=1, light=[Light.GREEN, Light.DONE]),
         },
         "labels": {"tasks": _("任务数"), "share": _("占比(%)")},
     }
@@ -310,7 +301,8 @@ def dashboard_data(user: Any, plan: Plan) -> dict[str, Any]:
         "total": sum(totals.values()),
         "alerts": alerts,
         "alert_total": alert_total,
-        "alert_url": list_link(base, plan=plan.pk, light=[Light.OVERDUE, Light.RED], open=1),
+        "alert_url": list_link(base, plan=plan.pk, leaf=1, light=[Light.OVERDUE, Light.RED], open=1),
+        "total_url": list_link(base, plan=plan.pk, leaf=1),
         "portfolio": portfolio,
         "has_portfolio": bool(ctx.portfolio_unit_ids),
         "trend_source": trend_source,

@@ -44,6 +44,8 @@ class TaskFilterForm(forms.Form):
     due_from = forms.DateField(label=_("时限起"), required=False)
     due_to = forms.DateField(label=_("时限止"), required=False)
     open = forms.BooleanField(label=_("仅未销号"), required=False)
+    leaf = forms.BooleanField(label=_("仅末级任务（统计口径）"), required=False)
+    lead = forms.BooleanField(label=_("单位仅指牵头单位"), required=False)
     sort = forms.ChoiceField(label=_("排序"), required=False, choices=[(k, k) for k in SORTS])
 
 
@@ -77,12 +79,17 @@ class TaskFilter:
         c = self.cleaned if cleaned is None else cleaned
         if c.get("plan"):
             qs = qs.filter(plan_id=c["plan"])
-        if c.get("unit"):
+        if c.get("unit") and c.get("lead"):
+            # As the dashboard, bulletin and API roll-up count per unit: the tasks the unit itself leads.
+            qs = qs.filter(lead_unit_id=c["unit"])
+        elif c.get("unit"):
             units = list(Unit.objects.subtree([c["unit"]]).values_list("pk", flat=True))
             qs = qs.filter(
                 Q(lead_unit_id__in=units)
                 | Exists(TaskUnit.objects.filter(task_id=OuterRef("pk"), unit_id__in=units))
             )
+        if c.get("leaf"):
+            qs = qs.counted()
         if c.get("leader"):
             qs = qs.filter(responsible_leader_id=c["leader"])
         if c.get("person"):

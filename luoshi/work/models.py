@@ -6,7 +6,7 @@ from typing import Any
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
 from luoshi.org.access import context_for
@@ -41,6 +41,8 @@ class Status(models.TextChoices):
 
 # A public task is shown to everyone, signed in or not, once it is under way.
 PUBLIC_STATUSES = (Status.IN_PROGRESS, Status.CLAIMED, Status.CLOSED)
+# Left out of every count and roll-up (统计口径): not yet issued, or no longer to be done.
+NOT_COUNTED = (Status.DRAFT, Status.CANCELLED)
 
 
 class Source(models.TextChoices):
@@ -104,6 +106,13 @@ CO_TASK_IDS_MAX = 5000
 
 
 class TaskQuerySet(models.QuerySet["Task"]):
+    def counted(self) -> TaskQuerySet:
+        """The tasks every count of a plan counts (统计口径): work items (末级任务), that is tasks that are
+        neither draft nor cancelled and have no child that is neither, so a goal and its decomposed
+        tasks are never counted twice. Dashboard, plan pages, bulletin, ledger and API all use it."""
+        live_children = Task.objects.filter(parent_id=OuterRef("pk")).exclude(status__in=NOT_COUNTED)
+        return self.exclude(status__in=NOT_COUNTED).filter(~Exists(live_children))
+
     def visible_to(self, user: Any) -> TaskQuerySet:
         """Officers see all; others see tasks of their units and portfolio, or where named; all: public."""
         ctx = context_for(user)

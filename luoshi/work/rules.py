@@ -58,16 +58,13 @@ def expected_by_time(start: date, due: date, on: date) -> Decimal:
     return q2(clamp(Decimal((on - start).days) / Decimal(span), ZERO, Decimal(1)) * HUNDRED)
 
 
-def month_key(day: date) -> str:
-    return f"{day.year:04d}-{day.month:02d}"
-
-
 def month_end(day: date) -> date:
     return date(day.year, day.month, calendar.monthrange(day.year, day.month)[1])
 
 
 def _month_of(key: str) -> date:
-    """The first day of a monthly-plan key "YYYY-MM" (a missing zero pad, "2024-3", is accepted)."""
+    """The first day of a monthly-plan key "YYYY-MM" (a missing zero pad, "2024-3", is accepted, and
+    so is a day after the month, "2024-03-31", which is ignored)."""
     year, month = (int(p) for p in key.strip().split("-")[:2])
     return date(year, month, 1)
 

@@ -20,9 +20,20 @@ from django.db.models.functions import RowNumber
 from luoshi.lib.bulk import update_rows
 
 from . import rules
-from .models import Follow, LateReport, Milestone, Notification, Plan, Report, ReportState, Status, Task
+from .models import (
+    NOT_COUNTED,
+    Follow,
+    LateReport,
+    Milestone,
+    Notification,
+    Plan,
+    Report,
+    ReportState,
+    Status,
+    Task,
+)
 
-SKIPPED_STATUSES = {Status.CANCELLED, Status.DRAFT}
+SKIPPED_STATUSES = set(NOT_COUNTED)
 
 
 @dataclass
@@ -42,6 +53,14 @@ class LightRow:
     slack: int | None
     report_late: bool
     last_report_on: date | None
+
+
+def counted_rows(rows: list[LightRow]) -> list[LightRow]:
+    """The rows every count counts (统计口径), as `Task.objects.counted()` in SQL: live work items,
+    i.e. not draft or cancelled and without a live child."""
+    live = [r for r in rows if r.status not in SKIPPED_STATUSES]
+    parents = {r.parent_id for r in live if r.parent_id is not None}
+    return [r for r in live if r.id not in parents]
 
 
 def _latest_reports(task_filter: Q, on: date) -> dict[int, tuple[Decimal | None, Decimal | None, date, date]]:

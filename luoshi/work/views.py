@@ -70,7 +70,7 @@ def _counts_by(qs: QuerySet[Task], key: str) -> dict[Any, dict[str, int]]:
 @login_required
 def plan_list(request: HttpRequest) -> HttpResponse:
     plans = list(visible_plans(request.user))
-    counts = _counts_by(Task.objects.visible_to(request.user), "plan_id")
+    counts = _counts_by(Task.objects.visible_to(request.user).counted(), "plan_id")
     for plan in plans:
         plan.light_counts = _light_counts(counts.get(plan.pk, {}))
         plan.task_total = sum(counts.get(plan.pk, {}).values())
@@ -112,7 +112,7 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
         ids = [int(x) for x in parent.path.strip("/").split("/")[1:-1] if x.isdigit()]
         ctx["ancestors"] = list(visible.filter(pk__in=ids).order_by("depth")) if ids else []
         _annotate_nodes([parent], visible)
-    ctx["plan_counts"] = _light_counts(_counts_by(visible, "plan_id").get(plan.pk, {}))
+    ctx["plan_counts"] = _light_counts(_counts_by(visible.counted(), "plan_id").get(plan.pk, {}))
     return render(request, "work/plan_detail.html", ctx)
 
 

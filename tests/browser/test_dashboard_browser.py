@@ -46,13 +46,13 @@ def test_leader_dashboard_renders_charts_and_clicks_through(p, page, login, shot
     series = page.evaluate(
         "() => window.luoshiDashboard.charts[0].getOption().series.map(s => [s.name, s.data])"
     )
-    # 发改局: its red and green tasks and B's overdue one it co-operates on; 财政局: the overdue one
+    # Per lead unit (统计口径): 发改局 its red and green tasks; 财政局 the overdue one 发改局 co-operates on
     assert page.evaluate("() => window.luoshiDashboard.data.units.units.map(u => u.name)") == [
         "发改局",
         "财政局",
     ]
     assert series == [
-        ["逾期", [1, 1]],
+        ["逾期", [0, 1]],
         ["严重滞后", [1, 0]],
         ["滞后", [0, 0]],
         ["正常", [1, 0]],
@@ -80,6 +80,12 @@ def test_leader_dashboard_renders_charts_and_clicks_through(p, page, login, shot
         page.mouse.click(canvas_box["x"] + point["px"], canvas_box["y"] + point["py"])
     q = parse_qs(urlsplit(page.url).query)
     assert urlsplit(page.url).path == "/work/tasks/"
-    assert q == {"plan": [str(plan.pk)], "unit": [str(point["unit"])], "light": ["red"]}
+    assert q == {
+        "plan": [str(plan.pk)],
+        "unit": [str(point["unit"])],
+        "lead": ["1"],
+        "leaf": ["1"],
+        "light": ["red"],
+    }
     assert "建设人才公寓" in page.inner_text("main")
     shot(page, "clicked-through")

@@ -1,5 +1,6 @@
 /* Leader dashboard: draws the charts from the JSON the page embeds (json_script "dashboard-data").
-   Every chart clicks through to the task list behind it (TaskFilter params plan, unit, light). */
+   Every chart clicks through to the task list behind it (TaskFilter params plan, unit, light), with
+   the counted scope (leaf=1: work items; lead=1: the unit leads) so the list shows what was counted. */
 (function () {
   "use strict";
   var node = document.getElementById("dashboard-data");
@@ -39,7 +40,7 @@
       if (p.componentType !== "series") { return; }
       var unit = units[p.dataIndex], series = data.units.series[p.seriesIndex];
       if (!unit || !series) { return; }
-      window.location.href = listUrl({ plan: data.plan, unit: unit.id, light: series.light });
+      window.location.href = listUrl({ plan: data.plan, unit: unit.id, lead: 1, leaf: 1, light: series.light });
     });
     return chart;
   }
