@@ -246,7 +246,7 @@ class FlowWorld(World):
         task_confirm_completion(actor=p.officer, task=self.closed, note="核实无误")
         # The measure has a monthly plan and a milestone, so the keeping pages show both.
         Milestone.objects.create(task=self.measure, title="完成项目签约", due=today + timedelta(days=30))
-        Task.objects.filter(pk=self.measure.pk).update(monthly_plan={rules.month_key(today): "100"})
+        Task.objects.filter(pk=self.measure.pk).update(monthly_plan={f"{today:%Y-%m}": "100"})
         self.measure.refresh_from_db()
         self.batch = batch_create(
             actor=p.officer,

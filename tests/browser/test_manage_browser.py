@@ -74,7 +74,7 @@ def test_officer_keeps_plan_and_task_tree(p, page, login, shot):  # type: ignore
     page.fill("#id_metric_unit", "亿元")
     page.fill("#id_baseline", "0")
     page.fill("#id_target", "120")
-    months = [rules.month_key(today - timedelta(days=60)), rules.month_key(today)]
+    months = [f"{today - timedelta(days=60):%Y-%m}", f"{today:%Y-%m}"]
     page.fill(f"#id_m_{months[0]}", "40")
     page.fill(f"#id_m_{months[1]}", "60")
     shot(page, "measure")
