@@ -133,7 +133,7 @@ def test_migration_fills_existing_rows(tree: Any) -> None:
     plan, _ = tree
     expected = dict(Task.objects.values_list("pk", "sort_path"))
     Task.objects.update(sort_path="")
-    migration = importlib.import_module("luoshi.work.migrations.0005_task_sort_path")
+    migration = importlib.import_module("luoshi.work.migrations.0006_task_sort_path")
     migration.fill_sort_paths(apps, None)
     assert dict(Task.objects.values_list("pk", "sort_path")) == expected
     assert list(Task.objects.filter(plan=plan).values_list("code", flat=True)) == ORDER
