@@ -19,10 +19,10 @@ from luoshi.work.models import Evidence, Notification, Plan, Report, Task, Trans
 from luoshi.work.services import (
     report_return,
     report_submit,
-    task_claim_completion,
     task_confirm_completion,
     task_refresh,
 )
+from tests.factories import claim_task
 from tests.test_views import PERSONAS, World, client_for
 
 # Words allowed on a Chinese page: product and technology names, file types and encodings, the English switch.
@@ -219,8 +219,8 @@ class FlowWorld(World):
         returned = report_submit(actor=p.reporter_a, task=self.redo, percent=20, narrative="开工准备")
         report_return(actor=p.head_a, report=returned, reason="请补充佐证材料")
         report_submit(actor=p.reporter_a, task=self.waiting, percent=25, narrative="完成选址")
-        task_claim_completion(actor=p.reporter_a, task=self.claimed, note="已全部完工")
-        task_claim_completion(actor=p.reporter_a, task=self.closed, note="已通水")
+        claim_task(actor=p.reporter_a, task=self.claimed, note="已全部完工")
+        claim_task(actor=p.reporter_a, task=self.closed, note="已通水")
         task_confirm_completion(actor=p.officer, task=self.closed, note="核实无误")
         self.batch = batch_create(
             actor=p.officer,
