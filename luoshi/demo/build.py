@@ -645,7 +645,7 @@ class Builder:
             self._at(close, _bind(self._claim, n, reporter, close))
             confirm = min(close + timedelta(days=r.randint(1, 4)), self.today - timedelta(days=1))
             officer = "ducha1" if r.random() < 0.5 else "ducha2"
-            self._at(max(confirm, close), _bind(self._confirm, n, officer))
+            self._at(max(confirm, close), _bind(self._confirm, n, officer, max(confirm, close)))
             n.points.append((p, 100.0))
         elif s == "claimed":
             day = self.today - timedelta(days=r.randint(1, 5))
@@ -772,10 +772,15 @@ class Builder:
         ms = list(n.task.milestones.order_by("sort", "due"))[index]
         evidence = SimpleUploadedFile(f"{n.code}-节点{index + 1}.txt", f"{ms.title}\n".encode(), "text/plain")
         claim = milestone_claim(
-            actor=self.users[reporter], milestone=ms, met_on=met, note="节点已完成。", files=[evidence]
+            actor=self.users[reporter],
+            milestone=ms,
+            met_on=met,
+            note="节点已完成。",
+            files=[evidence],
+            on=met,
         )
         officer = "ducha1" if index % 2 == 0 else "ducha2"
-        milestone_confirm(actor=self.users[officer], claim=claim, note="经核查属实。")
+        milestone_confirm(actor=self.users[officer], claim=claim, note="经核查属实。", on=met)
 
     def _file_claim(self, task: Task, reporter: str, note: str) -> None:
         """Claim completion as the unit does: final value, evidence, the head's approval where asked."""
@@ -797,10 +802,10 @@ class Builder:
         n.task.refresh_from_db()
         self._file_claim(n.task, reporter, "任务已完成，申请销号。")
 
-    def _confirm(self, n: Node, officer: str) -> None:
+    def _confirm(self, n: Node, officer: str, day: date) -> None:
         assert n.task is not None
         n.task.refresh_from_db()
-        task_confirm_completion(actor=self.users[officer], task=n.task, note="经核查，同意销号。")
+        task_confirm_completion(actor=self.users[officer], task=n.task, note="经核查，同意销号。", on=day)
 
     def run_events(self) -> None:
         self.events.sort()
