@@ -177,7 +177,8 @@ def test_stored_lights_equal_recompute_through_status_changes(p, steps):
                 # a parent over open subtasks: only the office closes them together, with a reason
                 task_close_with_children(actor=p.officer, task=task, reason="整体验收")
             else:
-                claim_task(actor=reporter_for(p, task, head=True), task=task)
+                final = Decimal(12) * pct if task.has_measure else None  # the claim's final value
+                claim_task(actor=reporter_for(p, task, head=True), task=task, value=final)
                 task_confirm_completion(actor=p.officer, task=task)
         elif action == "reopen" and task.status == Status.CLOSED:
             task_reopen(actor=p.officer, task=task, reason="复查")

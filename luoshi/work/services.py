@@ -836,7 +836,7 @@ def milestone_claim(
 
 
 def _submitted_milestone_claim(actor: Any, claim: Claim) -> Claim:
-    current = Claim.objects.select_for_update().select_related("milestone").get(pk=claim.pk)
+    current = Claim.objects.select_for_update().get(pk=claim.pk)
     if current.kind != ClaimKind.MILESTONE or current.state != ClaimState.SUBMITTED:
         raise Conflict(_("该申请已被处理。"))
     if actor is not None and current.author_id == actor.pk:
