@@ -231,6 +231,10 @@ def test_claim_needs_the_unit_head_where_the_plan_asks(p, tree):  # type: ignore
     claim = Claim.objects.get(task=kid)
     kid.refresh_from_db()
     assert claim.state == ClaimState.PENDING and kid.status == Status.IN_PROGRESS
+    # Like a pending report, a pending claim (and its evidence) stays inside the unit.
+    ev = claim.evidence.get()
+    assert client_for(p.head_a).get(f"/work/evidence/{ev.pk}/").status_code == 200
+    assert client_for(p.officer).get(f"/work/evidence/{ev.pk}/").status_code == 404
     with pytest.raises(ServiceError):  # nothing reached the office yet
         task_confirm_completion(actor=p.officer, task=kid)
     head_b = make_user("head_b", unit=p.unit_b, role=Role.HEAD, name="乙局长")

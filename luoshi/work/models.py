@@ -389,6 +389,21 @@ class ClaimState(models.TextChoices):
 OPEN_CLAIM_STATES = (ClaimState.PENDING, ClaimState.SUBMITTED)
 
 
+class ClaimQuerySet(models.QuerySet["Claim"]):
+    def visible_to(self, user: Any) -> ClaimQuerySet:
+        """Claims of visible tasks; like a report, one still waiting for the unit head is seen only by
+        its author and the people holding a post in that unit."""
+        ctx = context_for(user)
+        qs = self.filter(task__in=Task.objects.visible_to(user))
+        if ctx.superuser:
+            return qs
+        if not (user is not None and user.is_authenticated):
+            return qs.exclude(state=ClaimState.PENDING)
+        return qs.filter(
+            ~Q(state=ClaimState.PENDING) | Q(unit_id__in=ctx.post_unit_ids) | Q(author_id=user.pk)
+        )
+
+
 class Claim(models.Model):
     """A unit's claim (申请) that a task is complete or a milestone met, with its evidence and, for a
     measure, the final value; the unit head approves it where the plan asks, the office confirms it."""
@@ -414,6 +429,8 @@ class Claim(models.Model):
     reviewed_at = models.DateTimeField(null=True, blank=True)
     review_note = models.TextField(blank=True)
     created = models.DateTimeField(auto_now_add=True)
+
+    objects = ClaimQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created", "-id"]

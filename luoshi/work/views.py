@@ -28,7 +28,7 @@ from luoshi.org.models import Unit
 from . import services
 from .filters import SORTS, TaskFilter
 from .forms import FollowForm, PlanNodeForm
-from .models import Evidence, Follow, Light, Plan, Report, ReportState, Status, Task, TaskUnit
+from .models import Claim, Evidence, Follow, Light, Plan, Report, ReportState, Status, Task, TaskUnit
 from .views_flow import claim_context
 
 TASKS_PER_PAGE = 30
@@ -279,10 +279,9 @@ def task_follow_toggle(request: HttpRequest, pk: int) -> HttpResponse:
 def evidence_download(request: HttpRequest, pk: int) -> FileResponse:
     """Serve an evidence file (佐证材料) only to those who may see its report; never via MEDIA_URL."""
     ev = get_object_or_404(
-        # A claim's evidence is seen by whoever sees its task (the reviewer above all).
         Evidence.objects.filter(
             Q(report__in=Report.objects.visible_to(request.user))
-            | Q(claim__task__in=Task.objects.visible_to(request.user))
+            | Q(claim__in=Claim.objects.visible_to(request.user))
         ),
         pk=pk,
     )

@@ -556,9 +556,7 @@ def _pending_claims_for(user: Any) -> Any:
 def _claim_decision(
     request: HttpRequest, claim_id: int, action: Any, *, done: str, **kwargs: Any
 ) -> HttpResponse:
-    claim = get_object_or_404(
-        Claim.objects.filter(task__in=Task.objects.visible_to(request.user)), pk=claim_id
-    )
+    claim = get_object_or_404(Claim.objects.visible_to(request.user), pk=claim_id)
     error = ""
     try:
         claim = action(actor=request.user, claim=claim, **kwargs)
