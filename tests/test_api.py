@@ -14,12 +14,12 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from luoshi.audit.models import Entry as AuditEntry
-from luoshi.org.models import ApiToken
+from luoshi.org.models import ApiToken, Role
 from luoshi.org.services import token_create
 from luoshi.work.models import Light, Report, ReportState, Status, Task
 from luoshi.work.selectors import compute_lights, persist_lights
-from luoshi.work.services import report_submit, task_claim_completion, task_confirm_completion
-from tests.factories import Personas
+from luoshi.work.services import report_submit, task_confirm_completion
+from tests.factories import Personas, claim_task, make_user
 
 API = "/api/v1"
 PERSONAS = ["reporter_a", "head_a", "reporter_b", "leader", "officer", "anonymous"]
@@ -534,7 +534,8 @@ def test_report_submit_errors_carry_the_service_message(p: Personas, world: dict
     assert resp.status_code == 400 and "上期" in resp.json()["detail"]
     # A closed task refuses reports with a clear message.
     b = world["b"]
-    task_claim_completion(actor=p.reporter_b, task=b)
+    make_user("head_b", unit=p.unit_b, role=Role.HEAD, name="乙局长")  # lets unit B's claim go up
+    claim_task(actor=p.reporter_b, task=b)
     task_confirm_completion(actor=p.officer, task=Task.objects.get(pk=b.pk))
     assert Task.objects.get(pk=b.pk).status == Status.CLOSED
     resp = as_(p, "reporter_b", "post", f"/tasks/{b.pk}/reports", {"percent": 100})

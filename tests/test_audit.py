@@ -20,7 +20,8 @@ from luoshi.audit import chain
 from luoshi.audit.context import client_address
 from luoshi.audit.models import Entry
 from luoshi.audit.services import record, verify_chain
-from luoshi.work.services import report_approve, report_submit, task_claim_completion, task_update
+from luoshi.work.services import report_approve, report_submit, task_update
+from tests.factories import claim_task
 
 TABLE = Entry._meta.db_table
 ROOT = Path(__file__).resolve().parent.parent
@@ -32,7 +33,7 @@ def run_services(p) -> None:  # type: ignore[no-untyped-def]
     task_update(actor=p.officer, task=task, version=1, title="审计测试任务（改）")
     report = report_submit(actor=p.reporter_a, task=task, percent=40, on=date(2024, 6, 15))
     report_approve(actor=p.head_a, report=report, on=date(2024, 6, 15))
-    task_claim_completion(actor=p.reporter_a, task=task, note="完成")
+    claim_task(actor=p.reporter_a, task=task, note="完成")
 
 
 def console(*argv: str) -> int:

@@ -357,7 +357,7 @@ def test_bulletin_xlsx(p, bulletin_plan, tmp_path) -> None:  # type: ignore[no-u
     units = _xlsx_rows(out.read_bytes(), 0)
     assert "督查通报" in units[0][0] and "〔2026〕第26期" in units[0][0]
     assert units[2][:3] == ["单位", "任务数", "正常"]
-    assert units[3] == ["发改局", 2, 0, 0, 2, 0, 0, 0]
+    assert units[3] == ["发改局", 2, 0, 0, 2, 0, 0, 0, 0]  # …, 完成, 完成（未达标）, 未开始
     assert units[-1][:2] == ["合计", 4]
     named = _xlsx_rows(out.read_bytes(), 1)
     assert [r[1] for r in named[2:]] == ["完成预算改革", "建设产业园区", "开展招商引资"]

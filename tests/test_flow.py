@@ -24,11 +24,10 @@ from luoshi.work.services import (
     report_approve,
     report_return,
     report_submit,
-    task_claim_completion,
     task_confirm_completion,
     task_refresh,
 )
-from tests.factories import make_user
+from tests.factories import claim_task, evidence, make_user
 
 HX = {"HTTP_HX_REQUEST": "true"}
 FILL = "/work/fill/"
@@ -116,7 +115,7 @@ def test_fill_lists_only_unfiled_in_progress_tasks_of_current_period(p, plan, to
     last_period = rules.previous_period_end(plan.cadence, today)
     earlier = _task(p, plan, title="上期已填任务")
     report_submit(actor=p.head_a, task=earlier, percent=30, period=last_period)
-    task_claim_completion(actor=p.reporter_a, task=claimed)
+    claim_task(actor=p.reporter_a, task=claimed)
     html = client_for(p.reporter_a).get(FILL).content.decode()
     assert f'id="fill-{todo.pk}"' in html
     assert f'id="fill-{co.pk}"' in html
@@ -352,7 +351,7 @@ def test_approve_all(p, plan):  # type: ignore[no-untyped-def]
 )
 def test_review_personas(p, plan, who, status):  # type: ignore[no-untyped-def]
     task = _task(p, plan, title="完成申请任务")
-    task_claim_completion(actor=p.reporter_a, task=task, note="已全部完成")
+    claim_task(actor=p.reporter_a, task=task, note="已全部完成")
     response = client_for(getattr(p, who)).get(REVIEW)
     assert response.status_code == status
     if status == 200:
@@ -377,13 +376,13 @@ def test_claim_refused(p, plan, who, status):  # type: ignore[no-untyped-def]
 
 def test_reject_then_confirm_then_reopen(p, plan):  # type: ignore[no-untyped-def]
     task = _task(p, plan, title="销号流程任务")
-    clerk = client_for(p.reporter_a)
-    response = clerk.post(f"/work/tasks/{task.pk}/claim/", {"note": "已完成"}, **HX)
+    clerk = client_for(p.head_a)  # the head's own claim needs no further approval in the unit
+    response = clerk.post(f"/work/tasks/{task.pk}/claim/", {"note": "已完成", "evidence": evidence()}, **HX)
     assert "已申请完成" in response.content.decode()
     task.refresh_from_db()
-    assert task.status == Status.CLAIMED and task.claimed_by == p.reporter_a
+    assert task.status == Status.CLAIMED and task.claimed_by == p.head_a
     # claiming twice is refused with the service's message
-    response = clerk.post(f"/work/tasks/{task.pk}/claim/", {"note": "再次"}, **HX)
+    response = clerk.post(f"/work/tasks/{task.pk}/claim/", {"note": "再次", "evidence": evidence()}, **HX)
     assert "只有推进中的任务可以申请完成" in response.content.decode()
 
     office = client_for(p.officer)
@@ -397,7 +396,7 @@ def test_reject_then_confirm_then_reopen(p, plan):  # type: ignore[no-untyped-de
     assert task.status == Status.IN_PROGRESS
     assert f'id="claim-{task.pk}"' not in office.get(REVIEW).content.decode()
 
-    clerk.post(f"/work/tasks/{task.pk}/claim/", {"note": "补充了验收材料"})
+    clerk.post(f"/work/tasks/{task.pk}/claim/", {"note": "补充了验收材料", "evidence": evidence()})
     html = office.get(REVIEW).content.decode()
     assert "补充了验收材料" in html
     response = office.post(f"/work/review/{task.pk}/confirm/", {"note": "同意"}, **HX)
@@ -423,7 +422,7 @@ def test_reject_then_confirm_then_reopen(p, plan):  # type: ignore[no-untyped-de
 
 def test_review_actions_refused(p, plan):  # type: ignore[no-untyped-def]
     task = _task(p, plan)
-    task_claim_completion(actor=p.reporter_a, task=task)
+    claim_task(actor=p.reporter_a, task=task)
     for who, status in (("reporter_a", 403), ("head_a", 403), ("leader", 403), ("reporter_b", 404)):
         c = client_for(getattr(p, who))
         assert c.post(f"/work/review/{task.pk}/confirm/").status_code == status
@@ -435,7 +434,7 @@ def test_review_actions_refused(p, plan):  # type: ignore[no-untyped-def]
 
 def test_unsafe_next_is_ignored(p, plan):  # type: ignore[no-untyped-def]
     task = _task(p, plan)
-    task_claim_completion(actor=p.reporter_a, task=task)
+    claim_task(actor=p.reporter_a, task=task)
     response = client_for(p.officer).post(
         f"/work/review/{task.pk}/reject/", {"reason": "材料不全", "next": "https://evil.example/"}
     )
@@ -502,8 +501,8 @@ def test_approvals_queries_do_not_grow_with_rows(p, plan, django_assert_max_num_
 def test_review_queries_do_not_grow_with_rows(p, plan, django_assert_max_num_queries):  # type: ignore[no-untyped-def]
     def add(n: int) -> None:
         for _ in range(n):
-            task = task_claim_completion(actor=p.reporter_a, task=p.task(plan), note="完成")
-            closed = task_claim_completion(actor=p.reporter_a, task=p.task(plan))
+            task = claim_task(actor=p.reporter_a, task=p.task(plan), note="完成")
+            closed = claim_task(actor=p.reporter_a, task=p.task(plan))
             task_confirm_completion(actor=p.officer, task=closed)
             assert task.status == Status.CLAIMED
 
@@ -543,10 +542,8 @@ def test_queue_pages_have_no_untranslated_english(p, plan, today):  # type: igno
         percent=20,
         files=[SimpleUploadedFile("说明.pdf", b"%PDF-1.4")],
     )
-    claimed = task_claim_completion(actor=p.reporter_a, task=_task(p, plan), note="完成")
-    task_confirm_completion(
-        actor=p.officer, task=task_claim_completion(actor=p.reporter_a, task=_task(p, plan))
-    )
+    claimed = claim_task(actor=p.reporter_a, task=_task(p, plan), note="完成")
+    task_confirm_completion(actor=p.officer, task=claim_task(actor=p.reporter_a, task=_task(p, plan)))
     pages = [
         (p.reporter_a, FILL),
         (p.head_a, APPROVALS),

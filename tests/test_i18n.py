@@ -19,10 +19,10 @@ from luoshi.work.models import Evidence, Milestone, Notification, Plan, Report, 
 from luoshi.work.services import (
     report_return,
     report_submit,
-    task_claim_completion,
     task_confirm_completion,
     task_refresh,
 )
+from tests.factories import claim_task
 from tests.test_views import PERSONAS, World, client_for
 
 # Words allowed on a Chinese page: product and technology names, file types and encodings, the English switch.
@@ -241,8 +241,8 @@ class FlowWorld(World):
         returned = report_submit(actor=p.reporter_a, task=self.redo, percent=20, narrative="开工准备")
         report_return(actor=p.head_a, report=returned, reason="请补充佐证材料")
         report_submit(actor=p.reporter_a, task=self.waiting, percent=25, narrative="完成选址")
-        task_claim_completion(actor=p.reporter_a, task=self.claimed, note="已全部完工")
-        task_claim_completion(actor=p.reporter_a, task=self.closed, note="已通水")
+        claim_task(actor=p.reporter_a, task=self.claimed, note="已全部完工")
+        claim_task(actor=p.reporter_a, task=self.closed, note="已通水")
         task_confirm_completion(actor=p.officer, task=self.closed, note="核实无误")
         # The measure has a monthly plan and a milestone, so the keeping pages show both.
         Milestone.objects.create(task=self.measure, title="完成项目签约", due=today + timedelta(days=30))

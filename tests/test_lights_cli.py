@@ -16,8 +16,8 @@ from django.core.management.base import CommandError
 from luoshi.__main__ import main
 from luoshi.work import rules
 from luoshi.work.models import Plan, Report, ReportState, Task
-from luoshi.work.services import report_submit, task_claim_completion, task_confirm_completion
-from tests.factories import Personas
+from luoshi.work.services import report_submit, task_confirm_completion
+from tests.factories import Personas, claim_task
 
 ON = "2024-07-01"  # 182 of 365 days into 2024: expected 49.86% for a task over the whole year
 
@@ -53,7 +53,7 @@ def scenario(p: Personas) -> dict[str, Any]:
     t["overdue"] = task("逾期任务", due=date(2024, 6, 30))
     report(t["overdue"], 90, "2024-06-20")
     t["done"] = task("完成任务")
-    task_claim_completion(actor=p.reporter_a, task=t["done"])
+    claim_task(actor=p.reporter_a, task=t["done"])
     task_confirm_completion(actor=p.officer, task=t["done"])
     t["not_started"] = task("未开始任务", start=date(2024, 8, 1))
     t["late"] = task("迟报任务")

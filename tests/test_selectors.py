@@ -22,13 +22,13 @@ from luoshi.work.selectors import compute_lights, compute_path_lights, persist_l
 from luoshi.work.services import (
     report_approve,
     report_submit,
-    task_claim_completion,
+    task_close_with_children,
     task_confirm_completion,
     task_refresh,
     task_reopen,
     task_set_status,
 )
-from tests.factories import make_user
+from tests.factories import claim_task, make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -173,8 +173,13 @@ def test_stored_lights_equal_recompute_through_status_changes(p, steps):
             else:
                 report_submit(actor=actor, task=task, percent=pct)
         elif action == "close" and task.status == Status.IN_PROGRESS:
-            task_claim_completion(actor=reporter_for(p, task, head=True), task=task)
-            task_confirm_completion(actor=p.officer, task=task)
+            if task.children.exclude(status__in=[Status.CLOSED, Status.CANCELLED]).exists():
+                # a parent over open subtasks: only the office closes them together, with a reason
+                task_close_with_children(actor=p.officer, task=task, reason="整体验收")
+            else:
+                final = Decimal(12) * pct if task.has_measure else None  # the claim's final value
+                claim_task(actor=reporter_for(p, task, head=True), task=task, value=final)
+                task_confirm_completion(actor=p.officer, task=task)
         elif action == "reopen" and task.status == Status.CLOSED:
             task_reopen(actor=p.officer, task=task, reason="复查")
         elif action == "suspend" and task.status == Status.IN_PROGRESS:

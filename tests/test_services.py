@@ -38,7 +38,6 @@ from luoshi.work.services import (
     report_approve,
     report_return,
     report_submit,
-    task_claim_completion,
     task_confirm_completion,
     task_create,
     task_follow,
@@ -47,7 +46,7 @@ from luoshi.work.services import (
     task_set_status,
     task_update,
 )
-from tests.factories import make_user
+from tests.factories import claim_task, make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -88,7 +87,7 @@ def dual(p):  # type: ignore[no-untyped-def]
 
 
 def test_report_on_closed_task_is_refused(p, task):
-    task_claim_completion(actor=p.reporter_a, task=task, note="已完工")
+    claim_task(actor=p.reporter_a, task=task, note="已完工")
     task_confirm_completion(actor=p.officer, task=task, note="核实完成")
     assert Task.objects.get(pk=task.pk).status == Status.CLOSED
     with pytest.raises(ServiceError) as exc:
@@ -98,7 +97,7 @@ def test_report_on_closed_task_is_refused(p, task):
 
 
 def test_close_out_by_the_claimant_themself_is_refused(p, task, dual):
-    task_claim_completion(actor=dual, task=task, note="自己申请")
+    claim_task(actor=dual, task=task, note="自己申请")
     with pytest.raises(PermissionDenied) as exc:
         task_confirm_completion(actor=dual, task=task)
     assert str(exc.value) == "不能审核自己提交的完成申请，须由其他人员确认。"
@@ -118,7 +117,7 @@ def test_report_by_user_outside_the_task_units_is_refused(p, task):
             report_submit(actor=outsider, task=task, percent=10, on=JUNE)
         assert str(exc.value) == "您不是该任务牵头或配合单位的填报人员，不能填报。"
     # The refusal does not depend on the task's state: a closed task tells an outsider nothing more.
-    task_claim_completion(actor=p.reporter_a, task=task)
+    claim_task(actor=p.reporter_a, task=task)
     task_confirm_completion(actor=p.officer, task=task)
     with pytest.raises(PermissionDenied) as exc:
         report_submit(actor=p.reporter_b, task=task, percent=10, on=JUNE)
@@ -235,7 +234,7 @@ def test_moving_a_task_repaths_its_subtree_and_refuses_cycles(p, plan):
 
 
 def test_status_flow_claim_confirm_reopen_records_every_transition(p, task):
-    task_claim_completion(actor=p.reporter_a, task=task, note="已完工，附验收单")
+    claim_task(actor=p.reporter_a, task=task, note="已完工，附验收单")
     assert task.status == Status.CLAIMED and task.claimed_by_id == p.reporter_a.pk
     task_confirm_completion(actor=p.officer, task=task, note="现场核实")
     task.refresh_from_db()
@@ -253,12 +252,18 @@ def test_status_flow_claim_confirm_reopen_records_every_transition(p, task):
         Transition.objects.filter(task=task).values_list("from_status", "to_status", "actor", "reason")
     )
     assert moves == [
-        ("in_progress", "claimed", p.reporter_a.pk, "已完工，附验收单"),
+        # the plan needs the unit head's approval, so the claim went up when the head let it
+        ("in_progress", "claimed", p.head_a.pk, "已完工，附验收单"),
         ("claimed", "closed", p.officer.pk, "现场核实"),
         ("closed", "in_progress", p.officer2.pk, "复查发现问题未整改到位"),
     ]
     actions = [(e.action, e.before, e.after) for e in entries_for(task)[1:]]
     assert actions == [
+        (
+            "work.task.completion_filed",
+            None,
+            {"claim": task.claims.get().pk, "state": "pending", "value": None},
+        ),
         (
             "work.task.completion_claimed",
             {"status": "in_progress", "version": 1},
@@ -276,11 +281,11 @@ def test_status_flow_claim_confirm_reopen_records_every_transition(p, task):
 
 def test_claim_rules(p, task):
     with pytest.raises(PermissionDenied) as exc:
-        task_claim_completion(actor=p.reporter_b, task=task)
+        claim_task(actor=p.reporter_b, task=task)
     assert str(exc.value) == "您不是该任务牵头或配合单位的填报人员，不能填报。"
-    task_claim_completion(actor=p.head_a, task=task)
+    claim_task(actor=p.head_a, task=task)
     with pytest.raises(ServiceError) as exc:
-        task_claim_completion(actor=p.reporter_a, task=task)
+        claim_task(actor=p.reporter_a, task=task)
     assert str(exc.value) == "只有推进中的任务可以申请完成（当前：已申请完成）。"
     with pytest.raises(PermissionDenied) as exc:
         task_confirm_completion(actor=p.reporter_a, task=task)
@@ -289,7 +294,7 @@ def test_claim_rules(p, task):
 
 def test_reject_completion_needs_reason_and_tells_followers(p, task):
     task_follow(actor=p.reporter_a, task=task)
-    task_claim_completion(actor=p.reporter_a, task=task)
+    claim_task(actor=p.reporter_a, task=task)
     with pytest.raises(ServiceError) as exc:
         task_reject_completion(actor=p.officer, task=task, reason="")
     assert str(exc.value) == "退回须填写理由。"
@@ -304,11 +309,11 @@ def test_reject_completion_needs_reason_and_tells_followers(p, task):
 
 def test_stale_instance_does_not_fool_the_status_check(p, task):
     stale = Task.objects.get(pk=task.pk)
-    task_claim_completion(actor=p.reporter_a, task=task)
+    claim_task(actor=p.reporter_a, task=task)
     task_confirm_completion(actor=p.officer, task=task)
     # `stale` still says in progress; the service reads the stored status.
     with pytest.raises(ServiceError) as exc:
-        task_claim_completion(actor=p.reporter_a, task=stale)
+        claim_task(actor=p.reporter_a, task=stale)
     assert str(exc.value) == "只有推进中的任务可以申请完成（当前：已销号）。"
 
 
@@ -335,12 +340,14 @@ def test_suspend_resume_cancel(p, task):
 def test_milestone_meet_is_audited_and_closed_tasks_are_read_only(p, plan):
     t = p.task(plan, milestones=[("开工", date(2024, 3, 1))])
     ms = Milestone.objects.get(task=t)
-    milestone_meet(actor=p.reporter_a, milestone=ms, met_on=date(2024, 2, 28))
+    milestone_meet(actor=p.officer, milestone=ms, met_on=date(2024, 2, 28))
     entry = last_entry(ms)
     assert entry.before == {"met_on": None} and entry.after == {"met_on": "2024-02-28"}
-    with pytest.raises(PermissionDenied):
-        milestone_meet(actor=p.reporter_b, milestone=ms, met_on=date(2024, 2, 28))
-    task_claim_completion(actor=p.reporter_a, task=t)
+    # units claim a milestone for the office to confirm; they never set it met directly
+    for outsider in (p.reporter_a, p.reporter_b):
+        with pytest.raises(PermissionDenied):
+            milestone_meet(actor=outsider, milestone=ms, met_on=date(2024, 2, 28))
+    claim_task(actor=p.reporter_a, task=t)
     task_confirm_completion(actor=p.officer, task=t)
     with pytest.raises(ServiceError) as exc:
         milestone_meet(actor=p.officer, milestone=ms, met_on=date(2024, 3, 1))

@@ -560,7 +560,8 @@ def test_audit_query_count_does_not_grow(p: Any, django_assert_max_num_queries: 
 def test_task_page_offers_claim_to_unit_and_reopen_to_officer(client, p):
     from django.urls import reverse
 
-    from luoshi.work.services import task_claim_completion, task_confirm_completion
+    from luoshi.work.services import task_confirm_completion
+    from tests.factories import claim_task
 
     plan = p.plan()
     task = p.task(plan, title="推进老旧小区改造")
@@ -572,7 +573,7 @@ def test_task_page_offers_claim_to_unit_and_reopen_to_officer(client, p):
     client.force_login(p.leader)
     page = client.get(reverse("task_detail", args=[task.pk])).content.decode()
     assert claim_url not in page
-    task_claim_completion(actor=p.reporter_a, task=task)
+    claim_task(actor=p.reporter_a, task=task)
     task_confirm_completion(actor=p.officer, task=task)
     client.force_login(p.officer)
     page = client.get(reverse("task_detail", args=[task.pk])).content.decode()

@@ -8,6 +8,7 @@ handler: ServiceError 400, PermissionDenied 403, Conflict 409.
 from __future__ import annotations
 
 from datetime import date
+from decimal import Decimal
 from typing import Any
 
 from django.db.models import Count, Q
@@ -16,18 +17,28 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from ninja import Field, NinjaAPI, Query, Schema, Status
+from ninja import Field, File, Form, NinjaAPI, Query, Schema, Status
+from ninja.files import UploadedFile
 
 from luoshi.org.models import ApiToken, Person, Unit
 from luoshi.org.services import OrgError, token_create, token_revoke
 from luoshi.work.filters import TaskFilter
-from luoshi.work.models import Report, Task
+from luoshi.work.models import Claim, ClaimKind, ClaimState, Milestone, Report, Task
 from luoshi.work.services import (
     Conflict,
     PermissionDenied,
     ServiceError,
+    milestone_claim,
+    milestone_confirm,
+    milestone_reject,
     report_submit,
+    task_claim_approve,
+    task_claim_completion,
+    task_claim_return,
+    task_close_with_children,
+    task_confirm_completion,
     task_create,
+    task_reject_completion,
     task_update,
 )
 
@@ -35,6 +46,8 @@ from . import queries
 from .auth import SessionAuth, TokenAuth
 from .docs import OfflineSwagger
 from .schemas import (
+    ClaimDecisionIn,
+    ClaimOut,
     FilterErrors,
     Message,
     PeriodRollup,
@@ -42,6 +55,7 @@ from .schemas import (
     PlanOut,
     PlanPage,
     PlanRollup,
+    ReasonIn,
     ReportIn,
     ReportOut,
     ReportPage,
@@ -360,6 +374,120 @@ def report_add(request: HttpRequest, task_id: int, payload: ReportIn) -> Any:
         corrects=corrects,
     )
     return Status(201, Report.objects.prefetch_related("evidence").get(pk=report.pk))
+
+
+# ----------------------------------------------------------------------------------------------
+# Completion claims (完成申请) and milestone claims (节点完成)
+
+
+def _visible_claims(user: Any) -> Any:
+    return Claim.objects.visible_to(user).prefetch_related("evidence")
+
+
+def _claim_out(claim: Claim) -> Claim:
+    return Claim.objects.prefetch_related("evidence").get(pk=claim.pk)
+
+
+@api.get("/tasks/{task_id}/claims", response={200: list[ClaimOut], **ERRORS}, tags=["claims"])
+def claim_list(request: HttpRequest, task_id: int) -> Any:
+    """The task's completion and milestone claims the caller may see, newest first."""
+    user = _user(request)
+    task = _visible_task(user, task_id)
+    return list(_visible_claims(user).filter(task=task).order_by("-created", "-id"))
+
+
+@api.post("/tasks/{task_id}/claim", response={201: ClaimOut, **ERRORS}, tags=["claims"])
+def claim_add(
+    request: HttpRequest,
+    task_id: int,
+    note: Form[str] = "",
+    value: Form[Decimal | None] = None,
+    files: File[list[UploadedFile]] = None,  # type: ignore[assignment]
+) -> Any:
+    """Claim completion (multipart form): `note`, for a measure the final `value`, evidence `files`.
+
+    Goes to the unit head first where the plan needs head approval, then to the office."""
+    user = _user(request)
+    task = _visible_task(user, task_id)
+    task_claim_completion(actor=user, task=task, note=note, value=value, files=files or [])
+    claim = Claim.objects.filter(task=task, kind=ClaimKind.COMPLETION, author=user).order_by("-id").first()
+    return Status(201, _claim_out(claim))
+
+
+@api.post("/milestones/{milestone_id}/claim", response={201: ClaimOut, **ERRORS}, tags=["claims"])
+def milestone_claim_add(
+    request: HttpRequest,
+    milestone_id: int,
+    met_on: Form[date],
+    note: Form[str] = "",
+    files: File[list[UploadedFile]] = None,  # type: ignore[assignment]
+) -> Any:
+    """Report a milestone met on `met_on` with evidence `files` (multipart form), for the office to confirm."""
+    user = _user(request)
+    milestone = get_object_or_404(
+        Milestone.objects.filter(task__in=Task.objects.visible_to(user)), pk=milestone_id
+    )
+    claim = milestone_claim(actor=user, milestone=milestone, met_on=met_on, note=note, files=files or [])
+    return Status(201, _claim_out(claim))
+
+
+def _claim(user: Any, claim_id: int) -> Claim:
+    return get_object_or_404(_visible_claims(user).select_related("task"), pk=claim_id)
+
+
+@api.post("/claims/{claim_id}/approve", response={200: ClaimOut, 409: Message, **ERRORS}, tags=["claims"])
+def claim_approve(request: HttpRequest, claim_id: int) -> Any:
+    """The unit head lets a completion claim go up to the office."""
+    user = _user(request)
+    return _claim_out(task_claim_approve(actor=user, claim=_claim(user, claim_id)))
+
+
+@api.post("/claims/{claim_id}/return", response={200: ClaimOut, 409: Message, **ERRORS}, tags=["claims"])
+def claim_return(request: HttpRequest, claim_id: int, payload: ReasonIn) -> Any:
+    """The unit head sends a completion claim back, with a reason."""
+    user = _user(request)
+    return _claim_out(task_claim_return(actor=user, claim=_claim(user, claim_id), reason=payload.reason))
+
+
+def _submitted(claim: Claim) -> None:
+    if claim.state != ClaimState.SUBMITTED:
+        raise Conflict(
+            _("该申请已被处理。") if claim.state != ClaimState.PENDING else _("该申请尚待单位负责人审核。")
+        )
+
+
+@api.post("/claims/{claim_id}/confirm", response={200: ClaimOut, 409: Message, **ERRORS}, tags=["claims"])
+def claim_confirm(request: HttpRequest, claim_id: int, payload: ClaimDecisionIn) -> Any:
+    """The office confirms a claim: a completion closes the task (销号), a milestone is met."""
+    user = _user(request)
+    claim = _claim(user, claim_id)
+    if claim.kind == ClaimKind.MILESTONE:
+        return _claim_out(milestone_confirm(actor=user, claim=claim, note=payload.note))
+    _submitted(claim)
+    task_confirm_completion(actor=user, task=claim.task, note=payload.note)
+    return _claim_out(claim)
+
+
+@api.post("/claims/{claim_id}/reject", response={200: ClaimOut, 409: Message, **ERRORS}, tags=["claims"])
+def claim_reject(request: HttpRequest, claim_id: int, payload: ReasonIn) -> Any:
+    """The office sends a claim back with a reason."""
+    user = _user(request)
+    claim = _claim(user, claim_id)
+    if claim.kind == ClaimKind.MILESTONE:
+        return _claim_out(milestone_reject(actor=user, claim=claim, reason=payload.reason))
+    _submitted(claim)
+    task_reject_completion(actor=user, task=claim.task, reason=payload.reason)
+    return _claim_out(claim)
+
+
+@api.post(
+    "/tasks/{task_id}/close-together", response={200: TaskDetail, 409: Message, **ERRORS}, tags=["claims"]
+)
+def task_close_together(request: HttpRequest, task_id: int, payload: ReasonIn) -> Any:
+    """The office closes a task together with its open subtasks (一并销号), with a reason."""
+    user = _user(request)
+    task_close_with_children(actor=user, task=_visible_task(user, task_id), reason=payload.reason)
+    return _task_detail(user, task_id)
 
 
 # ----------------------------------------------------------------------------------------------

@@ -350,3 +350,33 @@ class TokenOut(Schema):
 
 class TokenCreated(TokenOut):
     token: str
+
+
+# ----------------------------------------------------------------------------------------------
+# Completion claims and milestone claims
+
+
+class ClaimOut(Schema):
+    id: int
+    task_id: int
+    milestone_id: int | None
+    kind: str = Field(description="completion（完成申请）或 milestone（节点完成）")
+    state: str = Field(description="pending（待单位审核）, submitted（待督查室确认）, confirmed, rejected")
+    unit_id: int
+    author_id: int
+    note: str
+    met_on: date | None
+    value: float | None
+    head_id: int | None
+    reviewer_id: int | None
+    review_note: str
+    created: datetime
+    evidence: list[EvidenceOut]
+
+
+class ClaimDecisionIn(Schema):
+    note: str = ""
+
+
+class ReasonIn(Schema):
+    reason: str

@@ -7,7 +7,7 @@ claimed, claim rejected, a missed milestone — and its reports are written so t
 the engine computes on `today` is the one the story says. Reports older than the last four
 months are bulk-loaded as an imported ledger (历史台账) with one summarising audit entry;
 the last four months go through `report_submit`, `report_approve`, the claim/confirm/reject
-services and `milestone_meet`, so queues and the audit trail are real.
+services and the milestone claim/confirm services, so queues and the audit trail are real.
 """
 
 from __future__ import annotations
@@ -33,14 +33,16 @@ from luoshi.audit.services import record
 from luoshi.org.models import Person, Role, Unit, UnitCategory
 from luoshi.org.services import membership_start, person_create, portfolio_set, post_create, unit_create
 from luoshi.work import rules
-from luoshi.work.models import Plan, Report, ReportState, Task
+from luoshi.work.models import ClaimState, Plan, Report, ReportState, Task
 from luoshi.work.selectors import compute_lights, mark_late_reports, persist_lights
 from luoshi.work.services import (
-    milestone_meet,
+    milestone_claim,
+    milestone_confirm,
     plan_create,
     report_approve,
     report_return,
     report_submit,
+    task_claim_approve,
     task_claim_completion,
     task_confirm_completion,
     task_create,
@@ -643,7 +645,7 @@ class Builder:
             self._at(close, _bind(self._claim, n, reporter, close))
             confirm = min(close + timedelta(days=r.randint(1, 4)), self.today - timedelta(days=1))
             officer = "ducha1" if r.random() < 0.5 else "ducha2"
-            self._at(max(confirm, close), _bind(self._confirm, n, officer))
+            self._at(max(confirm, close), _bind(self._confirm, n, officer, max(confirm, close)))
             n.points.append((p, 100.0))
         elif s == "claimed":
             day = self.today - timedelta(days=r.randint(1, 5))
@@ -753,7 +755,7 @@ class Builder:
             )
         if kind == "claim_rejected":
             reporter = f"{n.spec.lead.lower()}_tb"
-            task_claim_completion(actor=self.users[reporter], task=task, note="申请销号")
+            self._file_claim(task, reporter, "申请销号")
             task.refresh_from_db()
             officer = "ducha2" if r.random() < 0.5 else "ducha1"
             task_reject_completion(actor=self.users[officer], task=task, reason=r.choice(data.REJECT_REASONS))
@@ -768,17 +770,42 @@ class Builder:
     def _meet(self, n: Node, index: int, reporter: str, met: date) -> None:
         assert n.task is not None
         ms = list(n.task.milestones.order_by("sort", "due"))[index]
-        milestone_meet(actor=self.users[reporter], milestone=ms, met_on=met)
+        evidence = SimpleUploadedFile(f"{n.code}-节点{index + 1}.txt", f"{ms.title}\n".encode(), "text/plain")
+        claim = milestone_claim(
+            actor=self.users[reporter],
+            milestone=ms,
+            met_on=met,
+            note="节点已完成。",
+            files=[evidence],
+            on=met,
+        )
+        officer = "ducha1" if index % 2 == 0 else "ducha2"
+        milestone_confirm(actor=self.users[officer], claim=claim, note="经核查属实。", on=met)
+
+    def _file_claim(self, task: Task, reporter: str, note: str) -> None:
+        """Claim completion as the unit does: final value, evidence, the head's approval where asked."""
+        value = None
+        if task.has_measure:
+            last = Report.objects.effective().filter(task=task).order_by("-reported_on", "-id").first()
+            value = last.value if last is not None and last.value is not None else task.target
+        evidence = SimpleUploadedFile(
+            f"{task.code or task.pk}-完成佐证.txt", f"{task.title}\n".encode(), "text/plain"
+        )
+        task_claim_completion(actor=self.users[reporter], task=task, note=note, value=value, files=[evidence])
+        pending = task.claims.filter(state=ClaimState.PENDING).first()
+        if pending is not None:
+            head = reporter.rsplit("_", 1)[0] + "_fz"
+            task_claim_approve(actor=self.users[head], claim=pending)
 
     def _claim(self, n: Node, reporter: str, day: date) -> None:
         assert n.task is not None
         n.task.refresh_from_db()
-        task_claim_completion(actor=self.users[reporter], task=n.task, note="任务已完成，申请销号。")
+        self._file_claim(n.task, reporter, "任务已完成，申请销号。")
 
-    def _confirm(self, n: Node, officer: str) -> None:
+    def _confirm(self, n: Node, officer: str, day: date) -> None:
         assert n.task is not None
         n.task.refresh_from_db()
-        task_confirm_completion(actor=self.users[officer], task=n.task, note="经核查，同意销号。")
+        task_confirm_completion(actor=self.users[officer], task=n.task, note="经核查，同意销号。", on=day)
 
     def run_events(self) -> None:
         self.events.sort()

@@ -24,8 +24,10 @@ from luoshi.work.selectors import compute_lights, counted_rows
 
 from .exporters import DATE, INTEGER, NUMBER, PERCENT, Column, Exporter, Sheet
 
+# Closed below the measure's target (完成（未达标））: counted apart from the tasks done in full.
+DONE_SHORT = "done_short"
 # Column order of the per-unit table, and severity for "better"/"worse" (worst last).
-LIGHT_ORDER = [Light.GREEN, Light.YELLOW, Light.RED, Light.OVERDUE, Light.DONE, Light.NOT_STARTED]
+LIGHT_ORDER = [Light.GREEN, Light.YELLOW, Light.RED, Light.OVERDUE, Light.DONE, DONE_SHORT, Light.NOT_STARTED]
 SEVERITY: dict[str, int] = {
     Light.DONE: 0,
     Light.NOT_STARTED: 1,
@@ -165,7 +167,7 @@ def build_bulletin(*, plan: Plan, on: date) -> Bulletin:
     since = on - timedelta(days=7)
     now_rows = counted_rows(compute_lights(plan_id=plan.pk, on=on))
     before = {r.id: r.light for r in compute_lights(plan_id=plan.pk, on=since)}
-    labels = {k: str(v) for k, v in Light.choices}
+    labels = {k: str(v) for k, v in Light.choices} | {DONE_SHORT: _("完成（未达标）")}
     unit_ids = {r.lead_unit_id for r in now_rows}
     units = {
         uid: (short or name, sort, code)
@@ -184,9 +186,11 @@ def build_bulletin(*, plan: Plan, on: date) -> Bulletin:
     named: list[NamedItem] = []
     changes: list[LightChange] = []
     for r in now_rows:
+        # A closed task keeps its reported progress: below 100% it closed short of its target.
+        column = DONE_SHORT if r.light == Light.DONE and r.actual < Decimal(100) else r.light
         per_unit.setdefault(r.lead_unit_id, {})
-        per_unit[r.lead_unit_id][r.light] = per_unit[r.lead_unit_id].get(r.light, 0) + 1
-        totals[r.light] = totals.get(r.light, 0) + 1
+        per_unit[r.lead_unit_id][column] = per_unit[r.lead_unit_id].get(column, 0) + 1
+        totals[column] = totals.get(column, 0) + 1
         unit_name = units.get(r.lead_unit_id, ("", 0, ""))[0]
         if r.light in (Light.RED, Light.OVERDUE):
             named.append(

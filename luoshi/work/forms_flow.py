@@ -55,3 +55,19 @@ class ReasonForm(forms.Form):
 
 class NoteForm(forms.Form):
     note = forms.CharField(label=_("说明"), max_length=1000, required=False, strip=True)
+
+
+class ClaimForm(forms.Form):
+    """A completion claim (申请完成): what was done, the measure's final value, the evidence."""
+
+    note = forms.CharField(label=_("完成情况说明"), max_length=1000, required=False, strip=True)
+    value = forms.DecimalField(label=_("最终完成值"), required=False, decimal_places=4, max_digits=18)
+    evidence = MultipleFileField(label=_("佐证材料"), required=False)
+
+
+class MilestoneClaimForm(forms.Form):
+    """A milestone reported met (节点完成): the date, a note, the evidence."""
+
+    met_on = forms.DateField(label=_("完成日期"), required=True)
+    note = forms.CharField(label=_("说明"), max_length=1000, required=False, strip=True)
+    evidence = MultipleFileField(label=_("佐证材料"), required=False)

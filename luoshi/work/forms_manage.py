@@ -128,7 +128,7 @@ class TaskForm(forms.ModelForm):
         parents = Task.objects.filter(plan=plan).exclude(status=Status.CLOSED).only("pk", "title", "code")
         if task is not None:
             parents = parents.exclude(path__startswith=task.path)
-        self.fields["parent"].queryset = parents.order_by("path")
+        self.fields["parent"].queryset = parents.order_by("sort_path")
         if parents.count() > PARENT_OPTIONS_MAX:
             # A large plan's tree does not fit a drop-down: the parent is named by its number.
             self.fields["parent"].widget = forms.NumberInput(attrs={"min": 1})

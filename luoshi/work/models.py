@@ -83,6 +83,11 @@ class Plan(models.Model):
     grace_days = models.PositiveSmallIntegerField(_("宽限天数"), default=3)
     cascade_days = models.PositiveSmallIntegerField(_("下级提前天数"), default=2)
     head_approval = models.BooleanField(_("需单位负责人审核"), default=True)
+    claim_evidence = models.BooleanField(
+        _("完成申请须附佐证材料"),
+        default=True,
+        help_text=_("完成申请和节点完成须上传佐证材料"),
+    )
     is_active = models.BooleanField(_("启用"), default=True)
     created = models.DateTimeField(auto_now_add=True)
 
@@ -269,6 +274,11 @@ class Task(models.Model):
     def is_closed(self) -> bool:
         return self.status == Status.CLOSED
 
+    @property
+    def closed_short(self) -> bool:
+        """Closed below its measure's target (完成（未达标））: the stored progress is what was reported."""
+        return self.status == Status.CLOSED and self.actual_pct < Decimal(100)
+
 
 class TaskUnit(models.Model):
     """A co-unit (配合单位) of a task."""
@@ -375,13 +385,93 @@ class Report(models.Model):
 
 
 def evidence_path(instance: Evidence, filename: str) -> str:
-    return f"evidence/{instance.report.task_id}/{instance.sha256[:2]}/{instance.sha256}/{filename}"
+    owner = instance.report if instance.report_id else instance.claim
+    assert owner is not None
+    return f"evidence/{owner.task_id}/{instance.sha256[:2]}/{instance.sha256}/{filename}"
+
+
+class ClaimKind(models.TextChoices):
+    COMPLETION = "completion", _("完成申请")
+    MILESTONE = "milestone", _("节点完成")
+
+
+class ClaimState(models.TextChoices):
+    PENDING = "pending", _("待单位审核")
+    SUBMITTED = "submitted", _("待督查室确认")
+    CONFIRMED = "confirmed", _("已确认")
+    REJECTED = "rejected", _("已退回")
+
+
+OPEN_CLAIM_STATES = (ClaimState.PENDING, ClaimState.SUBMITTED)
+
+
+class ClaimQuerySet(models.QuerySet["Claim"]):
+    def visible_to(self, user: Any) -> ClaimQuerySet:
+        """Claims of visible tasks; like a report, one still waiting for the unit head is seen only by
+        its author and the people holding a post in that unit."""
+        ctx = context_for(user)
+        qs = self.filter(task__in=Task.objects.visible_to(user))
+        if ctx.superuser:
+            return qs
+        if not (user is not None and user.is_authenticated):
+            return qs.exclude(state=ClaimState.PENDING)
+        return qs.filter(
+            ~Q(state=ClaimState.PENDING) | Q(unit_id__in=ctx.post_unit_ids) | Q(author_id=user.pk)
+        )
+
+
+class Claim(models.Model):
+    """A unit's claim (申请) that a task is complete or a milestone met, with its evidence and, for a
+    measure, the final value; the unit head approves it where the plan asks, the office confirms it."""
+
+    task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="claims")
+    milestone = models.ForeignKey(
+        Milestone, null=True, blank=True, on_delete=models.CASCADE, related_name="claims"
+    )
+    kind = models.CharField(max_length=12, choices=ClaimKind.choices)
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    state = models.CharField(max_length=12, choices=ClaimState.choices)
+    note = models.TextField(_("说明"), blank=True)
+    met_on = models.DateField(_("完成日期"), null=True, blank=True)
+    value = models.DecimalField(_("最终完成值"), max_digits=18, decimal_places=4, null=True, blank=True)
+    head = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    head_at = models.DateTimeField(null=True, blank=True)
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    review_note = models.TextField(blank=True)
+    created = models.DateTimeField(auto_now_add=True)
+
+    objects = ClaimQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created", "-id"]
+        verbose_name = _("完成申请")
+        verbose_name_plural = _("完成申请")
+        indexes = [models.Index(fields=["state", "kind"]), models.Index(fields=["task", "state"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind="completion", milestone__isnull=True)
+                | Q(kind="milestone", milestone__isnull=False, met_on__isnull=False),
+                name="claim_kind_fits",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind}:{self.task_id}"
 
 
 class Evidence(models.Model):
-    """An evidence file (佐证材料) attached to a report."""
+    """An evidence file (佐证材料) attached to a report or to a claim."""
 
-    report = models.ForeignKey(Report, on_delete=models.PROTECT, related_name="evidence")
+    report = models.ForeignKey(
+        Report, null=True, blank=True, on_delete=models.PROTECT, related_name="evidence"
+    )
+    claim = models.ForeignKey(Claim, null=True, blank=True, on_delete=models.PROTECT, related_name="evidence")
     file = models.FileField(upload_to=evidence_path, max_length=300)
     name = models.CharField(max_length=200)
     size = models.PositiveBigIntegerField()
@@ -391,6 +481,11 @@ class Evidence(models.Model):
     class Meta:
         verbose_name = _("佐证材料")
         verbose_name_plural = _("佐证材料")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(report__isnull=False) | Q(claim__isnull=False), name="evidence_has_owner"
+            )
+        ]
 
     def __str__(self) -> str:
         return self.name

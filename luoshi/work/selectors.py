@@ -156,7 +156,9 @@ def _own_row(
         actual = rules.percent_progress(rep[0], cap=cap)
     else:
         actual = rules.ZERO
-    if status == Status.CLOSED:
+    if status == Status.CLOSED and not has_measure:
+        # A claim of completion says the work is done; a measure keeps its final reported value,
+        # so a task closed below its target shows so (完成（未达标）).
         actual = max(actual, rules.HUNDRED)
     if has_measure and monthly_plan:
         expected = rules.expected_by_plan(
@@ -213,8 +215,8 @@ def _roll_up(
         return
     row.actual = rules.rollup([(w, a) for w, a, _e in counted]) or rules.ZERO
     row.expected = rules.rollup([(w, e) for w, _a, e in counted]) or rules.ZERO
-    if row.status == Status.CLOSED:
-        row.actual = max(row.actual, rules.HUNDRED)
+    # A closed parent keeps its children's rollup: they are closed or cancelled, so it is 100% unless
+    # one of them closed below its target.
     thresholds = rules.Thresholds(plan.green_max, plan.yellow_max)
     row.light = _light_of(row, on, thresholds, ms)
     row.slack = _slack_of(row, on, ms)

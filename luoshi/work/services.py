@@ -20,6 +20,10 @@ from luoshi.org.models import Person, Unit
 
 from . import rules
 from .models import (
+    OPEN_CLAIM_STATES,
+    Claim,
+    ClaimKind,
+    ClaimState,
     Evidence,
     Follow,
     LockedPeriod,
@@ -399,31 +403,241 @@ def _require_unit_member(actor: Any, task: Task) -> None:
         raise PermissionDenied(_("您不是该任务牵头或配合单位的填报人员，不能填报。"))
 
 
+# ---------------------------------------------------------------------------------------------
+# Completion claims (完成申请) and milestones (时间节点): the unit claims with evidence, the unit
+# head approves where the plan asks, the office confirms or rejects.
+
+
+def _claim_evidence_needed(task: Task, files: Sequence[UploadedFile]) -> None:
+    if task.plan.claim_evidence and not files:
+        raise ServiceError(_("请上传佐证材料。"))
+
+
+def _open_children(task: Task) -> list[Task]:
+    """Children neither closed nor cancelled: a parent closes only after them."""
+    return list(
+        Task.objects.filter(parent=task)
+        .exclude(status__in=[Status.CLOSED, Status.CANCELLED])
+        .order_by("sort_path")
+        .only("pk", "code", "title", "path")
+    )
+
+
+def _children_label(children: Sequence[Task]) -> str:
+    # Translators: the separator between the items of a list (Chinese 顿号).
+    return _("、").join((c.code or c.title[:20]) for c in children[:10]) + ("…" if len(children) > 10 else "")
+
+
+def _require_children_closed(task: Task) -> None:
+    open_ = _open_children(task)
+    if open_:
+        raise ServiceError(_("下级任务尚未全部销号或取消：%(list)s。") % {"list": _children_label(open_)})
+
+
+def _evidence_audit(evidence: Sequence[Evidence]) -> list[dict[str, Any]]:
+    return [{"name": e.name, "sha256": e.sha256, "size": e.size} for e in evidence]
+
+
+def _open_claim(task: Task, kind: str, milestone: Milestone | None = None) -> Claim | None:
+    return (
+        Claim.objects.select_for_update()
+        .filter(task=task, kind=kind, milestone=milestone, state__in=OPEN_CLAIM_STATES)
+        .order_by("-id")
+        .first()
+    )
+
+
 @transaction.atomic
-def task_claim_completion(*, actor: Any, task: Task, note: str = "") -> Task:
-    """The unit claims completion (申请完成) with its evidence; a reviewer must confirm it."""
+def task_claim_completion(
+    *,
+    actor: Any,
+    task: Task,
+    note: str = "",
+    value: Any = None,
+    files: Sequence[UploadedFile] = (),
+) -> Task:
+    """The unit claims completion (申请完成) with its evidence and, for a measure, the final value.
+
+    A parent is claimed only once its children are closed or cancelled. Where the plan needs the
+    unit head's approval for reports, the claim waits for it too; then it goes to the office."""
     _begin()
     _require_unit_member(actor, task)
     current = _fresh(task)
+    unit = _reporting_unit(actor, current)
     if current.status != Status.IN_PROGRESS:
         raise ServiceError(
             _("只有推进中的任务可以申请完成（当前：%(s)s）。") % {"s": current.get_status_display()}
         )
-    _transition(
-        current,
-        Status.CLAIMED,
-        actor=actor,
-        action="work.task.completion_claimed",
-        reason=note,
-        extra={"claimed_by": actor},
+    if _open_claim(current, ClaimKind.COMPLETION) is not None:
+        raise ServiceError(_("该任务已有待审核的完成申请。"))
+    _require_children_closed(current)
+    final = _decimal(value, _("最终完成值"))
+    if current.has_measure and final is None:
+        raise ServiceError(
+            _("该任务有量化指标，请填写最终完成值（%(u)s）。") % {"u": current.metric_unit or ""}
+        )
+    if not current.has_measure:
+        final = None
+    _claim_evidence_needed(current, files)
+    needs_head = current.plan.head_approval and unit.pk not in context_for(actor).head_unit_ids
+    claim = Claim.objects.create(
+        task=current,
+        kind=ClaimKind.COMPLETION,
+        unit=unit,
+        author=actor,
+        state=ClaimState.PENDING if needs_head else ClaimState.SUBMITTED,
+        note=note,
+        value=final,
+        head=None if needs_head else actor,
+        head_at=None if needs_head else timezone.now(),
     )
+    evidence = _save_evidence(files, claim=claim)
+    data = {"claim": claim.pk, "value": final, "evidence": _evidence_audit(evidence)}
+    if needs_head:
+        record(
+            current,
+            "work.task.completion_filed",
+            actor=actor,
+            after={"claim": claim.pk, "state": claim.state, "value": final},
+            data={"reason": note, "evidence": data["evidence"]},
+        )
+    else:
+        _transition(
+            current,
+            Status.CLAIMED,
+            actor=actor,
+            action="work.task.completion_claimed",
+            reason=note,
+            extra={"claimed_by": actor},
+            data=data,
+        )
     return _sync(task, current)
 
 
+def _pending_claim(actor: Any, claim: Claim) -> tuple[Claim, Task]:
+    if claim.unit_id not in context_for(actor).head_unit_ids:
+        raise PermissionDenied(_("只有本单位主要负责人可以审核本单位的完成申请。"))
+    current = Claim.objects.select_for_update().get(pk=claim.pk)
+    if current.state != ClaimState.PENDING or current.kind != ClaimKind.COMPLETION:
+        raise Conflict(_("该申请已被处理。"))
+    return current, _fresh(current.task)
+
+
 @transaction.atomic
-def task_confirm_completion(*, actor: Any, task: Task, note: str = "") -> Task:
-    """A reviewer other than the claimant confirms completion and closes the task (销号)."""
+def task_claim_approve(*, actor: Any, claim: Claim) -> Claim:
+    """The unit head lets a completion claim go up to the office (the task becomes 已申请完成)."""
     _begin()
+    current, task = _pending_claim(actor, claim)
+    if task.status != Status.IN_PROGRESS:
+        raise ServiceError(
+            _("只有推进中的任务可以申请完成（当前：%(s)s）。") % {"s": task.get_status_display()}
+        )
+    _require_children_closed(task)
+    Claim.objects.filter(pk=current.pk).update(state=ClaimState.SUBMITTED, head=actor, head_at=timezone.now())
+    _transition(
+        task,
+        Status.CLAIMED,
+        actor=actor,
+        action="work.task.completion_claimed",
+        reason=current.note,
+        extra={"claimed_by": current.author},
+        data={"claim": current.pk, "value": current.value, "approved_by_head": actor.pk},
+    )
+    claim.refresh_from_db()
+    return claim
+
+
+@transaction.atomic
+def task_claim_return(*, actor: Any, claim: Claim, reason: str) -> Claim:
+    """The unit head sends a completion claim back to its author with a reason."""
+    _begin()
+    if not reason.strip():
+        raise ServiceError(_("退回须填写理由。"))
+    current, task = _pending_claim(actor, claim)
+    Claim.objects.filter(pk=current.pk).update(
+        state=ClaimState.REJECTED, head=actor, head_at=timezone.now(), review_note=reason
+    )
+    record(
+        task,
+        "work.task.completion_returned",
+        actor=actor,
+        before={"claim": current.pk, "state": current.state},
+        after={"claim": current.pk, "state": ClaimState.REJECTED},
+        data={"reason": reason},
+    )
+    from .models import Notification
+
+    Notification.objects.create(user=current.author, task=task, text=(_("完成申请被退回：") + reason)[:300])
+    claim.refresh_from_db()
+    return claim
+
+
+def _final_report(task: Task, claim: Claim, on: date) -> Report:
+    """The confirmed claim's final value as the task's last report, so progress rests on it."""
+    assert claim.value is not None
+    pct = rules.measure_progress(
+        claim.value,
+        baseline=task.baseline or Decimal(0),
+        target=task.target or Decimal(0),
+        direction=task.direction,
+        cap=Decimal(100),
+    )
+    report = Report.objects.create(
+        task=task,
+        unit=claim.unit,
+        author=claim.author,
+        period_end=rules.period_end(task.effective_cadence, on),
+        reported_on=on,
+        percent=pct,
+        value=claim.value,
+        narrative=_("完成申请：") + claim.note,
+        state=ReportState.SUBMITTED,
+        approved_by=claim.head or claim.author,
+        approved_at=claim.head_at or timezone.now(),
+    )
+    record(
+        report,
+        "work.report.submitted",
+        actor=claim.author,
+        after={
+            "task": task.pk,
+            "unit": claim.unit_id,
+            "percent": pct,
+            "value": claim.value,
+            "period_end": report.period_end,
+            "reported_on": on,
+            "state": report.state,
+        },
+        data={"claim": claim.pk},
+    )
+    return report
+
+
+def _close_below(actor: Any, task: Task, reason: str) -> list[int]:
+    """Close every open task below `task` (deepest first), as the office closing them together."""
+    below = list(
+        Task.objects.filter(path__startswith=task.path)
+        .exclude(pk=task.pk)
+        .exclude(status__in=[Status.CLOSED, Status.CANCELLED])
+        .order_by("-depth", "path")
+    )
+    for child in below:
+        _transition(child, Status.CLOSED, actor=actor, action="work.task.closed_with_parent", reason=reason)
+        Claim.objects.filter(task=child, kind=ClaimKind.COMPLETION, state__in=OPEN_CLAIM_STATES).update(
+            state=ClaimState.CONFIRMED, reviewer=actor, reviewed_at=timezone.now(), review_note=reason
+        )
+    return [c.pk for c in below]
+
+
+@transaction.atomic
+def task_confirm_completion(*, actor: Any, task: Task, note: str = "", on: date | None = None) -> Task:
+    """A reviewer other than the claimant confirms completion and closes the task (销号).
+
+    A parent closes only when its children are closed or cancelled (the office may close them
+    together with `task_close_with_children`). A claimed final value becomes the task's last
+    report, so the recorded progress is what was reported, below the target or not."""
+    _begin()
+    today = on or timezone.localdate()
     current = _fresh(task)
     if current.status != Status.CLAIMED:
         raise ServiceError(_("该任务没有待审核的完成申请。"))
@@ -431,8 +645,63 @@ def task_confirm_completion(*, actor: Any, task: Task, note: str = "") -> Task:
     if actor is not None and current.claimed_by_id == actor.pk:
         raise PermissionDenied(_("不能审核自己提交的完成申请，须由其他人员确认。"))
     _require_officer(actor)
-    _transition(current, Status.CLOSED, actor=actor, action="work.task.completion_confirmed", reason=note)
-    task_refresh(task=current)
+    _require_children_closed(current)
+    claim = _open_claim(current, ClaimKind.COMPLETION)
+    report = None
+    if claim is not None:
+        if claim.value is not None and current.has_measure:
+            report = _final_report(current, claim, today)
+        Claim.objects.filter(pk=claim.pk).update(
+            state=ClaimState.CONFIRMED, reviewer=actor, reviewed_at=timezone.now(), review_note=note
+        )
+    _transition(
+        current,
+        Status.CLOSED,
+        actor=actor,
+        action="work.task.completion_confirmed",
+        reason=note,
+        data={
+            "claim": claim.pk if claim else None,
+            "value": claim.value if claim else None,
+            "final_report": report.pk if report else None,
+        },
+    )
+    task_refresh(task=current, on=today)
+    current.refresh_from_db()
+    return _sync(task, current)
+
+
+@transaction.atomic
+def task_close_with_children(*, actor: Any, task: Task, reason: str, on: date | None = None) -> Task:
+    """The office closes a task together with its open subtasks (一并销号), with a recorded reason."""
+    _begin()
+    _require_officer(actor)
+    if not reason.strip():
+        raise ServiceError(_("一并销号须填写理由。"))
+    today = on or timezone.localdate()
+    current = _fresh(task)
+    if current.status not in (Status.IN_PROGRESS, Status.CLAIMED):
+        raise ServiceError(
+            _("只有推进中或已申请完成的任务可以销号（当前：%(s)s）。") % {"s": current.get_status_display()}
+        )
+    if actor is not None and current.claimed_by_id == actor.pk:
+        raise PermissionDenied(_("不能审核自己提交的完成申请，须由其他人员确认。"))
+    closed_below = _close_below(actor, current, reason)
+    Claim.objects.filter(task=current, kind=ClaimKind.COMPLETION, state__in=OPEN_CLAIM_STATES).update(
+        state=ClaimState.CONFIRMED, reviewer=actor, reviewed_at=timezone.now(), review_note=reason
+    )
+    _transition(
+        current,
+        Status.CLOSED,
+        actor=actor,
+        action="work.task.closed_with_children",
+        reason=reason,
+        data={"closed_with_children": closed_below},
+    )
+    for pk in closed_below:
+        task_refresh(task=Task.objects.get(pk=pk), on=today)
+    task_refresh(task=current, on=today)
+    current.refresh_from_db()
     return _sync(task, current)
 
 
@@ -448,6 +717,11 @@ def task_reject_completion(*, actor: Any, task: Task, reason: str) -> Task:
     _require_officer(actor)
     if not reason.strip():
         raise ServiceError(_("退回须填写理由。"))
+    claim = _open_claim(current, ClaimKind.COMPLETION)
+    if claim is not None:
+        Claim.objects.filter(pk=claim.pk).update(
+            state=ClaimState.REJECTED, reviewer=actor, reviewed_at=timezone.now(), review_note=reason
+        )
     _transition(
         current,
         Status.IN_PROGRESS,
@@ -455,6 +729,7 @@ def task_reject_completion(*, actor: Any, task: Task, reason: str) -> Task:
         action="work.task.completion_rejected",
         reason=reason,
         extra={"claimed_by": None},
+        data={"claim": claim.pk if claim else None},
     )
     _notify_unit(current, _("完成申请被退回：%(t)s（%(r)s）") % {"t": current.title[:80], "r": reason[:80]})
     return _sync(task, current)
@@ -515,11 +790,11 @@ def task_set_status(*, actor: Any, task: Task, status: str, reason: str) -> Task
 
 @transaction.atomic
 def milestone_meet(*, actor: Any, milestone: Milestone, met_on: date) -> Milestone:
-    """Record that a milestone (时间节点) was met."""
+    """The office records that a milestone (时间节点) was met (imports, corrections); units claim it
+    with `milestone_claim` instead, for the office to confirm."""
     _begin()
+    _require_officer(actor)
     task = _fresh(milestone.task)
-    if not context_for(actor).is_officer:
-        _require_unit_member(actor, task)
     if task.status == Status.CLOSED:
         raise ServiceError(_("任务已销号，只读。"))
     before = Milestone.objects.filter(pk=milestone.pk).values_list("met_on", flat=True).get()
@@ -535,6 +810,124 @@ def milestone_meet(*, actor: Any, milestone: Milestone, met_on: date) -> Milesto
     )
     task_refresh(task=task)
     return milestone
+
+
+@transaction.atomic
+def milestone_claim(
+    *,
+    actor: Any,
+    milestone: Milestone,
+    met_on: date,
+    note: str = "",
+    files: Sequence[UploadedFile] = (),
+    on: date | None = None,
+) -> Claim:
+    """The unit reports a milestone met (节点完成) on a date, with evidence; the office confirms it.
+
+    Until confirmed the milestone still counts as unmet for the light (docs/rules.md)."""
+    _begin()
+    today = on or timezone.localdate()
+    _require_unit_member(actor, milestone.task)
+    task = _fresh(milestone.task)
+    unit = _reporting_unit(actor, task)
+    current = Milestone.objects.select_for_update().get(pk=milestone.pk)
+    if task.status not in (Status.IN_PROGRESS, Status.CLAIMED):
+        raise ServiceError(_("任务当前状态为“%(s)s”，不能报告节点完成。") % {"s": task.get_status_display()})
+    if current.met_on is not None:
+        raise ServiceError(_("该节点已确认完成。"))
+    if met_on > today:
+        raise ServiceError(_("完成日期不能晚于今天。"))
+    if met_on < task.start:
+        raise ServiceError(_("完成日期不能早于任务开始日期。"))
+    if _open_claim(task, ClaimKind.MILESTONE, current) is not None:
+        raise ServiceError(_("该节点已有待确认的完成报告。"))
+    _claim_evidence_needed(task, files)
+    claim = Claim.objects.create(
+        task=task,
+        milestone=current,
+        kind=ClaimKind.MILESTONE,
+        unit=unit,
+        author=actor,
+        state=ClaimState.SUBMITTED,
+        note=note,
+        met_on=met_on,
+    )
+    evidence = _save_evidence(files, claim=claim)
+    record(
+        current,
+        "work.milestone.claimed",
+        actor=actor,
+        after={"claim": claim.pk, "met_on": met_on},
+        data={"task": task.pk, "note": note, "evidence": _evidence_audit(evidence)},
+    )
+    return claim
+
+
+def _submitted_milestone_claim(actor: Any, claim: Claim) -> Claim:
+    current = Claim.objects.select_for_update().get(pk=claim.pk)
+    if current.kind != ClaimKind.MILESTONE or current.state != ClaimState.SUBMITTED:
+        raise Conflict(_("该申请已被处理。"))
+    if actor is not None and current.author_id == actor.pk:
+        raise PermissionDenied(_("不能审核自己提交的完成申请，须由其他人员确认。"))
+    _require_officer(actor)
+    return current
+
+
+@transaction.atomic
+def milestone_confirm(*, actor: Any, claim: Claim, note: str = "", on: date | None = None) -> Claim:
+    """The office confirms a milestone claim: the milestone is met on the claimed date, the light follows."""
+    _begin()
+    current = _submitted_milestone_claim(actor, claim)
+    task = _fresh(current.task)
+    milestone = current.milestone
+    assert milestone is not None and current.met_on is not None
+    Claim.objects.filter(pk=current.pk).update(
+        state=ClaimState.CONFIRMED, reviewer=actor, reviewed_at=timezone.now(), review_note=note
+    )
+    Milestone.objects.filter(pk=milestone.pk).update(met_on=current.met_on)
+    record(
+        milestone,
+        "work.milestone.met",
+        actor=actor,
+        before={"met_on": milestone.met_on},
+        after={"met_on": current.met_on},
+        data={"task": task.pk, "claim": current.pk, "note": note},
+    )
+    task_refresh(task=task, on=on)
+    claim.refresh_from_db()
+    return claim
+
+
+@transaction.atomic
+def milestone_reject(*, actor: Any, claim: Claim, reason: str) -> Claim:
+    """The office sends a milestone claim back with a reason; the milestone stays unmet."""
+    _begin()
+    current = _submitted_milestone_claim(actor, claim)
+    if not reason.strip():
+        raise ServiceError(_("退回须填写理由。"))
+    Claim.objects.filter(pk=current.pk).update(
+        state=ClaimState.REJECTED, reviewer=actor, reviewed_at=timezone.now(), review_note=reason
+    )
+    assert current.milestone is not None
+    record(
+        current.milestone,
+        "work.milestone.rejected",
+        actor=actor,
+        before={"claim": current.pk, "state": current.state},
+        after={"claim": current.pk, "state": ClaimState.REJECTED},
+        data={"task": current.task_id, "reason": reason},
+    )
+    from .models import Notification
+
+    Notification.objects.create(
+        user=current.author,
+        task=current.task,
+        text=(_("节点完成被退回：%(m)s（%(r)s）") % {"m": current.milestone.title[:60], "r": reason[:80]})[
+            :300
+        ],
+    )
+    claim.refresh_from_db()
+    return claim
 
 
 @transaction.atomic
@@ -570,6 +963,10 @@ def _decimal(value: Any, label: str) -> Decimal | None:
 
 
 def _store_evidence(report: Report, files: Sequence[UploadedFile]) -> list[Evidence]:
+    return _save_evidence(files, report=report)
+
+
+def _save_evidence(files: Sequence[UploadedFile], **owner: Any) -> list[Evidence]:
     """Store each file under its SHA-256, so the audit entry pins exactly what was handed in.
 
     Every file is checked (size, kind by content) before any is stored; stored files are deleted
@@ -591,7 +988,7 @@ def _store_evidence(report: Report, files: Sequence[UploadedFile]) -> list[Evide
             size += len(chunk)
         f.seek(0)
         ev = Evidence(
-            report=report,
+            **owner,
             name=(f.name or "file")[:200],
             size=size,
             sha256=digest.hexdigest(),

@@ -18,4 +18,10 @@ urlpatterns = [
     path("review/<int:task_id>/reject/", views.review_reject, name="reject"),
     path("tasks/<int:task_id>/claim/", views.task_claim_view, name="claim"),
     path("tasks/<int:task_id>/reopen/", views.task_reopen_view, name="reopen"),
+    path("tasks/<int:task_id>/close-together/", views.task_close_together_view, name="close_together"),
+    path("claims/<int:claim_id>/approve/", views.claim_approve_view, name="claim_approve"),
+    path("claims/<int:claim_id>/return/", views.claim_return_view, name="claim_return"),
+    path("milestones/<int:milestone_id>/claim/", views.milestone_claim_view, name="milestone_claim"),
+    path("milestone-claims/<int:claim_id>/confirm/", views.milestone_confirm_view, name="milestone_confirm"),
+    path("milestone-claims/<int:claim_id>/reject/", views.milestone_reject_view, name="milestone_reject"),
 ]

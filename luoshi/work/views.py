@@ -29,7 +29,8 @@ from luoshi.org.models import Unit
 from . import services
 from .filters import SORTS, TaskFilter
 from .forms import FollowForm, PlanNodeForm
-from .models import Evidence, Follow, Light, Plan, Report, ReportState, Status, Task, TaskUnit
+from .models import Claim, Evidence, Follow, Light, Plan, Report, ReportState, Status, Task, TaskUnit
+from .views_flow import claim_context
 
 TASKS_PER_PAGE = 30
 # Worst first: the order light counts and facets are shown in.
@@ -238,21 +239,21 @@ def task_detail(request: HttpRequest, pk: int) -> HttpResponse:
     lang = get_language() or "zh-hans"
     for e in history:
         e.action_text = describe(e.action, lang)
+    milestones = list(task.milestones.all())
     ctx = {
         "task": task,
         "ancestors": ancestors,
         "co_units": list(task.co_units.order_by("path")),
-        "milestones": list(task.milestones.all()),
+        "milestones": milestones,
         "children": children,
         "reports": reports,
         "transitions": list(task.transitions.select_related("actor")),
         "history": history,
         "following": Follow.objects.filter(user=user, task=task).exists(),
         "ReportState": ReportState,
-        "can_claim": task.status == Status.IN_PROGRESS
-        and Task.objects.reportable_by(user).filter(pk=task.pk).exists(),
         "can_reopen": task.status == Status.CLOSED and context_for(user).is_officer,
     }
+    ctx.update(claim_context(user, task, milestones))
     return render(request, "work/task_detail.html", ctx)
 
 
@@ -279,7 +280,10 @@ def task_follow_toggle(request: HttpRequest, pk: int) -> HttpResponse:
 def evidence_download(request: HttpRequest, pk: int) -> FileResponse:
     """Serve an evidence file (佐证材料) only to those who may see its report; never via MEDIA_URL."""
     ev = get_object_or_404(
-        Evidence.objects.filter(report__in=Report.objects.visible_to(request.user)).select_related("report"),
+        Evidence.objects.filter(
+            Q(report__in=Report.objects.visible_to(request.user))
+            | Q(claim__in=Claim.objects.visible_to(request.user))
+        ),
         pk=pk,
     )
     try:

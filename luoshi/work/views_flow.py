@@ -29,15 +29,21 @@ from luoshi.lib.uploads import upload_limit
 from luoshi.org.access import context_for
 
 from . import rules
-from .forms_flow import NoteForm, ReasonForm, ReportFillForm
-from .models import Report, ReportState, Status, Task, Transition
+from .forms_flow import ClaimForm, MilestoneClaimForm, NoteForm, ReasonForm, ReportFillForm
+from .models import Claim, ClaimKind, ClaimState, Milestone, Report, ReportState, Status, Task, Transition
 from .services import (
     PermissionDenied,
     ServiceError,
+    milestone_claim,
+    milestone_confirm,
+    milestone_reject,
     report_approve,
     report_return,
     report_submit,
+    task_claim_approve,
     task_claim_completion,
+    task_claim_return,
+    task_close_with_children,
     task_confirm_completion,
     task_reject_completion,
     task_reopen,
@@ -262,7 +268,7 @@ def _require_head(user: Any) -> None:
 def approvals(request: HttpRequest) -> HttpResponse:
     """The head's queue: the unit's reports waiting to go up."""
     _require_head(request.user)
-    context = {"reports": list(_pending_for(request.user))}
+    context = {"reports": list(_pending_for(request.user)), "claims": list(_pending_claims_for(request.user))}
     template = "work/approval_list.html" if _is_htmx(request) else "work/approvals.html"
     return render(request, template, context)
 
@@ -351,13 +357,34 @@ def _require_officer(user: Any) -> None:
 
 def _claims_for(user: Any) -> Any:
     note = Transition.objects.filter(task=OuterRef("pk"), to_status=Status.CLAIMED).order_by("-at", "-id")
+    last = Report.objects.effective().filter(task=OuterRef("pk")).order_by("-reported_on", "-id")
     return (
         Task.objects.visible_to(user)
         .filter(status=Status.CLAIMED)
         .select_related("plan", "lead_unit", "claimed_by")
-        .annotate(claim_note=Subquery(note.values("reason")[:1]), claimed_at=Subquery(note.values("at")[:1]))
+        .annotate(
+            claim_note=Subquery(note.values("reason")[:1]),
+            claimed_at=Subquery(note.values("at")[:1]),
+            last_value=Subquery(last.values("value")[:1]),
+            last_percent=Subquery(last.values("percent")[:1]),
+        )
         .order_by("plan_id", "sort_path")
     )
+
+
+def with_open_claims(tasks: list[Task]) -> list[Task]:
+    """Attach each task's open completion claim (`task.claim`, with its evidence) in two queries."""
+    claims = {
+        c.task_id: c
+        for c in Claim.objects.filter(
+            task__in=[t.pk for t in tasks], kind=ClaimKind.COMPLETION, state__in=[ClaimState.SUBMITTED]
+        )
+        .prefetch_related("evidence")
+        .order_by("id")
+    }
+    for t in tasks:
+        t.claim = claims.get(t.pk)
+    return tasks
 
 
 @login_required
@@ -371,7 +398,11 @@ def review(request: HttpRequest) -> HttpResponse:
         .select_related("plan", "lead_unit")
         .order_by("-updated", "-pk")[:CLOSED_SHOWN]
     )
-    context = {"claims": list(_claims_for(request.user)), "closed": list(closed)}
+    context = {
+        "claims": with_open_claims(list(_claims_for(request.user))),
+        "closed": list(closed),
+        "milestone_claims": list(_milestone_claims_for(request.user)),
+    }
     return render(request, "work/review.html", context)
 
 
@@ -400,6 +431,7 @@ def _task_action(
     if error:
         if row == "claim":
             task = _claims_for(request.user).filter(pk=task.pk).first() or task
+            with_open_claims([task])
         return render(request, ERROR_ROWS[row], {"task": task, "error": error})
     task.refresh_from_db()
     return render(request, "work/review_done.html", {"task": task, "message": done % {"t": task.title}})
@@ -460,15 +492,211 @@ def task_reopen_view(request: HttpRequest, task_id: int) -> HttpResponse:
 @login_required
 @require_POST
 def task_claim_view(request: HttpRequest, task_id: int) -> HttpResponse:
+    """The unit claims completion with a note, the measure's final value and evidence files."""
     task = _visible_task(request, task_id)
-    form = NoteForm(request.POST)
-    note = form.cleaned_data["note"] if form.is_valid() else ""
+    form = ClaimForm(request.POST, request.FILES)
+    if not form.is_valid():
+        error = _first_error(form)
+        if not _is_htmx(request):
+            messages.error(request, error)
+            return _back(request, reverse("flow:fill"))
+        return render(request, ERROR_ROWS["task"], {"task": task, "error": error})
+    data = form.cleaned_data
+    head_needed = task.plan.head_approval and not (
+        {task.lead_unit_id} & context_for(request.user).head_unit_ids
+    )
     return _task_action(
         request,
         task,
         task_claim_completion,
-        note=note,
-        done=_("已申请完成，等待督查室确认：%(t)s"),
+        note=data["note"],
+        value=data["value"],
+        files=data["evidence"],
+        done=_("已申请完成，等待单位负责人审核：%(t)s")
+        if head_needed
+        else _("已申请完成，等待督查室确认：%(t)s"),
         default=reverse("flow:fill"),
         row="task",
     )
+
+
+@login_required
+@require_POST
+def task_close_together_view(request: HttpRequest, task_id: int) -> HttpResponse:
+    """The office closes a task with its open subtasks (一并销号), with a reason."""
+    task = _visible_task(request, task_id)
+    return _task_action(
+        request,
+        task,
+        task_close_with_children,
+        reason=_reason(request),
+        done=_("已连同下级任务一并销号：%(t)s"),
+        default=reverse("task_detail", args=[task.pk]),
+        row="task",
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# Unit head: completion claims waiting to go up
+
+
+def _pending_claims_for(user: Any) -> Any:
+    last = Report.objects.effective().filter(task=OuterRef("task")).order_by("-reported_on", "-id")
+    return (
+        Claim.objects.filter(
+            kind=ClaimKind.COMPLETION,
+            state=ClaimState.PENDING,
+            unit_id__in=context_for(user).head_unit_ids,
+        )
+        .select_related("task", "task__plan", "task__lead_unit", "unit", "author")
+        .prefetch_related("evidence")
+        .annotate(last_value=Subquery(last.values("value")[:1]))
+        .order_by("task__plan_id", "task__path", "id")
+    )
+
+
+def _claim_decision(
+    request: HttpRequest, claim_id: int, action: Any, *, done: str, **kwargs: Any
+) -> HttpResponse:
+    claim = get_object_or_404(Claim.objects.visible_to(request.user), pk=claim_id)
+    error = ""
+    try:
+        claim = action(actor=request.user, claim=claim, **kwargs)
+    except ServiceError as exc:
+        _refused(exc)
+        error = str(exc)
+    claim = (
+        Claim.objects.select_related("task", "task__plan", "task__lead_unit", "milestone", "unit", "author")
+        .prefetch_related("evidence")
+        .get(pk=claim.pk)
+    )
+    message = "" if error else done % {"t": claim.milestone.title if claim.milestone else claim.task.title}
+    if not _is_htmx(request):
+        if error:
+            messages.error(request, error)
+        else:
+            messages.success(request, message)
+        return _back(
+            request, reverse("flow:review" if claim.kind == ClaimKind.MILESTONE else "flow:approvals")
+        )
+    template = (
+        "work/milestone_claim_row.html"
+        if claim.kind == ClaimKind.MILESTONE
+        else "work/claim_approval_row.html"
+    )
+    return render(request, template, {"claim": claim, "error": error, "message": message})
+
+
+@login_required
+@require_POST
+def claim_approve_view(request: HttpRequest, claim_id: int) -> HttpResponse:
+    return _claim_decision(request, claim_id, task_claim_approve, done=_("已审核通过完成申请：%(t)s"))
+
+
+@login_required
+@require_POST
+def claim_return_view(request: HttpRequest, claim_id: int) -> HttpResponse:
+    return _claim_decision(
+        request, claim_id, task_claim_return, reason=_reason(request), done=_("已退回完成申请：%(t)s")
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# Milestones: the unit reports one met, the office confirms it
+
+
+def _milestone_claims_for(user: Any) -> Any:
+    return (
+        Claim.objects.filter(
+            kind=ClaimKind.MILESTONE,
+            state=ClaimState.SUBMITTED,
+            task__in=Task.objects.visible_to(user),
+        )
+        .select_related("task", "task__lead_unit", "milestone", "unit", "author")
+        .prefetch_related("evidence")
+        .order_by("task__plan_id", "task__path", "milestone__sort", "id")
+    )
+
+
+@login_required
+@require_POST
+def milestone_claim_view(request: HttpRequest, milestone_id: int) -> HttpResponse:
+    """The unit reports a milestone met, with its date and evidence (form on the task page)."""
+    milestone = get_object_or_404(
+        Milestone.objects.filter(task__in=Task.objects.visible_to(request.user)), pk=milestone_id
+    )
+    form = MilestoneClaimForm(request.POST, request.FILES)
+    default = reverse("task_detail", args=[milestone.task_id])
+    if not form.is_valid():
+        messages.error(request, _first_error(form))
+        return _back(request, default)
+    data = form.cleaned_data
+    try:
+        milestone_claim(
+            actor=request.user,
+            milestone=milestone,
+            met_on=data["met_on"],
+            note=data["note"],
+            files=data["evidence"],
+        )
+    except ServiceError as exc:
+        _refused(exc)
+        messages.error(request, f"{milestone.title}：{exc}")
+        return _back(request, default)
+    messages.success(request, _("已报告节点完成，等待督查室确认：%(t)s") % {"t": milestone.title})
+    return _back(request, default)
+
+
+@login_required
+@require_POST
+def milestone_confirm_view(request: HttpRequest, claim_id: int) -> HttpResponse:
+    form = NoteForm(request.POST)
+    note = form.cleaned_data["note"] if form.is_valid() else ""
+    return _claim_decision(request, claim_id, milestone_confirm, note=note, done=_("已确认节点完成：%(t)s"))
+
+
+@login_required
+@require_POST
+def milestone_reject_view(request: HttpRequest, claim_id: int) -> HttpResponse:
+    return _claim_decision(
+        request, claim_id, milestone_reject, reason=_reason(request), done=_("已退回节点完成报告：%(t)s")
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# The task page's part: claim and milestone forms, open claims, what each visitor may do
+
+
+def claim_context(user: Any, task: Task, milestones: list[Milestone]) -> dict[str, Any]:
+    """What the task page shows of completion claims and milestone claims, and who may act."""
+    ctx = context_for(user)
+    reporter = Task.objects.reportable_by(user).filter(pk=task.pk).exists()
+    claims = list(
+        Claim.objects.filter(task=task, state__in=[ClaimState.PENDING, ClaimState.SUBMITTED])
+        .select_related("author", "unit", "milestone")
+        .prefetch_related("evidence")
+        .order_by("id")
+    )
+    by_milestone = {c.milestone_id: c for c in claims if c.kind == ClaimKind.MILESTONE}
+    open_task = task.status in (Status.IN_PROGRESS, Status.CLAIMED)
+    for m in milestones:
+        m.open_claim = by_milestone.get(m.pk)
+        m.can_claim = reporter and open_task and m.met_on is None and m.open_claim is None
+    completion = next((c for c in claims if c.kind == ClaimKind.COMPLETION), None)
+    open_children = list(
+        Task.objects.filter(parent=task)
+        .exclude(status__in=[Status.CLOSED, Status.CANCELLED])
+        .order_by("sort_path")
+        .values_list("code", "title")
+    )
+    last = Report.objects.effective().filter(task=task).order_by("-reported_on", "-id").first()
+    return {
+        "completion_claim": completion,
+        "last_value": last.value if last is not None else None,
+        "open_children": [code or title for code, title in open_children],
+        "can_claim": task.status == Status.IN_PROGRESS and reporter and completion is None,
+        "can_review": task.status == Status.CLAIMED and ctx.is_officer and task.claimed_by_id != user.pk,
+        "can_close_together": ctx.is_officer and open_task and bool(open_children),
+        "is_officer": ctx.is_officer,
+        "today": timezone.localdate(),
+    }

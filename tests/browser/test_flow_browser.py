@@ -12,7 +12,8 @@ from django.utils import timezone
 
 from luoshi.work import rules
 from luoshi.work.models import Evidence, Report, ReportState, Status
-from luoshi.work.services import report_submit, task_claim_completion, task_refresh
+from luoshi.work.services import report_submit, task_refresh
+from tests.factories import claim_task
 
 pytestmark = pytest.mark.browser
 
@@ -92,7 +93,7 @@ def test_head_approves_a_filed_report(p, browser, page, login, shot):  # type: i
 def test_office_rejects_a_claim_then_closes_it(p, page, login, shot):  # type: ignore[no-untyped-def]
     plan = _plan(p)
     task = _task(p, plan, title="完成河道综合整治")
-    task_claim_completion(actor=p.reporter_a, task=task, note="整治完成")
+    claim_task(actor=p.reporter_a, task=task, note="整治完成")
 
     login(page, "officer")
     page.goto("/work/review/")
@@ -105,7 +106,7 @@ def test_office_rejects_a_claim_then_closes_it(p, page, login, shot):  # type: i
     assert task.status == Status.IN_PROGRESS
     assert task.transitions.last().reason == "缺少第三方验收报告"
 
-    task_claim_completion(actor=p.reporter_a, task=task, note="已补充验收报告")
+    claim_task(actor=p.reporter_a, task=task, note="已补充验收报告")
     page.goto("/work/review/")
     row = page.locator(f"#claim-{task.pk}")
     assert "已补充验收报告" in row.inner_text()

@@ -54,9 +54,12 @@ LIGHT_CLASSES = {
 
 
 @register.inclusion_tag("web/_light.html")
-def light_badge(light: str) -> dict[str, Any]:
-    """A coloured badge for a light code (green, yellow, red, overdue, done, not_started)."""
+def light_badge(light: str, short: bool = False) -> dict[str, Any]:
+    """A coloured badge for a light code (green, yellow, red, overdue, done, not_started); `short`
+    marks a task closed below its measure's target (完成（未达标））."""
     label = Light(light).label if light in Light.values else light
+    if short and light == Light.DONE:
+        label = _("完成（未达标）")
     return {"light": light, "label": label, "css": LIGHT_CLASSES.get(light, "light-none")}
 
 
