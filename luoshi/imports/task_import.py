@@ -52,7 +52,6 @@ SECTION_HEAD = re.compile(
     r"^\s*(第?[一二三四五六七八九十百]+)\s*[、.．,，]?\s*(?:部分|方面|板块)?\s*[、.．:：]?\s*"
 )
 SEQ_CLEAN = re.compile(r"^[\(（]?\s*([0-9一二三四五六七八九十百]+)\s*[\)）]?\s*[、.．]?$")
-STREETS = ("各街道", "各乡镇", "各街镇", "各镇街", "各镇(街道)", "各街道(乡镇)", "各功能区")
 LARGE_FILE_ROWS = 2000
 # Above this many new tasks, tasks are created set-based rather than one service call each.
 BULK_CREATE_ROWS = 2000
@@ -93,6 +92,9 @@ class TaskPreview:
     total_rows: int = 0
     rows: list[TaskRow] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
+    # Unit names the office is asked to map (unknown, near miss, ambiguous) or already mapped by
+    # an alias, once each: {"written", "status", "rows", "suggestions", "unit_id", "unit_name"}.
+    names: list[dict[str, Any]] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -224,6 +226,35 @@ def _is_section_row(table: Table, row: Row) -> str | None:
     return None
 
 
+class _NameChoices:
+    """Collects the unit names the preview asks about (see `TaskPreview.names`), each once."""
+
+    def __init__(self, into: list[dict[str, Any]]) -> None:
+        self.into = into
+        self.seen: dict[str, dict[str, Any]] = {}
+
+    def add(self, m: Any, row: int) -> None:
+        if m.collective or (m.unit_id is not None and not m.by_alias):
+            return
+        entry = self.seen.get(m.written)
+        if entry is None:
+            status = "alias" if m.by_alias else "ambiguous" if m.ambiguous else "unknown"
+            if status == "unknown" and m.suggestions:
+                status = "fuzzy"
+            entry = self.seen[m.written] = {
+                "written": m.written,
+                "status": status,
+                "rows": [],
+                "suggestions": m.ambiguous or m.suggestions,
+                "suggestion_ids": m.candidate_ids,
+                "unit_id": m.unit_id,
+                "unit_name": m.name,
+            }
+            self.into.append(entry)
+        if row not in entry["rows"]:
+            entry["rows"].append(row)
+
+
 def parse_tasks(
     source: str | Path | bytes,
     *,
@@ -231,8 +262,11 @@ def parse_tasks(
     filename: str = "",
     matcher: UnitMatcher | None = None,
     progress: Callable[[int, int], None] | None = None,
+    lead_choices: dict[int, int] | None = None,
 ) -> TaskPreview:
-    """Read a decomposition table into a preview; writes nothing."""
+    """Read a decomposition table into a preview; writes nothing.
+
+    `lead_choices` gives the lead unit the office chose for rows that name none (row → unit id)."""
     info = plan_info(plan)
     preview = TaskPreview()
     problems = preview.problems
@@ -261,7 +295,8 @@ def parse_tasks(
         problems.append(Problem(table.header_row, "", _("表头中没有“牵头单位”或“责任单位”列。")))
         return preview
     preview.sheet, preview.header_row, preview.total_rows = table.sheet, table.header_row, len(table.rows)
-    matcher = matcher or UnitMatcher.from_db()
+    matcher = matcher or UnitMatcher.from_db(owner_id=info.owner_unit_id)
+    asked = _NameChoices(preview.names)
     people = _People()
     existing, existing_co = _existing(info.id)
     col = table.header_of
@@ -300,14 +335,17 @@ def parse_tasks(
         name = written.strip()
         if not name:
             return []
-        if not lead and name in STREETS:
-            streets = matcher.streets(name)
-            if not streets:
+        group = None if lead else matcher.group(name)
+        if group is not None:
+            if not group:
                 problems.append(
-                    Problem(row_no, column, _("“%(n)s”：组织中没有街镇，未关联。") % {"n": name}, "warning")
+                    Problem(
+                        row_no, column, _("“%(n)s”：组织中没有对应的单位，未关联。") % {"n": name}, "warning"
+                    )
                 )
-            return [(u.id, u.name) for u in streets]
+            return [(u.id, u.name) for u in group]
         m = matcher.match(name)
+        asked.add(m, row_no)
         if m.unit_id is not None:
             return [(m.unit_id, m.name)]
         if m.ambiguous:
@@ -382,7 +420,10 @@ def parse_tasks(
         if "co_units" in table.columns:
             cell3 = split_units(text(table.get(row, "co_units")), lead_marked_first=False)
             others += [(n, col("co_units")) for n in ((cell3.lead,) if cell3.lead else ()) + cell3.others]
-        if lead_written is None:
+        chosen = (lead_choices or {}).get(row.number)
+        if lead_written is None and chosen in matcher.units:
+            tr.lead_id, tr.lead_name = chosen, matcher.units[chosen].name
+        elif lead_written is None:
             problems.append(Problem(row.number, lead_column, _("缺少牵头单位。")))
         else:
             if COLLECTIVE.search(lead_written) and matcher.match(lead_written).unit_id is None:
@@ -582,7 +623,13 @@ class TaskImportResult:
 
 @transaction.atomic
 def commit_tasks(
-    source: str | Path | bytes, *, plan: Any, actor: Any, filename: str = "", batch_id: int | None = None
+    source: str | Path | bytes,
+    *,
+    plan: Any,
+    actor: Any,
+    filename: str = "",
+    batch_id: int | None = None,
+    lead_choices: dict[int, int] | None = None,
 ) -> TaskImportResult:
     """Re-read the file and write every task, or nothing: one transaction, one audit entry."""
     from luoshi.audit.services import record
@@ -591,7 +638,7 @@ def commit_tasks(
     from luoshi.work.services import ServiceError, task_create, task_update
 
     plan = resolve_plan(plan, actor=actor, create=True)
-    preview = parse_tasks(source, plan=plan, filename=filename)
+    preview = parse_tasks(source, plan=plan, filename=filename, lead_choices=lead_choices)
     if not preview.ok:
         raise ImportRefused(preview.problems, preview)
     unit_ids = {r.lead_id for r in preview.rows if r.lead_id} | {u for r in preview.rows for u in r.co_ids}
@@ -678,6 +725,7 @@ def commit_tasks(
             "updated": updated,
             "unchanged": sum(1 for r in preview.rows if r.action == "unchanged"),
             "batch": batch_id,
+            "lead_choices": {str(row): unit for row, unit in (lead_choices or {}).items()},
             # Large files are created set-based: their tasks are listed here instead of one entry each.
             "bulk_created_ids": _id_ranges(by_code[r.code].pk for r in creates) if bulk else [],
         },
