@@ -277,3 +277,53 @@ def test_an_alias_holds_in_the_district_it_was_mapped_for(
     west_preview = parse_tasks(path, plan=plan(p, "西山计划", owner=west["office"]))
     assert west_preview.rows[0].lead_id is None and not west_preview.ok
     assert ImportBatch.objects.count() == 1
+
+
+# ---------------------------------------------------------------------------------------------
+# The preview page: choices posted by HTMX, officers only, in Chinese and in English.
+
+
+def test_preview_page_maps_names_by_htmx_for_officers_only(p: Personas) -> None:
+    from django.test import Client
+
+    from tests.test_i18n import chinese_left, english_words, user_data, visible_text
+
+    units = demo_units(p)
+    body = (DATA / "huoshan2025_tasks.xlsx").read_bytes()
+    batch = batch_create(
+        actor=p.officer, kind=ImportKind.TASKS, data=body, filename="huoshan.xlsx", plan=plan(p, "开发区计划")
+    )
+    officer, reporter = Client(), Client()
+    officer.force_login(p.officer)
+    reporter.force_login(p.reporter_a)
+    url = f"/imports/{batch.pk}/"
+
+    html = officer.get(url).content.decode()
+    assert html.count('class="name-choice') == 4 and 'id="import-commit"' not in html
+    assert not english_words(html)
+    officer.cookies["django_language"] = "en"
+    english = officer.get(url).content.decode()
+    file_text = [r["title"] for r in batch.preview["rows"]] + [
+        r["leader_name"] for r in batch.preview["rows"]
+    ]
+    file_text += [n["written"] for n in batch.preview["names"]] + ["全年"]
+    file_text += [x["column"] for x in batch.preview["problems"]]  # the file's own header
+    known = sorted(set(user_data() + file_text), key=len, reverse=True)
+    left = chinese_left(visible_text(english), known)
+    assert not left, left
+    assert "Unit names" in english and "Create “改革办” under 示范区" in english
+
+    choice = {"written": "改革办", "choice": f"unit:{units['ZYS'].pk}"}
+    assert reporter.post(f"{url}map/", choice, HTTP_HX_REQUEST="true").status_code == 403
+    assert not UnitAlias.objects.exists()
+    part = officer.post(f"{url}map/", choice, HTTP_HX_REQUEST="true")
+    assert part.status_code == 200
+    text = part.content.decode()
+    assert text.startswith('<div id="import-body">') and "<html" not in text
+    assert UnitAlias.objects.get().unit == units["ZYS"]
+    assert 'data-written="改革办"' in text and "name-alias" in text
+    # Without JavaScript the form posts and the page comes back.
+    response = officer.post(f"{url}map/", {"written": "安商工作部", "choice": f"new:{p.district.pk}"})
+    assert response.status_code == 302 and response["Location"] == url
+    bad = officer.post(f"{url}map/", {"written": "招商工作部", "choice": "unit:abc"}, HTTP_HX_REQUEST="true")
+    assert bad.status_code == 200 and UnitAlias.objects.count() == 2

@@ -12,6 +12,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from luoshi.org.access import context_for
@@ -89,10 +90,10 @@ def _preview_context(batch: ImportBatch) -> dict[str, Any]:
 
 
 NAME_STATUS = {
-    "unknown": _("找不到"),
-    "fuzzy": _("相近，待确认"),
-    "ambiguous": _("重名"),
-    "alias": _("已对应"),
+    "unknown": gettext_lazy("找不到"),
+    "fuzzy": gettext_lazy("相近，待确认"),
+    "ambiguous": gettext_lazy("重名"),
+    "alias": gettext_lazy("已对应"),
 }
 
 
@@ -129,6 +130,7 @@ def _choice_context(batch: ImportBatch, rows: list[dict[str, Any]]) -> dict[str,
             for n in names
         ],
         "open_names": sum(1 for n in names if n["status"] != "alias"),
+        "open_leads": sum(1 for r in lead_rows if not r["chosen"]),
         "lead_rows": lead_rows,
         "choice_units": units,
         "create_parents": parents,
