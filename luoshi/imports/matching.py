@@ -11,6 +11,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import Any
 
 # Common abbreviations of department names (全称 → 简称), longest first when applied.
 ABBREVIATIONS: dict[str, str] = {
@@ -303,6 +304,36 @@ class UnitMatcher:
     def streets(self, written: str = "各街道") -> list[UnitInfo]:
         """Units meant by "各街道" / "各乡镇" / "各街镇" (kept for callers of the older name)."""
         return self.group(written) or []
+
+
+class NameChoices:
+    """Collects the unit names an import preview asks the office about, each once with its rows:
+    unknown, near miss (fuzzy: suggestions only), ambiguous, or already mapped by an alias."""
+
+    def __init__(self, into: list[dict[str, Any]]) -> None:
+        self.into = into
+        self.seen: dict[str, dict[str, Any]] = {}
+
+    def add(self, m: Match, row: int) -> None:
+        if m.collective or (m.unit_id is not None and not m.by_alias):
+            return
+        entry = self.seen.get(m.written)
+        if entry is None:
+            status = "alias" if m.by_alias else "ambiguous" if m.ambiguous else "unknown"
+            if status == "unknown" and m.suggestions:
+                status = "fuzzy"
+            entry = self.seen[m.written] = {
+                "written": m.written,
+                "status": status,
+                "rows": [],
+                "suggestions": m.ambiguous or m.suggestions,
+                "suggestion_ids": m.candidate_ids,
+                "unit_id": m.unit_id,
+                "unit_name": m.name,
+            }
+            self.into.append(entry)
+        if row not in entry["rows"]:
+            entry["rows"].append(row)
 
 
 @dataclass(frozen=True)

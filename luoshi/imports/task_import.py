@@ -25,7 +25,7 @@ from django.utils.translation import gettext as _
 
 from .common import ImportRefused, Problem, errors
 from .deadlines import Deadline, cn_to_int, parse_deadline
-from .matching import COLLECTIVE, UnitMatcher, split_units
+from .matching import COLLECTIVE, NameChoices, UnitMatcher, split_units
 from .sheets import Row, SheetError, Table, find_table, norm_header, read_sheets, text
 
 # Normalised header → canonical key. Spellings from real tables (see tests/data/imports).
@@ -125,6 +125,7 @@ class TaskPreview:
             total_rows=data.get("total_rows", 0),
             rows=rows,
             problems=problems,
+            names=data.get("names", []),
         )
 
 
@@ -226,35 +227,6 @@ def _is_section_row(table: Table, row: Row) -> str | None:
     return None
 
 
-class _NameChoices:
-    """Collects the unit names the preview asks about (see `TaskPreview.names`), each once."""
-
-    def __init__(self, into: list[dict[str, Any]]) -> None:
-        self.into = into
-        self.seen: dict[str, dict[str, Any]] = {}
-
-    def add(self, m: Any, row: int) -> None:
-        if m.collective or (m.unit_id is not None and not m.by_alias):
-            return
-        entry = self.seen.get(m.written)
-        if entry is None:
-            status = "alias" if m.by_alias else "ambiguous" if m.ambiguous else "unknown"
-            if status == "unknown" and m.suggestions:
-                status = "fuzzy"
-            entry = self.seen[m.written] = {
-                "written": m.written,
-                "status": status,
-                "rows": [],
-                "suggestions": m.ambiguous or m.suggestions,
-                "suggestion_ids": m.candidate_ids,
-                "unit_id": m.unit_id,
-                "unit_name": m.name,
-            }
-            self.into.append(entry)
-        if row not in entry["rows"]:
-            entry["rows"].append(row)
-
-
 def parse_tasks(
     source: str | Path | bytes,
     *,
@@ -296,7 +268,7 @@ def parse_tasks(
         return preview
     preview.sheet, preview.header_row, preview.total_rows = table.sheet, table.header_row, len(table.rows)
     matcher = matcher or UnitMatcher.from_db(owner_id=info.owner_unit_id)
-    asked = _NameChoices(preview.names)
+    asked = NameChoices(preview.names)
     people = _People()
     existing, existing_co = _existing(info.id)
     col = table.header_of

@@ -159,6 +159,10 @@ def batch_progress(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _render_preview(request: HttpRequest, batch: ImportBatch) -> HttpResponse:
+    if _is_htmx(request) and batch.state == BatchState.PARSING:  # a large file is read again by the worker
+        response = HttpResponse(status=204)
+        response["HX-Redirect"] = reverse("imports:batch", args=[batch.pk])
+        return response
     if _is_htmx(request):
         return render(
             request,
