@@ -285,14 +285,20 @@ def test_an_alias_holds_in_the_district_it_was_mapped_for(
 
 def test_preview_page_maps_names_by_htmx_for_officers_only(p: Personas) -> None:
     from django.test import Client
+    from django.utils import translation
 
     from tests.test_i18n import chinese_left, english_words, user_data, visible_text
 
     units = demo_units(p)
     body = (DATA / "huoshan2025_tasks.xlsx").read_bytes()
-    batch = batch_create(
-        actor=p.officer, kind=ImportKind.TASKS, data=body, filename="huoshan.xlsx", plan=plan(p, "开发区计划")
-    )
+    with translation.override("zh-hans"):  # problems are stored as text, in the uploader's language
+        batch = batch_create(
+            actor=p.officer,
+            kind=ImportKind.TASKS,
+            data=body,
+            filename="huoshan.xlsx",
+            plan=plan(p, "开发区计划"),
+        )
     officer, reporter = Client(), Client()
     officer.force_login(p.officer)
     reporter.force_login(p.reporter_a)
