@@ -255,6 +255,9 @@ def test_matching_looks_in_the_plan_owners_district_first_then_upward(
     names = {n["written"]: n for n in preview.names}
     assert names["区住建局"]["status"] == "ambiguous"
     assert set(names["区住建局"]["suggestion_ids"]) == {east["zjj"].pk, west["zjj"].pk}
+    one = next(r for r in preview.rows if r.title == "老旧小区改造开工30个")
+    assert one.co_ids == []  # 各街道 of which district? none are linked, and the preview says so
+    assert any("各街道" in x.message and x.level == "warning" for x in preview.problems if x.row == one.row)
 
 
 def test_an_alias_holds_in_the_district_it_was_mapped_for(

@@ -202,6 +202,7 @@ class UnitMatcher:
                 self.mapped[key] = (a.unit_id, depth)
         self._keys = sorted(self.index)
         self._memo: dict[str, Match] = {}
+        self._groups: dict[str, list[UnitInfo]] = {}
 
     @classmethod
     def from_db(cls, *, owner_id: int | None = None) -> UnitMatcher:
@@ -263,7 +264,8 @@ class UnitMatcher:
         return Match(None, "", written, suggestions=[self.units[i].name for i in ids], candidate_ids=ids)
 
     def region(self) -> UnitInfo | None:
-        """The district (区/县) the plan owner belongs to: the nearest ancestor-or-self of category district."""
+        """The district (区/县) the plan owner belongs to: the nearest ancestor-or-self of category
+        district; without an owner, the organisation's only district if it has just one."""
         for level in self.levels:
             if not level:
                 break
@@ -271,6 +273,10 @@ class UnitMatcher:
             u = self.units.get(uid)
             if u is not None and u.category == "district":
                 return u
+        if not self.scope_path:
+            districts = [u for u in self.units.values() if u.category == "district"]
+            if len(districts) == 1:
+                return districts[0]
         return None
 
     def in_scope(self) -> list[UnitInfo]:
@@ -286,13 +292,21 @@ class UnitMatcher:
         kind = GROUP_WORDS.get(_norm(written))
         if kind is None:
             return None
+        if kind not in self._groups:
+            self._groups[kind] = self._group(kind)
+        return self._groups[kind]
+
+    def _group(self, kind: str) -> list[UnitInfo]:
         region = self.region()
+        if region is None and any(u.category == "district" for u in self.units.values()):
+            return []  # several districts and no owner to say which one: name none of them
         units = self.in_scope()
         if kind == "departments":
-            if region is not None:
-                return [u for u in units if u.category == "department" and u.parent_id == region.id]
-            roots = {u.id for u in units if u.category == "district"}
-            return [u for u in units if u.category == "department" and u.parent_id in roots]
+            return [
+                u
+                for u in units
+                if u.category == "department" and (region is None or u.parent_id == region.id)
+            ]
         wanted = {
             "streets": {"street"},
             "towns": {"town"},

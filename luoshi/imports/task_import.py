@@ -312,7 +312,10 @@ def parse_tasks(
             if not group:
                 problems.append(
                     Problem(
-                        row_no, column, _("“%(n)s”：组织中没有对应的单位，未关联。") % {"n": name}, "warning"
+                        row_no,
+                        column,
+                        _("“%(n)s”：在计划所属的区内找不到它所指的单位，未关联。") % {"n": name},
+                        "warning",
                     )
                 )
             return [(u.id, u.name) for u in group]
