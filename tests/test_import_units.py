@@ -336,3 +336,24 @@ def test_preview_page_maps_names_by_htmx_for_officers_only(p: Personas) -> None:
     assert response.status_code == 302 and response["Location"] == url
     bad = officer.post(f"{url}map/", {"written": "招商工作部", "choice": "unit:abc"}, HTTP_HX_REQUEST="true")
     assert bad.status_code == 200 and UnitAlias.objects.count() == 2
+
+
+def test_the_page_tells_apart_same_named_suggestions_by_their_district(
+    p: Personas, province: dict[str, Any], tmp_path: Path
+) -> None:
+    from django.test import Client
+
+    path = _housing_table(tmp_path / "donghu.xlsx")
+    batch = batch_create(
+        actor=p.officer,
+        kind=ImportKind.TASKS,
+        data=path.read_bytes(),
+        filename="d.xlsx",
+        plan=plan(p, "无主计划"),
+    )
+    officer = Client()
+    officer.force_login(p.officer)
+    html = officer.get(f"/imports/{batch.pk}/").content.decode()
+    east, west = province["east"]["zjj"], province["west"]["zjj"]
+    assert f'<option value="unit:{east.pk}">区住房和城乡建设局 · 东湖区</option>' in html
+    assert f'<option value="unit:{west.pk}">区住房和城乡建设局 · 西山区</option>' in html

@@ -115,17 +115,18 @@ def _choice_context(batch: ImportBatch, rows: list[dict[str, Any]]) -> dict[str,
     plan = batch.plan
     owner = plan.owner_unit_id if plan is not None else None
     matcher = UnitMatcher.from_db(owner_id=owner)
-    units = [{"id": u.id, "name": u.name, "depth": u.path.count("/") - 2} for u in matcher.in_scope()]
-    region = alias_scope(plan)
+    units = [{"id": u.id, "name": u.name} for u in matcher.in_scope()]
+    region, home = alias_scope(plan), matcher.region()
+    if region is None and home is not None:
+        region = Unit.objects.get(pk=home.id)
     parents = [region] if region is not None else list(Unit.objects.filter(parent=None, is_active=True))
-    by_id = {u["id"]: u["name"] for u in units}
     return {
         "choosing": True,
         "names": [
             n
             | {
                 "status_label": NAME_STATUS.get(n["status"], n["status"]),
-                "suggested": [{"id": i, "name": by_id[i]} for i in n.get("suggestion_ids", []) if i in by_id],
+                "suggested": _suggested(matcher, n.get("suggestion_ids", [])),
             }
             for n in names
         ],
@@ -135,6 +136,20 @@ def _choice_context(batch: ImportBatch, rows: list[dict[str, Any]]) -> dict[str,
         "choice_units": units,
         "create_parents": parents,
     }
+
+
+def _suggested(matcher: Any, ids: list[int]) -> list[dict[str, Any]]:
+    """Suggested units (found anywhere the owner's scope reaches), with the parent beside a repeated name."""
+    found = [matcher.units[i] for i in ids if i in matcher.units]
+    names = [u.name for u in found]
+    out = []
+    for u in found:
+        label = u.name
+        parent = matcher.units.get(u.parent_id)
+        if names.count(u.name) > 1 and parent is not None:
+            label = f"{u.name} · {parent.name}"
+        out.append({"id": u.id, "name": label})
+    return out
 
 
 @login_required
