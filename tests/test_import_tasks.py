@@ -16,7 +16,7 @@ from luoshi.audit.models import Entry
 from luoshi.imports.common import ImportRefused
 from luoshi.imports.task_import import import_tasks, parse_tasks
 from luoshi.lib.text import pinyin_forms
-from luoshi.org.models import Role, UnitCategory
+from luoshi.org.models import Role, Unit, UnitCategory
 from luoshi.work.models import Milestone, Plan, Task, TaskUnit
 from luoshi.work.tasks import fill_search_text
 from tests.factories import Personas, make_unit, make_user
@@ -80,7 +80,14 @@ def test_lishan_preview_reads_the_section_the_seven_tasks_and_the_one_gap(p: Per
     assert tasks[0].lead_id == p.unit_a.pk
     assert tasks[0].co_names == ["立山经济开发区"]  # 全区经济运行各专班 is a collective, not a unit
     assert tasks[1].lead_id == org["gxj"].pk
-    assert set(tasks[2].co_names) == {"立山经济开发区", "曙光街道", "宫学街道"}  # 各街道 → the streets
+    # 各街道 → the streets, 区直各部门 → the departments directly under the district (the lead excepted).
+    departments = set(
+        Unit.objects.filter(parent=p.district, category=UnitCategory.DEPARTMENT)
+        .exclude(pk=p.unit_a.pk)
+        .values_list("name", flat=True)
+    )
+    assert "区商务局" in departments and "区委督查室" in departments
+    assert set(tasks[2].co_names) == {"立山经济开发区", "曙光街道", "宫学街道"} | departments
     assert tasks[4].lead_id == p.unit_b.pk and "国家税务总局立山区税务局" in tasks[4].co_names
     assert all(t.due == "2023-12-31" and t.deadline_text == "全年" for t in tasks)
     assert section.due == "2023-12-31" and section.lead_id == p.unit_a.pk

@@ -10,6 +10,7 @@ ACTIONS: dict[str, tuple[str, str]] = {
     # org
     "org.unit.created": ("新建单位", "unit created"),
     "org.unit.updated": ("修改单位", "unit updated"),
+    "org.unit.alias_set": ("设定单位别名", "unit alias set"),
     "org.person.created": ("新建人员", "person created"),
     "org.person.updated": ("修改人员", "person updated"),
     "org.post.created": ("新建岗位", "post created"),

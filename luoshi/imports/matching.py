@@ -11,6 +11,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import Any
 
 # Common abbreviations of department names (全称 → 简称), longest first when applied.
 ABBREVIATIONS: dict[str, str] = {
@@ -86,6 +87,8 @@ class Match:
     suggestions: list[str] = field(default_factory=list)
     ambiguous: list[str] = field(default_factory=list)
     collective: bool = False
+    by_alias: bool = False  # matched through a name an office mapped (UnitAlias)
+    candidate_ids: list[int] = field(default_factory=list)  # the units of `ambiguous` or `suggestions`
 
 
 @dataclass(frozen=True)
@@ -96,36 +99,133 @@ class UnitInfo:
     aliases: str = ""
     category: str = ""
     code: str = ""
+    path: str = ""
+    parent_id: int | None = None
+
+
+@dataclass(frozen=True)
+class AliasInfo:
+    """A name an office mapped to a unit, valid for plans owned inside `scope_path` ("" = everywhere)."""
+
+    name: str
+    unit_id: int
+    scope_path: str = ""
+
+
+# Group words (泛指) that name a definite set of units, and which units: streets, towns, both, the
+# functional zones, or the departments directly under the region (区直部门).
+GROUP_WORDS: dict[str, str] = {
+    **dict.fromkeys(("各街道", "各街道办事处", "各街道办"), "streets"),
+    **dict.fromkeys(("各乡镇", "各镇", "各乡"), "towns"),
+    **dict.fromkeys(
+        (
+            "各街镇",
+            "各镇街",
+            "各镇(街道)",
+            "各街道(乡镇)",
+            "各乡镇(街道)",
+            "各镇(街)",
+            "各乡镇街道",
+            "各镇街道",
+        ),
+        "streets_towns",
+    ),
+    **dict.fromkeys(("各功能区", "各园区", "各开发区"), "zones"),
+    **dict.fromkeys(
+        (
+            "区直各部门",
+            "区直各单位",
+            "县直各部门",
+            "县直各单位",
+            "各区直部门",
+            "各区直单位",
+            "区直部门",
+            "各部门",
+        ),
+        "departments",
+    ),
+}
+_ZONE_SUFFIXES = ("办事处", "人民政府", "政府", "管委会", "管理委员会")
+
+
+def _zone_kind(u: UnitInfo) -> str:
+    """ "street", "town" or "zone" for a 功能区/街镇 unit, by its name as written without 办事处/人民政府."""
+    for n in (u.name, u.short_name):
+        n = _norm(n or "")
+        for suffix in _ZONE_SUFFIXES:
+            if n.endswith(suffix) and len(n) > len(suffix) + 1:
+                n = n[: -len(suffix)]
+                break
+        if n.endswith(("街道", "街")):
+            return "street"
+        if n.endswith(("镇", "乡")):
+            return "town"
+    return "zone"
 
 
 class UnitMatcher:
-    """Name → unit, by name, short name, aliases and abbreviation rules; near misses suggested."""
+    """Name → unit, by name, short name, aliases and abbreviation rules; near misses only suggested.
 
-    def __init__(self, units: Iterable[UnitInfo]) -> None:
+    With a scope (the plan owner's path), a name is looked for in the owner's subtree first, then in
+    its parent's, and so on upward, so that the 区发改局 of one district is not confused with the
+    区发改局 of another; names an office mapped (`AliasInfo`) apply inside the subtree they were
+    mapped for."""
+
+    def __init__(
+        self, units: Iterable[UnitInfo], *, aliases: Iterable[AliasInfo] = (), scope_path: str = ""
+    ) -> None:
         self.units = {u.id: u for u in units}
         self.index: dict[str, set[int]] = {}
-        self.exact: dict[str, int] = {}
+        self.exact: dict[str, set[int]] = {}
         for u in self.units.values():
             names = [u.name, u.short_name, *SEPARATORS.split(u.aliases or "")]
             for n in names:
                 if not n:
                     continue
-                self.exact.setdefault(_norm(n), u.id)
+                self.exact.setdefault(_norm(n), set()).add(u.id)
                 for form in name_forms(n):
                     self.index.setdefault(form, set()).add(u.id)
             if u.code:
-                self.exact.setdefault(u.code, u.id)
+                self.exact.setdefault(u.code, set()).add(u.id)
+        self.scope_path = scope_path
+        # Subtrees searched in turn: the owner's, its parent's, … the whole organisation ("").
+        parts = [p for p in scope_path.split("/") if p]
+        self.levels = [f"/{'/'.join(parts[:i])}/" for i in range(len(parts), 0, -1)] + [""]
+        self.mapped: dict[str, tuple[int, int]] = {}  # written → (unit, scope depth) of the nearest alias
+        for a in aliases:
+            if a.unit_id not in self.units:
+                continue
+            if a.scope_path and not scope_path.startswith(a.scope_path):
+                continue
+            key, depth = _norm(a.name), len(a.scope_path)
+            if key not in self.mapped or self.mapped[key][1] < depth:
+                self.mapped[key] = (a.unit_id, depth)
         self._keys = sorted(self.index)
         self._memo: dict[str, Match] = {}
+        self._groups: dict[str, list[UnitInfo]] = {}
 
     @classmethod
-    def from_db(cls) -> UnitMatcher:
-        from luoshi.org.models import Unit
+    def from_db(cls, *, owner_id: int | None = None) -> UnitMatcher:
+        from luoshi.org.models import Unit, UnitAlias
 
         rows = Unit.objects.filter(is_active=True).values_list(
-            "id", "name", "short_name", "aliases", "category", "code"
+            "id", "name", "short_name", "aliases", "category", "code", "path", "parent_id"
         )
-        return cls(UnitInfo(*r) for r in rows)
+        units = [UnitInfo(*r) for r in rows]
+        scope = next((u.path for u in units if u.id == owner_id), "") if owner_id else ""
+        aliases = [
+            AliasInfo(name, unit_id, scope_path or "")
+            for name, unit_id, scope_path in UnitAlias.objects.values_list("name", "unit_id", "scope__path")
+        ]
+        return cls(units, aliases=aliases, scope_path=scope)
+
+    def _nearest(self, ids: set[int]) -> set[int]:
+        """The candidates in the closest subtree around the owner that has any."""
+        for level in self.levels:
+            found = {i for i in ids if self.units[i].path.startswith(level)} if level else ids
+            if found:
+                return found
+        return set()
 
     def match(self, written: str) -> Match:
         found = self._memo.get(written)
@@ -135,40 +235,119 @@ class UnitMatcher:
 
     def _match(self, written: str) -> Match:
         w = _norm(written)
-        if w in self.exact:
-            uid = self.exact[w]
-            return Match(uid, self.units[uid].name, written)
-        hits: set[int] = set()
-        for form in name_forms(w):
-            hits |= self.index.get(form, set())
+        if w in self.mapped:
+            uid = self.mapped[w][0]
+            return Match(uid, self.units[uid].name, written, by_alias=True)
+        hits = self._nearest(self.exact.get(w, set()))
+        if not hits:
+            forms: set[int] = set()
+            for form in name_forms(w):
+                forms |= self.index.get(form, set())
+            hits = self._nearest(forms)
         if len(hits) == 1:
             uid = next(iter(hits))
             return Match(uid, self.units[uid].name, written)
         if len(hits) > 1:
-            names = sorted(self.units[i].name for i in hits)
-            return Match(None, "", written, ambiguous=names)
+            ordered = sorted(hits, key=lambda i: (self.units[i].name, self.units[i].path))
+            return Match(
+                None, "", written, ambiguous=[self.units[i].name for i in ordered], candidate_ids=ordered
+            )
         if COLLECTIVE.search(w):
             return Match(None, "", written, collective=True)
         close = difflib.get_close_matches(w, self._keys, n=6, cutoff=0.6)
-        names: list[str] = []
+        ids: list[int] = []
         for key in close:
-            for uid in sorted(self.index[key]):
-                if self.units[uid].name not in names:
-                    names.append(self.units[uid].name)
-        return Match(None, "", written, suggestions=names[:3])
+            for uid in sorted(self._nearest(self.index[key]) or self.index[key]):
+                if uid not in ids and self.units[uid].name not in (self.units[i].name for i in ids):
+                    ids.append(uid)
+        ids = ids[:3]
+        return Match(None, "", written, suggestions=[self.units[i].name for i in ids], candidate_ids=ids)
+
+    def region(self) -> UnitInfo | None:
+        """The district (区/县) the plan owner belongs to: the nearest ancestor-or-self of category
+        district; without an owner, the organisation's only district if it has just one."""
+        for level in self.levels:
+            if not level:
+                break
+            uid = int(level.rstrip("/").rsplit("/", 1)[-1])
+            u = self.units.get(uid)
+            if u is not None and u.category == "district":
+                return u
+        if not self.scope_path:
+            districts = [u for u in self.units.values() if u.category == "district"]
+            if len(districts) == 1:
+                return districts[0]
+        return None
+
+    def in_scope(self) -> list[UnitInfo]:
+        """The units an office chooses from: the owner's district, or the whole organisation."""
+        region = self.region()
+        units = self.units.values()
+        if region is not None:
+            units = [u for u in units if u.path.startswith(region.path)]
+        return sorted(units, key=lambda u: u.path)
+
+    def group(self, written: str) -> list[UnitInfo] | None:
+        """The units a group word (各街道, 区直各部门 …) names inside the owner's district; None if not one."""
+        kind = GROUP_WORDS.get(_norm(written))
+        if kind is None:
+            return None
+        if kind not in self._groups:
+            self._groups[kind] = self._group(kind)
+        return self._groups[kind]
+
+    def _group(self, kind: str) -> list[UnitInfo]:
+        region = self.region()
+        if region is None and any(u.category == "district" for u in self.units.values()):
+            return []  # several districts and no owner to say which one: name none of them
+        units = self.in_scope()
+        if kind == "departments":
+            return [
+                u
+                for u in units
+                if u.category == "department" and (region is None or u.parent_id == region.id)
+            ]
+        wanted = {
+            "streets": {"street"},
+            "towns": {"town"},
+            "streets_towns": {"street", "town"},
+            "zones": {"zone"},
+        }[kind]
+        return [u for u in units if u.category == "zone" and _zone_kind(u) in wanted]
 
     def streets(self, written: str = "各街道") -> list[UnitInfo]:
-        """Units meant by "各街道" / "各乡镇" / "各街镇": streets or towns among the zones (功能区/街镇)."""
-        zones = [u for u in self.units.values() if u.category == "zone"]
-        if "功能区" in written:
-            return [u for u in zones if not u.name.endswith(("街道", "镇", "乡"))]
-        wants_streets = "街" in written
-        wants_towns = "镇" in written or "乡" in written
-        return [
-            u
-            for u in zones
-            if (wants_streets and u.name.endswith("街道")) or (wants_towns and u.name.endswith(("镇", "乡")))
-        ]
+        """Units meant by "各街道" / "各乡镇" / "各街镇" (kept for callers of the older name)."""
+        return self.group(written) or []
+
+
+class NameChoices:
+    """Collects the unit names an import preview asks the office about, each once with its rows:
+    unknown, near miss (fuzzy: suggestions only), ambiguous, or already mapped by an alias."""
+
+    def __init__(self, into: list[dict[str, Any]]) -> None:
+        self.into = into
+        self.seen: dict[str, dict[str, Any]] = {}
+
+    def add(self, m: Match, row: int) -> None:
+        if m.collective or (m.unit_id is not None and not m.by_alias):
+            return
+        entry = self.seen.get(m.written)
+        if entry is None:
+            status = "alias" if m.by_alias else "ambiguous" if m.ambiguous else "unknown"
+            if status == "unknown" and m.suggestions:
+                status = "fuzzy"
+            entry = self.seen[m.written] = {
+                "written": m.written,
+                "status": status,
+                "rows": [],
+                "suggestions": m.ambiguous or m.suggestions,
+                "suggestion_ids": m.candidate_ids,
+                "unit_id": m.unit_id,
+                "unit_name": m.name,
+            }
+            self.into.append(entry)
+        if row not in entry["rows"]:
+            entry["rows"].append(row)
 
 
 @dataclass(frozen=True)

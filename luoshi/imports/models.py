@@ -44,6 +44,8 @@ class ImportBatch(models.Model):
     rows_total = models.PositiveIntegerField(default=0)
     rows_done = models.PositiveIntegerField(default=0)
     preview = models.JSONField(default=dict, blank=True)
+    # The lead unit the office chose in the preview for rows that name none: {"row": unit id}.
+    lead_choices = models.JSONField(default=dict, blank=True)
     result = models.JSONField(default=dict, blank=True)
     message = models.TextField(blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")

@@ -114,6 +114,7 @@ def batch_parse(*, batch_id: int) -> None:
                 year=batch.year,
                 filename=batch.filename,
                 progress=progress,
+                lead_choices=_lead_choices(batch),
             )
         else:
             preview = parse_org(data, filename=batch.filename)
@@ -158,6 +159,7 @@ def batch_commit(*, actor: Any, batch: ImportBatch) -> ImportBatch:
                 filename=batch.filename,
                 batch_id=batch.pk,
                 year=batch.year,
+                lead_choices=_lead_choices(batch),
             )
             summary = {"created": result.created, "updated": result.updated, "plan": result.plan_id}
             if batch.plan_id is None and result.plan_id:
@@ -188,3 +190,98 @@ def batch_commit(*, actor: Any, batch: ImportBatch) -> ImportBatch:
     )
     batch.refresh_from_db()
     return batch
+
+
+# ---------------------------------------------------------------------------------------------
+# Choices the office makes in a task preview: what an unknown unit name means, who leads a row.
+
+
+def _lead_choices(batch: ImportBatch) -> dict[int, int]:
+    return {int(row): int(unit) for row, unit in (batch.lead_choices or {}).items()}
+
+
+def _open_for_choices(batch: ImportBatch) -> None:
+    if batch.kind != ImportKind.TASKS:
+        raise ServiceError(_("只有任务分解表可以对应单位。"))
+    if batch.state in (BatchState.COMMITTED, BatchState.PARSING):
+        raise ServiceError(_("该批次已导入或仍在解析，不能再修改。"))
+
+
+def alias_scope(plan: Any) -> Any:
+    """Where a name mapped for this plan holds: the district (区/县) of the plan's owner unit, or
+    everywhere (None) for a plan without an owner."""
+    from luoshi.org.models import Unit, UnitCategory
+
+    owner = getattr(plan, "owner_unit", None)
+    if owner is None:
+        return None
+    ids = [int(x) for x in owner.path.strip("/").split("/") if x]
+    ancestors = {u.pk: u for u in Unit.objects.filter(pk__in=ids)}
+    for pk in reversed(ids):
+        unit = ancestors.get(pk)
+        if unit is not None and unit.category == UnitCategory.DISTRICT:
+            return unit
+    return ancestors.get(ids[0]) if ids else owner
+
+
+def _reparse(batch: ImportBatch) -> ImportBatch:
+    """Read the preview again after a choice; as at upload, a large file by the worker (a recorded
+    job, run again if the worker dies), a small one at once."""
+    ImportBatch.objects.filter(pk=batch.pk).update(state=BatchState.PARSING, rows_done=0)
+    if batch.rows_total > LARGE_FILE_ROWS:
+        from luoshi.jobs.durable import job_create
+
+        job_create(kind="imports.parse", args={"batch_id": batch.pk})
+    else:
+        batch_parse(batch_id=batch.pk)
+    batch.refresh_from_db()
+    return batch
+
+
+@transaction.atomic
+def batch_map_name(
+    *, actor: Any, batch: ImportBatch, written: str, unit: Any = None, create_under: Any = None
+) -> ImportBatch:
+    """Map a unit name as the table writes it to `unit`, or to a new unit created under
+    `create_under`; the mapping is remembered as an alias (单位别名) for later imports, and the
+    preview is read again with it."""
+    from luoshi.org.models import Unit, UnitCategory
+    from luoshi.org.services import unit_alias_set, unit_create
+
+    _require_officer(actor)
+    _open_for_choices(batch)
+    written = "".join(str(written).split())
+    if not written:
+        raise ServiceError(_("请选择要对应的单位名称。"))
+    if (unit is None) == (create_under is None):
+        raise ServiceError(_("请选择对应的单位，或选择新建单位。"))
+    plan = _plan_for(batch)
+    scope = alias_scope(plan if not isinstance(plan, str) else None)
+    if create_under is not None:
+        n = Unit.objects.filter(code__startswith=f"{create_under.code}-X").count() + 1
+        while Unit.objects.filter(code=f"{create_under.code}-X{n}").exists():
+            n += 1
+        unit = unit_create(
+            actor=actor,
+            code=f"{create_under.code}-X{n}",
+            name=written[:120],
+            category=UnitCategory.DEPARTMENT,
+            parent=create_under,
+        )
+    unit_alias_set(actor=actor, name=written, unit=unit, scope=scope)
+    return _reparse(batch)
+
+
+@transaction.atomic
+def batch_choose_lead(*, actor: Any, batch: ImportBatch, row: int, unit: Any) -> ImportBatch:
+    """Give a row that names no lead unit (缺少牵头单位) the lead the office chose; the file is not changed."""
+    _require_officer(actor)
+    _open_for_choices(batch)
+    choices = dict(batch.lead_choices or {})
+    if unit is None:
+        choices.pop(str(row), None)
+    else:
+        choices[str(row)] = unit.pk
+    ImportBatch.objects.filter(pk=batch.pk).update(lead_choices=choices)
+    batch.lead_choices = choices
+    return _reparse(batch)

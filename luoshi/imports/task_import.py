@@ -25,7 +25,7 @@ from django.utils.translation import gettext
 
 from .common import ImportRefused, Problem, errors
 from .deadlines import Deadline, cn_to_int, parse_deadline
-from .matching import COLLECTIVE, UnitMatcher, split_units
+from .matching import COLLECTIVE, NameChoices, UnitMatcher, split_units
 from .sheets import Row, Sheet, SheetError, Table, find_table, norm_header, read_sheets, text
 
 # Normalised header → canonical key. Spellings from real tables (see tests/data/imports).
@@ -52,7 +52,6 @@ SECTION_HEAD = re.compile(
     r"^\s*(第?[一二三四五六七八九十百]+)\s*[、.．,，]?\s*(?:部分|方面|板块)?\s*[、.．:：]?\s*"
 )
 SEQ_CLEAN = re.compile(r"^[\(（]?\s*([0-9一二三四五六七八九十百]+)\s*[\)）]?\s*[、.．]?$")
-STREETS = ("各街道", "各乡镇", "各街镇", "各镇街", "各镇(街道)", "各街道(乡镇)", "各功能区")
 LARGE_FILE_ROWS = 2000
 # Above this many new tasks, tasks are created set-based rather than one service call each.
 BULK_CREATE_ROWS = 2000
@@ -99,6 +98,9 @@ class TaskPreview:
     year: int = 0
     year_source: str = ""
     year_text: str = ""  # the title row the year was read from
+    # Unit names the office is asked to map (unknown, near miss, ambiguous) or already mapped by
+    # an alias, once each: {"written", "status", "rows", "suggestions", "unit_id", "unit_name"}.
+    names: list[dict[str, Any]] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -132,6 +134,7 @@ class TaskPreview:
             year=data.get("year", 0),
             year_source=data.get("year_source", ""),
             year_text=data.get("year_text", ""),
+            names=data.get("names", []),
         )
 
 
@@ -290,11 +293,13 @@ def parse_tasks(
     filename: str = "",
     matcher: UnitMatcher | None = None,
     progress: Callable[[int, int], None] | None = None,
+    lead_choices: dict[int, int] | None = None,
 ) -> TaskPreview:
     """Read a decomposition table into a preview; writes nothing.
 
     `year` is for a plan not yet created (an existing plan has its own); without it the year is
-    read from the title rows above the header."""
+    read from the title rows above the header. `lead_choices` gives the lead unit the office chose
+    for rows that name none (row → unit id)."""
     preview = TaskPreview()
     problems = preview.problems
     try:
@@ -318,7 +323,8 @@ def parse_tasks(
         plan, year=year, found=title_year(sheet, table), problems=problems
     )
     preview.year = info.year
-    matcher = matcher or UnitMatcher.from_db()
+    matcher = matcher or UnitMatcher.from_db(owner_id=info.owner_unit_id)
+    asked = NameChoices(preview.names)
     people = _People()
     existing, existing_co = _existing(info.id)
     col = table.header_of
@@ -352,12 +358,13 @@ def parse_tasks(
         name = written.strip()
         if not name:
             return []
-        if not lead and name in STREETS:
-            streets = matcher.streets(name)
-            if not streets:
-                problems.append(Problem.of(row_no, column, "unit.no_streets", "warning", n=name))
-            return [(u.id, u.name) for u in streets]
+        group = None if lead else matcher.group(name)
+        if group is not None:
+            if not group:
+                problems.append(Problem.of(row_no, column, "unit.group_empty", "warning", n=name))
+            return [(u.id, u.name) for u in group]
         m = matcher.match(name)
+        asked.add(m, row_no)
         if m.unit_id is not None:
             return [(m.unit_id, m.name)]
         if m.ambiguous:
@@ -421,7 +428,10 @@ def parse_tasks(
         if "co_units" in table.columns:
             cell3 = split_units(text(table.get(row, "co_units")), lead_marked_first=False)
             others += [(n, col("co_units")) for n in ((cell3.lead,) if cell3.lead else ()) + cell3.others]
-        if lead_written is None:
+        chosen = (lead_choices or {}).get(row.number)
+        if lead_written is None and chosen in matcher.units:
+            tr.lead_id, tr.lead_name = chosen, matcher.units[chosen].name
+        elif lead_written is None:
             problems.append(Problem.of(row.number, lead_column, "lead.missing"))
         else:
             if COLLECTIVE.search(lead_written) and matcher.match(lead_written).unit_id is None:
@@ -596,6 +606,7 @@ def commit_tasks(
     filename: str = "",
     batch_id: int | None = None,
     year: int | None = None,
+    lead_choices: dict[int, int] | None = None,
 ) -> TaskImportResult:
     """Re-read the file and write every task, or nothing: one transaction, one audit entry.
 
@@ -611,14 +622,14 @@ def commit_tasks(
     target = resolve_plan(plan, actor=actor, create=False)
     if target is None:
         # A new plan: its year comes from the file (or `year`), so read the file before creating it.
-        first = parse_tasks(source, plan=None, year=year, filename=filename)
+        first = parse_tasks(source, plan=None, year=year, filename=filename, lead_choices=lead_choices)
         if not first.ok:
             raise ImportRefused(first.problems, first)
         target = resolve_plan(plan, actor=actor, create=True, year=first.year)
-        preview = parse_tasks(source, plan=target, filename=filename)
+        preview = parse_tasks(source, plan=target, filename=filename, lead_choices=lead_choices)
         preview.year_source, preview.year_text = first.year_source, first.year_text
     else:
-        preview = parse_tasks(source, plan=target, year=year, filename=filename)
+        preview = parse_tasks(source, plan=target, year=year, filename=filename, lead_choices=lead_choices)
     plan = target
     if not preview.ok:
         raise ImportRefused(preview.problems, preview)
@@ -710,6 +721,7 @@ def commit_tasks(
             "updated": updated,
             "unchanged": sum(1 for r in preview.rows if r.action == "unchanged"),
             "batch": batch_id,
+            "lead_choices": {str(row): unit for row, unit in (lead_choices or {}).items()},
             # Large files are created set-based: their tasks are listed here instead of one entry each.
             "bulk_created_ids": _id_ranges(by_code[r.code].pk for r in creates) if bulk else [],
         },

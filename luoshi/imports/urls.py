@@ -9,4 +9,6 @@ urlpatterns = [
     path("<int:pk>/", views.batch_detail, name="batch"),
     path("<int:pk>/progress/", views.batch_progress, name="progress"),
     path("<int:pk>/commit/", views.batch_commit_view, name="commit"),
+    path("<int:pk>/map/", views.batch_map_view, name="map"),
+    path("<int:pk>/lead/", views.batch_lead_view, name="lead"),
 ]

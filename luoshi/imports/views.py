@@ -12,20 +12,26 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from luoshi.lib.uploads import upload_limit
 from luoshi.org.access import context_for
-from luoshi.org.models import Role, UnitCategory
+from luoshi.org.models import Role, Unit, UnitCategory
+from luoshi.org.services import OrgError
 from luoshi.work.services import ServiceError
 
 from .common import problem_text
 from .forms import UploadForm
 from .models import BatchState, ImportBatch, ImportKind
-from .services import batch_commit, batch_create
+from .services import alias_scope, batch_choose_lead, batch_commit, batch_create, batch_map_name
 from .task_import import year_reason
 
 PREVIEW_ROWS = 500
+
+
+def _is_htmx(request: HttpRequest) -> bool:
+    return request.headers.get("HX-Request") == "true"
 
 
 def _officer(request: HttpRequest) -> None:
@@ -86,7 +92,71 @@ def _preview_context(batch: ImportBatch) -> dict[str, Any]:
         ],
         "has_errors": any(p["level"] == "error" for p in problems),
         "year_reason": year_reason(preview) if preview.get("year") else "",
+        **_choice_context(batch, rows),
     }
+
+
+NAME_STATUS = {
+    "unknown": gettext_lazy("找不到"),
+    "fuzzy": gettext_lazy("相近，待确认"),
+    "ambiguous": gettext_lazy("重名"),
+    "alias": gettext_lazy("已对应"),
+}
+
+
+def _choice_context(batch: ImportBatch, rows: list[dict[str, Any]]) -> dict[str, Any]:
+    """The names the office maps to units and the rows it gives a lead, with the units to choose from."""
+    if batch.kind != ImportKind.TASKS or batch.state in (BatchState.COMMITTED, BatchState.PARSING):
+        return {"names": [], "lead_rows": [], "choosing": False}
+    from .matching import UnitMatcher
+
+    names = (batch.preview or {}).get("names", [])
+    chosen = {int(k): v for k, v in (batch.lead_choices or {}).items()}
+    lead_rows = [
+        r | {"chosen": chosen.get(r["row"])}
+        for r in rows
+        if r["row"] in chosen or not (r["is_section"] or r["lead_id"] or r["lead_name"])
+    ]
+    if not names and not lead_rows:
+        return {"names": [], "lead_rows": [], "choosing": False}
+    plan = batch.plan
+    owner = plan.owner_unit_id if plan is not None else None
+    matcher = UnitMatcher.from_db(owner_id=owner)
+    units = [{"id": u.id, "name": u.name} for u in matcher.in_scope()]
+    region, home = alias_scope(plan), matcher.region()
+    if region is None and home is not None:
+        region = Unit.objects.get(pk=home.id)
+    parents = [region] if region is not None else list(Unit.objects.filter(parent=None, is_active=True))
+    return {
+        "choosing": True,
+        "names": [
+            n
+            | {
+                "status_label": NAME_STATUS.get(n["status"], n["status"]),
+                "suggested": _suggested(matcher, n.get("suggestion_ids", [])),
+            }
+            for n in names
+        ],
+        "open_names": sum(1 for n in names if n["status"] != "alias"),
+        "open_leads": sum(1 for r in lead_rows if not r["chosen"]),
+        "lead_rows": lead_rows,
+        "choice_units": units,
+        "create_parents": parents,
+    }
+
+
+def _suggested(matcher: Any, ids: list[int]) -> list[dict[str, Any]]:
+    """Suggested units (found anywhere the owner's scope reaches), with the parent beside a repeated name."""
+    found = [matcher.units[i] for i in ids if i in matcher.units]
+    names = [u.name for u in found]
+    out = []
+    for u in found:
+        label = u.name
+        parent = matcher.units.get(u.parent_id)
+        if names.count(u.name) > 1 and parent is not None:
+            label = f"{u.name} · {parent.name}"
+        out.append({"id": u.id, "name": label})
+    return out
 
 
 @login_required
@@ -108,6 +178,64 @@ def batch_progress(request: HttpRequest, pk: int) -> HttpResponse:
         response["HX-Redirect"] = reverse("imports:batch", args=[batch.pk])
         return response
     return render(request, "imports/_progress.html", {"batch": batch})
+
+
+def _render_preview(request: HttpRequest, batch: ImportBatch) -> HttpResponse:
+    if _is_htmx(request) and batch.state == BatchState.PARSING:  # a large file is read again by the worker
+        response = HttpResponse(status=204)
+        response["HX-Redirect"] = reverse("imports:batch", args=[batch.pk])
+        return response
+    if _is_htmx(request):
+        return render(
+            request,
+            "imports/_preview_body.html",
+            {"batch": batch, "partial": True, **_preview_context(batch)},
+        )
+    return redirect("imports:batch", pk=batch.pk)
+
+
+@login_required
+@require_POST
+def batch_map_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """The office maps one unit name of the table to a unit (or a new unit); the preview is read again."""
+    _officer(request)
+    batch = get_object_or_404(ImportBatch.objects.select_related("plan"), pk=pk)
+    choice = request.POST.get("choice", "")
+    kind, _sep, value = choice.partition(":")
+    try:
+        target = Unit.objects.get(pk=int(value)) if value.isdigit() and kind in ("unit", "new") else None
+        if target is None:
+            raise ServiceError(_("请选择对应的单位，或选择新建单位。"))
+        batch = batch_map_name(
+            actor=request.user,
+            batch=batch,
+            written=request.POST.get("written", ""),
+            unit=target if kind == "unit" else None,
+            create_under=target if kind == "new" else None,
+        )
+    except ServiceError as exc:
+        messages.error(request, str(exc))
+    except OrgError as exc:
+        messages.error(request, str(exc))
+    return _render_preview(request, batch)
+
+
+@login_required
+@require_POST
+def batch_lead_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """The office chooses the lead unit of a row that names none; the preview is read again."""
+    _officer(request)
+    batch = get_object_or_404(ImportBatch.objects.select_related("plan"), pk=pk)
+    row, value = request.POST.get("row", ""), request.POST.get("unit", "")
+    unit = Unit.objects.filter(pk=int(value)).first() if value.isdigit() else None
+    if not row.isdigit():
+        messages.error(request, _("请选择行。"))
+        return _render_preview(request, batch)
+    try:
+        batch = batch_choose_lead(actor=request.user, batch=batch, row=int(row), unit=unit)
+    except ServiceError as exc:
+        messages.error(request, str(exc))
+    return _render_preview(request, batch)
 
 
 @login_required

@@ -93,6 +93,39 @@ class Unit(models.Model):
         return self.short_name or self.name
 
 
+class UnitAlias(models.Model):
+    """A name offices write for a unit (别名), mapped once by an officer in an import preview.
+
+    It holds inside `scope` (the plan owner's district, or everywhere when empty), so the same
+    short name can mean different units in different districts."""
+
+    name = models.CharField(_("写法"), max_length=120)
+    unit = models.ForeignKey(
+        Unit, on_delete=models.CASCADE, related_name="alias_names", verbose_name=_("单位")
+    )
+    scope = models.ForeignKey(
+        Unit, null=True, blank=True, on_delete=models.CASCADE, related_name="+", verbose_name=_("适用范围")
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("单位别名")
+        verbose_name_plural = _("单位别名")
+        constraints = [
+            models.UniqueConstraint(fields=["name", "scope"], name="unit_alias_unique_in_scope"),
+            models.UniqueConstraint(
+                fields=["name"], condition=Q(scope__isnull=True), name="unit_alias_unique_everywhere"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} → {self.unit}"
+
+
 class Person(models.Model):
     """A person (人员); responsibility sits with posts, which people hold for dated periods."""
 

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from luoshi.audit.services import record
 from luoshi.lib.text import pinyin_forms
 
-from .models import ADMIN_DUTIES, ApiToken, Membership, Person, PortfolioUnit, Post, Unit
+from .models import ADMIN_DUTIES, ApiToken, Membership, Person, PortfolioUnit, Post, Unit, UnitAlias
 
 
 class OrgError(Exception):
@@ -95,6 +95,31 @@ def unit_update(*, actor: Any, unit: Unit, **changes: Any) -> Unit:
         unit, "org.unit.updated", actor=actor, before=before, after={k: str(v) for k, v in changes.items()}
     )
     return unit
+
+
+@transaction.atomic
+def unit_alias_set(*, actor: Any, name: str, unit: Unit, scope: Unit | None = None) -> UnitAlias:
+    """Remember that `name`, as offices write it, means `unit` inside `scope` (everywhere if None).
+
+    Setting a name again inside the same scope re-points it; the change is audited either way."""
+    name = "".join(name.split())[:120]
+    if not name:
+        raise OrgError(_("别名不能为空。"))
+    alias = UnitAlias.objects.filter(name=name, scope=scope).select_related("unit").first()
+    before = {"unit": alias.unit_id, "unit_name": alias.unit.name} if alias is not None else None
+    if alias is None:
+        alias = UnitAlias.objects.create(name=name, unit=unit, scope=scope, created_by=actor)
+    elif alias.unit_id != unit.pk:
+        alias.unit = unit
+        alias.save(update_fields=["unit"])
+    record(
+        unit,
+        "org.unit.alias_set",
+        actor=actor,
+        before=before,
+        after={"name": name, "unit": unit.pk, "unit_name": unit.name, "scope": scope.pk if scope else None},
+    )
+    return alias
 
 
 @transaction.atomic

@@ -1,0 +1,138 @@
+"""The three real sample tables imported into the demo district (临江区, `luoshi demo --small`) in
+real Chromium, unedited: the office maps each unknown or near-miss unit name in the preview (or
+creates the unit), gives a lead to rows that name none, and commits; a later import of the same
+table asks nothing."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.core.management import call_command
+
+from luoshi.imports.models import BatchState, ImportBatch
+from luoshi.org.models import Unit, UnitAlias
+from luoshi.work.models import Plan, Task
+
+pytestmark = pytest.mark.browser
+
+# The samples of /work/shared/samples/tasks, kept in the repository (byte for byte the same files).
+DATA = Path(__file__).resolve().parent.parent / "data" / "imports"
+
+
+def _upload_new_plan(page: Any, path: Path, plan_name: str) -> ImportBatch:
+    page.goto("/imports/")
+    form = page.locator("#import-form")
+    form.locator("input[name=kind][value=tasks]").check()
+    form.locator("select[name=plan]").select_option("")
+    form.locator("input[name=plan_name]").fill(plan_name)
+    form.locator("input[name=file]").set_input_files(str(path))
+    with page.expect_navigation():
+        form.locator("button[type=submit]").click()
+    return ImportBatch.objects.get(plan_name=plan_name)
+
+
+def _unit(name: str) -> str:
+    return f"unit:{Unit.objects.get(name=name).pk}"
+
+
+def _choose(page: Any, selector: str, value: str, url_part: str) -> None:
+    """Pick an option; HTMX posts the choice and swaps in the preview read again."""
+    with page.expect_response(lambda r: url_part in r.url and r.request.method == "POST") as info:
+        page.locator(selector).select_option(value)
+    assert info.value.ok
+    page.wait_for_load_state("networkidle")
+
+
+def _map_names(page: Any, choices: dict[str, str]) -> None:
+    asked = page.locator("#import-names tr.name-choice").evaluate_all(
+        "rows => rows.map(r => r.dataset.written)"
+    )
+    assert sorted(asked) == sorted(choices), asked
+    for written, value in choices.items():
+        _choose(page, f'#import-names tr[data-written="{written}"] select[name=choice]', value, "/map/")
+
+
+def _commit(page: Any, batch: ImportBatch) -> ImportBatch:
+    assert page.locator("#batch-state").inner_text() == "待确认"
+    assert page.locator("#import-names tr.name-unknown, #import-names tr.name-fuzzy").count() == 0
+    with page.expect_navigation():
+        page.locator("#import-commit button[type=submit]").click()
+    assert page.locator("#batch-state").inner_text() == "已导入"
+    batch.refresh_from_db()
+    assert batch.state == BatchState.COMMITTED
+    return batch
+
+
+def test_the_three_sample_tables_import_into_the_demo_district_through_the_page(  # type: ignore[no-untyped-def]
+    page, login, shot
+):
+    call_command("demo", "--small")
+    district = Unit.objects.get(code="LJ")
+    login(page, "ducha1")
+
+    # 立山: 各街道 and 区直各部门 expand; 立山经济开发区 is only suggested; row 11 names no lead.
+    batch = _upload_new_plan(page, DATA / "lishan2023_tasks.xlsx", "立山2023年重点工作")
+    assert batch.state == BatchState.REFUSED
+    assert "组织中没有" not in page.inner_text("main")
+    fuzzy = page.locator('#import-names tr[data-written="立山经济开发区"]')
+    assert "相近，待确认" in fuzzy.inner_text()
+    suggested = fuzzy.locator("optgroup").first.locator("option").all_inner_texts()
+    assert suggested == ["临江经济技术开发区管委会"]
+    assert page.locator("#import-commit").count() == 0  # a suggestion is not applied by itself
+    shot(page, "lishan-asks")
+    _map_names(page, {"立山经济开发区": _unit("临江经济技术开发区管委会")})
+    lead_rows = page.locator("#import-leads tr.lead-choice").evaluate_all(
+        "rows => rows.map(r => r.dataset.row)"
+    )
+    assert lead_rows == ["11"]
+    _choose(page, "#import-leads select[name=unit]", str(Unit.objects.get(code="FGJ").pk), "/lead/")
+    shot(page, "lishan-chosen")
+    batch = _commit(page, batch)
+    plan = Plan.objects.get(name="立山2023年重点工作")
+    tasks = Task.objects.filter(plan=plan)
+    assert batch.result["created"] == tasks.count() == 8
+    t3 = tasks.get(code="1.3")
+    names = set(t3.co_units.values_list("name", flat=True))
+    streets = {"江滨街道办事处", "新城街道办事处", "河西街道办事处", "望湖街道办事处"}
+    assert streets | {"临江经济技术开发区管委会", "区财政局"} <= names and "青山镇人民政府" not in names
+    assert tasks.get(code="1.7").lead_unit.code == "FGJ"
+
+    # 霍山: two units created in the page, 改革办 mapped by hand, 规划建设局 confirmed from the suggestions.
+    batch = _upload_new_plan(page, DATA / "huoshan2025_tasks.xlsx", "霍山2025年重点工作")
+    assert batch.state == BatchState.REFUSED
+    planning = page.locator('#import-names tr[data-written="规划建设局"] optgroup').first
+    assert planning.locator("option").all_inner_texts() == ["区自然资源和规划分局", "区住房和城乡建设局"]
+    _map_names(
+        page,
+        {
+            "招商工作部": f"new:{district.pk}",
+            "安商工作部": f"new:{district.pk}",
+            "改革办": _unit("区委政策研究室"),
+            "规划建设局": _unit("区自然资源和规划分局"),
+        },
+    )
+    shot(page, "huoshan-chosen")
+    batch = _commit(page, batch)
+    tasks = Task.objects.filter(plan__name="霍山2025年重点工作").order_by("code")
+    assert [t.lead_unit.name for t in tasks] == ["招商工作部", "区委政策研究室", "区自然资源和规划分局"]
+    assert Unit.objects.get(name="安商工作部").parent == district
+
+    # 蔡甸: 区科技和经信局 confirmed as 区经济和信息化局; the truncated row 6 gets a lead.
+    batch = _upload_new_plan(page, DATA / "caidian2023_tasks.xlsx", "蔡甸2023年重点任务")
+    _map_names(page, {"区科技和经信局": _unit("区经济和信息化局")})
+    _choose(page, "#import-leads select[name=unit]", str(Unit.objects.get(code="JXJ").pk), "/lead/")
+    batch = _commit(page, batch)
+    assert batch.result["created"] == 4
+    assert {t.lead_unit.code for t in Task.objects.filter(plan__name="蔡甸2023年重点任务")} == {"FGJ", "JXJ"}
+    assert UnitAlias.objects.count() == 6
+
+    # The same table again, into another plan: every name is remembered, nothing is asked.
+    batch = _upload_new_plan(page, DATA / "huoshan2025_tasks.xlsx", "霍山2026年重点工作")
+    assert batch.state == BatchState.READY, batch.preview["problems"]
+    assert page.locator("#import-names tr.name-alias").count() == 4
+    assert page.locator("#import-names tr.name-unknown, #import-names tr.name-fuzzy").count() == 0
+    shot(page, "huoshan-again")
+    _commit(page, batch)
+    assert Task.objects.filter(plan__name="霍山2026年重点工作").count() == 3
