@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import csv
 import io
-from datetime import timedelta
+from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -20,6 +20,7 @@ from luoshi.work import rules
 from luoshi.work.models import Report, ReportState
 from luoshi.work.services import (
     ImplausibleReport,
+    InvalidField,
     PermissionDenied,
     ServiceError,
     report_approve,
@@ -335,3 +336,29 @@ def test_warnings_read_in_english(p, chargers):  # type: ignore[no-untyped-def]
     assert not chinese_left(visible_text(html), user_data())
     resp = post(p.head_a, f"/tasks/{chargers.pk}/reports", {"percent": 5, "period_end": "9999-12-31"})
     assert resp.json()["field"] == "period_end"
+
+
+def test_a_frozen_task_is_unfrozen_by_correcting_its_far_future_report(p, plan, today):  # type: ignore[no-untyped-def]
+    """Reports filed before periods were checked: correcting one names a valid period."""
+    task = _task(p, plan)
+    stuck = Report.objects.create(
+        task=task,
+        unit=p.unit_a,
+        author=p.head_a,
+        period_end=date(9999, 12, 31),
+        reported_on=today,
+        percent=Decimal(10),
+        approved_by=p.head_a,
+    )
+    task_refresh(task=task)
+    report_submit(actor=p.head_a, task=task, percent=60)
+    task.refresh_from_db()
+    assert task.actual_pct == Decimal(10)  # frozen by the old report
+    with pytest.raises(InvalidField, match="9999-12-31"):
+        report_submit(actor=p.officer, task=task, percent=60, corrects=stuck)
+    fix = report_submit(
+        actor=p.officer, task=task, percent=60, corrects=stuck, period=rules.period_end("monthly", today)
+    )
+    assert fix.state == ReportState.SUBMITTED and fix.unit_id == p.unit_a.pk
+    task.refresh_from_db()
+    assert task.actual_pct == Decimal(60)
