@@ -777,8 +777,9 @@ def report_submit(
             previous=previous,
         )
     ctx = context_for(actor)
-    # The office's own correction is final; a unit's report waits for its head where the plan says so.
-    needs_head = task.plan.head_approval and unit.pk not in ctx.head_unit_ids and not ctx.is_officer
+    # A unit's report waits for its head where the plan says so; the office's correction is final.
+    by_office = corrects is not None and ctx.is_officer and unit.pk not in ctx.reporter_unit_ids
+    needs_head = task.plan.head_approval and unit.pk not in ctx.head_unit_ids and not by_office
     report = Report.objects.create(
         task=task,
         unit=unit,
