@@ -196,7 +196,8 @@ def test_returned_correction_is_void_and_the_report_may_be_corrected_again(p, pl
     assert _ledger(p.officer, plan)[1][-1].endswith("牵头单位填报")
     task.refresh_from_db()
     assert task.actual_pct == Decimal(40)
-    page = client_for(p.head_a).get(f"/tasks/{task.pk}/").content.decode()
+    page = client_for(p.head_a).get(f"/work/tasks/{task.pk}/").content.decode()
+    assert f'id="report-{lead.pk}" class="' in page
     assert f'id="report-{lead.pk}" class="corrected' not in page
     with pytest.raises(ServiceError, match="待单位负责人审核"):
         report_submit(actor=p.head_a, task=task, percent=41, corrects=lead)
@@ -209,6 +210,9 @@ def test_returned_correction_is_void_and_the_report_may_be_corrected_again(p, pl
     again = report_submit(actor=p.reporter_a, task=task, percent=41, corrects=lead)
     report_approve(actor=p.head_a, report=again)
     assert list(Report.objects.effective().filter(task=task)) == [again]
+    page = client_for(p.head_a).get(f"/work/tasks/{task.pk}/").content.decode()
+    assert f'id="report-{lead.pk}" class="corrected' in page
+    assert f'id="report-{bad.pk}" class="corrected' not in page
     assert _ledger(p.officer, plan)[1][-1] != "" and "牵头单位填报" not in _ledger(p.officer, plan)[1][-1]
     task.refresh_from_db()
     assert task.actual_pct == Decimal(41)
@@ -260,6 +264,9 @@ def test_drop_on_a_cumulative_measure_needs_the_filers_confirmation(p, chargers)
     assert report.previous_figure == Decimal(803) and report.change == Decimal(-703)
     entry = Entry.objects.get(action="work.report.submitted", object_id=str(report.pk))
     assert entry.data["warnings"] == ["drop"] and entry.data["warnings_acknowledged"] is True
+    # The task's timeline marks it for everyone who reads the report later.
+    page = client_for(p.head_a).get(f"/work/tasks/{chargers.pk}/").content.decode()
+    assert "合理性提示（填报人已确认）" in page and "比上期减少" in page
 
 
 def test_plausible_reports_carry_no_warning(p, chargers):  # type: ignore[no-untyped-def]
