@@ -463,7 +463,7 @@ def test_fill_queries_do_not_grow_with_rows(p, plan, today):  # type: ignore[no-
             if i % 5 == 0:
                 report_return(
                     actor=p.head_a,
-                    report=report_submit(actor=p.reporter_a, task=task, percent=5),
+                    report=report_submit(actor=p.reporter_a, task=task, percent=15),
                     reason="改",
                 )
 

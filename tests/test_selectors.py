@@ -17,9 +17,11 @@ from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
 from luoshi.org.models import Role
+from luoshi.work import rules
 from luoshi.work.models import Status, Task
 from luoshi.work.selectors import compute_lights, compute_path_lights, persist_lights
 from luoshi.work.services import (
+    InvalidField,
     report_approve,
     report_submit,
     task_close_with_children,
@@ -136,10 +138,15 @@ def test_stored_lights_equal_whole_plan_recompute_after_random_reports(p, steps)
             tick(plan, day)  # the daily tick: every stored value is as of `day`
         task = Task.objects.get(pk=tasks[index].pk)
         actor = reporter_for(p, task, by_head)
-        if task.has_measure:
-            report = report_submit(actor=actor, task=task, value=Decimal(12) * pct, on=day)
-        else:
-            report = report_submit(actor=actor, task=task, percent=pct, on=day)
+        figure = {"value": Decimal(12) * pct} if task.has_measure else {"percent": pct}
+        if rules.period_end(task.effective_cadence, day) < rules.period_end(
+            task.effective_cadence, task.start
+        ):
+            # No period of the task has begun yet: nothing to report for.
+            with pytest.raises(InvalidField):
+                report_submit(actor=actor, task=task, on=day, **figure)
+            continue
+        report = report_submit(actor=actor, task=task, on=day, acknowledge_warnings=True, **figure)
         if report.state == "pending":
             assert_stored_equals_recomputed(plan, day)  # a pending report changes nothing yet
             report_approve(actor=head_for(p, report), report=report, on=day)

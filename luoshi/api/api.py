@@ -26,6 +26,8 @@ from luoshi.work.filters import TaskFilter
 from luoshi.work.models import Claim, ClaimKind, ClaimState, Milestone, Report, Task
 from luoshi.work.services import (
     Conflict,
+    ImplausibleReport,
+    InvalidField,
     PermissionDenied,
     ServiceError,
     milestone_claim,
@@ -59,6 +61,7 @@ from .schemas import (
     ReportIn,
     ReportOut,
     ReportPage,
+    ReportRefused,
     TaskCreateIn,
     TaskDetail,
     TaskPage,
@@ -96,7 +99,14 @@ def service_error(request: HttpRequest, exc: ServiceError) -> HttpResponse:
         status = 403
     else:
         status = 400
-    return api.create_response(request, {"detail": str(exc)}, status=status)
+    body: dict[str, Any] = {"detail": str(exc)}
+    if isinstance(exc, InvalidField):
+        body["field"] = exc.field
+    if isinstance(exc, ImplausibleReport):
+        # Send again with `acknowledge_warnings: true` to file the figure anyway.
+        body["warnings"] = exc.warnings
+        body["previous"] = None if exc.previous is None else float(exc.previous)
+    return api.create_response(request, body, status=status)
 
 
 @api.exception_handler(OrgError)
@@ -355,9 +365,16 @@ def report_list(request: HttpRequest, task_id: int, page: Query[Page]) -> Any:
     return _page(qs.order_by("-reported_on", "-id"), page)
 
 
-@api.post("/tasks/{task_id}/reports", response={201: ReportOut, **ERRORS}, tags=["reports"])
+@api.post(
+    "/tasks/{task_id}/reports", response={201: ReportOut, **ERRORS, 400: ReportRefused}, tags=["reports"]
+)
 def report_add(request: HttpRequest, task_id: int, payload: ReportIn) -> Any:
-    """File a progress report; `corrects` names the report this one corrects."""
+    """File a progress report; `corrects` names the report this one corrects.
+
+    `period_end` must be one of the task's period ends (or its due date), of a period begun by
+    today; a refusal is a 400 with `field`. A figure that looks like a mistake (a cumulative value
+    that drops, a tenfold change, far beyond target) is a 400 with `warnings` and `previous`: send
+    it again with `acknowledge_warnings: true` to file it anyway."""
     user = _user(request)
     task = _visible_task(user, task_id)
     corrects = _lookup(Report.objects.visible_to(user).filter(task=task), payload.corrects, _("被更正的填报"))
@@ -372,6 +389,7 @@ def report_add(request: HttpRequest, task_id: int, payload: ReportIn) -> Any:
         no_change=payload.no_change,
         period=payload.period_end,
         corrects=corrects,
+        acknowledge_warnings=payload.acknowledge_warnings,
     )
     return Status(201, Report.objects.prefetch_related("evidence").get(pk=report.pk))
 

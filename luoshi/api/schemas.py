@@ -311,6 +311,9 @@ class ReportOut(Schema):
     no_change: bool
     corrects_id: int | None
     state: str
+    previous_figure: float | None
+    warnings: list[str]
+    warnings_acknowledged: bool
     approved_at: datetime | None
     created: datetime
     evidence: list[EvidenceOut]
@@ -319,6 +322,16 @@ class ReportOut(Schema):
 class ReportPage(Schema):
     count: int
     items: list[ReportOut]
+
+
+class ReportRefused(Schema):
+    """A refused report: `field` names the input at fault; `warnings` (合理性提示) and `previous` come
+    with a figure that looks like a mistake, which `acknowledge_warnings: true` files anyway."""
+
+    detail: str
+    field: str | None = None
+    warnings: list[str] | None = None
+    previous: float | None = None
 
 
 class ReportIn(Schema):
@@ -330,6 +343,7 @@ class ReportIn(Schema):
     no_change: bool = False
     period_end: date | None = None
     corrects: int | None = None
+    acknowledge_warnings: bool = False
 
 
 # ----------------------------------------------------------------------------------------------

@@ -374,6 +374,9 @@ def generate(
         "approved_at",
         "return_reason",
         "created",
+        "previous_figure",
+        "warnings",
+        "warnings_acknowledged",
     ]
     for r, reg in enumerate(region_units):
         plan_id = ids[Plan]
@@ -641,4 +644,7 @@ def _report_rows(
                 now,
                 "",
                 now,
+                None,
+                [],
+                False,
             )

@@ -728,13 +728,27 @@ class Builder:
             )
         if kind == "claim_rejected":
             fields = fields | {"narrative": "任务已基本完成，申请销号。"}
-        rep = report_submit(actor=self.users[author], task=task, on=on, period=period, files=files, **fields)
+        # The story's figures are drawn, not typed: its clerks confirm any plausibility warning.
+        rep = report_submit(
+            actor=self.users[author],
+            task=task,
+            on=on,
+            period=period,
+            files=files,
+            acknowledge_warnings=True,
+            **fields,
+        )
         if kind == "returned" and rep.state == ReportState.PENDING:
             report_return(actor=self.users[head], report=rep, reason=r.choice(data.RETURN_REASONS))
             # Filed again the next day, as the head asked; the head then lets it go up.
             fields = fields | {"narrative": fields.get("narrative", "") + "（已按要求核实更正）"}
             rep = report_submit(
-                actor=self.users[author], task=task, on=on + timedelta(days=1), period=period, **fields
+                actor=self.users[author],
+                task=task,
+                on=on + timedelta(days=1),
+                period=period,
+                acknowledge_warnings=True,
+                **fields,
             )
         if approve and rep.state == ReportState.PENDING:
             report_approve(actor=self.users[head], report=rep)
@@ -751,6 +765,7 @@ class Builder:
                 task=task,
                 on=min(on + timedelta(days=1), self.today),
                 corrects=rep,
+                acknowledge_warnings=True,
                 **corr,
             )
         if kind == "claim_rejected":

@@ -45,6 +45,8 @@ class ReportFillForm(forms.Form):
     evidence = MultipleFileField(label=_("佐证材料"), required=False)
     no_change = forms.BooleanField(label=_("与上期无变化"), required=False)
     redo = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    # The filer saw the plausibility warning (合理性提示) and confirms the figure.
+    acknowledge_warnings = forms.BooleanField(required=False)
 
 
 class ReasonForm(forms.Form):

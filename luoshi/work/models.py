@@ -332,8 +332,18 @@ class ReportQuerySet(models.QuerySet["Report"]):
         )
 
     def effective(self) -> ReportQuerySet:
-        """Submitted reports not superseded by a correction."""
-        return self.filter(state=ReportState.SUBMITTED, corrected_by__isnull=True)
+        """Submitted reports not superseded by a submitted correction: a correction awaiting the unit
+        head leaves the report it corrects in force, and a returned one is void."""
+        return self.filter(state=ReportState.SUBMITTED).exclude(corrected_by__state=ReportState.SUBMITTED)
+
+
+# Plausibility warnings (合理性提示) a filer confirmed, as shown to the filer and the approving head
+# (codes from `rules.implausible_change`).
+WARNING_TEXT = {
+    "drop": _("比上期减少：累计值一般不会下降"),
+    "jump": _("与上期相差十倍以上"),
+    "beyond_target": _("超过目标值的150%"),
+}
 
 
 class Report(models.Model):
@@ -357,7 +367,9 @@ class Report(models.Model):
     problems = models.TextField(_("存在问题"), blank=True)
     next_steps = models.TextField(_("下步打算"), blank=True)
     no_change = models.BooleanField(_("与上期无变化"), default=False)
-    corrects = models.OneToOneField(
+    # A report has at most one live (pending or submitted) correction; a returned one is void, so
+    # the report may be corrected again (the constraint below).
+    corrects = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.PROTECT, related_name="corrected_by"
     )
     state = models.CharField(max_length=12, choices=ReportState.choices, default=ReportState.SUBMITTED)
@@ -366,6 +378,11 @@ class Report(models.Model):
     )
     approved_at = models.DateTimeField(null=True, blank=True)
     return_reason = models.TextField(blank=True)
+    # The figure of the report it followed when filed (value for a measure, else percent), and the
+    # plausibility warnings the filer saw and confirmed (确认无误) before filing anyway.
+    previous_figure = models.DecimalField(_("上期值"), max_digits=18, decimal_places=4, null=True, blank=True)
+    warnings = models.JSONField(_("合理性提示"), default=list, blank=True)
+    warnings_acknowledged = models.BooleanField(_("填报人已确认提示"), default=False)
     created = models.DateTimeField(auto_now_add=True)
 
     objects = ReportQuerySet.as_manager()
@@ -379,9 +396,31 @@ class Report(models.Model):
             models.Index(fields=["unit", "state"]),
             models.Index(fields=["period_end"]),
         ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["corrects"],
+                condition=~Q(state=ReportState.RETURNED),
+                name="report_one_live_correction",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.task_id}@{self.reported_on}"
+
+    @property
+    def figure(self) -> Decimal | None:
+        """The reported figure compared between reports: a measure's value, else the percent."""
+        return self.value if self.value is not None else self.percent
+
+    @property
+    def change(self) -> Decimal | None:
+        if self.previous_figure is None or self.figure is None:
+            return None
+        return self.figure - self.previous_figure
+
+    @property
+    def warning_texts(self) -> list[str]:
+        return [str(WARNING_TEXT.get(code, code)) for code in self.warnings or []]
 
 
 def evidence_path(instance: Evidence, filename: str) -> str:

@@ -410,3 +410,83 @@ def is_report_late_now(
         return False
     # Any report filed for that period or a later one counts as keeping up.
     return not any(r >= latest for r in reported_periods)
+
+
+# ---------------------------------------------------------------------------------------------
+# Report periods and plausibility (合理性提示)
+
+# Why a period cannot be a report's period (the codes `report_period` returns).
+PERIOD_NOT_AN_END = "not_period_end"
+PERIOD_BEFORE_START = "before_start"
+PERIOD_AFTER_DUE = "after_due"
+PERIOD_IN_FUTURE = "future"
+
+
+def report_period(
+    *, cadence: str, start: date, due: date, on: date, period: date | None = None
+) -> tuple[date, str]:
+    """(the period a report filed on `on` belongs to, "" or why that period is refused).
+
+    A task's periods are the calendar periods (weeks ending Sunday, months, quarters) from the one
+    holding `start` to the one holding `due`; the last is cut at `due`, so `due` itself names it
+    too (and is stored as that period's end, the one lateness checks). A period may be reported
+    once it has begun (its calendar start is on or before `on`), never ahead. Without `period`, the
+    report belongs to the period holding `on`, or to the task's last one once `due` has passed.
+    """
+    first, last = period_end(cadence, start), period_end(cadence, due)
+    if period is None:
+        period = min(period_end(cadence, on), last)
+    elif period == due:
+        period = last
+    if period_end(cadence, period) != period:
+        return period, PERIOD_NOT_AN_END
+    if period < first:
+        return period, PERIOD_BEFORE_START
+    if period > last:
+        return period, PERIOD_AFTER_DUE
+    if period > period_end(cadence, on):
+        return period, PERIOD_IN_FUTURE
+    return period, ""
+
+
+# Plausibility warnings (the codes `implausible_change` returns).
+WARN_DROP = "drop"
+WARN_JUMP = "jump"
+WARN_BEYOND_TARGET = "beyond_target"
+# A figure that grows (or shrinks) tenfold or more in one report is usually a slipped digit or a
+# wrong unit (万 for 个); a measure at more than 150% of its target, usually a typo too.
+JUMP_FACTOR = Decimal(10)
+BEYOND_TARGET = Decimal(150)
+
+
+def implausible_change(
+    *,
+    previous: Decimal | None,
+    current: Decimal,
+    is_measure: bool,
+    direction: str = "higher",
+    baseline: Decimal | None = None,
+    target: Decimal | None = None,
+) -> list[str]:
+    """Warnings for a reported figure that is probably a mistake, in a fixed order; [] if plausible.
+
+    `current` and `previous` are a measure's cumulative value or a task's percent. Reported figures
+    are cumulative, so a percent or a higher-is-better measure never goes down (drop); a lower-is-
+    better measure is a level that may move both ways. A measure figure ten times (or a tenth of)
+    the previous non-zero one is a jump; a measure beyond 150% of its target, beyond target.
+    Warnings are only warnings: the filer may confirm and file anyway.
+    """
+    out: list[str] = []
+    if previous is not None:
+        if (not is_measure or direction == "higher") and current < previous:
+            out.append(WARN_DROP)
+        if is_measure and previous > 0 and current > 0:
+            high, low = max(previous, current), min(previous, current)
+            if high >= low * JUMP_FACTOR:
+                out.append(WARN_JUMP)
+    if is_measure and baseline is not None and target is not None:
+        needed = (target - baseline) if direction == "higher" else (baseline - target)
+        gained = (current - baseline) if direction == "higher" else (baseline - current)
+        if needed > 0 and gained * HUNDRED > needed * BEYOND_TARGET:
+            out.append(WARN_BEYOND_TARGET)
+    return out

@@ -14,7 +14,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import F, Max, Q, Window
+from django.db.models import Exists, F, Max, OuterRef, Q, Window
 from django.db.models.functions import RowNumber
 
 from luoshi.lib.bulk import update_rows
@@ -70,8 +70,13 @@ def _latest_reports(task_filter: Q, on: date) -> dict[int, tuple[Decimal | None,
     not override newer progress), the latest filed within it; a report superseded by a
     correction filed by `on` does not count.
     """
+    # One EXISTS, so that both conditions hold for the same correction (a report may have returned,
+    # void corrections besides the one that counts).
+    superseded = Report.objects.filter(
+        corrects=OuterRef("pk"), state=ReportState.SUBMITTED, reported_on__lte=on
+    )
     base = Report.objects.filter(task_filter, state=ReportState.SUBMITTED, reported_on__lte=on).exclude(
-        corrected_by__state=ReportState.SUBMITTED, corrected_by__reported_on__lte=on
+        Exists(superseded)
     )
     # One pass: the effective row per task (rn = 1) carries its task's latest filing date too.
     latest = (

@@ -13,6 +13,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from luoshi.audit.services import lock_chain, record
 from luoshi.org.access import context_for
@@ -48,6 +49,23 @@ class PermissionDenied(ServiceError):
 
 class Conflict(ServiceError):
     """Somebody else changed the record first (shown as 409)."""
+
+
+class InvalidField(ServiceError):
+    """A refused value of one input field, named so that pages and the API can point at it."""
+
+    def __init__(self, message: str, *, field: str) -> None:
+        super().__init__(message)
+        self.field = field
+
+
+class ImplausibleReport(InvalidField):
+    """A reported figure that looks like a mistake (合理性提示): filed only once the filer confirms."""
+
+    def __init__(self, message: str, *, field: str, warnings: list[str], previous: Decimal | None) -> None:
+        super().__init__(message, field=field)
+        self.warnings = warnings
+        self.previous = previous
 
 
 # Fields of Task that task_update may change, and how audit shows them.
@@ -1012,6 +1030,95 @@ def _reporting_unit(actor: Any, task: Task) -> Unit:
     return co.unit
 
 
+# Why a report's period is refused, by `rules.report_period` code.
+PERIOD_ERRORS = {
+    rules.PERIOD_NOT_AN_END: _lazy("所属期 %(p)s 不是该任务填报周期（%(c)s）的期末日期。"),
+    rules.PERIOD_BEFORE_START: _lazy("所属期 %(p)s 早于任务开始日期 %(s)s 所在的期。"),
+    rules.PERIOD_AFTER_DUE: _lazy("所属期 %(p)s 晚于任务完成时限 %(d)s 所在的期。"),
+    rules.PERIOD_IN_FUTURE: _lazy("所属期 %(p)s 尚未开始，不能提前填报。"),
+}
+
+
+def _report_period(task: Task, period: date | None, today: date) -> date:
+    """The report's period, checked against the task's cadence, dates and today (DESIGN: one of the
+    task's periods, not in the future); a refusal names the field `period_end`."""
+    cadence = task.effective_cadence
+    chosen, problem = rules.report_period(
+        cadence=cadence, start=task.start, due=task.due, on=today, period=period
+    )
+    if problem:
+        from .models import Cadence
+
+        message = PERIOD_ERRORS[problem] % {
+            "p": chosen,
+            "c": dict(Cadence.choices).get(cadence, cadence),
+            "s": task.start,
+            "d": task.due,
+        }
+        raise InvalidField(message, field="period_end")
+    return chosen
+
+
+def _correction_unit(actor: Any, task: Task, corrects: Report) -> tuple[Unit, Report]:
+    """(the unit the correction is filed for, the report it corrects, locked), or a refusal.
+
+    Only the unit that filed a report corrects it — its reporters and head — or the supervision
+    office; a co-unit's clerk cannot correct (and so lock) the lead unit's report, nor the reverse.
+    A returned correction is void: the report it named stays in force and may be corrected again.
+    """
+    ctx = context_for(actor)
+    if not ctx.is_officer:
+        _reporting_unit(actor, task)  # an outsider learns nothing about the report from the refusal
+    original = Report.objects.select_for_update().select_related("unit").get(pk=corrects.pk)
+    if original.task_id != task.pk:
+        raise ServiceError(_("更正的填报不属于该任务。"))
+    if not ctx.is_officer and original.unit_id not in ctx.reporter_unit_ids | ctx.head_unit_ids:
+        raise PermissionDenied(
+            _("这条填报由%(u)s报送，只有该单位的填报人员、负责人或督查室可以更正。")
+            % {"u": original.unit.name}
+        )
+    if original.state == ReportState.PENDING:
+        raise ServiceError(_("待审核的填报不能更正，请由单位负责人退回后重新填报。"))
+    if original.state == ReportState.RETURNED:
+        raise ServiceError(_("已退回的填报无效，不能更正，请重新填报。"))
+    live = Report.objects.filter(corrects=original).exclude(state=ReportState.RETURNED).first()
+    if live is not None and live.state == ReportState.PENDING:
+        raise ServiceError(_("该填报已有一条更正待单位负责人审核，请等审核后再更正。"))
+    if live is not None:
+        raise ServiceError(_("该填报已被更正过，请更正最新的一条。"))
+    return original.unit, original
+
+
+def _previous_figure(task: Task, period_end: date, today: date, corrects: Report | None) -> Decimal | None:
+    """The figure of the report this one follows: the effective report filed by `today` for this
+    period or an earlier one (not the report being corrected)."""
+    qs = Report.objects.effective().filter(task=task, reported_on__lte=today, period_end__lte=period_end)
+    if corrects is not None:
+        qs = qs.exclude(pk=corrects.pk)
+    last = qs.order_by("-period_end", "-reported_on", "-id").values_list("value", "percent").first()
+    if last is None:
+        return None
+    return last[0] if task.has_measure else last[1]
+
+
+def _plain(number: Decimal) -> str:
+    """803.0000 → 803, 12.5000 → 12.5 (never 8.03E+2)."""
+    return f"{number.normalize():f}"
+
+
+def _warning_message(warnings: list[str], previous: Decimal | None, figure: Decimal) -> str:
+    from .models import WARNING_TEXT
+
+    texts = _("；").join(str(WARNING_TEXT[w]) for w in warnings)
+    if previous is None:
+        return _("请核实填报数值 %(v)s：%(w)s。确认无误后可仍然提交。") % {"v": _plain(figure), "w": texts}
+    return _("请核实填报数值：上期 %(p)s，本期 %(v)s（%(w)s）。确认无误后可仍然提交。") % {
+        "p": _plain(previous),
+        "v": _plain(figure),
+        "w": texts,
+    }
+
+
 @transaction.atomic
 def report_submit(
     *,
@@ -1027,31 +1134,30 @@ def report_submit(
     on: date | None = None,
     files: Sequence[UploadedFile] = (),
     corrects: Report | None = None,
+    acknowledge_warnings: bool = False,
 ) -> Report:
     """File a progress report (进度填报) for a task; a correction references the report it corrects.
 
     "No change since last report" copies the last values but is still a dated entry of its own.
+    The period must be one of the task's periods and not in the future (`InvalidField`). A figure
+    that looks like a mistake (`rules.implausible_change`) is refused with `ImplausibleReport`
+    unless `acknowledge_warnings`; then the warnings are kept on the report for the approving head.
     """
     _begin()
     today = on or timezone.localdate()
     task = Task.objects.select_related("plan", "lead_unit").get(pk=task.pk)
     # Who first: an outsider learns nothing about the task's state from the refusal.
-    unit = _reporting_unit(actor, task)
+    if corrects is not None:
+        unit, corrects = _correction_unit(actor, task, corrects)
+    else:
+        unit = _reporting_unit(actor, task)
     if task.status == Status.CLOSED:
         raise ServiceError(_("任务“%(t)s”已销号，不能再填报进度。") % {"t": task.title[:60]})
     if task.status in (Status.CANCELLED, Status.SUSPENDED, Status.DRAFT):
         raise ServiceError(_("任务当前状态为“%(s)s”，不能填报。") % {"s": task.get_status_display()})
-    if corrects is not None:
-        corrects = Report.objects.select_for_update().get(pk=corrects.pk)
-        if corrects.task_id != task.pk:
-            raise ServiceError(_("更正的填报不属于该任务。"))
-        if corrects.state == ReportState.PENDING:
-            raise ServiceError(_("待审核的填报不能更正，请由单位负责人退回后重新填报。"))
-        if Report.objects.filter(corrects=corrects).exists():
-            raise ServiceError(_("该填报已被更正过，请更正最新的一条。"))
-        period_end = corrects.period_end
-    else:
-        period_end = period or rules.period_end(task.effective_cadence, today)
+    if corrects is not None and period is None:
+        period = corrects.period_end
+    period_end = _report_period(task, period, today)
     if LockedPeriod.objects.filter(plan_id=task.plan_id, period_end=period_end).exists():
         raise ServiceError(_("%(p)s 所属期的通报已发布，该期已锁定。") % {"p": period_end})
     pct = _decimal(percent, _("完成进度"))
@@ -1084,8 +1190,29 @@ def report_submit(
         raise ServiceError(_("请填写完成进度（0–100）。"))
     if pct is not None and not (Decimal(0) <= pct <= Decimal(100)):
         raise ServiceError(_("完成进度须在 0 到 100 之间。"))
+    figure = val if task.has_measure else pct
+    previous = _previous_figure(task, period_end, today, corrects)
+    warnings: list[str] = []
+    if figure is not None and not no_change:
+        warnings = rules.implausible_change(
+            previous=previous,
+            current=figure,
+            is_measure=task.has_measure,
+            direction=task.direction,
+            baseline=task.baseline,
+            target=task.target,
+        )
+    if warnings and not acknowledge_warnings:
+        raise ImplausibleReport(
+            _warning_message(warnings, previous, figure),  # type: ignore[arg-type]
+            field="value" if task.has_measure else "percent",
+            warnings=warnings,
+            previous=previous,
+        )
     ctx = context_for(actor)
-    needs_head = task.plan.head_approval and unit.pk not in ctx.head_unit_ids
+    # A unit's report waits for its head where the plan says so; the office's correction is final.
+    by_office = corrects is not None and ctx.is_officer and unit.pk not in ctx.reporter_unit_ids
+    needs_head = task.plan.head_approval and unit.pk not in ctx.head_unit_ids and not by_office
     report = Report.objects.create(
         task=task,
         unit=unit,
@@ -1102,6 +1229,9 @@ def report_submit(
         state=ReportState.PENDING if needs_head else ReportState.SUBMITTED,
         approved_by=None if needs_head else actor,
         approved_at=None if needs_head else timezone.now(),
+        previous_figure=previous,
+        warnings=warnings,
+        warnings_acknowledged=bool(warnings),
     )
     evidence = _store_evidence(report, files)
     record(
@@ -1124,7 +1254,9 @@ def report_submit(
             "state": report.state,
             "evidence": [{"name": e.name, "sha256": e.sha256, "size": e.size} for e in evidence],
         },
-        data={"corrects": corrects.pk} if corrects else None,
+        data=({"corrects": corrects.pk} if corrects else {})
+        | ({"warnings": warnings, "warnings_acknowledged": True, "previous": previous} if warnings else {})
+        or None,
     )
     if report.state == ReportState.SUBMITTED:
         task_refresh(task=task, on=today)

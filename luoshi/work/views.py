@@ -229,7 +229,8 @@ def task_detail(request: HttpRequest, pk: int) -> HttpResponse:
         .prefetch_related("evidence")
         .order_by("-reported_on", "-id")
     )
-    corrected = {r.corrects_id: r for r in reports if r.corrects_id}
+    # Only a correction in force supersedes: a pending one may yet be returned, a returned one is void.
+    corrected = {r.corrects_id: r for r in reports if r.corrects_id and r.state == ReportState.SUBMITTED}
     for r in reports:
         r.corrected_by_entry = corrected.get(r.pk)
     entries = Entry.objects.filter(object_type="work.task", object_id=str(task.pk)).order_by("-seq")

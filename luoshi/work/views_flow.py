@@ -32,6 +32,7 @@ from . import rules
 from .forms_flow import ClaimForm, MilestoneClaimForm, NoteForm, ReasonForm, ReportFillForm
 from .models import Claim, ClaimKind, ClaimState, Milestone, Report, ReportState, Status, Task, Transition
 from .services import (
+    ImplausibleReport,
     PermissionDenied,
     ServiceError,
     milestone_claim,
@@ -94,6 +95,8 @@ class FillRow:
     form: ReportFillForm = field(default_factory=ReportFillForm)
     error: str = ""
     redo: Report | None = None
+    # A plausibility warning (合理性提示) the filer must confirm before the report is filed.
+    warning: str = ""
 
     @property
     def dom_id(self) -> str:
@@ -177,8 +180,19 @@ def _require_reporter(user: Any) -> None:
 def fill(request: HttpRequest) -> HttpResponse:
     """本期待填报: every task of the user's units still to report this period, fileable in place."""
     _require_reporter(request.user)
-    today = timezone.localdate()
+    return _fill_page(request, timezone.localdate())
+
+
+def _fill_page(request: HttpRequest, today: date, warned: FillRow | None = None) -> HttpResponse:
+    """The queue; `warned` replaces its task's row (a figure awaiting the filer's confirmation)."""
     todo, redo = _fill_queue(request.user, today)
+    if warned is not None:
+        rows = redo if warned.redo is not None else todo
+        at = next((i for i, row in enumerate(rows) if row.dom_id == warned.dom_id), None)
+        if at is None:
+            rows.insert(0, warned)  # e.g. a second report in a period already filed
+        else:
+            rows[at] = warned
     context = {"todo": todo, "redo": redo, "today": today}
     template = "work/fill_list.html" if _is_htmx(request) else "work/fill.html"
     return render(request, template, context)
@@ -207,7 +221,7 @@ def fill_submit(request: HttpRequest, task_id: int) -> HttpResponse:
             task=task, state=ReportState.RETURNED, unit_id__in=_my_units(request.user)
         )
         redo = get_object_or_404(returned, pk=int(redo_id) if redo_id.isdigit() else 0)
-    error = ""
+    error = warning = ""
     report: Report | None = None
     if not form.is_valid():
         error = _first_error(form)
@@ -226,10 +240,24 @@ def fill_submit(request: HttpRequest, task_id: int) -> HttpResponse:
                 period=redo.period_end if redo is not None else None,
                 on=today,
                 files=data["evidence"],
+                # Redoing a returned correction corrects the same report again.
+                corrects=redo.corrects if redo is not None and redo.corrects_id else None,
+                acknowledge_warnings=data["acknowledge_warnings"],
             )
+        except ImplausibleReport as exc:
+            warning = str(exc)
         except ServiceError as exc:
             _refused(exc)
             error = str(exc)
+
+    def unfiled_row() -> FillRow:
+        annotated = _fill_tasks(request.user).filter(pk=task.pk).first() or task
+        period = redo.period_end if redo is not None else rules.period_end(task.effective_cadence, today)
+        return FillRow(task=annotated, period=period, form=form, error=error, redo=redo, warning=warning)
+
+    if not _is_htmx(request) and warning:
+        # Without JavaScript: the queue page with this row asking for the confirmation.
+        return _fill_page(request, today, unfiled_row())
     if not _is_htmx(request):
         if error:
             messages.error(request, f"{task.title}：{error}")
@@ -239,10 +267,7 @@ def fill_submit(request: HttpRequest, task_id: int) -> HttpResponse:
     if report is not None:
         task.refresh_from_db()
         return render(request, "work/fill_done.html", {"task": task, "report": report, "redo": redo})
-    annotated = _fill_tasks(request.user).filter(pk=task.pk).first() or task
-    period = redo.period_end if redo is not None else rules.period_end(task.effective_cadence, today)
-    row = FillRow(task=annotated, period=period, form=form, error=error, redo=redo)
-    return render(request, "work/fill_row.html", {"row": row})
+    return render(request, "work/fill_row.html", {"row": unfiled_row()})
 
 
 # ---------------------------------------------------------------------------------------------
@@ -258,6 +283,16 @@ def _pending_for(user: Any) -> Any:
     )
 
 
+def _approval_context(user: Any, **extra: Any) -> dict[str, Any]:
+    reports = list(_pending_for(user))
+    return {
+        "reports": reports,
+        "flagged": sum(1 for r in reports if r.warnings),
+        "claims": list(_pending_claims_for(user)),
+        **extra,
+    }
+
+
 def _require_head(user: Any) -> None:
     if not context_for(user).head_unit_ids:
         raise DjangoPermissionDenied(_("只有单位主要负责人可以审核填报。"))
@@ -268,7 +303,7 @@ def _require_head(user: Any) -> None:
 def approvals(request: HttpRequest) -> HttpResponse:
     """The head's queue: the unit's reports waiting to go up."""
     _require_head(request.user)
-    context = {"reports": list(_pending_for(request.user)), "claims": list(_pending_claims_for(request.user))}
+    context = _approval_context(request.user)
     template = "work/approval_list.html" if _is_htmx(request) else "work/approvals.html"
     return render(request, template, context)
 
@@ -330,7 +365,8 @@ def approval_approve_all(request: HttpRequest) -> HttpResponse:
     _require_head(request.user)
     ids = [int(i) for i in request.POST.getlist("report") if i.isdigit()]
     done, errors = 0, []
-    for report in _pending_for(request.user).filter(pk__in=ids):
+    # A report filed over a plausibility warning is approved only on its own, after a look at it.
+    for report in _pending_for(request.user).filter(pk__in=ids).exclude(warnings_acknowledged=True):
         try:
             report_approve(actor=request.user, report=report)
             done += 1
@@ -342,7 +378,7 @@ def approval_approve_all(request: HttpRequest) -> HttpResponse:
         for error in errors:
             messages.error(request, error)
         return _back(request, reverse("flow:approvals"))
-    context = {"reports": list(_pending_for(request.user)), "summary": summary, "errors": errors}
+    context = _approval_context(request.user, summary=summary, errors=errors)
     return render(request, "work/approval_list.html", context)
 
 
