@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import os
+from typing import Any
 
 import pytest
 
@@ -23,3 +24,14 @@ def p(db: None) -> Personas:
 @pytest.fixture(autouse=True)
 def _media_root(tmp_path, settings) -> None:  # type: ignore[no-untyped-def]
     settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture(autouse=True)
+def _site_language() -> Any:
+    """Every test starts in the site language (简体中文): a request in English earlier in the same
+    thread leaves English active, and messages built outside a request would follow it."""
+    from django.conf import settings
+    from django.utils import translation
+
+    with translation.override(settings.LANGUAGE_CODE):
+        yield

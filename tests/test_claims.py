@@ -87,10 +87,10 @@ def test_milestone_claimed_by_unit_and_confirmed_by_office_turns_the_light(p, ms
     ms = Milestone.objects.get(task=ms_task)
     met = today - timedelta(days=12)
     claim = milestone_claim(
-        actor=p.reporter_a, milestone=ms, met_on=met, note="主体封顶", files=evidence("封顶照片.jpg")
+        actor=p.reporter_a, milestone=ms, met_on=met, note="主体封顶", files=evidence("封顶照片.pdf")
     )
     assert claim.state == ClaimState.SUBMITTED and claim.met_on == met
-    assert claim.evidence.get().name == "封顶照片.jpg"
+    assert claim.evidence.get().name == "封顶照片.pdf"
     ms_task.refresh_from_db()
     ms.refresh_from_db()
     # An unconfirmed report does not clear the red light (docs/rules.md).

@@ -188,7 +188,8 @@ def test_milestone_create_update_delete_are_audited(p: Any) -> None:
 
 
 def test_milestones_are_for_the_office_and_not_on_closed_tasks(p: Any) -> None:
-    from luoshi.work.services import task_claim_completion, task_confirm_completion
+    from luoshi.work.services import task_confirm_completion
+    from tests.factories import claim_task
 
     plan = p.plan()
     task = p.task(plan)
@@ -196,7 +197,7 @@ def test_milestones_are_for_the_office_and_not_on_closed_tasks(p: Any) -> None:
         milestone_create(actor=p.reporter_a, task=task, title="节点", due=date(2024, 5, 1))
     with pytest.raises(ServiceError, match="名称"):
         milestone_create(actor=p.officer, task=task, title=" ", due=date(2024, 5, 1))
-    task_claim_completion(actor=p.reporter_a, task=task)
+    claim_task(p.reporter_a, task)
     task_confirm_completion(actor=p.officer, task=task)
     with pytest.raises(ServiceError, match="销号"):
         milestone_create(actor=p.officer, task=task, title="节点", due=date(2024, 5, 1))
