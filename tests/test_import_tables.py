@@ -323,21 +323,6 @@ def test_set_based_import_sets_the_assignment_day_too(
     assert set(tasks.values_list("assigned_on", flat=True)) == {today}
 
 
-@pytest.mark.parametrize(
-    ("start", "assigned", "first"),
-    [
-        ("2024-01-01", None, "2024-01-01"),
-        ("2024-01-01", "2024-11-05", "2024-11-05"),
-        ("2024-03-01", "2024-02-01", "2024-03-01"),  # assigned before it starts: from its start
-    ],
-)
-def test_reports_are_counted_from_the_later_of_start_and_assignment(
-    start: str, assigned: str | None, first: str
-) -> None:
-    d = date.fromisoformat
-    assert rules.reports_from(d(start), d(assigned) if assigned else None) == d(first)
-
-
 # ---------------------------------------------------------------------------------------------
 # Problems as codes, read in the reader's language
 

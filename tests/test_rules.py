@@ -997,3 +997,18 @@ def test_worst_does_not_depend_on_order(lights: list[str]) -> None:
         assert rules.worst(rotated) == expected
         assert rules.worst(list(reversed(rotated))) == expected
     assert len(set(SEVERITY.values())) == len(SEVERITY)  # no two lights tie
+
+
+@pytest.mark.parametrize(
+    ("start", "assigned", "first"),
+    [
+        ("2024-01-01", None, "2024-01-01"),
+        ("2024-01-01", "2024-11-05", "2024-11-05"),
+        ("2024-03-01", "2024-02-01", "2024-03-01"),  # assigned before it starts: from its start
+        ("2024-03-01", "2024-03-01", "2024-03-01"),
+    ],
+)
+def test_reports_are_counted_from_the_later_of_start_and_assignment(
+    start: str, assigned: str | None, first: str
+) -> None:
+    assert rules.reports_from(d(start), d(assigned) if assigned else None) == d(first)
