@@ -233,3 +233,14 @@ def test_pages_with_absurd_dates_answer_without_a_server_error(p: Personas, worl
         assert resp.status_code == 400
         assert "1900-01-01" in resp.content.decode()
     assert c.get(f"/documents/bulletin/{plan.pk}/", {"date": "2024-06-30"}).status_code == 200
+
+
+def test_refusals_are_in_the_readers_language(p: Personas, world: dict[str, Any], settings: Any) -> None:
+    c = bearer(p.officer)
+    c.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    assert_refused(c.get(API + "/units", {"q": "\x00"}), 400, "The request contains a NUL character")
+    assert_refused(c.get(API + "/plans", {"offset": HUGE}), 422, "Invalid request: offset")
+    web = logged_in(p.officer)
+    web.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    resp = web.get(f"/documents/bulletin/{world['plan'].pk}/", {"date": "0001-01-01"})
+    assert resp.status_code == 400 and "The date must be between 1900-01-01" in resp.content.decode()
