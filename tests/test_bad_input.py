@@ -8,7 +8,9 @@ from datetime import date
 from typing import Any
 
 import pytest
+from django.conf import settings
 from django.test import Client
+from django.utils import translation
 
 from luoshi.org.models import ApiToken
 from luoshi.org.services import token_create
@@ -235,7 +237,15 @@ def test_pages_with_absurd_dates_answer_without_a_server_error(p: Personas, worl
     assert c.get(f"/documents/bulletin/{plan.pk}/", {"date": "2024-06-30"}).status_code == 200
 
 
-def test_refusals_are_in_the_readers_language(p: Personas, world: dict[str, Any], settings: Any) -> None:
+@pytest.fixture
+def _language_restored() -> Any:
+    """Requests in English leave English active in this thread; later tests expect Chinese."""
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
+
+
+@pytest.mark.usefixtures("_language_restored")
+def test_refusals_are_in_the_readers_language(p: Personas, world: dict[str, Any]) -> None:
     c = bearer(p.officer)
     c.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     assert_refused(c.get(API + "/units", {"q": "\x00"}), 400, "The request contains a NUL character")
