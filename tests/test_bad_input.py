@@ -254,3 +254,12 @@ def test_refusals_are_in_the_readers_language(p: Personas, world: dict[str, Any]
     web.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     resp = web.get(f"/documents/bulletin/{world['plan'].pk}/", {"date": "0001-01-01"})
     assert resp.status_code == 400 and "The date must be between 1900-01-01" in resp.content.decode()
+
+
+def test_a_nul_in_the_session_cookie_is_400(p: Personas, world: dict[str, Any]) -> None:
+    for url in (API + "/units", "/work/tasks/"):
+        c = Client()
+        c.cookies[settings.SESSION_COOKIE_NAME] = "abcdefghij\x00klm"
+        resp = c.get(url)
+        assert resp.status_code == 400, url
+        assert "NUL" in resp.content.decode()

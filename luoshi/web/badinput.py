@@ -1,8 +1,9 @@
 """Refuse input no view can store or search: a NUL character anywhere in a request.
 
-PostgreSQL cannot hold NUL (0x00) in a text value, so a NUL that reached a filter or a save would
-be a server error there (and silently different data on SQLite). One middleware checks the path,
-the query string, form fields, uploaded file names and JSON bodies, and answers 400 with a message:
+PostgreSQL cannot hold NUL (0x00) in a text value, so a NUL that reached a filter, a save or a
+session lookup would be a server error there (and silently different data on SQLite). One middleware
+checks the path, the query string, cookies, form fields, uploaded file names and JSON bodies, and
+answers 400 with a message:
 as JSON `{"detail": …}` under /api/, as the 400 page elsewhere.
 """
 
@@ -12,7 +13,7 @@ import json
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, JsonResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
@@ -32,6 +33,10 @@ def _json_has_nul(value: Any) -> bool:
     if isinstance(value, list):
         return any(_json_has_nul(v) for v in value)
     return False
+
+
+def cookies_have_nul(request: HttpRequest) -> bool:
+    return any(NUL in k or NUL in v for k, v in request.COOKIES.items())
 
 
 def request_has_nul(request: HttpRequest) -> bool:
@@ -61,9 +66,13 @@ class RejectNulMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        if request_has_nul(request):
+        bad_cookie = cookies_have_nul(request)
+        if bad_cookie or request_has_nul(request):
             message = _("请求中含有空字符（NUL），无法处理。请删除后重试。")
             if request.path.startswith(API_PREFIX):
                 return JsonResponse({"detail": message}, status=400)
+            if bad_cookie:
+                # The page would read the session named by that cookie: answer in plain text.
+                return HttpResponseBadRequest(message, content_type="text/plain; charset=utf-8")
             return render(request, "400.html", {"message": message}, status=400)
         return self.get_response(request)
