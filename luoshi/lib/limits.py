@@ -13,7 +13,6 @@ MIN_DATE = date(1900, 1, 1)
 MAX_DATE = date(2999, 12, 31)
 MAX_ID = 2**63 - 1  # BigAutoField
 MAX_OFFSET = 10**9
-MAX_PAGE = 10**9
 # Free text typed into a report or a task (进展情况, 存在问题, 下步打算, 任务描述).
 MAX_TEXT = 10_000
 MAX_SEARCH = 100
