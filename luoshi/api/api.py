@@ -17,9 +17,11 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from ninja import Field, File, Form, NinjaAPI, Query, Schema, Status
+from ninja import Field, File, Form, NinjaAPI, Path, Query, Schema, Status
+from ninja.errors import ValidationError
 from ninja.files import UploadedFile
 
+from luoshi.lib.limits import MAX_ID, MAX_OFFSET, MAX_SEARCH
 from luoshi.org.models import ApiToken, Person, Unit
 from luoshi.org.services import OrgError, token_create, token_revoke
 from luoshi.work.filters import TaskFilter
@@ -50,6 +52,7 @@ from .docs import OfflineSwagger
 from .schemas import (
     ClaimDecisionIn,
     ClaimOut,
+    Day,
     FilterErrors,
     Message,
     PeriodRollup,
@@ -71,6 +74,7 @@ from .schemas import (
     TokenOut,
     UnitOut,
     UnitPage,
+    ValidationErrors,
 )
 
 MAX_LIMIT = 500
@@ -87,7 +91,32 @@ api = NinjaAPI(
     docs=OfflineSwagger(),
 )
 
-ERRORS: dict[int, Any] = {400: Message, 401: Message, 403: Message, 404: Message}
+# 400 also answers a request holding a NUL character (luoshi.web.badinput); 422 any input that does
+# not match the schema: a wrong type, a number, date or length out of range.
+ERRORS: dict[int, Any] = {400: Message, 401: Message, 403: Message, 404: Message, 422: ValidationErrors}
+
+
+def _where(loc: Any) -> str:
+    parts = [
+        str(p) for p in loc if p not in ("body", "payload", "query", "path", "filters", "params", "page")
+    ]
+    return ".".join(parts) or "request"
+
+
+@api.exception_handler(ValidationError)
+def validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+    """422 with a readable summary (`detail`) and every refused input (`errors`)."""
+    errors = [
+        {
+            "loc": [p if isinstance(p, int) else str(p) for p in e.get("loc", ())],
+            "msg": str(e.get("msg", "")),
+            "type": str(e.get("type", "")),
+        }
+        for e in exc.errors
+    ]
+    summary = "; ".join(f"{_where(e['loc'])}: {e['msg']}" for e in errors[:5])
+    detail = _("请求参数有误：%(errors)s") % {"errors": summary}
+    return api.create_response(request, {"detail": detail, "errors": errors}, status=422)
 
 
 @api.exception_handler(ServiceError)
@@ -116,7 +145,7 @@ def org_error(request: HttpRequest, exc: OrgError) -> HttpResponse:
 
 class Page(Schema):
     limit: int = Field(50, ge=1, le=MAX_LIMIT)
-    offset: int = Field(0, ge=0)
+    offset: int = Field(0, ge=0, le=MAX_OFFSET)
 
 
 def _page(qs: Any, page: Page) -> dict[str, Any]:
@@ -150,9 +179,9 @@ def _units(ids: list[int]) -> list[Unit]:
 
 
 class UnitQuery(Schema):
-    category: str | None = None
-    parent: int | None = None
-    q: str = Field("", max_length=100, description="名称、简称、别名、拼音或首字母")
+    category: str | None = Field(None, max_length=20)
+    parent: int | None = Field(None, ge=1, le=MAX_ID)
+    q: str = Field("", max_length=MAX_SEARCH, description="名称、简称、别名、拼音或首字母")
 
 
 @api.get("/units", response={200: UnitPage, **ERRORS}, tags=["units"])
@@ -196,11 +225,20 @@ def plan_detail(request: HttpRequest, plan_id: int) -> Any:
 
 
 class LightsQuery(Schema):
-    on: date | None = Field(None, alias="date", description="YYYY-MM-DD, default today")
+    on: Day | None = Field(
+        None, alias="date", description="YYYY-MM-DD (1900-01-01 … 2999-12-31), default today"
+    )
 
 
 class RollupQuery(Schema):
-    depth: int | None = Field(None, ge=0, description="only tasks at this depth of the tree (0 = top)")
+    depth: int | None = Field(
+        None, ge=0, le=1000, description="only tasks at this depth of the tree (0 = top)"
+    )
+
+
+class PeriodPath(Schema):
+    plan_id: int
+    period_end: Day
 
 
 @api.get("/plans/{plan_id}/lights", response={200: PlanLights, **ERRORS}, tags=["plans"])
@@ -222,12 +260,12 @@ def plan_rollup(request: HttpRequest, plan_id: int, params: Query[RollupQuery]) 
 
 
 @api.get("/plans/{plan_id}/periods/{period_end}", response={200: PeriodRollup, **ERRORS}, tags=["plans"])
-def plan_period(request: HttpRequest, plan_id: int, period_end: date) -> Any:
+def plan_period(request: HttpRequest, path: Path[PeriodPath]) -> Any:
     """One reporting period (its end date, e.g. 2026-10-31): per lead unit, open tasks, how many
     reported, how many were late, and the mean reported percent."""
     user = _user(request)
-    plan = get_object_or_404(queries.plans_visible_to(user), pk=plan_id)
-    return queries.period_rollup(user, plan, period_end)
+    plan = get_object_or_404(queries.plans_visible_to(user), pk=path.plan_id)
+    return queries.period_rollup(user, plan, path.period_end)
 
 
 # ----------------------------------------------------------------------------------------------
@@ -269,7 +307,9 @@ def _task_detail(user: Any, task_id: int) -> Task:
     return task
 
 
-@api.get("/tasks", response={200: TaskPage, 400: FilterErrors, 401: Message}, tags=["tasks"])
+@api.get(
+    "/tasks", response={200: TaskPage, 400: FilterErrors, 401: Message, 422: ValidationErrors}, tags=["tasks"]
+)
 def task_list(request: HttpRequest, filters: Query[TaskQuery], page: Query[Page]) -> Any:
     """Tasks the caller may see, filtered by the shared TaskFilter, paginated by limit/offset."""
     f = TaskFilter(request.GET, user=_user(request))

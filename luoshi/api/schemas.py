@@ -9,9 +9,26 @@ from typing import Annotated, Any, Literal
 from ninja import Field, Schema
 from pydantic import StringConstraints
 
+from luoshi.lib.limits import MAX_DATE, MAX_ID, MAX_TEXT, MIN_DATE
 from luoshi.work.models import Cadence, Direction, Source
 
 Month = Annotated[str, StringConstraints(pattern=r"^\d{4}-(0[1-9]|1[0-2])$")]
+# A date the rules can compute with (periods, grace days and weeks overflow near years 1 and 9999).
+Day = Annotated[
+    date,
+    Field(
+        ge=MIN_DATE,
+        le=MAX_DATE,
+        description=f"YYYY-MM-DD, {MIN_DATE} … {MAX_DATE}",
+        json_schema_extra={"formatMinimum": MIN_DATE.isoformat(), "formatMaximum": MAX_DATE.isoformat()},
+    ),
+]
+# A value of the monthly plan (月度计划).
+PlanValue = Annotated[Decimal, Field(max_digits=18, decimal_places=4)]
+# A record id (bigint).
+Id = Annotated[int, Field(ge=1, le=MAX_ID)]
+# Free text of a report or a task.
+Text = Annotated[str, Field(max_length=MAX_TEXT)]
 
 
 class Message(Schema):
@@ -20,7 +37,22 @@ class Message(Schema):
 
 class FilterErrors(Schema):
     detail: str
-    errors: dict[str, list[str]]
+    errors: dict[str, list[str]] = {}
+
+
+class InputError(Schema):
+    """One refused input: where it is (e.g. ["query", "offset"]) and why."""
+
+    loc: list[str | int]
+    msg: str
+    type: str
+
+
+class ValidationErrors(Schema):
+    """422: the request does not match the schema (each refused input is listed)."""
+
+    detail: str
+    errors: list[InputError]
 
 
 # ----------------------------------------------------------------------------------------------
@@ -226,22 +258,22 @@ class TaskDetail(TaskOut):
 
 class MilestoneIn(Schema):
     title: str = Field(..., min_length=1, max_length=200)
-    due: date
+    due: Day
 
 
 class TaskCreateIn(Schema):
-    plan: int
+    plan: Id
     title: str = Field(..., min_length=1, max_length=500)
-    lead_unit: int
-    start: date
-    due: date
-    parent: int | None = None
-    co_units: list[int] = []
-    responsible_leader: int | None = None
-    responsible_person: int | None = None
-    milestones: list[MilestoneIn] = []
+    lead_unit: Id
+    start: Day
+    due: Day
+    parent: Id | None = None
+    co_units: list[Id] = Field([], max_length=1000)
+    responsible_leader: Id | None = None
+    responsible_person: Id | None = None
+    milestones: list[MilestoneIn] = Field([], max_length=200)
     code: str = Field("", max_length=60)
-    description: str = ""
+    description: Text = ""
     source: Source = Source.TARGET
     source_ref: str = Field("", max_length=80)
     deadline_text: str = Field("", max_length=80)
@@ -253,24 +285,24 @@ class TaskCreateIn(Schema):
     baseline: Decimal | None = Field(None, max_digits=18, decimal_places=4)
     target: Decimal | None = Field(None, max_digits=18, decimal_places=4)
     direction: Direction = Direction.HIGHER
-    monthly_plan: dict[Month, Decimal] = {}
+    monthly_plan: dict[Month, PlanValue] = Field({}, max_length=1200)
 
 
 class TaskPatchIn(Schema):
     """Only the fields sent are changed; `version` is the one the client last saw."""
 
-    version: int
+    version: int = Field(..., ge=0, le=MAX_ID)
     title: str | None = Field(None, min_length=1, max_length=500)
-    description: str | None = None
+    description: Text | None = None
     source: Source | None = None
     source_ref: str | None = Field(None, max_length=80)
-    lead_unit: int | None = None
-    co_units: list[int] | None = None
-    responsible_leader: int | None = None
-    responsible_person: int | None = None
-    parent: int | None = None
-    start: date | None = None
-    due: date | None = None
+    lead_unit: Id | None = None
+    co_units: list[Id] | None = Field(None, max_length=1000)
+    responsible_leader: Id | None = None
+    responsible_person: Id | None = None
+    parent: Id | None = None
+    start: Day | None = None
+    due: Day | None = None
     deadline_text: str | None = Field(None, max_length=80)
     weight: Decimal | None = Field(None, ge=0, max_digits=7, decimal_places=3)
     cadence: Cadence | Literal[""] | None = None
@@ -280,7 +312,7 @@ class TaskPatchIn(Schema):
     baseline: Decimal | None = Field(None, max_digits=18, decimal_places=4)
     target: Decimal | None = Field(None, max_digits=18, decimal_places=4)
     direction: Direction | None = None
-    monthly_plan: dict[Month, Decimal] | None = None
+    monthly_plan: dict[Month, PlanValue] | None = Field(None, max_length=1200)
     code: str | None = Field(None, max_length=60)
 
 
@@ -337,12 +369,12 @@ class ReportRefused(Schema):
 class ReportIn(Schema):
     percent: Decimal | None = Field(None, max_digits=6, decimal_places=2)
     value: Decimal | None = Field(None, max_digits=18, decimal_places=4)
-    narrative: str = ""
-    problems: str = ""
-    next_steps: str = ""
+    narrative: Text = ""
+    problems: Text = ""
+    next_steps: Text = ""
     no_change: bool = False
-    period_end: date | None = None
-    corrects: int | None = None
+    period_end: Day | None = None
+    corrects: Id | None = None
     acknowledge_warnings: bool = False
 
 

@@ -28,6 +28,8 @@ from django.http import FileResponse, StreamingHttpResponse
 from django.utils import timezone
 from django.utils.http import content_disposition_header
 
+from luoshi.lib.csvcell import neutralise
+
 TEXT = "text"
 DATE = "date"
 PERCENT = "percent"  # a value in percent (45.5 means 45.5%)
@@ -235,7 +237,7 @@ def _csv_value(value: Any, kind: str) -> Any:
         return f"{Decimal(value):.1f}%"
     if kind == DATE and isinstance(value, date):
         return value.isoformat()
-    return value
+    return neutralise(value)
 
 
 def iter_csv(exporter: Exporter) -> Iterator[str]:
@@ -247,8 +249,8 @@ def iter_csv(exporter: Exporter) -> Iterator[str]:
             yield writer.writerow([])
         cols = list(sheet.columns)
         if n and sheet.title:
-            yield writer.writerow([sheet.title])
-        yield writer.writerow([str(c.label) for c in cols])
+            yield writer.writerow([neutralise(sheet.title)])
+        yield writer.writerow([neutralise(str(c.label)) for c in cols])
         kinds = [c.kind for c in cols]
         for row in sheet.rows:
             yield writer.writerow([_csv_value(v, kinds[i]) for i, v in enumerate(row)])

@@ -15,6 +15,7 @@ from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from luoshi.lib.limits import MAX_DATE, MIN_DATE
 from luoshi.org.access import context_for
 from luoshi.work.filters import TaskFilter
 from luoshi.work.models import Plan
@@ -78,6 +79,11 @@ def bulletin(request: HttpRequest, plan_id: int) -> HttpResponseBase:
     except ValueError:
         return HttpResponseBadRequest(
             _("日期格式应为 YYYY-MM-DD。"), content_type="text/plain; charset=utf-8"
+        )
+    if not MIN_DATE <= on <= MAX_DATE:
+        return HttpResponseBadRequest(
+            _("日期应在 %(min)s 至 %(max)s 之间。") % {"min": MIN_DATE, "max": MAX_DATE},
+            content_type="text/plain; charset=utf-8",
         )
     fmt = request.GET.get("format") or "html"
     if fmt not in ("html", "pdf", "xlsx"):

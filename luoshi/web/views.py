@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 
 from luoshi.audit.actions import ACTIONS, describe
 from luoshi.audit.models import Entry
+from luoshi.lib.limits import MAX_ID
 from luoshi.org.access import context_for
 from luoshi.org.models import Role
 from luoshi.work.models import Notification
@@ -64,6 +65,7 @@ def notifications_read(request: HttpRequest) -> HttpResponse:
             ids = [int(request.POST["id"])]
         except ValueError:
             ids = []
+        ids = [i for i in ids if 0 < i <= MAX_ID]
     n = notification_mark_read(actor=request.user, ids=ids)
     if request.headers.get("HX-Request"):
         return HttpResponse(status=204, headers={"HX-Refresh": "true"})

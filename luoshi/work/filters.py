@@ -12,9 +12,11 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
+from luoshi.lib.limits import MAX_DATE, MAX_ID, MAX_SEARCH, MIN_DATE
 from luoshi.org.models import Unit
 
 from .models import Light, Status, Task, TaskUnit
@@ -32,17 +34,32 @@ SORTS = {
 }
 
 
+class IdField(forms.IntegerField):
+    """A record id: 1 … 2**63 - 1, so a huge number is a form error rather than a database overflow."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(min_value=1, max_value=MAX_ID, **kwargs)
+
+
+class DayField(forms.DateField):
+    """A date the rules can compute with (MIN_DATE … MAX_DATE)."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.validators += [MinValueValidator(MIN_DATE), MaxValueValidator(MAX_DATE)]
+
+
 class TaskFilterForm(forms.Form):
-    q = forms.CharField(label=_("搜索"), required=False, max_length=100)
-    plan = forms.IntegerField(label=_("计划"), required=False, min_value=1)
-    unit = forms.IntegerField(label=_("单位"), required=False, min_value=1)
-    leader = forms.IntegerField(label=_("责任领导"), required=False, min_value=1)
-    person = forms.IntegerField(label=_("责任人"), required=False, min_value=1)
-    parent = forms.IntegerField(label=_("上级任务"), required=False, min_value=1)
+    q = forms.CharField(label=_("搜索"), required=False, max_length=MAX_SEARCH)
+    plan = IdField(label=_("计划"), required=False)
+    unit = IdField(label=_("单位"), required=False)
+    leader = IdField(label=_("责任领导"), required=False)
+    person = IdField(label=_("责任人"), required=False)
+    parent = IdField(label=_("上级任务"), required=False)
     light = forms.MultipleChoiceField(label=_("亮灯"), required=False, choices=Light.choices)
     status = forms.MultipleChoiceField(label=_("状态"), required=False, choices=Status.choices)
-    due_from = forms.DateField(label=_("时限起"), required=False)
-    due_to = forms.DateField(label=_("时限止"), required=False)
+    due_from = DayField(label=_("时限起"), required=False)
+    due_to = DayField(label=_("时限止"), required=False)
     open = forms.BooleanField(label=_("仅未销号"), required=False)
     leaf = forms.BooleanField(label=_("仅末级任务（统计口径）"), required=False)
     lead = forms.BooleanField(label=_("单位仅指牵头单位"), required=False)

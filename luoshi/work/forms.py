@@ -5,6 +5,8 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from luoshi.lib.limits import MAX_ID
+
 
 class FollowForm(forms.Form):
     """Follow (关注) or stop following a task."""
@@ -17,4 +19,4 @@ class FollowForm(forms.Form):
 class PlanNodeForm(forms.Form):
     """Which node of the plan tree to open (`?parent=<task id>`); absent means the top level."""
 
-    parent = forms.IntegerField(required=False, min_value=1)
+    parent = forms.IntegerField(required=False, min_value=1, max_value=MAX_ID)

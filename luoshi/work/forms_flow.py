@@ -11,6 +11,8 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from luoshi.lib.limits import MAX_TEXT
+
 
 class MultipleFileInput(forms.ClearableFileInput):
     allow_multiple_selected = True
@@ -37,10 +39,14 @@ class ReportFillForm(forms.Form):
         label=_("完成进度(%)"), required=False, min_value=0, max_value=100, decimal_places=2, max_digits=6
     )
     value = forms.DecimalField(label=_("累计完成值"), required=False, decimal_places=4, max_digits=18)
-    narrative = forms.CharField(label=_("进展情况"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
-    problems = forms.CharField(label=_("存在问题"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    narrative = forms.CharField(
+        label=_("进展情况"), required=False, max_length=MAX_TEXT, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    problems = forms.CharField(
+        label=_("存在问题"), required=False, max_length=MAX_TEXT, widget=forms.Textarea(attrs={"rows": 2})
+    )
     next_steps = forms.CharField(
-        label=_("下步打算"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+        label=_("下步打算"), required=False, max_length=MAX_TEXT, widget=forms.Textarea(attrs={"rows": 2})
     )
     evidence = MultipleFileField(label=_("佐证材料"), required=False)
     no_change = forms.BooleanField(label=_("与上期无变化"), required=False)

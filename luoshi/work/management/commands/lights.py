@@ -14,6 +14,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
+from luoshi.lib.csvcell import neutralise
 from luoshi.org.models import Unit
 from luoshi.work.models import Plan
 from luoshi.work.selectors import compute_lights
@@ -47,8 +48,8 @@ class Command(BaseCommand):
             out.writerow(
                 [
                     r.id,
-                    r.title,
-                    units.get(r.lead_unit_id, ""),
+                    neutralise(r.title),
+                    neutralise(units.get(r.lead_unit_id, "")),
                     _pct(r.expected),
                     _pct(r.actual),
                     r.light,
