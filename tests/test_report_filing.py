@@ -69,10 +69,15 @@ def _task(p, plan, **kw):  # type: ignore[no-untyped-def]
 
 def test_far_future_period_is_refused_and_does_not_freeze_the_task(p, plan):  # type: ignore[no-untyped-def]
     task = _task(p, plan)
+    # Past the dates the API accepts at all (2999-12-31): refused by the schema, naming the field.
     resp = post(p.head_a, f"/tasks/{task.pk}/reports", {"percent": 10, "period_end": "9999-12-31"})
+    assert resp.status_code == 422, resp.content
+    assert resp.json()["errors"][0]["loc"][-1] == "period_end"
+    # Within those dates but years ahead of the task: refused by the period rule.
+    resp = post(p.head_a, f"/tasks/{task.pk}/reports", {"percent": 10, "period_end": "2999-12-31"})
     assert resp.status_code == 400, resp.content
     body = resp.json()
-    assert body["field"] == "period_end" and "所属期 9999-12-31" in body["detail"]
+    assert body["field"] == "period_end" and "所属期 2999-12-31" in body["detail"]
     assert not Report.objects.filter(task=task).exists()
     # The next, normal report counts.
     resp = post(p.head_a, f"/tasks/{task.pk}/reports", {"percent": 80})
@@ -341,7 +346,7 @@ def test_warnings_read_in_english(p, chargers):  # type: ignore[no-untyped-def]
     html = clerk.post(f"/work/fill/{chargers.pk}/", {"value": "90"}, **HX).content.decode()
     assert "last report 803, this report 90" in html and "submit anyway" in html
     assert not chinese_left(visible_text(html), user_data())
-    resp = post(p.head_a, f"/tasks/{chargers.pk}/reports", {"percent": 5, "period_end": "9999-12-31"})
+    resp = post(p.head_a, f"/tasks/{chargers.pk}/reports", {"percent": 5, "period_end": "2999-12-31"})
     assert resp.json()["field"] == "period_end"
 
 
