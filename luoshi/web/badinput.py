@@ -40,8 +40,17 @@ def cookies_have_nul(request: HttpRequest) -> bool:
 
 
 def request_has_nul(request: HttpRequest) -> bool:
-    if NUL in request.path or _has_nul(request.GET.lists()):
-        return True
+    return head_has_nul(request) or body_has_nul(request)
+
+
+def head_has_nul(request: HttpRequest) -> bool:
+    """The path and the query string (never the body)."""
+    return NUL in request.path or _has_nul(request.GET.lists())
+
+
+def body_has_nul(request: HttpRequest) -> bool:
+    """Form fields, uploaded file names and JSON: read only once the view is known, so an
+    oversize upload is refused by its size (413) before anything reads it."""
     if request.method in ("GET", "HEAD", "OPTIONS"):
         return False
     content_type = request.content_type or ""
@@ -67,12 +76,20 @@ class RejectNulMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         bad_cookie = cookies_have_nul(request)
-        if bad_cookie or request_has_nul(request):
-            message = _("请求中含有空字符（NUL），无法处理。请删除后重试。")
-            if request.path.startswith(API_PREFIX):
-                return JsonResponse({"detail": message}, status=400)
-            if bad_cookie:
-                # The page would read the session named by that cookie: answer in plain text.
-                return HttpResponseBadRequest(message, content_type="text/plain; charset=utf-8")
-            return render(request, "400.html", {"message": message}, status=400)
+        if bad_cookie or head_has_nul(request):
+            return self.refuse(request, bad_cookie=bad_cookie)
         return self.get_response(request)
+
+    def process_view(self, request: HttpRequest, view: Any, args: Any, kwargs: Any) -> HttpResponse | None:
+        # After UploadLimitMiddleware's process_view (earlier in MIDDLEWARE): size before content.
+        return self.refuse(request) if body_has_nul(request) else None
+
+    @staticmethod
+    def refuse(request: HttpRequest, *, bad_cookie: bool = False) -> HttpResponse:
+        message = _("请求中含有空字符（NUL），无法处理。请删除后重试。")
+        if request.path.startswith(API_PREFIX):
+            return JsonResponse({"detail": message}, status=400)
+        if bad_cookie:
+            # The page would read the session named by that cookie: answer in plain text.
+            return HttpResponseBadRequest(message, content_type="text/plain; charset=utf-8")
+        return render(request, "400.html", {"message": message}, status=400)
