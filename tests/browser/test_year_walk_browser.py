@@ -152,7 +152,9 @@ def test_an_office_walks_a_year_and_every_surface_agrees(page, login, shot, tmp_
     with page.expect_navigation():
         page.get_by_role("link", name="新建任务").click()
     funds = _new_task(page, title="落实物流园区建设专项资金", code="5", lead=Unit.objects.get(code="CZJ"))
-    assert page.locator(".panel .badge").first.inner_text() == "严重滞后"
+    panel = page.locator(".panel").first
+    assert panel.locator(".badge").first.inner_text() == "严重滞后"
+    assert "迟报" not in panel.inner_text()  # assigned today: it owes no report for earlier months
 
     # 4.1 has a milestone already due (missed until the office confirms it met) ...
     page.goto(f"/work/tasks/{planning.pk}/")
@@ -293,6 +295,7 @@ def test_an_office_walks_a_year_and_every_surface_agrees(page, login, shot, tmp_
     blocked = page.locator("#claim-blocked").inner_text()
     assert "4.1" in blocked and "4.2" in blocked
     assert page.locator("#claim-form").count() == 0
+    assert "迟报" not in page.locator(".panel").first.inner_text()  # the parent was created today too
     shot(page, "parent-blocked")
     # Nor does the server take a parent's claim posted past the page.
     csrf = next(c["value"] for c in page.context.cookies() if c["name"] == "csrftoken")
