@@ -149,6 +149,30 @@ def test_task_split_makes_children_and_bumps_version(p: Any) -> None:
     assert [c["title"] for c in entry.after["children"]] == ["一期工程", "二期工程"]
 
 
+def test_new_tasks_are_lit_at_once_as_the_bulletin_computes_them(p: Any) -> None:
+    """A task created (or split off) today gets its stored light at once, not at the next daily
+    tick: the dashboard, ledger and API (stored lights) and the bulletin (computed) agree."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from luoshi.work.selectors import compute_lights
+
+    today = timezone.localdate()
+    plan = p.plan(year=today.year, start=today - timedelta(days=200), due=today + timedelta(days=165))
+    parent = p.task(plan, title="推进产业园建设")
+    child = p.task(plan, parent=parent, title="完成园区投资")
+    other = p.task(plan, title="老旧小区改造")
+    parts = task_split(
+        actor=p.officer, task=other, version=other.version, parts=[{"title": "东片区"}, {"title": "西片区"}]
+    )
+    assert child.light == "red"
+    stored = {t.pk: (t.light, t.light_on) for t in Task.objects.filter(plan=plan)}
+    computed = {r.id: (r.light, today) for r in compute_lights(plan_id=plan.pk, on=today)}
+    assert stored == computed
+    assert {stored[t.pk][0] for t in (parent, child, *parts)} == {"red"}
+
+
 def test_task_split_refuses_stale_version_and_single_part(p: Any) -> None:
     plan = p.plan()
     task = p.task(plan)

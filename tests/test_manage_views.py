@@ -256,6 +256,38 @@ def test_officer_creates_edits_moves_and_cancels_a_task(p: Any, w: World) -> Non
     assert Transition.objects.get(task=task, to_status=Status.CANCELLED).reason == "并入其他任务"
 
 
+def test_a_task_created_on_the_page_mid_year_is_not_late_for_the_months_before(p: Any, w: World) -> None:
+    """A task the office adds in a plan running for months is assigned that day (下达日期): it owes
+    no report for the periods before it existed, so neither it nor its parent shows 迟报."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from luoshi.work.selectors import compute_lights
+
+    today = timezone.localdate()
+    plan = p.plan(year=today.year, start=today - timedelta(days=200), due=today + timedelta(days=165))
+    c = client_for(p, "officer")
+    for title, code, parent in (("推进物流园建设", "1", ""), ("完成控规编制", "1.1", "parent")):
+        c.post(
+            f"/work/manage/plans/{plan.pk}/tasks/new/",
+            {
+                "title": title,
+                "code": code,
+                "parent": Task.objects.get(code="1", plan=plan).pk if parent else "",
+                "lead_unit": p.unit_a.pk,
+                "start": plan.start.isoformat(),
+                "due": plan.due.isoformat(),
+                "source": "target",
+                "weight": 1,
+            },
+        )
+    tasks = list(Task.objects.filter(plan=plan))
+    assert len(tasks) == 2 and {t.assigned_on for t in tasks} == {today}
+    assert not any(r.report_late for r in compute_lights(plan_id=plan.pk, on=today))
+    assert not any(t.report_late for t in tasks)
+
+
 def test_two_officers_editing_a_task_at_once_get_a_conflict(p: Any, w: World) -> None:
     first, second = client_for(p, "officer"), client_for(p, "officer2")
     form = first.get(f"/work/manage/tasks/{w.child.pk}/").context["form"]

@@ -678,6 +678,7 @@ def commit_tasks(
                     description=r.description,
                     deadline_text=r.deadline_text,
                     assigned_on=today,
+                    refresh=False,  # the plan's lights are recomputed at the end
                 )
                 created += 1
             elif r.action == "update":

@@ -269,9 +269,13 @@ def task_create(
     responsible_person: Person | None = None,
     milestones: Sequence[tuple[str, date]] = (),
     audit: bool = True,
+    refresh: bool = True,
     **fields: Any,
 ) -> Task:
-    """Create a task (任务) under a plan, optionally under a parent, with co-units and milestones."""
+    """Create a task (任务) under a plan, optionally under a parent, with co-units and milestones.
+
+    Its stored light (and its ancestors') is computed at once, so every surface counts it alike
+    from the start; `refresh=False` is for bulk loads that recompute the whole plan afterwards."""
     _begin()
     _require_officer(actor)
     if parent is not None and parent.plan_id != plan.pk:
@@ -311,6 +315,9 @@ def task_create(
             after=_snapshot(task, ("title", "lead_unit", "start", "due", "code", "parent"))
             | {"co_units": [u.pk for u in co]},
         )
+    if refresh:
+        task_refresh(task=task)
+        task.refresh_from_db()
     return task
 
 

@@ -212,6 +212,8 @@ def task_new(request: HttpRequest, plan_pk: int) -> HttpResponse:
                 due=data.pop("due"),
                 parent=data.pop("parent"),
                 co_units=list(form.cleaned_data.get("co_units") or []),
+                # Assigned today (下达日期): never late for the periods before it existed.
+                assigned_on=timezone.localdate(),
                 **data,
             )
         except ServiceError as exc:
