@@ -398,7 +398,7 @@ def test_a_task_created_through_the_api_is_late_only_after_it_was_assigned(
 
     body = as_(p, "officer", "post", "/tasks", _new_task(p, world)).json()
     assert Task.objects.get(pk=body["id"]).assigned_on == timezone.localdate()
-    given = _new_task(p, world) | {"title": "补录的任务", "assigned_on": "2024-05-06"}
+    given = _new_task(p, world) | {"title": "补录的任务", "code": "9.9", "assigned_on": "2024-05-06"}
     body = as_(p, "officer", "post", "/tasks", given).json()
     task = Task.objects.get(pk=body["id"])
     assert task.assigned_on == date(2024, 5, 6)
