@@ -16,6 +16,7 @@ from django.utils import timezone
 from luoshi.audit.models import Entry as AuditEntry
 from luoshi.org.models import ApiToken, Role
 from luoshi.org.services import token_create
+from luoshi.work import rules
 from luoshi.work.models import Light, Report, ReportState, Status, Task
 from luoshi.work.selectors import compute_lights, persist_lights
 from luoshi.work.services import report_submit, task_confirm_completion
@@ -386,6 +387,23 @@ def test_task_create_is_for_officers(p: Personas, world: dict[str, Any], who: st
     assert body["weight"] == 2.5 and body["target"] == 12.0
     assert [m["title"] for m in body["milestones"]] == ["完成规划"]
     assert AuditEntry.objects.filter(action="work.task.created", object_id=str(task.pk)).exists()
+
+
+@pytest.mark.django_db
+def test_a_task_created_through_the_api_is_late_only_after_it_was_assigned(
+    p: Personas, world: dict[str, Any]
+) -> None:
+    """Assigned today by default (下达日期), or on the day the office gives; never late before it."""
+    from django.utils import timezone
+
+    body = as_(p, "officer", "post", "/tasks", _new_task(p, world)).json()
+    assert Task.objects.get(pk=body["id"]).assigned_on == timezone.localdate()
+    given = _new_task(p, world) | {"title": "补录的任务", "code": "9.9", "assigned_on": "2024-05-06"}
+    body = as_(p, "officer", "post", "/tasks", given).json()
+    task = Task.objects.get(pk=body["id"])
+    assert task.assigned_on == date(2024, 5, 6)
+    # Lateness is counted from the later of start and assignment.
+    assert rules.reports_from(task.start, task.assigned_on) == date(2024, 5, 6)
 
 
 @pytest.mark.django_db

@@ -339,6 +339,7 @@ def task_add(request: HttpRequest, payload: TaskCreateIn) -> Any:
         "co_units": _units(data.pop("co_units")),
         "milestones": [(m["title"], m["due"]) for m in data.pop("milestones")],
         "monthly_plan": {k: str(v) for k, v in data.pop("monthly_plan").items()},
+        "assigned_on": data.pop("assigned_on") or timezone.localdate(),
     }
     task = task_create(actor=user, plan=plan, **data, **fields)
     return Status(201, _task_detail(user, task.pk))

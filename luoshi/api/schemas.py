@@ -267,6 +267,11 @@ class TaskCreateIn(Schema):
     lead_unit: Id
     start: Day
     due: Day
+    assigned_on: Day | None = Field(
+        None,
+        description="the day the task was assigned (下达日期), default today: reports are late only for "
+        "periods after it, never for periods before the task existed",
+    )
     parent: Id | None = None
     co_units: list[Id] = Field([], max_length=1000)
     responsible_leader: Id | None = None

@@ -12,20 +12,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-CN_DIGITS = {
-    "〇": 0,
-    "零": 0,
-    "一": 1,
-    "二": 2,
-    "两": 2,
-    "三": 3,
-    "四": 4,
-    "五": 5,
-    "六": 6,
-    "七": 7,
-    "八": 8,
-    "九": 9,
-}
+from luoshi.lib.natural import CN_DIGITS, cn_number
 
 
 def cn_to_int(text: str) -> int | None:
@@ -35,20 +22,7 @@ def cn_to_int(text: str) -> int | None:
         return int(text)
     if not text or any(ch not in CN_DIGITS and ch not in "十百" for ch in text):
         return None
-    if "百" in text:
-        head, _, rest = text.partition("百")
-        hundreds = CN_DIGITS.get(head, 1) if head else 1
-        tail = cn_to_int(rest.lstrip("零")) if rest else 0
-        return None if tail is None else hundreds * 100 + tail
-    if "十" in text:
-        head, _, rest = text.partition("十")
-        tens = CN_DIGITS.get(head, 0) if head else 1
-        ones = CN_DIGITS.get(rest, 0) if rest else 0
-        return tens * 10 + ones
-    value = 0
-    for ch in text:
-        value = value * 10 + CN_DIGITS[ch]
-    return value
+    return cn_number(text)
 
 
 @dataclass(frozen=True)

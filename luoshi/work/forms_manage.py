@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from luoshi.org.models import Person, Unit
 
 from .models import Cadence, Direction, Plan, Source, Status, Task
+from .services_admin import PLAN_EDITABLE
 
 # Past this many possible parents the parent is typed as a number instead of picked from a list.
 PARENT_OPTIONS_MAX = 500
@@ -45,21 +46,7 @@ class PlanForm(forms.ModelForm):
 
     class Meta:
         model = Plan
-        fields = [
-            "name",
-            "year",
-            "start",
-            "due",
-            "owner_unit",
-            "green_max",
-            "yellow_max",
-            "progress_cap",
-            "cadence",
-            "grace_days",
-            "cascade_days",
-            "head_approval",
-            "is_active",
-        ]
+        fields = list(PLAN_EDITABLE)
         widgets = {"start": DATE, "due": DATE}
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
