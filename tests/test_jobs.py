@@ -232,6 +232,8 @@ def test_tick_on_two_threads_equals_the_tick_on_one(p: Personas, plan: Plan) -> 
     other = p.task(second, title="另一计划的任务")
     report_submit(actor=p.head_a, task=other, percent=30, on=date(2024, 6, 20))
     assert not connection.in_atomic_block and jobs.tick_threads() == 2
+    stored = ("light", "light_on", "actual_pct", "expected_pct", "slack_days")
+    before = list(Task.objects.values("pk", *stored))
 
     threaded = jobs._tick_plans(DAY, threads=2)
     after_threads = snapshot()
@@ -246,7 +248,8 @@ def test_tick_on_two_threads_equals_the_tick_on_one(p: Personas, plan: Plan) -> 
     LateReport.objects.all().delete()
     LightCount.objects.all().delete()
     Notification.objects.all().delete()
-    Task.objects.update(light="not_started", light_on=None, actual_pct=0, expected_pct=0, slack_days=None)
+    for row in before:  # the stored lights as they were before the first tick
+        Task.objects.filter(pk=row.pop("pk")).update(**row)
     single = jobs._tick_plans(DAY, threads=1)
     assert (single.lights_changed, single.late_reports) == (threaded.lights_changed, threaded.late_reports)
 
