@@ -125,8 +125,20 @@ D = Decimal
         (D(60), D(6), True, "lower", D(100), D(50), [rules.WARN_JUMP, rules.WARN_BEYOND_TARGET]),
         (D(60), D(24), True, "lower", D(100), D(50), [rules.WARN_BEYOND_TARGET]),
         (D(60), D(25), True, "lower", D(100), D(50), []),
-        # A target that asks for no change has no "beyond".
+        # A target that asks for no change has no "beyond", however far the value goes.
         (D(5), D(9), True, "higher", D(10), D(10), []),
+        (D(12), D(20), True, "higher", D(10), D(10), []),
+        # A target that moves by less than one unit (a rate from 95.2 to 96) has a "beyond" too.
+        (D("95.6"), D("97.5"), True, "higher", D("95.2"), D(96), [rules.WARN_BEYOND_TARGET]),
+        (D("95.6"), D("96.2"), True, "higher", D("95.2"), D(96), []),
+        # Tenfold either way counts below one unit too; a fall to zero is a drop, not a jump.
+        (D("0.5"), D(5), True, "higher", D(0), D(100), [rules.WARN_JUMP]),
+        (D(5), D("0.5"), True, "lower", D(10), D(0), [rules.WARN_JUMP]),
+        (D(803), D(0), True, "higher", D(0), D(1000), [rules.WARN_DROP]),
+        # Without both baseline and target there is no "beyond"; a percent task has none at all.
+        (None, D(5000), True, "higher", None, D(1000), []),
+        (None, D(5000), True, "higher", D(0), None, []),
+        (D(10), D(100), False, "higher", D(0), D(50), []),
         # Percent progress is cumulative: it never drops; big steps are normal (a task done at once).
         (D(60), D(10), False, "higher", None, None, [rules.WARN_DROP]),
         (D(5), D(100), False, "higher", None, None, []),
