@@ -21,7 +21,7 @@ from django.utils import timezone
 from luoshi.org.models import Role, Unit, UnitCategory
 
 from .common import ImportRefused, Problem, errors
-from .sheets import SheetError, Table, find_table, norm_header, read_sheets, text
+from .sheets import Row, Sheet, SheetError, Table, find_table, norm_header, read_sheets, text
 
 UNIT_COLUMNS: dict[str, str] = {}
 PERSON_COLUMNS: dict[str, str] = {}
@@ -166,6 +166,32 @@ class OrgPreview:
         )
 
 
+@dataclass
+class OrgParseState:
+    """What the sheet readers share while one organisation file is read (codes, names and
+    usernames already in the database or earlier in the file)."""
+
+    preview: OrgPreview
+    multi: bool  # several sheets: columns are named "sheet!column"
+    db_units: dict[str, str] = field(default_factory=dict)  # code → name
+    db_names: dict[str, str] = field(default_factory=dict)  # name or short name → code
+    file_codes: dict[str, int] = field(default_factory=dict)  # code → first row
+    file_names: dict[str, str] = field(default_factory=dict)  # name or short name → code
+    db_usernames: set[str] = field(default_factory=set)
+    file_usernames: dict[str, int] = field(default_factory=dict)  # username → first row
+
+    @property
+    def problems(self) -> list[Problem]:
+        return self.preview.problems
+
+    def column(self, table: Table, key: str) -> str:
+        """A column's name in problems: its header, prefixed by the sheet when there are several."""
+        return _sheet_label(table, self.multi) + table.header_of(key)
+
+    def problem(self, row: int, table: Table, key: str, code: str, **params: Any) -> None:
+        self.problems.append(Problem.of(row, self.column(table, key), code, **params))
+
+
 def _sheet_label(table: Table, multi: bool) -> str:
     return f"{table.sheet}!" if multi else ""
 
@@ -179,6 +205,29 @@ def parse_org(source: str | Path | bytes, *, filename: str = "") -> OrgPreview:
     except SheetError as exc:
         problems.append(Problem.of(0, "", exc.code, **exc.params))
         return preview
+    unit_tables, person_tables = _find_tables(sheets)
+    if not unit_tables and not person_tables:
+        problems.append(Problem.of(0, "", "org.header.missing"))
+        return preview
+    state = OrgParseState(preview, multi=len(unit_tables) + len(person_tables) > 1)
+    preview.sheets = [t.sheet for t in unit_tables + person_tables]
+    state.db_units = {code: name for code, name in Unit.objects.values_list("code", "name")}
+    for code, name, short in Unit.objects.values_list("code", "name", "short_name"):
+        state.db_names.setdefault(name, code)
+        if short:
+            state.db_names.setdefault(short, code)
+    for table in unit_tables:
+        _read_units(state, table)
+    state.db_usernames = set(get_user_model().objects.values_list("username", flat=True))
+    for table in person_tables:
+        for row in table.rows:
+            preview.people.append(_person_row(state, table, row))
+    problems.sort(key=lambda pr: (pr.row, pr.column))
+    return preview
+
+
+def _find_tables(sheets: list[Sheet]) -> tuple[list[Table], list[Table]]:
+    """The units tables and the people tables, each sheet recognised by its header."""
     unit_tables: list[Table] = []
     person_tables: list[Table] = []
     for sheet in sheets:
@@ -189,163 +238,142 @@ def parse_org(source: str | Path | bytes, *, filename: str = "") -> OrgPreview:
         t = find_table(sheet, UNIT_COLUMNS, required=("code", "name"))
         if t is not None:
             unit_tables.append(t)
-    if not unit_tables and not person_tables:
-        problems.append(Problem.of(0, "", "org.header.missing"))
-        return preview
-    multi = len(unit_tables) + len(person_tables) > 1
-    preview.sheets = [t.sheet for t in unit_tables + person_tables]
+    return unit_tables, person_tables
 
-    db_units = {code: name for code, name in Unit.objects.values_list("code", "name")}
-    db_names: dict[str, str] = {}
-    for code, name, short in Unit.objects.values_list("code", "name", "short_name"):
-        db_names.setdefault(name, code)
-        if short:
-            db_names.setdefault(short, code)
-    file_codes: dict[str, int] = {}
-    file_names: dict[str, str] = {}
 
-    for table in unit_tables:
-        sl = _sheet_label(table, multi)
-        col = table.header_of
-        for row in table.rows:
-            r = UnitRow(
-                row=row.number,
-                code=text(table.get(row, "code")),
-                name=text(table.get(row, "name")),
-                short_name=text(table.get(row, "short_name")),
-                parent_code=text(table.get(row, "parent")),
-                aliases=text(table.get(row, "aliases")),
-            )
-            if not r.code:
-                problems.append(Problem.of(row.number, sl + col("code"), "org.code.missing"))
-            elif r.code in file_codes:
-                problems.append(
-                    Problem.of(
-                        row.number, sl + col("code"), "org.code.duplicate", c=r.code, r=file_codes[r.code]
-                    )
-                )
-            elif r.code in db_units:
-                problems.append(
-                    Problem.of(row.number, sl + col("code"), "org.code.exists", c=r.code, n=db_units[r.code])
-                )
-            else:
-                file_codes[r.code] = row.number
-            if not r.name:
-                problems.append(Problem.of(row.number, sl + col("name"), "org.name.missing"))
-            else:
-                file_names.setdefault(r.name, r.code)
-                if r.short_name:
-                    file_names.setdefault(r.short_name, r.code)
-            cat = text(table.get(row, "category"))
-            if not cat:
-                problems.append(Problem.of(row.number, sl + col("category"), "org.category.missing"))
-            elif cat not in CATEGORY_WORDS:
-                problems.append(
-                    Problem.of(
-                        row.number,
-                        sl + col("category"),
-                        "org.category.unknown",
-                        suggestions=[str(label) for _v, label in UnitCategory.choices],
-                        c=cat,
-                    )
-                )
-            else:
-                r.category = CATEGORY_WORDS[cat]
-            sort = table.get(row, "sort")
-            if sort is not None:
-                try:
-                    r.sort = int(sort)
-                except (TypeError, ValueError):
-                    problems.append(Problem.of(row.number, sl + col("sort"), "org.sort.invalid"))
-            preview.units.append(r)
-        for r in preview.units:
-            if r.parent_code and r.parent_code not in file_codes and r.parent_code not in db_units:
-                problems.append(Problem.of(r.row, sl + col("parent"), "org.parent.missing", c=r.parent_code))
-            elif r.parent_code == r.code and r.code:
-                problems.append(Problem.of(r.row, sl + col("parent"), "org.parent.self"))
-        # Parents must come before children: order by dependency, and refuse cycles.
-        preview.units = _parents_first(preview.units, set(db_units), problems, sl + col("parent"))
+def _read_units(state: OrgParseState, table: Table) -> None:
+    """A units sheet's rows, then their parents checked and put first."""
+    preview = state.preview
+    for row in table.rows:
+        preview.units.append(_unit_row(state, table, row))
+    for r in preview.units:
+        if r.parent_code and r.parent_code not in state.file_codes and r.parent_code not in state.db_units:
+            state.problem(r.row, table, "parent", "org.parent.missing", c=r.parent_code)
+        elif r.parent_code == r.code and r.code:
+            state.problem(r.row, table, "parent", "org.parent.self")
+    # Parents must come before children: order by dependency, and refuse cycles.
+    preview.units = _parents_first(
+        preview.units, set(state.db_units), state.problems, state.column(table, "parent")
+    )
 
-    User = get_user_model()
-    db_usernames = set(User.objects.values_list("username", flat=True))
-    file_usernames: dict[str, int] = {}
-    for table in person_tables:
-        sl = _sheet_label(table, multi)
-        col = table.header_of
-        for row in table.rows:
-            p = PersonRow(
-                row=row.number,
-                name=text(table.get(row, "name")),
-                phone=text(table.get(row, "phone")),
-                unit_written=text(table.get(row, "unit")),
-                title=text(table.get(row, "title")),
-                username=text(table.get(row, "username")),
-                card_no=text(table.get(row, "card_no")),
-            )
-            if not p.name:
-                problems.append(Problem.of(row.number, sl + col("name"), "org.person.name_missing"))
-            w = p.unit_written
-            if not w:
-                problems.append(Problem.of(row.number, sl + col("unit"), "org.person.unit_missing"))
-            else:
-                code = w if w in file_codes or w in db_units else file_names.get(w) or db_names.get(w) or ""
-                if not code:
-                    problems.append(Problem.of(row.number, sl + col("unit"), "org.person.unit_unknown", u=w))
-                p.unit_code = code
-            role = text(table.get(row, "role"))
-            if not role:
-                p.role = Role.REPORTER
-            elif role in ROLE_WORDS:
-                p.role = ROLE_WORDS[role]
-            else:
-                problems.append(
-                    Problem.of(
-                        row.number,
-                        sl + col("role"),
-                        "org.person.role_unknown",
-                        suggestions=[str(label) for _v, label in Role.choices],
-                        r=role,
-                    )
-                )
-            if not p.title:
-                p.title = str(Role(p.role).label) if p.role else ""
-            raw_start = table.get(row, "start")
-            if raw_start is None:
-                p.start = timezone.localdate().isoformat()
-            else:
-                d = parse_date(raw_start)
-                if d is None:
-                    problems.append(
-                        Problem.of(
-                            row.number, sl + col("start"), "org.person.start_invalid", v=text(raw_start)
-                        )
-                    )
-                else:
-                    p.start = d.isoformat()
-            if p.username:
-                if p.username in file_usernames:
-                    problems.append(
-                        Problem.of(
-                            row.number,
-                            sl + col("username"),
-                            "org.person.username_duplicate",
-                            u=p.username,
-                            r=file_usernames[p.username],
-                        )
-                    )
-                elif p.username in db_usernames:
-                    problems.append(
-                        Problem.of(
-                            row.number, sl + col("username"), "org.person.username_exists", u=p.username
-                        )
-                    )
-                else:
-                    file_usernames[p.username] = row.number
-            senior = text(table.get(row, "senior"))
-            p.senior = senior in ("是", "Y", "y", "1", "true", "True", "√")
-            preview.people.append(p)
-    problems.sort(key=lambda pr: (pr.row, pr.column))
-    return preview
+
+def _unit_row(state: OrgParseState, table: Table, row: Row) -> UnitRow:
+    r = UnitRow(
+        row=row.number,
+        code=text(table.get(row, "code")),
+        name=text(table.get(row, "name")),
+        short_name=text(table.get(row, "short_name")),
+        parent_code=text(table.get(row, "parent")),
+        aliases=text(table.get(row, "aliases")),
+    )
+    _check_unit_code(state, table, r)
+    if not r.name:
+        state.problem(row.number, table, "name", "org.name.missing")
+    else:
+        state.file_names.setdefault(r.name, r.code)
+        if r.short_name:
+            state.file_names.setdefault(r.short_name, r.code)
+    cat = text(table.get(row, "category"))
+    if not cat:
+        state.problem(row.number, table, "category", "org.category.missing")
+    elif cat not in CATEGORY_WORDS:
+        suggestions = [str(label) for _v, label in UnitCategory.choices]
+        state.problem(row.number, table, "category", "org.category.unknown", suggestions=suggestions, c=cat)
+    else:
+        r.category = CATEGORY_WORDS[cat]
+    sort = table.get(row, "sort")
+    if sort is not None:
+        try:
+            r.sort = int(sort)
+        except (TypeError, ValueError):
+            state.problem(row.number, table, "sort", "org.sort.invalid")
+    return r
+
+
+def _check_unit_code(state: OrgParseState, table: Table, r: UnitRow) -> None:
+    """A unit's code: present, once in the file, not already in the database."""
+    if not r.code:
+        state.problem(r.row, table, "code", "org.code.missing")
+    elif r.code in state.file_codes:
+        state.problem(r.row, table, "code", "org.code.duplicate", c=r.code, r=state.file_codes[r.code])
+    elif r.code in state.db_units:
+        state.problem(r.row, table, "code", "org.code.exists", c=r.code, n=state.db_units[r.code])
+    else:
+        state.file_codes[r.code] = r.row
+
+
+def _person_row(state: OrgParseState, table: Table, row: Row) -> PersonRow:
+    p = PersonRow(
+        row=row.number,
+        name=text(table.get(row, "name")),
+        phone=text(table.get(row, "phone")),
+        unit_written=text(table.get(row, "unit")),
+        title=text(table.get(row, "title")),
+        username=text(table.get(row, "username")),
+        card_no=text(table.get(row, "card_no")),
+    )
+    if not p.name:
+        state.problem(row.number, table, "name", "org.person.name_missing")
+    _person_unit(state, table, p)
+    _person_role(state, table, row, p)
+    if not p.title:
+        p.title = str(Role(p.role).label) if p.role else ""
+    _person_start(state, table, row, p)
+    _check_username(state, table, p)
+    senior = text(table.get(row, "senior"))
+    p.senior = senior in ("是", "Y", "y", "1", "true", "True", "√")
+    return p
+
+
+def _person_unit(state: OrgParseState, table: Table, p: PersonRow) -> None:
+    """The person's unit by code or name, from the file or the database."""
+    w = p.unit_written
+    if not w:
+        state.problem(p.row, table, "unit", "org.person.unit_missing")
+        return
+    if w in state.file_codes or w in state.db_units:
+        code = w
+    else:
+        code = state.file_names.get(w) or state.db_names.get(w) or ""
+    if not code:
+        state.problem(p.row, table, "unit", "org.person.unit_unknown", u=w)
+    p.unit_code = code
+
+
+def _person_role(state: OrgParseState, table: Table, row: Row, p: PersonRow) -> None:
+    role = text(table.get(row, "role"))
+    if not role:
+        p.role = Role.REPORTER
+    elif role in ROLE_WORDS:
+        p.role = ROLE_WORDS[role]
+    else:
+        suggestions = [str(label) for _v, label in Role.choices]
+        state.problem(row.number, table, "role", "org.person.role_unknown", suggestions=suggestions, r=role)
+
+
+def _person_start(state: OrgParseState, table: Table, row: Row, p: PersonRow) -> None:
+    raw_start = table.get(row, "start")
+    if raw_start is None:
+        p.start = timezone.localdate().isoformat()
+        return
+    d = parse_date(raw_start)
+    if d is None:
+        state.problem(row.number, table, "start", "org.person.start_invalid", v=text(raw_start))
+    else:
+        p.start = d.isoformat()
+
+
+def _check_username(state: OrgParseState, table: Table, p: PersonRow) -> None:
+    """A login name: once in the file, not already taken."""
+    if not p.username:
+        return
+    if p.username in state.file_usernames:
+        r = state.file_usernames[p.username]
+        state.problem(p.row, table, "username", "org.person.username_duplicate", u=p.username, r=r)
+    elif p.username in state.db_usernames:
+        state.problem(p.row, table, "username", "org.person.username_exists", u=p.username)
+    else:
+        state.file_usernames[p.username] = p.row
 
 
 def find_cols(sheet: Any, header_row: int) -> list[str]:
