@@ -89,6 +89,25 @@ def test_openapi_schema_is_public_and_lists_endpoints() -> None:
 
 
 @pytest.mark.django_db
+def test_openapi_groups_operations_per_app_with_stable_ids() -> None:
+    """A router per app: every operation carries its app's tag (org or work), and the operation ids
+    keep the names they had when one module held every endpoint, one id per operation."""
+    paths = Client().get(API + "/openapi.json").json()["paths"]
+    ops = {(method, path): op for path, item in paths.items() for method, op in item.items()}
+    tags = {key: op["tags"] for key, op in ops.items()}
+    assert set(map(tuple, tags.values())) == {("org",), ("work",)}
+    org = {path for (_, path), t in tags.items() if t == ["org"]}
+    assert org == {"/api/v1/units", "/api/v1/units/{unit_id}", "/api/v1/tokens", "/api/v1/tokens/{token_id}"}
+    assert tags[("get", "/api/v1/plans/{plan_id}/rollup")] == ["work"]
+    assert tags[("post", "/api/v1/claims/{claim_id}/confirm")] == ["work"]
+    op_ids = [op["operationId"] for op in ops.values()]
+    assert len(set(op_ids)) == len(op_ids)
+    assert all(op_id.startswith("luoshi_api_api_") for op_id in op_ids)
+    assert ops[("post", "/api/v1/tasks")]["operationId"] == "luoshi_api_api_task_add"
+    assert ops[("delete", "/api/v1/tokens/{token_id}")]["operationId"] == "luoshi_api_api_token_remove"
+
+
+@pytest.mark.django_db
 def test_docs_page_is_offline_and_uses_vendored_swagger() -> None:
     resp = Client().get(API + "/docs")
     assert resp.status_code == 200

@@ -1,4 +1,4 @@
-"""Reads the API needs beyond a single filter: visible plans, a plan's lights and its rollup.
+"""Plan reads beyond a single filter, for the API: visible plans, a plan's lights and its rollups.
 
 Rollups are aggregate queries over the stored Task.light / actual_pct / expected_pct (one
 GROUP BY per breakdown), never a loop over task rows.

@@ -1,0 +1,48 @@
+"""What every app's API router shares: the error answers, pagination and id look-ups.
+
+Kept apart from `api.py` (which mounts the routers) so an app's router can import it without
+importing the API it is mounted on.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+from django.utils.translation import gettext as _
+from ninja import Field, Schema
+
+from luoshi.lib.limits import MAX_OFFSET
+from luoshi.work.services import ServiceError
+
+from .schemas import Message, ValidationErrors
+
+MAX_LIMIT = 500
+
+# 400 also answers a request holding a NUL character (luoshi.web.badinput); 422 any input that does
+# not match the schema: a wrong type, a number, date or length out of range.
+ERRORS: dict[int, Any] = {400: Message, 401: Message, 403: Message, 404: Message, 422: ValidationErrors}
+
+
+class Page(Schema):
+    limit: int = Field(50, ge=1, le=MAX_LIMIT)
+    offset: int = Field(0, ge=0, le=MAX_OFFSET)
+
+
+def paginate(qs: Any, page: Page) -> dict[str, Any]:
+    return {"count": qs.count(), "items": list(qs[page.offset : page.offset + page.limit])}
+
+
+def caller(request: HttpRequest) -> Any:
+    """The user the request authenticated as (by token or session)."""
+    return request.auth  # type: ignore[attr-defined]
+
+
+def lookup(qs: Any, pk: int | None, label: str) -> Any:
+    """A record named by id in a request body; an unknown id is a 400 with the field named."""
+    if pk is None:
+        return None
+    obj = qs.filter(pk=pk).first()
+    if obj is None:
+        raise ServiceError(_("%(label)s 不存在：%(id)s") % {"label": label, "id": pk})
+    return obj
