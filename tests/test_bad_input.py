@@ -263,3 +263,13 @@ def test_a_nul_in_the_session_cookie_is_400(p: Personas, world: dict[str, Any]) 
         resp = c.get(url)
         assert resp.status_code == 400, url
         assert "NUL" in resp.content.decode()
+
+
+@pytest.mark.django_db
+def test_a_host_django_refuses_is_a_json_400_on_the_api_and_the_400_page_elsewhere(client: Any) -> None:
+    """Refused before any view (DisallowedHost): API clients still get JSON, as the schema says."""
+    resp = client.get("/api/v1/units", HTTP_HOST="bad host!")
+    assert resp.status_code == 400 and resp["Content-Type"].startswith("application/json")
+    assert resp.json()["detail"]
+    resp = client.get("/login/", HTTP_HOST="bad host!")
+    assert resp.status_code == 400 and resp["Content-Type"].startswith("text/html")

@@ -97,3 +97,14 @@ def audit_trail(request: HttpRequest) -> HttpResponse:
         e.action_text = describe(e.action, lang)
     actions = sorted(((code, describe(code, lang)) for code in ACTIONS), key=lambda a: a[0])
     return render(request, "web/audit.html", {"page": page, "actions": actions, "action": action})
+
+
+def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """400 for requests Django refuses before any view (a forged Host header, a bad cookie…): JSON
+    under /api/, as every API answer, else the 400 page."""
+    from django.http import JsonResponse
+    from django.views.defaults import bad_request as page
+
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": _("请求无效。")}, status=400)
+    return page(request, exception)

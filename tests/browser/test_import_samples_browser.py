@@ -55,11 +55,14 @@ def _map_names(page: Any, choices: dict[str, str]) -> None:
 
 
 def _commit(page: Any, batch: ImportBatch) -> ImportBatch:
-    assert page.locator("#batch-state").inner_text() == "待确认"
-    assert page.locator("#import-names tr.name-unknown, #import-names tr.name-fuzzy").count() == 0
+    from playwright.sync_api import expect
+
+    # The last choice's preview is swapped in by HTMX after its response: wait for it, not for time.
+    expect(page.locator("#batch-state")).to_have_text("待确认")
+    expect(page.locator("#import-names tr.name-unknown, #import-names tr.name-fuzzy")).to_have_count(0)
     with page.expect_navigation():
         page.locator("#import-commit button[type=submit]").click()
-    assert page.locator("#batch-state").inner_text() == "已导入"
+    expect(page.locator("#batch-state")).to_have_text("已导入")
     batch.refresh_from_db()
     assert batch.state == BatchState.COMMITTED
     return batch
