@@ -282,7 +282,7 @@ class UnitMatcher:
     def in_scope(self) -> list[UnitInfo]:
         """The units an office chooses from: the owner's district, or the whole organisation."""
         region = self.region()
-        units = self.units.values()
+        units: Iterable[UnitInfo] = self.units.values()
         if region is not None:
             units = [u for u in units if u.path.startswith(region.path)]
         return sorted(units, key=lambda u: u.path)
