@@ -54,7 +54,7 @@ run: install pdf-deps
 lint: install
 	$(BIN)/ruff check luoshi tests bench mutation
 	$(BIN)/ruff format --check luoshi tests bench mutation
-	$(BIN)/mypy luoshi/work/rules.py
+	$(BIN)/mypy luoshi
 
 test: install system-deps lint
 	$(PY) manage.py makemigrations --check --dry-run -v1

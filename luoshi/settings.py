@@ -5,9 +5,13 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+import django_stubs_ext
 from django.utils.translation import gettext_lazy as _
 
 from luoshi.lib.env import ConfigError, env_bool, env_int, env_list, env_networks, parse_database_url
+
+# Django's generic classes accept type arguments at run time (forms.ModelForm[Plan]); typing only.
+django_stubs_ext.monkeypatch()
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 DATA_DIR = Path(os.environ.get("LUOSHI_DATA_DIR", BASE_DIR / "var"))

@@ -59,6 +59,9 @@ class Entry(models.Model):
 
     objects = EntryQuerySet.as_manager()
 
+    # Set by the views for their templates, never stored.
+    action_text: str
+
     class Meta:
         ordering = ["seq"]
         indexes = [models.Index(fields=["object_type", "object_id", "seq"])]

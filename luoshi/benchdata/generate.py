@@ -19,6 +19,7 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
 from django.db import connection, transaction
+from django.db.models import Model
 
 from luoshi.lib.bulk import next_id, reset_sequence, write_rows
 from luoshi.lib.natural import sort_path
@@ -140,7 +141,8 @@ def generate(
     rnd = random.Random(seed)
     password = make_password(PASSWORD)
     User = get_user_model()
-    ids = {
+    # The next free id of each model, and of the user model under the key "user".
+    ids: dict[type[Model] | str, int] = {
         m: next_id(m)
         for m in (Unit, Person, Post, Membership, PortfolioUnit, Plan, Task, TaskUnit, Milestone, Report)
     }
@@ -495,13 +497,14 @@ def _task_rows(
                 status = "closed"
             cadence = "weekly" if rnd.random() < 0.35 else ""
         measure = None
-        metric = ("", "", None, None, "higher")
+        metric: tuple[str, str, Decimal | None, Decimal | None, str] = ("", "", None, None, "higher")
         if is_leaf and rnd.random() < 0.08:
             name, munit, direction = rnd.choice(METRICS)
             base = Decimal(rnd.randint(50, 500))
             target = base * Decimal("1.1") if direction == "higher" else base * Decimal("0.9")
-            metric = (name, munit, base, target.quantize(Decimal("0.0001")), direction)
-            measure = (base, metric[3], direction)
+            target = target.quantize(Decimal("0.0001"))
+            metric = (name, munit, base, target, direction)
+            measure = (base, target, direction)
         tasks.append(
             (
                 tid,

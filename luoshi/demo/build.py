@@ -259,8 +259,8 @@ class Builder:
             portfolio_set(
                 actor=None, leader=self.persons[ld.username], units=[self.units[c] for c in ld.portfolio]
             )
-            for c in ld.portfolio:
-                self.leader_of.setdefault(c, ld.username)
+            for code in ld.portfolio:
+                self.leader_of.setdefault(code, ld.username)
         record(
             None,
             "org.import.committed",
@@ -717,7 +717,7 @@ class Builder:
         r = self.rng
         task = n.task
         assert task is not None
-        files = ()
+        files: tuple[SimpleUploadedFile, ...] = ()
         if kind == "final":
             files = (
                 SimpleUploadedFile(
@@ -885,8 +885,8 @@ class Builder:
         try:
             from luoshi.jobs.services import tick_run
         except (ImportError, AttributeError):
-            tick_run = None
-        if tick_run is not None:
+            pass
+        else:
             for back in range(TICK_WEEKS, 0, -1):
                 tick_run(on=self.today - timedelta(days=7 * back))
             tick_run(on=self.today)
@@ -932,11 +932,11 @@ def _lights_deferred() -> Iterator[None]:
     def later(*, task: Task, on: date | None = None) -> None:
         return None
 
-    services.task_refresh = later  # type: ignore[assignment]
+    services.task_refresh = later
     try:
         yield
     finally:
-        services.task_refresh = original  # type: ignore[assignment]
+        services.task_refresh = original
 
 
 def _bind(fn: Callable[..., Any], *args: Any) -> Callable[[], Any]:

@@ -294,7 +294,9 @@ def T(
     )
 
 
-def M(metric: str, unit: str, baseline: float, target: float, *, lower: bool = False, plan: str = "") -> dict:
+def M(
+    metric: str, unit: str, baseline: float, target: float, *, lower: bool = False, plan: str = ""
+) -> dict[str, Any]:
     """A measure (量化指标). plan: "" (by time), "cum" (seasonal cumulative plan), "rate" (target every month)."""
     return {
         "metric": metric,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from huey.contrib.djhuey import db_task
 
 
-@db_task()  # type: ignore[untyped-decorator]
+@db_task()  # type: ignore[untyped-decorator]  # huey has no type hints
 def parse_batch_job(batch_id: int) -> None:
     from .services import batch_parse
 

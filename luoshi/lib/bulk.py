@@ -11,7 +11,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
 from django.db import connection
-from django.db.models import Model
+from django.db.models import Field, Model
 
 
 def _adapt(value: Any) -> Any:
@@ -54,7 +54,7 @@ def write_rows(model: type[Model], columns: Sequence[str], rows: Iterable[tuple[
 def next_id(model: type[Model]) -> int:
     from django.db.models import Max
 
-    return (model.objects.aggregate(m=Max("pk"))["m"] or 0) + 1
+    return (model._default_manager.aggregate(m=Max("pk"))["m"] or 0) + 1
 
 
 def reset_sequence(model: type[Model]) -> None:
@@ -108,6 +108,13 @@ def model_rows(
     return columns, gen()
 
 
+def _column(model: type[Model], name: str) -> str:
+    """The database column of the model's concrete field `name`."""
+    field = model._meta.get_field(name)
+    assert isinstance(field, Field) and field.column is not None, name
+    return field.column
+
+
 def update_rows(
     model: type[Model], fields: Sequence[tuple[str, str]], rows: Sequence[tuple[Any, ...]]
 ) -> None:
@@ -121,7 +128,7 @@ def update_rows(
         return
     qn = connection.ops.quote_name
     table = qn(model._meta.db_table)
-    columns = [model._meta.get_field(name).column for name, _ in fields]
+    columns = [_column(model, name) for name, _ in fields]
     with connection.cursor() as cur:
         if connection.vendor == "postgresql":
             sets = ", ".join(f"{qn(c)} = v.{qn(c)}" for c in columns)

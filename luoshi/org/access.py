@@ -48,12 +48,10 @@ ANONYMOUS = UserContext()
 def context_for(user: Any) -> UserContext:
     if user is None or not getattr(user, "is_authenticated", False):
         return ANONYMOUS
-    cached = getattr(user, "_luoshi_ctx", None)
+    cached: UserContext | None = getattr(user, "_luoshi_ctx", None)
     if cached is not None:
         return cached
-    person_id = (
-        user.person.pk if hasattr(user, "person") and user.person is not None else None  # type: ignore[union-attr]
-    )
+    person_id = user.person.pk if hasattr(user, "person") and user.person is not None else None
     roles: set[str] = set()
     units: set[int] = set()
     tree_roots: set[int] = set()

@@ -8,19 +8,26 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .models import Person, Post, Unit, UnitCategory
+from luoshi.lib.formfields import model_choice
+
+from .models import Person, Post, Role, Unit, UnitCategory
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
-class UnitChoice(forms.ModelChoiceField):
-    def label_from_instance(self, obj: Any) -> str:
+class UnitChoice(forms.ModelChoiceField[Unit]):
+    def label_from_instance(self, obj: Unit) -> str:
         return "\u3000" * obj.depth + obj.name
 
 
-class UnitsChoice(forms.ModelMultipleChoiceField):
-    def label_from_instance(self, obj: Any) -> str:
+class UnitsChoice(forms.ModelMultipleChoiceField[Unit]):
+    def label_from_instance(self, obj: Unit) -> str:
         return "\u3000" * obj.depth + obj.name
+
+
+class PostChoice(forms.ModelChoiceField[Post]):
+    def label_from_instance(self, obj: Post) -> str:
+        return obj.title
 
 
 def units() -> Any:
@@ -47,7 +54,7 @@ class UnitForm(forms.Form):
             qs = qs.exclude(path__startswith=unit.path)
             self.fields["code"].disabled = True
             self.fields["code"].required = False
-        self.fields["parent"].queryset = qs
+        model_choice(self, "parent").queryset = qs
 
 
 class PersonForm(forms.Form):
@@ -59,7 +66,7 @@ class PersonForm(forms.Form):
 
 class PostForm(forms.Form):
     title = forms.CharField(label=_("职务"), max_length=80)
-    role = forms.ChoiceField(label=_("角色"), choices=Post._meta.get_field("role").choices)
+    role = forms.ChoiceField(label=_("角色"), choices=Role.choices)
     senior = forms.BooleanField(label=_("副科级及以上"), required=False)
     seen = forms.CharField(required=False, widget=forms.HiddenInput)
 
@@ -67,15 +74,14 @@ class PostForm(forms.Form):
 class HolderForm(forms.Form):
     """A person takes one of the unit's posts (任职)."""
 
-    post = forms.ModelChoiceField(queryset=Post.objects.none(), label=_("岗位"))
+    post = PostChoice(queryset=Post.objects.none(), label=_("岗位"))
     person = forms.ModelChoiceField(queryset=Person.objects.none(), label=_("人员"))
     start = forms.DateField(label=_("任职起"), widget=DATE)
 
     def __init__(self, *args: Any, unit: Unit, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["post"].queryset = Post.objects.filter(unit=unit).order_by("title")
-        self.fields["post"].label_from_instance = lambda p: p.title
-        self.fields["person"].queryset = Person.objects.only("pk", "name").order_by("name", "pk")
+        model_choice(self, "post").queryset = Post.objects.filter(unit=unit).order_by("title")
+        model_choice(self, "person").queryset = Person.objects.only("pk", "name").order_by("name", "pk")
 
 
 class EndForm(forms.Form):
@@ -93,7 +99,7 @@ class PortfolioForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["units"].queryset = units()
+        model_choice(self, "units").queryset = units()
 
 
 class PeopleSearchForm(forms.Form):

@@ -80,6 +80,10 @@ class Unit(models.Model):
 
     objects = UnitQuerySet.as_manager()
 
+    # Set by the views for their templates, never stored.
+    n_holders: int
+    indent: range
+
     class Meta:
         ordering = ["path"]
         verbose_name = _("单位")
@@ -154,6 +158,9 @@ class Post(models.Model):
     title = models.CharField(_("职务"), max_length=80)
     role = models.CharField(_("角色"), max_length=20, choices=Role.choices)
     senior = models.BooleanField(_("副科级及以上"), default=False)
+
+    # Set by the views for their templates, never stored.
+    form: Any  # the unit page's PostForm for this post
 
     class Meta:
         ordering = ["unit__path", "title"]

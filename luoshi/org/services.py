@@ -21,9 +21,10 @@ class OrgError(Exception):
 
 
 def _unit_path(unit: Unit) -> None:
-    parent_path = unit.parent.path if unit.parent_id else "/"
+    parent = unit.parent if unit.parent_id else None
+    parent_path = parent.path if parent is not None else "/"
     unit.path = f"{parent_path}{unit.pk}/"
-    unit.depth = unit.parent.depth + 1 if unit.parent_id else 0
+    unit.depth = parent.depth + 1 if parent is not None else 0
     Unit.objects.filter(pk=unit.pk).update(path=unit.path, depth=unit.depth)
 
 

@@ -48,11 +48,13 @@ def home(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def notifications(request: HttpRequest) -> HttpResponse:
-    qs = Notification.objects.filter(user=request.user).select_related("task").order_by("-created", "-id")
+    user = request.user
+    assert user.is_authenticated  # @login_required
+    qs = Notification.objects.filter(user=user).select_related("task").order_by("-created", "-id")
     if request.GET.get("unread"):
         qs = qs.filter(read=False)
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
-    unread = Notification.objects.filter(user=request.user, read=False).count()
+    unread = Notification.objects.filter(user=user, read=False).count()
     return render(request, "web/notifications.html", {"page": page, "unread_count": unread})
 
 

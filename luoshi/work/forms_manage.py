@@ -8,6 +8,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from luoshi.lib.formfields import choice, model_choice
 from luoshi.org.models import Person, Unit
 
 from .models import Cadence, Direction, Plan, Source, Status, Task
@@ -18,16 +19,23 @@ PARENT_OPTIONS_MAX = 500
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
-class UnitChoice(forms.ModelChoiceField):
+class UnitChoice(forms.ModelChoiceField[Unit]):
     """A unit, indented by its depth in the tree."""
 
-    def label_from_instance(self, obj: Any) -> str:
+    def label_from_instance(self, obj: Unit) -> str:
         return "\u3000" * obj.depth + obj.name
 
 
-class UnitsChoice(forms.ModelMultipleChoiceField):
-    def label_from_instance(self, obj: Any) -> str:
+class UnitsChoice(forms.ModelMultipleChoiceField[Unit]):
+    def label_from_instance(self, obj: Unit) -> str:
         return "\u3000" * obj.depth + obj.name
+
+
+class TaskChoice(forms.ModelChoiceField[Task]):
+    """A possible parent task, by its code and title."""
+
+    def label_from_instance(self, obj: Task) -> str:
+        return f"{obj.code} {obj.title}".strip()
 
 
 def unit_queryset() -> Any:
@@ -38,7 +46,7 @@ def person_queryset() -> Any:
     return Person.objects.only("pk", "name").order_by("name", "pk")
 
 
-class PlanForm(forms.ModelForm):
+class PlanForm(forms.ModelForm[Plan]):
     """A plan's name, dates, light thresholds and cadence; `seen` detects a concurrent edit."""
 
     seen = forms.CharField(required=False, widget=forms.HiddenInput)
@@ -51,7 +59,7 @@ class PlanForm(forms.ModelForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["owner_unit"].queryset = unit_queryset()
+        model_choice(self, "owner_unit").queryset = unit_queryset()
 
     def validate_unique(self) -> None:
         """Duplicate names are refused by the service, in its words."""
@@ -64,14 +72,14 @@ class LockForm(forms.Form):
 
     def __init__(self, *args: Any, periods: list[date], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["period_end"].choices = [(d.isoformat(), d.isoformat()) for d in reversed(periods)]
+        choice(self, "period_end").choices = [(d.isoformat(), d.isoformat()) for d in reversed(periods)]
 
 
-class TaskForm(forms.ModelForm):
+class TaskForm(forms.ModelForm[Task]):
     """A task's own fields. `version` is the version the editor saw (absent when creating)."""
 
     version = forms.IntegerField(required=False, widget=forms.HiddenInput)
-    parent = forms.ModelChoiceField(queryset=Task.objects.none(), required=False, label=_("上级任务"))
+    parent = TaskChoice(queryset=Task.objects.none(), required=False, label=_("上级任务"))
     lead_unit = UnitChoice(queryset=unit_queryset(), label=_("牵头单位"))
     co_units = UnitsChoice(
         queryset=unit_queryset(),
@@ -111,22 +119,22 @@ class TaskForm(forms.ModelForm):
         }
 
     def __init__(self, *args: Any, plan: Plan, task: Task | None = None, **kwargs: Any) -> None:
-        super().__init__(*args, instance=task, **kwargs)
+        kwargs["instance"] = task
+        super().__init__(*args, **kwargs)
         parents = Task.objects.filter(plan=plan).exclude(status=Status.CLOSED).only("pk", "title", "code")
         if task is not None:
             parents = parents.exclude(path__startswith=task.path)
-        self.fields["parent"].queryset = parents.order_by("sort_path")
+        model_choice(self, "parent").queryset = parents.order_by("sort_path")
         if parents.count() > PARENT_OPTIONS_MAX:
             # A large plan's tree does not fit a drop-down: the parent is named by its number.
             self.fields["parent"].widget = forms.NumberInput(attrs={"min": 1})
             self.fields["parent"].help_text = _("上级任务的序号（任务页地址中的数字）")
-        self.fields["parent"].label_from_instance = lambda t: f"{t.code} {t.title}".strip()
-        self.fields["lead_unit"].queryset = unit_queryset()
-        self.fields["co_units"].queryset = unit_queryset()
-        self.fields["responsible_leader"].queryset = person_queryset()
-        self.fields["responsible_person"].queryset = person_queryset()
-        self.fields["source"].choices = Source.choices
-        self.fields["cadence"].choices = [("", _("随计划"))] + list(Cadence.choices)
+        model_choice(self, "lead_unit").queryset = unit_queryset()
+        model_choice(self, "co_units").queryset = unit_queryset()
+        model_choice(self, "responsible_leader").queryset = person_queryset()
+        model_choice(self, "responsible_person").queryset = person_queryset()
+        choice(self, "source").choices = Source.choices
+        choice(self, "cadence").choices = [("", _("随计划"))] + list(Cadence.choices)
         if task is not None:
             self.fields["co_units"].initial = list(task.task_units.values_list("unit_id", flat=True))
 
@@ -145,7 +153,7 @@ class SplitPartForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["lead_unit"].queryset = unit_queryset()
+        model_choice(self, "lead_unit").queryset = unit_queryset()
 
 
 SplitFormSet = forms.formset_factory(SplitPartForm, extra=4, max_num=20)

@@ -91,6 +91,10 @@ class Plan(models.Model):
     is_active = models.BooleanField(_("启用"), default=True)
     created = models.DateTimeField(auto_now_add=True)
 
+    # Set by the views for their templates, never stored.
+    light_counts: list[dict[str, Any]]
+    task_total: int
+
     class Meta:
         ordering = ["-year", "name"]
         verbose_name = _("计划")
@@ -189,7 +193,7 @@ class Task(models.Model):
     lead_unit = models.ForeignKey(
         Unit, on_delete=models.PROTECT, related_name="led_tasks", verbose_name=_("牵头单位")
     )
-    co_units = models.ManyToManyField(
+    co_units: models.ManyToManyField[Unit, TaskUnit] = models.ManyToManyField(
         Unit, through="TaskUnit", related_name="co_tasks", blank=True, verbose_name=_("配合单位")
     )
     responsible_leader = models.ForeignKey(
@@ -239,6 +243,12 @@ class Task(models.Model):
     search_text = models.TextField(blank=True, editable=False)
 
     objects = TaskQuerySet.as_manager()
+
+    # Set by the views for their templates, never stored.
+    child_counts: list[dict[str, Any]]
+    child_total: int
+    slack_behind: int | None
+    claim: Claim | None
 
     class Meta:
         ordering = ["plan_id", "sort_path"]
@@ -300,6 +310,10 @@ class Milestone(models.Model):
     duration_days = models.PositiveIntegerField(_("工期(天)"), null=True, blank=True)
     met_on = models.DateField(_("完成日期"), null=True, blank=True)
     sort = models.IntegerField(default=0)
+
+    # Set by the views for their templates, never stored.
+    open_claim: Claim | None
+    can_claim: bool
 
     class Meta:
         ordering = ["task_id", "sort", "due"]
@@ -386,6 +400,9 @@ class Report(models.Model):
     created = models.DateTimeField(auto_now_add=True)
 
     objects = ReportQuerySet.as_manager()
+
+    # Set by the views for their templates, never stored.
+    corrected_by_entry: Report | None
 
     class Meta:
         ordering = ["-reported_on", "-id"]

@@ -10,7 +10,7 @@ from typing import Any
 
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Field
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
@@ -94,11 +94,17 @@ TASK_EDITABLE = (
 )
 
 
+def _attname(name: str) -> str:
+    """The attribute of Task's field `name` (the `_id` one for a foreign key)."""
+    field = Task._meta.get_field(name)
+    assert isinstance(field, Field), name  # every name passed is one of the task's own fields
+    return field.attname
+
+
 def _snapshot(task: Task, fields: Iterable[str]) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for name in fields:
-        field = Task._meta.get_field(name)
-        value = getattr(task, field.attname)
+        value = getattr(task, _attname(name))
         out[name] = value if isinstance(value, (dict, list, bool, int, type(None))) else str(value)
     return out
 
@@ -192,10 +198,11 @@ def _set_path(task: Task) -> None:
     """Materialise the task's place in the tree: id path, depth and sort path (natural code order)."""
     from luoshi.lib.natural import sort_path
 
-    parent_path = task.parent.path if task.parent_id else f"/p{task.plan_id}/"
+    parent = task.parent if task.parent_id else None
+    parent_path = parent.path if parent is not None else f"/p{task.plan_id}/"
     task.path = f"{parent_path}{task.pk}/"
-    task.depth = task.parent.depth + 1 if task.parent_id else 0
-    task.sort_path = sort_path(task.parent.sort_path if task.parent_id else "", task.code, task.pk)
+    task.depth = parent.depth + 1 if parent is not None else 0
+    task.sort_path = sort_path(parent.sort_path if parent is not None else "", task.code, task.pk)
     Task.objects.filter(pk=task.pk).update(path=task.path, depth=task.depth, sort_path=task.sort_path)
 
 
@@ -363,9 +370,7 @@ def task_update(
             raise ServiceError(_("上级任务已销号，不能再添加下级任务。"))
     current.search_text = search_text_for(current)
     # The conditional UPDATE is the real guard: it holds on SQLite too, where FOR UPDATE is a no-op.
-    values = {
-        Task._meta.get_field(n).attname: getattr(current, Task._meta.get_field(n).attname) for n in changes
-    }
+    values = {_attname(n): getattr(current, _attname(n)) for n in changes}
     updated = Task.objects.filter(pk=task.pk, version=version).update(
         **values, search_text=current.search_text, version=version + 1, updated=timezone.now()
     )

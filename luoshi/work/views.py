@@ -173,7 +173,7 @@ def task_list(request: HttpRequest) -> HttpResponse:
         for light, status, n in f.qs.order_by().values_list("light", "status").annotate(n=Count("pk")):
             by_light[light] += n
             by_status[status] += n
-        paginator.count = sum(by_light.values())  # type: ignore[misc]  # cached_property, set ahead
+        paginator.count = sum(by_light.values())  # a cached_property, set ahead
         facets = {
             "light": _facet_rows(by_light, light_order, []),
             "status": _facet_rows(by_status, Status.choices, []),
@@ -212,6 +212,7 @@ def _visible_task(request: HttpRequest, pk: int) -> Task:
 def task_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """A task's page: fields, light, milestones, children, report timeline, evidence, history."""
     user = request.user
+    assert user.is_authenticated  # @login_required
     visible = Task.objects.visible_to(user)
     task = get_object_or_404(
         visible.select_related("plan", "parent", "lead_unit", "responsible_leader", "responsible_person"),

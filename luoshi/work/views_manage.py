@@ -58,7 +58,7 @@ from .services_admin import (
 from .views import visible_plans
 
 CONFLICT = 409
-TASK_FIELDS = [f for f in TaskForm._meta.fields if f != "co_units"]  # type: ignore[union-attr]
+TASK_FIELDS = [f for f in TaskForm.Meta.fields if f != "co_units"]
 
 
 def _require_officer(request: HttpRequest) -> None:
@@ -129,7 +129,7 @@ def plan_edit(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST":
         form = PlanForm(request.POST, instance=Plan.objects.get(pk=plan.pk))
         if form.is_valid():
-            data = {k: form.cleaned_data[k] for k in PlanForm._meta.fields}  # type: ignore[union-attr]
+            data = {k: form.cleaned_data[k] for k in PlanForm.Meta.fields}
             try:
                 plan_update(actor=request.user, plan=plan, seen=form.cleaned_data["seen"] or None, **data)
             except Conflict as exc:

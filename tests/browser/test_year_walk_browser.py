@@ -22,6 +22,7 @@ from typing import Any
 import pytest
 from django.core.management import call_command
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from luoshi.documents.bulletin import build_bulletin
 from luoshi.imports.models import BatchState, ImportBatch
@@ -199,12 +200,13 @@ def test_an_office_walks_a_year_and_every_surface_agrees(page, login, shot, tmp_
     assert sorted(asked) == sorted(choices), asked
     for written, value in choices.items():
         _choose(page, f'#import-names tr[data-written="{written}"] select[name=choice]', value, "/map/")
-    assert page.locator("#batch-state").inner_text() == "待确认"
-    assert page.locator("#import-names tr.name-unknown, #import-names tr.name-fuzzy").count() == 0
+    # The last choice's preview is swapped in by HTMX after its response: wait for it.
+    expect(page.locator("#batch-state")).to_have_text("待确认")
+    expect(page.locator("#import-names tr.name-unknown, #import-names tr.name-fuzzy")).to_have_count(0)
     shot(page, "import-mapped")
     with page.expect_navigation():
         page.locator("#import-commit button[type=submit]").click()
-    assert page.locator("#batch-state").inner_text() == "已导入"
+    expect(page.locator("#batch-state")).to_have_text("已导入")
     batch.refresh_from_db()
     assert batch.state == BatchState.COMMITTED and batch.result["created"] == 3
     imported = Task.objects.filter(plan=plan).exclude(pk__in=[parent.pk, planning.pk, projects.pk, funds.pk])

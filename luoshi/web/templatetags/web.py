@@ -43,7 +43,7 @@ def nav(context: dict[str, Any]) -> dict[str, Any]:
     return {"links": links, "user": user, "request": request, "unread": unread}
 
 
-LIGHT_CLASSES = {
+LIGHT_CLASSES: dict[str, str] = {
     Light.GREEN: "light-green",
     Light.YELLOW: "light-yellow",
     Light.RED: "light-red",
