@@ -9,6 +9,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from luoshi.lib.formfields import choice, model_choice
+from luoshi.org.forms import DATE, UnitChoice, UnitsChoice
 from luoshi.org.models import Person, Unit
 
 from .models import Cadence, Direction, Plan, Source, Status, Task
@@ -16,19 +17,6 @@ from .services_admin import PLAN_EDITABLE
 
 # Past this many possible parents the parent is typed as a number instead of picked from a list.
 PARENT_OPTIONS_MAX = 500
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-
-
-class UnitChoice(forms.ModelChoiceField[Unit]):
-    """A unit, indented by its depth in the tree."""
-
-    def label_from_instance(self, obj: Unit) -> str:
-        return "\u3000" * obj.depth + obj.name
-
-
-class UnitsChoice(forms.ModelMultipleChoiceField[Unit]):
-    def label_from_instance(self, obj: Unit) -> str:
-        return "\u3000" * obj.depth + obj.name
 
 
 class TaskChoice(forms.ModelChoiceField[Task]):
