@@ -138,7 +138,7 @@ def test_unit_matcher_suggests_near_misses_and_flags_collectives() -> None:
     assert miss.unit_id is None and "区财政局" in miss.suggestions
     assert m.match("区发展改革委").unit_id is None
     assert m.match("各相关单位").collective
-    assert [u.id for u in m.streets("各街道")] == [6]
+    assert [u.id for u in m.group("各街道") or []] == [6]
 
 
 def test_name_forms() -> None:

@@ -31,7 +31,6 @@ MESSAGES: dict[str, str] = {
     "title.empty": N_("任务内容为空。"),
     "lead.missing": N_("缺少牵头单位。"),
     "lead.collective": N_("牵头单位“%(n)s”为泛指，请写明具体单位。"),
-    "unit.no_streets": N_("“%(n)s”：组织中没有街镇，未关联。"),
     "unit.group_empty": N_("“%(n)s”：在计划所属的区内找不到它所指的单位，未关联。"),
     "unit.ambiguous": N_("单位“%(n)s”对应多个单位，请写全称。"),
     "unit.collective": N_("“%(n)s”为泛指，未关联具体单位。"),

@@ -315,10 +315,6 @@ class UnitMatcher:
         }[kind]
         return [u for u in units if u.category == "zone" and _zone_kind(u) in wanted]
 
-    def streets(self, written: str = "各街道") -> list[UnitInfo]:
-        """Units meant by "各街道" / "各乡镇" / "各街镇" (kept for callers of the older name)."""
-        return self.group(written) or []
-
 
 class NameChoices:
     """Collects the unit names an import preview asks the office about, each once with its rows:
