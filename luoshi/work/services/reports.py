@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date
 from decimal import Decimal
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
@@ -117,47 +117,42 @@ def _warning_message(warnings: list[str], previous: Decimal | None, figure: Deci
     }
 
 
-@transaction.atomic
-def report_submit(
-    *,
-    actor: Any,
-    task: Task,
-    percent: Any = None,
-    value: Any = None,
-    narrative: str = "",
-    problems: str = "",
-    next_steps: str = "",
-    no_change: bool = False,
-    period: date | None = None,
-    on: date | None = None,
-    files: Sequence[UploadedFile] = (),
-    corrects: Report | None = None,
-    acknowledge_warnings: bool = False,
-) -> Report:
-    """File a progress report (进度填报) for a task; a correction references the report it corrects.
+class _Figures(NamedTuple):
+    """A report's checked figures: percent, cumulative value (a measure's), and its narrative."""
 
-    "No change since last report" copies the last values but is still a dated entry of its own.
-    The period must be one of the task's periods and not in the future (`InvalidField`). A figure
-    that looks like a mistake (`rules.implausible_change`) is refused with `ImplausibleReport`
-    unless `acknowledge_warnings`; then the warnings are kept on the report for the approving head.
-    """
-    _begin()
-    today = on or timezone.localdate()
-    task = Task.objects.select_related("plan", "lead_unit").get(pk=task.pk)
-    # Who first: an outsider learns nothing about the task's state from the refusal.
+    percent: Decimal | None
+    value: Decimal | None
+    narrative: str
+
+
+def _filing_unit(actor: Any, task: Task, corrects: Report | None) -> tuple[Unit, Report | None]:
+    """(the unit the report is filed for, the report it corrects, locked), or a refusal."""
     if corrects is not None:
-        unit, corrects = _correction_unit(actor, task, corrects)
-    else:
-        unit = _reporting_unit(actor, task)
+        return _correction_unit(actor, task, corrects)
+    return _reporting_unit(actor, task), None
+
+
+def _require_reportable(task: Task) -> None:
+    """Only a task in progress (or claimed) takes reports."""
     if task.status == Status.CLOSED:
         raise ServiceError(_("任务“%(t)s”已销号，不能再填报进度。") % {"t": task.title[:60]})
     if task.status in (Status.CANCELLED, Status.SUSPENDED, Status.DRAFT):
         raise ServiceError(_("任务当前状态为“%(s)s”，不能填报。") % {"s": task.get_status_display()})
-    if corrects is not None and period is None:
-        period = corrects.period_end
+
+
+def _open_period(task: Task, period: date | None, today: date) -> date:
+    """The report's period (`_report_period`), refused once its bulletin is out (locked)."""
     period_end = _report_period(task, period, today)
     if LockedPeriod.objects.filter(plan_id=task.plan_id, period_end=period_end).exists():
         raise ServiceError(_("%(p)s 所属期的通报已发布，该期已锁定。") % {"p": period_end})
+    return period_end
+
+
+def _report_figures(
+    task: Task, *, percent: Any, value: Any, no_change: bool, narrative: str, today: date
+) -> _Figures:
+    """The figures as filed, or copied from the last report ("no change"); a measure's percent follows
+    from its value. Refused when a figure the task needs is missing or out of range."""
     pct = _decimal(percent, _("完成进度"))
     val = _decimal(value, _("累计完成值"))
     if no_change:
@@ -188,8 +183,15 @@ def report_submit(
         raise ServiceError(_("请填写完成进度（0–100）。"))
     if pct is not None and not (Decimal(0) <= pct <= Decimal(100)):
         raise ServiceError(_("完成进度须在 0 到 100 之间。"))
-    figure = val if task.has_measure else pct
-    previous = _previous_figure(task, period_end, today, corrects)
+    return _Figures(pct, val, narrative)
+
+
+def _figure_warnings(
+    task: Task, figures: _Figures, previous: Decimal | None, *, no_change: bool, acknowledged: bool
+) -> list[str]:
+    """The plausibility warnings (合理性提示) of the filed figure against the previous one; refused
+    with `ImplausibleReport` unless the filer acknowledged them."""
+    figure = figures.value if task.has_measure else figures.percent
     warnings: list[str] = []
     if figure is not None and not no_change:
         warnings = rules.implausible_change(
@@ -200,26 +202,50 @@ def report_submit(
             baseline=task.baseline,
             target=task.target,
         )
-    if warnings and not acknowledge_warnings:
+    if warnings and not acknowledged:
         raise ImplausibleReport(
             _warning_message(warnings, previous, figure),  # type: ignore[arg-type]
             field="value" if task.has_measure else "percent",
             warnings=warnings,
             previous=previous,
         )
+    return warnings
+
+
+def _needs_head(actor: Any, task: Task, unit: Unit, corrects: Report | None) -> bool:
+    """Whether the report waits for the unit head's approval."""
     ctx = context_for(actor)
     # A unit's report waits for its head where the plan says so; the office's correction is final.
     by_office = corrects is not None and ctx.is_officer and unit.pk not in ctx.reporter_unit_ids
-    needs_head = task.plan.head_approval and unit.pk not in ctx.head_unit_ids and not by_office
-    report = Report.objects.create(
+    return task.plan.head_approval and unit.pk not in ctx.head_unit_ids and not by_office
+
+
+def _report_create(
+    *,
+    actor: Any,
+    task: Task,
+    unit: Unit,
+    period_end: date,
+    today: date,
+    figures: _Figures,
+    problems: str,
+    next_steps: str,
+    no_change: bool,
+    corrects: Report | None,
+    previous: Decimal | None,
+    warnings: list[str],
+) -> Report:
+    """Save the report: submitted at once, or pending the unit head's approval."""
+    needs_head = _needs_head(actor, task, unit, corrects)
+    return Report.objects.create(
         task=task,
         unit=unit,
         author=actor,
         period_end=period_end,
         reported_on=today,
-        percent=pct,
-        value=val,
-        narrative=narrative,
+        percent=figures.percent,
+        value=figures.value,
+        narrative=figures.narrative,
         problems=problems,
         next_steps=next_steps,
         no_change=no_change,
@@ -231,7 +257,11 @@ def report_submit(
         warnings=warnings,
         warnings_acknowledged=bool(warnings),
     )
-    evidence = _store_evidence(report, files)
+
+
+def _report_audit(actor: Any, report: Report, corrects: Report | None, evidence: Sequence[Evidence]) -> None:
+    """The audit entry of a filed report (or of a correction, naming the report it corrects)."""
+    warnings, previous = report.warnings, report.previous_figure
     record(
         report,
         "work.report.corrected" if corrects else "work.report.submitted",
@@ -242,13 +272,13 @@ def report_submit(
             else None
         ),
         after={
-            "task": task.pk,
-            "unit": unit.pk,
-            "percent": pct,
-            "value": val,
+            "task": report.task_id,
+            "unit": report.unit_id,
+            "percent": report.percent,
+            "value": report.value,
             "period_end": report.period_end,
-            "reported_on": today,
-            "no_change": no_change,
+            "reported_on": report.reported_on,
+            "no_change": report.no_change,
             "state": report.state,
             "evidence": [{"name": e.name, "sha256": e.sha256, "size": e.size} for e in evidence],
         },
@@ -256,6 +286,64 @@ def report_submit(
         | ({"warnings": warnings, "warnings_acknowledged": True, "previous": previous} if warnings else {})
         or None,
     )
+
+
+@transaction.atomic
+def report_submit(
+    *,
+    actor: Any,
+    task: Task,
+    percent: Any = None,
+    value: Any = None,
+    narrative: str = "",
+    problems: str = "",
+    next_steps: str = "",
+    no_change: bool = False,
+    period: date | None = None,
+    on: date | None = None,
+    files: Sequence[UploadedFile] = (),
+    corrects: Report | None = None,
+    acknowledge_warnings: bool = False,
+) -> Report:
+    """File a progress report (进度填报) for a task; a correction references the report it corrects.
+
+    "No change since last report" copies the last values but is still a dated entry of its own.
+    The period must be one of the task's periods and not in the future (`InvalidField`). A figure
+    that looks like a mistake (`rules.implausible_change`) is refused with `ImplausibleReport`
+    unless `acknowledge_warnings`; then the warnings are kept on the report for the approving head.
+    """
+    _begin()
+    today = on or timezone.localdate()
+    task = Task.objects.select_related("plan", "lead_unit").get(pk=task.pk)
+    # Who first: an outsider learns nothing about the task's state from the refusal.
+    unit, corrects = _filing_unit(actor, task, corrects)
+    _require_reportable(task)
+    if corrects is not None and period is None:
+        period = corrects.period_end
+    period_end = _open_period(task, period, today)
+    figures = _report_figures(
+        task, percent=percent, value=value, no_change=no_change, narrative=narrative, today=today
+    )
+    previous = _previous_figure(task, period_end, today, corrects)
+    warnings = _figure_warnings(
+        task, figures, previous, no_change=no_change, acknowledged=acknowledge_warnings
+    )
+    report = _report_create(
+        actor=actor,
+        task=task,
+        unit=unit,
+        period_end=period_end,
+        today=today,
+        figures=figures,
+        problems=problems,
+        next_steps=next_steps,
+        no_change=no_change,
+        corrects=corrects,
+        previous=previous,
+        warnings=warnings,
+    )
+    evidence = _store_evidence(report, files)
+    _report_audit(actor, report, corrects, evidence)
     if report.state == ReportState.SUBMITTED:
         task_refresh(task=task, on=today)
     return report

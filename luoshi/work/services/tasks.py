@@ -178,6 +178,62 @@ def task_create(
     return task
 
 
+def _check_task_changes(current: Task, changes: dict[str, Any], old_path: str) -> None:
+    """Refuse changed values that break the task's rules: dates in order, a title, a code unique in the
+    plan, a parent in the same plan, open, and not the task itself or below it."""
+    if current.due < current.start:
+        raise ServiceError(_("完成时限不能早于开始日期。"))
+    if not (current.title or "").strip():
+        raise ServiceError(_("任务名称不能为空。"))
+    if (
+        "code" in changes
+        and current.code
+        and Task.objects.filter(plan_id=current.plan_id, code=current.code).exclude(pk=current.pk).exists()
+    ):
+        raise ServiceError(_("编号 %(code)s 在该计划中已存在。") % {"code": current.code})
+    if "parent" in changes and current.parent is not None:
+        parent = current.parent
+        if parent.plan_id != current.plan_id:
+            raise ServiceError(_("上级任务不属于该计划。"))
+        if parent.path.startswith(old_path):
+            raise ServiceError(_("不能把任务移到它自己或它的下级之下。"))
+        if parent.status == Status.CLOSED:
+            raise ServiceError(_("上级任务已销号，不能再添加下级任务。"))
+
+
+def _save_task_changes(current: Task, changes: dict[str, Any], version: int) -> None:
+    """Write the changed fields and the new search text if the task is still at `version`."""
+    current.search_text = search_text_for(current)
+    # The conditional UPDATE is the real guard: it holds on SQLite too, where FOR UPDATE is a no-op.
+    values = {_attname(n): getattr(current, _attname(n)) for n in changes}
+    updated = Task.objects.filter(pk=current.pk, version=version).update(
+        **values, search_text=current.search_text, version=version + 1, updated=timezone.now()
+    )
+    if updated != 1:
+        raise Conflict(_("任务已被他人修改，请刷新后重试。"))
+    current.version = version + 1
+
+
+def _replace_co_units(current: Task, co_units: Sequence[Unit]) -> list[int]:
+    """Set the task's co-units (配合单位; the lead unit is never one); their ids, sorted."""
+    TaskUnit.objects.filter(task=current).delete()
+    TaskUnit.objects.bulk_create(
+        [
+            TaskUnit(task=current, unit=u)
+            for u in {u.pk: u for u in co_units}.values()
+            if u.pk != current.lead_unit_id
+        ]
+    )
+    return sorted(TaskUnit.objects.filter(task=current).values_list("unit_id", flat=True))
+
+
+def _refresh_old_branch(old_path: str) -> None:
+    """The old branch of a moved task lost a child: its ancestors' rollup changes too."""
+    old_parent_ids = [int(x) for x in old_path.strip("/").split("/")[1:-1]]
+    if old_parent_ids:
+        task_refresh(task=Task.objects.get(pk=old_parent_ids[-1]))
+
+
 @transaction.atomic
 def task_update(
     *, actor: Any, task: Task, version: int, co_units: Sequence[Unit] | None = None, **changes: Any
@@ -200,55 +256,17 @@ def task_update(
     old_path, old_sort_path = current.path, current.sort_path
     for name, value in changes.items():
         setattr(current, name, value)
-    if current.due < current.start:
-        raise ServiceError(_("完成时限不能早于开始日期。"))
-    if not (current.title or "").strip():
-        raise ServiceError(_("任务名称不能为空。"))
-    if (
-        "code" in changes
-        and current.code
-        and Task.objects.filter(plan_id=current.plan_id, code=current.code).exclude(pk=current.pk).exists()
-    ):
-        raise ServiceError(_("编号 %(code)s 在该计划中已存在。") % {"code": current.code})
-    if "parent" in changes and current.parent is not None:
-        parent = current.parent
-        if parent.plan_id != current.plan_id:
-            raise ServiceError(_("上级任务不属于该计划。"))
-        if parent.path.startswith(old_path):
-            raise ServiceError(_("不能把任务移到它自己或它的下级之下。"))
-        if parent.status == Status.CLOSED:
-            raise ServiceError(_("上级任务已销号，不能再添加下级任务。"))
-    current.search_text = search_text_for(current)
-    # The conditional UPDATE is the real guard: it holds on SQLite too, where FOR UPDATE is a no-op.
-    values = {_attname(n): getattr(current, _attname(n)) for n in changes}
-    updated = Task.objects.filter(pk=task.pk, version=version).update(
-        **values, search_text=current.search_text, version=version + 1, updated=timezone.now()
-    )
-    if updated != 1:
-        raise Conflict(_("任务已被他人修改，请刷新后重试。"))
-    current.version = version + 1
+    _check_task_changes(current, changes, old_path)
+    _save_task_changes(current, changes, version)
     if "parent" in changes or "code" in changes:
         _move_subtree(current, old_path, old_sort_path)
-    new_co = old_co
-    if co_units is not None:
-        TaskUnit.objects.filter(task=current).delete()
-        TaskUnit.objects.bulk_create(
-            [
-                TaskUnit(task=current, unit=u)
-                for u in {u.pk: u for u in co_units}.values()
-                if u.pk != current.lead_unit_id
-            ]
-        )
-        new_co = sorted(TaskUnit.objects.filter(task=current).values_list("unit_id", flat=True))
+    new_co = old_co if co_units is None else _replace_co_units(current, co_units)
     after = _snapshot(current, changes)
     if new_co != old_co:
         before["co_units"], after["co_units"] = old_co, new_co
     record(current, "work.task.updated", actor=actor, before=before, after=after | {"version": version + 1})
     if "parent" in changes and old_path != current.path:
-        # The old branch lost a child: its ancestors' rollup changes too.
-        old_parent_ids = [int(x) for x in old_path.strip("/").split("/")[1:-1]]
-        if old_parent_ids:
-            task_refresh(task=Task.objects.get(pk=old_parent_ids[-1]))
+        _refresh_old_branch(old_path)
     task_refresh(task=current)
     current.refresh_from_db()
     return _sync(task, current)
