@@ -18,8 +18,9 @@ from luoshi.org.models import ApiToken, Role
 from luoshi.org.services import token_create
 from luoshi.work import rules
 from luoshi.work.models import Light, Report, ReportState, Status, Task
-from luoshi.work.selectors import compute_lights, persist_lights
+from luoshi.work.selectors import compute_lights
 from luoshi.work.services import report_submit, task_confirm_completion
+from luoshi.work.services.lights import persist_lights
 from tests.factories import Personas, claim_task, make_user
 
 API = "/api/v1"

@@ -14,8 +14,9 @@ from django.utils import timezone
 from luoshi.work.dashboard import TREND_FALLBACK_POINTS, dashboard_data, green_trend
 from luoshi.work.filters import TaskFilter
 from luoshi.work.models import Light, LightCount
-from luoshi.work.selectors import compute_lights, persist_lights
+from luoshi.work.selectors import compute_lights
 from luoshi.work.services import report_submit
+from luoshi.work.services.lights import persist_lights
 from tests.factories import make_unit
 
 URL = "/work/dashboard/"

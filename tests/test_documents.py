@@ -22,8 +22,9 @@ from pypdf import PdfReader
 from luoshi.documents.bulletin import BulletinExporter, build_bulletin, issue_number
 from luoshi.documents.exporters import DATE, INTEGER, PERCENT, Column, Exporter, write_xlsx
 from luoshi.work.models import LateReport, Light, Task, TaskUnit
-from luoshi.work.selectors import compute_lights, persist_lights
+from luoshi.work.selectors import compute_lights
 from luoshi.work.services import report_submit
+from luoshi.work.services.lights import persist_lights
 
 LEDGER_HEADER = [
     "任务",

@@ -25,7 +25,8 @@ from luoshi.imports.task_import import import_tasks, parse_tasks
 from luoshi.jobs.services import tick_run
 from luoshi.work import rules
 from luoshi.work.models import LateReport, Light, Plan, Task
-from luoshi.work.selectors import compute_lights, mark_late_reports
+from luoshi.work.selectors import compute_lights
+from luoshi.work.services.lights import mark_late_reports
 from tests.factories import Personas
 from tests.test_import_tasks import build_district
 

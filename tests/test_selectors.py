@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 from luoshi.org.models import Role
 from luoshi.work import rules
 from luoshi.work.models import Status, Task
-from luoshi.work.selectors import compute_lights, compute_path_lights, persist_lights
+from luoshi.work.selectors import compute_lights, compute_path_lights
 from luoshi.work.services import (
     InvalidField,
     report_approve,
@@ -30,6 +30,7 @@ from luoshi.work.services import (
     task_reopen,
     task_set_status,
 )
+from luoshi.work.services.lights import persist_lights
 from tests.factories import claim_task, make_user
 
 pytestmark = pytest.mark.django_db

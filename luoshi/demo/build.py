@@ -34,7 +34,7 @@ from luoshi.org.models import Person, Role, Unit, UnitCategory
 from luoshi.org.services import membership_start, person_create, portfolio_set, post_create, unit_create
 from luoshi.work import rules
 from luoshi.work.models import ClaimState, Plan, Report, ReportState, Task
-from luoshi.work.selectors import compute_lights, mark_late_reports, persist_lights
+from luoshi.work.selectors import compute_lights
 from luoshi.work.services import (
     milestone_claim,
     milestone_confirm,
@@ -48,6 +48,7 @@ from luoshi.work.services import (
     task_create,
     task_reject_completion,
 )
+from luoshi.work.services.lights import mark_late_reports, persist_lights
 
 from . import data
 from .data import TaskSpec

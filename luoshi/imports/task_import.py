@@ -112,7 +112,8 @@ def commit_tasks(
     The new tasks' stored lights are computed before the transaction ends, and their late reports
     are counted from today (the day they were assigned in Luoshi), not from the plan's start."""
     from luoshi.audit.services import record
-    from luoshi.work.selectors import compute_lights, persist_lights
+    from luoshi.work.selectors import compute_lights
+    from luoshi.work.services.lights import persist_lights
 
     plan, preview = _plan_and_preview(
         source, plan=plan, actor=actor, filename=filename, year=year, lead_choices=lead_choices

@@ -23,7 +23,8 @@ from django.utils import timezone
 
 from luoshi.audit.services import record
 from luoshi.work.models import LightCount, Plan
-from luoshi.work.selectors import compute_lights, counted_rows, mark_late_reports, persist_lights
+from luoshi.work.selectors import compute_lights, counted_rows
+from luoshi.work.services.lights import mark_late_reports, persist_lights
 
 from .models import TickRun
 

@@ -10,8 +10,9 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from django.utils import timezone
 
-from luoshi.work.selectors import compute_lights, persist_lights
+from luoshi.work.selectors import compute_lights
 from luoshi.work.services import report_submit
+from luoshi.work.services.lights import persist_lights
 
 pytestmark = pytest.mark.browser
 

@@ -9,13 +9,13 @@ One module per use case; this package re-exports their public names, so callers 
 - `status`: completion claims, confirm, reject, reopen, close with children, set status;
 - `milestones`: milestone_meet, milestone_claim, milestone_confirm, milestone_reject;
 - `reports`: report_submit, report_approve, report_return;
-- `lights`: task_refresh (stored lights);
+- `lights`: task_refresh, persist_lights, mark_late_reports (stored lights and late reports);
 - `manage`: the office's keeping pages (plans, splits, milestones, monthly plans);
 - `_common`: private helpers shared by the modules above.
 """
 
 from .errors import Conflict, ImplausibleReport, InvalidField, PermissionDenied, ServiceError
-from .lights import task_refresh
+from .lights import mark_late_reports, persist_lights, task_refresh
 from .milestones import milestone_claim, milestone_confirm, milestone_meet, milestone_reject
 from .plans import period_lock, plan_create
 from .reports import PERIOD_ERRORS, report_approve, report_return, report_submit
@@ -50,11 +50,13 @@ __all__ = [
     "InvalidField",
     "PermissionDenied",
     "ServiceError",
+    "mark_late_reports",
     "milestone_claim",
     "milestone_confirm",
     "milestone_meet",
     "milestone_reject",
     "period_lock",
+    "persist_lights",
     "plan_create",
     "report_approve",
     "report_return",

@@ -21,7 +21,8 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **opts: Any) -> None:
         from luoshi.benchdata.generate import generate
         from luoshi.work.models import Plan
-        from luoshi.work.selectors import compute_lights, persist_lights
+        from luoshi.work.selectors import compute_lights
+        from luoshi.work.services.lights import persist_lights
 
         t0 = time.perf_counter()
         try:
