@@ -19,7 +19,7 @@ from luoshi.audit.services import lock_chain, record
 from luoshi.org.access import context_for
 from luoshi.org.models import Person, Unit
 
-from . import rules
+from . import paths, rules
 from .models import (
     OPEN_CLAIM_STATES,
     Claim,
@@ -196,13 +196,10 @@ def plan_create(*, actor: Any, name: str, year: int, start: date, due: date, **o
 
 def _set_path(task: Task) -> None:
     """Materialise the task's place in the tree: id path, depth and sort path (natural code order)."""
-    from luoshi.lib.natural import sort_path
-
     parent = task.parent if task.parent_id else None
-    parent_path = parent.path if parent is not None else f"/p{task.plan_id}/"
-    task.path = f"{parent_path}{task.pk}/"
-    task.depth = parent.depth + 1 if parent is not None else 0
-    task.sort_path = sort_path(parent.sort_path if parent is not None else "", task.code, task.pk)
+    task.path, task.depth, task.sort_path = paths.place(
+        plan_id=task.plan_id, pk=task.pk, code=task.code, parent=parent
+    )
     Task.objects.filter(pk=task.pk).update(path=task.path, depth=task.depth, sort_path=task.sort_path)
 
 
@@ -396,9 +393,9 @@ def task_update(
     record(current, "work.task.updated", actor=actor, before=before, after=after | {"version": version + 1})
     if "parent" in changes and old_path != current.path:
         # The old branch lost a child: its ancestors' rollup changes too.
-        old_parent_ids = [int(x) for x in old_path.strip("/").split("/")[1:-1]]
-        if old_parent_ids:
-            task_refresh(task=Task.objects.get(pk=old_parent_ids[-1]))
+        old_parent_id = paths.parent_id(old_path)
+        if old_parent_id is not None:
+            task_refresh(task=Task.objects.get(pk=old_parent_id))
     task_refresh(task=current)
     current.refresh_from_db()
     return _sync(task, current)
@@ -407,7 +404,7 @@ def task_update(
 def _move_subtree(task: Task, old_path: str, old_sort_path: str) -> None:
     """Re-path a moved or renumbered task and everything below it (paths are materialised)."""
     _set_path(task)
-    delta = task.depth - (len(old_path.strip("/").split("/")) - 2)
+    delta = task.depth - paths.depth(old_path)
     below = list(
         Task.objects.filter(path__startswith=old_path)
         .exclude(pk=task.pk)
@@ -417,7 +414,7 @@ def _move_subtree(task: Task, old_path: str, old_sort_path: str) -> None:
         [
             Task(
                 pk=pk,
-                path=task.path + path[len(old_path) :],
+                path=paths.moved(path, old_path, task.path),
                 depth=depth + delta,
                 sort_path=task.sort_path + sort_path[len(old_sort_path) :],
             )
