@@ -20,6 +20,7 @@ from luoshi.org.access import context_for
 from luoshi.org.models import Person, Unit
 
 from . import paths, rules
+from .bulk import NewTask, co_unit_values, milestone_values, task_values
 from .models import (
     OPEN_CLAIM_STATES,
     Claim,
@@ -288,28 +289,23 @@ def task_create(
         raise ServiceError(_("上级任务已销号，不能再添加下级任务。"))
     if due < start:
         raise ServiceError(_("完成时限不能早于开始日期。"))
-    task = Task(
-        plan=plan,
-        parent=parent,
-        title=title.strip(),
-        lead_unit=lead_unit,
-        start=start,
-        due=due,
-        responsible_leader=responsible_leader,
-        responsible_person=responsible_person,
-        **fields,
-    )
+    row = NewTask(code=fields.pop("code", ""), title=title, lead_unit=lead_unit, start=start, due=due)
+    task = Task(**task_values(plan_id=plan.pk, row=row), **fields)
+    task.plan, task.lead_unit, task.parent = plan, lead_unit, parent
+    task.responsible_leader, task.responsible_person = responsible_leader, responsible_person
     if not task.title:
         raise ServiceError(_("任务名称不能为空。"))
     if task.code and Task.objects.filter(plan=plan, code=task.code).exists():
         raise ServiceError(_("编号 %(code)s 在该计划中已存在。") % {"code": task.code})
-    task.search_text = search_text_for(task, lead_unit)
     task.save()
     _set_path(task)
     co = [u for u in co_units if u.pk != lead_unit.pk]
-    TaskUnit.objects.bulk_create([TaskUnit(task=task, unit=u) for u in co], ignore_conflicts=True)
+    TaskUnit.objects.bulk_create(
+        [TaskUnit(**v) for v in co_unit_values(task.pk, lead_unit.pk, [u.pk for u in co])],
+        ignore_conflicts=True,
+    )
     Milestone.objects.bulk_create(
-        [Milestone(task=task, title=t, due=d, sort=i) for i, (t, d) in enumerate(milestones)]
+        [Milestone(**v) for v in milestone_values(task.pk, [{"title": t, "due": d} for t, d in milestones])]
     )
     if audit:
         record(
