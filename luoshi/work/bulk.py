@@ -157,7 +157,6 @@ def _levels(rows: Sequence[NewTask], known: Iterable[str]) -> Iterator[list[NewT
         pending = [r for r in pending if id(r) not in done]
 
 
-@transaction.atomic
 def task_create_many(
     *,
     actor: Any,
@@ -175,12 +174,10 @@ def task_create_many(
     pinyin is added by a job run after commit (`work.fill_search_text`). With `audit`, one entry
     (`work.task.bulk_created`) names the batch, its ids and the SM3 digest of its rows; a caller
     with its own entry for the whole operation (the importer) records the digest there instead.
-    `actor` None is the system (bench data, commands); anyone else must be an officer."""
-    from luoshi.audit.services import lock_chain, record
-    from luoshi.lib.bulk import model_rows, write_rows
+    `actor` None is the system (bench data, commands); anyone else must be an officer.
 
-    if audit:
-        lock_chain()
+    Refusals come before any write; the writes join the caller's transaction (no savepoint of
+    their own: a failed write fails the caller's whole transaction) or run in one of their own."""
     if actor is not None:
         from .services import _require_officer
 
@@ -189,9 +186,34 @@ def task_create_many(
         raise ValueError("the rows of a batch are told apart by their codes: each must be unique")
     known: dict[str, Parent | Made] = dict(parents or {})
     levels = list(_levels(rows, known))
+    with transaction.atomic(savepoint=False):
+        if audit:
+            from luoshi.audit.services import lock_chain
+
+            lock_chain()
+        result = _write_batch(plan, rows, levels, known, batch=batch, title_pinyin=title_pinyin)
+        if audit:
+            from luoshi.audit.services import record
+
+            data = {"batch": batch, "created": len(result.tasks), "ids": id_ranges(result.ids)}
+            record(plan, "work.task.bulk_created", actor=actor, data=data | {"rows_sm3": result.digest})
+    return result
+
+
+def _write_batch(
+    plan: Plan,
+    rows: Sequence[NewTask],
+    levels: list[list[NewTask]],
+    known: dict[str, Any],
+    *,
+    batch: str,
+    title_pinyin: bool,
+) -> Created:
+    from luoshi.lib.bulk import model_rows, write_rows
+
     task_rows: list[dict[str, Any]] = []
     created: dict[str, Made] = {}
-    given = all("id" in r.fields for level in levels for r in level)
+    given = all("id" in r.fields for r in rows)
     ids_first = given or connection.vendor == "postgresql"
     if ids_first:
         _place_known_ids(plan, levels, known, created, task_rows, title_pinyin=title_pinyin, given=given)
@@ -205,25 +227,12 @@ def task_create_many(
         write_rows(Task, *model_rows(Task, task_rows))
     extra: dict[str, list[dict[str, Any]]] = {"co_units": [], "milestones": []}
     extra |= _write_extras(rows, created)
-    result = Created(batch, created, {"tasks": task_rows, **extra})
     later = [created[r.code].pk for r in rows if not title_pinyin and "search_text" not in r.fields]
     if later:
         from luoshi.jobs.durable import job_create
 
         job_create(kind="work.fill_search_text", args={"ranges": id_ranges(later)})
-    if audit:
-        record(
-            plan,
-            "work.task.bulk_created",
-            actor=actor,
-            data={
-                "batch": batch,
-                "created": len(created),
-                "ids": id_ranges(result.ids),
-                "rows_sm3": result.digest,
-            },
-        )
-    return result
+    return Created(batch, created, {"tasks": task_rows, **extra})
 
 
 def _place_known_ids(
