@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
-from luoshi.work.paths import prefixes
+from luoshi.work.paths import path_ids, prefixes
 
 # Common abbreviations of department names (全称 → 简称), longest first when applied.
 ABBREVIATIONS: dict[str, str] = {
@@ -270,7 +270,7 @@ class UnitMatcher:
         for level in self.levels:
             if not level:
                 break
-            uid = int(level.rstrip("/").rsplit("/", 1)[-1])
+            uid = path_ids(level)[-1]
             u = self.units.get(uid)
             if u is not None and u.category == "district":
                 return u
