@@ -111,7 +111,7 @@ def task_values(*, plan_id: int, row: NewTask, title_pinyin: bool = True) -> dic
     """A new task's columns (attribute names) but its place: what `task_create` and
     `task_create_many` write alike. The search text is computed unless given; `title_pinyin=False`
     leaves the title's pinyin (the slow part) to `search_text_fill`."""
-    from .services import search_text
+    from .services.tasks import search_text
 
     lead = row.lead_unit
     values: dict[str, Any] = {
@@ -179,7 +179,7 @@ def task_create_many(
     Refusals come before any write; the writes join the caller's transaction (no savepoint of
     their own: a failed write fails the caller's whole transaction) or run in one of their own."""
     if actor is not None:
-        from .services import _require_officer
+        from .services._common import _require_officer
 
         _require_officer(actor)
     if len({r.code for r in rows}) != len(rows):
