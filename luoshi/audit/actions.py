@@ -25,6 +25,7 @@ ACTIONS: dict[str, tuple[str, str]] = {
     "work.plan.created": ("新建计划", "plan created"),
     "work.plan.updated": ("修改计划", "plan updated"),
     "work.task.created": ("新建任务", "task created"),
+    "work.task.bulk_created": ("批量新建任务", "tasks created in bulk"),
     "work.task.updated": ("修改任务", "task updated"),
     "work.task.started": ("任务启动", "task started"),
     "work.task.completion_claimed": ("申请完成", "completion claimed"),

@@ -3,7 +3,9 @@
 Each region (county/district) gets ~100 units, ~200 people in posts, one annual plan of ~3,000
 tasks in trees 3–4 levels deep, milestones, measures and a year of reports up to `today`
 (about 20 a task: monthly for most, weekly for a third of them), with the demo's spread of
-lags, late reports, closed and not-yet-started tasks. Rows go in by COPY on PostgreSQL.
+lags, late reports, closed and not-yet-started tasks. Rows go in by COPY on PostgreSQL, tasks by
+the work app's one bulk path (`work.bulk.task_create_many`), every row as field values over the
+model's own defaults (`lib.bulk.model_rows`), so a new field with a default needs nothing here.
 """
 
 from __future__ import annotations
@@ -21,14 +23,20 @@ from django.contrib.auth.hashers import make_password
 from django.db import connection, transaction
 from django.db.models import Model
 
-from luoshi.lib.bulk import next_id, reset_sequence, write_rows
-from luoshi.lib.natural import sort_path
+from luoshi.lib.bulk import model_rows, next_id, reset_sequence, write_rows
 from luoshi.lib.text import pinyin_forms
 from luoshi.org.models import Membership, Person, PortfolioUnit, Post, Unit
 from luoshi.work import rules
+from luoshi.work.bulk import NewTask, task_create_many
 from luoshi.work.models import Milestone, Plan, Report, Task, TaskUnit
+from luoshi.work.paths import UNIT_ROOT, child_path, path_ids
 
-SCALES = {"district": 1, "city": 10, "province": 100}
+SCALES = {"tiny": 1, "district": 1, "city": 10, "province": 100}
+# A region's plan: top-level groups, their subgroups, items per subgroup, how many of those items
+# have subitems, subitems per such item (20 × (1 + 6 × (1 + 3 × 5 + 8)) = 2,900 tasks); "tiny" is
+# for tests (26 tasks).
+TREE = (20, 6, 11, 3, 4)
+TREES = {"tiny": (2, 2, 3, 1, 2)}
 PASSWORD = "bench-pass-2026"
 
 STREETS = [
@@ -120,15 +128,91 @@ class Stats:
     counts: dict[str, int] = field(default_factory=dict)
     seconds: dict[str, float] = field(default_factory=dict)
 
+    def add(self, name: str, count: int, since: float) -> None:
+        self.counts[name] = self.counts.get(name, 0) + count
+        self.seconds[name] = self.seconds.get(name, 0.0) + time.perf_counter() - since
 
-def _write(stats: Stats, name: str, model: Any, columns: list[str], rows: Iterable[tuple[Any, ...]]) -> None:
+
+def _write(stats: Stats, name: str, model: Any, rows: Iterable[dict[str, Any]]) -> None:
+    """Rows as field values over the model's own defaults (`model_rows`): no column list to keep."""
     t0 = time.perf_counter()
-    stats.counts[name] = stats.counts.get(name, 0) + write_rows(model, columns, rows)
-    stats.seconds[name] = stats.seconds.get(name, 0.0) + time.perf_counter() - t0
+    columns, data = model_rows(model, rows)
+    stats.add(name, write_rows(model, columns, data), t0)
+
+
+@dataclass
+class _Org:
+    """The organisation's rows as they are made, and the next free id of each model."""
+
+    ids: dict[type[Model] | str, int]
+    password: str
+    now: datetime
+    units: list[dict[str, Any]] = field(default_factory=list)
+    users: list[dict[str, Any]] = field(default_factory=list)
+    people: list[dict[str, Any]] = field(default_factory=list)
+    posts: list[dict[str, Any]] = field(default_factory=list)
+    members: list[dict[str, Any]] = field(default_factory=list)
+    portfolio: list[dict[str, Any]] = field(default_factory=list)
+
+    def next(self, key: type[Model] | str) -> int:
+        self.ids[key] += 1
+        return self.ids[key] - 1
+
+    def unit(
+        self, code: str, name: str, short: str, category: str, parent: int | None, parent_path: str
+    ) -> int:
+        uid = self.next(Unit)
+        full, initials = pinyin_forms(name) if parent is not None else ("", "")
+        sf, si = pinyin_forms(short) if short and parent is not None else ("", "")
+        self.units.append(
+            {
+                "id": uid,
+                "code": code,
+                "name": name,
+                "short_name": short,
+                "category": category,
+                "parent_id": parent,
+                "path": child_path(parent_path, uid),
+                "depth": len(path_ids(parent_path)),
+                "pinyin": f"{full} {sf}".strip(),
+                "initials": f"{initials} {si}".strip(),
+            }
+        )
+        return uid
+
+    def person(self, name: str, username: str, unit_id: int, title: str, role: str) -> int:
+        uid, pid, post_id = self.next("user"), self.next(Person), self.next(Post)
+        self.users.append(
+            {
+                "id": uid,
+                "password": self.password,
+                "username": username,
+                "first_name": name,
+                "date_joined": self.now,
+            }
+        )
+        self.people.append({"id": pid, "user_id": uid, "name": name})
+        self.posts.append(
+            {
+                "id": post_id,
+                "unit_id": unit_id,
+                "title": title,
+                "role": role,
+                "senior": role in ("head", "leader"),
+            }
+        )
+        self.members.append(
+            {"id": self.next(Membership), "person_id": pid, "post_id": post_id, "start": date(2020, 1, 1)}
+        )
+        return pid
 
 
 def generate(
-    *, scale: str, seed: int = 1, today: date | None = None, log: Callable[[str], None] = print
+    *,
+    scale: str,
+    seed: int = 1,
+    today: date | None = None,
+    log: Callable[[str], None] = print,
 ) -> Stats:
     """Fill the database with `scale` regions of data; refuses to run on a database that has plans."""
     if scale not in SCALES:
@@ -137,302 +221,59 @@ def generate(
         raise RuntimeError("the database already has plans; bench-data fills an empty database")
     today = today or date.today()
     stats = Stats()
-    regions = SCALES[scale]
     rnd = random.Random(seed)
-    password = make_password(PASSWORD)
     User = get_user_model()
-    # The next free id of each model, and of the user model under the key "user".
     ids: dict[type[Model] | str, int] = {
-        m: next_id(m)
-        for m in (Unit, Person, Post, Membership, PortfolioUnit, Plan, Task, TaskUnit, Milestone, Report)
+        m: next_id(m) for m in (Unit, Person, Post, Membership, PortfolioUnit, Plan, Task, Report)
     }
     ids["user"] = next_id(User)
     now = datetime.now(UTC)
-    year_start, year_end = date(today.year, 1, 1), date(today.year, 12, 31)
-
-    province_id = ids[Unit]
-    ids[Unit] += 1
-    unit_rows: list[tuple[Any, ...]] = [
-        (
-            province_id,
-            "BENCH",
-            "基准测试省",
-            "基准省",
-            "",
-            "district",
-            None,
-            f"/{province_id}/",
-            0,
-            0,
-            "",
-            "",
-            True,
-        )
-    ]
-    people: list[tuple[Any, ...]] = []
-    users: list[tuple[Any, ...]] = []
-    posts: list[tuple[Any, ...]] = []
-    members: list[tuple[Any, ...]] = []
-    portfolio: list[tuple[Any, ...]] = []
-    region_units: list[dict[str, Any]] = []
-
-    def add_unit(
-        code: str, name: str, short: str, category: str, parent: int, parent_path: str, depth: int
-    ) -> int:
-        uid = ids[Unit]
-        ids[Unit] += 1
-        full, initials = pinyin_forms(name)
-        sf, si = pinyin_forms(short) if short else ("", "")
-        unit_rows.append(
-            (
-                uid,
-                code,
-                name,
-                short,
-                "",
-                category,
-                parent,
-                f"{parent_path}{uid}/",
-                depth,
-                0,
-                f"{full} {sf}".strip(),
-                f"{initials} {si}".strip(),
-                True,
-            )
-        )
-        return uid
-
-    def add_person(name: str, username: str, unit_id: int, title: str, role: str) -> int:
-        uid, pid, post_id, mid = ids["user"], ids[Person], ids[Post], ids[Membership]
-        ids["user"] += 1
-        ids[Person] += 1
-        ids[Post] += 1
-        ids[Membership] += 1
-        users.append((uid, password, None, False, username, name, "", "", False, True, now))
-        people.append((pid, uid, name, "", "", "", ""))
-        posts.append((post_id, unit_id, title, role, role in ("head", "leader")))
-        members.append((mid, pid, post_id, date(2020, 1, 1), None))
-        return pid
-
-    for r in range(regions):
-        code = f"R{r:03d}"
-        root_path = f"/{province_id}/"
-        root = add_unit(code, f"第{r + 1}区", f"{r + 1}区", "district", province_id, root_path, 1)
-        rpath = f"{root_path}{root}/"
-        units: dict[str, list[int]] = {"street": [], "department": [], "resident": [], "community": []}
-        for i, name in enumerate(STREETS):
-            sid = add_unit(f"{code}S{i:02d}", name, "", "zone", root, rpath, 2)
-            units["street"].append(sid)
-            if i < 5:
-                for c in range(2 if i < 4 else 1):
-                    units["community"].append(
-                        add_unit(
-                            f"{code}S{i:02d}C{c}",
-                            f"{name}第{c + 1}社区",
-                            "",
-                            "community",
-                            sid,
-                            f"{rpath}{sid}/",
-                            3,
-                        )
-                    )
-        for i in range(70):
-            name, short = DEPARTMENTS[i % len(DEPARTMENTS)]
-            suffix = "" if i < len(DEPARTMENTS) else f"{i // len(DEPARTMENTS) + 1}"
-            units["department"].append(
-                add_unit(
-                    f"{code}D{i:02d}", f"{name}{suffix}", f"{short}{suffix}", "department", root, rpath, 2
-                )
-            )
-        for i, name in enumerate(RESIDENT):
-            units["resident"].append(add_unit(f"{code}Z{i:02d}", f"{name}", "", "resident", root, rpath, 2))
-        office = add_unit(f"{code}DCS", "区委督查室", "督查室", "department", root, rpath, 2)
-        all_units = units["street"] + units["department"] + units["resident"] + units["community"]
-        reporters: dict[int, int] = {}
-        reporter_user: dict[int, int] = {}
-        for u in all_units:
-            reporter_user[u] = ids["user"]
-            reporters[u] = add_person(f"填报员{u}", f"r{r}_tb_{u}", u, "联络员", "reporter")
-            add_person(f"负责人{u}", f"r{r}_fz_{u}", u, "主要负责人", "head")
-        leaders = []
-        for i, title in enumerate(["区委书记", "区长", "常务副区长", "副区长", "副区长", "副区长", "副区长"]):
-            pid = add_person(f"{title}{r}-{i}", f"r{r}_ld_{i}", root, title, "leader")
-            leaders.append(pid)
-        for j, u in enumerate(units["department"] + units["street"]):
-            portfolio.append((ids[PortfolioUnit], leaders[2 + j % 5], u))
-            ids[PortfolioUnit] += 1
-        add_person(f"督查员{r}", f"r{r}_dc", office, "督查员", "officer")
-        region_units.append(
-            {
-                "root": root,
-                "units": all_units,
-                "reporters": reporters,
-                "leaders": leaders,
-                "reporter_user": reporter_user,
-                "code": code,
-            }
-        )
-
-    unit_cols = [
-        "id",
-        "code",
-        "name",
-        "short_name",
-        "aliases",
-        "category",
-        "parent_id",
-        "path",
-        "depth",
-        "sort",
-        "pinyin",
-        "initials",
-        "is_active",
-    ]
+    org = _Org(ids, make_password(PASSWORD), now)
+    province_id = org.unit("BENCH", "基准测试省", "基准省", "district", None, UNIT_ROOT)
+    region_units = [_region(org, r, province_id) for r in range(SCALES[scale])]
     with transaction.atomic():
-        _write(stats, "units", Unit, unit_cols, unit_rows)
-        user_cols = [
-            "id",
-            "password",
-            "last_login",
-            "is_superuser",
-            "username",
-            "first_name",
-            "last_name",
-            "email",
-            "is_staff",
-            "is_active",
-            "date_joined",
-        ]
-        _write(stats, "users", User, user_cols, users)
-        _write(
-            stats,
-            "people",
-            Person,
-            ["id", "user_id", "name", "phone", "card_no", "pinyin", "initials"],
-            people,
-        )
-        _write(stats, "posts", Post, ["id", "unit_id", "title", "role", "senior"], posts)
-        _write(stats, "memberships", Membership, ["id", "person_id", "post_id", "start", "end"], members)
-        _write(stats, "portfolio", PortfolioUnit, ["id", "leader_id", "unit_id"], portfolio)
-    log(f"organisation: {len(unit_rows)} units, {len(users)} users")
-
-    task_cols = [
-        "id",
-        "plan_id",
-        "parent_id",
-        "path",
-        "depth",
-        "sort_path",
-        "code",
-        "title",
-        "description",
-        "source",
-        "source_ref",
-        "lead_unit_id",
-        "responsible_leader_id",
-        "responsible_person_id",
-        "start",
-        "due",
-        "deadline_text",
-        "weight",
-        "cadence",
-        "is_public",
-        "status",
-        "claimed_by_id",
-        "metric_name",
-        "metric_unit",
-        "baseline",
-        "target",
-        "direction",
-        "monthly_plan",
-        "actual_pct",
-        "expected_pct",
-        "light",
-        "light_on",
-        "slack_days",
-        "last_report_on",
-        "report_late",
-        "version",
-        "created",
-        "updated",
-        "search_text",
-    ]
-    report_cols = [
-        "id",
-        "task_id",
-        "unit_id",
-        "author_id",
-        "period_end",
-        "reported_on",
-        "percent",
-        "value",
-        "narrative",
-        "problems",
-        "next_steps",
-        "no_change",
-        "corrects_id",
-        "state",
-        "approved_by_id",
-        "approved_at",
-        "return_reason",
-        "created",
-        "previous_figure",
-        "warnings",
-        "warnings_acknowledged",
-    ]
+        _write(stats, "units", Unit, org.units)
+        _write(stats, "users", User, org.users)
+        _write(stats, "people", Person, org.people)
+        _write(stats, "posts", Post, org.posts)
+        _write(stats, "memberships", Membership, org.members)
+        _write(stats, "portfolio", PortfolioUnit, org.portfolio)
+    log(f"organisation: {len(org.units)} units, {len(org.users)} users")
+    year_start, year_end = date(today.year, 1, 1), date(today.year, 12, 31)
     for r, reg in enumerate(region_units):
-        plan_id = ids[Plan]
-        ids[Plan] += 1
+        plan_id = org.next(Plan)
         with transaction.atomic():
-            write_rows(
-                Plan,
-                [
-                    "id",
-                    "name",
-                    "year",
-                    "start",
-                    "due",
-                    "owner_unit_id",
-                    "green_max",
-                    "yellow_max",
-                    "progress_cap",
-                    "cadence",
-                    "grace_days",
-                    "cascade_days",
-                    "head_approval",
-                    "claim_evidence",
-                    "is_active",
-                    "created",
-                ],
-                [
-                    (
-                        plan_id,
-                        f"{reg['code']} {today.year}年度目标任务",
-                        today.year,
-                        year_start,
-                        year_end,
-                        reg["root"],
-                        Decimal(5),
-                        Decimal(15),
-                        Decimal(120),
-                        "monthly",
-                        3,
-                        2,
-                        False,
-                        False,
-                        True,
-                        now,
-                    )
-                ],
+            plan = {
+                "id": plan_id,
+                "name": f"{reg['code']} {today.year}年度目标任务",
+                "year": today.year,
+                "start": year_start,
+                "due": year_end,
+                "owner_unit_id": reg["root"],
+                "green_max": Decimal(5),
+                "yellow_max": Decimal(15),
+                "progress_cap": Decimal(120),
+                "cadence": "monthly",
+                "grace_days": 3,
+                "cascade_days": 2,
+                "head_approval": False,
+                "claim_evidence": False,
+                "created": now,
+            }
+            write_rows(Plan, *model_rows(Plan, [plan]))
+            rows, leaves = _task_rows(rnd, reg, ids, year_start, year_end, today, now, TREES.get(scale, TREE))
+            t0 = time.perf_counter()
+            made = task_create_many(
+                actor=None,
+                plan=Plan.objects.get(pk=plan_id),
+                rows=rows,
+                batch=f"bench {reg['code']}",
+                audit=False,
             )
-            tasks, task_units, milestones, leaves = _task_rows(
-                rnd, plan_id, reg, ids, year_start, year_end, today, now
-            )
-            _write(stats, "tasks", Task, task_cols, tasks)
-            _write(stats, "task_units", TaskUnit, ["id", "task_id", "unit_id"], task_units)
-            milestone_cols = ["id", "task_id", "title", "due", "duration_days", "met_on", "sort"]
-            _write(stats, "milestones", Milestone, milestone_cols, milestones)
-            _write(stats, "reports", Report, report_cols, _report_rows(rnd, leaves, reg, ids, today, now))
+            stats.add("tasks", len(made.tasks), t0)
+            stats.add("task_units", len(made.rows["co_units"]), t0)
+            stats.add("milestones", len(made.rows["milestones"]), t0)
+            _write(stats, "reports", Report, _report_rows(rnd, leaves, reg, ids, today, now))
         if (r + 1) % 10 == 0 or r + 1 == len(region_units):
             log(
                 f"region {r + 1}/{len(region_units)}: {stats.counts.get('tasks', 0)} tasks, "
@@ -444,6 +285,60 @@ def generate(
         with connection.cursor() as cur:
             cur.execute("ANALYZE")
     return stats
+
+
+def _region(org: _Org, r: int, province_id: int) -> dict[str, Any]:
+    """One region's units, people and leaders' portfolios (rows in `org`)."""
+    code = f"R{r:03d}"
+    root_path = child_path(UNIT_ROOT, province_id)
+    root = org.unit(code, f"第{r + 1}区", f"{r + 1}区", "district", province_id, root_path)
+    rpath = child_path(root_path, root)
+    units: dict[str, list[int]] = {"street": [], "department": [], "resident": [], "community": []}
+    for i, name in enumerate(STREETS):
+        sid = org.unit(f"{code}S{i:02d}", name, "", "zone", root, rpath)
+        units["street"].append(sid)
+        if i < 5:
+            for c in range(2 if i < 4 else 1):
+                units["community"].append(
+                    org.unit(
+                        f"{code}S{i:02d}C{c}",
+                        f"{name}第{c + 1}社区",
+                        "",
+                        "community",
+                        sid,
+                        child_path(rpath, sid),
+                    )
+                )
+    for i in range(70):
+        name, short = DEPARTMENTS[i % len(DEPARTMENTS)]
+        suffix = "" if i < len(DEPARTMENTS) else f"{i // len(DEPARTMENTS) + 1}"
+        units["department"].append(
+            org.unit(f"{code}D{i:02d}", f"{name}{suffix}", f"{short}{suffix}", "department", root, rpath)
+        )
+    for i, name in enumerate(RESIDENT):
+        units["resident"].append(org.unit(f"{code}Z{i:02d}", f"{name}", "", "resident", root, rpath))
+    office = org.unit(f"{code}DCS", "区委督查室", "督查室", "department", root, rpath)
+    all_units = units["street"] + units["department"] + units["resident"] + units["community"]
+    reporters: dict[int, int] = {}
+    reporter_user: dict[int, int] = {}
+    for u in all_units:
+        reporter_user[u] = org.ids["user"]
+        reporters[u] = org.person(f"填报员{u}", f"r{r}_tb_{u}", u, "联络员", "reporter")
+        org.person(f"负责人{u}", f"r{r}_fz_{u}", u, "主要负责人", "head")
+    leaders = []
+    for i, title in enumerate(["区委书记", "区长", "常务副区长", "副区长", "副区长", "副区长", "副区长"]):
+        leaders.append(org.person(f"{title}{r}-{i}", f"r{r}_ld_{i}", root, title, "leader"))
+    for j, u in enumerate(units["department"] + units["street"]):
+        org.portfolio.append({"id": org.next(PortfolioUnit), "leader_id": leaders[2 + j % 5], "unit_id": u})
+    org.person(f"督查员{r}", f"r{r}_dc", office, "督查员", "officer")
+    return {
+        "root": root,
+        "units": all_units,
+        "reporters": reporters,
+        "leaders": leaders,
+        "reporter_user": reporter_user,
+        "code": code,
+    }
 
 
 @dataclass
@@ -460,28 +355,25 @@ class Leaf:
 
 def _task_rows(
     rnd: random.Random,
-    plan_id: int,
     reg: dict[str, Any],
     ids: dict[Any, int],
     year_start: date,
     year_end: date,
     today: date,
     now: datetime,
-) -> tuple[list[tuple[Any, ...]], list[tuple[Any, ...]], list[tuple[Any, ...]], list[Leaf]]:
-    tasks: list[tuple[Any, ...]] = []
-    task_units: list[tuple[Any, ...]] = []
-    milestones: list[tuple[Any, ...]] = []
+    tree: tuple[int, int, int, int, int],
+) -> tuple[list[NewTask], list[Leaf]]:
+    """A plan's tasks for `task_create_many` (ids given: they are known to the reports), and the
+    tasks that report. `tree`: top-level groups, their subgroups, items per subgroup, how many of
+    those items have subitems, subitems per such item."""
+    rows: list[NewTask] = []
     leaves: list[Leaf] = []
     units = reg["units"]
 
-    def add(
-        parent: int | None, parent_path: tuple[str, str], depth: int, code: str, is_leaf: bool
-    ) -> tuple[int, tuple[str, str]]:
-        """One task under the parent's (id path, sort path); returns its id and its own two paths."""
+    def add(parent: str, code: str, is_leaf: bool) -> str:
+        """One task under the parent (a code, "" at the top); returns its code."""
         tid = ids[Task]
         ids[Task] += 1
-        path = f"{parent_path[0]}{tid}/"
-        sorted_at = sort_path(parent_path[1], code, tid)
         unit = rnd.choice(units)
         verb, obj = rnd.choice(VERBS), rnd.choice(OBJECTS)
         title = f"{verb}{obj}（{code}）"
@@ -507,54 +399,24 @@ def _task_rows(
             target = target.quantize(Decimal("0.0001"))
             metric = (name, munit, base, target, direction)
             measure = (base, target, direction)
-        tasks.append(
-            (
-                tid,
-                plan_id,
-                parent,
-                path,
-                depth,
-                sorted_at,
-                code,
-                title,
-                "",
-                "target",
-                "",
-                unit,
-                rnd.choice(reg["leaders"]),
-                reg["reporters"][unit],
-                start,
-                due,
-                "",
-                Decimal(1),
-                cadence,
-                rnd.random() < 0.1,
-                status,
-                None,
-                metric[0],
-                metric[1],
-                metric[2],
-                metric[3],
-                metric[4],
-                {},
-                Decimal(0),
-                Decimal(0),
-                "not_started",
-                None,
-                None,
-                None,
-                False,
-                1,
-                now,
-                now,
-                f"{title} {code} {full} {initials}".lower(),
-            )
-        )
+        values = {
+            "id": tid,
+            "responsible_leader_id": rnd.choice(reg["leaders"]),
+            "responsible_person_id": reg["reporters"][unit],
+            "cadence": cadence,
+            "is_public": rnd.random() < 0.1,
+            "status": status,
+            **dict(
+                zip(("metric_name", "metric_unit", "baseline", "target", "direction"), metric, strict=True)
+            ),
+            "created": now,
+            "updated": now,
+            "search_text": f"{title} {code} {full} {initials}".lower(),
+        }
+        co_units: list[int] = []
         if rnd.random() < 0.3:
-            for co in rnd.sample(units, rnd.randint(1, 2)):
-                if co != unit:
-                    task_units.append((ids[TaskUnit], tid, co))
-                    ids[TaskUnit] += 1
+            co_units = [co for co in rnd.sample(units, rnd.randint(1, 2)) if co != unit]
+        milestones: list[dict[str, Any]] = []
         if is_leaf and rnd.random() < 0.2 and start < due:
             span = (due - start).days
             for k in range(rnd.randint(2, 3)):
@@ -564,8 +426,8 @@ def _task_rows(
                     if mdue < today and rnd.random() < 0.85
                     else None
                 )
-                milestones.append((ids[Milestone], tid, f"节点{k + 1}", mdue, None, met, k))
-                ids[Milestone] += 1
+                milestones.append({"title": f"节点{k + 1}", "due": mdue, "met_on": met, "sort": k})
+        rows.append(NewTask(code, title, unit, start, due, parent, co_units, milestones, values))
         if not is_leaf:
             # Parents report too (their owners summarise), but their progress is the children's rollup.
             leaves.append(Leaf(tid, unit, start, due, "monthly", 1.0, 0, None))
@@ -590,19 +452,20 @@ def _task_rows(
                     measure,
                 )
             )
-        return tid, (path, sorted_at)
+        return code
 
-    for g in range(20):
-        gid, gpath = add(None, (f"/p{plan_id}/", ""), 0, f"{g + 1}", False)
-        for d in range(6):
-            did, dpath = add(gid, gpath, 1, f"{g + 1}.{d + 1}", False)
-            for k in range(11):
-                deep = k < 3
-                kid, kpath = add(did, dpath, 2, f"{g + 1}.{d + 1}.{k + 1}", not deep)
+    groups, subgroups, items, deep_items, subitems = tree
+    for g in range(groups):
+        gcode = add("", f"{g + 1}", False)
+        for d in range(subgroups):
+            dcode = add(gcode, f"{g + 1}.{d + 1}", False)
+            for k in range(items):
+                deep = k < deep_items
+                kcode = add(dcode, f"{g + 1}.{d + 1}.{k + 1}", not deep)
                 if deep:
-                    for j in range(4):
-                        add(kid, kpath, 3, f"{g + 1}.{d + 1}.{k + 1}.{j + 1}", True)
-    return tasks, task_units, milestones, leaves
+                    for j in range(subitems):
+                        add(kcode, f"{g + 1}.{d + 1}.{k + 1}.{j + 1}", True)
+    return rows, leaves
 
 
 def _report_rows(
@@ -612,7 +475,7 @@ def _report_rows(
     ids: dict[Any, int],
     today: date,
     now: datetime,
-) -> Iterator[tuple[Any, ...]]:
+) -> Iterator[dict[str, Any]]:
     for leaf in leaves:
         if leaf.start > today:
             continue
@@ -630,26 +493,18 @@ def _report_rows(
                 value = (base + (target - base) * pct / Decimal(100)).quantize(Decimal("0.0001"))
             rid = ids[Report]
             ids[Report] += 1
-            yield (
-                rid,
-                leaf.id,
-                leaf.unit,
-                author,
-                p,
-                reported_on,
-                pct,
-                value,
-                "按计划推进",
-                "",
-                "",
-                False,
-                None,
-                "submitted",
-                author,
-                now,
-                "",
-                now,
-                None,
-                [],
-                False,
-            )
+            yield {
+                "id": rid,
+                "task_id": leaf.id,
+                "unit_id": leaf.unit,
+                "author_id": author,
+                "period_end": p,
+                "reported_on": reported_on,
+                "percent": pct,
+                "value": value,
+                "narrative": "按计划推进",
+                "state": "submitted",
+                "approved_by_id": author,
+                "approved_at": now,
+                "created": now,
+            }

@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
+from luoshi.work.paths import path_ids, prefixes
+
 # Common abbreviations of department names (全称 → 简称), longest first when applied.
 ABBREVIATIONS: dict[str, str] = {
     "发展和改革": "发改",
@@ -189,8 +191,7 @@ class UnitMatcher:
                 self.exact.setdefault(u.code, set()).add(u.id)
         self.scope_path = scope_path
         # Subtrees searched in turn: the owner's, its parent's, … the whole organisation ("").
-        parts = [p for p in scope_path.split("/") if p]
-        self.levels = [f"/{'/'.join(parts[:i])}/" for i in range(len(parts), 0, -1)] + [""]
+        self.levels = [*prefixes(scope_path), ""]
         self.mapped: dict[str, tuple[int, int]] = {}  # written → (unit, scope depth) of the nearest alias
         for a in aliases:
             if a.unit_id not in self.units:
@@ -269,7 +270,7 @@ class UnitMatcher:
         for level in self.levels:
             if not level:
                 break
-            uid = int(level.rstrip("/").rsplit("/", 1)[-1])
+            uid = path_ids(level)[-1]
             u = self.units.get(uid)
             if u is not None and u.category == "district":
                 return u

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from luoshi.org.access import context_for
+from luoshi.work.paths import path_ids
 from luoshi.work.services import PermissionDenied, ServiceError
 
 from .common import ImportRefused, Problem
@@ -215,7 +216,7 @@ def alias_scope(plan: Any) -> Any:
     owner = getattr(plan, "owner_unit", None)
     if owner is None:
         return None
-    ids = [int(x) for x in owner.path.strip("/").split("/") if x]
+    ids = path_ids(owner.path)
     ancestors = {u.pk: u for u in Unit.objects.filter(pk__in=ids)}
     for pk in reversed(ids):
         unit = ancestors.get(pk)

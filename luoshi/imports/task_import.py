@@ -19,7 +19,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from .common import ImportRefused, Problem
-from .task_bulk import Made, bulk_create, id_ranges
+from .task_bulk import bulk_create, id_ranges
 from .task_parse import ParseState, parse_tasks
 from .task_preview import (
     LARGE_FILE_ROWS,
@@ -124,7 +124,7 @@ def commit_tasks(
     creates = [r for r in preview.rows if r.action == "create"]
     bulk = len(creates) > BULK_CREATE_ROWS
     if bulk:
-        writer.bulk(creates)
+        writer.bulk(creates, batch=f"import {batch_id}" if batch_id else filename or "import")
     for r in preview.rows:
         if not (bulk and r.action == "create"):
             writer.write(r)
@@ -144,6 +144,7 @@ def commit_tasks(
             "lead_choices": {str(row): unit for row, unit in (lead_choices or {}).items()},
             # Large files are created set-based: their tasks are listed here instead of one entry each.
             "bulk_created_ids": id_ranges(writer.by_code[r.code].pk for r in creates) if bulk else [],
+            "bulk_rows_sm3": writer.digest,
         },
     )
     return TaskImportResult(preview, True, writer.created, writer.updated, plan.pk)
@@ -188,6 +189,7 @@ class _Writer:
     by_code: dict[str, Any]
     created: int = 0
     updated: int = 0
+    digest: str = ""  # SM3 of the rows created set-based
 
     @classmethod
     def load(cls, preview: TaskPreview, *, plan: Any, actor: Any) -> _Writer:
@@ -211,20 +213,22 @@ class _Writer:
     def person(self, pk: int | None) -> Any:
         return self.persons.get(pk) if pk else None
 
-    def bulk(self, creates: list[TaskRow]) -> None:
+    def bulk(self, creates: list[TaskRow], *, batch: str) -> None:
         """Create the new tasks set-based; rows updated afterwards get the real tasks as parents."""
         from luoshi.work.models import Task
 
-        self.created = bulk_create(
+        batch_made = bulk_create(
             creates,
             plan=self.plan,
+            actor=self.actor,
+            batch=batch,
             by_code=self.by_code,
             units=self.units,
-            persons=self.persons,
             today=self.today,
         )
-        # Rows updated below may move under a task just created by COPY: give them the real task.
-        made = {code: t.pk for code, t in self.by_code.items() if isinstance(t, Made)}
+        self.created, self.digest = len(batch_made.tasks), batch_made.digest
+        # Rows updated below may move under a task just created in bulk: give them the real task.
+        made = {code: t.pk for code, t in batch_made.tasks.items()}
         rows = self.preview.rows
         wanted = {made[r.parent_code] for r in rows if r.action != "create" and r.parent_code in made}
         self.by_code.update({t.code: t for t in Task.objects.filter(pk__in=wanted)})

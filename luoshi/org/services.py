@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from luoshi.audit.services import record
 from luoshi.lib.text import pinyin_forms
+from luoshi.work.paths import UNIT_ROOT, child_path
 
 from .models import ADMIN_DUTIES, ApiToken, Membership, Person, PortfolioUnit, Post, Unit, UnitAlias
 
@@ -22,8 +23,7 @@ class OrgError(Exception):
 
 def _unit_path(unit: Unit) -> None:
     parent = unit.parent if unit.parent_id else None
-    parent_path = parent.path if parent is not None else "/"
-    unit.path = f"{parent_path}{unit.pk}/"
+    unit.path = child_path(parent.path if parent is not None else UNIT_ROOT, unit.pk)
     unit.depth = parent.depth + 1 if parent is not None else 0
     Unit.objects.filter(pk=unit.pk).update(path=unit.path, depth=unit.depth)
 

@@ -20,7 +20,7 @@ from typing import Any
 from django.db.models import Exists, F, Max, OuterRef, Q, Window
 from django.db.models.functions import RowNumber
 
-from . import rules
+from . import paths, rules
 from .models import NOT_COUNTED, Milestone, Plan, Report, ReportState, Status, Task
 
 SKIPPED_STATUSES = set(NOT_COUNTED)
@@ -261,7 +261,7 @@ def compute_path_lights(*, task_id: int, on: date) -> list[LightRow]:
     the child on the path, which is recomputed first. Returned leaf-first.
     """
     path = Task.objects.filter(pk=task_id).values_list("path", "plan_id").get()
-    ids = [int(x) for x in path[0].strip("/").split("/")[1:] if x] or [task_id]
+    ids = paths.path_ids(path[0]) or [task_id]
     plan = Plan.objects.get(pk=path[1])
     tasks = {t[0]: t for t in Task.objects.filter(pk__in=ids).values_list(*_TASK_FIELDS)}
     task_q = Q(task_id__in=ids)

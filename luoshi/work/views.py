@@ -26,7 +26,7 @@ from luoshi.lib.uploads import download_type
 from luoshi.org.access import context_for, is_audit_admin
 from luoshi.org.models import Unit
 
-from . import services
+from . import paths, services
 from .filters import SORTS, TaskFilter
 from .forms import FollowForm, PlanNodeForm
 from .models import Claim, Evidence, Follow, Light, Plan, Report, ReportState, Status, Task, TaskUnit
@@ -110,7 +110,7 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
     if is_htmx(request):
         return render(request, "work/_plan_nodes.html", ctx)
     if parent is not None:
-        ids = [int(x) for x in parent.path.strip("/").split("/")[1:-1] if x.isdigit()]
+        ids = paths.ancestor_ids(parent.path)
         ctx["ancestors"] = list(visible.filter(pk__in=ids).order_by("depth")) if ids else []
         _annotate_nodes([parent], visible)
     ctx["plan_counts"] = _light_counts(_counts_by(visible.counted(), "plan_id").get(plan.pk, {}))
@@ -218,7 +218,7 @@ def task_detail(request: HttpRequest, pk: int) -> HttpResponse:
         visible.select_related("plan", "parent", "lead_unit", "responsible_leader", "responsible_person"),
         pk=pk,
     )
-    ids = [int(x) for x in task.path.strip("/").split("/")[1:-1] if x.isdigit()]
+    ids = paths.ancestor_ids(task.path)
     ancestors = list(visible.filter(pk__in=ids).order_by("depth")) if ids else []
     children = list(visible.filter(parent=task).select_related("lead_unit").order_by("sort_path"))
     _annotate_nodes([task], visible)

@@ -13,6 +13,8 @@ from django.utils.translation import gettext as _
 from luoshi.audit.services import record
 from luoshi.org.models import Person, Unit
 
+from .. import paths
+from ..bulk import NewTask, co_unit_values, milestone_values, task_values
 from ..models import Follow, Milestone, Plan, Status, Task, TaskUnit
 from ._common import _attname, _begin, _fresh, _require_officer, _snapshot, _sync
 from .errors import Conflict, PermissionDenied, ServiceError
@@ -46,13 +48,10 @@ TASK_EDITABLE = (
 
 def _set_path(task: Task) -> None:
     """Materialise the task's place in the tree: id path, depth and sort path (natural code order)."""
-    from luoshi.lib.natural import sort_path
-
     parent = task.parent if task.parent_id else None
-    parent_path = parent.path if parent is not None else f"/p{task.plan_id}/"
-    task.path = f"{parent_path}{task.pk}/"
-    task.depth = parent.depth + 1 if parent is not None else 0
-    task.sort_path = sort_path(parent.sort_path if parent is not None else "", task.code, task.pk)
+    task.path, task.depth, task.sort_path = paths.place(
+        plan_id=task.plan_id, pk=task.pk, code=task.code, parent=parent
+    )
     Task.objects.filter(pk=task.pk).update(path=task.path, depth=task.depth, sort_path=task.sort_path)
 
 
@@ -141,28 +140,23 @@ def task_create(
         raise ServiceError(_("上级任务已销号，不能再添加下级任务。"))
     if due < start:
         raise ServiceError(_("完成时限不能早于开始日期。"))
-    task = Task(
-        plan=plan,
-        parent=parent,
-        title=title.strip(),
-        lead_unit=lead_unit,
-        start=start,
-        due=due,
-        responsible_leader=responsible_leader,
-        responsible_person=responsible_person,
-        **fields,
-    )
+    row = NewTask(code=fields.pop("code", ""), title=title, lead_unit=lead_unit, start=start, due=due)
+    task = Task(**task_values(plan_id=plan.pk, row=row), **fields)
+    task.plan, task.lead_unit, task.parent = plan, lead_unit, parent
+    task.responsible_leader, task.responsible_person = responsible_leader, responsible_person
     if not task.title:
         raise ServiceError(_("任务名称不能为空。"))
     if task.code and Task.objects.filter(plan=plan, code=task.code).exists():
         raise ServiceError(_("编号 %(code)s 在该计划中已存在。") % {"code": task.code})
-    task.search_text = search_text_for(task, lead_unit)
     task.save()
     _set_path(task)
     co = [u for u in co_units if u.pk != lead_unit.pk]
-    TaskUnit.objects.bulk_create([TaskUnit(task=task, unit=u) for u in co], ignore_conflicts=True)
+    TaskUnit.objects.bulk_create(
+        [TaskUnit(**v) for v in co_unit_values(task.pk, lead_unit.pk, [u.pk for u in co])],
+        ignore_conflicts=True,
+    )
     Milestone.objects.bulk_create(
-        [Milestone(task=task, title=t, due=d, sort=i) for i, (t, d) in enumerate(milestones)]
+        [Milestone(**v) for v in milestone_values(task.pk, [{"title": t, "due": d} for t, d in milestones])]
     )
     if audit:
         record(
@@ -229,9 +223,9 @@ def _replace_co_units(current: Task, co_units: Sequence[Unit]) -> list[int]:
 
 def _refresh_old_branch(old_path: str) -> None:
     """The old branch of a moved task lost a child: its ancestors' rollup changes too."""
-    old_parent_ids = [int(x) for x in old_path.strip("/").split("/")[1:-1]]
-    if old_parent_ids:
-        task_refresh(task=Task.objects.get(pk=old_parent_ids[-1]))
+    old_parent_id = paths.parent_id(old_path)
+    if old_parent_id is not None:
+        task_refresh(task=Task.objects.get(pk=old_parent_id))
 
 
 @transaction.atomic
@@ -275,7 +269,7 @@ def task_update(
 def _move_subtree(task: Task, old_path: str, old_sort_path: str) -> None:
     """Re-path a moved or renumbered task and everything below it (paths are materialised)."""
     _set_path(task)
-    delta = task.depth - (len(old_path.strip("/").split("/")) - 2)
+    delta = task.depth - paths.depth(old_path)
     below = list(
         Task.objects.filter(path__startswith=old_path)
         .exclude(pk=task.pk)
@@ -285,7 +279,7 @@ def _move_subtree(task: Task, old_path: str, old_sort_path: str) -> None:
         [
             Task(
                 pk=pk,
-                path=task.path + path[len(old_path) :],
+                path=paths.moved(path, old_path, task.path),
                 depth=depth + delta,
                 sort_path=task.sort_path + sort_path[len(old_sort_path) :],
             )

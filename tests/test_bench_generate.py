@@ -1,0 +1,56 @@
+"""The bench generator end to end at its tiny scale, on SQLite and PostgreSQL: `make bench` broke
+once when a model gained a field and no test noticed."""
+
+from __future__ import annotations
+
+import io
+import re
+from datetime import date
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from luoshi.benchdata.generate import TREE, TREES
+from luoshi.lib.natural import sort_path
+from luoshi.org.models import Unit
+from luoshi.work import paths
+from luoshi.work.models import Milestone, Plan, Report, Task, TaskUnit
+
+pytestmark = pytest.mark.django_db
+
+
+def tree_size(tree: tuple[int, int, int, int, int]) -> int:
+    groups, subgroups, items, deep, subitems = tree
+    return groups * (1 + subgroups * (1 + items + deep * subitems))
+
+
+def test_the_tiny_scale_loads_like_the_others() -> None:
+    out = io.StringIO()
+    call_command("bench_data", "--scale", "tiny", "--today", "2026-06-30", stdout=out)
+    assert tree_size(TREE) == 2900 and tree_size(TREES["tiny"]) == 26
+    plan = Plan.objects.get()
+    tasks = {t.pk: t for t in Task.objects.filter(plan=plan)}
+    assert len(tasks) == 26
+    assert re.search(r"^ +tasks +26 rows", out.getvalue(), re.M), out.getvalue()
+    for task in tasks.values():
+        parent = tasks.get(task.parent_id) if task.parent_id else None
+        assert (task.path, task.depth, task.sort_path) == paths.place(
+            plan_id=plan.pk, pk=task.pk, code=task.code, parent=parent
+        )
+        assert task.sort_path.startswith(sort_path(parent.sort_path if parent else "", task.code, task.pk))
+        assert task.search_text and task.title.lower() in task.search_text
+    # Listed in the order of the codes, each task after its parent.
+    codes = list(Task.objects.filter(plan=plan).values_list("code", flat=True))
+    assert codes[:4] == ["1", "1.1", "1.1.1", "1.1.1.1"] and len(set(codes)) == 26
+    assert Report.objects.filter(task__plan=plan).count() > 26
+    assert (
+        TaskUnit.objects.filter(task__plan=plan).exists()
+        and Milestone.objects.filter(task__plan=plan).exists()
+    )
+    # Stored lights were computed after loading (the command's last step).
+    assert Task.objects.filter(plan=plan, light_on=date(2026, 6, 30)).count() == 26
+    # Units: a province, one region and its ~100 units, their paths in the same shape.
+    for unit in Unit.objects.all():
+        assert paths.path_ids(unit.path)[-1] == unit.pk and paths.depth(unit.path) == unit.depth
+    with pytest.raises(CommandError, match="already has plans"):
+        call_command("bench_data", "--scale", "tiny", stdout=io.StringIO())
