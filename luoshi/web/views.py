@@ -20,6 +20,7 @@ from luoshi.org.access import context_for
 from luoshi.org.models import Role
 from luoshi.work.models import Notification
 
+from .htmx import is_htmx
 from .services import notification_mark_read
 
 PAGE_SIZE = 50
@@ -69,7 +70,7 @@ def notifications_read(request: HttpRequest) -> HttpResponse:
             ids = []
         ids = [i for i in ids if 0 < i <= MAX_ID]
     n = notification_mark_read(actor=request.user, ids=ids)
-    if request.headers.get("HX-Request"):
+    if is_htmx(request):
         return HttpResponse(status=204, headers={"HX-Refresh": "true"})
     if ids is None:
         messages.success(request, _("已将 %(n)s 条通知标为已读。") % {"n": n})

@@ -16,7 +16,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
 from luoshi.audit.services import lock_chain, record
-from luoshi.org.access import context_for
+from luoshi.errors import Conflict as Conflict
+from luoshi.errors import ImplausibleReport as ImplausibleReport
+from luoshi.errors import InvalidField as InvalidField
+from luoshi.errors import LuoshiError, NotAllowed
+from luoshi.org.access import context_for, require_officer
 from luoshi.org.models import Person, Unit
 
 from . import rules
@@ -38,34 +42,9 @@ from .models import (
     Transition,
 )
 
-
-class ServiceError(Exception):
-    """A refused use case; the message is shown to the user as is."""
-
-
-class PermissionDenied(ServiceError):
-    """The actor may not do this (shown as 403)."""
-
-
-class Conflict(ServiceError):
-    """Somebody else changed the record first (shown as 409)."""
-
-
-class InvalidField(ServiceError):
-    """A refused value of one input field, named so that pages and the API can point at it."""
-
-    def __init__(self, message: str, *, field: str) -> None:
-        super().__init__(message)
-        self.field = field
-
-
-class ImplausibleReport(InvalidField):
-    """A reported figure that looks like a mistake (合理性提示): filed only once the filer confirms."""
-
-    def __init__(self, message: str, *, field: str, warnings: list[str], previous: Decimal | None) -> None:
-        super().__init__(message, field=field)
-        self.warnings = warnings
-        self.previous = previous
+# The shared errors (luoshi.errors), under the names the task engine's callers know them by.
+ServiceError = LuoshiError
+PermissionDenied = NotAllowed
 
 
 # Fields of Task that task_update may change, and how audit shows them.
@@ -110,8 +89,7 @@ def _snapshot(task: Task, fields: Iterable[str]) -> dict[str, Any]:
 
 
 def _require_officer(actor: Any) -> None:
-    if not context_for(actor).is_officer:
-        raise PermissionDenied(_("只有督查室人员可以执行此操作。"))
+    require_officer(actor)
 
 
 def _begin() -> None:
