@@ -55,7 +55,7 @@ def upload(request: HttpRequest) -> HttpResponse:
             form.add_error("file", str(exc))
         else:
             return redirect("imports:batch", pk=batch.pk)
-    recent = ImportBatch.objects.select_related("plan", "created_by")[:20]
+    recent = ImportBatch.objects.visible_to(request.user).select_related("plan", "created_by")[:20]
     return render(request, "imports/upload.html", {"form": form, "recent": recent})
 
 
@@ -157,7 +157,7 @@ def _suggested(matcher: Any, ids: list[int]) -> list[dict[str, Any]]:
 @login_required
 def batch_detail(request: HttpRequest, pk: int) -> HttpResponse:
     _officer(request)
-    batch = get_object_or_404(ImportBatch.objects.select_related("plan"), pk=pk)
+    batch = get_object_or_404(ImportBatch.objects.visible_to(request.user).select_related("plan"), pk=pk)
     if batch.state == BatchState.PARSING:
         return render(request, "imports/progress.html", {"batch": batch})
     return render(request, "imports/preview.html", {"batch": batch, **_preview_context(batch)})
@@ -167,7 +167,7 @@ def batch_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def batch_progress(request: HttpRequest, pk: int) -> HttpResponse:
     """Polled by HTMX every second while a large file is parsed; redirects to the preview when done."""
     _officer(request)
-    batch = get_object_or_404(ImportBatch, pk=pk)
+    batch = get_object_or_404(ImportBatch.objects.visible_to(request.user), pk=pk)
     if batch.state != BatchState.PARSING:
         response = HttpResponse(status=204)
         response["HX-Redirect"] = reverse("imports:batch", args=[batch.pk])
@@ -194,7 +194,7 @@ def _render_preview(request: HttpRequest, batch: ImportBatch) -> HttpResponse:
 def batch_map_view(request: HttpRequest, pk: int) -> HttpResponse:
     """The office maps one unit name of the table to a unit (or a new unit); the preview is read again."""
     _officer(request)
-    batch = get_object_or_404(ImportBatch.objects.select_related("plan"), pk=pk)
+    batch = get_object_or_404(ImportBatch.objects.visible_to(request.user).select_related("plan"), pk=pk)
     choice = request.POST.get("choice", "")
     kind, _sep, value = choice.partition(":")
     try:
@@ -218,7 +218,7 @@ def batch_map_view(request: HttpRequest, pk: int) -> HttpResponse:
 def batch_lead_view(request: HttpRequest, pk: int) -> HttpResponse:
     """The office chooses the lead unit of a row that names none; the preview is read again."""
     _officer(request)
-    batch = get_object_or_404(ImportBatch.objects.select_related("plan"), pk=pk)
+    batch = get_object_or_404(ImportBatch.objects.visible_to(request.user).select_related("plan"), pk=pk)
     row, value = request.POST.get("row", ""), request.POST.get("unit", "")
     unit = Unit.objects.filter(pk=int(value)).first() if value.isdigit() else None
     if not row.isdigit():
@@ -235,7 +235,7 @@ def batch_lead_view(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def batch_commit_view(request: HttpRequest, pk: int) -> HttpResponse:
     _officer(request)
-    batch = get_object_or_404(ImportBatch, pk=pk)
+    batch = get_object_or_404(ImportBatch.objects.visible_to(request.user), pk=pk)
     try:
         batch = batch_commit(actor=request.user, batch=batch)
     except LuoshiError as exc:
