@@ -7,6 +7,7 @@ import pytest
 
 from luoshi.errors import NotAllowed
 from luoshi.org.access import (
+    require_audit_admin,
     require_head,
     require_leader,
     require_officer,
@@ -27,6 +28,7 @@ PASSES = {
     "leader": {"leader", "officer"},
     "org_keeper": {"officer", "sysadmin"},
     "reporter": {"reporter_a", "head_a", "reporter_b"},
+    "audit_admin": {"auditor"},
 }
 CHECKS = {
     "officer": require_officer,
@@ -34,6 +36,7 @@ CHECKS = {
     "leader": require_leader,
     "org_keeper": require_org_keeper,
     "reporter": require_reporter,
+    "audit_admin": require_audit_admin,
 }
 
 

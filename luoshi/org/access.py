@@ -116,13 +116,6 @@ def admin_duties(roles: set[str]) -> set[str]:
     return {r for r in roles if r in ADMIN_DUTIES}
 
 
-def can_manage_org(user: Any) -> bool:
-    """Units, people, posts, memberships and portfolios are kept by the supervision office and the
-    system admin (系统管理员); everyone else only reads the tree."""
-    ctx = context_for(user)
-    return ctx.is_officer or Role.SYSADMIN in ctx.roles
-
-
 # ---------------------------------------------------------------------------------------------
 # One check per duty. Each raises the shared NotAllowed (403) with the message the caller gives,
 # or the duty's own; services, views and the API all use these instead of testing roles themselves.
@@ -166,4 +159,12 @@ def require_reporter(actor: Any, message: Any = None) -> UserContext:
     ctx = context_for(actor)
     if not (ctx.reporter_unit_ids or ctx.head_unit_ids):
         raise NotAllowed(message or _("只有单位填报人员或负责人可以填报进度。"))
+    return ctx
+
+
+def require_audit_admin(actor: Any, message: Any = None) -> UserContext:
+    """The audit admin (审计管理员), one of the three admin duties; superusers too."""
+    ctx = context_for(actor)
+    if not (ctx.superuser or Role.AUDITADMIN in ctx.roles):
+        raise NotAllowed(message or _("只有审计管理员可以查看审计日志。"))
     return ctx

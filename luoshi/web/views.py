@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
@@ -16,7 +15,7 @@ from django.views.decorators.http import require_POST
 from luoshi.audit.actions import ACTIONS, describe
 from luoshi.audit.models import Entry
 from luoshi.lib.limits import MAX_ID
-from luoshi.org.access import context_for
+from luoshi.org.access import context_for, require_audit_admin
 from luoshi.org.models import Role
 from luoshi.work.models import Notification
 
@@ -84,8 +83,7 @@ def notifications_read(request: HttpRequest) -> HttpResponse:
 def audit_trail(request: HttpRequest) -> HttpResponse:
     """The audit trail (审计日志) for the audit admin only; everyone else is refused."""
     user = request.user
-    if not (user.is_superuser or Role.AUDITADMIN in context_for(user).roles):
-        raise PermissionDenied
+    require_audit_admin(user)
     qs = Entry.objects.visible_to(user).order_by("-seq")
     action = request.GET.get("action", "")
     if action:
