@@ -14,7 +14,7 @@ from luoshi.audit.selectors import entries_for
 from luoshi.imports.models import ImportBatch, ImportKind
 from luoshi.work.models import Evidence, LightCount, LockedPeriod, Milestone, Plan
 from luoshi.work.services import period_lock, report_submit, task_follow
-from luoshi.work.services_admin import milestone_create
+from luoshi.work.services.manage import milestone_create
 from tests.factories import evidence
 
 pytestmark = pytest.mark.django_db
