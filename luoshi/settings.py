@@ -63,6 +63,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "luoshi.audit.middleware.RequestContextMiddleware",
+    # The shared errors (luoshi.errors) a page view lets escape: 403/404 pages, or the message.
+    "luoshi.web.errors.ErrorMiddleware",
 ]
 
 ROOT_URLCONF = "luoshi.urls"

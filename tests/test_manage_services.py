@@ -10,11 +10,11 @@ from typing import Any
 import pytest
 
 from luoshi.audit.models import Entry
+from luoshi.errors import Conflict as OrgConflict  # org's errors are the shared ones now
+from luoshi.errors import LuoshiError as OrgError
+from luoshi.errors import NotAllowed as OrgDenied
 from luoshi.org.models import Membership, Person, PortfolioUnit, Role, UnitCategory
-from luoshi.org.services import OrgError
 from luoshi.org.services_manage import (
-    OrgConflict,
-    OrgDenied,
     holder_end,
     holder_start,
     person_add,

@@ -4,7 +4,8 @@
 - `luoshi/work/api.py`: plans, lights, rollups, tasks, reports and claims (tag `work`).
 
 Here: authentication (token or session), the docs page, and the one mapping of errors to HTTP:
-ServiceError 400, PermissionDenied 403, Conflict 409, OrgError 400, a refused input 422. What the
+the shared errors of `luoshi.errors` by their class (NotAllowed 403, NotFound 404, Conflict 409, the
+rest 400), a refused input 422. What the
 routers share (error answers, pagination, look-ups) is in `common.py`.
 """
 
@@ -19,10 +20,9 @@ from ninja import NinjaAPI
 from ninja.errors import ValidationError
 from ninja.operation import Operation
 
+from luoshi.errors import LuoshiError
 from luoshi.org.api import router as org_router
-from luoshi.org.services import OrgError
 from luoshi.work.api import router as work_router
-from luoshi.work.services import Conflict, ImplausibleReport, InvalidField, PermissionDenied, ServiceError
 
 from .auth import SessionAuth, TokenAuth
 from .docs import OfflineSwagger
@@ -73,25 +73,9 @@ def validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse
     return api.create_response(request, {"detail": detail, "errors": errors}, status=422)
 
 
-@api.exception_handler(ServiceError)
-def service_error(request: HttpRequest, exc: ServiceError) -> HttpResponse:
-    """Refused use cases: 403 for permission, 409 for a concurrent change, 400 for the rest."""
-    if isinstance(exc, Conflict):
-        status = 409
-    elif isinstance(exc, PermissionDenied):
-        status = 403
-    else:
-        status = 400
-    body: dict[str, Any] = {"detail": str(exc)}
-    if isinstance(exc, InvalidField):
-        body["field"] = exc.field
-    if isinstance(exc, ImplausibleReport):
-        # Send again with `acknowledge_warnings: true` to file the figure anyway.
-        body["warnings"] = exc.warnings
-        body["previous"] = None if exc.previous is None else float(exc.previous)
-    return api.create_response(request, body, status=status)
-
-
-@api.exception_handler(OrgError)
-def org_error(request: HttpRequest, exc: OrgError) -> HttpResponse:
-    return api.create_response(request, {"detail": str(exc)}, status=400)
+@api.exception_handler(LuoshiError)
+def refused(request: HttpRequest, exc: LuoshiError) -> HttpResponse:
+    """Every refused use case of every app (`luoshi.errors`): 403 not allowed, 404 not found, 409 a
+    concurrent change, 400 the rest; the body is `{"detail": message}` with what the error adds (the
+    refused `field`; a figure's `warnings` and `previous` value)."""
+    return api.create_response(request, exc.body(), status=exc.status)

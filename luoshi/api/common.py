@@ -12,8 +12,8 @@ from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Field, Schema
 
+from luoshi.errors import LuoshiError
 from luoshi.lib.limits import MAX_OFFSET
-from luoshi.work.services import ServiceError
 
 from .schemas import Message, ValidationErrors
 
@@ -44,5 +44,5 @@ def lookup(qs: Any, pk: int | None, label: str) -> Any:
         return None
     obj = qs.filter(pk=pk).first()
     if obj is None:
-        raise ServiceError(_("%(label)s 不存在：%(id)s") % {"label": label, "id": pk})
+        raise LuoshiError(_("%(label)s 不存在：%(id)s") % {"label": label, "id": pk})
     return obj

@@ -6,7 +6,6 @@ from datetime import date
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
@@ -16,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from luoshi.lib.limits import MAX_DATE, MIN_DATE
-from luoshi.org.access import context_for
+from luoshi.org.access import require_leader
 from luoshi.work.filters import TaskFilter
 from luoshi.work.models import Plan
 
@@ -46,15 +45,9 @@ def ledger(request: HttpRequest, fmt: str) -> HttpResponseBase:
     return xlsx_response(exporter) if fmt == "xlsx" else csv_response(exporter)
 
 
-def may_read_bulletins(user: Any) -> bool:
-    """Bulletins are for the supervision office and the leaders they report to."""
-    ctx = context_for(user)
-    return ctx.is_officer or ctx.is_leader
-
-
 def _require_bulletin_reader(user: Any) -> None:
-    if not may_read_bulletins(user):
-        raise PermissionDenied(_("只有督查室和领导可以查看通报。"))
+    """Bulletins are for the supervision office and the leaders they report to."""
+    require_leader(user, _("只有督查室和领导可以查看通报。"))
 
 
 @require_GET

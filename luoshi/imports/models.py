@@ -1,8 +1,12 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+from luoshi.org.access import context_for
 
 
 class ImportKind(models.TextChoices):
@@ -20,6 +24,12 @@ class BatchState(models.TextChoices):
 
 def batch_path(instance: ImportBatch, filename: str) -> str:
     return f"imports/{instance.sha256[:2]}/{instance.sha256}/{filename}"
+
+
+class ImportBatchQuerySet(models.QuerySet["ImportBatch"]):
+    def visible_to(self, user: Any) -> ImportBatchQuerySet:
+        """Imports are the supervision office's: it sees every batch, nobody else sees any."""
+        return self.all() if context_for(user).is_officer else self.none()
 
 
 class ImportBatch(models.Model):
@@ -51,6 +61,8 @@ class ImportBatch(models.Model):
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created = models.DateTimeField(auto_now_add=True)
     committed_at = models.DateTimeField(null=True, blank=True)
+
+    objects = ImportBatchQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created"]

@@ -10,9 +10,9 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from luoshi.org.access import context_for
+from luoshi.errors import LuoshiError
+from luoshi.org.access import require_officer
 from luoshi.work.paths import path_ids
-from luoshi.work.services import PermissionDenied, ServiceError
 
 from .common import ImportRefused, Problem
 from .models import BatchState, ImportBatch, ImportKind
@@ -24,8 +24,7 @@ MAX_UPLOAD_BYTES = 30 * 1024 * 1024
 
 
 def _require_officer(actor: Any) -> None:
-    if not context_for(actor).is_officer:
-        raise PermissionDenied(_("只有督查室人员可以导入。"))
+    require_officer(actor, _("只有督查室人员可以导入。"))
 
 
 def count_rows(data: bytes, filename: str = "") -> int:
@@ -49,15 +48,15 @@ def batch_create(
     """Store an uploaded file; a small one is parsed at once, a large one (> 2,000 rows) by the worker."""
     _require_officer(actor)
     if kind not in ImportKind.values:
-        raise ServiceError(_("未知的导入类型。"))
+        raise LuoshiError(_("未知的导入类型。"))
     if not data:
-        raise ServiceError(_("文件为空。"))
+        raise LuoshiError(_("文件为空。"))
     if len(data) > MAX_UPLOAD_BYTES:
-        raise ServiceError(_("文件太大（上限 30 MB）。"))
+        raise LuoshiError(_("文件太大（上限 30 MB）。"))
     if not filename.lower().endswith((".xlsx", ".csv")):
-        raise ServiceError(_("只支持 .xlsx 和 .csv 文件。"))
+        raise LuoshiError(_("只支持 .xlsx 和 .csv 文件。"))
     if kind == ImportKind.TASKS and plan is None and not plan_name.strip():
-        raise ServiceError(_("请选择计划，或填写新计划名称。"))
+        raise LuoshiError(_("请选择计划，或填写新计划名称。"))
     batch = ImportBatch(
         kind=kind,
         filename=filename[:200],
@@ -146,9 +145,9 @@ def batch_commit(*, actor: Any, batch: ImportBatch) -> ImportBatch:
     """Commit a batch from its stored file, re-validated; refused files write nothing."""
     _require_officer(actor)
     if batch.state == BatchState.COMMITTED:
-        raise ServiceError(_("该批次已导入。"))
+        raise LuoshiError(_("该批次已导入。"))
     if batch.state == BatchState.PARSING:
-        raise ServiceError(_("文件仍在解析中，请稍候。"))
+        raise LuoshiError(_("文件仍在解析中，请稍候。"))
     data = batch.file.read()
     batch.file.close()
     try:
@@ -176,7 +175,7 @@ def batch_commit(*, actor: Any, batch: ImportBatch) -> ImportBatch:
         ImportBatch.objects.filter(pk=batch.pk).update(state=BatchState.REFUSED, preview=preview)
         batch.refresh_from_db()
         return batch
-    except ServiceError as exc:
+    except LuoshiError as exc:
         problem = Problem(0, "", str(exc))
         preview = dict(batch.preview)
         preview["problems"] = list(preview.get("problems", [])) + [problem.as_dict()]
@@ -203,9 +202,9 @@ def _lead_choices(batch: ImportBatch) -> dict[int, int]:
 
 def _open_for_choices(batch: ImportBatch) -> None:
     if batch.kind != ImportKind.TASKS:
-        raise ServiceError(_("只有任务分解表可以对应单位。"))
+        raise LuoshiError(_("只有任务分解表可以对应单位。"))
     if batch.state in (BatchState.COMMITTED, BatchState.PARSING):
-        raise ServiceError(_("该批次已导入或仍在解析，不能再修改。"))
+        raise LuoshiError(_("该批次已导入或仍在解析，不能再修改。"))
 
 
 def alias_scope(plan: Any) -> Any:
@@ -253,9 +252,9 @@ def batch_map_name(
     _open_for_choices(batch)
     written = "".join(str(written).split())
     if not written:
-        raise ServiceError(_("请选择要对应的单位名称。"))
+        raise LuoshiError(_("请选择要对应的单位名称。"))
     if (unit is None) == (create_under is None):
-        raise ServiceError(_("请选择对应的单位，或选择新建单位。"))
+        raise LuoshiError(_("请选择对应的单位，或选择新建单位。"))
     plan = _plan_for(batch)
     scope = alias_scope(plan if not isinstance(plan, str) else None)
     if create_under is not None:

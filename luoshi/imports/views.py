@@ -7,7 +7,6 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -15,11 +14,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from luoshi.errors import LuoshiError
 from luoshi.lib.uploads import upload_limit
-from luoshi.org.access import context_for
+from luoshi.org.access import require_officer
 from luoshi.org.models import Role, Unit, UnitCategory
-from luoshi.org.services import OrgError
-from luoshi.work.services import ServiceError
+from luoshi.web.errors import to_messages
+from luoshi.web.htmx import is_htmx
 
 from .common import problem_text
 from .forms import UploadForm
@@ -30,13 +30,8 @@ from .task_import import year_reason
 PREVIEW_ROWS = 500
 
 
-def _is_htmx(request: HttpRequest) -> bool:
-    return request.headers.get("HX-Request") == "true"
-
-
 def _officer(request: HttpRequest) -> None:
-    if not context_for(request.user).is_officer:
-        raise PermissionDenied
+    require_officer(request.user, _("只有督查室人员可以导入。"))
 
 
 @login_required
@@ -56,11 +51,11 @@ def upload(request: HttpRequest) -> HttpResponse:
                 plan_name=form.cleaned_data.get("plan_name") or "",
                 year=form.cleaned_data.get("year"),
             )
-        except ServiceError as exc:
+        except LuoshiError as exc:
             form.add_error("file", str(exc))
         else:
             return redirect("imports:batch", pk=batch.pk)
-    recent = ImportBatch.objects.select_related("plan", "created_by")[:20]
+    recent = ImportBatch.objects.visible_to(request.user).select_related("plan", "created_by")[:20]
     return render(request, "imports/upload.html", {"form": form, "recent": recent})
 
 
@@ -162,7 +157,7 @@ def _suggested(matcher: Any, ids: list[int]) -> list[dict[str, Any]]:
 @login_required
 def batch_detail(request: HttpRequest, pk: int) -> HttpResponse:
     _officer(request)
-    batch = get_object_or_404(ImportBatch.objects.select_related("plan"), pk=pk)
+    batch = get_object_or_404(ImportBatch.objects.visible_to(request.user).select_related("plan"), pk=pk)
     if batch.state == BatchState.PARSING:
         return render(request, "imports/progress.html", {"batch": batch})
     return render(request, "imports/preview.html", {"batch": batch, **_preview_context(batch)})
@@ -172,7 +167,7 @@ def batch_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def batch_progress(request: HttpRequest, pk: int) -> HttpResponse:
     """Polled by HTMX every second while a large file is parsed; redirects to the preview when done."""
     _officer(request)
-    batch = get_object_or_404(ImportBatch, pk=pk)
+    batch = get_object_or_404(ImportBatch.objects.visible_to(request.user), pk=pk)
     if batch.state != BatchState.PARSING:
         response = HttpResponse(status=204)
         response["HX-Redirect"] = reverse("imports:batch", args=[batch.pk])
@@ -181,11 +176,11 @@ def batch_progress(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _render_preview(request: HttpRequest, batch: ImportBatch) -> HttpResponse:
-    if _is_htmx(request) and batch.state == BatchState.PARSING:  # a large file is read again by the worker
+    if is_htmx(request) and batch.state == BatchState.PARSING:  # a large file is read again by the worker
         response = HttpResponse(status=204)
         response["HX-Redirect"] = reverse("imports:batch", args=[batch.pk])
         return response
-    if _is_htmx(request):
+    if is_htmx(request):
         return render(
             request,
             "imports/_preview_body.html",
@@ -199,13 +194,13 @@ def _render_preview(request: HttpRequest, batch: ImportBatch) -> HttpResponse:
 def batch_map_view(request: HttpRequest, pk: int) -> HttpResponse:
     """The office maps one unit name of the table to a unit (or a new unit); the preview is read again."""
     _officer(request)
-    batch = get_object_or_404(ImportBatch.objects.select_related("plan"), pk=pk)
+    batch = get_object_or_404(ImportBatch.objects.visible_to(request.user).select_related("plan"), pk=pk)
     choice = request.POST.get("choice", "")
     kind, _sep, value = choice.partition(":")
     try:
         target = Unit.objects.get(pk=int(value)) if value.isdigit() and kind in ("unit", "new") else None
         if target is None:
-            raise ServiceError(_("请选择对应的单位，或选择新建单位。"))
+            raise LuoshiError(_("请选择对应的单位，或选择新建单位。"))
         batch = batch_map_name(
             actor=request.user,
             batch=batch,
@@ -213,10 +208,8 @@ def batch_map_view(request: HttpRequest, pk: int) -> HttpResponse:
             unit=target if kind == "unit" else None,
             create_under=target if kind == "new" else None,
         )
-    except ServiceError as exc:
-        messages.error(request, str(exc))
-    except OrgError as exc:
-        messages.error(request, str(exc))
+    except LuoshiError as exc:
+        to_messages(request, exc)
     return _render_preview(request, batch)
 
 
@@ -225,7 +218,7 @@ def batch_map_view(request: HttpRequest, pk: int) -> HttpResponse:
 def batch_lead_view(request: HttpRequest, pk: int) -> HttpResponse:
     """The office chooses the lead unit of a row that names none; the preview is read again."""
     _officer(request)
-    batch = get_object_or_404(ImportBatch.objects.select_related("plan"), pk=pk)
+    batch = get_object_or_404(ImportBatch.objects.visible_to(request.user).select_related("plan"), pk=pk)
     row, value = request.POST.get("row", ""), request.POST.get("unit", "")
     unit = Unit.objects.filter(pk=int(value)).first() if value.isdigit() else None
     if not row.isdigit():
@@ -233,8 +226,8 @@ def batch_lead_view(request: HttpRequest, pk: int) -> HttpResponse:
         return _render_preview(request, batch)
     try:
         batch = batch_choose_lead(actor=request.user, batch=batch, row=int(row), unit=unit)
-    except ServiceError as exc:
-        messages.error(request, str(exc))
+    except LuoshiError as exc:
+        to_messages(request, exc)
     return _render_preview(request, batch)
 
 
@@ -242,11 +235,11 @@ def batch_lead_view(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def batch_commit_view(request: HttpRequest, pk: int) -> HttpResponse:
     _officer(request)
-    batch = get_object_or_404(ImportBatch, pk=pk)
+    batch = get_object_or_404(ImportBatch.objects.visible_to(request.user), pk=pk)
     try:
         batch = batch_commit(actor=request.user, batch=batch)
-    except ServiceError as exc:
-        messages.error(request, str(exc))
+    except LuoshiError as exc:
+        to_messages(request, exc)
         return redirect("imports:batch", pk=batch.pk)
     if batch.state == BatchState.COMMITTED:
         messages.success(request, _("导入完成。"))

@@ -26,6 +26,8 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 
+from luoshi.web.htmx import is_htmx
+
 HEAD_BYTES = 4096
 
 
@@ -257,7 +259,7 @@ def too_large(request: HttpRequest, limit: int) -> HttpResponse:
     message = _("上传内容过大（上限 %(mb)s MB），未接收。请压缩或分批上传。") % {"mb": _megabytes(limit)}
     if request.path.startswith("/api/"):
         return JsonResponse({"detail": message}, status=413)
-    if request.headers.get("HX-Request") == "true":
+    if is_htmx(request):
         return HttpResponse(message, status=413, content_type="text/plain; charset=utf-8")
     html = render_to_string("413.html", {"message": message}, request=request)
     return HttpResponse(html, status=413)

@@ -8,6 +8,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.utils.translation import gettext as _
+
+from luoshi.errors import NotAllowed
+
 from .models import ADMIN_DUTIES, Membership, PortfolioUnit, Role, Unit
 
 
@@ -112,8 +116,55 @@ def admin_duties(roles: set[str]) -> set[str]:
     return {r for r in roles if r in ADMIN_DUTIES}
 
 
-def can_manage_org(user: Any) -> bool:
-    """Units, people, posts, memberships and portfolios are kept by the supervision office and the
-    system admin (系统管理员); everyone else only reads the tree."""
-    ctx = context_for(user)
-    return ctx.is_officer or Role.SYSADMIN in ctx.roles
+# ---------------------------------------------------------------------------------------------
+# One check per duty. Each raises the shared NotAllowed (403) with the message the caller gives,
+# or the duty's own; services, views and the API all use these instead of testing roles themselves.
+
+
+def require_officer(actor: Any, message: Any = None) -> UserContext:
+    """The supervision office (督查室) only."""
+    ctx = context_for(actor)
+    if not ctx.is_officer:
+        raise NotAllowed(message or _("只有督查室人员可以执行此操作。"))
+    return ctx
+
+
+def require_head(actor: Any, unit: Any = None, message: Any = None) -> UserContext:
+    """A unit head (单位主要负责人): of `unit` (a Unit or its id) when given, else of any unit."""
+    ctx = context_for(actor)
+    unit_id = getattr(unit, "pk", unit)
+    if not (ctx.head_unit_ids if unit_id is None else unit_id in ctx.head_unit_ids):
+        raise NotAllowed(message or _("只有单位主要负责人可以审核。"))
+    return ctx
+
+
+def require_leader(actor: Any, message: Any = None) -> UserContext:
+    """A leader (区领导) or the supervision office, who sees what every leader sees."""
+    ctx = context_for(actor)
+    if not (ctx.is_leader or ctx.is_officer):
+        raise NotAllowed(message or _("仅对区领导和督查室开放。"))
+    return ctx
+
+
+def require_org_keeper(actor: Any, message: Any = None) -> UserContext:
+    """Who keeps the organisation: the supervision office and the system admin (系统管理员)."""
+    ctx = context_for(actor)
+    if not (ctx.is_officer or Role.SYSADMIN in ctx.roles):
+        raise NotAllowed(message or _("只有督查室人员或系统管理员可以维护组织人员。"))
+    return ctx
+
+
+def require_reporter(actor: Any, message: Any = None) -> UserContext:
+    """A unit's reporter (填报员) or head, who files progress for the unit."""
+    ctx = context_for(actor)
+    if not (ctx.reporter_unit_ids or ctx.head_unit_ids):
+        raise NotAllowed(message or _("只有单位填报人员或负责人可以填报进度。"))
+    return ctx
+
+
+def require_audit_admin(actor: Any, message: Any = None) -> UserContext:
+    """The audit admin (审计管理员), one of the three admin duties; superusers too."""
+    ctx = context_for(actor)
+    if not (ctx.superuser or Role.AUDITADMIN in ctx.roles):
+        raise NotAllowed(message or _("只有审计管理员可以查看审计日志。"))
+    return ctx

@@ -11,14 +11,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from luoshi.audit.services import record
+from luoshi.errors import LuoshiError
 from luoshi.lib.text import pinyin_forms
 from luoshi.work.paths import UNIT_ROOT, child_path
 
 from .models import ADMIN_DUTIES, ApiToken, Membership, Person, PortfolioUnit, Post, Unit, UnitAlias
-
-
-class OrgError(Exception):
-    """A refused organisation change; the message is shown as is."""
 
 
 def _unit_path(unit: Unit) -> None:
@@ -50,7 +47,7 @@ def unit_create(
 ) -> Unit:
     """Create a unit (单位) under a parent."""
     if Unit.objects.filter(code=code).exists():
-        raise OrgError(_("单位代码 %(c)s 已存在。") % {"c": code})
+        raise LuoshiError(_("单位代码 %(c)s 已存在。") % {"c": code})
     unit = Unit(
         code=code,
         name=name,
@@ -79,13 +76,13 @@ def unit_update(*, actor: Any, unit: Unit, **changes: Any) -> Unit:
     """Rename or move a unit; moving re-paths its whole subtree."""
     allowed = {"name", "short_name", "aliases", "category", "parent", "sort", "is_active"}
     if set(changes) - allowed:
-        raise OrgError(_("不能修改这些字段：%(f)s") % {"f": ", ".join(sorted(set(changes) - allowed))})
+        raise LuoshiError(_("不能修改这些字段：%(f)s") % {"f": ", ".join(sorted(set(changes) - allowed))})
     before = {k: str(getattr(unit, k)) for k in changes}
     old_path = unit.path
     for k, v in changes.items():
         setattr(unit, k, v)
     if "parent" in changes and unit.parent is not None and unit.parent.path.startswith(old_path):
-        raise OrgError(_("不能把单位移到它自己的下级之下。"))
+        raise LuoshiError(_("不能把单位移到它自己的下级之下。"))
     _unit_pinyin(unit)
     unit.save()
     if "parent" in changes:
@@ -105,7 +102,7 @@ def unit_alias_set(*, actor: Any, name: str, unit: Unit, scope: Unit | None = No
     Setting a name again inside the same scope re-points it; the change is audited either way."""
     name = "".join(name.split())[:120]
     if not name:
-        raise OrgError(_("别名不能为空。"))
+        raise LuoshiError(_("别名不能为空。"))
     alias = UnitAlias.objects.filter(name=name, scope=scope).select_related("unit").first()
     before = {"unit": alias.unit_id, "unit_name": alias.unit.name} if alias is not None else None
     if alias is None:
@@ -161,9 +158,9 @@ def membership_start(
             .values_list("post__role", flat=True)
         )
         if held:
-            raise OrgError(_("系统管理员、安全管理员、审计管理员须由不同人员担任。"))
+            raise LuoshiError(_("系统管理员、安全管理员、审计管理员须由不同人员担任。"))
     if Membership.objects.current(start).filter(person=person, post=post).exists():
-        raise OrgError(_("%(p)s 已在该岗位任职。") % {"p": person.name})
+        raise LuoshiError(_("%(p)s 已在该岗位任职。") % {"p": person.name})
     m = Membership.objects.create(person=person, post=post, start=start)
     if audit:
         record(
@@ -179,7 +176,7 @@ def membership_start(
 def membership_end(*, actor: Any, membership: Membership, end: date) -> Membership:
     """A person leaves a post; the post and its responsibilities stay."""
     if end < membership.start:
-        raise OrgError(_("离任日期不能早于任职日期。"))
+        raise LuoshiError(_("离任日期不能早于任职日期。"))
     Membership.objects.filter(pk=membership.pk).update(end=end)
     membership.end = end
     record(membership, "org.membership.ended", actor=actor, data={"end": end})

@@ -15,25 +15,17 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from luoshi.audit.services import lock_chain, record
+from luoshi.errors import Conflict, LuoshiError, NotAllowed
 from luoshi.lib.stamp import fingerprint
 from luoshi.lib.text import pinyin_forms
 
 from . import services
-from .access import can_manage_org
+from .access import context_for, require_org_keeper
 from .models import ADMIN_DUTIES, Membership, Person, PortfolioUnit, Post, Role, Unit
-from .services import OrgError
 
 UNIT_EDITABLE = ("name", "short_name", "aliases", "category", "parent", "sort", "is_active")
 PERSON_EDITABLE = ("name", "phone", "card_no")
 POST_EDITABLE = ("title", "role", "senior")
-
-
-class OrgDenied(OrgError):
-    """The actor may not change the organisation (shown as 403)."""
-
-
-class OrgConflict(OrgError):
-    """Somebody else changed the record first (shown as 409)."""
 
 
 def unit_stamp(unit: Unit) -> str:
@@ -55,22 +47,19 @@ def portfolio_stamp(leader: Person) -> str:
 
 def _require(actor: Any) -> None:
     lock_chain()
-    if not can_manage_org(actor):
-        raise OrgDenied(_("只有督查室人员或系统管理员可以维护组织人员。"))
+    require_org_keeper(actor)
 
 
 def _check(stamp: str, seen: str | None, message: str) -> None:
     if seen is not None and stamp != seen:
-        raise OrgConflict(message)
+        raise Conflict(message)
 
 
 def _role_allowed(actor: Any, role: str) -> None:
     """The three admin duties (三权分立) are handed out by the system admin, never by the office."""
-    from .access import context_for
-
     if role in ADMIN_DUTIES and Role.SYSADMIN not in context_for(actor).roles:
         if not context_for(actor).superuser:
-            raise OrgDenied(_("管理员岗位只能由系统管理员设置。"))
+            raise NotAllowed(_("管理员岗位只能由系统管理员设置。"))
 
 
 @transaction.atomic
@@ -80,7 +69,7 @@ def unit_add(
     """Create a unit (单位) from the organisation pages."""
     _require(actor)
     if not (code or "").strip() or not (name or "").strip():
-        raise OrgError(_("单位代码和名称不能为空。"))
+        raise LuoshiError(_("单位代码和名称不能为空。"))
     return services.unit_create(
         actor=actor, code=code.strip(), name=name.strip(), category=category, parent=parent, **fields
     )
@@ -96,9 +85,9 @@ def unit_edit(*, actor: Any, unit: Unit, seen: str | None = None, **changes: Any
     if not changes:
         return current
     if "name" in changes and not str(changes["name"]).strip():
-        raise OrgError(_("单位名称不能为空。"))
+        raise LuoshiError(_("单位名称不能为空。"))
     if changes.get("parent") is not None and changes["parent"].pk == current.pk:
-        raise OrgError(_("不能把单位移到它自己的下级之下。"))
+        raise LuoshiError(_("不能把单位移到它自己的下级之下。"))
     return services.unit_update(actor=actor, unit=current, **changes)
 
 
@@ -107,7 +96,7 @@ def person_add(*, actor: Any, name: str, phone: str = "", card_no: str = "") -> 
     """Create a person (人员)."""
     _require(actor)
     if not (name or "").strip():
-        raise OrgError(_("姓名不能为空。"))
+        raise LuoshiError(_("姓名不能为空。"))
     return services.person_create(actor=actor, name=name.strip(), phone=phone, card_no=card_no)
 
 
@@ -117,14 +106,14 @@ def person_update(*, actor: Any, person: Person, seen: str | None = None, **chan
     _require(actor)
     unknown = set(changes) - set(PERSON_EDITABLE)
     if unknown:
-        raise OrgError(_("不能修改这些字段：%(f)s") % {"f": ", ".join(sorted(unknown))})
+        raise LuoshiError(_("不能修改这些字段：%(f)s") % {"f": ", ".join(sorted(unknown))})
     current = Person.objects.select_for_update().get(pk=person.pk)
     _check(person_stamp(current), seen, _("人员信息已被他人修改，请查看最新内容后重试。"))
     changes = {k: v for k, v in changes.items() if getattr(current, k) != v}
     if not changes:
         return current
     if "name" in changes and not str(changes["name"]).strip():
-        raise OrgError(_("姓名不能为空。"))
+        raise LuoshiError(_("姓名不能为空。"))
     before = {k: getattr(current, k) for k in changes}
     for k, v in changes.items():
         setattr(current, k, v)
@@ -140,9 +129,9 @@ def post_add(*, actor: Any, unit: Unit, title: str, role: str, senior: bool = Fa
     _require(actor)
     _role_allowed(actor, role)
     if not (title or "").strip():
-        raise OrgError(_("职务不能为空。"))
+        raise LuoshiError(_("职务不能为空。"))
     if role not in Role.values:
-        raise OrgError(_("角色无效。"))
+        raise LuoshiError(_("角色无效。"))
     return services.post_create(actor=actor, unit=unit, title=title.strip(), role=role, senior=senior)
 
 
@@ -152,7 +141,7 @@ def post_update(*, actor: Any, post: Post, seen: str | None = None, **changes: A
     _require(actor)
     unknown = set(changes) - set(POST_EDITABLE)
     if unknown:
-        raise OrgError(_("不能修改这些字段：%(f)s") % {"f": ", ".join(sorted(unknown))})
+        raise LuoshiError(_("不能修改这些字段：%(f)s") % {"f": ", ".join(sorted(unknown))})
     current = Post.objects.select_for_update().select_related("unit").get(pk=post.pk)
     _check(post_stamp(current), seen, _("岗位已被他人修改，请查看最新内容后重试。"))
     changes = {k: v for k, v in changes.items() if getattr(current, k) != v}
@@ -184,7 +173,7 @@ def holder_end(*, actor: Any, membership: Membership, end: date) -> Membership:
     current = Membership.objects.select_for_update().select_related("post").get(pk=membership.pk)
     _role_allowed(actor, current.post.role)
     if current.end is not None:
-        raise OrgConflict(_("该任职已于 %(d)s 结束。") % {"d": current.end})
+        raise Conflict(_("该任职已于 %(d)s 结束。") % {"d": current.end})
     return services.membership_end(actor=actor, membership=current, end=end)
 
 

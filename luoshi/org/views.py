@@ -1,6 +1,7 @@
 """Organisation pages (组织人员): the unit tree, a unit's posts and holders, people and portfolios.
 
-For the supervision office and the system admin (`can_manage_org`); everyone else gets 403.
+For the supervision office and the system admin (`org.access.require_org_keeper`); everyone else
+gets 403.
 Views are thin: they parse a form, call a service in `services_manage`, and show a refused call's
 message; an edit made on a stale copy answers 409 with the stored values.
 """
@@ -11,7 +12,6 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied as Forbidden
 from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch, Q
 from django.http import HttpRequest, HttpResponse
@@ -19,13 +19,13 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from .access import can_manage_org
+from luoshi.errors import Conflict, LuoshiError
+from luoshi.web.errors import to_form, to_messages
+
+from .access import require_org_keeper
 from .forms import EndForm, HolderForm, PeopleSearchForm, PersonForm, PortfolioForm, PostForm, UnitForm
 from .models import Membership, Person, PortfolioUnit, Post, Unit
-from .services import OrgError
 from .services_manage import (
-    OrgConflict,
-    OrgDenied,
     holder_end,
     holder_start,
     person_add,
@@ -46,20 +46,7 @@ PEOPLE_PER_PAGE = 50
 
 
 def _manager(request: HttpRequest) -> None:
-    if not can_manage_org(request.user):
-        raise Forbidden
-
-
-def _refused(form: Any, exc: OrgError) -> None:
-    if isinstance(exc, OrgDenied):
-        raise Forbidden(str(exc))
-    form.add_error(None, str(exc))
-
-
-def _message(request: HttpRequest, exc: OrgError) -> None:
-    if isinstance(exc, OrgDenied):
-        raise Forbidden(str(exc))
-    messages.error(request, str(exc))
+    require_org_keeper(request.user)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -118,8 +105,8 @@ def unit_new(request: HttpRequest) -> HttpResponse:
                 aliases=d["aliases"],
                 sort=d["sort"] or 0,
             )
-        except OrgError as exc:
-            _refused(form, exc)
+        except LuoshiError as exc:
+            to_form(form, exc)
         else:
             messages.success(request, _("已新建单位“%(n)s”。") % {"n": unit.name})
             return redirect("org:unit", pk=unit.pk)
@@ -150,12 +137,12 @@ def unit_detail(request: HttpRequest, pk: int) -> HttpResponse:
                     sort=d["sort"] or 0,
                     is_active=d["is_active"],
                 )
-            except OrgConflict as exc:
+            except Conflict as exc:
                 conflict, status = str(exc), CONFLICT
                 unit.refresh_from_db()
                 form = UnitForm(initial=_unit_form_initial(unit), unit=unit)
-            except OrgError as exc:
-                _refused(form, exc)
+            except LuoshiError as exc:
+                to_form(form, exc)
             else:
                 messages.success(request, _("单位已保存。"))
                 return redirect("org:unit", pk=unit.pk)
@@ -206,8 +193,8 @@ def post_new(request: HttpRequest, pk: int) -> HttpResponse:
         d = form.cleaned_data
         try:
             post_add(actor=request.user, unit=unit, title=d["title"], role=d["role"], senior=d["senior"])
-        except OrgError as exc:
-            _refused(form, exc)
+        except LuoshiError as exc:
+            to_form(form, exc)
         else:
             messages.success(request, _("已新建岗位。"))
             return redirect("org:unit", pk=unit.pk)
@@ -233,7 +220,7 @@ def post_edit(request: HttpRequest, pk: int) -> HttpResponse:
             role=d["role"],
             senior=d["senior"],
         )
-    except OrgConflict as exc:
+    except Conflict as exc:
         unit = post.unit
         return _unit_page(
             request,
@@ -242,8 +229,8 @@ def post_edit(request: HttpRequest, pk: int) -> HttpResponse:
             conflict=str(exc),
             status=CONFLICT,
         )
-    except OrgError as exc:
-        _message(request, exc)
+    except LuoshiError as exc:
+        to_messages(request, exc)
     else:
         messages.success(request, _("岗位已保存。"))
     return redirect("org:unit", pk=post.unit_id)
@@ -260,8 +247,8 @@ def holder_new(request: HttpRequest, pk: int) -> HttpResponse:
         d = form.cleaned_data
         try:
             holder_start(actor=request.user, person=d["person"], post=d["post"], start=d["start"])
-        except OrgError as exc:
-            _refused(form, exc)
+        except LuoshiError as exc:
+            to_form(form, exc)
         else:
             messages.success(request, _("%(p)s 已任 %(t)s。") % {"p": d["person"].name, "t": d["post"].title})
             return redirect("org:unit", pk=unit.pk)
@@ -280,8 +267,8 @@ def holder_leave(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         try:
             holder_end(actor=request.user, membership=membership, end=form.cleaned_data["end"])
-        except OrgError as exc:
-            _message(request, exc)
+        except LuoshiError as exc:
+            to_messages(request, exc)
         else:
             messages.success(request, _("已办理离任。"))
     target = request.POST.get("next_person")
@@ -318,8 +305,8 @@ def person_new(request: HttpRequest) -> HttpResponse:
         d = form.cleaned_data
         try:
             person = person_add(actor=request.user, name=d["name"], phone=d["phone"], card_no=d["card_no"])
-        except OrgError as exc:
-            _refused(form, exc)
+        except LuoshiError as exc:
+            to_form(form, exc)
         else:
             messages.success(request, _("已新建人员“%(n)s”。") % {"n": person.name})
             return redirect("org:person", pk=person.pk)
@@ -355,12 +342,12 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
                     phone=d["phone"],
                     card_no=d["card_no"],
                 )
-            except OrgConflict as exc:
+            except Conflict as exc:
                 conflict, status = str(exc), CONFLICT
                 person.refresh_from_db()
                 form = PersonForm(initial=_person_initial(person))
-            except OrgError as exc:
-                _refused(form, exc)
+            except LuoshiError as exc:
+                to_form(form, exc)
             else:
                 messages.success(request, _("人员已保存。"))
                 return redirect("org:person", pk=person.pk)
@@ -408,7 +395,7 @@ def person_portfolio(request: HttpRequest, pk: int) -> HttpResponse:
                 units=list(form.cleaned_data["units"]),
                 seen=form.cleaned_data["seen"] or None,
             )
-        except OrgConflict as exc:
+        except Conflict as exc:
             return _person_page(
                 request,
                 person,
@@ -416,8 +403,8 @@ def person_portfolio(request: HttpRequest, pk: int) -> HttpResponse:
                 conflict=str(exc),
                 status=CONFLICT,
             )
-        except OrgError as exc:
-            _refused(form, exc)
+        except LuoshiError as exc:
+            to_form(form, exc)
         else:
             messages.success(request, _("分管单位已保存。"))
             return redirect("org:person", pk=person.pk)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
@@ -16,10 +15,11 @@ from django.views.decorators.http import require_POST
 from luoshi.audit.actions import ACTIONS, describe
 from luoshi.audit.models import Entry
 from luoshi.lib.limits import MAX_ID
-from luoshi.org.access import context_for
+from luoshi.org.access import context_for, require_audit_admin
 from luoshi.org.models import Role
 from luoshi.work.models import Notification
 
+from .htmx import is_htmx
 from .services import notification_mark_read
 
 PAGE_SIZE = 50
@@ -69,7 +69,7 @@ def notifications_read(request: HttpRequest) -> HttpResponse:
             ids = []
         ids = [i for i in ids if 0 < i <= MAX_ID]
     n = notification_mark_read(actor=request.user, ids=ids)
-    if request.headers.get("HX-Request"):
+    if is_htmx(request):
         return HttpResponse(status=204, headers={"HX-Refresh": "true"})
     if ids is None:
         messages.success(request, _("已将 %(n)s 条通知标为已读。") % {"n": n})
@@ -83,8 +83,7 @@ def notifications_read(request: HttpRequest) -> HttpResponse:
 def audit_trail(request: HttpRequest) -> HttpResponse:
     """The audit trail (审计日志) for the audit admin only; everyone else is refused."""
     user = request.user
-    if not (user.is_superuser or Role.AUDITADMIN in context_for(user).roles):
-        raise PermissionDenied
+    require_audit_admin(user)
     qs = Entry.objects.visible_to(user).order_by("-seq")
     action = request.GET.get("action", "")
     if action:

@@ -42,14 +42,12 @@ from luoshi.api.schemas import (
     TaskPatchIn,
     ValidationErrors,
 )
+from luoshi.errors import Conflict, LuoshiError, NotAllowed
 from luoshi.org.models import Person, Unit
 from luoshi.work import selectors_plan
 from luoshi.work.filters import TaskFilter
-from luoshi.work.models import Claim, ClaimKind, ClaimState, Milestone, Report, Task
+from luoshi.work.models import Claim, ClaimKind, ClaimState, Milestone, Plan, Report, Task
 from luoshi.work.services import (
-    Conflict,
-    PermissionDenied,
-    ServiceError,
     milestone_claim,
     milestone_confirm,
     milestone_reject,
@@ -71,7 +69,7 @@ def _units(ids: list[int]) -> list[Unit]:
     units = list(Unit.objects.filter(pk__in=ids))
     missing = set(ids) - {u.pk for u in units}
     if missing:
-        raise ServiceError(_("单位不存在：%(ids)s") % {"ids": ", ".join(map(str, sorted(missing)))})
+        raise LuoshiError(_("单位不存在：%(ids)s") % {"ids": ", ".join(map(str, sorted(missing)))})
     return units
 
 
@@ -82,12 +80,12 @@ def _units(ids: list[int]) -> list[Unit]:
 @router.get("/plans", response={200: PlanPage, **ERRORS})
 def plan_list(request: HttpRequest, page: Query[Page]) -> Any:
     """Plans holding at least one task the caller may see (all plans for the supervision office)."""
-    return paginate(selectors_plan.plans_visible_to(caller(request)).order_by("-year", "name", "id"), page)
+    return paginate(Plan.objects.visible_to(caller(request)).order_by("-year", "name", "id"), page)
 
 
 @router.get("/plans/{plan_id}", response={200: PlanOut, **ERRORS})
 def plan_detail(request: HttpRequest, plan_id: int) -> Any:
-    return get_object_or_404(selectors_plan.plans_visible_to(caller(request)), pk=plan_id)
+    return get_object_or_404(Plan.objects.visible_to(caller(request)), pk=plan_id)
 
 
 class LightsQuery(Schema):
@@ -111,7 +109,7 @@ class PeriodPath(Schema):
 def plan_lights(request: HttpRequest, plan_id: int, params: Query[LightsQuery]) -> Any:
     """Lights of the plan's visible tasks as of `date` (default today), computed by the light engine."""
     user = caller(request)
-    plan = get_object_or_404(selectors_plan.plans_visible_to(user), pk=plan_id)
+    plan = get_object_or_404(Plan.objects.visible_to(user), pk=plan_id)
     day = params.on or timezone.localdate()
     rows, counts = selectors_plan.plan_lights(user, plan, day)
     return {"plan_id": plan.pk, "date": day, "counts": counts, "items": rows}
@@ -121,7 +119,7 @@ def plan_lights(request: HttpRequest, plan_id: int, params: Query[LightsQuery]) 
 def plan_rollup(request: HttpRequest, plan_id: int, params: Query[RollupQuery]) -> Any:
     """Stored lights rolled up per lead unit (with weighted mean progress) and per tree depth."""
     user = caller(request)
-    plan = get_object_or_404(selectors_plan.plans_visible_to(user), pk=plan_id)
+    plan = get_object_or_404(Plan.objects.visible_to(user), pk=plan_id)
     return selectors_plan.plan_rollup(user, plan, depth=params.depth)
 
 
@@ -130,7 +128,7 @@ def plan_period(request: HttpRequest, path: Path[PeriodPath]) -> Any:
     """One reporting period (its end date, e.g. 2026-10-31): per lead unit, open tasks, how many
     reported, how many were late, and the mean reported percent."""
     user = caller(request)
-    plan = get_object_or_404(selectors_plan.plans_visible_to(user), pk=path.plan_id)
+    plan = get_object_or_404(Plan.objects.visible_to(user), pk=path.plan_id)
     return selectors_plan.period_rollup(user, plan, path.period_end)
 
 
@@ -194,7 +192,7 @@ def task_add(request: HttpRequest, payload: TaskCreateIn) -> Any:
     """Create a task (supervision office only)."""
     user = caller(request)
     data = payload.dict()
-    plan = lookup(selectors_plan.plans_visible_to(user), data.pop("plan"), _("计划"))
+    plan = lookup(Plan.objects.visible_to(user), data.pop("plan"), _("计划"))
     fields: dict[str, Any] = {
         "lead_unit": lookup(Unit.objects.all(), data.pop("lead_unit"), _("牵头单位")),
         "parent": lookup(Task.objects.visible_to(user), data.pop("parent"), _("上级任务")),
@@ -235,7 +233,7 @@ def _task_changes(user: Any, payload: TaskPatchIn) -> tuple[int, dict[str, Any],
     ):
         if name in changes and changes[name] is None:
             label = getattr(Task._meta.get_field(name), "verbose_name", name)
-            raise ServiceError(_("%(f)s 不能为空。") % {"f": label})
+            raise LuoshiError(_("%(f)s 不能为空。") % {"f": label})
     for name in ("description", "source_ref", "deadline_text", "metric_name", "metric_unit", "code"):
         if name in changes and changes[name] is None:
             changes[name] = ""
@@ -251,7 +249,7 @@ def task_change(request: HttpRequest, task_id: int, payload: TaskPatchIn) -> Any
     user = caller(request)
     task = _visible_task(user, task_id)
     if not Task.objects.editable_by(user).filter(pk=task.pk).exists():
-        raise PermissionDenied(_("您可以查看该任务，但不能修改。"))
+        raise NotAllowed(_("您可以查看该任务，但不能修改。"))
     version, changes, co_units = _task_changes(user, payload)
     task_update(actor=user, task=task, version=version, co_units=co_units, **changes)
     return _task_detail(user, task.pk)
@@ -345,9 +343,7 @@ def milestone_claim_add(
 ) -> Any:
     """Report a milestone met on `met_on` with evidence `files` (multipart form), for the office to confirm."""
     user = caller(request)
-    milestone = get_object_or_404(
-        Milestone.objects.filter(task__in=Task.objects.visible_to(user)), pk=milestone_id
-    )
+    milestone = get_object_or_404(Milestone.objects.visible_to(user), pk=milestone_id)
     claim = milestone_claim(actor=user, milestone=milestone, met_on=met_on, note=note, files=files or [])
     return Status(201, _claim_out(claim))
 

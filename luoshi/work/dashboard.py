@@ -14,7 +14,6 @@ from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
-from django.core.exceptions import PermissionDenied
 from django.db.models import Case, Count, IntegerField, Sum, Value, When
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -23,7 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from luoshi.org.access import context_for
+from luoshi.org.access import context_for, require_leader
 from luoshi.org.models import Unit
 
 from .models import Light, LightCount, Plan, Status, Task
@@ -42,11 +41,6 @@ COLORS = {
 ALERT_LIMIT = 30
 TREND_FALLBACK_POINTS = 12
 TREND_CACHE_SECONDS = 600
-
-
-def may_view_dashboard(user: Any) -> bool:
-    ctx = context_for(user)
-    return ctx.is_leader or ctx.is_officer
 
 
 def task_list_url() -> str:
@@ -169,9 +163,7 @@ def green_trend(user: Any, plan: Plan, *, today: date | None = None) -> tuple[li
     """Points (day, share of green) from the daily LightCount snapshots; without snapshots, a few
     weekly points computed from the reports (at most TREND_FALLBACK_POINTS). Returns (points, source)."""
     ctx = context_for(user)
-    snaps = LightCount.objects.filter(plan_id=plan.pk)
-    if not ctx.sees_everything:
-        snaps = snaps.filter(unit_id__in=ctx.scope_unit_ids)
+    snaps = LightCount.objects.visible_to(user).filter(plan_id=plan.pk)
     by_day: dict[date, dict[str, int]] = defaultdict(dict)
     for day, light, n in (
         snaps.order_by().values("day", "light").annotate(n=Sum("count")).values_list("day", "light", "n")
@@ -317,8 +309,7 @@ def dashboard_data(user: Any, plan: Plan) -> dict[str, Any]:
 @login_required
 def dashboard(request: HttpRequest) -> HttpResponse:
     """领导看板 for leaders and the supervision office; ?plan= selects the plan."""
-    if not may_view_dashboard(request.user):
-        raise PermissionDenied(_("领导看板仅对区领导和督查室开放。"))
+    require_leader(request.user, _("领导看板仅对区领导和督查室开放。"))
     plans = list(Plan.objects.filter(is_active=True).order_by("-year", "name").values_list("id", "name"))
     raw = request.GET.get("plan") or ""
     plan: Plan | None = None

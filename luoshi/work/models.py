@@ -6,58 +6,51 @@ from typing import Any
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from luoshi.org.access import context_for
 from luoshi.org.models import Person, Unit
 
+from .choices import (
+    NOT_COUNTED,
+    OPEN_CLAIM_STATES,
+    PUBLIC_STATUSES,
+    Cadence,
+    ClaimKind,
+    ClaimState,
+    Direction,
+    Light,
+    ReportState,
+    Source,
+    Status,
+)
+from .querysets import (
+    CO_TASK_IDS_MAX,
+    ClaimQuerySet,
+    EvidenceQuerySet,
+    LightCountQuerySet,
+    LockedPeriodQuerySet,
+    MilestoneQuerySet,
+    PlanQuerySet,
+    ReportQuerySet,
+    TaskQuerySet,
+)
 
-class Cadence(models.TextChoices):
-    WEEKLY = "weekly", _("每周")
-    MONTHLY = "monthly", _("每月")
-    QUARTERLY = "quarterly", _("每季度")
-
-
-class Light(models.TextChoices):
-    """Computed light (亮灯); never typed in. Order of `SEVERITY` is worst-last."""
-
-    NOT_STARTED = "not_started", _("未开始")
-    GREEN = "green", _("正常")
-    YELLOW = "yellow", _("滞后")
-    RED = "red", _("严重滞后")
-    OVERDUE = "overdue", _("逾期")
-    DONE = "done", _("完成")
-
-
-class Status(models.TextChoices):
-    DRAFT = "draft", _("草稿")
-    IN_PROGRESS = "in_progress", _("推进中")
-    CLAIMED = "claimed", _("已申请完成")
-    CLOSED = "closed", _("已销号")
-    SUSPENDED = "suspended", _("暂停")
-    CANCELLED = "cancelled", _("已取消")
-
-
-# A public task is shown to everyone, signed in or not, once it is under way.
-PUBLIC_STATUSES = (Status.IN_PROGRESS, Status.CLAIMED, Status.CLOSED)
-# Left out of every count and roll-up (统计口径): not yet issued, or no longer to be done.
-NOT_COUNTED = (Status.DRAFT, Status.CANCELLED)
-
-
-class Source(models.TextChoices):
-    TARGET = "target", _("目标分解")
-    PROJECT = "project", _("重点项目")
-    SUPERVISION = "supervision", _("督办事项")
-    RECTIFICATION = "rectification", _("整改问题")
-    MEETING = "meeting", _("会议议定")
-    COMMITMENT = "commitment", _("承诺事项")
-    INSTRUCTION = "instruction", _("领导批示")
-
-
-class Direction(models.TextChoices):
-    HIGHER = "higher", _("越大越好")
-    LOWER = "lower", _("越小越好")
+# Named here as well: the vocabularies were defined in this module before choices.py.
+__all__ = [
+    "CO_TASK_IDS_MAX",
+    "NOT_COUNTED",
+    "OPEN_CLAIM_STATES",
+    "PUBLIC_STATUSES",
+    "Cadence",
+    "ClaimKind",
+    "ClaimState",
+    "Direction",
+    "Light",
+    "ReportState",
+    "Source",
+    "Status",
+]
 
 
 class Plan(models.Model):
@@ -91,6 +84,8 @@ class Plan(models.Model):
     is_active = models.BooleanField(_("启用"), default=True)
     created = models.DateTimeField(auto_now_add=True)
 
+    objects = PlanQuerySet.as_manager()
+
     # Set by the views for their templates, never stored.
     light_counts: list[dict[str, Any]]
     task_total: int
@@ -108,60 +103,6 @@ class Plan(models.Model):
 
     def __str__(self) -> str:
         return self.name
-
-
-# Past this many co-unit tasks (a leader over a large portfolio) the ids stay a subquery.
-CO_TASK_IDS_MAX = 5000
-
-
-class TaskQuerySet(models.QuerySet["Task"]):
-    def counted(self) -> TaskQuerySet:
-        """The tasks every count of a plan counts (统计口径): work items (末级任务), that is tasks that are
-        neither draft nor cancelled and have no child that is neither, so a goal and its decomposed
-        tasks are never counted twice. Dashboard, plan pages, bulletin, ledger and API all use it."""
-        live_children = Task.objects.filter(parent_id=OuterRef("pk")).exclude(status__in=NOT_COUNTED)
-        return self.exclude(status__in=NOT_COUNTED).filter(~Exists(live_children))
-
-    def visible_to(self, user: Any) -> TaskQuerySet:
-        """Officers see all; others see tasks of their units and portfolio, or where named; all: public."""
-        ctx = context_for(user)
-        if ctx.sees_everything:
-            return self.all()
-        public = Q(is_public=True, status__in=PUBLIC_STATUSES)
-        if not (user is not None and user.is_authenticated):
-            return self.filter(public)
-        # Plain indexable conditions. A correlated EXISTS for co-units probed the index once per task
-        # of the province (319 ms for a reporter's list page); a UNION of every part was no better
-        # with 29,000 public tasks; `id IN (subquery)` made PostgreSQL scan every task.
-        cond: Any = public
-        scope = ctx.scope_unit_ids
-        if scope:
-            # Co-unit tasks as a list of ids, fetched first: then every arm of the OR is an index
-            # scan and PostgreSQL combines them (BitmapOr) instead of testing every task.
-            co_tasks: Any = TaskUnit.objects.order_by().filter(unit_id__in=scope).values("task_id")
-            ids = list(co_tasks.distinct()[: CO_TASK_IDS_MAX + 1].values_list("task_id", flat=True))
-            cond |= Q(lead_unit_id__in=scope) | Q(pk__in=ids if len(ids) <= CO_TASK_IDS_MAX else co_tasks)
-        if ctx.person_id is not None:
-            cond |= Q(responsible_leader_id=ctx.person_id) | Q(responsible_person_id=ctx.person_id)
-        return self.filter(cond)
-
-    def reportable_by(self, user: Any) -> TaskQuerySet:
-        """Tasks the user may file reports for: reporters and heads of the lead or a co-unit."""
-        ctx = context_for(user)
-        units = ctx.reporter_unit_ids | ctx.head_unit_ids
-        if not units:
-            return self.none()
-        # A few hundred tasks at most: index scans of both parts beat one test per task.
-        lead = Task.objects.order_by().filter(lead_unit_id__in=units).values("pk")
-        return self.filter(
-            pk__in=lead.union(TaskUnit.objects.order_by().filter(unit_id__in=units).values("task_id"))
-        )
-
-    def editable_by(self, user: Any) -> TaskQuerySet:
-        """Task fields (not reports) are edited by the supervision office."""
-        if context_for(user).is_officer:
-            return self.all()
-        return self.none()
 
 
 class Task(models.Model):
@@ -311,6 +252,8 @@ class Milestone(models.Model):
     met_on = models.DateField(_("完成日期"), null=True, blank=True)
     sort = models.IntegerField(default=0)
 
+    objects = MilestoneQuerySet.as_manager()
+
     # Set by the views for their templates, never stored.
     open_claim: Claim | None
     can_claim: bool
@@ -322,33 +265,6 @@ class Milestone(models.Model):
 
     def __str__(self) -> str:
         return self.title
-
-
-class ReportState(models.TextChoices):
-    PENDING = "pending", _("待单位审核")
-    SUBMITTED = "submitted", _("已报送")
-    RETURNED = "returned", _("已退回")
-
-
-class ReportQuerySet(models.QuerySet["Report"]):
-    def visible_to(self, user: Any) -> ReportQuerySet:
-        """Reports of visible tasks. A report not (yet) let through by its unit head — pending or
-        returned — is seen only by its author and the people holding a post in that unit itself:
-        not upward (leaders, the supervision office, a parent unit) until the head approves it."""
-        ctx = context_for(user)
-        if ctx.superuser:
-            return self.all()
-        qs = self.all() if ctx.sees_everything else self.filter(task__in=Task.objects.visible_to(user))
-        if not (user is not None and user.is_authenticated):
-            return qs.filter(state=ReportState.SUBMITTED)
-        return qs.filter(
-            Q(state=ReportState.SUBMITTED) | Q(unit_id__in=ctx.post_unit_ids) | Q(author_id=user.pk)
-        )
-
-    def effective(self) -> ReportQuerySet:
-        """Submitted reports not superseded by a submitted correction: a correction awaiting the unit
-        head leaves the report it corrects in force, and a returned one is void."""
-        return self.filter(state=ReportState.SUBMITTED).exclude(corrected_by__state=ReportState.SUBMITTED)
 
 
 # Plausibility warnings (合理性提示) a filer confirmed, as shown to the filer and the approving head
@@ -446,36 +362,6 @@ def evidence_path(instance: Evidence, filename: str) -> str:
     return f"evidence/{owner.task_id}/{instance.sha256[:2]}/{instance.sha256}/{filename}"
 
 
-class ClaimKind(models.TextChoices):
-    COMPLETION = "completion", _("完成申请")
-    MILESTONE = "milestone", _("节点完成")
-
-
-class ClaimState(models.TextChoices):
-    PENDING = "pending", _("待单位审核")
-    SUBMITTED = "submitted", _("待督查室确认")
-    CONFIRMED = "confirmed", _("已确认")
-    REJECTED = "rejected", _("已退回")
-
-
-OPEN_CLAIM_STATES = (ClaimState.PENDING, ClaimState.SUBMITTED)
-
-
-class ClaimQuerySet(models.QuerySet["Claim"]):
-    def visible_to(self, user: Any) -> ClaimQuerySet:
-        """Claims of visible tasks; like a report, one still waiting for the unit head is seen only by
-        its author and the people holding a post in that unit."""
-        ctx = context_for(user)
-        qs = self.filter(task__in=Task.objects.visible_to(user))
-        if ctx.superuser:
-            return qs
-        if not (user is not None and user.is_authenticated):
-            return qs.exclude(state=ClaimState.PENDING)
-        return qs.filter(
-            ~Q(state=ClaimState.PENDING) | Q(unit_id__in=ctx.post_unit_ids) | Q(author_id=user.pk)
-        )
-
-
 class Claim(models.Model):
     """A unit's claim (申请) that a task is complete or a milestone met, with its evidence and, for a
     measure, the final value; the unit head approves it where the plan asks, the office confirms it."""
@@ -533,6 +419,8 @@ class Evidence(models.Model):
     size = models.PositiveBigIntegerField()
     sha256 = models.CharField(max_length=64)
     content_type = models.CharField(max_length=100, blank=True)
+
+    objects = EvidenceQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("佐证材料")
@@ -607,6 +495,8 @@ class LockedPeriod(models.Model):
     locked_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     locked_at = models.DateTimeField(auto_now_add=True)
 
+    objects = LockedPeriodQuerySet.as_manager()
+
     class Meta:
         constraints = [models.UniqueConstraint(fields=["plan", "period_end"], name="locked_period_once")]
 
@@ -619,6 +509,8 @@ class LightCount(models.Model):
     day = models.DateField()
     light = models.CharField(max_length=12, choices=Light.choices)
     count = models.PositiveIntegerField()
+
+    objects = LightCountQuerySet.as_manager()
 
     class Meta:
         constraints = [

@@ -14,11 +14,9 @@ from django.db.models import (
     Avg,
     Count,
     DecimalField,
-    Exists,
     ExpressionWrapper,
     F,
     FilteredRelation,
-    OuterRef,
     Q,
     Sum,
 )
@@ -29,13 +27,6 @@ from luoshi.work.selectors import SKIPPED_STATUSES, LightRow, compute_lights
 
 LIGHTS = list(Light.values)
 TWO_PLACES = Decimal("0.01")
-
-
-def plans_visible_to(user: Any) -> Any:
-    """Officers see every plan; others the plans holding at least one task they may see."""
-    if context_for(user).sees_everything:
-        return Plan.objects.all()
-    return Plan.objects.filter(Exists(Task.objects.visible_to(user).filter(plan_id=OuterRef("pk"))))
 
 
 def plan_lights(user: Any, plan: Plan, on: date) -> tuple[list[LightRow], dict[str, int]]:

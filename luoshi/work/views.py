@@ -13,42 +13,28 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from luoshi.audit.actions import describe
-from luoshi.audit.models import Entry
+from luoshi.audit.selectors import entries_for
+from luoshi.errors import NotAllowed
 from luoshi.lib.uploads import download_type
-from luoshi.org.access import context_for, is_audit_admin
+from luoshi.org.access import context_for
 from luoshi.org.models import Unit
+from luoshi.web.htmx import is_htmx
 
 from . import paths, services
 from .filters import SORTS, TaskFilter
 from .forms import FollowForm, PlanNodeForm
-from .models import Claim, Evidence, Follow, Light, Plan, Report, ReportState, Status, Task, TaskUnit
+from .models import Evidence, Follow, Light, Plan, Report, ReportState, Status, Task, TaskUnit
 from .views_flow import claim_context
 
 TASKS_PER_PAGE = 30
 # Worst first: the order light counts and facets are shown in.
 LIGHT_ORDER = [Light.OVERDUE, Light.RED, Light.YELLOW, Light.GREEN, Light.NOT_STARTED, Light.DONE]
-PERSONAL_ACTIONS = {"work.task.followed", "work.task.unfollowed"}
-
-
-def is_htmx(request: HttpRequest) -> bool:
-    return request.headers.get("HX-Request") == "true" and not request.headers.get(
-        "HX-History-Restore-Request"
-    )
-
-
-def visible_plans(user: Any) -> QuerySet[Plan]:
-    """Plans the user may open: all for the supervision office, else those with a visible task."""
-    if context_for(user).sees_everything:
-        return Plan.objects.all()
-    return Plan.objects.filter(Exists(Task.objects.visible_to(user).filter(plan_id=OuterRef("pk"))))
 
 
 def _light_counts(rows: Any) -> list[dict[str, Any]]:
@@ -70,7 +56,7 @@ def _counts_by(qs: QuerySet[Task], key: str) -> dict[Any, dict[str, int]]:
 
 @login_required
 def plan_list(request: HttpRequest) -> HttpResponse:
-    plans = list(visible_plans(request.user))
+    plans = list(Plan.objects.visible_to(request.user))
     counts = _counts_by(Task.objects.visible_to(request.user).counted(), "plan_id")
     for plan in plans:
         plan.light_counts = _light_counts(counts.get(plan.pk, {}))
@@ -90,7 +76,7 @@ def _annotate_nodes(nodes: list[Task], visible: QuerySet[Task]) -> None:
 @login_required
 def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """The plan tree (计划树). `?parent=<id>` opens one node: its children only, as a partial for HTMX."""
-    plan = get_object_or_404(visible_plans(request.user), pk=pk)
+    plan = get_object_or_404(Plan.objects.visible_to(request.user), pk=pk)
     visible = Task.objects.visible_to(request.user).filter(plan=plan)
     form = PlanNodeForm(request.GET)
     parent_id = form.cleaned_data.get("parent") if form.is_valid() else None
@@ -199,7 +185,7 @@ def task_list(request: HttpRequest) -> HttpResponse:
     if is_htmx(request):
         return render(request, "work/_task_rows.html", ctx | {"oob": True})
     visible = Task.objects.visible_to(request.user)
-    ctx["plans"] = list(visible_plans(request.user).only("pk", "name"))
+    ctx["plans"] = list(Plan.objects.visible_to(request.user).only("pk", "name"))
     ctx["units"] = _unit_options(visible, c.get("unit"))
     return render(request, "work/task_list.html", ctx)
 
@@ -234,13 +220,7 @@ def task_detail(request: HttpRequest, pk: int) -> HttpResponse:
     corrected = {r.corrects_id: r for r in reports if r.corrects_id and r.state == ReportState.SUBMITTED}
     for r in reports:
         r.corrected_by_entry = corrected.get(r.pk)
-    entries = Entry.objects.filter(object_type="work.task", object_id=str(task.pk)).order_by("-seq")
-    if not is_audit_admin(user):
-        entries = entries.exclude(action__in=PERSONAL_ACTIONS)
-    history = list(entries.select_related(None)[:100])
-    lang = get_language() or "zh-hans"
-    for e in history:
-        e.action_text = describe(e.action, lang)
+    history = entries_for(task, user)
     milestones = list(task.milestones.all())
     ctx = {
         "task": task,
@@ -270,8 +250,8 @@ def task_follow_toggle(request: HttpRequest, pk: int) -> HttpResponse:
     follow = form.cleaned_data["follow"]
     try:
         services.task_follow(actor=request.user, task=task, follow=follow)
-    except services.PermissionDenied:
-        raise Http404
+    except NotAllowed:
+        raise Http404  # the task is hidden from the user: following it is not refused, it is not there
     if is_htmx(request):
         return render(request, "work/_follow.html", {"task": task, "following": follow})
     messages.success(request, _("已关注该任务。") if follow else _("已取消关注。"))
@@ -281,13 +261,7 @@ def task_follow_toggle(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def evidence_download(request: HttpRequest, pk: int) -> FileResponse:
     """Serve an evidence file (佐证材料) only to those who may see its report; never via MEDIA_URL."""
-    ev = get_object_or_404(
-        Evidence.objects.filter(
-            Q(report__in=Report.objects.visible_to(request.user))
-            | Q(claim__in=Claim.objects.visible_to(request.user))
-        ),
-        pk=pk,
-    )
+    ev = get_object_or_404(Evidence.objects.visible_to(request.user), pk=pk)
     try:
         fh = ev.file.open("rb")
     except FileNotFoundError:

@@ -15,40 +15,55 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.db.models import Exists, OuterRef, Subquery
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from luoshi.errors import ImplausibleReport, LuoshiError, NotAllowed
 from luoshi.lib.uploads import upload_limit
-from luoshi.org.access import context_for
+from luoshi.org.access import context_for, require_head, require_officer, require_reporter
+from luoshi.web.errors import attempt, raise_for
+from luoshi.web.htmx import is_htmx
 
 from . import rules
-from .forms_flow import ClaimForm, MilestoneClaimForm, NoteForm, ReasonForm, ReportFillForm
-from .models import Claim, ClaimKind, ClaimState, Milestone, Report, ReportState, Status, Task, Transition
+from .forms_flow import ClaimForm, NoteForm, ReasonForm, ReportFillForm
+from .models import Report, ReportState, Status, Task, Transition
 from .services import (
-    ImplausibleReport,
-    PermissionDenied,
-    ServiceError,
-    milestone_claim,
-    milestone_confirm,
-    milestone_reject,
     report_approve,
     report_return,
     report_submit,
-    task_claim_approve,
     task_claim_completion,
-    task_claim_return,
     task_close_with_children,
     task_confirm_completion,
     task_reject_completion,
     task_reopen,
 )
+from .views_claims import (
+    claim_approve_view,
+    claim_context,
+    claim_return_view,
+    milestone_claim_view,
+    milestone_claims_for,
+    milestone_confirm_view,
+    milestone_reject_view,
+    pending_claims_for,
+    with_open_claims,
+)
+from .views_common import back, first_error, my_units, posted_reason
+
+# The claim views live in views_claims; named here too, so the flow's urls find every action in one place.
+__all__ = [
+    "claim_approve_view",
+    "claim_context",
+    "claim_return_view",
+    "milestone_claim_view",
+    "milestone_confirm_view",
+    "milestone_reject_view",
+]
 
 FILED_STATES = (ReportState.PENDING, ReportState.SUBMITTED)
 CLOSED_SHOWN = 20
@@ -58,30 +73,6 @@ ERROR_ROWS = {
     "closed": "work/review_closed_row.html",
     "task": "work/review_message.html",
 }
-
-
-def _is_htmx(request: HttpRequest) -> bool:
-    return request.headers.get("HX-Request") == "true"
-
-
-def _back(request: HttpRequest, default: str) -> HttpResponseRedirect:
-    """Redirect to a safe `next` (the page the form was on) or to the queue page."""
-    target = request.POST.get("next") or request.GET.get("next") or ""
-    if not url_has_allowed_host_and_scheme(target, {request.get_host()}, require_https=request.is_secure()):
-        target = default
-    return HttpResponseRedirect(target)
-
-
-def _first_error(form: Any) -> str:
-    for errors in form.errors.values():
-        return str(errors[0])
-    return _("输入有误。")
-
-
-def _refused(exc: ServiceError) -> None:
-    """A refused action: 403 for a missing right, otherwise the message is shown to the user."""
-    if isinstance(exc, PermissionDenied):
-        raise DjangoPermissionDenied(str(exc))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -119,11 +110,6 @@ def _fill_tasks(user: Any) -> Any:
     )
 
 
-def _my_units(user: Any) -> frozenset[int]:
-    ctx = context_for(user)
-    return ctx.reporter_unit_ids | ctx.head_unit_ids
-
-
 def _fill_queue(user: Any, today: date) -> tuple[list[FillRow], list[FillRow]]:
     """(tasks whose current period has no report yet, returned reports still to redo)."""
     tasks = [t for t in _fill_tasks(user) if t.start <= rules.period_end(t.effective_cadence, today)]
@@ -139,7 +125,7 @@ def _fill_queue(user: Any, today: date) -> tuple[list[FillRow], list[FillRow]]:
         task=OuterRef("task"), period_end=OuterRef("period_end"), pk__gt=OuterRef("pk")
     )
     returned = (
-        Report.objects.filter(state=ReportState.RETURNED, unit_id__in=_my_units(user), task__in=scope)
+        Report.objects.filter(state=ReportState.RETURNED, unit_id__in=my_units(user), task__in=scope)
         .exclude(Exists(later.filter(state__in=[*FILED_STATES, ReportState.RETURNED])))
         .order_by("period_end", "id")
     )
@@ -170,16 +156,11 @@ def _redo_form(report: Report) -> ReportFillForm:
     )
 
 
-def _require_reporter(user: Any) -> None:
-    if not _my_units(user):
-        raise DjangoPermissionDenied(_("只有单位填报人员或负责人可以填报进度。"))
-
-
 @login_required
 @require_GET
 def fill(request: HttpRequest) -> HttpResponse:
     """本期待填报: every task of the user's units still to report this period, fileable in place."""
-    _require_reporter(request.user)
+    require_reporter(request.user)
     return _fill_page(request, timezone.localdate())
 
 
@@ -194,14 +175,14 @@ def _fill_page(request: HttpRequest, today: date, warned: FillRow | None = None)
         else:
             rows[at] = warned
     context = {"todo": todo, "redo": redo, "today": today}
-    template = "work/fill_list.html" if _is_htmx(request) else "work/fill.html"
+    template = "work/fill_list.html" if is_htmx(request) else "work/fill.html"
     return render(request, template, context)
 
 
 def _reportable_task(request: HttpRequest, task_id: int) -> Task:
     task = get_object_or_404(Task.objects.visible_to(request.user), pk=task_id)
     if not Task.objects.reportable_by(request.user).filter(pk=task.pk).exists():
-        raise DjangoPermissionDenied(_("您不是该任务牵头或配合单位的填报人员，不能填报。"))
+        raise NotAllowed(_("您不是该任务牵头或配合单位的填报人员，不能填报。"))
     return task
 
 
@@ -218,13 +199,13 @@ def fill_submit(request: HttpRequest, task_id: int) -> HttpResponse:
     if redo_id:
         # Redoing a returned report files it again for that report's period.
         returned = Report.objects.filter(
-            task=task, state=ReportState.RETURNED, unit_id__in=_my_units(request.user)
+            task=task, state=ReportState.RETURNED, unit_id__in=my_units(request.user)
         )
         redo = get_object_or_404(returned, pk=int(redo_id) if redo_id.isdigit() else 0)
     error = warning = ""
     report: Report | None = None
     if not form.is_valid():
-        error = _first_error(form)
+        error = first_error(form)
     else:
         data = form.cleaned_data
         try:
@@ -245,25 +226,25 @@ def fill_submit(request: HttpRequest, task_id: int) -> HttpResponse:
                 acknowledge_warnings=data["acknowledge_warnings"],
             )
         except ImplausibleReport as exc:
-            warning = str(exc)
-        except ServiceError as exc:
-            _refused(exc)
-            error = str(exc)
+            warning = exc.message
+        except LuoshiError as exc:
+            raise_for(exc)
+            error = exc.message
 
     def unfiled_row() -> FillRow:
         annotated = _fill_tasks(request.user).filter(pk=task.pk).first() or task
         period = redo.period_end if redo is not None else rules.period_end(task.effective_cadence, today)
         return FillRow(task=annotated, period=period, form=form, error=error, redo=redo, warning=warning)
 
-    if not _is_htmx(request) and warning:
+    if not is_htmx(request) and warning:
         # Without JavaScript: the queue page with this row asking for the confirmation.
         return _fill_page(request, today, unfiled_row())
-    if not _is_htmx(request):
+    if not is_htmx(request):
         if error:
             messages.error(request, f"{task.title}：{error}")
         else:
             messages.success(request, _("已填报：%(t)s") % {"t": task.title})
-        return _back(request, reverse("flow:fill"))
+        return back(request, reverse("flow:fill"))
     if report is not None:
         task.refresh_from_db()
         return render(request, "work/fill_done.html", {"task": task, "report": report, "redo": redo})
@@ -288,23 +269,18 @@ def _approval_context(user: Any, **extra: Any) -> dict[str, Any]:
     return {
         "reports": reports,
         "flagged": sum(1 for r in reports if r.warnings),
-        "claims": list(_pending_claims_for(user)),
+        "claims": list(pending_claims_for(user)),
         **extra,
     }
-
-
-def _require_head(user: Any) -> None:
-    if not context_for(user).head_unit_ids:
-        raise DjangoPermissionDenied(_("只有单位主要负责人可以审核填报。"))
 
 
 @login_required
 @require_GET
 def approvals(request: HttpRequest) -> HttpResponse:
     """The head's queue: the unit's reports waiting to go up."""
-    _require_head(request.user)
+    require_head(request.user, message=_("只有单位主要负责人可以审核填报。"))
     context = _approval_context(request.user)
-    template = "work/approval_list.html" if _is_htmx(request) else "work/approvals.html"
+    template = "work/approval_list.html" if is_htmx(request) else "work/approvals.html"
     return render(request, template, context)
 
 
@@ -313,7 +289,11 @@ def _visible_report(request: HttpRequest, report_id: int) -> Report:
     return get_object_or_404(qs, pk=report_id)
 
 
-def _approval_row(request: HttpRequest, report: Report, error: str) -> HttpResponse:
+def _approval_refused(request: HttpRequest, report: Report, error: str) -> HttpResponse:
+    """A refused approval: the message on the queue page, or the row again with it (HTMX)."""
+    if not is_htmx(request):
+        messages.error(request, error)
+        return back(request, reverse("flow:approvals"))
     report = _pending_for(request.user).filter(pk=report.pk).first() or report
     return render(request, "work/approval_row.html", {"report": report, "error": error})
 
@@ -322,17 +302,13 @@ def _approval_row(request: HttpRequest, report: Report, error: str) -> HttpRespo
 @require_POST
 def approval_approve(request: HttpRequest, report_id: int) -> HttpResponse:
     report = _visible_report(request, report_id)
-    try:
-        report = report_approve(actor=request.user, report=report)
-    except ServiceError as exc:
-        _refused(exc)
-        if not _is_htmx(request):
-            messages.error(request, str(exc))
-            return _back(request, reverse("flow:approvals"))
-        return _approval_row(request, report, str(exc))
-    if not _is_htmx(request):
+    outcome = attempt(report_approve, actor=request.user, report=report)
+    if outcome.error:
+        return _approval_refused(request, report, outcome.error)
+    report = outcome.value
+    if not is_htmx(request):
         messages.success(request, _("已审核通过：%(t)s") % {"t": report.task.title})
-        return _back(request, reverse("flow:approvals"))
+        return back(request, reverse("flow:approvals"))
     report.task.refresh_from_db()
     return render(request, "work/approval_done.html", {"report": report, "approved": True})
 
@@ -342,19 +318,15 @@ def approval_approve(request: HttpRequest, report_id: int) -> HttpResponse:
 def approval_return(request: HttpRequest, report_id: int) -> HttpResponse:
     report = _visible_report(request, report_id)
     form = ReasonForm(request.POST)
-    try:
-        if not form.is_valid():
-            raise ServiceError(_("退回须填写理由。"))
-        report = report_return(actor=request.user, report=report, reason=form.cleaned_data["reason"])
-    except ServiceError as exc:
-        _refused(exc)
-        if not _is_htmx(request):
-            messages.error(request, str(exc))
-            return _back(request, reverse("flow:approvals"))
-        return _approval_row(request, report, str(exc))
-    if not _is_htmx(request):
+    if not form.is_valid():
+        return _approval_refused(request, report, _("退回须填写理由。"))
+    outcome = attempt(report_return, actor=request.user, report=report, reason=form.cleaned_data["reason"])
+    if outcome.error:
+        return _approval_refused(request, report, outcome.error)
+    report = outcome.value
+    if not is_htmx(request):
         messages.success(request, _("已退回：%(t)s") % {"t": report.task.title})
-        return _back(request, reverse("flow:approvals"))
+        return back(request, reverse("flow:approvals"))
     return render(request, "work/approval_done.html", {"report": report, "approved": False})
 
 
@@ -362,7 +334,7 @@ def approval_return(request: HttpRequest, report_id: int) -> HttpResponse:
 @require_POST
 def approval_approve_all(request: HttpRequest) -> HttpResponse:
     """Approve, in one action, the pending reports the head saw on the page (their ids are posted)."""
-    _require_head(request.user)
+    require_head(request.user, message=_("只有单位主要负责人可以审核填报。"))
     ids = [int(i) for i in request.POST.getlist("report") if i.isdigit()]
     done, errors = 0, []
     # A report filed over a plausibility warning is approved only on its own, after a look at it.
@@ -370,25 +342,20 @@ def approval_approve_all(request: HttpRequest) -> HttpResponse:
         try:
             report_approve(actor=request.user, report=report)
             done += 1
-        except ServiceError as exc:
-            errors.append(f"{report.task.title}：{exc}")
+        except LuoshiError as exc:
+            errors.append(f"{report.task.title}：{exc.message}")
     summary = _("已审核通过 %(n)s 条。") % {"n": done}
-    if not _is_htmx(request):
+    if not is_htmx(request):
         messages.success(request, summary)
         for error in errors:
             messages.error(request, error)
-        return _back(request, reverse("flow:approvals"))
+        return back(request, reverse("flow:approvals"))
     context = _approval_context(request.user, summary=summary, errors=errors)
     return render(request, "work/approval_list.html", context)
 
 
 # ---------------------------------------------------------------------------------------------
 # Supervision office: completion claims, closing out (销号) and reopening
-
-
-def _require_officer(user: Any) -> None:
-    if not context_for(user).is_officer:
-        raise DjangoPermissionDenied(_("只有督查室人员可以审核完成申请。"))
 
 
 def _claims_for(user: Any) -> Any:
@@ -408,26 +375,11 @@ def _claims_for(user: Any) -> Any:
     )
 
 
-def with_open_claims(tasks: list[Task]) -> list[Task]:
-    """Attach each task's open completion claim (`task.claim`, with its evidence) in two queries."""
-    claims = {
-        c.task_id: c
-        for c in Claim.objects.filter(
-            task__in=[t.pk for t in tasks], kind=ClaimKind.COMPLETION, state__in=[ClaimState.SUBMITTED]
-        )
-        .prefetch_related("evidence")
-        .order_by("id")
-    }
-    for t in tasks:
-        t.claim = claims.get(t.pk)
-    return tasks
-
-
 @login_required
 @require_GET
 def review(request: HttpRequest) -> HttpResponse:
     """The office's queue: completion claims to confirm (销号) or reject; recently closed tasks to reopen."""
-    _require_officer(request.user)
+    require_officer(request.user, _("只有督查室人员可以审核完成申请。"))
     closed = (
         Task.objects.visible_to(request.user)
         .filter(status=Status.CLOSED)
@@ -437,7 +389,7 @@ def review(request: HttpRequest) -> HttpResponse:
     context = {
         "claims": with_open_claims(list(_claims_for(request.user))),
         "closed": list(closed),
-        "milestone_claims": list(_milestone_claims_for(request.user)),
+        "milestone_claims": list(milestone_claims_for(request.user)),
     }
     return render(request, "work/review.html", context)
 
@@ -452,18 +404,15 @@ def _task_action(
     request: HttpRequest, task: Task, action: Any, *, done: str, default: str, row: str, **kwargs: Any
 ) -> HttpResponse:
     """Run a task status service; answer with the row that replaces the acted-on one, or redirect."""
-    error = ""
-    try:
-        task = action(actor=request.user, task=task, **kwargs)
-    except ServiceError as exc:
-        _refused(exc)
-        error = str(exc)
-    if not _is_htmx(request):
+    outcome = attempt(action, actor=request.user, task=task, **kwargs)
+    error = outcome.error
+    task = outcome.value or task
+    if not is_htmx(request):
         if error:
             messages.error(request, error)
         else:
             messages.success(request, done % {"t": task.title})
-        return _back(request, default)
+        return back(request, default)
     if error:
         if row == "claim":
             task = _claims_for(request.user).filter(pk=task.pk).first() or task
@@ -490,11 +439,6 @@ def review_confirm(request: HttpRequest, task_id: int) -> HttpResponse:
     )
 
 
-def _reason(request: HttpRequest) -> str:
-    form = ReasonForm(request.POST)
-    return form.cleaned_data["reason"] if form.is_valid() else ""
-
-
 @login_required
 @require_POST
 def review_reject(request: HttpRequest, task_id: int) -> HttpResponse:
@@ -503,7 +447,7 @@ def review_reject(request: HttpRequest, task_id: int) -> HttpResponse:
         request,
         task,
         task_reject_completion,
-        reason=_reason(request),
+        reason=posted_reason(request),
         done=_("已退回完成申请：%(t)s"),
         default=reverse("flow:review"),
         row="claim",
@@ -518,7 +462,7 @@ def task_reopen_view(request: HttpRequest, task_id: int) -> HttpResponse:
         request,
         task,
         task_reopen,
-        reason=_reason(request),
+        reason=posted_reason(request),
         done=_("已重新打开：%(t)s"),
         default=reverse("flow:review"),
         row="closed",
@@ -532,10 +476,10 @@ def task_claim_view(request: HttpRequest, task_id: int) -> HttpResponse:
     task = _visible_task(request, task_id)
     form = ClaimForm(request.POST, request.FILES)
     if not form.is_valid():
-        error = _first_error(form)
-        if not _is_htmx(request):
+        error = first_error(form)
+        if not is_htmx(request):
             messages.error(request, error)
-            return _back(request, reverse("flow:fill"))
+            return back(request, reverse("flow:fill"))
         return render(request, ERROR_ROWS["task"], {"task": task, "error": error})
     data = form.cleaned_data
     head_needed = task.plan.head_approval and not (
@@ -565,174 +509,8 @@ def task_close_together_view(request: HttpRequest, task_id: int) -> HttpResponse
         request,
         task,
         task_close_with_children,
-        reason=_reason(request),
+        reason=posted_reason(request),
         done=_("已连同下级任务一并销号：%(t)s"),
         default=reverse("task_detail", args=[task.pk]),
         row="task",
     )
-
-
-# ---------------------------------------------------------------------------------------------
-# Unit head: completion claims waiting to go up
-
-
-def _pending_claims_for(user: Any) -> Any:
-    last = Report.objects.effective().filter(task=OuterRef("task")).order_by("-reported_on", "-id")
-    return (
-        Claim.objects.filter(
-            kind=ClaimKind.COMPLETION,
-            state=ClaimState.PENDING,
-            unit_id__in=context_for(user).head_unit_ids,
-        )
-        .select_related("task", "task__plan", "task__lead_unit", "unit", "author")
-        .prefetch_related("evidence")
-        .annotate(last_value=Subquery(last.values("value")[:1]))
-        .order_by("task__plan_id", "task__path", "id")
-    )
-
-
-def _claim_decision(
-    request: HttpRequest, claim_id: int, action: Any, *, done: str, **kwargs: Any
-) -> HttpResponse:
-    claim = get_object_or_404(Claim.objects.visible_to(request.user), pk=claim_id)
-    error = ""
-    try:
-        claim = action(actor=request.user, claim=claim, **kwargs)
-    except ServiceError as exc:
-        _refused(exc)
-        error = str(exc)
-    claim = (
-        Claim.objects.select_related("task", "task__plan", "task__lead_unit", "milestone", "unit", "author")
-        .prefetch_related("evidence")
-        .get(pk=claim.pk)
-    )
-    message = "" if error else done % {"t": claim.milestone.title if claim.milestone else claim.task.title}
-    if not _is_htmx(request):
-        if error:
-            messages.error(request, error)
-        else:
-            messages.success(request, message)
-        return _back(
-            request, reverse("flow:review" if claim.kind == ClaimKind.MILESTONE else "flow:approvals")
-        )
-    template = (
-        "work/milestone_claim_row.html"
-        if claim.kind == ClaimKind.MILESTONE
-        else "work/claim_approval_row.html"
-    )
-    return render(request, template, {"claim": claim, "error": error, "message": message})
-
-
-@login_required
-@require_POST
-def claim_approve_view(request: HttpRequest, claim_id: int) -> HttpResponse:
-    return _claim_decision(request, claim_id, task_claim_approve, done=_("已审核通过完成申请：%(t)s"))
-
-
-@login_required
-@require_POST
-def claim_return_view(request: HttpRequest, claim_id: int) -> HttpResponse:
-    return _claim_decision(
-        request, claim_id, task_claim_return, reason=_reason(request), done=_("已退回完成申请：%(t)s")
-    )
-
-
-# ---------------------------------------------------------------------------------------------
-# Milestones: the unit reports one met, the office confirms it
-
-
-def _milestone_claims_for(user: Any) -> Any:
-    return (
-        Claim.objects.filter(
-            kind=ClaimKind.MILESTONE,
-            state=ClaimState.SUBMITTED,
-            task__in=Task.objects.visible_to(user),
-        )
-        .select_related("task", "task__lead_unit", "milestone", "unit", "author")
-        .prefetch_related("evidence")
-        .order_by("task__plan_id", "task__path", "milestone__sort", "id")
-    )
-
-
-@login_required
-@require_POST
-def milestone_claim_view(request: HttpRequest, milestone_id: int) -> HttpResponse:
-    """The unit reports a milestone met, with its date and evidence (form on the task page)."""
-    milestone = get_object_or_404(
-        Milestone.objects.filter(task__in=Task.objects.visible_to(request.user)), pk=milestone_id
-    )
-    form = MilestoneClaimForm(request.POST, request.FILES)
-    default = reverse("task_detail", args=[milestone.task_id])
-    if not form.is_valid():
-        messages.error(request, _first_error(form))
-        return _back(request, default)
-    data = form.cleaned_data
-    try:
-        milestone_claim(
-            actor=request.user,
-            milestone=milestone,
-            met_on=data["met_on"],
-            note=data["note"],
-            files=data["evidence"],
-        )
-    except ServiceError as exc:
-        _refused(exc)
-        messages.error(request, f"{milestone.title}：{exc}")
-        return _back(request, default)
-    messages.success(request, _("已报告节点完成，等待督查室确认：%(t)s") % {"t": milestone.title})
-    return _back(request, default)
-
-
-@login_required
-@require_POST
-def milestone_confirm_view(request: HttpRequest, claim_id: int) -> HttpResponse:
-    form = NoteForm(request.POST)
-    note = form.cleaned_data["note"] if form.is_valid() else ""
-    return _claim_decision(request, claim_id, milestone_confirm, note=note, done=_("已确认节点完成：%(t)s"))
-
-
-@login_required
-@require_POST
-def milestone_reject_view(request: HttpRequest, claim_id: int) -> HttpResponse:
-    return _claim_decision(
-        request, claim_id, milestone_reject, reason=_reason(request), done=_("已退回节点完成报告：%(t)s")
-    )
-
-
-# ---------------------------------------------------------------------------------------------
-# The task page's part: claim and milestone forms, open claims, what each visitor may do
-
-
-def claim_context(user: Any, task: Task, milestones: list[Milestone]) -> dict[str, Any]:
-    """What the task page shows of completion claims and milestone claims, and who may act."""
-    ctx = context_for(user)
-    reporter = Task.objects.reportable_by(user).filter(pk=task.pk).exists()
-    claims = list(
-        Claim.objects.filter(task=task, state__in=[ClaimState.PENDING, ClaimState.SUBMITTED])
-        .select_related("author", "unit", "milestone")
-        .prefetch_related("evidence")
-        .order_by("id")
-    )
-    by_milestone = {c.milestone_id: c for c in claims if c.kind == ClaimKind.MILESTONE}
-    open_task = task.status in (Status.IN_PROGRESS, Status.CLAIMED)
-    for m in milestones:
-        m.open_claim = by_milestone.get(m.pk)
-        m.can_claim = reporter and open_task and m.met_on is None and m.open_claim is None
-    completion = next((c for c in claims if c.kind == ClaimKind.COMPLETION), None)
-    open_children = list(
-        Task.objects.filter(parent=task)
-        .exclude(status__in=[Status.CLOSED, Status.CANCELLED])
-        .order_by("sort_path")
-        .values_list("code", "title")
-    )
-    last = Report.objects.effective().filter(task=task).order_by("-reported_on", "-id").first()
-    return {
-        "completion_claim": completion,
-        "last_value": last.value if last is not None else None,
-        "open_children": [code or title for code, title in open_children],
-        "can_claim": task.status == Status.IN_PROGRESS and reporter and completion is None,
-        "can_review": task.status == Status.CLAIMED and ctx.is_officer and task.claimed_by_id != user.pk,
-        "can_close_together": ctx.is_officer and open_task and bool(open_children),
-        "is_officer": ctx.is_officer,
-        "today": timezone.localdate(),
-    }

@@ -20,7 +20,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from luoshi.org.access import context_for
+from luoshi.errors import Conflict, LuoshiError
+from luoshi.org.access import require_officer
+from luoshi.web.errors import to_form, to_messages
 
 from . import rules
 from .forms_manage import (
@@ -35,9 +37,6 @@ from .forms_manage import (
 )
 from .models import LockedPeriod, Milestone, Plan, Task
 from .services import (
-    Conflict,
-    PermissionDenied,
-    ServiceError,
     period_lock,
     plan_create,
     task_create,
@@ -55,19 +54,17 @@ from .services.manage import (
     task_months,
     task_split,
 )
-from .views import visible_plans
 
 CONFLICT = 409
 TASK_FIELDS = [f for f in TaskForm.Meta.fields if f != "co_units"]
 
 
 def _require_officer(request: HttpRequest) -> None:
-    if not context_for(request.user).is_officer:
-        raise Forbidden
+    require_officer(request.user)
 
 
 def _plan(request: HttpRequest, pk: int) -> Plan:
-    plan = get_object_or_404(visible_plans(request.user), pk=pk)
+    plan = get_object_or_404(Plan.objects.visible_to(request.user), pk=pk)
     _require_officer(request)
     return plan
 
@@ -77,12 +74,6 @@ def _task(request: HttpRequest, pk: int) -> Task:
     if not Task.objects.editable_by(request.user).filter(pk=task.pk).exists():
         raise Forbidden
     return task
-
-
-def _refused(form: Any, exc: ServiceError) -> None:
-    if isinstance(exc, PermissionDenied):
-        raise Forbidden(str(exc))
-    form.add_error(None, str(exc))
 
 
 def _periods(plan: Plan) -> list[Any]:
@@ -112,8 +103,8 @@ def plan_new(request: HttpRequest) -> HttpResponse:
                 due=data.pop("due"),
                 **data,
             )
-        except ServiceError as exc:
-            _refused(form, exc)
+        except LuoshiError as exc:
+            to_form(form, exc)
         else:
             messages.success(request, _("已新建计划“%(n)s”。") % {"n": plan.name})
             return redirect("manage:plan_edit", pk=plan.pk)
@@ -136,8 +127,8 @@ def plan_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 conflict, status = str(exc), CONFLICT
                 plan.refresh_from_db()
                 form = PlanForm(instance=plan, initial={"seen": plan_stamp(plan)})
-            except ServiceError as exc:
-                _refused(form, exc)
+            except LuoshiError as exc:
+                to_form(form, exc)
             else:
                 messages.success(request, _("计划已保存。"))
                 return redirect("manage:plan_edit", pk=plan.pk)
@@ -149,7 +140,10 @@ def plan_edit(request: HttpRequest, pk: int) -> HttpResponse:
         "conflict": conflict,
         "lock_form": LockForm(periods=_periods(plan)),
         "locked": list(
-            LockedPeriod.objects.filter(plan=plan).select_related("locked_by").order_by("-period_end")
+            LockedPeriod.objects.visible_to(request.user)
+            .filter(plan=plan)
+            .select_related("locked_by")
+            .order_by("-period_end")
         ),
     }
     return render(request, "work/manage/plan_form.html", ctx, status=status)
@@ -165,10 +159,7 @@ def plan_lock(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, _("请选择要锁定的所属期。"))
     else:
         day = form.cleaned_data["period_end"]
-        try:
-            period_lock(actor=request.user, plan=plan, period_end=day)
-        except PermissionDenied:
-            raise Forbidden
+        period_lock(actor=request.user, plan=plan, period_end=day)  # refused: 403 (luoshi.web.errors)
         messages.success(request, _("%(d)s 所属期已锁定。") % {"d": day.isoformat()})
     return redirect("manage:plan_edit", pk=plan.pk)
 
@@ -216,8 +207,8 @@ def task_new(request: HttpRequest, plan_pk: int) -> HttpResponse:
                 assigned_on=timezone.localdate(),
                 **data,
             )
-        except ServiceError as exc:
-            _refused(form, exc)
+        except LuoshiError as exc:
+            to_form(form, exc)
         else:
             messages.success(request, _("已新建任务。"))
             return redirect("task_detail", pk=task.pk)
@@ -247,8 +238,8 @@ def task_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 conflict, status = str(exc), CONFLICT
                 task = Task.objects.select_related("plan", "lead_unit").get(pk=task.pk)
                 form = TaskForm(plan=task.plan, task=task, initial={"version": task.version})
-            except ServiceError as exc:
-                _refused(form, exc)
+            except LuoshiError as exc:
+                to_form(form, exc)
             else:
                 messages.success(request, _("任务已保存。"))
                 return redirect("task_detail", pk=task.pk)
@@ -275,8 +266,8 @@ def task_split_view(request: HttpRequest, pk: int) -> HttpResponse:
             conflict, status = str(exc), CONFLICT
             task.refresh_from_db()
             version_form = SplitVersionForm(initial={"version": task.version})
-        except ServiceError as exc:
-            _refused(version_form, exc)
+        except LuoshiError as exc:
+            to_form(version_form, exc)
         else:
             messages.success(request, _("已拆分为 %(n)s 项下级任务。") % {"n": len(children)})
             return redirect("task_detail", pk=task.pk)
@@ -300,10 +291,8 @@ def task_status(request: HttpRequest, pk: int) -> HttpResponse:
             status=form.cleaned_data["status"],
             reason=form.cleaned_data["reason"],
         )
-    except ServiceError as exc:
-        if isinstance(exc, PermissionDenied):
-            raise Forbidden(str(exc))
-        messages.error(request, str(exc))
+    except LuoshiError as exc:
+        to_messages(request, exc)
     else:
         messages.success(request, _("任务状态已变更为“%(s)s”。") % {"s": task.get_status_display()})
     return redirect("task_detail", pk=task.pk)
@@ -324,8 +313,8 @@ def task_milestones(request: HttpRequest, pk: int) -> HttpResponse:
                 due=d["due"],
                 duration_days=d["duration_days"],
             )
-        except ServiceError as exc:
-            _refused(form, exc)
+        except LuoshiError as exc:
+            to_form(form, exc)
         else:
             messages.success(request, _("已添加时间节点。"))
             return redirect("manage:task_milestones", pk=task.pk)
@@ -356,9 +345,7 @@ def _milestones_page(
 
 
 def _milestone(request: HttpRequest, pk: int) -> Milestone:
-    milestone = get_object_or_404(
-        Milestone.objects.filter(task__in=Task.objects.visible_to(request.user)).select_related("task"), pk=pk
-    )
+    milestone = get_object_or_404(Milestone.objects.visible_to(request.user).select_related("task"), pk=pk)
     _task(request, milestone.task_id)
     return milestone
 
@@ -387,10 +374,8 @@ def milestone_edit(request: HttpRequest, pk: int) -> HttpResponse:
         return _milestones_page(
             request, task, MilestoneForm(prefix="new"), conflict=str(exc), status=CONFLICT
         )
-    except ServiceError as exc:
-        if isinstance(exc, PermissionDenied):
-            raise Forbidden(str(exc))
-        messages.error(request, str(exc))
+    except LuoshiError as exc:
+        to_messages(request, exc)
     else:
         messages.success(request, _("时间节点已保存。"))
     return redirect("manage:task_milestones", pk=task.pk)
@@ -407,10 +392,8 @@ def milestone_remove(request: HttpRequest, pk: int) -> HttpResponse:
         return _milestones_page(
             request, task, MilestoneForm(prefix="new"), conflict=str(exc), status=CONFLICT
         )
-    except ServiceError as exc:
-        if isinstance(exc, PermissionDenied):
-            raise Forbidden(str(exc))
-        messages.error(request, str(exc))
+    except LuoshiError as exc:
+        to_messages(request, exc)
     else:
         messages.success(request, _("时间节点已删除。"))
     return redirect("manage:task_milestones", pk=task.pk)
@@ -459,8 +442,8 @@ def task_measure(request: HttpRequest, pk: int) -> HttpResponse:
             conflict, status = str(exc), CONFLICT
             task.refresh_from_db()
             form = MeasureForm(months=months, initial=_measure_initial(task))
-        except ServiceError as exc:
-            _refused(form, exc)
+        except LuoshiError as exc:
+            to_form(form, exc)
         else:
             messages.success(request, _("量化指标和月度计划已保存。"))
             return redirect("task_detail", pk=task.pk)

@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from luoshi.audit.services import lock_chain, record
-from luoshi.org.access import context_for
+from luoshi.org.access import context_for, require_officer
 from luoshi.org.models import Unit
 
 from ..models import OPEN_CLAIM_STATES, Claim, Evidence, Milestone, Task, TaskUnit, Transition
@@ -36,8 +36,7 @@ def _snapshot(task: Task, fields: Iterable[str]) -> dict[str, Any]:
 
 
 def _require_officer(actor: Any) -> None:
-    if not context_for(actor).is_officer:
-        raise PermissionDenied(_("只有督查室人员可以执行此操作。"))
+    require_officer(actor)
 
 
 def _begin() -> None:

@@ -1,34 +1,12 @@
-"""The task engine's refusals: every service raises one of these, and pages and the API map them."""
+"""The task engine's refusals: the shared errors of `luoshi.errors`, under the names the engine's
+callers know them by (pages and the API map them, once each)."""
 
 from __future__ import annotations
 
-from decimal import Decimal
+from luoshi.errors import Conflict as Conflict
+from luoshi.errors import ImplausibleReport as ImplausibleReport
+from luoshi.errors import InvalidField as InvalidField
+from luoshi.errors import LuoshiError, NotAllowed
 
-
-class ServiceError(Exception):
-    """A refused use case; the message is shown to the user as is."""
-
-
-class PermissionDenied(ServiceError):
-    """The actor may not do this (shown as 403)."""
-
-
-class Conflict(ServiceError):
-    """Somebody else changed the record first (shown as 409)."""
-
-
-class InvalidField(ServiceError):
-    """A refused value of one input field, named so that pages and the API can point at it."""
-
-    def __init__(self, message: str, *, field: str) -> None:
-        super().__init__(message)
-        self.field = field
-
-
-class ImplausibleReport(InvalidField):
-    """A reported figure that looks like a mistake (合理性提示): filed only once the filer confirms."""
-
-    def __init__(self, message: str, *, field: str, warnings: list[str], previous: Decimal | None) -> None:
-        super().__init__(message, field=field)
-        self.warnings = warnings
-        self.previous = previous
+ServiceError = LuoshiError
+PermissionDenied = NotAllowed
