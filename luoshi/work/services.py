@@ -16,10 +16,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
 from luoshi.audit.services import lock_chain, record
+from luoshi.notify.services import Message, notify
 from luoshi.org.access import context_for
 from luoshi.org.models import Person, Unit
 
-from . import rules
+from . import rules, signals
 from .models import (
     OPEN_CLAIM_STATES,
     Claim,
@@ -162,6 +163,15 @@ def _transition(
         before={"status": frm, "version": task.version - 1},
         after={"status": to, "version": task.version},
         data={"reason": reason, **(data or {})},
+    )
+    signals.status_changed(
+        task_id=task.pk,
+        plan_id=task.plan_id,
+        old=frm,
+        new=to,
+        action=action,
+        actor_id=actor.pk if actor else None,
+        reason=reason,
     )
 
 
@@ -595,9 +605,7 @@ def task_claim_return(*, actor: Any, claim: Claim, reason: str) -> Claim:
         after={"claim": current.pk, "state": ClaimState.REJECTED},
         data={"reason": reason},
     )
-    from .models import Notification
-
-    Notification.objects.create(user=current.author, task=task, text=(_("完成申请被退回：") + reason)[:300])
+    notify([Message(current.author_id, task.pk, _("完成申请被退回：") + reason)])
     claim.refresh_from_db()
     return claim
 
@@ -640,6 +648,7 @@ def _final_report(task: Task, claim: Claim, on: date) -> Report:
         },
         data={"claim": claim.pk},
     )
+    signals.report_filed(report)
     return report
 
 
@@ -761,7 +770,6 @@ def task_reject_completion(*, actor: Any, task: Task, reason: str) -> Task:
         extra={"claimed_by": None},
         data={"claim": claim.pk if claim else None},
     )
-    _notify_unit(current, _("完成申请被退回：%(t)s（%(r)s）") % {"t": current.title[:80], "r": reason[:80]})
     return _sync(task, current)
 
 
@@ -947,15 +955,8 @@ def milestone_reject(*, actor: Any, claim: Claim, reason: str) -> Claim:
         after={"claim": current.pk, "state": ClaimState.REJECTED},
         data={"task": current.task_id, "reason": reason},
     )
-    from .models import Notification
-
-    Notification.objects.create(
-        user=current.author,
-        task=current.task,
-        text=(_("节点完成被退回：%(m)s（%(r)s）") % {"m": current.milestone.title[:60], "r": reason[:80]})[
-            :300
-        ],
-    )
+    text = _("节点完成被退回：%(m)s（%(r)s）") % {"m": current.milestone.title[:60], "r": reason[:80]}
+    notify([Message(current.author_id, current.task_id, text)])
     claim.refresh_from_db()
     return claim
 
@@ -1272,6 +1273,7 @@ def report_submit(
     )
     if report.state == ReportState.SUBMITTED:
         task_refresh(task=task, on=today)
+    signals.report_filed(report)
     return report
 
 
@@ -1306,6 +1308,7 @@ def report_approve(*, actor: Any, report: Report, on: date | None = None) -> Rep
         data={"task": report.task_id},
     )
     task_refresh(task=current.task, on=on or max(report.reported_on, timezone.localdate()))
+    signals.report_filed(report)
     return report
 
 
@@ -1330,9 +1333,7 @@ def report_return(*, actor: Any, report: Report, reason: str) -> Report:
         after={"state": report.state},
         data={"task": report.task_id, "reason": reason},
     )
-    from .models import Notification
-
-    Notification.objects.create(user=report.author, task=report.task, text=(_("填报被退回：") + reason)[:300])
+    notify([Message(report.author_id, report.task_id, _("填报被退回：") + reason)])
     return report
 
 
@@ -1358,13 +1359,6 @@ def period_lock(*, actor: Any, plan: Plan, period_end: date) -> LockedPeriod:
 
 # ---------------------------------------------------------------------------------------------
 # Stored lights
-
-
-def _notify_unit(task: Task, text: str) -> None:
-    from .models import Notification
-
-    users = Follow.objects.filter(task=task).values_list("user_id", flat=True)
-    Notification.objects.bulk_create([Notification(user_id=u, task=task, text=text[:300]) for u in users])
 
 
 def task_refresh(*, task: Task, on: date | None = None) -> None:
