@@ -74,6 +74,8 @@ def lights_changed(changes: Iterable[tuple[int, str, str]], *, on: date) -> None
     if not batch:
         return
     send_on_commit(task_light_changed, sender=Task, changes=batch, on=on)
+    if not task_overdue.has_listeners(Task):
+        return  # a large import makes thousands of lights at once: no callback for nobody
     for change in batch:
         if change.new == Light.OVERDUE and change.old != Light.OVERDUE:
             send_on_commit(task_overdue, sender=Task, task_id=change.task_id, old=change.old, on=on)
