@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "luoshi.org",
     "luoshi.work",
     "luoshi.jobs",
+    "luoshi.notify",
     "luoshi.api",
     "luoshi.documents",
     "luoshi.imports",

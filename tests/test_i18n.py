@@ -8,14 +8,15 @@ from html.parser import HTMLParser
 from typing import Any
 
 import pytest
-from django.test import Client
+from django.test import Client, TestCase
 from django.utils import timezone, translation
 
 from luoshi.imports.models import ImportBatch
 from luoshi.imports.services import batch_create
+from luoshi.notify.models import Notification
 from luoshi.org.models import Person, Post, Unit
 from luoshi.work import rules
-from luoshi.work.models import Evidence, Milestone, Notification, Plan, Report, Task, Transition
+from luoshi.work.models import Evidence, Milestone, Plan, Report, Task, Transition
 from luoshi.work.services import (
     report_return,
     report_submit,
@@ -239,7 +240,8 @@ class FlowWorld(World):
         last_period = rules.previous_period_end(self.plan_now.cadence, today)
         report_submit(actor=p.head_a, task=self.todo, percent=30, narrative="上期进展", period=last_period)
         returned = report_submit(actor=p.reporter_a, task=self.redo, percent=20, narrative="开工准备")
-        report_return(actor=p.head_a, report=returned, reason="请补充佐证材料")
+        with TestCase.captureOnCommitCallbacks(execute=True):  # its notification, sent after commit
+            report_return(actor=p.head_a, report=returned, reason="请补充佐证材料")
         report_submit(actor=p.reporter_a, task=self.waiting, percent=25, narrative="完成选址")
         claim_task(actor=p.reporter_a, task=self.claimed, note="已全部完工")
         claim_task(actor=p.reporter_a, task=self.closed, note="已通水")

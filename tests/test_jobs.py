@@ -16,11 +16,14 @@ from django.db import connection
 from django.utils import timezone
 
 from luoshi.audit.models import Entry
+from luoshi.jobs import periodic
 from luoshi.jobs import services as jobs
 from luoshi.jobs.models import TickRun
 from luoshi.jobs.tasks import TICK_AT, daily_at, daily_tick, tick_for
+from luoshi.notify.models import Notification
+from luoshi.work import periodic as work_periodic
 from luoshi.work import rules
-from luoshi.work.models import Follow, LateReport, LightCount, Notification, Plan, Task
+from luoshi.work.models import Follow, LateReport, LightCount, Plan, Task
 from luoshi.work.selectors import compute_lights
 from luoshi.work.services import report_submit
 from tests.factories import Personas
@@ -74,12 +77,16 @@ def test_tick_writes_lights_late_reports_counts_and_one_audit_entry(p: Personas,
 
 
 @pytest.mark.django_db
-def test_tick_twice_for_the_same_day_changes_nothing(p: Personas, plan: Plan) -> None:
-    first = jobs.tick_run(on=DAY)
+def test_tick_twice_for_the_same_day_changes_nothing(
+    p: Personas, plan: Plan, django_capture_on_commit_callbacks: Any
+) -> None:
+    with django_capture_on_commit_callbacks(execute=True):
+        first = jobs.tick_run(on=DAY)
     assert first.changed > 0
     assert Notification.objects.filter(user=p.leader).exists()  # the followed task changed light
     after_first = snapshot()
-    second = jobs.tick_run(on=DAY)
+    with django_capture_on_commit_callbacks(execute=True):
+        second = jobs.tick_run(on=DAY)
     assert second.ran and second.changed == 0
     assert snapshot() == after_first  # not a row added, removed or altered, not even an audit entry
 
@@ -149,7 +156,7 @@ def test_a_failed_run_writes_nothing_and_releases_the_day(
     def broken(**kw: Any) -> int:
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(jobs, "mark_late_reports", broken)
+    monkeypatch.setattr(work_periodic, "mark_late_reports", broken)
     before = Task.objects.order_by("pk").values_list("light", flat=True)
     before_lights = list(before)
     with pytest.raises(RuntimeError):
@@ -231,11 +238,11 @@ def test_tick_on_two_threads_equals_the_tick_on_one(p: Personas, plan: Plan) -> 
     second = p.plan(head_approval=False, name="第二个计划")
     other = p.task(second, title="另一计划的任务")
     report_submit(actor=p.head_a, task=other, percent=30, on=date(2024, 6, 20))
-    assert not connection.in_atomic_block and jobs.tick_threads() == 2
+    assert not connection.in_atomic_block and periodic.tick_threads() == 2
     stored = ("light", "light_on", "actual_pct", "expected_pct", "slack_days")
     before = list(Task.objects.values("pk", *stored))
 
-    threaded = jobs._tick_plans(DAY, threads=2)
+    threaded = work_periodic.tick_plans(DAY, threads=2)
     after_threads = snapshot()
     # The second plan's task reported only in June: January to May are late there too.
     assert threaded.plans == 2 and threaded.late_reports == 10 + 5 and threaded.lights_changed >= 4
@@ -250,7 +257,7 @@ def test_tick_on_two_threads_equals_the_tick_on_one(p: Personas, plan: Plan) -> 
     Notification.objects.all().delete()
     for row in before:  # the stored lights as they were before the first tick
         Task.objects.filter(pk=row.pop("pk")).update(**row)
-    single = jobs._tick_plans(DAY, threads=1)
+    single = work_periodic.tick_plans(DAY, threads=1)
     assert (single.lights_changed, single.late_reports) == (threaded.lights_changed, threaded.late_reports)
 
     def comparable(snap: dict[str, list[dict[str, Any]]]) -> dict[str, Any]:

@@ -15,11 +15,11 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from luoshi.audit.models import Entry
 from luoshi.audit.services import verify_chain
+from luoshi.notify.models import Notification
 from luoshi.org.models import Membership, Post, Role
 from luoshi.work.models import (
     Evidence,
     Milestone,
-    Notification,
     Report,
     ReportState,
     Status,
@@ -292,13 +292,14 @@ def test_claim_rules(p, task):
     assert str(exc.value) == "只有督查室人员可以执行此操作。"
 
 
-def test_reject_completion_needs_reason_and_tells_followers(p, task):
+def test_reject_completion_needs_reason_and_tells_followers(p, task, django_capture_on_commit_callbacks):
     task_follow(actor=p.reporter_a, task=task)
     claim_task(actor=p.reporter_a, task=task)
     with pytest.raises(ServiceError) as exc:
         task_reject_completion(actor=p.officer, task=task, reason="")
     assert str(exc.value) == "退回须填写理由。"
-    task_reject_completion(actor=p.officer, task=task, reason="佐证材料不全")
+    with django_capture_on_commit_callbacks(execute=True):
+        task_reject_completion(actor=p.officer, task=task, reason="佐证材料不全")
     task.refresh_from_db()
     assert task.status == Status.IN_PROGRESS and task.claimed_by_id is None
     assert Notification.objects.filter(user=p.reporter_a, task=task, text__contains="佐证材料不全").exists()
@@ -387,12 +388,13 @@ def test_pending_report_is_invisible_upward_until_the_head_approves(p, task):
     assert str(exc.value) == "该填报已被处理。"
 
 
-def test_head_returns_a_pending_report_with_reason(p, task):
+def test_head_returns_a_pending_report_with_reason(p, task, django_capture_on_commit_callbacks):
     report = report_submit(actor=p.reporter_a, task=task, percent=60, on=JUNE)
     with pytest.raises(ServiceError) as exc:
         report_return(actor=p.head_a, report=report, reason=" ")
     assert str(exc.value) == "退回须填写理由。"
-    report_return(actor=p.head_a, report=report, reason="数据口径不对")
+    with django_capture_on_commit_callbacks(execute=True):
+        report_return(actor=p.head_a, report=report, reason="数据口径不对")
     report.refresh_from_db()
     assert report.state == ReportState.RETURNED and report.return_reason == "数据口径不对"
     assert Notification.objects.filter(user=p.reporter_a, text="填报被退回：数据口径不对").exists()

@@ -14,7 +14,8 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from luoshi.audit.models import Entry
-from luoshi.work.models import Follow, Notification, Status, Task
+from luoshi.notify.models import Notification
+from luoshi.work.models import Follow, Status, Task
 from luoshi.work.services import report_submit, task_follow, task_set_status
 
 PERSONAS = ["reporter_a", "head_a", "reporter_b", "leader", "officer", "auditor", "anonymous"]

@@ -66,3 +66,32 @@ class Job(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} #{self.pk}"
+
+
+class StepState(models.TextChoices):
+    RUNNING = "running", _("运行中")
+    FINISHED = "finished", _("已完成")
+    FAILED = "failed", _("失败")
+
+
+class StepRun(models.Model):
+    """One registered step of the daily tick for one day (`jobs.periodic`): when it last started and
+    finished, what it changed, and whether it finished — a run cut short resumes at the step that
+    did not."""
+
+    day = models.DateField(_("日期"))
+    step = models.CharField(_("步骤"), max_length=80)
+    state = models.CharField(_("状态"), max_length=10, choices=StepState.choices, default=StepState.RUNNING)
+    started = models.DateTimeField(_("开始时间"))
+    finished = models.DateTimeField(_("完成时间"), null=True, blank=True)
+    summary = models.JSONField(_("结果"), default=dict, blank=True)
+    error = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["day", "started", "pk"]
+        constraints = [models.UniqueConstraint(fields=["day", "step"], name="steprun_once_a_day")]
+        verbose_name = _("巡检步骤")
+        verbose_name_plural = _("巡检步骤")
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.step}"

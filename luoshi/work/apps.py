@@ -5,3 +5,9 @@ from django.utils.translation import gettext_lazy as _
 class WorkConfig(AppConfig):
     name = "luoshi.work"
     verbose_name = _("任务")
+
+    def ready(self) -> None:
+        """Register the task engine's daily step with the tick."""
+        from . import periodic
+
+        periodic.register()

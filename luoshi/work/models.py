@@ -473,20 +473,6 @@ class Follow(models.Model):
         constraints = [models.UniqueConstraint(fields=["user", "task"], name="follow_unique")]
 
 
-class Notification(models.Model):
-    """A message to a user (light or status change of a followed task, a returned report…)."""
-
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
-    task = models.ForeignKey(Task, null=True, on_delete=models.CASCADE, related_name="+")
-    text = models.CharField(max_length=300)
-    created = models.DateTimeField(auto_now_add=True)
-    read = models.BooleanField(default=False)
-
-    class Meta:
-        ordering = ["-created"]
-        indexes = [models.Index(fields=["user", "read", "-created"])]
-
-
 class LockedPeriod(models.Model):
     """A reporting period locked once its bulletin is out; no more reports for it."""
 

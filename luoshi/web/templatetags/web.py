@@ -8,9 +8,10 @@ from typing import Any
 from django import template
 from django.utils.translation import gettext_lazy as _
 
+from luoshi.notify.models import Notification
 from luoshi.org.access import context_for
 from luoshi.org.models import Role
-from luoshi.work.models import Light, Notification
+from luoshi.work.models import Light
 
 register = template.Library()
 

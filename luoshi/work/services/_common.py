@@ -16,6 +16,7 @@ from luoshi.audit.services import lock_chain, record
 from luoshi.org.access import context_for, require_officer
 from luoshi.org.models import Unit
 
+from .. import signals
 from ..models import OPEN_CLAIM_STATES, Claim, Evidence, Milestone, Task, TaskUnit, Transition
 from .errors import Conflict, PermissionDenied, ServiceError
 
@@ -87,6 +88,15 @@ def _transition(
         before={"status": frm, "version": task.version - 1},
         after={"status": to, "version": task.version},
         data={"reason": reason, **(data or {})},
+    )
+    signals.status_changed(
+        task_id=task.pk,
+        plan_id=task.plan_id,
+        old=frm,
+        new=to,
+        action=action,
+        actor_id=actor.pk if actor else None,
+        reason=reason,
     )
 
 

@@ -14,16 +14,9 @@ from django.utils import timezone
 
 from luoshi.lib.bulk import update_rows
 
-from .. import rules
-from ..models import Follow, LateReport, Notification, Plan, Report, ReportState, Status, Task
+from .. import rules, signals
+from ..models import LateReport, Plan, Report, ReportState, Status, Task
 from ..selectors import LightRow, compute_path_lights
-
-
-def _notify_unit(task: Task, text: str) -> None:
-    from ..models import Notification
-
-    users = Follow.objects.filter(task=task).values_list("user_id", flat=True)
-    Notification.objects.bulk_create([Notification(user_id=u, task=task, text=text[:300]) for u in users])
 
 
 def task_refresh(*, task: Task, on: date | None = None) -> None:
@@ -70,8 +63,7 @@ def persist_lights(rows: list[LightRow], *, on: date, only: set[int] | None = No
             light_changed.append((r.id, old[0], r.light))
         changed.append((r.light, r.actual, r.expected, r.slack, r.report_late, r.last_report_on, on, r.id))
     update_rows(Task, _STORED, changed)
-    if light_changed:
-        _notify_light_changes(light_changed)
+    signals.lights_changed(light_changed, on=on)
     return len(changed)
 
 
@@ -103,20 +95,6 @@ def _stored_in_chunks(ids: list[int]) -> dict[int, tuple[Any, ...]]:
         ):
             out[t[0]] = t[1:]
     return out
-
-
-def _notify_light_changes(changes: list[tuple[int, str, str]]) -> None:
-    from ..models import Light
-
-    label = dict(Light.choices)
-    by_task = {tid: (old, new) for tid, old, new in changes}
-    titles = dict(Task.objects.filter(pk__in=by_task).values_list("id", "title"))
-    notes = []
-    for user_id, task_id in Follow.objects.filter(task_id__in=by_task).values_list("user_id", "task_id"):
-        old, new = by_task[task_id]
-        text = f"{titles[task_id][:80]}：{label.get(old, old)} → {label.get(new, new)}"
-        notes.append(Notification(user_id=user_id, task_id=task_id, text=text[:300]))
-    Notification.objects.bulk_create(notes, batch_size=1000)
 
 
 def mark_late_reports(*, plan_id: int, on: date) -> int:

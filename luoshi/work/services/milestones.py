@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from luoshi.audit.services import record
+from luoshi.notify.services import Message, notify
 
 from ..models import Claim, ClaimKind, ClaimState, Milestone, Status
 from ._common import (
@@ -158,14 +159,7 @@ def milestone_reject(*, actor: Any, claim: Claim, reason: str) -> Claim:
         after={"claim": current.pk, "state": ClaimState.REJECTED},
         data={"task": current.task_id, "reason": reason},
     )
-    from ..models import Notification
-
-    Notification.objects.create(
-        user=current.author,
-        task=current.task,
-        text=(_("节点完成被退回：%(m)s（%(r)s）") % {"m": current.milestone.title[:60], "r": reason[:80]})[
-            :300
-        ],
-    )
+    text = _("节点完成被退回：%(m)s（%(r)s）") % {"m": current.milestone.title[:60], "r": reason[:80]}
+    notify([Message(current.author_id, current.task_id, text)])
     claim.refresh_from_db()
     return claim

@@ -14,10 +14,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
 from luoshi.audit.services import record
+from luoshi.notify.services import Message, notify
 from luoshi.org.access import context_for
 from luoshi.org.models import Unit
 
-from .. import rules
+from .. import rules, signals
 from ..models import Evidence, LockedPeriod, Report, ReportState, Status, Task
 from ._common import _begin, _decimal, _reporting_unit, _save_evidence
 from .errors import Conflict, ImplausibleReport, InvalidField, PermissionDenied, ServiceError
@@ -346,6 +347,7 @@ def report_submit(
     _report_audit(actor, report, corrects, evidence)
     if report.state == ReportState.SUBMITTED:
         task_refresh(task=task, on=today)
+    signals.report_filed(report)
     return report
 
 
@@ -380,6 +382,7 @@ def report_approve(*, actor: Any, report: Report, on: date | None = None) -> Rep
         data={"task": report.task_id},
     )
     task_refresh(task=current.task, on=on or max(report.reported_on, timezone.localdate()))
+    signals.report_filed(report)
     return report
 
 
@@ -404,7 +407,5 @@ def report_return(*, actor: Any, report: Report, reason: str) -> Report:
         after={"state": report.state},
         data={"task": report.task_id, "reason": reason},
     )
-    from ..models import Notification
-
-    Notification.objects.create(user=report.author, task=report.task, text=(_("填报被退回：") + reason)[:300])
+    notify([Message(report.author_id, report.task_id, _("填报被退回：") + reason)])
     return report

@@ -13,9 +13,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from luoshi.audit.services import record
+from luoshi.notify.services import Message, notify
 from luoshi.org.access import context_for
 
-from .. import rules
+from .. import rules, signals
 from ..models import OPEN_CLAIM_STATES, Claim, ClaimKind, ClaimState, Report, ReportState, Status, Task
 from ._common import (
     _begin,
@@ -32,7 +33,7 @@ from ._common import (
     _transition,
 )
 from .errors import Conflict, PermissionDenied, ServiceError
-from .lights import _notify_unit, task_refresh
+from .lights import task_refresh
 
 
 def _open_children(task: Task) -> list[Task]:
@@ -174,9 +175,7 @@ def task_claim_return(*, actor: Any, claim: Claim, reason: str) -> Claim:
         after={"claim": current.pk, "state": ClaimState.REJECTED},
         data={"reason": reason},
     )
-    from ..models import Notification
-
-    Notification.objects.create(user=current.author, task=task, text=(_("完成申请被退回：") + reason)[:300])
+    notify([Message(current.author_id, task.pk, _("完成申请被退回：") + reason)])
     claim.refresh_from_db()
     return claim
 
@@ -219,6 +218,7 @@ def _final_report(task: Task, claim: Claim, on: date) -> Report:
         },
         data={"claim": claim.pk},
     )
+    signals.report_filed(report)
     return report
 
 
@@ -340,7 +340,6 @@ def task_reject_completion(*, actor: Any, task: Task, reason: str) -> Task:
         extra={"claimed_by": None},
         data={"claim": claim.pk if claim else None},
     )
-    _notify_unit(current, _("完成申请被退回：%(t)s（%(r)s）") % {"t": current.title[:80], "r": reason[:80]})
     return _sync(task, current)
 
 
