@@ -16,7 +16,7 @@ from luoshi.imports.models import BatchState, ImportBatch
 from luoshi.imports.services import batch_create
 from luoshi.work.models import Plan, Task
 from tests.factories import Personas
-from tests.test_import_tasks import DATA, build_district
+from tests.imports.test_import_tasks import DATA, build_district
 
 pytestmark = pytest.mark.django_db
 

@@ -21,7 +21,7 @@ from luoshi.work.models import Milestone, Plan, Task, TaskUnit
 from luoshi.work.tasks import fill_search_text
 from tests.factories import Personas, make_unit, make_user
 
-DATA = Path(__file__).parent / "data" / "imports"
+DATA = Path(__file__).resolve().parent.parent / "data" / "imports"
 
 
 def build_district(p: Personas) -> dict[str, Any]:

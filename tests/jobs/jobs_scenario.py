@@ -1,5 +1,5 @@
-"""Steps of the killed-worker scenario (tests/test_job_recovery.py), each run as its own process
-against the scenario's own database: `python -m tests.jobs_scenario setup|commit|check`.
+"""Steps of the killed-worker scenario (tests/jobs/test_job_recovery.py), each run as its own process
+against the scenario's own database: `python -m tests.jobs.jobs_scenario setup|commit|check`.
 
 Prints one JSON object on its last line.
 """

@@ -207,7 +207,7 @@ def test_query_count_does_not_grow_with_tasks(client, p, plan, django_assert_max
 
 
 def test_dashboard_page_has_no_english(client, p, plan) -> None:  # type: ignore[no-untyped-def]
-    from tests.test_i18n import english_words
+    from tests.web.test_i18n import english_words
 
     for user in (p.leader, p.officer):
         client.force_login(user)

@@ -12,7 +12,7 @@ import pytest
 
 from luoshi.lib.env import ConfigError, env_bool, env_int, env_list, parse_database_url, redact
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parent.parent.parent
 BASE = Path("/srv/luoshi")
 
 

@@ -8,7 +8,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from luoshi.lib.uploads import UploadRefused, check_file, download_type, sniff
-from tests.test_uploads import DOCX, EXE, HTML, JPEG, OFD, OLE, PDF, PLAIN_ZIP, PNG, RAR, SVG, XLSX
+from tests.work.test_uploads import DOCX, EXE, HTML, JPEG, OFD, OLE, PDF, PLAIN_ZIP, PNG, RAR, SVG, XLSX
 
 
 @pytest.mark.parametrize(

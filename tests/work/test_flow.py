@@ -527,7 +527,7 @@ def test_report_approve_service_used_by_head_only(p, plan):  # type: ignore[no-u
 
 
 def test_queue_pages_have_no_untranslated_english(p, plan, today):  # type: ignore[no-untyped-def]
-    from tests.test_i18n import english_words
+    from tests.web.test_i18n import english_words
 
     plain = _task(p, plan, title="道路改造")
     _task(p, plan, title="投资", metric_name="固定资产投资", metric_unit="亿元", baseline=0, target=100)

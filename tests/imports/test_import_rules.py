@@ -13,7 +13,7 @@ from luoshi.imports.matching import UnitInfo, UnitMatcher, name_forms, split_uni
 from luoshi.imports.sheets import find_table, read_sheets
 from luoshi.imports.task_import import TASK_COLUMNS
 
-DATA = Path(__file__).parent / "data" / "imports"
+DATA = Path(__file__).resolve().parent.parent / "data" / "imports"
 PLAN_DUE = date(2024, 12, 31)
 
 

@@ -24,7 +24,7 @@ from luoshi.work.services import report_approve, report_submit, task_update
 from tests.factories import claim_task
 
 TABLE = Entry._meta.db_table
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parent.parent.parent
 
 
 def run_services(p) -> None:  # type: ignore[no-untyped-def]

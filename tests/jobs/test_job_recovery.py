@@ -25,9 +25,9 @@ from luoshi.lib.text import pinyin_forms
 from luoshi.work.models import Task
 from luoshi.work.services import search_text
 from tests.factories import Personas
-from tests.jobs_scenario import ROWS
+from tests.jobs.jobs_scenario import ROWS
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parent.parent.parent
 LEASE = 2  # seconds: the lease of the workers started here
 TIMEOUT = 240  # seconds any one stage may take on a busy machine
 
@@ -102,7 +102,7 @@ def test_a_killed_worker_s_jobs_finish_after_a_restart_with_the_same_data(
 
     def step(name: str) -> dict[str, Any]:
         out = subprocess.run(
-            [sys.executable, "-m", "tests.jobs_scenario", name],
+            [sys.executable, "-m", "tests.jobs.jobs_scenario", name],
             cwd=ROOT,
             env={k: v for k, v in env.items() if k != "LUOSHI_TEST_JOB_HOLD"},
             capture_output=True,

@@ -27,7 +27,7 @@ from luoshi.work import rules
 from luoshi.work.models import LateReport, Light, Plan, Task
 from luoshi.work.selectors import compute_lights, mark_late_reports
 from tests.factories import Personas
-from tests.test_import_tasks import build_district
+from tests.imports.test_import_tasks import build_district
 
 pytestmark = pytest.mark.django_db
 

@@ -12,7 +12,7 @@ from luoshi.audit.models import Entry
 from luoshi.org.models import Membership, Person, PortfolioUnit, Post, Role, Unit
 from luoshi.work.models import LockedPeriod, Milestone, Plan, Status, Task, Transition
 from tests.factories import make_user
-from tests.test_views import PERSONAS, World, _queries, client_for, expect
+from tests.work.test_views import PERSONAS, World, _queries, client_for, expect
 
 ALL = [*PERSONAS, "sysadmin"]
 

@@ -23,7 +23,7 @@ from luoshi.work.services import (
     task_refresh,
 )
 from tests.factories import claim_task
-from tests.test_views import PERSONAS, World, client_for
+from tests.work.test_views import PERSONAS, World, client_for
 
 # Words allowed on a Chinese page: product and technology names, file types and encodings, the English switch.
 ALLOWED = {"luoshi", "api", "excel", "pdf", "xlsx", "csv", "utf", "gbk", "htmx", "echarts", "english"}

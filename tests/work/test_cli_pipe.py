@@ -14,7 +14,7 @@ from django.db import connection
 
 from tests.factories import Personas
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parent.parent.parent
 
 
 def _database_url(tmp_path: Path) -> str:

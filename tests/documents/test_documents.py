@@ -456,7 +456,7 @@ def test_bulletin_pages_personas(client, p, bulletin_plan) -> None:  # type: ign
 
 
 def test_bulletin_page_has_no_english(client, p, bulletin_plan) -> None:  # type: ignore[no-untyped-def]
-    from tests.test_i18n import english_words
+    from tests.web.test_i18n import english_words
 
     plan, *_ = bulletin_plan
     client.force_login(p.officer)

@@ -19,7 +19,7 @@ from luoshi.org.models import Unit, UnitAlias, UnitCategory
 from luoshi.work.models import Plan, Task
 from tests.factories import Personas, make_unit
 
-DATA = Path(__file__).parent / "data" / "imports"
+DATA = Path(__file__).resolve().parent.parent / "data" / "imports"
 
 
 def demo_units(p: Personas) -> dict[str, Unit]:
@@ -290,7 +290,7 @@ def test_preview_page_maps_names_by_htmx_for_officers_only(p: Personas) -> None:
     from django.test import Client
     from django.utils import translation
 
-    from tests.test_i18n import chinese_left, english_words, user_data, visible_text
+    from tests.web.test_i18n import chinese_left, english_words, user_data, visible_text
 
     units = demo_units(p)
     body = (DATA / "huoshan2025_tasks.xlsx").read_bytes()

@@ -333,7 +333,7 @@ def test_approver_sees_previous_change_and_warning_and_must_approve_it_alone(p, 
 
 
 def test_warnings_read_in_english(p, chargers):  # type: ignore[no-untyped-def]
-    from tests.test_i18n import chinese_left, user_data, visible_text
+    from tests.web.test_i18n import chinese_left, user_data, visible_text
 
     report_submit(actor=p.reporter_a, task=chargers, value=100, acknowledge_warnings=True)
     head = client_for(p.head_a)
