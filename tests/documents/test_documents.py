@@ -14,8 +14,6 @@ from pathlib import Path
 import openpyxl
 import pytest
 from django.core.management import call_command
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from pypdf import PdfReader
 
@@ -24,6 +22,7 @@ from luoshi.documents.exporters import DATE, INTEGER, PERCENT, Column, Exporter,
 from luoshi.work.models import LateReport, Light, Task, TaskUnit
 from luoshi.work.selectors import compute_lights, persist_lights
 from luoshi.work.services import report_submit
+from tests.helpers import exact_queries
 
 LEDGER_HEADER = [
     "任务",
@@ -247,26 +246,26 @@ def test_ledger_streams_5000_rows_with_constant_queries(client, p) -> None:  # t
             batch_size=1000,
         )
 
-    def export_queries(fmt: str) -> tuple[int, list]:
+    def export_queries(fmt: str, rows: int) -> tuple[int, list]:
         client.force_login(p.officer)
-        with CaptureQueriesContext(connection) as ctx:
+        with exact_queries(f"documents.ledger[officer {fmt}]@{rows}") as counted:
             response = client.get(f"/documents/ledger.{fmt}?plan={plan.pk}")
             body = _body(response)
-        rows = _csv_rows(body)[1:] if fmt == "csv" else _xlsx_rows(body)[3:]
-        return len(ctx.captured_queries), rows
+        rows_out = _csv_rows(body)[1:] if fmt == "csv" else _xlsx_rows(body)[3:]
+        return counted.count, rows_out
 
     make(50, "A")
-    small_q, small_rows = export_queries("csv")
+    small_q, small_rows = export_queries("csv", 50)
     assert len(small_rows) == 50
     make(4950, "B")
-    big_q, big_rows = export_queries("csv")
+    big_q, big_rows = export_queries("csv", 5000)
     assert len(big_rows) == 5000
     # one co-unit query per chunk of 2,000 rows, otherwise the same queries
     assert big_q <= small_q + 2, (small_q, big_q)
     assert big_q <= 15
     co = [r for r in big_rows if r[0] == "B00003"][0]
     assert co[1] == "发改局" and co[2] == "财政局" and co[3] == "甲局长"
-    xlsx_q, xlsx_rows = export_queries("xlsx")
+    xlsx_q, xlsx_rows = export_queries("xlsx", 5000)
     assert len(xlsx_rows) == 5000 and xlsx_q <= big_q + 1
     assert xlsx_rows[-1][0] == "B04949"
 

@@ -23,7 +23,8 @@ from luoshi.work.services import (
     task_refresh,
 )
 from tests.factories import claim_task
-from tests.work.test_views import PERSONAS, World, client_for
+from tests.helpers import PERSONAS, client_for
+from tests.work.test_views import World
 
 # Words allowed on a Chinese page: product and technology names, file types and encodings, the English switch.
 ALLOWED = {"luoshi", "api", "excel", "pdf", "xlsx", "csv", "utf", "gbk", "htmx", "echarts", "english"}
@@ -128,7 +129,7 @@ def test_chinese_pages_have_no_english(p: Any, who: str) -> None:
     user = getattr(p, who)
     if user is not None:
         Notification.objects.create(user=user, task=w.child, text="任务亮灯变为黄灯")
-    c = client_for(p, who)
+    c = client_for(getattr(p, who))
     checked = 0
     codes = set(Unit.objects.values_list("code", flat=True))  # data, shown on the unit pages
     for url in _pages(w):
@@ -151,7 +152,7 @@ def test_chinese_pages_have_no_english(p: Any, who: str) -> None:
 
 
 def test_english_page_shows_english_nav(p: Any) -> None:
-    c = client_for(p, "head_a")
+    c = client_for(p.head_a)
     c.cookies["django_language"] = "en"
     html = c.get("/work/tasks/").content.decode()
     assert '<html lang="en">' in html
@@ -164,7 +165,7 @@ def test_english_page_shows_english_nav(p: Any) -> None:
 
 
 def test_language_switch_sets_cookie(p: Any) -> None:
-    c = client_for(p, "reporter_a")
+    c = client_for(p.reporter_a)
     resp = c.post("/i18n/setlang/", {"language": "en", "next": "/work/tasks/"})
     assert resp.status_code == 302 and resp["Location"] == "/work/tasks/"
     assert "Tasks" in c.get("/work/tasks/").content.decode()
@@ -187,7 +188,7 @@ def test_chinese_first_middleware_ignores_browser_language(p: Any, settings: Any
         else m
         for m in settings.MIDDLEWARE
     ]
-    c = client_for(p, "reporter_a")
+    c = client_for(p.reporter_a)
     html = c.get("/work/tasks/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
     assert '<html lang="zh-hans">' in html and "本期待填报" in html
     c.cookies["django_language"] = "en"
@@ -325,7 +326,7 @@ def _fetch(p: Any, fw: FlowWorld, who: str, *, english: bool) -> list[tuple[str,
     user = getattr(p, who)
     if user is not None:
         Notification.objects.create(user=user, task=fw.claimed, text="任务亮灯变为黄灯")
-    c = client_for(p, who)
+    c = client_for(getattr(p, who))
     if english:
         c.cookies["django_language"] = "en"
     seen: list[tuple[str, str]] = []

@@ -37,16 +37,10 @@ from luoshi.work.services import (
     task_reopen,
 )
 from tests.factories import Personas, claim_task, evidence, make_user
+from tests.helpers import client_for
 
 HX = {"HTTP_HX_REQUEST": "true"}
 API = "/api/v1"
-
-
-def client_for(user: Any) -> Client:
-    c = Client()
-    if user is not None:
-        c.force_login(user)
-    return c
 
 
 @pytest.fixture

@@ -178,16 +178,15 @@ def test_trend_fallback_computes_weekly_points(p, plan) -> None:  # type: ignore
     assert points[-1]["share"] == 50.0
 
 
-def test_query_count_does_not_grow_with_tasks(client, p, plan, django_assert_max_num_queries) -> None:  # type: ignore[no-untyped-def]
+def test_query_count_does_not_grow_with_tasks(client, p, plan) -> None:  # type: ignore[no-untyped-def]
+    from tests.helpers import exact_queries
+
     LightCount.objects.create(plan=plan, unit=p.unit_a, day=date(2026, 3, 1), light=Light.GREEN, count=1)
     client.force_login(p.leader)
     client.get(URL)  # warm caches (content types, sessions)
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
-    with CaptureQueriesContext(connection) as small:
+    with exact_queries("work.dashboard[leader]@few") as small:
         assert client.get(URL).status_code == 200
-    n_small = len(small.captured_queries)  # read now: the next capture resets the log
+    n_small = small.count
     assert n_small <= 20
     units = [make_unit(f"区测试局{i}", short_name=f"测试局{i}") for i in range(6)]
     for i in range(30):
@@ -196,13 +195,15 @@ def test_query_count_does_not_grow_with_tasks(client, p, plan, django_assert_max
         )
     today = timezone.localdate()
     persist_lights(compute_lights(plan_id=plan.pk, on=today), on=today)
-    with django_assert_max_num_queries(n_small):
+    with exact_queries("work.dashboard[leader]@30") as big:
         response = client.get(URL)
+    assert big.count <= n_small
     assert response.context["portfolio"][0]["total"] == 2 + 15  # the tasks A leads
     client.force_login(p.officer)
     client.get(URL)
-    with django_assert_max_num_queries(n_small + 2):
+    with exact_queries("work.dashboard[officer]@30") as officer:
         response = client.get(URL)
+    assert officer.count <= n_small + 2
     assert len(_chart(response)["units"]["units"]) == 3 + 6
 
 

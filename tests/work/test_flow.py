@@ -11,9 +11,7 @@ from decimal import Decimal
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import connection
 from django.test import Client
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -28,18 +26,12 @@ from luoshi.work.services import (
     task_refresh,
 )
 from tests.factories import claim_task, evidence, make_user
+from tests.helpers import client_for, exact_queries
 
 HX = {"HTTP_HX_REQUEST": "true"}
 FILL = "/work/fill/"
 APPROVALS = "/work/approvals/"
 REVIEW = "/work/review/"
-
-
-def client_for(user) -> Client:  # type: ignore[no-untyped-def]
-    c = Client()
-    if user is not None:
-        c.force_login(user)
-    return c
 
 
 @pytest.fixture
@@ -445,11 +437,12 @@ def test_unsafe_next_is_ignored(p, plan):  # type: ignore[no-untyped-def]
 # Query counts: 30 rows cost what 3 rows cost
 
 
-def _count(client: Client, url: str) -> int:
-    with CaptureQueriesContext(connection) as ctx:
+def _count(name: str, client: Client, url: str) -> int:
+    """GET `url` (200 expected) and check its query count against the baseline `name`."""
+    with exact_queries(name) as counted:
         response = client.get(url)
     assert response.status_code == 200
-    return len(ctx.captured_queries)
+    return counted.count
 
 
 def test_fill_queries_do_not_grow_with_rows(p, plan, today):  # type: ignore[no-untyped-def]
@@ -469,15 +462,15 @@ def test_fill_queries_do_not_grow_with_rows(p, plan, today):  # type: ignore[no-
 
     add(3)
     c = client_for(p.reporter_a)
-    few = _count(c, FILL)
+    few = _count("work.flow.fill[reporter_a]@3", c, FILL)
     add(27)
-    many = _count(c, FILL)
+    many = _count("work.flow.fill[reporter_a]@30", c, FILL)
     assert many <= few <= 15
     html = c.get(FILL).content.decode()
     assert html.count('class="flow-row"') == 30
 
 
-def test_approvals_queries_do_not_grow_with_rows(p, plan, django_assert_max_num_queries):  # type: ignore[no-untyped-def]
+def test_approvals_queries_do_not_grow_with_rows(p, plan):  # type: ignore[no-untyped-def]
     def add(n: int) -> None:
         for _ in range(n):
             report = report_submit(
@@ -490,15 +483,16 @@ def test_approvals_queries_do_not_grow_with_rows(p, plan, django_assert_max_num_
 
     add(3)
     c = client_for(p.head_a)
-    few = _count(c, APPROVALS)
+    few = _count("work.flow.approvals[head_a]@3", c, APPROVALS)
     add(27)
-    with django_assert_max_num_queries(few):
+    with exact_queries("work.flow.approvals[head_a]@30") as many:
         response = c.get(APPROVALS)
+    assert many.count <= few
     assert response.content.decode().count('class="flow-row"') == 30
     assert few <= 15
 
 
-def test_review_queries_do_not_grow_with_rows(p, plan, django_assert_max_num_queries):  # type: ignore[no-untyped-def]
+def test_review_queries_do_not_grow_with_rows(p, plan):  # type: ignore[no-untyped-def]
     def add(n: int) -> None:
         for _ in range(n):
             task = claim_task(actor=p.reporter_a, task=p.task(plan), note="完成")
@@ -508,10 +502,11 @@ def test_review_queries_do_not_grow_with_rows(p, plan, django_assert_max_num_que
 
     add(3)
     c = client_for(p.officer)
-    few = _count(c, REVIEW)
+    few = _count("work.flow.review[officer]@3", c, REVIEW)
     add(27)
-    with django_assert_max_num_queries(few):
+    with exact_queries("work.flow.review[officer]@30") as many:
         response = c.get(REVIEW)
+    assert many.count <= few
     html = response.content.decode()
     assert html.count('id="claim-') == 30 and html.count('id="closed-') == 20
     assert few <= 15

@@ -11,7 +11,6 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
-from django.test import Client
 from django.utils import timezone
 
 from luoshi.audit.models import Entry
@@ -29,16 +28,10 @@ from luoshi.work.services import (
     task_refresh,
 )
 from tests.factories import make_user
+from tests.helpers import client_for
 
 API = "/api/v1"
 HX = {"HTTP_HX_REQUEST": "true"}
-
-
-def client_for(user: Any) -> Client:
-    c = Client()
-    if user is not None:
-        c.force_login(user)
-    return c
 
 
 def post(user: Any, url: str, data: dict[str, Any]) -> Any:

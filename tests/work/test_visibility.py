@@ -14,10 +14,10 @@ from luoshi.org.models import Role, UnitCategory
 from luoshi.work.models import Report, Status, Task
 from luoshi.work.services import report_submit
 from tests.factories import make_unit, make_user
+from tests.helpers import TABLE
 
 pytestmark = pytest.mark.django_db
 
-PERSONAS = ["reporter_a", "head_a", "reporter_b", "leader", "officer", "anonymous"]
 SUBJECTS = ["task_a", "task_b", "co_task", "public_task"]
 
 # persona -> subjects it may see / report on / edit
@@ -69,7 +69,7 @@ def user_of(p, persona: str):  # type: ignore[no-untyped-def]
     return getattr(p, persona)
 
 
-@pytest.mark.parametrize("persona", PERSONAS)
+@pytest.mark.parametrize("persona", TABLE)
 def test_task_visibility_table(p, world, persona):
     _, tasks, _, _ = world
     user = user_of(p, persona)
@@ -83,7 +83,7 @@ def test_task_visibility_table(p, world, persona):
         assert got == expected, (persona, queryset.query)
 
 
-@pytest.mark.parametrize("persona", PERSONAS)
+@pytest.mark.parametrize("persona", TABLE)
 def test_report_visibility_table(p, world, persona):
     _, _, pending, submitted = world
     user = user_of(p, persona)
