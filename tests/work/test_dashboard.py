@@ -17,6 +17,7 @@ from luoshi.work.models import Light, LightCount
 from luoshi.work.selectors import compute_lights, persist_lights
 from luoshi.work.services import report_submit
 from tests.factories import make_unit
+from tests.helpers import exact_queries
 
 URL = "/work/dashboard/"
 
@@ -179,8 +180,6 @@ def test_trend_fallback_computes_weekly_points(p, plan) -> None:  # type: ignore
 
 
 def test_query_count_does_not_grow_with_tasks(client, p, plan) -> None:  # type: ignore[no-untyped-def]
-    from tests.helpers import exact_queries
-
     LightCount.objects.create(plan=plan, unit=p.unit_a, day=date(2026, 3, 1), light=Light.GREEN, count=1)
     client.force_login(p.leader)
     client.get(URL)  # warm caches (content types, sessions)

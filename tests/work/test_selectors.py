@@ -31,6 +31,7 @@ from luoshi.work.services import (
     task_set_status,
 )
 from tests.factories import claim_task, make_user
+from tests.helpers import exact_queries
 
 pytestmark = pytest.mark.django_db
 
@@ -221,8 +222,6 @@ def test_refresh_cost_does_not_grow_with_the_plan(p):
     report_submit(actor=p.head_a, task=leaf, percent=50, on=date(2024, 6, 1))
 
     def count_queries(name: str, on: date) -> int:
-        from tests.helpers import exact_queries
-
         with exact_queries(name) as counted:
             task_refresh(task=leaf, on=on)
         return counted.count

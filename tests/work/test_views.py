@@ -548,11 +548,11 @@ def test_list_query_counts_do_not_grow(p: Any) -> None:
 def test_audit_query_count_does_not_grow(p: Any) -> None:
     plan = p.plan()
     c = client_for(p.auditor)
-    small = _queries("audit.page@few", c, "/audit/")
+    small = _queries("audit.page[auditor /audit/]@few", c, "/audit/")
     for i in range(30):
         p.task(plan, title=f"审计任务{i}")
     assert Entry.objects.count() > 30
-    assert _queries("audit.page@30", c, "/audit/") <= small
+    assert _queries("audit.page[auditor /audit/]@30", c, "/audit/") <= small
 
 
 @pytest.mark.django_db
