@@ -926,17 +926,22 @@ def _lights_deferred() -> Iterator[None]:
     transitions are unaffected.
     """
     from luoshi.work import services
+    from luoshi.work.services import milestones, reports, status, tasks
 
+    # Each module of the services package binds task_refresh itself: defer it in every one.
+    modules = (services, tasks, status, milestones, reports)
     original = services.task_refresh
 
     def later(*, task: Task, on: date | None = None) -> None:
         return None
 
-    services.task_refresh = later
+    for module in modules:
+        module.task_refresh = later  # type: ignore[attr-defined]
     try:
         yield
     finally:
-        services.task_refresh = original
+        for module in modules:
+            module.task_refresh = original  # type: ignore[attr-defined]
 
 
 def _bind(fn: Callable[..., Any], *args: Any) -> Callable[[], Any]:

@@ -13,7 +13,7 @@ from luoshi.org.forms import DATE, UnitChoice, UnitsChoice
 from luoshi.org.models import Person, Unit
 
 from .models import Cadence, Direction, Plan, Source, Status, Task
-from .services_admin import PLAN_EDITABLE
+from .services.manage import PLAN_EDITABLE
 
 # Past this many possible parents the parent is typed as a number instead of picked from a list.
 PARENT_OPTIONS_MAX = 500

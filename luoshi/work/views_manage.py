@@ -44,7 +44,7 @@ from .services import (
     task_set_status,
     task_update,
 )
-from .services_admin import (
+from .services.manage import (
     measure_update,
     milestone_create,
     milestone_delete,

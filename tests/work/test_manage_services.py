@@ -31,7 +31,7 @@ from luoshi.org.services_manage import (
 )
 from luoshi.work.models import Milestone, Plan, Status, Task
 from luoshi.work.services import Conflict, PermissionDenied, ServiceError
-from luoshi.work.services_admin import (
+from luoshi.work.services.manage import (
     measure_update,
     milestone_create,
     milestone_delete,

@@ -13,9 +13,9 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
-from luoshi.work import services
 from luoshi.work.models import Evidence, Report
 from luoshi.work.services import ServiceError, report_submit
+from luoshi.work.services import reports as services
 
 JUNE = date(2024, 6, 15)
 

@@ -23,20 +23,12 @@ from luoshi.audit.services import record
 from luoshi.lib.stamp import fingerprint
 from luoshi.org.models import Unit
 
-from . import rules
-from .models import Direction, Milestone, Plan, Status, Task
-from .services import (
-    Conflict,
-    ServiceError,
-    _begin,
-    _decimal,
-    _fresh,
-    _require_officer,
-    _sync,
-    task_create,
-    task_refresh,
-    task_update,
-)
+from .. import rules
+from ..models import Direction, Milestone, Plan, Status, Task
+from ._common import _begin, _decimal, _fresh, _require_officer, _sync
+from .errors import Conflict, ServiceError
+from .lights import task_refresh
+from .tasks import task_create, task_update
 
 PLAN_EDITABLE = (
     "name",
@@ -76,7 +68,7 @@ def _plain(value: Any) -> Any:
 
 def _refresh_plan_lights(plan: Plan) -> None:
     """Thresholds and dates decide every light of the plan: recompute them now, not at the next tick."""
-    from .selectors import compute_lights, persist_lights
+    from ..selectors import compute_lights, persist_lights
 
     day = timezone.localdate()
     persist_lights(compute_lights(plan_id=plan.pk, on=day), on=day)

@@ -1,0 +1,171 @@
+"""Milestones (时间节点): met by the office, or claimed by the unit and confirmed by the office."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+from typing import Any
+
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from luoshi.audit.services import record
+
+from ..models import Claim, ClaimKind, ClaimState, Milestone, Status
+from ._common import (
+    _begin,
+    _claim_evidence_needed,
+    _evidence_audit,
+    _fresh,
+    _open_claim,
+    _reporting_unit,
+    _require_officer,
+    _require_unit_member,
+    _save_evidence,
+)
+from .errors import Conflict, PermissionDenied, ServiceError
+from .lights import task_refresh
+
+
+@transaction.atomic
+def milestone_meet(*, actor: Any, milestone: Milestone, met_on: date) -> Milestone:
+    """The office records that a milestone (时间节点) was met (imports, corrections); units claim it
+    with `milestone_claim` instead, for the office to confirm."""
+    _begin()
+    _require_officer(actor)
+    task = _fresh(milestone.task)
+    if task.status == Status.CLOSED:
+        raise ServiceError(_("任务已销号，只读。"))
+    before = Milestone.objects.filter(pk=milestone.pk).values_list("met_on", flat=True).get()
+    Milestone.objects.filter(pk=milestone.pk).update(met_on=met_on)
+    milestone.met_on = met_on
+    record(
+        milestone,
+        "work.milestone.met",
+        actor=actor,
+        before={"met_on": before},
+        after={"met_on": met_on},
+        data={"task": task.pk},
+    )
+    task_refresh(task=task)
+    return milestone
+
+
+@transaction.atomic
+def milestone_claim(
+    *,
+    actor: Any,
+    milestone: Milestone,
+    met_on: date,
+    note: str = "",
+    files: Sequence[UploadedFile] = (),
+    on: date | None = None,
+) -> Claim:
+    """The unit reports a milestone met (节点完成) on a date, with evidence; the office confirms it.
+
+    Until confirmed the milestone still counts as unmet for the light (docs/rules.md)."""
+    _begin()
+    today = on or timezone.localdate()
+    _require_unit_member(actor, milestone.task)
+    task = _fresh(milestone.task)
+    unit = _reporting_unit(actor, task)
+    current = Milestone.objects.select_for_update().get(pk=milestone.pk)
+    if task.status not in (Status.IN_PROGRESS, Status.CLAIMED):
+        raise ServiceError(_("任务当前状态为“%(s)s”，不能报告节点完成。") % {"s": task.get_status_display()})
+    if current.met_on is not None:
+        raise ServiceError(_("该节点已确认完成。"))
+    if met_on > today:
+        raise ServiceError(_("完成日期不能晚于今天。"))
+    if met_on < task.start:
+        raise ServiceError(_("完成日期不能早于任务开始日期。"))
+    if _open_claim(task, ClaimKind.MILESTONE, current) is not None:
+        raise ServiceError(_("该节点已有待确认的完成报告。"))
+    _claim_evidence_needed(task, files)
+    claim = Claim.objects.create(
+        task=task,
+        milestone=current,
+        kind=ClaimKind.MILESTONE,
+        unit=unit,
+        author=actor,
+        state=ClaimState.SUBMITTED,
+        note=note,
+        met_on=met_on,
+    )
+    evidence = _save_evidence(files, claim=claim)
+    record(
+        current,
+        "work.milestone.claimed",
+        actor=actor,
+        after={"claim": claim.pk, "met_on": met_on},
+        data={"task": task.pk, "note": note, "evidence": _evidence_audit(evidence)},
+    )
+    return claim
+
+
+def _submitted_milestone_claim(actor: Any, claim: Claim) -> Claim:
+    current = Claim.objects.select_for_update().get(pk=claim.pk)
+    if current.kind != ClaimKind.MILESTONE or current.state != ClaimState.SUBMITTED:
+        raise Conflict(_("该申请已被处理。"))
+    if actor is not None and current.author_id == actor.pk:
+        raise PermissionDenied(_("不能审核自己提交的完成申请，须由其他人员确认。"))
+    _require_officer(actor)
+    return current
+
+
+@transaction.atomic
+def milestone_confirm(*, actor: Any, claim: Claim, note: str = "", on: date | None = None) -> Claim:
+    """The office confirms a milestone claim: the milestone is met on the claimed date, the light follows."""
+    _begin()
+    current = _submitted_milestone_claim(actor, claim)
+    task = _fresh(current.task)
+    milestone = current.milestone
+    assert milestone is not None and current.met_on is not None
+    Claim.objects.filter(pk=current.pk).update(
+        state=ClaimState.CONFIRMED, reviewer=actor, reviewed_at=timezone.now(), review_note=note
+    )
+    Milestone.objects.filter(pk=milestone.pk).update(met_on=current.met_on)
+    record(
+        milestone,
+        "work.milestone.met",
+        actor=actor,
+        before={"met_on": milestone.met_on},
+        after={"met_on": current.met_on},
+        data={"task": task.pk, "claim": current.pk, "note": note},
+    )
+    task_refresh(task=task, on=on)
+    claim.refresh_from_db()
+    return claim
+
+
+@transaction.atomic
+def milestone_reject(*, actor: Any, claim: Claim, reason: str) -> Claim:
+    """The office sends a milestone claim back with a reason; the milestone stays unmet."""
+    _begin()
+    current = _submitted_milestone_claim(actor, claim)
+    if not reason.strip():
+        raise ServiceError(_("退回须填写理由。"))
+    Claim.objects.filter(pk=current.pk).update(
+        state=ClaimState.REJECTED, reviewer=actor, reviewed_at=timezone.now(), review_note=reason
+    )
+    assert current.milestone is not None
+    record(
+        current.milestone,
+        "work.milestone.rejected",
+        actor=actor,
+        before={"claim": current.pk, "state": current.state},
+        after={"claim": current.pk, "state": ClaimState.REJECTED},
+        data={"task": current.task_id, "reason": reason},
+    )
+    from ..models import Notification
+
+    Notification.objects.create(
+        user=current.author,
+        task=current.task,
+        text=(_("节点完成被退回：%(m)s（%(r)s）") % {"m": current.milestone.title[:60], "r": reason[:80]})[
+            :300
+        ],
+    )
+    claim.refresh_from_db()
+    return claim
