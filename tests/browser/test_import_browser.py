@@ -13,8 +13,8 @@ import pytest
 
 from luoshi.imports.models import BatchState, ImportBatch
 from luoshi.work.models import Milestone, Task, TaskUnit
-from tests.test_i18n import english_words
-from tests.test_import_tasks import build_district
+from tests.imports.test_import_tasks import build_district
+from tests.web.test_i18n import english_words
 
 pytestmark = pytest.mark.browser
 
