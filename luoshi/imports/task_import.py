@@ -235,7 +235,7 @@ class _Writer:
 
     def write(self, r: TaskRow) -> None:
         """Create, update or keep one row's task through the work services."""
-        from luoshi.work.services import ServiceError
+        from luoshi.errors import LuoshiError
 
         lead = self.units[r.lead_id] if r.lead_id else None
         if lead is None:
@@ -248,7 +248,7 @@ class _Writer:
                 task = self._update(r, lead, due)
             else:
                 task = self.by_code[r.code]
-        except ServiceError as exc:
+        except LuoshiError as exc:
             raise ImportRefused([Problem(r.row, "", str(exc))], self.preview)
         self.by_code[r.code] = task
 

@@ -174,14 +174,14 @@ def test_a_row_without_a_lead_gets_the_lead_the_office_chooses(p: Personas) -> N
 
 
 def test_only_officers_map_names(p: Personas) -> None:
-    from luoshi.work.services import PermissionDenied
+    from luoshi.errors import NotAllowed
 
     demo_units(p)
     body = (DATA / "caidian2023_tasks.xlsx").read_bytes()
     batch = batch_create(
         actor=p.officer, kind=ImportKind.TASKS, data=body, filename="c.xlsx", plan=plan(p, "甲计划")
     )
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(NotAllowed):
         batch_map_name(actor=p.reporter_a, batch=batch, written="区科技和经信局", unit=p.unit_a)
     assert not UnitAlias.objects.exists()
 

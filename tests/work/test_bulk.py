@@ -12,12 +12,12 @@ from django.forms.models import model_to_dict
 from django.test.utils import CaptureQueriesContext
 
 from luoshi.audit.models import Entry
+from luoshi.errors import NotAllowed
 from luoshi.jobs.models import Job
 from luoshi.lib.text import pinyin_forms
 from luoshi.work import paths
 from luoshi.work.bulk import Created, MissingParent, NewTask, task_create_many
 from luoshi.work.models import Milestone, Task, TaskUnit
-from luoshi.work.services import PermissionDenied
 from tests.factories import Personas
 
 JUNE = date(2024, 6, 30)
@@ -164,7 +164,7 @@ def test_refusals_write_nothing(p: Personas) -> None:
     twice = [NewTask("1", "甲", p.unit_a, date(2024, 1, 1), JUNE)] * 2
     with pytest.raises(ValueError, match="unique"):
         task_create_many(actor=p.officer, plan=plan, rows=twice, batch="b")
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(NotAllowed):
         task_create_many(actor=p.reporter_a, plan=plan, rows=rows(p), batch="b")
     assert not Task.objects.filter(plan=plan).exists()
 

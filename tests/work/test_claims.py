@@ -17,12 +17,10 @@ from django.utils import timezone
 
 from luoshi.audit.models import Entry
 from luoshi.documents.bulletin import DONE_SHORT, build_bulletin
+from luoshi.errors import Conflict, LuoshiError, NotAllowed
 from luoshi.org.models import Membership, Post, Role
 from luoshi.work.models import Claim, ClaimState, Light, Milestone, Report, Status, Task, Transition
 from luoshi.work.services import (
-    Conflict,
-    PermissionDenied,
-    ServiceError,
     milestone_claim,
     milestone_confirm,
     milestone_reject,
@@ -106,20 +104,20 @@ def test_milestone_who_may_and_may_not(p, ms_task, today):  # type: ignore[no-un
     met = today - timedelta(days=9)
     # Claiming: only the task's units; the office records directly but does not claim.
     for outsider in (p.reporter_b, p.leader, p.officer, p.anonymous):
-        with pytest.raises(PermissionDenied):
+        with pytest.raises(NotAllowed):
             milestone_claim(actor=outsider, milestone=ms, met_on=met, files=evidence())
-    with pytest.raises(ServiceError, match="佐证材料"):
+    with pytest.raises(LuoshiError, match="佐证材料"):
         milestone_claim(actor=p.reporter_a, milestone=ms, met_on=met)
-    with pytest.raises(ServiceError, match="不能晚于今天"):
+    with pytest.raises(LuoshiError, match="不能晚于今天"):
         milestone_claim(actor=p.reporter_a, milestone=ms, met_on=today + timedelta(days=1), files=evidence())
     claim = milestone_claim(actor=p.head_a, milestone=ms, met_on=met, files=evidence())
-    with pytest.raises(ServiceError, match="待确认"):
+    with pytest.raises(LuoshiError, match="待确认"):
         milestone_claim(actor=p.reporter_a, milestone=ms, met_on=met, files=evidence())
     # Confirming: the office only, never the claimant.
     for who in (p.reporter_a, p.head_a, p.reporter_b, p.leader):
-        with pytest.raises(PermissionDenied):
+        with pytest.raises(NotAllowed):
             milestone_confirm(actor=who, claim=claim)
-    with pytest.raises(ServiceError, match="理由"):
+    with pytest.raises(LuoshiError, match="理由"):
         milestone_reject(actor=p.officer, claim=claim, reason=" ")
     milestone_reject(actor=p.officer, claim=claim, reason="照片不能证明封顶")
     ms.refresh_from_db()
@@ -131,7 +129,7 @@ def test_milestone_who_may_and_may_not(p, ms_task, today):  # type: ignore[no-un
     post = Post.objects.create(unit=p.unit_a, title="兼职填报员", role=Role.REPORTER)
     Membership.objects.create(person=dual.person, post=post, start=today - timedelta(days=999))
     again = milestone_claim(actor=dual, milestone=ms, met_on=met, files=evidence())
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(NotAllowed):
         milestone_confirm(actor=dual, claim=again)
     milestone_confirm(actor=p.officer, claim=again)
     assert Milestone.objects.get(pk=ms.pk).met_on == met
@@ -182,7 +180,7 @@ def tree(p: Personas, today: Any) -> dict[str, Any]:
 
 def test_parent_claim_refused_while_children_are_open(p, tree):  # type: ignore[no-untyped-def]
     parent, kids = tree["parent"], tree["kids"]
-    with pytest.raises(ServiceError) as exc:
+    with pytest.raises(LuoshiError) as exc:
         task_claim_completion(actor=p.head_a, task=parent, note="全部完成", files=evidence())
     assert str(exc.value) == "下级任务尚未全部销号或取消：2.3.1、2.3.2、2.3.3。"
     assert Task.objects.get(pk=parent.pk).status == Status.IN_PROGRESS and not Claim.objects.exists()
@@ -195,7 +193,7 @@ def test_parent_claim_refused_while_children_are_open(p, tree):  # type: ignore[
     claim_task(p.head_a, parent, note="全部完成")
     # A child reopened after the parent's claim blocks the confirmation again.
     task_reopen(actor=p.officer, task=kids[0], reason="复查")
-    with pytest.raises(ServiceError, match="2.3.1"):
+    with pytest.raises(LuoshiError, match="2.3.1"):
         task_confirm_completion(actor=p.officer, task=parent)
     claim_task(p.head_a, kids[0])
     task_confirm_completion(actor=p.officer, task=kids[0])
@@ -206,9 +204,9 @@ def test_parent_claim_refused_while_children_are_open(p, tree):  # type: ignore[
 def test_office_closes_a_parent_with_its_children_with_a_reason(p, tree):  # type: ignore[no-untyped-def]
     parent, kids = tree["parent"], tree["kids"]
     for who in (p.reporter_a, p.head_a, p.leader):
-        with pytest.raises(PermissionDenied):
+        with pytest.raises(NotAllowed):
             task_close_with_children(actor=who, task=parent, reason="整体验收")
-    with pytest.raises(ServiceError, match="理由"):
+    with pytest.raises(LuoshiError, match="理由"):
         task_close_with_children(actor=p.officer, task=parent, reason="")
     task_close_with_children(actor=p.officer, task=parent, reason="整体通过验收")
     assert set(
@@ -229,13 +227,13 @@ def test_claim_needs_the_unit_head_where_the_plan_asks(p, tree):  # type: ignore
     ev = claim.evidence.get()
     assert client_for(p.head_a).get(f"/work/evidence/{ev.pk}/").status_code == 200
     assert client_for(p.officer).get(f"/work/evidence/{ev.pk}/").status_code == 404
-    with pytest.raises(ServiceError):  # nothing reached the office yet
+    with pytest.raises(LuoshiError):  # nothing reached the office yet
         task_confirm_completion(actor=p.officer, task=kid)
     head_b = make_user("head_b", unit=p.unit_b, role=Role.HEAD, name="乙局长")
     for who in (p.reporter_a, p.officer, p.leader, head_b):
-        with pytest.raises(PermissionDenied):
+        with pytest.raises(NotAllowed):
             task_claim_approve(actor=who, claim=claim)
-    with pytest.raises(ServiceError, match="理由"):
+    with pytest.raises(LuoshiError, match="理由"):
         task_claim_return(actor=p.head_a, claim=claim, reason="")
     task_claim_return(actor=p.head_a, claim=claim, reason="佐证不足")
     assert Claim.objects.get(pk=claim.pk).state == ClaimState.REJECTED
@@ -299,9 +297,9 @@ def measured(p: Personas, today: Any) -> Any:
 
 
 def test_claim_needs_evidence_and_the_final_value(p, measured, today):  # type: ignore[no-untyped-def]
-    with pytest.raises(ServiceError, match="最终完成值"):
+    with pytest.raises(LuoshiError, match="最终完成值"):
         task_claim_completion(actor=p.head_a, task=measured, note="已储备", files=evidence())
-    with pytest.raises(ServiceError, match="佐证材料"):
+    with pytest.raises(LuoshiError, match="佐证材料"):
         task_claim_completion(actor=p.head_a, task=measured, note="已储备", value=193)
     assert not Claim.objects.exists()
     # A plan may say claims need no evidence.

@@ -15,8 +15,9 @@ from django.db import connection, connections
 
 from luoshi.audit.models import Entry
 from luoshi.audit.services import record, verify_chain
+from luoshi.errors import Conflict
 from luoshi.work.models import Task
-from luoshi.work.services import Conflict, task_update
+from luoshi.work.services import task_update
 
 
 def race(workers: list[Callable[[], Any]]) -> list[tuple[str, Any]]:

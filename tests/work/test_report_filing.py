@@ -14,14 +14,11 @@ import pytest
 from django.utils import timezone
 
 from luoshi.audit.models import Entry
+from luoshi.errors import ImplausibleReport, InvalidField, LuoshiError, NotAllowed
 from luoshi.org.models import Role
 from luoshi.work import rules
 from luoshi.work.models import Report, ReportState
 from luoshi.work.services import (
-    ImplausibleReport,
-    InvalidField,
-    PermissionDenied,
-    ServiceError,
     report_approve,
     report_return,
     report_submit,
@@ -160,7 +157,7 @@ def test_who_may_correct_the_lead_units_report(p, shared, who, status, state):  
 def test_co_unit_cannot_lock_the_lead_units_report(p, shared):  # type: ignore[no-untyped-def]
     """The issue's case: B's clerk "corrects" A's report; A's own correction must still go through."""
     task, lead = shared
-    with pytest.raises(PermissionDenied, match="区发展和改革局"):
+    with pytest.raises(NotAllowed, match="区发展和改革局"):
         report_submit(actor=p.reporter_b, task=task, percent=5, corrects=lead)
     fixed = report_submit(actor=p.head_a, task=task, percent=42, corrects=lead)
     assert fixed.corrects_id == lead.pk and fixed.state == ReportState.SUBMITTED
@@ -173,7 +170,7 @@ def test_lead_unit_cannot_correct_a_co_units_report(p, shared):  # type: ignore[
     head_b = make_user("head_b", unit=p.unit_b, role=Role.HEAD)
     co = report_submit(actor=p.reporter_b, task=task, percent=43, narrative="配合单位填报")
     report_approve(actor=head_b, report=co)
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(NotAllowed):
         report_submit(actor=p.reporter_a, task=task, percent=44, corrects=co)
     assert report_submit(actor=p.reporter_b, task=task, percent=44, corrects=co).corrects_id == co.pk
 
@@ -197,13 +194,13 @@ def test_returned_correction_is_void_and_the_report_may_be_corrected_again(p, pl
     page = client_for(p.head_a).get(f"/work/tasks/{task.pk}/").content.decode()
     assert f'id="report-{lead.pk}" class="' in page
     assert f'id="report-{lead.pk}" class="corrected' not in page
-    with pytest.raises(ServiceError, match="待单位负责人审核"):
+    with pytest.raises(LuoshiError, match="待单位负责人审核"):
         report_submit(actor=p.head_a, task=task, percent=41, corrects=lead)
 
     report_return(actor=p.head_a, report=bad, reason="数据不对")
     # Returned: void. The report stands and may be corrected again, by its unit.
     assert list(Report.objects.effective().filter(task=task)) == [lead]
-    with pytest.raises(ServiceError, match="已退回"):
+    with pytest.raises(LuoshiError, match="已退回"):
         report_submit(actor=p.reporter_a, task=task, percent=41, corrects=bad)
     again = report_submit(actor=p.reporter_a, task=task, percent=41, corrects=lead)
     report_approve(actor=p.head_a, report=again)
@@ -214,7 +211,7 @@ def test_returned_correction_is_void_and_the_report_may_be_corrected_again(p, pl
     assert _ledger(p.officer, plan)[1][-1] != "" and "牵头单位填报" not in _ledger(p.officer, plan)[1][-1]
     task.refresh_from_db()
     assert task.actual_pct == Decimal(41)
-    with pytest.raises(ServiceError, match="已被更正过"):
+    with pytest.raises(LuoshiError, match="已被更正过"):
         report_submit(actor=p.head_a, task=task, percent=42, corrects=lead)
 
 

@@ -16,12 +16,12 @@ from django.utils import timezone
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
+from luoshi.errors import InvalidField
 from luoshi.org.models import Role
 from luoshi.work import rules
 from luoshi.work.models import Status, Task
 from luoshi.work.selectors import compute_lights, compute_path_lights
 from luoshi.work.services import (
-    InvalidField,
     report_approve,
     report_submit,
     task_close_with_children,

@@ -15,6 +15,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from luoshi.audit.models import Entry
 from luoshi.audit.services import verify_chain
+from luoshi.errors import Conflict, LuoshiError, NotAllowed
 from luoshi.notify.models import Notification
 from luoshi.org.models import Membership, Post, Role
 from luoshi.work.models import (
@@ -29,9 +30,6 @@ from luoshi.work.models import (
 )
 from luoshi.work.selectors import compute_lights
 from luoshi.work.services import (
-    Conflict,
-    PermissionDenied,
-    ServiceError,
     milestone_meet,
     period_lock,
     plan_create,
@@ -90,7 +88,7 @@ def test_report_on_closed_task_is_refused(p, task):
     claim_task(actor=p.reporter_a, task=task, note="已完工")
     task_confirm_completion(actor=p.officer, task=task, note="核实完成")
     assert Task.objects.get(pk=task.pk).status == Status.CLOSED
-    with pytest.raises(ServiceError) as exc:
+    with pytest.raises(LuoshiError) as exc:
         report_submit(actor=p.head_a, task=task, percent=100, on=JUNE)
     assert str(exc.value) == "任务“推进园区道路建设”已销号，不能再填报进度。"
     assert not Report.objects.filter(task=task).exists()
@@ -98,10 +96,10 @@ def test_report_on_closed_task_is_refused(p, task):
 
 def test_close_out_by_the_claimant_themself_is_refused(p, task, dual):
     claim_task(actor=dual, task=task, note="自己申请")
-    with pytest.raises(PermissionDenied) as exc:
+    with pytest.raises(NotAllowed) as exc:
         task_confirm_completion(actor=dual, task=task)
     assert str(exc.value) == "不能审核自己提交的完成申请，须由其他人员确认。"
-    with pytest.raises(PermissionDenied) as exc:
+    with pytest.raises(NotAllowed) as exc:
         task_reject_completion(actor=dual, task=task, reason="自己退回")
     assert str(exc.value) == "不能审核自己提交的完成申请，须由其他人员确认。"
     task.refresh_from_db()
@@ -113,13 +111,13 @@ def test_close_out_by_the_claimant_themself_is_refused(p, task, dual):
 
 def test_report_by_user_outside_the_task_units_is_refused(p, task):
     for outsider in (p.reporter_b, p.leader, p.officer):
-        with pytest.raises(PermissionDenied) as exc:
+        with pytest.raises(NotAllowed) as exc:
             report_submit(actor=outsider, task=task, percent=10, on=JUNE)
         assert str(exc.value) == "您不是该任务牵头或配合单位的填报人员，不能填报。"
     # The refusal does not depend on the task's state: a closed task tells an outsider nothing more.
     claim_task(actor=p.reporter_a, task=task)
     task_confirm_completion(actor=p.officer, task=task)
-    with pytest.raises(PermissionDenied) as exc:
+    with pytest.raises(NotAllowed) as exc:
         report_submit(actor=p.reporter_b, task=task, percent=10, on=JUNE)
     assert str(exc.value) == "您不是该任务牵头或配合单位的填报人员，不能填报。"
     assert not Report.objects.filter(task=task).exists()
@@ -130,10 +128,10 @@ def test_report_by_user_outside_the_task_units_is_refused(p, task):
 
 
 def test_plan_create_needs_the_office_and_ordered_dates(p):
-    with pytest.raises(PermissionDenied) as exc:
+    with pytest.raises(NotAllowed) as exc:
         plan_create(actor=p.head_a, name="x", year=2024, start=date(2024, 1, 1), due=date(2024, 12, 31))
     assert str(exc.value) == "只有督查室人员可以执行此操作。"
-    with pytest.raises(ServiceError) as exc:
+    with pytest.raises(LuoshiError) as exc:
         plan_create(actor=p.officer, name="x", year=2024, start=date(2024, 5, 1), due=date(2024, 1, 1))
     assert str(exc.value) == "截止日期不能早于开始日期。"
     plan = plan_create(
@@ -163,10 +161,10 @@ def test_task_create_with_co_units_and_milestones(p, plan):
     entry = last_entry(child)
     assert entry.action == "work.task.created"
     assert entry.after["co_units"] == [p.unit_b.pk] and entry.after["code"] == "1.1"
-    with pytest.raises(ServiceError) as exc:
+    with pytest.raises(LuoshiError) as exc:
         p.task(plan, code="1.1")
     assert str(exc.value) == "编号 1.1 在该计划中已存在。"
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(NotAllowed):
         task_create(
             actor=p.reporter_a, plan=plan, title="x", lead_unit=p.unit_a, start=plan.start, due=plan.due
         )
@@ -194,16 +192,16 @@ def test_task_update_stale_version_is_a_conflict(p, task):
 
 
 def test_task_update_refusals(p, plan, task):
-    with pytest.raises(ServiceError) as exc:
+    with pytest.raises(LuoshiError) as exc:
         task_update(actor=p.officer, task=task, version=1, status="closed")
     assert str(exc.value) == "不能修改这些字段：status"
-    with pytest.raises(ServiceError) as exc:
+    with pytest.raises(LuoshiError) as exc:
         task_update(actor=p.officer, task=task, version=1, due=date(2023, 1, 1))
     assert str(exc.value) == "完成时限不能早于开始日期。"
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(NotAllowed):
         task_update(actor=p.head_a, task=task, version=1, title="x")
     other = p.task(plan, code="A-1")
-    with pytest.raises(ServiceError) as exc:
+    with pytest.raises(LuoshiError) as exc:
         task_update(actor=p.officer, task=task, version=1, code="A-1")
     assert str(exc.value) == "编号 A-1 在该计划中已存在。"
     assert other.code == "A-1"
@@ -214,7 +212,7 @@ def test_moving_a_task_repaths_its_subtree_and_refuses_cycles(p, plan):
     b = p.task(plan, title="B")
     a1 = p.task(plan, title="A1", parent=a)
     a11 = p.task(plan, title="A11", parent=a1)
-    with pytest.raises(ServiceError) as exc:
+    with pytest.raises(LuoshiError) as exc:
         task_update(actor=p.officer, task=a, version=a.version, parent=a11)
     assert str(exc.value) == "不能把任务移到它自己或它的下级之下。"
     task_update(actor=p.officer, task=a1, version=a1.version, parent=b)
@@ -239,10 +237,10 @@ def test_status_flow_claim_confirm_reopen_records_every_transition(p, task):
     task_confirm_completion(actor=p.officer, task=task, note="现场核实")
     task.refresh_from_db()
     assert task.status == Status.CLOSED and task.light == "done"
-    with pytest.raises(ServiceError) as exc:
+    with pytest.raises(LuoshiError) as exc:
         task_update(actor=p.officer, task=task, version=task.version, title="改")
     assert str(exc.value) == "任务已销号，只读；如需修改请先重新打开。"
-    with pytest.raises(ServiceError) as exc:
+    with pytest.raises(LuoshiError) as exc:
         task_reopen(actor=p.officer, task=task, reason="  ")
     assert str(exc.value) == "重新打开须填写理由。"
     task_reopen(actor=p.officer2, task=task, reason="复查发现问题未整改到位")
@@ -280,14 +278,14 @@ def test_status_flow_claim_confirm_reopen_records_every_transition(p, task):
 
 
 def test_claim_rules(p, task):
-    with pytest.raises(PermissionDenied) as exc:
+    with pytest.raises(NotAllowed) as exc:
         claim_task(actor=p.reporter_b, task=task)
     assert str(exc.value) == "您不是该任务牵头或配合单位的填报人员，不能填报。"
     claim_task(actor=p.head_a, task=task)
-    with pytest.raises(ServiceError) as exc:
+    with pytest.raises(LuoshiError) as exc:
         claim_task(actor=p.reporter_a, task=task)
     assert str(exc.value) == "只有推进中的任务可以申请完成（当前：已申请完成）。"
-    with pytest.raises(PermissionDenied) as exc:
+    with pytest.raises(NotAllowed) as exc:
         task_confirm_completion(actor=p.reporter_a, task=task)
     assert str(exc.value) == "只有督查室人员可以执行此操作。"
 
@@ -295,7 +293,7 @@ def test_claim_rules(p, task):
 def test_reject_completion_needs_reason_and_tells_followers(p, task, django_capture_on_commit_callbacks):
     task_follow(actor=p.reporter_a, task=task)
     claim_task(actor=p.reporter_a, task=task)
-    with pytest.raises(ServiceError) as exc:
+    with pytest.raises(LuoshiError) as exc:
         task_reject_completion(actor=p.officer, task=task, reason="")
     assert str(exc.value) == "退回须填写理由。"
     with django_capture_on_commit_callbacks(execute=True):
@@ -303,7 +301,7 @@ def test_reject_completion_needs_reason_and_tells_followers(p, task, django_capt
     task.refresh_from_db()
     assert task.status == Status.IN_PROGRESS and task.claimed_by_id is None
     assert Notification.objects.filter(user=p.reporter_a, task=task, text__contains="佐证材料不全").exists()
-    with pytest.raises(ServiceError) as exc:
+    with pytest.raises(LuoshiError) as exc:
         task_confirm_completion(actor=p.officer, task=task)
     assert str(exc.value) == "该任务没有待审核的完成申请。"
 
@@ -313,20 +311,20 @@ def test_stale_instance_does_not_fool_the_status_check(p, task):
     claim_task(actor=p.reporter_a, task=task)
     task_confirm_completion(actor=p.officer, task=task)
     # `stale` still says in progress; the service reads the stored status.
-    with pytest.raises(ServiceError) as exc:
+    with pytest.raises(LuoshiError) as exc:
         claim_task(actor=p.reporter_a, task=stale)
     assert str(exc.value) == "只有推进中的任务可以申请完成（当前：已销号）。"
 
 
 def test_suspend_resume_cancel(p, task):
-    with pytest.raises(ServiceError) as exc:
+    with pytest.raises(LuoshiError) as exc:
         task_set_status(actor=p.officer, task=task, status=Status.SUSPENDED, reason="")
     assert str(exc.value) == "须填写理由。"
     task_set_status(actor=p.officer, task=task, status=Status.SUSPENDED, reason="规划调整")
-    with pytest.raises(ServiceError) as exc:
+    with pytest.raises(LuoshiError) as exc:
         report_submit(actor=p.head_a, task=task, percent=10, on=JUNE)
     assert str(exc.value) == "任务当前状态为“暂停”，不能填报。"
-    with pytest.raises(ServiceError) as exc:
+    with pytest.raises(LuoshiError) as exc:
         task_set_status(actor=p.officer, task=task, status=Status.CLOSED, reason="直接销号")
     assert str(exc.value) == "不允许从“暂停”变为“已销号”。"
     task_set_status(actor=p.officer, task=task, status=Status.IN_PROGRESS, reason="")
@@ -346,11 +344,11 @@ def test_milestone_meet_is_audited_and_closed_tasks_are_read_only(p, plan):
     assert entry.before == {"met_on": None} and entry.after == {"met_on": "2024-02-28"}
     # units claim a milestone for the office to confirm; they never set it met directly
     for outsider in (p.reporter_a, p.reporter_b):
-        with pytest.raises(PermissionDenied):
+        with pytest.raises(NotAllowed):
             milestone_meet(actor=outsider, milestone=ms, met_on=date(2024, 2, 28))
     claim_task(actor=p.reporter_a, task=t)
     task_confirm_completion(actor=p.officer, task=t)
-    with pytest.raises(ServiceError) as exc:
+    with pytest.raises(LuoshiError) as exc:
         milestone_meet(actor=p.officer, milestone=ms, met_on=date(2024, 3, 1))
     assert str(exc.value) == "任务已销号，只读。"
     assert Milestone.objects.get(pk=ms.pk).met_on == date(2024, 2, 28)
@@ -369,10 +367,10 @@ def test_pending_report_is_invisible_upward_until_the_head_approves(p, task):
         assert Report.objects.visible_to(insider).filter(pk=report.pk).exists()
     for outsider in (p.leader, p.officer, p.reporter_b, None):
         assert not Report.objects.visible_to(outsider).filter(pk=report.pk).exists()
-    with pytest.raises(PermissionDenied) as exc:
+    with pytest.raises(NotAllowed) as exc:
         report_approve(actor=p.reporter_a, report=report)
     assert str(exc.value) == "只有本单位主要负责人可以审核本单位的填报。"
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(NotAllowed):
         report_approve(actor=p.officer, report=report)
     report_approve(actor=p.head_a, report=report, on=JUNE)
     report.refresh_from_db()
@@ -390,7 +388,7 @@ def test_pending_report_is_invisible_upward_until_the_head_approves(p, task):
 
 def test_head_returns_a_pending_report_with_reason(p, task, django_capture_on_commit_callbacks):
     report = report_submit(actor=p.reporter_a, task=task, percent=60, on=JUNE)
-    with pytest.raises(ServiceError) as exc:
+    with pytest.raises(LuoshiError) as exc:
         report_return(actor=p.head_a, report=report, reason=" ")
     assert str(exc.value) == "退回须填写理由。"
     with django_capture_on_commit_callbacks(execute=True):
@@ -431,11 +429,11 @@ def test_correction_is_a_new_entry_and_supersedes_the_corrected_one(p, task):
     assert entry.action == "work.report.corrected"
     assert entry.before == {"report": first.pk, "percent": "50.00", "value": None}
     assert entry.data == {"corrects": first.pk}
-    with pytest.raises(ServiceError) as exc:
+    with pytest.raises(LuoshiError) as exc:
         report_submit(actor=p.head_a, task=task, percent=45, corrects=first, on=date(2024, 6, 13))
     assert str(exc.value) == "该填报已被更正过，请更正最新的一条。"
     other = p.task(task.plan)
-    with pytest.raises(ServiceError) as exc:
+    with pytest.raises(LuoshiError) as exc:
         report_submit(actor=p.head_a, task=other, percent=45, corrects=fix, on=date(2024, 6, 13))
     assert str(exc.value) == "更正的填报不属于该任务。"
 
@@ -451,7 +449,7 @@ def test_correction_supersedes_in_the_light_even_when_older(p, task):
 
 
 def test_no_change_report_copies_values_and_is_its_own_dated_entry(p, task):
-    with pytest.raises(ServiceError) as exc:
+    with pytest.raises(LuoshiError) as exc:
         report_submit(actor=p.head_a, task=task, no_change=True, on=date(2024, 5, 20))
     assert str(exc.value) == "还没有上期填报，不能选择“与上期无变化”。"
     may = report_submit(actor=p.head_a, task=task, percent=35, narrative="五月进展", on=date(2024, 5, 20))
@@ -470,32 +468,32 @@ def test_locked_period_refuses_reports_and_corrections(p, task):
     lock = period_lock(actor=p.officer, plan=task.plan, period_end=date(2024, 5, 31))
     assert period_lock(actor=p.officer, plan=task.plan, period_end=date(2024, 5, 31)) == lock
     assert [e.action for e in entries_for(task.plan)].count("work.period.locked") == 1
-    with pytest.raises(ServiceError) as exc:
+    with pytest.raises(LuoshiError) as exc:
         report_submit(actor=p.head_a, task=task, percent=40, on=date(2024, 5, 25))
     assert str(exc.value) == "2024-05-31 所属期的通报已发布，该期已锁定。"
-    with pytest.raises(ServiceError) as exc:
+    with pytest.raises(LuoshiError) as exc:
         report_submit(actor=p.head_a, task=task, percent=30, corrects=may, on=date(2024, 6, 3))
     assert str(exc.value) == "2024-05-31 所属期的通报已发布，该期已锁定。"
     # The next period is open.
     report_submit(actor=p.head_a, task=task, percent=40, on=date(2024, 6, 3))
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(NotAllowed):
         period_lock(actor=p.head_a, plan=task.plan, period_end=date(2024, 6, 30))
 
 
 def test_report_values_are_validated(p, plan, task):
-    with pytest.raises(ServiceError) as exc:
+    with pytest.raises(LuoshiError) as exc:
         report_submit(actor=p.head_a, task=task, on=JUNE)
     assert str(exc.value) == "请填写完成进度（0–100）。"
-    with pytest.raises(ServiceError) as exc:
+    with pytest.raises(LuoshiError) as exc:
         report_submit(actor=p.head_a, task=task, percent=101, on=JUNE)
     assert str(exc.value) == "完成进度须在 0 到 100 之间。"
-    with pytest.raises(ServiceError) as exc:
+    with pytest.raises(LuoshiError) as exc:
         report_submit(actor=p.head_a, task=task, percent="七成", on=JUNE)
     assert str(exc.value) == "完成进度 不是有效数字：七成"
-    with pytest.raises(ServiceError):
+    with pytest.raises(LuoshiError):
         report_submit(actor=p.head_a, task=task, percent="NaN", on=JUNE)
     measured = p.task(plan, metric_name="新增就业", metric_unit="人", baseline=0, target=2000)
-    with pytest.raises(ServiceError) as exc:
+    with pytest.raises(LuoshiError) as exc:
         report_submit(actor=p.head_a, task=measured, percent=50, on=JUNE)
     assert str(exc.value) == "该任务有量化指标，请填写累计完成值（人）。"
     report = report_submit(actor=p.head_a, task=measured, value="1500", on=JUNE)
@@ -526,7 +524,7 @@ def test_evidence_files_are_stored_with_sha256(p, task, settings):
     entry = last_entry(report)
     assert [e["sha256"] for e in entry.after["evidence"]] == [e.sha256 for e in stored]
     settings.LUOSHI_EVIDENCE_MAX_BYTES = 100
-    with pytest.raises(ServiceError) as exc:
+    with pytest.raises(LuoshiError) as exc:
         report_submit(
             actor=p.head_a, task=task, percent=90, on=JUNE, files=[SimpleUploadedFile("大.pdf", b"x" * 101)]
         )
@@ -535,7 +533,7 @@ def test_evidence_files_are_stored_with_sha256(p, task, settings):
 
 
 def test_follow_needs_visibility_and_every_write_is_audited(p, plan, task):
-    with pytest.raises(PermissionDenied) as exc:
+    with pytest.raises(NotAllowed) as exc:
         task_follow(actor=p.reporter_b, task=task)
     assert str(exc.value) == "无权查看该任务。"
     task_follow(actor=p.leader, task=task)

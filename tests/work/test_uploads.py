@@ -13,8 +13,9 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
+from luoshi.errors import LuoshiError
 from luoshi.work.models import Evidence, Report
-from luoshi.work.services import ServiceError, report_submit
+from luoshi.work.services import report_submit
 from luoshi.work.services import reports as services
 
 JUNE = date(2024, 6, 15)
@@ -68,7 +69,7 @@ def test_evidence_is_stored_with_its_checked_type_not_the_declared_one(p: Any, s
 @pytest.mark.parametrize("name, data", [("页面.html", HTML), ("图标.svg", SVG), ("程序.exe", EXE)])
 def test_unsafe_kinds_are_refused_and_nothing_is_kept(p: Any, settings: Any, name: str, data: bytes) -> None:
     task = p.task(p.plan())
-    with pytest.raises(ServiceError) as exc:
+    with pytest.raises(LuoshiError) as exc:
         report_submit(
             actor=p.head_a,
             task=task,
@@ -89,7 +90,7 @@ def test_one_oversize_file_of_several_leaves_no_file_behind(p: Any, settings: An
         SimpleUploadedFile("现场.png", PNG),
         SimpleUploadedFile("大.pdf", PDF + b"x" * 1000),
     ]
-    with pytest.raises(ServiceError) as exc:
+    with pytest.raises(LuoshiError) as exc:
         report_submit(actor=p.head_a, task=task, percent=40, on=JUNE, files=files)
     assert str(exc.value) == "附件 大.pdf 超过大小上限。"
     assert not Report.objects.exists()

@@ -1,9 +1,8 @@
 """Every write of the task engine: keyword-only, one transaction, one audit entry each.
 
-One module per use case; this package re-exports their public names, so callers import from
+One module per use case (refusals are the shared errors of `luoshi.errors`); this package re-exports their public names, so callers import from
 `luoshi.work.services` whichever module a service lives in:
 
-- `errors`: the refusals (ServiceError, PermissionDenied, Conflict, InvalidField, ImplausibleReport);
 - `plans`: plan_create, period_lock;
 - `tasks`: task_create, task_update, task_follow, search text;
 - `status`: completion claims, confirm, reject, reopen, close with children, set status;
@@ -14,7 +13,6 @@ One module per use case; this package re-exports their public names, so callers 
 - `_common`: private helpers shared by the modules above.
 """
 
-from .errors import Conflict, ImplausibleReport, InvalidField, PermissionDenied, ServiceError
 from .lights import mark_late_reports, persist_lights, task_refresh
 from .milestones import milestone_claim, milestone_confirm, milestone_meet, milestone_reject
 from .plans import period_lock, plan_create
@@ -45,11 +43,6 @@ __all__ = [
     "PERIOD_ERRORS",
     "STATUS_MOVES",
     "TASK_EDITABLE",
-    "Conflict",
-    "ImplausibleReport",
-    "InvalidField",
-    "PermissionDenied",
-    "ServiceError",
     "mark_late_reports",
     "milestone_claim",
     "milestone_confirm",

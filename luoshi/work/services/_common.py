@@ -13,12 +13,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from luoshi.audit.services import lock_chain, record
+from luoshi.errors import Conflict, LuoshiError, NotAllowed
 from luoshi.org.access import context_for, require_officer
 from luoshi.org.models import Unit
 
 from .. import signals
 from ..models import OPEN_CLAIM_STATES, Claim, Evidence, Milestone, Task, TaskUnit, Transition
-from .errors import Conflict, PermissionDenied, ServiceError
 
 
 def _attname(name: str) -> str:
@@ -102,12 +102,12 @@ def _transition(
 
 def _require_unit_member(actor: Any, task: Task) -> None:
     if not Task.objects.reportable_by(actor).filter(pk=task.pk).exists():
-        raise PermissionDenied(_("您不是该任务牵头或配合单位的填报人员，不能填报。"))
+        raise NotAllowed(_("您不是该任务牵头或配合单位的填报人员，不能填报。"))
 
 
 def _claim_evidence_needed(task: Task, files: Sequence[UploadedFile]) -> None:
     if task.plan.claim_evidence and not files:
-        raise ServiceError(_("请上传佐证材料。"))
+        raise LuoshiError(_("请上传佐证材料。"))
 
 
 def _evidence_audit(evidence: Sequence[Evidence]) -> list[dict[str, Any]]:
@@ -129,9 +129,9 @@ def _decimal(value: Any, label: str) -> Decimal | None:
     try:
         result = Decimal(str(value).strip())
     except InvalidOperation:
-        raise ServiceError(_("%(label)s 不是有效数字：%(v)s") % {"label": label, "v": value})
+        raise LuoshiError(_("%(label)s 不是有效数字：%(v)s") % {"label": label, "v": value})
     if not result.is_finite():
-        raise ServiceError(_("%(label)s 不是有效数字：%(v)s") % {"label": label, "v": value})
+        raise LuoshiError(_("%(label)s 不是有效数字：%(v)s") % {"label": label, "v": value})
     return result
 
 
@@ -147,7 +147,7 @@ def _save_evidence(files: Sequence[UploadedFile], **owner: Any) -> list[Evidence
     try:
         checked = check_files(files, max_bytes=settings.LUOSHI_EVIDENCE_MAX_BYTES)
     except UploadRefused as exc:
-        raise ServiceError(str(exc))
+        raise LuoshiError(str(exc))
     out = []
     for f, kind in checked:
         digest = hashlib.sha256()
@@ -177,5 +177,5 @@ def _reporting_unit(actor: Any, task: Task) -> Unit:
         return task.lead_unit
     co = TaskUnit.objects.filter(task=task, unit_id__in=mine).select_related("unit").first()
     if co is None:
-        raise PermissionDenied(_("您不是该任务牵头或配合单位的填报人员，不能填报。"))
+        raise NotAllowed(_("您不是该任务牵头或配合单位的填报人员，不能填报。"))
     return co.unit

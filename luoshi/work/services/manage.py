@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from luoshi.audit.services import record
+from luoshi.errors import Conflict, LuoshiError
 from luoshi.lib.stamp import fingerprint
 from luoshi.org.models import Unit
 
@@ -27,7 +28,6 @@ from .. import rules
 from ..models import Direction, Milestone, Plan, Status, Task
 from ..selectors import compute_lights
 from ._common import _begin, _decimal, _fresh, _require_officer, _sync
-from .errors import Conflict, ServiceError
 from .lights import persist_lights, task_refresh
 from .tasks import task_create, task_update
 
@@ -80,7 +80,7 @@ def plan_update(*, actor: Any, plan: Plan, seen: str | None = None, **changes: A
     _require_officer(actor)
     unknown = set(changes) - set(PLAN_EDITABLE)
     if unknown:
-        raise ServiceError(_("不能修改这些字段：%(f)s") % {"f": ", ".join(sorted(unknown))})
+        raise LuoshiError(_("不能修改这些字段：%(f)s") % {"f": ", ".join(sorted(unknown))})
     current = Plan.objects.select_for_update().get(pk=plan.pk)
     if seen is not None and plan_stamp(current) != seen:
         raise Conflict(_("计划已被他人修改，请查看最新内容后重试。"))
@@ -91,15 +91,15 @@ def plan_update(*, actor: Any, plan: Plan, seen: str | None = None, **changes: A
     for name, value in changes.items():
         setattr(current, name, value)
     if current.due < current.start:
-        raise ServiceError(_("截止日期不能早于开始日期。"))
+        raise LuoshiError(_("截止日期不能早于开始日期。"))
     if current.yellow_max < current.green_max:
-        raise ServiceError(_("黄灯阈值不能小于绿灯阈值。"))
+        raise LuoshiError(_("黄灯阈值不能小于绿灯阈值。"))
     if "name" in changes and Plan.objects.filter(name=current.name).exclude(pk=current.pk).exists():
-        raise ServiceError(_("已有同名计划：%(name)s") % {"name": current.name})
+        raise LuoshiError(_("已有同名计划：%(name)s") % {"name": current.name})
     try:
         current.full_clean()
     except ValidationError as exc:
-        raise ServiceError(" ".join(exc.messages)) from exc
+        raise LuoshiError(" ".join(exc.messages)) from exc
     current.save(update_fields=list(changes))
     record(
         current,
@@ -132,10 +132,10 @@ def task_split(*, actor: Any, task: Task, version: int, parts: Sequence[Mapping[
             _("任务已被他人修改（版本 %(a)s → %(b)s），请刷新后重试。") % {"a": version, "b": current.version}
         )
     if current.status not in OPEN_STATUSES:
-        raise ServiceError(_("任务当前状态为“%(s)s”，不能拆分。") % {"s": current.get_status_display()})
+        raise LuoshiError(_("任务当前状态为“%(s)s”，不能拆分。") % {"s": current.get_status_display()})
     parts = [p for p in parts if str(p.get("title") or "").strip()]
     if len(parts) < 2:
-        raise ServiceError(_("拆分至少需要两项下级任务。"))
+        raise LuoshiError(_("拆分至少需要两项下级任务。"))
     children = []
     for part in parts:
         lead: Unit = part.get("lead_unit") or current.lead_unit
@@ -181,16 +181,16 @@ def task_split(*, actor: Any, task: Task, version: int, parts: Sequence[Mapping[
 def _open_task(task: Task) -> Task:
     current = _fresh(task)
     if current.status == Status.CLOSED:
-        raise ServiceError(_("任务已销号，只读；如需修改请先重新打开。"))
+        raise LuoshiError(_("任务已销号，只读；如需修改请先重新打开。"))
     return current
 
 
 def _check_milestone(task: Task, title: str, due: date) -> str:
     title = (title or "").strip()
     if not title:
-        raise ServiceError(_("节点名称不能为空。"))
+        raise LuoshiError(_("节点名称不能为空。"))
     if due is None:
-        raise ServiceError(_("请填写节点计划日期。"))
+        raise LuoshiError(_("请填写节点计划日期。"))
     return title
 
 
@@ -227,7 +227,7 @@ def milestone_update(
     _require_officer(actor)
     unknown = set(changes) - set(MILESTONE_EDITABLE)
     if unknown:
-        raise ServiceError(_("不能修改这些字段：%(f)s") % {"f": ", ".join(sorted(unknown))})
+        raise LuoshiError(_("不能修改这些字段：%(f)s") % {"f": ", ".join(sorted(unknown))})
     task = _open_task(milestone.task)
     current = Milestone.objects.select_for_update().filter(pk=milestone.pk).first()
     if current is None:
@@ -310,11 +310,11 @@ def measure_update(
     base = _decimal(baseline, _("基数"))
     tgt = _decimal(target, _("目标值"))
     if (base is None) != (tgt is None):
-        raise ServiceError(_("基数和目标值须同时填写。"))
+        raise LuoshiError(_("基数和目标值须同时填写。"))
     if base is not None and base == tgt:
-        raise ServiceError(_("目标值不能等于基数。"))
+        raise LuoshiError(_("目标值不能等于基数。"))
     if direction not in Direction.values:
-        raise ServiceError(_("方向无效。"))
+        raise LuoshiError(_("方向无效。"))
     months = set(task_months(Task.objects.get(pk=task.pk)))
     plan: dict[str, str] = {}
     for key, raw in monthly_plan.items():
@@ -324,15 +324,15 @@ def measure_update(
         try:
             first = rules._month_of(key)
         except (ValueError, TypeError):
-            raise ServiceError(_("月份格式应为 YYYY-MM：%(k)s") % {"k": key})
+            raise LuoshiError(_("月份格式应为 YYYY-MM：%(k)s") % {"k": key})
         norm = f"{first.year:04d}-{first.month:02d}"
         if norm not in months:
-            raise ServiceError(_("%(k)s 不在任务的起止日期之内。") % {"k": key})
+            raise LuoshiError(_("%(k)s 不在任务的起止日期之内。") % {"k": key})
         plan[norm] = str(value)
     if plan and tgt is None:
-        raise ServiceError(_("月度计划需要先填写基数和目标值。"))
+        raise LuoshiError(_("月度计划需要先填写基数和目标值。"))
     if not (metric_name or "").strip() and tgt is not None:
-        raise ServiceError(_("请填写指标名称。"))
+        raise LuoshiError(_("请填写指标名称。"))
     return task_update(
         actor=actor,
         task=task,

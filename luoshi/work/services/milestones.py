@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from luoshi.audit.services import record
+from luoshi.errors import Conflict, LuoshiError, NotAllowed
 from luoshi.notify.services import Message, notify
 
 from ..models import Claim, ClaimKind, ClaimState, Milestone, Status
@@ -26,7 +27,6 @@ from ._common import (
     _require_unit_member,
     _save_evidence,
 )
-from .errors import Conflict, PermissionDenied, ServiceError
 from .lights import task_refresh
 
 
@@ -38,7 +38,7 @@ def milestone_meet(*, actor: Any, milestone: Milestone, met_on: date) -> Milesto
     _require_officer(actor)
     task = _fresh(milestone.task)
     if task.status == Status.CLOSED:
-        raise ServiceError(_("任务已销号，只读。"))
+        raise LuoshiError(_("任务已销号，只读。"))
     before = Milestone.objects.filter(pk=milestone.pk).values_list("met_on", flat=True).get()
     Milestone.objects.filter(pk=milestone.pk).update(met_on=met_on)
     milestone.met_on = met_on
@@ -74,15 +74,15 @@ def milestone_claim(
     unit = _reporting_unit(actor, task)
     current = Milestone.objects.select_for_update().get(pk=milestone.pk)
     if task.status not in (Status.IN_PROGRESS, Status.CLAIMED):
-        raise ServiceError(_("任务当前状态为“%(s)s”，不能报告节点完成。") % {"s": task.get_status_display()})
+        raise LuoshiError(_("任务当前状态为“%(s)s”，不能报告节点完成。") % {"s": task.get_status_display()})
     if current.met_on is not None:
-        raise ServiceError(_("该节点已确认完成。"))
+        raise LuoshiError(_("该节点已确认完成。"))
     if met_on > today:
-        raise ServiceError(_("完成日期不能晚于今天。"))
+        raise LuoshiError(_("完成日期不能晚于今天。"))
     if met_on < task.start:
-        raise ServiceError(_("完成日期不能早于任务开始日期。"))
+        raise LuoshiError(_("完成日期不能早于任务开始日期。"))
     if _open_claim(task, ClaimKind.MILESTONE, current) is not None:
-        raise ServiceError(_("该节点已有待确认的完成报告。"))
+        raise LuoshiError(_("该节点已有待确认的完成报告。"))
     _claim_evidence_needed(task, files)
     claim = Claim.objects.create(
         task=task,
@@ -110,7 +110,7 @@ def _submitted_milestone_claim(actor: Any, claim: Claim) -> Claim:
     if current.kind != ClaimKind.MILESTONE or current.state != ClaimState.SUBMITTED:
         raise Conflict(_("该申请已被处理。"))
     if actor is not None and current.author_id == actor.pk:
-        raise PermissionDenied(_("不能审核自己提交的完成申请，须由其他人员确认。"))
+        raise NotAllowed(_("不能审核自己提交的完成申请，须由其他人员确认。"))
     _require_officer(actor)
     return current
 
@@ -146,7 +146,7 @@ def milestone_reject(*, actor: Any, claim: Claim, reason: str) -> Claim:
     _begin()
     current = _submitted_milestone_claim(actor, claim)
     if not reason.strip():
-        raise ServiceError(_("退回须填写理由。"))
+        raise LuoshiError(_("退回须填写理由。"))
     Claim.objects.filter(pk=current.pk).update(
         state=ClaimState.REJECTED, reviewer=actor, reviewed_at=timezone.now(), review_note=reason
     )

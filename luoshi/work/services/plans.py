@@ -9,10 +9,10 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from luoshi.audit.services import record
+from luoshi.errors import LuoshiError
 
 from ..models import LockedPeriod, Plan
 from ._common import _begin, _require_officer
-from .errors import ServiceError
 
 
 @transaction.atomic
@@ -21,9 +21,9 @@ def plan_create(*, actor: Any, name: str, year: int, start: date, due: date, **o
     _begin()
     _require_officer(actor)
     if due < start:
-        raise ServiceError(_("截止日期不能早于开始日期。"))
+        raise LuoshiError(_("截止日期不能早于开始日期。"))
     if Plan.objects.filter(name=name).exists():
-        raise ServiceError(_("已有同名计划：%(name)s") % {"name": name})
+        raise LuoshiError(_("已有同名计划：%(name)s") % {"name": name})
     plan = Plan(name=name, year=year, start=start, due=due, **options)
     plan.full_clean()
     plan.save()

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
 from luoshi.audit.services import record
+from luoshi.errors import Conflict, ImplausibleReport, InvalidField, LuoshiError, NotAllowed
 from luoshi.notify.services import Message, notify
 from luoshi.org.access import context_for
 from luoshi.org.models import Unit
@@ -21,7 +22,6 @@ from luoshi.org.models import Unit
 from .. import rules, signals
 from ..models import Evidence, LockedPeriod, Report, ReportState, Status, Task
 from ._common import _begin, _decimal, _reporting_unit, _save_evidence
-from .errors import Conflict, ImplausibleReport, InvalidField, PermissionDenied, ServiceError
 from .lights import task_refresh
 
 
@@ -70,21 +70,21 @@ def _correction_unit(actor: Any, task: Task, corrects: Report) -> tuple[Unit, Re
         _reporting_unit(actor, task)  # an outsider learns nothing about the report from the refusal
     original = Report.objects.select_for_update().select_related("unit").get(pk=corrects.pk)
     if original.task_id != task.pk:
-        raise ServiceError(_("更正的填报不属于该任务。"))
+        raise LuoshiError(_("更正的填报不属于该任务。"))
     if not ctx.is_officer and original.unit_id not in ctx.reporter_unit_ids | ctx.head_unit_ids:
-        raise PermissionDenied(
+        raise NotAllowed(
             _("这条填报由%(u)s报送，只有该单位的填报人员、负责人或督查室可以更正。")
             % {"u": original.unit.name}
         )
     if original.state == ReportState.PENDING:
-        raise ServiceError(_("待审核的填报不能更正，请由单位负责人退回后重新填报。"))
+        raise LuoshiError(_("待审核的填报不能更正，请由单位负责人退回后重新填报。"))
     if original.state == ReportState.RETURNED:
-        raise ServiceError(_("已退回的填报无效，不能更正，请重新填报。"))
+        raise LuoshiError(_("已退回的填报无效，不能更正，请重新填报。"))
     live = Report.objects.filter(corrects=original).exclude(state=ReportState.RETURNED).first()
     if live is not None and live.state == ReportState.PENDING:
-        raise ServiceError(_("该填报已有一条更正待单位负责人审核，请等审核后再更正。"))
+        raise LuoshiError(_("该填报已有一条更正待单位负责人审核，请等审核后再更正。"))
     if live is not None:
-        raise ServiceError(_("该填报已被更正过，请更正最新的一条。"))
+        raise LuoshiError(_("该填报已被更正过，请更正最新的一条。"))
     return original.unit, original
 
 
@@ -136,16 +136,16 @@ def _filing_unit(actor: Any, task: Task, corrects: Report | None) -> tuple[Unit,
 def _require_reportable(task: Task) -> None:
     """Only a task in progress (or claimed) takes reports."""
     if task.status == Status.CLOSED:
-        raise ServiceError(_("任务“%(t)s”已销号，不能再填报进度。") % {"t": task.title[:60]})
+        raise LuoshiError(_("任务“%(t)s”已销号，不能再填报进度。") % {"t": task.title[:60]})
     if task.status in (Status.CANCELLED, Status.SUSPENDED, Status.DRAFT):
-        raise ServiceError(_("任务当前状态为“%(s)s”，不能填报。") % {"s": task.get_status_display()})
+        raise LuoshiError(_("任务当前状态为“%(s)s”，不能填报。") % {"s": task.get_status_display()})
 
 
 def _open_period(task: Task, period: date | None, today: date) -> date:
     """The report's period (`_report_period`), refused once its bulletin is out (locked)."""
     period_end = _report_period(task, period, today)
     if LockedPeriod.objects.filter(plan_id=task.plan_id, period_end=period_end).exists():
-        raise ServiceError(_("%(p)s 所属期的通报已发布，该期已锁定。") % {"p": period_end})
+        raise LuoshiError(_("%(p)s 所属期的通报已发布，该期已锁定。") % {"p": period_end})
     return period_end
 
 
@@ -164,12 +164,12 @@ def _report_figures(
             .first()
         )
         if last is None:
-            raise ServiceError(_("还没有上期填报，不能选择“与上期无变化”。"))
+            raise LuoshiError(_("还没有上期填报，不能选择“与上期无变化”。"))
         pct, val = last.percent, last.value
         narrative = narrative or _("与上期无变化。")
     if task.has_measure:
         if val is None:
-            raise ServiceError(
+            raise LuoshiError(
                 _("该任务有量化指标，请填写累计完成值（%(u)s）。") % {"u": task.metric_unit or ""}
             )
         if pct is None:
@@ -181,9 +181,9 @@ def _report_figures(
                 cap=Decimal(100),
             )
     elif pct is None:
-        raise ServiceError(_("请填写完成进度（0–100）。"))
+        raise LuoshiError(_("请填写完成进度（0–100）。"))
     if pct is not None and not (Decimal(0) <= pct <= Decimal(100)):
-        raise ServiceError(_("完成进度须在 0 到 100 之间。"))
+        raise LuoshiError(_("完成进度须在 0 到 100 之间。"))
     return _Figures(pct, val, narrative)
 
 
@@ -353,12 +353,12 @@ def report_submit(
 
 def _decide_pending(actor: Any, report: Report) -> Report:
     if report.unit_id not in context_for(actor).head_unit_ids:
-        raise PermissionDenied(_("只有本单位主要负责人可以审核本单位的填报。"))
+        raise NotAllowed(_("只有本单位主要负责人可以审核本单位的填报。"))
     current = Report.objects.select_for_update().select_related("task").get(pk=report.pk)
     if current.state != ReportState.PENDING:
         raise Conflict(_("该填报已被处理。"))
     if current.task.status == Status.CLOSED:
-        raise ServiceError(_("任务已销号，只读。"))
+        raise LuoshiError(_("任务已销号，只读。"))
     return current
 
 
@@ -391,7 +391,7 @@ def report_return(*, actor: Any, report: Report, reason: str) -> Report:
     """The unit head sends a pending report back to its author with a reason."""
     _begin()
     if not reason.strip():
-        raise ServiceError(_("退回须填写理由。"))
+        raise LuoshiError(_("退回须填写理由。"))
     current = _decide_pending(actor, report)
     updated = Report.objects.filter(pk=report.pk, state=ReportState.PENDING).update(
         state=ReportState.RETURNED, return_reason=reason

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from luoshi.audit.services import record
+from luoshi.errors import Conflict, LuoshiError, NotAllowed
 from luoshi.notify.services import Message, notify
 from luoshi.org.access import context_for
 
@@ -32,7 +33,6 @@ from ._common import (
     _sync,
     _transition,
 )
-from .errors import Conflict, PermissionDenied, ServiceError
 from .lights import task_refresh
 
 
@@ -54,7 +54,7 @@ def _children_label(children: Sequence[Task]) -> str:
 def _require_children_closed(task: Task) -> None:
     open_ = _open_children(task)
     if open_:
-        raise ServiceError(_("下级任务尚未全部销号或取消：%(list)s。") % {"list": _children_label(open_)})
+        raise LuoshiError(_("下级任务尚未全部销号或取消：%(list)s。") % {"list": _children_label(open_)})
 
 
 @transaction.atomic
@@ -75,15 +75,15 @@ def task_claim_completion(
     current = _fresh(task)
     unit = _reporting_unit(actor, current)
     if current.status != Status.IN_PROGRESS:
-        raise ServiceError(
+        raise LuoshiError(
             _("只有推进中的任务可以申请完成（当前：%(s)s）。") % {"s": current.get_status_display()}
         )
     if _open_claim(current, ClaimKind.COMPLETION) is not None:
-        raise ServiceError(_("该任务已有待审核的完成申请。"))
+        raise LuoshiError(_("该任务已有待审核的完成申请。"))
     _require_children_closed(current)
     final = _decimal(value, _("最终完成值"))
     if current.has_measure and final is None:
-        raise ServiceError(
+        raise LuoshiError(
             _("该任务有量化指标，请填写最终完成值（%(u)s）。") % {"u": current.metric_unit or ""}
         )
     if not current.has_measure:
@@ -126,7 +126,7 @@ def task_claim_completion(
 
 def _pending_claim(actor: Any, claim: Claim) -> tuple[Claim, Task]:
     if claim.unit_id not in context_for(actor).head_unit_ids:
-        raise PermissionDenied(_("只有本单位主要负责人可以审核本单位的完成申请。"))
+        raise NotAllowed(_("只有本单位主要负责人可以审核本单位的完成申请。"))
     current = Claim.objects.select_for_update().get(pk=claim.pk)
     if current.state != ClaimState.PENDING or current.kind != ClaimKind.COMPLETION:
         raise Conflict(_("该申请已被处理。"))
@@ -139,7 +139,7 @@ def task_claim_approve(*, actor: Any, claim: Claim) -> Claim:
     _begin()
     current, task = _pending_claim(actor, claim)
     if task.status != Status.IN_PROGRESS:
-        raise ServiceError(
+        raise LuoshiError(
             _("只有推进中的任务可以申请完成（当前：%(s)s）。") % {"s": task.get_status_display()}
         )
     _require_children_closed(task)
@@ -162,7 +162,7 @@ def task_claim_return(*, actor: Any, claim: Claim, reason: str) -> Claim:
     """The unit head sends a completion claim back to its author with a reason."""
     _begin()
     if not reason.strip():
-        raise ServiceError(_("退回须填写理由。"))
+        raise LuoshiError(_("退回须填写理由。"))
     current, task = _pending_claim(actor, claim)
     Claim.objects.filter(pk=current.pk).update(
         state=ClaimState.REJECTED, head=actor, head_at=timezone.now(), review_note=reason
@@ -249,10 +249,10 @@ def task_confirm_completion(*, actor: Any, task: Task, note: str = "", on: date 
     today = on or timezone.localdate()
     current = _fresh(task)
     if current.status != Status.CLAIMED:
-        raise ServiceError(_("该任务没有待审核的完成申请。"))
+        raise LuoshiError(_("该任务没有待审核的完成申请。"))
     # Checked before the reviewer's role: whoever claimed may never close, whatever else they are.
     if actor is not None and current.claimed_by_id == actor.pk:
-        raise PermissionDenied(_("不能审核自己提交的完成申请，须由其他人员确认。"))
+        raise NotAllowed(_("不能审核自己提交的完成申请，须由其他人员确认。"))
     _require_officer(actor)
     _require_children_closed(current)
     claim = _open_claim(current, ClaimKind.COMPLETION)
@@ -286,15 +286,15 @@ def task_close_with_children(*, actor: Any, task: Task, reason: str, on: date | 
     _begin()
     _require_officer(actor)
     if not reason.strip():
-        raise ServiceError(_("一并销号须填写理由。"))
+        raise LuoshiError(_("一并销号须填写理由。"))
     today = on or timezone.localdate()
     current = _fresh(task)
     if current.status not in (Status.IN_PROGRESS, Status.CLAIMED):
-        raise ServiceError(
+        raise LuoshiError(
             _("只有推进中或已申请完成的任务可以销号（当前：%(s)s）。") % {"s": current.get_status_display()}
         )
     if actor is not None and current.claimed_by_id == actor.pk:
-        raise PermissionDenied(_("不能审核自己提交的完成申请，须由其他人员确认。"))
+        raise NotAllowed(_("不能审核自己提交的完成申请，须由其他人员确认。"))
     closed_below = _close_below(actor, current, reason)
     Claim.objects.filter(task=current, kind=ClaimKind.COMPLETION, state__in=OPEN_CLAIM_STATES).update(
         state=ClaimState.CONFIRMED, reviewer=actor, reviewed_at=timezone.now(), review_note=reason
@@ -320,12 +320,12 @@ def task_reject_completion(*, actor: Any, task: Task, reason: str) -> Task:
     _begin()
     current = _fresh(task)
     if current.status != Status.CLAIMED:
-        raise ServiceError(_("该任务没有待审核的完成申请。"))
+        raise LuoshiError(_("该任务没有待审核的完成申请。"))
     if actor is not None and current.claimed_by_id == actor.pk:
-        raise PermissionDenied(_("不能审核自己提交的完成申请，须由其他人员确认。"))
+        raise NotAllowed(_("不能审核自己提交的完成申请，须由其他人员确认。"))
     _require_officer(actor)
     if not reason.strip():
-        raise ServiceError(_("退回须填写理由。"))
+        raise LuoshiError(_("退回须填写理由。"))
     claim = _open_claim(current, ClaimKind.COMPLETION)
     if claim is not None:
         Claim.objects.filter(pk=claim.pk).update(
@@ -349,10 +349,10 @@ def task_reopen(*, actor: Any, task: Task, reason: str) -> Task:
     _begin()
     _require_officer(actor)
     if not reason.strip():
-        raise ServiceError(_("重新打开须填写理由。"))
+        raise LuoshiError(_("重新打开须填写理由。"))
     current = _fresh(task)
     if current.status != Status.CLOSED:
-        raise ServiceError(_("只有已销号的任务可以重新打开。"))
+        raise LuoshiError(_("只有已销号的任务可以重新打开。"))
     _transition(
         current,
         Status.IN_PROGRESS,
@@ -386,11 +386,11 @@ def task_set_status(*, actor: Any, task: Task, status: str, reason: str) -> Task
     action = STATUS_MOVES.get((current.status, status))
     if action is None:
         target = dict(Status.choices).get(status, status)
-        raise ServiceError(
+        raise LuoshiError(
             _("不允许从“%(a)s”变为“%(b)s”。") % {"a": current.get_status_display(), "b": target}
         )
     if status != Status.IN_PROGRESS and not reason.strip():
-        raise ServiceError(_("须填写理由。"))
+        raise LuoshiError(_("须填写理由。"))
     _transition(current, status, actor=actor, action=action, reason=reason)
     task_refresh(task=current)
     return _sync(task, current)

@@ -11,13 +11,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from luoshi.audit.services import record
+from luoshi.errors import Conflict, LuoshiError, NotAllowed
 from luoshi.org.models import Person, Unit
 
 from .. import paths
 from ..bulk import NewTask, co_unit_values, milestone_values, task_values
 from ..models import Follow, Milestone, Plan, Status, Task, TaskUnit
 from ._common import _attname, _begin, _fresh, _require_officer, _snapshot, _sync
-from .errors import Conflict, PermissionDenied, ServiceError
 from .lights import task_refresh
 
 # Fields of Task that task_update may change, and how audit shows them.
@@ -135,19 +135,19 @@ def task_create(
     _begin()
     _require_officer(actor)
     if parent is not None and parent.plan_id != plan.pk:
-        raise ServiceError(_("上级任务不属于该计划。"))
+        raise LuoshiError(_("上级任务不属于该计划。"))
     if parent is not None and parent.status == Status.CLOSED:
-        raise ServiceError(_("上级任务已销号，不能再添加下级任务。"))
+        raise LuoshiError(_("上级任务已销号，不能再添加下级任务。"))
     if due < start:
-        raise ServiceError(_("完成时限不能早于开始日期。"))
+        raise LuoshiError(_("完成时限不能早于开始日期。"))
     row = NewTask(code=fields.pop("code", ""), title=title, lead_unit=lead_unit, start=start, due=due)
     task = Task(**task_values(plan_id=plan.pk, row=row), **fields)
     task.plan, task.lead_unit, task.parent = plan, lead_unit, parent
     task.responsible_leader, task.responsible_person = responsible_leader, responsible_person
     if not task.title:
-        raise ServiceError(_("任务名称不能为空。"))
+        raise LuoshiError(_("任务名称不能为空。"))
     if task.code and Task.objects.filter(plan=plan, code=task.code).exists():
-        raise ServiceError(_("编号 %(code)s 在该计划中已存在。") % {"code": task.code})
+        raise LuoshiError(_("编号 %(code)s 在该计划中已存在。") % {"code": task.code})
     task.save()
     _set_path(task)
     co = [u for u in co_units if u.pk != lead_unit.pk]
@@ -176,23 +176,23 @@ def _check_task_changes(current: Task, changes: dict[str, Any], old_path: str) -
     """Refuse changed values that break the task's rules: dates in order, a title, a code unique in the
     plan, a parent in the same plan, open, and not the task itself or below it."""
     if current.due < current.start:
-        raise ServiceError(_("完成时限不能早于开始日期。"))
+        raise LuoshiError(_("完成时限不能早于开始日期。"))
     if not (current.title or "").strip():
-        raise ServiceError(_("任务名称不能为空。"))
+        raise LuoshiError(_("任务名称不能为空。"))
     if (
         "code" in changes
         and current.code
         and Task.objects.filter(plan_id=current.plan_id, code=current.code).exclude(pk=current.pk).exists()
     ):
-        raise ServiceError(_("编号 %(code)s 在该计划中已存在。") % {"code": current.code})
+        raise LuoshiError(_("编号 %(code)s 在该计划中已存在。") % {"code": current.code})
     if "parent" in changes and current.parent is not None:
         parent = current.parent
         if parent.plan_id != current.plan_id:
-            raise ServiceError(_("上级任务不属于该计划。"))
+            raise LuoshiError(_("上级任务不属于该计划。"))
         if parent.path.startswith(old_path):
-            raise ServiceError(_("不能把任务移到它自己或它的下级之下。"))
+            raise LuoshiError(_("不能把任务移到它自己或它的下级之下。"))
         if parent.status == Status.CLOSED:
-            raise ServiceError(_("上级任务已销号，不能再添加下级任务。"))
+            raise LuoshiError(_("上级任务已销号，不能再添加下级任务。"))
 
 
 def _save_task_changes(current: Task, changes: dict[str, Any], version: int) -> None:
@@ -237,14 +237,14 @@ def task_update(
     _require_officer(actor)
     unknown = set(changes) - set(TASK_EDITABLE)
     if unknown:
-        raise ServiceError(_("不能修改这些字段：%(f)s") % {"f": ", ".join(sorted(unknown))})
+        raise LuoshiError(_("不能修改这些字段：%(f)s") % {"f": ", ".join(sorted(unknown))})
     current = _fresh(task)
     if current.version != version:
         raise Conflict(
             _("任务已被他人修改（版本 %(a)s → %(b)s），请刷新后重试。") % {"a": version, "b": current.version}
         )
     if current.status == Status.CLOSED:
-        raise ServiceError(_("任务已销号，只读；如需修改请先重新打开。"))
+        raise LuoshiError(_("任务已销号，只读；如需修改请先重新打开。"))
     before = _snapshot(current, changes)
     old_co = sorted(TaskUnit.objects.filter(task=current).values_list("unit_id", flat=True))
     old_path, old_sort_path = current.path, current.sort_path
@@ -295,7 +295,7 @@ def task_follow(*, actor: Any, task: Task, follow: bool = True) -> None:
     """Follow or unfollow a visible task; followers are told of light and status changes."""
     _begin()
     if not Task.objects.visible_to(actor).filter(pk=task.pk).exists():
-        raise PermissionDenied(_("无权查看该任务。"))
+        raise NotAllowed(_("无权查看该任务。"))
     if follow:
         _follow, created = Follow.objects.get_or_create(user=actor, task=task)
         if created:
