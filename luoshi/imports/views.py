@@ -18,7 +18,7 @@ from luoshi.errors import LuoshiError
 from luoshi.lib.uploads import upload_limit
 from luoshi.org.access import require_officer
 from luoshi.org.models import Role, Unit, UnitCategory
-from luoshi.web.errors import to_messages
+from luoshi.web.errors import form_submit, to_messages
 from luoshi.web.htmx import is_htmx
 
 from .common import problem_text
@@ -197,20 +197,24 @@ def batch_map_view(request: HttpRequest, pk: int) -> HttpResponse:
     batch = get_object_or_404(ImportBatch.objects.visible_to(request.user).select_related("plan"), pk=pk)
     choice = request.POST.get("choice", "")
     kind, _sep, value = choice.partition(":")
-    try:
-        target = Unit.objects.get(pk=int(value)) if value.isdigit() and kind in ("unit", "new") else None
-        if target is None:
-            raise LuoshiError(_("请选择对应的单位，或选择新建单位。"))
-        batch = batch_map_name(
-            actor=request.user,
-            batch=batch,
-            written=request.POST.get("written", ""),
-            unit=target if kind == "unit" else None,
-            create_under=target if kind == "new" else None,
-        )
-    except LuoshiError as exc:
-        to_messages(request, exc)
-    return _render_preview(request, batch)
+    target = Unit.objects.get(pk=int(value)) if value.isdigit() and kind in ("unit", "new") else None
+    if target is None:
+        messages.error(request, _("请选择对应的单位，或选择新建单位。"))
+        return _render_preview(request, batch)
+    return _preview_after(
+        request,
+        batch,
+        batch_map_name,
+        written=request.POST.get("written", ""),
+        unit=target if kind == "unit" else None,
+        create_under=target if kind == "new" else None,
+    )
+
+
+def _preview_after(request: HttpRequest, batch: ImportBatch, action: Any, **kwargs: Any) -> HttpResponse:
+    """Run a service on the batch; the preview again, read from its answer (a refusal as a message)."""
+    done = form_submit(request, action, reload_on_conflict=False, actor=request.user, batch=batch, **kwargs)
+    return _render_preview(request, done.value if done.saved else batch)
 
 
 @login_required
@@ -224,11 +228,7 @@ def batch_lead_view(request: HttpRequest, pk: int) -> HttpResponse:
     if not row.isdigit():
         messages.error(request, _("请选择行。"))
         return _render_preview(request, batch)
-    try:
-        batch = batch_choose_lead(actor=request.user, batch=batch, row=int(row), unit=unit)
-    except LuoshiError as exc:
-        to_messages(request, exc)
-    return _render_preview(request, batch)
+    return _preview_after(request, batch, batch_choose_lead, row=int(row), unit=unit)
 
 
 @login_required

@@ -5,6 +5,7 @@ Every `visible_to(user)` builds on `context_for(user)`, so visibility is decided
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -121,50 +122,56 @@ def admin_duties(roles: set[str]) -> set[str]:
 # or the duty's own; services, views and the API all use these instead of testing roles themselves.
 
 
+def _require(actor: Any, allowed: Callable[[UserContext], Any], message: Any) -> UserContext:
+    """The actor's context if `allowed` says yes for it, else NotAllowed (403) with `message`."""
+    ctx = context_for(actor)
+    if not allowed(ctx):
+        raise NotAllowed(message)
+    return ctx
+
+
 def require_officer(actor: Any, message: Any = None) -> UserContext:
     """The supervision office (督查室) only."""
-    ctx = context_for(actor)
-    if not ctx.is_officer:
-        raise NotAllowed(message or _("只有督查室人员可以执行此操作。"))
-    return ctx
+    return _require(actor, lambda c: c.is_officer, message or _("只有督查室人员可以执行此操作。"))
 
 
 def require_head(actor: Any, unit: Any = None, message: Any = None) -> UserContext:
     """A unit head (单位主要负责人): of `unit` (a Unit or its id) when given, else of any unit."""
-    ctx = context_for(actor)
     unit_id = getattr(unit, "pk", unit)
-    if not (ctx.head_unit_ids if unit_id is None else unit_id in ctx.head_unit_ids):
-        raise NotAllowed(message or _("只有单位主要负责人可以审核。"))
-    return ctx
+
+    def heads(c: UserContext) -> Any:
+        return c.head_unit_ids if unit_id is None else unit_id in c.head_unit_ids
+
+    return _require(actor, heads, message or _("只有单位主要负责人可以审核。"))
 
 
 def require_leader(actor: Any, message: Any = None) -> UserContext:
     """A leader (区领导) or the supervision office, who sees what every leader sees."""
-    ctx = context_for(actor)
-    if not (ctx.is_leader or ctx.is_officer):
-        raise NotAllowed(message or _("仅对区领导和督查室开放。"))
-    return ctx
+    return _require(actor, lambda c: c.is_leader or c.is_officer, message or _("仅对区领导和督查室开放。"))
 
 
 def require_org_keeper(actor: Any, message: Any = None) -> UserContext:
     """Who keeps the organisation: the supervision office and the system admin (系统管理员)."""
-    ctx = context_for(actor)
-    if not (ctx.is_officer or Role.SYSADMIN in ctx.roles):
-        raise NotAllowed(message or _("只有督查室人员或系统管理员可以维护组织人员。"))
-    return ctx
+    return _require(
+        actor,
+        lambda c: c.is_officer or Role.SYSADMIN in c.roles,
+        message or _("只有督查室人员或系统管理员可以维护组织人员。"),
+    )
 
 
 def require_reporter(actor: Any, message: Any = None) -> UserContext:
     """A unit's reporter (填报员) or head, who files progress for the unit."""
-    ctx = context_for(actor)
-    if not (ctx.reporter_unit_ids or ctx.head_unit_ids):
-        raise NotAllowed(message or _("只有单位填报人员或负责人可以填报进度。"))
-    return ctx
+    return _require(
+        actor,
+        lambda c: c.reporter_unit_ids or c.head_unit_ids,
+        message or _("只有单位填报人员或负责人可以填报进度。"),
+    )
 
 
 def require_audit_admin(actor: Any, message: Any = None) -> UserContext:
     """The audit admin (审计管理员), one of the three admin duties; superusers too."""
-    ctx = context_for(actor)
-    if not (ctx.superuser or Role.AUDITADMIN in ctx.roles):
-        raise NotAllowed(message or _("只有审计管理员可以查看审计日志。"))
-    return ctx
+    return _require(
+        actor,
+        lambda c: c.superuser or Role.AUDITADMIN in c.roles,
+        message or _("只有审计管理员可以查看审计日志。"),
+    )

@@ -19,8 +19,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from luoshi.errors import Conflict, LuoshiError
-from luoshi.web.errors import to_form, to_messages
+from luoshi.web.errors import UNSAVED, Submitted, form_submit
 
 from .access import require_org_keeper
 from .forms import EndForm, HolderForm, PeopleSearchForm, PersonForm, PortfolioForm, PostForm, UnitForm
@@ -41,7 +40,6 @@ from .services_manage import (
     unit_stamp,
 )
 
-CONFLICT = 409
 PEOPLE_PER_PAGE = 50
 
 
@@ -94,23 +92,25 @@ def unit_new(request: HttpRequest) -> HttpResponse:
     form = UnitForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
-        try:
-            unit = unit_add(
-                actor=request.user,
-                code=d["code"],
-                name=d["name"],
-                category=d["category"],
-                parent=d["parent"],
-                short_name=d["short_name"],
-                aliases=d["aliases"],
-                sort=d["sort"] or 0,
-            )
-        except LuoshiError as exc:
-            to_form(form, exc)
-        else:
-            messages.success(request, _("已新建单位“%(n)s”。") % {"n": unit.name})
-            return redirect("org:unit", pk=unit.pk)
+        done = form_submit(
+            form, unit_add, reload_on_conflict=False, actor=request.user, code=d["code"], **_unit_values(d)
+        )
+        if done.saved:
+            messages.success(request, _("已新建单位“%(n)s”。") % {"n": done.value.name})
+            return redirect("org:unit", pk=done.value.pk)
     return render(request, "org/unit_form.html", {"form": form, "unit": None})
+
+
+def _unit_values(d: dict[str, Any]) -> dict[str, Any]:
+    """The fields a unit's form gives both `unit_add` and `unit_edit`."""
+    return {
+        "name": d["name"],
+        "category": d["category"],
+        "parent": d["parent"],
+        "short_name": d["short_name"],
+        "aliases": d["aliases"],
+        "sort": d["sort"] or 0,
+    }
 
 
 @login_required
@@ -118,47 +118,41 @@ def unit_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """A unit: its fields (edited here), its posts with their current holders, and who holds what."""
     _manager(request)
     unit = get_object_or_404(Unit.objects.select_related("parent"), pk=pk)
-    status, conflict = 200, ""
     form = UnitForm(initial=_unit_form_initial(unit), unit=unit)
     if request.method == "POST":
         form = UnitForm(request.POST, initial=_unit_form_initial(unit), unit=unit)
         if form.is_valid():
             d = form.cleaned_data
-            try:
-                unit_edit(
-                    actor=request.user,
-                    unit=unit,
-                    seen=d["seen"] or None,
-                    name=d["name"],
-                    short_name=d["short_name"],
-                    aliases=d["aliases"],
-                    category=d["category"],
-                    parent=d["parent"],
-                    sort=d["sort"] or 0,
-                    is_active=d["is_active"],
-                )
-            except Conflict as exc:
-                conflict, status = str(exc), CONFLICT
-                unit.refresh_from_db()
-                form = UnitForm(initial=_unit_form_initial(unit), unit=unit)
-            except LuoshiError as exc:
-                to_form(form, exc)
-            else:
+            done = form_submit(
+                form,
+                unit_edit,
+                actor=request.user,
+                unit=unit,
+                seen=d["seen"] or None,
+                is_active=d["is_active"],
+                **_unit_values(d),
+            )
+            if done.saved:
                 messages.success(request, _("单位已保存。"))
                 return redirect("org:unit", pk=unit.pk)
-    return _unit_page(request, unit, form, conflict=conflict, status=status)
+            if done.conflict:
+                unit.refresh_from_db()
+                return _unit_page(request, unit, done=done)
+    return _unit_page(request, unit, form)
 
 
 def _unit_page(
     request: HttpRequest,
     unit: Unit,
-    form: UnitForm,
+    form: UnitForm | None = None,
     *,
-    conflict: str = "",
-    status: int = 200,
+    done: Submitted = UNSAVED,
     post_form: PostForm | None = None,
     holder_form: HolderForm | None = None,
 ) -> HttpResponse:
+    """The unit's page; without `form`, its form holds the stored values (after a 409, `done`)."""
+    if form is None:
+        form = UnitForm(initial=_unit_form_initial(unit), unit=unit)
     current = Membership.objects.current().select_related("person").order_by("start", "pk")
     posts = list(
         Post.objects.filter(unit=unit)
@@ -173,14 +167,14 @@ def _unit_page(
     ctx = {
         "unit": unit,
         "form": form,
-        "conflict": conflict,
+        "conflict": done.conflict,
         "posts": posts,
         "children": list(unit.children.order_by("sort", "path").only("pk", "name", "is_active")),
         "post_form": post_form or PostForm(prefix="new"),
         "holder_form": holder_form or HolderForm(unit=unit),
         "end_form": EndForm(),
     }
-    return render(request, "org/unit_detail.html", ctx, status=status)
+    return render(request, "org/unit_detail.html", ctx, status=done.status)
 
 
 @login_required
@@ -191,14 +185,13 @@ def post_new(request: HttpRequest, pk: int) -> HttpResponse:
     form = PostForm(request.POST, prefix="new")
     if form.is_valid():
         d = form.cleaned_data
-        try:
-            post_add(actor=request.user, unit=unit, title=d["title"], role=d["role"], senior=d["senior"])
-        except LuoshiError as exc:
-            to_form(form, exc)
-        else:
+        fields = {"title": d["title"], "role": d["role"], "senior": d["senior"]}
+        if form_submit(
+            form, post_add, reload_on_conflict=False, actor=request.user, unit=unit, **fields
+        ).saved:
             messages.success(request, _("已新建岗位。"))
             return redirect("org:unit", pk=unit.pk)
-    return _unit_page(request, unit, UnitForm(initial=_unit_form_initial(unit), unit=unit), post_form=form)
+    return _unit_page(request, unit, post_form=form)
 
 
 @login_required
@@ -211,27 +204,11 @@ def post_edit(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, _("岗位填写有误。"))
         return redirect("org:unit", pk=post.unit_id)
     d = form.cleaned_data
-    try:
-        post_update(
-            actor=request.user,
-            post=post,
-            seen=d["seen"] or None,
-            title=d["title"],
-            role=d["role"],
-            senior=d["senior"],
-        )
-    except Conflict as exc:
-        unit = post.unit
-        return _unit_page(
-            request,
-            unit,
-            UnitForm(initial=_unit_form_initial(unit), unit=unit),
-            conflict=str(exc),
-            status=CONFLICT,
-        )
-    except LuoshiError as exc:
-        to_messages(request, exc)
-    else:
+    fields = {"title": d["title"], "role": d["role"], "senior": d["senior"]}
+    done = form_submit(request, post_update, actor=request.user, post=post, seen=d["seen"] or None, **fields)
+    if done.conflict:
+        return _unit_page(request, post.unit, done=done)
+    if done.saved:
         messages.success(request, _("岗位已保存。"))
     return redirect("org:unit", pk=post.unit_id)
 
@@ -245,14 +222,11 @@ def holder_new(request: HttpRequest, pk: int) -> HttpResponse:
     form = HolderForm(request.POST, unit=unit)
     if form.is_valid():
         d = form.cleaned_data
-        try:
-            holder_start(actor=request.user, person=d["person"], post=d["post"], start=d["start"])
-        except LuoshiError as exc:
-            to_form(form, exc)
-        else:
+        fields = {"person": d["person"], "post": d["post"], "start": d["start"]}
+        if form_submit(form, holder_start, reload_on_conflict=False, actor=request.user, **fields).saved:
             messages.success(request, _("%(p)s 已任 %(t)s。") % {"p": d["person"].name, "t": d["post"].title})
             return redirect("org:unit", pk=unit.pk)
-    return _unit_page(request, unit, UnitForm(initial=_unit_form_initial(unit), unit=unit), holder_form=form)
+    return _unit_page(request, unit, holder_form=form)
 
 
 @login_required
@@ -264,13 +238,15 @@ def holder_leave(request: HttpRequest, pk: int) -> HttpResponse:
     form = EndForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("请填写离任日期。"))
-    else:
-        try:
-            holder_end(actor=request.user, membership=membership, end=form.cleaned_data["end"])
-        except LuoshiError as exc:
-            to_messages(request, exc)
-        else:
-            messages.success(request, _("已办理离任。"))
+    elif form_submit(
+        request,
+        holder_end,
+        reload_on_conflict=False,
+        actor=request.user,
+        membership=membership,
+        end=form.cleaned_data["end"],
+    ).saved:
+        messages.success(request, _("已办理离任。"))
     target = request.POST.get("next_person")
     if target and target.isdigit():
         return redirect("org:person", pk=int(target))
@@ -303,13 +279,11 @@ def person_new(request: HttpRequest) -> HttpResponse:
     form = PersonForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
-        try:
-            person = person_add(actor=request.user, name=d["name"], phone=d["phone"], card_no=d["card_no"])
-        except LuoshiError as exc:
-            to_form(form, exc)
-        else:
-            messages.success(request, _("已新建人员“%(n)s”。") % {"n": person.name})
-            return redirect("org:person", pk=person.pk)
+        fields = {"name": d["name"], "phone": d["phone"], "card_no": d["card_no"]}
+        done = form_submit(form, person_add, reload_on_conflict=False, actor=request.user, **fields)
+        if done.saved:
+            messages.success(request, _("已新建人员“%(n)s”。") % {"n": done.value.name})
+            return redirect("org:person", pk=done.value.pk)
     return render(request, "org/person_form.html", {"form": form})
 
 
@@ -327,42 +301,35 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """A person: fields (edited here), posts held and held before, and a leader's portfolio (分管)."""
     _manager(request)
     person = get_object_or_404(Person, pk=pk)
-    status, conflict = 200, ""
     form = PersonForm(initial=_person_initial(person))
     if request.method == "POST":
         form = PersonForm(request.POST)
         if form.is_valid():
             d = form.cleaned_data
-            try:
-                person_update(
-                    actor=request.user,
-                    person=person,
-                    seen=d["seen"] or None,
-                    name=d["name"],
-                    phone=d["phone"],
-                    card_no=d["card_no"],
-                )
-            except Conflict as exc:
-                conflict, status = str(exc), CONFLICT
+            fields = {"name": d["name"], "phone": d["phone"], "card_no": d["card_no"]}
+            done = form_submit(
+                form, person_update, actor=request.user, person=person, seen=d["seen"] or None, **fields
+            )
+            if done.conflict:
                 person.refresh_from_db()
-                form = PersonForm(initial=_person_initial(person))
-            except LuoshiError as exc:
-                to_form(form, exc)
-            else:
+                return _person_page(request, person, done=done)
+            if done.saved:
                 messages.success(request, _("人员已保存。"))
                 return redirect("org:person", pk=person.pk)
-    return _person_page(request, person, form, conflict=conflict, status=status)
+    return _person_page(request, person, form)
 
 
 def _person_page(
     request: HttpRequest,
     person: Person,
-    form: PersonForm,
+    form: PersonForm | None = None,
     *,
-    conflict: str = "",
-    status: int = 200,
     portfolio_form: PortfolioForm | None = None,
+    done: Submitted = UNSAVED,
 ) -> HttpResponse:
+    """The person's page; without `form`, its form holds the stored values (after a 409, `done`)."""
+    if form is None:
+        form = PersonForm(initial=_person_initial(person))
     memberships = list(person.memberships.select_related("post__unit").order_by("-start", "-pk"))
     portfolio = list(
         PortfolioUnit.objects.filter(leader=person).select_related("unit").order_by("unit__path")
@@ -370,14 +337,14 @@ def _person_page(
     ctx = {
         "person": person,
         "form": form,
-        "conflict": conflict,
+        "conflict": done.conflict,
         "memberships": memberships,
         "portfolio": portfolio,
         "portfolio_form": portfolio_form
         or PortfolioForm(initial={"units": [p.unit_id for p in portfolio], "seen": portfolio_stamp(person)}),
         "end_form": EndForm(),
     }
-    return render(request, "org/person_detail.html", ctx, status=status)
+    return render(request, "org/person_detail.html", ctx, status=done.status)
 
 
 @login_required
@@ -388,24 +355,17 @@ def person_portfolio(request: HttpRequest, pk: int) -> HttpResponse:
     person = get_object_or_404(Person, pk=pk)
     form = PortfolioForm(request.POST)
     if form.is_valid():
-        try:
-            portfolio_change(
-                actor=request.user,
-                leader=person,
-                units=list(form.cleaned_data["units"]),
-                seen=form.cleaned_data["seen"] or None,
-            )
-        except Conflict as exc:
-            return _person_page(
-                request,
-                person,
-                PersonForm(initial=_person_initial(person)),
-                conflict=str(exc),
-                status=CONFLICT,
-            )
-        except LuoshiError as exc:
-            to_form(form, exc)
-        else:
+        done = form_submit(
+            form,
+            portfolio_change,
+            actor=request.user,
+            leader=person,
+            units=list(form.cleaned_data["units"]),
+            seen=form.cleaned_data["seen"] or None,
+        )
+        if done.conflict:
+            return _person_page(request, person, done=done)
+        if done.saved:
             messages.success(request, _("分管单位已保存。"))
             return redirect("org:person", pk=person.pk)
-    return _person_page(request, person, PersonForm(initial=_person_initial(person)), portfolio_form=form)
+    return _person_page(request, person, portfolio_form=form)

@@ -21,7 +21,7 @@ from django.shortcuts import render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views import defaults
 
-from luoshi.errors import LuoshiError, NotAllowed, NotFound
+from luoshi.errors import Conflict, LuoshiError, NotAllowed, NotFound
 
 from .htmx import is_htmx
 
@@ -62,6 +62,43 @@ def attempt(action: Callable[..., Any], /, **kwargs: Any) -> Outcome:
     except LuoshiError as exc:
         raise_for(exc)
         return Outcome(error=exc.message)
+
+
+@dataclass(frozen=True)
+class Submitted:
+    """What saving a form through a service gave: the service's value once `saved`; on a stale copy
+    the conflict's message with status 409 (the page shows the stored values again); any other
+    refusal is already on the form or in the messages (status 200, the page shows it again)."""
+
+    value: Any = None
+    saved: bool = False
+    conflict: str = ""
+    status: int = 200
+
+
+UNSAVED = Submitted()  # nothing submitted yet: no conflict, status 200 (never changed in place)
+
+
+def form_submit(
+    shown_on: Any, action: Callable[..., Any], /, *, reload_on_conflict: bool = True, **kwargs: Any
+) -> Submitted:
+    """Save a form through a service (`action(**kwargs)`), the one way every page does it.
+
+    `shown_on` is where a refusal goes: a form (`to_form`) or the request (`to_messages`, for an
+    action posted from a list). 403/404 are raised as pages. A `Conflict` is handed back
+    (`conflict`, `status` 409) for the caller to reload the record, unless `reload_on_conflict` is
+    off: then it is shown like any other refusal."""
+    try:
+        value = action(**kwargs)
+    except LuoshiError as exc:
+        if reload_on_conflict and isinstance(exc, Conflict):
+            return Submitted(conflict=exc.message, status=Conflict.status)
+        if isinstance(shown_on, HttpRequest):
+            to_messages(shown_on, exc)
+        else:
+            to_form(shown_on, exc)
+        return Submitted()
+    return Submitted(value=value, saved=True)
 
 
 def _back(request: HttpRequest) -> str:

@@ -374,28 +374,29 @@ def _submitted(claim: Claim) -> None:
         )
 
 
-@router.post("/claims/{claim_id}/confirm", response={200: ClaimOut, 409: Message, **ERRORS})
-def claim_confirm(request: HttpRequest, claim_id: int, payload: ClaimDecisionIn) -> Any:
-    """The office confirms a claim: a completion closes the task (销号), a milestone is met."""
+def _decide_claim(
+    request: HttpRequest, claim_id: int, on_milestone: Any, on_completion: Any, **kwargs: Any
+) -> Any:
+    """The office decides a claim: a milestone's by its own service, a completion's through its task."""
     user = caller(request)
     claim = _claim(user, claim_id)
     if claim.kind == ClaimKind.MILESTONE:
-        return _claim_out(milestone_confirm(actor=user, claim=claim, note=payload.note))
+        return _claim_out(on_milestone(actor=user, claim=claim, **kwargs))
     _submitted(claim)
-    task_confirm_completion(actor=user, task=claim.task, note=payload.note)
+    on_completion(actor=user, task=claim.task, **kwargs)
     return _claim_out(claim)
+
+
+@router.post("/claims/{claim_id}/confirm", response={200: ClaimOut, 409: Message, **ERRORS})
+def claim_confirm(request: HttpRequest, claim_id: int, payload: ClaimDecisionIn) -> Any:
+    """The office confirms a claim: a completion closes the task (销号), a milestone is met."""
+    return _decide_claim(request, claim_id, milestone_confirm, task_confirm_completion, note=payload.note)
 
 
 @router.post("/claims/{claim_id}/reject", response={200: ClaimOut, 409: Message, **ERRORS})
 def claim_reject(request: HttpRequest, claim_id: int, payload: ReasonIn) -> Any:
     """The office sends a claim back with a reason."""
-    user = caller(request)
-    claim = _claim(user, claim_id)
-    if claim.kind == ClaimKind.MILESTONE:
-        return _claim_out(milestone_reject(actor=user, claim=claim, reason=payload.reason))
-    _submitted(claim)
-    task_reject_completion(actor=user, task=claim.task, reason=payload.reason)
-    return _claim_out(claim)
+    return _decide_claim(request, claim_id, milestone_reject, task_reject_completion, reason=payload.reason)
 
 
 @router.post("/tasks/{task_id}/close-together", response={200: TaskDetail, 409: Message, **ERRORS})

@@ -14,6 +14,7 @@ from luoshi.org.models import Person, Unit
 
 from .models import Cadence, Direction, Plan, Source, Status, Task
 from .services.manage import PLAN_EDITABLE
+from .services.tasks import TASK_SCHEDULE
 
 # Past this many possible parents the parent is typed as a number instead of picked from a list.
 PARENT_OPTIONS_MAX = 500
@@ -90,14 +91,7 @@ class TaskForm(forms.ModelForm[Task]):
             "source",
             "lead_unit",
             "co_units",
-            "responsible_leader",
-            "responsible_person",
-            "start",
-            "due",
-            "deadline_text",
-            "weight",
-            "cadence",
-            "is_public",
+            *TASK_SCHEDULE,
         ]
         widgets = {
             "start": DATE,

@@ -422,51 +422,35 @@ def _task_action(
     return render(request, "work/review_done.html", {"task": task, "message": done % {"t": task.title}})
 
 
+def _review_action(
+    request: HttpRequest, task_id: int, action: Any, *, done: str, row: str, **kwargs: Any
+) -> HttpResponse:
+    """An action on the review page (督查室确认): its row again, or back to the review page."""
+    task = _visible_task(request, task_id)
+    return _task_action(request, task, action, done=done, default=reverse("flow:review"), row=row, **kwargs)
+
+
 @login_required
 @require_POST
 def review_confirm(request: HttpRequest, task_id: int) -> HttpResponse:
-    task = _visible_task(request, task_id)
     form = NoteForm(request.POST)
     note = form.cleaned_data["note"] if form.is_valid() else ""
-    return _task_action(
-        request,
-        task,
-        task_confirm_completion,
-        note=note,
-        done=_("已确认完成并销号：%(t)s"),
-        default=reverse("flow:review"),
-        row="claim",
-    )
+    done = _("已确认完成并销号：%(t)s")
+    return _review_action(request, task_id, task_confirm_completion, note=note, done=done, row="claim")
 
 
 @login_required
 @require_POST
 def review_reject(request: HttpRequest, task_id: int) -> HttpResponse:
-    task = _visible_task(request, task_id)
-    return _task_action(
-        request,
-        task,
-        task_reject_completion,
-        reason=posted_reason(request),
-        done=_("已退回完成申请：%(t)s"),
-        default=reverse("flow:review"),
-        row="claim",
-    )
+    reason, done = posted_reason(request), _("已退回完成申请：%(t)s")
+    return _review_action(request, task_id, task_reject_completion, reason=reason, done=done, row="claim")
 
 
 @login_required
 @require_POST
 def task_reopen_view(request: HttpRequest, task_id: int) -> HttpResponse:
-    task = _visible_task(request, task_id)
-    return _task_action(
-        request,
-        task,
-        task_reopen,
-        reason=posted_reason(request),
-        done=_("已重新打开：%(t)s"),
-        default=reverse("flow:review"),
-        row="closed",
-    )
+    reason, done = posted_reason(request), _("已重新打开：%(t)s")
+    return _review_action(request, task_id, task_reopen, reason=reason, done=done, row="closed")
 
 
 @login_required

@@ -20,9 +20,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from luoshi.errors import Conflict, LuoshiError
 from luoshi.org.access import require_officer
-from luoshi.web.errors import to_form, to_messages
+from luoshi.web.errors import Submitted, form_submit
 
 from . import rules
 from .forms_manage import (
@@ -55,7 +54,6 @@ from .services.manage import (
     task_split,
 )
 
-CONFLICT = 409
 TASK_FIELDS = [f for f in TaskForm.Meta.fields if f != "co_units"]
 
 
@@ -94,20 +92,10 @@ def plan_new(request: HttpRequest) -> HttpResponse:
     form = PlanForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = {k: v for k, v in form.cleaned_data.items() if k != "seen"}
-        try:
-            plan = plan_create(
-                actor=request.user,
-                name=data.pop("name"),
-                year=data.pop("year"),
-                start=data.pop("start"),
-                due=data.pop("due"),
-                **data,
-            )
-        except LuoshiError as exc:
-            to_form(form, exc)
-        else:
-            messages.success(request, _("已新建计划“%(n)s”。") % {"n": plan.name})
-            return redirect("manage:plan_edit", pk=plan.pk)
+        done = form_submit(form, plan_create, reload_on_conflict=False, actor=request.user, **data)
+        if done.saved:
+            messages.success(request, _("已新建计划“%(n)s”。") % {"n": done.value.name})
+            return redirect("manage:plan_edit", pk=done.value.pk)
     return render(request, "work/manage/plan_form.html", {"form": form, "plan": None})
 
 
@@ -115,29 +103,25 @@ def plan_new(request: HttpRequest) -> HttpResponse:
 def plan_edit(request: HttpRequest, pk: int) -> HttpResponse:
     """Edit a plan's thresholds and cadence; lock periods whose bulletin is out."""
     plan = _plan(request, pk)
-    status = 200
-    conflict = ""
+    done = Submitted()
     if request.method == "POST":
         form = PlanForm(request.POST, instance=Plan.objects.get(pk=plan.pk))
         if form.is_valid():
             data = {k: form.cleaned_data[k] for k in PlanForm.Meta.fields}
-            try:
-                plan_update(actor=request.user, plan=plan, seen=form.cleaned_data["seen"] or None, **data)
-            except Conflict as exc:
-                conflict, status = str(exc), CONFLICT
-                plan.refresh_from_db()
-                form = PlanForm(instance=plan, initial={"seen": plan_stamp(plan)})
-            except LuoshiError as exc:
-                to_form(form, exc)
-            else:
+            seen = form.cleaned_data["seen"] or None
+            done = form_submit(form, plan_update, actor=request.user, plan=plan, seen=seen, **data)
+            if done.saved:
                 messages.success(request, _("计划已保存。"))
                 return redirect("manage:plan_edit", pk=plan.pk)
+            if done.conflict:
+                plan.refresh_from_db()
+                form = PlanForm(instance=plan, initial={"seen": plan_stamp(plan)})
     else:
         form = PlanForm(instance=plan, initial={"seen": plan_stamp(plan)})
     ctx = {
         "form": form,
         "plan": plan,
-        "conflict": conflict,
+        "conflict": done.conflict,
         "lock_form": LockForm(periods=_periods(plan)),
         "locked": list(
             LockedPeriod.objects.visible_to(request.user)
@@ -146,7 +130,7 @@ def plan_edit(request: HttpRequest, pk: int) -> HttpResponse:
             .order_by("-period_end")
         ),
     }
-    return render(request, "work/manage/plan_form.html", ctx, status=status)
+    return render(request, "work/manage/plan_form.html", ctx, status=done.status)
 
 
 @login_required
@@ -192,26 +176,20 @@ def task_new(request: HttpRequest, plan_pk: int) -> HttpResponse:
         }
     form = TaskForm(request.POST or None, plan=plan, initial=initial)
     if request.method == "POST" and form.is_valid():
-        data = _task_values(form)
-        try:
-            task = task_create(
-                actor=request.user,
-                plan=plan,
-                title=data.pop("title"),
-                lead_unit=data.pop("lead_unit"),
-                start=data.pop("start"),
-                due=data.pop("due"),
-                parent=data.pop("parent"),
-                co_units=list(form.cleaned_data.get("co_units") or []),
-                # Assigned today (下达日期): never late for the periods before it existed.
-                assigned_on=timezone.localdate(),
-                **data,
-            )
-        except LuoshiError as exc:
-            to_form(form, exc)
-        else:
+        done = form_submit(
+            form,
+            task_create,
+            reload_on_conflict=False,
+            actor=request.user,
+            plan=plan,
+            co_units=list(form.cleaned_data.get("co_units") or []),
+            # Assigned today (下达日期): never late for the periods before it existed.
+            assigned_on=timezone.localdate(),
+            **_task_values(form),
+        )
+        if done.saved:
             messages.success(request, _("已新建任务。"))
-            return redirect("task_detail", pk=task.pk)
+            return redirect("task_detail", pk=done.value.pk)
     return render(request, "work/manage/task_form.html", {"form": form, "plan": plan, "task": None})
 
 
@@ -219,60 +197,50 @@ def task_new(request: HttpRequest, plan_pk: int) -> HttpResponse:
 def task_edit(request: HttpRequest, pk: int) -> HttpResponse:
     """Edit a task's fields, or move it under another parent; `version` catches concurrent edits."""
     task = _task(request, pk)
-    status, conflict = 200, ""
+    done = Submitted()
     if request.method == "POST":
         form = TaskForm(request.POST, plan=task.plan, task=task)
         if form.is_valid():
             data = _task_values(form)
             changes = {k: v for k, v in data.items() if getattr(task, k) != v}
             co = list(form.cleaned_data.get("co_units") or [])
-            try:
-                task_update(
-                    actor=request.user,
-                    task=task,
-                    version=form.cleaned_data.get("version") or 0,
-                    co_units=co,
-                    **changes,
-                )
-            except Conflict as exc:
-                conflict, status = str(exc), CONFLICT
-                task = Task.objects.select_related("plan", "lead_unit").get(pk=task.pk)
-                form = TaskForm(plan=task.plan, task=task, initial={"version": task.version})
-            except LuoshiError as exc:
-                to_form(form, exc)
-            else:
+            version = form.cleaned_data.get("version") or 0
+            done = form_submit(
+                form, task_update, actor=request.user, task=task, version=version, co_units=co, **changes
+            )
+            if done.saved:
                 messages.success(request, _("任务已保存。"))
                 return redirect("task_detail", pk=task.pk)
+            if done.conflict:
+                task = Task.objects.select_related("plan", "lead_unit").get(pk=task.pk)
+                form = TaskForm(plan=task.plan, task=task, initial={"version": task.version})
     else:
         form = TaskForm(plan=task.plan, task=task, initial={"version": task.version})
-    ctx = {"form": form, "plan": task.plan, "task": task, "conflict": conflict}
-    return render(request, "work/manage/task_form.html", ctx, status=status)
+    ctx = {"form": form, "plan": task.plan, "task": task, "conflict": done.conflict}
+    return render(request, "work/manage/task_form.html", ctx, status=done.status)
 
 
 @login_required
 def task_split_view(request: HttpRequest, pk: int) -> HttpResponse:
     """Split a task into sub-tasks (拆分), one row per part."""
     task = _task(request, pk)
-    status, conflict = 200, ""
+    done = Submitted()
     formset = SplitFormSet(request.POST or None, prefix="part")
     version_form = SplitVersionForm(request.POST or None, initial={"version": task.version})
     if request.method == "POST" and formset.is_valid() and version_form.is_valid():
         parts = [f.cleaned_data for f in formset.forms if f.cleaned_data.get("title")]
-        try:
-            children = task_split(
-                actor=request.user, task=task, version=version_form.cleaned_data["version"], parts=parts
-            )
-        except Conflict as exc:
-            conflict, status = str(exc), CONFLICT
+        version = version_form.cleaned_data["version"]
+        done = form_submit(
+            version_form, task_split, actor=request.user, task=task, version=version, parts=parts
+        )
+        if done.saved:
+            messages.success(request, _("已拆分为 %(n)s 项下级任务。") % {"n": len(done.value)})
+            return redirect("task_detail", pk=task.pk)
+        if done.conflict:
             task.refresh_from_db()
             version_form = SplitVersionForm(initial={"version": task.version})
-        except LuoshiError as exc:
-            to_form(version_form, exc)
-        else:
-            messages.success(request, _("已拆分为 %(n)s 项下级任务。") % {"n": len(children)})
-            return redirect("task_detail", pk=task.pk)
-    ctx = {"task": task, "formset": formset, "version_form": version_form, "conflict": conflict}
-    return render(request, "work/manage/task_split.html", ctx, status=status)
+    ctx = {"task": task, "formset": formset, "version_form": version_form, "conflict": done.conflict}
+    return render(request, "work/manage/task_split.html", ctx, status=done.status)
 
 
 @login_required
@@ -284,16 +252,9 @@ def task_status(request: HttpRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         messages.error(request, _("请选择状态。"))
         return redirect("task_detail", pk=task.pk)
-    try:
-        task_set_status(
-            actor=request.user,
-            task=task,
-            status=form.cleaned_data["status"],
-            reason=form.cleaned_data["reason"],
-        )
-    except LuoshiError as exc:
-        to_messages(request, exc)
-    else:
+    status, reason = form.cleaned_data["status"], form.cleaned_data["reason"]
+    kwargs = {"actor": request.user, "task": task, "status": status, "reason": reason}
+    if form_submit(request, task_set_status, reload_on_conflict=False, **kwargs).saved:
         messages.success(request, _("任务状态已变更为“%(s)s”。") % {"s": task.get_status_display()})
     return redirect("task_detail", pk=task.pk)
 
@@ -305,17 +266,10 @@ def task_milestones(request: HttpRequest, pk: int) -> HttpResponse:
     form = MilestoneForm(request.POST or None, prefix="new")
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
-        try:
-            milestone_create(
-                actor=request.user,
-                task=task,
-                title=d["title"],
-                due=d["due"],
-                duration_days=d["duration_days"],
-            )
-        except LuoshiError as exc:
-            to_form(form, exc)
-        else:
+        fields = {"title": d["title"], "due": d["due"], "duration_days": d["duration_days"]}
+        if form_submit(
+            form, milestone_create, reload_on_conflict=False, actor=request.user, task=task, **fields
+        ).saved:
             messages.success(request, _("已添加时间节点。"))
             return redirect("manage:task_milestones", pk=task.pk)
     return _milestones_page(request, task, form)
@@ -360,24 +314,21 @@ def milestone_edit(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, _("时间节点填写有误：%(e)s") % {"e": form.errors.as_text()})
         return redirect("manage:task_milestones", pk=task.pk)
     d = form.cleaned_data
-    try:
-        milestone_update(
-            actor=request.user,
-            milestone=milestone,
-            seen=d["seen"] or None,
-            title=d["title"],
-            due=d["due"],
-            duration_days=d["duration_days"],
-            met_on=d["met_on"],
-        )
-    except Conflict as exc:
+    fields = {k: d[k] for k in ("title", "due", "duration_days", "met_on")}
+    done = form_submit(
+        request, milestone_update, actor=request.user, milestone=milestone, seen=d["seen"] or None, **fields
+    )
+    return _milestone_done(request, task, done, _("时间节点已保存。"))
+
+
+def _milestone_done(request: HttpRequest, task: Task, done: Submitted, saved: str) -> HttpResponse:
+    """After a milestone row's action: on a stale copy the list again with 409, else back to it."""
+    if done.conflict:
         return _milestones_page(
-            request, task, MilestoneForm(prefix="new"), conflict=str(exc), status=CONFLICT
+            request, task, MilestoneForm(prefix="new"), conflict=done.conflict, status=done.status
         )
-    except LuoshiError as exc:
-        to_messages(request, exc)
-    else:
-        messages.success(request, _("时间节点已保存。"))
+    if done.saved:
+        messages.success(request, saved)
     return redirect("manage:task_milestones", pk=task.pk)
 
 
@@ -386,28 +337,16 @@ def milestone_edit(request: HttpRequest, pk: int) -> HttpResponse:
 def milestone_remove(request: HttpRequest, pk: int) -> HttpResponse:
     milestone = _milestone(request, pk)
     task = _task(request, milestone.task_id)
-    try:
-        milestone_delete(actor=request.user, milestone=milestone, seen=request.POST.get("seen") or None)
-    except Conflict as exc:
-        return _milestones_page(
-            request, task, MilestoneForm(prefix="new"), conflict=str(exc), status=CONFLICT
-        )
-    except LuoshiError as exc:
-        to_messages(request, exc)
-    else:
-        messages.success(request, _("时间节点已删除。"))
-    return redirect("manage:task_milestones", pk=task.pk)
+    seen = request.POST.get("seen") or None
+    done = form_submit(request, milestone_delete, actor=request.user, milestone=milestone, seen=seen)
+    return _milestone_done(request, task, done, _("时间节点已删除。"))
+
+
+MEASURE_FIELDS = ("version", "metric_name", "metric_unit", "baseline", "target", "direction")
 
 
 def _measure_initial(task: Task) -> dict[str, Any]:
-    initial: dict[str, Any] = {
-        "version": task.version,
-        "metric_name": task.metric_name,
-        "metric_unit": task.metric_unit,
-        "baseline": task.baseline,
-        "target": task.target,
-        "direction": task.direction,
-    }
+    initial: dict[str, Any] = {k: getattr(task, k) for k in MEASURE_FIELDS}
     for key, value in (task.monthly_plan or {}).items():
         try:
             first = rules._month_of(key)
@@ -422,30 +361,18 @@ def task_measure(request: HttpRequest, pk: int) -> HttpResponse:
     """A task's measure (量化指标) with its monthly plan (月度计划), shown and edited month by month."""
     task = _task(request, pk)
     months = task_months(task)
-    status, conflict = 200, ""
+    done = Submitted()
     form = MeasureForm(request.POST or None, months=months, initial=_measure_initial(task))
     if request.method == "POST" and form.is_valid():
-        d = form.cleaned_data
-        try:
-            measure_update(
-                actor=request.user,
-                task=task,
-                version=d["version"],
-                metric_name=d["metric_name"],
-                metric_unit=d["metric_unit"],
-                baseline=d["baseline"],
-                target=d["target"],
-                direction=d["direction"],
-                monthly_plan=form.monthly_plan(),
-            )
-        except Conflict as exc:
-            conflict, status = str(exc), CONFLICT
-            task.refresh_from_db()
-            form = MeasureForm(months=months, initial=_measure_initial(task))
-        except LuoshiError as exc:
-            to_form(form, exc)
-        else:
+        fields = {k: form.cleaned_data[k] for k in MEASURE_FIELDS}
+        done = form_submit(
+            form, measure_update, actor=request.user, task=task, monthly_plan=form.monthly_plan(), **fields
+        )
+        if done.saved:
             messages.success(request, _("量化指标和月度计划已保存。"))
             return redirect("task_detail", pk=task.pk)
-    ctx = {"task": task, "form": form, "conflict": conflict}
-    return render(request, "work/manage/measure.html", ctx, status=status)
+        if done.conflict:
+            task.refresh_from_db()
+            form = MeasureForm(months=months, initial=_measure_initial(task))
+    ctx = {"task": task, "form": form, "conflict": done.conflict}
+    return render(request, "work/manage/measure.html", ctx, status=done.status)

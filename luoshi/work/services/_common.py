@@ -8,7 +8,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.core.files.uploadedfile import UploadedFile
-from django.db.models import F, Field
+from django.db.models import F, Field, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -18,7 +18,7 @@ from luoshi.org.access import context_for, require_officer
 from luoshi.org.models import Unit
 
 from .. import signals
-from ..models import OPEN_CLAIM_STATES, Claim, Evidence, Milestone, Task, TaskUnit, Transition
+from ..models import OPEN_CLAIM_STATES, Claim, ClaimKind, Evidence, Milestone, Task, TaskUnit, Transition
 
 
 def _attname(name: str) -> str:
@@ -112,6 +112,25 @@ def _claim_evidence_needed(task: Task, files: Sequence[UploadedFile]) -> None:
 
 def _evidence_audit(evidence: Sequence[Evidence]) -> list[dict[str, Any]]:
     return [{"name": e.name, "sha256": e.sha256, "size": e.size} for e in evidence]
+
+
+def _claim_filed(
+    task: Task, files: Sequence[UploadedFile], **fields: Any
+) -> tuple[Claim, list[dict[str, Any]]]:
+    """A unit's claim on `task` with its evidence files (required where the plan asks for them):
+    the claim, and its files as the audit shows them."""
+    _claim_evidence_needed(task, files)
+    claim = Claim.objects.create(task=task, **fields)
+    return claim, _evidence_audit(_save_evidence(files, claim=claim))
+
+
+def _claims_reviewed(claims: QuerySet[Claim], state: str, *, actor: Any, note: str) -> None:
+    """The office's decision on claims: their new state, who decided, when, and the note."""
+    claims.update(state=state, reviewer=actor, reviewed_at=timezone.now(), review_note=note)
+
+
+def _open_completion_claims(task: Task) -> QuerySet[Claim]:
+    return Claim.objects.filter(task=task, kind=ClaimKind.COMPLETION, state__in=OPEN_CLAIM_STATES)
 
 
 def _open_claim(task: Task, kind: str, milestone: Milestone | None = None) -> Claim | None:

@@ -34,19 +34,7 @@ def persist_lights(rows: list[LightRow], *, on: date, only: set[int] | None = No
     """Store computed lights; write only rows that changed, so a second run writes nothing."""
     ids = [r.id for r in rows if only is None or r.id in only]
     stored = (
-        {
-            t[0]: t[1:]
-            for t in Task.objects.filter(pk__in=ids).values_list(
-                "id",
-                "light",
-                "actual_pct",
-                "expected_pct",
-                "slack_days",
-                "report_late",
-                "last_report_on",
-                "light_on",
-            )
-        }
+        {t[0]: t[1:] for t in Task.objects.filter(pk__in=ids).values_list("id", *_STORED_FIELDS)}
         if len(ids) < 5000
         else _stored_in_chunks(ids)
     )
@@ -77,22 +65,14 @@ _STORED = (
     ("last_report_on", "date"),
     ("light_on", "date"),
 )
+_STORED_FIELDS = tuple(field for field, _type in _STORED)
 
 
 def _stored_in_chunks(ids: list[int]) -> dict[int, tuple[Any, ...]]:
     out: dict[int, tuple[Any, ...]] = {}
     for i in range(0, len(ids), 5000):
         chunk = ids[i : i + 5000]
-        for t in Task.objects.filter(pk__in=chunk).values_list(
-            "id",
-            "light",
-            "actual_pct",
-            "expected_pct",
-            "slack_days",
-            "report_late",
-            "last_report_on",
-            "light_on",
-        ):
+        for t in Task.objects.filter(pk__in=chunk).values_list("id", *_STORED_FIELDS):
             out[t[0]] = t[1:]
     return out
 

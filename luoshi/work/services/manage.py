@@ -218,6 +218,16 @@ def milestone_create(
     return milestone
 
 
+def _milestone_as_seen(milestone: Milestone, seen: str | None) -> Milestone:
+    """The milestone, locked, as the editor saw it (`seen` is its stamp then): else 409."""
+    current = Milestone.objects.select_for_update().filter(pk=milestone.pk).first()
+    if current is None:
+        raise Conflict(_("该时间节点已被他人删除。"))
+    if seen is not None and milestone_stamp(current) != seen:
+        raise Conflict(_("时间节点已被他人修改，请查看最新内容后重试。"))
+    return current
+
+
 @transaction.atomic
 def milestone_update(
     *, actor: Any, milestone: Milestone, seen: str | None = None, **changes: Any
@@ -229,11 +239,7 @@ def milestone_update(
     if unknown:
         raise LuoshiError(_("不能修改这些字段：%(f)s") % {"f": ", ".join(sorted(unknown))})
     task = _open_task(milestone.task)
-    current = Milestone.objects.select_for_update().filter(pk=milestone.pk).first()
-    if current is None:
-        raise Conflict(_("该时间节点已被他人删除。"))
-    if seen is not None and milestone_stamp(current) != seen:
-        raise Conflict(_("时间节点已被他人修改，请查看最新内容后重试。"))
+    current = _milestone_as_seen(milestone, seen)
     before = {k: _plain(getattr(current, k)) for k in changes}
     for name, value in changes.items():
         setattr(current, name, value)
@@ -257,11 +263,7 @@ def milestone_delete(*, actor: Any, milestone: Milestone, seen: str | None = Non
     _begin()
     _require_officer(actor)
     task = _open_task(milestone.task)
-    current = Milestone.objects.select_for_update().filter(pk=milestone.pk).first()
-    if current is None:
-        raise Conflict(_("该时间节点已被他人删除。"))
-    if seen is not None and milestone_stamp(current) != seen:
-        raise Conflict(_("时间节点已被他人修改，请查看最新内容后重试。"))
+    current = _milestone_as_seen(milestone, seen)
     record(
         current,
         "work.milestone.deleted",

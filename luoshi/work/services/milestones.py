@@ -18,14 +18,13 @@ from luoshi.notify.services import Message, notify
 from ..models import Claim, ClaimKind, ClaimState, Milestone, Status
 from ._common import (
     _begin,
-    _claim_evidence_needed,
-    _evidence_audit,
+    _claim_filed,
+    _claims_reviewed,
     _fresh,
     _open_claim,
     _reporting_unit,
     _require_officer,
     _require_unit_member,
-    _save_evidence,
 )
 from .lights import task_refresh
 
@@ -83,9 +82,9 @@ def milestone_claim(
         raise LuoshiError(_("完成日期不能早于任务开始日期。"))
     if _open_claim(task, ClaimKind.MILESTONE, current) is not None:
         raise LuoshiError(_("该节点已有待确认的完成报告。"))
-    _claim_evidence_needed(task, files)
-    claim = Claim.objects.create(
-        task=task,
+    claim, evidence = _claim_filed(
+        task,
+        files,
         milestone=current,
         kind=ClaimKind.MILESTONE,
         unit=unit,
@@ -94,13 +93,12 @@ def milestone_claim(
         note=note,
         met_on=met_on,
     )
-    evidence = _save_evidence(files, claim=claim)
     record(
         current,
         "work.milestone.claimed",
         actor=actor,
         after={"claim": claim.pk, "met_on": met_on},
-        data={"task": task.pk, "note": note, "evidence": _evidence_audit(evidence)},
+        data={"task": task.pk, "note": note, "evidence": evidence},
     )
     return claim
 
@@ -123,9 +121,7 @@ def milestone_confirm(*, actor: Any, claim: Claim, note: str = "", on: date | No
     task = _fresh(current.task)
     milestone = current.milestone
     assert milestone is not None and current.met_on is not None
-    Claim.objects.filter(pk=current.pk).update(
-        state=ClaimState.CONFIRMED, reviewer=actor, reviewed_at=timezone.now(), review_note=note
-    )
+    _claims_reviewed(Claim.objects.filter(pk=current.pk), ClaimState.CONFIRMED, actor=actor, note=note)
     Milestone.objects.filter(pk=milestone.pk).update(met_on=current.met_on)
     record(
         milestone,
@@ -147,9 +143,7 @@ def milestone_reject(*, actor: Any, claim: Claim, reason: str) -> Claim:
     current = _submitted_milestone_claim(actor, claim)
     if not reason.strip():
         raise LuoshiError(_("退回须填写理由。"))
-    Claim.objects.filter(pk=current.pk).update(
-        state=ClaimState.REJECTED, reviewer=actor, reviewed_at=timezone.now(), review_note=reason
-    )
+    _claims_reviewed(Claim.objects.filter(pk=current.pk), ClaimState.REJECTED, actor=actor, note=reason)
     assert current.milestone is not None
     record(
         current.milestone,

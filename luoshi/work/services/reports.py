@@ -362,24 +362,33 @@ def _decide_pending(actor: Any, report: Report) -> Report:
     return current
 
 
+def _move_pending(
+    actor: Any, report: Report, current: Report, action: str, data: dict[str, Any], **fields: Any
+) -> None:
+    """The head's decision on a pending report: `fields` saved only while it is still pending (else
+    409), `report` read again, and the move from `current`'s state recorded as `action`."""
+    updated = Report.objects.filter(pk=report.pk, state=ReportState.PENDING).update(**fields)
+    if updated != 1:
+        raise Conflict(_("该填报已被处理。"))
+    report.refresh_from_db()
+    before, after = {"state": current.state}, {"state": report.state}
+    record(report, action, actor=actor, before=before, after=after, data=data)
+
+
 @transaction.atomic
 def report_approve(*, actor: Any, report: Report, on: date | None = None) -> Report:
     """The unit head (单位主要负责人) lets a pending report go up; lights are refreshed as of `on`."""
     _begin()
     current = _decide_pending(actor, report)
-    updated = Report.objects.filter(pk=report.pk, state=ReportState.PENDING).update(
-        state=ReportState.SUBMITTED, approved_by=actor, approved_at=timezone.now()
-    )
-    if updated != 1:
-        raise Conflict(_("该填报已被处理。"))
-    report.refresh_from_db()
-    record(
+    _move_pending(
+        actor,
         report,
+        current,
         "work.report.approved",
-        actor=actor,
-        before={"state": current.state},
-        after={"state": report.state},
-        data={"task": report.task_id},
+        {"task": report.task_id},
+        state=ReportState.SUBMITTED,
+        approved_by=actor,
+        approved_at=timezone.now(),
     )
     task_refresh(task=current.task, on=on or max(report.reported_on, timezone.localdate()))
     signals.report_filed(report)
@@ -393,19 +402,9 @@ def report_return(*, actor: Any, report: Report, reason: str) -> Report:
     if not reason.strip():
         raise LuoshiError(_("退回须填写理由。"))
     current = _decide_pending(actor, report)
-    updated = Report.objects.filter(pk=report.pk, state=ReportState.PENDING).update(
-        state=ReportState.RETURNED, return_reason=reason
-    )
-    if updated != 1:
-        raise Conflict(_("该填报已被处理。"))
-    report.refresh_from_db()
-    record(
-        report,
-        "work.report.returned",
-        actor=actor,
-        before={"state": current.state},
-        after={"state": report.state},
-        data={"task": report.task_id, "reason": reason},
+    data = {"task": report.task_id, "reason": reason}
+    _move_pending(
+        actor, report, current, "work.report.returned", data, state=ReportState.RETURNED, return_reason=reason
     )
     notify([Message(report.author_id, report.task_id, _("填报被退回：") + reason)])
     return report

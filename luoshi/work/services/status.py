@@ -18,18 +18,18 @@ from luoshi.notify.services import Message, notify
 from luoshi.org.access import context_for
 
 from .. import rules, signals
-from ..models import OPEN_CLAIM_STATES, Claim, ClaimKind, ClaimState, Report, ReportState, Status, Task
+from ..models import Claim, ClaimKind, ClaimState, Report, ReportState, Status, Task
 from ._common import (
     _begin,
-    _claim_evidence_needed,
+    _claim_filed,
+    _claims_reviewed,
     _decimal,
-    _evidence_audit,
     _fresh,
     _open_claim,
+    _open_completion_claims,
     _reporting_unit,
     _require_officer,
     _require_unit_member,
-    _save_evidence,
     _sync,
     _transition,
 )
@@ -88,10 +88,10 @@ def task_claim_completion(
         )
     if not current.has_measure:
         final = None
-    _claim_evidence_needed(current, files)
     needs_head = current.plan.head_approval and unit.pk not in context_for(actor).head_unit_ids
-    claim = Claim.objects.create(
-        task=current,
+    claim, evidence = _claim_filed(
+        current,
+        files,
         kind=ClaimKind.COMPLETION,
         unit=unit,
         author=actor,
@@ -101,8 +101,7 @@ def task_claim_completion(
         head=None if needs_head else actor,
         head_at=None if needs_head else timezone.now(),
     )
-    evidence = _save_evidence(files, claim=claim)
-    data = {"claim": claim.pk, "value": final, "evidence": _evidence_audit(evidence)}
+    data = {"claim": claim.pk, "value": final, "evidence": evidence}
     if needs_head:
         record(
             current,
@@ -232,10 +231,24 @@ def _close_below(actor: Any, task: Task, reason: str) -> list[int]:
     )
     for child in below:
         _transition(child, Status.CLOSED, actor=actor, action="work.task.closed_with_parent", reason=reason)
-        Claim.objects.filter(task=child, kind=ClaimKind.COMPLETION, state__in=OPEN_CLAIM_STATES).update(
-            state=ClaimState.CONFIRMED, reviewer=actor, reviewed_at=timezone.now(), review_note=reason
-        )
+        _claims_reviewed(_open_completion_claims(child), ClaimState.CONFIRMED, actor=actor, note=reason)
     return [c.pk for c in below]
+
+
+def _require_not_claimant(actor: Any, task: Task) -> None:
+    if actor is not None and task.claimed_by_id == actor.pk:
+        raise NotAllowed(_("不能审核自己提交的完成申请，须由其他人员确认。"))
+
+
+def _claimed_for_review(actor: Any, task: Task) -> Task:
+    """The claimed task, fresh and locked, for an officer who did not claim it."""
+    current = _fresh(task)
+    if current.status != Status.CLAIMED:
+        raise LuoshiError(_("该任务没有待审核的完成申请。"))
+    # Checked before the reviewer's role: whoever claimed may never close, whatever else they are.
+    _require_not_claimant(actor, current)
+    _require_officer(actor)
+    return current
 
 
 @transaction.atomic
@@ -247,22 +260,14 @@ def task_confirm_completion(*, actor: Any, task: Task, note: str = "", on: date 
     report, so the recorded progress is what was reported, below the target or not."""
     _begin()
     today = on or timezone.localdate()
-    current = _fresh(task)
-    if current.status != Status.CLAIMED:
-        raise LuoshiError(_("该任务没有待审核的完成申请。"))
-    # Checked before the reviewer's role: whoever claimed may never close, whatever else they are.
-    if actor is not None and current.claimed_by_id == actor.pk:
-        raise NotAllowed(_("不能审核自己提交的完成申请，须由其他人员确认。"))
-    _require_officer(actor)
+    current = _claimed_for_review(actor, task)
     _require_children_closed(current)
     claim = _open_claim(current, ClaimKind.COMPLETION)
     report = None
     if claim is not None:
         if claim.value is not None and current.has_measure:
             report = _final_report(current, claim, today)
-        Claim.objects.filter(pk=claim.pk).update(
-            state=ClaimState.CONFIRMED, reviewer=actor, reviewed_at=timezone.now(), review_note=note
-        )
+        _claims_reviewed(Claim.objects.filter(pk=claim.pk), ClaimState.CONFIRMED, actor=actor, note=note)
     _transition(
         current,
         Status.CLOSED,
@@ -293,12 +298,9 @@ def task_close_with_children(*, actor: Any, task: Task, reason: str, on: date | 
         raise LuoshiError(
             _("只有推进中或已申请完成的任务可以销号（当前：%(s)s）。") % {"s": current.get_status_display()}
         )
-    if actor is not None and current.claimed_by_id == actor.pk:
-        raise NotAllowed(_("不能审核自己提交的完成申请，须由其他人员确认。"))
+    _require_not_claimant(actor, current)
     closed_below = _close_below(actor, current, reason)
-    Claim.objects.filter(task=current, kind=ClaimKind.COMPLETION, state__in=OPEN_CLAIM_STATES).update(
-        state=ClaimState.CONFIRMED, reviewer=actor, reviewed_at=timezone.now(), review_note=reason
-    )
+    _claims_reviewed(_open_completion_claims(current), ClaimState.CONFIRMED, actor=actor, note=reason)
     _transition(
         current,
         Status.CLOSED,
@@ -318,19 +320,12 @@ def task_close_with_children(*, actor: Any, task: Task, reason: str, on: date | 
 def task_reject_completion(*, actor: Any, task: Task, reason: str) -> Task:
     """Send a completion claim back to in progress, with a reason."""
     _begin()
-    current = _fresh(task)
-    if current.status != Status.CLAIMED:
-        raise LuoshiError(_("该任务没有待审核的完成申请。"))
-    if actor is not None and current.claimed_by_id == actor.pk:
-        raise NotAllowed(_("不能审核自己提交的完成申请，须由其他人员确认。"))
-    _require_officer(actor)
+    current = _claimed_for_review(actor, task)
     if not reason.strip():
         raise LuoshiError(_("退回须填写理由。"))
     claim = _open_claim(current, ClaimKind.COMPLETION)
     if claim is not None:
-        Claim.objects.filter(pk=claim.pk).update(
-            state=ClaimState.REJECTED, reviewer=actor, reviewed_at=timezone.now(), review_note=reason
-        )
+        _claims_reviewed(Claim.objects.filter(pk=claim.pk), ClaimState.REJECTED, actor=actor, note=reason)
     _transition(
         current,
         Status.IN_PROGRESS,

@@ -20,13 +20,9 @@ from ..models import Follow, Milestone, Plan, Status, Task, TaskUnit
 from ._common import _attname, _begin, _fresh, _require_officer, _snapshot, _sync
 from .lights import task_refresh
 
-# Fields of Task that task_update may change, and how audit shows them.
-TASK_EDITABLE = (
-    "title",
-    "description",
-    "source",
-    "source_ref",
-    "lead_unit",
+# Who answers for a task, its dates, cadence and visibility: the tail of the office's task form
+# (forms_manage.TaskForm), in its order, and part of what task_update may change.
+TASK_SCHEDULE = (
     "responsible_leader",
     "responsible_person",
     "start",
@@ -35,6 +31,15 @@ TASK_EDITABLE = (
     "weight",
     "cadence",
     "is_public",
+)
+# Fields of Task that task_update may change, and how audit shows them.
+TASK_EDITABLE = (
+    "title",
+    "description",
+    "source",
+    "source_ref",
+    "lead_unit",
+    *TASK_SCHEDULE,
     "metric_name",
     "metric_unit",
     "baseline",
