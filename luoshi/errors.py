@@ -17,8 +17,11 @@ service gives; the page mapping turns it into Django's, which renders the 403 pa
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from decimal import Decimal
 from typing import Any
+
+from django.utils.translation import gettext as _
 
 
 class LuoshiError(Exception):
@@ -85,3 +88,10 @@ class ImplausibleReport(InvalidField):
     def body(self) -> dict[str, Any]:
         previous = None if self.previous is None else float(self.previous)
         return {**super().body(), "warnings": self.warnings, "previous": previous}
+
+
+def refuse_unknown_fields(changes: Iterable[str], editable: Iterable[str]) -> None:
+    """An edit service's check that it was asked to change only the fields it may change."""
+    unknown = set(changes) - set(editable)
+    if unknown:
+        raise LuoshiError(_("不能修改这些字段：%(f)s") % {"f": ", ".join(sorted(unknown))})

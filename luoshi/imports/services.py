@@ -69,15 +69,22 @@ def batch_create(
     )
     batch.file.save(filename[:150], ContentFile(data), save=False)
     batch.save()
+    if _parse_soon(batch):
+        batch.refresh_from_db()
+    return batch
+
+
+def _parse_soon(batch: ImportBatch) -> bool:
+    """Read the batch's table: a large file by the worker, a small one at once (then True).
+
+    The worker's job is recorded with the batch, and run again if the worker dies meanwhile."""
     if batch.rows_total > LARGE_FILE_ROWS:
         from luoshi.jobs.durable import job_create
 
-        # Recorded with the batch and run by the worker; run again if the worker dies meanwhile.
         job_create(kind="imports.parse", args={"batch_id": batch.pk})
-    else:
-        batch_parse(batch_id=batch.pk)
-        batch.refresh_from_db()
-    return batch
+        return False
+    batch_parse(batch_id=batch.pk)
+    return True
 
 
 def _plan_for(batch: ImportBatch) -> Any:
@@ -228,12 +235,7 @@ def _reparse(batch: ImportBatch) -> ImportBatch:
     """Read the preview again after a choice; as at upload, a large file by the worker (a recorded
     job, run again if the worker dies), a small one at once."""
     ImportBatch.objects.filter(pk=batch.pk).update(state=BatchState.PARSING, rows_done=0)
-    if batch.rows_total > LARGE_FILE_ROWS:
-        from luoshi.jobs.durable import job_create
-
-        job_create(kind="imports.parse", args={"batch_id": batch.pk})
-    else:
-        batch_parse(batch_id=batch.pk)
+    _parse_soon(batch)
     batch.refresh_from_db()
     return batch
 

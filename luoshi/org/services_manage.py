@@ -15,7 +15,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from luoshi.audit.services import lock_chain, record
-from luoshi.errors import Conflict, LuoshiError, NotAllowed
+from luoshi.errors import Conflict, LuoshiError, NotAllowed, refuse_unknown_fields
 from luoshi.lib.stamp import fingerprint
 from luoshi.lib.text import pinyin_forms
 
@@ -104,9 +104,7 @@ def person_add(*, actor: Any, name: str, phone: str = "", card_no: str = "") -> 
 def person_update(*, actor: Any, person: Person, seen: str | None = None, **changes: Any) -> Person:
     """Correct a person's name, phone or card number."""
     _require(actor)
-    unknown = set(changes) - set(PERSON_EDITABLE)
-    if unknown:
-        raise LuoshiError(_("不能修改这些字段：%(f)s") % {"f": ", ".join(sorted(unknown))})
+    refuse_unknown_fields(changes, PERSON_EDITABLE)
     current = Person.objects.select_for_update().get(pk=person.pk)
     _check(person_stamp(current), seen, _("人员信息已被他人修改，请查看最新内容后重试。"))
     changes = {k: v for k, v in changes.items() if getattr(current, k) != v}
@@ -139,9 +137,7 @@ def post_add(*, actor: Any, unit: Unit, title: str, role: str, senior: bool = Fa
 def post_update(*, actor: Any, post: Post, seen: str | None = None, **changes: Any) -> Post:
     """Retitle a post or change its role or rank; its holders keep it."""
     _require(actor)
-    unknown = set(changes) - set(POST_EDITABLE)
-    if unknown:
-        raise LuoshiError(_("不能修改这些字段：%(f)s") % {"f": ", ".join(sorted(unknown))})
+    refuse_unknown_fields(changes, POST_EDITABLE)
     current = Post.objects.select_for_update().select_related("unit").get(pk=post.pk)
     _check(post_stamp(current), seen, _("岗位已被他人修改，请查看最新内容后重试。"))
     changes = {k: v for k, v in changes.items() if getattr(current, k) != v}

@@ -20,7 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from luoshi.audit.services import record
-from luoshi.errors import Conflict, LuoshiError
+from luoshi.errors import Conflict, LuoshiError, refuse_unknown_fields
 from luoshi.lib.stamp import fingerprint
 from luoshi.org.models import Unit
 
@@ -78,9 +78,7 @@ def plan_update(*, actor: Any, plan: Plan, seen: str | None = None, **changes: A
     """Change a plan's name, dates, light thresholds or cadence. `seen` is the stamp the editor saw."""
     _begin()
     _require_officer(actor)
-    unknown = set(changes) - set(PLAN_EDITABLE)
-    if unknown:
-        raise LuoshiError(_("不能修改这些字段：%(f)s") % {"f": ", ".join(sorted(unknown))})
+    refuse_unknown_fields(changes, PLAN_EDITABLE)
     current = Plan.objects.select_for_update().get(pk=plan.pk)
     if seen is not None and plan_stamp(current) != seen:
         raise Conflict(_("计划已被他人修改，请查看最新内容后重试。"))
@@ -235,9 +233,7 @@ def milestone_update(
     """Change a milestone's title, date, duration or met date; `seen` is the stamp the editor saw."""
     _begin()
     _require_officer(actor)
-    unknown = set(changes) - set(MILESTONE_EDITABLE)
-    if unknown:
-        raise LuoshiError(_("不能修改这些字段：%(f)s") % {"f": ", ".join(sorted(unknown))})
+    refuse_unknown_fields(changes, MILESTONE_EDITABLE)
     task = _open_task(milestone.task)
     current = _milestone_as_seen(milestone, seen)
     before = {k: _plain(getattr(current, k)) for k in changes}

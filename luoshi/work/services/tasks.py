@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from luoshi.audit.services import record
-from luoshi.errors import Conflict, LuoshiError, NotAllowed
+from luoshi.errors import Conflict, LuoshiError, NotAllowed, refuse_unknown_fields
 from luoshi.org.models import Person, Unit
 
 from .. import paths
@@ -240,9 +240,7 @@ def task_update(
     """Change a task's fields. `version` is what the editor saw: a newer one means a conflict."""
     _begin()
     _require_officer(actor)
-    unknown = set(changes) - set(TASK_EDITABLE)
-    if unknown:
-        raise LuoshiError(_("不能修改这些字段：%(f)s") % {"f": ", ".join(sorted(unknown))})
+    refuse_unknown_fields(changes, TASK_EDITABLE)
     current = _fresh(task)
     if current.version != version:
         raise Conflict(
