@@ -302,15 +302,23 @@ def _approval_refused(request: HttpRequest, report: Report, error: str) -> HttpR
 @require_POST
 def approval_approve(request: HttpRequest, report_id: int) -> HttpResponse:
     report = _visible_report(request, report_id)
-    outcome = attempt(report_approve, actor=request.user, report=report)
+    return _approval_decided(request, report, report_approve, done=_("已审核通过：%(t)s"), approved=True)
+
+
+def _approval_decided(
+    request: HttpRequest, report: Report, action: Any, *, done: str, approved: bool, **kwargs: Any
+) -> HttpResponse:
+    """The head's decision on a pending report: its row again (HTMX), or back to the list."""
+    outcome = attempt(action, actor=request.user, report=report, **kwargs)
     if outcome.error:
         return _approval_refused(request, report, outcome.error)
     report = outcome.value
     if not is_htmx(request):
-        messages.success(request, _("已审核通过：%(t)s") % {"t": report.task.title})
+        messages.success(request, done % {"t": report.task.title})
         return back(request, reverse("flow:approvals"))
-    report.task.refresh_from_db()
-    return render(request, "work/approval_done.html", {"report": report, "approved": True})
+    if approved:
+        report.task.refresh_from_db()
+    return render(request, "work/approval_done.html", {"report": report, "approved": approved})
 
 
 @login_required
@@ -320,14 +328,8 @@ def approval_return(request: HttpRequest, report_id: int) -> HttpResponse:
     form = ReasonForm(request.POST)
     if not form.is_valid():
         return _approval_refused(request, report, _("退回须填写理由。"))
-    outcome = attempt(report_return, actor=request.user, report=report, reason=form.cleaned_data["reason"])
-    if outcome.error:
-        return _approval_refused(request, report, outcome.error)
-    report = outcome.value
-    if not is_htmx(request):
-        messages.success(request, _("已退回：%(t)s") % {"t": report.task.title})
-        return back(request, reverse("flow:approvals"))
-    return render(request, "work/approval_done.html", {"report": report, "approved": False})
+    reason, done = form.cleaned_data["reason"], _("已退回：%(t)s")
+    return _approval_decided(request, report, report_return, reason=reason, done=done, approved=False)
 
 
 @login_required

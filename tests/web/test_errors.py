@@ -4,6 +4,7 @@ handler, the pages' helpers and middleware (luoshi/web/errors.py), HTMX fragment
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from decimal import Decimal
 
 import pytest
@@ -16,7 +17,7 @@ from django.test import Client, RequestFactory
 
 from luoshi.api.api import refused as api_refused
 from luoshi.errors import Conflict, ImplausibleReport, InvalidField, LuoshiError, NotAllowed, NotFound
-from luoshi.web.errors import ErrorMiddleware, attempt, raise_for, to_form, to_messages
+from luoshi.web.errors import UNSAVED, ErrorMiddleware, attempt, form_submit, raise_for, to_form, to_messages
 from luoshi.web.htmx import is_htmx
 from luoshi.work import services as work_services
 
@@ -128,6 +129,56 @@ def test_attempt_gives_value_or_message():
     assert outcome.value is None and outcome.error == "拒绝"
     with pytest.raises(DjangoPermissionDenied):
         attempt(lambda: (_ for _ in ()).throw(NotAllowed("无权")))
+
+
+def _refuse(exc: LuoshiError) -> Callable[..., object]:
+    def action(**kwargs: object) -> object:
+        raise exc
+
+    return action
+
+
+def test_form_submit_saves_or_reports_a_conflict_or_shows_the_refusal():
+    """The pages' one way to save a form through a service: value, 409 with the message, or the form."""
+    from django import forms
+
+    done = form_submit(None, lambda **kw: kw["x"] * 2, x=21)
+    assert done.saved and done.value == 42 and done.conflict == "" and done.status == 200
+    assert not UNSAVED.saved and UNSAVED.status == 200 and UNSAVED.conflict == ""
+
+    form = forms.Form(data={})
+    form.is_valid()
+    done = form_submit(form, _refuse(Conflict("已被他人修改")), x=1)
+    assert (done.saved, done.conflict, done.status) == (False, "已被他人修改", 409)
+    assert form.non_field_errors() == []  # the page shows the stored values with the conflict instead
+
+    done = form_submit(form, _refuse(LuoshiError("日期有误")))
+    assert (done.saved, done.conflict, done.status) == (False, "", 200)
+    assert form.non_field_errors() == ["日期有误"]
+
+    # Where the page has no stale copy to reload, a conflict is shown like any other refusal.
+    form = forms.Form(data={})
+    form.is_valid()
+    done = form_submit(form, _refuse(Conflict("已结束")), reload_on_conflict=False)
+    assert (done.saved, done.conflict, done.status) == (False, "", 200)
+    assert form.non_field_errors() == ["已结束"]
+
+    req = _request()
+    done = form_submit(req, _refuse(LuoshiError("拒绝")))
+    assert not done.saved and [str(m) for m in get_messages(req)] == ["拒绝"]
+
+    with pytest.raises(DjangoPermissionDenied):
+        form_submit(form, _refuse(NotAllowed("无权")))
+    with pytest.raises(Http404):
+        form_submit(req, _refuse(NotFound("没有")))
+
+
+def test_refuse_unknown_fields_names_them():
+    from luoshi.errors import refuse_unknown_fields
+
+    refuse_unknown_fields({"title": 1}, ("title", "due"))
+    with pytest.raises(LuoshiError, match="code, zzz"):
+        refuse_unknown_fields({"zzz": 1, "title": 2, "code": 3}, ("title",))
 
 
 def _middleware_answer(exc: LuoshiError, **kw: object) -> HttpResponse:
