@@ -14,8 +14,7 @@ from __future__ import annotations
 
 import random
 import time
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from datetime import time as dtime
@@ -48,7 +47,7 @@ from luoshi.work.services import (
     task_create,
     task_reject_completion,
 )
-from luoshi.work.services.lights import mark_late_reports, persist_lights
+from luoshi.work.services.lights import mark_late_reports, persist_lights, refresh_deferred
 
 from . import data
 from .data import TaskSpec
@@ -906,7 +905,9 @@ class Builder:
         step("org", self.build_org)
         step("tasks", self.create_plans)
         step("stories", self.plan_stories)
-        with _lights_deferred():
+        # Refreshing lights after every replayed report would compute past days that `finish`
+        # overwrites anyway (most of the load time).
+        with refresh_deferred():
             step("reports", self.run_events)
         step("lights", self.finish)
         self.counts["tasks"] = Task.objects.filter(plan__in=[self.annual, self.campaign]).count()
@@ -915,34 +916,6 @@ class Builder:
 
 # ---------------------------------------------------------------------------------------------
 # helpers
-
-
-@contextmanager
-def _lights_deferred() -> Iterator[None]:
-    """Defer the services' per-report light refresh to `finish`.
-
-    Stored lights are derived data that the daily tick recomputes for the whole plan. While months
-    of history are replayed, refreshing them after every report would compute lights for past days
-    that `finish` overwrites anyway (and cost most of the load time); the audit trail, reports and
-    transitions are unaffected.
-    """
-    from luoshi.work import services
-    from luoshi.work.services import milestones, reports, status, tasks
-
-    # Each module of the services package binds task_refresh itself: defer it in every one.
-    modules = (services, tasks, status, milestones, reports)
-    original = services.task_refresh
-
-    def later(*, task: Task, on: date | None = None) -> None:
-        return None
-
-    for module in modules:
-        module.task_refresh = later  # type: ignore[attr-defined]
-    try:
-        yield
-    finally:
-        for module in modules:
-            module.task_refresh = original  # type: ignore[attr-defined]
 
 
 def _bind(fn: Callable[..., Any], *args: Any) -> Callable[[], Any]:

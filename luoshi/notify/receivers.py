@@ -12,25 +12,22 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from luoshi.work import signals
-from luoshi.work.models import Follow, Light, Task
+from luoshi.work.models import Light
+from luoshi.work.selectors import followers, task_titles
 
 from .services import Message, notify
-
-
-def _followers(task_ids: Any) -> list[tuple[int, int]]:
-    return list(Follow.objects.filter(task_id__in=task_ids).values_list("user_id", "task_id"))
 
 
 def on_light_changed(sender: Any, *, changes: tuple[signals.LightChange, ...], **kwargs: Any) -> None:
     """Followers of a task are told its light changed: "<title>：正常 → 滞后"."""
     label = dict(Light.choices)
     by_task = {c.task_id: c for c in changes}
-    followers = _followers(list(by_task))
-    if not followers:
+    following = followers(list(by_task))
+    if not following:
         return
-    titles = dict(Task.objects.filter(pk__in={t for _u, t in followers}).values_list("id", "title"))
+    titles = task_titles({t for _u, t in following})
     messages = []
-    for user_id, task_id in followers:
+    for user_id, task_id in following:
         change = by_task[task_id]
         old, new = label.get(change.old, change.old), label.get(change.new, change.new)
         messages.append(Message(user_id, task_id, f"{titles[task_id][:80]}：{old} → {new}"))
@@ -41,12 +38,12 @@ def on_status_changed(sender: Any, *, task_id: int, action: str, reason: str, **
     """Followers are told when the office sends a completion claim back (完成申请被退回)."""
     if action != "work.task.completion_rejected":
         return
-    followers = _followers([task_id])
-    if not followers:
+    following = followers([task_id])
+    if not following:
         return
-    title = Task.objects.filter(pk=task_id).values_list("title", flat=True).get()
+    title = task_titles([task_id])[task_id]
     text = _("完成申请被退回：%(t)s（%(r)s）") % {"t": title[:80], "r": reason[:80]}
-    notify(Message(user_id, task_id, text) for user_id, _t in followers)
+    notify(Message(user_id, task_id, text) for user_id, _t in following)
 
 
 def connect() -> None:

@@ -21,7 +21,7 @@ from django.db.models import Exists, F, Max, OuterRef, Q, Window
 from django.db.models.functions import RowNumber
 
 from . import paths, rules
-from .models import NOT_COUNTED, Milestone, Plan, Report, ReportState, Status, Task
+from .models import NOT_COUNTED, Follow, Milestone, Plan, Report, ReportState, Status, Task
 
 SKIPPED_STATUSES = set(NOT_COUNTED)
 
@@ -308,3 +308,13 @@ def _slack_of(row: LightRow, on: date, ms: list[rules.PlannedMilestone]) -> int 
     return rules.slack_days(
         on=on, start=row.start, due=row.due, expected=row.expected, actual=row.actual, milestones=ms
     )
+
+
+def followers(task_ids: Iterable[int]) -> list[tuple[int, int]]:
+    """(user id, task id) of everyone following one of the tasks (关注), for other apps' reactions."""
+    return list(Follow.objects.filter(task_id__in=list(task_ids)).values_list("user_id", "task_id"))
+
+
+def task_titles(task_ids: Iterable[int]) -> dict[int, str]:
+    """Task id → title, in one query."""
+    return dict(Task.objects.filter(pk__in=list(task_ids)).values_list("id", "title"))

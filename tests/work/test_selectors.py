@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 from luoshi.errors import InvalidField
 from luoshi.org.models import Role
 from luoshi.work import rules
-from luoshi.work.models import Status, Task
+from luoshi.work.models import Report, Status, Task
 from luoshi.work.selectors import compute_lights, compute_path_lights
 from luoshi.work.services import (
     report_approve,
@@ -30,7 +30,7 @@ from luoshi.work.services import (
     task_reopen,
     task_set_status,
 )
-from luoshi.work.services.lights import persist_lights
+from luoshi.work.services.lights import persist_lights, refresh_deferred
 from tests.factories import claim_task, make_user
 from tests.helpers import exact_queries
 
@@ -258,3 +258,22 @@ def test_correcting_an_older_period_does_not_override_newer_progress(p):
     # As of before November's report, the correction of October is what counts.
     row = next(r for r in _compute(plan_id=plan.pk, on=_date(2024, 11, 26)) if r.id == task.pk)
     assert row.actual == _D("70.00")
+
+
+def test_refresh_deferred_leaves_stored_lights_until_the_plan_is_recomputed(p):
+    """The demo's loader replays months of reports inside `refresh_deferred`: the reports are stored
+    as always, the stored lights stay as they were until the whole plan is recomputed."""
+    plan = p.plan()
+    tasks = build_tree(p, plan)
+    day = date(2024, 7, 15)
+    tick(plan, day)
+    leaf = tasks[4]
+    before = Task.objects.values_list("light", "actual_pct").get(pk=leaf.pk)
+    with refresh_deferred():
+        report_submit(actor=p.head_a, task=leaf, percent=90, on=day)
+        assert Task.objects.values_list("light", "actual_pct").get(pk=leaf.pk) == before
+    assert Report.objects.filter(task=leaf, percent=90).exists()
+    task_refresh(task=leaf, on=day)  # outside the block: refreshed again
+    assert Task.objects.get(pk=leaf.pk).actual_pct == 90
+    tick(plan, day)
+    assert_stored_equals_recomputed(plan, day)

@@ -7,6 +7,9 @@ tick, imports, plan edits), `mark_late_reports` for the periods that closed with
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import date
 from typing import Any
 
@@ -18,6 +21,21 @@ from .. import rules, signals
 from ..models import LateReport, Plan, Report, ReportState, Status, Task
 from ..selectors import LightRow, compute_path_lights
 
+# Set while a caller replays history and recomputes whole plans afterwards (the demo's loader).
+_refresh_deferred: ContextVar[bool] = ContextVar("work_refresh_deferred", default=False)
+
+
+@contextmanager
+def refresh_deferred() -> Iterator[None]:
+    """Within the block `task_refresh` does nothing: the caller recomputes the plans' lights after it
+    (`persist_lights(compute_lights(...))`). Stored lights are derived data; reports, transitions and
+    the audit trail are written as always."""
+    token = _refresh_deferred.set(True)
+    try:
+        yield
+    finally:
+        _refresh_deferred.reset(token)
+
 
 def task_refresh(*, task: Task, on: date | None = None) -> None:
     """Recompute the stored light of a task and of its ancestors (not audited: derived data).
@@ -25,6 +43,8 @@ def task_refresh(*, task: Task, on: date | None = None) -> None:
     Only the task and its ancestors are recomputed; every other task's stored values (kept fresh by
     the daily tick) stand in for their subtrees, so the cost is the depth, not the plan's size.
     """
+    if _refresh_deferred.get():
+        return
     day = on or timezone.localdate()
     rows = compute_path_lights(task_id=task.pk, on=day)
     persist_lights(rows, on=day)
