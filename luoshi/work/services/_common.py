@@ -100,6 +100,12 @@ def _transition(
     )
 
 
+def _require_reason(reason: str, message: Any = None) -> None:
+    """A send-back, reopening or closing that must say why: refused without a reason."""
+    if not reason.strip():
+        raise LuoshiError(message or _("退回须填写理由。"))
+
+
 def _require_unit_member(actor: Any, task: Task) -> None:
     if not Task.objects.reportable_by(actor).filter(pk=task.pk).exists():
         raise NotAllowed(_("您不是该任务牵头或配合单位的填报人员，不能填报。"))

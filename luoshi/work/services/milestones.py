@@ -24,6 +24,7 @@ from ._common import (
     _open_claim,
     _reporting_unit,
     _require_officer,
+    _require_reason,
     _require_unit_member,
 )
 from .lights import task_refresh
@@ -141,8 +142,7 @@ def milestone_reject(*, actor: Any, claim: Claim, reason: str) -> Claim:
     """The office sends a milestone claim back with a reason; the milestone stays unmet."""
     _begin()
     current = _submitted_milestone_claim(actor, claim)
-    if not reason.strip():
-        raise LuoshiError(_("退回须填写理由。"))
+    _require_reason(reason)
     _claims_reviewed(Claim.objects.filter(pk=current.pk), ClaimState.REJECTED, actor=actor, note=reason)
     assert current.milestone is not None
     record(

@@ -21,7 +21,7 @@ from luoshi.org.models import Unit
 
 from .. import rules, signals
 from ..models import Evidence, LockedPeriod, Report, ReportState, Status, Task
-from ._common import _begin, _decimal, _reporting_unit, _save_evidence
+from ._common import _begin, _decimal, _reporting_unit, _require_reason, _save_evidence
 from .lights import task_refresh
 
 
@@ -399,8 +399,7 @@ def report_approve(*, actor: Any, report: Report, on: date | None = None) -> Rep
 def report_return(*, actor: Any, report: Report, reason: str) -> Report:
     """The unit head sends a pending report back to its author with a reason."""
     _begin()
-    if not reason.strip():
-        raise LuoshiError(_("退回须填写理由。"))
+    _require_reason(reason)
     current = _decide_pending(actor, report)
     data = {"task": report.task_id, "reason": reason}
     _move_pending(

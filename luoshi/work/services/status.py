@@ -29,6 +29,7 @@ from ._common import (
     _open_completion_claims,
     _reporting_unit,
     _require_officer,
+    _require_reason,
     _require_unit_member,
     _sync,
     _transition,
@@ -160,8 +161,7 @@ def task_claim_approve(*, actor: Any, claim: Claim) -> Claim:
 def task_claim_return(*, actor: Any, claim: Claim, reason: str) -> Claim:
     """The unit head sends a completion claim back to its author with a reason."""
     _begin()
-    if not reason.strip():
-        raise LuoshiError(_("退回须填写理由。"))
+    _require_reason(reason)
     current, task = _pending_claim(actor, claim)
     Claim.objects.filter(pk=current.pk).update(
         state=ClaimState.REJECTED, head=actor, head_at=timezone.now(), review_note=reason
@@ -290,8 +290,7 @@ def task_close_with_children(*, actor: Any, task: Task, reason: str, on: date | 
     """The office closes a task together with its open subtasks (一并销号), with a recorded reason."""
     _begin()
     _require_officer(actor)
-    if not reason.strip():
-        raise LuoshiError(_("一并销号须填写理由。"))
+    _require_reason(reason, _("一并销号须填写理由。"))
     today = on or timezone.localdate()
     current = _fresh(task)
     if current.status not in (Status.IN_PROGRESS, Status.CLAIMED):
@@ -321,8 +320,7 @@ def task_reject_completion(*, actor: Any, task: Task, reason: str) -> Task:
     """Send a completion claim back to in progress, with a reason."""
     _begin()
     current = _claimed_for_review(actor, task)
-    if not reason.strip():
-        raise LuoshiError(_("退回须填写理由。"))
+    _require_reason(reason)
     claim = _open_claim(current, ClaimKind.COMPLETION)
     if claim is not None:
         _claims_reviewed(Claim.objects.filter(pk=claim.pk), ClaimState.REJECTED, actor=actor, note=reason)
@@ -343,8 +341,7 @@ def task_reopen(*, actor: Any, task: Task, reason: str) -> Task:
     """Reopen a closed task; the reason is required and recorded."""
     _begin()
     _require_officer(actor)
-    if not reason.strip():
-        raise LuoshiError(_("重新打开须填写理由。"))
+    _require_reason(reason, _("重新打开须填写理由。"))
     current = _fresh(task)
     if current.status != Status.CLOSED:
         raise LuoshiError(_("只有已销号的任务可以重新打开。"))
