@@ -49,6 +49,12 @@ def _begin() -> None:
     lock_chain()
 
 
+def _begin_as_officer(actor: Any) -> None:
+    """`_begin`, then the office's right to do this (403 for anyone else)."""
+    _begin()
+    _require_officer(actor)
+
+
 def _fresh(task: Task) -> Task:
     """The task as stored now, locked for this transaction: decisions never rest on a stale copy."""
     return Task.objects.select_for_update().select_related("plan", "lead_unit").get(pk=task.pk)

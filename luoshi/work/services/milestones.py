@@ -18,6 +18,7 @@ from luoshi.notify.services import Message, notify
 from ..models import Claim, ClaimKind, ClaimState, Milestone, Status
 from ._common import (
     _begin,
+    _begin_as_officer,
     _claim_filed,
     _claims_reviewed,
     _fresh,
@@ -34,8 +35,7 @@ from .lights import task_refresh
 def milestone_meet(*, actor: Any, milestone: Milestone, met_on: date) -> Milestone:
     """The office records that a milestone (时间节点) was met (imports, corrections); units claim it
     with `milestone_claim` instead, for the office to confirm."""
-    _begin()
-    _require_officer(actor)
+    _begin_as_officer(actor)
     task = _fresh(milestone.task)
     if task.status == Status.CLOSED:
         raise LuoshiError(_("任务已销号，只读。"))

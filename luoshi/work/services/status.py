@@ -21,6 +21,7 @@ from .. import rules, signals
 from ..models import Claim, ClaimKind, ClaimState, Report, ReportState, Status, Task
 from ._common import (
     _begin,
+    _begin_as_officer,
     _claim_filed,
     _claims_reviewed,
     _decimal,
@@ -288,8 +289,7 @@ def task_confirm_completion(*, actor: Any, task: Task, note: str = "", on: date 
 @transaction.atomic
 def task_close_with_children(*, actor: Any, task: Task, reason: str, on: date | None = None) -> Task:
     """The office closes a task together with its open subtasks (一并销号), with a recorded reason."""
-    _begin()
-    _require_officer(actor)
+    _begin_as_officer(actor)
     _require_reason(reason, _("一并销号须填写理由。"))
     today = on or timezone.localdate()
     current = _fresh(task)
@@ -339,8 +339,7 @@ def task_reject_completion(*, actor: Any, task: Task, reason: str) -> Task:
 @transaction.atomic
 def task_reopen(*, actor: Any, task: Task, reason: str) -> Task:
     """Reopen a closed task; the reason is required and recorded."""
-    _begin()
-    _require_officer(actor)
+    _begin_as_officer(actor)
     _require_reason(reason, _("重新打开须填写理由。"))
     current = _fresh(task)
     if current.status != Status.CLOSED:
@@ -372,8 +371,7 @@ STATUS_MOVES: dict[tuple[str, str], str] = {
 @transaction.atomic
 def task_set_status(*, actor: Any, task: Task, status: str, reason: str) -> Task:
     """Suspend, resume, cancel or start a task; each needs the office and a reason."""
-    _begin()
-    _require_officer(actor)
+    _begin_as_officer(actor)
     current = _fresh(task)
     action = STATUS_MOVES.get((current.status, status))
     if action is None:
