@@ -81,15 +81,21 @@ class Created:
 
     @cached_property
     def digest(self) -> str:
-        """SM3 of the batch's rows (tasks, co-units, milestones; write times left out), as the audit
-        chain hashes its entries: the same rows give the same digest on every database."""
-        from luoshi.audit.chain import canonical, sm3_hex
+        """SM3 of the batch's rows (tasks, co-units, milestones; write times left out), each row as
+        the audit chain's canonical JSON, one line after another, hashed as they are encoded (a
+        100,000-row import never holds the whole text): the same rows give the same digest on every
+        database."""
+        from cryptography.hazmat.primitives import hashes
 
-        keep = {
-            name: [{k: v for k, v in row.items() if k not in ("created", "updated")} for row in rows]
-            for name, rows in self.rows.items()
-        }
-        return sm3_hex(canonical(keep))
+        from luoshi.audit.chain import canonical
+
+        digest = hashes.Hash(hashes.SM3())
+        for name in sorted(self.rows):
+            digest.update(canonical({"rows": name}) + b"\n")
+            for row in self.rows[name]:
+                digest.update(canonical({k: v for k, v in row.items() if k not in ("created", "updated")}))
+                digest.update(b"\n")
+        return digest.finalize().hex()
 
 
 def id_ranges(ids: Iterable[int]) -> list[list[int]]:
