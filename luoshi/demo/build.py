@@ -50,9 +50,11 @@ from luoshi.work.services import (
 from luoshi.work.services.lights import mark_late_reports, persist_lights, refresh_deferred
 
 from . import data
+from .clock import SimulatedClock, simulated_clock
 from .data import TaskSpec
 
 WINDOW_DAYS = 122  # reports younger than this go through the services ("four months")
+CAMPAIGN_AGE = 38  # the 60-day campaign started this many days before today
 TICK_WEEKS = 6  # weekly light counts before today, for the dashboard's trend chart
 CN_NUM = ("一", "二", "三", "四", "五", "六", "七", "八", "九", "十", "十一", "十二")
 
@@ -79,6 +81,9 @@ LAG = {  # lag (expected − actual, percentage points) on `today`
     "overdue": (12.0, 30.0),
     "done": (-5.0, 0.0),
 }
+# Days a story needs between the task's start and today (closed after 20 days' work and 3 days
+# before today; overdue after a 14-day task ended more than 2 days ago; a claim after a report).
+STORY_HISTORY = {"done": 23, "overdue": 24, "claimed": 7}
 # Modifiers of in-progress stories: (name, probability).
 MODIFIERS = (
     ("late_latest", 0.05),
@@ -136,6 +141,7 @@ class Builder:
         self.rng = random.Random(f"{data.SEED}:{today.isoformat()}:{int(small)}")
         self.year = today.year
         self.window_start = today - timedelta(days=WINDOW_DAYS)
+        self.campaign_start = today - timedelta(days=CAMPAIGN_AGE)
         self.units: dict[str, Unit] = {}
         self.users: dict[str, Any] = {}
         self.persons: dict[str, Person] = {}
@@ -144,6 +150,7 @@ class Builder:
         self.seq = 0
         self.counts: dict[str, int] = {}
         self.timings: dict[str, float] = {}
+        self._clock: SimulatedClock
 
     # -----------------------------------------------------------------------------------------
     # Organisation
@@ -365,28 +372,46 @@ class Builder:
             start = plan_start
             if n.plan == "annual" and not n.spec.measure and r.random() < 0.3:
                 start = plan_start + timedelta(days=r.randint(10, 75))
-            due = self._hint_due(n.spec.due, plan_due)
-            s = n.scenario
+            due = min(self._hint_due(n.spec.due, plan_due), plan_due)
+            s = self._feasible_story(n, start, plan_start, plan_due)
+            if s != "not_started" and start > today:
+                start = plan_start  # a story with a past has started by today
+            if s in STORY_HISTORY and start + timedelta(days=STORY_HISTORY[s]) > today:
+                start = plan_start
             if s in IN_PROGRESS_STORIES:
                 if due < today + timedelta(days=10):
-                    due = max(plan_due, today + timedelta(days=20))
+                    due = min(max(plan_due, today + timedelta(days=20)), plan_due)
             elif s == "overdue":
                 if not (start + timedelta(days=20) <= due < today - timedelta(days=2)):
-                    due = today - timedelta(days=r.randint(4, 20))
+                    due = max(today - timedelta(days=r.randint(4, 20)), plan_start + timedelta(days=14))
             elif s == "not_started":
                 start = today + timedelta(days=r.randint(5, 20))
-                due = max(due, start + timedelta(days=30))
+                due = min(max(due, start + timedelta(days=30)), plan_due)
             elif s == "done":
                 latest = min(due, today - timedelta(days=3))
                 earliest = max(start + timedelta(days=20), self.window_start - timedelta(days=60))
                 span = (latest - earliest).days
                 n.close_on = earliest + timedelta(days=r.randint(0, span)) if span > 0 else latest
             if due - start < timedelta(days=14) or start > due:
-                start = max(min(start, due - timedelta(days=14)), plan_start - timedelta(days=40))
+                start = max(min(start, due - timedelta(days=14)), plan_start)  # inside the plan
             if n.close_on is not None and n.close_on <= start:
                 n.close_on = start + timedelta(days=1)
             n.start, n.due = start, due
             n.milestones = self._milestone_dates(n)
+
+    def _feasible_story(self, n: Node, start: date, plan_start: date, plan_due: date) -> str:
+        """The leaf's story, or "green" when the plan is too young (or too old) on `today` for it:
+        a task cannot be closed, overdue or claimed a few days into its plan, nor start after it."""
+        s = n.scenario
+        need = STORY_HISTORY.get(s, 0)
+        if need and plan_start + timedelta(days=need) > self.today:
+            s = "green"
+        if s == "not_started" and plan_due - timedelta(days=14) <= self.today + timedelta(days=5):
+            s = "green"
+        if s != n.scenario:
+            n.scenario = s
+            n.mods.clear()
+        return s
 
     def _milestone_dates(self, n: Node) -> list[tuple[str, date]]:
         titles = n.spec.milestones
@@ -449,7 +474,7 @@ class Builder:
             cascade_days=1,
             head_approval=True,
         )
-        c_start = self.today - timedelta(days=38)
+        c_start = self.campaign_start
         self.campaign = plan_create(
             actor=officer,
             name=f"“大干60天”攻坚行动（{c_start:%Y年%m月}）",
@@ -652,7 +677,7 @@ class Builder:
             p = rules.period_end(plan.cadence, day)
             self._report_event(n, plan, day, p, 100.0, reporter, head, True, "final", False)
             self._at(day, _bind(self._claim, n, reporter, day))
-        elif "pending_latest" in n.mods and plan.head_approval:
+        elif "pending_latest" in n.mods and plan.head_approval and n.start < self.today:
             day = self.today - timedelta(days=1)
             p = rules.period_end(plan.cadence, day)
             if not periods or p > periods[-1][0]:
@@ -826,8 +851,10 @@ class Builder:
         self.events.sort()
         history = [e for e in self.events if e.bulk is not None]
         live = [e for e in self.events if e.bulk is None]
+        self._clock.advance_to(self.window_start)  # the ledger is imported when the window opens
         self._bulk_history(history)
         for e in live:
+            self._clock.advance_to(e.day)
             e.run()
 
     def _bulk_history(self, events: list[Event]) -> None:
@@ -882,6 +909,7 @@ class Builder:
 
     def finish(self) -> None:
         """Stored lights for today, late reports, and a few weeks of daily light counts."""
+        self._clock.advance_to(self.today)
         try:
             from luoshi.jobs.services import tick_run
         except (ImportError, AttributeError):
@@ -902,14 +930,17 @@ class Builder:
                 fn()
             self.timings[name] = time.perf_counter() - t0
 
-        step("org", self.build_org)
-        step("tasks", self.create_plans)
-        step("stories", self.plan_stories)
-        # Refreshing lights after every replayed report would compute past days that `finish`
-        # overwrites anyway (most of the load time).
-        with refresh_deferred():
-            step("reports", self.run_events)
-        step("lights", self.finish)
+        # Every wall-clock stamp (approvals, claims, transitions, audit entries) falls on the
+        # replayed day: the district is set up when its earliest plan starts.
+        with simulated_clock(min(date(self.year, 1, 1), self.campaign_start)) as self._clock:
+            step("org", self.build_org)
+            step("tasks", self.create_plans)
+            step("stories", self.plan_stories)
+            # Refreshing lights after every replayed report would compute past days that `finish`
+            # overwrites anyway (most of the load time).
+            with refresh_deferred():
+                step("reports", self.run_events)
+            step("lights", self.finish)
         self.counts["tasks"] = Task.objects.filter(plan__in=[self.annual, self.campaign]).count()
         return {"counts": self.counts, "timings": self.timings}
 

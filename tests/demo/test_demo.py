@@ -29,6 +29,7 @@ from luoshi.work.models import (
     Transition,
 )
 from luoshi.work.selectors import compute_lights
+from tests.demo.facts import assert_history_ends_on
 
 TODAY = "2026-09-15"
 ALL_LIGHTS = {"not_started", "green", "yellow", "red", "overdue", "done"}
@@ -115,6 +116,9 @@ def test_small_demo_shows_every_light_queue_and_role():
     assert Report.objects.filter(corrects__isnull=False).exists()
     assert Report.objects.filter(no_change=True).exists()
     assert not Report.objects.filter(reported_on__gt=today).exists()
+    # Issue 20: approvals, claims, transitions, audit entries carry the replayed day (not the wall
+    # clock); nothing is dated after today and no task lies outside its plan.
+    assert_history_ends_on(today)
     assert Report.objects.filter(evidence__isnull=False).exists()
 
     # Stored lights agree with the engine; the trend chart has history; the audit trail is real.
