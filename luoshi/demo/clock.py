@@ -52,8 +52,8 @@ def simulated_clock(day: date) -> Iterator[SimulatedClock]:
     """Within the block `timezone.now()` is the simulated clock, starting on `day`."""
     clock = SimulatedClock(day)
     real = timezone.now
-    timezone.now = clock.now  # type: ignore[assignment]
+    timezone.now = clock.now
     try:
         yield clock
     finally:
-        timezone.now = real  # type: ignore[assignment]
+        timezone.now = real

@@ -6,10 +6,10 @@
 - reporters (填报员) file each open period's report through `report_submit(on=day)` — most a few days
   before the deadline, some after it, a few never — with figures that drift around the task's
   expected progress (`acknowledge_warnings=True`, as a clerk who confirms the plausibility notice);
-- unit heads (主要负责人) approve pending reports some days later with `report_approve(on=day)`, by
-  habit: some daily, some weekly, a few only once a month (then several reports of one task go up in
-  a row, sometimes after the deadline); now and then one is returned (`report_return`) and filed
-  again a few days later;
+- unit heads (主要负责人) approve pending reports some days later with `report_approve(on=day)`, or
+  all at once with `report_approve_many`, by habit: some daily, some weekly, a few only once a month
+  (then several reports of one task go up in a row, sometimes after the deadline); now and then one
+  is returned (`report_return(on=day)`) and filed again a few days later;
 - at the end of the day the daily tick runs for that day (`jobs.services.tick_run`, as `luoshi tick`).
 
 Every write goes through the services (they audit) under a simulated clock (`demo.clock`), so no fact
@@ -30,12 +30,13 @@ from typing import Any
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from luoshi.errors import LuoshiError
+from luoshi.errors import Conflict, InvalidField, LuoshiError, NotFound
 from luoshi.org.models import Membership, Role
 from luoshi.work import rules
 from luoshi.work.models import Plan, Report, ReportState, Status, Task
-from luoshi.work.services import report_approve, report_return, report_submit
+from luoshi.work.services import report_approve, report_approve_many, report_return, report_submit
 
 from . import data
 from .clock import simulated_clock
@@ -45,12 +46,9 @@ ON_TIME, LATE, NEVER = "on_time", "late", "never"
 FILING = ((ON_TIME, 0.86), (LATE, 0.10), (NEVER, 0.04))
 # How often a unit head looks at the pending reports: every N days, with these weights.
 HEAD_HABITS = ((1, 30), (2, 25), (3, 20), (7, 15), (14, 6), (30, 4))
+BATCH_SHARE = 0.5  # of the heads' looks at several pending reports, approved with "approve all"
 RETURN_SHARE = 0.03  # of the pending reports a head looks at, sent back with a reason
 NO_CHANGE_SHARE = 0.04  # of reports, "no change since the last report"
-
-
-class SimulationError(LuoshiError):
-    """The simulation cannot run as asked (a bad range, or days the database already holds)."""
 
 
 @dataclass
@@ -94,6 +92,9 @@ def latest_fact_day() -> date | None:
     days: list[date] = []
     for model, name in (
         (Report, "reported_on"),
+        (Report, "filed_on"),
+        (Report, "known_on"),
+        (Report, "returned_on"),
         (Report, "approved_at"),
         (Milestone, "met_on"),
         (Transition, "at"),
@@ -102,7 +103,7 @@ def latest_fact_day() -> date | None:
         (TickRun, "day"),
         (Entry, "at"),
     ):
-        value = model.objects.aggregate(m=Max(name))["m"]  # type: ignore[attr-defined]
+        value = model.objects.aggregate(m=Max(name))["m"]
         if isinstance(value, datetime):
             value = timezone.localdate(value)
         if value is not None:
@@ -274,20 +275,29 @@ class _Simulation:
             ready = [p for p in queue if p.filed < day]  # the head looks the next day at the earliest
             self.pending[unit_id] = [p for p in queue if p.filed >= day]
             reports = Report.objects.in_bulk([p.report_id for p in ready])
+            approve: list[Report] = []
             for p in ready:
-                report = reports[p.report_id]
+                if self.rng.random() >= RETURN_SHARE:
+                    approve.append(reports[p.report_id])
+                    continue
+                reason = self.rng.choice(data.RETURN_REASONS)
+                report_return(actor=head, report=reports[p.report_id], reason=reason, on=day)
+                self.summary.returns += 1
+                self.done.discard((p.task_id, p.period))  # filed again a few days later
+                self.schedule[day + timedelta(days=self.rng.randint(1, 3))].append((p.task_id, p.period))
+            if len(approve) > 1 and self.rng.random() < BATCH_SHARE:
+                # "Approve all" (全部审核通过): one transaction, each task refreshed once.
+                done, refused = report_approve_many(actor=head, reports=approve, on=day)
+                self.summary.approvals += len(done)
+                self.summary.refused += len(refused)
+                continue
+            for report in approve:
                 try:
-                    if self.rng.random() < RETURN_SHARE:
-                        report_return(actor=head, report=report, reason=self.rng.choice(data.RETURN_REASONS))
-                        self.summary.returns += 1
-                        self.done.discard((p.task_id, p.period))
-                        again = day + timedelta(days=self.rng.randint(1, 3))
-                        self.schedule[again].append((p.task_id, p.period))
-                    else:
-                        report_approve(actor=head, report=report, on=day)
-                        self.summary.approvals += 1
+                    report_approve(actor=head, report=report, on=day)
                 except LuoshiError:
                     self.summary.refused += 1
+                else:
+                    self.summary.approvals += 1
 
     def _lights(self) -> dict[int, str]:
         return dict(Task.objects.filter(plan__in=self.plans).values_list("pk", "light"))
@@ -342,18 +352,21 @@ def simulate(
     log: Callable[[str], None] = lambda line: None,
 ) -> SimulationSummary:
     """Play the days `start`..`end` (inclusive) forward on the district in the database; see the
-    module docstring. Refuses (`SimulationError`) an empty range and any day on or before the latest
-    fact already stored. Deterministic for a seed and a database."""
+    module docstring. Refuses an empty range (`InvalidField`), any day on or before the latest fact
+    already stored (`Conflict`) and an unknown plan (`NotFound`). Deterministic for a seed and a
+    database."""
     if end < start:
-        raise SimulationError(f"--to {end} is before --from {start}")
+        raise InvalidField(
+            _("结束日期 %(end)s 早于开始日期 %(start)s。") % {"end": end, "start": start}, field="end"
+        )
     latest = latest_fact_day()
     if latest is not None and start <= latest:
-        raise SimulationError(
-            f"the database already holds facts dated up to {latest}; "
-            f"simulate from {latest + timedelta(days=1)} on (history is only appended)"
+        raise Conflict(
+            _("数据库中已有截至 %(latest)s 的记录，模拟只能从 %(next)s 起向后进行（历史只追加，不改写）。")
+            % {"latest": latest, "next": latest + timedelta(days=1)}
         )
     if plan_ids:
         missing = set(plan_ids) - set(Plan.objects.filter(pk__in=plan_ids).values_list("pk", flat=True))
         if missing:
-            raise SimulationError(f"no plan with id {', '.join(map(str, sorted(missing)))}")
+            raise NotFound(_("没有编号为 %(ids)s 的计划。") % {"ids": ", ".join(map(str, sorted(missing)))})
     return _Simulation(start, end, seed, plan_ids, log).run()

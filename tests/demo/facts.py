@@ -26,17 +26,17 @@ from luoshi.work.models import (
 )
 
 
-def _field_names(model: type) -> set[str]:
-    return {f.name for f in model._meta.get_fields()}
-
-
 def facts_after(day: date) -> dict[str, int]:
     """How many facts of each kind are dated after `day` (all zero when the history ends on `day`)."""
     end = timezone.make_aware(datetime.combine(day + timedelta(days=1), time.min))
-    report_dates = Q(reported_on__gt=day) | Q(approved_at__gte=end) | Q(created__gte=end)
-    for name in ("filed_on", "known_on"):  # the dates the lead adds (issue 20, item 1)
-        if name in _field_names(Report):
-            report_dates |= Q(**{f"{name}__gt": day})
+    report_dates = (
+        Q(reported_on__gt=day)
+        | Q(filed_on__gt=day)
+        | Q(known_on__gt=day)
+        | Q(returned_on__gt=day)
+        | Q(approved_at__gte=end)
+        | Q(created__gte=end)
+    )
     later = Task.objects.filter(start__gt=day)
     return {
         "reports": Report.objects.filter(report_dates).count(),

@@ -8,7 +8,8 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from luoshi.demo.simulate import SimulationError, simulate
+from luoshi.demo.simulate import simulate
+from luoshi.errors import LuoshiError
 
 
 def _day(text: str) -> date:
@@ -43,6 +44,6 @@ class Command(BaseCommand):
                 plan_ids=options["plans"],
                 log=self.stderr.write,
             )
-        except SimulationError as exc:
+        except LuoshiError as exc:
             raise CommandError(str(exc)) from exc
         self.stdout.write(f"{summary.line()}, in {time.perf_counter() - t0:.1f} s")
