@@ -33,6 +33,11 @@ class Command(BaseCommand):
         parser.add_argument(
             "--plan", dest="plans", type=int, action="append", help="only this plan's tasks (repeatable)"
         )
+        parser.add_argument(
+            "--defer-lights",
+            action="store_true",
+            help="leave light refreshes to each evening's tick (faster; light notices come from the tick only)",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         t0 = time.perf_counter()
@@ -43,6 +48,7 @@ class Command(BaseCommand):
                 seed=options["seed"],
                 plan_ids=options["plans"],
                 log=self.stderr.write,
+                defer_lights=options["defer_lights"],
             )
         except LuoshiError as exc:
             raise CommandError(str(exc)) from exc
