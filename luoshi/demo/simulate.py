@@ -198,25 +198,30 @@ class _Simulation:
             if task.start > day or task.plan.due < day:
                 continue
             cadence = task.effective_cadence
-            period = rules.period_end(cadence, day)
-            if period > rules.period_end(cadence, task.due):
-                continue
-            key = (task.pk, period)
-            if key in self.seen:
-                continue
-            self.seen.add(key)
-            if key in self.done:
-                continue
-            (how,) = self.rng.choices([f for f, _ in FILING], [w for _, w in FILING])
-            deadline = self._deadline(task, period)
-            if how == NEVER:
-                continue
-            if how == LATE:
-                on = deadline + timedelta(days=self.rng.randint(1, 9))
-            else:
-                on = deadline - timedelta(days=self.rng.randint(0, 4))
-            first = max(period - timedelta(days=2), task.start, day)
-            self.schedule[max(on, first)].append(key)
+            first_period, last_period = (rules.period_end(cadence, d) for d in (task.start, task.due))
+            # The current period, and the one before while its report is not yet due (on the first
+            # day played, the period that just ended may still be open).
+            for period in (rules.previous_period_end(cadence, day), rules.period_end(cadence, day)):
+                if not (first_period <= period <= last_period):
+                    continue
+                key = (task.pk, period)
+                if key in self.seen:
+                    continue
+                deadline = self._deadline(task, period)
+                if period < day and deadline < day:
+                    continue  # closed before the first day played: the tick marks it if missing
+                self.seen.add(key)
+                if key in self.done:
+                    continue
+                (how,) = self.rng.choices([f for f, _ in FILING], [w for _, w in FILING])
+                if how == NEVER:
+                    continue
+                if how == LATE:
+                    on = deadline + timedelta(days=self.rng.randint(1, 9))
+                else:
+                    on = deadline - timedelta(days=self.rng.randint(0, 4))
+                first = max(period - timedelta(days=2), task.start, day)
+                self.schedule[max(on, first)].append(key)
 
     def _figures(self, task: Task, day: date) -> dict[str, Any]:
         prev = self.last_pct.get(task.pk)
