@@ -43,11 +43,11 @@ from luoshi.work.services.lights import refresh_deferred
 from . import data
 from .clock import simulated_clock
 
-# How a unit files a period's report: (share, days relative to the deadline).
+# How a unit files a period's report (on time: 1–5 days before the deadline; late: 1–9 days after).
 ON_TIME, LATE, NEVER = "on_time", "late", "never"
 FILING = ((ON_TIME, 0.86), (LATE, 0.10), (NEVER, 0.04))
 # How often a unit head looks at the pending reports: every N days, with these weights.
-HEAD_HABITS = ((1, 30), (2, 25), (3, 20), (7, 15), (14, 6), (30, 4))
+HEAD_HABITS = ((1, 50), (2, 20), (3, 12), (7, 10), (14, 5), (30, 3))
 BATCH_SHARE = 0.5  # of the heads' looks at several pending reports, approved with "approve all"
 RETURN_SHARE = 0.03  # of the pending reports a head looks at, sent back with a reason
 NO_CHANGE_SHARE = 0.04  # of reports, "no change since the last report"
@@ -219,7 +219,7 @@ class _Simulation:
                 if how == LATE:
                     on = deadline + timedelta(days=self.rng.randint(1, 9))
                 else:
-                    on = deadline - timedelta(days=self.rng.randint(0, 4))
+                    on = deadline - timedelta(days=self.rng.randint(1, 5))
                 first = max(period - timedelta(days=2), task.start, day)
                 self.schedule[max(on, first)].append(key)
 
