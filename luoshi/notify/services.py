@@ -12,13 +12,20 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from datetime import date, datetime, timedelta
 from typing import Any
 
-from django.db import transaction
+from django.conf import settings
+from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from .models import Channel, Notification, Outbox, OutboxState
+from luoshi.audit.services import record
+from luoshi.errors import InvalidField, NotAllowed
+
+from . import rules
+from .models import Channel, Digest, FollowedLight, Notification, Outbox, OutboxState, Preference
 
 log = logging.getLogger(__name__)
 
@@ -119,9 +126,183 @@ def _deliver_one(pk: int) -> int:
         return 0
 
 
-def outbox_step(day: Any) -> dict[str, int]:
-    """The daily tick's step: send what earlier reactions failed to send (the day does not matter)."""
-    return {"notifications_sent": deliver()}
+def outbox_step(day: date) -> dict[str, int]:
+    """The tick's step `notify.outbox` (daily, and every few minutes from the worker): tell followers
+    the staged light changes that are due (`light_changes_deliver`), then send whatever is unsent."""
+    summary = light_changes_deliver(day=day)
+    return {**summary, "notifications_sent": deliver()}
+
+
+# --- Light changes of followed tasks: staged, coalesced, delivered as the net change -------------
+
+
+def light_changes_stage(changes: Iterable[Any], *, on: date, now: datetime | None = None) -> int:
+    """Stage light changes (`task_id`, `old`, `new`, as `work.signals.LightChange`) for every follower
+    of their tasks; nothing is told yet (`light_changes_deliver` does). Returns how many (follower,
+    task) pairs were staged. A pair seen for the first time was last told `old`."""
+    from luoshi.work.selectors import followers
+
+    by_task = {c.task_id: c for c in changes}
+    following = followers(list(by_task)) if by_task else []
+    if not following:
+        return 0
+    when = now or timezone.now()
+    for attempt in (1, 2):  # a concurrent stage may create the same pair first: read again
+        try:
+            with transaction.atomic():
+                return _stage(by_task, following, on=on, now=when)
+        except IntegrityError:
+            if attempt == 2:
+                raise
+    return 0  # pragma: no cover (the loop returns or raises)
+
+
+def _stage(by_task: dict[int, Any], following: list[tuple[int, int]], *, on: date, now: datetime) -> int:
+    tasks = sorted({t for _u, t in following})
+    existing: dict[tuple[int, int], FollowedLight] = {}
+    for i in range(0, len(tasks), _BATCH):
+        for row in FollowedLight.objects.select_for_update().filter(task_id__in=tasks[i : i + _BATCH]):
+            existing[(row.user_id, row.task_id)] = row
+    new, changed = [], []
+    for user_id, task_id in following:
+        change = by_task[task_id]
+        row = existing.get((user_id, task_id))
+        if row is None:
+            new.append(
+                FollowedLight(
+                    user_id=user_id,
+                    task_id=task_id,
+                    announced=change.old,
+                    light=change.new,
+                    changed_on=on,
+                    changed_at=now,
+                )
+            )
+        else:
+            row.light, row.changed_on, row.changed_at = change.new, on, now
+            changed.append(row)
+    FollowedLight.objects.bulk_create(new, batch_size=_BATCH)
+    FollowedLight.objects.bulk_update(changed, ["light", "changed_on", "changed_at"], batch_size=_BATCH)
+    return len(new) + len(changed)
+
+
+def quiet_period() -> timedelta:
+    return timedelta(minutes=max(0, int(getattr(settings, "LUOSHI_NOTIFY_QUIET_MINUTES", 15))))
+
+
+def light_changes_deliver(*, day: date, now: datetime | None = None) -> dict[str, int]:
+    """Tell followers the staged light changes that are due as of `day` (local date) and `now`: one
+    notice per (follower, task) with the net change from the light last announced to them (none when
+    it came back), or one digest per daily / weekly follower and period. A task with a pending report
+    (filed, awaiting its unit head) is held. Idempotent: a delivered change is no longer staged."""
+    from luoshi.work.models import Report, ReportState
+    from luoshi.work.selectors import followers, task_titles
+
+    now = now or timezone.now()
+    quiet = quiet_period()
+    out = {"light_notices": 0, "light_digests": 0, "light_changes_dropped": 0, "light_changes_held": 0}
+    with transaction.atomic():
+        rows = list(FollowedLight.objects.select_for_update().filter(changed_at__isnull=False).order_by("pk"))
+        if not rows:
+            return out
+        tasks = sorted({r.task_id for r in rows})
+        followed: set[tuple[int, int]] = set()
+        held: set[int] = set()
+        for i in range(0, len(tasks), _BATCH):
+            chunk = tasks[i : i + _BATCH]
+            followed.update(followers(chunk))
+            held.update(
+                Report.objects.filter(task_id__in=chunk, state=ReportState.PENDING).values_list("task_id", flat=True)
+            )
+        users = sorted({r.user_id for r in rows})
+        prefs = {p.user_id: p for p in Preference.objects.select_for_update().filter(user_id__in=users)}
+        period_end: dict[int, date | None] = {}
+        for user_id in users:
+            pref = prefs.get(user_id)
+            mode = pref.digest if pref else Digest.IMMEDIATE
+            period_end[user_id] = (
+                None if mode == Digest.IMMEDIATE else rules.digest_due(mode, day=day, sent_until=pref and pref.digest_until)
+            )
+        gone: list[int] = []
+        done: list[FollowedLight] = []
+        told: list[FollowedLight] = []  # immediate notices
+        digests: dict[int, list[FollowedLight]] = {}
+        for row in rows:
+            if (row.user_id, row.task_id) not in followed:
+                gone.append(row.pk)  # unfollowed: a new follow starts afresh
+                continue
+            if row.task_id in held:
+                out["light_changes_held"] += 1
+                continue
+            pref = prefs.get(row.user_id)
+            if pref is None or pref.digest == Digest.IMMEDIATE:
+                assert row.changed_on is not None and row.changed_at is not None
+                if not rules.is_due(
+                    changed_on=row.changed_on, changed_at=row.changed_at, day=day, now=now, quiet=quiet
+                ):
+                    continue
+                if row.light != row.announced:
+                    told.append(row)
+            else:
+                end = period_end[row.user_id]
+                if end is None or row.changed_on is None or row.changed_on > end:
+                    continue
+                digests.setdefault(row.user_id, []).append(row)
+            done.append(row)
+        titles = task_titles({r.task_id for r in told} | {r.task_id for rs in digests.values() for r in rs})
+        messages = [
+            Message(r.user_id, r.task_id, rules.change_text(titles.get(r.task_id, ""), r.announced, r.light))
+            for r in told
+        ]
+        for user_id, digest_rows in digests.items():
+            pref = prefs[user_id]
+            text = rules.digest_text(
+                pref.digest, [(titles.get(r.task_id, ""), r.announced, r.light) for r in digest_rows]
+            )
+            if text is not None:
+                messages.append(Message(user_id, None, text))
+                out["light_digests"] += 1
+            pref.digest_until = period_end[user_id]
+        Preference.objects.bulk_update([prefs[u] for u in digests], ["digest_until"])
+        out["light_notices"] = len(told)
+        out["light_changes_dropped"] = len(done) - len(told) - sum(
+            1 for rs in digests.values() for r in rs if r.light != r.announced
+        )
+        for row in done:
+            row.announced, row.changed_on, row.changed_at = row.light, None, None
+        FollowedLight.objects.bulk_update(done, ["announced", "changed_on", "changed_at"], batch_size=_BATCH)
+        for i in range(0, len(gone), _BATCH):
+            FollowedLight.objects.filter(pk__in=gone[i : i + _BATCH]).delete()
+        notify(messages)
+    return out
+
+
+# --- Preferences ----------------------------------------------------------------------------------
+
+
+def preference_of(user: Any) -> str:
+    """The user's way of hearing of light changes (immediate when they never chose)."""
+    found = Preference.objects.visible_to(user).values_list("digest", flat=True).first()
+    return found or Digest.IMMEDIATE
+
+
+@transaction.atomic
+def preference_set(*, actor: Any, digest: str) -> Preference:
+    """Choose immediate notices or a daily / weekly digest of followed tasks' light changes (通知方式).
+
+    Audited as `notify.preference.changed` when it changes. Staged changes are kept: they go out by
+    the new choice."""
+    if actor is None or not getattr(actor, "is_authenticated", False):
+        raise NotAllowed(_("请先登录。"))
+    if digest not in Digest.values:
+        raise InvalidField(_("请选择通知方式。"), field="digest")
+    pref, _new = Preference.objects.select_for_update().get_or_create(user=actor)
+    before = pref.digest
+    if before != digest:
+        pref.digest = digest
+        pref.save(update_fields=["digest"])
+        record(pref, "notify.preference.changed", actor=actor, before={"digest": before}, after={"digest": digest})
+    return pref
 
 
 @transaction.atomic
