@@ -89,7 +89,9 @@ class Preference(models.Model):
     default, also when there is no row) or as one daily or weekly digest."""
 
     user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
-    digest = models.CharField(_("亮灯变化通知"), max_length=10, choices=Digest.choices, default=Digest.IMMEDIATE)
+    digest = models.CharField(
+        _("亮灯变化通知"), max_length=10, choices=Digest.choices, default=Digest.IMMEDIATE
+    )
     # The last day the latest digest sent to this user covered (so a period is summarised once).
     digest_until = models.DateField(null=True, blank=True)
 

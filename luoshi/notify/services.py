@@ -163,11 +163,12 @@ def _stage(by_task: dict[int, Any], following: list[tuple[int, int]], *, on: dat
     for i in range(0, len(tasks), _BATCH):
         for row in FollowedLight.objects.select_for_update().filter(task_id__in=tasks[i : i + _BATCH]):
             existing[(row.user_id, row.task_id)] = row
-    new, changed = [], []
+    new: list[FollowedLight] = []
+    changed: list[FollowedLight] = []
     for user_id, task_id in following:
         change = by_task[task_id]
-        row = existing.get((user_id, task_id))
-        if row is None:
+        found = existing.get((user_id, task_id))
+        if found is None:
             new.append(
                 FollowedLight(
                     user_id=user_id,
@@ -179,8 +180,8 @@ def _stage(by_task: dict[int, Any], following: list[tuple[int, int]], *, on: dat
                 )
             )
         else:
-            row.light, row.changed_on, row.changed_at = change.new, on, now
-            changed.append(row)
+            found.light, found.changed_on, found.changed_at = change.new, on, now
+            changed.append(found)
     FollowedLight.objects.bulk_create(new, batch_size=_BATCH)
     FollowedLight.objects.bulk_update(changed, ["light", "changed_on", "changed_at"], batch_size=_BATCH)
     return len(new) + len(changed)
@@ -195,85 +196,109 @@ def light_changes_deliver(*, day: date, now: datetime | None = None) -> dict[str
     notice per (follower, task) with the net change from the light last announced to them (none when
     it came back), or one digest per daily / weekly follower and period. A task with a pending report
     (filed, awaiting its unit head) is held. Idempotent: a delivered change is no longer staged."""
-    from luoshi.work.models import Report, ReportState
-    from luoshi.work.selectors import followers, task_titles
+    from luoshi.work.selectors import task_titles
 
     now = now or timezone.now()
-    quiet = quiet_period()
-    out = {"light_notices": 0, "light_digests": 0, "light_changes_dropped": 0, "light_changes_held": 0}
     with transaction.atomic():
         rows = list(FollowedLight.objects.select_for_update().filter(changed_at__isnull=False).order_by("pk"))
         if not rows:
-            return out
-        tasks = sorted({r.task_id for r in rows})
-        followed: set[tuple[int, int]] = set()
-        held: set[int] = set()
-        for i in range(0, len(tasks), _BATCH):
-            chunk = tasks[i : i + _BATCH]
-            followed.update(followers(chunk))
-            held.update(
-                Report.objects.filter(task_id__in=chunk, state=ReportState.PENDING).values_list("task_id", flat=True)
-            )
+            return {
+                "light_notices": 0,
+                "light_digests": 0,
+                "light_changes_dropped": 0,
+                "light_changes_held": 0,
+            }
         users = sorted({r.user_id for r in rows})
         prefs = {p.user_id: p for p in Preference.objects.select_for_update().filter(user_id__in=users)}
-        period_end: dict[int, date | None] = {}
-        for user_id in users:
-            pref = prefs.get(user_id)
-            mode = pref.digest if pref else Digest.IMMEDIATE
-            period_end[user_id] = (
-                None if mode == Digest.IMMEDIATE else rules.digest_due(mode, day=day, sent_until=pref and pref.digest_until)
-            )
-        gone: list[int] = []
-        done: list[FollowedLight] = []
-        told: list[FollowedLight] = []  # immediate notices
-        digests: dict[int, list[FollowedLight]] = {}
-        for row in rows:
-            if (row.user_id, row.task_id) not in followed:
-                gone.append(row.pk)  # unfollowed: a new follow starts afresh
-                continue
-            if row.task_id in held:
-                out["light_changes_held"] += 1
-                continue
-            pref = prefs.get(row.user_id)
-            if pref is None or pref.digest == Digest.IMMEDIATE:
-                assert row.changed_on is not None and row.changed_at is not None
-                if not rules.is_due(
-                    changed_on=row.changed_on, changed_at=row.changed_at, day=day, now=now, quiet=quiet
-                ):
-                    continue
-                if row.light != row.announced:
-                    told.append(row)
-            else:
-                end = period_end[row.user_id]
-                if end is None or row.changed_on is None or row.changed_on > end:
-                    continue
-                digests.setdefault(row.user_id, []).append(row)
-            done.append(row)
-        titles = task_titles({r.task_id for r in told} | {r.task_id for rs in digests.values() for r in rs})
+        due = _due_changes(rows, prefs, day=day, now=now)
+        titles = task_titles(
+            {r.task_id for r in due.told} | {r.task_id for rs in due.digests.values() for r in rs}
+        )
         messages = [
             Message(r.user_id, r.task_id, rules.change_text(titles.get(r.task_id, ""), r.announced, r.light))
-            for r in told
+            for r in due.told
         ]
-        for user_id, digest_rows in digests.items():
-            pref = prefs[user_id]
+        digests = 0
+        for user_id, digest_rows in due.digests.items():
+            chosen = prefs[user_id]
             text = rules.digest_text(
-                pref.digest, [(titles.get(r.task_id, ""), r.announced, r.light) for r in digest_rows]
+                chosen.digest, [(titles.get(r.task_id, ""), r.announced, r.light) for r in digest_rows]
             )
             if text is not None:
                 messages.append(Message(user_id, None, text))
-                out["light_digests"] += 1
-            pref.digest_until = period_end[user_id]
-        Preference.objects.bulk_update([prefs[u] for u in digests], ["digest_until"])
-        out["light_notices"] = len(told)
-        out["light_changes_dropped"] = len(done) - len(told) - sum(
-            1 for rs in digests.values() for r in rs if r.light != r.announced
-        )
-        for row in done:
+                digests += 1
+            chosen.digest_until = due.period_end[user_id]
+        Preference.objects.bulk_update([prefs[u] for u in due.digests], ["digest_until"])
+        for row in due.done:
             row.announced, row.changed_on, row.changed_at = row.light, None, None
-        FollowedLight.objects.bulk_update(done, ["announced", "changed_on", "changed_at"], batch_size=_BATCH)
-        for i in range(0, len(gone), _BATCH):
-            FollowedLight.objects.filter(pk__in=gone[i : i + _BATCH]).delete()
+        FollowedLight.objects.bulk_update(
+            due.done, ["announced", "changed_on", "changed_at"], batch_size=_BATCH
+        )
+        for i in range(0, len(due.gone), _BATCH):
+            FollowedLight.objects.filter(pk__in=due.gone[i : i + _BATCH]).delete()
         notify(messages)
+    told_in_digests = sum(1 for rs in due.digests.values() for r in rs if r.light != r.announced)
+    return {
+        "light_notices": len(due.told),
+        "light_digests": digests,
+        "light_changes_dropped": len(due.done) - len(due.told) - told_in_digests,
+        "light_changes_held": due.held,
+    }
+
+
+@dataclass
+class _Due:
+    done: list[FollowedLight]  # delivered now (told, digested, or dropped as no net change)
+    told: list[FollowedLight]  # immediate notices
+    digests: dict[int, list[FollowedLight]]  # user id -> the changes their digest summarises
+    period_end: dict[int, date | None]  # user id -> the last day their digest due now covers
+    gone: list[int]  # rows of pairs no longer followed
+    held: int
+
+
+def _due_changes(
+    rows: list[FollowedLight], prefs: dict[int, Preference], *, day: date, now: datetime
+) -> _Due:
+    """Sort staged rows into what is delivered now and how, by the follower's preference."""
+    from luoshi.work.models import Report, ReportState
+    from luoshi.work.selectors import followers
+
+    tasks = sorted({r.task_id for r in rows})
+    followed: set[tuple[int, int]] = set()
+    pending: set[int] = set()
+    for i in range(0, len(tasks), _BATCH):
+        chunk = tasks[i : i + _BATCH]
+        followed.update(followers(chunk))
+        pending.update(
+            Report.objects.filter(task_id__in=chunk, state=ReportState.PENDING).values_list(
+                "task_id", flat=True
+            )
+        )
+    period_end = {u: rules.digest_due(p.digest, day=day, sent_until=p.digest_until) for u, p in prefs.items()}
+    quiet = quiet_period()
+    out = _Due(done=[], told=[], digests={}, period_end=period_end, gone=[], held=0)
+    for row in rows:
+        if (row.user_id, row.task_id) not in followed:
+            out.gone.append(row.pk)  # unfollowed: a new follow starts afresh
+            continue
+        if row.task_id in pending:
+            out.held += 1
+            continue
+        assert row.changed_on is not None and row.changed_at is not None  # staged rows have both
+        pref = prefs.get(row.user_id)
+        if pref is None or pref.digest == Digest.IMMEDIATE:
+            if not rules.is_due(
+                changed_on=row.changed_on, changed_at=row.changed_at, day=day, now=now, quiet=quiet
+            ):
+                continue
+            if row.light != row.announced:
+                out.told.append(row)
+        else:
+            end = period_end[row.user_id]
+            if end is None or row.changed_on > end:
+                continue
+            out.digests.setdefault(row.user_id, []).append(row)
+        out.done.append(row)
     return out
 
 
@@ -301,7 +326,13 @@ def preference_set(*, actor: Any, digest: str) -> Preference:
     if before != digest:
         pref.digest = digest
         pref.save(update_fields=["digest"])
-        record(pref, "notify.preference.changed", actor=actor, before={"digest": before}, after={"digest": digest})
+        record(
+            pref,
+            "notify.preference.changed",
+            actor=actor,
+            before={"digest": before},
+            after={"digest": digest},
+        )
     return pref
 
 

@@ -21,12 +21,15 @@ from .services import preference_set
 def preference(request: HttpRequest) -> HttpResponse:
     """Save the user's own notification preference (通知方式); the form sits on the notifications page."""
     form = PreferenceForm(request.POST)
-    saved = form.is_valid() and form_submit(
-        form, preference_set, actor=request.user, digest=form.cleaned_data["digest"]
-    ).saved
+    saved = (
+        form.is_valid()
+        and form_submit(form, preference_set, actor=request.user, digest=form.cleaned_data["digest"]).saved
+    )
     if is_htmx(request):
         status = 200 if saved else 400
-        return render(request, "notify/_preference.html", {"preference_form": form, "saved": saved}, status=status)
+        return render(
+            request, "notify/_preference.html", {"preference_form": form, "saved": saved}, status=status
+        )
     if saved:
         messages.success(request, _("通知方式已保存。"))
     else:

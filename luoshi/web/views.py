@@ -15,8 +15,8 @@ from django.views.decorators.http import require_POST
 from luoshi.audit.actions import ACTIONS, describe
 from luoshi.audit.models import Entry
 from luoshi.lib.limits import MAX_ID
-from luoshi.notify.models import Notification
 from luoshi.notify.forms import PreferenceForm
+from luoshi.notify.models import Notification
 from luoshi.notify.services import notification_mark_read, preference_of
 from luoshi.org.access import context_for, require_audit_admin
 from luoshi.org.models import Role

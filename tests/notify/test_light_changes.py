@@ -184,7 +184,9 @@ def test_immediate_followers_are_told_once_the_change_has_been_quiet(
             assert services.outbox_step(date(2024, 12, 31))["light_notices"] == 0
 
 
-def test_unfollowed_tasks_are_not_told(p: Personas, plan: Plan, django_capture_on_commit_callbacks: Any) -> None:
+def test_unfollowed_tasks_are_not_told(
+    p: Personas, plan: Plan, django_capture_on_commit_callbacks: Any
+) -> None:
     capture = django_capture_on_commit_callbacks
     task = p.task(plan)
     Follow.objects.create(user=p.leader, task=task)
@@ -273,7 +275,11 @@ def test_choosing_a_digest_is_a_service_audited_and_a_form(p: Personas) -> None:
     services.preference_set(actor=p.leader, digest=Digest.WEEKLY)
     services.preference_set(actor=p.leader, digest=Digest.WEEKLY)  # no change, no entry
     [entry] = Entry.objects.filter(action="notify.preference.changed")
-    assert (entry.before, entry.after, entry.actor_id) == ({"digest": "immediate"}, {"digest": "weekly"}, p.leader.pk)
+    assert (entry.before, entry.after, entry.actor_id) == (
+        {"digest": "immediate"},
+        {"digest": "weekly"},
+        p.leader.pk,
+    )
     assert services.preference_of(p.leader) == Digest.WEEKLY
     assert services.preference_of(p.head_a) == Digest.IMMEDIATE
     assert list(Preference.objects.visible_to(p.head_a)) == []
