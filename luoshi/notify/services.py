@@ -16,7 +16,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import DatabaseError, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -142,45 +142,50 @@ def light_changes_stage(changes: Iterable[Any], *, on: date, now: datetime | Non
     task) pairs were staged. A pair seen for the first time was last told `old`."""
     from luoshi.work.selectors import followers
 
-    by_task = {c.task_id: c for c in changes}
+    by_task: dict[int, tuple[str, str]] = {}  # task -> (light before the first change, after the last)
+    for c in changes:
+        by_task[c.task_id] = (by_task[c.task_id][0] if c.task_id in by_task else c.old, c.new)
     following = followers(list(by_task)) if by_task else []
     if not following:
         return 0
     when = now or timezone.now()
-    for attempt in (1, 2):  # a concurrent stage may create the same pair first: read again
+    for attempt in (1, 2):  # a concurrent stage or delivery may get in the way (new pair, deadlock)
         try:
             with transaction.atomic():
                 return _stage(by_task, following, on=on, now=when)
-        except IntegrityError:
+        except DatabaseError:
             if attempt == 2:
                 raise
     return 0  # pragma: no cover (the loop returns or raises)
 
 
-def _stage(by_task: dict[int, Any], following: list[tuple[int, int]], *, on: date, now: datetime) -> int:
+def _stage(
+    by_task: dict[int, tuple[str, str]], following: list[tuple[int, int]], *, on: date, now: datetime
+) -> int:
     tasks = sorted({t for _u, t in following})
     existing: dict[tuple[int, int], FollowedLight] = {}
     for i in range(0, len(tasks), _BATCH):
-        for row in FollowedLight.objects.select_for_update().filter(task_id__in=tasks[i : i + _BATCH]):
+        chunk = tasks[i : i + _BATCH]
+        for row in FollowedLight.objects.select_for_update().filter(task_id__in=chunk).order_by("pk"):
             existing[(row.user_id, row.task_id)] = row
     new: list[FollowedLight] = []
     changed: list[FollowedLight] = []
     for user_id, task_id in following:
-        change = by_task[task_id]
+        old, new_light = by_task[task_id]
         found = existing.get((user_id, task_id))
         if found is None:
             new.append(
                 FollowedLight(
                     user_id=user_id,
                     task_id=task_id,
-                    announced=change.old,
-                    light=change.new,
+                    announced=old,
+                    light=new_light,
                     changed_on=on,
                     changed_at=now,
                 )
             )
         else:
-            found.light, found.changed_on, found.changed_at = change.new, on, now
+            found.light, found.changed_on, found.changed_at = new_light, on, now
             changed.append(found)
     FollowedLight.objects.bulk_create(new, batch_size=_BATCH)
     FollowedLight.objects.bulk_update(changed, ["light", "changed_on", "changed_at"], batch_size=_BATCH)

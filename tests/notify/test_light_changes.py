@@ -317,3 +317,27 @@ def test_the_preference_form_refuses_visitors(p: Personas) -> None:
     assert resp.status_code == 302 and "/login/" in resp["Location"]
     assert not Preference.objects.exists()
     assert client_for(p.leader).get("/notifications/preference/").status_code == 405
+
+
+def test_one_refresh_that_changes_a_task_twice_stages_its_net_change(p: Personas, plan: Plan) -> None:
+    """`report_approve_many` may refresh a task more than once in one signal: the first light before
+    and the last after are kept."""
+    from luoshi.work.signals import LightChange
+
+    task = p.task(plan, title="甲")
+    Follow.objects.create(user=p.leader, task=task)
+    changes = [LightChange(task.pk, "green", "yellow"), LightChange(task.pk, "yellow", "red")]
+    assert services.light_changes_stage(changes, on=date(2024, 7, 1)) == 1
+    row = FollowedLight.objects.get()
+    assert (row.announced, row.light, row.changed_on) == ("green", "red", date(2024, 7, 1))
+    services.light_changes_stage([LightChange(task.pk, "red", "green")], on=date(2024, 7, 1))
+    out = services.light_changes_deliver(day=date(2024, 7, 2))
+    assert out == {
+        "light_notices": 0,
+        "light_digests": 0,
+        "light_changes_dropped": 1,
+        "light_changes_held": 0,
+    }
+    assert (
+        services.light_changes_stage([LightChange(p.task(plan).pk, "green", "red")], on=date(2024, 7, 1)) == 0
+    )
