@@ -341,3 +341,28 @@ def test_one_refresh_that_changes_a_task_twice_stages_its_net_change(p: Personas
     assert (
         services.light_changes_stage([LightChange(p.task(plan).pk, "green", "red")], on=date(2024, 7, 1)) == 0
     )
+
+
+def test_approve_all_tells_each_task_once(
+    p: Personas, plan: Plan, django_capture_on_commit_callbacks: Any
+) -> None:
+    """全部审核通过 (`report_approve_many`, one transaction) over five reports of each of two tasks:
+    one notice per task, with its net change; the followed task it did not touch (丙) sends none."""
+    from luoshi.work.services import report_approve_many
+
+    capture = django_capture_on_commit_callbacks
+    tasks = [p.task(plan, title=t) for t in ("甲", "乙")]
+    steady = on_track(p, plan, "丙", capture)
+    for task in tasks:
+        Follow.objects.create(user=p.leader, task=task)
+    with capture(execute=True):
+        tick_plans(date(2024, 6, 3))
+    step(date(2024, 6, 4), capture)
+    told = notes(p.leader)
+    assert told[-2:] == ["甲：逾期 → 严重滞后", "乙：逾期 → 严重滞后"] and light(steady) == "green"
+    reports = [file(p, t, m, 9 * m, date(2024, 6, 4)) for t in tasks for m in range(1, 6)]
+    with capture(execute=True):
+        approved, refused = report_approve_many(actor=p.head_a, reports=reports, on=date(2024, 6, 5))
+    assert (len(approved), refused) == (10, [])
+    step(date(2024, 6, 6), capture)
+    assert notes(p.leader)[len(told) :] == ["甲：严重滞后 → 正常", "乙：严重滞后 → 正常"]
