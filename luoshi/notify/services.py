@@ -5,6 +5,11 @@ and delivers after the commit, in the same reaction that users see today: the in
 exists as soon as the write is committed. `deliver` is idempotent — a row is claimed by a
 conditional update and sent once — and tries failed rows again, up to `MAX_ATTEMPTS` times (the
 daily tick runs it for whatever an earlier reaction failed to send).
+
+Light changes of followed tasks are not sent as they happen: `light_changes_stage` keeps the latest
+light per (follower, task) beside the light last announced, and `light_changes_deliver` (the outbox
+step) tells the net change once it is due, holds it while the task has a pending report, or puts it
+in the follower's daily / weekly digest (docs/rules.md, 关注任务的通知).
 """
 
 from __future__ import annotations

@@ -13,12 +13,14 @@ from django.test import override_settings
 from django.utils import timezone
 
 from luoshi.audit.models import Entry
+from luoshi.errors import InvalidField, NotAllowed
 from luoshi.notify import services
 from luoshi.notify.models import Digest, FollowedLight, Notification, Preference
 from luoshi.work import rules as work_rules
 from luoshi.work.models import Follow, Plan, Report, ReportState, Task
 from luoshi.work.periodic import tick_plans
-from luoshi.work.services import report_approve, report_submit
+from luoshi.work.services import report_approve, report_approve_many, report_submit
+from luoshi.work.signals import LightChange
 from tests.factories import Personas
 from tests.helpers import client_for
 
@@ -284,8 +286,6 @@ def test_choosing_a_digest_is_a_service_audited_and_a_form(p: Personas) -> None:
     assert services.preference_of(p.head_a) == Digest.IMMEDIATE
     assert list(Preference.objects.visible_to(p.head_a)) == []
     assert list(Preference.objects.visible_to(None)) == []
-    from luoshi.errors import InvalidField, NotAllowed
-
     with pytest.raises(InvalidField):
         services.preference_set(actor=p.leader, digest="hourly")
     with pytest.raises(NotAllowed):
@@ -322,8 +322,6 @@ def test_the_preference_form_refuses_visitors(p: Personas) -> None:
 def test_one_refresh_that_changes_a_task_twice_stages_its_net_change(p: Personas, plan: Plan) -> None:
     """`report_approve_many` may refresh a task more than once in one signal: the first light before
     and the last after are kept."""
-    from luoshi.work.signals import LightChange
-
     task = p.task(plan, title="甲")
     Follow.objects.create(user=p.leader, task=task)
     changes = [LightChange(task.pk, "green", "yellow"), LightChange(task.pk, "yellow", "red")]
@@ -348,8 +346,6 @@ def test_approve_all_tells_each_task_once(
 ) -> None:
     """全部审核通过 (`report_approve_many`, one transaction) over five reports of each of two tasks:
     one notice per task, with its net change; the followed task it did not touch (丙) sends none."""
-    from luoshi.work.services import report_approve_many
-
     capture = django_capture_on_commit_callbacks
     tasks = [p.task(plan, title=t) for t in ("甲", "乙")]
     steady = on_track(p, plan, "丙", capture)
@@ -366,3 +362,21 @@ def test_approve_all_tells_each_task_once(
     assert (len(approved), refused) == (10, [])
     step(date(2024, 6, 6), capture)
     assert notes(p.leader)[len(told) :] == ["甲：严重滞后 → 正常", "乙：严重滞后 → 正常"]
+
+
+def test_the_worker_runs_the_outbox_step_every_five_minutes(
+    p: Personas, plan: Plan, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import datetime as dt
+
+    from luoshi.notify.tasks import notify_outbox
+
+    periodic = notify_outbox.task_class()
+    assert periodic.validate_datetime(dt.datetime(2024, 7, 1, 9, 5))
+    assert not periodic.validate_datetime(dt.datetime(2024, 7, 1, 9, 7))
+    task = p.task(plan, title="甲")
+    Follow.objects.create(user=p.leader, task=task)
+    services.light_changes_stage([LightChange(task.pk, "green", "yellow")], on=timezone.localdate())
+    monkeypatch.setattr(services, "quiet_period", lambda: timedelta(0))
+    assert notify_outbox.call_local()["light_notices"] == 1
+    assert notes(p.leader) == ["甲：正常 → 滞后"]
