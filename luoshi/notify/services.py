@@ -270,7 +270,7 @@ def _due_changes(
     rows: list[FollowedLight], prefs: dict[int, Preference], *, day: date, now: datetime
 ) -> _Due:
     """Sort staged rows into what is delivered now and how, by the follower's preference."""
-    from luoshi.work.models import Report, ReportState
+    from luoshi.work.models import Light, Report, ReportState
     from luoshi.work.selectors import followers
 
     tasks = sorted({r.task_id for r in rows})
@@ -291,7 +291,9 @@ def _due_changes(
         if (row.user_id, row.task_id) not in followed:
             out.gone.append(row.pk)  # unfollowed: a new follow starts afresh
             continue
-        if row.task_id in pending:
+        # Held while a report waits: the lag may be only the office not having seen it yet. Not so a
+        # change into 逾期, which follows the due date and the task's status, never a report's figures.
+        if row.task_id in pending and row.light != Light.OVERDUE:
             out.held += 1
             continue
         assert row.changed_on is not None and row.changed_at is not None  # staged rows have both

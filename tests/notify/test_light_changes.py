@@ -380,3 +380,25 @@ def test_the_worker_runs_the_outbox_step_every_five_minutes(
     monkeypatch.setattr(services, "quiet_period", lambda: timedelta(0))
     assert notify_outbox.call_local()["light_notices"] == 1
     assert notes(p.leader) == ["甲：正常 → 滞后"]
+
+
+def test_a_change_into_overdue_is_told_even_while_a_report_waits(
+    p: Personas, plan: Plan, django_capture_on_commit_callbacks: Any
+) -> None:
+    """逾期 follows the due date and the task's status, never a report's figures: a head sitting on a
+    report does not keep a task's followers from hearing that it is past its deadline."""
+    capture = django_capture_on_commit_callbacks
+    task = p.task(plan, title="道路提档升级", due=date(2024, 6, 30))
+    Follow.objects.create(user=p.leader, task=task)
+    with capture(execute=True):
+        for m in range(1, 6):
+            approved(p, file(p, task, m, 16 * m, date(2024, m + 1, 1)), date(2024, m + 1, 1))
+        tick_plans(date(2024, 6, 20))
+    step(date(2024, 6, 21), capture)
+    told = notes(p.leader)
+    file(p, task, 6, 95, date(2024, 6, 29))  # waits for the head
+    with capture(execute=True):
+        tick_plans(date(2024, 7, 1))
+    assert light(task) == "overdue"
+    step(date(2024, 7, 2), capture)
+    assert notes(p.leader)[len(told) :] == ["道路提档升级：滞后 → 逾期"]  # 80% of ~94% on 20 June
