@@ -430,7 +430,8 @@ def freeze(b: Bulletin) -> dict[str, Any]:
         "total": b.total,
         "totals": dict(b.totals),
         "units": [
-            {"unit_id": u.unit_id, "name": u.name, "counts": dict(u.counts), "total": u.total} for u in b.units
+            {"unit_id": u.unit_id, "name": u.name, "counts": dict(u.counts), "total": u.total}
+            for u in b.units
         ],
         "named": [
             {
@@ -458,7 +459,12 @@ def freeze(b: Bulletin) -> dict[str, Any]:
             for c in b.changes
         ],
         "late": [
-            {"unit": x.unit, "title": x.title, "period_end": x.period_end.isoformat(), "due_on": x.due_on.isoformat()}
+            {
+                "unit": x.unit,
+                "title": x.title,
+                "period_end": x.period_end.isoformat(),
+                "due_on": x.due_on.isoformat(),
+            }
             for x in b.late
         ],
         "corrections": [
@@ -589,9 +595,10 @@ class BulletinExporter(Exporter):
                 for i, n in enumerate(b.named, 1)
             ],
         )
+        changes_title = _("亮灯变化情况（%(against)s）") % {"against": b.against}
         yield Sheet(
             name=_("亮灯变化"),
-            title=f"{head}　{_('亮灯变化情况')}（{b.against}）",
+            title=f"{head}　{changes_title}",
             columns=[
                 Column(_("序号"), width=6, kind=INTEGER),
                 Column(pgettext("表头", "任务"), width=46, wrap=True),
@@ -643,7 +650,7 @@ def bulletin_context(b: Bulletin) -> dict[str, Any]:
     for key, title in (
         ("overview", _("总体情况")),
         ("named", _("严重滞后和逾期事项")),
-        ("changes", f"{_('亮灯变化情况')}（{b.against}）"),
+        ("changes", _("亮灯变化情况（%(against)s）") % {"against": b.against}),
         ("late", _("迟报情况")),
         ("corrections", _("更正说明")),
     ):

@@ -31,7 +31,8 @@ def _refuse_if_not_latest(plan: Plan, on: date) -> None:
     later = PublishedBulletin.objects.filter(plan_id=plan.pk, on__gt=on).order_by("-on").first()
     if later is not None:
         raise LuoshiError(
-            _("已发布 %(date)s 的第%(n)s期通报，不能再发布更早日期的通报。") % {"date": later.on, "n": later.number}
+            _("已发布 %(date)s 的第%(n)s期通报，不能再发布更早日期的通报。")
+            % {"date": later.on, "n": later.number}
         )
 
 

@@ -121,7 +121,9 @@ def bulletin(request: HttpRequest, plan_id: int) -> HttpResponseBase:
     return _bulletin_page(request, plan, on, fmt)
 
 
-def _bulletin_page(request: HttpRequest, plan: Plan, on: date, fmt: str = "html", status: int = 200) -> HttpResponse:
+def _bulletin_page(
+    request: HttpRequest, plan: Plan, on: date, fmt: str = "html", status: int = 200
+) -> HttpResponse:
     published = (
         PublishedBulletin.objects.visible_to(request.user)
         .filter(plan_id=plan.pk, on=on)

@@ -87,7 +87,11 @@ def _body(response: Any) -> bytes:
 def _snapshot(client: Any, plan: Any, on: date) -> tuple[str, list[Any], bytes]:
     url = f"/documents/bulletin/{plan.pk}/?date={on:%Y-%m-%d}"
     html = client.get(url).content.decode()
-    return _paper(html), _xlsx(_body(client.get(url + "&format=xlsx"))), client.get(url + "&format=pdf").content
+    return (
+        _paper(html),
+        _xlsx(_body(client.get(url + "&format=xlsx"))),
+        client.get(url + "&format=pdf").content,
+    )
 
 
 def test_published_bulletin_is_frozen_and_next_lists_corrections(client, p, plan_setup) -> None:  # type: ignore[no-untyped-def]
@@ -131,7 +135,12 @@ def test_published_bulletin_is_frozen_and_next_lists_corrections(client, p, plan
     corrections = {(c.title, c.kind): c for c in b.corrections}
     assert set(corrections) == {("建设产业园区（改名）", CORRECTED), ("优化营商环境", LATE_KNOWN)}
     c = corrections[("建设产业园区（改名）", CORRECTED)]
-    assert (c.old, c.new, c.period_end, c.known_on) == (Decimal(10), Decimal(40), first.period_end, date(2026, 7, 2))
+    assert (c.old, c.new, c.period_end, c.known_on) == (
+        Decimal(10),
+        Decimal(40),
+        first.period_end,
+        date(2026, 7, 2),
+    )
     late = corrections[("优化营商环境", LATE_KNOWN)]
     assert (late.old, late.new) == (Decimal(0), Decimal(60))
     pb2 = bulletin_publish(actor=p.officer, plan=plan, on=NEXT)
@@ -243,3 +252,45 @@ def test_published_page_and_index_query_counts(p, plan_setup) -> None:  # type: 
     with exact_queries("documents.bulletin_published[leader /documents/bulletin/{plan}/]@3") as page:
         client.get(f"/documents/bulletin/{plan.pk}/?date=2026-06-30")
     assert three.count == one.count and page.count == shown.count
+
+
+# ---------------------------------------------------------------------------------------------
+# API
+
+
+@pytest.mark.parametrize("who", personas())
+def test_api_published_bulletins_personas(p, plan_setup, who) -> None:  # type: ignore[no-untyped-def]
+    plan, *_ = plan_setup
+    pb = bulletin_publish(actor=p.officer, plan=plan, on=ON)
+    client = client_for(getattr(p, who))
+    listed = client.get("/api/v1/bulletins")
+    one = client.get(f"/api/v1/bulletins/{pb.pk}")
+    if who == "anonymous":
+        assert listed.status_code == one.status_code == 401
+    elif who in ("leader", "officer"):
+        assert listed.status_code == 200
+        body = listed.json()
+        assert body["count"] == 1
+        item = body["items"][0]
+        assert (item["id"], item["plan_id"], item["on"], item["number"]) == (pb.pk, plan.pk, "2026-06-30", 1)
+        assert item["published_by"] == "officer" and item["pdf_sha256"] == pb.pdf_sha256
+        assert "figures" not in item
+        assert one.status_code == 200 and one.json()["figures"] == pb.figures
+        assert client.get(f"/api/v1/bulletins?plan={plan.pk + 1}").json()["count"] == 0
+        assert client.get("/api/v1/bulletins/999999").status_code == 404
+    else:
+        assert listed.status_code == one.status_code == 403
+
+
+def test_api_bulletin_list_query_count(p, plan_setup) -> None:  # type: ignore[no-untyped-def]
+    plan, *_ = plan_setup
+    client = client_for(p.officer)
+    bulletin_publish(actor=p.officer, plan=plan, on=date(2026, 6, 16))
+    client.get("/api/v1/bulletins")
+    with exact_queries("documents.api_bulletins[officer /api/v1/bulletins]@1") as one:
+        assert client.get("/api/v1/bulletins").json()["count"] == 1
+    for day in (date(2026, 6, 23), ON):
+        bulletin_publish(actor=p.officer, plan=plan, on=day)
+    with exact_queries("documents.api_bulletins[officer /api/v1/bulletins]@3") as three:
+        assert client.get("/api/v1/bulletins").json()["count"] == 3
+    assert three.count == one.count
