@@ -349,13 +349,8 @@ def _corrections(plan: Plan, on: date, prev: Any) -> list[Correction]:
     Each with the figure before (the corrected report's, else the previous issue's progress of the
     task) and after."""
     published = prev.figures["tasks"]
-    reports = Report.objects.all()
-    if not any(f.name == "known_on" for f in Report._meta.get_fields()):  # TEMPORARY until main has it
-        from django.db.models.functions import Coalesce, TruncDate
-
-        reports = reports.annotate(known_on=Coalesce(TruncDate("approved_at"), "reported_on"))
     rows = (
-        reports.filter(
+        Report.objects.filter(
             task__plan_id=plan.pk,
             state=ReportState.SUBMITTED,
             known_on__lte=on,
@@ -391,7 +386,7 @@ def _corrections(plan: Plan, on: date, prev: Any) -> list[Correction]:
                 title=title,
                 unit=short or name,
                 period_end=period_end,
-                known_on=known_on,
+                known_on=known_on or on,  # never None: the query asks for known_on <= on
                 kind=CORRECTED if corrects_id is not None else LATE_KNOWN,
                 old=old_pct,
                 new=pct,

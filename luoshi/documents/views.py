@@ -123,7 +123,7 @@ def bulletin(request: HttpRequest, plan_id: int) -> HttpResponseBase:
 
 def _bulletin_page(
     request: HttpRequest, plan: Plan, on: date, fmt: str = "html", status: int = 200
-) -> HttpResponse:
+) -> HttpResponseBase:
     published = (
         PublishedBulletin.objects.visible_to(request.user)
         .filter(plan_id=plan.pk, on=on)

@@ -28,13 +28,10 @@ NEXT = date(2026, 7, 7)
 
 
 def _known(report: Report, day: date) -> Report:
-    """Make `report` known to the office on `day` (approved that day), as if the head had approved
-    it then; the services stamp the real moment."""
+    """Make `report` known to the office on `day` at 10:00 (`report_approve(on=)` sets the day, the
+    moment of approval is the real one)."""
     at = timezone.make_aware(datetime.combine(day, time(10)))
-    fields: dict[str, Any] = {"approved_at": at}
-    if any(f.name == "known_on" for f in Report._meta.get_fields()):
-        fields["known_on"] = day
-    Report.objects.filter(pk=report.pk).update(**fields)
+    Report.objects.filter(pk=report.pk).update(approved_at=at, known_on=day)
     report.refresh_from_db()
     return report
 
