@@ -291,3 +291,15 @@ def test_api_bulletin_list_query_count(p, plan_setup) -> None:  # type: ignore[n
     with exact_queries("documents.api_bulletins[officer /api/v1/bulletins]@3") as three:
         assert client.get("/api/v1/bulletins").json()["count"] == 3
     assert three.count == one.count
+
+
+def test_published_page_in_english_keeps_the_chinese_pdf(p, plan_setup) -> None:  # type: ignore[no-untyped-def]
+    plan, *_ = plan_setup
+    client = client_for(p.officer)
+    client.cookies["django_language"] = "en"
+    response = client.post(f"/documents/bulletin/{plan.pk}/publish/", {"date": "2026-06-30", "confirm": "on"})
+    html = client.get(response["Location"]).content.decode()
+    assert "Published: No. 1" in html and "Corrections" in html and "This is the first bulletin" in html
+    pdf = PublishedBulletin.objects.get().pdf.read()
+    text = "".join(PdfReader(io.BytesIO(pdf)).pages[0].extract_text().split())
+    assert "督查通报" in text and "总体情况" in text  # the official document is issued in Chinese
