@@ -19,7 +19,7 @@ from django.utils.translation import get_language, pgettext
 from django.utils.translation import gettext as _
 
 from luoshi.org.models import Unit
-from luoshi.work.models import LateReport, Light, Plan, Task
+from luoshi.work.models import LateCause, LateReport, Light, Plan, Task
 from luoshi.work.selectors import compute_lights, counted_rows
 
 from .exporters import DATE, INTEGER, NUMBER, PERCENT, Column, Exporter, Sheet
@@ -83,6 +83,12 @@ class LateItem:
     title: str
     period_end: date
     due_on: date
+    # Why (LateCause): not filed by the deadline, or filed in time and approved after it.
+    cause: str = "filing"
+
+    @property
+    def cause_label(self) -> str:
+        return str(LateCause(self.cause).label)
 
 
 @dataclass
@@ -242,12 +248,11 @@ def build_bulletin(*, plan: Plan, on: date) -> Bulletin:
     )
 
     late = [
-        LateItem(unit=short or name, title=title, period_end=period, due_on=due_on)
-        for short, name, title, period, due_on in LateReport.objects.filter(
-            task__plan_id=plan.pk, due_on__gt=since, due_on__lte=on
-        )
+        LateItem(unit=short or name, title=title, period_end=period, due_on=due_on, cause=cause)
+        for short, name, title, period, due_on, cause in LateReport.objects.counted()
+        .filter(task__plan_id=plan.pk, due_on__gt=since, due_on__lte=on)
         .order_by("unit__sort", "unit__code", "due_on", "task__sort_path")
-        .values_list("unit__short_name", "unit__name", "task__title", "period_end", "due_on")
+        .values_list("unit__short_name", "unit__name", "task__title", "period_end", "due_on", "cause")
     ]
     issuer = ""
     if plan.owner_unit_id:
@@ -334,8 +339,11 @@ class BulletinExporter(Exporter):
                 Column(pgettext("表头", "任务"), width=46, wrap=True),
                 Column(_("所属期"), width=12, kind=DATE),
                 Column(_("应报日期"), width=12, kind=DATE),
+                Column(_("原因"), width=12),
             ],
-            rows=[[i, x.unit, x.title, x.period_end, x.due_on] for i, x in enumerate(b.late, 1)],
+            rows=[
+                [i, x.unit, x.title, x.period_end, x.due_on, x.cause_label] for i, x in enumerate(b.late, 1)
+            ],
         )
 
 
