@@ -16,7 +16,8 @@ from luoshi.work import rules
 from luoshi.work.models import LateCause, LateReport, Plan, Report, Task
 from luoshi.work.selectors import Timeliness, compute_lights, timeliness
 from luoshi.work.selectors_plan import period_rollup
-from luoshi.work.services import mark_late_reports, plan_update, report_approve, report_submit
+from luoshi.work.services import mark_late_reports, report_approve, report_submit
+from luoshi.work.services.manage import plan_update
 from tests.factories import Personas
 from tests.helpers import client_for, exact_queries
 
