@@ -373,7 +373,9 @@ class ReportOut(Schema):
     unit_id: int
     author_id: int
     period_end: date
-    reported_on: date = Field(description="the day the report was made (填报日期; a back-filled paper report's own day)")
+    reported_on: date = Field(
+        description="the day the report was made (填报日期; a back-filled paper report's own day)"
+    )
     filed_on: date = Field(description="the day it was entered in Luoshi (录入日期)")
     known_on: date | None = Field(
         None, description="the day the office came to know it (approval, or entry where none is needed)"

@@ -191,7 +191,20 @@ def test_plan_setting_on_the_manage_form_and_in_the_api(p: Personas, plan: Plan)
     from luoshi.work.forms_manage import PlanForm
 
     assert "late_approval_counts" in PlanForm().fields
+    c = client_for(p.officer)
+    page = c.get(f"/work/manage/plans/{plan.pk}/")
+    assert (
+        'name="late_approval_counts"' in page.content.decode() and "审核延迟计为迟报" in page.content.decode()
+    )
+    data = {k: v for k, v in page.context["form"].initial.items() if v is not None and v is not False}
+    data |= {"owner_unit": "", "start": "2024-01-01", "due": "2024-12-31"}
+    data.pop("late_approval_counts")  # the box unticked
+    assert c.post(f"/work/manage/plans/{plan.pk}/", data).status_code == 302
+    plan.refresh_from_db()
+    assert plan.late_approval_counts is False
+    plan_update(actor=p.officer, plan=plan, late_approval_counts=True)
     assert client_for(p.officer).get(f"{API}/plans/{plan.pk}").json()["late_approval_counts"] is True
+    plan.refresh_from_db()
     plan_update(actor=p.officer, plan=plan, late_approval_counts=False)
     assert client_for(p.officer).get(f"{API}/plans/{plan.pk}").json()["late_approval_counts"] is False
 
