@@ -374,7 +374,7 @@ def timeliness(
     plan_id: int, unit_ids: Iterable[int] | None = None, *, start: date, end: date
 ) -> dict[int, Timeliness]:
     """unit id -> Timeliness of the plan's reports due from `start` to `end` (both included), per
-    lead unit, in three queries whatever the number of units and tasks.
+    lead unit, in four queries whatever the number of units and tasks.
 
     The input the assessment (考核, issue 13) will use for per-event deductions (late report) and
     on-time rates: marks are grouped by the unit recorded on them (the lead unit when the period was
