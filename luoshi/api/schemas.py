@@ -374,12 +374,14 @@ class ReportOut(Schema):
     author_id: int
     period_end: date
     reported_on: date = Field(
-        description="the day the report was made (填报日期; a back-filled paper report's own day)"
+        description="填报日期: the day the report was made (a back-filled paper report's own day)"
     )
-    filed_on: date = Field(description="the day it was entered in Luoshi (录入日期)")
+    filed_on: date = Field(description="录入日期: the day it was entered in Luoshi")
     known_on: date | None = Field(
-        None, description="the day the office came to know it (approval, or entry where none is needed)"
+        description="生效日期: the day the office came to know it (approved, or entered where no approval "
+        "is needed); lights as of a date count it from this day. Null while pending or returned."
     )
+    returned_on: date | None
     percent: float | None
     value: float | None
     narrative: str
