@@ -382,3 +382,23 @@ def test_fill_page_takes_a_paper_date_and_the_history_shows_both(p: Personas, ru
         **HX,
     )
     assert "纸质填报日期" in resp.content.decode() and Report.objects.filter(task=task).count() == 1
+
+
+@pytest.mark.parametrize("counts", [True, False])
+def test_bulletin_lists_the_counted_marks_with_their_cause(p: Personas, plan: Plan, counts: bool) -> None:
+    from luoshi.documents.bulletin import BulletinExporter, build_bulletin, render_bulletin_html
+
+    plan_update(actor=p.officer, plan=plan, late_approval_counts=counts)
+    t = _tasks(p, plan)
+    _january(p, t)
+    mark_late_reports(plan_id=plan.pk, on=D("2024-02-08"))
+    b = build_bulletin(plan=Plan.objects.get(pk=plan.pk), on=D("2024-02-08"))
+    listed = {x.title: x.cause_label for x in b.late}
+    expected = {"逾期填报": "迟报（填报）", "从未填报": "迟报（填报）"}
+    assert listed == expected | ({"逾期审核": "迟审（审核）"} if counts else {})
+    assert (
+        "迟审（审核）" in render_bulletin_html(b) if counts else "迟审（审核）" not in render_bulletin_html(b)
+    )
+    late_sheet = list(BulletinExporter(b).sheets())[-1]
+    assert late_sheet.columns[-1].label == "原因"
+    assert {row[-1] for row in late_sheet.rows} == set(listed.values())
