@@ -46,6 +46,7 @@ ACTIONS: dict[str, tuple[str, str]] = {
     "work.task.split": ("拆分任务", "task split"),
     "work.task.followed": ("关注任务", "task followed"),
     "work.task.unfollowed": ("取消关注", "task unfollowed"),
+    "notify.preference.changed": ("修改亮灯变化通知方式", "notification preference changed"),
     "work.milestone.created": ("新建时间节点", "milestone created"),
     "work.milestone.met": ("完成时间节点", "milestone met"),
     "work.milestone.updated": ("修改时间节点", "milestone updated"),
