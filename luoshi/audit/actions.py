@@ -60,6 +60,8 @@ ACTIONS: dict[str, tuple[str, str]] = {
     "work.period.locked": ("锁定填报期", "reporting period locked"),
     "work.lights.refreshed": ("刷新亮灯", "lights refreshed"),
     "work.import.committed": ("导入任务分解表", "task import committed"),
+    # documents
+    "documents.bulletin.published": ("发布督查通报", "bulletin published"),
     # jobs
     "jobs.tick.ran": ("每日巡检", "daily tick ran"),
 }
