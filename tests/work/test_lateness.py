@@ -399,6 +399,6 @@ def test_bulletin_lists_the_counted_marks_with_their_cause(p: Personas, plan: Pl
     assert (
         "迟审（审核）" in render_bulletin_html(b) if counts else "迟审（审核）" not in render_bulletin_html(b)
     )
-    late_sheet = list(BulletinExporter(b).sheets())[-1]
+    late_sheet = next(s for s in BulletinExporter(b).sheets() if s.name == "迟报")
     assert late_sheet.columns[-1].label == "原因"
     assert {row[-1] for row in late_sheet.rows} == set(listed.values())
