@@ -109,6 +109,9 @@ class PlanOut(Schema):
     grace_days: int
     cascade_days: int
     head_approval: bool
+    late_approval_counts: bool = Field(
+        description="whether a report filed in time but approved after the deadline counts as late (迟报)"
+    )
     is_active: bool
 
 
@@ -181,7 +184,16 @@ class UnitPeriod(Schema):
     unit_name: str
     tasks: int = Field(description="open tasks the unit leads that report this period")
     reported: int = Field(description="of those, with a submitted report for the period")
-    late: int = Field(description="of those, recorded late for the period (迟报)")
+    late: int = Field(
+        description="of those, recorded late for the period (迟报) as the plan counts it: filed_late, plus "
+        "approved_late where the plan's late_approval_counts is on"
+    )
+    filed_late: int = Field(
+        0, description="late because the unit did not file by the deadline (迟报（填报）)"
+    )
+    approved_late: int = Field(
+        0, description="filed by the deadline but approved after it (迟审（审核）), counted or not"
+    )
     mean_percent: float | None = Field(None, description="mean reported percent for the period")
 
 
@@ -191,7 +203,29 @@ class PeriodRollup(Schema):
     tasks: int
     reported: int
     late: int
+    filed_late: int = 0
+    approved_late: int = 0
     units: list[UnitPeriod]
+
+
+class UnitTimeliness(Schema):
+    unit_id: int
+    unit_name: str
+    periods: int = Field(description="reports owed (task × period) with a deadline in the window")
+    filed_late: int = Field(description="not filed by the deadline (迟报（填报）)")
+    approved_late: int = Field(description="filed by the deadline, approved after it (迟审（审核）)")
+    counted_late: int = Field(
+        description="counted as late (迟报): filed_late, plus approved_late where the plan's "
+        "late_approval_counts is on"
+    )
+
+
+class PlanTimeliness(Schema):
+    plan_id: int
+    start: date
+    end: date
+    late_approval_counts: bool
+    units: list[UnitTimeliness]
 
 
 # ----------------------------------------------------------------------------------------------
@@ -339,7 +373,9 @@ class ReportOut(Schema):
     unit_id: int
     author_id: int
     period_end: date
-    reported_on: date = Field(description="填报日期: the day the report was made")
+    reported_on: date = Field(
+        description="填报日期: the day the report was made (a back-filled paper report's own day)"
+    )
     filed_on: date = Field(description="录入日期: the day it was entered in Luoshi")
     known_on: date | None = Field(
         description="生效日期: the day the office came to know it (approved, or entered where no approval "
@@ -387,6 +423,13 @@ class ReportIn(Schema):
     period_end: Day | None = None
     corrects: Id | None = None
     acknowledge_warnings: bool = False
+    reported_on: Day | None = Field(
+        None,
+        description="the day a paper report was made (纸质填报日期), when back-filling it: within the period "
+        "(from its first day to its end plus the plan's grace days) and not after today; default today. "
+        "Without period_end, the report belongs to the period holding this day. The day it is entered "
+        "is recorded beside it (filed_on).",
+    )
 
 
 # ----------------------------------------------------------------------------------------------

@@ -25,7 +25,7 @@ from django.utils.translation import get_language, pgettext
 from django.utils.translation import gettext as _
 
 from luoshi.org.models import Unit
-from luoshi.work.models import LateReport, Light, Plan, Report, ReportState, Task
+from luoshi.work.models import LateCause, LateReport, Light, Plan, Report, ReportState, Task
 from luoshi.work.selectors import compute_lights, counted_rows
 
 from .exporters import DATE, INTEGER, NUMBER, PERCENT, Column, Exporter, Sheet
@@ -95,6 +95,12 @@ class LateItem:
     title: str
     period_end: date
     due_on: date
+    # Why (LateCause): not filed by the deadline, or filed in time and approved after it.
+    cause: str = "filing"
+
+    @property
+    def cause_label(self) -> str:
+        return str(LateCause(self.cause).label)
 
 
 @dataclass
@@ -313,12 +319,11 @@ def build_bulletin(*, plan: Plan, on: date) -> Bulletin:
     )
 
     late = [
-        LateItem(unit=short or name, title=title, period_end=period, due_on=due_on)
-        for short, name, title, period, due_on in LateReport.objects.filter(
-            task__plan_id=plan.pk, due_on__gt=since, due_on__lte=on
-        )
+        LateItem(unit=short or name, title=title, period_end=period, due_on=due_on, cause=cause)
+        for short, name, title, period, due_on, cause in LateReport.objects.counted()
+        .filter(task__plan_id=plan.pk, due_on__gt=since, due_on__lte=on)
         .order_by("unit__sort", "unit__code", "due_on", "task__sort_path")
-        .values_list("unit__short_name", "unit__name", "task__title", "period_end", "due_on")
+        .values_list("unit__short_name", "unit__name", "task__title", "period_end", "due_on", "cause")
     ]
     issuer = ""
     if plan.owner_unit_id:
@@ -459,6 +464,7 @@ def freeze(b: Bulletin) -> dict[str, Any]:
                 "title": x.title,
                 "period_end": x.period_end.isoformat(),
                 "due_on": x.due_on.isoformat(),
+                "cause": x.cause,
             }
             for x in b.late
         ],
@@ -526,6 +532,8 @@ def thaw(plan: Plan, data: dict[str, Any]) -> Bulletin:
                 title=x["title"],
                 period_end=date.fromisoformat(x["period_end"]),
                 due_on=date.fromisoformat(x["due_on"]),
+                # Issues published before late marks had a cause list filing marks only.
+                cause=x.get("cause", LateCause.FILING),
             )
             for x in data["late"]
         ],
@@ -616,8 +624,11 @@ class BulletinExporter(Exporter):
                 Column(pgettext("表头", "任务"), width=46, wrap=True),
                 Column(_("所属期"), width=12, kind=DATE),
                 Column(_("应报日期"), width=12, kind=DATE),
+                Column(_("原因"), width=12),
             ],
-            rows=[[i, x.unit, x.title, x.period_end, x.due_on] for i, x in enumerate(b.late, 1)],
+            rows=[
+                [i, x.unit, x.title, x.period_end, x.due_on, x.cause_label] for i, x in enumerate(b.late, 1)
+            ],
         )
         yield Sheet(
             name=_("更正说明"),

@@ -31,6 +31,7 @@ from luoshi.api.schemas import (
     PlanOut,
     PlanPage,
     PlanRollup,
+    PlanTimeliness,
     ReasonIn,
     ReportIn,
     ReportOut,
@@ -100,6 +101,13 @@ class RollupQuery(Schema):
     )
 
 
+class TimelinessQuery(Schema):
+    start: Day | None = Field(
+        None, description="first deadline counted, YYYY-MM-DD; default the plan's start"
+    )
+    end: Day | None = Field(None, description="last deadline counted, YYYY-MM-DD; default today")
+
+
 class PeriodPath(Schema):
     plan_id: int
     period_end: Day
@@ -130,6 +138,18 @@ def plan_period(request: HttpRequest, path: Path[PeriodPath]) -> Any:
     user = caller(request)
     plan = get_object_or_404(Plan.objects.visible_to(user), pk=path.plan_id)
     return selectors_plan.period_rollup(user, plan, path.period_end)
+
+
+@router.get("/plans/{plan_id}/timeliness", response={200: PlanTimeliness, **ERRORS})
+def plan_timeliness(request: HttpRequest, plan_id: int, params: Query[TimelinessQuery]) -> Any:
+    """Reporting timeliness (报送及时性) per lead unit for the reports due from `start` to `end`: reports
+    owed, not filed by the deadline (迟报（填报）), filed in time but approved after it (迟审（审核）),
+    and counted late under the plan's `late_approval_counts` — the figures assessment reads."""
+    user = caller(request)
+    plan = get_object_or_404(Plan.objects.visible_to(user), pk=plan_id)
+    start = params.start or plan.start
+    end = params.end or timezone.localdate()
+    return selectors_plan.plan_timeliness(user, plan, start=start, end=end)
 
 
 # ----------------------------------------------------------------------------------------------
@@ -273,7 +293,8 @@ def report_add(request: HttpRequest, task_id: int, payload: ReportIn) -> Any:
     """File a progress report; `corrects` names the report this one corrects.
 
     `period_end` must be one of the task's period ends (or its due date), of a period begun by
-    today; a refusal is a 400 with `field`. A figure that looks like a mistake (a cumulative value
+    today; a refusal is a 400 with `field`. `reported_on` back-fills a paper report with the day it
+    was made (in the period, not in the future; else a 400 with `field: reported_on`). A figure that looks like a mistake (a cumulative value
     that drops, a tenfold change, far beyond target) is a 400 with `warnings` and `previous`: send
     it again with `acknowledge_warnings: true` to file it anyway."""
     user = caller(request)
@@ -291,6 +312,7 @@ def report_add(request: HttpRequest, task_id: int, payload: ReportIn) -> Any:
         period=payload.period_end,
         corrects=corrects,
         acknowledge_warnings=payload.acknowledge_warnings,
+        made_on=payload.reported_on,
     )
     return Status(201, Report.objects.prefetch_related("evidence").get(pk=report.pk))
 

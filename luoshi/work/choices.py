@@ -63,6 +63,14 @@ class ReportState(models.TextChoices):
     RETURNED = "returned", _("已退回")
 
 
+class LateCause(models.TextChoices):
+    """Why a period is late (`rules.late_cause`): not filed by the deadline, or filed by it and
+    approved (known to the office) after it."""
+
+    FILING = "filing", _("迟报（填报）")
+    APPROVAL = "approval", _("迟审（审核）")
+
+
 class ClaimKind(models.TextChoices):
     COMPLETION = "completion", _("完成申请")
     MILESTONE = "milestone", _("节点完成")

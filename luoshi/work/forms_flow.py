@@ -50,6 +50,8 @@ class ReportFillForm(forms.Form):
     )
     evidence = MultipleFileField(label=_("佐证材料"), required=False)
     no_change = forms.BooleanField(label=_("与上期无变化"), required=False)
+    # Back-filling a paper report (纸质填报): the day it was made; the period is the one holding it.
+    reported_on = forms.DateField(label=_("纸质填报日期"), required=False)
     redo = forms.IntegerField(required=False, widget=forms.HiddenInput)
     # The filer saw the plausibility warning (合理性提示) and confirms the figure.
     acknowledge_warnings = forms.BooleanField(required=False)

@@ -19,6 +19,7 @@ from .choices import (
     ClaimKind,
     ClaimState,
     Direction,
+    LateCause,
     Light,
     ReportState,
     Source,
@@ -28,6 +29,7 @@ from .querysets import (
     CO_TASK_IDS_MAX,
     ClaimQuerySet,
     EvidenceQuerySet,
+    LateReportQuerySet,
     LightCountQuerySet,
     LockedPeriodQuerySet,
     MilestoneQuerySet,
@@ -46,6 +48,7 @@ __all__ = [
     "ClaimKind",
     "ClaimState",
     "Direction",
+    "LateCause",
     "Light",
     "ReportState",
     "Source",
@@ -76,6 +79,11 @@ class Plan(models.Model):
     grace_days = models.PositiveSmallIntegerField(_("宽限天数"), default=3)
     cascade_days = models.PositiveSmallIntegerField(_("下级提前天数"), default=2)
     head_approval = models.BooleanField(_("需单位负责人审核"), default=True)
+    late_approval_counts = models.BooleanField(
+        _("审核延迟计为迟报"),
+        default=True,
+        help_text=_("按时填报、逾期才审核的，是否计入迟报和亮灯（不计时仍记录为迟审）"),
+    )
     claim_evidence = models.BooleanField(
         _("完成申请须附佐证材料"),
         default=True,
@@ -459,13 +467,18 @@ class Transition(models.Model):
 
 
 class LateReport(models.Model):
-    """A reporting period that closed without a report (迟报); one row per task and period."""
+    """A reporting period whose report was not known to the office by its deadline (迟报); one row per
+    task and period, with why (`cause`): the unit filed late, or filed in time and was approved late.
+    Whether the second counts is the plan's `late_approval_counts`."""
 
     task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="late_reports")
     unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+")
     period_end = models.DateField()
     due_on = models.DateField()
     detected_on = models.DateField()
+    cause = models.CharField(max_length=10, choices=LateCause.choices, default=LateCause.FILING)
+
+    objects = LateReportQuerySet.as_manager()
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["task", "period_end"], name="late_report_once")]

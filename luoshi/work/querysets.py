@@ -16,12 +16,13 @@ from django.db.models import Exists, OuterRef, Q
 
 from luoshi.org.access import context_for
 
-from .choices import NOT_COUNTED, PUBLIC_STATUSES, ClaimState, ReportState
+from .choices import NOT_COUNTED, PUBLIC_STATUSES, ClaimState, LateCause, ReportState
 
 if TYPE_CHECKING:  # the models name these querysets, so only the type checker imports them back
     from .models import (  # noqa: F401
         Claim,
         Evidence,
+        LateReport,
         LightCount,
         LockedPeriod,
         Milestone,
@@ -187,3 +188,10 @@ class LightCountQuerySet(models.QuerySet["LightCount"]):
         if ctx.sees_everything:
             return self.all()
         return self.filter(unit_id__in=ctx.scope_unit_ids)
+
+
+class LateReportQuerySet(models.QuerySet["LateReport"]):
+    def counted(self) -> LateReportQuerySet:
+        """The marks counted as late (迟报) in figures and lights: every filing mark, and approval marks
+        where the plan counts approval delay (`Plan.late_approval_counts`)."""
+        return self.filter(Q(cause=LateCause.FILING) | Q(task__plan__late_approval_counts=True))

@@ -412,6 +412,47 @@ def is_report_late_now(
     return not any(r >= latest for r in reported_periods)
 
 
+# Why a period is late (迟报的原因): the unit did not file in time (迟报，填报), or it filed in time
+# and the report became known to the office only after the deadline (迟审，审核: the head approved late).
+CAUSE_FILING = "filing"
+CAUSE_APPROVAL = "approval"
+
+
+def filed_in_time(*, filed_on: date, made_on: date, due_on: date, grace_days: int) -> bool:
+    """Whether a report counts as filed by its deadline `due_on`.
+
+    Entered in Luoshi by the deadline (`filed_on`), or a paper report made by the deadline
+    (`made_on`, 填报日期) and entered within `grace_days` after it: an office back-filling last
+    week's paper reports does not turn the unit's timely filing into a late one, but a paper date
+    entered weeks later is not taken on trust.
+    """
+    if filed_on <= due_on:
+        return True
+    return made_on <= due_on and filed_on <= due_on + timedelta(days=grace_days)
+
+
+def late_cause(*, filings: Iterable[tuple[date, date, date | None]], due_on: date, grace_days: int) -> str:
+    """Why a period whose report was not known to the office by `due_on` is late.
+
+    `filings` are the period's reports as (filed_on, made_on, returned_on). CAUSE_APPROVAL when one
+    of them was filed in time (`filed_in_time`) and not returned by the deadline (a report the head
+    sent back before the deadline was not a filing; one sent back after it was, and the delay is the
+    review's); CAUSE_FILING otherwise. Depends on dates only, never on the day it is asked.
+    """
+    for filed_on, made_on, returned_on in filings:
+        if returned_on is not None and returned_on <= due_on:
+            continue
+        if filed_in_time(filed_on=filed_on, made_on=made_on, due_on=due_on, grace_days=grace_days):
+            return CAUSE_APPROVAL
+    return CAUSE_FILING
+
+
+def made_on_window(cadence: str, period: date, *, grace_days: int) -> tuple[date, date]:
+    """The days a paper report (纸质填报) for the period ending `period` may have been made on: from
+    the period's first calendar day to its end plus the grace days (its deadline at the top level)."""
+    return previous_period_end(cadence, period) + timedelta(days=1), period + timedelta(days=grace_days)
+
+
 # ---------------------------------------------------------------------------------------------
 # Report periods and plausibility (合理性提示)
 

@@ -102,11 +102,13 @@ def plan_rollup(user: Any, plan: Plan, *, depth: int | None = None) -> dict[str,
 
 def period_rollup(user: Any, plan: Plan, period_end: date) -> dict[str, Any]:
     """One reporting period of a plan, per lead unit (本期填报情况): how many of the unit's open tasks
-    have a submitted report for the period, how many were late, and the mean reported percent.
+    have a submitted report for the period, how many were late — not filed by the deadline (迟报（填报）)
+    and filed in time but approved after it (迟审（审核）), and `late` as the plan counts it
+    (`Plan.late_approval_counts`) — and the mean reported percent.
 
     One grouped query: the plan's visible open tasks joined to that period's submitted reports and
     late records (a task has at most one late record per period, so nothing is counted twice)."""
-    from luoshi.work.models import ReportState, Status
+    from luoshi.work.models import LateCause, ReportState, Status
 
     rows = (
         Task.objects.visible_to(user)
@@ -123,7 +125,12 @@ def period_rollup(user: Any, plan: Plan, period_end: date) -> dict[str, Any]:
         .annotate(
             n=Count("id", distinct=True),
             reported=Count("period_reports__task_id", distinct=True),
-            late=Count("period_late__task_id", distinct=True),
+            filed_late=Count(
+                "period_late__task_id", filter=Q(period_late__cause=LateCause.FILING), distinct=True
+            ),
+            approved_late=Count(
+                "period_late__task_id", filter=Q(period_late__cause=LateCause.APPROVAL), distinct=True
+            ),
             mean=Avg("period_reports__percent"),
         )
         .order_by("lead_unit__path")
@@ -134,7 +141,9 @@ def period_rollup(user: Any, plan: Plan, period_end: date) -> dict[str, Any]:
             "unit_name": r["lead_unit__name"],
             "tasks": r["n"],
             "reported": r["reported"],
-            "late": r["late"],
+            "late": r["filed_late"] + (r["approved_late"] if plan.late_approval_counts else 0),
+            "filed_late": r["filed_late"],
+            "approved_late": r["approved_late"],
             "mean_percent": round(float(r["mean"]), 2) if r["mean"] is not None else None,
         }
         for r in rows
@@ -145,5 +154,36 @@ def period_rollup(user: Any, plan: Plan, period_end: date) -> dict[str, Any]:
         "tasks": sum(u["tasks"] for u in units),
         "reported": sum(u["reported"] for u in units),
         "late": sum(u["late"] for u in units),
+        "filed_late": sum(u["filed_late"] for u in units),
+        "approved_late": sum(u["approved_late"] for u in units),
         "units": units,
+    }
+
+
+def plan_timeliness(user: Any, plan: Plan, *, start: date, end: date) -> dict[str, Any]:
+    """Per lead unit the user may see, the reporting timeliness (`selectors.timeliness`) of the plan's
+    reports due from `start` to `end`: owed, filed late (迟报（填报）), approved late (迟审（审核）) and
+    counted late as the plan counts it."""
+    from luoshi.org.models import Unit
+    from luoshi.work.selectors import timeliness
+
+    ctx = context_for(user)
+    figures = timeliness(plan.pk, None if ctx.sees_everything else ctx.scope_unit_ids, start=start, end=end)
+    units = Unit.objects.filter(pk__in=list(figures)).order_by("path").values_list("id", "name")
+    return {
+        "plan_id": plan.pk,
+        "start": start,
+        "end": end,
+        "late_approval_counts": plan.late_approval_counts,
+        "units": [
+            {
+                "unit_id": uid,
+                "unit_name": name,
+                "periods": figures[uid].periods,
+                "filed_late": figures[uid].filed_late,
+                "approved_late": figures[uid].approved_late,
+                "counted_late": figures[uid].counted_late,
+            }
+            for uid, name in units
+        ],
     }

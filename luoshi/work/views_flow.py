@@ -225,6 +225,7 @@ def fill_submit(request: HttpRequest, task_id: int) -> HttpResponse:
                 # Redoing a returned correction corrects the same report again.
                 corrects=redo.corrects if redo is not None and redo.corrects_id else None,
                 acknowledge_warnings=data["acknowledge_warnings"],
+                made_on=data["reported_on"],
             )
         except ImplausibleReport as exc:
             warning = exc.message

@@ -682,6 +682,8 @@ def test_period_rollup_counts_reported_late_and_mean_per_unit(p: Personas, world
         "tasks": 2,
         "reported": 2,
         "late": 0,
+        "filed_late": 0,
+        "approved_late": 0,
         "mean_percent": 60.0,  # (40 + 60 + 80) / 3
     }
     assert (units[p.unit_b.pk]["tasks"], units[p.unit_b.pk]["reported"], units[p.unit_b.pk]["late"]) == (
@@ -691,6 +693,7 @@ def test_period_rollup_counts_reported_late_and_mean_per_unit(p: Personas, world
     )
     assert units[p.unit_b.pk]["mean_percent"] is None
     assert (body["tasks"], body["reported"], body["late"]) == (4, 2, 1)
+    assert (body["filed_late"], body["approved_late"]) == (1, 0)  # a mark's cause is filing by default
     period_queries = [sql for sql in q.queries if "work_report" in sql]
     assert len(period_queries) == 1  # set-based: one grouped query, whatever the plan's size
     # Visibility as everywhere: reporter B sees only B's tasks; plan B is hidden from reporter A.

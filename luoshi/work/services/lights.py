@@ -18,7 +18,7 @@ from django.utils import timezone
 from luoshi.lib.bulk import update_rows
 
 from .. import rules, signals
-from ..models import LateReport, Plan, Report, Status, Task
+from ..models import LateCause, LateReport, Plan, Report, Status, Task
 from ..selectors import LightRow, compute_path_lights
 
 # Set while a caller replays history and recomputes whole plans afterwards (the demo's loader).
@@ -98,43 +98,82 @@ def _stored_in_chunks(ids: list[int]) -> dict[int, tuple[Any, ...]]:
 
 
 def mark_late_reports(*, plan_id: int, on: date) -> int:
-    """Record every reporting period that closed without a report (once per task and period)."""
+    """Record every reporting period whose report was not known to the office by its deadline (迟报),
+    once per task and period, with why (`LateReport.cause`, `rules.late_cause`).
+
+    Everything is decided by dates, never by the day the tick runs: a period is late when no report
+    for it was known (`known_on`) by its deadline, even if one arrived before a catch-up tick; facts
+    after `on` are not seen. A mark is written once; the one later change is a filing mark that a
+    paper report made in time and entered within the grace days (`rules.filed_in_time`) turns into
+    an approval mark. Returns the number of marks written or reclassified; a rerun writes nothing.
+    """
     plan = Plan.objects.get(pk=plan_id)
     tasks = list(
         Task.objects.filter(plan_id=plan_id, status=Status.IN_PROGRESS).values_list(
             "id", "lead_unit_id", "start", "due", "cadence", "depth", "assigned_on"
         )
     )
-    reported: dict[int, set[date]] = defaultdict(set)
-    for tid, period in (
-        Report.objects.filter(task__plan_id=plan_id)
-        .known_by(on)
-        .order_by()  # without Report's default ordering, which DISTINCT would have to include
-        .values_list("task_id", "period_end")
-        .distinct()
+    depth_of = {t[0]: t[5] for t in tasks}
+
+    def due_of(period: date, depth: int) -> date:
+        return rules.report_due(
+            period, grace_days=plan.grace_days, cascade_days=plan.cascade_days, levels_below_top=depth
+        )
+
+    known_in_time: dict[int, set[date]] = defaultdict(set)
+    filings: dict[tuple[int, date], list[tuple[date, date, date | None]]] = defaultdict(list)
+    for tid, period, filed_on, made_on, known_on, returned_on in (
+        Report.objects.filter(task__plan_id=plan_id, filed_on__lte=on)
+        .order_by()
+        .values_list("task_id", "period_end", "filed_on", "reported_on", "known_on", "returned_on")
     ):
-        reported[tid].add(period)
+        returned = returned_on if returned_on is not None and returned_on <= on else None
+        filings[(tid, period)].append((filed_on, made_on, returned))
+        depth = depth_of.get(tid)
+        if depth is not None and known_on is not None and known_on <= min(due_of(period, depth), on):
+            known_in_time[tid].add(period)
     recorded: dict[int, set[date]] = defaultdict(set)
-    for tid, period in LateReport.objects.filter(task__plan_id=plan_id).values_list("task_id", "period_end"):
+    reclassified: list[int] = []
+    for mark_id, tid, period, due_on, cause in LateReport.objects.filter(task__plan_id=plan_id).values_list(
+        "id", "task_id", "period_end", "due_on", "cause"
+    ):
         recorded[tid].add(period)
+        if cause == LateCause.FILING and (tid, period) in filings:
+            if (
+                rules.late_cause(filings=filings[(tid, period)], due_on=due_on, grace_days=plan.grace_days)
+                != cause
+            ):
+                reclassified.append(mark_id)
     new: list[LateReport] = []
     for tid, unit_id, start, due, cadence, depth, assigned_on in tasks:
         for period in rules.late_periods(
             cadence=cadence or plan.cadence,
             start=rules.reports_from(start, assigned_on),
             due=due,
-            reported_periods=reported.get(tid, set()) | recorded.get(tid, set()),
+            reported_periods=known_in_time.get(tid, set()) | recorded.get(tid, set()),
             on=on,
             grace_days=plan.grace_days,
             cascade_days=plan.cascade_days,
             levels_below_top=depth,
         ):
-            due_on = rules.report_due(
-                period, grace_days=plan.grace_days, cascade_days=plan.cascade_days, levels_below_top=depth
+            due_on = due_of(period, depth)
+            cause = rules.late_cause(
+                filings=filings.get((tid, period), ()), due_on=due_on, grace_days=plan.grace_days
             )
             new.append(
-                LateReport(task_id=tid, unit_id=unit_id, period_end=period, due_on=due_on, detected_on=on)
+                LateReport(
+                    task_id=tid,
+                    unit_id=unit_id,
+                    period_end=period,
+                    due_on=due_on,
+                    detected_on=on,
+                    cause=cause,
+                )
             )
     # Periods recorded before are skipped above; ignore_conflicts only guards a concurrent writer.
     LateReport.objects.bulk_create(new, ignore_conflicts=True, batch_size=2000)
-    return len(new)
+    if reclassified:
+        LateReport.objects.filter(pk__in=reclassified, cause=LateCause.FILING).update(
+            cause=LateCause.APPROVAL
+        )
+    return len(new) + len(reclassified)

@@ -44,6 +44,7 @@ PLAN_EDITABLE = (
     "grace_days",
     "cascade_days",
     "head_approval",
+    "late_approval_counts",
     "is_active",
 )
 MILESTONE_EDITABLE = ("title", "due", "duration_days", "met_on")

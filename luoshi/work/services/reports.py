@@ -58,6 +58,30 @@ def _report_period(task: Task, period: date | None, today: date) -> date:
     return chosen
 
 
+def _made_on(task: Task, period_end: date, made_on: date | None, today: date) -> date:
+    """The day the report was made (填报日期): today, or the date of a paper report back-filled now
+    (纸质填报), which must lie in the report's period window (`rules.made_on_window`: from the period's
+    first day to its end plus the grace days) and not after the day it is entered."""
+    if made_on is None:
+        return today
+    _made_on_not_future(made_on, today)
+    first, last = rules.made_on_window(task.effective_cadence, period_end, grace_days=task.plan.grace_days)
+    if not first <= made_on <= last:
+        raise InvalidField(
+            _("纸质填报日期 %(d)s 不在所属期 %(p)s 的填报时间内（%(a)s 至 %(b)s）。")
+            % {"d": made_on, "p": period_end, "a": first, "b": last},
+            field="reported_on",
+        )
+    return made_on
+
+
+def _made_on_not_future(made_on: date | None, today: date) -> None:
+    if made_on is not None and made_on > today:
+        raise InvalidField(
+            _("纸质填报日期 %(d)s 晚于录入日期 %(t)s。") % {"d": made_on, "t": today}, field="reported_on"
+        )
+
+
 def _correction_unit(actor: Any, task: Task, corrects: Report) -> tuple[Unit, Report]:
     """(the unit the correction is filed for, the report it corrects, locked), or a refusal.
 
@@ -228,6 +252,7 @@ def _report_create(
     unit: Unit,
     period_end: date,
     today: date,
+    made_on: date,
     figures: _Figures,
     problems: str,
     next_steps: str,
@@ -243,7 +268,7 @@ def _report_create(
         unit=unit,
         author=actor,
         period_end=period_end,
-        reported_on=today,
+        reported_on=made_on,
         filed_on=today,
         known_on=None if needs_head else today,
         percent=figures.percent,
@@ -309,8 +334,14 @@ def report_submit(
     files: Sequence[UploadedFile] = (),
     corrects: Report | None = None,
     acknowledge_warnings: bool = False,
+    made_on: date | None = None,
 ) -> Report:
     """File a progress report (进度填报) for a task; a correction references the report it corrects.
+
+    `on` is the day it is entered in Luoshi (`filed_on`); `made_on` the day a paper report was made
+    (纸质填报日期, stored as `reported_on`), when an office back-fills one: within the period's window
+    and not after `on`, else `InvalidField("reported_on")`. Without a named period, the period is
+    the one holding `made_on`.
 
     "No change since last report" copies the last values but is still a dated entry of its own.
     The period must be one of the task's periods and not in the future (`InvalidField`). A figure
@@ -325,7 +356,10 @@ def report_submit(
     _require_reportable(task)
     if corrects is not None and period is None:
         period = corrects.period_end
-    period_end = _open_period(task, period, today)
+    _made_on_not_future(made_on, today)
+    # A paper report without a named period belongs to the period holding the day it was made.
+    period_end = _open_period(task, period, made_on if period is None and made_on is not None else today)
+    made = _made_on(task, period_end, made_on, today)
     figures = _report_figures(
         task, percent=percent, value=value, no_change=no_change, narrative=narrative, today=today
     )
@@ -339,6 +373,7 @@ def report_submit(
         unit=unit,
         period_end=period_end,
         today=today,
+        made_on=made,
         figures=figures,
         problems=problems,
         next_steps=next_steps,
