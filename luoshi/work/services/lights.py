@@ -1,18 +1,19 @@
 """Stored lights (亮灯) and late reports: the writes that follow the selectors' computations.
 
-`task_refresh` after a write (the task and its ancestors), `persist_lights` for a whole plan (the daily
-tick, imports, plan edits), `mark_late_reports` for the periods that closed without a report.
+`figures_refresh` wherever a report becomes known (the task's stored known figures), `task_refresh`
+after a write (the task and its ancestors), `persist_lights` for a whole plan (the daily tick,
+imports, plan edits), `mark_late_reports` for the periods that closed without a report.
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from datetime import date
 from typing import Any
 
+from django.db.models import Max, OuterRef, Subquery
 from django.utils import timezone
 
 from luoshi.lib.bulk import update_rows
@@ -35,6 +36,29 @@ def refresh_deferred() -> Iterator[None]:
         yield
     finally:
         _refresh_deferred.reset(token)
+
+
+def figures_refresh(task_ids: Iterable[int] | None = None) -> int:
+    """Store the tasks' known figures (every task's with None): the effective report as known so far
+    (`ReportQuerySet.effective`, reports with a known_on) and the latest known_on among the task's
+    reports. One set-based UPDATE; every path that makes a report known calls it in its transaction,
+    before refreshing lights (not audited: derived data). Returns the number of tasks updated.
+
+    For any day `on >= known_through` these are exactly what `selectors._latest_reports(…, on)` finds
+    in the history, so `compute_lights` reads them instead of the reports."""
+    known = Report.objects.filter(task_id=OuterRef("pk"), known_on__isnull=False).known_by(date.max)
+    effective = Report.objects.filter(task_id=OuterRef("pk"), known_on__isnull=False).effective()
+    top = effective.order_by("-period_end", "-reported_on", "-id")
+    tasks = Task.objects.all() if task_ids is None else Task.objects.filter(pk__in=sorted(set(task_ids)))
+    return tasks.update(
+        known_percent=Subquery(top.values("percent")[:1]),
+        known_value=Subquery(top.values("value")[:1]),
+        known_period=Subquery(top.values("period_end")[:1]),
+        known_last_on=Subquery(
+            effective.order_by().values("task_id").annotate(m=Max("reported_on")).values("m")[:1]
+        ),
+        known_through=Subquery(known.order_by().values("task_id").annotate(m=Max("known_on")).values("m")[:1]),
+    )
 
 
 def task_refresh(*, task: Task, on: date | None = None) -> None:
@@ -98,43 +122,64 @@ def _stored_in_chunks(ids: list[int]) -> dict[int, tuple[Any, ...]]:
 
 
 def mark_late_reports(*, plan_id: int, on: date) -> int:
-    """Record every reporting period that closed without a report (once per task and period)."""
+    """Record every reporting period that closed without a report (once per task and period).
+
+    Only the periods whose deadline fell since the plan's last run (`Plan.late_checked_on`) are looked
+    at — every period so far on the first run, the whole gap after a pause, none on a second run the
+    same day — and only the reports and late marks of those periods are read, so the cost follows the
+    plan's tasks, not the length of its history. A run for a day before the last one looks at every
+    period up to that day, as a first run would."""
     plan = Plan.objects.get(pk=plan_id)
+    checked = plan.late_checked_on
+    since = checked if checked is not None and checked <= on else None
     tasks = list(
         Task.objects.filter(plan_id=plan_id, status=Status.IN_PROGRESS).values_list(
             "id", "lead_unit_id", "start", "due", "cadence", "depth", "assigned_on"
         )
     )
-    reported: dict[int, set[date]] = defaultdict(set)
-    for tid, period in (
-        Report.objects.filter(task__plan_id=plan_id)
-        .known_by(on)
-        .order_by()  # without Report's default ordering, which DISTINCT would have to include
-        .values_list("task_id", "period_end")
-        .distinct()
-    ):
-        reported[tid].add(period)
-    recorded: dict[int, set[date]] = defaultdict(set)
-    for tid, period in LateReport.objects.filter(task__plan_id=plan_id).values_list("task_id", "period_end"):
-        recorded[tid].add(period)
-    new: list[LateReport] = []
-    for tid, unit_id, start, due, cadence, depth, assigned_on in tasks:
-        for period in rules.late_periods(
+    candidates: dict[int, list[date]] = {}
+    for tid, _unit_id, start, due, cadence, depth, assigned_on in tasks:
+        periods = rules.late_periods(
             cadence=cadence or plan.cadence,
             start=rules.reports_from(start, assigned_on),
             due=due,
-            reported_periods=reported.get(tid, set()) | recorded.get(tid, set()),
+            reported_periods=(),
             on=on,
             grace_days=plan.grace_days,
             cascade_days=plan.cascade_days,
             levels_below_top=depth,
-        ):
-            due_on = rules.report_due(
-                period, grace_days=plan.grace_days, cascade_days=plan.cascade_days, levels_below_top=depth
+            since=since,
+        )
+        if periods:
+            candidates[tid] = periods
+    new: list[LateReport] = []
+    ends = sorted({p for periods in candidates.values() for p in periods})
+    if ends:
+        # The reports and late marks of the candidate periods only (index on period_end).
+        reported: set[tuple[int, date]] = set(
+            Report.objects.filter(task__plan_id=plan_id, period_end__in=ends)
+            .known_by(on)
+            .order_by()  # without Report's default ordering, which DISTINCT would have to include
+            .values_list("task_id", "period_end")
+            .distinct()
+        )
+        reported.update(
+            LateReport.objects.filter(task__plan_id=plan_id, period_end__in=ends).values_list(
+                "task_id", "period_end"
             )
-            new.append(
-                LateReport(task_id=tid, unit_id=unit_id, period_end=period, due_on=due_on, detected_on=on)
-            )
-    # Periods recorded before are skipped above; ignore_conflicts only guards a concurrent writer.
-    LateReport.objects.bulk_create(new, ignore_conflicts=True, batch_size=2000)
+        )
+        for tid, unit_id, _start, _due, _cadence, depth, _assigned_on in tasks:
+            for period in candidates.get(tid, ()):
+                if (tid, period) in reported:
+                    continue
+                due_on = rules.report_due(
+                    period, grace_days=plan.grace_days, cascade_days=plan.cascade_days, levels_below_top=depth
+                )
+                new.append(
+                    LateReport(task_id=tid, unit_id=unit_id, period_end=period, due_on=due_on, detected_on=on)
+                )
+        # Periods recorded before are skipped above; ignore_conflicts only guards a concurrent writer.
+        LateReport.objects.bulk_create(new, ignore_conflicts=True, batch_size=2000)
+    if checked is None or checked < on:
+        Plan.objects.filter(pk=plan_id).update(late_checked_on=on)
     return len(new)
