@@ -57,6 +57,7 @@ def counted_rows(rows: list[LightRow]) -> list[LightRow]:
 # A report's figures as `_own_row` reads them: (percent, value, last filing date, latest period).
 Figures = tuple[Decimal | None, Decimal | None, date, date]
 
+
 def _latest_reports(task_filter: Q, on: date) -> dict[int, Figures]:
     """task id -> (percent, value, last filing date, max period_end) of the effective report as known
     at the end of `on` (`ReportQuerySet.effective_by`).

@@ -53,7 +53,7 @@ def history_lights(monkeypatch: pytest.MonkeyPatch, **kw: Any) -> list[LightRow]
 def stored_figures(task_ids: list[int]) -> dict[int, tuple[Any, ...]]:
     """The stored figures of tasks with a known report, as `_latest_reports` gives them."""
     out = {}
-    for tid, pct, val, last, period, through in Task.objects.filter(pk__in=task_ids).values_list(
+    for tid, pct, val, last, period, _through in Task.objects.filter(pk__in=task_ids).values_list(
         "id", *selectors._KNOWN_FIELDS
     ):
         if period is not None:
@@ -113,7 +113,9 @@ def test_stored_figures_equal_the_history(p: Personas, monkeypatch: pytest.Monke
     tasks = [
         p.task(plan, title="百分比", parent=parent),
         p.task(plan, title="周报", parent=parent, cadence="weekly"),
-        p.task(plan, title="指标", parent=parent, metric_name="项目", metric_unit="个", baseline=0, target=100),
+        p.task(
+            plan, title="指标", parent=parent, metric_name="项目", metric_unit="个", baseline=0, target=100
+        ),
         p.task(plan, title="独立", start=date(2024, 2, 1), due=date(2024, 9, 30)),
     ]
     ids = [t.pk for t in tasks] + [parent.pk]
@@ -130,7 +132,9 @@ def test_stored_figures_equal_the_history(p: Personas, monkeypatch: pytest.Monke
         assert today == history_lights(monkeypatch, plan_id=plan.pk, on=day)
         seen[day] = today
         past = rnd.choice(sorted(seen))
-        assert compute_lights(plan_id=plan.pk, on=past) == history_lights(monkeypatch, plan_id=plan.pk, on=past)
+        assert compute_lights(plan_id=plan.pk, on=past) == history_lights(
+            monkeypatch, plan_id=plan.pk, on=past
+        )
         # A task's path (task_refresh) against the plan's computation, once the others are stored.
         persist_lights(today, on=day)
         by_id = {r.id: r for r in today}
@@ -175,7 +179,9 @@ def _file_months(p: Personas, plan: Plan, tasks: list[Task], months: range, rnd:
     for m in months:
         for t in tasks:
             filed = date(2024, m, 25)
-            r = report_submit(actor=p.reporter_a, task=t, percent=min(100, 8 * m + rnd.randint(0, 5)), on=filed)
+            r = report_submit(
+                actor=p.reporter_a, task=t, percent=min(100, 8 * m + rnd.randint(0, 5)), on=filed
+            )
             if rnd.random() < 0.5:
                 report_approve(actor=p.head_a, report=r, on=filed + timedelta(days=rnd.randint(0, 9)))
 
@@ -254,6 +260,8 @@ def test_figures_refresh_of_every_task(p: Personas) -> None:
     plan = p.plan(head_approval=False)
     tasks = [p.task(plan) for _ in range(3)]
     report_submit(actor=p.head_a, task=tasks[0], percent=30, on=date(2024, 5, 2))
-    Task.objects.update(known_percent=None, known_value=None, known_period=None, known_last_on=None, known_through=None)
+    Task.objects.update(
+        known_percent=None, known_value=None, known_period=None, known_last_on=None, known_through=None
+    )
     assert figures_refresh() == Task.objects.count()
     check_figures([t.pk for t in tasks])

@@ -57,7 +57,9 @@ def figures_refresh(task_ids: Iterable[int] | None = None) -> int:
         known_last_on=Subquery(
             effective.order_by().values("task_id").annotate(m=Max("reported_on")).values("m")[:1]
         ),
-        known_through=Subquery(known.order_by().values("task_id").annotate(m=Max("known_on")).values("m")[:1]),
+        known_through=Subquery(
+            known.order_by().values("task_id").annotate(m=Max("known_on")).values("m")[:1]
+        ),
     )
 
 
