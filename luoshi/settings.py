@@ -159,6 +159,9 @@ HUEY["consumer"] = {"workers": env_int("LUOSHI_JOB_WORKERS", 2), "worker_type": 
 LUOSHI_JOB_LEASE_SECONDS = env_int("LUOSHI_JOB_LEASE_SECONDS", 60)
 # Plans the daily tick works on at once (PostgreSQL only; SQLite always ticks one at a time).
 LUOSHI_TICK_THREADS = env_int("LUOSHI_TICK_THREADS", 2)
+# Light changes of followed tasks are told once they have been quiet this long (or their day ended):
+# a burst of approvals or a flap back and forth within it sends one notice of the net change, or none.
+LUOSHI_NOTIFY_QUIET_MINUTES = env_int("LUOSHI_NOTIFY_QUIET_MINUTES", 15)
 
 LOGGING = {
     "version": 1,

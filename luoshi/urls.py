@@ -14,6 +14,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("work/", include("luoshi.work.urls")),
     path("documents/", include("luoshi.documents.urls")),
     path("imports/", include("luoshi.imports.urls")),
+    path("notifications/", include("luoshi.notify.urls")),
     path("", include("luoshi.web.urls")),
 ]
 if settings.DEBUG:

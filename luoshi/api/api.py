@@ -1,7 +1,8 @@
 """The JSON API at /api/v1: one NinjaAPI with a Router per app, tagged per app in OpenAPI.
 
 - `luoshi/org/api.py`: units and personal tokens (tag `org`);
-- `luoshi/work/api.py`: plans, lights, rollups, tasks, reports and claims (tag `work`).
+- `luoshi/work/api.py`: plans, lights, rollups, tasks, reports and claims (tag `work`);
+- `luoshi/documents/api.py`: published bulletins with their frozen figures (tag `documents`).
 
 Here: authentication (token or session), the docs page, and the one mapping of errors to HTTP:
 the shared errors of `luoshi.errors` by their class (NotAllowed 403, NotFound 404, Conflict 409, the
@@ -20,6 +21,7 @@ from ninja import NinjaAPI
 from ninja.errors import ValidationError
 from ninja.operation import Operation
 
+from luoshi.documents.api import router as documents_router
 from luoshi.errors import LuoshiError
 from luoshi.org.api import router as org_router
 from luoshi.work.api import router as work_router
@@ -48,6 +50,7 @@ api = LuoshiAPI(
 )
 api.add_router("", org_router)
 api.add_router("", work_router)
+api.add_router("", documents_router)
 
 
 def _where(loc: Any) -> str:

@@ -46,6 +46,7 @@ ACTIONS: dict[str, tuple[str, str]] = {
     "work.task.split": ("拆分任务", "task split"),
     "work.task.followed": ("关注任务", "task followed"),
     "work.task.unfollowed": ("取消关注", "task unfollowed"),
+    "notify.preference.changed": ("修改亮灯变化通知方式", "notification preference changed"),
     "work.milestone.created": ("新建时间节点", "milestone created"),
     "work.milestone.met": ("完成时间节点", "milestone met"),
     "work.milestone.updated": ("修改时间节点", "milestone updated"),
@@ -59,6 +60,8 @@ ACTIONS: dict[str, tuple[str, str]] = {
     "work.period.locked": ("锁定填报期", "reporting period locked"),
     "work.lights.refreshed": ("刷新亮灯", "lights refreshed"),
     "work.import.committed": ("导入任务分解表", "task import committed"),
+    # documents
+    "documents.bulletin.published": ("发布督查通报", "bulletin published"),
     # jobs
     "jobs.tick.ran": ("每日巡检", "daily tick ran"),
 }

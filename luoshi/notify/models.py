@@ -6,6 +6,8 @@ changed Django's state only, not the database).
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -64,3 +66,63 @@ class Outbox(models.Model):
 
     def __str__(self) -> str:
         return f"{self.channel} → {self.recipient_id} #{self.pk}"
+
+
+class Digest(models.TextChoices):
+    """How a follower hears of light changes of followed tasks (关注任务亮灯变化)."""
+
+    IMMEDIATE = "immediate", _("即时通知")
+    DAILY = "daily", _("每日汇总")
+    WEEKLY = "weekly", _("每周汇总")
+
+
+class PreferenceQuerySet(models.QuerySet["Preference"]):
+    def visible_to(self, user: Any) -> PreferenceQuerySet:
+        """A preference is its user's own business: everyone sees only theirs."""
+        if user is None or not getattr(user, "is_authenticated", False):
+            return self.none()
+        return self.filter(user=user)
+
+
+class Preference(models.Model):
+    """A user's notification preference (通知方式): light changes of followed tasks at once (the
+    default, also when there is no row) or as one daily or weekly digest."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    digest = models.CharField(
+        _("亮灯变化通知"), max_length=10, choices=Digest.choices, default=Digest.IMMEDIATE
+    )
+    # The last day the latest digest sent to this user covered (so a period is summarised once).
+    digest_until = models.DateField(null=True, blank=True)
+
+    objects = PreferenceQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("通知方式")
+        verbose_name_plural = _("通知方式")
+
+    def __str__(self) -> str:
+        return f"{self.user_id}: {self.digest}"
+
+
+class FollowedLight(models.Model):
+    """A followed task's light as last announced to one follower, and the change staged since (待通知).
+
+    `changed_at` is set while a change waits to be delivered: `light` is then the task's latest light
+    and `announced` what the follower was last told, so the notice carries the net change and a flap
+    back to `announced` sends nothing. Bookkeeping of the notify app, not a record of the office's
+    work: it goes with its task or user (CASCADE)."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    task = models.ForeignKey("work.Task", on_delete=models.CASCADE, related_name="+")
+    announced = models.CharField(max_length=12)
+    light = models.CharField(max_length=12)
+    changed_on = models.DateField(null=True, blank=True)  # the day of the latest staged change
+    changed_at = models.DateTimeField(null=True, blank=True)  # when it was staged; None: nothing waits
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "task"], name="notify_followedlight_unique")]
+        indexes = [models.Index(fields=["changed_at"], name="notify_followedlight_staged")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id}/{self.task_id}: {self.announced} → {self.light}"

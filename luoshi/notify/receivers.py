@@ -1,37 +1,31 @@
 """The task engine's domain signals turned into notifications for the users who follow a task.
 
 Connected in `NotifyConfig.ready`. Receivers run after the commit of the write that sent the signal
-(`work.signals.send_on_commit`), so they read committed data; the texts are those users read before
-the notify app existed.
+(`work.signals.send_on_commit`), so they read committed data. Light changes are staged per follower
+and told as the net change by the outbox step (`services.light_changes_deliver`); the texts are those
+users read before the notify app existed.
 """
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from luoshi.work import signals
-from luoshi.work.models import Light
 from luoshi.work.selectors import followers, task_titles
 
-from .services import Message, notify
+from .services import Message, light_changes_stage, notify
 
 
-def on_light_changed(sender: Any, *, changes: tuple[signals.LightChange, ...], **kwargs: Any) -> None:
-    """Followers of a task are told its light changed: "<title>：正常 → 滞后"."""
-    label = dict(Light.choices)
-    by_task = {c.task_id: c for c in changes}
-    following = followers(list(by_task))
-    if not following:
-        return
-    titles = task_titles({t for _u, t in following})
-    messages = []
-    for user_id, task_id in following:
-        change = by_task[task_id]
-        old, new = label.get(change.old, change.old), label.get(change.new, change.new)
-        messages.append(Message(user_id, task_id, f"{titles[task_id][:80]}：{old} → {new}"))
-    notify(messages)
+def on_light_changed(
+    sender: Any, *, changes: tuple[signals.LightChange, ...], on: date | None = None, **kwargs: Any
+) -> None:
+    """A light change of a followed task is staged for its followers, not told at once: the outbox
+    step tells each the net change once it is due (`services.light_changes_deliver`, docs/rules.md)."""
+    light_changes_stage(changes, on=on or timezone.localdate())
 
 
 def on_status_changed(sender: Any, *, task_id: int, action: str, reason: str, **kwargs: Any) -> None:

@@ -15,8 +15,9 @@ from django.views.decorators.http import require_POST
 from luoshi.audit.actions import ACTIONS, describe
 from luoshi.audit.models import Entry
 from luoshi.lib.limits import MAX_ID
+from luoshi.notify.forms import PreferenceForm
 from luoshi.notify.models import Notification
-from luoshi.notify.services import notification_mark_read
+from luoshi.notify.services import notification_mark_read, preference_of
 from luoshi.org.access import context_for, require_audit_admin
 from luoshi.org.models import Role
 
@@ -55,7 +56,10 @@ def notifications(request: HttpRequest) -> HttpResponse:
         qs = qs.filter(read=False)
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     unread = Notification.objects.filter(user=user, read=False).count()
-    return render(request, "web/notifications.html", {"page": page, "unread_count": unread})
+    form = PreferenceForm(initial={"digest": preference_of(user)})
+    return render(
+        request, "web/notifications.html", {"page": page, "unread_count": unread, "preference_form": form}
+    )
 
 
 @login_required

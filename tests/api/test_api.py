@@ -81,14 +81,16 @@ def test_openapi_schema_is_public_and_lists_endpoints() -> None:
 
 @pytest.mark.django_db
 def test_openapi_groups_operations_per_app_with_stable_ids() -> None:
-    """A router per app: every operation carries its app's tag (org or work), and the operation ids
-    keep the names they had when one module held every endpoint, one id per operation."""
+    """A router per app: every operation carries its app's tag (org, work or documents), and the
+    operation ids keep the names they had when one module held every endpoint, one id per operation."""
     paths = Client().get(API + "/openapi.json").json()["paths"]
     ops = {(method, path): op for path, item in paths.items() for method, op in item.items()}
     tags = {key: op["tags"] for key, op in ops.items()}
-    assert set(map(tuple, tags.values())) == {("org",), ("work",)}
+    assert set(map(tuple, tags.values())) == {("org",), ("work",), ("documents",)}
     org = {path for (_, path), t in tags.items() if t == ["org"]}
     assert org == {"/api/v1/units", "/api/v1/units/{unit_id}", "/api/v1/tokens", "/api/v1/tokens/{token_id}"}
+    documents = {path for (_, path), t in tags.items() if t == ["documents"]}
+    assert documents == {"/api/v1/bulletins", "/api/v1/bulletins/{bulletin_id}"}
     assert tags[("get", "/api/v1/plans/{plan_id}/rollup")] == ["work"]
     assert tags[("post", "/api/v1/claims/{claim_id}/confirm")] == ["work"]
     op_ids = [op["operationId"] for op in ops.values()]

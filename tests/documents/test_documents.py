@@ -17,7 +17,7 @@ from django.core.management import call_command
 from django.utils import timezone
 from pypdf import PdfReader
 
-from luoshi.documents.bulletin import BulletinExporter, build_bulletin, issue_number
+from luoshi.documents.bulletin import BulletinExporter, build_bulletin
 from luoshi.documents.exporters import DATE, INTEGER, PERCENT, Column, Exporter, write_xlsx
 from luoshi.work.models import LateReport, Light, Task, TaskUnit
 from luoshi.work.selectors import compute_lights
@@ -314,7 +314,7 @@ def bulletin_plan(p):  # type: ignore[no-untyped-def]
 def test_bulletin_content(p, bulletin_plan) -> None:  # type: ignore[no-untyped-def]
     plan, red, overdue, better, worse = bulletin_plan
     b = build_bulletin(plan=plan, on=ON)
-    assert b.doc_number == "〔2026〕第26期" == f"〔2026〕第{issue_number(plan, ON)}期"
+    assert b.doc_number == "〔2026〕第1期"
     assert b.issuer == "区委督查室"
     assert b.total == 4
     assert b.totals == {Light.RED: 2, Light.OVERDUE: 1, Light.GREEN: 1}
@@ -353,9 +353,9 @@ def test_bulletin_xlsx(p, bulletin_plan, tmp_path) -> None:  # type: ignore[no-u
     out = tmp_path / "b.xlsx"
     write_xlsx(BulletinExporter(build_bulletin(plan=plan, on=ON)), str(out))
     wb = openpyxl.load_workbook(out, read_only=True)
-    assert wb.sheetnames == ["亮灯统计", "严重滞后和逾期", "亮灯变化", "迟报"]
+    assert wb.sheetnames == ["亮灯统计", "严重滞后和逾期", "亮灯变化", "迟报", "更正说明"]
     units = _xlsx_rows(out.read_bytes(), 0)
-    assert "督查通报" in units[0][0] and "〔2026〕第26期" in units[0][0]
+    assert "督查通报" in units[0][0] and "〔2026〕第1期" in units[0][0]
     assert units[2][:3] == ["单位", "任务数", "正常"]
     assert units[3] == ["发改局", 2, 0, 0, 2, 0, 0, 0, 0]  # …, 完成, 完成（未达标）, 未开始
     assert units[-1][:2] == ["合计", 4]
@@ -391,7 +391,7 @@ def test_bulletin_pdf_renders_chinese(p, bulletin_plan, tmp_path) -> None:  # ty
     text = "".join(PdfReader(pdf).pages[0].extract_text().split())
     for s in (
         "督查通报",
-        "〔2026〕第26期",
+        "〔2026〕第1期",
         "2026年6月30日",
         "发改局",
         "财政局",
@@ -419,7 +419,7 @@ def test_bulletin_cli_xlsx_and_errors(p, bulletin_plan, tmp_path) -> None:  # ty
     out = tmp_path / "b.xlsx"
     buf = io.StringIO()
     call_command("bulletin", plan=plan.name, date="2026-06-30", out=str(out), stdout=buf)
-    assert "〔2026〕第26期" in buf.getvalue() and "4 tasks" in buf.getvalue()
+    assert "〔2026〕第1期" in buf.getvalue() and "4 tasks" in buf.getvalue()
     assert _xlsx_rows(out.read_bytes(), 0)[3][0] == "发改局"
     from django.core.management.base import CommandError
 
@@ -442,7 +442,7 @@ def test_bulletin_pages_personas(client, p, bulletin_plan) -> None:  # type: ign
     page = client.get(url)
     assert page.status_code == 200
     html = page.content.decode()
-    assert "督查通报" in html and "〔2026〕第26期" in html and "完成预算改革" in html
+    assert "督查通报" in html and "〔2026〕第1期" in html and "完成预算改革" in html
     client.force_login(p.officer)
     xlsx = client.get(url + "&format=xlsx")
     assert xlsx.status_code == 200 and _xlsx_rows(_body(xlsx), 2)[2][1] == "开展招商引资"
@@ -452,7 +452,7 @@ def test_bulletin_pages_personas(client, p, bulletin_plan) -> None:  # type: ign
     assert client.get(f"/documents/bulletin/{plan.pk}/?date=yesterday").status_code == 400
     assert client.get("/documents/bulletin/999999/").status_code == 404
     index = client.get("/documents/bulletin/")
-    assert index.status_code == 302 and "/documents/bulletin/" in index["Location"]
+    assert index.status_code == 200 and "2026年度重点工作" in index.content.decode()
 
 
 def test_bulletin_page_has_no_english(client, p, bulletin_plan) -> None:  # type: ignore[no-untyped-def]

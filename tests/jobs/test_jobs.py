@@ -20,7 +20,7 @@ from luoshi.jobs import periodic
 from luoshi.jobs import services as jobs
 from luoshi.jobs.models import TickRun
 from luoshi.jobs.tasks import TICK_AT, daily_at, daily_tick, tick_for
-from luoshi.notify.models import Notification
+from luoshi.notify.models import FollowedLight, Notification
 from luoshi.work import periodic as work_periodic
 from luoshi.work import rules
 from luoshi.work.models import Follow, LateReport, LightCount, Plan, Task
@@ -46,7 +46,7 @@ def plan(p: Personas) -> Plan:
 
 def snapshot() -> dict[str, list[dict[str, Any]]]:
     """Every row of every table the tick may touch."""
-    models = [Task, LateReport, LightCount, Notification, Entry, TickRun]
+    models = [Task, LateReport, LightCount, Notification, FollowedLight, Entry, TickRun]
     return {m.__name__: list(m.objects.order_by("pk").values()) for m in models}
 
 
@@ -83,7 +83,8 @@ def test_tick_twice_for_the_same_day_changes_nothing(
     with django_capture_on_commit_callbacks(execute=True):
         first = jobs.tick_run(on=DAY)
     assert first.changed > 0
-    assert Notification.objects.filter(user=p.leader).exists()  # the followed task changed light
+    # The followed task changed light: its follower's notice is staged (told once the day is over).
+    assert FollowedLight.objects.filter(user=p.leader, changed_at__isnull=False).exists()
     after_first = snapshot()
     with django_capture_on_commit_callbacks(execute=True):
         second = jobs.tick_run(on=DAY)

@@ -101,6 +101,10 @@ def test_followers_read_the_light_change_as_before(
     Follow.objects.create(user=p.head_a, task=task)
     with django_capture_on_commit_callbacks(execute=True):
         jobs.tick_run(on=date(2024, 7, 1))
+    # Staged, not told at once (it may still flap back); told once its day has ended.
+    assert not Notification.objects.exists()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.outbox_step(date(2024, 7, 2))
     got = set(Notification.objects.values_list("user_id", "task_id", "text"))
     assert got == {(u.pk, task.pk, "建设产业园：逾期 → 严重滞后") for u in (p.leader, p.head_a)}
     assert Outbox.objects.filter(state=OutboxState.SENT).count() == 2

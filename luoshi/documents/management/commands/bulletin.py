@@ -1,4 +1,5 @@
-"""`luoshi bulletin --plan ID [--date YYYY-MM-DD] --format xlsx|pdf --out FILE`: write a weekly bulletin."""
+"""`luoshi bulletin --plan ID [--date YYYY-MM-DD] --format xlsx|pdf --out FILE`: write a weekly bulletin
+(the published one, as issued, when the plan's bulletin for that date is published)."""
 
 from __future__ import annotations
 
@@ -9,8 +10,9 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
-from luoshi.documents.bulletin import BulletinExporter, build_bulletin, render_bulletin_pdf
+from luoshi.documents.bulletin import BulletinExporter, build_bulletin, render_bulletin_pdf, thaw
 from luoshi.documents.exporters import write_xlsx
+from luoshi.documents.models import PublishedBulletin
 from luoshi.work.models import Plan
 
 
@@ -39,12 +41,17 @@ class Command(BaseCommand):
             raise CommandError("--format must be xlsx or pdf")
         if out.parent and not out.parent.exists():
             raise CommandError(f"directory {out.parent} does not exist")
-        b = build_bulletin(plan=plan, on=on)
+        published = PublishedBulletin.objects.filter(plan=plan, on=on).first()
+        b = thaw(plan, published.figures) if published else build_bulletin(plan=plan, on=on)
         if fmt == "pdf":
-            out.write_bytes(render_bulletin_pdf(b))
+            if published:
+                with published.pdf.open("rb") as fh:
+                    out.write_bytes(fh.read())
+            else:
+                out.write_bytes(render_bulletin_pdf(b))
         else:
             write_xlsx(BulletinExporter(b), str(out))
         self.stdout.write(
-            f"{out} ({fmt}): {plan.name} {b.doc_number}, {b.total} tasks, "
+            f"{out} ({fmt}): {plan.name} {b.doc_number}{' (published)' if published else ''}, {b.total} tasks, "
             f"{len(b.named)} red/overdue, {len(b.changes)} changed, {len(b.late)} late"
         )
