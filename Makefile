@@ -9,7 +9,7 @@ PORT ?= 8000
 PG_URL ?= postgres://postgres@127.0.0.1:5432/luoshi
 SCALE ?= district
 
-.PHONY: vendor install pdf-deps system-deps run serve demo test test-sqlite test-postgres lint bench mutation clean
+.PHONY: vendor install pdf-deps system-deps run serve demo test test-sqlite test-postgres lint bench bench-tick mutation clean
 
 install: $(VENV)/.installed
 
@@ -73,6 +73,10 @@ test-postgres: install
 
 bench: install
 	DATABASE_URL=$${BENCH_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/luoshi_bench} $(PY) bench/run.py --scale $(SCALE)
+
+# The daily tick on a plan's day 1 and day 365 side by side (bench/tick_history.py).
+bench-tick: install
+	BENCH_DATABASE_URL=$${BENCH_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/luoshi_bench} $(PY) bench/tick_history.py --scale $(SCALE) --history
 
 # Mutation testing of the pure rules modules (minutes; not part of `make test`). The modules and their
 # tests are listed under [tool.mutmut] in pyproject.toml, equivalent mutants in mutation/equivalents.txt.

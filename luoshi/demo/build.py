@@ -47,7 +47,7 @@ from luoshi.work.services import (
     task_create,
     task_reject_completion,
 )
-from luoshi.work.services.lights import mark_late_reports, persist_lights, refresh_deferred
+from luoshi.work.services.lights import figures_refresh, mark_late_reports, persist_lights, refresh_deferred
 
 from . import data
 from .clock import SimulatedClock, simulated_clock
@@ -894,6 +894,7 @@ class Builder:
                 )
             )
         Report.objects.bulk_create(rows, batch_size=1000)
+        figures_refresh({r.task_id for r in rows})
         code = "work.reports.imported" if "work.reports.imported" in ACTIONS else "work.import.committed"
         record(
             self.annual,

@@ -90,6 +90,9 @@ class Plan(models.Model):
         help_text=_("完成申请和节点完成须上传佐证材料"),
     )
     is_active = models.BooleanField(_("启用"), default=True)
+    # The last day `mark_late_reports` ran for this plan: the next run looks only at the periods
+    # whose reporting deadline fell since (null: never run, so every period so far).
+    late_checked_on = models.DateField(null=True, blank=True, editable=False)
     created = models.DateTimeField(auto_now_add=True)
 
     objects = PlanQuerySet.as_manager()
@@ -186,6 +189,16 @@ class Task(models.Model):
     slack_days = models.IntegerField(null=True, blank=True)
     last_report_on = models.DateField(null=True, blank=True)
     report_late = models.BooleanField(default=False)
+    # The effective report's figures as known so far (docs/rules.md, "The stored known figures"):
+    # percent, value and period of the effective report, the latest filing date among the effective
+    # reports, and the latest known_on among the task's reports. Kept by `services.lights.
+    # figures_refresh` wherever a report becomes known; `compute_lights(on)` uses them for every task
+    # whose `known_through <= on`, so the daily tick reads no report.
+    known_percent = models.DecimalField(max_digits=6, decimal_places=2, null=True, blank=True)
+    known_value = models.DecimalField(max_digits=18, decimal_places=4, null=True, blank=True)
+    known_period = models.DateField(null=True, blank=True)
+    known_last_on = models.DateField(null=True, blank=True)
+    known_through = models.DateField(null=True, blank=True)
     version = models.PositiveIntegerField(default=1)
     created = models.DateTimeField(auto_now_add=True)
     updated = models.DateTimeField(auto_now=True)

@@ -373,16 +373,18 @@ def late_periods(
     grace_days: int,
     cascade_days: int = 0,
     levels_below_top: int = 0,
+    since: date | None = None,
 ) -> list[date]:
-    """Period ends whose report due date has passed by `on` with no report for that period."""
+    """Period ends whose report due date has passed by `on` with no report for that period; with
+    `since`, only those whose due date had not yet passed by `since` (the periods that fell late
+    after a run on `since`)."""
     have = set(reported_periods)
     periods = _periods(cadence, start, min(period_end(cadence, due), on))
-    # report_due(p) < on  ⇔  p < on − offset; periods are sorted, so cut once.
-    cut = bisect.bisect_left(
-        periods,
-        on - _due_offset(grace_days=grace_days, cascade_days=cascade_days, levels_below_top=levels_below_top),
-    )
-    return [p for p in periods[:cut] if p not in have]
+    offset = _due_offset(grace_days=grace_days, cascade_days=cascade_days, levels_below_top=levels_below_top)
+    # report_due(p) < on  ⇔  p < on − offset; periods are sorted, so cut once (twice with `since`).
+    cut = bisect.bisect_left(periods, on - offset)
+    first = 0 if since is None else bisect.bisect_left(periods, since - offset)
+    return [p for p in periods[first:cut] if p not in have]
 
 
 def is_report_late_now(

@@ -1,8 +1,9 @@
 """Set-based reads of the task engine: batch light computation, rollups, dashboards.
 
-`compute_lights` loads a plan (or one subtree) in a fixed number of queries — tasks, the latest
-report of each task as of a date, milestones — and applies the pure rules in memory, leaves
-first, then parents from their children's weighted rollup.
+`compute_lights` loads a plan (or one subtree) in a fixed number of queries — tasks with their
+stored known figures, the latest report as of the date only for the tasks with a report known after
+it, milestones — and applies the pure rules in memory, leaves first, then parents from their
+children's weighted rollup. For today (the daily tick) it reads no report.
 
 Selectors only read: the stored lights and late reports are written by `services.lights`
 (`task_refresh`, `persist_lights`, `mark_late_reports`).
@@ -53,7 +54,11 @@ def counted_rows(rows: list[LightRow]) -> list[LightRow]:
     return [r for r in live if r.id not in parents]
 
 
-def _latest_reports(task_filter: Q, on: date) -> dict[int, tuple[Decimal | None, Decimal | None, date, date]]:
+# A report's figures as `_own_row` reads them: (percent, value, last filing date, latest period).
+Figures = tuple[Decimal | None, Decimal | None, date, date]
+
+
+def _latest_reports(task_filter: Q, on: date) -> dict[int, Figures]:
     """task id -> (percent, value, last filing date, max period_end) of the effective report as known
     at the end of `on` (`ReportQuerySet.effective_by`).
 
@@ -108,6 +113,44 @@ def _in_time_periods(filed: Iterable[tuple[date, date, date]], plan: Plan, depth
     return out
 
 
+# The stored known figures (`services.lights.figures_refresh`), read beside `_TASK_FIELDS`.
+_KNOWN_FIELDS = ("known_percent", "known_value", "known_last_on", "known_period", "known_through")
+
+# Past this many tasks whose figures became known after the day asked for, the history query reads
+# the whole scope (plan or subtree) instead of a list of ids.
+HISTORY_IDS_MAX = 1000
+
+
+def _figures_as_of(
+    tasks: list[tuple[Any, ...]], on: date, scope_q: Q
+) -> tuple[list[tuple[Any, ...]], dict[int, Figures]]:
+    """Split rows of `_TASK_FIELDS + _KNOWN_FIELDS` into the task fields and each task's figures as
+    known at the end of `on`: the stored figures where every report of the task was known by `on`
+    (`known_through <= on`, the daily tick's case: no report is read), the history query
+    (`_latest_reports`) for the tasks with a report known only after `on` (past dates)."""
+    n = len(_TASK_FIELDS)
+    out: dict[int, Figures] = {}
+    later: list[int] = []
+    for row in tasks:
+        pct, val, last, period, through = row[n:]
+        if through is None:
+            continue  # nothing known, ever
+        if through <= on:
+            if period is not None:
+                out[row[0]] = (pct, val, last, period)
+        else:
+            later.append(row[0])
+    if later:
+        if len(later) > HISTORY_IDS_MAX:
+            history = _latest_reports(scope_q, on)
+        else:
+            history = _latest_reports(Q(task_id__in=later), on)
+        for tid in later:
+            if tid in history:
+                out[tid] = history[tid]
+    return [row[:n] for row in tasks], out
+
+
 _TASK_FIELDS = (
     "id",
     "parent_id",
@@ -142,7 +185,7 @@ def _milestones(task_q: Q, on: date) -> dict[int, list[rules.PlannedMilestone]]:
 
 def _own_row(
     task: tuple[Any, ...],
-    rep: tuple[Decimal | None, Decimal | None, date, date] | None,
+    rep: Figures | None,
     ms: list[rules.PlannedMilestone],
     plan: Plan,
     on: date,
@@ -262,8 +305,9 @@ def compute_lights(
         task_q &= Q(task__path__startswith=root_path)
     if task_ids is not None:
         scope &= Q(pk__in=list(task_ids))
-    tasks = list(Task.objects.filter(scope).values_list(*_TASK_FIELDS))
-    reports = _latest_reports(task_q, on)
+    tasks, reports = _figures_as_of(
+        list(Task.objects.filter(scope).values_list(*_TASK_FIELDS, *_KNOWN_FIELDS)), on, task_q
+    )
     filed = _filed_not_known(task_q, on) if not plan.late_approval_counts else {}
     milestones = _milestones(task_q, on)
     rows: dict[int, LightRow] = {}
@@ -296,9 +340,11 @@ def compute_path_lights(*, task_id: int, on: date) -> list[LightRow]:
     path = Task.objects.filter(pk=task_id).values_list("path", "plan_id").get()
     ids = paths.path_ids(path[0]) or [task_id]
     plan = Plan.objects.get(pk=path[1])
-    tasks = {t[0]: t for t in Task.objects.filter(pk__in=ids).values_list(*_TASK_FIELDS)}
     task_q = Q(task_id__in=ids)
-    reports = _latest_reports(task_q, on)
+    rows, reports = _figures_as_of(
+        list(Task.objects.filter(pk__in=ids).values_list(*_TASK_FIELDS, *_KNOWN_FIELDS)), on, task_q
+    )
+    tasks = {t[0]: t for t in rows}
     filed = _filed_not_known(task_q, on) if not plan.late_approval_counts else {}
     milestones = _milestones(task_q, on)
     # One query for the children of every task on the path (the task's own children included).

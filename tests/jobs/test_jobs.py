@@ -258,6 +258,7 @@ def test_tick_on_two_threads_equals_the_tick_on_one(p: Personas, plan: Plan) -> 
     Notification.objects.all().delete()
     for row in before:  # the stored lights as they were before the first tick
         Task.objects.filter(pk=row.pop("pk")).update(**row)
+    Plan.objects.update(late_checked_on=None)  # and no late check yet
     single = work_periodic.tick_plans(DAY, threads=1)
     assert (single.lights_changed, single.late_reports) == (threaded.lights_changed, threaded.late_reports)
 

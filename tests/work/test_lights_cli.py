@@ -17,6 +17,7 @@ from luoshi.__main__ import main
 from luoshi.work import rules
 from luoshi.work.models import Plan, Report, ReportState, Task
 from luoshi.work.services import report_submit, task_confirm_completion
+from luoshi.work.services.lights import figures_refresh
 from tests.factories import Personas, claim_task
 from tests.helpers import exact_queries
 
@@ -189,6 +190,7 @@ def build_big_plan(p: Personas) -> tuple[Plan, list[Task], list[Task], dict[int,
         ],
         batch_size=500,
     )
+    figures_refresh(percent)  # as every bulk path that makes reports known
     return plan, parents, kids, percent
 
 

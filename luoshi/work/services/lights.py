@@ -1,18 +1,20 @@
 """Stored lights (亮灯) and late reports: the writes that follow the selectors' computations.
 
-`task_refresh` after a write (the task and its ancestors), `persist_lights` for a whole plan (the daily
-tick, imports, plan edits), `mark_late_reports` for the periods that closed without a report.
+`figures_refresh` wherever a report becomes known (the task's stored known figures), `task_refresh`
+after a write (the task and its ancestors), `persist_lights` for a whole plan (the daily tick,
+imports, plan edits), `mark_late_reports` for the periods that closed without a report.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from datetime import date
 from typing import Any
 
+from django.db.models import Max, OuterRef, Subquery
 from django.utils import timezone
 
 from luoshi.lib.bulk import update_rows
@@ -35,6 +37,31 @@ def refresh_deferred() -> Iterator[None]:
         yield
     finally:
         _refresh_deferred.reset(token)
+
+
+def figures_refresh(task_ids: Iterable[int] | None = None) -> int:
+    """Store the tasks' known figures (every task's with None): the effective report as known so far
+    (`ReportQuerySet.effective`, reports with a known_on) and the latest known_on among the task's
+    reports. One set-based UPDATE; every path that makes a report known calls it in its transaction,
+    before refreshing lights (not audited: derived data). Returns the number of tasks updated.
+
+    For any day `on >= known_through` these are exactly what `selectors._latest_reports(…, on)` finds
+    in the history, so `compute_lights` reads them instead of the reports."""
+    known = Report.objects.filter(task_id=OuterRef("pk"), known_on__isnull=False).known_by(date.max)
+    effective = Report.objects.filter(task_id=OuterRef("pk"), known_on__isnull=False).effective()
+    top = effective.order_by("-period_end", "-reported_on", "-id")
+    tasks = Task.objects.all() if task_ids is None else Task.objects.filter(pk__in=sorted(set(task_ids)))
+    return tasks.update(
+        known_percent=Subquery(top.values("percent")[:1]),
+        known_value=Subquery(top.values("value")[:1]),
+        known_period=Subquery(top.values("period_end")[:1]),
+        known_last_on=Subquery(
+            effective.order_by().values("task_id").annotate(m=Max("reported_on")).values("m")[:1]
+        ),
+        known_through=Subquery(
+            known.order_by().values("task_id").annotate(m=Max("known_on")).values("m")[:1]
+        ),
+    )
 
 
 def task_refresh(*, task: Task, on: date | None = None) -> None:
@@ -106,57 +133,66 @@ def mark_late_reports(*, plan_id: int, on: date) -> int:
     after `on` are not seen. A mark is written once; the one later change is a filing mark that a
     paper report made in time and entered within the grace days (`rules.filed_in_time`) turns into
     an approval mark. Returns the number of marks written or reclassified; a rerun writes nothing.
-    """
+
+    Only the periods whose deadline fell since the plan's last run (`Plan.late_checked_on`) are looked
+    at — every period so far on the first run, the whole gap after a pause, none on a second run the
+    same day — and, for reclassifying, the periods of reports entered since then; only the reports
+    and late marks of those periods are read, so the cost follows the plan's tasks and the day's
+    facts, not the length of its history. A run for a day before the last one looks at every period
+    up to that day, as a first run would."""
     plan = Plan.objects.get(pk=plan_id)
+    checked = plan.late_checked_on
+    since = checked if checked is not None and checked <= on else None
     tasks = list(
         Task.objects.filter(plan_id=plan_id, status=Status.IN_PROGRESS).values_list(
             "id", "lead_unit_id", "start", "due", "cadence", "depth", "assigned_on"
         )
     )
-    depth_of = {t[0]: t[5] for t in tasks}
-
-    def due_of(period: date, depth: int) -> date:
-        return rules.report_due(
-            period, grace_days=plan.grace_days, cascade_days=plan.cascade_days, levels_below_top=depth
+    candidates: dict[int, list[date]] = {}
+    for tid, _unit_id, start, due, cadence, depth, assigned_on in tasks:
+        periods = rules.late_periods(
+            cadence=cadence or plan.cadence,
+            start=rules.reports_from(start, assigned_on),
+            due=due,
+            reported_periods=(),
+            on=on,
+            grace_days=plan.grace_days,
+            cascade_days=plan.cascade_days,
+            levels_below_top=depth,
+            since=since,
         )
-
-    known_in_time: dict[int, set[date]] = defaultdict(set)
-    filings: dict[tuple[int, date], list[tuple[date, date, date | None]]] = defaultdict(list)
-    for tid, period, filed_on, made_on, known_on, returned_on in (
-        Report.objects.filter(task__plan_id=plan_id, filed_on__lte=on)
-        .order_by()
-        .values_list("task_id", "period_end", "filed_on", "reported_on", "known_on", "returned_on")
-    ):
-        returned = returned_on if returned_on is not None and returned_on <= on else None
-        filings[(tid, period)].append((filed_on, made_on, returned))
-        depth = depth_of.get(tid)
-        if depth is not None and known_on is not None and known_on <= min(due_of(period, depth), on):
-            known_in_time[tid].add(period)
-    recorded: dict[int, set[date]] = defaultdict(set)
+        if periods:
+            candidates[tid] = periods
+    plan_reports = Report.objects.filter(task__plan_id=plan_id, filed_on__lte=on).order_by()
+    # Reports entered since the last run may turn a filing mark of their period into an approval mark.
+    entered = plan_reports if since is None else plan_reports.filter(filed_on__gt=since)
+    recent = set(entered.values_list("task_id", "period_end").distinct())
+    ends = sorted({p for periods in candidates.values() for p in periods} | {p for _t, p in recent})
+    if not ends:
+        _late_checked(plan_id, checked, on)
+        return 0
+    depth_of = {t[0]: t[5] for t in tasks}
+    filings, known_in_time = _filings(plan, plan_reports.filter(period_end__in=ends), on, depth_of)
+    recorded: set[tuple[int, date]] = set()
     reclassified: list[int] = []
-    for mark_id, tid, period, due_on, cause in LateReport.objects.filter(task__plan_id=plan_id).values_list(
-        "id", "task_id", "period_end", "due_on", "cause"
-    ):
-        recorded[tid].add(period)
-        if cause == LateCause.FILING and (tid, period) in filings:
+    for mark_id, tid, period, due_on, cause in LateReport.objects.filter(
+        task__plan_id=plan_id, period_end__in=ends
+    ).values_list("id", "task_id", "period_end", "due_on", "cause"):
+        recorded.add((tid, period))
+        if cause == LateCause.FILING and (tid, period) in recent:
             if (
                 rules.late_cause(filings=filings[(tid, period)], due_on=due_on, grace_days=plan.grace_days)
                 != cause
             ):
                 reclassified.append(mark_id)
     new: list[LateReport] = []
-    for tid, unit_id, start, due, cadence, depth, assigned_on in tasks:
-        for period in rules.late_periods(
-            cadence=cadence or plan.cadence,
-            start=rules.reports_from(start, assigned_on),
-            due=due,
-            reported_periods=known_in_time.get(tid, set()) | recorded.get(tid, set()),
-            on=on,
-            grace_days=plan.grace_days,
-            cascade_days=plan.cascade_days,
-            levels_below_top=depth,
-        ):
-            due_on = due_of(period, depth)
+    for tid, unit_id, _start, _due, _cadence, depth, _assigned_on in tasks:
+        for period in candidates.get(tid, ()):
+            if (tid, period) in recorded or period in known_in_time.get(tid, ()):
+                continue
+            due_on = rules.report_due(
+                period, grace_days=plan.grace_days, cascade_days=plan.cascade_days, levels_below_top=depth
+            )
             cause = rules.late_cause(
                 filings=filings.get((tid, period), ()), due_on=due_on, grace_days=plan.grace_days
             )
@@ -176,4 +212,36 @@ def mark_late_reports(*, plan_id: int, on: date) -> int:
         LateReport.objects.filter(pk__in=reclassified, cause=LateCause.FILING).update(
             cause=LateCause.APPROVAL
         )
+    _late_checked(plan_id, checked, on)
     return len(new) + len(reclassified)
+
+
+def _filings(
+    plan: Plan, reports: Any, on: date, depth_of: dict[int, int]
+) -> tuple[dict[tuple[int, date], list[tuple[date, date, date | None]]], dict[int, set[date]]]:
+    """(task, period) -> [(filed_on, made_on, returned by `on`)] of `reports`, and per task the periods
+    whose report was known to the office by the period's deadline (and by `on`), for the tasks in
+    progress (`depth_of`: their depth below the plan's top, which moves the deadline)."""
+    filings: dict[tuple[int, date], list[tuple[date, date, date | None]]] = defaultdict(list)
+    known_in_time: dict[int, set[date]] = defaultdict(set)
+    for tid, period, filed_on, made_on, known_on, returned_on in reports.values_list(
+        "task_id", "period_end", "filed_on", "reported_on", "known_on", "returned_on"
+    ):
+        returned = returned_on if returned_on is not None and returned_on <= on else None
+        filings[(tid, period)].append((filed_on, made_on, returned))
+        if known_on is None or known_on > on or tid not in depth_of:
+            continue
+        due_on = rules.report_due(
+            period,
+            grace_days=plan.grace_days,
+            cascade_days=plan.cascade_days,
+            levels_below_top=depth_of[tid],
+        )
+        if known_on <= due_on:
+            known_in_time[tid].add(period)
+    return filings, known_in_time
+
+
+def _late_checked(plan_id: int, checked: date | None, on: date) -> None:
+    if checked is None or checked < on:
+        Plan.objects.filter(pk=plan_id).update(late_checked_on=on)

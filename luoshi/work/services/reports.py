@@ -22,7 +22,7 @@ from luoshi.org.models import Unit
 from .. import rules, signals
 from ..models import Evidence, LockedPeriod, Report, ReportState, Status, Task
 from ._common import _begin, _decimal, _reporting_unit, _require_reason, _save_evidence
-from .lights import task_refresh
+from .lights import figures_refresh, task_refresh
 
 
 def _store_evidence(report: Report, files: Sequence[UploadedFile]) -> list[Evidence]:
@@ -385,6 +385,7 @@ def report_submit(
     evidence = _store_evidence(report, files)
     _report_audit(actor, report, corrects, evidence)
     if report.state == ReportState.SUBMITTED:
+        figures_refresh([task.pk])
         task_refresh(task=task, on=today)
     signals.report_filed(report)
     return report
@@ -439,6 +440,7 @@ def report_approve(*, actor: Any, report: Report, on: date | None = None) -> Rep
     task's lights are refreshed as of that day."""
     _begin()
     current = _approve(actor, report, on)
+    figures_refresh([current.task_id])
     task_refresh(task=current.task, on=report.known_on)
     signals.report_filed(report)
     return report
@@ -464,6 +466,7 @@ def report_approve_many(
             continue
         approved.append(report)
         tasks[current.task_id] = current.task
+    figures_refresh(tasks)
     for task_id in sorted(tasks):
         day = max(r.known_on for r in approved if r.task_id == task_id and r.known_on is not None)
         task_refresh(task=tasks[task_id], on=day)

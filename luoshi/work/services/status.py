@@ -35,7 +35,7 @@ from ._common import (
     _sync,
     _transition,
 )
-from .lights import task_refresh
+from .lights import figures_refresh, task_refresh
 
 
 def _open_children(task: Task) -> list[Task]:
@@ -205,6 +205,7 @@ def _final_report(task: Task, claim: Claim, on: date) -> Report:
         approved_by=claim.head or claim.author,
         approved_at=claim.head_at or timezone.now(),
     )
+    figures_refresh([task.pk])
     record(
         report,
         "work.report.submitted",
