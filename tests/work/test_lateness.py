@@ -136,10 +136,12 @@ def test_daily_ticks_and_one_catch_up_tick_record_the_same_marks(p: Personas, pl
         mark_late_reports(plan_id=plan.pk, on=D("2024-02-01") + timedelta(days=day - 1))
     daily = _marks(plan)
     LateReport.objects.all().delete()
+    Plan.objects.filter(pk=plan.pk).update(late_checked_on=None)  # as if never ticked
     mark_late_reports(plan_id=plan.pk, on=D("2024-02-08"))
     assert _marks(plan) == daily == {"逾期审核": "approval", "逾期填报": "filing", "从未填报": "filing"}
     # A tick as of a past day sees no fact after it: on 02-04 the late approval was still pending.
     LateReport.objects.all().delete()
+    Plan.objects.filter(pk=plan.pk).update(late_checked_on=None)
     mark_late_reports(plan_id=plan.pk, on=D("2024-02-04"))
     assert _marks(plan) == {"逾期审核": "approval", "逾期填报": "filing", "从未填报": "filing"}
 
