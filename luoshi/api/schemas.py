@@ -339,7 +339,13 @@ class ReportOut(Schema):
     unit_id: int
     author_id: int
     period_end: date
-    reported_on: date
+    reported_on: date = Field(description="填报日期: the day the report was made")
+    filed_on: date = Field(description="录入日期: the day it was entered in Luoshi")
+    known_on: date | None = Field(
+        description="生效日期: the day the office came to know it (approved, or entered where no approval "
+        "is needed); lights as of a date count it from this day. Null while pending or returned."
+    )
+    returned_on: date | None
     percent: float | None
     value: float | None
     narrative: str

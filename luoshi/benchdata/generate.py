@@ -500,6 +500,8 @@ def _report_rows(
                 "author_id": author,
                 "period_end": p,
                 "reported_on": reported_on,
+                "filed_on": reported_on,
+                "known_on": reported_on,
                 "percent": pct,
                 "value": value,
                 "narrative": "按计划推进",

@@ -854,6 +854,8 @@ class Builder:
                     author=self.users[author],
                     period_end=period,
                     reported_on=on,
+                    filed_on=on,
+                    known_on=on,
                     percent=pct,
                     value=val,
                     narrative=fields.get("narrative", ""),

@@ -283,7 +283,14 @@ class Report(models.Model):
     unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+")
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     period_end = models.DateField(_("所属期"))
+    # Three dates (docs/rules.md, "As known at the time"): the day the report was made (a paper report
+    # back-filled later keeps its own date), the day it was entered in Luoshi, and the day it became
+    # known to the office — approved by the unit head, or entered where no approval is needed. Lights,
+    # roll-ups and bulletins "as of D" count a report from its known_on, so they never change after D.
     reported_on = models.DateField(_("填报日期"))
+    filed_on = models.DateField(_("录入日期"))
+    known_on = models.DateField(_("生效日期"), null=True, blank=True)
+    returned_on = models.DateField(_("退回日期"), null=True, blank=True)
     percent = models.DecimalField(
         _("完成进度(%)"),
         max_digits=6,
@@ -326,6 +333,8 @@ class Report(models.Model):
         verbose_name_plural = _("进度填报")
         indexes = [
             models.Index(fields=["task", "-reported_on"]),
+            models.Index(fields=["task", "known_on"]),
+            models.Index(fields=["known_on"]),
             models.Index(fields=["unit", "state"]),
             models.Index(fields=["period_end"]),
         ]

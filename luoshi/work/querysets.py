@@ -7,6 +7,7 @@ The querysets name the other models through the app registry (`_model`), so this
 
 from __future__ import annotations
 
+from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from django.apps import apps
@@ -124,6 +125,19 @@ class ReportQuerySet(models.QuerySet["Report"]):
         """Submitted reports not superseded by a submitted correction: a correction awaiting the unit
         head leaves the report it corrects in force, and a returned one is void."""
         return self.filter(state=ReportState.SUBMITTED).exclude(corrected_by__state=ReportState.SUBMITTED)
+
+    def known_by(self, on: date) -> ReportQuerySet:
+        """Reports the office knew at the end of `on` (approved, or entered where no approval is
+        needed, by then): what every figure "as of `on`" counts, whenever it is computed."""
+        return self.filter(state=ReportState.SUBMITTED, known_on__lte=on)
+
+    def effective_by(self, on: date) -> ReportQuerySet:
+        """`effective()` as known at the end of `on`: a correction known later leaves the report it
+        corrects in force until then."""
+        superseded = self.model.objects.filter(
+            corrects=OuterRef("pk"), state=ReportState.SUBMITTED, known_on__lte=on
+        )
+        return self.known_by(on).exclude(Exists(superseded))
 
 
 class ClaimQuerySet(models.QuerySet["Claim"]):

@@ -17,11 +17,11 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Exists, F, Max, OuterRef, Q, Window
+from django.db.models import F, Max, Q, Window
 from django.db.models.functions import RowNumber
 
 from . import paths, rules
-from .models import NOT_COUNTED, Follow, Milestone, Plan, Report, ReportState, Status, Task
+from .models import NOT_COUNTED, Follow, Milestone, Plan, Report, Status, Task
 
 SKIPPED_STATUSES = set(NOT_COUNTED)
 
@@ -54,20 +54,15 @@ def counted_rows(rows: list[LightRow]) -> list[LightRow]:
 
 
 def _latest_reports(task_filter: Q, on: date) -> dict[int, tuple[Decimal | None, Decimal | None, date, date]]:
-    """task id -> (percent, value, last filing date, max period_end) of the effective report as of `on`.
+    """task id -> (percent, value, last filing date, max period_end) of the effective report as known
+    at the end of `on` (`ReportQuerySet.effective_by`).
 
     The effective report is the one for the latest period (a correction of an older period must
-    not override newer progress), the latest filed within it; a report superseded by a
-    correction filed by `on` does not count.
+    not override newer progress), the latest made within it; a report superseded by a correction
+    known by `on` does not count. Reports become known on their `known_on` (approval), so the answer
+    for a past `on` does not change when old reports are approved later.
     """
-    # One EXISTS, so that both conditions hold for the same correction (a report may have returned,
-    # void corrections besides the one that counts).
-    superseded = Report.objects.filter(
-        corrects=OuterRef("pk"), state=ReportState.SUBMITTED, reported_on__lte=on
-    )
-    base = Report.objects.filter(task_filter, state=ReportState.SUBMITTED, reported_on__lte=on).exclude(
-        Exists(superseded)
-    )
+    base = Report.objects.filter(task_filter).effective_by(on)
     # One pass: the effective row per task (rn = 1) carries its task's latest filing date too.
     latest = (
         base.annotate(

@@ -34,6 +34,7 @@ from .forms_flow import ClaimForm, NoteForm, ReasonForm, ReportFillForm
 from .models import Report, ReportState, Status, Task, Transition
 from .services import (
     report_approve,
+    report_approve_many,
     report_return,
     report_submit,
     task_claim_completion,
@@ -338,14 +339,11 @@ def approval_approve_all(request: HttpRequest) -> HttpResponse:
     """Approve, in one action, the pending reports the head saw on the page (their ids are posted)."""
     require_head(request.user, message=_("只有单位主要负责人可以审核填报。"))
     ids = [int(i) for i in request.POST.getlist("report") if i.isdigit()]
-    done, errors = 0, []
     # A report filed over a plausibility warning is approved only on its own, after a look at it.
-    for report in _pending_for(request.user).filter(pk__in=ids).exclude(warnings_acknowledged=True):
-        try:
-            report_approve(actor=request.user, report=report)
-            done += 1
-        except LuoshiError as exc:
-            errors.append(f"{report.task.title}：{exc.message}")
+    pending = list(_pending_for(request.user).filter(pk__in=ids).exclude(warnings_acknowledged=True))
+    approved, refused = report_approve_many(actor=request.user, reports=pending)
+    done = len(approved)
+    errors = [f"{report.task.title}：{exc.message}" for report, exc in refused]
     summary = _("已审核通过 %(n)s 条。") % {"n": done}
     if not is_htmx(request):
         messages.success(request, summary)

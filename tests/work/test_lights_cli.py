@@ -180,6 +180,8 @@ def build_big_plan(p: Personas) -> tuple[Plan, list[Task], list[Task], dict[int,
                 author=p.head_a,
                 period_end=date(2024, 6, 30),
                 reported_on=date(2024, 6, 20),
+                filed_on=date(2024, 6, 20),
+                known_on=date(2024, 6, 20),
                 percent=pct,
                 state=ReportState.SUBMITTED,
             )

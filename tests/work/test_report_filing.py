@@ -349,6 +349,8 @@ def test_a_frozen_task_is_unfrozen_by_correcting_its_far_future_report(p, plan, 
         author=p.head_a,
         period_end=date(9999, 12, 31),
         reported_on=today,
+        filed_on=today,
+        known_on=today,
         percent=Decimal(10),
         approved_by=p.head_a,
     )

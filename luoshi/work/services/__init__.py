@@ -7,7 +7,7 @@ One module per use case (refusals are the shared errors of `luoshi.errors`); thi
 - `tasks`: task_create, task_update, task_follow, search text;
 - `status`: completion claims, confirm, reject, reopen, close with children, set status;
 - `milestones`: milestone_meet, milestone_claim, milestone_confirm, milestone_reject;
-- `reports`: report_submit, report_approve, report_return;
+- `reports`: report_submit, report_approve, report_approve_many, report_return;
 - `lights`: task_refresh, persist_lights, mark_late_reports (stored lights and late reports);
 - `manage`: the office's keeping pages (plans, splits, milestones, monthly plans);
 - `_common`: private helpers shared by the modules above.
@@ -16,7 +16,7 @@ One module per use case (refusals are the shared errors of `luoshi.errors`); thi
 from .lights import mark_late_reports, persist_lights, task_refresh
 from .milestones import milestone_claim, milestone_confirm, milestone_meet, milestone_reject
 from .plans import period_lock, plan_create
-from .reports import PERIOD_ERRORS, report_approve, report_return, report_submit
+from .reports import PERIOD_ERRORS, report_approve, report_approve_many, report_return, report_submit
 from .status import (
     STATUS_MOVES,
     task_claim_approve,
@@ -52,6 +52,7 @@ __all__ = [
     "persist_lights",
     "plan_create",
     "report_approve",
+    "report_approve_many",
     "report_return",
     "report_submit",
     "search_text",

@@ -18,7 +18,7 @@ from django.utils import timezone
 from luoshi.lib.bulk import update_rows
 
 from .. import rules, signals
-from ..models import LateReport, Plan, Report, ReportState, Status, Task
+from ..models import LateReport, Plan, Report, Status, Task
 from ..selectors import LightRow, compute_path_lights
 
 # Set while a caller replays history and recomputes whole plans afterwards (the demo's loader).
@@ -107,7 +107,8 @@ def mark_late_reports(*, plan_id: int, on: date) -> int:
     )
     reported: dict[int, set[date]] = defaultdict(set)
     for tid, period in (
-        Report.objects.filter(task__plan_id=plan_id, state=ReportState.SUBMITTED, reported_on__lte=on)
+        Report.objects.filter(task__plan_id=plan_id)
+        .known_by(on)
         .order_by()  # without Report's default ordering, which DISTINCT would have to include
         .values_list("task_id", "period_end")
         .distinct()

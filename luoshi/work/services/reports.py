@@ -89,9 +89,9 @@ def _correction_unit(actor: Any, task: Task, corrects: Report) -> tuple[Unit, Re
 
 
 def _previous_figure(task: Task, period_end: date, today: date, corrects: Report | None) -> Decimal | None:
-    """The figure of the report this one follows: the effective report filed by `today` for this
+    """The figure of the report this one follows: the effective report known by `today` for this
     period or an earlier one (not the report being corrected)."""
-    qs = Report.objects.effective().filter(task=task, reported_on__lte=today, period_end__lte=period_end)
+    qs = Report.objects.effective_by(today).filter(task=task, period_end__lte=period_end)
     if corrects is not None:
         qs = qs.exclude(pk=corrects.pk)
     last = qs.order_by("-period_end", "-reported_on", "-id").values_list("value", "percent").first()
@@ -158,8 +158,8 @@ def _report_figures(
     val = _decimal(value, _("累计完成值"))
     if no_change:
         last = (
-            Report.objects.effective()
-            .filter(task=task, reported_on__lte=today)
+            Report.objects.effective_by(today)
+            .filter(task=task)
             .order_by("-period_end", "-reported_on", "-id")
             .first()
         )
@@ -244,6 +244,8 @@ def _report_create(
         author=actor,
         period_end=period_end,
         reported_on=today,
+        filed_on=today,
+        known_on=None if needs_head else today,
         percent=figures.percent,
         value=figures.value,
         narrative=figures.narrative,
@@ -279,6 +281,8 @@ def _report_audit(actor: Any, report: Report, corrects: Report | None, evidence:
             "value": report.value,
             "period_end": report.period_end,
             "reported_on": report.reported_on,
+            "filed_on": report.filed_on,
+            "known_on": report.known_on,
             "no_change": report.no_change,
             "state": report.state,
             "evidence": [{"name": e.name, "sha256": e.sha256, "size": e.size} for e in evidence],
@@ -375,35 +379,80 @@ def _move_pending(
     record(report, action, actor=actor, before=before, after=after, data=data)
 
 
-@transaction.atomic
-def report_approve(*, actor: Any, report: Report, on: date | None = None) -> Report:
-    """The unit head (单位主要负责人) lets a pending report go up; lights are refreshed as of `on`."""
-    _begin()
+def _approve(actor: Any, report: Report, on: date | None) -> Report:
+    """Approve one pending report without refreshing lights: it becomes known to the office on `on`
+    (never before the day it was entered)."""
     current = _decide_pending(actor, report)
+    known = max(on or timezone.localdate(), current.filed_on)
     _move_pending(
         actor,
         report,
         current,
         "work.report.approved",
-        {"task": report.task_id},
+        {"task": report.task_id, "known_on": known},
         state=ReportState.SUBMITTED,
         approved_by=actor,
         approved_at=timezone.now(),
+        known_on=known,
     )
-    task_refresh(task=current.task, on=on or max(report.reported_on, timezone.localdate()))
+    return current
+
+
+@transaction.atomic
+def report_approve(*, actor: Any, report: Report, on: date | None = None) -> Report:
+    """The unit head (单位主要负责人) lets a pending report go up; it counts from `on` (today), and the
+    task's lights are refreshed as of that day."""
+    _begin()
+    current = _approve(actor, report, on)
+    task_refresh(task=current.task, on=report.known_on)
     signals.report_filed(report)
     return report
 
 
 @transaction.atomic
-def report_return(*, actor: Any, report: Report, reason: str) -> Report:
-    """The unit head sends a pending report back to its author with a reason."""
+def report_approve_many(
+    *, actor: Any, reports: Sequence[Report], on: date | None = None
+) -> tuple[list[Report], list[tuple[Report, LuoshiError]]]:
+    """Approve several pending reports in one transaction (全部审核通过): each on its own savepoint, so
+    one refused report leaves the others approved; then each task's lights are refreshed once, so a
+    task's followers hear of the net change, not of every step. Returns (approved, refused)."""
+    _begin()
+    approved: list[Report] = []
+    refused: list[tuple[Report, LuoshiError]] = []
+    tasks: dict[int, Task] = {}
+    for report in reports:
+        try:
+            with transaction.atomic():
+                current = _approve(actor, report, on)
+        except LuoshiError as exc:
+            refused.append((report, exc))
+            continue
+        approved.append(report)
+        tasks[current.task_id] = current.task
+    for task_id in sorted(tasks):
+        day = max(r.known_on for r in approved if r.task_id == task_id and r.known_on is not None)
+        task_refresh(task=tasks[task_id], on=day)
+    for report in approved:
+        signals.report_filed(report)
+    return approved, refused
+
+
+@transaction.atomic
+def report_return(*, actor: Any, report: Report, reason: str, on: date | None = None) -> Report:
+    """The unit head sends a pending report back to its author with a reason (on `on`, today)."""
     _begin()
     _require_reason(reason)
     current = _decide_pending(actor, report)
     data = {"task": report.task_id, "reason": reason}
     _move_pending(
-        actor, report, current, "work.report.returned", data, state=ReportState.RETURNED, return_reason=reason
+        actor,
+        report,
+        current,
+        "work.report.returned",
+        data,
+        state=ReportState.RETURNED,
+        return_reason=reason,
+        returned_on=on or timezone.localdate(),
     )
     notify([Message(report.author_id, report.task_id, _("填报被退回：") + reason)])
     return report

@@ -196,6 +196,8 @@ def _final_report(task: Task, claim: Claim, on: date) -> Report:
         author=claim.author,
         period_end=rules.period_end(task.effective_cadence, on),
         reported_on=on,
+        filed_on=on,
+        known_on=on,
         percent=pct,
         value=claim.value,
         narrative=_("完成申请：") + claim.note,
