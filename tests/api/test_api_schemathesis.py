@@ -8,7 +8,7 @@ the documented content type, and a body that matches the documented schema.
 The run is bounded by LUOSHI_SCHEMATHESIS_EXAMPLES per operation. The full budget (100 examples
 per operation, about 3,700 cases) runs on PostgreSQL, the production database, where wrong input
 most often turns into a server error (NUL characters, integers past the column's range); the SQLite
-run of `make test` takes 25 per operation (about 1,600 cases: still every operation, the explicit
+run of `make test` takes 25 per operation (about 1,900 cases: still every operation, the explicit
 and coverage cases, and the same checks). The case count is printed at the end of the module
 (`-n 0`; pytest-xdist workers' prints are not shown).
 """
