@@ -8,6 +8,10 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 PG_URL ?= postgres://postgres@127.0.0.1:5432/luoshi
 SCALE ?= district
+# pytest-xdist workers for `make test`: one per core (at most 4; each has its own test database).
+# TEST_WORKERS=0 runs in this process (needed for --pdb; recording query counts works either way).
+TEST_WORKERS ?= auto
+PYTEST_XDIST := -n $(TEST_WORKERS) --maxprocesses 4 --dist worksteal
 
 .PHONY: vendor install pdf-deps system-deps run serve demo test test-sqlite test-postgres lint bench bench-tick mutation clean
 
@@ -63,13 +67,13 @@ test: install system-deps lint
 	else echo "PostgreSQL run skipped (set LUOSHI_TEST_POSTGRES=1 or CI=1 to run it)"; fi
 
 test-sqlite: install
-	env -u DATABASE_URL LUOSHI_FAST_HASHER=1 LUOSHI_REQUIRE_BROWSER=1 $(BIN)/pytest
+	env -u DATABASE_URL LUOSHI_FAST_HASHER=1 LUOSHI_REQUIRE_BROWSER=1 $(BIN)/pytest $(PYTEST_XDIST)
 
 # On PostgreSQL an unreachable server is a failure, not a skip.
 test-postgres: install
 	$(PY) -c "import psycopg,sys; psycopg.connect('$(PG_URL)'.rsplit('/',1)[0]+'/postgres', connect_timeout=5).close()" \
 	  || { echo "PostgreSQL at $(PG_URL) is unreachable"; exit 1; }
-	DATABASE_URL=$(PG_URL) LUOSHI_FAST_HASHER=1 LUOSHI_TEST_POSTGRES=1 LUOSHI_REQUIRE_BROWSER=1 $(BIN)/pytest
+	DATABASE_URL=$(PG_URL) LUOSHI_FAST_HASHER=1 LUOSHI_TEST_POSTGRES=1 LUOSHI_REQUIRE_BROWSER=1 $(BIN)/pytest $(PYTEST_XDIST)
 
 bench: install
 	DATABASE_URL=$${BENCH_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/luoshi_bench} $(PY) bench/run.py --scale $(SCALE)

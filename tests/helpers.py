@@ -13,6 +13,7 @@ counts with the queries. After a deliberate change, re-record and commit the fil
 
 from __future__ import annotations
 
+import fcntl
 import json
 import os
 from collections.abc import Iterable, Iterator
@@ -139,8 +140,20 @@ def load_baselines(path: Path | None = None) -> dict[str, Any]:
 
 def record_count(name: str, vendor: str, measured: int, path: Path | None = None) -> None:
     """Write `measured` as the count of `name` on `vendor`: one number while both vendors agree,
-    a {vendor: count} map once they differ (an unrecorded vendor keeps the shared number)."""
+    a {vendor: count} map once they differ (an unrecorded vendor keeps the shared number).
+
+    The read-change-write holds an exclusive lock on a file beside the baselines, so the workers of
+    a parallel run (`pytest -n`) record without losing each other's entries."""
     path = path or BASELINES
+    with open(path.with_suffix(".json.lock"), "a") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            _record_count(name, vendor, measured, path)
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
+
+
+def _record_count(name: str, vendor: str, measured: int, path: Path) -> None:
     data = load_baselines(path)
     entry = data.get(name)
     if entry is None:
