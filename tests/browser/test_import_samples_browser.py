@@ -14,6 +14,7 @@ from django.core.management import call_command
 from luoshi.imports.models import BatchState, ImportBatch
 from luoshi.org.models import Unit, UnitAlias
 from luoshi.work.models import Plan, Task
+from tests.browser.htmx import choose_and_swap
 
 pytestmark = pytest.mark.browser
 
@@ -37,21 +38,15 @@ def _unit(name: str) -> str:
     return f"unit:{Unit.objects.get(name=name).pk}"
 
 
-def _choose(page: Any, selector: str, value: str, url_part: str) -> None:
-    """Pick an option; HTMX posts the choice and swaps in the preview read again."""
-    with page.expect_response(lambda r: url_part in r.url and r.request.method == "POST") as info:
-        page.locator(selector).select_option(value)
-    assert info.value.ok
-    page.wait_for_load_state("networkidle")
-
-
 def _map_names(page: Any, choices: dict[str, str]) -> None:
     asked = page.locator("#import-names tr.name-choice").evaluate_all(
         "rows => rows.map(r => r.dataset.written)"
     )
     assert sorted(asked) == sorted(choices), asked
     for written, value in choices.items():
-        _choose(page, f'#import-names tr[data-written="{written}"] select[name=choice]', value, "/map/")
+        choose_and_swap(
+            page, f'#import-names tr[data-written="{written}"] select[name=choice]', value, "/map/"
+        )
 
 
 def _commit(page: Any, batch: ImportBatch) -> ImportBatch:
@@ -90,7 +85,7 @@ def test_the_three_sample_tables_import_into_the_demo_district_through_the_page(
         "rows => rows.map(r => r.dataset.row)"
     )
     assert lead_rows == ["11"]
-    _choose(page, "#import-leads select[name=unit]", str(Unit.objects.get(code="FGJ").pk), "/lead/")
+    choose_and_swap(page, "#import-leads select[name=unit]", str(Unit.objects.get(code="FGJ").pk), "/lead/")
     shot(page, "lishan-chosen")
     batch = _commit(page, batch)
     plan = Plan.objects.get(name="立山2023年重点工作")
@@ -125,7 +120,7 @@ def test_the_three_sample_tables_import_into_the_demo_district_through_the_page(
     # 蔡甸: 区科技和经信局 confirmed as 区经济和信息化局; the truncated row 6 gets a lead.
     batch = _upload_new_plan(page, DATA / "caidian2023_tasks.xlsx", "蔡甸2023年重点任务")
     _map_names(page, {"区科技和经信局": _unit("区经济和信息化局")})
-    _choose(page, "#import-leads select[name=unit]", str(Unit.objects.get(code="JXJ").pk), "/lead/")
+    choose_and_swap(page, "#import-leads select[name=unit]", str(Unit.objects.get(code="JXJ").pk), "/lead/")
     batch = _commit(page, batch)
     assert batch.result["created"] == 4
     assert {t.lead_unit.code for t in Task.objects.filter(plan__name="蔡甸2023年重点任务")} == {"FGJ", "JXJ"}

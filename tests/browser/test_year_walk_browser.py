@@ -41,6 +41,7 @@ from luoshi.work.models import (
     Status,
     Task,
 )
+from tests.browser.htmx import choose_and_swap
 
 pytestmark = pytest.mark.browser
 
@@ -52,14 +53,6 @@ DONE_SHORT_LABEL = "完成（未达标）"
 def _submit(page: Any, form: str) -> None:
     with page.expect_navigation():
         page.locator(f"{form} button[type=submit]").first.click()
-
-
-def _choose(page: Any, selector: str, value: str, url_part: str) -> None:
-    """Pick an option; HTMX posts the choice and swaps in the preview read again."""
-    with page.expect_response(lambda r: url_part in r.url and r.request.method == "POST") as info:
-        page.locator(selector).select_option(value)
-    assert info.value.ok
-    page.wait_for_load_state("networkidle")
 
 
 def _unit(name: str) -> str:
@@ -199,7 +192,9 @@ def test_an_office_walks_a_year_and_every_surface_agrees(page, login, shot, tmp_
     )
     assert sorted(asked) == sorted(choices), asked
     for written, value in choices.items():
-        _choose(page, f'#import-names tr[data-written="{written}"] select[name=choice]', value, "/map/")
+        choose_and_swap(
+            page, f'#import-names tr[data-written="{written}"] select[name=choice]', value, "/map/"
+        )
     # The last choice's preview is swapped in by HTMX after its response: wait for it.
     expect(page.locator("#batch-state")).to_have_text("待确认")
     expect(page.locator("#import-names tr.name-unknown, #import-names tr.name-fuzzy")).to_have_count(0)
