@@ -159,6 +159,7 @@ class StageChange(models.Model):
     file = models.FileField(_("佐证材料"), upload_to="projects/evidence/%Y/%m/", blank=True)
     file_name = models.CharField(max_length=255, blank=True)
     content_type = models.CharField(max_length=100, blank=True)
+    sha256 = models.CharField(max_length=64, blank=True)
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True)
     created = models.DateTimeField(default=timezone.now)
 
