@@ -1,0 +1,15 @@
+from django.urls import path
+
+from . import views
+
+app_name = "projects"
+
+urlpatterns = [
+    path("", views.project_list, name="list"),
+    path("board/", views.board, name="board"),
+    path("<int:pk>/", views.project_detail, name="detail"),
+    path("<int:pk>/stage/", views.stage_met, name="stage_met"),
+    path("<int:pk>/investment/", views.investment_report, name="investment"),
+    path("<int:pk>/problems/", views.problem_add, name="problem_add"),
+    path("<int:pk>/problems/<int:problem_id>/task/", views.problem_to_task, name="problem_task"),
+]
