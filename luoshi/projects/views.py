@@ -162,7 +162,7 @@ def _investment_chart(project: Project, on: date) -> dict[str, Any]:
         cumulative.append(float(running) if m <= last else None)
     return {
         "year": year,
-        "months": [f"{m}月" for m in range(1, 13)],
+        "months": [_("%(m)s月") % {"m": m} for m in range(1, 13)],
         "monthly": [float(months.get(m, 0)) for m in range(1, 13)],
         "cumulative": cumulative,
         "expected": [round(float(plan) * m / 12, 2) for m in range(1, 13)],
