@@ -36,3 +36,8 @@ class ProblemForm(forms.Form):
 
 class ProblemTaskForm(forms.Form):
     plan = forms.ModelChoiceField(label=_("转入计划"), queryset=Plan.objects.all())
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(label=_("项目清单（.xlsx 或 .csv）"))
+    year = forms.IntegerField(label=_("年度"), required=False, min_value=1900, max_value=2999)

@@ -235,3 +235,23 @@ class ProjectProblem(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+class ProjectImport(models.Model):
+    """An uploaded project list (重点项目清单) between its preview and its commit: the file is kept so
+    the commit reads exactly what was previewed, with the name-drift matches a person confirmed."""
+
+    file = models.FileField(upload_to="projects/imports/%Y/%m/")
+    file_name = models.CharField(max_length=255)
+    year = models.PositiveSmallIntegerField(_("年度"), null=True, blank=True)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created = models.DateTimeField(default=timezone.now)
+    committed = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created"]
+        verbose_name = _("项目清单导入")
+        verbose_name_plural = _("项目清单导入")
+
+    def __str__(self) -> str:
+        return self.file_name

@@ -7,6 +7,9 @@ same thresholds, same precedence) and the days a project has been stuck in its s
 
 from __future__ import annotations
 
+import difflib
+import re
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -144,3 +147,96 @@ def stuck_days(since: date | None, on: date) -> int:
 def is_stuck(since: date | None, on: date, *, finished: bool, threshold: int = DEFAULT_STUCK_DAYS) -> bool:
     """Stuck: not finished and in the same stage for more than `threshold` days."""
     return not finished and stuck_days(since, on) > threshold
+
+
+# ---------------------------------------------------------------------------------------------
+# One identity across years: names drift (中芯国际12英寸芯片SN1项目 → 中芯国际12英寸芯片项目)
+
+# What a list adds around a name without naming another project: bracketed parts, generic suffixes.
+_BRACKETS = re.compile(r"[（(【\[][^）)】\]]*[）)】\]]")
+_SUFFIXES = ("建设项目", "项目", "工程", "建设")
+# Words that make the longer name another project: a new phase or an extension of the old one.
+PHASE_WORDS = ("期", "扩", "改造", "续建")
+DRIFT_RATIO = 0.85
+MIN_KEY = 4
+
+SAME = "same"
+DRIFT = "drift"
+
+
+def name_key(name: str) -> str:
+    """A name as compared across years: without bracketed parts, spaces, and generic suffixes
+    (项目, 工程, 建设), full-width letters folded, case folded."""
+    key = unicodedata.normalize("NFKC", name)
+    key = _BRACKETS.sub("", key)
+    key = re.sub(r"\s+", "", key).casefold()
+    changed = True
+    while changed:
+        changed = False
+        for suffix in _SUFFIXES:
+            if key.endswith(suffix) and len(key) > len(suffix):
+                key = key[: -len(suffix)]
+                changed = True
+    return key
+
+
+def name_match(old: str, new: str) -> str | None:
+    """How a name in a new list matches a former name: SAME (equal once brackets and suffixes are
+    dropped), DRIFT (one contains the other, or they are nearly equal, and what the longer adds
+    names no new phase or extension — to be confirmed by a person), or None."""
+    a, b = name_key(old), name_key(new)
+    if not a or not b:
+        return None
+    if a == b:
+        return SAME
+    # Ordered by length, then text, so that the answer never depends on which name came first.
+    short, long = sorted((a, b), key=lambda k: (len(k), k))
+    if len(short) < MIN_KEY:
+        return None
+    if short in long:
+        extra = long.replace(short, "", 1)
+        return None if any(w in extra for w in PHASE_WORDS) else DRIFT
+    ratio = difflib.SequenceMatcher(None, short, long, autojunk=False).ratio()
+    if ratio >= DRIFT_RATIO:
+        extra = "".join(
+            long[j1:j2]
+            for tag, _i1, _i2, j1, j2 in difflib.SequenceMatcher(
+                None, short, long, autojunk=False
+            ).get_opcodes()
+            if tag != "equal"
+        )
+        return None if any(w in extra for w in PHASE_WORDS) else DRIFT
+    return None
+
+
+def name_similarity(old: str, new: str) -> float:
+    """How alike two names are once compared as `name_key`s (0..1), to rank several candidates."""
+    return difflib.SequenceMatcher(None, name_key(old), name_key(new), autojunk=False).ratio()
+
+
+# Stage words as lists write them.
+STAGE_WORDS: dict[str, str] = {
+    "包装": "packaged",
+    "谋划": "packaged",
+    "储备": "packaged",
+    "招商": "inviting",
+    "签约": "signed",
+    "落地": "landed",
+    "开工": "started",
+    "新开工": "started",
+    "计划新开工": "started",
+    "在建": "building",
+    "续建": "building",
+    "建设": "building",
+    "投产": "producing",
+    "建成": "producing",
+    "竣工": "producing",
+    "建成投产": "producing",
+    "达产": "reached",
+    "达产达效": "reached",
+}
+
+
+def stage_of_word(word: str) -> str | None:
+    """The stage a list's status word names (新开工 → started, 建成 → producing), None if unknown."""
+    return STAGE_WORDS.get(re.sub(r"\s+", "", unicodedata.normalize("NFKC", word or "")))

@@ -26,6 +26,7 @@ from .models import (
     Category,
     OwnerRole,
     Project,
+    ProjectImport,
     ProjectInvestment,
     ProjectOwner,
     ProjectProblem,
@@ -435,3 +436,26 @@ def problem_to_task(*, actor: Any, problem: ProjectProblem, plan: Plan, start: d
     current.save(update_fields=["task"])
     record(current, "projects.problem.tasked", actor=actor, after={"task": task.pk, "plan": plan.pk})
     return task
+
+
+@transaction.atomic
+def import_store(*, actor: Any, file: Any, year: int | None) -> ProjectImport:
+    """Keep an uploaded list for its preview and commit; only a spreadsheet or text file is taken."""
+    from luoshi.lib.uploads import delete_on_rollback, extension, sniff
+
+    require_officer(actor)
+    ext = extension(file.name or "")
+    if file.size is not None and file.size > settings.LUOSHI_UPLOAD_MAX_BYTES:
+        raise InvalidField(_("文件超过大小上限。"), field="file")
+    kind = sniff(file, file.name or "")
+    head = file.read(4096)
+    file.seek(0)
+    is_xlsx = ext == "xlsx" and kind is not None and kind.key == "xlsx"
+    is_csv = ext == "csv" and kind is None and b"\x00" not in head
+    if not (is_xlsx or is_csv):
+        raise InvalidField(_("请上传 .xlsx 或 .csv 文件。"), field="file")
+    batch = ProjectImport(file_name=(file.name or "list")[:255], year=year, actor=actor)
+    batch.file.save((file.name or "list").rsplit("/", 1)[-1][-100:], file, save=False)
+    delete_on_rollback(batch.file.storage, [batch.file.name])
+    batch.save()
+    return batch

@@ -20,16 +20,26 @@ from django.views.decorators.http import require_POST
 
 from luoshi.errors import NotFound
 from luoshi.lib.uploads import upload_limit
-from luoshi.org.access import context_for
+from luoshi.org.access import context_for, require_officer
 from luoshi.org.models import Membership
 from luoshi.web.errors import form_submit
 from luoshi.web.htmx import is_htmx
 from luoshi.work.models import Light
 
-from . import rules, selectors, services
+from . import importer, rules, selectors, services
 from .filters import ProjectFilter
-from .forms import InvestmentForm, ProblemForm, ProblemTaskForm, StageMetForm
-from .models import Category, OwnerRole, Project, ProjectInvestment, ProjectProblem, Stage, StageChange
+from .forms import ImportForm, InvestmentForm, ProblemForm, ProblemTaskForm, StageMetForm
+from .models import (
+    Category,
+    OwnerRole,
+    Project,
+    ProjectImport,
+    ProjectInvestment,
+    ProjectProblem,
+    Stage,
+    StageChange,
+)
+from .services import import_store
 
 PAGE_SIZE = 50
 LIGHT_COLORS = {
@@ -63,6 +73,7 @@ def project_list(request: HttpRequest) -> HttpResponse:
         "units": _lead_units(request.user),
         "chosen_stages": f.cleaned.get("stage", []),
         "chosen_lights": f.cleaned.get("light", []),
+        "officer": context_for(request.user).is_officer,
     }
     if is_htmx(request):
         return render(request, "projects/_project_rows.html", context)
@@ -296,4 +307,64 @@ def board(request: HttpRequest) -> HttpResponse:
         request,
         "projects/board.html",
         {"board": figures, "chart": chart, "on": on, "list_url": list_url, "year": on.year},
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# Importing a project list (重点项目清单)
+
+
+@upload_limit()
+@login_required
+def import_upload(request: HttpRequest) -> HttpResponse:
+    """Upload a list (.xlsx/.csv) and a year; the preview comes next."""
+    require_officer(request.user)
+    form = ImportForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        done = form_submit(
+            form,
+            import_store,
+            actor=request.user,
+            file=form.cleaned_data["file"],
+            year=form.cleaned_data["year"],
+        )
+        if done.saved:
+            return redirect(reverse("projects:import_preview", args=[done.value.pk]))
+    recent = ProjectImport.objects.select_related("actor")[:10]
+    return render(request, "projects/import.html", {"form": form, "recent": recent})
+
+
+@login_required
+def import_preview(request: HttpRequest, pk: int) -> HttpResponse:
+    """The preview of an uploaded list: matches (drifted names to confirm), stage moves and problems;
+    posting it commits, all or nothing, with the drifted matches ticked."""
+    require_officer(request.user)
+    batch = ProjectImport.objects.filter(pk=pk).first()
+    if batch is None:
+        raise NotFound(_("没有这次导入。"))
+    data = batch.file.open("rb").read()
+    if request.method == "POST" and batch.committed is None:
+        accept = [int(n) for n in request.POST.getlist("accept") if n.isdigit()]
+        done = form_submit(
+            request,
+            importer.commit,
+            data=data,
+            actor=request.user,
+            filename=batch.file_name,
+            year=batch.year,
+            accept=accept,
+        )
+        if done.saved:
+            ProjectImport.objects.filter(pk=batch.pk).update(committed=timezone.now())
+            messages.success(request, _("清单已导入。"))
+            return redirect(reverse("projects:list"))
+        return redirect(reverse("projects:import_preview", args=[batch.pk]))
+    if request.method == "POST":
+        messages.error(request, _("这份清单已经导入过。"))
+        return redirect(reverse("projects:import_preview", args=[batch.pk]))
+    result = importer.preview(data, filename=batch.file_name, year=batch.year)
+    return render(
+        request,
+        "projects/import_preview.html",
+        {"batch": batch, "preview": result, "counts": result.counts(), "stage_labels": dict(Stage.choices)},
     )

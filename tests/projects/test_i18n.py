@@ -6,6 +6,7 @@ from datetime import date
 from typing import Any
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 
 from luoshi.org.models import Post
 from luoshi.projects import services
@@ -20,7 +21,9 @@ pytestmark = pytest.mark.django_db
 
 def pages(p: Any) -> list[str]:
     project = make_project(p, name="智能制造产业园", protected=True, lat="31.2", lng="121.5")
-    services.stage_met(actor=p.officer, project=project, stage="signed", met=date(2024, 1, 5), note="签约仪式举行")
+    services.stage_met(
+        actor=p.officer, project=project, stage="signed", met=date(2024, 1, 5), note="签约仪式举行"
+    )
     services.investment_report(actor=p.officer, project=project, month=date(2024, 1, 1), amount=100)
     services.owner_assign(
         actor=p.officer, project=project, role="manager", post=Post.objects.get(unit=p.unit_a, role="head")
@@ -28,7 +31,16 @@ def pages(p: Any) -> list[str]:
     services.problem_add(
         actor=p.officer, project=project, title="用地指标不足", owner_unit=p.unit_b, deadline=date(2999, 1, 1)
     )
-    return ["/projects/", f"/projects/{project.pk}/", "/projects/board/", "/projects/?stage=signed&stuck=on"]
+    upload = SimpleUploadedFile("清单.csv", "年度,项目名称,状态\n2024,智能制造产业园,在建\n".encode())
+    batch = services.import_store(actor=p.officer, file=upload, year=2024)
+    return [
+        "/projects/",
+        f"/projects/{project.pk}/",
+        "/projects/board/",
+        "/projects/?stage=signed&stuck=on",
+        "/projects/import/",
+        f"/projects/import/{batch.pk}/",
+    ]
 
 
 def known() -> list[str]:
@@ -37,6 +49,7 @@ def known() -> list[str]:
     data.update(ProjectYear.objects.values_list("name", flat=True))
     data.update(ProjectProblem.objects.values_list("title", flat=True))
     data.update(StageChange.objects.values_list("note", flat=True))
+    data.add("在建")  # the status word as the imported file writes it
     return sorted((d for d in data if d), key=len, reverse=True)
 
 

@@ -232,3 +232,84 @@ def test_stuck_days(since: date | None, on: date, days: int, stuck: bool) -> Non
 def test_stuck_days_grow_with_the_day(since: date, on: date, extra: int) -> None:
     assert rules.stuck_days(since, on + timedelta(days=extra)) >= rules.stuck_days(since, on)
     assert rules.stuck_days(since, on) >= 0
+
+
+# ---------------------------------------------------------------------------------------------
+# Names across years
+
+
+@pytest.mark.parametrize(
+    ("name", "key"),
+    [
+        ("中芯国际12英寸芯片SN1项目", "中芯国际12英寸芯片sn1"),
+        ("上海光源二期(线站工程)", "上海光源二期"),
+        ("李政道研究所（实验楼、基础实验设施）", "李政道研究所"),
+        ("CR929宽体客机研发保障建设项目", "cr929宽体客机研发保障"),
+        ("和辉光电第六代AMOLED生产线建设", "和辉光电第六代amoled生产线"),
+        ("ＡＢ 项目", "ab"),
+        ("项目", "项目"),  # a suffix alone stays
+    ],
+)
+def test_name_key(name: str, key: str) -> None:
+    assert rules.name_key(name) == key
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "match"),
+    [
+        ("中芯国际12英寸芯片SN1项目", "中芯国际12英寸芯片项目", rules.DRIFT),
+        ("上海光源二期", "上海光源二期(线站工程)", rules.SAME),
+        ("张江实验室研发大楼", "张江实验室研发大楼", rules.SAME),
+        ("和辉光电第六代AMOLED生产线建设", "和辉光电第六代AMOLED生产线产能扩充项目", None),  # an extension
+        ("中船长兴造船基地", "中船长兴造船基地二期", None),  # a new phase
+        ("中芯国际12英寸芯片SN1项目", "中芯国际临港12英寸晶圆代工生产线项目", None),
+        ("超硅半导体300mm集成电路硅片全自动智能化生产线", "上海超硅生产研发及配套设施建设项目", None),
+        (
+            "高效低碳燃气轮机试验装置国家重大科技基础设施",
+            "高效低碳燃气轮机实验装置国家重大科技基础设施",
+            rules.DRIFT,
+        ),
+        ("东站", "东站改造", None),  # too short to guess
+        ("", "东站", None),
+    ],
+)
+def test_name_match(old: str, new: str, match: str | None) -> None:
+    assert rules.name_match(old, new) == match
+
+
+names = st.text(alphabet="中芯国际英寸芯片光源项目工程建设期扩AB12()（）", max_size=20)
+
+
+@given(names, names)
+def test_name_match_is_symmetric(a: str, b: str) -> None:
+    assert rules.name_match(a, b) == rules.name_match(b, a)
+
+
+@given(names)
+def test_a_name_matches_itself_unless_empty(a: str) -> None:
+    assert rules.name_match(a, a) == (rules.SAME if rules.name_key(a) else None)
+
+
+@given(names, names)
+def test_same_iff_equal_keys(a: str, b: str) -> None:
+    assert (rules.name_match(a, b) == rules.SAME) == (
+        bool(rules.name_key(a)) and rules.name_key(a) == rules.name_key(b)
+    )
+
+
+@pytest.mark.parametrize(
+    ("word", "stage"),
+    [
+        ("新开工", "started"),
+        ("在建", "building"),
+        ("建成", "producing"),
+        (" 在 建 ", "building"),
+        ("达产达效", "reached"),
+        ("快完了", None),
+        ("", None),
+    ],
+)
+def test_stage_of_word(word: str, stage: str | None) -> None:
+    assert rules.stage_of_word(word) == stage
+    if stage is not None:
+        assert stage in STAGES
