@@ -49,7 +49,7 @@ def known() -> list[str]:
     data.update(ProjectYear.objects.values_list("name", flat=True))
     data.update(ProjectProblem.objects.values_list("title", flat=True))
     data.update(StageChange.objects.values_list("note", flat=True))
-    data.add("在建")  # the status word as the imported file writes it
+    data.update({"在建", "清单.csv"})  # the status word and the file name as the user gave them
     return sorted((d for d in data if d), key=len, reverse=True)
 
 
