@@ -29,25 +29,40 @@
     return chart;
   }
 
+  // A click anywhere in a category's column (or row) opens the list behind it, not only on a bar:
+  // grouped bars leave gaps, and a small figure's bar is hard to hit.
+  function clickThrough(chart, horizontal, open) {
+    chart.getZr().on("click", function (e) {
+      var pt = [e.offsetX, e.offsetY];
+      if (!chart.containPixel("grid", pt)) { return; }
+      var index = chart.convertFromPixel({ seriesIndex: 0 }, pt)[horizontal ? 1 : 0];
+      if (index !== undefined && index !== null && index >= 0) { open(Math.round(index)); }
+    });
+    return chart;
+  }
+
   var boardNode = document.getElementById("board-data");
   if (boardNode) {
     var b = JSON.parse(boardNode.textContent);
     var stages = b.stages;
-    bars(document.getElementById("chart-stages"), stages.map(function (s) { return s.label; }),
-      [{ name: b.labels.projects, data: stages.map(function (s) { return s.count; }), itemStyle: { color: "#0969da" } }])
-      .on("click", function (p) { go(b.list_url, { stage: stages[p.dataIndex].stage }); });
+    window.luoshiBoard = { data: b, charts: charts };
+    var stageChart = bars(document.getElementById("chart-stages"), stages.map(function (s) { return s.label; }),
+      [{ name: b.labels.projects, data: stages.map(function (s) { return s.count; }), itemStyle: { color: "#0969da" } }]);
+    clickThrough(stageChart, false, function (i) { if (stages[i]) { go(b.list_url, { stage: stages[i].stage }); } });
     var cats = b.by_category;
-    bars(document.getElementById("chart-category"), cats.map(function (c) { return c.label; }), [
+    var catChart = bars(document.getElementById("chart-category"), cats.map(function (c) { return c.label; }), [
       { name: b.labels.plan, data: cats.map(function (c) { return c.plan; }), itemStyle: { color: "#8c959f" } },
       { name: b.labels.done, data: cats.map(function (c) { return c.done; }), itemStyle: { color: "#1a7f37" } }
-    ]).on("click", function (p) { go(b.list_url, { category: cats[p.dataIndex].category }); });
+    ]);
+    clickThrough(catChart, false, function (i) { if (cats[i]) { go(b.list_url, { category: cats[i].category }); } });
     var units = b.by_unit;
     var unitEl = document.getElementById("chart-unit");
     unitEl.style.height = Math.max(240, units.length * 36 + 80) + "px";
-    bars(unitEl, units.map(function (u) { return u.label; }), [
+    var unitChart = bars(unitEl, units.map(function (u) { return u.label; }), [
       { name: b.labels.plan, data: units.map(function (u) { return u.plan; }), itemStyle: { color: "#8c959f" } },
       { name: b.labels.done, data: units.map(function (u) { return u.done; }), itemStyle: { color: "#1a7f37" } }
-    ], true).on("click", function (p) { go(b.list_url, { unit: units[p.dataIndex].unit }); });
+    ], true);
+    clickThrough(unitChart, true, function (i) { if (units[i] && units[i].unit) { go(b.list_url, { unit: units[i].unit }); } });
   }
 
   var invNode = document.getElementById("investment-data");
