@@ -75,6 +75,7 @@ ACTIONS: dict[str, tuple[str, str]] = {
     "projects.problem.created": ("登记项目问题", "project problem recorded"),
     "projects.problem.tasked": ("项目问题转为任务", "project problem turned into a task"),
     "projects.import.committed": ("导入重点项目清单", "key project list imported"),
+    "projects.boundary.set": ("导入区域边界", "district boundary loaded"),
 }
 
 

@@ -41,3 +41,8 @@ class ProblemTaskForm(forms.Form):
 class ImportForm(forms.Form):
     file = forms.FileField(label=_("项目清单（.xlsx 或 .csv）"))
     year = forms.IntegerField(label=_("年度"), required=False, min_value=1900, max_value=2999)
+
+
+class BoundaryForm(forms.Form):
+    name = forms.CharField(label=_("边界名称"), max_length=120)
+    file = forms.FileField(label=_("GeoJSON 文件"))

@@ -28,7 +28,7 @@ from luoshi.imports.sheets import SheetError, find_table, read_sheets, text
 from luoshi.org.access import require_officer
 from luoshi.org.models import Unit
 
-from . import rules, services
+from . import geo, rules, selectors, services
 from .models import Category, Project, ProjectYear, Stage
 
 COLUMNS: dict[str, str] = {
@@ -197,6 +197,8 @@ def preview(
         return row.cells[idx] if idx is not None and idx < len(row.cells) else None
 
     units = _units() if "lead_unit" in cols else {}
+    loaded = selectors.current_boundary()
+    area = geo.polygons(loaded[1]) if loaded else []
     rows: list[ImportRow] = []
     years: set[int] = set()
     for row in table.rows:
@@ -265,6 +267,17 @@ def preview(
                 except LuoshiError as exc:
                     column = header("lat") if getattr(exc, "field", "") == "lat" else header("lng")
                     out.problems.append(RowProblem(row.number, column, exc.message))
+                else:
+                    if area and item.lat is not None and item.lng is not None:
+                        if not rules.in_polygons(float(item.lng), float(item.lat), area):
+                            out.problems.append(
+                                RowProblem(
+                                    row.number,
+                                    header("lat"),
+                                    _("位置（%(lat)s, %(lng)s）不在区域边界“%(name)s”内。")
+                                    % {"lat": item.lat, "lng": item.lng, "name": loaded[0] if loaded else ""},
+                                )
+                            )
         rows.append(item)
     if len(years) > 1:
         out.problems.append(

@@ -255,3 +255,21 @@ class ProjectImport(models.Model):
 
     def __str__(self) -> str:
         return self.file_name
+
+
+class Boundary(models.Model):
+    """The district's boundary (GeoJSON) for the project map (一张图), loaded from a file; the latest
+    one is used. Served from this server only: the map makes no outside request."""
+
+    name = models.CharField(_("名称"), max_length=120)
+    geojson = models.TextField()
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True)
+    created = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created", "-id"]
+        verbose_name = _("区域边界")
+        verbose_name_plural = _("区域边界")
+
+    def __str__(self) -> str:
+        return self.name

@@ -240,3 +240,29 @@ STAGE_WORDS: dict[str, str] = {
 def stage_of_word(word: str) -> str | None:
     """The stage a list's status word names (新开工 → started, 建成 → producing), None if unknown."""
     return STAGE_WORDS.get(re.sub(r"\s+", "", unicodedata.normalize("NFKC", word or "")))
+
+
+# ---------------------------------------------------------------------------------------------
+# Points and the district boundary (一张图)
+
+Ring = Sequence[Sequence[float]]
+
+
+def in_ring(x: float, y: float, ring: Ring) -> bool:
+    """Ray casting: whether (x, y) lies inside the closed ring of (x, y) vertices (even-odd rule)."""
+    inside = False
+    n = len(ring)
+    for i in range(n):
+        x1, y1 = ring[i][0], ring[i][1]
+        x2, y2 = ring[i - 1][0], ring[i - 1][1]
+        if (y1 > y) != (y2 > y) and x < (x2 - x1) * (y - y1) / (y2 - y1) + x1:
+            inside = not inside
+    return inside
+
+
+def in_polygons(x: float, y: float, polygons: Sequence[Sequence[Ring]]) -> bool:
+    """Whether (x, y) is inside some polygon (outer ring, then holes) of a MultiPolygon's list."""
+    return any(
+        rings and in_ring(x, y, rings[0]) and not any(in_ring(x, y, hole) for hole in rings[1:])
+        for rings in polygons
+    )

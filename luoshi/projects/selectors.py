@@ -6,6 +6,7 @@
 
 from __future__ import annotations
 
+import json
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -20,6 +21,7 @@ from luoshi.work.models import Status
 
 from . import rules
 from .models import (
+    Boundary,
     Category,
     Project,
     ProjectInvestment,
@@ -242,3 +244,27 @@ def board(scope: QuerySet[Project], on: date, *, stuck_threshold: int = rules.DE
     out.by_category = sorted(cats.values(), key=lambda c: -c["plan"])
     out.by_unit = sorted(units.values(), key=lambda u: -u["plan"])
     return out
+
+
+def current_boundary() -> tuple[str, dict[str, Any]] | None:
+    """The latest district boundary: its name and GeoJSON, or None when none is loaded."""
+    row = Boundary.objects.values_list("name", "geojson").first()
+    return None if row is None else (row[0], json.loads(row[1]))
+
+
+def map_points(projects: list[tuple[Project, Standing]]) -> list[dict[str, Any]]:
+    """The located projects as map points: name, position, stage, light and their page."""
+    from django.urls import reverse
+
+    return [
+        {
+            "id": p.pk,
+            "name": p.name,
+            "value": [float(p.lng), float(p.lat)],
+            "stage": p.stage,
+            "light": s.light,
+            "url": reverse("projects:detail", args=[p.pk]),
+        }
+        for p, s in projects
+        if p.lat is not None and p.lng is not None
+    ]

@@ -23,6 +23,7 @@ from luoshi.work.models import Plan, Source, Task
 
 from . import rules
 from .models import (
+    Boundary,
     Category,
     OwnerRole,
     Project,
@@ -459,3 +460,31 @@ def import_store(*, actor: Any, file: Any, year: int | None) -> ProjectImport:
     delete_on_rollback(batch.file.storage, [batch.file.name])
     batch.save()
     return batch
+
+
+@transaction.atomic
+def boundary_set(*, actor: Any, name: str, data: bytes) -> Boundary:
+    """Load the district boundary (GeoJSON) the project map draws and imports check points against."""
+    import json
+
+    from .geo import parse_boundary
+
+    require_officer(actor)
+    name = (name or "").strip()
+    if not name:
+        raise InvalidField(_("请填写边界名称。"), field="name")
+    geojson = parse_boundary(data)
+    boundary = Boundary.objects.create(
+        name=name[:120], geojson=json.dumps(geojson, ensure_ascii=False), actor=actor
+    )
+    record(
+        boundary,
+        "projects.boundary.set",
+        actor=actor,
+        data={
+            "name": boundary.name,
+            "sha256": hashlib.sha256(data).hexdigest(),
+            "features": len(geojson["features"]),
+        },
+    )
+    return boundary

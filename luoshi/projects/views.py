@@ -28,7 +28,7 @@ from luoshi.work.models import Light
 
 from . import importer, rules, selectors, services
 from .filters import ProjectFilter
-from .forms import ImportForm, InvestmentForm, ProblemForm, ProblemTaskForm, StageMetForm
+from .forms import BoundaryForm, ImportForm, InvestmentForm, ProblemForm, ProblemTaskForm, StageMetForm
 from .models import (
     Category,
     OwnerRole,
@@ -368,3 +368,62 @@ def import_preview(request: HttpRequest, pk: int) -> HttpResponse:
         "projects/import_preview.html",
         {"batch": batch, "preview": result, "counts": result.counts(), "stage_labels": dict(Stage.choices)},
     )
+
+
+# ---------------------------------------------------------------------------------------------
+# 一张图: the project map
+
+
+@login_required
+def project_map(request: HttpRequest) -> HttpResponse:
+    """The district map (一张图): the loaded boundary drawn offline, the filtered projects as points
+    coloured by stage or light, each clicking through to its project."""
+    f = ProjectFilter(request.GET, user=request.user)
+    rows = f.rows(_today(request)) if f.is_valid() else []
+    loaded = selectors.current_boundary()
+    color_by = "light" if request.GET.get("color") == "light" else "stage"
+    points = selectors.map_points(rows)
+    data = {
+        "boundary": loaded[1] if loaded else None,
+        "points": points,
+        "color_by": color_by,
+        "stages": [{"value": "", "label": _("未进入阶段")}]
+        + [{"value": v, "label": str(label)} for v, label in Stage.choices],
+        "lights": [{"value": v, "label": str(label)} for v, label in Light.choices],
+    }
+    context = {
+        "form": f.form,
+        "map": data,
+        "boundary_name": loaded[0] if loaded else "",
+        "located": len(points),
+        "total": len(rows),
+        "color_by": color_by,
+        "stages": Stage.choices,
+        "categories": Category.choices,
+        "chosen_stages": f.cleaned.get("stage", []),
+        "officer": context_for(request.user).is_officer,
+        "boundary_form": BoundaryForm(),
+    }
+    return render(request, "projects/map.html", context)
+
+
+@upload_limit()
+@login_required
+@require_POST
+def boundary_upload(request: HttpRequest) -> HttpResponse:
+    """Load a district boundary (GeoJSON) for the map, by the office."""
+    require_officer(request.user)
+    form = BoundaryForm(request.POST, request.FILES)
+    if form.is_valid():
+        done = form_submit(
+            request,
+            services.boundary_set,
+            actor=request.user,
+            name=form.cleaned_data["name"],
+            data=form.cleaned_data["file"].read(),
+        )
+        if done.saved:
+            messages.success(request, _("区域边界已导入。"))
+    else:
+        messages.error(request, _("请填写名称并选择 GeoJSON 文件。"))
+    return redirect(reverse("projects:map"))

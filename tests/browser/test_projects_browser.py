@@ -83,3 +83,37 @@ def test_board_renders_and_clicks_through(p, page, login, shot, live_url):  # ty
     page.locator("#investment-chart canvas").first.wait_for()
     assert "在建" in page.inner_text("#stages")
     assert not outside, outside
+
+
+def test_map_renders_points_offline_and_clicks_through(p, page, login, shot, live_url):  # type: ignore[no-untyped-def]
+    from pathlib import Path
+
+    data = (
+        Path(__file__).parent.parent / "data" / "projects" / "wuhan_420100_districts.geojson"
+    ).read_bytes()
+    services.boundary_set(actor=p.officer, name="武汉市", data=data)
+    near = make_project(p, name="东西湖物流园", lat="30.62", lng="114.14")
+    make_project(p, name="江夏产业园", lat="30.35", lng="114.31", category="livelihood")
+    make_project(p, name="未标注位置的项目")
+    services.stage_met(actor=p.officer, project=near, stage="building", met=timezone.localdate(), note="x")
+    outside: list[str] = []
+    page.on("request", lambda r: outside.append(r.url) if not r.url.startswith(live_url) else None)
+    login(page, "officer")
+    page.goto("/projects/map/")
+    page.locator("#project-map canvas").first.wait_for()
+    assert page.evaluate("() => window.luoshiMap.data.points.length") == 2
+    assert page.evaluate("() => window.luoshiMap.chart.getOption().geo[0].map") == "district"
+    series = page.evaluate(
+        "() => window.luoshiMap.chart.getOption().series.map(s => [s.name, s.data.length])"
+    )
+    assert series == [["未进入阶段", 1], ["在建", 1]]
+    shot(page, "map")
+    point = page.evaluate("() => window.luoshiMap.chart.convertToPixel({geoIndex: 0}, [114.14, 30.62])")
+    box = page.locator("#project-map canvas").first.bounding_box()
+    with page.expect_navigation():
+        page.mouse.click(box["x"] + point[0], box["y"] + point[1])
+    assert urlsplit(page.url).path == f"/projects/{near.pk}/"
+    page.goto("/projects/map/?color=light&category=livelihood")
+    page.locator("#project-map canvas").first.wait_for()
+    assert page.evaluate("() => window.luoshiMap.data.points.map(p => p.name)") == ["江夏产业园"]
+    assert not outside, outside
