@@ -91,7 +91,13 @@ SUBMITTER, HEAD = 1, 2
     ],
 )
 def test_approval_refusal(
-    approved: list[str], step: str, pending: bool, evidence: int, actor: int, duty: bool, expected: Refusal | None
+    approved: list[str],
+    step: str,
+    pending: bool,
+    evidence: int,
+    actor: int,
+    duty: bool,
+    expected: Refusal | None,
 ) -> None:
     got = rules.approval_refusal(
         has_leader=True,
