@@ -14,7 +14,6 @@ from luoshi.rectification import rules
 from luoshi.rectification.models import Approval, Measure, Problem, Reopen, Round, SignOff, SignOffEvidence
 from luoshi.rectification.services import (
     NewProblem,
-    problem_create,
     problem_reopen,
     problems_create,
     round_create,
