@@ -1,3 +1,17 @@
-from django.urls import URLPattern
+from django.urls import path
 
-urlpatterns: list[URLPattern] = []
+from . import views
+
+app_name = "rectification"
+
+urlpatterns = [
+    path("", views.round_list, name="rounds"),
+    path("rounds/<int:pk>/", views.round_detail, name="round"),
+    path("rounds/<int:pk>/export.<str:fmt>", views.round_export, name="round_export"),
+    path("problems/<int:pk>/", views.problem_detail, name="problem"),
+    path("problems/<int:pk>/signoff/", views.signoff_submit, name="signoff_submit"),
+    path("problems/<int:pk>/reopen/", views.problem_reopen, name="reopen"),
+    path("signoffs/<int:pk>/approve/", views.signoff_approve, name="signoff_approve"),
+    path("signoffs/<int:pk>/reject/", views.signoff_reject, name="signoff_reject"),
+    path("evidence/<int:pk>/", views.evidence_download, name="evidence"),
+]
