@@ -8,6 +8,7 @@ urlpatterns = [
     path("", views.round_list, name="rounds"),
     path("rounds/<int:pk>/", views.round_detail, name="round"),
     path("rounds/<int:pk>/export.<str:fmt>", views.round_export, name="round_export"),
+    path("rounds/<int:pk>/import/", views.round_import, name="round_import"),
     path("problems/<int:pk>/", views.problem_detail, name="problem"),
     path("problems/<int:pk>/signoff/", views.signoff_submit, name="signoff_submit"),
     path("problems/<int:pk>/reopen/", views.problem_reopen, name="reopen"),

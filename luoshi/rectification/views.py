@@ -3,10 +3,14 @@ problem with its measures, sign-off chain, evidence and reopen."""
 
 from __future__ import annotations
 
+import re
+import uuid
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.db.models import Prefetch
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
@@ -17,13 +21,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from luoshi.documents.exporters import csv_response, xlsx_response
+from luoshi.errors import LuoshiError
 from luoshi.lib.uploads import download_type, upload_limit
-from luoshi.org.access import context_for
+from luoshi.org.access import context_for, require_officer
 from luoshi.web.errors import form_submit
 from luoshi.web.htmx import is_htmx
 from luoshi.work.models import Task
 
-from . import rules, selectors, services
+from . import importer, rules, selectors, services
 from .exports import EXPORTERS, STATE_LABELS
 from .forms import DecisionForm, ReopenForm, SignOffForm
 from .models import Approval, Problem, Round, SignOff, SignOffEvidence, StepChoice
@@ -71,6 +76,7 @@ def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
     units = selectors.unit_summaries(rnd, user=request.user, today=today)
     context["units"] = units
     context["summary"] = selectors.total(units)
+    context["can_import"] = context_for(request.user).is_officer
     context["chart"] = {
         "units": [u["unit"] for u in units],
         "series": [
@@ -275,3 +281,61 @@ def evidence_download(request: HttpRequest, pk: int) -> FileResponse:
     resp = FileResponse(fh, as_attachment=not inline, filename=ev.name, content_type=content_type)
     resp["X-Content-Type-Options"] = "nosniff"
     return resp
+
+
+# ---------------------------------------------------------------------------------------------
+# Importing a ledger: upload → preview (stored file, nothing written) → import (all or nothing)
+
+_UPLOAD = re.compile(r"^[0-9a-f]{32}\.(csv|xlsx)$")
+
+
+def _stored_name(request: HttpRequest, token: str) -> str:
+    if not _UPLOAD.match(token):
+        raise Http404
+    return f"rectification/imports/{request.user.pk}/{token}"
+
+
+@login_required
+@require_POST
+@upload_limit()
+def round_import(request: HttpRequest, pk: int) -> HttpResponse:
+    """导入整改台账: the uploaded file is read and previewed with every refusal (row and column);
+    the preview's button imports the same stored file, every row or none."""
+    require_officer(request.user)
+    rnd = _visible_round(request, pk)
+    token = request.POST.get("token", "")
+    if token:
+        name = _stored_name(request, token)
+        if not default_storage.exists(name):
+            messages.error(request, _("上传的台账已失效，请重新上传。"))
+            return redirect(reverse("rectification:round", args=[rnd.pk]))
+        with default_storage.open(name, "rb") as fh:
+            data = fh.read()
+        done = form_submit(
+            request,
+            importer.ledger_import,
+            reload_on_conflict=False,
+            actor=request.user,
+            round=rnd,
+            data=data,
+            filename=token,
+        )
+        if done.saved:
+            default_storage.delete(name)
+            messages.success(request, _("已导入 %(n)s 个问题。") % {"n": len(done.value)})
+        return redirect(reverse("rectification:round", args=[rnd.pk]))
+    upload = request.FILES.get("file")
+    ext = (upload.name or "").rsplit(".", 1)[-1].lower() if upload else ""
+    if upload is None or ext not in ("csv", "xlsx"):
+        messages.error(request, _("请上传 .xlsx 或 .csv 格式的台账。"))
+        return redirect(reverse("rectification:round", args=[rnd.pk]))
+    data = upload.read()
+    try:
+        parsed = importer.preview(round=rnd, data=data, filename=upload.name or "")
+    except LuoshiError as exc:
+        messages.error(request, exc.message)
+        return redirect(reverse("rectification:round", args=[rnd.pk]))
+    token = f"{uuid.uuid4().hex}.{ext}"
+    default_storage.save(_stored_name(request, token), ContentFile(data))
+    context = {"round": rnd, "parsed": parsed, "token": token, "filename": upload.name}
+    return render(request, "rectification/import_preview.html", context)
