@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
+
 from django.utils import timezone
 
 from luoshi.rectification import rules
@@ -23,10 +24,10 @@ def test_demo_round_has_every_state(p: Personas) -> None:
     stages = Counter(Problem.objects.values_list("stage", flat=True))
     assert set(stages) == set(rules.Stage)
     states = Counter(
-        rules.problem_state(stage=s, deadline=d, today=today) for s, d in Problem.objects.values_list("stage", "deadline")
+        rules.problem_state(stage=s, deadline=d, today=today)
+        for s, d in Problem.objects.values_list("stage", "deadline")
     )
     assert set(states) == set(rules.State)
     assert SignOff.objects.filter(state="rejected").exists()
     assert Reopen.objects.count() == 2
     assert Problem.objects.filter(kind="long_term").exclude(mechanism="").exists()
-
