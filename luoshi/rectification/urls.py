@@ -6,6 +6,8 @@ app_name = "rectification"
 
 urlpatterns = [
     path("", views.round_list, name="rounds"),
+    path("rounds/new/", views.round_new, name="round_new"),
+    path("rounds/<int:pk>/problems/new/", views.problem_new, name="problem_new"),
     path("rounds/<int:pk>/", views.round_detail, name="round"),
     path("rounds/<int:pk>/export.<str:fmt>", views.round_export, name="round_export"),
     path("rounds/<int:pk>/import/", views.round_import, name="round_import"),

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 import uuid
+from decimal import Decimal
 from typing import Any
 
 from django.contrib import messages
@@ -30,7 +31,7 @@ from luoshi.work.models import Task
 
 from . import importer, rules, selectors, services
 from .exports import EXPORTERS, STATE_LABELS
-from .forms import DecisionForm, ReopenForm, SignOffForm
+from .forms import DecisionForm, ProblemForm, ReopenForm, RoundForm, SignOffForm
 from .models import Approval, Problem, Round, SignOff, SignOffEvidence, StepChoice
 
 
@@ -45,7 +46,8 @@ def round_list(request: HttpRequest) -> HttpResponse:
     rounds = list(Round.objects.visible_to(request.user))
     figures = selectors.round_summaries(rounds, user=request.user, today=timezone.localdate())
     rows = [{"round": r, "summary": figures[r.pk]} for r in rounds]
-    return render(request, "rectification/round_list.html", {"rows": rows})
+    context = {"rows": rows, "can_create": context_for(request.user).is_officer}
+    return render(request, "rectification/round_list.html", context)
 
 
 def _visible_round(request: HttpRequest, pk: int) -> Round:
@@ -339,3 +341,46 @@ def round_import(request: HttpRequest, pk: int) -> HttpResponse:
     default_storage.save(_stored_name(request, token), ContentFile(data))
     context = {"round": rnd, "parsed": parsed, "token": token, "filename": upload.name}
     return render(request, "rectification/import_preview.html", context)
+
+
+@login_required
+def round_new(request: HttpRequest) -> HttpResponse:
+    """新建检查轮次 (the office)."""
+    require_officer(request.user)
+    form = RoundForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        done = form_submit(
+            form, services.round_create, reload_on_conflict=False, actor=request.user, **form.cleaned_data
+        )
+        if done.saved:
+            messages.success(request, _("已新建检查轮次。"))
+            return redirect(reverse("rectification:round", args=[done.value.pk]))
+    return render(
+        request, "rectification/form.html", {"form": form, "title": _("新建检查轮次"), "round": None}
+    )
+
+
+@login_required
+def problem_new(request: HttpRequest, pk: int) -> HttpResponse:
+    """新建整改问题 of a round, with its measures as tasks (the office)."""
+    require_officer(request.user)
+    rnd = _visible_round(request, pk)
+    form = ProblemForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        lines = [line.strip() for line in data.pop("measures").splitlines() if line.strip()]
+        row = services.NewProblem(
+            **{k: v for k, v in data.items() if k not in ("money_involved", "money_recovered")},
+            measures=[(line, None) for line in lines],
+            money_involved=data["money_involved"] or Decimal(0),
+            money_recovered=data["money_recovered"] or Decimal(0),
+        )
+        done = form_submit(
+            form, services.problem_create, reload_on_conflict=False, actor=request.user, round=rnd, row=row
+        )
+        if done.saved:
+            messages.success(request, _("已新建整改问题。"))
+            return redirect(reverse("rectification:problem", args=[done.value.pk]))
+    return render(
+        request, "rectification/form.html", {"form": form, "title": _("新建整改问题"), "round": rnd}
+    )

@@ -23,6 +23,8 @@ def _pages(p: Personas, rnd: Round) -> list[str]:
     signoff_approve(actor=p.head_a, signoff=signoff, step="unit_head", note="同意")
     return [
         reverse("rectification:rounds"),
+        reverse("rectification:round_new"),
+        reverse("rectification:problem_new", args=[rnd.pk]),
         *(
             reverse("rectification:round", args=[rnd.pk]) + f"?list={tab}"
             for tab in ("problems", "tasks", "duties")

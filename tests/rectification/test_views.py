@@ -250,3 +250,45 @@ def test_problem_page_query_count(p: Personas, rnd: Round) -> None:
             assert c.get(url).status_code == 200
         counts.append(counted.count)
     assert counts[1] <= counts[0]
+
+
+def test_office_creates_a_round_and_a_problem_through_the_pages(p: Personas) -> None:
+    c = client_for(p.officer)
+    assert "新建检查轮次" in c.get(reverse("rectification:rounds")).content.decode()
+    data = {
+        "kind": "audit",
+        "name": "2024年度预算执行审计",
+        "body": "区审计局",
+        "start": "2024-03-01",
+        "end": "2024-04-30",
+        "due": "2024-12-31",
+        "scope_units": [p.unit_a.pk],
+    }
+    refused = c.post(reverse("rectification:round_new"), data | {"due": "2024-04-01"})
+    assert refused.status_code == 200 and "整改期限不能早于检查结束日期" in refused.content.decode()
+    made = c.post(reverse("rectification:round_new"), data)
+    rnd = Round.objects.get(name="2024年度预算执行审计")
+    assert made.status_code == 302 and made["Location"] == reverse("rectification:round", args=[rnd.pk])
+    problem = {
+        "number": "一",
+        "text": "预算执行率偏低",
+        "responsible_unit": p.unit_a.pk,
+        "responsible_leader": p.leader.person.pk,
+        "deadline": "2024-10-31",
+        "kind": "long_term",
+        "measures": "加快支出进度\n\n建立预算执行通报制度\n",
+        "money_involved": "120.5",
+    }
+    url = reverse("rectification:problem_new", args=[rnd.pk])
+    refused = c.post(url, problem)
+    assert refused.status_code == 200 and "长期整改的问题须写明长效机制" in refused.content.decode()
+    assert c.post(url, problem | {"mechanism": "每月通报预算执行"}).status_code == 302
+    made_problem = Problem.objects.get(round=rnd)
+    assert made_problem.measures.count() == 2 and str(made_problem.money_involved) == "120.50"
+
+
+@pytest.mark.parametrize("who", ["reporter_a", "head_a", "leader"])
+def test_only_the_office_creates(p: Personas, rnd: Round, who: str) -> None:
+    c = client_for(getattr(p, who))
+    assert c.get(reverse("rectification:round_new")).status_code == 403
+    assert c.get(reverse("rectification:problem_new", args=[rnd.pk])).status_code in (403, 404)
