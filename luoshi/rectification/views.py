@@ -12,6 +12,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
+from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
@@ -33,6 +34,9 @@ from . import importer, rules, selectors, services
 from .exports import EXPORTERS, STATE_LABELS
 from .forms import DecisionForm, ProblemForm, ReopenForm, RoundForm, SignOffForm
 from .models import Approval, Problem, Round, SignOff, SignOffEvidence, StepChoice
+
+
+ROWS_PER_PAGE = 100
 
 
 def _lists() -> list[tuple[str, str]]:
@@ -67,12 +71,15 @@ def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
     today = timezone.localdate()
     current = _list_name(request)
     context: dict[str, Any] = {"round": rnd, "current": current, "lists": _lists(), "today": today}
+    rows: Any
     if current == "problems":
-        context["problems"] = selectors.problem_list(rnd, user=request.user, today=today)
+        rows = selectors.problem_list(rnd, user=request.user, today=today)
     elif current == "tasks":
-        context["measures"] = selectors.task_list(rnd, user=request.user)
+        rows = selectors.task_list(rnd, user=request.user)
     else:
-        context["duties"] = selectors.responsibility_list(rnd, user=request.user, today=today)
+        rows = selectors.responsibility_list(rnd, user=request.user, today=today)
+    context["page"] = Paginator(rows, ROWS_PER_PAGE).get_page(request.GET.get("page"))
+    context["hx_target"] = "#lists"
     if is_htmx(request):
         return render(request, "rectification/_list.html", context)
     units = selectors.unit_summaries(rnd, user=request.user, today=today)

@@ -77,12 +77,26 @@ def test_the_three_lists(p: Personas, rnd: Round, tab: str) -> None:
     part = c.get(url, headers={"HX-Request": "true"})
     assert full.status_code == part.status_code == 200
     body = part.content.decode()
-    assert body.startswith('<div id="lists">') or 'id="lists"' in body.splitlines()[0]
-    assert "<html" not in body and "<html" in full.content.decode()
+    assert 'id="list-tabs"' in body and 'id="lists"' not in body  # the inside of #lists
+    assert "<html" not in body and '<div id="lists">' in full.content.decode()
     table = {"problems": "problem-list", "tasks": "task-list", "duties": "duty-list"}[tab]
     assert f'id="{table}"' in body
     if tab == "tasks":
         assert "措施1甲" in body and "措施4乙" in body
+
+
+def test_lists_are_paged(p: Personas, rnd: Round, monkeypatch: pytest.MonkeyPatch) -> None:
+    from luoshi.rectification import views
+
+    monkeypatch.setattr(views, "ROWS_PER_PAGE", 3)
+    _many(p, rnd, 7)
+    c = client_for(p.officer)
+    url = reverse("rectification:round", args=[rnd.pk])
+    second = c.get(url + "?list=problems&page=2", headers={"HX-Request": "true"}).content.decode()
+    assert ">4</td>" in second and ">6</td>" in second and ">7</td>" not in second and ">3</td>" not in second
+    assert "第 2 / 3 页，共 7 条" in second
+    tasks = c.get(url + "?list=tasks&page=5").content.decode()
+    assert "措施7甲" in tasks and "措施6乙" not in tasks
 
 
 def test_round_page_figures(p: Personas, rnd: Round) -> None:
