@@ -35,7 +35,6 @@ from .exports import EXPORTERS, STATE_LABELS
 from .forms import DecisionForm, ProblemForm, ReopenForm, RoundForm, SignOffForm
 from .models import Approval, Problem, Round, SignOff, SignOffEvidence, StepChoice
 
-
 ROWS_PER_PAGE = 100
 
 
