@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "luoshi.jobs",
     "luoshi.notify",
     "luoshi.projects",
+    "luoshi.rectification",
     "luoshi.api",
     "luoshi.documents",
     "luoshi.imports",

@@ -62,6 +62,15 @@ ACTIONS: dict[str, tuple[str, str]] = {
     "work.import.committed": ("导入任务分解表", "task import committed"),
     # documents
     "documents.bulletin.published": ("发布督查通报", "bulletin published"),
+    # rectification
+    "rectification.round.created": ("新建整改检查轮次", "rectification round created"),
+    "rectification.problem.created": ("新建整改问题", "rectification problem created"),
+    "rectification.problem.bulk_created": ("批量新建整改问题", "rectification problems created in bulk"),
+    "rectification.problem.imported": ("导入整改台账", "rectification ledger imported"),
+    "rectification.signoff.submitted": ("提交销号申请", "sign-off applied for"),
+    "rectification.signoff.approved": ("审核通过销号申请", "sign-off step approved"),
+    "rectification.signoff.rejected": ("退回销号申请", "sign-off returned"),
+    "rectification.problem.reopened": ("回头看重新打开整改问题", "rectification problem reopened"),
     # jobs
     "jobs.tick.ran": ("每日巡检", "daily tick ran"),
     # projects

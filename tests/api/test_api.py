@@ -86,7 +86,13 @@ def test_openapi_groups_operations_per_app_with_stable_ids() -> None:
     paths = Client().get(API + "/openapi.json").json()["paths"]
     ops = {(method, path): op for path, item in paths.items() for method, op in item.items()}
     tags = {key: op["tags"] for key, op in ops.items()}
-    assert set(map(tuple, tags.values())) == {("org",), ("work",), ("documents",), ("projects",)}
+    assert set(map(tuple, tags.values())) == {
+        ("org",),
+        ("work",),
+        ("documents",),
+        ("projects",),
+        ("rectification",),
+    }
     projects = {path for (_, path), t in tags.items() if t == ["projects"]}
     assert projects == {
         "/api/v1/projects",
