@@ -23,6 +23,7 @@ NAV: list[tuple[str, Any, Any]] = [
     ("/work/tasks/", _("任务"), lambda c: True),
     ("/work/plans/", _("计划"), lambda c: True),
     ("/work/dashboard/", _("领导看板"), lambda c: c.is_leader or c.is_officer),
+    ("/meetings/", _("调度会"), lambda c: True),
     ("/imports/", _("导入"), lambda c: c.is_officer),
     ("/org/units/", _("组织人员"), lambda c: c.is_officer or Role.SYSADMIN in c.roles),
     ("/audit/", _("审计"), lambda c: c.superuser or Role.AUDITADMIN in c.roles),
