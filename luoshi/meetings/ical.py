@@ -5,8 +5,7 @@ and lines are folded at 75 octets (§3.1) without splitting a UTF-8 character.""
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from datetime import date, datetime, timedelta
-from datetime import timezone as dt_timezone
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from django.db.models import Q
@@ -46,7 +45,7 @@ def fold(line: str) -> str:
 
 
 def _utc(dt: datetime) -> str:
-    return dt.astimezone(dt_timezone.utc).strftime("%Y%m%dT%H%M%SZ")
+    return dt.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
 
 
 def _event(

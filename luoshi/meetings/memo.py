@@ -7,6 +7,7 @@ from __future__ import annotations
 import io
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -53,7 +54,7 @@ def build_memo(meeting: Meeting) -> Memo:
         agenda_count=meeting.agenda.count(),
         minutes=[p.strip() for p in meeting.minutes.splitlines() if p.strip()],
     )
-    lists = {
+    lists: dict[str, list[str]] = {
         AttendanceState.PRESENT: memo.present,
         AttendanceState.LATE: memo.late,
         AttendanceState.ABSENT: memo.absent,
@@ -96,7 +97,7 @@ def render_memo_docx(memo: Memo) -> bytes:
         size: float = 16,
         bold: bool = False,
         font: str = "仿宋",
-        align: int | None = None,
+        align: Any = None,
         color: RGBColor | None = None,
         indent: bool = False,
     ) -> None:
@@ -109,7 +110,7 @@ def render_memo_docx(memo: Memo) -> bytes:
         run.font.size = Pt(size)
         run.bold = bold
         run.font.name = font
-        run._element.rPr.rFonts.set(qn("w:eastAsia"), font)
+        run._element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), font)
         if color is not None:
             run.font.color.rgb = color
 

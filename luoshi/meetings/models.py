@@ -65,6 +65,8 @@ class SeriesQuerySet(models.QuerySet["MeetingSeries"]):
         if _sees_all(user):
             return self.all()
         person = context_for(user).person_id
+        if person is None:
+            return self.none()
         return self.filter(
             Q(chair_id=person)
             | Q(pk__in=Attendance.objects.filter(person_id=person).values("meeting__series_id"))

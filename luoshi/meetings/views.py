@@ -138,7 +138,7 @@ def checkin_card(request: HttpRequest, pk: int) -> HttpResponse:
     if not is_htmx(request):
         if error:
             messages.error(request, error)
-        else:
+        elif done is not None:
             messages.success(request, _("%(name)s 已签到。") % {"name": done.person.name})
         return redirect("meetings:meeting", meeting.pk)
     return render(
@@ -296,7 +296,7 @@ def calendar(request: HttpRequest) -> HttpResponse:
         form_submit(request, services.calendar_feed_reset, actor=request.user)
         messages.success(request, _("已生成新的订阅地址，旧地址已失效。"))
         return redirect("meetings:calendar")
-    feed = CalendarFeed.objects.filter(user=request.user).first()
+    feed = CalendarFeed.objects.filter(user_id=request.user.pk or 0).first()
     url = request.build_absolute_uri(reverse("meetings:ical", args=[feed.token])) if feed else ""
     return render(request, "meetings/calendar.html", {"feed": feed, "url": url})
 
