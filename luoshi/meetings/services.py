@@ -585,7 +585,7 @@ def decisions_to_tasks(*, actor: Any, meeting: Meeting) -> list[int]:
                 NewTask(
                     code=f"M{meeting.pk}.{d.sort}",
                     title=d.text,
-                    lead_unit=d.owner_unit_id,
+                    lead_unit=d.owner_unit,
                     start=min(start, d.deadline),
                     due=d.deadline,
                     fields={"source": Source.MEETING, "source_ref": f"meeting:{meeting.pk}"},
