@@ -9,7 +9,7 @@ from typing import Any
 
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Query, Router, Schema, Status
 
 from luoshi.api.common import ERRORS, Page, caller, paginate
 from luoshi.api.schemas import Message
@@ -145,7 +145,7 @@ def meeting_detail(request: HttpRequest, meeting_id: int) -> Any:
     """One meeting with its agenda (frozen figures), attendance and decisions."""
     m = _meeting(request, meeting_id)
     return {
-        **MeetingOut.from_orm(m).dict(),
+        **MeetingOut.model_validate(m, from_attributes=True).model_dump(),
         "agenda": list(m.agenda.order_by("sort")),
         "attendance": selectors.board(m).rows,
         "decisions": list(m.decisions.order_by("sort", "pk")),
@@ -171,4 +171,4 @@ def checkin(request: HttpRequest, meeting_id: int, payload: CardIn) -> Any:
 def decisions_tasks(request: HttpRequest, meeting_id: int) -> Any:
     """Make every decision not yet a task into one, in one step (the office)."""
     ids = services.decisions_to_tasks(actor=caller(request), meeting=_meeting(request, meeting_id))
-    return 201, {"count": len(ids), "task_ids": ids}
+    return Status(201, {"count": len(ids), "task_ids": ids})
