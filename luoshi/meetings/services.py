@@ -599,6 +599,12 @@ def decisions_to_tasks(*, actor: Any, meeting: Meeting) -> list[int]:
                 d.task_id = created.tasks[row.code].pk
                 made.append(d.task_id)
             Decision.objects.bulk_update(decisions, ["task"])
+        # New tasks may start in the past (a decision recorded late): their lights now, not at the tick.
+        from luoshi.work.models import Task
+        from luoshi.work.services import task_refresh
+
+        for task in Task.objects.filter(pk__in=made).select_related("plan"):
+            task_refresh(task=task)
         record(meeting, "meetings.decisions.tasks_created", actor=actor, data={"tasks": made})
     return made
 
