@@ -349,7 +349,12 @@ def _window(meeting: Meeting, now: datetime, *, actor: Any, detail: str) -> None
 def _check_in(meeting: Meeting, person_id: int, *, method: str, actor: Any, now: datetime) -> Attendance:
     with transaction.atomic():
         lock_chain()
-        row = Attendance.objects.select_for_update().filter(meeting=meeting, person_id=person_id).first()
+        row = (
+            Attendance.objects.select_for_update()
+            .filter(meeting=meeting, person_id=person_id)
+            .order_by("pk")
+            .first()
+        )
         if row is None:
             unit = (
                 Membership.objects.current(timezone.localdate(now))
@@ -474,7 +479,12 @@ def attendance_excuse(*, actor: Any, meeting: Meeting, person: Person) -> Attend
     require_officer(actor)
     with transaction.atomic():
         lock_chain()
-        row = Attendance.objects.select_for_update().filter(meeting=meeting, person=person).first()
+        row = (
+            Attendance.objects.select_for_update()
+            .filter(meeting=meeting, person=person)
+            .order_by("pk")
+            .first()
+        )
         if row is None:
             raise LuoshiError(_("此人不在本次会议的参会名单上。"))
         if row.checked_in_at is not None:
