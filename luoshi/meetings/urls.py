@@ -6,6 +6,7 @@ app_name = "meetings"
 
 urlpatterns = [
     path("", views.meeting_list, name="list"),
+    path("series/new/", views.series_new, name="series_new"),
     path("series/<int:pk>/schedule/", views.series_schedule, name="series_schedule"),
     path("<int:pk>/", views.meeting_detail, name="meeting"),
     path("<int:pk>/do/<slug:action>/", views.meeting_action, name="action"),

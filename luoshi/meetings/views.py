@@ -17,13 +17,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from luoshi.org.access import context_for
+from luoshi.org.access import context_for, require_officer
 from luoshi.org.models import Person
 from luoshi.web.errors import attempt, form_submit
 from luoshi.web.htmx import is_htmx
 
 from . import ical, memo, selectors, services
-from .forms import CardForm, DecisionForm, MinutesForm
+from .forms import CardForm, DecisionForm, MinutesForm, SeriesForm
 from .models import CalendarFeed, CheckInToken, Decision, Meeting, MeetingSeries, MeetingState
 
 
@@ -47,6 +47,19 @@ def meeting_list(request: HttpRequest) -> HttpResponse:
             "is_officer": context_for(request.user).is_officer,
         },
     )
+
+
+@login_required
+def series_new(request: HttpRequest) -> HttpResponse:
+    """The office sets up a dispatch meeting series (调度会)."""
+    require_officer(request.user)
+    form = SeriesForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        done = form_submit(form, services.series_create, actor=request.user, **form.cleaned_data)
+        if done.saved:
+            messages.success(request, _("调度会已设立。"))
+            return redirect("meetings:list")
+    return render(request, "meetings/series_form.html", {"form": form}, status=400 if form.errors else 200)
 
 
 @login_required

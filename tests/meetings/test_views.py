@@ -240,3 +240,31 @@ def test_query_counts(p) -> None:  # type: ignore[no-untyped-def]
             assert c.get(f"/meetings/{first.pk}/").status_code == 200
         counted[size] = (listed.count, page.count)
     assert counted[30] <= counted[3]
+
+
+@pytest.mark.parametrize("who", personas(but=["anonymous"]))
+def test_series_form(p, who: str) -> None:  # type: ignore[no-untyped-def]
+    c = client_for(getattr(p, who))
+    r = c.get("/meetings/series/new/")
+    if who != "officer":
+        assert r.status_code == 403
+        return
+    assert r.status_code == 200 and "王区长" in r.content.decode()  # leaders can chair
+    data = {
+        "name": "书记调度会",
+        "cadence": "twice_weekly",
+        "chair": p.leader.person.pk,
+        "units": [p.unit_a.pk],
+        "start_time": "08:30",
+        "duration_minutes": 60,
+        "lead_hours": 24,
+        "grace_minutes": 5,
+        "senior_only": "on",
+    }
+    assert c.post("/meetings/series/new/", data).status_code == 302
+    from luoshi.meetings.models import MeetingSeries
+
+    s = MeetingSeries.objects.get(name="书记调度会")
+    assert (s.cadence, s.lead_hours, list(s.units.all())) == ("twice_weekly", 24, [p.unit_a])
+    r = c.post("/meetings/series/new/", data)
+    assert r.status_code == 400 and "已有同名的调度会" in r.content.decode()
