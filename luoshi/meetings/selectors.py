@@ -68,3 +68,26 @@ def board(meeting: Meeting) -> Board:
     for r in rows:
         counts[r.state] = counts.get(r.state, 0) + 1
     return Board(rows=rows, counts=counts)
+
+
+def attendance_by_unit(user: Any) -> list[dict[str, Any]]:
+    """Late and absent records per unit over the meetings the user may see (kept for assessment:
+    考核 deducts per missed meeting): one grouped query."""
+    from django.db.models import Q
+
+    rows = (
+        Attendance.objects.filter(
+            meeting__in=Meeting.objects.visible_to(user), required=True, unit__isnull=False
+        )
+        .exclude(state=AttendanceState.PENDING)
+        .values("unit_id", "unit__name", "unit__path")
+        .annotate(
+            roll=Count("pk"),
+            present=Count("pk", filter=Q(state=AttendanceState.PRESENT)),
+            late=Count("pk", filter=Q(state=AttendanceState.LATE)),
+            absent=Count("pk", filter=Q(state=AttendanceState.ABSENT)),
+            excused=Count("pk", filter=Q(state=AttendanceState.EXCUSED)),
+        )
+        .order_by("-absent", "-late", "unit__path")
+    )
+    return list(rows)

@@ -45,6 +45,7 @@ def meeting_list(request: HttpRequest) -> HttpResponse:
             "series": list(selectors.series_list(request.user)),
             "page": page,
             "is_officer": context_for(request.user).is_officer,
+            "by_unit": selectors.attendance_by_unit(request.user),
         },
     )
 

@@ -11,7 +11,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from luoshi.meetings import services
-from luoshi.meetings.models import CheckInRefusal
+from luoshi.meetings.models import CheckInRefusal, Meeting
 from tests.helpers import client_for, personas
 
 from .conftest import World, day
@@ -84,3 +84,24 @@ def test_agenda_command(world: World) -> None:
         call_command("agenda", "--meeting", str(world.meeting.pk), "--generate", stdout=io.StringIO())
     with pytest.raises(CommandError, match="no meeting"):
         call_command("agenda", "--meeting", "999999", stdout=io.StringIO())
+
+
+def test_api_list_query_counts(world: World) -> None:
+    from tests.helpers import exact_queries
+
+    c = client_for(world.p.officer)
+    c.get("/api/v1/meetings")
+    counted = {}
+    for size in (3, 30):
+        while Meeting.objects.count() < size:
+            services.meeting_create(
+                actor=world.p.officer,
+                series=world.series,
+                starts_at=world.start + timedelta(days=Meeting.objects.count()),
+            )
+        with exact_queries(f"meetings.api[officer /api/v1/meetings]@{size}") as listed:
+            assert len(c.get("/api/v1/meetings?limit=50").json()["items"]) == size
+        with exact_queries(f"meetings.api[officer /api/v1/meeting-series]@{size}") as series:
+            assert c.get("/api/v1/meeting-series").status_code == 200
+        counted[size] = (listed.count, series.count)
+    assert counted[30] <= counted[3]

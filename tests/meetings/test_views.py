@@ -268,3 +268,18 @@ def test_series_form(p, who: str) -> None:  # type: ignore[no-untyped-def]
     assert (s.cadence, s.lead_hours, list(s.units.all())) == ("twice_weekly", 24, [p.unit_a])
     r = c.post("/meetings/series/new/", data)
     assert r.status_code == 400 and "已有同名的调度会" in r.content.decode()
+
+
+def test_attendance_by_unit(world: World) -> None:
+    p = world.p
+    services.checkin_card(
+        actor=p.officer, meeting=world.meeting, card_no="0012345678", now=world.start + timedelta(minutes=9)
+    )
+    services.meeting_end(actor=p.officer, meeting=world.meeting, now=world.meeting.ends_at)
+    body = client_for(p.officer).get("/meetings/").content.decode()
+    assert "出勤统计" in body
+    from luoshi.meetings.selectors import attendance_by_unit
+
+    rows = {r["unit__name"]: (r["roll"], r["late"], r["absent"]) for r in attendance_by_unit(p.officer)}
+    assert rows["区发展和改革局"] == (1, 1, 0)
+    assert rows["示范区"] == (1, 0, 1)  # the chair, whose post is in the district
