@@ -179,14 +179,11 @@ def meeting_create(
 
 
 def meetings_schedule(*, actor: Any, series: MeetingSeries, after: date, count: int) -> list[Meeting]:
-    """Schedule the series' next `count` meetings after `after`, by its cadence."""
-    anchor = timezone.localdate(series.created)
-    last = (
-        Meeting.objects.filter(series=series)
-        .order_by("-starts_at")
-        .values_list("starts_at", flat=True)
-        .first()
-    )
+    """Schedule the series' next `count` meetings after `after` (and after its last meeting), by its
+    cadence counted from its first meeting (or from the day it was set up)."""
+    times = Meeting.objects.filter(series=series).order_by("starts_at").values_list("starts_at", flat=True)
+    first, last = times.first(), times.last()
+    anchor = timezone.localdate(first) if first is not None else timezone.localdate(series.created)
     if last is not None:
         after = max(after, timezone.localdate(last))
     days = rules.meeting_dates(cadence=series.cadence, anchor=min(anchor, after), after=after, count=count)

@@ -330,3 +330,5 @@ def test_schedule_follows_cadence(world: World) -> None:
     assert [m.number for m in made] == [2, 3]
     assert (made[1].starts_at - made[0].starts_at) == timedelta(days=7)
     assert made[0].starts_at > world.meeting.starts_at
+    # counted from the first meeting: the same weekday
+    assert {timezone.localdate(m.starts_at).weekday() for m in made} == {day(world.start).weekday()}
