@@ -45,7 +45,9 @@ def build_memo(meeting: Meeting) -> Memo:
     starts = timezone.localtime(meeting.starts_at)
     memo = Memo(
         meeting=meeting,
-        title=_("%(series)s会议纪要") % {"series": meeting.series.name},
+        # 区长调度会 → 区长调度会纪要, not 区长调度会会议纪要
+        title=(_("%(series)s纪要") if meeting.series.name.endswith("会") else _("%(series)s会议纪要"))
+        % {"series": meeting.series.name},
         number=_("〔%(y)s〕第%(n)s期") % {"y": starts.year, "n": meeting.number},
         date_cn=_("%(y)s年%(m)s月%(d)s日") % {"y": starts.year, "m": starts.month, "d": starts.day},
         when=starts.strftime("%Y-%m-%d %H:%M"),

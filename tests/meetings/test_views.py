@@ -128,7 +128,7 @@ def test_memo_files(world: World) -> None:
     r = c.get(_url(world, "memo.docx"))
     assert r.status_code == 200
     xml = zipfile.ZipFile(io.BytesIO(r.content)).read("word/document.xml").decode()
-    assert "会议纪要" in xml and "加快审批" in xml and "区发展和改革局" in xml
+    assert "会议纪要" in xml and "区长调度会纪要" in xml and "加快审批" in xml and "区发展和改革局" in xml
     r = c.get(_url(world, "memo.pdf"))
     assert r.status_code == 200 and r.content.startswith(b"%PDF")
     assert c.get(_url(world, "memo.exe")).status_code == 404
