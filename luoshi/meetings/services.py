@@ -289,7 +289,8 @@ def meetings_step(day: date, now: datetime | None = None) -> dict[str, int]:
 
 
 def meeting_end(*, actor: Any, meeting: Meeting, now: datetime | None = None) -> int:
-    """Mark a meeting held and everyone still unchecked absent (缺席); returns how many."""
+    """Mark a meeting held and everyone still unchecked absent (缺席); returns 1, or 0 when it was
+    held already. The secretary may end it early once it has started: its end becomes now."""
     if actor is not None:
         require_officer(actor)
     now = _now(now)
@@ -298,13 +299,21 @@ def meeting_end(*, actor: Any, meeting: Meeting, now: datetime | None = None) ->
         meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
         if meeting.state not in (MeetingState.PLANNED, MeetingState.FROZEN):
             return 0
+        ends_at = meeting.ends_at
         if now < meeting.ends_at:
-            raise LuoshiError(_("会议尚未结束。"), code="not_ended")
+            if actor is None or now <= meeting.starts_at:
+                raise LuoshiError(_("会议尚未开始，不能结束。"), code="not_started")
+            ends_at = now
         absent = Attendance.objects.filter(meeting=meeting, state=AttendanceState.PENDING).update(
             state=AttendanceState.ABSENT
         )
-        Meeting.objects.filter(pk=meeting.pk).update(state=MeetingState.HELD)
-        record(meeting, "meetings.meeting.held", actor=actor, data={"absent": absent})
+        Meeting.objects.filter(pk=meeting.pk).update(state=MeetingState.HELD, ends_at=ends_at)
+        record(
+            meeting,
+            "meetings.meeting.held",
+            actor=actor,
+            data={"absent": absent, "ends_at": ends_at.isoformat()},
+        )
     return 1
 
 

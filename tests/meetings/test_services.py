@@ -332,3 +332,18 @@ def test_schedule_follows_cadence(world: World) -> None:
     assert made[0].starts_at > world.meeting.starts_at
     # counted from the first meeting: the same weekday
     assert {timezone.localdate(m.starts_at).weekday() for m in made} == {day(world.start).weekday()}
+
+
+def test_end_early_once_started(world: World) -> None:
+    p = world.p
+    with pytest.raises(LuoshiError, match="尚未开始"):
+        services.meeting_end(actor=p.officer, meeting=world.meeting, now=world.start - timedelta(minutes=1))
+    with pytest.raises(LuoshiError):
+        services.meeting_end(actor=None, meeting=world.meeting, now=world.start + timedelta(minutes=10))
+    early = world.start + timedelta(minutes=40)
+    assert services.meeting_end(actor=p.officer, meeting=world.meeting, now=early) == 1
+    m = Meeting.objects.get(pk=world.meeting.pk)
+    assert (m.state, m.ends_at) == (MeetingState.HELD, early)
+    assert services.meeting_end(actor=p.officer, meeting=world.meeting, now=early) == 0
+    with pytest.raises(LuoshiError, match="已结束"):
+        services.checkin_card(actor=p.officer, meeting=m, card_no="0012345678", now=early)
