@@ -79,7 +79,7 @@ def build(builder: Any) -> dict[str, int]:
                 meeting=meeting,
                 text=DECISIONS[(i + j) % len(DECISIONS)],
                 owner_unit=owner,
-                deadline=day + timedelta(days=14 + 7 * j),
+                deadline=max(day, annual.start if annual else day) + timedelta(days=14 + 7 * j),
             )
         if i < PAST - 1:  # the latest meeting's decisions wait for the office's "make tasks"
             made += len(services.decisions_to_tasks(actor=officer, meeting=meeting))

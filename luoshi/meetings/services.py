@@ -543,6 +543,11 @@ def decision_add(
         plan = meeting.series.plans.filter(is_active=True).order_by("-year", "pk").first()
         if plan is None:
             raise InvalidField(_("请选择议定事项纳入的计划。"), field="plan")
+    if not plan.start <= deadline <= plan.due:
+        raise InvalidField(
+            _("完成时限应在计划期内（%(start)s 至 %(due)s）。") % {"start": plan.start, "due": plan.due},
+            field="deadline",
+        )
     with transaction.atomic():
         lock_chain()
         sort = (Decision.objects.filter(meeting=meeting).aggregate(n=Max("sort"))["n"] or 0) + 1
@@ -602,7 +607,8 @@ def decisions_to_tasks(*, actor: Any, meeting: Meeting) -> list[int]:
                     code=f"M{meeting.pk}.{d.sort}",
                     title=d.text,
                     lead_unit=d.owner_unit,
-                    start=min(start, d.deadline),
+                    # within the plan: a meeting held before the plan began starts its tasks with the plan
+                    start=min(max(start, plans[plan_id].start), d.deadline),
                     due=d.deadline,
                     fields={"source": Source.MEETING, "source_ref": f"meeting:{meeting.pk}"},
                 )

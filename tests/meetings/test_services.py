@@ -347,3 +347,22 @@ def test_end_early_once_started(world: World) -> None:
     assert services.meeting_end(actor=p.officer, meeting=world.meeting, now=early) == 0
     with pytest.raises(LuoshiError, match="已结束"):
         services.checkin_card(actor=p.officer, meeting=m, card_no="0012345678", now=early)
+
+
+def test_decision_task_starts_with_its_plan(world: World) -> None:
+    """A meeting held before the plan began (December, for next year's plan): the task starts with the plan."""
+    from luoshi.work.models import Plan
+
+    p = world.p
+    Plan.objects.filter(pk=world.plan.pk).update(start=day(world.start) + timedelta(days=5))
+    world.plan.refresh_from_db()
+    d = services.decision_add(
+        actor=p.officer,
+        meeting=world.meeting,
+        text="年初开工",
+        owner_unit=p.unit_a,
+        deadline=world.plan.start + timedelta(days=10),
+    )
+    services.decisions_to_tasks(actor=p.officer, meeting=world.meeting)
+    d.refresh_from_db()
+    assert Task.objects.get(pk=d.task_id).start == world.plan.start
