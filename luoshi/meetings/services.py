@@ -602,9 +602,10 @@ def decisions_to_tasks(*, actor: Any, meeting: Meeting) -> list[int]:
         made: list[int] = []
         plans = {p.pk: p for p in Plan.objects.filter(pk__in=by_plan)}
         for plan_id, decisions in by_plan.items():
+            codes = _decision_codes(plan_id, len(decisions))
             rows = [
                 NewTask(
-                    code=f"M{meeting.pk}.{d.sort}",
+                    code=code,
                     title=d.text,
                     lead_unit=d.owner_unit,
                     # within the plan: a meeting held before the plan began starts its tasks with the plan
@@ -612,7 +613,7 @@ def decisions_to_tasks(*, actor: Any, meeting: Meeting) -> list[int]:
                     due=d.deadline,
                     fields={"source": Source.MEETING, "source_ref": f"meeting:{meeting.pk}"},
                 )
-                for d in decisions
+                for d, code in zip(decisions, codes, strict=True)
             ]
             created = task_create_many(
                 actor=actor, plan=plans[plan_id], rows=rows, batch=f"meeting-{meeting.pk}-{decisions[0].pk}"
@@ -629,6 +630,27 @@ def decisions_to_tasks(*, actor: Any, meeting: Meeting) -> list[int]:
             task_refresh(task=task)
         record(meeting, "meetings.decisions.tasks_created", actor=actor, data={"tasks": made})
     return made
+
+
+DECISION_CODE = "议定"
+
+
+def _decision_codes(plan_id: int, n: int) -> list[str]:
+    """The next `n` free codes 议定1, 议定2 … of a plan: the plan's meeting decisions numbered in the
+    order they became tasks (the same on every database, unlike ids)."""
+    from luoshi.work.models import Task
+
+    taken = set(
+        Task.objects.filter(plan_id=plan_id, code__startswith=DECISION_CODE).values_list("code", flat=True)
+    )
+    out: list[str] = []
+    i = 0
+    while len(out) < n:
+        i += 1
+        code = f"{DECISION_CODE}{i}"
+        if code not in taken:
+            out.append(code)
+    return out
 
 
 def meeting_close(*, actor: Any, meeting: Meeting) -> Meeting:

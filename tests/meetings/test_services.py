@@ -278,6 +278,7 @@ def test_decisions_become_tasks_in_one_step(world: World) -> None:
         for t in tasks.values()
     )
     assert {d.task_id for d in Decision.objects.filter(pk__in=[d1.pk, d2.pk])} == set(ids)
+    assert (tasks["加快项目审批"].code, tasks["落实资金"].code) == ("议定1", "议定2")
     assert "work.task.bulk_created" in codes() and codes()[-1] == "meetings.decisions.tasks_created"
     # the owner's reporter sees it
     assert Task.objects.visible_to(p.reporter_a).filter(pk=tasks["加快项目审批"].pk).exists()
@@ -363,6 +364,17 @@ def test_decision_task_starts_with_its_plan(world: World) -> None:
         owner_unit=p.unit_a,
         deadline=world.plan.start + timedelta(days=10),
     )
+    p.task(world.plan, code="议定2", title="手工编号的任务")
     services.decisions_to_tasks(actor=p.officer, meeting=world.meeting)
     d.refresh_from_db()
-    assert Task.objects.get(pk=d.task_id).start == world.plan.start
+    task = Task.objects.get(pk=d.task_id)
+    assert (task.start, task.code) == (world.plan.start, "议定1")
+    services.decision_add(
+        actor=p.officer,
+        meeting=world.meeting,
+        text="再议",
+        owner_unit=p.unit_a,
+        deadline=world.plan.start + timedelta(days=10),
+    )
+    (second,) = services.decisions_to_tasks(actor=p.officer, meeting=world.meeting)
+    assert Task.objects.get(pk=second).code == "议定3"  # 议定2 is taken
