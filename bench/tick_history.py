@@ -4,16 +4,18 @@
     python bench/tick_history.py --scale district|city|province [--repeat 3] [--history]
 
 Uses (or generates, once) `luoshi_bench_tick_<scale>` on the server of DATABASE_URL / BENCH_DATABASE_URL:
-the bench data with a full year of reports (`luoshi bench-data --today <year>-12-31`). Then, inside
-one transaction that is rolled back at the end, so the database is left as it was:
+the bench data with a full year of reports (`luoshi bench-data --today <year>-12-31`), left as it
+was: the measuring is done on copies of it.
 
 - day 365 (12-31): the state of a plan ticked every day, i.e. after a tick of 12-30; each measured run
-  is the first tick of 12-31 (every stored light rewritten, the day's late periods looked up), in a
-  savepoint rolled back after it;
+  is the first tick of 12-31 (every stored light rewritten, the day's late periods looked up);
 - day 1 (01-01): the same database without its history (reports, late marks and light counts
   truncated, the known figures cleared, no late check yet), the first tick of 01-01 likewise.
 
-`tick_plans(day, threads=1)` of every plan, warm (one run first, not counted), median of `--repeat`.
+`tick_plans(day, threads=1)` of every plan, warm (one run first, not counted), median of `--repeat`;
+each state is set up (and committed) on a fresh copy of the generated database (CREATE DATABASE …
+TEMPLATE), each run is its own transaction rolled back after it, and the tables it touched are
+vacuumed before the next, so no run pays for the row versions of the ones before.
 With `--history`, the same again with the tick as before the stored figures: every task's figures
 from the history query and every late period since the plan's start looked up.
 Prints a table and writes JSON under bench/results/. Figures are reported, never asserted.
@@ -86,29 +88,48 @@ def main() -> int:
         print(f"generated {args.scale} data in {time.perf_counter() - t0:.0f} s")
     plans, tasks, reports = Plan.objects.count(), Task.objects.count(), Report.objects.count()
     print(f"scale {args.scale}: {plans} plans, {tasks:,} tasks, {reports:,} reports", flush=True)
-    with connection.cursor() as cur:
-        cur.execute("VACUUM ANALYZE")
-
     n = len(selectors._TASK_FIELDS)
     stored_figures = selectors._figures_as_of
+    source = connection.settings_dict["NAME"]
+    copy = f"{source}_run"
 
     def from_history(rows: list[tuple[Any, ...]], on: date, scope_q: Any) -> Any:
         return [r[:n] for r in rows], selectors._latest_reports(scope_q, on)
 
+    def use_copy() -> None:
+        """A fresh copy of the generated data (CREATE DATABASE … TEMPLATE), and connect to it."""
+        connection.close()  # no session may be open on the template
+        import psycopg
+
+        base = db_url.rsplit("/", 1)[0]
+        with psycopg.connect(base + "/postgres", autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{copy}"')
+            conn.execute(f'CREATE DATABASE "{copy}" TEMPLATE "{source}"')
+        connection.settings_dict["NAME"] = copy
+
+    def vacuum() -> None:
+        with connection.cursor() as cur:
+            cur.execute("VACUUM ANALYZE")
+
     def measure(day: date, *, history: bool) -> dict[str, Any]:
-        """Warm-up run, then `repeat` runs of the first tick of `day`, each rolled back."""
+        """Warm-up run, then `repeat` runs of the first tick of `day`: each in its own transaction,
+        rolled back after it, and the touched tables vacuumed before the next."""
         selectors._figures_as_of = from_history if history else stored_figures  # type: ignore[assignment]
         try:
             times: list[float] = []
             totals: Any = None
             for i in range(args.repeat + 1):
-                sid = transaction.savepoint()
-                if history:  # as before: every period since the plan's start looked at
-                    Plan.objects.update(late_checked_on=None)
-                t0 = time.perf_counter()
-                totals = tick_plans(day, threads=1)
-                elapsed = time.perf_counter() - t0
-                transaction.savepoint_rollback(sid)
+                try:
+                    with transaction.atomic():
+                        if history:  # as before: every period since the plan's start looked at
+                            Plan.objects.update(late_checked_on=None)
+                        t0 = time.perf_counter()
+                        totals = tick_plans(day, threads=1)
+                        elapsed = time.perf_counter() - t0
+                        raise Rollback
+                except Rollback:
+                    pass
+                vacuum()
                 if i:
                     times.append(elapsed)
         finally:
@@ -131,38 +152,41 @@ def main() -> int:
     }
     modes = [False, True] if args.history else [False]
     try:
-        with transaction.atomic():
-            tick_plans(last - timedelta(days=1), threads=1)  # a plan ticked every day up to 12-30
-            for history in modes:
-                results["day365" + ("_history" if history else "")] = measure(last, history=history)
-                print(
-                    f"  day 365 {'history' if history else 'stored '}: {results['day365' + ('_history' if history else '')]}",
-                    flush=True,
-                )
-            # Day 1: the same plans with no history at all.
-            with connection.cursor() as cur:
-                cur.execute("SET CONSTRAINTS ALL IMMEDIATE")  # no pending FK checks left to TRUNCATE
-                cur.execute("TRUNCATE work_report, work_latereport, work_lightcount CASCADE")
-            Task.objects.update(
-                known_percent=None,
-                known_value=None,
-                known_period=None,
-                known_last_on=None,
-                known_through=None,
-            )
-            Plan.objects.update(late_checked_on=None)
-            with connection.cursor() as cur:
-                cur.execute("ANALYZE work_report")
-                cur.execute("ANALYZE work_task")
-            for history in modes:
-                results["day1" + ("_history" if history else "")] = measure(first, history=history)
-                print(
-                    f"  day 1   {'history' if history else 'stored '}: {results['day1' + ('_history' if history else '')]}",
-                    flush=True,
-                )
-            raise Rollback
-    except Rollback:
-        pass
+        # Day 365: a plan ticked every day up to 12-30 (that tick committed, as the worker would).
+        use_copy()
+        tick_plans(last - timedelta(days=1), threads=1)
+        filed = Report.objects.filter(filed_on=last).count()
+        print(f"  day 365: {filed:,} reports entered on {last}", flush=True)
+        results["reports_entered_day365"] = filed
+        vacuum()
+        for history in modes:
+            key = "day365" + ("_history" if history else "")
+            results[key] = measure(last, history=history)
+            print(f"  day 365 {'history' if history else 'stored '}: {results[key]}", flush=True)
+        # Day 1: the same plans and tasks with no history at all.
+        use_copy()
+        with connection.cursor() as cur:
+            cur.execute("TRUNCATE work_report, work_latereport, work_lightcount CASCADE")
+        Task.objects.update(
+            known_percent=None,
+            known_value=None,
+            known_period=None,
+            known_last_on=None,
+            known_through=None,
+        )
+        Plan.objects.update(late_checked_on=None)
+        vacuum()
+        for history in modes:
+            key = "day1" + ("_history" if history else "")
+            results[key] = measure(first, history=history)
+            print(f"  day 1   {'history' if history else 'stored '}: {results[key]}", flush=True)
+    finally:
+        connection.close()
+        connection.settings_dict["NAME"] = source
+        import psycopg
+
+        with psycopg.connect(db_url.rsplit("/", 1)[0] + "/postgres", autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{copy}"')
     for suffix in ("", "_history") if args.history else ("",):
         d1, d365 = results["day1" + suffix], results["day365" + suffix]
         results["ratio" + suffix] = round(d365["median_s"] / max(d1["median_s"], 1e-6), 3)

@@ -77,6 +77,15 @@ ACTIONS: dict[str, tuple[str, str]] = {
     "meetings.decision.deleted": ("删除议定事项", "decision deleted"),
     "meetings.decisions.tasks_created": ("议定事项转为任务", "decisions made tasks"),
     "meetings.calendar.reset": ("重置日历订阅地址", "calendar address reset"),
+    # rectification
+    "rectification.round.created": ("新建整改检查轮次", "rectification round created"),
+    "rectification.problem.created": ("新建整改问题", "rectification problem created"),
+    "rectification.problem.bulk_created": ("批量新建整改问题", "rectification problems created in bulk"),
+    "rectification.problem.imported": ("导入整改台账", "rectification ledger imported"),
+    "rectification.signoff.submitted": ("提交销号申请", "sign-off applied for"),
+    "rectification.signoff.approved": ("审核通过销号申请", "sign-off step approved"),
+    "rectification.signoff.rejected": ("退回销号申请", "sign-off returned"),
+    "rectification.problem.reopened": ("回头看重新打开整改问题", "rectification problem reopened"),
     # jobs
     "jobs.tick.ran": ("每日巡检", "daily tick ran"),
 }

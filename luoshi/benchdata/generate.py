@@ -491,7 +491,11 @@ def _report_rows(
             periods = periods[: -1 - leaf.skip_recent] if len(periods) > 1 + leaf.skip_recent else []
         author = reg["reporter_user"][leaf.unit]
         for p in periods:
-            reported_on = min(p + timedelta(days=rnd.randint(0, 3)), today)
+            # Filed 0–3 days after the period's end, as in life; one not filed yet by `today` is left
+            # out (a year-end `today` is not the day every December report was entered).
+            reported_on = p + timedelta(days=rnd.randint(0, 3))
+            if reported_on > today:
+                continue
             expected = rules.expected_by_time(leaf.start, leaf.due, p)
             pct = min(Decimal(100), (expected * Decimal(str(round(leaf.pace, 3)))).quantize(Decimal("0.01")))
             value = None

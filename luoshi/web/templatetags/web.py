@@ -24,6 +24,11 @@ NAV: list[tuple[str, Any, Any]] = [
     ("/work/plans/", _("计划"), lambda c: True),
     ("/work/dashboard/", _("领导看板"), lambda c: c.is_leader or c.is_officer),
     ("/meetings/", _("调度会"), lambda c: True),
+    (
+        "/rectification/",
+        _("整改销号"),
+        lambda c: c.is_officer or c.is_leader or bool(c.reporter_unit_ids or c.head_unit_ids),
+    ),
     ("/imports/", _("导入"), lambda c: c.is_officer),
     ("/org/units/", _("组织人员"), lambda c: c.is_officer or Role.SYSADMIN in c.roles),
     ("/audit/", _("审计"), lambda c: c.superuser or Role.AUDITADMIN in c.roles),

@@ -1,0 +1,210 @@
+"""Importing a rectification ledger (整改台账) into a round: .csv or .xlsx, the columns offices publish
+(序号, 问题, 整改目标, 整改措施, 责任单位, 牵头领导, 整改时限, 整改类型, 长效机制, 金额…; the
+English headers of the shared samples too), unit names through the importer's `UnitMatcher`.
+
+`preview` reads the file and lists every refusal with its row and column; `ledger_import` writes the
+problems and their measures only when there is none (all or nothing), through `problems_create`.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from luoshi.errors import LuoshiError
+from luoshi.imports.deadlines import parse_deadline
+from luoshi.imports.matching import UnitMatcher
+from luoshi.imports.sheets import SheetError, Table, find_table, norm_header, read_sheets, text
+from luoshi.org.access import require_officer
+from luoshi.org.models import Person, Unit
+
+from .models import Problem, ProblemKind, Round
+from .services import NewProblem, problem_refusal, problems_create
+
+HEADERS: dict[str, tuple[str, ...]] = {
+    "number": ("序号", "编号", "问题序号", "item_no", "no"),
+    "text": ("问题", "问题内容", "存在问题", "反馈问题", "问题描述", "problem"),
+    "category": ("类别", "问题类别", "问题类型", "category"),
+    "target": ("整改目标", "整改要求", "rectification_target"),
+    "measures": ("整改措施", "整改措施及进展", "整改进展", "measures_or_progress", "measures"),
+    "unit": ("责任单位", "牵头单位", "整改责任单位", "responsible_unit"),
+    "leader": ("牵头领导", "责任领导", "responsible_leader"),
+    "deadline": ("整改时限", "完成时限", "整改期限", "deadline_or_period", "deadline"),
+    "kind": ("整改类型", "整改方式", "kind"),
+    "mechanism": ("长效机制", "mechanism"),
+    "money_involved": ("涉及金额", "问题金额", "涉及资金", "money_involved"),
+    "money_recovered": ("挽回金额", "整改金额", "追回金额", "money_recovered"),
+}
+ALIASES = {norm_header(h): key for key, names in HEADERS.items() for h in names}
+MAX_ROWS = 5000
+
+
+@dataclass
+class Refusal:
+    """One refused cell: the row as Excel numbers it, the column's header, why."""
+
+    row: int
+    column: str
+    message: str
+    suggestions: list[str] = field(default_factory=list)
+
+    def __str__(self) -> str:
+        return _("第 %(row)s 行「%(col)s」：%(msg)s") % {
+            "row": self.row,
+            "col": self.column,
+            "msg": self.message,
+        }
+
+
+@dataclass
+class Parsed:
+    rows: list[tuple[int, NewProblem]] = field(default_factory=list)
+    errors: list[Refusal] = field(default_factory=list)
+
+
+def _money(value: Any) -> Decimal | None:
+    if value is None or value == "":
+        return Decimal("0")
+    try:
+        amount = Decimal(text(value).replace(",", "").replace("万元", "").replace("万", ""))
+    except InvalidOperation:
+        return None
+    return amount.quantize(Decimal("0.01")) if amount.is_finite() and amount >= 0 else None
+
+
+def _kind(value: str, deadline: str) -> str | None:
+    if not value:
+        return ProblemKind.LONG_TERM if "长期" in deadline else ProblemKind.IMMEDIATE
+    if "长期" in value:
+        return ProblemKind.LONG_TERM
+    if "立行立改" in value or "立即" in value or "即知即改" in value:
+        return ProblemKind.IMMEDIATE
+    return None
+
+
+def _table(data: bytes, filename: str) -> Table:
+    try:
+        sheets = read_sheets(data, filename=filename)
+    except SheetError as exc:
+        raise LuoshiError(str(exc)) from exc
+    for sheet in sheets:
+        table = find_table(sheet, ALIASES, required=("text", "unit"))
+        if table is not None:
+            return table
+    raise LuoshiError(_("没有找到台账表头：至少要有「问题」和「责任单位」两列。"))
+
+
+def preview(*, round: Round, data: bytes, filename: str = "") -> Parsed:
+    """Every row of the ledger as a new problem, or the refusals with row and column; writes nothing."""
+    table = _table(data, filename)
+    if len(table.rows) > MAX_ROWS:
+        raise LuoshiError(_("一次最多导入 %(n)s 行。") % {"n": MAX_ROWS})
+    matcher = UnitMatcher.from_db()
+    units = Unit.objects.in_bulk()
+    leaders = {name: pk for pk, name in Person.objects.values_list("pk", "name")}
+    people = Person.objects.in_bulk()
+    numbers = set(Problem.objects.filter(round=round).values_list("number", flat=True))
+    parsed = Parsed()
+    for i, row in enumerate(table.rows, start=1):
+
+        def cell(key: str, row: Any = row) -> str:
+            return text(table.get(row, key))
+
+        def refuse(key: str, message: str, row: Any = row, suggestions: list[str] | None = None) -> None:
+            parsed.errors.append(Refusal(row.number, table.header_of(key), message, suggestions or []))
+
+        before = len(parsed.errors)
+        problem_text = cell("text")
+        if not problem_text:
+            refuse("text", _("问题内容为空。"))
+        written_unit = cell("unit")
+        unit = None
+        if not written_unit:
+            refuse("unit", _("责任单位为空。"))
+        else:
+            match = matcher.match(written_unit)
+            bare = re.sub(r"[(（][^)）]*[)）]", "", written_unit).strip()
+            if match.unit_id is None and bare and bare != written_unit:
+                # a note after the name: 铁东区河湖管理中心(公示单位)
+                match = matcher.match(bare) if matcher.match(bare).unit_id is not None else match
+            if match.unit_id is None:
+                hint = "、".join(match.ambiguous or match.suggestions)
+                message = _("找不到单位「%(u)s」。") % {"u": written_unit}
+                if hint:
+                    message += _("是不是：%(h)s？") % {"h": hint}
+                refuse("unit", message, suggestions=match.ambiguous or match.suggestions)
+            else:
+                unit = units[match.unit_id]
+        raw_deadline = cell("deadline")
+        deadline = parse_deadline(raw_deadline or None, year=round.plan.due.year, plan_due=round.plan.due)
+        if deadline.due is None:
+            refuse("deadline", _("无法识别的日期「%(d)s」。") % {"d": raw_deadline})
+        leader = None
+        if cell("leader"):
+            leader_id = leaders.get(cell("leader"))
+            if leader_id is None:
+                refuse("leader", _("找不到人员「%(n)s」。") % {"n": cell("leader")})
+            else:
+                leader = people[leader_id]
+        kind = _kind(cell("kind"), raw_deadline)
+        if kind is None:
+            refuse("kind", _("整改类型应为「立行立改」或「长期整改」。"))
+        involved, recovered = (
+            _money(table.get(row, "money_involved")),
+            _money(table.get(row, "money_recovered")),
+        )
+        if involved is None:
+            refuse("money_involved", _("金额应为不小于 0 的数字（万元）。"))
+        if recovered is None:
+            refuse("money_recovered", _("金额应为不小于 0 的数字（万元）。"))
+        if len(parsed.errors) > before:
+            continue
+        assert unit is not None and deadline.due is not None and kind is not None
+        measure = cell("measures") or cell("target") or _("落实整改：%(t)s") % {"t": problem_text}
+        new = NewProblem(
+            number=cell("number") or str(i),
+            text=problem_text,
+            category=cell("category"),
+            responsible_unit=unit,
+            responsible_leader=leader,
+            deadline=deadline.due,
+            kind=kind,
+            mechanism=cell("mechanism") or (cell("target") if kind == ProblemKind.LONG_TERM else ""),
+            measures=[(measure[:300], None)],
+            money_involved=involved or Decimal("0"),
+            money_recovered=recovered or Decimal("0"),
+        )
+        invalid = problem_refusal(new, numbers=numbers)
+        if invalid is not None:
+            key = {"text": "text", "number": "number", "mechanism": "mechanism"}.get(invalid.field, "text")
+            refuse(key, invalid.message)
+            continue
+        numbers.add(new.number)
+        parsed.rows.append((row.number, new))
+    if not parsed.rows and not parsed.errors:
+        raise LuoshiError(_("台账中没有问题行。"))
+    return parsed
+
+
+@transaction.atomic
+def ledger_import(*, actor: Any, round: Round, data: bytes, filename: str = "") -> list[Problem]:
+    """Import a ledger into a round: every row or none; a refusal names each bad row and column."""
+    require_officer(actor)
+    parsed = preview(round=round, data=data, filename=filename)
+    if parsed.errors:
+        shown = "；".join(str(e) for e in parsed.errors[:10])
+        more = len(parsed.errors) - 10
+        if more > 0:
+            shown += _("；另有 %(n)s 处错误") % {"n": more}
+        raise LuoshiError(_("台账未导入，请改正后重试：%(e)s") % {"e": shown}, code="import_refused")
+    return problems_create(
+        actor=actor,
+        round=round,
+        rows=[row for _n, row in parsed.rows],
+        action="rectification.problem.imported",
+    )

@@ -1,0 +1,148 @@
+"""Reads of rectification, set-based: the summary figures and the three lists (三个清单) of a round.
+
+Each is a fixed number of queries whatever the number of problems; states are the SQL form of
+`rules.problem_state` (done once signed off, else not done past the deadline, else in progress).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import Case, CharField, Count, DecimalField, Min, Q, QuerySet, Sum, Value, When
+from django.db.models.functions import Coalesce
+
+from . import rules
+from .models import Measure, Problem, Round
+
+
+def state_expression(today: date) -> Case:
+    """`rules.problem_state` as a SQL expression."""
+    return Case(
+        When(stage=rules.Stage.DONE, then=Value(rules.State.DONE.value)),
+        When(deadline__lt=today, then=Value(rules.State.NOT_DONE.value)),
+        default=Value(rules.State.IN_PROGRESS.value),
+        output_field=CharField(),
+    )
+
+
+def _figures(prefix: str, today: date) -> dict[str, Any]:
+    done = Q(**{f"{prefix}stage": rules.Stage.DONE})
+    late = ~done & Q(**{f"{prefix}deadline__lt": today})
+    money: DecimalField[Decimal, Decimal] = DecimalField(max_digits=16, decimal_places=2)
+    return {
+        "total": Count(f"{prefix}pk" if prefix else "pk"),
+        "done": Count(f"{prefix}pk" if prefix else "pk", filter=done),
+        "not_done": Count(f"{prefix}pk" if prefix else "pk", filter=late),
+        "money_involved": Coalesce(Sum(f"{prefix}money_involved"), Value(Decimal("0")), output_field=money),
+        "money_recovered": Coalesce(Sum(f"{prefix}money_recovered"), Value(Decimal("0")), output_field=money),
+    }
+
+
+def _summary(row: dict[str, Any]) -> rules.Summary:
+    return rules.Summary(
+        total=row["total"],
+        done=row["done"],
+        in_progress=row["total"] - row["done"] - row["not_done"],
+        not_done=row["not_done"],
+        money_involved=Decimal(row["money_involved"] or 0),
+        money_recovered=Decimal(row["money_recovered"] or 0),
+    )
+
+
+def round_summaries(rounds: list[Round], *, user: Any, today: date) -> dict[int, rules.Summary]:
+    """The figures of each round over the problems `user` sees: one query."""
+    rows = (
+        Problem.objects.visible_to(user)
+        .filter(round__in=rounds)
+        .order_by()
+        .values("round_id")
+        .annotate(**_figures("", today))
+    )
+    found = {row["round_id"]: _summary(row) for row in rows}
+    return {r.pk: found.get(r.pk, rules.Summary()) for r in rounds}
+
+
+def unit_summaries(rnd: Round, *, user: Any, today: date) -> list[dict[str, Any]]:
+    """The figures per responsible unit of a round (按责任单位统计), most problems first: one query."""
+    rows = (
+        Problem.objects.visible_to(user)
+        .filter(round=rnd)
+        .order_by()
+        .values("responsible_unit_id", "responsible_unit__name", "responsible_unit__short_name")
+        .annotate(**_figures("", today))
+        .order_by("-total", "responsible_unit__name")
+    )
+    return [
+        {
+            "unit_id": row["responsible_unit_id"],
+            "unit": row["responsible_unit__short_name"] or row["responsible_unit__name"],
+            "summary": _summary(row),
+        }
+        for row in rows
+    ]
+
+
+def total(units: list[dict[str, Any]]) -> rules.Summary:
+    """The round's figures as the sum of its units' (no second query)."""
+    sums = [u["summary"] for u in units]
+    return rules.Summary(
+        total=sum(s.total for s in sums),
+        done=sum(s.done for s in sums),
+        in_progress=sum(s.in_progress for s in sums),
+        not_done=sum(s.not_done for s in sums),
+        money_involved=sum((s.money_involved for s in sums), Decimal("0")),
+        money_recovered=sum((s.money_recovered for s in sums), Decimal("0")),
+    )
+
+
+def problem_list(rnd: Round, *, user: Any, today: date) -> QuerySet[Problem]:
+    """问题清单: the round's problems the user sees, in the natural order of their numbers, each with
+    its state and number of measures."""
+    return (
+        Problem.objects.visible_to(user)
+        .filter(round=rnd)
+        .select_related("responsible_unit", "responsible_leader")
+        .annotate(state=state_expression(today), measure_count=Count("measures"))
+        .order_by("sort_key", "pk")
+    )
+
+
+def task_list(rnd: Round, *, user: Any) -> QuerySet[Measure]:
+    """任务清单: every measure (a task) of the problems the user sees, in the task engine's order."""
+    visible = Problem.objects.visible_to(user).filter(round=rnd).values("pk")
+    return (
+        Measure.objects.filter(problem__in=visible)
+        .select_related("problem", "task", "task__lead_unit", "task__responsible_leader")
+        .order_by("task__sort_path")
+    )
+
+
+def responsibility_list(rnd: Round, *, user: Any, today: date) -> list[dict[str, Any]]:
+    """责任清单: who answers for what — per responsible unit and lead leader, the problems, their
+    states and the nearest deadline still open: one query."""
+    done = Q(stage=rules.Stage.DONE)
+    rows = (
+        Problem.objects.visible_to(user)
+        .filter(round=rnd)
+        .order_by()
+        .values(
+            "responsible_unit_id",
+            "responsible_unit__name",
+            "responsible_leader_id",
+            "responsible_leader__name",
+        )
+        .annotate(**_figures("", today), next_deadline=Min("deadline", filter=~done))
+        .order_by("responsible_unit__name", "responsible_leader__name")
+    )
+    return [
+        {
+            "unit": row["responsible_unit__name"],
+            "unit_id": row["responsible_unit_id"],
+            "leader": row["responsible_leader__name"] or "",
+            "summary": _summary(row),
+            "next_deadline": row["next_deadline"],
+        }
+        for row in rows
+    ]
