@@ -86,7 +86,13 @@ def test_openapi_groups_operations_per_app_with_stable_ids() -> None:
     paths = Client().get(API + "/openapi.json").json()["paths"]
     ops = {(method, path): op for path, item in paths.items() for method, op in item.items()}
     tags = {key: op["tags"] for key, op in ops.items()}
-    assert set(map(tuple, tags.values())) == {("org",), ("work",), ("documents",), ("rectification",), ("meetings",)}
+    assert set(map(tuple, tags.values())) == {
+        ("org",),
+        ("work",),
+        ("documents",),
+        ("rectification",),
+        ("meetings",),
+    }
     org = {path for (_, path), t in tags.items() if t == ["org"]}
     assert org == {"/api/v1/units", "/api/v1/units/{unit_id}", "/api/v1/tokens", "/api/v1/tokens/{token_id}"}
     documents = {path for (_, path), t in tags.items() if t == ["documents"]}
