@@ -86,11 +86,26 @@ def test_openapi_groups_operations_per_app_with_stable_ids() -> None:
     paths = Client().get(API + "/openapi.json").json()["paths"]
     ops = {(method, path): op for path, item in paths.items() for method, op in item.items()}
     tags = {key: op["tags"] for key, op in ops.items()}
-    assert set(map(tuple, tags.values())) == {("org",), ("work",), ("documents",), ("rectification",)}
+    assert set(map(tuple, tags.values())) == {
+        ("org",),
+        ("work",),
+        ("documents",),
+        ("rectification",),
+        ("meetings",),
+    }
     org = {path for (_, path), t in tags.items() if t == ["org"]}
     assert org == {"/api/v1/units", "/api/v1/units/{unit_id}", "/api/v1/tokens", "/api/v1/tokens/{token_id}"}
     documents = {path for (_, path), t in tags.items() if t == ["documents"]}
     assert documents == {"/api/v1/bulletins", "/api/v1/bulletins/{bulletin_id}"}
+    meetings = {path for (_, path), t in tags.items() if t == ["meetings"]}
+    assert meetings == {
+        "/api/v1/meeting-series",
+        "/api/v1/meetings",
+        "/api/v1/meetings/{meeting_id}",
+        "/api/v1/meetings/{meeting_id}/agenda",
+        "/api/v1/meetings/{meeting_id}/checkin",
+        "/api/v1/meetings/{meeting_id}/decisions/tasks",
+    }
     assert tags[("get", "/api/v1/plans/{plan_id}/rollup")] == ["work"]
     assert tags[("post", "/api/v1/claims/{claim_id}/confirm")] == ["work"]
     op_ids = [op["operationId"] for op in ops.values()]
