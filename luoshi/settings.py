@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "luoshi.api",
     "luoshi.documents",
     "luoshi.imports",
+    "luoshi.meetings",
     "luoshi.web",
 ]
 

@@ -23,6 +23,7 @@ from ninja.operation import Operation
 
 from luoshi.documents.api import router as documents_router
 from luoshi.errors import LuoshiError
+from luoshi.meetings.api import router as meetings_router
 from luoshi.org.api import router as org_router
 from luoshi.projects.api import router as projects_router
 from luoshi.rectification.api import router as rectification_router
@@ -54,6 +55,7 @@ api.add_router("", org_router)
 api.add_router("", work_router)
 api.add_router("", documents_router)
 api.add_router("", projects_router)
+api.add_router("", meetings_router)
 api.add_router("", rectification_router)
 
 

@@ -62,6 +62,21 @@ ACTIONS: dict[str, tuple[str, str]] = {
     "work.import.committed": ("导入任务分解表", "task import committed"),
     # documents
     "documents.bulletin.published": ("发布督查通报", "bulletin published"),
+    # meetings
+    "meetings.series.created": ("新建调度会", "meeting series created"),
+    "meetings.meeting.created": ("安排会议", "meeting scheduled"),
+    "meetings.agenda.generated": ("生成议程", "agenda generated"),
+    "meetings.agenda.sent": ("冻结并发出议程", "agenda frozen and sent"),
+    "meetings.meeting.held": ("会议结束（未签到记为缺席）", "meeting held (no check-in: absent)"),
+    "meetings.meeting.closed": ("会议办结", "meeting closed"),
+    "meetings.checkin.recorded": ("会议签到", "meeting check-in"),
+    "meetings.checkin.refused": ("拒绝签到", "check-in refused"),
+    "meetings.attendance.excused": ("会议请假", "leave of absence recorded"),
+    "meetings.minutes.saved": ("保存会议记录", "minutes saved"),
+    "meetings.decision.added": ("新增议定事项", "decision added"),
+    "meetings.decision.deleted": ("删除议定事项", "decision deleted"),
+    "meetings.decisions.tasks_created": ("议定事项转为任务", "decisions made tasks"),
+    "meetings.calendar.reset": ("重置日历订阅地址", "calendar address reset"),
     # rectification
     "rectification.round.created": ("新建整改检查轮次", "rectification round created"),
     "rectification.problem.created": ("新建整改问题", "rectification problem created"),

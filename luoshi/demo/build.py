@@ -928,6 +928,11 @@ class Builder:
             persist_lights(rows, on=self.today)
             mark_late_reports(plan_id=plan.pk, on=self.today)
 
+    def build_meetings(self) -> None:
+        from luoshi.meetings.demo import build
+
+        self.counts.update({f"meetings_{k}": v for k, v in build(self).items()})
+
     def run(self) -> dict[str, Any]:
         def step(name: str, fn: Callable[[], None]) -> None:
             t0 = time.perf_counter()
@@ -946,6 +951,7 @@ class Builder:
             with refresh_deferred():
                 step("reports", self.run_events)
             step("lights", self.finish)
+            step("meetings", self.build_meetings)
             step("rectification", _bind(rectification_demo.build, self))
             step("projects", _bind(projects_demo.build, self))
         self.counts["tasks"] = Task.objects.filter(plan__in=[self.annual, self.campaign]).count()

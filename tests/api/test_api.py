@@ -92,6 +92,7 @@ def test_openapi_groups_operations_per_app_with_stable_ids() -> None:
         ("documents",),
         ("projects",),
         ("rectification",),
+        ("meetings",),
     }
     projects = {path for (_, path), t in tags.items() if t == ["projects"]}
     assert projects == {
@@ -104,6 +105,15 @@ def test_openapi_groups_operations_per_app_with_stable_ids() -> None:
     assert org == {"/api/v1/units", "/api/v1/units/{unit_id}", "/api/v1/tokens", "/api/v1/tokens/{token_id}"}
     documents = {path for (_, path), t in tags.items() if t == ["documents"]}
     assert documents == {"/api/v1/bulletins", "/api/v1/bulletins/{bulletin_id}"}
+    meetings = {path for (_, path), t in tags.items() if t == ["meetings"]}
+    assert meetings == {
+        "/api/v1/meeting-series",
+        "/api/v1/meetings",
+        "/api/v1/meetings/{meeting_id}",
+        "/api/v1/meetings/{meeting_id}/agenda",
+        "/api/v1/meetings/{meeting_id}/checkin",
+        "/api/v1/meetings/{meeting_id}/decisions/tasks",
+    }
     assert tags[("get", "/api/v1/plans/{plan_id}/rollup")] == ["work"]
     assert tags[("post", "/api/v1/claims/{claim_id}/confirm")] == ["work"]
     op_ids = [op["operationId"] for op in ops.values()]

@@ -1,0 +1,116 @@
+"""Where agenda items come from (议题来源): a registry that other apps register into.
+
+The meetings app registers the task source itself (`tasks`: red, overdue, late-reported tasks in
+the series' scope). Another app (key projects: stuck in a stage, open problems) adds its own source
+from its `AppConfig.ready` with `register("projects", candidates)`; a source returns `Candidate`s for
+a series and a meeting day, set-based and read only. Each candidate names a task: a project's
+problem or stage is put on the agenda through the task that carries it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from typing import TYPE_CHECKING
+
+from django.db.models import Q
+
+from . import rules
+
+if TYPE_CHECKING:
+    from .models import MeetingSeries
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A task proposed for the agenda, with its reasons and figures as they stand."""
+
+    task_id: int
+    reasons: tuple[str, ...]
+    title: str
+    lead_unit_id: int
+    light: str
+    actual_pct: Decimal
+    expected_pct: Decimal
+    due: date
+
+
+Source = Callable[["MeetingSeries", date], list[Candidate]]
+
+_SOURCES: dict[str, Source] = {}
+
+
+def register(name: str, source: Source) -> None:
+    """Register (or replace) an agenda source by name."""
+    _SOURCES[name] = source
+
+
+def sources() -> dict[str, Source]:
+    return dict(sorted(_SOURCES.items()))
+
+
+def scope_unit_ids(series: MeetingSeries) -> list[int]:
+    """The series' units with their subtrees (empty: no unit limit)."""
+    from luoshi.org.models import Unit
+
+    ids = list(series.units.values_list("pk", flat=True))
+    return list(Unit.objects.subtree(ids).values_list("pk", flat=True)) if ids else []
+
+
+def task_candidates(series: MeetingSeries, on: date) -> list[Candidate]:
+    """Tasks under way in the series' scope (its plans, lead units in its units' subtrees) that the
+    agenda rule takes on `on`: one query for the scope, one for the tasks; never writes a task."""
+    from luoshi.work.models import Light, Status, Task
+
+    tasks = (
+        Task.objects.counted()
+        .filter(status=Status.IN_PROGRESS, plan__is_active=True)
+        .filter(Q(light__in=[Light.RED, Light.OVERDUE]) | Q(report_late=True) | Q(due__lt=on))
+    )
+    plan_ids = list(series.plans.values_list("pk", flat=True))
+    if plan_ids:
+        tasks = tasks.filter(plan_id__in=plan_ids)
+    unit_ids = scope_unit_ids(series)
+    if unit_ids:
+        tasks = tasks.filter(lead_unit_id__in=unit_ids)
+    out: list[Candidate] = []
+    for row in tasks.order_by("plan_id", "sort_path").values(
+        "pk", "status", "light", "due", "report_late", "title", "lead_unit_id", "actual_pct", "expected_pct"
+    ):
+        reasons = rules.agenda_reasons(
+            status=row["status"], light=row["light"], due=row["due"], report_late=row["report_late"], on=on
+        )
+        if reasons:
+            out.append(
+                Candidate(
+                    task_id=row["pk"],
+                    reasons=reasons,
+                    title=row["title"],
+                    lead_unit_id=row["lead_unit_id"],
+                    light=row["light"],
+                    actual_pct=row["actual_pct"],
+                    expected_pct=row["expected_pct"],
+                    due=row["due"],
+                )
+            )
+    return out
+
+
+def collect(series: MeetingSeries, on: date) -> list[tuple[str, Candidate]]:
+    """Every source's candidates, each task once (the first source to name it keeps it, with the
+    reasons of all sources merged in the rule's order)."""
+    seen: dict[int, tuple[str, Candidate]] = {}
+    for name, source in sources().items():
+        for c in source(series, on):
+            if c.task_id in seen:
+                first_name, first = seen[c.task_id]
+                merged = tuple(r for r in rules.REASONS if r in first.reasons or r in c.reasons)
+                extra = tuple(
+                    r for r in (*first.reasons, *c.reasons) if r not in rules.REASONS and r not in merged
+                )
+                seen[c.task_id] = (first_name, Candidate(**{**first.__dict__, "reasons": merged + extra}))
+            else:
+                seen[c.task_id] = (name, c)
+    return list(seen.values())
