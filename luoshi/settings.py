@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "luoshi.work",
     "luoshi.jobs",
     "luoshi.notify",
+    "luoshi.projects",
     "luoshi.rectification",
     "luoshi.api",
     "luoshi.documents",

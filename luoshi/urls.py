@@ -15,6 +15,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("documents/", include("luoshi.documents.urls")),
     path("imports/", include("luoshi.imports.urls")),
     path("notifications/", include("luoshi.notify.urls")),
+    path("projects/", include("luoshi.projects.urls")),
     path("meetings/", include("luoshi.meetings.urls")),
     path("rectification/", include("luoshi.rectification.urls")),
     path("", include("luoshi.web.urls")),

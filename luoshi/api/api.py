@@ -25,6 +25,7 @@ from luoshi.documents.api import router as documents_router
 from luoshi.errors import LuoshiError
 from luoshi.meetings.api import router as meetings_router
 from luoshi.org.api import router as org_router
+from luoshi.projects.api import router as projects_router
 from luoshi.rectification.api import router as rectification_router
 from luoshi.work.api import router as work_router
 
@@ -53,6 +54,7 @@ api = LuoshiAPI(
 api.add_router("", org_router)
 api.add_router("", work_router)
 api.add_router("", documents_router)
+api.add_router("", projects_router)
 api.add_router("", meetings_router)
 api.add_router("", rectification_router)
 

@@ -88,6 +88,18 @@ ACTIONS: dict[str, tuple[str, str]] = {
     "rectification.problem.reopened": ("回头看重新打开整改问题", "rectification problem reopened"),
     # jobs
     "jobs.tick.ran": ("每日巡检", "daily tick ran"),
+    # projects
+    "projects.project.created": ("新建重点项目", "key project created"),
+    "projects.project.updated": ("修改重点项目", "key project updated"),
+    "projects.stage.met": ("项目阶段完成", "project stage met"),
+    "projects.stage.planned": ("设定项目阶段计划日期", "project stage dates planned"),
+    "projects.investment.reported": ("填报项目月度投资", "project monthly investment reported"),
+    "projects.year.set": ("设定项目年度计划投资", "project annual plan set"),
+    "projects.owner.assigned": ("指定四包一岗位", "project owner post assigned"),
+    "projects.problem.created": ("登记项目问题", "project problem recorded"),
+    "projects.problem.tasked": ("项目问题转为任务", "project problem turned into a task"),
+    "projects.import.committed": ("导入重点项目清单", "key project list imported"),
+    "projects.boundary.set": ("导入区域边界", "district boundary loaded"),
 }
 
 

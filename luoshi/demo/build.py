@@ -31,6 +31,7 @@ from luoshi.audit.actions import ACTIONS
 from luoshi.audit.services import record
 from luoshi.org.models import Person, Role, Unit, UnitCategory
 from luoshi.org.services import membership_start, person_create, portfolio_set, post_create, unit_create
+from luoshi.projects import demo as projects_demo
 from luoshi.rectification import demo as rectification_demo
 from luoshi.work import rules
 from luoshi.work.models import ClaimState, Plan, Report, ReportState, Task
@@ -952,6 +953,7 @@ class Builder:
             step("lights", self.finish)
             step("meetings", self.build_meetings)
             step("rectification", _bind(rectification_demo.build, self))
+            step("projects", _bind(projects_demo.build, self))
         self.counts["tasks"] = Task.objects.filter(plan__in=[self.annual, self.campaign]).count()
         return {"counts": self.counts, "timings": self.timings}
 

@@ -90,8 +90,16 @@ def test_openapi_groups_operations_per_app_with_stable_ids() -> None:
         ("org",),
         ("work",),
         ("documents",),
+        ("projects",),
         ("rectification",),
         ("meetings",),
+    }
+    projects = {path for (_, path), t in tags.items() if t == ["projects"]}
+    assert projects == {
+        "/api/v1/projects",
+        "/api/v1/projects/board",
+        "/api/v1/projects/{project_id}",
+        "/api/v1/projects/{project_id}/stages",
     }
     org = {path for (_, path), t in tags.items() if t == ["org"]}
     assert org == {"/api/v1/units", "/api/v1/units/{unit_id}", "/api/v1/tokens", "/api/v1/tokens/{token_id}"}

@@ -50,6 +50,19 @@ def _snapshot() -> set[tuple[str, str, str, str, str, str]]:
     }
 
 
+def assert_key_projects(count: int, today: date) -> None:
+    """The demo's key projects (luoshi/projects/demo.py): across the stages, some red, stuck or with
+    open problems for a dispatch meeting, four owners each."""
+    from luoshi.projects.models import Project, ProjectOwner
+    from luoshi.projects.selectors import projects_needing_attention
+
+    assert Project.objects.count() == count
+    assert Project.objects.values("stage").distinct().count() >= min(8, count // 2)
+    reasons = {r for a in projects_needing_attention(Project.objects.all(), today) for r in a.reasons}
+    assert reasons == {"red", "stuck", "problems"}
+    assert ProjectOwner.objects.count() == 4 * count
+
+
 @pytest.mark.django_db
 def test_small_demo_shows_every_light_queue_and_role():
     out = _load("--small", "--today", TODAY)
@@ -78,6 +91,7 @@ def test_small_demo_shows_every_light_queue_and_role():
     assert PortfolioUnit.objects.filter(leader__user__username="changwu", unit__code="FGJ").exists()
     assert authenticate(username="fgj_tb", password=data.DEMO_PASSWORD) is not None
     assert authenticate(username="quzhang", password=data.DEMO_PASSWORD) is not None
+    assert_key_projects(14, today)
     User = get_user_model()
     changwu, fgj_tb, quzhang = (User.objects.get(username=u) for u in ("changwu", "fgj_tb", "quzhang"))
     everything = Task.objects.count()
@@ -183,5 +197,6 @@ def test_full_demo_district(capsys):
     assert set(Task.objects.filter(plan=annual).values_list("light", flat=True)) == ALL_LIGHTS
     assert Report.objects.filter(task__plan=annual).count() > 2000
     assert verify_chain() is None
+    assert_key_projects(40, date(2026, 11, 23))
     with capsys.disabled():
         print(f"\n[full demo load: {elapsed:.1f} s]")

@@ -23,6 +23,7 @@ NAV: list[tuple[str, Any, Any]] = [
     ("/work/tasks/", _("任务"), lambda c: True),
     ("/work/plans/", _("计划"), lambda c: True),
     ("/work/dashboard/", _("领导看板"), lambda c: c.is_leader or c.is_officer),
+    ("/projects/", _("重点项目"), lambda c: True),
     ("/meetings/", _("调度会"), lambda c: True),
     (
         "/rectification/",

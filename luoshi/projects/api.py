@@ -1,0 +1,248 @@
+"""The key-project part of /api/v1: the project list (the page's filter), one project, the 七个一批
+board's figures, and a stage met. Projects are looked up through `visible_to` (hidden is 404)."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from django.http import HttpRequest
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from ninja import Field, Query, Router, Schema, Status
+
+from luoshi.api.common import ERRORS, Page, caller
+from luoshi.api.schemas import Day, FilterErrors, Message, Text, ValidationErrors
+from luoshi.errors import NotFound
+
+from . import selectors, services
+from .filters import ProjectFilter
+from .models import Project
+
+router = Router(tags=["projects"])
+
+
+class ProjectQuery(Schema):
+    """Documented here, validated by the shared ProjectFilter (the HTML list uses it too)."""
+
+    q: str | None = Field(None, description="项目名称、编号或历年名称")
+    stage: list[str] = Field(
+        [], description="可重复：packaged, inviting, signed, landed, started, building, producing, reached"
+    )
+    category: str | None = Field(None, description="industry, infrastructure, livelihood, reform")
+    unit: str | None = Field(None, description="牵头单位 id")
+    light: list[str] = Field([], description="可重复：green, yellow, red, done")
+    stuck: str | None = Field(None, description="on: 仅卡在阶段超过 90 天的项目")
+    protected: str | None = Field(None, description="on: 仅挂牌保护")
+    problems: str | None = Field(None, description="on: 仅有未解决问题")
+
+
+class ProjectOut(Schema):
+    id: int
+    code: str
+    name: str
+    category: str
+    theme: str
+    lead_unit: int | None
+    stage: str
+    stage_since: date | None
+    protected: bool
+    total_investment: Decimal
+    lat: Decimal | None
+    lng: Decimal | None
+    light: str
+    expected: Decimal
+    rate: Decimal | None
+    annual_plan: Decimal
+    completed: Decimal
+    stuck_days: int
+    open_problems: int
+
+
+class ProjectPage(Schema):
+    count: int
+    items: list[ProjectOut]
+
+
+class StageOut(Schema):
+    stage: str
+    planned: date | None
+    met: date | None
+
+
+class YearOut(Schema):
+    year: int
+    name: str
+    annual_plan: Decimal
+
+
+class OwnerOut(Schema):
+    role: str
+    post: int
+
+
+class ProblemOut(Schema):
+    id: int
+    title: str
+    owner_unit: int
+    deadline: date
+    task: int | None
+
+
+class ProjectDetail(ProjectOut):
+    stages: list[StageOut]
+    years: list[YearOut]
+    owners: list[OwnerOut]
+    problems: list[ProblemOut]
+
+
+class StageCount(Schema):
+    stage: str
+    label: str
+    count: int
+
+
+class Move(Schema):
+    id: int
+    name: str
+    stage: str
+    met: date
+
+
+class Stuck(Schema):
+    id: int
+    name: str
+    stage: str
+    days: int
+
+
+class Money(Schema):
+    label: str
+    plan: Decimal
+    done: Decimal
+
+
+class CategoryMoney(Money):
+    category: str
+
+
+class UnitMoney(Money):
+    unit: int | None
+
+
+class BoardOut(Schema):
+    total: int
+    stages: list[StageCount]
+    moved_week: list[Move]
+    moved_month: list[Move]
+    stuck: list[Stuck]
+    by_category: list[CategoryMoney]
+    by_unit: list[UnitMoney]
+
+
+class StageMetIn(Schema):
+    stage: str = Field(..., max_length=20)
+    met: Day
+    note: Text = ""
+
+
+class StageChangeOut(Schema):
+    id: int
+    stage: str
+    met: date
+    note: str
+    project_stage: str
+
+
+def _out(p: Project, s: selectors.Standing) -> dict[str, Any]:
+    return {
+        "id": p.pk,
+        "code": p.code,
+        "name": p.name,
+        "category": p.category,
+        "theme": p.theme,
+        "lead_unit": p.lead_unit_id,
+        "stage": p.stage,
+        "stage_since": p.stage_since,
+        "protected": p.protected,
+        "total_investment": p.total_investment,
+        "lat": p.lat,
+        "lng": p.lng,
+        "light": s.light,
+        "expected": s.expected,
+        "rate": s.rate,
+        "annual_plan": s.annual_plan,
+        "completed": s.completed,
+        "stuck_days": s.stuck_days,
+        "open_problems": s.open_problems,
+    }
+
+
+@router.get("/projects", response={200: ProjectPage, 400: FilterErrors, 401: Message, 422: ValidationErrors})
+def project_list(request: HttpRequest, filters: Query[ProjectQuery], page: Query[Page]) -> Any:
+    """Key projects the caller may see, with their light and investment completion as of today,
+    filtered like the project page, paginated by limit/offset."""
+    f = ProjectFilter(request.GET, user=caller(request))
+    if not f.is_valid():
+        errors = {name: [str(e) for e in errs] for name, errs in f.form.errors.items()}
+        return Status(400, {"detail": _("筛选条件有误。"), "errors": errors})
+    rows = f.rows(timezone.localdate())
+    return {
+        "count": len(rows),
+        "items": [_out(p, s) for p, s in rows[page.offset : page.offset + page.limit]],
+    }
+
+
+@router.get("/projects/board", response={200: BoardOut, **ERRORS})
+def project_board(request: HttpRequest) -> Any:
+    """The 七个一批 board as of today over the projects the caller may see."""
+    return selectors.board(Project.objects.visible_to(caller(request)), timezone.localdate())
+
+
+def _visible(user: Any, project_id: int) -> Project:
+    project = Project.objects.visible_to(user).filter(pk=project_id).first()
+    if project is None:
+        raise NotFound(_("没有这个项目，或您无权查看。"))
+    return project
+
+
+@router.get("/projects/{project_id}", response={200: ProjectDetail, **ERRORS})
+def project_detail(request: HttpRequest, project_id: int) -> Any:
+    """One project with its stages, yearly entries (former names), 四包一 posts and problems."""
+    project = _visible(caller(request), project_id)
+    standing = selectors.standings([project], timezone.localdate())[project.pk]
+    return {
+        **_out(project, standing),
+        "stages": list(project.stages.values("stage", "planned", "met")),
+        "years": list(project.years.values("year", "name", "annual_plan")),
+        "owners": [{"role": r, "post": p} for r, p in project.owners.values_list("role", "post_id")],
+        "problems": [
+            {"id": i, "title": t, "owner_unit": u, "deadline": d, "task": k}
+            for i, t, u, d, k in project.problems.values_list(
+                "pk", "title", "owner_unit_id", "deadline", "task_id"
+            )
+        ],
+    }
+
+
+@router.post("/projects/{project_id}/stages", response={201: StageChangeOut, **ERRORS})
+def project_stage_met(request: HttpRequest, project_id: int, payload: StageMetIn) -> Any:
+    """Record a stage as met (the office, or the lead unit's reporters and head); a stage met before
+    a previous stage, a future date or an unknown stage is a 400 with `field`."""
+    user = caller(request)
+    project = _visible(user, project_id)
+    change = services.stage_met(
+        actor=user, project=project, stage=payload.stage, met=payload.met, note=payload.note
+    )
+    project.refresh_from_db()
+    return Status(
+        201,
+        {
+            "id": change.pk,
+            "stage": change.stage,
+            "met": change.met,
+            "note": change.note,
+            "project_stage": project.stage,
+        },
+    )

@@ -1,0 +1,428 @@
+"""Importing key-project lists (重点项目清单) from .xlsx or .csv, read as the task importer reads them
+(`imports.sheets`): a preview first, then all or nothing.
+
+Each row is matched to a project already known by its names in earlier lists (`rules.name_match`):
+the same name once brackets and suffixes are dropped is the same project; a drifted name
+(中芯国际12英寸芯片SN1项目 → 中芯国际12英寸芯片项目) is proposed and taken only when confirmed. A row's
+status word (新开工 / 在建 / 建成 …) is the stage the project is in that year, recorded as met on
+1 January of the year when it is a move forward. Refused, with row and column, and nothing written:
+an unknown stage word, a negative or non-numeric investment, a stage before the stage already
+recorded (stage order), a lead unit nobody knows, a point that is not a coordinate.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from luoshi.audit.services import record
+from luoshi.errors import LuoshiError
+from luoshi.imports.sheets import SheetError, find_table, read_sheets, text
+from luoshi.org.access import require_officer
+from luoshi.org.models import Unit
+
+from . import geo, rules, selectors, services
+from .models import Category, Project, ProjectYear, Stage
+
+COLUMNS: dict[str, str] = {
+    "年度": "year",
+    "年份": "year",
+    "year": "year",
+    "序号": "seq",
+    "seq": "seq",
+    "编号": "code",
+    "项目编号": "code",
+    "项目名称": "name",
+    "名称": "name",
+    "project_name": "name",
+    "状态": "stage",
+    "阶段": "stage",
+    "建设性质": "stage",
+    "项目阶段": "stage",
+    "status": "stage",
+    "类别": "category",
+    "项目类别": "category",
+    "category": "category",
+    "子类别": "theme",
+    "subcategory": "theme",
+    "牵头单位": "lead_unit",
+    "责任单位": "lead_unit",
+    "总投资": "total_investment",
+    "总投资万元": "total_investment",
+    "年度计划投资": "annual_plan",
+    "年度计划投资万元": "annual_plan",
+    "经度": "lng",
+    "纬度": "lat",
+}
+
+CATEGORY_WORDS: dict[str, str] = {
+    "产业转型": Category.INDUSTRY,
+    "产业": Category.INDUSTRY,
+    "产业类": Category.INDUSTRY,
+    "科技产业类": Category.INDUSTRY,
+    "基础设施": Category.INFRASTRUCTURE,
+    "基础设施类": Category.INFRASTRUCTURE,
+    "民生改善": Category.LIVELIHOOD,
+    "民生": Category.LIVELIHOOD,
+    "社会民生类": Category.LIVELIHOOD,
+    "改革创新": Category.REFORM,
+}
+
+NEW = "new"
+
+
+@dataclass
+class RowProblem:
+    row: int
+    column: str
+    message: str
+
+    def __str__(self) -> str:
+        return _("第 %(row)s 行「%(column)s」列：%(message)s") % {
+            "row": self.row,
+            "column": self.column,
+            "message": self.message,
+        }
+
+
+@dataclass
+class ImportRow:
+    """One row of the list as it will be written."""
+
+    number: int
+    name: str
+    year: int
+    stage: str
+    seq: int | None = None
+    code: str = ""
+    category: str = ""
+    theme: str = ""
+    lead_unit: Unit | None = None
+    total_investment: Decimal = Decimal(0)
+    annual_plan: Decimal = Decimal(0)
+    lat: Decimal | None = None
+    lng: Decimal | None = None
+    status_word: str = ""
+    match: str = NEW  # NEW, rules.SAME or rules.DRIFT
+    project_id: int | None = None
+    project_name: str = ""
+    stage_from: str = ""
+
+    @property
+    def moves(self) -> bool:
+        return self.match != NEW and self.stage_from != self.stage
+
+
+@dataclass
+class Preview:
+    rows: list[ImportRow] = field(default_factory=list)
+    problems: list[RowProblem] = field(default_factory=list)
+    year: int | None = None
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+    def counts(self) -> dict[str, int]:
+        return {
+            "rows": len(self.rows),
+            "new": sum(r.match == NEW for r in self.rows),
+            "same": sum(r.match == rules.SAME for r in self.rows),
+            "drift": sum(r.match == rules.DRIFT for r in self.rows),
+            "moves": sum(r.moves for r in self.rows),
+            "errors": len(self.problems),
+        }
+
+
+def _money(value: Any) -> Decimal | None:
+    raw = text(value).replace(",", "").replace("，", "")
+    if not raw:
+        return Decimal(0)
+    try:
+        amount = Decimal(raw)
+    except InvalidOperation:
+        return None
+    return amount if amount.is_finite() else None
+
+
+def _units() -> dict[str, Unit]:
+    named: dict[str, Unit] = {}
+    for unit in Unit.objects.filter(is_active=True):
+        for name in (unit.name, unit.short_name):
+            if name:
+                named.setdefault(name, unit)
+    return named
+
+
+def _candidates(year: int) -> list[tuple[int, str, str, date | None]]:
+    """(project id, a name it had in an earlier list or now, its stage, since) for matching."""
+    stages = dict(Project.objects.values_list("pk", "stage"))
+    names = {(pk, name) for pk, name in Project.objects.values_list("pk", "name")}
+    names |= set(ProjectYear.objects.filter(year__lt=year).values_list("project_id", "name"))
+    return [(pk, name, stages.get(pk, ""), None) for pk, name in sorted(names)]
+
+
+def preview(
+    data: bytes, *, filename: str = "", year: int | None = None, accept: Iterable[int] | None = None
+) -> Preview:
+    """Read and check a list; `year` picks one year's rows from a file of several years. `accept` is
+    the row numbers whose drifted match a person confirmed (None: every proposed match); a drifted
+    match not accepted makes the row a new project."""
+    out = Preview(year=year)
+    try:
+        sheets = read_sheets(data, filename=filename)
+    except SheetError as exc:
+        out.problems.append(RowProblem(0, _("文件"), str(exc)))
+        return out
+    table = None
+    for sheet in sheets:
+        table = find_table(sheet, COLUMNS, required=("name", "stage"))
+        if table is not None:
+            break
+    if table is None:
+        out.problems.append(RowProblem(0, _("表头"), _("找不到“项目名称”和“状态/阶段”列。")))
+        return out
+    cols = table.columns
+    header = table.header_of
+
+    def cell(row: Any, key: str) -> Any:
+        idx = cols.get(key)
+        return row.cells[idx] if idx is not None and idx < len(row.cells) else None
+
+    units = _units() if "lead_unit" in cols else {}
+    loaded = selectors.current_boundary()
+    area = geo.polygons(loaded[1]) if loaded else []
+    rows: list[ImportRow] = []
+    years: set[int] = set()
+    for row in table.rows:
+        name = text(cell(row, "name"))
+        if not name:
+            continue
+        raw_year = text(cell(row, "year"))
+        row_year: int | None
+        try:
+            row_year = int(raw_year) if raw_year else year
+        except ValueError:
+            out.problems.append(
+                RowProblem(row.number, header("year"), _("年度不是数字：%(v)s") % {"v": raw_year})
+            )
+            continue
+        if year is not None and row_year != year:
+            continue
+        if row_year is None or not 1900 <= row_year <= 2999:
+            out.problems.append(
+                RowProblem(row.number, header("year"), _("没有年度：请在文件中给出年度列，或指定年度。"))
+            )
+            continue
+        years.add(row_year)
+        word = text(cell(row, "stage"))
+        stage = rules.stage_of_word(word)
+        if stage is None:
+            out.problems.append(
+                RowProblem(row.number, header("stage"), _("未知的阶段：%(v)s") % {"v": word or "—"})
+            )
+            continue
+        item = ImportRow(
+            number=row.number, name=name[:200], year=row_year, stage=stage, status_word=word[:20]
+        )
+        seq = text(cell(row, "seq"))
+        item.seq = int(seq) if seq.isdigit() else None
+        item.code = text(cell(row, "code"))[:40]
+        cat_word = text(cell(row, "category"))
+        theme = text(cell(row, "theme"))
+        item.category = CATEGORY_WORDS.get(cat_word, "")
+        item.theme = (theme or ("" if item.category else cat_word))[:80]
+        for key in ("total_investment", "annual_plan"):
+            amount = _money(cell(row, key))
+            if amount is None:
+                out.problems.append(
+                    RowProblem(
+                        row.number, header(key), _("不是有效金额：%(v)s") % {"v": text(cell(row, key))}
+                    )
+                )
+            elif amount < 0:
+                out.problems.append(RowProblem(row.number, header(key), _("投资额不能为负数。")))
+            else:
+                setattr(item, key, amount)
+        if "lead_unit" in cols:
+            unit_name = text(cell(row, "lead_unit"))
+            if unit_name:
+                item.lead_unit = units.get(unit_name)
+                if item.lead_unit is None:
+                    out.problems.append(
+                        RowProblem(row.number, header("lead_unit"), _("未知的单位：%(v)s") % {"v": unit_name})
+                    )
+        if "lat" in cols or "lng" in cols:
+            la, lo = text(cell(row, "lat")), text(cell(row, "lng"))
+            if la or lo:
+                try:
+                    item.lat, item.lng = services._check_point(la, lo)
+                except LuoshiError as exc:
+                    column = header("lat") if getattr(exc, "field", "") == "lat" else header("lng")
+                    out.problems.append(RowProblem(row.number, column, exc.message))
+                else:
+                    if area and item.lat is not None and item.lng is not None:
+                        if not rules.in_polygons(float(item.lng), float(item.lat), area):
+                            out.problems.append(
+                                RowProblem(
+                                    row.number,
+                                    header("lat"),
+                                    _("位置（%(lat)s, %(lng)s）不在区域边界“%(name)s”内。")
+                                    % {"lat": item.lat, "lng": item.lng, "name": loaded[0] if loaded else ""},
+                                )
+                            )
+        rows.append(item)
+    if len(years) > 1:
+        out.problems.append(
+            RowProblem(
+                0,
+                header("year"),
+                _("文件含多个年度（%(y)s），请指定导入哪一年。") % {"y": "、".join(map(str, sorted(years)))},
+            )
+        )
+        return out
+    out.year = year or (years.pop() if years else None)
+    out.rows = rows
+    if out.year is not None:
+        _match(out, accept)
+    return out
+
+
+def _match(out: Preview, accept: Iterable[int] | None) -> None:
+    """Match each row to a known project: SAME first, then the best DRIFT; a project is matched by
+    one row at most. Then check each matched row's stage against the stage already recorded."""
+    assert out.year is not None
+    accepted = None if accept is None else set(accept)
+    candidates = _candidates(out.year)
+    stage_of = {pk: stage for pk, _n, stage, _s in candidates}
+    name_of = dict(Project.objects.values_list("pk", "name"))
+    taken: set[int] = set()
+    for kind in (rules.SAME, rules.DRIFT):
+        for row in out.rows:
+            if row.match != NEW:
+                continue
+            hits = [
+                (rules.name_similarity(name, row.name), pk)
+                for pk, name, _s, _d in candidates
+                if pk not in taken and rules.name_match(name, row.name) == kind
+            ]
+            if not hits:
+                continue
+            if kind == rules.DRIFT and accepted is not None and row.number not in accepted:
+                continue
+            _score, pk = max(hits)
+            row.match, row.project_id, row.project_name = kind, pk, name_of.get(pk, "")
+            row.stage_from = stage_of.get(pk, "")
+            taken.add(pk)
+    stage_header = _("状态")
+    for row in out.rows:
+        if (
+            row.match != NEW
+            and row.stage_from
+            and rules.stage_index(row.stage) < rules.stage_index(row.stage_from)
+        ):
+            out.problems.append(
+                RowProblem(
+                    row.number,
+                    stage_header,
+                    _("清单中的阶段“%(new)s”早于项目已登记的阶段“%(old)s”。")
+                    % {"new": Stage(row.stage).label, "old": Stage(row.stage_from).label},
+                )
+            )
+
+
+def proposed_drifts(data: bytes, *, filename: str = "", year: int | None = None) -> list[int]:
+    """The row numbers whose match is a proposed drift (the page's checkboxes, all ticked)."""
+    return [r.number for r in preview(data, filename=filename, year=year).rows if r.match == rules.DRIFT]
+
+
+def _code_for(row: ImportRow, used: set[str]) -> str:
+    base = row.code or f"{row.year}-{row.seq or row.number:03d}"
+    code, n = base, 1
+    while code in used:
+        n += 1
+        code = f"{base}-{n}"
+    used.add(code)
+    return code
+
+
+def _write_row(row: ImportRow, *, actor: Any, year: int, used: set[str]) -> Project:
+    if row.match == NEW:
+        project = services.project_create(
+            actor=actor,
+            name=row.name,
+            code=_code_for(row, used),
+            category=row.category,
+            theme=row.theme,
+            lead_unit=row.lead_unit,
+            lat=row.lat,
+            lng=row.lng,
+            total_investment=row.total_investment,
+        )
+    else:
+        assert row.project_id is not None
+        project = Project.objects.get(pk=row.project_id)
+    services.year_set(actor=actor, project=project, year=year, annual_plan=row.annual_plan, name=row.name)
+    if row.match == NEW or row.moves:
+        note = _("%(year)s 年清单：%(word)s") % {"year": year, "word": row.status_word}
+        services.stage_met(actor=actor, project=project, stage=row.stage, met=date(year, 1, 1), note=note)
+    if row.match != NEW and row.name != project.name:
+        project.refresh_from_db()
+        project = services.project_update(
+            actor=actor, project=project, version=project.version, name=row.name
+        )
+    return project
+
+
+@transaction.atomic
+def commit(
+    data: bytes,
+    *,
+    actor: Any,
+    filename: str = "",
+    year: int | None = None,
+    accept: Iterable[int] | None = None,
+) -> Preview:
+    """Write a checked list, all or nothing: new projects, each year's entry (name, annual plan) and
+    the stage moves, through the services (each audited), and one `projects.import.committed` entry
+    with the file's SHA-256 digest. A list with any problem writes nothing (LuoshiError)."""
+    require_officer(actor)
+    result = preview(data, filename=filename, year=year, accept=accept)
+    if not result.ok:
+        raise LuoshiError(
+            _("清单有 %(n)s 处错误，未写入任何数据：%(first)s")
+            % {"n": len(result.problems), "first": result.problems[0]}
+        )
+    assert result.year is not None
+    used = set(Project.objects.values_list("code", flat=True))
+    created: list[int] = []
+    moved: list[int] = []
+    for row in result.rows:
+        try:
+            project = _write_row(row, actor=actor, year=result.year, used=used)
+        except LuoshiError as exc:
+            raise LuoshiError(str(RowProblem(row.number, _("项目名称"), exc.message))) from exc
+        (created if row.match == NEW else moved if row.moves else []).append(project.pk)
+    record(
+        None,
+        "projects.import.committed",
+        actor=actor,
+        object_type="projects.import",
+        object_id=str(result.year),
+        object_repr=filename[:300],
+        data={
+            "year": result.year,
+            "sha256": hashlib.sha256(data).hexdigest(),
+            "counts": result.counts(),
+            "created": created,
+            "moved": moved,
+        },
+    )
+    return result

@@ -1,0 +1,179 @@
+"""Importing key-project lists: one identity across years, stage moves, bad input refused with row and
+column and nothing written, the CLI and the import page."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import CommandError, call_command
+
+from luoshi.audit.models import Entry
+from luoshi.errors import LuoshiError, NotAllowed
+from luoshi.projects import importer, rules
+from luoshi.projects.models import Project, ProjectImport, ProjectYear, StageChange
+from tests.helpers import client_for
+
+pytestmark = pytest.mark.django_db
+SAMPLE = Path(__file__).parent.parent / "data" / "projects" / "shanghai_major_projects_2021_2023.csv"
+HEADER = "年度,序号,项目名称,状态,类别,牵头单位,总投资,年度计划投资,纬度,经度\n"
+
+
+def run(*args: Any) -> tuple[str, str]:
+    out, err = io.StringIO(), io.StringIO()
+    call_command("import_projects", *args, stdout=out, stderr=err)
+    return out.getvalue(), err.getvalue()
+
+
+def test_2021_then_2022_keeps_one_project_per_real_project(p: Any) -> None:
+    out, _err = run(str(SAMPLE), "--year", "2021", "--as", "officer")
+    assert "nothing written" in out and not Project.objects.exists()  # a preview by default
+    run(str(SAMPLE), "--year", "2021", "--commit", "--as", "officer")
+    assert Project.objects.count() == 30
+    out, _err = run(str(SAMPLE), "--year", "2022", "--as", "officer")
+    assert "中芯国际12英寸芯片项目 ≈ 中芯国际12英寸芯片SN1项目" in out
+    run(str(SAMPLE), "--year", "2022", "--commit", "--as", "officer")
+    # 2022 lists 26 projects: 21 known (one by a drifted name), 5 new.
+    assert Project.objects.count() == 35
+    smic = Project.objects.get(years__name="中芯国际12英寸芯片SN1项目")
+    assert smic.name == "中芯国际12英寸芯片项目"
+    assert list(smic.years.values_list("year", "name")) == [
+        (2021, "中芯国际12英寸芯片SN1项目"),
+        (2022, "中芯国际12英寸芯片项目"),
+    ]
+    light_source = Project.objects.get(years__name="上海光源二期")
+    assert light_source.stage == "producing"  # 在建 in 2021, 建成 in 2022
+    assert list(light_source.stage_changes.order_by("met").values_list("stage", "met__year")) == [
+        ("building", 2021),
+        ("producing", 2022),
+    ]
+    avionics = Project.objects.get(name="民用飞机航电系统集成平台")
+    assert (avionics.stage, avionics.stage_since.year) == ("building", 2022)  # 新开工 → 在建
+    same = Project.objects.get(name="张江实验室研发大楼")
+    assert same.stage_changes.count() == 1  # 在建 both years: no move
+    assert ProjectYear.objects.filter(year=2022).count() == 26
+    assert Entry.objects.filter(action="projects.import.committed").count() == 2
+    # Importing the same year again changes nothing but the audit trail.
+    run(str(SAMPLE), "--year", "2022", "--commit", "--as", "officer")
+    assert Project.objects.count() == 35 and ProjectYear.objects.count() == 56
+
+
+def test_a_rejected_drift_is_a_new_project(p: Any) -> None:
+    run(str(SAMPLE), "--year", "2021", "--commit", "--as", "officer")
+    data = SAMPLE.read_bytes()
+    (row,) = importer.proposed_drifts(data, filename=SAMPLE.name, year=2022)
+    run(str(SAMPLE), "--year", "2022", "--commit", "--reject", str(row), "--as", "officer")
+    assert Project.objects.count() == 36
+    assert Project.objects.get(name="中芯国际12英寸芯片SN1项目").years.count() == 1
+
+
+def test_a_file_of_several_years_needs_a_year(p: Any) -> None:
+    with pytest.raises(CommandError, match="refused"):
+        run(str(SAMPLE), "--commit", "--as", "officer")
+    assert not Project.objects.exists()
+
+
+def csv(*rows: str) -> bytes:
+    return (HEADER + "\n".join(rows) + "\n").encode()
+
+
+@pytest.mark.parametrize(
+    ("row", "column", "words"),
+    [
+        ("2024,1,甲项目,快完了,产业转型,,100,50,,", "状态", "未知的阶段"),
+        ("2024,1,甲项目,在建,产业转型,,-100,50,,", "总投资", "负数"),
+        ("2024,1,甲项目,在建,产业转型,,100,abc,,", "年度计划投资", "有效金额"),
+        ("2024,1,甲项目,在建,产业转型,不存在局,100,50,,", "牵头单位", "未知的单位"),
+        ("2024,1,甲项目,在建,产业转型,,100,50,95,121", "纬度", "纬度"),
+        ("2024,1,甲项目,在建,产业转型,,100,50,31,", "经度", "同时"),
+    ],
+)
+def test_bad_rows_are_refused_with_row_and_column(p: Any, row: str, column: str, words: str) -> None:
+    data = csv("2024,1,好项目,在建,民生改善,区财政局,1,1,31.2,121.4", row.replace(",1,", ",2,", 1))
+    result = importer.preview(data, filename="list.csv")
+    (problem,) = result.problems
+    assert (problem.row, problem.column) == (3, column)
+    assert words in problem.message and f"第 3 行「{column}」列" in str(problem)
+    with pytest.raises(LuoshiError):
+        importer.commit(data=data, actor=p.officer, filename="list.csv")
+    assert not Project.objects.exists() and not Entry.objects.filter(action__startswith="projects").exists()
+
+
+def test_a_stage_before_the_recorded_one_is_refused(p: Any) -> None:
+    importer.commit(data=csv("2023,1,乙项目,建成,基础设施,,1,1,,"), actor=p.officer, filename="a.csv")
+    result = importer.preview(csv("2024,1,乙项目,在建,基础设施,,1,1,,"), filename="b.csv")
+    (problem,) = result.problems
+    assert (problem.row, problem.column) == (2, "状态") and "早于" in problem.message
+    with pytest.raises(LuoshiError):
+        importer.commit(data=csv("2024,1,乙项目,在建,基础设施,,1,1,,"), actor=p.officer, filename="b.csv")
+    assert ProjectYear.objects.count() == 1
+
+
+def test_written_fields(p: Any) -> None:
+    importer.commit(
+        data=csv(
+            "2024,7,丙项目,新开工,民生改善,财政局,12000,3000,31.2,121.4", "2024,8,丁项目,签约,科创主题,,0,0,,"
+        ),
+        actor=p.officer,
+        filename="c.csv",
+    )
+    c = Project.objects.get(name="丙项目")
+    assert (c.category, c.lead_unit, c.code, c.stage, str(c.lat)) == (
+        "livelihood",
+        p.unit_b,
+        "2024-007",
+        "started",
+        "31.200000",
+    )
+    assert c.years.get().annual_plan == 3000
+    d = Project.objects.get(name="丁项目")
+    assert (d.category, d.theme, d.stage) == ("", "科创主题", "signed")
+    assert StageChange.objects.count() == 2
+
+
+def test_only_the_office_imports(p: Any) -> None:
+    with pytest.raises(NotAllowed):
+        importer.commit(data=csv("2024,1,甲项目,在建,,,1,1,,"), actor=p.head_a, filename="a.csv")
+    assert not Project.objects.exists()
+
+
+def test_xlsx_is_read_like_csv(p: Any) -> None:
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["重点项目清单"])
+    ws.append(["年度", "序号", "项目名称", "状态"])
+    ws.append([2024, 1, "戊项目", "在建"])
+    buf = io.BytesIO()
+    wb.save(buf)
+    result = importer.preview(buf.getvalue(), filename="list.xlsx")
+    assert result.ok and [r.name for r in result.rows] == ["戊项目"]
+
+
+def test_import_page_preview_confirm_and_commit(p: Any) -> None:
+    c = client_for(p.officer)
+    c.post("/projects/import/", {"file": SimpleUploadedFile("l.csv", SAMPLE.read_bytes()), "year": 2021})
+    batch = ProjectImport.objects.get()
+    c.post(f"/projects/import/{batch.pk}/", {"commit": "1"})
+    assert Project.objects.count() == 30
+    c.post("/projects/import/", {"file": SimpleUploadedFile("l.csv", SAMPLE.read_bytes()), "year": 2022})
+    batch = ProjectImport.objects.filter(committed__isnull=True).get()
+    page = c.get(f"/projects/import/{batch.pk}/").content.decode()
+    assert "中芯国际12英寸芯片SN1项目" in page and 'name="accept"' in page
+    c.post(f"/projects/import/{batch.pk}/", {"commit": "1"})  # no box ticked: the drift is not taken
+    assert Project.objects.count() == 36
+    assert c.post(f"/projects/import/{batch.pk}/", {"commit": "1"}).status_code == 302  # once only
+    assert Project.objects.count() == 36
+
+
+@pytest.mark.parametrize("who", ["reporter_a", "head_a", "leader", "auditor"])
+def test_import_page_is_for_the_office(p: Any, who: str) -> None:
+    assert client_for(getattr(p, who)).get("/projects/import/").status_code == 403
+
+
+def test_rules_match_the_sample_drift() -> None:
+    assert rules.name_match("中芯国际12英寸芯片SN1项目", "中芯国际12英寸芯片项目") == rules.DRIFT

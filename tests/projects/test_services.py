@@ -1,0 +1,220 @@
+"""Key-project services: who may, what is validated, what is audited, nothing written on refusal."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from luoshi.audit.models import Entry
+from luoshi.errors import Conflict, InvalidField, LuoshiError, NotAllowed
+from luoshi.org.models import Post
+from luoshi.projects import services
+from luoshi.projects.models import Project, ProjectInvestment, ProjectOwner, ProjectStage, StageChange
+from luoshi.work.models import Source, Task
+
+from .factories import make_project
+
+pytestmark = pytest.mark.django_db
+D = date
+
+
+def actions(project: Project) -> list[str]:
+    return list(
+        Entry.objects.filter(object_type="projects.project", object_id=str(project.pk))
+        .order_by("seq")
+        .values_list("action", flat=True)
+    )
+
+
+def test_create_makes_every_stage_and_the_year(p: Any) -> None:
+    project = make_project(p, planned={"started": D(2024, 3, 1)})
+    stages = dict(ProjectStage.objects.filter(project=project).values_list("stage", "planned"))
+    assert len(stages) == 8
+    assert stages["started"] == D(2024, 3, 1)
+    assert project.years.get().year == 2024
+    assert actions(project) == ["projects.project.created"]
+
+
+@pytest.mark.parametrize("who", ["reporter_a", "head_a", "leader", "reporter_b"])
+def test_only_the_office_creates(p: Any, who: str) -> None:
+    with pytest.raises(NotAllowed):
+        services.project_create(actor=getattr(p, who), name="x", code="X1")
+    assert not Project.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("kw", "field"),
+    [
+        ({"name": " "}, "name"),
+        ({"code": ""}, "code"),
+        ({"category": "nope"}, "category"),
+        ({"total_investment": -1}, "total_investment"),
+        ({"total_investment": "abc"}, "total_investment"),
+        ({"lat": 91, "lng": 120}, "lat"),
+        ({"lat": 31, "lng": None}, "lng"),
+        ({"planned": {"done": D(2024, 1, 1)}}, "planned"),
+        ({"annual_plan": -5}, "annual_plan"),
+    ],
+)
+def test_create_refuses_bad_input(p: Any, kw: dict[str, Any], field: str) -> None:
+    args: dict[str, Any] = {"name": "项目", "code": "C1", "year": 2024, **kw}
+    with pytest.raises(InvalidField) as err:
+        services.project_create(actor=p.officer, **args)
+    assert err.value.field == field
+    assert not Project.objects.exists()
+
+
+def test_update_with_a_stale_version_is_a_conflict(p: Any) -> None:
+    project = make_project(p)
+    services.project_update(actor=p.officer, project=project, version=1, name="新名称", protected=True)
+    with pytest.raises(Conflict):
+        services.project_update(actor=p.officer2, project=project, version=1, name="另一个名称")
+    project.refresh_from_db()
+    assert (project.name, project.protected, project.version) == ("新名称", True, 2)
+    with pytest.raises(LuoshiError):
+        services.project_update(actor=p.officer, project=project, version=2, code="X")
+    assert actions(project) == ["projects.project.created", "projects.project.updated"]
+
+
+def test_stage_met_moves_the_project_and_keeps_evidence(p: Any) -> None:
+    project = make_project(p)
+    services.stage_met(
+        actor=p.reporter_a, project=project, stage="signed", met=D(2024, 2, 1), note="签约仪式"
+    )
+    pdf = SimpleUploadedFile("开工令.pdf", b"%PDF-1.4 start", content_type="application/pdf")
+    change = services.stage_met(actor=p.head_a, project=project, stage="started", met=D(2024, 4, 1), file=pdf)
+    project.refresh_from_db()
+    assert (project.stage, project.stage_since) == ("started", D(2024, 4, 1))
+    assert change.file_name == "开工令.pdf" and len(change.sha256) == 64
+    assert actions(project).count("projects.stage.met") == 2
+
+
+def test_a_stage_met_before_the_previous_one_is_refused(p: Any) -> None:
+    project = make_project(p)
+    services.stage_met(actor=p.officer, project=project, stage="started", met=D(2024, 4, 1), note="开工")
+    with pytest.raises(InvalidField) as err:
+        services.stage_met(actor=p.officer, project=project, stage="producing", met=D(2024, 3, 1), note="x")
+    assert err.value.field == "met"
+    assert "开工" in err.value.message
+    with pytest.raises(InvalidField):
+        services.stage_met(actor=p.officer, project=project, stage="signed", met=D(2024, 5, 1), note="x")
+    project.refresh_from_db()
+    assert project.stage == "started"
+    assert StageChange.objects.count() == 1
+
+
+@pytest.mark.parametrize(
+    ("kw", "field"),
+    [
+        ({"stage": "nope", "met": D(2024, 1, 1), "note": "x"}, "stage"),
+        ({"stage": "signed", "met": D(2999, 1, 1), "note": "x"}, "met"),
+        ({"stage": "signed", "met": D(2024, 1, 1), "note": " "}, "note"),
+        (
+            {
+                "stage": "signed",
+                "met": D(2024, 1, 1),
+                "file": SimpleUploadedFile("a.html", b"<html><script>"),
+            },
+            "file",
+        ),
+    ],
+)
+def test_stage_met_refuses_bad_input(p: Any, kw: dict[str, Any], field: str) -> None:
+    project = make_project(p)
+    with pytest.raises(InvalidField) as err:
+        services.stage_met(actor=p.officer, project=project, **kw)
+    assert err.value.field == field
+    assert not StageChange.objects.exists()
+
+
+@pytest.mark.parametrize("who", ["reporter_b", "leader", "auditor"])
+def test_other_units_cannot_report(p: Any, who: str) -> None:
+    project = make_project(p)
+    with pytest.raises(NotAllowed):
+        services.stage_met(
+            actor=getattr(p, who), project=project, stage="signed", met=D(2024, 1, 1), note="x"
+        )
+    with pytest.raises(NotAllowed):
+        services.investment_report(actor=getattr(p, who), project=project, month=D(2024, 1, 1), amount=1)
+    assert not StageChange.objects.exists() and not ProjectInvestment.objects.exists()
+
+
+def test_investment_report_replaces_the_month_and_refuses_negatives(p: Any) -> None:
+    project = make_project(p)
+    services.investment_report(actor=p.reporter_a, project=project, month=D(2024, 3, 15), amount="120.5")
+    services.investment_report(actor=p.reporter_a, project=project, month=D(2024, 3, 1), amount=130)
+    assert list(ProjectInvestment.objects.values_list("month", "amount")) == [
+        (D(2024, 3, 1), Decimal("130.00"))
+    ]
+    with pytest.raises(InvalidField) as err:
+        services.investment_report(actor=p.reporter_a, project=project, month=D(2024, 4, 1), amount=-1)
+    assert err.value.field == "amount"
+    with pytest.raises(InvalidField):
+        services.investment_report(actor=p.reporter_a, project=project, month=D(2999, 4, 1), amount=1)
+    assert actions(project).count("projects.investment.reported") == 2
+
+
+def test_owners_are_posts_and_follow_their_holders(p: Any) -> None:
+    project = make_project(p)
+    post = Post.objects.get(unit=p.unit_a, role="head")
+    services.owner_assign(actor=p.officer, project=project, role="manager", post=post)
+    services.owner_assign(actor=p.officer, project=project, role="manager", post=post)  # unchanged: no entry
+    assert ProjectOwner.objects.get(project=project).post == post
+    services.owner_assign(actor=p.officer, project=project, role="manager", post=None)
+    assert not ProjectOwner.objects.exists()
+    assert actions(project).count("projects.owner.assigned") == 2
+    with pytest.raises(InvalidField):
+        services.owner_assign(actor=p.officer, project=project, role="boss", post=post)
+    with pytest.raises(NotAllowed):
+        services.owner_assign(actor=p.head_a, project=project, role="manager", post=post)
+
+
+def test_a_problem_becomes_a_task_once(p: Any) -> None:
+    project = make_project(p)
+    plan = p.plan()
+    problem = services.problem_add(
+        actor=p.reporter_a,
+        project=project,
+        title="用地指标未落实",
+        owner_unit=p.unit_b,
+        deadline=D(2024, 9, 30),
+    )
+    task = services.problem_to_task(actor=p.officer, problem=problem, plan=plan, start=D(2024, 6, 1))
+    problem.refresh_from_db()
+    assert problem.task == task
+    assert (task.lead_unit, task.due, task.source) == (p.unit_b, D(2024, 9, 30), Source.PROJECT)
+    assert project.name in task.title
+    with pytest.raises(LuoshiError):
+        services.problem_to_task(actor=p.officer, problem=problem, plan=plan, start=D(2024, 6, 1))
+    assert Task.objects.count() == 1
+    assert Entry.objects.filter(action="projects.problem.tasked").count() == 1
+
+
+def test_problem_to_task_is_for_the_office(p: Any) -> None:
+    project = make_project(p)
+    problem = services.problem_add(
+        actor=p.officer, project=project, title="问题", owner_unit=p.unit_a, deadline=D(2024, 9, 30)
+    )
+    with pytest.raises(NotAllowed):
+        services.problem_to_task(actor=p.head_a, problem=problem, plan=p.plan(), start=D(2024, 6, 1))
+    with pytest.raises(InvalidField):
+        services.problem_to_task(actor=p.officer, problem=problem, plan=p.plan(), start=D(2024, 10, 1))
+    assert not Task.objects.exists()
+
+
+def test_year_set_and_stage_plan(p: Any) -> None:
+    project = make_project(p)
+    services.year_set(actor=p.officer, project=project, year=2025, annual_plan=500, name="改名后的项目")
+    services.year_set(actor=p.officer, project=project, year=2025, annual_plan=600)
+    assert list(project.years.values_list("year", "name", "annual_plan")) == [
+        (2024, project.name, Decimal("1000.00")),
+        (2025, "改名后的项目", Decimal("600.00")),
+    ]
+    services.stage_plan_set(actor=p.officer, project=project, planned={"started": D(2024, 5, 1)})
+    assert project.stages.get(stage="started").planned == D(2024, 5, 1)
+    with pytest.raises(InvalidField):
+        services.stage_plan_set(actor=p.officer, project=project, planned={"x": D(2024, 5, 1)})
