@@ -179,6 +179,34 @@ def check_files(files: Iterable[Any], *, max_bytes: int) -> list[tuple[Any, File
     return [(f, check_file(f, max_bytes=max_bytes)) for f in files]
 
 
+def store_checked(files: Iterable[Any], *, max_bytes: int, make: Callable[..., Any]) -> list[Any]:
+    """Check every file (size, kind by content) before storing any, then store each as the row
+    `make(name=, size=, sha256=, content_type=)` returns (a model with a `file` field, unsaved),
+    under its SHA-256 so an audit entry can pin exactly what was handed in; the stored files are
+    deleted again if the transaction rolls back. Raises `UploadRefused` before anything is stored."""
+    import hashlib
+
+    out = []
+    for f, kind in check_files(files, max_bytes=max_bytes):
+        digest = hashlib.sha256()
+        size = 0
+        for chunk in f.chunks():
+            digest.update(chunk)
+            size += len(chunk)
+        f.seek(0)
+        row = make(
+            name=(f.name or "file")[:200],
+            size=size,
+            sha256=digest.hexdigest(),
+            content_type=kind.content_type,
+        )
+        row.file.save((f.name or "file").rsplit("/", 1)[-1][-100:], f, save=False)
+        delete_on_rollback(row.file.storage, [row.file.name])
+        row.save()
+        out.append(row)
+    return out
+
+
 def download_type(content_type: str) -> tuple[str, bool]:
     """(Content-Type, inline?) to serve a stored file with: its checked type when that is an accepted
     one, else a download of unknown bytes (older rows kept whatever the browser declared)."""

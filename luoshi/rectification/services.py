@@ -8,7 +8,6 @@ never written, here.
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -291,32 +290,16 @@ def open_measures(problem: Problem) -> int:
 
 def _store_evidence(signoff: SignOff, files: Sequence[UploadedFile]) -> list[SignOffEvidence]:
     """Check every file (size, kind by content) before storing any; delete them on rollback."""
-    from luoshi.lib.uploads import UploadRefused, check_files, delete_on_rollback
+    from luoshi.lib.uploads import UploadRefused, store_checked
 
     try:
-        checked = check_files(files, max_bytes=settings.LUOSHI_EVIDENCE_MAX_BYTES)
+        return store_checked(
+            files,
+            max_bytes=settings.LUOSHI_EVIDENCE_MAX_BYTES,
+            make=lambda **fields: SignOffEvidence(signoff=signoff, **fields),
+        )
     except UploadRefused as exc:
         raise InvalidField(str(exc), field="files") from exc
-    out = []
-    for f, kind in checked:
-        digest = hashlib.sha256()
-        size = 0
-        for chunk in f.chunks():
-            digest.update(chunk)
-            size += len(chunk)
-        f.seek(0)
-        ev = SignOffEvidence(
-            signoff=signoff,
-            name=(f.name or "file")[:200],
-            size=size,
-            sha256=digest.hexdigest(),
-            content_type=kind.content_type,
-        )
-        ev.file.save((f.name or "file").rsplit("/", 1)[-1][-100:], f, save=False)
-        delete_on_rollback(ev.file.storage, [ev.file.name])
-        ev.save()
-        out.append(ev)
-    return out
 
 
 @transaction.atomic

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Iterable, Sequence
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -173,32 +172,16 @@ def _save_evidence(files: Sequence[UploadedFile], **owner: Any) -> list[Evidence
     again if the transaction rolls back, so a refused upload leaves no file without its row."""
     from django.conf import settings
 
-    from luoshi.lib.uploads import UploadRefused, check_files, delete_on_rollback
+    from luoshi.lib.uploads import UploadRefused, store_checked
 
     try:
-        checked = check_files(files, max_bytes=settings.LUOSHI_EVIDENCE_MAX_BYTES)
+        return store_checked(
+            files,
+            max_bytes=settings.LUOSHI_EVIDENCE_MAX_BYTES,
+            make=lambda **fields: Evidence(**owner, **fields),
+        )
     except UploadRefused as exc:
         raise LuoshiError(str(exc))
-    out = []
-    for f, kind in checked:
-        digest = hashlib.sha256()
-        size = 0
-        for chunk in f.chunks():
-            digest.update(chunk)
-            size += len(chunk)
-        f.seek(0)
-        ev = Evidence(
-            **owner,
-            name=(f.name or "file")[:200],
-            size=size,
-            sha256=digest.hexdigest(),
-            content_type=kind.content_type,
-        )
-        ev.file.save((f.name or "file").rsplit("/", 1)[-1][-100:], f, save=False)
-        delete_on_rollback(ev.file.storage, [ev.file.name])
-        ev.save()
-        out.append(ev)
-    return out
 
 
 def _reporting_unit(actor: Any, task: Task) -> Unit:
