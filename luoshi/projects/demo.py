@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 from luoshi.org.models import Post, Role
@@ -58,14 +59,16 @@ PROJECTS: list[tuple[str, str, str, str, str, int]] = [
     ("营商环境综合服务中心", Category.REFORM, "SJJ", "XCJD", "inviting", 6000),
 ]
 
+DEMO_BOUNDARY = Path(__file__).resolve().parent / "data" / "demo_boundary.geojson"
+
 # Where each zone is on the map (a point near its centre, degrees), for the projects' locations.
 CENTRES: dict[str, tuple[float, float]] = {
     "JKQ": (30.655, 114.105),
-    "GXQ": (30.640, 114.175),
+    "GXQ": (30.650, 114.175),
     "ZBQ": (30.690, 114.140),
-    "JBJD": (30.620, 114.200),
-    "XCJD": (30.610, 114.150),
-    "HXJD": (30.595, 114.120),
+    "JBJD": (30.650, 114.200),
+    "XCJD": (30.615, 114.140),
+    "HXJD": (30.615, 114.115),
     "WHJD": (30.630, 114.085),
     "QSZ": (30.700, 114.060),
 }
@@ -168,3 +171,8 @@ def build(builder: Any) -> None:
                 services.problem_to_task(actor=officer, problem=problem, plan=builder.annual, start=today)
         made += 1
     builder.counts["projects"] = made
+    # The map's outline: the demo district is imaginary, so it borrows the outline of Wuhan's 东西湖区
+    # (DataV GeoAtlas via zhChuXiao/ChinaGeoJson, as in the shared samples), inside which its points lie.
+    services.boundary_set(
+        actor=officer, name="示范区边界（借用武汉市东西湖区轮廓）", data=DEMO_BOUNDARY.read_bytes()
+    )

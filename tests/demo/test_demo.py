@@ -61,6 +61,18 @@ def assert_key_projects(count: int, today: date) -> None:
     reasons = {r for a in projects_needing_attention(Project.objects.all(), today) for r in a.reasons}
     assert reasons == {"red", "stuck", "problems"}
     assert ProjectOwner.objects.count() == 4 * count
+    # The map has its outline, and every project's point lies inside it.
+    from luoshi.projects import rules as project_rules
+    from luoshi.projects.geo import polygons
+    from luoshi.projects.selectors import current_boundary
+
+    boundary = current_boundary()
+    assert boundary is not None
+    shape = polygons(boundary[1])
+    points = list(Project.objects.values_list("lng", "lat"))
+    assert len(points) == count and all(
+        project_rules.in_polygons(float(x), float(y), shape) for x, y in points
+    )
 
 
 @pytest.mark.django_db

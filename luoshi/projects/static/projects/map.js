@@ -25,7 +25,7 @@
     // Without a boundary the points are drawn on plain axes of longitude and latitude.
     option.xAxis = { type: "value", scale: true, name: "lng" };
     option.yAxis = { type: "value", scale: true, name: "lat" };
-    option.grid = { left: 60, right: 24, top: 24, bottom: 40 };
+    option.grid = { left: 140, right: 40, top: 32, bottom: 40 };  // the legend stands left of the axes
   }
   groups.forEach(function (g) {
     var data = d.points.filter(function (p) { return (d.color_by === "light" ? p.light : p.stage) === g.key; });
