@@ -1,0 +1,401 @@
+"""Every write of ratings (评议): rounds, panels, raters and their ballots, token links, a ballot's
+submission, closing a round.
+
+Keyword-only, one transaction each, the office's duty checked through `org.access` (a rater has no
+account: a ballot is reached by its token alone), refusals as the shared errors of `luoshi.errors`,
+an audit entry per write. A refused ballot is recorded (`BallotRefusal` and the audit trail) in its
+own transaction, after the refused one has rolled back, so nothing of it is half-written.
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from luoshi.audit.services import lock_chain, record
+from luoshi.errors import InvalidField, LuoshiError, NotFound
+from luoshi.notify.services import Message, notify
+from luoshi.org.access import require_officer
+from luoshi.org.models import Unit
+
+from . import rules
+from .models import (
+    Answer,
+    Ballot,
+    BallotRefusal,
+    Item,
+    Panel,
+    RaterKind,
+    RatingRound,
+    RoundKind,
+    RoundState,
+    token_digest,
+)
+
+REFUSALS = {
+    rules.Refusal.UNKNOWN: gettext_lazy("评议链接无效，请核对链接或联系考核办。"),
+    rules.Refusal.USED: gettext_lazy("这份评议表已经提交过，不能再次提交。感谢您的参与。"),
+    rules.Refusal.NOT_OPEN: gettext_lazy("评议尚未开始，请在开始后再打开链接。"),
+    rules.Refusal.CLOSED: gettext_lazy("本轮评议已结束，链接已失效。"),
+    rules.Refusal.OUT_OF_SCALE: gettext_lazy("有评分不在本轮的评分档次内，评议表未提交。"),
+    rules.Refusal.INCOMPLETE: gettext_lazy("还有事项没有评分，请评完所有单位的所有事项后再提交。"),
+}
+TOKEN_BYTES = 24
+
+
+def _scale_json(options: Sequence[rules.Option]) -> list[list[Any]]:
+    return [[o.label.strip(), str(o.points), o.unsatisfied] for o in options]
+
+
+@transaction.atomic
+def round_create(
+    *,
+    actor: Any,
+    name: str,
+    opens: datetime,
+    closes: datetime,
+    items: Sequence[str],
+    rated_units: Sequence[Unit],
+    scale: Sequence[rules.Option] = rules.SATISFACTION,
+    kind: str = RoundKind.QUARTERLY,
+    period: str = "",
+    minimum_responses: int = 5,
+    veto_percent: Decimal = Decimal("30"),
+) -> RatingRound:
+    """Create a rating round (评议轮次) with its items, scale and rated units (in draft)."""
+    require_officer(actor)
+    name = (name or "").strip()
+    if not name:
+        raise InvalidField(_("请填写评议名称。"), field="name")
+    if kind not in RoundKind.values:
+        raise InvalidField(_("未知的评议类型。"), field="kind")
+    if closes <= opens:
+        raise InvalidField(_("截止时间应晚于开始时间。"), field="closes")
+    problem = rules.scale_problem(scale)
+    if problem is not None:
+        raise InvalidField(_(problem), field="scale")
+    if minimum_responses < 1:
+        raise InvalidField(_("最少有效票应不少于 1。"), field="minimum_responses")
+    if not (Decimal(0) <= veto_percent <= Decimal(100)):
+        raise InvalidField(_("不满意否决线应在 0 到 100 之间。"), field="veto_percent")
+    texts = [t.strip() for t in items if t.strip()]
+    if not texts:
+        raise InvalidField(_("请至少填写一个评议事项。"), field="items")
+    if len(set(texts)) != len(texts):
+        raise InvalidField(_("评议事项不能重复。"), field="items")
+    if any(len(t) > 200 for t in texts):
+        raise InvalidField(_("评议事项不能超过 200 字。"), field="items")
+    if not rated_units:
+        raise InvalidField(_("请选择被评议单位。"), field="rated_units")
+    if RatingRound.objects.filter(name=name).exists():
+        raise InvalidField(_("已有同名评议：%(name)s") % {"name": name}, field="name")
+    rnd = RatingRound.objects.create(
+        name=name,
+        kind=kind,
+        period=(period or "").strip(),
+        opens=opens,
+        closes=closes,
+        scale=_scale_json(scale),
+        minimum_responses=minimum_responses,
+        veto_percent=veto_percent,
+        created_by=actor,
+    )
+    Item.objects.bulk_create([Item(round=rnd, position=i, text=t) for i, t in enumerate(texts, start=1)])
+    rnd.rated_units.set(rated_units)
+    record(
+        rnd,
+        "ratings.round.created",
+        actor=actor,
+        after={
+            "name": name,
+            "kind": kind,
+            "period": rnd.period,
+            "opens": opens.isoformat(),
+            "closes": closes.isoformat(),
+            "scale": rnd.scale,
+            "minimum_responses": minimum_responses,
+            "veto_percent": str(veto_percent),
+            "items": texts,
+            "rated_units": sorted(u.pk for u in rated_units),
+        },
+    )
+    return rnd
+
+
+def _require_not_closed(rnd: RatingRound) -> None:
+    if rnd.state == RoundState.CLOSED:
+        raise LuoshiError(_("本轮评议已结束，不能再修改。"), code="closed")
+
+
+@transaction.atomic
+def panel_create(*, actor: Any, round: RatingRound, name: str, rated_units: Sequence[Unit] = ()) -> Panel:
+    """A panel of raters (评议组) in a round; it rates its own units, or the round's when none given
+    (条块双向评议: a panel of departments rating the communities is one with the communities here)."""
+    require_officer(actor)
+    _require_not_closed(round)
+    name = (name or "").strip()
+    if not name or len(name) > 100:
+        raise InvalidField(_("请填写评议组名称（不超过 100 字）。"), field="name")
+    if Panel.objects.filter(round=round, name=name).exists():
+        raise InvalidField(_("本轮已有评议组：%(name)s") % {"name": name}, field="name")
+    panel = Panel.objects.create(round=round, name=name)
+    panel.rated_units.set(rated_units)
+    record(
+        panel,
+        "ratings.panel.created",
+        actor=actor,
+        after={"round": round.pk, "name": name, "rated_units": sorted(u.pk for u in rated_units)},
+    )
+    return panel
+
+
+def panel_units(panel: Panel) -> list[Unit]:
+    """The units a panel rates, in the order of the org tree."""
+    own = list(panel.rated_units.order_by("path", "pk"))
+    return own or list(panel.round.rated_units.order_by("path", "pk"))
+
+
+@transaction.atomic
+def round_open(*, actor: Any, round: RatingRound) -> RatingRound:
+    """Open a round for ballots (准备中 → 评议中); it needs at least one ballot."""
+    require_officer(actor)
+    rnd = RatingRound.objects.select_for_update().get(pk=round.pk)
+    if rnd.state != RoundState.DRAFT:
+        raise LuoshiError(_("只有准备中的评议可以开始。"), code="not_draft")
+    if not rnd.ballots.exists():
+        raise LuoshiError(_("还没有评议人：请先导入评议人。"), code="no_raters")
+    RatingRound.objects.filter(pk=rnd.pk).update(state=RoundState.OPEN)
+    rnd.state = RoundState.OPEN
+    record(rnd, "ratings.round.opened", actor=actor, before={"state": "draft"}, after={"state": "open"})
+    return rnd
+
+
+@transaction.atomic
+def round_close(*, actor: Any, round: RatingRound) -> RatingRound:
+    """Close a round (评议结束): every token link stops working; the results stand as they are."""
+    require_officer(actor)
+    rnd = RatingRound.objects.select_for_update().get(pk=round.pk)
+    if rnd.state == RoundState.CLOSED:
+        raise LuoshiError(_("本轮评议已经结束。"), code="closed")
+    before = rnd.state
+    now = timezone.now()
+    RatingRound.objects.filter(pk=rnd.pk).update(state=RoundState.CLOSED, closed_at=now)
+    rnd.state, rnd.closed_at = RoundState.CLOSED, now
+    answered = rnd.ballots.filter(submitted_at__isnull=False).count()
+    record(
+        rnd,
+        "ratings.round.closed",
+        actor=actor,
+        before={"state": before},
+        after={"state": "closed", "ballots": rnd.ballots.count(), "answered": answered},
+    )
+    return rnd
+
+
+@dataclass(frozen=True)
+class Issued:
+    """A ballot with its new token; the token exists only here and in the link handed out."""
+
+    ballot: Ballot
+    token: str
+
+
+@transaction.atomic
+def tokens_issue(
+    *,
+    actor: Any,
+    round: RatingRound,
+    ballot_ids: Iterable[int] | None = None,
+    link_base: str = "",
+    notify_users: bool = False,
+) -> list[Issued]:
+    """Issue (or issue again) the token links of the round's unanswered ballots (all, or those
+    named). A new token replaces the old one, whose link stops working. With `notify_users`, raters
+    that have a user account are sent their link through notify (`link_base` + token + "/")."""
+    require_officer(actor)
+    rnd = RatingRound.objects.select_for_update().get(pk=round.pk)
+    _require_not_closed(rnd)
+    qs = rnd.ballots.filter(submitted_at__isnull=True).select_related("rater", "panel")
+    if ballot_ids is not None:
+        qs = qs.filter(pk__in=list(ballot_ids))
+    ballots = list(qs.order_by("panel_id", "rater__name", "pk"))
+    now = timezone.now()
+    issued = []
+    for ballot in ballots:
+        token = secrets.token_urlsafe(TOKEN_BYTES)
+        ballot.token_hash = token_digest(token)
+        ballot.issued_at = now
+        ballot.issues += 1
+        issued.append(Issued(ballot, token))
+    Ballot.objects.bulk_update(ballots, ["token_hash", "issued_at", "issues"], batch_size=500)
+    sent = []
+    if notify_users and link_base:
+        closes = timezone.localtime(rnd.closes).strftime("%Y-%m-%d %H:%M")
+        messages = [
+            Message(
+                user_id=i.ballot.rater.user_id,
+                task_id=None,
+                text=_("请在 %(closes)s 前完成「%(round)s」评议：%(link)s")
+                % {"closes": closes, "round": rnd.name, "link": f"{link_base}{i.token}/"},
+            )
+            for i in issued
+            if i.ballot.rater.user_id is not None
+        ]
+        notify(messages)
+        sent = [m.user_id for m in messages]
+    record(
+        rnd,
+        "ratings.tokens.issued",
+        actor=actor,
+        data={"ballots": [b.pk for b in ballots], "notified_users": sorted(sent)},
+    )
+    return issued
+
+
+def _lookup(token: str) -> Ballot | None:
+    if not token or len(token) > 200:
+        return None
+    return (
+        Ballot.objects.select_related("round", "panel", "rater").filter(token_hash=token_digest(token)).first()
+    )
+
+
+def _ballot_refusal(ballot: Ballot | None, now: datetime) -> rules.Refusal | None:
+    if ballot is None:
+        return rules.Refusal.UNKNOWN
+    if ballot.submitted_at is not None:
+        return rules.Refusal.USED
+    rnd = ballot.round
+    if rnd.state == RoundState.CLOSED or now >= rnd.closes:
+        return rules.Refusal.CLOSED
+    if rnd.state != RoundState.OPEN or now < rnd.opens:
+        return rules.Refusal.NOT_OPEN
+    return None
+
+
+class _Refused(Exception):
+    def __init__(self, reason: rules.Refusal, ballot: Ballot | None) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.ballot = ballot
+
+
+@transaction.atomic
+def _refusal_record(reason: rules.Refusal, ballot: Ballot | None) -> None:
+    refusal = BallotRefusal.objects.create(
+        round_id=ballot.round_id if ballot else None, ballot=ballot, reason=reason.value
+    )
+    record(
+        refusal,
+        "ratings.ballot.refused",
+        data={"reason": reason.value, "round": refusal.round_id, "ballot": ballot.pk if ballot else None},
+    )
+
+
+def _refuse(reason: rules.Refusal, ballot: Ballot | None) -> LuoshiError:
+    _refusal_record(reason, ballot)
+    return LuoshiError(REFUSALS[reason], code=reason.value)
+
+
+def ballot_open(*, token: str, now: datetime | None = None) -> Ballot:
+    """The ballot a token link opens, or the recorded refusal (unknown, used, not open, closed)."""
+    now = now or timezone.now()
+    ballot = _lookup(token)
+    reason = _ballot_refusal(ballot, now)
+    if reason is not None:
+        raise _refuse(reason, ballot)
+    assert ballot is not None
+    return ballot
+
+
+def _answers(
+    ballot: Ballot, answers: Mapping[tuple[int, int], object]
+) -> list[Answer] | rules.Refusal:
+    options = ballot.round.options
+    items = list(ballot.round.items.values_list("pk", flat=True))
+    units = [u.pk for u in panel_units(ballot.panel)]
+    expected = {(u, i) for u in units for i in items}
+    if set(answers) - expected:
+        return rules.Refusal.OUT_OF_SCALE
+    rows = []
+    for unit_id in units:
+        for item_id in items:
+            if (unit_id, item_id) not in answers or answers[(unit_id, item_id)] in (None, ""):
+                return rules.Refusal.INCOMPLETE
+            choice = answers[(unit_id, item_id)]
+            option = rules.choose(options, choice)
+            if option is None:
+                return rules.Refusal.OUT_OF_SCALE
+            rows.append(
+                Answer(
+                    ballot=ballot,
+                    unit_id=unit_id,
+                    item_id=item_id,
+                    choice=options.index(option),
+                    points=option.points,
+                    unsatisfied=option.unsatisfied,
+                )
+            )
+    return rows
+
+
+@transaction.atomic
+def _submit(token: str, answers: Mapping[tuple[int, int], object], now: datetime) -> Ballot:
+    lock_chain()
+    ballot = _lookup(token)
+    reason = _ballot_refusal(ballot, now)
+    if reason is not None:
+        raise _Refused(reason, ballot)
+    assert ballot is not None
+    rows = _answers(ballot, answers)
+    if isinstance(rows, rules.Refusal):
+        raise _Refused(rows, ballot)
+    # One conditional update decides which of two submissions of the same token wins.
+    won = Ballot.objects.filter(pk=ballot.pk, submitted_at__isnull=True).filter(
+        Q(round__state=RoundState.OPEN)
+    ).update(submitted_at=now)
+    if won != 1:
+        raise _Refused(rules.Refusal.USED, ballot)
+    Answer.objects.bulk_create(rows, batch_size=1000)
+    ballot.submitted_at = now
+    record(
+        ballot,
+        "ratings.ballot.submitted",
+        object_repr=f"{ballot.round.name} / {ballot.panel.name}",
+        data={"round": ballot.round_id, "panel": ballot.panel_id, "answers": len(rows)},
+    )
+    return ballot
+
+
+def ballot_submit(
+    *, token: str, answers: Mapping[tuple[int, int], object], now: datetime | None = None
+) -> Ballot:
+    """Submit a ballot by its token: every item of every unit the panel rates, each an option of
+    the round's scale (its index), all in one transaction; submitted once. A refusal (unknown,
+    used, not open, closed or expired, out of scale, incomplete) is recorded and raised with its
+    message; nothing of the ballot is written."""
+    now = now or timezone.now()
+    try:
+        return _submit(token, answers, now)
+    except _Refused as refused:
+        raise _refuse(refused.reason, refused.ballot) from None
+
+
+def ballot_get(*, round: RatingRound, ballot_id: int) -> Ballot:
+    ballot = Ballot.objects.filter(round=round, pk=ballot_id).select_related("rater", "panel").first()
+    if ballot is None:
+        raise NotFound(_("没有这份评议表。"))
+    return ballot
+
+
+RATER_KINDS = {k.value for k in RaterKind}
