@@ -57,17 +57,18 @@ PRESETS: dict[str, tuple[Option, ...]] = {"satisfaction": SATISFACTION, "ten": T
 
 
 def scale_problem(options: Sequence[Option]) -> str | None:
-    """Why a scale cannot be used (in Chinese), or None: two options at least, labels present and
-    distinct, points finite and not negative."""
+    """Why a scale cannot be used, as a code, or None: two options at least (`too_few`), labels
+    present (`blank_label`) and distinct (`duplicate_label`), points finite and not negative
+    (`bad_points`)."""
     if len(options) < 2:
-        return "评分档次至少要有两档。"
+        return "too_few"
     labels = [o.label.strip() for o in options]
     if any(not label for label in labels):
-        return "评分档次的名称不能为空。"
+        return "blank_label"
     if len(set(labels)) != len(labels):
-        return "评分档次的名称不能重复。"
+        return "duplicate_label"
     if any(not o.points.is_finite() or o.points < 0 for o in options):
-        return "评分档次的分值应为不小于 0 的数。"
+        return "bad_points"
     return None
 
 

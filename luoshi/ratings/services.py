@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from luoshi.audit.services import lock_chain, record
-from luoshi.errors import InvalidField, LuoshiError, NotFound
+from luoshi.errors import InvalidField, LuoshiError
 from luoshi.notify.services import Message, notify
 from luoshi.org.access import require_officer
 from luoshi.org.models import Unit
@@ -35,7 +35,6 @@ from .models import (
     BallotRefusal,
     Item,
     Panel,
-    RaterKind,
     RatingRound,
     RoundKind,
     RoundState,
@@ -49,6 +48,12 @@ REFUSALS = {
     rules.Refusal.CLOSED: gettext_lazy("本轮评议已结束，链接已失效。"),
     rules.Refusal.OUT_OF_SCALE: gettext_lazy("有评分不在本轮的评分档次内，评议表未提交。"),
     rules.Refusal.INCOMPLETE: gettext_lazy("还有事项没有评分，请评完所有单位的所有事项后再提交。"),
+}
+SCALE_PROBLEMS = {
+    "too_few": gettext_lazy("评分档次至少要有两档。"),
+    "blank_label": gettext_lazy("评分档次的名称不能为空。"),
+    "duplicate_label": gettext_lazy("评分档次的名称不能重复。"),
+    "bad_points": gettext_lazy("评分档次的分值应为不小于 0 的数。"),
 }
 TOKEN_BYTES = 24
 
@@ -83,7 +88,7 @@ def round_create(
         raise InvalidField(_("截止时间应晚于开始时间。"), field="closes")
     problem = rules.scale_problem(scale)
     if problem is not None:
-        raise InvalidField(_(problem), field="scale")
+        raise InvalidField(SCALE_PROBLEMS[problem], field="scale", code=problem)
     if minimum_responses < 1:
         raise InvalidField(_("最少有效票应不少于 1。"), field="minimum_responses")
     if not (Decimal(0) <= veto_percent <= Decimal(100)):
@@ -389,13 +394,3 @@ def ballot_submit(
         return _submit(token, answers, now)
     except _Refused as refused:
         raise _refuse(refused.reason, refused.ballot) from None
-
-
-def ballot_get(*, round: RatingRound, ballot_id: int) -> Ballot:
-    ballot = Ballot.objects.filter(round=round, pk=ballot_id).select_related("rater", "panel").first()
-    if ballot is None:
-        raise NotFound(_("没有这份评议表。"))
-    return ballot
-
-
-RATER_KINDS = {k.value for k in RaterKind}
