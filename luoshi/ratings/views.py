@@ -239,8 +239,9 @@ _ANSWER = re.compile(r"^a-(\d{1,18})-(\d{1,18})$")
 
 
 def _no_leak(response: HttpResponse) -> HttpResponse:
-    # The token is in the address: no referrer to other sites, no copy in a shared cache.
-    response["Referrer-Policy"] = "no-referrer"
+    # The token is in the address: no referrer to other sites (same-origin, not no-referrer, so the
+    # form's POST keeps the Origin header Django's CSRF check needs), no copy in a shared cache.
+    response["Referrer-Policy"] = "same-origin"
     response["Cache-Control"] = "no-store"
     return response
 

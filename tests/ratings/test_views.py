@@ -83,7 +83,7 @@ def test_office_flow_through_the_pages(p: Personas) -> None:
     # a rater answers with the link, without an account
     rater = Client()
     page = rater.get(found[0])
-    assert page.status_code == 200 and page["Referrer-Policy"] == "no-referrer"
+    assert page.status_code == 200 and page["Referrer-Policy"] == "same-origin"
     body = page.content.decode()
     names = sorted(set(re.findall(r'name="(a-\d+-\d+)"', body)))
     assert len(names) == 4
