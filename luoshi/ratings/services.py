@@ -16,8 +16,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from django.db import transaction
-from django.db.models import Q
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -165,9 +164,9 @@ def panel_create(*, actor: Any, round: RatingRound, name: str, rated_units: Sequ
 
 
 def panel_units(panel: Panel) -> list[Unit]:
-    """The units a panel rates, in the order of the org tree."""
+    """The units a panel rates, in the order of the org tree: its own, or else the round's."""
     own = list(panel.rated_units.order_by("path", "pk"))
-    return own or list(panel.round.rated_units.order_by("path", "pk"))
+    return own or list(Unit.objects.filter(rating_rounds=panel.round_id).order_by("path", "pk"))
 
 
 @transaction.atomic
@@ -228,6 +227,7 @@ def tokens_issue(
     named). A new token replaces the old one, whose link stops working. With `notify_users`, raters
     that have a user account are sent their link through notify (`link_base` + token + "/")."""
     require_officer(actor)
+    lock_chain()  # before the ballots' rows, as a submission takes them (no deadlock between the two)
     rnd = RatingRound.objects.select_for_update().get(pk=round.pk)
     _require_not_closed(rnd)
     qs = rnd.ballots.filter(submitted_at__isnull=True).select_related("rater", "panel")
@@ -323,55 +323,65 @@ def ballot_open(*, token: str, now: datetime | None = None) -> Ballot:
     return ballot
 
 
-def _answers(
-    ballot: Ballot, answers: Mapping[tuple[int, int], object]
-) -> list[Answer] | rules.Refusal:
+AnswerRow = tuple[int, int, int, int, Decimal, bool]  # ballot, unit, item, choice, points, unsatisfied
+ANSWER_COLUMNS = ("ballot_id", "unit_id", "item_id", "choice", "points", "unsatisfied")
+
+
+def _answers(ballot: Ballot, answers: Mapping[tuple[int, int], object]) -> list[AnswerRow] | rules.Refusal:
     options = ballot.round.options
-    items = list(ballot.round.items.values_list("pk", flat=True))
+    items = list(Item.objects.filter(round_id=ballot.round_id).order_by("position").values_list("pk", flat=True))
     units = [u.pk for u in panel_units(ballot.panel)]
     expected = {(u, i) for u in units for i in items}
     if set(answers) - expected:
         return rules.Refusal.OUT_OF_SCALE
-    rows = []
+    rows: list[AnswerRow] = []
     for unit_id in units:
         for item_id in items:
-            if (unit_id, item_id) not in answers or answers[(unit_id, item_id)] in (None, ""):
+            choice = answers.get((unit_id, item_id))
+            if choice is None or choice == "":
                 return rules.Refusal.INCOMPLETE
-            choice = answers[(unit_id, item_id)]
             option = rules.choose(options, choice)
             if option is None:
                 return rules.Refusal.OUT_OF_SCALE
-            rows.append(
-                Answer(
-                    ballot=ballot,
-                    unit_id=unit_id,
-                    item_id=item_id,
-                    choice=options.index(option),
-                    points=option.points,
-                    unsatisfied=option.unsatisfied,
-                )
-            )
+            index = options.index(option)
+            rows.append((ballot.pk, unit_id, item_id, index, option.points, option.unsatisfied))
     return rows
 
 
+def _insert_answers(rows: list[AnswerRow]) -> None:
+    """The answers as multi-row INSERTs (a ballot is a few hundred rows at most): no model instances
+    to build, so a submission costs little CPU in the web process."""
+    table = connection.ops.quote_name(Answer._meta.db_table)
+    columns = ", ".join(connection.ops.quote_name(c) for c in ANSWER_COLUMNS)
+    one = "(" + ", ".join(["%s"] * len(ANSWER_COLUMNS)) + ")"
+    with connection.cursor() as cur:
+        for start in range(0, len(rows), 1000):
+            chunk = rows[start : start + 1000]
+            cur.execute(
+                f"INSERT INTO {table} ({columns}) VALUES {', '.join([one] * len(chunk))}",
+                [v for row in chunk for v in row],
+            )
+
+
 @transaction.atomic
-def _submit(token: str, answers: Mapping[tuple[int, int], object], now: datetime) -> Ballot:
+def _store(ballot: Ballot, rows: list[AnswerRow], now: datetime) -> Ballot:
+    # The answers go in before the audit chain's lock, so submissions wait for each other only for
+    # the conditional update, the audit entry and the commit. Two submissions of one token: the
+    # second one's answers wait on the first one's (unique ballot, unit, item) and then fail, or it
+    # finds the ballot submitted; either way it is refused.
+    try:
+        with transaction.atomic():
+            _insert_answers(rows)
+    except IntegrityError:
+        raise _Refused(rules.Refusal.USED, ballot) from None
     lock_chain()
-    ballot = _lookup(token)
-    reason = _ballot_refusal(ballot, now)
-    if reason is not None:
-        raise _Refused(reason, ballot)
-    assert ballot is not None
-    rows = _answers(ballot, answers)
-    if isinstance(rows, rules.Refusal):
-        raise _Refused(rows, ballot)
     # One conditional update decides which of two submissions of the same token wins.
-    won = Ballot.objects.filter(pk=ballot.pk, submitted_at__isnull=True).filter(
-        Q(round__state=RoundState.OPEN)
+    won = Ballot.objects.filter(
+        pk=ballot.pk, submitted_at__isnull=True, round__state=RoundState.OPEN, round__closes__gt=now
     ).update(submitted_at=now)
     if won != 1:
-        raise _Refused(rules.Refusal.USED, ballot)
-    Answer.objects.bulk_create(rows, batch_size=1000)
+        fresh = Ballot.objects.select_related("round").get(pk=ballot.pk)
+        raise _Refused(_ballot_refusal(fresh, now) or rules.Refusal.USED, ballot)
     ballot.submitted_at = now
     record(
         ballot,
@@ -380,6 +390,18 @@ def _submit(token: str, answers: Mapping[tuple[int, int], object], now: datetime
         data={"round": ballot.round_id, "panel": ballot.panel_id, "answers": len(rows)},
     )
     return ballot
+
+
+def _submit(token: str, answers: Mapping[tuple[int, int], object], now: datetime) -> Ballot:
+    ballot = _lookup(token)
+    reason = _ballot_refusal(ballot, now)
+    if reason is not None:
+        raise _Refused(reason, ballot)
+    assert ballot is not None
+    rows = _answers(ballot, answers)
+    if isinstance(rows, rules.Refusal):
+        raise _Refused(rows, ballot)
+    return _store(ballot, rows, now)
 
 
 def ballot_submit(
