@@ -32,7 +32,9 @@ def _rater_list(count: int, rng: random.Random) -> bytes:
     ws.append(["评议组", "名称", "类别", "联系人"])
     names: set[str] = set()
     while len(names) < count:
-        names.add(f"{rng.choice(ENTERPRISE_PLACES)}{rng.choice(ENTERPRISE_WORDS)}{rng.randint(1, 99):02d}有限公司")
+        names.add(
+            f"{rng.choice(ENTERPRISE_PLACES)}{rng.choice(ENTERPRISE_WORDS)}{rng.randint(1, 99):02d}有限公司"
+        )
     for i, name in enumerate(sorted(names), start=1):
         ws.append(["企业评议组", name, "企业", f"联系人{i} 139{rng.randint(10000000, 99999999)}"])
     out = io.BytesIO()
@@ -61,7 +63,9 @@ def load(*, today: date, officer: Any, departments: list[Unit], raters: int = 50
         minimum_responses=10,
         veto_percent=Decimal("20"),
     )
-    importer.raters_import(actor=officer, round=rnd, data=_rater_list(raters, rng), filename="企业评议人名单.xlsx")
+    importer.raters_import(
+        actor=officer, round=rnd, data=_rater_list(raters, rng), filename="企业评议人名单.xlsx"
+    )
     services.round_open(actor=officer, round=rnd)
     issued = services.tokens_issue(actor=officer, round=rnd)
     items = list(Item.objects.filter(round=rnd).values_list("pk", flat=True))

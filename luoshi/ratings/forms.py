@@ -15,6 +15,8 @@ SCALES = [
     ("ten", _("1–10 分（5 分及以下为不满意）")),
 ]
 
+DEFAULT_ITEMS = (_("服务态度"), _("办事效率"), _("廉洁自律"))
+
 
 def _units() -> Any:
     return Unit.objects.filter(is_active=True).order_by("path")
@@ -26,14 +28,17 @@ class RoundForm(forms.Form):
     name = forms.CharField(label=_("名称"), max_length=200)
     kind = forms.ChoiceField(label=_("类型"), choices=RoundKind.choices)
     period = forms.CharField(label=_("评议期"), max_length=40, required=False)
-    opens = forms.DateTimeField(label=_("开始时间"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"}))
-    closes = forms.DateTimeField(label=_("截止时间"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"}))
+    opens = forms.DateTimeField(
+        label=_("开始时间"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
+    )
+    closes = forms.DateTimeField(
+        label=_("截止时间"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
+    )
     scale = forms.ChoiceField(label=_("评分档次"), choices=SCALES)
     items = forms.CharField(
         label=_("评议事项"),
         help_text=_("每行一项"),
         widget=forms.Textarea(attrs={"rows": 3}),
-        initial="服务态度\n办事效率\n廉洁自律",
     )
     minimum_responses = forms.IntegerField(label=_("最少有效票"), min_value=1, max_value=100000, initial=5)
     veto_percent = forms.DecimalField(
@@ -45,6 +50,7 @@ class RoundForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["rated_units"].queryset = _units()  # type: ignore[attr-defined]
         if not self.is_bound:
+            self.initial["items"] = "\n".join(str(i) for i in DEFAULT_ITEMS)
             self.initial["rated_units"] = list(
                 _units().filter(category=UnitCategory.DEPARTMENT).values_list("pk", flat=True)
             )
@@ -61,7 +67,10 @@ class PanelForm(forms.Form):
 
     name = forms.CharField(label=_("评议组"), max_length=100)
     rated_units = forms.ModelMultipleChoiceField(
-        label=_("被评议单位"), queryset=Unit.objects.none(), required=False, help_text=_("不选则为本轮的被评议单位")
+        label=_("被评议单位"),
+        queryset=Unit.objects.none(),
+        required=False,
+        help_text=_("不选则为本轮的被评议单位"),
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:

@@ -59,7 +59,11 @@ class Refusal:
     message: str
 
     def __str__(self) -> str:
-        return _("第 %(row)s 行「%(col)s」：%(msg)s") % {"row": self.row, "col": self.column, "msg": self.message}
+        return _("第 %(row)s 行「%(col)s」：%(msg)s") % {
+            "row": self.row,
+            "col": self.column,
+            "msg": self.message,
+        }
 
 
 @dataclass(frozen=True)
@@ -104,7 +108,9 @@ def preview(*, round: RatingRound, data: bytes, filename: str = "") -> Parsed:
     users = dict(get_user_model().objects.filter(is_active=True).values_list("username", "pk"))
     existing = {
         (kind, name): panel
-        for kind, name, panel in Ballot.objects.filter(round=round).values_list("rater__kind", "rater__name", "panel__name")
+        for kind, name, panel in Ballot.objects.filter(round=round).values_list(
+            "rater__kind", "rater__name", "panel__name"
+        )
     }
     parsed = Parsed()
     seen: set[tuple[str, str]] = set()
@@ -196,7 +202,9 @@ def raters_import(*, actor: Any, round: RatingRound, data: bytes, filename: str 
     for r in rows:
         rater = known.get((r.kind, r.name))
         if rater is None:
-            to_create.append(Rater(name=r.name, kind=r.kind, contact=r.contact, unit=r.unit, user_id=r.user_id))
+            to_create.append(
+                Rater(name=r.name, kind=r.kind, contact=r.contact, unit=r.unit, user_id=r.user_id)
+            )
         else:
             rater.contact, rater.unit, rater.user_id = r.contact, r.unit, r.user_id
             to_update.append(rater)

@@ -42,10 +42,16 @@ class RaterKind(models.TextChoices):
     OTHER = "other", _("其他")
 
 
-class OfficerOnlyQuerySet(models.QuerySet[Any]):
-    def visible_to(self, user: Any) -> Any:
+class RatingRoundQuerySet(models.QuerySet["RatingRound"]):
+    def visible_to(self, user: Any) -> RatingRoundQuerySet:
         """Ratings are the assessment office's business: officers see everything, others nothing
         (raters reach their own ballot by its token, not through an account)."""
+        return self.all() if context_for(user).is_officer else self.none()
+
+
+class RaterQuerySet(models.QuerySet["Rater"]):
+    def visible_to(self, user: Any) -> RaterQuerySet:
+        """As rounds: the office only."""
         return self.all() if context_for(user).is_officer else self.none()
 
 
@@ -70,7 +76,7 @@ class RatingRound(models.Model):
     created = models.DateTimeField(default=timezone.now)
     closed_at = models.DateTimeField(null=True, blank=True)
 
-    objects = OfficerOnlyQuerySet.as_manager()
+    objects = RatingRoundQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("评议轮次")
@@ -118,7 +124,12 @@ class Rater(models.Model):
     kind = models.CharField(_("类别"), max_length=12, choices=RaterKind.choices)
     contact = models.CharField(_("联系人及电话"), max_length=200, blank=True)
     unit = models.ForeignKey(
-        "org.Unit", null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name=_("对应单位")
+        "org.Unit",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("对应单位"),
     )
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -129,7 +140,7 @@ class Rater(models.Model):
         verbose_name=_("站内账号"),
     )
 
-    objects = OfficerOnlyQuerySet.as_manager()
+    objects = RaterQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("评议人")
@@ -177,7 +188,9 @@ class Ballot(models.Model):
 
     class Meta:
         ordering = ["panel", "rater__name", "pk"]
-        constraints = [models.UniqueConstraint(fields=["round", "rater"], name="ratings_one_ballot_per_rater")]
+        constraints = [
+            models.UniqueConstraint(fields=["round", "rater"], name="ratings_one_ballot_per_rater")
+        ]
 
     def __str__(self) -> str:
         return f"{self.round_id}/{self.rater_id}"
@@ -212,8 +225,12 @@ class BallotRefusal(models.Model):
     """A refused ballot submission or visit, kept (the reason and which ballot, when the token named
     one; never the token)."""
 
-    round = models.ForeignKey(RatingRound, null=True, blank=True, on_delete=models.CASCADE, related_name="refusals")
-    ballot = models.ForeignKey(Ballot, null=True, blank=True, on_delete=models.CASCADE, related_name="refusals")
+    round = models.ForeignKey(
+        RatingRound, null=True, blank=True, on_delete=models.CASCADE, related_name="refusals"
+    )
+    ballot = models.ForeignKey(
+        Ballot, null=True, blank=True, on_delete=models.CASCADE, related_name="refusals"
+    )
     reason = models.CharField(max_length=16, choices=RefusalReason.choices)
     at = models.DateTimeField(default=timezone.now)
 

@@ -94,7 +94,9 @@ def trimmed_mean(values: Sequence[Decimal]) -> Decimal | None:
         return None
     if n < 3:
         return sum(values, Decimal(0)) / n
-    return trimmed_from_aggregates(n=n, total=sum(values, Decimal(0)), highest=max(values), lowest=min(values))
+    return trimmed_from_aggregates(
+        n=n, total=sum(values, Decimal(0)), highest=max(values), lowest=min(values)
+    )
 
 
 def trimmed_from_aggregates(*, n: int, total: Decimal, highest: Decimal, lowest: Decimal) -> Decimal | None:

@@ -109,7 +109,9 @@ def round_results(rnd: RatingRound) -> RoundResults:
             present = [a for a in aggs if a.n]
             # Ballots are complete (every item of every rated unit), so an item's count is the unit's.
             ballots = max((a.n for a in aggs), default=0)
-            outcome = rules.unit_outcome(present, ballots=ballots, minimum=minimum, threshold_percent=threshold)
+            outcome = rules.unit_outcome(
+                present, ballots=ballots, minimum=minimum, threshold_percent=threshold
+            )
             item_scores = [rules.item_score(a, minimum=minimum) for a in aggs]
             units.append(
                 UnitResult(

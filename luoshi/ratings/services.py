@@ -271,7 +271,9 @@ def _lookup(token: str) -> Ballot | None:
     if not token or len(token) > 200:
         return None
     return (
-        Ballot.objects.select_related("round", "panel", "rater").filter(token_hash=token_digest(token)).first()
+        Ballot.objects.select_related("round", "panel", "rater")
+        .filter(token_hash=token_digest(token))
+        .first()
     )
 
 
@@ -329,7 +331,9 @@ ANSWER_COLUMNS = ("ballot_id", "unit_id", "item_id", "choice", "points", "unsati
 
 def _answers(ballot: Ballot, answers: Mapping[tuple[int, int], object]) -> list[AnswerRow] | rules.Refusal:
     options = ballot.round.options
-    items = list(Item.objects.filter(round_id=ballot.round_id).order_by("position").values_list("pk", flat=True))
+    items = list(
+        Item.objects.filter(round_id=ballot.round_id).order_by("position").values_list("pk", flat=True)
+    )
     units = [u.pk for u in panel_units(ballot.panel)]
     expected = {(u, i) for u in units for i in items}
     if set(answers) - expected:
@@ -369,11 +373,7 @@ def _store(ballot: Ballot, rows: list[AnswerRow], now: datetime) -> Ballot:
     # the conditional update, the audit entry and the commit. Two submissions of one token: the
     # second one's answers wait on the first one's (unique ballot, unit, item) and then fail, or it
     # finds the ballot submitted; either way it is refused.
-    try:
-        with transaction.atomic():
-            _insert_answers(rows)
-    except IntegrityError:
-        raise _Refused(rules.Refusal.USED, ballot) from None
+    _insert_answers(rows)  # an IntegrityError here ends the transaction: see `_submit`
     lock_chain()
     # One conditional update decides which of two submissions of the same token wins.
     won = Ballot.objects.filter(
@@ -401,7 +401,11 @@ def _submit(token: str, answers: Mapping[tuple[int, int], object], now: datetime
     rows = _answers(ballot, answers)
     if isinstance(rows, rules.Refusal):
         raise _Refused(rows, ballot)
-    return _store(ballot, rows, now)
+    try:
+        return _store(ballot, rows, now)
+    except IntegrityError:
+        # The same ballot's answers were stored by a submission that committed first.
+        raise _Refused(rules.Refusal.USED, ballot) from None
 
 
 def ballot_submit(

@@ -109,7 +109,12 @@ def panel_new(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, _("请填写评议组名称。"))
         return _back(rnd)
     done = form_submit(
-        request, services.panel_create, reload_on_conflict=False, actor=request.user, round=rnd, **form.cleaned_data
+        request,
+        services.panel_create,
+        reload_on_conflict=False,
+        actor=request.user,
+        round=rnd,
+        **form.cleaned_data,
     )
     if done.saved:
         messages.success(request, _("已新建评议组。"))
@@ -120,7 +125,9 @@ def panel_new(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def round_open(request: HttpRequest, pk: int) -> HttpResponse:
     rnd = _round(request, pk)
-    if form_submit(request, services.round_open, reload_on_conflict=False, actor=request.user, round=rnd).saved:
+    if form_submit(
+        request, services.round_open, reload_on_conflict=False, actor=request.user, round=rnd
+    ).saved:
         messages.success(request, _("评议已开始。"))
     return _back(rnd)
 
@@ -129,7 +136,9 @@ def round_open(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def round_close(request: HttpRequest, pk: int) -> HttpResponse:
     rnd = _round(request, pk)
-    if form_submit(request, services.round_close, reload_on_conflict=False, actor=request.user, round=rnd).saved:
+    if form_submit(
+        request, services.round_close, reload_on_conflict=False, actor=request.user, round=rnd
+    ).saved:
         messages.success(request, _("评议已结束，所有评议链接已失效。"))
     return _back(rnd)
 
@@ -270,10 +279,12 @@ def ballot(request: HttpRequest, token: str) -> HttpResponse:
         found = services.ballot_open(token=token)
     except LuoshiError as exc:
         status = 200 if request.method == "GET" else 400
-        return _no_leak(render(request, "ratings/ballot_refused.html", {"message": exc.message}, status=status))
+        return _no_leak(
+            render(request, "ratings/ballot_refused.html", {"message": exc.message}, status=status)
+        )
     if request.method != "POST":
         return _no_leak(render(request, "ratings/ballot.html", _ballot_context(found, {})))
-    chosen = {k: v for k, v in request.POST.items() if _ANSWER.match(k)}
+    chosen = {k: str(v) for k, v in request.POST.items() if _ANSWER.match(k)}
     answers: dict[tuple[int, int], object] = {}
     for key, value in chosen.items():
         m = _ANSWER.match(key)
@@ -287,5 +298,3 @@ def ballot(request: HttpRequest, token: str) -> HttpResponse:
             return _no_leak(render(request, "ratings/ballot.html", context, status=400))
         return _no_leak(render(request, "ratings/ballot_refused.html", {"message": exc.message}, status=400))
     return _no_leak(render(request, "ratings/ballot_done.html", {"round": found.round}))
-
-

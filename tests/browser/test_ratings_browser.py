@@ -37,7 +37,9 @@ def test_an_enterprise_rates_on_a_phone_and_the_link_is_refused_again(p: Any, pa
         items = units.nth(u).locator(".ballot-item")
         for i in range(items.count()):
             label = "基本满意" if (u, i) == (1, 1) else "满意"
-            items.nth(i).locator(".ballot-option", has_text=label).locator("span").filter(has_text=label).first.click()
+            items.nth(i).locator(".ballot-option", has_text=label).locator("span").filter(
+                has_text=label
+            ).first.click()
     page.locator(".ballot-submit").click()
     page.locator("#ballot-done").wait_for()
     shot(page, "ballot-done-375")

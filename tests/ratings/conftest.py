@@ -28,7 +28,9 @@ def make_round(p: Personas, name: str = "2026年第三季度亮分评议", **kw:
     return services.round_create(actor=p.officer, **values)
 
 
-def xlsx(rows: Sequence[Sequence[Any]], header: Sequence[str] = ("评议组", "名称", "类别", "联系人")) -> bytes:
+def xlsx(
+    rows: Sequence[Sequence[Any]], header: Sequence[str] = ("评议组", "名称", "类别", "联系人")
+) -> bytes:
     import io
 
     wb = openpyxl.Workbook()
@@ -44,7 +46,9 @@ def xlsx(rows: Sequence[Sequence[Any]], header: Sequence[str] = ("评议组", "�
 
 
 def enterprises(n: int, panel: str = "企业评议组") -> bytes:
-    return xlsx([(panel, f"测试企业{i:03d}有限公司", "企业", f"张{i} 1380000{i:04d}") for i in range(1, n + 1)])
+    return xlsx(
+        [(panel, f"测试企业{i:03d}有限公司", "企业", f"张{i} 1380000{i:04d}") for i in range(1, n + 1)]
+    )
 
 
 def opened(p: Personas, rnd: RatingRound, raters: int = 5) -> dict[int, str]:

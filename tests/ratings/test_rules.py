@@ -56,7 +56,8 @@ def test_one_or_two_ratings_are_not_trimmed(values: list[Decimal]) -> None:
 
 
 @pytest.mark.parametrize(
-    ("n", "minimum", "enough"), [(0, 5, False), (4, 5, False), (5, 5, True), (6, 5, True), (0, 0, False), (1, 0, True)]
+    ("n", "minimum", "enough"),
+    [(0, 5, False), (4, 5, False), (5, 5, True), (6, 5, True), (0, 0, False), (1, 0, True)],
 )
 def test_minimum_responses(n: int, minimum: int, enough: bool) -> None:
     assert rules.enough(n, minimum) is enough
@@ -115,8 +116,19 @@ def test_unit_outcome_mean_of_item_trimmed_means_and_veto() -> None:
 
 @pytest.mark.parametrize(
     ("choice", "label"),
-    [(0, "满意"), (2, "不满意"), ("1", "基本满意"), (3, None), (-1, None), ("x", None), ("", None), (True, None),
-     ("٣", None), (None, None), (1.0, None)],
+    [
+        (0, "满意"),
+        (2, "不满意"),
+        ("1", "基本满意"),
+        (3, None),
+        (-1, None),
+        ("x", None),
+        ("", None),
+        (True, None),
+        ("٣", None),
+        (None, None),
+        (1.0, None),
+    ],
 )
 def test_choose(choice: object, label: str | None) -> None:
     option = rules.choose(rules.SATISFACTION, choice)
@@ -144,7 +156,8 @@ def test_ten_point_scale_marks_five_and_below_unsatisfied() -> None:
 
 
 @pytest.mark.parametrize(
-    ("part", "whole", "pct"), [(0, 0, D("0.00")), (1, 3, D("33.33")), (2, 3, D("66.67")), (50, 50, D("100.00"))]
+    ("part", "whole", "pct"),
+    [(0, 0, D("0.00")), (1, 3, D("33.33")), (2, 3, D("66.67")), (50, 50, D("100.00"))],
 )
 def test_share_percent(part: int, whole: int, pct: Decimal) -> None:
     assert rules.share_percent(part, whole) == pct

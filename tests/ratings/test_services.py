@@ -15,8 +15,17 @@ from luoshi.audit.models import Entry
 from luoshi.errors import InvalidField, LuoshiError, NotAllowed
 from luoshi.notify.models import Outbox
 from luoshi.ratings import importer, rules, selectors, services
-from luoshi.ratings.models import Answer, Ballot, BallotRefusal, Panel, Rater, RatingRound, RoundState, token_digest
-from tests.factories import Personas, make_user
+from luoshi.ratings.models import (
+    Answer,
+    Ballot,
+    BallotRefusal,
+    Panel,
+    Rater,
+    RatingRound,
+    RoundState,
+    token_digest,
+)
+from tests.factories import Personas
 
 from .conftest import enterprises, full_answers, make_round, opened, xlsx
 
@@ -79,9 +88,14 @@ def test_import_creates_raters_panels_ballots_and_is_idempotent(p: Personas, rnd
     )
     ballots = importer.raters_import(actor=p.officer, round=rnd, data=data, filename="a.xlsx")
     assert len(ballots) == 2
-    assert sorted(Panel.objects.filter(round=rnd).values_list("name", flat=True)) == ["企业评议组", "社区评议组"]
+    assert sorted(Panel.objects.filter(round=rnd).values_list("name", flat=True)) == [
+        "企业评议组",
+        "社区评议组",
+    ]
     # again, with an edited contact: no new ballot, the rater updated
-    data2 = xlsx([("企业评议组", "甲企业", "企业", "张三 13800000000"), ("社区评议组", "东湖社区", "社区", "李四")])
+    data2 = xlsx(
+        [("企业评议组", "甲企业", "企业", "张三 13800000000"), ("社区评议组", "东湖社区", "社区", "李四")]
+    )
     assert importer.raters_import(actor=p.officer, round=rnd, data=data2, filename="a.xlsx") == []
     assert Ballot.objects.filter(round=rnd).count() == 2
     assert Rater.objects.get(name="甲企业").contact == "张三 13800000000"
@@ -124,7 +138,9 @@ def test_import_links_unit_and_user(p: Personas, rnd: RatingRound) -> None:
 
 
 def test_a_rater_is_in_one_panel_of_a_round(p: Personas, rnd: RatingRound) -> None:
-    importer.raters_import(actor=p.officer, round=rnd, data=xlsx([("A组", "甲企业", "企业", "")]), filename="a.xlsx")
+    importer.raters_import(
+        actor=p.officer, round=rnd, data=xlsx([("A组", "甲企业", "企业", "")]), filename="a.xlsx"
+    )
     parsed = importer.preview(round=rnd, data=xlsx([("B组", "甲企业", "企业", "")]), filename="a.xlsx")
     assert parsed.errors and parsed.errors[0].column == "评议组"
 
@@ -143,9 +159,14 @@ def test_tokens_are_stored_hashed_and_reissue_invalidates(p: Personas, rnd: Rati
     assert services.ballot_open(token=again[0].token).pk == ballot_id
 
 
-def test_tokens_notify_raters_with_an_account(p: Personas, rnd: RatingRound, django_capture_on_commit_callbacks: Any) -> None:
+def test_tokens_notify_raters_with_an_account(
+    p: Personas, rnd: RatingRound, django_capture_on_commit_callbacks: Any
+) -> None:
     data = xlsx(
-        [("社区评议组", "东湖社区", "社区", "", "", "reporter_b"), ("社区评议组", "西湖社区", "社区", "", "", "")],
+        [
+            ("社区评议组", "东湖社区", "社区", "", "", "reporter_b"),
+            ("社区评议组", "西湖社区", "社区", "", "", ""),
+        ],
         header=("评议组", "名称", "类别", "联系人", "对应单位", "账号"),
     )
     importer.raters_import(actor=p.officer, round=rnd, data=data, filename="a.xlsx")
@@ -187,7 +208,9 @@ def test_submit_once_then_refused_and_recorded(p: Personas, rnd: RatingRound) ->
         (lambda full: {**full, next(iter(full)): ""}, "incomplete"),
     ],
 )
-def test_bad_ratings_are_refused_and_nothing_written(p: Personas, rnd: RatingRound, answers: Any, code: str) -> None:
+def test_bad_ratings_are_refused_and_nothing_written(
+    p: Personas, rnd: RatingRound, answers: Any, code: str
+) -> None:
     tokens = opened(p, rnd)
     ballot_id, token = next(iter(tokens.items()))
     ballot = Ballot.objects.get(pk=ballot_id)
@@ -243,8 +266,8 @@ def test_unknown_token_refused(p: Personas) -> None:
 
 def test_two_way_panels_rate_their_own_units(p: Personas, rnd: RatingRound) -> None:
     """条块双向: a panel of departments rates the communities while enterprises rate departments."""
-    from tests.factories import make_unit
     from luoshi.org.models import UnitCategory
+    from tests.factories import make_unit
 
     community = make_unit("东湖社区", parent=p.district, code="DHSQ", category=UnitCategory.COMMUNITY)
     services.panel_create(actor=p.officer, round=rnd, name="部门评社区", rated_units=[community])
@@ -289,14 +312,14 @@ def test_response_rates_and_pending(p: Personas, rnd: RatingRound) -> None:
     services.ballot_submit(token=token, answers=full_answers(Ballot.objects.get(pk=bid)))
     (panel,) = selectors.response_rates([rnd])[rnd.pk]
     assert (panel.ballots, panel.answered, panel.issued, panel.rate) == (4, 1, 4, Decimal("25.00"))
-    assert [b.pk for b in selectors.pending_ballots(rnd)] == sorted(set(tokens) - {bid}, key=lambda x: Ballot.objects.get(pk=x).rater.name)
+    assert [b.pk for b in selectors.pending_ballots(rnd)] == sorted(
+        set(tokens) - {bid}, key=lambda x: Ballot.objects.get(pk=x).rater.name
+    )
 
 
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
 def test_two_submissions_of_one_token_at_once_exactly_one_wins() -> None:
-    from tests.factories import Personas
-
     if connection.vendor != "postgresql":
         pytest.skip("needs PostgreSQL's concurrent connections")
     p = Personas()
@@ -310,7 +333,7 @@ def test_two_submissions_of_one_token_at_once_exactly_one_wins() -> None:
         barrier = threading.Barrier(2)
         outcomes: list[str] = []
 
-        def submit() -> None:
+        def submit(barrier: threading.Barrier = barrier, outcomes: list[str] = outcomes) -> None:
             barrier.wait()
             try:
                 services.ballot_submit(token=token, answers=answers)

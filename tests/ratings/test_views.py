@@ -106,7 +106,9 @@ def test_office_flow_through_the_pages(p: Personas) -> None:
     xl = c.post(reverse("ratings:links", args=[rnd.pk]), {"format": "xlsx"})
     ws = openpyxl.load_workbook(io.BytesIO(b"".join(xl.streaming_content))).active  # type: ignore[attr-defined]
     assert ws is not None
-    new_links = [v for row in ws.iter_rows(values_only=True) for v in row if isinstance(v, str) and "/ratings/b/" in v]
+    new_links = [
+        v for row in ws.iter_rows(values_only=True) for v in row if isinstance(v, str) and "/ratings/b/" in v
+    ]
     assert len(new_links) == 2
     c.post(reverse("ratings:close", args=[rnd.pk]))
     closed = rater.get(new_links[0].removeprefix("http://testserver"))
@@ -198,10 +200,15 @@ def test_import_preview_shows_refusals_by_row_and_column(p: Personas, rnd: Ratin
     assert 'id="import-errors"' in body and "名称为空" in body and 'id="import-commit"' not in body
 
 
-def test_reminders_resend_one_link_with_notice(p: Personas, rnd: RatingRound, django_capture_on_commit_callbacks: Any) -> None:
+def test_reminders_resend_one_link_with_notice(
+    p: Personas, rnd: RatingRound, django_capture_on_commit_callbacks: Any
+) -> None:
     from luoshi.notify.models import Notification
 
-    data = xlsx([("社区评议组", "东湖社区", "社区", "", "", "reporter_b")], header=("评议组", "名称", "类别", "联系人", "对应单位", "账号"))
+    data = xlsx(
+        [("社区评议组", "东湖社区", "社区", "", "", "reporter_b")],
+        header=("评议组", "名称", "类别", "联系人", "对应单位", "账号"),
+    )
     from luoshi.ratings import importer
 
     importer.raters_import(actor=p.officer, round=rnd, data=data, filename="a.xlsx")
