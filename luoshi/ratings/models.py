@@ -222,8 +222,8 @@ class RefusalReason(models.TextChoices):
 
 
 class BallotRefusal(models.Model):
-    """A refused ballot submission or visit, kept (the reason and which ballot, when the token named
-    one; never the token)."""
+    """A refused ballot submission (also in the audit trail) or visit of a link (once per ballot and
+    reason), kept with the reason and the ballot; never the token. Unknown tokens are not kept."""
 
     round = models.ForeignKey(
         RatingRound, null=True, blank=True, on_delete=models.CASCADE, related_name="refusals"

@@ -9,6 +9,7 @@ own transaction, after the refused one has rolled back, so nothing of it is half
 
 from __future__ import annotations
 
+import logging
 import secrets
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -39,6 +40,8 @@ from .models import (
     RoundState,
     token_digest,
 )
+
+logger = logging.getLogger(__name__)
 
 REFUSALS = {
     rules.Refusal.UNKNOWN: gettext_lazy("评议链接无效，请核对链接或联系考核办。"),
@@ -298,29 +301,36 @@ class _Refused(Exception):
 
 
 @transaction.atomic
-def _refusal_record(reason: rules.Refusal, ballot: Ballot | None) -> None:
-    refusal = BallotRefusal.objects.create(
-        round_id=ballot.round_id if ballot else None, ballot=ballot, reason=reason.value
-    )
-    record(
-        refusal,
-        "ratings.ballot.refused",
-        data={"reason": reason.value, "round": refusal.round_id, "ballot": ballot.pk if ballot else None},
-    )
+def _refusal_record(reason: rules.Refusal, ballot: Ballot, *, submitted: bool) -> None:
+    if not submitted and BallotRefusal.objects.filter(ballot=ballot, reason=reason.value).exists():
+        return  # a link opened again: one row per ballot and reason is enough
+    refusal = BallotRefusal.objects.create(round_id=ballot.round_id, ballot=ballot, reason=reason.value)
+    if submitted:
+        record(
+            refusal,
+            "ratings.ballot.refused",
+            data={"reason": reason.value, "round": ballot.round_id, "ballot": ballot.pk},
+        )
 
 
-def _refuse(reason: rules.Refusal, ballot: Ballot | None) -> LuoshiError:
-    _refusal_record(reason, ballot)
+def _refuse(reason: rules.Refusal, ballot: Ballot | None, *, submitted: bool) -> LuoshiError:
+    """The refusal's error, recorded for a link that names a ballot: a refused submission in the
+    audit trail too, a refused visit once per ballot and reason. A token that names no ballot is
+    only logged: anybody can send those, and each must not cost a write (nor a turn on the chain)."""
+    if ballot is None:
+        logger.info("ratings: a ballot link with an unknown token was refused")
+    else:
+        _refusal_record(reason, ballot, submitted=submitted)
     return LuoshiError(REFUSALS[reason], code=reason.value)
 
 
 def ballot_open(*, token: str, now: datetime | None = None) -> Ballot:
-    """The ballot a token link opens, or the recorded refusal (unknown, used, not open, closed)."""
+    """The ballot a token link opens, or the refusal (unknown, used, not open, closed), recorded."""
     now = now or timezone.now()
     ballot = _lookup(token)
     reason = _ballot_refusal(ballot, now)
     if reason is not None:
-        raise _refuse(reason, ballot)
+        raise _refuse(reason, ballot, submitted=False)
     assert ballot is not None
     return ballot
 
@@ -419,4 +429,4 @@ def ballot_submit(
     try:
         return _submit(token, answers, now)
     except _Refused as refused:
-        raise _refuse(refused.reason, refused.ballot) from None
+        raise _refuse(refused.reason, refused.ballot, submitted=True) from None

@@ -261,7 +261,22 @@ def test_unknown_token_refused(p: Personas) -> None:
         with pytest.raises(LuoshiError) as err:
             services.ballot_open(token=token)
         assert err.value.code == "unknown"
-    assert BallotRefusal.objects.filter(reason="unknown", ballot=None).count() == 3
+    assert not BallotRefusal.objects.exists()  # anybody can send those: not a write each
+    with pytest.raises(LuoshiError) as err:
+        services.ballot_submit(token="nope", answers={})
+    assert err.value.code == "unknown" and not BallotRefusal.objects.exists()
+    assert not Entry.objects.filter(action="ratings.ballot.refused").exists()
+
+
+def test_a_refused_visit_is_recorded_once_per_ballot_and_reason(p: Personas, rnd: RatingRound) -> None:
+    tokens = opened(p, rnd, raters=1)
+    ((bid, token),) = tokens.items()
+    services.ballot_submit(token=token, answers=full_answers(Ballot.objects.get(pk=bid)))
+    for _visit in range(3):
+        with pytest.raises(LuoshiError):
+            services.ballot_open(token=token)
+    assert list(BallotRefusal.objects.values_list("ballot_id", "reason")) == [(bid, "used")]
+    assert not Entry.objects.filter(action="ratings.ballot.refused").exists()
 
 
 def test_two_way_panels_rate_their_own_units(p: Personas, rnd: RatingRound) -> None:
