@@ -1,7 +1,7 @@
 #!/usr/bin/env python
 """5,000 ballots submitted in a minute without loss (issue 13, "Speed").
 
-    python bench/ratings.py [--ballots 5000] [--threads 8] [--units 20] [--items 3]
+    python bench/ratings.py [--ballots 5000] [--threads 16] [--units 20] [--items 3]
 
 On a fresh `luoshi_bench_ratings` database on the server of BENCH_DATABASE_URL / DATABASE_URL
 (PostgreSQL; dropped and created again each run): a quarterly round whose panel of `--ballots`
@@ -64,7 +64,7 @@ def _raters_xlsx(n: int) -> bytes:
 def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--ballots", type=int, default=5000)
-    parser.add_argument("--threads", type=int, default=8)
+    parser.add_argument("--threads", type=int, default=16)
     parser.add_argument("--units", type=int, default=20)
     parser.add_argument("--items", type=int, default=3)
     parser.add_argument("--seed", type=int, default=13)
