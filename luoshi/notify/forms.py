@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import cast
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -38,5 +40,5 @@ class OutboxFilter(forms.Form):
         from .models import Channel, OutboxState
 
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
-        self.fields["channel"].choices = [("", _("全部"))] + list(Channel.choices)
-        self.fields["state"].choices = [("", _("全部"))] + list(OutboxState.choices)
+        cast(forms.ChoiceField, self.fields["channel"]).choices = [("", _("全部"))] + list(Channel.choices)
+        cast(forms.ChoiceField, self.fields["state"]).choices = [("", _("全部"))] + list(OutboxState.choices)

@@ -172,7 +172,9 @@ def backoff(attempts: int, *, base: timedelta = BACKOFF_BASE, cap: timedelta = B
     `cap` (1, 2, 4, 8 … minutes)."""
     if attempts < 1:
         return timedelta(0)
-    return min(cap, base * (2 ** min(attempts - 1, 30)))
+    factor: int = 2 ** min(attempts - 1, 30)
+    wait: timedelta = base * factor
+    return min(cap, wait)
 
 
 def dedupe_key(*, rule: str, source: str, recipient: int, channel: str, occurrence: str) -> str:

@@ -352,7 +352,8 @@ def queue(entries: Iterable[Entry], *, now: datetime | None = None) -> int:
     all_keys = [str(r.dedupe_key) for r in rows]
     for i in range(0, len(all_keys), _BATCH):
         present.update(
-            Outbox.objects.filter(dedupe_key__in=all_keys[i : i + _BATCH]).values_list(
+            str(k)
+            for k in Outbox.objects.filter(dedupe_key__in=all_keys[i : i + _BATCH]).values_list(
                 "dedupe_key", flat=True
             )
         )
