@@ -216,3 +216,41 @@ def test_unconfigured_channels_are_not_queued(p: Personas) -> None:
     notify_event(rule="r", recipients=[p.head_a.pk], text="只有站内", key="k:5")
     assert list(Outbox.objects.values_list("channel", flat=True)) == ["in_app"]
     assert channels.configured("sms") is None and channels.configured("nope") is None
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_workers_racing_for_the_outbox_send_each_row_once(p: Personas) -> None:
+    """Four workers deliver at once (PostgreSQL, own connections): FOR UPDATE SKIP LOCKED and the
+    guarded claim hand every row to exactly one of them."""
+    from django.db import connection
+
+    fake = channels.RecordingChannel("wecom")
+    channels.use("wecom", fake)
+    try:
+        users = [p.reporter_a, p.head_a, p.reporter_b, p.leader, p.officer]
+        for u in users:
+            reminders_set(
+                actor=u, wecom_on=True, quiet_start=datetime.min.time(), quiet_end=datetime.min.time()
+            )
+        for i in range(60):
+            notify_event(rule="race", recipients=[u.pk for u in users], text=f"第{i}条", key=f"race:{i}")
+        barrier = threading.Barrier(4)
+
+        def worker() -> None:
+            try:
+                barrier.wait()
+                deliver()
+            finally:
+                connection.close()
+
+        threads = [threading.Thread(target=worker) for _ in range(4)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        ids = [m.outbox_id for m in fake.sent]
+        assert len(ids) == len(set(ids)) == 300
+        assert Outbox.objects.filter(channel="wecom", state=OutboxState.SENT).count() == 300
+    finally:
+        channels.use("wecom", None)
