@@ -6,6 +6,10 @@ exists as soon as the write is committed. `deliver` is idempotent — a row is c
 conditional update and sent once — and tries failed rows again, up to `MAX_ATTEMPTS` times (the
 daily tick runs it for whatever an earlier reaction failed to send).
 
+Reminders and events (`queue`, `notify_event`; planned daily by `reminders.reminders_plan`) carry the
+rule that sent them and a unique dedupe key; external channels (`channels.py`) are sent only by
+`deliver()` without ids — the outbox step and the worker — claimed before the send, at most once.
+
 Light changes of followed tasks are not sent as they happen: `light_changes_stage` keeps the latest
 light per (follower, task) beside the light last announced, and `light_changes_deliver` (the outbox
 step) tells the net change once it is due, holds it while the task has a pending report, or puts it
@@ -36,6 +40,7 @@ from .channels import configured as configured_channel
 from .models import (
     DEFAULT_QUIET_END,
     DEFAULT_QUIET_START,
+    EXTERNAL,
     Channel,
     Digest,
     FollowedLight,
@@ -170,8 +175,6 @@ CLAIM_BATCH = 100
 
 def _claim(*, now: datetime, limit: int = CLAIM_BATCH) -> tuple[str, list[Outbox]]:
     """Claim up to `limit` due rows of external channels; returns the claim token and the rows."""
-    from luoshi.notify.models import EXTERNAL
-
     token = uuid.uuid4().hex
     with transaction.atomic():
         candidates = (
@@ -287,9 +290,9 @@ class Entry:
     subject: str = ""
 
 
-def _channels_of(pref: Preference | None, *, email: str, phone: str) -> list[str]:
+def _channels_of(pref: Preference | None, *, email: str, phone: str, available: set[str]) -> list[str]:
     """The channels a person hears reminders on: in-app always, the others they switched on that are
-    configured here and for which they have an address."""
+    configured here (`available`) and for which they have an address."""
     chosen = [Channel.IN_APP.value]
     if pref is None:
         return chosen
@@ -299,7 +302,7 @@ def _channels_of(pref: Preference | None, *, email: str, phone: str) -> list[str
         (Channel.WECOM, pref.wecom_on),
         (Channel.DINGTALK, pref.dingtalk_on),
     ]
-    return chosen + [c.value for c, on in wanted if on and configured_channel(c.value) is not None]
+    return chosen + [c.value for c, on in wanted if on and c.value in available]
 
 
 def queue(entries: Iterable[Entry], *, now: datetime | None = None) -> int:
@@ -315,12 +318,13 @@ def queue(entries: Iterable[Entry], *, now: datetime | None = None) -> int:
     prefs = {p.user_id: p for p in Preference.objects.filter(user_id__in=users)}
     emails, phones = _addresses(users)
     local = timezone.localtime(now)
+    available = {str(c) for c in EXTERNAL if configured_channel(c) is not None}
     keys: list[str] = []
     rows: list[Outbox] = []
     for e in entries:
         pref = prefs.get(e.recipient)
         for channel in _channels_of(
-            pref, email=emails.get(e.recipient, ""), phone=phones.get(e.recipient, "")
+            pref, email=emails.get(e.recipient, ""), phone=phones.get(e.recipient, ""), available=available
         ):
             key = rules.dedupe_key(
                 rule=e.rule, source=e.source, recipient=e.recipient, channel=channel, occurrence=e.occurrence
