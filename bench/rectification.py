@@ -8,7 +8,8 @@ DATABASE_URL (`luoshi bench-data`: one round of ~500 problems per region, ~50,00
 scale, with their measures). Picks the round with the most problems and, as that region's
 supervision officer (who sees every problem) and as a unit's reporter, requests each list's first,
 middle and last page through Django's whole stack in-process (middleware, view, template; no
-network): the median and p90 of `--repeat` runs after one warm-up, with the number of SQL queries.
+network): the median and p90 of `--repeat` runs after one warm-up, with the SQL queries' number and
+median total time (the rest is Python: view, template, middleware).
 Prints a table and writes JSON under bench/results/. Figures are reported, never asserted.
 """
 
@@ -113,6 +114,7 @@ def main() -> int:
                 params = {"list": name, "page": page}
                 client.get(url, params, HTTP_HX_REQUEST="true")  # warm-up
                 times = []
+                sql: list[float] = []
                 queries = 0
                 for _ in range(args.repeat):
                     with CaptureQueriesContext(connection) as captured:
@@ -121,6 +123,7 @@ def main() -> int:
                         times.append((time.perf_counter() - t0) * 1000)
                     assert response.status_code == 200
                     queries = len(captured.captured_queries)
+                    sql.append(sum(float(q["time"]) for q in captured.captured_queries) * 1000)
                 times.sort()
                 rows.append(
                     {
@@ -130,12 +133,14 @@ def main() -> int:
                         "median_ms": round(statistics.median(times), 1),
                         "p90_ms": round(times[min(len(times) - 1, int(len(times) * 0.9))], 1),
                         "queries": queries,
+                        "sql_median_ms": round(statistics.median(sql), 1),
                         "bytes": len(response.content),
                     }
                 )
                 print(
                     f"  {name:9s} {who:9s} page {page:>3}/{pages:<3} median {rows[-1]['median_ms']:7.1f} ms  "
-                    f"p90 {rows[-1]['p90_ms']:7.1f} ms  {queries} queries  {rows[-1]['bytes']:,} bytes",
+                    f"p90 {rows[-1]['p90_ms']:7.1f} ms  SQL {rows[-1]['sql_median_ms']:6.1f} ms in {queries} queries  "
+                    f"{rows[-1]['bytes']:,} bytes",
                     flush=True,
                 )
     RESULTS.mkdir(parents=True, exist_ok=True)
