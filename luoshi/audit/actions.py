@@ -47,6 +47,8 @@ ACTIONS: dict[str, tuple[str, str]] = {
     "work.task.followed": ("关注任务", "task followed"),
     "work.task.unfollowed": ("取消关注", "task unfollowed"),
     "notify.preference.changed": ("修改亮灯变化通知方式", "notification preference changed"),
+    "notify.reminders.changed": ("修改提醒方式", "reminder preferences changed"),
+    "notify.outbox.requeued": ("重新发送消息", "outbox messages requeued"),
     "work.milestone.created": ("新建时间节点", "milestone created"),
     "work.milestone.met": ("完成时间节点", "milestone met"),
     "work.milestone.updated": ("修改时间节点", "milestone updated"),
@@ -95,6 +97,8 @@ ACTIONS: dict[str, tuple[str, str]] = {
     "ratings.tokens.issued": ("发放评议链接", "ballot links issued"),
     "ratings.ballot.submitted": ("提交评议表", "ballot submitted"),
     "ratings.ballot.refused": ("拒绝评议表", "ballot refused"),
+    "rectification.results.published": ("发布整改结果", "rectification results published"),
+    "rectification.results.unpublished": ("撤回整改结果", "rectification results unpublished"),
     # jobs
     "jobs.tick.ran": ("每日巡检", "daily tick ran"),
     # projects

@@ -280,6 +280,11 @@ def generate(
                 f"region {r + 1}/{len(region_units)}: {stats.counts.get('tasks', 0)} tasks, "
                 f"{stats.counts.get('reports', 0)} reports"
             )
+    from .rectification import generate_rectification  # a round of ~500 problems per region
+
+    generate_rectification(
+        regions=region_units, ids=ids, scale=scale, today=today, now=now, stats=stats, log=log
+    )
     for m in (Unit, Person, Post, Membership, PortfolioUnit, Plan, Task, TaskUnit, Milestone, Report, User):
         reset_sequence(m)
     if connection.vendor == "postgresql":
