@@ -98,6 +98,8 @@ ACTIONS: dict[str, tuple[str, str]] = {
     "projects.owner.assigned": ("指定四包一岗位", "project owner post assigned"),
     "projects.problem.created": ("登记项目问题", "project problem recorded"),
     "projects.problem.tasked": ("项目问题转为任务", "project problem turned into a task"),
+    "projects.project.tasked": ("生成项目推进任务", "project carrying tasks created"),
+    "projects.problems.tasked": ("项目问题批量转为任务", "project problems turned into tasks"),
     "projects.import.committed": ("导入重点项目清单", "key project list imported"),
     "projects.boundary.set": ("导入区域边界", "district boundary loaded"),
 }

@@ -16,6 +16,8 @@ from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from django.db.models import Q
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
 
 from . import rules
 
@@ -42,9 +44,25 @@ Source = Callable[["MeetingSeries", date], list[Candidate]]
 _SOURCES: dict[str, Source] = {}
 
 
-def register(name: str, source: Source) -> None:
-    """Register (or replace) an agenda source by name."""
+# What each reason code reads as on the agenda page, the API and the CSV (Chinese, English by
+# translation); a source adds the labels of its own reasons with `register`.
+_LABELS: dict[str, str | Promise] = {
+    rules.OVERDUE: _("逾期"),
+    rules.RED: _("严重滞后"),
+    rules.LATE_REPORT: _("迟报"),
+    rules.ESCALATED: _("已督办"),
+}
+
+
+def register(name: str, source: Source, *, labels: dict[str, str | Promise] | None = None) -> None:
+    """Register (or replace) an agenda source by name, with the labels of the reasons it gives."""
     _SOURCES[name] = source
+    _LABELS.update(labels or {})
+
+
+def reason_label(code: str) -> str:
+    """A reason's label in the active language (an unknown code reads as itself)."""
+    return str(_LABELS.get(code, code))
 
 
 def sources() -> dict[str, Source]:

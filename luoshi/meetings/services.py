@@ -55,6 +55,8 @@ def series_create(
     start_time: time,
     units: Iterable[Unit] = (),
     plans: Iterable[Plan] = (),
+    projects: Iterable[Any] = (),
+    unit_projects: bool = False,
     place: str = "",
     duration_minutes: int = 90,
     lead_hours: int = 48,
@@ -89,9 +91,11 @@ def series_create(
             grace_minutes=grace_minutes,
             attendee_roles=attendee_roles,
             senior_only=senior_only,
+            unit_projects=unit_projects,
         )
         series.units.set(list(units))
         series.plans.set(list(plans))
+        series.projects.set(list(projects))
         record(
             series,
             "meetings.series.created",
@@ -101,6 +105,8 @@ def series_create(
                 "chair": chair.pk,
                 "units": sorted(u.pk for u in series.units.all()),
                 "plans": sorted(p.pk for p in series.plans.all()),
+                "projects": sorted(p.pk for p in series.projects.all()),
+                "unit_projects": unit_projects,
                 "lead_hours": lead_hours,
             },
         )

@@ -115,9 +115,11 @@ def project_create(
     year: int | None = None,
     annual_plan: Any = 0,
     planned: Mapping[str, date] | None = None,
+    plan: Plan | None = None,
 ) -> Project:
     """Create a key project (重点项目) with a row per stage (planned dates from `planned`) and, when
-    `year` is given, its entry in that year's list."""
+    `year` is given, its entry in that year's list; with `plan`, its carrying task (项目推进任务) in
+    that plan (`project_tasks_ensure`), so meetings' agendas can raise it."""
     require_officer(actor)
     name, code = (name or "").strip(), (code or "").strip()
     if not name:
@@ -152,6 +154,11 @@ def project_create(
             project=project, year=year, name=name, annual_plan=_money(annual_plan, "annual_plan")
         )
     record(project, "projects.project.created", actor=actor, after={**_snapshot(project), "year": year})
+    if plan is not None and task is None:
+        if lead_unit is None:
+            raise InvalidField(_("生成推进任务需要牵头单位。"), field="lead_unit")
+        project_tasks_ensure(actor=actor, plan=plan, projects=[project])
+        project.refresh_from_db()
     return project
 
 
@@ -187,6 +194,80 @@ def project_update(*, actor: Any, project: Project, version: int, **changes: Any
     current.refresh_from_db()
     record(current, "projects.project.updated", actor=actor, before=before, after=_snapshot(current))
     return current
+
+
+CARRYING_CODE = "项目"
+# New carrying tasks get their lights at once up to this many; more wait for the daily tick.
+REFRESH_AT_ONCE = 500
+
+
+def _carrying_rows(projects: list[Project], plan: Plan, start: date) -> list[Any]:
+    from luoshi.work.bulk import NewTask
+
+    return [
+        NewTask(
+            code=f"{CARRYING_CODE}{p.code}",
+            title=p.name,
+            lead_unit=p.lead_unit,  # type: ignore[arg-type]
+            start=min(max(start, plan.start), plan.due),
+            due=plan.due,
+            fields={"source": Source.PROJECT, "source_ref": f"project:{p.pk}"},
+        )
+        for p in projects
+    ]
+
+
+@transaction.atomic
+def project_tasks_ensure(
+    *, actor: Any, plan: Plan, projects: Any = None, start: date | None = None
+) -> list[int]:
+    """Give every project without one its carrying task (项目推进任务) in `plan`: the task through
+    which the project is followed by the engine and put on dispatch meetings' agendas (agenda items
+    point to tasks). One `task_create_many` batch (code 项目<project code>, led by the project's lead
+    unit, from `start` (today) to the plan's due date, source 重点项目); projects without a lead unit
+    are left out. `projects` (a queryset or list) defaults to every project. Returns the new task ids."""
+    from luoshi.work.bulk import task_create_many
+
+    require_officer(actor)
+    if not plan.is_active:
+        raise InvalidField(_("该计划已停用。"), field="plan")
+    scope = Project.objects.all() if projects is None else Project.objects.filter(pk__in=[
+        getattr(p, "pk", p) for p in projects
+    ])
+    todo = list(
+        scope.select_for_update(of=("self",))
+        .filter(task__isnull=True, lead_unit__isnull=False)
+        .select_related("lead_unit")
+        .order_by("code")
+    )
+    if not todo:
+        return []
+    taken = set(
+        Task.objects.filter(plan=plan, code__in=[f"{CARRYING_CODE}{p.code}" for p in todo]).values_list(
+            "code", flat=True
+        )
+    )
+    if taken:
+        raise InvalidField(
+            _("计划中已有编号为 %(codes)s 的任务。") % {"codes": "、".join(sorted(taken))}, field="plan"
+        )
+    rows = _carrying_rows(todo, plan, start or timezone.localdate())
+    created = task_create_many(actor=actor, plan=plan, rows=rows, batch=f"projects-{plan.pk}-{todo[0].pk}")
+    for project, row in zip(todo, rows, strict=True):
+        project.task_id = created.tasks[row.code].pk
+    Project.objects.bulk_update(todo, ["task"])
+    from luoshi.work.services import task_refresh
+
+    if len(created.ids) <= REFRESH_AT_ONCE:  # a larger batch waits for the tick's plan-wide pass
+        for task in Task.objects.filter(pk__in=created.ids).select_related("plan"):
+            task_refresh(task=task)
+    record(
+        plan,
+        "projects.project.tasked",
+        actor=actor,
+        data={"projects": [p.pk for p in todo], "tasks": created.ids},
+    )
+    return created.ids
 
 
 def _store_evidence(change: StageChange, file: Any) -> None:
