@@ -67,6 +67,7 @@ ACTIONS: dict[str, tuple[str, str]] = {
     "meetings.meeting.created": ("安排会议", "meeting scheduled"),
     "meetings.agenda.generated": ("生成议程", "agenda generated"),
     "meetings.agenda.sent": ("冻结并发出议程", "agenda frozen and sent"),
+    "meetings.qr.displayed": ("显示签到二维码", "check-in QR code displayed"),
     "meetings.meeting.held": ("会议结束（未签到记为缺席）", "meeting held (no check-in: absent)"),
     "meetings.meeting.closed": ("会议办结", "meeting closed"),
     "meetings.checkin.recorded": ("会议签到", "meeting check-in"),

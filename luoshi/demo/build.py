@@ -951,9 +951,11 @@ class Builder:
             with refresh_deferred():
                 step("reports", self.run_events)
             step("lights", self.finish)
+            step(
+                "projects", _bind(projects_demo.build, self)
+            )  # before meetings: their agendas raise projects
             step("meetings", self.build_meetings)
             step("rectification", _bind(rectification_demo.build, self))
-            step("projects", _bind(projects_demo.build, self))
         self.counts["tasks"] = Task.objects.filter(plan__in=[self.annual, self.campaign]).count()
         return {"counts": self.counts, "timings": self.timings}
 

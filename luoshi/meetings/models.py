@@ -237,6 +237,11 @@ class CheckInToken(models.Model):
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="tokens")
     token = models.CharField(max_length=40, unique=True, default=_token)
     expires_at = models.DateTimeField()
+    # who had the door screen show it (the door page is opened by the office: meetings.qr.displayed)
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    created = models.DateTimeField(default=timezone.now)
     used_at = models.DateTimeField(null=True, blank=True)
     used_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"

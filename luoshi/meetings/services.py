@@ -430,7 +430,8 @@ def checkin_secretary(
 
 def token_current(*, actor: Any, meeting: Meeting, now: datetime | None = None) -> CheckInToken:
     """The QR token shown at the door now: the unused, unexpired one, or a new one (each is single
-    use, so the door shows a fresh code after every scan). Not audited: codes are not records."""
+    use, so the door shows a fresh code after every scan). Not audited itself (the screen polls it
+    every few seconds): opening the screen is (`door_open`), and each code keeps who issued it."""
     require_officer(actor, _("只有会务人员（督查室）可以显示签到码。"))
     now = _now(now)
     with transaction.atomic():
@@ -442,7 +443,25 @@ def token_current(*, actor: Any, meeting: Meeting, now: datetime | None = None) 
             .first()
         )
         if token is None:
-            token = CheckInToken.objects.create(meeting=meeting, expires_at=now + TOKEN_LIFETIME)
+            token = CheckInToken.objects.create(
+                meeting=meeting, expires_at=now + TOKEN_LIFETIME, issued_by=actor, created=now
+            )
+    return token
+
+
+def door_open(*, actor: Any, meeting: Meeting, now: datetime | None = None) -> CheckInToken:
+    """Open the door's QR screen (门口签到码): the current code, and an audit entry of who displayed it
+    and when (the screen's polls that follow are not entries; each code keeps who issued it)."""
+    now = _now(now)
+    with transaction.atomic():
+        token = token_current(actor=actor, meeting=meeting, now=now)
+        lock_chain()
+        record(
+            meeting,
+            "meetings.qr.displayed",
+            actor=actor,
+            data={"token": token.pk, "expires_at": token.expires_at.isoformat(), "at": now.isoformat()},
+        )
     return token
 
 

@@ -81,4 +81,3 @@ def candidates(series: MeetingSeries, on: date) -> list[Candidate]:
             )
         )
     return out
-

@@ -231,9 +231,11 @@ def project_tasks_ensure(
     require_officer(actor)
     if not plan.is_active:
         raise InvalidField(_("该计划已停用。"), field="plan")
-    scope = Project.objects.all() if projects is None else Project.objects.filter(pk__in=[
-        getattr(p, "pk", p) for p in projects
-    ])
+    scope = (
+        Project.objects.all()
+        if projects is None
+        else Project.objects.filter(pk__in=[getattr(p, "pk", p) for p in projects])
+    )
     todo = list(
         scope.select_for_update(of=("self",))
         .filter(task__isnull=True, lead_unit__isnull=False)

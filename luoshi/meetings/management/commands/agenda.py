@@ -17,7 +17,18 @@ from luoshi.lib.csvcell import neutralise
 from luoshi.meetings import services
 from luoshi.meetings.models import Meeting
 
-HEADER = ["sort", "task_id", "title", "lead_unit", "reasons", "light", "expected_pct", "actual_pct", "due", "reason_labels"]
+HEADER = [
+    "sort",
+    "task_id",
+    "title",
+    "lead_unit",
+    "reasons",
+    "light",
+    "expected_pct",
+    "actual_pct",
+    "due",
+    "reason_labels",
+]
 
 
 class Command(BaseCommand):
