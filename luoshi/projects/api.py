@@ -1,5 +1,5 @@
 """The key-project part of /api/v1: the project list (the page's filter), one project, the 七个一批
-board's figures, and a stage met. Projects are looked up through `visible_to` (hidden is 404)."""
+board's figures, a stage met, and problems made tasks in one step. Projects are looked up through `visible_to` (hidden is 404)."""
 
 from __future__ import annotations
 
@@ -18,7 +18,7 @@ from luoshi.errors import NotFound
 
 from . import selectors, services
 from .filters import ProjectFilter
-from .models import Project
+from .models import Project, ProjectProblem
 
 router = Router(tags=["projects"])
 
@@ -147,6 +147,18 @@ class StageMetIn(Schema):
     note: Text = ""
 
 
+class ProblemsTasksIn(Schema):
+    plan: int = Field(..., description="the plan (计划) the tasks go into")
+    problems: list[int] = Field(
+        ..., description="ids of open problems (问题清单) of projects the caller may see"
+    )
+
+
+class TasksCreated(Schema):
+    count: int
+    tasks: list[int]
+
+
 class StageChangeOut(Schema):
     id: int
     stage: str
@@ -246,3 +258,22 @@ def project_stage_met(request: HttpRequest, project_id: int, payload: StageMetIn
             "project_stage": project.stage,
         },
     )
+
+
+@router.post("/projects/problems/tasks", response={201: TasksCreated, **ERRORS})
+def problems_to_tasks(request: HttpRequest, payload: ProblemsTasksIn) -> Any:
+    """Turn several open problems into tasks of one plan in one step (the office): all or nothing; a
+    problem already a task or past its deadline is a 400 with `field`, an unseen one a 404."""
+    from luoshi.work.models import Plan
+
+    user = caller(request)
+    visible = ProjectProblem.objects.filter(
+        project__in=Project.objects.visible_to(user), pk__in=payload.problems
+    )
+    if visible.count() != len(set(payload.problems)):
+        raise NotFound(_("没有这个问题，或您无权查看。"))
+    plan = Plan.objects.filter(pk=payload.plan).first()
+    if plan is None:
+        raise NotFound(_("没有这个计划。"))
+    made = services.problems_to_tasks(actor=user, problems=payload.problems, plan=plan)
+    return Status(201, {"count": len(made), "tasks": made})

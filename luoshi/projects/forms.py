@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -9,7 +11,7 @@ from luoshi.org.models import Unit
 from luoshi.work.filters import DayField
 from luoshi.work.models import Plan
 
-from .models import Stage
+from .models import Project, ProjectProblem, Stage
 
 
 class StageMetForm(forms.Form):
@@ -36,6 +38,19 @@ class ProblemForm(forms.Form):
 
 class ProblemTaskForm(forms.Form):
     plan = forms.ModelChoiceField(label=_("转入计划"), queryset=Plan.objects.all())
+
+
+class ProblemsTasksForm(forms.Form):
+    """Several open problems of one project, ticked, and the plan their tasks go into."""
+
+    problems = forms.ModelMultipleChoiceField(label=_("问题"), queryset=ProjectProblem.objects.none())
+    plan = forms.ModelChoiceField(label=_("转入计划"), queryset=Plan.objects.filter(is_active=True))
+
+    def __init__(self, *args: Any, project: Project, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["problems"].queryset = ProjectProblem.objects.filter(  # type: ignore[attr-defined]
+            project=project, task__isnull=True
+        )
 
 
 class ImportForm(forms.Form):

@@ -522,6 +522,84 @@ def problem_to_task(*, actor: Any, problem: ProjectProblem, plan: Plan, start: d
     return task
 
 
+PROBLEM_CODE = "项目问题"
+
+
+@transaction.atomic
+def problems_to_tasks(*, actor: Any, problems: Any, plan: Plan, start: date | None = None) -> list[int]:
+    """Turn several open problems (问题清单, of one or more projects) into tasks of `plan` in one step:
+    one `task_create_many` batch (one audit entry for the batch and one for the step), each task led
+    by its problem's owner unit, due on its deadline, source 重点项目, and linked back to its problem.
+    All or nothing: a problem already a task, one whose deadline has passed, or an inactive plan
+    refuses the whole step and writes nothing. Returns the new task ids, in the problems' order."""
+    from luoshi.work.bulk import NewTask, task_create_many
+
+    require_officer(actor)
+    ids = [getattr(q, "pk", q) for q in problems]
+    if not ids:
+        raise InvalidField(_("请选择要转为任务的问题。"), field="problems")
+    if not plan.is_active:
+        raise InvalidField(_("该计划已停用。"), field="plan")
+    todo = list(
+        ProjectProblem.objects.select_for_update(of=("self",))
+        .select_related("project", "owner_unit")
+        .filter(pk__in=ids)
+        .order_by("project__code", "deadline", "pk")
+    )
+    if len(todo) != len(set(ids)):
+        raise InvalidField(_("所选问题有的不存在。"), field="problems")
+    begin = start or timezone.localdate()
+    for q in todo:
+        if q.task_id is not None:
+            raise InvalidField(_("问题“%(t)s”已转为任务。") % {"t": q.title}, field="problems")
+        if q.deadline < begin:
+            raise InvalidField(
+                _("问题“%(t)s”的解决时限已过，请先调整时限。") % {"t": q.title}, field="problems"
+            )
+        if q.deadline > plan.due:
+            raise InvalidField(
+                _("问题“%(t)s”的解决时限晚于计划截止日期。") % {"t": q.title}, field="problems"
+            )
+    rows = [
+        NewTask(
+            code=f"{PROBLEM_CODE}{q.pk}",
+            title=f"{q.project.name}：{q.title}"[:300],
+            lead_unit=q.owner_unit,
+            start=min(max(begin, plan.start), q.deadline),
+            due=q.deadline,
+            fields={
+                "description": q.description,
+                "source": Source.PROJECT,
+                "source_ref": f"project:{q.project_id}/problem:{q.pk}",
+            },
+        )
+        for q in todo
+    ]
+    taken = set(
+        Task.objects.filter(plan=plan, code__in=[r.code for r in rows]).values_list("code", flat=True)
+    )
+    if taken:
+        raise InvalidField(
+            _("计划中已有编号为 %(codes)s 的任务。") % {"codes": "、".join(sorted(taken))}, field="plan"
+        )
+    created = task_create_many(actor=actor, plan=plan, rows=rows, batch=f"problems-{plan.pk}-{todo[0].pk}")
+    for q, row in zip(todo, rows, strict=True):
+        q.task_id = created.tasks[row.code].pk
+    ProjectProblem.objects.bulk_update(todo, ["task"])
+    if len(created.ids) <= REFRESH_AT_ONCE:
+        from luoshi.work.services import task_refresh
+
+        for task in Task.objects.filter(pk__in=created.ids).select_related("plan"):
+            task_refresh(task=task)
+    record(
+        plan,
+        "projects.problems.tasked",
+        actor=actor,
+        data={"problems": [q.pk for q in todo], "tasks": [q.task_id for q in todo]},
+    )
+    return [q.task_id for q in todo]  # type: ignore[misc]
+
+
 @transaction.atomic
 def import_store(*, actor: Any, file: Any, year: int | None) -> ProjectImport:
     """Keep an uploaded list for its preview and commit; only a spreadsheet or text file is taken."""

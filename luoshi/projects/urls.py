@@ -16,4 +16,5 @@ urlpatterns = [
     path("<int:pk>/investment/", views.investment_report, name="investment"),
     path("<int:pk>/problems/", views.problem_add, name="problem_add"),
     path("<int:pk>/problems/<int:problem_id>/task/", views.problem_to_task, name="problem_task"),
+    path("<int:pk>/problems/tasks/", views.problems_to_tasks, name="problems_tasks"),
 ]

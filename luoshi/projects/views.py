@@ -28,7 +28,15 @@ from luoshi.work.models import Light
 
 from . import importer, rules, selectors, services
 from .filters import ProjectFilter
-from .forms import BoundaryForm, ImportForm, InvestmentForm, ProblemForm, ProblemTaskForm, StageMetForm
+from .forms import (
+    BoundaryForm,
+    ImportForm,
+    InvestmentForm,
+    ProblemForm,
+    ProblemsTasksForm,
+    ProblemTaskForm,
+    StageMetForm,
+)
 from .models import (
     Category,
     OwnerRole,
@@ -138,12 +146,13 @@ def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
         owner_rows.append({"role": role.label, "owner": owner, "holders": names})
     ctx = context_for(request.user)
     editable = _can_edit(request.user, project)
+    problems = list(project.problems.select_related("owner_unit", "task"))
     context = {
         "project": project,
         "standing": standing,
         "timeline": timeline,
         "owners": owner_rows,
-        "problems": project.problems.select_related("owner_unit", "task").all(),
+        "problems": problems,
         "changes": StageChange.objects.filter(project=project).select_related("actor")[:50],
         "years": project.years.all(),
         "chart": _investment_chart(project, on),
@@ -153,6 +162,7 @@ def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "investment_form": InvestmentForm(initial={"month": on.strftime("%Y-%m")}),
         "problem_form": ProblemForm(initial={"owner_unit": project.lead_unit_id}),
         "task_form": ProblemTaskForm(),
+        "open_problems": any(q.task_id is None for q in problems),
     }
     return render(request, "projects/project_detail.html", context)
 
@@ -280,6 +290,27 @@ def problem_to_task(request: HttpRequest, pk: int, problem_id: int) -> HttpRespo
             messages.success(request, _("问题已转为任务。"))
     else:
         messages.error(request, _("请选择计划。"))
+    return _back_to(project)
+
+
+@login_required
+@require_POST
+def problems_to_tasks(request: HttpRequest, pk: int) -> HttpResponse:
+    """The ticked open problems of a project become tasks of one plan in one step."""
+    project = _visible(request, pk)
+    form = ProblemsTasksForm(request.POST, project=project)
+    if form.is_valid():
+        done = form_submit(
+            request,
+            services.problems_to_tasks,
+            actor=request.user,
+            problems=list(form.cleaned_data["problems"]),
+            plan=form.cleaned_data["plan"],
+        )
+        if done.saved:
+            messages.success(request, _("已将 %(n)s 个问题转为任务。") % {"n": len(done.value)})
+    else:
+        messages.error(request, _("请勾选未转任务的问题并选择计划。"))
     return _back_to(project)
 
 
