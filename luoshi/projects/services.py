@@ -98,6 +98,11 @@ def _locked(project: Project) -> Project:
     return Project.objects.select_for_update().get(pk=project.pk)
 
 
+def _check_version(current: Project, version: int | None) -> None:
+    if version is not None and current.version != version:
+        raise Conflict(_("该项目已被他人修改，请刷新后再改。"))
+
+
 @transaction.atomic
 def project_create(
     *,
@@ -354,10 +359,14 @@ def stage_met(
 
 
 @transaction.atomic
-def stage_plan_set(*, actor: Any, project: Project, planned: Mapping[str, date | None]) -> Project:
-    """Set the planned dates of stages (倒排工期), by the office."""
+def stage_plan_set(
+    *, actor: Any, project: Project, planned: Mapping[str, date | None], version: int | None = None
+) -> Project:
+    """Set the planned dates of stages (倒排工期), by the office; with `version` (the one the editor
+    saw), an edit saved meanwhile answers Conflict (409)."""
     require_officer(actor)
     current = _locked(project)
+    _check_version(current, version)
     rows = {s.stage: s for s in ProjectStage.objects.select_for_update().filter(project=current)}
     before: dict[str, Any] = {}
     after: dict[str, Any] = {}
@@ -430,11 +439,15 @@ def year_set(*, actor: Any, project: Project, year: int, annual_plan: Any, name:
 
 
 @transaction.atomic
-def owner_assign(*, actor: Any, project: Project, role: str, post: Post | None) -> ProjectOwner | None:
+def owner_assign(
+    *, actor: Any, project: Project, role: str, post: Post | None, version: int | None = None
+) -> ProjectOwner | None:
     """Name the post that holds one of the four owner roles (四包一); None clears it. The holder is
-    whoever holds the post, so a change of person keeps the project's history."""
+    whoever holds the post, so a change of person keeps the project's history. With `version`, an
+    edit saved meanwhile answers Conflict (409)."""
     require_officer(actor)
     current = _locked(project)
+    _check_version(current, version)
     if role not in OwnerRole.values:
         raise InvalidField(_("未知的四包一职责：%(v)s") % {"v": role}, field="role")
     row = ProjectOwner.objects.select_for_update().filter(project=current, role=role).first()
@@ -450,6 +463,7 @@ def owner_assign(*, actor: Any, project: Project, role: str, post: Post | None) 
         row.save(update_fields=["post"])
         result = row
     if before != (post.pk if post else None):
+        Project.objects.filter(pk=current.pk).update(version=F("version") + 1)
         record(
             current,
             "projects.owner.assigned",
@@ -458,6 +472,22 @@ def owner_assign(*, actor: Any, project: Project, role: str, post: Post | None) 
             after={"role": role, "post": post.pk if post else None},
         )
     return result
+
+
+@transaction.atomic
+def owners_assign(*, actor: Any, project: Project, posts: Mapping[str, Post | None], version: int) -> Project:
+    """Set the four owners (四包一) at once from the edit page: one version check for the whole form,
+    then `owner_assign` per role that changed (each audited)."""
+    require_officer(actor)
+    current = _locked(project)
+    _check_version(current, version)
+    for role in posts:
+        if role not in OwnerRole.values:
+            raise InvalidField(_("未知的四包一职责：%(v)s") % {"v": role}, field="role")
+    for role, post in posts.items():
+        owner_assign(actor=actor, project=current, role=role, post=post)
+    current.refresh_from_db()
+    return current
 
 
 @transaction.atomic

@@ -32,9 +32,12 @@ from .forms import (
     BoundaryForm,
     ImportForm,
     InvestmentForm,
+    OwnersForm,
     ProblemForm,
     ProblemsTasksForm,
     ProblemTaskForm,
+    ProjectForm,
+    StagePlanForm,
     StageMetForm,
 )
 from .models import (
@@ -312,6 +315,124 @@ def problems_to_tasks(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         messages.error(request, _("请勾选未转任务的问题并选择计划。"))
     return _back_to(project)
+
+
+# ---------------------------------------------------------------------------------------------
+# Create and edit (the office): the project's fields, its stages' planned dates, its four owners
+
+
+def _new_values(d: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in d.items() if k not in ("version",) and not (k == "annual_plan" and v is None)}
+
+
+@login_required
+def project_new(request: HttpRequest) -> HttpResponse:
+    """The office creates a key project; with a plan, its carrying task (项目推进任务) too."""
+    require_officer(request.user)
+    form = ProjectForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        done = form_submit(
+            form, services.project_create, actor=request.user, **_new_values(form.cleaned_data)
+        )
+        if done.saved:
+            messages.success(request, _("项目已建立。"))
+            return redirect("projects:edit", done.value.pk)
+    return render(request, "projects/project_new.html", {"form": form}, status=400 if form.errors else 200)
+
+
+def _edit_forms(project: Project) -> dict[str, Any]:
+    stages = {s.stage: s.planned for s in project.stages.all()}
+    owners = {o.role: o.post_id for o in project.owners.all()}
+    fields = {
+        "name": project.name,
+        "category": project.category,
+        "theme": project.theme,
+        "lead_unit": project.lead_unit_id,
+        "total_investment": project.total_investment,
+        "lat": project.lat,
+        "lng": project.lng,
+        "protected": project.protected,
+        "version": project.version,
+    }
+    return {
+        "form": ProjectForm(initial=fields, editing=True),
+        "stage_form": StagePlanForm(initial={**stages, "version": project.version}),
+        "owners_form": OwnersForm(initial={**owners, "version": project.version}),
+    }
+
+
+def _edit_page(request: HttpRequest, project: Project, status: int = 200, **bound: Any) -> HttpResponse:
+    project.refresh_from_db()
+    context = {"project": project, **_edit_forms(project), **bound}
+    return render(request, "projects/project_edit.html", context, status=status)
+
+
+def _edited(request: HttpRequest, project: Project, done: Any, message: str, **bound: Any) -> HttpResponse:
+    if done.saved:
+        messages.success(request, message)
+        return redirect("projects:edit", project.pk)
+    if done.conflict:  # someone saved first: say so loudly and show what is there now
+        messages.error(request, done.conflict)
+        return _edit_page(request, project, status=409)
+    return _edit_page(request, project, status=400, **bound)
+
+
+@login_required
+def project_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """The office edits a project's fields (the version seen: an edit saved meanwhile is a 409)."""
+    project = _visible(request, pk)
+    require_officer(request.user)
+    if request.method != "POST":
+        return _edit_page(request, project)
+    form = ProjectForm(request.POST, editing=True)
+    if not form.is_valid():
+        return _edit_page(request, project, status=400, form=form)
+    d = dict(form.cleaned_data)
+    version = d.pop("version")
+    done = form_submit(
+        form, services.project_update, actor=request.user, project=project, version=version, **d
+    )
+    return _edited(request, project, done, _("项目已保存。"), form=form)
+
+
+@login_required
+@require_POST
+def stage_plan(request: HttpRequest, pk: int) -> HttpResponse:
+    """The office plans the stages' dates (倒排工期)."""
+    project = _visible(request, pk)
+    require_officer(request.user)
+    form = StagePlanForm(request.POST)
+    if not form.is_valid():
+        return _edit_page(request, project, status=400, stage_form=form)
+    done = form_submit(
+        form,
+        services.stage_plan_set,
+        actor=request.user,
+        project=project,
+        planned=form.planned(),
+        version=form.cleaned_data["version"],
+    )
+    return _edited(request, project, done, _("阶段计划已保存。"), stage_form=form)
+
+
+@login_required
+@require_POST
+def owners(request: HttpRequest, pk: int) -> HttpResponse:
+    """The office names the four owners' posts (四包一)."""
+    project = _visible(request, pk)
+    require_officer(request.user)
+    form = OwnersForm(request.POST)
+    if not form.is_valid():
+        return _edit_page(request, project, status=400, owners_form=form)
+    done = form_submit(
+        form,
+        services.owners_assign,
+        actor=request.user,
+        project=project,
+        posts=form.posts(),
+        version=form.cleaned_data["version"],
+    )
+    return _edited(request, project, done, _("四包一已保存。"), owners_form=form)
 
 
 @login_required
