@@ -242,7 +242,7 @@ def generate(
     log(f"organisation: {len(org.units)} units, {len(org.users)} users")
     year_start, year_end = date(today.year, 1, 1), date(today.year, 12, 31)
     for r, reg in enumerate(region_units):
-        plan_id = org.next(Plan)
+        plan_id = reg["plan_id"] = org.next(Plan)
         with transaction.atomic():
             plan = {
                 "id": plan_id,
@@ -280,6 +280,11 @@ def generate(
                 f"region {r + 1}/{len(region_units)}: {stats.counts.get('tasks', 0)} tasks, "
                 f"{stats.counts.get('reports', 0)} reports"
             )
+    from .projects import generate_projects  # key projects and dispatch meetings (issue 11)
+
+    generate_projects(
+        stats=stats, rnd=rnd, regions=region_units, today=today, now=now, log=log, tiny=scale == "tiny"
+    )
     for m in (Unit, Person, Post, Membership, PortfolioUnit, Plan, Task, TaskUnit, Milestone, Report, User):
         reset_sequence(m)
     if connection.vendor == "postgresql":
