@@ -280,13 +280,15 @@ def generate(
                 f"region {r + 1}/{len(region_units)}: {stats.counts.get('tasks', 0)} tasks, "
                 f"{stats.counts.get('reports', 0)} reports"
             )
-    from .projects import generate_projects  # key projects and dispatch meetings (issue 11)
+    for m in (Unit, Person, Post, Membership, PortfolioUnit, Plan, Task, TaskUnit, Milestone, Report, User):
+        reset_sequence(m)
+    # Key projects and dispatch meetings (issue 11), once the sequences are past the ids written
+    # above: their carrying tasks take ids from them.
+    from .projects import generate_projects
 
     generate_projects(
         stats=stats, rnd=rnd, regions=region_units, today=today, now=now, log=log, tiny=scale == "tiny"
     )
-    for m in (Unit, Person, Post, Membership, PortfolioUnit, Plan, Task, TaskUnit, Milestone, Report, User):
-        reset_sequence(m)
     if connection.vendor == "postgresql":
         with connection.cursor() as cur:
             cur.execute("ANALYZE")

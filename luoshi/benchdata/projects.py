@@ -12,9 +12,9 @@ Rows go in as the generator writes its own (`lib.bulk.model_rows` over the model
 from __future__ import annotations
 
 import random
-from time import perf_counter as time_counter
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
+from time import perf_counter as time_counter
 from typing import Any
 
 from luoshi.lib.bulk import model_rows, next_id, reset_sequence, write_rows
@@ -56,7 +56,7 @@ def generate_projects(
     from .generate import _write
 
     models = (Project, ProjectStage, ProjectYear, ProjectInvestment, ProjectProblem, MeetingSeries, Meeting)
-    ids = {m: next_id(m) for m in (*models, Attendance)}
+    ids: dict[Any, int] = {m: next_id(m) for m in (*models, Attendance)}
     series_units = MeetingSeries.units.through
     ids[series_units] = next_id(series_units)
 

@@ -9,7 +9,7 @@ problem or stage is put on the agenda through the task that carries it.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
@@ -54,7 +54,7 @@ _LABELS: dict[str, str | Promise] = {
 }
 
 
-def register(name: str, source: Source, *, labels: dict[str, str | Promise] | None = None) -> None:
+def register(name: str, source: Source, *, labels: Mapping[str, str | Promise] | None = None) -> None:
     """Register (or replace) an agenda source by name, with the labels of the reasons it gives."""
     _SOURCES[name] = source
     _LABELS.update(labels or {})

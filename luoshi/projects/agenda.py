@@ -13,10 +13,12 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
+
+from luoshi.work.rules import HUNDRED
 
 from . import rules, selectors
 from .models import Project
@@ -54,7 +56,9 @@ def candidates(series: MeetingSeries, on: date) -> list[Candidate]:
     from luoshi.work.models import Status, Task
 
     listed = [
-        a for a in selectors.projects_needing_attention(scope(series).values("pk"), on) if a.project.task_id
+        a
+        for a in selectors.projects_needing_attention(scope(series).values_list("pk", flat=True), on)
+        if a.project.task_id
     ]
     tasks = {
         row["pk"]: row
@@ -64,7 +68,7 @@ def candidates(series: MeetingSeries, on: date) -> list[Candidate]:
     }
     out: list[Candidate] = []
     for a in listed:
-        task: dict[str, Any] | None = tasks.get(a.project.task_id)  # type: ignore[arg-type]
+        task = tasks.get(a.project.task_id or 0)
         if task is None:
             continue
         s = a.standing
@@ -75,7 +79,7 @@ def candidates(series: MeetingSeries, on: date) -> list[Candidate]:
                 title=task["title"],
                 lead_unit_id=task["lead_unit_id"],
                 light=s.light,
-                actual_pct=min(s.rate, rules.HUNDRED) if s.rate is not None else Decimal(0),
+                actual_pct=min(s.rate, HUNDRED) if s.rate is not None else Decimal(0),
                 expected_pct=s.expected,
                 due=task["due"],
             )

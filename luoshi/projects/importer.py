@@ -12,9 +12,8 @@ recorded (stage order), a lead unit nobody knows, a point that is not a coordina
 
 from __future__ import annotations
 
-import re
-
 import hashlib
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date

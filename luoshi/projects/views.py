@@ -37,8 +37,8 @@ from .forms import (
     ProblemsTasksForm,
     ProblemTaskForm,
     ProjectForm,
-    StagePlanForm,
     StageMetForm,
+    StagePlanForm,
 )
 from .models import (
     Category,
