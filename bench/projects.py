@@ -135,7 +135,7 @@ def main() -> int:
     def map_page() -> None:
         r = client.get("/projects/map/", {"q": "R00"})
         assert r.status_code == 200
-        counted["points"] = r.context["located"]
+        counted["points"] = r.content.count(b'"stage":')  # one per point in the page's data
 
     row(
         "3. map page, ten regions' projects",
