@@ -194,9 +194,9 @@ class OwnersIn(Schema):
 
 
 class ProblemsTasksIn(Schema):
-    plan: int = Field(..., description="the plan (计划) the tasks go into")
-    problems: list[int] = Field(
-        ..., description="ids of open problems (问题清单) of projects the caller may see"
+    plan: Id = Field(..., description="the plan (计划) the tasks go into")
+    problems: list[Id] = Field(
+        ..., min_length=1, max_length=1000, description="ids of open problems (问题清单) the caller may see"
     )
 
 
