@@ -254,6 +254,9 @@ def map_points(projects: list[tuple[Project, Standing]]) -> list[dict[str, Any]]
     """The located projects as map points: name, position, stage, light and their page."""
     from django.urls import reverse
 
+    # one reverse for all the points (a reverse per point was a fifth of the map's time at 3,000)
+    marker = 987654321
+    prefix, suffix = reverse("projects:detail", args=[marker]).split(str(marker))
     return [
         {
             "id": p.pk,
@@ -261,7 +264,7 @@ def map_points(projects: list[tuple[Project, Standing]]) -> list[dict[str, Any]]
             "value": [float(p.lng), float(p.lat)],
             "stage": p.stage,
             "light": s.light,
-            "url": reverse("projects:detail", args=[p.pk]),
+            "url": f"{prefix}{p.pk}{suffix}",
         }
         for p, s in projects
         if p.lat is not None and p.lng is not None
