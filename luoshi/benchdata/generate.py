@@ -242,7 +242,7 @@ def generate(
     log(f"organisation: {len(org.units)} units, {len(org.users)} users")
     year_start, year_end = date(today.year, 1, 1), date(today.year, 12, 31)
     for r, reg in enumerate(region_units):
-        plan_id = org.next(Plan)
+        plan_id = reg["plan_id"] = org.next(Plan)
         with transaction.atomic():
             plan = {
                 "id": plan_id,
@@ -287,6 +287,13 @@ def generate(
     )
     for m in (Unit, Person, Post, Membership, PortfolioUnit, Plan, Task, TaskUnit, Milestone, Report, User):
         reset_sequence(m)
+    # Key projects and dispatch meetings (issue 11), once the sequences are past the ids written
+    # above: their carrying tasks take ids from them.
+    from .projects import generate_projects
+
+    generate_projects(
+        stats=stats, rnd=rnd, regions=region_units, today=today, now=now, log=log, tiny=scale == "tiny"
+    )
     if connection.vendor == "postgresql":
         with connection.cursor() as cur:
             cur.execute("ANALYZE")
