@@ -1,15 +1,16 @@
 #!/usr/bin/env python
 """5,000 ballots submitted in a minute without loss (issue 13, "Speed").
 
-    python bench/ratings.py [--ballots 5000] [--threads 16] [--units 20] [--items 3]
+    python bench/ratings.py [--ballots 5000] [--processes 4] [--threads 4] [--units 20] [--items 3]
 
 On a fresh `luoshi_bench_ratings` database on the server of BENCH_DATABASE_URL / DATABASE_URL
 (PostgreSQL; dropped and created again each run): a quarterly round whose panel of `--ballots`
 enterprises rates `--units` departments on `--items` items, raters imported from an .xlsx through the
 importer, links issued; then every ballot is submitted once through `ratings.services.ballot_submit`
 (the service the ballot page calls: token look-up, checks, one conditional update, the answers, the
-audit entry, one transaction each) from `--threads` threads, each with its own connection, in random
-order. Then a second submission of 200 of the same tokens, concurrently, which must all be refused.
+audit entry, one transaction each) from `--processes` worker processes (as a web server's workers
+are) of `--threads` threads each, every thread with its own connection, in random order. Threads of one
+process share its interpreter lock, so one process alone measures Python, not the ballot path. Then a second submission of 200 of the same tokens, concurrently, which must all be refused.
 
 Reports the set-up time, the submissions' wall time, throughput and p50/p99 latency, and checks
 exactly `--ballots` ballots stored as submitted with exactly ballots × units × items answers and no
@@ -20,8 +21,10 @@ bench/results/, never asserted; the exit status is 1 when a ballot was lost or s
 from __future__ import annotations
 
 import argparse
+import functools
 import io
 import json
+import multiprocessing
 import os
 import random
 import statistics
@@ -61,10 +64,55 @@ def _raters_xlsx(n: int) -> bytes:
     return out.getvalue()
 
 
+def _submit_chunk(
+    jobs: list[tuple[str, dict[tuple[int, int], object]]], *, threads: int
+) -> list[tuple[float, str]]:
+    """In a worker process: submit the jobs from `threads` threads; (seconds, outcome) per job."""
+    from django.db import connection
+
+    from luoshi.errors import LuoshiError
+    from luoshi.ratings import services
+
+    work: Queue[tuple[str, dict[tuple[int, int], object]]] = Queue()
+    for job in jobs:
+        work.put(job)
+    out: list[tuple[float, str]] = []
+    lock = threading.Lock()
+
+    def worker() -> None:
+        try:
+            while True:
+                try:
+                    token, answers = work.get_nowait()
+                except Empty:
+                    return
+                started = time.perf_counter()
+                try:
+                    services.ballot_submit(token=token, answers=answers)
+                    outcome = "stored"
+                except LuoshiError:
+                    outcome = "refused"
+                except Exception as exc:
+                    print(f"error: {exc!r}", file=sys.stderr)
+                    outcome = "error"
+                with lock:
+                    out.append((time.perf_counter() - started, outcome))
+        finally:
+            connection.close()
+
+    pool = [threading.Thread(target=worker) for _ in range(threads)]
+    for t in pool:
+        t.start()
+    for t in pool:
+        t.join()
+    return out
+
+
 def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--ballots", type=int, default=5000)
-    parser.add_argument("--threads", type=int, default=16)
+    parser.add_argument("--processes", type=int, default=4)
+    parser.add_argument("--threads", type=int, default=4, help="threads per process")
     parser.add_argument("--units", type=int, default=20)
     parser.add_argument("--items", type=int, default=3)
     parser.add_argument("--seed", type=int, default=13)
@@ -88,10 +136,9 @@ def main() -> int:
 
     django.setup()
     from django.contrib.auth import get_user_model
-    from django.db import connection
+    from django.db import connections
     from django.utils import timezone
 
-    from luoshi.errors import LuoshiError
     from luoshi.org.models import Membership, Person, Post, Role, UnitCategory
     from luoshi.org.services import unit_create
     from luoshi.ratings import importer, services
@@ -128,56 +175,35 @@ def main() -> int:
     setup = time.perf_counter() - t0
     items = list(Item.objects.filter(round=rnd).values_list("pk", flat=True))
     unit_ids = [u.pk for u in departments]
-    work: Queue[tuple[str, dict[tuple[int, int], object]]] = Queue()
     tokens = [i.token for i in issued]
     rng.shuffle(tokens)
-    for token in tokens:
-        work.put((token, {(u, i): rng.choice((0, 0, 0, 1, 1, 2)) for u in unit_ids for i in items}))
-    latencies: list[float] = []
-    outcomes: dict[str, int] = {"stored": 0, "refused": 0, "error": 0}
-    lock = threading.Lock()
 
-    def worker() -> None:
-        try:
-            while True:
-                try:
-                    token, answers = work.get_nowait()
-                except Empty:
-                    return
-                started = time.perf_counter()
-                try:
-                    services.ballot_submit(token=token, answers=answers)
-                    outcome = "stored"
-                except LuoshiError:
-                    outcome = "refused"
-                except Exception as exc:
-                    print(f"error: {exc!r}", file=sys.stderr)
-                    outcome = "error"
-                took = time.perf_counter() - started
-                with lock:
-                    latencies.append(took)
-                    outcomes[outcome] += 1
-        finally:
-            connection.close()
-
-    def run_threads() -> float:
+    def run(jobs: list[tuple[str, dict[tuple[int, int], object]]]) -> tuple[float, list[tuple[float, str]]]:
+        """Submit every job from the worker processes; each result is (seconds, outcome)."""
+        connections.close_all()  # the children open their own
+        chunks = [jobs[i :: args.processes] for i in range(args.processes)]
         started = time.perf_counter()
-        threads = [threading.Thread(target=worker) for _ in range(args.threads)]
-        for t in threads:
-            t.start()
-        for t in threads:
-            t.join()
-        return time.perf_counter() - started
+        with multiprocessing.get_context("fork").Pool(args.processes) as pool:
+            parts = pool.map(functools.partial(_submit_chunk, threads=args.threads), chunks)
+        return time.perf_counter() - started, [r for part in parts for r in part]
 
-    wall = run_threads()
-    first = dict(outcomes)
-    lat = sorted(latencies)
+    def tally(results: list[tuple[float, str]]) -> dict[str, int]:
+        out = {"stored": 0, "refused": 0, "error": 0}
+        for _took, outcome in results:
+            out[outcome] += 1
+        return out
+
+    jobs = [
+        (token, {(u, i): rng.choice((0, 0, 0, 1, 1, 2)) for u in unit_ids for i in items}) for token in tokens
+    ]
+    wall, results = run(jobs)
+    first = tally(results)
+    lat = sorted(took for took, _outcome in results)
     # The same tokens again, concurrently: every one must be refused, nothing stored twice.
-    outcomes.update({"stored": 0, "refused": 0, "error": 0})
-    for token in tokens[:200]:
-        work.put((token, {(u, i): 0 for u in unit_ids for i in items}))
-    run_threads()
-    again = dict(outcomes)
+    _again_wall, again_results = run(
+        [(token, {(u, i): 0 for u in unit_ids for i in items}) for token in tokens[:200]]
+    )
+    again = tally(again_results)
     stored = Ballot.objects.filter(round=rnd, submitted_at__isnull=False).count()
     answers = Answer.objects.filter(ballot__round=rnd).count()
     expected_answers = args.ballots * len(unit_ids) * len(items)
@@ -192,7 +218,8 @@ def main() -> int:
     )
     result: dict[str, Any] = {
         "ballots": args.ballots,
-        "threads": args.threads,
+        "processes": args.processes,
+        "threads_per_process": args.threads,
         "units": len(unit_ids),
         "items": len(items),
         "answers_per_ballot": len(unit_ids) * len(items),
