@@ -609,13 +609,12 @@ def response_submit(*, actor: Any, notice: Notice, text: str, stall_reason: str 
     item.task = Task.objects.get(pk=item.task_id)
     if is_stalled(item, timezone.localdate()) and not stall_reason:
         raise InvalidField(_("该事项长期没有进展，须说明未推进的原因。"), field="stall_reason")
+    # The item's row lock (above) serialises responses to its notices.
     previous = (
-        Response.objects.select_for_update()
-        .filter(notice=notice, superseded_by__isnull=True)
-        .order_by("-submitted_at", "-pk")
-        .first()
+        Response.objects.filter(notice=notice, superseded_by__isnull=True).order_by("-submitted_at", "-pk").first()
     )
-    unit_id = next(u for u in (notice.unit_id, item.holder_unit_id, item.lead_unit_id) if u in ctx.unit_ids | ctx.head_unit_ids | ctx.reporter_unit_ids)
+    mine = ctx.reporter_unit_ids | ctx.head_unit_ids
+    unit_id = next(u for u in (notice.unit_id, item.holder_unit_id, item.lead_unit_id) if u in mine)
     response = Response.objects.create(
         notice=notice, unit_id=unit_id, author=actor, text=text, stall_reason=stall_reason, supersedes=previous
     )
