@@ -33,6 +33,7 @@ from luoshi.org.models import Person, Role, Unit, UnitCategory
 from luoshi.org.services import membership_start, person_create, portfolio_set, post_create, unit_create
 from luoshi.projects import demo as projects_demo
 from luoshi.rectification import demo as rectification_demo
+from luoshi.supervision import demo as supervision_demo
 from luoshi.work import rules
 from luoshi.work.models import ClaimState, Plan, Report, ReportState, Task
 from luoshi.work.selectors import compute_lights
@@ -946,6 +947,7 @@ class Builder:
             step("org", self.build_org)
             step("tasks", self.create_plans)
             step("stories", self.plan_stories)
+            step("supervision", _bind(supervision_demo.plan, self))
             # Refreshing lights after every replayed report would compute past days that `finish`
             # overwrites anyway (most of the load time).
             with refresh_deferred():
