@@ -26,7 +26,9 @@ SOURCES = ("instruction", "meeting", "hotline", "inspection", "light")
 REASONS = ("late_report", "red", "overdue", "idle", "no_response")
 
 
-def generate(*, rnd: random.Random, today: date, now: datetime, add: Callable[[str, int, float], None]) -> int:
+def generate(
+    *, rnd: random.Random, today: date, now: datetime, add: Callable[[str, int, float], None]
+) -> int:
     """Items, hand-offs, notices, responses and proposals for every region's plan; returns the item count."""
     User = get_user_model()
     ids = {m: next_id(m) for m in (Item, Handoff, Notice, Response, Proposal)}
@@ -34,8 +36,8 @@ def generate(*, rnd: random.Random, today: date, now: datetime, add: Callable[[s
     offices = dict(Unit.objects.filter(code__endswith="DCS").values_list("code", "pk"))
     seq = 0
     total = 0
-    for plan_id, owner_code in Plan.objects.filter(owner_unit__isnull=False).order_by("pk").values_list(
-        "pk", "owner_unit__code"
+    for plan_id, owner_code in (
+        Plan.objects.filter(owner_unit__isnull=False).order_by("pk").values_list("pk", "owner_unit__code")
     ):
         region = int(owner_code[1:])
         officer = officers.get(f"r{region}_dc")
@@ -89,7 +91,15 @@ def generate(*, rnd: random.Random, today: date, now: datetime, add: Callable[[s
                 steps.append(("transfer", unit_id, holder, held_since))
             for kind, src, dst, at in steps:
                 handoffs.append(
-                    {"id": ids[Handoff], "item_id": pk, "kind": kind, "from_unit_id": src, "to_unit_id": dst, "actor_id": officer, "at": at}
+                    {
+                        "id": ids[Handoff],
+                        "item_id": pk,
+                        "kind": kind,
+                        "from_unit_id": src,
+                        "to_unit_id": dst,
+                        "actor_id": officer,
+                        "at": at,
+                    }
                 )
                 ids[Handoff] += 1
             for rung in rules.LADDER[: rules.rank(level)]:
@@ -112,7 +122,14 @@ def generate(*, rnd: random.Random, today: date, now: datetime, add: Callable[[s
                 )
                 if rnd.random() < 0.5:
                     responses.append(
-                        {"id": ids[Response], "notice_id": ids[Notice], "unit_id": holder, "author_id": officer, "text": "正在推进。", "submitted_at": now}
+                        {
+                            "id": ids[Response],
+                            "notice_id": ids[Notice],
+                            "unit_id": holder,
+                            "author_id": officer,
+                            "text": "正在推进。",
+                            "submitted_at": now,
+                        }
                     )
                     ids[Response] += 1
                 ids[Notice] += 1
@@ -125,6 +142,7 @@ def generate(*, rnd: random.Random, today: date, now: datetime, add: Callable[[s
                         "item_id": pk,
                         "unit_id": holder,
                         "level": nxt.value,
+                        "rank": rules.rank(nxt),
                         "reason": rnd.choice(REASONS),
                         "days": rnd.randint(0, 30),
                         "proposed_on": today - timedelta(days=rnd.randint(0, 10)),

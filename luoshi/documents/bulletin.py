@@ -658,7 +658,8 @@ class BulletinExporter(Exporter):
             yield Sheet(
                 name=str(x["title"])[:31],
                 title=f"{head}　{x['title']}",
-                columns=[Column(_("序号"), width=6, kind=INTEGER)] + [Column(c, width=18) for c in x["columns"]],
+                columns=[Column(_("序号"), width=6, kind=INTEGER)]
+                + [Column(c, width=18) for c in x["columns"]],
                 rows=[[i, *row] for i, row in enumerate(x["rows"], 1)],
             )
         yield Sheet(

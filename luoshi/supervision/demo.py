@@ -82,13 +82,17 @@ def plan(builder: Any) -> None:
         services.notice_issue(actor=officer, item=item(i), level=level)
 
     def respond(i: int, who: Any, text: str, stall: str = "") -> None:
-        n = item(i).notices.order_by("-issued_on", "-pk").first()
+        n = item(i).notices.order_by("-issued_on", "-pk")[0]
         services.response_submit(actor=who, notice=n, text=text, stall_reason=stall)
 
     on(25, create)
+
     # signed at once by most desks; item 5 (背街小巷) is never signed: it idles
+    def sign(i: int) -> Callable[[], None]:
+        return lambda: handoff(i, desk(i).clerk, "sign")
+
     for i in (0, 1, 2, 3, 4, 6, 7):
-        on(24, lambda i=i: handoff(i, desk(i).clerk, "sign"))
+        on(24, sign(i))
     # item 1: transferred to the co-unit, which signs; a 催办单 and its answer
     on(22, lambda: handoff(1, desk(1).head, "transfer", desk(1, 1).unit, "供电协调属该单位职责"))
     on(21, lambda: handoff(1, desk(1, 1).clerk, "sign"))
@@ -119,7 +123,12 @@ def plan(builder: Any) -> None:
     on(23, lambda: handoff(6, desk(6).clerk, "return", note="窗口整合由政务服务中心负责"))
     on(22, lambda: handoff(6, officer, "assign", desk(6, 2).unit, "改由该单位承办"))
     on(21, lambda: handoff(6, desk(6, 2).clerk, "sign"))
-    on(2, lambda: services.item_close(actor=officer, item=item(6), effect="12个窗口整合为5个综合窗口，平均办理时间缩短40%。"))
+    on(
+        2,
+        lambda: services.item_close(
+            actor=officer, item=item(6), effect="12个窗口整合为5个综合窗口，平均办理时间缩短40%。"
+        ),
+    )
 
     def queue() -> None:
         services.escalations_step(today)

@@ -26,7 +26,9 @@ class ItemForm(forms.Form):
     instruction_date = forms.DateField(label=_("批示日期"), required=False, widget=DATE)
     source_ref = forms.CharField(label=_("来源编号"), required=False, max_length=100)
     lead_unit = forms.ModelChoiceField(label=_("牵头单位"), queryset=Unit.objects.all())
-    co_units = forms.ModelMultipleChoiceField(label=_("配合单位"), required=False, queryset=Unit.objects.all())
+    co_units = forms.ModelMultipleChoiceField(
+        label=_("配合单位"), required=False, queryset=Unit.objects.all()
+    )
     deadline = forms.DateField(label=_("办结时限"), widget=DATE)
     cadence_days = forms.IntegerField(label=_("反馈周期（天）"), min_value=1, max_value=366, initial=7)
 
@@ -56,12 +58,16 @@ class ResponseForm(forms.Form):
 
 
 class CloseForm(forms.Form):
-    effect = forms.CharField(label=_("办理成效"), max_length=MAX_TEXT, widget=forms.Textarea(attrs={"rows": 2}))
+    effect = forms.CharField(
+        label=_("办理成效"), max_length=MAX_TEXT, widget=forms.Textarea(attrs={"rows": 2})
+    )
 
 
 class AccountabilityForm(forms.Form):
     person = forms.ModelChoiceField(label=_("问责对象"), queryset=Person.objects.all())
-    finding = forms.CharField(label=_("问责事由"), max_length=MAX_TEXT, widget=forms.Textarea(attrs={"rows": 2}))
+    finding = forms.CharField(
+        label=_("问责事由"), max_length=MAX_TEXT, widget=forms.Textarea(attrs={"rows": 2})
+    )
     outcome = forms.ChoiceField(label=_("处理结果"), choices=Outcome.choices)
     decided_on = forms.DateField(label=_("决定日期"), widget=DATE)
 
@@ -71,7 +77,9 @@ class DecideForm(forms.Form):
 
     proposals = forms.TypedMultipleChoiceField(coerce=int, choices=())
     action = forms.ChoiceField(choices=[("accept", _("采纳")), ("dismiss", _("驳回"))])
-    level = forms.ChoiceField(label=_("层级"), required=False, choices=[("", _("按建议"))] + LevelChoice.choices)
+    level = forms.ChoiceField(
+        label=_("层级"), required=False, choices=[("", _("按建议"))] + LevelChoice.choices
+    )
     reason = forms.CharField(label=_("驳回理由"), required=False, max_length=500)
 
     def __init__(self, *args: object, **kwargs: object) -> None:

@@ -97,7 +97,12 @@ class Item(models.Model):
     source_kind = models.CharField(_("来源"), max_length=12, choices=SourceKind.choices)
     instruction_text = models.TextField(_("批示内容"), blank=True)
     instruction_leader = models.ForeignKey(
-        "org.Person", null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name=_("批示领导")
+        "org.Person",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("批示领导"),
     )
     instruction_date = models.DateField(_("批示日期"), null=True, blank=True)
     decision = models.ForeignKey(
@@ -109,15 +114,24 @@ class Item(models.Model):
         verbose_name=_("会议议定事项"),
     )
     source_ref = models.CharField(_("来源编号"), max_length=100, blank=True)
-    lead_unit = models.ForeignKey("org.Unit", on_delete=models.PROTECT, related_name="+", verbose_name=_("牵头单位"))
+    lead_unit = models.ForeignKey(
+        "org.Unit", on_delete=models.PROTECT, related_name="+", verbose_name=_("牵头单位")
+    )
     co_units = models.ManyToManyField("org.Unit", related_name="+", blank=True, verbose_name=_("配合单位"))
     deadline = models.DateField(_("办结时限"))
     cadence_days = models.PositiveSmallIntegerField(_("反馈周期（天）"), default=7)
     task = models.OneToOneField("work.Task", on_delete=models.PROTECT, related_name="supervision_item")
     level = models.CharField(_("督办层级"), max_length=16, choices=LevelChoice.choices, blank=True)
-    holder_unit = models.ForeignKey("org.Unit", on_delete=models.PROTECT, related_name="+", verbose_name=_("承办单位"))
+    holder_unit = models.ForeignKey(
+        "org.Unit", on_delete=models.PROTECT, related_name="+", verbose_name=_("承办单位")
+    )
     holder_person = models.ForeignKey(
-        "org.Person", null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name=_("承办人")
+        "org.Person",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("承办人"),
     )
     held_since = models.DateTimeField(_("接手时间"))
     signed = models.BooleanField(_("已签收"), default=False)
@@ -137,6 +151,7 @@ class Item(models.Model):
         indexes = [
             models.Index(fields=["state", "held_since"], name="sv_item_state_held"),
             models.Index(fields=["lead_unit", "state"], name="sv_item_unit_state"),
+            models.Index(fields=["-created", "-id"], name="sv_item_newest"),
         ]
         constraints = [
             models.CheckConstraint(
@@ -154,9 +169,13 @@ class Handoff(models.Model):
 
     item = models.ForeignKey(Item, on_delete=models.CASCADE, related_name="handoffs")
     kind = models.CharField(max_length=10, choices=HandoffKind.choices)
-    from_unit = models.ForeignKey("org.Unit", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    from_unit = models.ForeignKey(
+        "org.Unit", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     to_unit = models.ForeignKey("org.Unit", on_delete=models.PROTECT, related_name="+")
-    person = models.ForeignKey("org.Person", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    person = models.ForeignKey(
+        "org.Person", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     at = models.DateTimeField(default=timezone.now)
     note = models.CharField(max_length=500, blank=True)
@@ -182,6 +201,7 @@ class Proposal(models.Model):
     item = models.ForeignKey(Item, null=True, blank=True, on_delete=models.PROTECT, related_name="proposals")
     unit = models.ForeignKey("org.Unit", on_delete=models.PROTECT, related_name="+")
     level = models.CharField(max_length=16, choices=LevelChoice.choices)
+    rank = models.PositiveSmallIntegerField(default=0)  # rules.rank(level): the queue's order, indexed
     reason = models.CharField(max_length=16, choices=ReasonChoice.choices)
     days = models.PositiveIntegerField(default=0)  # red, idle or unanswered days behind the proposal
     proposed_on = models.DateField()
@@ -198,7 +218,7 @@ class Proposal(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["task", "level", "reason"], name="sv_proposal_once"),
         ]
-        indexes = [models.Index(fields=["state", "proposed_on"], name="sv_proposal_state")]
+        indexes = [models.Index(fields=["state", "-rank", "proposed_on", "id"], name="sv_proposal_queue")]
 
 
 class NoticeCounter(models.Model):
@@ -223,7 +243,9 @@ class Notice(models.Model):
     seq = models.PositiveIntegerField()
     issued_on = models.DateField()
     response_due = models.DateField()
-    unit = models.ForeignKey("org.Unit", on_delete=models.PROTECT, related_name="+", verbose_name=_("主送单位"))
+    unit = models.ForeignKey(
+        "org.Unit", on_delete=models.PROTECT, related_name="+", verbose_name=_("主送单位")
+    )
     body = models.TextField()
     issued_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     issuer = models.CharField(_("发文机关"), max_length=200)
@@ -276,7 +298,9 @@ class Accountability(models.Model):
     """An accountability record (问责): the person held to account, the finding, the outcome."""
 
     item = models.ForeignKey(Item, on_delete=models.PROTECT, related_name="accountabilities")
-    person = models.ForeignKey("org.Person", on_delete=models.PROTECT, related_name="+", verbose_name=_("问责对象"))
+    person = models.ForeignKey(
+        "org.Person", on_delete=models.PROTECT, related_name="+", verbose_name=_("问责对象")
+    )
     finding = models.TextField(_("问责事由"))
     outcome = models.CharField(_("处理结果"), max_length=16, choices=Outcome.choices)
     decided_on = models.DateField(_("决定日期"))

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -17,15 +17,24 @@ from .models import Handoff, Item, ItemState, LevelChoice, Notice, Proposal, Pro
 
 def queue(user: Any) -> QuerySet[Proposal]:
     """The pending proposals (待决定的升级建议), highest level first, then oldest; for the office."""
-    rank = Case(
-        *[When(level=level, then=Value(i)) for i, level in enumerate(rules.LADDER, start=1)],
-        default=Value(0),
-        output_field=IntegerField(),
-    )
     return (
         Proposal.objects.filter(state=ProposalState.PENDING)
-        .select_related("task", "task__lead_unit", "item", "unit")
-        .annotate(rank=rank)
+        .select_related("task", "item", "unit")
+        .only(
+            "id",
+            "task_id",
+            "item_id",
+            "unit_id",
+            "level",
+            "rank",
+            "reason",
+            "days",
+            "proposed_on",
+            "task__title",
+            "task__light",
+            "item__title",
+            "unit__name",
+        )
         .order_by("-rank", "proposed_on", "pk")
     )
 
@@ -52,9 +61,11 @@ def idle_items(user: Any, *, now: datetime | None = None) -> QuerySet[Item]:
     )
 
 
-def item_rows(user: Any, *, level: str = "", state: str = "", source: str = "", q: str = "") -> QuerySet[Item]:
+def item_rows(
+    user: Any, *, level: str = "", state: str = "", source: str = "", q: str = ""
+) -> QuerySet[Item]:
     """The items a user sees, filtered (one filter for the page, the API and the export)."""
-    qs = Item.objects.visible_to(user).select_related("lead_unit", "holder_unit", "task")
+    qs = Item.objects.visible_to(user).select_related("lead_unit", "holder_unit")
     if level == "none":
         qs = qs.filter(level="")
     elif level == "escalated":
@@ -143,8 +154,10 @@ def escalated_rows(user: Any) -> list[list[Any]]:
     """Escalated items with their latest notice, for the export (two queries)."""
     items = list(item_rows(user, level="escalated"))
     latest: dict[int, Notice] = {}
-    for n in Notice.objects.filter(item_id__in=[i.pk for i in items]).order_by("item_id", "issued_on", "pk"):
-        latest[n.item_id] = n
+    for notice in Notice.objects.filter(item_id__in=[i.pk for i in items]).order_by(
+        "item_id", "issued_on", "pk"
+    ):
+        latest[notice.item_id] = notice
     labels = dict(LevelChoice.choices)
     out = []
     for i in items:

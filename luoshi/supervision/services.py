@@ -16,12 +16,13 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Exists, F, OuterRef, Q, Subquery
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from luoshi.audit.services import lock_chain, record
 from luoshi.errors import Conflict, InvalidField, LuoshiError, NotAllowed
+from luoshi.lib.bulk import model_rows, write_rows
 from luoshi.lib.limits import MAX_TEXT
 from luoshi.org.access import context_for, require_officer
 from luoshi.org.models import Person, Unit
@@ -250,7 +251,8 @@ def item_handoff(
             raise InvalidField(_("该事项已在这个单位。"), field="to_unit")
         if not rules.in_scope(lead_path=item.lead_unit.path, target_path=to_unit.path):
             raise InvalidField(
-                _("%(unit)s不在本督办事项的范围内（牵头单位的上级单位及其下属单位）。") % {"unit": to_unit.name},
+                _("%(unit)s不在本督办事项的范围内（牵头单位的上级单位及其下属单位）。")
+                % {"unit": to_unit.name},
                 field="to_unit",
             )
         target = to_unit
@@ -264,7 +266,9 @@ def item_handoff(
         if not note:
             raise InvalidField(_("退回须写明理由。"), field="note")
         last = (
-            Handoff.objects.filter(item=item, to_unit=holder, kind__in=[HandoffKind.ASSIGN, HandoffKind.TRANSFER])
+            Handoff.objects.filter(
+                item=item, to_unit=holder, kind__in=[HandoffKind.ASSIGN, HandoffKind.TRANSFER]
+            )
             .select_related("from_unit")
             .order_by("-at", "-pk")
             .first()
@@ -274,7 +278,14 @@ def item_handoff(
         target, signed = last.from_unit, False
     now = timezone.now()
     Handoff.objects.create(
-        item=item, kind=kind, from_unit=from_unit, to_unit=target, person=person, actor=actor, at=now, note=note
+        item=item,
+        kind=kind,
+        from_unit=from_unit,
+        to_unit=target,
+        person=person,
+        actor=actor,
+        at=now,
+        note=note,
     )
     before = {"holder_unit": holder.pk, "signed": item.signed}
     item.holder_unit = target
@@ -309,7 +320,9 @@ class StepSummary:
 def _red_streaks(day: date) -> tuple[int, int, dict[int, date]]:
     """Keep `RedStreak` in step with the stored lights: end the streaks of tasks no longer red, start
     one for every newly red open task; set-based. Returns (started, ended, {task: since})."""
-    ended, _detail = RedStreak.objects.filter(~Q(task__light="red") | Q(task__status__in=CLOSED_TASK)).delete()
+    ended, _detail = RedStreak.objects.filter(
+        ~Q(task__light="red") | Q(task__status__in=CLOSED_TASK)
+    ).delete()
     red = Task.objects.filter(light="red").exclude(status__in=CLOSED_TASK)
     new_ids = list(red.exclude(pk__in=RedStreak.objects.values("task_id")).values_list("pk", flat=True))
     RedStreak.objects.bulk_create([RedStreak(task_id=t, since=day) for t in new_ids], batch_size=5000)
@@ -317,30 +330,41 @@ def _red_streaks(day: date) -> tuple[int, int, dict[int, date]]:
     return len(new_ids), ended, since
 
 
+def _in_chunks(qs: Any, field: str, ids: Iterable[int], *values: str) -> list[tuple[Any, ...]]:
+    """`values` of the rows whose `field` is one of `ids`, 5,000 ids a query (SQLite's bound on
+    parameters; PostgreSQL plans short lists better)."""
+    ordered = sorted(set(ids))
+    out: list[tuple[Any, ...]] = []
+    for i in range(0, len(ordered), 5000):
+        out += qs.filter(**{f"{field}__in": ordered[i : i + 5000]}).values_list(*values)
+    return out
+
+
 def _item_facts(day: date, red_since: dict[int, date]) -> Iterable[rules.Facts]:
-    """One query: every open item with its task's state and its latest notice."""
-    latest = Notice.objects.filter(item=OuterRef("pk")).order_by("-issued_on", "-pk")
-    rows = (
-        Item.objects.filter(state=ItemState.OPEN)
-        .annotate(
-            n_level=Subquery(latest.values("level")[:1]),
-            n_due=Subquery(latest.values("response_due")[:1]),
-            n_answered=Exists(Response.objects.filter(notice_id=Subquery(latest.values("pk")[:1]))),
+    """Every open item with its task's state and its latest notice: three queries (items with their
+    tasks' columns; the open items' notices; which of those have a response), whatever the count."""
+    items = Item.objects.filter(state=ItemState.OPEN)
+    latest: dict[int, tuple[int, str, date]] = {}
+    # In issue order, so the last one seen per item is its latest.
+    for pk, item_id, level, due in (
+        Notice.objects.filter(item__in=items)
+        .order_by("issued_on", "pk")
+        .values_list("pk", "item_id", "level", "response_due")
+        .iterator(chunk_size=10000)
+    ):
+        latest[item_id] = (pk, level, due)
+    answered = {
+        nid
+        for (nid,) in _in_chunks(
+            Response.objects.all(), "notice_id", [n[0] for n in latest.values()], "notice_id"
         )
-        .values_list(
-            "pk",
-            "task_id",
-            "level",
-            "task__status",
-            "task__light",
-            "task__report_late",
-            "held_since",
-            "n_level",
-            "n_due",
-            "n_answered",
-        )
+    }
+    rows = items.values_list(
+        "pk", "task_id", "level", "task__status", "task__light", "task__report_late", "held_since"
     )
-    for pk, task_id, level, status, light, late, held, n_level, n_due, answered in rows.iterator(chunk_size=5000):
+    tz = timezone.get_current_timezone()
+    for pk, task_id, level, status, light, late, held in rows.iterator(chunk_size=10000):
+        notice = latest.get(pk)
         yield rules.Facts(
             task_id=task_id,
             item_id=pk,
@@ -349,10 +373,10 @@ def _item_facts(day: date, red_since: dict[int, date]) -> Iterable[rules.Facts]:
             light=light,
             red_since=red_since.get(task_id),
             report_late=late,
-            held_since=timezone.localdate(held),
-            notice_level=n_level or "",
-            notice_due=n_due,
-            notice_answered=bool(answered),
+            held_since=held.astimezone(tz).date(),
+            notice_level=notice[1] if notice else "",
+            notice_due=notice[2] if notice else None,
+            notice_answered=notice is not None and notice[0] in answered,
         )
 
 
@@ -376,33 +400,52 @@ def escalations_step(day: date) -> dict[str, Any]:
         proposed = [p for f in facts for p in rules.propose(f, today=day, t=t)]
         if proposed:
             units = dict(
-                Task.objects.filter(pk__in={p.task_id for p in proposed if p.item_id is None}).values_list(
-                    "pk", "lead_unit_id"
+                _in_chunks(
+                    Task.objects.all(),
+                    "pk",
+                    {p.task_id for p in proposed if p.item_id is None},
+                    "pk",
+                    "lead_unit_id",
                 )
             )
             holders = dict(
-                Item.objects.filter(pk__in={p.item_id for p in proposed if p.item_id}).values_list(
-                    "pk", "holder_unit_id"
+                _in_chunks(
+                    Item.objects.all(),
+                    "pk",
+                    {p.item_id for p in proposed if p.item_id},
+                    "pk",
+                    "holder_unit_id",
                 )
             )
-            before = Proposal.objects.count()
-            Proposal.objects.bulk_create(
-                [
-                    Proposal(
-                        task_id=p.task_id,
-                        item_id=p.item_id,
-                        unit_id=holders[p.item_id] if p.item_id else units[p.task_id],
-                        level=p.level.value,
-                        reason=p.reason.value,
-                        days=p.days,
-                        proposed_on=day,
-                    )
-                    for p in proposed
-                ],
-                batch_size=5000,
-                ignore_conflicts=True,
+            # Never twice for a task, level and reason: what exists is left out here (the unique
+            # constraint backs it), so a rerun writes nothing; the rest goes in by COPY on PostgreSQL.
+            made = set(
+                _in_chunks(
+                    Proposal.objects.all(),
+                    "task_id",
+                    {p.task_id for p in proposed},
+                    "task_id",
+                    "level",
+                    "reason",
+                )
             )
-            summary.proposed = Proposal.objects.count() - before
+            rows = [
+                {
+                    "task_id": p.task_id,
+                    "item_id": p.item_id,
+                    "unit_id": holders[p.item_id] if p.item_id else units[p.task_id],
+                    "level": p.level.value,
+                    "rank": rules.rank(p.level),
+                    "reason": p.reason.value,
+                    "days": p.days,
+                    "proposed_on": day,
+                }
+                for p in proposed
+                if (p.task_id, p.level.value, p.reason.value) not in made
+            ]
+            if rows:
+                write_rows(Proposal, *model_rows(Proposal, rows, skip_id=True))
+            summary.proposed = len(rows)
         if summary.proposed:
             record(
                 None,
@@ -442,7 +485,8 @@ def _notice_body(item: Item, level: str, reason: str, due: date, office: str) ->
         "no_response": _("未在规定时限内书面反馈督办意见"),
     }.get(reason, _("推进不力"))
     lines = [
-        _("你单位牵头办理的“%(title)s”（办结时限%(deadline)s）%(why)s。") % {
+        _("你单位牵头办理的“%(title)s”（办结时限%(deadline)s）%(why)s。")
+        % {
             "title": item.title,
             "deadline": item.deadline.isoformat(),
             "why": why,
@@ -451,7 +495,9 @@ def _notice_body(item: Item, level: str, reason: str, due: date, office: str) ->
     if item.instruction_text:
         lines.append(_("领导批示：%(text)s") % {"text": item.instruction_text})
     lines.append(
-        _("请于%(due)s前将办理情况（已完成的说明成效，正在推进的说明进度，未推进的说明原因）书面反馈%(office)s。")
+        _(
+            "请于%(due)s前将办理情况（已完成的说明成效，正在推进的说明进度，未推进的说明原因）书面反馈%(office)s。"
+        )
         % {"due": due.isoformat(), "office": office}
     )
     return "\n".join(lines)
@@ -486,7 +532,13 @@ def _issue(*, actor: Any, item: Item, level: str, reason: str, proposal: Proposa
         notice,
         "supervision.notice.issued",
         actor=actor,
-        after={"number": notice.number, "item": item.pk, "level": level, "unit": notice.unit_id, "due": str(due)},
+        after={
+            "number": notice.number,
+            "item": item.pk,
+            "level": level,
+            "unit": notice.unit_id,
+            "due": str(due),
+        },
     )
     send_on_commit(
         notice_issued,
@@ -522,7 +574,12 @@ def _item_for(actor: Any, proposal: Proposal) -> Item:
         return _locked_item(existing)
     task = Task.objects.select_related("lead_unit").get(pk=proposal.task_id)
     return item_create(
-        actor=actor, title=task.title, source_kind=SourceKind.LIGHT, lead_unit=task.lead_unit, deadline=task.due, task=task
+        actor=actor,
+        title=task.title,
+        source_kind=SourceKind.LIGHT,
+        lead_unit=task.lead_unit,
+        deadline=task.due,
+        task=task,
     )
 
 
@@ -573,8 +630,15 @@ def proposals_decide(
             chosen = level or proposal.level
             item = _item_for(actor, proposal)
             Proposal.objects.filter(pk=proposal.pk).update(decided_level=chosen, item=item)
-            notices.append(_issue(actor=actor, item=item, level=chosen, reason=proposal.reason, proposal=proposal))
-            record(proposal, "supervision.proposal.accepted", actor=actor, after={"level": chosen, "item": item.pk})
+            notices.append(
+                _issue(actor=actor, item=item, level=chosen, reason=proposal.reason, proposal=proposal)
+            )
+            record(
+                proposal,
+                "supervision.proposal.accepted",
+                actor=actor,
+                after={"level": chosen, "item": item.pk},
+            )
         else:
             record(proposal, "supervision.proposal.dismissed", actor=actor, after={"reason": reason})
     return notices
@@ -611,18 +675,29 @@ def response_submit(*, actor: Any, notice: Notice, text: str, stall_reason: str 
         raise InvalidField(_("该事项长期没有进展，须说明未推进的原因。"), field="stall_reason")
     # The item's row lock (above) serialises responses to its notices.
     previous = (
-        Response.objects.filter(notice=notice, superseded_by__isnull=True).order_by("-submitted_at", "-pk").first()
+        Response.objects.filter(notice=notice, superseded_by__isnull=True)
+        .order_by("-submitted_at", "-pk")
+        .first()
     )
     mine = ctx.reporter_unit_ids | ctx.head_unit_ids
     unit_id = next(u for u in (notice.unit_id, item.holder_unit_id, item.lead_unit_id) if u in mine)
     response = Response.objects.create(
-        notice=notice, unit_id=unit_id, author=actor, text=text, stall_reason=stall_reason, supersedes=previous
+        notice=notice,
+        unit_id=unit_id,
+        author=actor,
+        text=text,
+        stall_reason=stall_reason,
+        supersedes=previous,
     )
     record(
         response,
         "supervision.response.submitted",
         actor=actor,
-        after={"notice": notice.pk, "supersedes": previous.pk if previous else None, "stalled": bool(stall_reason)},
+        after={
+            "notice": notice.pk,
+            "supersedes": previous.pk if previous else None,
+            "stalled": bool(stall_reason),
+        },
     )
     return response
 
@@ -641,7 +716,10 @@ def item_close(*, actor: Any, item: Item, effect: str) -> Item:
     item.version += 1
     item.save(update_fields=["effect", "state", "closed_at", "version"])
     Proposal.objects.filter(task_id=item.task_id, state=ProposalState.PENDING).update(
-        state=ProposalState.DISMISSED, decided_by=actor, decided_at=item.closed_at, dismiss_reason=_("事项已办结")
+        state=ProposalState.DISMISSED,
+        decided_by=actor,
+        decided_at=item.closed_at,
+        dismiss_reason=_("事项已办结"),
     )
     record(item, "supervision.item.closed", actor=actor, after={"effect": item.effect})
     return item

@@ -103,17 +103,20 @@ def item_detail(request: HttpRequest, pk: int) -> HttpResponse:
         Notice.objects.filter(item=item)
         .select_related("unit", "issued_by")
         .prefetch_related(
-            Prefetch("responses", queryset=Response.objects.select_related("author", "unit").order_by("submitted_at", "pk"))
+            Prefetch(
+                "responses",
+                queryset=Response.objects.select_related("author", "unit").order_by("submitted_at", "pk"),
+            )
         )
         .order_by("issued_on", "pk")
     )
     responders = ctx.reporter_unit_ids | ctx.head_unit_ids
-    can_respond = item.state == ItemState.OPEN and bool(
-        responders & {item.lead_unit_id, item.holder_unit_id}
-    )
+    can_respond = item.state == ItemState.OPEN and bool(responders & {item.lead_unit_id, item.holder_unit_id})
     holder_member = services._holds(request.user, item.holder_unit_id)
     scope_root = rules.scope_root(item.lead_unit.path)
-    scope_units = Unit.objects.filter(path__startswith=scope_root).exclude(pk=item.holder_unit_id).order_by("path")
+    scope_units = (
+        Unit.objects.filter(path__startswith=scope_root).exclude(pk=item.holder_unit_id).order_by("path")
+    )
     followup = _followup(item, today)
     context = {
         "item": item,
@@ -138,7 +141,10 @@ def item_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "levels": LevelChoice.choices,
         "idle": item.state == ItemState.OPEN
         and rules.is_idle(
-            level=item.level, held_since=timezone.localdate(item.held_since), today=today, t=services.thresholds()
+            level=item.level,
+            held_since=timezone.localdate(item.held_since),
+            today=today,
+            t=services.thresholds(),
         ),
         "held_days": rules.days_held(timezone.localdate(item.held_since), today),
         "response_form": ResponseForm(),
@@ -182,9 +188,7 @@ def notice_file(request: HttpRequest, pk: int, ext: str) -> HttpResponse:
     """A notice as Word or PDF, for those who see its item."""
     if ext not in ("docx", "pdf"):
         raise Http404
-    notice = get_object_or_404(
-        Notice.objects.visible_to(request.user).select_related("item", "unit"), pk=pk
-    )
+    notice = get_object_or_404(Notice.objects.visible_to(request.user).select_related("item", "unit"), pk=pk)
     name = f"notice-{notice.year}-{notice.seq}.{ext}"
     if ext == "pdf":
         response = HttpResponse(documents.notice_pdf(notice), content_type="application/pdf")
@@ -206,7 +210,9 @@ def response_new(request: HttpRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         messages.error(request, _("请填写办理情况。"))
         return _back(notice.item_id)
-    done = form_submit(request, services.response_submit, actor=request.user, notice=notice, **form.cleaned_data)
+    done = form_submit(
+        request, services.response_submit, actor=request.user, notice=notice, **form.cleaned_data
+    )
     if done.saved:
         messages.success(request, _("书面反馈已提交。"))
     return _back(notice.item_id)
@@ -234,7 +240,9 @@ def accountability_new(request: HttpRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         messages.error(request, _("请完整填写问责信息。"))
         return _back(item.pk)
-    done = form_submit(request, services.accountability_record, actor=request.user, item=item, **form.cleaned_data)
+    done = form_submit(
+        request, services.accountability_record, actor=request.user, item=item, **form.cleaned_data
+    )
     if done.saved:
         messages.success(request, _("问责已登记。"))
     return _back(item.pk)
@@ -287,7 +295,9 @@ def queue_decide(request: HttpRequest) -> HttpResponseBase:
 def idle(request: HttpRequest) -> HttpResponse:
     """Items now idle (滞留), longest held first."""
     now = timezone.now()
-    page = Paginator(selectors.idle_items(request.user, now=now), ROWS_PER_PAGE).get_page(request.GET.get("page"))
+    page = Paginator(selectors.idle_items(request.user, now=now), ROWS_PER_PAGE).get_page(
+        request.GET.get("page")
+    )
     today = timezone.localdate(now)
     for item in page:
         item.held_days = rules.days_held(timezone.localdate(item.held_since), today)  # type: ignore[attr-defined]

@@ -61,7 +61,9 @@ def test_an_instruction_travels_and_shows_its_journey(p, page, login, shot):  # 
 
 def test_red_task_is_escalated_accepted_issued_and_answered(p, page, login, shot):  # type: ignore[no-untyped-def]
     today = timezone.localdate()
-    plan = p.plan(name="年度目标", year=today.year, start=today - timedelta(days=200), due=today + timedelta(days=100))
+    plan = p.plan(
+        name="年度目标", year=today.year, start=today - timedelta(days=200), due=today + timedelta(days=100)
+    )
     task = p.task(plan, title="建成区污水管网改造")
     Task.objects.filter(pk=task.pk).update(light="red")  # the engine's stored light, arranged
     n = thresholds().red_days

@@ -39,11 +39,21 @@ def test_queue_and_decision(p: Personas) -> None:
     assert r.status_code == 200 and r.json()["count"] == 3
     assert client_for(p.head_a).get(f"{API}/proposals").status_code == 403
     ids = list(Proposal.objects.values_list("pk", flat=True))
-    r = c.post(f"{API}/proposals/decision", {"proposals": ids[:2], "action": "accept"}, content_type="application/json")
+    r = c.post(
+        f"{API}/proposals/decision",
+        {"proposals": ids[:2], "action": "accept"},
+        content_type="application/json",
+    )
     assert r.status_code == 200 and len(r.json()["notices"]) == 2
     r = client_for(p.officer2).post(
-        f"{API}/proposals/decision", {"proposals": ids[:1], "action": "dismiss", "reason": "x"}, content_type="application/json"
+        f"{API}/proposals/decision",
+        {"proposals": ids[:1], "action": "dismiss", "reason": "x"},
+        content_type="application/json",
     )
     assert r.status_code == 409
-    r = c.post(f"{API}/proposals/decision", {"proposals": ids[2:], "action": "dismiss"}, content_type="application/json")
+    r = c.post(
+        f"{API}/proposals/decision",
+        {"proposals": ids[2:], "action": "dismiss"},
+        content_type="application/json",
+    )
     assert r.status_code == 400 and r.json()["field"] == "reason"

@@ -18,8 +18,19 @@ pytestmark = pytest.mark.django_db
 def test_demo_supervision_stories() -> None:
     call_command("demo", "--small", "--today", "2026-03-20", stdout=StringIO(), stderr=StringIO())
     assert Item.objects.count() == 8
-    assert set(Notice.objects.values_list("level", flat=True)) == {"remind", "supervise", "bulletin", "account"}
-    assert set(Item.objects.values_list("level", flat=True)) >= {"", "remind", "supervise", "bulletin", "account"}
+    assert set(Notice.objects.values_list("level", flat=True)) == {
+        "remind",
+        "supervise",
+        "bulletin",
+        "account",
+    }
+    assert set(Item.objects.values_list("level", flat=True)) >= {
+        "",
+        "remind",
+        "supervise",
+        "bulletin",
+        "account",
+    }
     assert Response.objects.exists() and Accountability.objects.count() == 1
     assert Item.objects.filter(state="closed").count() == 1
     assert Proposal.objects.filter(state="pending").exists()

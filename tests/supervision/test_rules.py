@@ -30,7 +30,10 @@ def _props(f: Facts, today: date = TODAY) -> set[tuple[str, str]]:
         # late report but already at 催办: nothing new
         (Facts(1, 1, level="remind", report_late=True, held_since=TODAY), set()),
         # red 14 days → 督办; 13 days → nothing
-        (Facts(1, 1, light="red", red_since=TODAY - timedelta(days=14), held_since=TODAY), {("supervise", "red")}),
+        (
+            Facts(1, 1, light="red", red_since=TODAY - timedelta(days=14), held_since=TODAY),
+            {("supervise", "red")},
+        ),
         (Facts(1, 1, light="red", red_since=TODAY - timedelta(days=13), held_since=TODAY), set()),
         # red streak but the light is no longer red
         (Facts(1, 1, light="yellow", red_since=TODAY - timedelta(days=30), held_since=TODAY), set()),
@@ -46,21 +49,48 @@ def _props(f: Facts, today: date = TODAY) -> set[tuple[str, str]]:
         (Facts(1, 1, level="bulletin", held_since=TODAY - timedelta(days=30)), set()),
         # an unanswered notice past its date → the next level above the notice's
         (
-            Facts(1, 1, level="supervise", held_since=TODAY, notice_level="supervise", notice_due=TODAY - timedelta(days=1)),
+            Facts(
+                1,
+                1,
+                level="supervise",
+                held_since=TODAY,
+                notice_level="supervise",
+                notice_due=TODAY - timedelta(days=1),
+            ),
             {("bulletin", "no_response")},
         ),
         (
-            Facts(1, 1, level="bulletin", held_since=TODAY, notice_level="bulletin", notice_due=TODAY - timedelta(days=1)),
+            Facts(
+                1,
+                1,
+                level="bulletin",
+                held_since=TODAY,
+                notice_level="bulletin",
+                notice_due=TODAY - timedelta(days=1),
+            ),
             {("account", "no_response")},
         ),
         # answered, or not yet due: nothing
         (
-            Facts(1, 1, level="supervise", held_since=TODAY, notice_level="supervise", notice_due=TODAY - timedelta(days=1), notice_answered=True),
+            Facts(
+                1,
+                1,
+                level="supervise",
+                held_since=TODAY,
+                notice_level="supervise",
+                notice_due=TODAY - timedelta(days=1),
+                notice_answered=True,
+            ),
             set(),
         ),
         (Facts(1, 1, level="supervise", held_since=TODAY, notice_level="supervise", notice_due=TODAY), set()),
         # closed: never
-        (Facts(1, 1, closed=True, light="overdue", report_late=True, held_since=TODAY - timedelta(days=30)), set()),
+        (
+            Facts(
+                1, 1, closed=True, light="overdue", report_late=True, held_since=TODAY - timedelta(days=30)
+            ),
+            set(),
+        ),
         # a task not yet an item: only red for N days
         (Facts(1, None, light="red", red_since=TODAY - timedelta(days=14)), {("supervise", "red")}),
         (Facts(1, None, light="overdue", report_late=True), set()),
@@ -77,7 +107,13 @@ def test_propose_table(facts: Facts, expected: set[tuple[str, str]]) -> None:
 
 @pytest.mark.parametrize(
     ("level", "nxt"),
-    [("", Level.REMIND), ("remind", Level.SUPERVISE), ("supervise", Level.BULLETIN), ("bulletin", Level.ACCOUNT), ("account", None)],
+    [
+        ("", Level.REMIND),
+        ("remind", Level.SUPERVISE),
+        ("supervise", Level.BULLETIN),
+        ("bulletin", Level.ACCOUNT),
+        ("account", None),
+    ],
 )
 def test_next_level(level: str, nxt: Level | None) -> None:
     assert rules.next_level(level) == nxt
@@ -101,7 +137,15 @@ def test_scope(lead: str, target: str, ok: bool) -> None:
 
 @pytest.mark.parametrize(
     ("level", "days", "idle"),
-    [("", 5, False), ("", 6, True), ("remind", 3, False), ("remind", 4, True), ("supervise", 2, False), ("supervise", 3, True), ("account", 3, True)],
+    [
+        ("", 5, False),
+        ("", 6, True),
+        ("remind", 3, False),
+        ("remind", 4, True),
+        ("supervise", 2, False),
+        ("supervise", 3, True),
+        ("account", 3, True),
+    ],
 )
 def test_idle_thresholds(level: str, days: int, idle: bool) -> None:
     assert rules.is_idle(level=level, held_since=TODAY - timedelta(days=days), today=TODAY) is idle
@@ -179,7 +223,9 @@ def test_red_proposal_persists_as_days_pass(f: Facts, more: int) -> None:
         assert Reason.IDLE in later
 
 
-paths = st.lists(st.integers(1, 99), min_size=1, max_size=5).map(lambda xs: "/" + "/".join(map(str, xs)) + "/")
+paths = st.lists(st.integers(1, 99), min_size=1, max_size=5).map(
+    lambda xs: "/" + "/".join(map(str, xs)) + "/"
+)
 
 
 @given(paths, paths)

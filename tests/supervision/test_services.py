@@ -66,7 +66,11 @@ def test_item_bad_input_writes_nothing(p: Personas, change: dict, field: str) ->
 def test_only_the_office_creates_items(p: Personas) -> None:
     with pytest.raises(NotAllowed):
         services.item_create(
-            actor=p.reporter_a, title="x", source_kind="hotline", lead_unit=p.unit_a, deadline=timezone.localdate()
+            actor=p.reporter_a,
+            title="x",
+            source_kind="hotline",
+            lead_unit=p.unit_a,
+            deadline=timezone.localdate(),
         )
 
 
@@ -75,7 +79,9 @@ def test_handoffs_sign_transfer_return(p: Personas, item: Item) -> None:
     assert item.signed and item.holder_person_id == p.reporter_a.person.pk
     with pytest.raises(LuoshiError):
         services.item_handoff(actor=p.reporter_a, item=item, kind="sign")
-    item = services.item_handoff(actor=p.head_a, item=item, kind="transfer", to_unit=p.unit_b, note="属财政局职责")
+    item = services.item_handoff(
+        actor=p.head_a, item=item, kind="transfer", to_unit=p.unit_b, note="属财政局职责"
+    )
     assert item.holder_unit_id == p.unit_b.pk and not item.signed
     with pytest.raises(NotAllowed):  # unit A no longer holds it
         services.item_handoff(actor=p.reporter_a, item=item, kind="sign")
@@ -101,7 +107,9 @@ def test_handoff_out_of_scope_is_refused(p: Personas, item: Item) -> None:
 def test_handoff_with_stale_version_conflicts(p: Personas, item: Item) -> None:
     services.item_handoff(actor=p.reporter_a, item=item, kind="sign", version=item.version)
     with pytest.raises(Conflict):
-        services.item_handoff(actor=p.officer, item=item, kind="transfer", to_unit=p.unit_b, version=item.version)
+        services.item_handoff(
+            actor=p.officer, item=item, kind="transfer", to_unit=p.unit_b, version=item.version
+        )
 
 
 def _step(day=None):  # type: ignore[no-untyped-def]
@@ -118,12 +126,22 @@ def test_step_proposes_once_and_is_set_based(p: Personas, django_assert_max_num_
     assert first["proposed"] == 12  # 催办 for the late report and for idling, each item
     assert _step()["proposed"] == 0  # a second run proposes nothing again
     assert Proposal.objects.count() == 12
-    assert set(Proposal.objects.values_list("level", "reason")) == {("remind", "late_report"), ("remind", "idle")}
+    assert set(Proposal.objects.values_list("level", "reason")) == {
+        ("remind", "late_report"),
+        ("remind", "idle"),
+    }
 
 
 def test_red_for_n_days_proposes_supervision_for_a_bare_task(p: Personas) -> None:
     today = timezone.localdate()
-    task = p.task(p.plan(name="年度目标", year=today.year, start=today - timedelta(days=200), due=today + timedelta(days=100)))
+    task = p.task(
+        p.plan(
+            name="年度目标",
+            year=today.year,
+            start=today - timedelta(days=200),
+            due=today + timedelta(days=100),
+        )
+    )
     set_task(task.pk, light="red")
     _step(today - timedelta(days=14))
     assert RedStreak.objects.get(task=task).since == today - timedelta(days=14)
@@ -131,15 +149,29 @@ def test_red_for_n_days_proposes_supervision_for_a_bare_task(p: Personas) -> Non
     out = _step(today)
     assert out["proposed"] == 1
     proposal = Proposal.objects.get()
-    assert (proposal.item_id, proposal.level, proposal.reason, proposal.days) == (None, "supervise", "red", 14)
+    assert (proposal.item_id, proposal.level, proposal.reason, proposal.days) == (
+        None,
+        "supervise",
+        "red",
+        14,
+    )
     set_task(task.pk, light="yellow")
     _step(today)
     assert not RedStreak.objects.filter(task=task).exists()
 
 
-def test_accept_makes_item_and_numbered_notice_with_signal(p: Personas, django_capture_on_commit_callbacks) -> None:  # type: ignore[no-untyped-def]
+def test_accept_makes_item_and_numbered_notice_with_signal(
+    p: Personas, django_capture_on_commit_callbacks
+) -> None:  # type: ignore[no-untyped-def]
     today = timezone.localdate()
-    task = p.task(p.plan(name="年度目标", year=today.year, start=today - timedelta(days=200), due=today + timedelta(days=100)))
+    task = p.task(
+        p.plan(
+            name="年度目标",
+            year=today.year,
+            start=today - timedelta(days=200),
+            due=today + timedelta(days=100),
+        )
+    )
     set_task(task.pk, light="red")
     RedStreak.objects.create(task=task, since=today - timedelta(days=20))
     _step(today)
@@ -159,7 +191,14 @@ def test_accept_makes_item_and_numbered_notice_with_signal(p: Personas, django_c
     assert item.source_kind == "light" and item.level == "supervise"
     assert notice.number == f"督〔{today.year}〕1号" and notice.unit_id == p.unit_a.pk
     assert got == [
-        {"signal": notice_issued, "notice_id": notice.pk, "item_id": item.pk, "level": "supervise", "unit_id": p.unit_a.pk, "deadline": notice.response_due}
+        {
+            "signal": notice_issued,
+            "notice_id": notice.pk,
+            "item_id": item.pk,
+            "level": "supervise",
+            "unit_id": p.unit_a.pk,
+            "deadline": notice.response_due,
+        }
     ]
     second = services.notice_issue(actor=p.officer, item=item, level="bulletin")
     assert second.seq == 2 and Item.objects.get(pk=item.pk).level == "bulletin"
@@ -174,7 +213,11 @@ def test_double_decision_is_a_conflict(p: Personas, item: Item) -> None:
         services.proposals_decide(actor=p.officer2, proposals=[proposal.pk], accept=True)
     assert Notice.objects.count() == 0
     proposal.refresh_from_db()
-    assert (proposal.state, proposal.decided_by_id, proposal.dismiss_reason) == ("dismissed", p.officer.pk, "已电话催办")
+    assert (proposal.state, proposal.decided_by_id, proposal.dismiss_reason) == (
+        "dismissed",
+        p.officer.pk,
+        "已电话催办",
+    )
 
 
 def test_dismiss_needs_a_reason_and_accept_can_change_level(p: Personas, item: Item) -> None:
@@ -185,7 +228,9 @@ def test_dismiss_needs_a_reason_and_accept_can_change_level(p: Personas, item: I
         services.proposals_decide(actor=p.officer, proposals=[proposal.pk], accept=False)
     with pytest.raises(NotAllowed):
         services.proposals_decide(actor=p.head_a, proposals=[proposal.pk], accept=True)
-    [notice] = services.proposals_decide(actor=p.officer, proposals=[proposal.pk], accept=True, level="supervise")
+    [notice] = services.proposals_decide(
+        actor=p.officer, proposals=[proposal.pk], accept=True, level="supervise"
+    )
     assert notice.level == "supervise"
     proposal.refresh_from_db()
     assert (proposal.state, proposal.decided_level, proposal.item_id) == ("accepted", "supervise", item.pk)
@@ -240,7 +285,9 @@ def test_stalled_item_must_give_a_reason(p: Personas, item: Item) -> None:
     with pytest.raises(InvalidField) as e:
         services.response_submit(actor=p.reporter_a, notice=notice, text="正在推进")
     assert e.value.field == "stall_reason"
-    r = services.response_submit(actor=p.reporter_a, notice=notice, text="正在推进", stall_reason="资金未到位")
+    r = services.response_submit(
+        actor=p.reporter_a, notice=notice, text="正在推进", stall_reason="资金未到位"
+    )
     assert r.stall_reason == "资金未到位"
 
 
@@ -257,11 +304,21 @@ def test_accountability_needs_the_level_and_is_hidden(p: Personas, item: Item) -
     today = timezone.localdate()
     with pytest.raises(LuoshiError):
         services.accountability_record(
-            actor=p.officer, item=item, person=p.head_a.person, finding="x", outcome="interview", decided_on=today
+            actor=p.officer,
+            item=item,
+            person=p.head_a.person,
+            finding="x",
+            outcome="interview",
+            decided_on=today,
         )
     services.notice_issue(actor=p.officer, item=item, level="account")
     acc = services.accountability_record(
-        actor=p.officer, item=item, person=p.head_a.person, finding="推诿扯皮", outcome="admonition", decided_on=today
+        actor=p.officer,
+        item=item,
+        person=p.head_a.person,
+        finding="推诿扯皮",
+        outcome="admonition",
+        decided_on=today,
     )
     assert list(Accountability.objects.visible_to(p.officer)) == [acc]
     assert list(Accountability.objects.visible_to(p.auditor)) == [acc]

@@ -67,7 +67,9 @@ def test_out_of_scope_handoff_page_says_why(p: Personas, item: Item) -> None:
 
     outside = make_unit("邻区发改局", parent=make_unit("邻区", category="district", code="D9"), code="D9F")
     r = client_for(p.officer).post(
-        reverse("supervision:handoff", args=[item.pk]), {"kind": "transfer", "to_unit": outside.pk}, follow=True
+        reverse("supervision:handoff", args=[item.pk]),
+        {"kind": "transfer", "to_unit": outside.pk},
+        follow=True,
     )
     assert "不在本督办事项的范围内" in r.content.decode()
     assert Item.objects.get(pk=item.pk).holder_unit_id == p.unit_a.pk
@@ -93,7 +95,9 @@ def test_queue_query_count(p: Personas) -> None:
         start = n
         services.escalations_step(timezone.localdate())
         c.get(url)
-        with exact_queries(f"supervision.queue[officer /supervision/queue/]@{Proposal.objects.count()}") as counted:
+        with exact_queries(
+            f"supervision.queue[officer /supervision/queue/]@{Proposal.objects.count()}"
+        ) as counted:
             r = c.get(url)
         assert r.status_code == 200 and "迟报" in r.content.decode()
         counts.append(counted.count)
@@ -138,13 +142,19 @@ def test_queue_accept_in_bulk_then_documents(p: Personas) -> None:
     services.escalations_step(timezone.localdate())
     c = client_for(p.officer)
     ids = list(Proposal.objects.filter(reason="late_report").values_list("pk", flat=True))
-    r = c.post(reverse("supervision:queue_decide"), {"proposals": ids, "action": "accept", "level": "supervise"}, follow=True)
+    r = c.post(
+        reverse("supervision:queue_decide"),
+        {"proposals": ids, "action": "accept", "level": "supervise"},
+        follow=True,
+    )
     body = r.content.decode()
     year = timezone.localdate().year
     assert f"督〔{year}〕1号" in body and f"督〔{year}〕2号" in body
     # the second officer's stale page: a clear conflict, nothing written
     r = client_for(p.officer2).post(
-        reverse("supervision:queue_decide"), {"proposals": ids[:1], "action": "dismiss", "reason": "x"}, follow=True
+        reverse("supervision:queue_decide"),
+        {"proposals": ids[:1], "action": "dismiss", "reason": "x"},
+        follow=True,
     )
     assert "已由他人处理" in r.content.decode()
     item = Item.objects.get(title="事项1")
@@ -160,7 +170,10 @@ def test_queue_accept_in_bulk_then_documents(p: Personas) -> None:
 
     pdf_text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf_r.content)).pages)
     assert "督办" in pdf_text and "事项1" in pdf_text
-    assert client_for(p.reporter_b).get(reverse("supervision:notice_file", args=[notice.pk, "pdf"])).status_code == 404
+    assert (
+        client_for(p.reporter_b).get(reverse("supervision:notice_file", args=[notice.pk, "pdf"])).status_code
+        == 404
+    )
     assert c.get(reverse("supervision:notice_file", args=[notice.pk, "exe"])).status_code == 404
 
 
@@ -168,7 +181,9 @@ def test_dismiss_needs_reason_on_the_page(p: Personas) -> None:
     _items(p, 1, 0)
     services.escalations_step(timezone.localdate())
     ids = list(Proposal.objects.values_list("pk", flat=True))
-    r = client_for(p.officer).post(reverse("supervision:queue_decide"), {"proposals": ids, "action": "dismiss"}, follow=True)
+    r = client_for(p.officer).post(
+        reverse("supervision:queue_decide"), {"proposals": ids, "action": "dismiss"}, follow=True
+    )
     assert "驳回须写明理由" in r.content.decode()
     assert set(Proposal.objects.values_list("state", flat=True)) == {"pending"}
 
@@ -208,15 +223,25 @@ def test_office_creates_an_item_through_the_page(p: Personas) -> None:
 def test_accountability_page_visibility(p: Personas, item: Item) -> None:
     services.notice_issue(actor=p.officer, item=item, level="account")
     services.accountability_record(
-        actor=p.officer, item=item, person=p.head_a.person, finding="推诿扯皮", outcome="interview", decided_on=timezone.localdate()
+        actor=p.officer,
+        item=item,
+        person=p.head_a.person,
+        finding="推诿扯皮",
+        outcome="interview",
+        decided_on=timezone.localdate(),
     )
     url = reverse("supervision:accountability")
     for who, sees in (("officer", True), ("auditor", True), ("leader", True)):
         r = client_for(getattr(p, who)).get(url)
         assert r.status_code == 200 and ("推诿扯皮" in r.content.decode()) is sees
     assert client_for(p.head_a).get(url).status_code == 404
-    assert "推诿扯皮" not in client_for(p.head_a).get(reverse("supervision:item", args=[item.pk])).content.decode()
-    assert "推诿扯皮" in client_for(p.leader).get(reverse("supervision:item", args=[item.pk])).content.decode()
+    assert (
+        "推诿扯皮"
+        not in client_for(p.head_a).get(reverse("supervision:item", args=[item.pk])).content.decode()
+    )
+    assert (
+        "推诿扯皮" in client_for(p.leader).get(reverse("supervision:item", args=[item.pk])).content.decode()
+    )
 
 
 def test_export_escalated(p: Personas, item: Item) -> None:
