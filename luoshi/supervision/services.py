@@ -19,6 +19,7 @@ from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from luoshi.audit.services import lock_chain, record
 from luoshi.errors import Conflict, InvalidField, LuoshiError, NotAllowed
@@ -460,11 +461,12 @@ def escalations_step(day: date) -> dict[str, Any]:
 # Decisions, notices, responses
 
 
+# (the document's kind after the issuer's name in the masthead, its title), translated when drawn.
 NOTICE_KINDS = {
-    rules.Level.REMIND: ("催办单", "关于催办“%(title)s”的通知"),
-    rules.Level.SUPERVISE: ("督办单", "关于督办“%(title)s”的通知"),
-    rules.Level.BULLETIN: ("通报", "关于“%(title)s”办理情况的通报"),
-    rules.Level.ACCOUNT: ("问责通知", "关于“%(title)s”启动问责的通知"),
+    rules.Level.REMIND: (gettext_noop("催办单"), gettext_noop("关于催办“%(title)s”的通知")),
+    rules.Level.SUPERVISE: (gettext_noop("督办单"), gettext_noop("关于督办“%(title)s”的通知")),
+    rules.Level.BULLETIN: (gettext_noop("通报"), gettext_noop("关于“%(title)s”办理情况的通报")),
+    rules.Level.ACCOUNT: (gettext_noop("问责通知"), gettext_noop("关于“%(title)s”启动问责的通知")),
 }
 
 
