@@ -8,7 +8,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db.models import Prefetch
+from django.db.models import Exists, OuterRef, Prefetch
 from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
@@ -105,7 +105,9 @@ def item_detail(request: HttpRequest, pk: int) -> HttpResponse:
         .prefetch_related(
             Prefetch(
                 "responses",
-                queryset=Response.objects.select_related("author", "unit").order_by("submitted_at", "pk"),
+                queryset=Response.objects.select_related("author", "unit")
+                .annotate(superseded=Exists(Response.objects.filter(supersedes=OuterRef("pk"))))
+                .order_by("submitted_at", "pk"),
             )
         )
         .order_by("issued_on", "pk")

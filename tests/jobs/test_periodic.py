@@ -43,7 +43,12 @@ def fake(monkeypatch: pytest.MonkeyPatch) -> Steps:
 
 
 def test_the_apps_register_their_steps_in_order() -> None:
-    assert [s.name for s in periodic.steps()] == ["work.plans", "meetings.agendas", "notify.outbox"]
+    assert [s.name for s in periodic.steps()] == [
+        "work.plans",
+        "supervision.escalations",
+        "meetings.agendas",
+        "notify.outbox",
+    ]
 
 
 def test_steps_run_by_order_then_name(fake: Steps, db: None) -> None:

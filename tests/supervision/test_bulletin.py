@@ -19,8 +19,12 @@ pytestmark = pytest.mark.django_db
 
 def test_bulletin_names_the_week_s_bulletin_notices(p: Personas) -> None:
     today = timezone.localdate()
-    plan = p.plan(name="年度目标", year=today.year, start=today - timedelta(days=100), due=today + timedelta(days=100))
-    other = p.plan(name="另一计划", year=today.year, start=today - timedelta(days=100), due=today + timedelta(days=100))
+    plan = p.plan(
+        name="年度目标", year=today.year, start=today - timedelta(days=100), due=today + timedelta(days=100)
+    )
+    other = p.plan(
+        name="另一计划", year=today.year, start=today - timedelta(days=100), due=today + timedelta(days=100)
+    )
     item = make_item(p, source_kind="hotline", instruction_text="", task=p.task(plan, title="道路破损整治"))
     make_item(p, title="别的计划的事项", source_kind="hotline", instruction_text="", task=p.task(other))
     services.notice_issue(actor=p.officer, item=item, level="supervise")  # not a 通报: not listed

@@ -45,7 +45,12 @@ def test_pages_in_both_languages(p: Personas, who: str) -> None:
     notice = services.notice_issue(actor=p.officer, item=item, level="account")
     services.response_submit(actor=p.reporter_a, notice=notice, text="已制定方案")
     services.accountability_record(
-        actor=p.officer, item=item, person=p.head_a.person, finding="推诿扯皮", outcome="interview", decided_on=timezone.localdate()
+        actor=p.officer,
+        item=item,
+        person=p.head_a.person,
+        finding="推诿扯皮",
+        outcome="interview",
+        decided_on=timezone.localdate(),
     )
     other = make_item(p, title="背街小巷环境整治", source_kind="hotline", instruction_text="")
     set_task(other.task_id, report_late=True)
@@ -72,4 +77,7 @@ def test_pages_in_both_languages(p: Personas, who: str) -> None:
         assert not (english_words(html) - codes), (url, english_words(html) - codes)
         english = en.get(url).content.decode()
         assert '<html lang="en">' in english
-        assert not chinese_left(visible_text(english), known), (url, chinese_left(visible_text(english), known))
+        assert not chinese_left(visible_text(english), known), (
+            url,
+            chinese_left(visible_text(english), known),
+        )

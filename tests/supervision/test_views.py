@@ -257,3 +257,24 @@ def test_export_escalated(p: Personas, item: Item) -> None:
     rows = [[c.value for c in row] for row in load_workbook(io.BytesIO(content)).active.iter_rows()]
     flat = str(rows)
     assert item.title in flat and "未升级事项" not in flat and "催办" in flat
+
+
+def test_item_page_query_count(p: Personas) -> None:
+    """The item's page at two lengths of journey and of notices: the same number of queries."""
+    counts = []
+    for n in (1, 6):
+        item = make_item(p, title=f"往返{n}")
+        for i in range(n):
+            services.item_handoff(
+                actor=p.officer, item=item, kind="transfer", to_unit=p.unit_b if i % 2 == 0 else p.unit_a
+            )
+            notice = services.notice_issue(actor=p.officer, item=item, level="remind")
+            holder = p.reporter_b if i % 2 == 0 else p.reporter_a
+            services.response_submit(actor=holder, notice=notice, text=f"反馈{i}")
+        c = client_for(p.leader)
+        url = reverse("supervision:item", args=[item.pk])
+        c.get(url)
+        with exact_queries(f"supervision.item[leader /supervision/items/{{item}}/]@{n}") as counted:
+            assert c.get(url).status_code == 200
+        counts.append(counted.count)
+    assert counts[1] <= counts[0]
