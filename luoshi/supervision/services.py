@@ -203,7 +203,7 @@ def _locked_item(item: Item) -> Item:
     return Item.objects.select_for_update().select_related("lead_unit", "holder_unit").get(pk=item.pk)
 
 
-def _holds(actor: Any, unit_id: int) -> bool:
+def holds(actor: Any, unit_id: int) -> bool:
     """Does the actor hold a post in this unit (or above it, for a street over its communities)?"""
     ctx = context_for(actor)
     return unit_id in ctx.unit_ids and not (ctx.is_leader and unit_id not in ctx.post_unit_ids)
@@ -241,9 +241,9 @@ def item_handoff(
     if kind == HandoffKind.ASSIGN:
         require_officer(actor, _("只有督查室可以交办。"))
     elif kind == HandoffKind.TRANSFER:
-        if not (ctx.is_officer or _holds(actor, holder.pk)):
+        if not (ctx.is_officer or holds(actor, holder.pk)):
             raise NotAllowed(_("只有当前承办单位或督查室可以转办。"))
-    elif not _holds(actor, holder.pk):
+    elif not holds(actor, holder.pk):
         raise NotAllowed(_("只有当前承办单位的人员可以签收或退回。"))
     if kind in (HandoffKind.ASSIGN, HandoffKind.TRANSFER):
         if to_unit is None:

@@ -114,7 +114,7 @@ def item_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
     responders = ctx.reporter_unit_ids | ctx.head_unit_ids
     can_respond = item.state == ItemState.OPEN and bool(responders & {item.lead_unit_id, item.holder_unit_id})
-    holder_member = services._holds(request.user, item.holder_unit_id)
+    holder_member = services.holds(request.user, item.holder_unit_id)
     scope_root = rules.scope_root(item.lead_unit.path)
     scope_units = (
         Unit.objects.filter(path__startswith=scope_root).exclude(pk=item.holder_unit_id).order_by("path")
