@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "luoshi.notify",
     "luoshi.projects",
     "luoshi.rectification",
+    "luoshi.ratings",
     "luoshi.api",
     "luoshi.documents",
     "luoshi.imports",

@@ -11,9 +11,15 @@ from tests.factories import Personas
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     on_postgres = os.environ.get("DATABASE_URL", "").startswith("postgres")
     skip_pg = pytest.mark.skip(reason="needs PostgreSQL (run by `make test-postgres`)")
+    # `make test` sets LUOSHI_SCENARIOS_LATER=1 on its SQLite run when the PostgreSQL run follows: the
+    # whole-district scenarios then run once, on PostgreSQL (tests/README.md, "Speed").
+    later = os.environ.get("LUOSHI_SCENARIOS_LATER") == "1" and not on_postgres
+    skip_scenario = pytest.mark.skip(reason="a scenario: runs in this `make test`'s PostgreSQL run")
     for item in items:
         if item.get_closest_marker("postgres") is not None and not on_postgres:
             item.add_marker(skip_pg)
+        if later and item.get_closest_marker("scenario") is not None:
+            item.add_marker(skip_scenario)
 
 
 @pytest.fixture

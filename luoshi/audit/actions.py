@@ -86,6 +86,15 @@ ACTIONS: dict[str, tuple[str, str]] = {
     "rectification.signoff.approved": ("审核通过销号申请", "sign-off step approved"),
     "rectification.signoff.rejected": ("退回销号申请", "sign-off returned"),
     "rectification.problem.reopened": ("回头看重新打开整改问题", "rectification problem reopened"),
+    # ratings
+    "ratings.round.created": ("新建评议轮次", "rating round created"),
+    "ratings.round.opened": ("开始评议", "rating round opened"),
+    "ratings.round.closed": ("结束评议", "rating round closed"),
+    "ratings.panel.created": ("新建评议组", "rating panel created"),
+    "ratings.raters.imported": ("导入评议人名单", "raters imported"),
+    "ratings.tokens.issued": ("发放评议链接", "ballot links issued"),
+    "ratings.ballot.submitted": ("提交评议表", "ballot submitted"),
+    "ratings.ballot.refused": ("拒绝评议表", "ballot refused"),
     # jobs
     "jobs.tick.ran": ("每日巡检", "daily tick ran"),
     # projects

@@ -32,6 +32,7 @@ from luoshi.audit.services import record
 from luoshi.org.models import Person, Role, Unit, UnitCategory
 from luoshi.org.services import membership_start, person_create, portfolio_set, post_create, unit_create
 from luoshi.projects import demo as projects_demo
+from luoshi.ratings import demo as ratings_demo
 from luoshi.rectification import demo as rectification_demo
 from luoshi.supervision import demo as supervision_demo
 from luoshi.work import rules
@@ -956,6 +957,7 @@ class Builder:
             step("meetings", self.build_meetings)
             step("rectification", _bind(rectification_demo.build, self))
             step("projects", _bind(projects_demo.build, self))
+            step("ratings", _bind(ratings_demo.build, self))
         self.counts["tasks"] = Task.objects.filter(plan__in=[self.annual, self.campaign]).count()
         return {"counts": self.counts, "timings": self.timings}
 

@@ -177,7 +177,7 @@ class _Simulation:
         rows = (
             Membership.objects.current(day)
             .filter(post__role__in=[Role.REPORTER, Role.HEAD], person__user__is_active=True)
-            .select_related("person__user")
+            .select_related("post", "person__user")
             .order_by("pk")
         )
         for m in rows:

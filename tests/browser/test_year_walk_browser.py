@@ -106,6 +106,7 @@ def _office_confirms(page: Any, tasks: list[Task]) -> None:
         assert Task.objects.get(pk=task.pk).status == Status.CLOSED
 
 
+@pytest.mark.scenario
 def test_an_office_walks_a_year_and_every_surface_agrees(page, login, shot, tmp_path):  # type: ignore[no-untyped-def]
     call_command("demo", "--small", stdout=io.StringIO(), stderr=io.StringIO())
     today = timezone.localdate()

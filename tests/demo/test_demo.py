@@ -180,6 +180,7 @@ def test_small_demo_shows_every_light_queue_and_role():
     assert data.DEMO_PASSWORD in logins
 
 
+@pytest.mark.scenario
 @pytest.mark.django_db(transaction=True)
 def test_demo_is_deterministic():
     """Two loads into two emptied databases give the same tasks, lights and actuals."""
@@ -203,6 +204,7 @@ def test_demo_refuses_to_load_over_an_existing_district():
     assert not Plan.objects.exists()
 
 
+@pytest.mark.scenario
 @pytest.mark.django_db
 def test_full_demo_district(capsys):
     t0 = time.perf_counter()

@@ -58,6 +58,7 @@ def pending_on(task_id: int, day: date) -> bool:
     )
 
 
+@pytest.mark.scenario
 @pytest.mark.django_db
 def test_a_simulated_quarter_leaves_published_history_as_it_was(
     django_capture_on_commit_callbacks: Any,
@@ -109,12 +110,11 @@ def test_a_simulated_quarter_leaves_published_history_as_it_was(
         by_head: dict[int, list[Report]] = {}
         for report in waiting:
             by_head.setdefault(report.unit_id, []).append(report)
-        heads = {
-            unit_id: next(
-                u for u in User.objects.filter(is_active=True) if unit_id in context_for(u).head_unit_ids
-            )
-            for unit_id in by_head
-        }
+        head_of: dict[int, Any] = {}
+        for user in User.objects.filter(is_active=True).order_by("pk"):
+            for unit_id in context_for(user).head_unit_ids:
+                head_of.setdefault(unit_id, user)
+        heads = {unit_id: head_of[unit_id] for unit_id in by_head}
         for unit_id, reports in by_head.items():
             approved, refused = report_approve_many(actor=heads[unit_id], reports=reports, on=CATCH_UP)
             assert not refused

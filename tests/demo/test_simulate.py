@@ -34,6 +34,7 @@ def _play() -> tuple[dict[str, object], set[tuple[object, ...]], str]:
     return summary.as_data(), _history(), "\n".join(lines)
 
 
+@pytest.mark.scenario
 @pytest.mark.django_db
 def test_a_simulated_month_on_the_demo_district():
     call_command("demo", "--small", "--today", TODAY.isoformat(), stdout=StringIO(), stderr=StringIO())

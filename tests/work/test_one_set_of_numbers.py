@@ -40,6 +40,7 @@ def _counts_in(html: str, container_id: str) -> dict[str, int]:
     return {light: int(n) for light, n in re.findall(r"light=(\w+)\">.*?</a>\s*(\d+)", m.group(1), re.S)}
 
 
+@pytest.mark.scenario
 def test_every_surface_counts_the_same_tasks(demo: Plan) -> None:
     plan = demo
     user = get_user_model().objects.get(username="ducha1")
