@@ -167,6 +167,25 @@ LUOSHI_TICK_THREADS = env_int("LUOSHI_TICK_THREADS", 2)
 # Light changes of followed tasks are told once they have been quiet this long (or their day ended):
 # a burst of approvals or a flap back and forth within it sends one notice of the net change, or none.
 LUOSHI_NOTIFY_QUIET_MINUTES = env_int("LUOSHI_NOTIFY_QUIET_MINUTES", 15)
+# Reminder channels besides in-app (luoshi/notify/channels.py); each is off until configured.
+LUOSHI_SITE_URL = os.environ.get("LUOSHI_SITE_URL", "")  # links in e-mails and robot messages
+LUOSHI_NOTIFY_EMAIL = env_bool("LUOSHI_NOTIFY_EMAIL", False)  # send through EMAIL_* (SMTP)
+EMAIL_HOST = os.environ.get("LUOSHI_EMAIL_HOST", "localhost")
+EMAIL_PORT = env_int("LUOSHI_EMAIL_PORT", 25)
+EMAIL_HOST_USER = os.environ.get("LUOSHI_EMAIL_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("LUOSHI_EMAIL_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("LUOSHI_EMAIL_TLS", False)
+EMAIL_TIMEOUT = env_int("LUOSHI_NOTIFY_HTTP_TIMEOUT", 5)
+DEFAULT_FROM_EMAIL = os.environ.get("LUOSHI_EMAIL_FROM", "luoshi@localhost")
+LUOSHI_SMS_URL = os.environ.get("LUOSHI_SMS_URL", "")
+LUOSHI_SMS_KEY = os.environ.get("LUOSHI_SMS_KEY", "")
+LUOSHI_WECOM_WEBHOOK = os.environ.get("LUOSHI_WECOM_WEBHOOK", "")
+LUOSHI_DINGTALK_WEBHOOK = os.environ.get("LUOSHI_DINGTALK_WEBHOOK", "")
+LUOSHI_DINGTALK_SECRET = os.environ.get("LUOSHI_DINGTALK_SECRET", "")
+LUOSHI_NOTIFY_HTTP_TIMEOUT = env_int("LUOSHI_NOTIFY_HTTP_TIMEOUT", 5)
+# Deadline reminders of the daily tick (N days before due, overdue, late report, weekly digest).
+LUOSHI_REMINDERS = env_bool("LUOSHI_REMINDERS", True)
+LUOSHI_REMINDER_DAYS_BEFORE = [int(n) for n in env_list("LUOSHI_REMINDER_DAYS_BEFORE", ["7", "3", "1"])]
 
 LOGGING = {
     "version": 1,

@@ -47,6 +47,8 @@ ACTIONS: dict[str, tuple[str, str]] = {
     "work.task.followed": ("关注任务", "task followed"),
     "work.task.unfollowed": ("取消关注", "task unfollowed"),
     "notify.preference.changed": ("修改亮灯变化通知方式", "notification preference changed"),
+    "notify.reminders.changed": ("修改提醒方式", "reminder preferences changed"),
+    "notify.outbox.requeued": ("重新发送消息", "outbox messages requeued"),
     "work.milestone.created": ("新建时间节点", "milestone created"),
     "work.milestone.met": ("完成时间节点", "milestone met"),
     "work.milestone.updated": ("修改时间节点", "milestone updated"),
@@ -67,6 +69,7 @@ ACTIONS: dict[str, tuple[str, str]] = {
     "meetings.meeting.created": ("安排会议", "meeting scheduled"),
     "meetings.agenda.generated": ("生成议程", "agenda generated"),
     "meetings.agenda.sent": ("冻结并发出议程", "agenda frozen and sent"),
+    "meetings.qr.displayed": ("显示签到二维码", "check-in QR code displayed"),
     "meetings.meeting.held": ("会议结束（未签到记为缺席）", "meeting held (no check-in: absent)"),
     "meetings.meeting.closed": ("会议办结", "meeting closed"),
     "meetings.checkin.recorded": ("会议签到", "meeting check-in"),
@@ -95,6 +98,8 @@ ACTIONS: dict[str, tuple[str, str]] = {
     "ratings.tokens.issued": ("发放评议链接", "ballot links issued"),
     "ratings.ballot.submitted": ("提交评议表", "ballot submitted"),
     "ratings.ballot.refused": ("拒绝评议表", "ballot refused"),
+    "rectification.results.published": ("发布整改结果", "rectification results published"),
+    "rectification.results.unpublished": ("撤回整改结果", "rectification results unpublished"),
     # jobs
     "jobs.tick.ran": ("每日巡检", "daily tick ran"),
     # projects
@@ -107,6 +112,8 @@ ACTIONS: dict[str, tuple[str, str]] = {
     "projects.owner.assigned": ("指定四包一岗位", "project owner post assigned"),
     "projects.problem.created": ("登记项目问题", "project problem recorded"),
     "projects.problem.tasked": ("项目问题转为任务", "project problem turned into a task"),
+    "projects.project.tasked": ("生成项目推进任务", "project carrying tasks created"),
+    "projects.problems.tasked": ("项目问题批量转为任务", "project problems turned into tasks"),
     "projects.import.committed": ("导入重点项目清单", "key project list imported"),
     "projects.boundary.set": ("导入区域边界", "district boundary loaded"),
     # supervision

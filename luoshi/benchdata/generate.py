@@ -244,7 +244,7 @@ def generate(
     log(f"organisation: {len(org.units)} units, {len(org.users)} users")
     year_start, year_end = date(today.year, 1, 1), date(today.year, 12, 31)
     for r, reg in enumerate(region_units):
-        plan_id = org.next(Plan)
+        plan_id = reg["plan_id"] = org.next(Plan)
         with transaction.atomic():
             plan = {
                 "id": plan_id,
@@ -282,8 +282,20 @@ def generate(
                 f"region {r + 1}/{len(region_units)}: {stats.counts.get('tasks', 0)} tasks, "
                 f"{stats.counts.get('reports', 0)} reports"
             )
+    from .rectification import generate_rectification  # a round of ~500 problems per region
+
+    generate_rectification(
+        regions=region_units, ids=ids, scale=scale, today=today, now=now, stats=stats, log=log
+    )
     for m in (Unit, Person, Post, Membership, PortfolioUnit, Plan, Task, TaskUnit, Milestone, Report, User):
         reset_sequence(m)
+    # Key projects and dispatch meetings (issue 11), once the sequences are past the ids written
+    # above: their carrying tasks take ids from them.
+    from .projects import generate_projects
+
+    generate_projects(
+        stats=stats, rnd=rnd, regions=region_units, today=today, now=now, log=log, tiny=scale == "tiny"
+    )
     supervision.generate(rnd=rnd, today=today, now=now, add=stats.add)
     if connection.vendor == "postgresql":
         with connection.cursor() as cur:

@@ -954,9 +954,10 @@ class Builder:
             with refresh_deferred():
                 step("reports", self.run_events)
             step("lights", self.finish)
+            # Projects before meetings: the meetings' agendas raise projects.
+            step("projects", _bind(projects_demo.build, self))
             step("meetings", self.build_meetings)
             step("rectification", _bind(rectification_demo.build, self))
-            step("projects", _bind(projects_demo.build, self))
             step("ratings", _bind(ratings_demo.build, self))
         self.counts["tasks"] = Task.objects.filter(plan__in=[self.annual, self.campaign]).count()
         return {"counts": self.counts, "timings": self.timings}

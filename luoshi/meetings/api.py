@@ -62,7 +62,13 @@ class AgendaItemOut(Schema):
     task_id: int
     title: str
     lead_unit_id: int
-    reasons: list[str] = Field(..., description="overdue, red, late_report, escalated, or another source's")
+    reasons: list[str] = Field(
+        ...,
+        description="overdue, red, late_report, escalated, or another source's "
+        "(key projects: investment, stage_missed, stuck, problems)",
+    )
+    reason_labels: list[str] = Field(..., description="the reasons as read in the request's language")
+    source: str = Field(..., description="the agenda source that proposed the item: tasks, projects …")
     light: str
     actual_pct: Decimal
     expected_pct: Decimal
@@ -71,6 +77,10 @@ class AgendaItemOut(Schema):
     @staticmethod
     def resolve_reasons(obj: Any) -> list[str]:
         return list(obj.reason_list)
+
+    @staticmethod
+    def resolve_reason_labels(obj: Any) -> list[str]:
+        return [label for _code, label in obj.reason_labels]
 
 
 class AttendanceOut(Schema):

@@ -1,5 +1,5 @@
 """The demo district's dispatch meetings: the executive deputy head's weekly meeting (常务副区长调度会)
-over his portfolio's units and the annual plan, with four past meetings (agendas sent, check-ins by
+over his portfolio's units, the annual plan and the key projects his units lead, with four past meetings (agendas sent, check-ins by
 card, QR and the secretary, late and absent people, minutes, decisions made tasks) and the next
 meeting, whose agenda is drawn but not yet sent. Deterministic for a given day."""
 
@@ -57,6 +57,7 @@ def build(builder: Any) -> dict[str, int]:
         start_time=time(9),
         units=units,
         plans=[annual] if annual else [],
+        unit_projects=True,  # the key projects led by his units, raised by the projects' source
         place="区政府三楼第一会议室",
     )
     first = _weekday_before(today, 1) - timedelta(days=7 * (PAST - 1))  # Tuesdays

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from luoshi.lib.limits import MAX_DATE, MIN_DATE
 from luoshi.org.models import Membership, Person, Role, Unit
+from luoshi.projects.models import Project
 from luoshi.work.models import Plan
 
 from .models import Cadence
@@ -53,6 +54,10 @@ class SeriesForm(forms.Form):
     plans = forms.ModelMultipleChoiceField(
         label=_("范围计划"), queryset=Plan.objects.filter(is_active=True), required=False
     )
+    projects = forms.ModelMultipleChoiceField(
+        label=_("范围项目"), queryset=Project.objects.all(), required=False
+    )
+    unit_projects = forms.BooleanField(label=_("含范围单位牵头的重点项目"), required=False)
     start_time = forms.TimeField(
         label=_("开始时间"), initial="09:00", widget=forms.TimeInput(attrs={"type": "time"})
     )

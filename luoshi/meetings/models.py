@@ -74,7 +74,7 @@ class SeriesQuerySet(models.QuerySet["MeetingSeries"]):
 
 
 class MeetingSeries(models.Model):
-    """A dispatch meeting series (调度会): cadence, chair, scope (units, plans), agenda lead time and
+    """A dispatch meeting series (调度会): cadence, chair, scope (units, plans, projects), agenda lead time and
     who must attend (heads of the units in scope, by role and rank: 副科级及以上)."""
 
     name = models.CharField(_("名称"), max_length=120, unique=True)
@@ -84,6 +84,12 @@ class MeetingSeries(models.Model):
     )
     units = models.ManyToManyField("org.Unit", blank=True, related_name="+", verbose_name=_("范围单位"))
     plans = models.ManyToManyField("work.Plan", blank=True, related_name="+", verbose_name=_("范围计划"))
+    # Key projects in scope (raised by the projects app's agenda source): those named here, and with
+    # `unit_projects` every project led by a unit in scope (all projects when no unit is named).
+    projects = models.ManyToManyField(
+        "projects.Project", blank=True, related_name="+", verbose_name=_("范围项目")
+    )
+    unit_projects = models.BooleanField(_("含范围单位牵头的重点项目"), default=False)
     place = models.CharField(_("地点"), max_length=120, blank=True)
     start_time = models.TimeField(_("开始时间"))
     duration_minutes = models.PositiveSmallIntegerField(_("时长（分钟）"), default=90)
@@ -189,6 +195,13 @@ class AgendaItem(models.Model):
     def reason_list(self) -> list[str]:
         return [r for r in self.reasons.split(",") if r]
 
+    @property
+    def reason_labels(self) -> list[tuple[str, str]]:
+        """(code, label) of each reason, the label in the active language."""
+        from .agenda import reason_label
+
+        return [(r, reason_label(r)) for r in self.reason_list]
+
 
 class Attendance(models.Model):
     """A person's attendance (出席) at a meeting: required or not, and how and when they checked in."""
@@ -224,6 +237,11 @@ class CheckInToken(models.Model):
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="tokens")
     token = models.CharField(max_length=40, unique=True, default=_token)
     expires_at = models.DateTimeField()
+    # who had the door screen show it (the door page is opened by the office: meetings.qr.displayed)
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    created = models.DateTimeField(default=timezone.now)
     used_at = models.DateTimeField(null=True, blank=True)
     used_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"

@@ -55,6 +55,8 @@ def series_create(
     start_time: time,
     units: Iterable[Unit] = (),
     plans: Iterable[Plan] = (),
+    projects: Iterable[Any] = (),
+    unit_projects: bool = False,
     place: str = "",
     duration_minutes: int = 90,
     lead_hours: int = 48,
@@ -89,9 +91,11 @@ def series_create(
             grace_minutes=grace_minutes,
             attendee_roles=attendee_roles,
             senior_only=senior_only,
+            unit_projects=unit_projects,
         )
         series.units.set(list(units))
         series.plans.set(list(plans))
+        series.projects.set(list(projects))
         record(
             series,
             "meetings.series.created",
@@ -101,6 +105,8 @@ def series_create(
                 "chair": chair.pk,
                 "units": sorted(u.pk for u in series.units.all()),
                 "plans": sorted(p.pk for p in series.plans.all()),
+                "projects": sorted(p.pk for p in series.projects.all()),
+                "unit_projects": unit_projects,
                 "lead_hours": lead_hours,
             },
         )
@@ -424,7 +430,8 @@ def checkin_secretary(
 
 def token_current(*, actor: Any, meeting: Meeting, now: datetime | None = None) -> CheckInToken:
     """The QR token shown at the door now: the unused, unexpired one, or a new one (each is single
-    use, so the door shows a fresh code after every scan). Not audited: codes are not records."""
+    use, so the door shows a fresh code after every scan). Not audited itself (the screen polls it
+    every few seconds): opening the screen is (`door_open`), and each code keeps who issued it."""
     require_officer(actor, _("只有会务人员（督查室）可以显示签到码。"))
     now = _now(now)
     with transaction.atomic():
@@ -436,7 +443,25 @@ def token_current(*, actor: Any, meeting: Meeting, now: datetime | None = None) 
             .first()
         )
         if token is None:
-            token = CheckInToken.objects.create(meeting=meeting, expires_at=now + TOKEN_LIFETIME)
+            token = CheckInToken.objects.create(
+                meeting=meeting, expires_at=now + TOKEN_LIFETIME, issued_by=actor, created=now
+            )
+    return token
+
+
+def door_open(*, actor: Any, meeting: Meeting, now: datetime | None = None) -> CheckInToken:
+    """Open the door's QR screen (门口签到码): the current code, and an audit entry of who displayed it
+    and when (the screen's polls that follow are not entries; each code keeps who issued it)."""
+    now = _now(now)
+    with transaction.atomic():
+        token = token_current(actor=actor, meeting=meeting, now=now)
+        lock_chain()
+        record(
+            meeting,
+            "meetings.qr.displayed",
+            actor=actor,
+            data={"token": token.pk, "expires_at": token.expires_at.isoformat(), "at": now.isoformat()},
+        )
     return token
 
 

@@ -273,7 +273,9 @@ def _qr_svg(url: str) -> str:
 def door(request: HttpRequest, pk: int) -> HttpResponse:
     """The QR code for the door screen: a fresh single-use code, polled every few seconds."""
     meeting = _meeting(request, pk)
-    outcome = attempt(services.token_current, actor=request.user, meeting=meeting)
+    # the screen's first showing is audited (who displayed the code, when); its polls are not
+    show = services.token_current if is_htmx(request) else services.door_open
+    outcome = attempt(show, actor=request.user, meeting=meeting)
     token: CheckInToken | None = outcome.value
     url = request.build_absolute_uri(reverse("meetings:qr", args=[token.token])) if token else ""
     context = {

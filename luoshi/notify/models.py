@@ -6,6 +6,7 @@ changed Django's state only, not the database).
 
 from __future__ import annotations
 
+from datetime import time
 from typing import Any
 
 from django.conf import settings
@@ -30,12 +31,24 @@ class Notification(models.Model):
 
 class Channel(models.TextChoices):
     IN_APP = "in_app", _("站内通知")
+    EMAIL = "email", _("电子邮件")
+    SMS = "sms", _("短信")
+    WECOM = "wecom", _("企业微信群机器人")
+    DINGTALK = "dingtalk", _("钉钉群机器人")
+
+
+# Channels that leave the database: sent only by the outbox step (never in a request), claimed
+# before the send, at most once (see services.deliver).
+EXTERNAL = (Channel.EMAIL, Channel.SMS, Channel.WECOM, Channel.DINGTALK)
 
 
 class OutboxState(models.TextChoices):
     PENDING = "pending", _("待发送")
+    SENDING = "sending", _("发送中")
     SENT = "sent", _("已发送")
     FAILED = "failed", _("发送失败")
+    # Claimed by a worker that stopped before it recorded the outcome: maybe sent, never resent.
+    UNKNOWN = "unknown", _("结果未知")
 
 
 class Outbox(models.Model):
@@ -53,19 +66,38 @@ class Outbox(models.Model):
     )
     attempts = models.PositiveIntegerField(default=0)
     last_error = models.TextField(blank=True)
-    # What the channel needs to deliver: for in-app, {"task": id or None, "text": "…"}.
+    # What the channel needs to deliver: {"task": id or None, "text": "…", "link": "/…" (optional)}.
     payload = models.JSONField(default=dict)
     created = models.DateTimeField(auto_now_add=True)
     sent_at = models.DateTimeField(null=True, blank=True)
+    # Which rule sent it (e.g. "task.due_soon", "rectification.signoff.next") and about what
+    # ("work.task:12"): every message is traceable; empty for messages of the older direct calls.
+    rule = models.CharField(_("规则"), max_length=60, blank=True)
+    source = models.CharField(_("来源"), max_length=80, blank=True)
+    # rule|source|recipient|channel|occurrence: the database refuses a second row, so a planner run
+    # twice (or a worker restarted) queues nothing twice. NULL for messages without a rule.
+    dedupe_key = models.CharField(max_length=255, null=True, blank=True, unique=True)
+    # Not before: the end of the recipient's quiet hours, or the next try after a failure (back-off).
+    next_try_at = models.DateTimeField(null=True, blank=True)
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    claim_token = models.CharField(max_length=40, blank=True)
 
     class Meta:
         ordering = ["pk"]
-        indexes = [models.Index(fields=["state", "attempts"], name="notify_outbox_state_attempts")]
+        indexes = [
+            models.Index(fields=["state", "attempts"], name="notify_outbox_state_attempts"),
+            models.Index(fields=["state", "next_try_at"], name="notify_outbox_state_next"),
+            models.Index(fields=["rule", "-created"], name="notify_outbox_rule"),
+        ]
         verbose_name = _("发送队列")
         verbose_name_plural = _("发送队列")
 
     def __str__(self) -> str:
         return f"{self.channel} → {self.recipient_id} #{self.pk}"
+
+
+DEFAULT_QUIET_START = time(22, 0)
+DEFAULT_QUIET_END = time(7, 30)
 
 
 class Digest(models.TextChoices):
@@ -94,6 +126,14 @@ class Preference(models.Model):
     )
     # The last day the latest digest sent to this user covered (so a period is summarised once).
     digest_until = models.DateField(null=True, blank=True)
+    # Reminders (提醒): which channels besides in-app (always on), the weekly digest, quiet hours.
+    email_on = models.BooleanField(_("电子邮件"), default=False)
+    sms_on = models.BooleanField(_("短信"), default=False)
+    wecom_on = models.BooleanField(_("企业微信群机器人"), default=False)
+    dingtalk_on = models.BooleanField(_("钉钉群机器人"), default=False)
+    weekly_digest = models.BooleanField(_("每周工作提醒汇总"), default=True)
+    quiet_start = models.TimeField(_("免打扰开始"), default=DEFAULT_QUIET_START)
+    quiet_end = models.TimeField(_("免打扰结束"), default=DEFAULT_QUIET_END)
 
     objects = PreferenceQuerySet.as_manager()
 

@@ -45,6 +45,8 @@ def connect() -> None:
     signals.task_status_changed.connect(on_status_changed, dispatch_uid="notify.status_changed")
     from luoshi.jobs import periodic
 
+    from .reminders import reminders_plan
     from .services import outbox_step
 
+    periodic.register("notify.reminders", order=850, run=reminders_plan)
     periodic.register("notify.outbox", order=900, run=outbox_step)

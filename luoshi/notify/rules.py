@@ -15,7 +15,7 @@ light, from the light last announced to them, never each flip:
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 
 from django.utils.translation import gettext as _
 
@@ -101,3 +101,109 @@ def digest_text(mode: str, changes: Sequence[tuple[str, str, str]]) -> str | Non
     head = _("上周关注任务亮灯变化：") if mode == WEEKLY else _("昨日关注任务亮灯变化：")
     text = head + "、".join(parts)
     return text if len(text) <= TEXT_MAX else text[: TEXT_MAX - 1] + "…"
+
+
+# --- Reminders (提醒): schedules, quiet hours, back-off, the dedupe key ----------------------------
+#
+# docs/rules.md, "提醒". A reminder rule decides on plain values whether something is due today and
+# names its occurrence; the planner turns (rule, source, recipient, channel, occurrence) into the
+# outbox row's unique dedupe key, so a rule that fires again for the same occurrence queues nothing.
+
+DUE_SOON, OVERDUE, REPORT_LATE, WEEKLY_DIGEST = (
+    "task.due_soon",
+    "task.overdue",
+    "report.late",
+    "digest.weekly",
+)
+DEFAULT_DAYS_BEFORE = (7, 3, 1)
+
+
+def due_soon_occurrence(*, due: date, today: date, days_before: Sequence[int]) -> str | None:
+    """The "N days before due" reminder due today, named by its N ("d3"), or None.
+
+    With days_before (7, 3, 1), a task due in 5 days is in the "d7" window, in 2 days the "d3"
+    window, today or tomorrow the "d1" window: each window's reminder goes once (the dedupe key), on
+    the first day of the window the planner runs, so a missed tick catches up instead of skipping."""
+    left = (due - today).days
+    if left < 0:
+        return None
+    windows = sorted(n for n in set(days_before) if n >= 0)
+    for n in windows:
+        if left <= n:
+            return f"d{n}"
+    return None
+
+
+def weekly_digest_occurrence(day: date) -> str | None:
+    """The weekly digest goes on Mondays, named by its ISO week ("2024-W27"); None on other days."""
+    if day.weekday() != 0:
+        return None
+    year, week, _weekday = day.isocalendar()
+    return f"{year}-W{week:02d}"
+
+
+def in_quiet_hours(t: time, *, start: time, end: time) -> bool:
+    """Whether the local time `t` falls in the quiet hours [start, end); they may run past midnight
+    (22:00–07:30). start == end means no quiet hours."""
+    if start == end:
+        return False
+    if start < end:
+        return start <= t < end
+    return t >= start or t < end
+
+
+def quiet_release(local_now: datetime, *, start: time, end: time) -> datetime | None:
+    """When a message queued at `local_now` (an aware local time) may go out: the end of the quiet
+    hours it falls in, or None when it is not in quiet hours (send at once)."""
+    if not in_quiet_hours(local_now.timetz().replace(tzinfo=None), start=start, end=end):
+        return None
+    release = local_now.replace(hour=end.hour, minute=end.minute, second=0, microsecond=0)
+    if release <= local_now:
+        release += timedelta(days=1)
+    return release
+
+
+BACKOFF_BASE = timedelta(minutes=1)
+BACKOFF_CAP = timedelta(hours=6)
+
+
+def backoff(attempts: int, *, base: timedelta = BACKOFF_BASE, cap: timedelta = BACKOFF_CAP) -> timedelta:
+    """How long to wait before the next try after `attempts` failed ones: base·2^(attempts−1), at most
+    `cap` (1, 2, 4, 8 … minutes)."""
+    if attempts < 1:
+        return timedelta(0)
+    factor: int = 2 ** min(attempts - 1, 30)
+    wait: timedelta = base * factor
+    return min(cap, wait)
+
+
+def dedupe_key(*, rule: str, source: str, recipient: int, channel: str, occurrence: str) -> str:
+    """The outbox row's unique key: one message per rule, source, recipient, channel and occurrence."""
+    return f"{rule}|{source}|{recipient}|{channel}|{occurrence}"[:255]
+
+
+def due_soon_text(title: str, due: date, left: int) -> str:
+    if left <= 0:
+        return (_("今天到期：%(t)s") % {"t": title[:80]})[:TEXT_MAX]
+    return (_("还有 %(n)s 天到期（%(d)s）：%(t)s") % {"n": left, "d": due.isoformat(), "t": title[:80]})[
+        :TEXT_MAX
+    ]
+
+
+def overdue_text(title: str, due: date) -> str:
+    return (_("已逾期（时限 %(d)s）：%(t)s") % {"d": due.isoformat(), "t": title[:80]})[:TEXT_MAX]
+
+
+def report_late_text(title: str, period_end: date) -> str:
+    return (_("迟报：%(t)s（%(p)s 期）") % {"t": title[:80], "p": period_end.isoformat()})[:TEXT_MAX]
+
+
+def weekly_digest_text(*, due_soon: int, overdue: int, late: int) -> str | None:
+    """One person's weekly reminder digest; None when there is nothing to tell."""
+    if not (due_soon or overdue or late):
+        return None
+    return _("本周工作提醒：%(s)s 项 7 天内到期，%(o)s 项已逾期，%(l)s 期迟报。") % {
+        "s": due_soon,
+        "o": overdue,
+        "l": late,
+    }

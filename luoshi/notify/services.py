@@ -6,6 +6,10 @@ exists as soon as the write is committed. `deliver` is idempotent — a row is c
 conditional update and sent once — and tries failed rows again, up to `MAX_ATTEMPTS` times (the
 daily tick runs it for whatever an earlier reaction failed to send).
 
+Reminders and events (`queue`, `notify_event`; planned daily by `reminders.reminders_plan`) carry the
+rule that sent them and a unique dedupe key; external channels (`channels.py`) are sent only by
+`deliver()` without ids — the outbox step and the worker — claimed before the send, at most once.
+
 Light changes of followed tasks are not sent as they happen: `light_changes_stage` keeps the latest
 light per (follower, task) beside the light last announced, and `light_changes_deliver` (the outbox
 step) tells the net change once it is due, holds it while the task has a pending report, or puts it
@@ -15,22 +19,36 @@ in the follower's daily / weekly digest (docs/rules.md, 关注任务的通知).
 from __future__ import annotations
 
 import logging
+import uuid
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.conf import settings
-from django.db import DatabaseError, transaction
-from django.db.models import F
+from django.db import DatabaseError, connection, transaction
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from luoshi.audit.services import record
-from luoshi.errors import InvalidField, NotAllowed
+from luoshi.errors import InvalidField, NotAllowed, refuse_unknown_fields
 
 from . import rules
-from .models import Channel, Digest, FollowedLight, Notification, Outbox, OutboxState, Preference
+from .channels import OutMessage, SendResult
+from .channels import configured as configured_channel
+from .models import (
+    DEFAULT_QUIET_END,
+    DEFAULT_QUIET_START,
+    EXTERNAL,
+    Channel,
+    Digest,
+    FollowedLight,
+    Notification,
+    Outbox,
+    OutboxState,
+    Preference,
+)
 
 log = logging.getLogger(__name__)
 
@@ -51,7 +69,8 @@ class Message:
 def notify(messages: Iterable[Message], *, channel: str = Channel.IN_APP) -> list[int]:
     """Queue messages in the outbox (in the caller's transaction) and deliver them after the commit.
 
-    Returns the outbox rows' ids. Not audited: notifications are not records of the office's work."""
+    Returns the outbox rows' ids. Not audited: notifications are not records of the office's work.
+    Only in-app rows are delivered after the commit; other channels wait for the outbox step."""
     rows = [
         Outbox(
             recipient_id=m.user_id,
@@ -78,14 +97,19 @@ def _in_app(rows: Sequence[Outbox]) -> None:
     )
 
 
-# channel -> how a batch of its rows is delivered (raising leaves them unsent)
+# Channels delivered inside the database transaction that marks their rows sent (exactly once):
+# channel -> how a batch of its rows is delivered (raising leaves them unsent). The in-app channel
+# is `channels.InAppChannel` one row at a time; here it is the same insert, in batches.
 CHANNELS: dict[str, Callable[[Sequence[Outbox]], None]] = {Channel.IN_APP: _in_app}
 
 
-def deliver(*, ids: Sequence[int] | None = None) -> int:
+def deliver(*, ids: Sequence[int] | None = None, now: datetime | None = None) -> int:
     """Deliver the outbox rows not yet sent (those in `ids`, or all), failed ones again while they
-    have attempts left; returns how many were sent. Safe to run twice and from two workers."""
-    due = Outbox.objects.filter(state__in=_OPEN, attempts__lt=MAX_ATTEMPTS)
+    have attempts left; returns how many were sent. Safe to run twice and from two workers.
+
+    With `ids` (after a request's commit) only in-app rows are delivered; without (the outbox step,
+    the worker) the external channels too (`deliver_external`), so no request waits on a gateway."""
+    due = Outbox.objects.filter(state__in=_OPEN, attempts__lt=MAX_ATTEMPTS, channel__in=list(CHANNELS))
     todo: list[int] = []
     if ids is None:
         todo = list(due.order_by("pk").values_list("pk", flat=True))
@@ -99,6 +123,8 @@ def deliver(*, ids: Sequence[int] | None = None) -> int:
             sent += _deliver_rows(chunk)
         except Exception:  # find the row that fails, send the others
             sent += sum(_deliver_one(pk) for pk in chunk)
+    if ids is None:
+        sent += deliver_external(now=now)["sent"]
     return sent
 
 
@@ -131,11 +157,266 @@ def _deliver_one(pk: int) -> int:
         return 0
 
 
+# --- External channels: claim, then send, at most once ---------------------------------------------
+#
+# A row of an external channel (e-mail, SMS, robots) is claimed before it is sent: in one short
+# transaction its state goes to "sending" with this worker's token (PostgreSQL: the candidates are
+# read FOR UPDATE SKIP LOCKED, so two workers take different rows; SQLite: the UPDATE … WHERE
+# state IN (pending, failed) is the guard, only one writer wins a row). Then the worker sends and
+# records the outcome. A worker that dies between the claim and the record leaves the row "sending":
+# it is NEVER sent again by itself — after CLAIM_LEASE it becomes "unknown" (结果未知), shown in the
+# outbox view, where an officer may requeue it (`outbox_requeue`). This is at-most-once on purpose:
+# a reminder that may have gone out is not worth a second SMS to a leader at night; in-app rows,
+# delivered inside the database transaction, are exactly once.
+
+CLAIM_LEASE = timedelta(minutes=15)
+CLAIM_BATCH = 100
+
+
+def _claim(*, now: datetime, limit: int = CLAIM_BATCH) -> tuple[str, list[Outbox]]:
+    """Claim up to `limit` due rows of external channels; returns the claim token and the rows."""
+    token = uuid.uuid4().hex
+    with transaction.atomic():
+        candidates = (
+            Outbox.objects.filter(channel__in=EXTERNAL, state__in=_OPEN, attempts__lt=MAX_ATTEMPTS)
+            .filter(Q(next_try_at__isnull=True) | Q(next_try_at__lte=now))
+            .order_by("pk")
+        )
+        if connection.vendor == "postgresql":
+            candidates = candidates.select_for_update(skip_locked=True)
+        pks = list(candidates.values_list("pk", flat=True)[:limit])
+        if not pks:
+            return token, []
+        Outbox.objects.filter(pk__in=pks, state__in=_OPEN).update(
+            state=OutboxState.SENDING, claimed_at=now, claim_token=token, attempts=F("attempts") + 1
+        )
+    return token, list(Outbox.objects.filter(claim_token=token, state=OutboxState.SENDING).order_by("pk"))
+
+
+def _addresses(user_ids: set[int]) -> tuple[dict[int, str], dict[int, str]]:
+    from django.contrib.auth import get_user_model
+
+    from luoshi.org.models import Person
+
+    emails = dict(get_user_model().objects.filter(pk__in=user_ids).values_list("pk", "email"))
+    phones = dict(
+        Person.objects.filter(user_id__in=user_ids).exclude(phone="").values_list("user_id", "phone")
+    )
+    return emails, phones
+
+
+def _out_message(row: Outbox, emails: dict[int, str], phones: dict[int, str]) -> OutMessage:
+    payload = row.payload or {}
+    return OutMessage(
+        outbox_id=row.pk,
+        recipient_id=row.recipient_id,
+        text=str(payload.get("text", "")),
+        subject=str(payload.get("subject", "")),
+        link=str(payload.get("link", "")),
+        task_id=payload.get("task"),
+        email=emails.get(row.recipient_id, "") or "",
+        phone=phones.get(row.recipient_id, "") or "",
+    )
+
+
+def _send(row: Outbox, message: OutMessage) -> SendResult:
+    channel = configured_channel(row.channel)
+    if channel is None:
+        return SendResult(ok=False, error=f"channel {row.channel} is not configured")
+    try:
+        return channel.send(message)
+    except Exception as exc:  # a channel should answer, not raise; a bug in one is a failed send
+        return SendResult(ok=False, error=repr(exc)[:500])
+
+
+def _record_outcome(row: Outbox, token: str, result: SendResult, now: datetime) -> None:
+    mine = Outbox.objects.filter(pk=row.pk, claim_token=token, state=OutboxState.SENDING)
+    if result.ok:
+        mine.update(state=OutboxState.SENT, sent_at=now, last_error="", next_try_at=None)
+        return
+    again = row.attempts < MAX_ATTEMPTS
+    mine.update(
+        state=OutboxState.FAILED,
+        last_error=result.error[:2000],
+        next_try_at=now + rules.backoff(row.attempts) if again else None,
+    )
+
+
+def claims_expire(*, now: datetime) -> int:
+    """Rows claimed longer than CLAIM_LEASE ago by a worker that never recorded the outcome become
+    "unknown" (结果未知): not resent (at most once), visible to the office. Returns how many."""
+    return Outbox.objects.filter(state=OutboxState.SENDING, claimed_at__lt=now - CLAIM_LEASE).update(
+        state=OutboxState.UNKNOWN, last_error=_("发送过程中断，结果未知，未重发。")
+    )
+
+
+def deliver_external(*, now: datetime | None = None) -> dict[str, int]:
+    """Send the due rows of external channels, claim by claim, until none is due; failures get their
+    next try by back-off (`rules.backoff`). Only the outbox step and the worker call this."""
+    now = now or timezone.now()
+    counts = {"sent": 0, "failed": 0, "unknown": claims_expire(now=now)}
+    while True:
+        token, rows = _claim(now=now)
+        if not rows:
+            return counts
+        emails, phones = _addresses({r.recipient_id for r in rows})
+        for row in rows:
+            result = _send(row, _out_message(row, emails, phones))
+            _record_outcome(row, token, result, now)
+            counts["sent" if result.ok else "failed"] += 1
+
+
 def outbox_step(day: date) -> dict[str, int]:
     """The tick's step `notify.outbox` (daily, and every few minutes from the worker): tell followers
     the staged light changes that are due (`light_changes_deliver`), then send whatever is unsent."""
     summary = light_changes_deliver(day=day)
     return {**summary, "notifications_sent": deliver()}
+
+
+# --- Events and reminders: rule-traced, deduplicated, per the recipient's channels -----------------
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One message a rule sends to one person: traced by rule and source, unique per occurrence."""
+
+    rule: str
+    source: str
+    recipient: int
+    text: str
+    occurrence: str = ""
+    link: str = ""
+    task_id: int | None = None
+    subject: str = ""
+
+
+def _channels_of(pref: Preference | None, *, email: str, phone: str, available: set[str]) -> list[str]:
+    """The channels a person hears reminders on: in-app always, the others they switched on that are
+    configured here (`available`) and for which they have an address."""
+    chosen = [Channel.IN_APP.value]
+    if pref is None:
+        return chosen
+    wanted = [
+        (Channel.EMAIL, pref.email_on and bool(email)),
+        (Channel.SMS, pref.sms_on and bool(phone)),
+        (Channel.WECOM, pref.wecom_on),
+        (Channel.DINGTALK, pref.dingtalk_on),
+    ]
+    return chosen + [c.value for c, on in wanted if on and c.value in available]
+
+
+def queue(entries: Iterable[Entry], *, now: datetime | None = None) -> int:
+    """Write the entries' outbox rows, one per channel of each recipient; a row whose dedupe key is
+    already there is skipped by the database (ON CONFLICT DO NOTHING). External rows due inside the
+    recipient's quiet hours wait for their end; in-app ones go at once (after the commit). Returns
+    how many rows were new."""
+    entries = list(entries)
+    if not entries:
+        return 0
+    now = now or timezone.now()
+    users = {e.recipient for e in entries}
+    prefs = {p.user_id: p for p in Preference.objects.filter(user_id__in=users)}
+    emails, phones = _addresses(users)
+    local = timezone.localtime(now)
+    available = {str(c) for c in EXTERNAL if configured_channel(c) is not None}
+    keys: list[str] = []
+    rows: list[Outbox] = []
+    for e in entries:
+        pref = prefs.get(e.recipient)
+        for channel in _channels_of(
+            pref, email=emails.get(e.recipient, ""), phone=phones.get(e.recipient, ""), available=available
+        ):
+            key = rules.dedupe_key(
+                rule=e.rule, source=e.source, recipient=e.recipient, channel=channel, occurrence=e.occurrence
+            )
+            wait = None
+            if channel != Channel.IN_APP:
+                start = pref.quiet_start if pref else DEFAULT_QUIET_START
+                end = pref.quiet_end if pref else DEFAULT_QUIET_END
+                wait = rules.quiet_release(local, start=start, end=end)
+            payload: dict[str, Any] = {"task": e.task_id, "text": e.text[:300]}
+            if e.link:
+                payload["link"] = e.link
+            if e.subject:
+                payload["subject"] = e.subject[:120]
+            rows.append(
+                Outbox(
+                    recipient_id=e.recipient,
+                    channel=channel,
+                    payload=payload,
+                    rule=e.rule[:60],
+                    source=e.source[:80],
+                    dedupe_key=key,
+                    next_try_at=wait,
+                )
+            )
+            if channel == Channel.IN_APP:
+                keys.append(key)
+    present: set[str] = set()
+    all_keys = [str(r.dedupe_key) for r in rows]
+    for i in range(0, len(all_keys), _BATCH):
+        present.update(
+            str(k)
+            for k in Outbox.objects.filter(dedupe_key__in=all_keys[i : i + _BATCH]).values_list(
+                "dedupe_key", flat=True
+            )
+        )
+    new = [r for r in rows if r.dedupe_key not in present]
+    # A concurrent planner may insert the same key meanwhile: the unique key makes that a no-op.
+    Outbox.objects.bulk_create(new, batch_size=_BATCH, ignore_conflicts=True)
+    fresh = [k for k in keys if k not in present]
+    if fresh:
+        transaction.on_commit(lambda: _deliver_keys(fresh))
+    return len(new)
+
+
+def _deliver_keys(keys: Sequence[str]) -> None:
+    ids: list[int] = []
+    for i in range(0, len(keys), _BATCH):
+        ids += Outbox.objects.filter(
+            dedupe_key__in=keys[i : i + _BATCH], state=OutboxState.PENDING
+        ).values_list("pk", flat=True)
+    if ids:
+        deliver(ids=ids)
+
+
+def notify_event(
+    *,
+    rule: str,
+    recipients: Iterable[int],
+    text: str,
+    key: str,
+    link: str = "",
+    occurrence: str = "",
+    task_id: int | None = None,
+    now: datetime | None = None,
+) -> int:
+    """Tell people of an event (an escalation, a sign-off waiting for them …) on their channels.
+
+    The hook other apps call from their signal receivers (after the commit of the write):
+    `rule` names the rule that sends it ("supervision.escalated"), `key` the record it is about
+    ("supervision.item:42"), `occurrence` tells repeated events about the same record apart (a
+    level, a step, a date); the same (rule, key, occurrence) never reaches a person twice on a
+    channel. `link` is a site path ("/rectification/problems/7/"). In-app goes at once, the other
+    channels of each recipient's preference with the outbox step (quiet hours respected).
+    Returns how many outbox rows were new."""
+    if not (rule or "").strip() or not (key or "").strip():
+        raise InvalidField(_("通知须注明规则和来源。"), field="rule")
+    return queue(
+        (
+            Entry(
+                rule=rule,
+                source=key,
+                recipient=u,
+                text=text,
+                occurrence=occurrence,
+                link=link,
+                task_id=task_id,
+            )
+            for u in sorted(set(recipients))
+        ),
+        now=now,
+    )
 
 
 # --- Light changes of followed tasks: staged, coalesced, delivered as the net change -------------
@@ -358,3 +639,75 @@ def notification_mark_read(*, actor: Any, ids: Iterable[int] | None = None) -> i
     if ids is not None:
         qs = qs.filter(pk__in=list(ids))
     return qs.update(read=True)
+
+
+# --- Reminder preferences and the office's outbox -------------------------------------------------
+
+REMINDER_FIELDS = (
+    "email_on",
+    "sms_on",
+    "wecom_on",
+    "dingtalk_on",
+    "weekly_digest",
+    "quiet_start",
+    "quiet_end",
+)
+
+
+@transaction.atomic
+def reminders_set(*, actor: Any, **changes: Any) -> Preference:
+    """Choose the channels reminders reach the actor on besides in-app, the weekly digest and the
+    quiet hours (免打扰时段); audited as `notify.reminders.changed` with what changed."""
+    from datetime import time as Time
+
+    if actor is None or not getattr(actor, "is_authenticated", False):
+        raise NotAllowed(_("请先登录。"))
+    refuse_unknown_fields(changes, REMINDER_FIELDS)
+    for name in ("quiet_start", "quiet_end"):
+        if name in changes and not isinstance(changes[name], Time):
+            raise InvalidField(_("请填写时间，如 22:00。"), field=name)
+    pref, _new = Preference.objects.select_for_update().get_or_create(user=actor)
+    before = {k: getattr(pref, k) for k in changes}
+    changed = {k: v for k, v in changes.items() if before[k] != v}
+    if changed:
+        for k, v in changed.items():
+            setattr(pref, k, v)
+        pref.save(update_fields=list(changed))
+        record(
+            pref,
+            "notify.reminders.changed",
+            actor=actor,
+            before={k: str(before[k]) for k in changed},
+            after={k: str(v) for k, v in changed.items()},
+        )
+    return pref
+
+
+@transaction.atomic
+def outbox_requeue(*, actor: Any, ids: Sequence[int]) -> int:
+    """The office sends messages again whose delivery failed for good or whose outcome is unknown
+    (a worker stopped after claiming them): they go once more, from the next outbox step."""
+    from luoshi.errors import LuoshiError
+    from luoshi.org.access import require_officer
+
+    require_officer(actor)
+    pks = list(
+        Outbox.objects.select_for_update()
+        .filter(pk__in=list(ids), state__in=[OutboxState.UNKNOWN, OutboxState.FAILED])
+        .values_list("pk", flat=True)
+    )
+    if not pks:
+        raise LuoshiError(_("所选消息没有可重新发送的（只有发送失败或结果未知的消息可以重发）。"))
+    Outbox.objects.filter(pk__in=pks).update(
+        state=OutboxState.PENDING, attempts=0, next_try_at=None, claim_token="", claimed_at=None
+    )
+    record(
+        None,
+        "notify.outbox.requeued",
+        actor=actor,
+        data={"rows": pks},
+        object_type="notify.outbox",
+        object_id=",".join(map(str, pks))[:60],
+        object_repr=_("%(n)s 条消息") % {"n": len(pks)},
+    )
+    return len(pks)

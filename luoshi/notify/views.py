@@ -1,19 +1,24 @@
-"""The notify app's page action: a user chooses how they hear of followed tasks' light changes."""
+"""The notify app's pages: a user's notification and reminder preferences; the office's outbox."""
 
 from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
+from luoshi.org.access import require_officer
 from luoshi.web.errors import form_submit
 from luoshi.web.htmx import is_htmx
 
-from .forms import PreferenceForm
-from .services import preference_set
+from . import selectors
+from .forms import OutboxFilter, PreferenceForm, ReminderForm
+from .services import outbox_requeue, preference_set, reminders_set
+
+OUTBOX_PAGE = 50
 
 
 @login_required
@@ -35,3 +40,50 @@ def preference(request: HttpRequest) -> HttpResponse:
     else:
         messages.error(request, _("请选择通知方式。"))
     return redirect("notifications")
+
+
+@login_required
+@require_POST
+def reminders(request: HttpRequest) -> HttpResponse:
+    """Save the user's own reminder preferences: channels, weekly digest, quiet hours (免打扰)."""
+    form = ReminderForm(request.POST)
+    saved = (
+        form.is_valid() and form_submit(form, reminders_set, actor=request.user, **form.cleaned_data).saved
+    )
+    if is_htmx(request):
+        return render(
+            request,
+            "notify/_reminders.html",
+            {"reminder_form": form, "saved": saved},
+            status=200 if saved else 400,
+        )
+    if saved:
+        messages.success(request, _("提醒方式已保存。"))
+    else:
+        messages.error(request, _("请检查提醒方式。"))
+    return redirect("notifications")
+
+
+@login_required
+@require_GET
+def outbox(request: HttpRequest) -> HttpResponse:
+    """Every message sent or waiting (发送记录), with the rule that sent it: for the office only."""
+    require_officer(request.user)
+    form = OutboxFilter(request.GET or None)
+    filters = form.cleaned_data if form.is_valid() else {}
+    rows = selectors.outbox_rows(**{k: v for k, v in filters.items() if v})
+    page = Paginator(rows, OUTBOX_PAGE).get_page(request.GET.get("page"))
+    context = {"form": form, "page": page, "rules": selectors.outbox_rules()}
+    template = "notify/_outbox_rows.html" if is_htmx(request) else "notify/outbox.html"
+    return render(request, template, context)
+
+
+@login_required
+@require_POST
+def outbox_resend(request: HttpRequest) -> HttpResponse:
+    """The office sends failed or unknown messages again (重新发送)."""
+    ids = [int(i) for i in request.POST.getlist("id") if i.isdigit()]
+    done = form_submit(request, outbox_requeue, actor=request.user, ids=ids)
+    if done.saved:
+        messages.success(request, _("%(n)s 条消息将重新发送。") % {"n": done.value})
+    return redirect("notify_outbox")

@@ -171,6 +171,11 @@ def build(builder: Any) -> None:
                 services.problem_to_task(actor=officer, problem=problem, plan=builder.annual, start=today)
         made += 1
     builder.counts["projects"] = made
+    # Each project is followed through its carrying task (项目推进任务) in the annual plan, by which
+    # the dispatch meetings' agendas raise it.
+    builder.counts["project_tasks"] = len(
+        services.project_tasks_ensure(actor=officer, plan=builder.annual, start=today)
+    )
     # The map's outline: the demo district is imaginary, so it borrows the outline of Wuhan's 东西湖区
     # (DataV GeoAtlas via zhChuXiao/ChinaGeoJson, as in the shared samples), inside which its points lie.
     services.boundary_set(

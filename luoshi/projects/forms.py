@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from luoshi.org.models import Unit
+from luoshi.org.models import Post, Unit
 from luoshi.work.filters import DayField
 from luoshi.work.models import Plan
 
-from .models import Stage
+from .models import Category, OwnerRole, Project, ProjectProblem, Stage
 
 
 class StageMetForm(forms.Form):
@@ -38,6 +40,19 @@ class ProblemTaskForm(forms.Form):
     plan = forms.ModelChoiceField(label=_("转入计划"), queryset=Plan.objects.all())
 
 
+class ProblemsTasksForm(forms.Form):
+    """Several open problems of one project, ticked, and the plan their tasks go into."""
+
+    problems = forms.ModelMultipleChoiceField(label=_("问题"), queryset=ProjectProblem.objects.none())
+    plan = forms.ModelChoiceField(label=_("转入计划"), queryset=Plan.objects.filter(is_active=True))
+
+    def __init__(self, *args: Any, project: Project, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["problems"].queryset = ProjectProblem.objects.filter(  # type: ignore[attr-defined]
+            project=project, task__isnull=True
+        )
+
+
 class ImportForm(forms.Form):
     file = forms.FileField(label=_("项目清单（.xlsx 或 .csv）"))
     year = forms.IntegerField(label=_("年度"), required=False, min_value=1900, max_value=2999)
@@ -46,3 +61,68 @@ class ImportForm(forms.Form):
 class BoundaryForm(forms.Form):
     name = forms.CharField(label=_("边界名称"), max_length=120)
     file = forms.FileField(label=_("GeoJSON 文件"))
+
+
+class ProjectForm(forms.Form):
+    """A project's own fields: the create page (with its year, annual plan and carrying task's plan)
+    and the edit page (with the version the editor saw)."""
+
+    name = forms.CharField(label=_("项目名称"), max_length=200)
+    code = forms.CharField(label=_("编号"), max_length=40)
+    category = forms.ChoiceField(label=_("类别"), choices=[("", "—"), *Category.choices], required=False)
+    theme = forms.CharField(label=_("计划主题"), max_length=80, required=False)
+    lead_unit = forms.ModelChoiceField(
+        label=_("牵头单位"), queryset=Unit.objects.filter(is_active=True), required=False
+    )
+    total_investment = forms.DecimalField(
+        label=_("总投资（万元）"), max_digits=14, decimal_places=2, initial=0
+    )
+    lat = forms.DecimalField(label=_("纬度"), max_digits=9, decimal_places=6, required=False)
+    lng = forms.DecimalField(label=_("经度"), max_digits=9, decimal_places=6, required=False)
+    protected = forms.BooleanField(label=_("挂牌保护"), required=False)
+    year = forms.IntegerField(label=_("年度"), min_value=1900, max_value=2999, required=False)
+    annual_plan = forms.DecimalField(
+        label=_("年度计划投资（万元）"), max_digits=14, decimal_places=2, required=False
+    )
+    plan = forms.ModelChoiceField(
+        label=_("推进任务纳入计划"), queryset=Plan.objects.filter(is_active=True), required=False
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1, max_value=2**31 - 1, required=False)
+
+    def __init__(self, *args: Any, editing: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if editing:
+            for name in ("code", "year", "annual_plan", "plan"):
+                del self.fields[name]
+            self.fields["version"].required = True
+
+
+class StagePlanForm(forms.Form):
+    """The planned date of each stage (倒排工期), with the version the editor saw."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1, max_value=2**31 - 1)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for stage in Stage:
+            self.fields[stage.value] = DayField(
+                label=stage.label, required=False, widget=forms.DateInput(attrs={"type": "date"})
+            )
+
+    def planned(self) -> dict[str, Any]:
+        return {stage.value: self.cleaned_data.get(stage.value) for stage in Stage}
+
+
+class OwnersForm(forms.Form):
+    """The four owners (四包一) as posts, with the version the editor saw."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1, max_value=2**31 - 1)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        posts = Post.objects.filter(unit__is_active=True).select_related("unit").order_by("unit__path", "pk")
+        for role in OwnerRole:
+            self.fields[role.value] = forms.ModelChoiceField(label=role.label, queryset=posts, required=False)
+
+    def posts(self) -> dict[str, Any]:
+        return {role.value: self.cleaned_data.get(role.value) for role in OwnerRole}

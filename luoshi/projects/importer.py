@@ -13,6 +13,7 @@ recorded (stage order), a lead unit nobody knows, a point that is not a coordina
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
@@ -152,13 +153,32 @@ def _money(value: Any) -> Decimal | None:
     return amount if amount.is_finite() else None
 
 
-def _units() -> dict[str, Unit]:
-    named: dict[str, Unit] = {}
-    for unit in Unit.objects.filter(is_active=True):
-        for name in (unit.name, unit.short_name):
-            if name:
-                named.setdefault(name, unit)
-    return named
+class _Units:
+    """Lead units resolved as the task importer resolves them (`imports.matching.UnitMatcher`: name,
+    short name, aliases an office mapped, abbreviation rules, a note in brackets after the name); a
+    near miss is only suggested in the refusal, never taken."""
+
+    def __init__(self) -> None:
+        from luoshi.imports.matching import UnitMatcher
+
+        self.matcher = UnitMatcher.from_db()
+        self.units = Unit.objects.filter(is_active=True).in_bulk()
+
+    def resolve(self, written: str) -> tuple[Unit | None, str]:
+        match = self.matcher.match(written)
+        bare = _NOTE.sub("", written).strip()
+        if match.unit_id is None and bare and bare != written:
+            match = self.matcher.match(bare) if self.matcher.match(bare).unit_id is not None else match
+        if match.unit_id is not None:
+            return self.units[match.unit_id], ""
+        message = _("未知的单位：%(v)s") % {"v": written}
+        hint = "、".join(match.ambiguous or match.suggestions)
+        if hint:
+            message += _("是不是：%(h)s？") % {"h": hint}
+        return None, message
+
+
+_NOTE = re.compile(r"[(（][^)）]*[)）]")
 
 
 def _candidates(year: int) -> list[tuple[int, str, str, date | None]]:
@@ -196,7 +216,7 @@ def preview(
         idx = cols.get(key)
         return row.cells[idx] if idx is not None and idx < len(row.cells) else None
 
-    units = _units() if "lead_unit" in cols else {}
+    units = _Units() if "lead_unit" in cols else None
     loaded = selectors.current_boundary()
     area = geo.polygons(loaded[1]) if loaded else []
     rows: list[ImportRow] = []
@@ -253,12 +273,10 @@ def preview(
                 setattr(item, key, amount)
         if "lead_unit" in cols:
             unit_name = text(cell(row, "lead_unit"))
-            if unit_name:
-                item.lead_unit = units.get(unit_name)
+            if unit_name and units is not None:
+                item.lead_unit, refusal = units.resolve(unit_name)
                 if item.lead_unit is None:
-                    out.problems.append(
-                        RowProblem(row.number, header("lead_unit"), _("未知的单位：%(v)s") % {"v": unit_name})
-                    )
+                    out.problems.append(RowProblem(row.number, header("lead_unit"), refusal))
         if "lat" in cols or "lng" in cols:
             la, lo = text(cell(row, "lat")), text(cell(row, "lng"))
             if la or lo:

@@ -137,6 +137,47 @@ def project_light(
     return Standing(expected=expected, rate=rate, light=light)
 
 
+# Why a project goes on a dispatch meeting's agenda (上会原因), in this order.
+INVESTMENT = "investment"  # the year's investment lags the time-proportional plan beyond red (投资滞后)
+STAGE_MISSED = "stage_missed"  # a stage's planned date passed unmet (节点逾期)
+STUCK = "stuck"  # in the same stage longer than the threshold (久滞不前)
+PROBLEMS = "problems"  # open items on its problem list (问题未解决)
+ATTENTION_REASONS = (INVESTMENT, STAGE_MISSED, STUCK, PROBLEMS)
+
+
+def investment_lagging(
+    *, expected: Decimal, rate: Decimal | None, thresholds: Thresholds = DEFAULT_THRESHOLDS
+) -> bool:
+    """The investment completed lags the time-proportional expectation by more than the red
+    threshold (yellow_max points); no annual plan (`rate` None) never lags."""
+    if rate is None:
+        return False
+    return expected - min(rate, HUNDRED) > thresholds.yellow_max
+
+
+def attention_reasons(
+    *,
+    light: str,
+    expected: Decimal,
+    rate: Decimal | None,
+    stage_missed: bool,
+    stuck: bool,
+    open_problems: int,
+    thresholds: Thresholds = DEFAULT_THRESHOLDS,
+) -> tuple[str, ...]:
+    """Why a project needs a dispatch meeting's attention (empty: it does not), in the order of
+    `ATTENTION_REASONS`. Investment and stage reasons come only with a red light, which they explain
+    (a finished project is done, never red); stuck and open problems count whatever the light."""
+    red = light == work_rules.RED
+    hits = (
+        (INVESTMENT, red and investment_lagging(expected=expected, rate=rate, thresholds=thresholds)),
+        (STAGE_MISSED, red and stage_missed),
+        (STUCK, stuck),
+        (PROBLEMS, open_problems > 0),
+    )
+    return tuple(reason for reason, hit in hits if hit)
+
+
 def stuck_days(since: date | None, on: date) -> int:
     """Days a project has been in its current stage as of `on` (0 without a date or before it)."""
     if since is None or since > on:

@@ -98,6 +98,11 @@ def _locked(project: Project) -> Project:
     return Project.objects.select_for_update().get(pk=project.pk)
 
 
+def _check_version(current: Project, version: int | None) -> None:
+    if version is not None and current.version != version:
+        raise Conflict(_("该项目已被他人修改，请刷新后再改。"))
+
+
 @transaction.atomic
 def project_create(
     *,
@@ -115,9 +120,11 @@ def project_create(
     year: int | None = None,
     annual_plan: Any = 0,
     planned: Mapping[str, date] | None = None,
+    plan: Plan | None = None,
 ) -> Project:
     """Create a key project (重点项目) with a row per stage (planned dates from `planned`) and, when
-    `year` is given, its entry in that year's list."""
+    `year` is given, its entry in that year's list; with `plan`, its carrying task (项目推进任务) in
+    that plan (`project_tasks_ensure`), so meetings' agendas can raise it."""
     require_officer(actor)
     name, code = (name or "").strip(), (code or "").strip()
     if not name:
@@ -152,6 +159,11 @@ def project_create(
             project=project, year=year, name=name, annual_plan=_money(annual_plan, "annual_plan")
         )
     record(project, "projects.project.created", actor=actor, after={**_snapshot(project), "year": year})
+    if plan is not None and task is None:
+        if lead_unit is None:
+            raise InvalidField(_("生成推进任务需要牵头单位。"), field="lead_unit")
+        project_tasks_ensure(actor=actor, plan=plan, projects=[project])
+        project.refresh_from_db()
     return project
 
 
@@ -187,6 +199,82 @@ def project_update(*, actor: Any, project: Project, version: int, **changes: Any
     current.refresh_from_db()
     record(current, "projects.project.updated", actor=actor, before=before, after=_snapshot(current))
     return current
+
+
+CARRYING_CODE = "项目"
+# New carrying tasks get their lights at once up to this many; more wait for the daily tick.
+REFRESH_AT_ONCE = 500
+
+
+def _carrying_rows(projects: list[Project], plan: Plan, start: date) -> list[Any]:
+    from luoshi.work.bulk import NewTask
+
+    return [
+        NewTask(
+            code=f"{CARRYING_CODE}{p.code}",
+            title=p.name,
+            lead_unit=p.lead_unit,  # type: ignore[arg-type]
+            start=min(max(start, plan.start), plan.due),
+            due=plan.due,
+            fields={"source": Source.PROJECT, "source_ref": f"project:{p.pk}"},
+        )
+        for p in projects
+    ]
+
+
+@transaction.atomic
+def project_tasks_ensure(
+    *, actor: Any, plan: Plan, projects: Any = None, start: date | None = None
+) -> list[int]:
+    """Give every project without one its carrying task (项目推进任务) in `plan`: the task through
+    which the project is followed by the engine and put on dispatch meetings' agendas (agenda items
+    point to tasks). One `task_create_many` batch (code 项目<project code>, led by the project's lead
+    unit, from `start` (today) to the plan's due date, source 重点项目); projects without a lead unit
+    are left out. `projects` (a queryset or list) defaults to every project. Returns the new task ids."""
+    from luoshi.work.bulk import task_create_many
+
+    require_officer(actor)
+    if not plan.is_active:
+        raise InvalidField(_("该计划已停用。"), field="plan")
+    scope = (
+        Project.objects.all()
+        if projects is None
+        else Project.objects.filter(pk__in=[getattr(p, "pk", p) for p in projects])
+    )
+    todo = list(
+        scope.select_for_update(of=("self",))
+        .filter(task__isnull=True, lead_unit__isnull=False)
+        .select_related("lead_unit")
+        .order_by("code")
+    )
+    if not todo:
+        return []
+    taken = set(
+        Task.objects.filter(plan=plan, code__in=[f"{CARRYING_CODE}{p.code}" for p in todo]).values_list(
+            "code", flat=True
+        )
+    )
+    if taken:
+        raise InvalidField(
+            _("计划中已有编号为 %(codes)s 的任务。") % {"codes": "、".join(sorted(taken))}, field="plan"
+        )
+    rows = _carrying_rows(todo, plan, start or timezone.localdate())
+    created = task_create_many(actor=actor, plan=plan, rows=rows, batch=f"projects-{plan.pk}-{todo[0].pk}")
+    for project, row in zip(todo, rows, strict=True):
+        project.task_id = created.tasks[row.code].pk
+    Project.objects.bulk_update(todo, ["task"])
+    from luoshi.work.services import task_refresh
+
+    if len(created.ids) <= REFRESH_AT_ONCE:  # a larger batch waits for the tick's plan-wide pass
+        for task in Task.objects.filter(pk__in=created.ids).select_related("plan"):
+            task_refresh(task=task)
+    record(
+        plan,
+        "projects.project.tasked",
+        actor=actor,
+        data={"projects": [p.pk for p in todo], "tasks": created.ids},
+    )
+    return created.ids
 
 
 def _store_evidence(change: StageChange, file: Any) -> None:
@@ -271,10 +359,14 @@ def stage_met(
 
 
 @transaction.atomic
-def stage_plan_set(*, actor: Any, project: Project, planned: Mapping[str, date | None]) -> Project:
-    """Set the planned dates of stages (倒排工期), by the office."""
+def stage_plan_set(
+    *, actor: Any, project: Project, planned: Mapping[str, date | None], version: int | None = None
+) -> Project:
+    """Set the planned dates of stages (倒排工期), by the office; with `version` (the one the editor
+    saw), an edit saved meanwhile answers Conflict (409)."""
     require_officer(actor)
     current = _locked(project)
+    _check_version(current, version)
     rows = {s.stage: s for s in ProjectStage.objects.select_for_update().filter(project=current)}
     before: dict[str, Any] = {}
     after: dict[str, Any] = {}
@@ -347,11 +439,15 @@ def year_set(*, actor: Any, project: Project, year: int, annual_plan: Any, name:
 
 
 @transaction.atomic
-def owner_assign(*, actor: Any, project: Project, role: str, post: Post | None) -> ProjectOwner | None:
+def owner_assign(
+    *, actor: Any, project: Project, role: str, post: Post | None, version: int | None = None
+) -> ProjectOwner | None:
     """Name the post that holds one of the four owner roles (四包一); None clears it. The holder is
-    whoever holds the post, so a change of person keeps the project's history."""
+    whoever holds the post, so a change of person keeps the project's history. With `version`, an
+    edit saved meanwhile answers Conflict (409)."""
     require_officer(actor)
     current = _locked(project)
+    _check_version(current, version)
     if role not in OwnerRole.values:
         raise InvalidField(_("未知的四包一职责：%(v)s") % {"v": role}, field="role")
     row = ProjectOwner.objects.select_for_update().filter(project=current, role=role).first()
@@ -367,6 +463,7 @@ def owner_assign(*, actor: Any, project: Project, role: str, post: Post | None) 
         row.save(update_fields=["post"])
         result = row
     if before != (post.pk if post else None):
+        Project.objects.filter(pk=current.pk).update(version=F("version") + 1)
         record(
             current,
             "projects.owner.assigned",
@@ -375,6 +472,22 @@ def owner_assign(*, actor: Any, project: Project, role: str, post: Post | None) 
             after={"role": role, "post": post.pk if post else None},
         )
     return result
+
+
+@transaction.atomic
+def owners_assign(*, actor: Any, project: Project, posts: Mapping[str, Post | None], version: int) -> Project:
+    """Set the four owners (四包一) at once from the edit page: one version check for the whole form,
+    then `owner_assign` per role that changed (each audited)."""
+    require_officer(actor)
+    current = _locked(project)
+    _check_version(current, version)
+    for role in posts:
+        if role not in OwnerRole.values:
+            raise InvalidField(_("未知的四包一职责：%(v)s") % {"v": role}, field="role")
+    for role, post in posts.items():
+        owner_assign(actor=actor, project=current, role=role, post=post)
+    current.refresh_from_db()
+    return current
 
 
 @transaction.atomic
@@ -437,6 +550,84 @@ def problem_to_task(*, actor: Any, problem: ProjectProblem, plan: Plan, start: d
     current.save(update_fields=["task"])
     record(current, "projects.problem.tasked", actor=actor, after={"task": task.pk, "plan": plan.pk})
     return task
+
+
+PROBLEM_CODE = "项目问题"
+
+
+@transaction.atomic
+def problems_to_tasks(*, actor: Any, problems: Any, plan: Plan, start: date | None = None) -> list[int]:
+    """Turn several open problems (问题清单, of one or more projects) into tasks of `plan` in one step:
+    one `task_create_many` batch (one audit entry for the batch and one for the step), each task led
+    by its problem's owner unit, due on its deadline, source 重点项目, and linked back to its problem.
+    All or nothing: a problem already a task, one whose deadline has passed, or an inactive plan
+    refuses the whole step and writes nothing. Returns the new task ids, in the problems' order."""
+    from luoshi.work.bulk import NewTask, task_create_many
+
+    require_officer(actor)
+    ids = [getattr(q, "pk", q) for q in problems]
+    if not ids:
+        raise InvalidField(_("请选择要转为任务的问题。"), field="problems")
+    if not plan.is_active:
+        raise InvalidField(_("该计划已停用。"), field="plan")
+    todo = list(
+        ProjectProblem.objects.select_for_update(of=("self",))
+        .select_related("project", "owner_unit")
+        .filter(pk__in=ids)
+        .order_by("project__code", "deadline", "pk")
+    )
+    if len(todo) != len(set(ids)):
+        raise InvalidField(_("所选问题有的不存在。"), field="problems")
+    begin = start or timezone.localdate()
+    for q in todo:
+        if q.task_id is not None:
+            raise InvalidField(_("问题“%(t)s”已转为任务。") % {"t": q.title}, field="problems")
+        if q.deadline < begin:
+            raise InvalidField(
+                _("问题“%(t)s”的解决时限已过，请先调整时限。") % {"t": q.title}, field="problems"
+            )
+        if q.deadline > plan.due:
+            raise InvalidField(
+                _("问题“%(t)s”的解决时限晚于计划截止日期。") % {"t": q.title}, field="problems"
+            )
+    rows = [
+        NewTask(
+            code=f"{PROBLEM_CODE}{q.pk}",
+            title=f"{q.project.name}：{q.title}"[:300],
+            lead_unit=q.owner_unit,
+            start=min(max(begin, plan.start), q.deadline),
+            due=q.deadline,
+            fields={
+                "description": q.description,
+                "source": Source.PROJECT,
+                "source_ref": f"project:{q.project_id}/problem:{q.pk}",
+            },
+        )
+        for q in todo
+    ]
+    taken = set(
+        Task.objects.filter(plan=plan, code__in=[r.code for r in rows]).values_list("code", flat=True)
+    )
+    if taken:
+        raise InvalidField(
+            _("计划中已有编号为 %(codes)s 的任务。") % {"codes": "、".join(sorted(taken))}, field="plan"
+        )
+    created = task_create_many(actor=actor, plan=plan, rows=rows, batch=f"problems-{plan.pk}-{todo[0].pk}")
+    for q, row in zip(todo, rows, strict=True):
+        q.task_id = created.tasks[row.code].pk
+    ProjectProblem.objects.bulk_update(todo, ["task"])
+    if len(created.ids) <= REFRESH_AT_ONCE:
+        from luoshi.work.services import task_refresh
+
+        for task in Task.objects.filter(pk__in=created.ids).select_related("plan"):
+            task_refresh(task=task)
+    record(
+        plan,
+        "projects.problems.tasked",
+        actor=actor,
+        data={"problems": [q.pk for q in todo], "tasks": [q.task_id for q in todo]},
+    )
+    return [q.task_id for q in todo]  # type: ignore[misc]
 
 
 @transaction.atomic

@@ -28,7 +28,18 @@ from luoshi.work.models import Light
 
 from . import importer, rules, selectors, services
 from .filters import ProjectFilter
-from .forms import BoundaryForm, ImportForm, InvestmentForm, ProblemForm, ProblemTaskForm, StageMetForm
+from .forms import (
+    BoundaryForm,
+    ImportForm,
+    InvestmentForm,
+    OwnersForm,
+    ProblemForm,
+    ProblemsTasksForm,
+    ProblemTaskForm,
+    ProjectForm,
+    StageMetForm,
+    StagePlanForm,
+)
 from .models import (
     Category,
     OwnerRole,
@@ -138,12 +149,13 @@ def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
         owner_rows.append({"role": role.label, "owner": owner, "holders": names})
     ctx = context_for(request.user)
     editable = _can_edit(request.user, project)
+    problems = list(project.problems.select_related("owner_unit", "task"))
     context = {
         "project": project,
         "standing": standing,
         "timeline": timeline,
         "owners": owner_rows,
-        "problems": project.problems.select_related("owner_unit", "task").all(),
+        "problems": problems,
         "changes": StageChange.objects.filter(project=project).select_related("actor")[:50],
         "years": project.years.all(),
         "chart": _investment_chart(project, on),
@@ -153,6 +165,7 @@ def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "investment_form": InvestmentForm(initial={"month": on.strftime("%Y-%m")}),
         "problem_form": ProblemForm(initial={"owner_unit": project.lead_unit_id}),
         "task_form": ProblemTaskForm(),
+        "open_problems": any(q.task_id is None for q in problems),
     }
     return render(request, "projects/project_detail.html", context)
 
@@ -281,6 +294,145 @@ def problem_to_task(request: HttpRequest, pk: int, problem_id: int) -> HttpRespo
     else:
         messages.error(request, _("请选择计划。"))
     return _back_to(project)
+
+
+@login_required
+@require_POST
+def problems_to_tasks(request: HttpRequest, pk: int) -> HttpResponse:
+    """The ticked open problems of a project become tasks of one plan in one step."""
+    project = _visible(request, pk)
+    form = ProblemsTasksForm(request.POST, project=project)
+    if form.is_valid():
+        done = form_submit(
+            request,
+            services.problems_to_tasks,
+            actor=request.user,
+            problems=list(form.cleaned_data["problems"]),
+            plan=form.cleaned_data["plan"],
+        )
+        if done.saved:
+            messages.success(request, _("已将 %(n)s 个问题转为任务。") % {"n": len(done.value)})
+    else:
+        messages.error(request, _("请勾选未转任务的问题并选择计划。"))
+    return _back_to(project)
+
+
+# ---------------------------------------------------------------------------------------------
+# Create and edit (the office): the project's fields, its stages' planned dates, its four owners
+
+
+def _new_values(d: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in d.items() if k not in ("version",) and not (k == "annual_plan" and v is None)}
+
+
+@login_required
+def project_new(request: HttpRequest) -> HttpResponse:
+    """The office creates a key project; with a plan, its carrying task (项目推进任务) too."""
+    require_officer(request.user)
+    form = ProjectForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        done = form_submit(
+            form, services.project_create, actor=request.user, **_new_values(form.cleaned_data)
+        )
+        if done.saved:
+            messages.success(request, _("项目已建立。"))
+            return redirect("projects:edit", done.value.pk)
+    return render(request, "projects/project_new.html", {"form": form}, status=400 if form.errors else 200)
+
+
+def _edit_forms(project: Project) -> dict[str, Any]:
+    stages = {s.stage: s.planned for s in project.stages.all()}
+    owners = {o.role: o.post_id for o in project.owners.all()}
+    fields = {
+        "name": project.name,
+        "category": project.category,
+        "theme": project.theme,
+        "lead_unit": project.lead_unit_id,
+        "total_investment": project.total_investment,
+        "lat": project.lat,
+        "lng": project.lng,
+        "protected": project.protected,
+        "version": project.version,
+    }
+    return {
+        "form": ProjectForm(initial=fields, editing=True),
+        "stage_form": StagePlanForm(initial={**stages, "version": project.version}),
+        "owners_form": OwnersForm(initial={**owners, "version": project.version}),
+    }
+
+
+def _edit_page(request: HttpRequest, project: Project, status: int = 200, **bound: Any) -> HttpResponse:
+    project.refresh_from_db()
+    context = {"project": project, **_edit_forms(project), **bound}
+    return render(request, "projects/project_edit.html", context, status=status)
+
+
+def _edited(request: HttpRequest, project: Project, done: Any, message: str, **bound: Any) -> HttpResponse:
+    if done.saved:
+        messages.success(request, message)
+        return redirect("projects:edit", project.pk)
+    if done.conflict:  # someone saved first: say so loudly and show what is there now
+        messages.error(request, done.conflict)
+        return _edit_page(request, project, status=409)
+    return _edit_page(request, project, status=400, **bound)
+
+
+@login_required
+def project_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """The office edits a project's fields (the version seen: an edit saved meanwhile is a 409)."""
+    project = _visible(request, pk)
+    require_officer(request.user)
+    if request.method != "POST":
+        return _edit_page(request, project)
+    form = ProjectForm(request.POST, editing=True)
+    if not form.is_valid():
+        return _edit_page(request, project, status=400, form=form)
+    d = dict(form.cleaned_data)
+    version = d.pop("version")
+    done = form_submit(
+        form, services.project_update, actor=request.user, project=project, version=version, **d
+    )
+    return _edited(request, project, done, _("项目已保存。"), form=form)
+
+
+@login_required
+@require_POST
+def stage_plan(request: HttpRequest, pk: int) -> HttpResponse:
+    """The office plans the stages' dates (倒排工期)."""
+    project = _visible(request, pk)
+    require_officer(request.user)
+    form = StagePlanForm(request.POST)
+    if not form.is_valid():
+        return _edit_page(request, project, status=400, stage_form=form)
+    done = form_submit(
+        form,
+        services.stage_plan_set,
+        actor=request.user,
+        project=project,
+        planned=form.planned(),
+        version=form.cleaned_data["version"],
+    )
+    return _edited(request, project, done, _("阶段计划已保存。"), stage_form=form)
+
+
+@login_required
+@require_POST
+def owners(request: HttpRequest, pk: int) -> HttpResponse:
+    """The office names the four owners' posts (四包一)."""
+    project = _visible(request, pk)
+    require_officer(request.user)
+    form = OwnersForm(request.POST)
+    if not form.is_valid():
+        return _edit_page(request, project, status=400, owners_form=form)
+    done = form_submit(
+        form,
+        services.owners_assign,
+        actor=request.user,
+        project=project,
+        posts=form.posts(),
+        version=form.cleaned_data["version"],
+    )
+    return _edited(request, project, done, _("四包一已保存。"), owners_form=form)
 
 
 @login_required

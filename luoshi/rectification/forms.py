@@ -77,3 +77,9 @@ class ProblemForm(forms.Form):
         label=_("挽回金额（万元）"), required=False, min_value=0, max_digits=14, decimal_places=2
     )
     is_public = forms.BooleanField(label=_("公开"), required=False)
+
+
+class UnpublishForm(forms.Form):
+    """撤回已发布的整改结果: why."""
+
+    reason = forms.CharField(label=_("撤回原因"), widget=forms.Textarea(attrs={"rows": 2}))

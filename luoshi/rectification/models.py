@@ -241,3 +241,33 @@ class Reopen(models.Model):
 
     class Meta:
         ordering = ["problem_id", "at", "pk"]
+
+
+class Publication(models.Model):
+    """A round's results as published for the public (整改结果公开): a frozen snapshot of the summary
+    figures per responsible unit and of the public problems' fields (no personal names: only the
+    responsible unit). One is current per round; unpublishing keeps the row, withdrawn."""
+
+    round = models.ForeignKey(Round, on_delete=models.PROTECT, related_name="publications")
+    snapshot = models.JSONField()
+    as_of = models.DateField(_("统计日期"))
+    published_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    published_at = models.DateTimeField(default=timezone.now)
+    withdrawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
+    withdraw_reason = models.TextField(blank=True)
+
+    class Meta:
+        verbose_name = _("整改结果公开")
+        verbose_name_plural = _("整改结果公开")
+        ordering = ["round_id", "-published_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["round"], condition=Q(withdrawn_at__isnull=True), name="publication_one_current"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.round_id} @ {self.as_of}"

@@ -146,3 +146,95 @@ def responsibility_list(rnd: Round, *, user: Any, today: date) -> list[dict[str,
         }
         for row in rows
     ]
+
+
+# --- Publication of results (整改结果公开) ----------------------------------------------------------
+
+
+def _public_figures(s: rules.Summary) -> dict[str, Any]:
+    return {
+        "total": s.total,
+        "done": s.done,
+        "in_progress": s.in_progress,
+        "not_done": s.not_done,
+        "rate": str(s.rate),
+        "money_involved": str(Decimal(s.money_involved).quantize(CENTS)),
+        "money_recovered": str(Decimal(s.money_recovered).quantize(CENTS)),
+    }
+
+
+CENTS = Decimal("0.01")
+
+
+def results_snapshot(rnd: Round, *, today: date) -> dict[str, Any]:
+    """What publishing a round shows the public, as of `today`: the round, its figures, the figures
+    per responsible unit, and the fields of its public problems (`is_public`) — the responsible unit
+    and no person's name. Plain JSON values (codes for kinds and states). Two queries."""
+    rows = (
+        Problem.objects.filter(round=rnd)
+        .order_by()
+        .values("responsible_unit_id", "responsible_unit__name")
+        .annotate(**_figures("", today))
+        .order_by("-total", "responsible_unit__name")
+    )
+    units = [{"unit": row["responsible_unit__name"], "summary": _summary(row)} for row in rows]
+    problems = (
+        Problem.objects.filter(round=rnd, is_public=True)
+        .annotate(state=state_expression(today))
+        .order_by("sort_key", "pk")
+        .values_list(
+            "number",
+            "text",
+            "category",
+            "responsible_unit__name",
+            "deadline",
+            "kind",
+            "mechanism",
+            "state",
+            "money_involved",
+            "money_recovered",
+        )
+    )
+    return {
+        "round": {
+            "name": rnd.name,
+            "kind": rnd.kind,
+            "body": rnd.body,
+            "start": rnd.start.isoformat(),
+            "end": rnd.end.isoformat(),
+        },
+        "as_of": today.isoformat(),
+        "totals": _public_figures(total(units)),
+        "units": [{"unit": u["unit"], **_public_figures(u["summary"])} for u in units],
+        "problems": [
+            {
+                "number": number,
+                "text": text,
+                "category": category,
+                "unit": unit,
+                "deadline": deadline.isoformat(),
+                "kind": kind,
+                "mechanism": mechanism,
+                "state": state,
+                "money_involved": str(Decimal(involved).quantize(CENTS)),
+                "money_recovered": str(Decimal(recovered).quantize(CENTS)),
+            }
+            for number, text, category, unit, deadline, kind, mechanism, state, involved, recovered in problems
+        ],
+    }
+
+
+def published_results(rnd: Round) -> dict[str, Any] | None:
+    """The round's results as currently published (for the public portal), or None when they are not
+    published: the snapshot with `published_at` (ISO). One query."""
+    from .models import Publication
+
+    found = (
+        Publication.objects.filter(round=rnd, withdrawn_at__isnull=True)
+        .values_list("snapshot", "published_at")
+        .first()
+    )
+    if found is None:
+        return None
+    snapshot, published_at = found
+    return {**snapshot, "published_at": published_at.isoformat()}

@@ -36,6 +36,7 @@ from .models import (
     Measure,
     Problem,
     ProblemKind,
+    Publication,
     Reopen,
     Round,
     RoundKind,
@@ -329,7 +330,28 @@ def signoff_submit(*, actor: Any, problem: Problem, note: str, files: Sequence[U
         actor=actor,
         data={"signoff": signoff.pk, "note": signoff.note, "evidence": [[e.name, e.sha256] for e in stored]},
     )
+    _announce(problem, signoff, "rectification.signoff.submitted", step="", actor=actor, note="")
     return signoff
+
+
+def _announce(problem: Problem, signoff: SignOff, action: str, *, step: str, actor: Any, note: str) -> None:
+    """Send `signals.signoff_changed` after the commit (the next approver is told)."""
+    from luoshi.work.signals import send_on_commit
+
+    from .signals import signoff_changed
+
+    send_on_commit(
+        signoff_changed,
+        sender=Problem,
+        problem_id=problem.pk,
+        signoff_id=signoff.pk,
+        stage=str(problem.stage),
+        action=action,
+        step=step,
+        actor_id=actor.pk,
+        submitter_id=signoff.submitted_by_id,
+        note=note,
+    )
 
 
 def holds_duty(actor: Any, problem: Problem, step: str) -> bool:
@@ -376,12 +398,14 @@ def _decide(*, actor: Any, signoff: SignOff, step: str, approved: bool, note: st
     signoff.save(update_fields=["state"])
     problem.version += 1
     problem.save(update_fields=["stage", "version"])
+    action = "rectification.signoff.approved" if approved else "rectification.signoff.rejected"
     record(
         problem,
-        "rectification.signoff.approved" if approved else "rectification.signoff.rejected",
+        action,
         actor=actor,
         data={"signoff": signoff.pk, "step": step, "note": (note or "").strip(), "stage": problem.stage},
     )
+    _announce(problem, signoff, action, step=step, actor=actor, note=(note or "").strip())
     return signoff
 
 
@@ -447,3 +471,65 @@ def problem_reopen(
         },
     )
     return reopen
+
+
+# ---------------------------------------------------------------------------------------------
+# Publication of results (整改结果公开)
+
+
+@transaction.atomic
+def results_publish(*, actor: Any, round: Round, today: date | None = None) -> Publication:
+    """The inspection office publishes a round's results (发布整改结果): a snapshot of its figures per
+    responsible unit and of its public problems as of `today`; a newer publication replaces the
+    current one (which stays, withdrawn)."""
+    from .selectors import results_snapshot
+
+    require_officer(actor)
+    rnd = Round.objects.select_for_update().get(pk=round.pk)
+    day = today or timezone.localdate()
+    now = timezone.now()
+    current = Publication.objects.select_for_update().filter(round=rnd, withdrawn_at__isnull=True).first()
+    if current is not None:
+        current.withdrawn_at, current.withdrawn_by = now, actor
+        current.withdraw_reason = _("由新发布的结果替代")
+        current.save(update_fields=["withdrawn_at", "withdrawn_by", "withdraw_reason"])
+    snapshot = results_snapshot(rnd, today=day)
+    publication = Publication.objects.create(
+        round=rnd, snapshot=snapshot, as_of=day, published_by=actor, published_at=now
+    )
+    record(
+        rnd,
+        "rectification.results.published",
+        actor=actor,
+        data={
+            "publication": publication.pk,
+            "as_of": day.isoformat(),
+            "replaces": current.pk if current else None,
+            "totals": snapshot["totals"],
+            "problems": len(snapshot["problems"]),
+        },
+    )
+    return publication
+
+
+@transaction.atomic
+def results_unpublish(*, actor: Any, round: Round, reason: str) -> Publication:
+    """The inspection office withdraws a round's published results (撤回), with the reason."""
+    require_officer(actor)
+    if not (reason or "").strip():
+        raise InvalidField(_("请写明撤回的原因。"), field="reason")
+    current = (
+        Publication.objects.select_for_update().filter(round_id=round.pk, withdrawn_at__isnull=True).first()
+    )
+    if current is None:
+        raise LuoshiError(_("该轮次的整改结果尚未发布。"))
+    current.withdrawn_at, current.withdrawn_by = timezone.now(), actor
+    current.withdraw_reason = reason.strip()
+    current.save(update_fields=["withdrawn_at", "withdrawn_by", "withdraw_reason"])
+    record(
+        round,
+        "rectification.results.unpublished",
+        actor=actor,
+        data={"publication": current.pk, "reason": current.withdraw_reason},
+    )
+    return current

@@ -32,8 +32,8 @@ from luoshi.work.models import Task
 
 from . import importer, rules, selectors, services
 from .exports import EXPORTERS, STATE_LABELS
-from .forms import DecisionForm, ProblemForm, ReopenForm, RoundForm, SignOffForm
-from .models import Approval, Problem, Round, SignOff, SignOffEvidence, StepChoice
+from .forms import DecisionForm, ProblemForm, ReopenForm, RoundForm, SignOffForm, UnpublishForm
+from .models import Approval, Problem, ProblemKind, Round, SignOff, SignOffEvidence, StepChoice
 
 ROWS_PER_PAGE = 100
 
@@ -390,3 +390,47 @@ def problem_new(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request, "rectification/form.html", {"form": form, "title": _("新建整改问题"), "round": rnd}
     )
+
+
+@login_required
+@require_GET
+def publication(request: HttpRequest, pk: int) -> HttpResponse:
+    """The office's preview of a round's public results: what is published now, or what publishing
+    would show as of today (整改结果公开预览)."""
+    require_officer(request.user)
+    rnd = _visible_round(request, pk)
+    published = selectors.published_results(rnd)
+    preview = published or selectors.results_snapshot(rnd, today=timezone.localdate())
+    history = list(
+        rnd.publications.select_related("published_by", "withdrawn_by").order_by("-published_at", "-pk")[:20]
+    )
+    context = {
+        "round": rnd,
+        "published": published,
+        "results": preview,
+        "states": {k: str(v) for k, v in STATE_LABELS.items()},
+        "kinds": dict(ProblemKind.choices),
+        "history": history,
+        "unpublish_form": UnpublishForm(),
+    }
+    return render(request, "rectification/publication.html", context)
+
+
+@login_required
+@require_POST
+def publication_publish(request: HttpRequest, pk: int) -> HttpResponse:
+    rnd = _visible_round(request, pk)
+    if form_submit(request, services.results_publish, actor=request.user, round=rnd).saved:
+        messages.success(request, _("整改结果已发布。"))
+    return redirect("rectification:publication", pk=rnd.pk)
+
+
+@login_required
+@require_POST
+def publication_unpublish(request: HttpRequest, pk: int) -> HttpResponse:
+    rnd = _visible_round(request, pk)
+    form = UnpublishForm(request.POST)
+    reason = form.cleaned_data["reason"] if form.is_valid() else ""
+    if form_submit(request, services.results_unpublish, actor=request.user, round=rnd, reason=reason).saved:
+        messages.success(request, _("整改结果已撤回。"))
+    return redirect("rectification:publication", pk=rnd.pk)

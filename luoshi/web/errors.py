@@ -36,9 +36,11 @@ def raise_for(exc: LuoshiError) -> None:
 
 
 def to_form(form: Any, exc: LuoshiError) -> None:
-    """A refused form: 403/404 as above, else the message above the form (re-rendered by the caller)."""
+    """A refused form: 403/404 as above, else the message by the field it names (`InvalidField`, when
+    the form has that field) or above the form (re-rendered by the caller)."""
     raise_for(exc)
-    form.add_error(None, exc.message)
+    field = getattr(exc, "field", None)
+    form.add_error(field if field in getattr(form, "fields", {}) else None, exc.message)
 
 
 def to_messages(request: HttpRequest, exc: LuoshiError, prefix: str = "") -> None:

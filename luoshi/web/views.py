@@ -15,9 +15,10 @@ from django.views.decorators.http import require_POST
 from luoshi.audit.actions import ACTIONS, describe
 from luoshi.audit.models import Entry
 from luoshi.lib.limits import MAX_ID
-from luoshi.notify.forms import PreferenceForm
+from luoshi.notify.forms import PreferenceForm, ReminderForm
 from luoshi.notify.models import Notification
-from luoshi.notify.services import notification_mark_read, preference_of
+from luoshi.notify.selectors import reminder_initial
+from luoshi.notify.services import notification_mark_read
 from luoshi.org.access import context_for, require_audit_admin
 from luoshi.org.models import Role
 
@@ -56,9 +57,13 @@ def notifications(request: HttpRequest) -> HttpResponse:
         qs = qs.filter(read=False)
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     unread = Notification.objects.filter(user=user, read=False).count()
-    form = PreferenceForm(initial={"digest": preference_of(user)})
+    initial = reminder_initial(user)  # with the light-change digest: one query for both forms
+    form = PreferenceForm(initial={"digest": initial.pop("digest")})
+    reminder_form = ReminderForm(initial=initial)
     return render(
-        request, "web/notifications.html", {"page": page, "unread_count": unread, "preference_form": form}
+        request,
+        "web/notifications.html",
+        {"page": page, "unread_count": unread, "preference_form": form, "reminder_form": reminder_form},
     )
 
 

@@ -102,6 +102,9 @@ def test_openapi_groups_operations_per_app_with_stable_ids() -> None:
         "/api/v1/projects/board",
         "/api/v1/projects/{project_id}",
         "/api/v1/projects/{project_id}/stages",
+        "/api/v1/projects/{project_id}/stage-plan",
+        "/api/v1/projects/{project_id}/owners",
+        "/api/v1/projects/problems/tasks",
     }
     org = {path for (_, path), t in tags.items() if t == ["org"]}
     assert org == {"/api/v1/units", "/api/v1/units/{unit_id}", "/api/v1/tokens", "/api/v1/tokens/{token_id}"}

@@ -28,8 +28,8 @@ def test_the_tiny_scale_loads_like_the_others() -> None:
     out = io.StringIO()
     call_command("bench_data", "--scale", "tiny", "--today", "2026-06-30", stdout=out)
     assert tree_size(TREE) == 2900 and tree_size(TREES["tiny"]) == 26
-    plan = Plan.objects.get()
-    tasks = {t.pk: t for t in Task.objects.filter(plan=plan)}
+    plan = Plan.objects.get(name__endswith="年度目标任务")  # the other is the rectification round's
+    tasks = {t.pk: t for t in Task.objects.filter(plan=plan).exclude(source="project")}
     assert len(tasks) == 26
     assert re.search(r"^ +tasks +26 rows", out.getvalue(), re.M), out.getvalue()
     for task in tasks.values():
@@ -40,7 +40,7 @@ def test_the_tiny_scale_loads_like_the_others() -> None:
         assert task.sort_path.startswith(sort_path(parent.sort_path if parent else "", task.code, task.pk))
         assert task.search_text and task.title.lower() in task.search_text
     # Listed in the order of the codes, each task after its parent.
-    codes = list(Task.objects.filter(plan=plan).values_list("code", flat=True))
+    codes = list(Task.objects.filter(plan=plan).exclude(source="project").values_list("code", flat=True))
     assert codes[:4] == ["1", "1.1", "1.1.1", "1.1.1.1"] and len(set(codes)) == 26
     assert Report.objects.filter(task__plan=plan).count() > 26
     assert (
@@ -48,7 +48,16 @@ def test_the_tiny_scale_loads_like_the_others() -> None:
         and Milestone.objects.filter(task__plan=plan).exists()
     )
     # Stored lights were computed after loading (the command's last step).
-    assert Task.objects.filter(plan=plan, light_on=date(2026, 6, 30)).count() == 26
+    assert Task.objects.filter(plan=plan, light_on=date(2026, 6, 30)).count() == 26 + 6
+    # Key projects and dispatch meetings (luoshi/benchdata/projects.py): each project with its
+    # carrying task, stages and this year's entry; meetings with their rolls.
+    from luoshi.meetings.models import Attendance, Meeting
+    from luoshi.projects.models import Project, ProjectStage
+
+    assert Project.objects.count() == 6 and not Project.objects.filter(task__isnull=True).exists()
+    assert ProjectStage.objects.count() == 6 * 8
+    assert set(Task.objects.filter(source="project").values_list("plan_id", flat=True)) == {plan.pk}
+    assert Meeting.objects.count() == 8 and Attendance.objects.count() == 8 * 15
     # Units: a province, one region and its ~100 units, their paths in the same shape.
     for unit in Unit.objects.all():
         assert paths.path_ids(unit.path)[-1] == unit.pk and paths.depth(unit.path) == unit.depth

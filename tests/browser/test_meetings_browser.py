@@ -27,7 +27,34 @@ def _expected_agenda(meeting: Meeting) -> set[int]:
     for t in Task.objects.counted().filter(plan_id__in=plans, lead_unit_id__in=units):
         if rules.agenda_reasons(status=t.status, light=t.light, due=t.due, report_late=t.report_late, on=on):
             out.add(t.pk)
-    return out
+    return out | _expected_projects(meeting)[0]
+
+
+def _expected_projects(meeting: Meeting) -> tuple[set[int], set[int]]:
+    """The carrying tasks of the key projects the series raises (led by its units: `unit_projects`)
+    and of the projects that need attention outside its scope, each project judged by the rule."""
+    from luoshi.projects import rules as project_rules
+    from luoshi.projects.models import Project
+    from luoshi.projects.selectors import standings
+
+    on = timezone.localdate(meeting.starts_at)
+    units = set(agenda.scope_unit_ids(meeting.series))
+    projects = list(Project.objects.filter(task__isnull=False))
+    figures = standings(projects, on)
+    inside, outside = set(), set()
+    for project in projects:
+        s = figures[project.pk]
+        reasons = project_rules.attention_reasons(
+            light=s.light,
+            expected=s.expected,
+            rate=s.rate,
+            stage_missed=s.stage_missed,
+            stuck=s.stuck,
+            open_problems=s.open_problems,
+        )
+        if reasons:
+            (inside if project.lead_unit_id in units else outside).add(project.task_id)
+    return inside, outside
 
 
 def test_demo_agenda_and_decision_tasks(page, login, shot):  # type: ignore[no-untyped-def]
@@ -58,6 +85,17 @@ def test_demo_agenda_and_decision_tasks(page, login, shot):  # type: ignore[no-u
         lead_unit_id__in=agenda.scope_unit_ids(upcoming.series)
     )
     assert out_of_scope_red.exists() and not (set(out_of_scope_red.values_list("pk", flat=True)) & shown)
+    # the key projects led by the series' units that are red, stuck or have open problems are on it
+    # through their carrying tasks, labelled with why; those led by other units are not
+    projects_in, projects_out = _expected_projects(upcoming)
+    assert projects_in and projects_in <= shown and projects_out and not (projects_out & shown)
+    project_rows = page.locator("#agenda tbody tr").filter(
+        has=page.locator(".reason-stuck, .reason-problems, .reason-stage_missed, .reason-investment")
+    )
+    assert project_rows.count() >= 1
+    assert page.locator(
+        "#agenda .reason-stuck, #agenda .reason-problems, #agenda .reason-stage_missed, #agenda .reason-investment"
+    ).first.inner_text() in {"投资滞后", "节点逾期", "久滞不前", "问题未解决"}
     # each line links to its task
     first = page.locator("#agenda tbody tr a").first
     assert first.get_attribute("href").startswith("/work/tasks/")

@@ -59,7 +59,12 @@ def assert_key_projects(count: int, today: date) -> None:
     assert Project.objects.count() == count
     assert Project.objects.values("stage").distinct().count() >= min(8, count // 2)
     reasons = {r for a in projects_needing_attention(Project.objects.all(), today) for r in a.reasons}
-    assert reasons == {"red", "stuck", "problems"}
+    assert reasons == {"investment", "stage_missed", "stuck", "problems"}
+    # each is followed through its carrying task, by which the deputy's meeting raises those of his units
+    assert not Project.objects.filter(task__isnull=True).exists()
+    from luoshi.meetings.models import AgendaItem
+
+    assert AgendaItem.objects.filter(source="projects", meeting__state="planned").exists()
     assert ProjectOwner.objects.count() == 4 * count
     # The map has its outline, and every project's point lies inside it.
     from luoshi.projects import rules as project_rules
@@ -211,7 +216,7 @@ def test_full_demo_district(capsys):
     _load("--today", "2026-11-23")
     elapsed = time.perf_counter() - t0
     annual = Plan.objects.get(name="2026年度目标任务")
-    assert 270 <= Task.objects.filter(plan=annual).count() <= 340
+    assert 270 + 40 <= Task.objects.filter(plan=annual).count() <= 340 + 40  # and 40 projects' carrying tasks
     assert 60 <= Unit.objects.filter(category=UnitCategory.DEPARTMENT).count() <= 80
     assert set(Task.objects.filter(plan=annual).values_list("light", flat=True)) == ALL_LIGHTS
     assert Report.objects.filter(task__plan=annual).count() > 2000

@@ -47,6 +47,7 @@ def test_the_apps_register_their_steps_in_order() -> None:
         "work.plans",
         "supervision.escalations",
         "meetings.agendas",
+        "notify.reminders",
         "notify.outbox",
     ]
 

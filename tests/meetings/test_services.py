@@ -378,3 +378,36 @@ def test_decision_task_starts_with_its_plan(world: World) -> None:
     )
     (second,) = services.decisions_to_tasks(actor=p.officer, meeting=world.meeting)
     assert Task.objects.get(pk=second).code == "议定3"  # 议定2 is taken
+
+
+def test_a_past_meeting_judges_tasks_as_known_that_day(world: World) -> None:
+    """A meeting day before today: the tasks as known then (lights computed as of that day, status by
+    then, only tasks that existed), not today's stored lights."""
+    from luoshi.work.models import Transition
+
+    p = world.p
+    month_ago = timezone.now() - timedelta(days=30)
+    Task.objects.filter(pk__in=[world.red.pk, world.green.pk, world.late.pk]).update(created=month_ago)
+    # red was suspended before the meeting day
+    Task.objects.filter(pk=world.red.pk).update(status="suspended")
+    Transition.objects.create(task=world.red, from_status="in_progress", to_status="suspended")
+    Transition.objects.filter(task=world.red).update(at=month_ago)
+    meeting = services.meeting_create(
+        actor=p.officer, series=world.series, starts_at=timezone.now() - timedelta(days=10)
+    )
+    services.agenda_generate(actor=p.officer, meeting=meeting)
+    items = {i.task_id: i for i in AgendaItem.objects.filter(meeting=meeting)}
+    # green is stored green today, but on the meeting day, with nothing reported, it was far behind;
+    # overdue was made today (it did not exist yet); red was suspended; red_b is out of scope
+    assert set(items) == {world.green.pk, world.late.pk}
+    assert "red" in items[world.green.pk].reason_list and items[world.green.pk].light == "red"
+    assert items[world.green.pk].expected_pct > 40  # 190 of 400 days gone by then
+    # a meeting held today goes by today's stored lights and statuses
+    today = services.meeting_create(
+        actor=p.officer, series=world.series, starts_at=world.start + timedelta(hours=2)
+    )
+    services.agenda_generate(actor=p.officer, meeting=today)
+    assert set(AgendaItem.objects.filter(meeting=today).values_list("task_id", flat=True)) == {
+        world.overdue.pk,
+        world.late.pk,
+    }

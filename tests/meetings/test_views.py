@@ -283,3 +283,26 @@ def test_attendance_by_unit(world: World) -> None:
     rows = {r["unit__name"]: (r["roll"], r["late"], r["absent"]) for r in attendance_by_unit(p.officer)}
     assert rows["区发展和改革局"] == (1, 1, 0)
     assert rows["示范区"] == (1, 0, 1)  # the chair, whose post is in the district
+
+
+def test_showing_the_door_code_is_audited_but_its_polls_are_not(world: World) -> None:
+    from luoshi.audit.models import Entry
+    from luoshi.meetings.models import CheckInToken
+
+    officer = client_for(world.p.officer)
+    at = world.start - timedelta(minutes=1)
+    with mock.patch("luoshi.meetings.services.timezone.now", return_value=at):
+        r = officer.get(_url(world, "door/"))
+        for _poll in range(3):
+            assert officer.get(_url(world, "door/"), HTTP_HX_REQUEST="true").status_code == 200
+    entries = list(Entry.objects.filter(action="meetings.qr.displayed"))
+    assert len(entries) == 1
+    entry = entries[0]
+    assert entry.actor_id == world.p.officer.pk and entry.object_id == str(world.meeting.pk)
+    assert entry.data["token"] == r.context["token"].pk and entry.data["at"] == at.isoformat()
+    token = CheckInToken.objects.get(pk=r.context["token"].pk)
+    assert token.issued_by_id == world.p.officer.pk and token.created == at
+    # a head may not open the screen: refused, no entry, no code
+    assert client_for(world.p.head_a).get(_url(world, "door/")).status_code == 403
+    assert Entry.objects.filter(action="meetings.qr.displayed").count() == 1
+    assert CheckInToken.objects.count() == 1

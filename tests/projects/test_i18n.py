@@ -42,6 +42,8 @@ def pages(p: Any) -> list[str]:
         f"/projects/import/{batch.pk}/",
         "/projects/map/",
         "/projects/map/?color=light",
+        "/projects/new/",
+        f"/projects/{project.pk}/edit/",
     ]
 
 

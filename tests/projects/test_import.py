@@ -177,3 +177,31 @@ def test_import_page_is_for_the_office(p: Any, who: str) -> None:
 
 def test_rules_match_the_sample_drift() -> None:
     assert rules.name_match("中芯国际12英寸芯片SN1项目", "中芯国际12英寸芯片项目") == rules.DRIFT
+
+
+def test_lead_units_are_resolved_as_the_task_importer_does(p: Any) -> None:
+    """The task importer's `UnitMatcher`: a mapped alias, the name with a note in brackets, the
+    abbreviation rules; a near miss is only suggested, never taken."""
+    from luoshi.org.models import UnitAlias
+
+    UnitAlias.objects.create(name="发展改革委", unit=p.unit_a)
+    data = csv(
+        "2024,1,甲项目,在建,产业转型,发展改革委,1,1,,",
+        "2024,2,乙项目,在建,产业转型,区财政局（牵头）,1,1,,",
+        "2024,3,丙项目,在建,产业转型,财政局,1,1,,",
+        "2024,4,丁项目,在建,产业转型,区发展和改革局,1,1,,",
+    )
+    result = importer.preview(data, filename="list.csv")
+    assert not result.problems
+    importer.commit(data=data, actor=p.officer, filename="list.csv")
+    leads = dict(Project.objects.values_list("name", "lead_unit_id"))
+    assert leads == {
+        "甲项目": p.unit_a.pk,
+        "乙项目": p.unit_b.pk,
+        "丙项目": p.unit_b.pk,
+        "丁项目": p.unit_a.pk,
+    }
+    near = importer.preview(csv("2024,1,戊项目,在建,产业转型,区财政,1,1,,"), filename="x.csv")
+    (problem,) = near.problems
+    assert problem.column == "牵头单位" and "未知的单位" in problem.message and "区财政局" in problem.message
+    assert not Project.objects.filter(name="戊项目").exists()

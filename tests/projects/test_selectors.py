@@ -68,8 +68,8 @@ def test_projects_needing_attention_gives_reasons_in_fixed_queries(p: Any) -> No
     assert len(few.captured_queries) == len(many.captured_queries) == 5
     reasons = {a.project.name: a.reasons for a in listed}
     assert reasons == {
-        "投资滞后项目": ["red"],
-        "阶段逾期项目": ["red"],
+        "投资滞后项目": ["investment"],
+        "阶段逾期项目": ["stage_missed"],
         "卡住项目": ["stuck"],
         "有问题项目": ["problems"],
     }

@@ -17,7 +17,18 @@ from luoshi.lib.csvcell import neutralise
 from luoshi.meetings import services
 from luoshi.meetings.models import Meeting
 
-HEADER = ["sort", "task_id", "title", "lead_unit", "reasons", "light", "expected_pct", "actual_pct", "due"]
+HEADER = [
+    "sort",
+    "task_id",
+    "title",
+    "lead_unit",
+    "reasons",
+    "light",
+    "expected_pct",
+    "actual_pct",
+    "due",
+    "reason_labels",
+]
 
 
 class Command(BaseCommand):
@@ -54,5 +65,6 @@ class Command(BaseCommand):
                     f"{item.expected_pct:.2f}",
                     f"{item.actual_pct:.2f}",
                     item.due.isoformat(),
+                    "、".join(label for _code, label in item.reason_labels),
                 ]
             )
