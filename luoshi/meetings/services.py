@@ -273,7 +273,7 @@ def agenda_send(*, actor: Any, meeting: Meeting, now: datetime | None = None) ->
             "place": meeting.place or "—",
             "n": n,
         }
-        notify([Message(user_id=u, task_id=None, text=text) for u in users])
+        notify([Message(user_id=u, task_id=None, text=text) for u in users], rule="meetings.agenda.sent")
         record(meeting, "meetings.agenda.sent", actor=actor, data={"items": n, "recipients": len(users)})
     return True
 

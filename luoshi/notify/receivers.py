@@ -37,7 +37,10 @@ def on_status_changed(sender: Any, *, task_id: int, action: str, reason: str, **
         return
     title = task_titles([task_id])[task_id]
     text = _("完成申请被退回：%(t)s（%(r)s）") % {"t": title[:80], "r": reason[:80]}
-    notify(Message(user_id, task_id, text) for user_id, _t in following)
+    notify(
+        (Message(user_id, task_id, text) for user_id, _t in following),
+        rule="work.completion.returned.followers",
+    )
 
 
 def connect() -> None:

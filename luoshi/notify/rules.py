@@ -16,8 +16,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date, datetime, time, timedelta
+from typing import Any
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from luoshi.work.choices import Light
 from luoshi.work.rules import SEVERITY
@@ -116,6 +118,30 @@ DUE_SOON, OVERDUE, REPORT_LATE, WEEKLY_DIGEST = (
     "digest.weekly",
 )
 DEFAULT_DAYS_BEFORE = (7, 3, 1)
+LIGHT_CHANGE = "task.light_change"
+
+# What each rule is, as the outbox view names it (docs/rules.md, "提醒"). A rule sent by another app
+# is listed here too, so an office reading the outbox sees "销号审核提醒", not a code.
+RULE_LABELS: dict[str, Any] = {
+    DUE_SOON: gettext_lazy("到期前提醒"),
+    OVERDUE: gettext_lazy("逾期提醒"),
+    REPORT_LATE: gettext_lazy("迟报提醒"),
+    WEEKLY_DIGEST: gettext_lazy("每周汇总"),
+    LIGHT_CHANGE: gettext_lazy("关注任务亮灯变化"),
+    "work.report.returned": gettext_lazy("填报被退回"),
+    "work.completion.returned": gettext_lazy("完成申请被退回"),
+    "work.completion.returned.followers": gettext_lazy("完成申请被退回（关注人）"),
+    "work.milestone.returned": gettext_lazy("节点被退回"),
+    "meetings.agenda.sent": gettext_lazy("调度会议程发出"),
+    "ratings.link.sent": gettext_lazy("评议链接"),
+    "rectification.signoff.next": gettext_lazy("销号审核提醒"),
+}
+
+
+def rule_label(rule: str) -> str:
+    """The rule's label, or the rule's own name when it has none (never empty for a named rule)."""
+    label = RULE_LABELS.get(rule)
+    return str(label) if label is not None else rule
 
 
 def due_soon_occurrence(*, due: date, today: date, days_before: Sequence[int]) -> str | None:

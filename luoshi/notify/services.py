@@ -66,8 +66,11 @@ class Message:
     text: str
 
 
-def notify(messages: Iterable[Message], *, channel: str = Channel.IN_APP) -> list[int]:
+def notify(messages: Iterable[Message], *, rule: str, channel: str = Channel.IN_APP) -> list[int]:
     """Queue messages in the outbox (in the caller's transaction) and deliver them after the commit.
+
+    `rule` names what sent them (`rules.RULE_LABELS` gives its label in the outbox view), so every
+    message can be traced to its rule.
 
     Returns the outbox rows' ids. Not audited: notifications are not records of the office's work.
     Only in-app rows are delivered after the commit; other channels wait for the outbox step."""
@@ -76,6 +79,8 @@ def notify(messages: Iterable[Message], *, channel: str = Channel.IN_APP) -> lis
             recipient_id=m.user_id,
             channel=channel,
             payload={"task": m.task_id, "text": m.text[:300]},
+            rule=rule[:60],
+            source=f"work.task:{m.task_id}" if m.task_id else "",
         )
         for m in messages
     ]
@@ -527,7 +532,7 @@ def light_changes_deliver(*, day: date, now: datetime | None = None) -> dict[str
         )
         for i in range(0, len(due.gone), _BATCH):
             FollowedLight.objects.filter(pk__in=due.gone[i : i + _BATCH]).delete()
-        notify(messages)
+        notify(messages, rule=rules.LIGHT_CHANGE)
     told_in_digests = sum(1 for rs in due.digests.values() for r in rs if r.light != r.announced)
     return {
         "light_notices": len(due.told),

@@ -14,7 +14,7 @@ from luoshi.org.access import require_officer
 from luoshi.web.errors import form_submit
 from luoshi.web.htmx import is_htmx
 
-from . import selectors
+from . import rules, selectors
 from .forms import OutboxFilter, PreferenceForm, ReminderForm
 from .services import outbox_requeue, preference_set, reminders_set
 
@@ -73,7 +73,10 @@ def outbox(request: HttpRequest) -> HttpResponse:
     filters = form.cleaned_data if form.is_valid() else {}
     rows = selectors.outbox_rows(**{k: v for k, v in filters.items() if v})
     page = Paginator(rows, OUTBOX_PAGE).get_page(request.GET.get("page"))
-    context = {"form": form, "page": page, "rules": selectors.outbox_rules()}
+    for row in page:
+        setattr(row, "rule_label", rules.rule_label(row.rule) if row.rule else "")  # noqa: B010
+    suggestions = [(r, rules.rule_label(r)) for r in selectors.outbox_rules()]
+    context = {"form": form, "page": page, "rules": suggestions}
     template = "notify/_outbox_rows.html" if is_htmx(request) else "notify/outbox.html"
     return render(request, template, context)
 

@@ -259,7 +259,7 @@ def tokens_issue(
             for i in issued
             if i.ballot.rater.user_id is not None
         ]
-        notify(messages)
+        notify(messages, rule="ratings.link.sent")
         sent = [m.user_id for m in messages]
     record(
         rnd,

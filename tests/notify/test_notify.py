@@ -16,6 +16,7 @@ from luoshi.notify.services import MAX_ATTEMPTS, Message, deliver, notify
 from luoshi.work.models import Follow, Plan
 from luoshi.work.services import milestone_claim, milestone_reject, task_claim_completion, task_claim_return
 from tests.factories import Personas, evidence
+from tests.helpers import client_for
 
 
 @pytest.fixture
@@ -28,7 +29,7 @@ def test_notify_delivers_after_commit_and_only_then(
 ) -> None:
     task = p.task(plan)
     with django_capture_on_commit_callbacks(execute=True):
-        [pk] = notify([Message(p.reporter_a.pk, task.pk, "填报被退回：请补充")])
+        [pk] = notify([Message(p.reporter_a.pk, task.pk, "填报被退回：请补充")], rule="test")
         assert not Notification.objects.exists()  # queued, not yet delivered
         assert Outbox.objects.get(pk=pk).state == OutboxState.PENDING
     row = Outbox.objects.get(pk=pk)
@@ -44,13 +45,13 @@ def test_a_rolled_back_write_queues_and_delivers_nothing(
 ) -> None:
     with django_capture_on_commit_callbacks(execute=True):
         with pytest.raises(RuntimeError), transaction.atomic():
-            notify([Message(p.reporter_a.pk, None, "不会送达")])
+            notify([Message(p.reporter_a.pk, None, "不会送达")], rule="test")
             raise RuntimeError("rolled back")
     assert not Outbox.objects.exists() and not Notification.objects.exists()
 
 
 def test_delivery_is_idempotent(p: Personas) -> None:
-    ids = notify([Message(p.reporter_a.pk, None, "一"), Message(p.head_a.pk, None, "二")])
+    ids = notify([Message(p.reporter_a.pk, None, "一"), Message(p.head_a.pk, None, "二")], rule="test")
     assert deliver(ids=ids) == 2
     assert deliver(ids=ids) == 0 and deliver() == 0
     assert sorted(Notification.objects.values_list("text", flat=True)) == ["一", "二"]
@@ -58,7 +59,7 @@ def test_delivery_is_idempotent(p: Personas) -> None:
 
 
 def test_failed_rows_are_retried_up_to_the_limit(p: Personas, monkeypatch: pytest.MonkeyPatch) -> None:
-    ids = notify([Message(p.reporter_a.pk, None, "坏"), Message(p.head_a.pk, None, "好")])
+    ids = notify([Message(p.reporter_a.pk, None, "坏"), Message(p.head_a.pk, None, "好")], rule="test")
 
     def flaky(rows: Sequence[Outbox]) -> None:
         if any(r.payload["text"] == "坏" for r in rows):
@@ -86,7 +87,7 @@ def test_failed_rows_are_retried_up_to_the_limit(p: Personas, monkeypatch: pytes
 def test_the_tick_sends_what_an_earlier_reaction_failed_to_send(
     p: Personas, plan: Plan, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    [pk] = notify([Message(p.reporter_a.pk, None, "重试")])
+    [pk] = notify([Message(p.reporter_a.pk, None, "重试")], rule="test")
     Outbox.objects.filter(pk=pk).update(state=OutboxState.FAILED, attempts=1, last_error="down")
     jobs.tick_run(on=date(2024, 7, 1))
     assert Outbox.objects.get(pk=pk).state == OutboxState.SENT
@@ -162,3 +163,21 @@ def test_the_move_keeps_the_table_and_its_rows() -> None:
     assert list(Notification.objects.values_list("user__username", "text", "read")) == [
         ("moved", "迁移前的通知", False)
     ]
+
+
+def test_every_message_names_its_rule_and_the_outbox_labels_it(
+    p: Personas, plan: Plan, django_capture_on_commit_callbacks: Any
+) -> None:
+    """A message queued through `notify` keeps the rule that sent it and the task it is about; the
+    office's outbox view shows the rule's label beside its name (an unknown rule shows its name)."""
+    from luoshi.notify.rules import RULE_LABELS, rule_label
+
+    task = p.task(plan)
+    with django_capture_on_commit_callbacks(execute=True):
+        [pk] = notify([Message(p.reporter_a.pk, task.pk, "填报被退回：请补充")], rule="work.report.returned")
+    row = Outbox.objects.get(pk=pk)
+    assert (row.rule, row.source) == ("work.report.returned", f"work.task:{task.pk}")
+    assert rule_label("work.report.returned") == "填报被退回" and rule_label("x.unknown") == "x.unknown"
+    assert all(str(label) for label in RULE_LABELS.values())
+    page = client_for(p.officer).get("/notifications/outbox/").content.decode()
+    assert "填报被退回" in page and '<code class="small muted">work.report.returned</code>' in page

@@ -154,6 +154,6 @@ def milestone_reject(*, actor: Any, claim: Claim, reason: str) -> Claim:
         data={"task": current.task_id, "reason": reason},
     )
     text = _("节点完成被退回：%(m)s（%(r)s）") % {"m": current.milestone.title[:60], "r": reason[:80]}
-    notify([Message(current.author_id, current.task_id, text)])
+    notify([Message(current.author_id, current.task_id, text)], rule="work.milestone.returned")
     claim.refresh_from_db()
     return claim

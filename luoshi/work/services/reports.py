@@ -492,5 +492,7 @@ def report_return(*, actor: Any, report: Report, reason: str, on: date | None = 
         return_reason=reason,
         returned_on=on or timezone.localdate(),
     )
-    notify([Message(report.author_id, report.task_id, _("填报被退回：") + reason)])
+    notify(
+        [Message(report.author_id, report.task_id, _("填报被退回：") + reason)], rule="work.report.returned"
+    )
     return report

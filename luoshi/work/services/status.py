@@ -175,7 +175,9 @@ def task_claim_return(*, actor: Any, claim: Claim, reason: str) -> Claim:
         after={"claim": current.pk, "state": ClaimState.REJECTED},
         data={"reason": reason},
     )
-    notify([Message(current.author_id, task.pk, _("完成申请被退回：") + reason)])
+    notify(
+        [Message(current.author_id, task.pk, _("完成申请被退回：") + reason)], rule="work.completion.returned"
+    )
     claim.refresh_from_db()
     return claim
 
