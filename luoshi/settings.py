@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "luoshi.documents",
     "luoshi.imports",
     "luoshi.meetings",
+    "luoshi.supervision",
     "luoshi.web",
 ]
 

@@ -18,6 +18,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("projects/", include("luoshi.projects.urls")),
     path("meetings/", include("luoshi.meetings.urls")),
     path("rectification/", include("luoshi.rectification.urls")),
+    path("supervision/", include("luoshi.supervision.urls")),
     path("ratings/", include("luoshi.ratings.urls")),
     path("", include("luoshi.web.urls")),
 ]

@@ -28,6 +28,7 @@ from luoshi.org.api import router as org_router
 from luoshi.projects.api import router as projects_router
 from luoshi.ratings.api import router as ratings_router
 from luoshi.rectification.api import router as rectification_router
+from luoshi.supervision.api import router as supervision_router
 from luoshi.work.api import router as work_router
 
 from .auth import SessionAuth, TokenAuth
@@ -58,6 +59,7 @@ api.add_router("", documents_router)
 api.add_router("", projects_router)
 api.add_router("", meetings_router)
 api.add_router("", rectification_router)
+api.add_router("", supervision_router)
 api.add_router("", ratings_router)
 
 

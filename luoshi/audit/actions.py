@@ -116,6 +116,16 @@ ACTIONS: dict[str, tuple[str, str]] = {
     "projects.problems.tasked": ("项目问题批量转为任务", "project problems turned into tasks"),
     "projects.import.committed": ("导入重点项目清单", "key project list imported"),
     "projects.boundary.set": ("导入区域边界", "district boundary loaded"),
+    # supervision
+    "supervision.item.created": ("新建督办事项", "supervision item created"),
+    "supervision.item.handed_off": ("督办事项交接（交办、转办、签收、退回）", "supervision item handed off"),
+    "supervision.item.closed": ("督办事项办结", "supervision item closed"),
+    "supervision.proposals.made": ("生成升级督办建议", "escalation proposals made"),
+    "supervision.proposal.accepted": ("采纳升级督办建议", "escalation proposal accepted"),
+    "supervision.proposal.dismissed": ("驳回升级督办建议", "escalation proposal dismissed"),
+    "supervision.notice.issued": ("印发督办通知", "supervision notice issued"),
+    "supervision.response.submitted": ("提交督办书面反馈", "supervision response submitted"),
+    "supervision.accountability.recorded": ("登记问责", "accountability recorded"),
 }
 
 

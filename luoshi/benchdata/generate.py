@@ -32,6 +32,8 @@ from luoshi.work.models import Milestone, Plan, Report, Task, TaskUnit
 from luoshi.work.paths import UNIT_ROOT, child_path, path_ids
 from luoshi.work.services.lights import figures_refresh
 
+from . import supervision
+
 SCALES = {"tiny": 1, "district": 1, "city": 10, "province": 100}
 # A region's plan: top-level groups, their subgroups, items per subgroup, how many of those items
 # have subitems, subitems per such item (20 × (1 + 6 × (1 + 3 × 5 + 8)) = 2,900 tasks); "tiny" is
@@ -294,6 +296,7 @@ def generate(
     generate_projects(
         stats=stats, rnd=rnd, regions=region_units, today=today, now=now, log=log, tiny=scale == "tiny"
     )
+    supervision.generate(rnd=rnd, today=today, now=now, add=stats.add)
     if connection.vendor == "postgresql":
         with connection.cursor() as cur:
             cur.execute("ANALYZE")

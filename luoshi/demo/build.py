@@ -34,6 +34,7 @@ from luoshi.org.services import membership_start, person_create, portfolio_set, 
 from luoshi.projects import demo as projects_demo
 from luoshi.ratings import demo as ratings_demo
 from luoshi.rectification import demo as rectification_demo
+from luoshi.supervision import demo as supervision_demo
 from luoshi.work import rules
 from luoshi.work.models import ClaimState, Plan, Report, ReportState, Task
 from luoshi.work.selectors import compute_lights
@@ -947,6 +948,7 @@ class Builder:
             step("org", self.build_org)
             step("tasks", self.create_plans)
             step("stories", self.plan_stories)
+            step("supervision", _bind(supervision_demo.plan, self))
             # Refreshing lights after every replayed report would compute past days that `finish`
             # overwrites anyway (most of the load time).
             with refresh_deferred():

@@ -13,7 +13,7 @@ out.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
@@ -149,6 +149,8 @@ class Bulletin:
     corrections: list[Correction] = field(default_factory=list)
     # Each counted task's (light, actual progress), frozen with a published issue for the next one.
     task_lights: dict[int, tuple[str, Decimal]] = field(default_factory=dict)
+    # Sections other apps add (`register_section`): {"key", "title", "columns", "rows"} of strings.
+    extra: list[dict[str, Any]] = field(default_factory=list)
 
     @property
     def doc_number(self) -> str:
@@ -216,6 +218,25 @@ class Bulletin:
 
     def section(self, n: int) -> str:
         return CN_NUMERALS[n - 1] if 0 < n <= len(CN_NUMERALS) else str(n)
+
+
+# Sections other apps contribute (supervision's 通报 entries): key -> build(plan, since, on) giving
+# {"title", "columns", "rows"} (strings) or None for no section this issue. Registered from the app's
+# `AppConfig.ready`; frozen with a published issue like the rest.
+_SECTIONS: dict[str, Callable[[Plan, date, date], dict[str, Any] | None]] = {}
+
+
+def register_section(key: str, build: Callable[[Plan, date, date], dict[str, Any] | None]) -> None:
+    _SECTIONS[key] = build
+
+
+def extra_sections(plan: Plan, since: date, on: date) -> list[dict[str, Any]]:
+    out = []
+    for key, build in sorted(_SECTIONS.items()):
+        section = build(plan, since, on)
+        if section:
+            out.append({"key": key, **section})
+    return out
 
 
 def light_labels() -> dict[str, str]:
@@ -345,6 +366,7 @@ def build_bulletin(*, plan: Plan, on: date) -> Bulletin:
         previous=Previous(number=prev.number, on=prev.on) if prev is not None else None,
         corrections=_corrections(plan, on, prev) if prev is not None else [],
         task_lights={r.id: (r.light, r.actual) for r in now_rows},
+        extra=extra_sections(plan, since, on),
     )
 
 
@@ -482,6 +504,7 @@ def freeze(b: Bulletin) -> dict[str, Any]:
             for c in b.corrections
         ],
         "tasks": {str(tid): [light, str(actual)] for tid, (light, actual) in b.task_lights.items()},
+        "extra": b.extra,
     }
 
 
@@ -554,6 +577,7 @@ def thaw(plan: Plan, data: dict[str, Any]) -> Bulletin:
             for c in data["corrections"]
         ],
         task_lights={int(k): (v[0], Decimal(v[1])) for k, v in data["tasks"].items()},
+        extra=list(data.get("extra", [])),
     )
 
 
@@ -630,6 +654,14 @@ class BulletinExporter(Exporter):
                 [i, x.unit, x.title, x.period_end, x.due_on, x.cause_label] for i, x in enumerate(b.late, 1)
             ],
         )
+        for x in b.extra:
+            yield Sheet(
+                name=str(x["title"])[:31],
+                title=f"{head}　{x['title']}",
+                columns=[Column(_("序号"), width=6, kind=INTEGER)]
+                + [Column(c, width=18) for c in x["columns"]],
+                rows=[[i, *row] for i, row in enumerate(x["rows"], 1)],
+            )
         yield Sheet(
             name=_("更正说明"),
             title=f"{head}　{_('更正说明')}",
@@ -658,12 +690,14 @@ def bulletin_context(b: Bulletin) -> dict[str, Any]:
         ("named", _("严重滞后和逾期事项")),
         ("changes", _("亮灯变化情况（%(against)s）") % {"against": b.against}),
         ("late", _("迟报情况")),
+        *[(f"extra-{x['key']}", x["title"]) for x in b.extra],
         ("corrections", _("更正说明")),
     ):
         n = len(sections) + 1
         # Chinese official documents number sections 一、二、…; English reads "1. …".
         sections.append((key, f"{n}. {title}" if english else f"{b.section(n)}、{title}"))
-    return {"b": b, "sections": dict(sections)}
+    heads = dict(sections)
+    return {"b": b, "sections": heads, "extra": [(heads[f"extra-{x['key']}"], x) for x in b.extra]}
 
 
 def render_bulletin_html(b: Bulletin) -> str:

@@ -1,19 +1,18 @@
-"""The decisions memo (会议纪要) of a meeting, in official-document layout (after GB/T 9704): red
-masthead, issue number, red rule, subject, numbered sections; as .docx (python-docx) and PDF
-(WeasyPrint with the CJK fonts and stylesheet of the documents app's bulletin)."""
+"""The decisions memo (会议纪要) of a meeting, in the official-document layout of
+`documents.official` (after GB/T 9704): red masthead, issue number, red rule, subject, numbered
+sections, date; as .docx and PDF."""
 
 from __future__ import annotations
 
-import io
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
 
-from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from luoshi.documents import official
 from luoshi.documents.bulletin import CN_NUMERALS
+from luoshi.documents.official import OfficialDocument
 
 from .models import AttendanceState, Meeting
 
@@ -73,57 +72,12 @@ def build_memo(meeting: Meeting) -> Memo:
     return memo
 
 
-def render_memo_pdf(memo: Memo) -> bytes:
-    from weasyprint import HTML
-
-    html = render_to_string("meetings/memo_pdf.html", {"m": memo})
-    pdf: bytes = HTML(string=html, base_url=".").write_pdf()
-    return pdf
-
-
-def render_memo_docx(memo: Memo) -> bytes:
-    """The memo as Word: A4, 仿宋 body, 方正小标宋-like title (宋体 bold where that font is absent)."""
-    from docx import Document
-    from docx.enum.text import WD_ALIGN_PARAGRAPH
-    from docx.oxml.ns import qn
-    from docx.shared import Mm, Pt, RGBColor
-
-    doc = Document()
-    sec = doc.sections[0]
-    sec.page_width, sec.page_height = Mm(210), Mm(297)
-    sec.top_margin, sec.bottom_margin, sec.left_margin, sec.right_margin = Mm(37), Mm(35), Mm(28), Mm(26)
-
-    def para(
-        text: str,
-        *,
-        size: float = 16,
-        bold: bool = False,
-        font: str = "仿宋",
-        align: Any = None,
-        color: RGBColor | None = None,
-        indent: bool = False,
-    ) -> None:
-        p = doc.add_paragraph()
-        if align is not None:
-            p.alignment = align
-        if indent:
-            p.paragraph_format.first_line_indent = Pt(size * 2)
-        run = p.add_run(text)
-        run.font.size = Pt(size)
-        run.bold = bold
-        run.font.name = font
-        run._element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), font)
-        if color is not None:
-            run.font.color.rgb = color
-
-    red = RGBColor(0xD4, 0, 0)
-    para(_("会议纪要"), size=36, bold=True, font="宋体", align=WD_ALIGN_PARAGRAPH.CENTER, color=red)
-    para(memo.number, size=16, align=WD_ALIGN_PARAGRAPH.CENTER)
-    para("—" * 24, size=12, align=WD_ALIGN_PARAGRAPH.CENTER, color=red)
-    para(memo.title, size=22, bold=True, font="宋体", align=WD_ALIGN_PARAGRAPH.CENTER)
+def memo_document(memo: Memo) -> OfficialDocument:
+    """The memo laid out as an official document (`documents.official`)."""
+    doc = OfficialDocument(masthead=_("会议纪要"), number=memo.number, title=memo.title, date_cn=memo.date_cn)
     n = 1
-    para(f"{memo.section(n)}、{_('会议概况')}", size=16, font="黑体")
-    para(
+    doc.heading(f"{memo.section(n)}、{_('会议概况')}")
+    doc.para(
         _("%(when)s，%(chair)s在%(place)s主持召开%(title)s，听取%(n)s项滞后事项情况汇报。")
         % {
             "when": memo.when,
@@ -131,8 +85,7 @@ def render_memo_docx(memo: Memo) -> bytes:
             "place": memo.place,
             "title": memo.meeting.series.name,
             "n": memo.agenda_count,
-        },
-        indent=True,
+        }
     )
     for label, names in (
         (_("出席"), memo.present),
@@ -141,24 +94,29 @@ def render_memo_docx(memo: Memo) -> bytes:
         (_("请假"), memo.excused),
     ):
         if names:
-            para(f"{label}：{'、'.join(names)}", indent=True)
+            doc.para(f"{label}：{'、'.join(names)}")
     n += 1
-    para(f"{memo.section(n)}、{_('议定事项')}", size=16, font="黑体")
+    doc.heading(f"{memo.section(n)}、{_('议定事项')}")
     if memo.decisions:
         for i, (text, unit, deadline) in enumerate(memo.decisions, start=1):
-            para(
+            doc.para(
                 _("%(i)s. %(text)s（责任单位：%(unit)s；完成时限：%(due)s）")
-                % {"i": i, "text": text, "unit": unit, "due": deadline.isoformat()},
-                indent=True,
+                % {"i": i, "text": text, "unit": unit, "due": deadline.isoformat()}
             )
     else:
-        para(_("无。"), indent=True)
+        doc.para(_("无。"))
     if memo.minutes:
         n += 1
-        para(f"{memo.section(n)}、{_('会议记录')}", size=16, font="黑体")
+        doc.heading(f"{memo.section(n)}、{_('会议记录')}")
         for line in memo.minutes:
-            para(line, indent=True)
-    para(memo.date_cn, align=WD_ALIGN_PARAGRAPH.RIGHT)
-    out = io.BytesIO()
-    doc.save(out)
-    return out.getvalue()
+            doc.para(line)
+    return doc
+
+
+def render_memo_pdf(memo: Memo) -> bytes:
+    return official.render_pdf(memo_document(memo))
+
+
+def render_memo_docx(memo: Memo) -> bytes:
+    """The memo as Word, in the official-document layout."""
+    return official.render_docx(memo_document(memo))

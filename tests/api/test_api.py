@@ -93,6 +93,7 @@ def test_openapi_groups_operations_per_app_with_stable_ids() -> None:
         ("projects",),
         ("rectification",),
         ("meetings",),
+        ("supervision",),
         ("ratings",),
     }
     projects = {path for (_, path), t in tags.items() if t == ["projects"]}

@@ -119,7 +119,12 @@ def test_small_demo_shows_every_light_queue_and_role():
 
     # Plans: the year's targets (monthly) and the 60-day campaign (weekly) ending after today.
     annual = Plan.objects.get(name="2026年度目标任务")
-    campaign = Plan.objects.exclude(pk=annual.pk).exclude(name__endswith="巡察整改").get()  # not the round's
+    campaign = (
+        Plan.objects.exclude(pk=annual.pk)
+        .exclude(name__endswith="巡察整改")
+        .exclude(name__endswith="督办事项")
+        .get()
+    )  # not the round's nor supervision's
     assert (annual.cadence, campaign.cadence) == ("monthly", "weekly")
     assert (campaign.due - campaign.start).days == 59 and campaign.due > today
     tasks = Task.objects.filter(plan=annual)

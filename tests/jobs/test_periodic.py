@@ -45,6 +45,7 @@ def fake(monkeypatch: pytest.MonkeyPatch) -> Steps:
 def test_the_apps_register_their_steps_in_order() -> None:
     assert [s.name for s in periodic.steps()] == [
         "work.plans",
+        "supervision.escalations",
         "meetings.agendas",
         "notify.reminders",
         "notify.outbox",

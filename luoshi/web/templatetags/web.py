@@ -30,6 +30,7 @@ NAV: list[tuple[str, Any, Any]] = [
         _("整改销号"),
         lambda c: c.is_officer or c.is_leader or bool(c.reporter_unit_ids or c.head_unit_ids),
     ),
+    ("/supervision/", _("督查督办"), lambda c: bool(c.is_officer or c.is_leader or c.unit_ids)),
     ("/ratings/", _("评议"), lambda c: c.is_officer),
     ("/imports/", _("导入"), lambda c: c.is_officer),
     ("/notifications/outbox/", _("发送记录"), lambda c: c.is_officer),

@@ -1,0 +1,17 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class SupervisionConfig(AppConfig):
+    name = "luoshi.supervision"
+    verbose_name = _("督查督办")
+
+    def ready(self) -> None:
+        """Register the daily escalation step and the bulletin's 通报 section."""
+        from luoshi.documents import bulletin
+        from luoshi.jobs import periodic
+
+        from . import selectors, services
+
+        periodic.register("supervision.escalations", order=150, run=services.escalations_step)
+        bulletin.register_section("supervision", selectors.bulletin_section)

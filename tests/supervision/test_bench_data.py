@@ -1,0 +1,36 @@
+"""The bench generator's supervision rows at its tiny scale: items on leaf tasks with their trail,
+numbered notices and proposals, and the pages and the step work on them."""
+
+from __future__ import annotations
+
+import io
+from datetime import date
+
+import pytest
+from django.core.management import call_command
+
+from luoshi.supervision.models import Handoff, Item, Notice, NoticeCounter, Proposal
+from luoshi.supervision.services import escalations_step
+from luoshi.work.models import Task
+from tests.helpers import client_for
+
+pytestmark = pytest.mark.django_db
+
+
+def test_tiny_bench_data_has_supervision_rows() -> None:
+    call_command("bench_data", "--scale", "tiny", "--today", "2026-06-30", stdout=io.StringIO())
+    items = Item.objects.count()
+    assert items > 0
+    assert not Task.objects.filter(pk__in=Item.objects.values("task_id"), children__isnull=False).exists()
+    assert Handoff.objects.filter(kind="assign").count() == items
+    seqs = sorted(Notice.objects.values_list("seq", flat=True))
+    assert seqs == list(range(1, len(seqs) + 1)) and NoticeCounter.objects.get(year=2026).last == len(seqs)
+    assert all(p.rank > 0 for p in Proposal.objects.all())
+    before = Proposal.objects.count()
+    escalations_step(date(2026, 6, 30))
+    assert Proposal.objects.count() >= before
+    from django.contrib.auth import get_user_model
+
+    officer = get_user_model().objects.get(username="r0_dc")
+    for url in ("/supervision/queue/", "/supervision/idle/", "/supervision/"):
+        assert client_for(officer).get(url).status_code == 200
