@@ -135,6 +135,7 @@ RULE_LABELS: dict[str, Any] = {
     "meetings.agenda.sent": gettext_lazy("调度会议程发出"),
     "ratings.link.sent": gettext_lazy("评议链接"),
     "rectification.signoff.next": gettext_lazy("销号审核提醒"),
+    "supervision.notice.issued": gettext_lazy("督办通知"),
 }
 
 

@@ -7,11 +7,13 @@ class SupervisionConfig(AppConfig):
     verbose_name = _("督查督办")
 
     def ready(self) -> None:
-        """Register the daily escalation step and the bulletin's 通报 section."""
+        """Register the daily escalation step and the bulletin's 通报 section; tell units of notices."""
         from luoshi.documents import bulletin
         from luoshi.jobs import periodic
 
-        from . import selectors, services
+        from . import receivers, selectors, services
+
+        receivers.connect()
 
         periodic.register("supervision.escalations", order=150, run=services.escalations_step)
         bulletin.register_section("supervision", selectors.bulletin_section)

@@ -7,7 +7,7 @@ import threading
 from datetime import timedelta
 
 import pytest
-from django.db import connection
+from django.db import connection, transaction
 from django.utils import timezone
 
 from luoshi.audit.models import Entry
@@ -337,3 +337,36 @@ def test_close_dismisses_pending_proposals(p: Personas, item: Item) -> None:
     assert set(Proposal.objects.values_list("state", flat=True)) == {"dismissed"}
     with pytest.raises(LuoshiError):
         services.item_handoff(actor=p.officer, item=item, kind="transfer", to_unit=p.unit_b)
+
+
+def test_a_notice_reaches_the_units_heads_and_reporters_once(
+    p: Personas, item: Item, django_capture_on_commit_callbacks
+) -> None:  # type: ignore[no-untyped-def]
+    """The unit that receives a notice is told after the commit (rule supervision.notice.issued):
+    its head and reporter, in-app, with the notice's number and the response's due date; the same
+    notice's event again tells nobody twice, and a rolled-back notice tells nobody."""
+    from luoshi.notify.models import Notification, Outbox
+    from luoshi.supervision.receivers import on_notice_issued
+
+    with pytest.raises(RuntimeError), transaction.atomic():
+        with django_capture_on_commit_callbacks(execute=True):
+            services.notice_issue(actor=p.officer, item=item, level="remind")
+            raise RuntimeError("rolled back")
+    assert not Outbox.objects.filter(rule="supervision.notice.issued").exists()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        notice = services.notice_issue(actor=p.officer, item=item, level="remind")
+    rows = Outbox.objects.filter(rule="supervision.notice.issued")
+    assert sorted(rows.values_list("recipient_id", flat=True)) == sorted([p.head_a.pk, p.reporter_a.pk])
+    assert {r.source for r in rows} == {f"supervision.notice:{notice.pk}"}
+    text = Notification.objects.filter(user=p.reporter_a).latest("pk").text
+    assert notice.number in text and notice.response_due.isoformat() in text and item.title[:20] in text
+    on_notice_issued(
+        Notice,
+        notice_id=notice.pk,
+        item_id=item.pk,
+        level=notice.level,
+        unit_id=notice.unit_id,
+        deadline=notice.response_due,
+    )
+    assert rows.count() == 2
