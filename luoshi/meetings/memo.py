@@ -33,6 +33,7 @@ class Memo:
     absent: list[str] = field(default_factory=list)
     excused: list[str] = field(default_factory=list)
     agenda_count: int = 0
+    agenda: list[tuple[str, str, str]] = field(default_factory=list)  # title, lead unit, reasons
     decisions: list[tuple[str, str, date]] = field(default_factory=list)  # text, owner unit, deadline
     minutes: list[str] = field(default_factory=list)
 
@@ -52,7 +53,6 @@ def build_memo(meeting: Meeting) -> Memo:
         when=starts.strftime("%Y-%m-%d %H:%M"),
         place=meeting.place or "—",
         chair=meeting.series.chair.name,
-        agenda_count=meeting.agenda.count(),
         minutes=[p.strip() for p in meeting.minutes.splitlines() if p.strip()],
     )
     lists: dict[str, list[str]] = {
@@ -66,6 +66,10 @@ def build_memo(meeting: Meeting) -> Memo:
     ):
         if state in lists:
             lists[state].append(f"{name}（{unit}）" if unit else name)
+    for item in meeting.agenda.select_related("lead_unit").order_by("sort", "pk"):
+        unit = item.lead_unit.short_name or item.lead_unit.name
+        memo.agenda.append((item.title, unit, "、".join(label for _code, label in item.reason_labels)))
+    memo.agenda_count = len(memo.agenda)
     memo.decisions = list(
         meeting.decisions.order_by("sort", "pk").values_list("text", "owner_unit__name", "deadline")
     )
@@ -95,6 +99,14 @@ def memo_document(memo: Memo) -> OfficialDocument:
     ):
         if names:
             doc.para(f"{label}：{'、'.join(names)}")
+    if memo.agenda:
+        n += 1
+        doc.heading(f"{memo.section(n)}、{_('听取事项')}")
+        for i, (title, unit, reasons) in enumerate(memo.agenda, start=1):
+            doc.para(
+                _("%(i)s. %(title)s（牵头单位：%(unit)s；上会原因：%(reasons)s）")
+                % {"i": i, "title": title, "unit": unit, "reasons": reasons}
+            )
     n += 1
     doc.heading(f"{memo.section(n)}、{_('议定事项')}")
     if memo.decisions:

@@ -124,11 +124,15 @@ def test_memo_files(world: World) -> None:
         owner_unit=p.unit_a,
         deadline=day(world.start),
     )
+    services.agenda_generate(actor=p.officer, meeting=world.meeting)
     c = client_for(p.leader)
     r = c.get(_url(world, "memo.docx"))
     assert r.status_code == 200
     xml = zipfile.ZipFile(io.BytesIO(r.content)).read("word/document.xml").decode()
     assert "会议纪要" in xml and "区长调度会纪要" in xml and "加快审批" in xml and "区发展和改革局" in xml
+    # What was heard, and why each item came up (the agenda's reasons, labelled)
+    assert "听取事项" in xml and "听取3项滞后事项" in xml
+    assert "红灯任务（牵头单位：" in xml and "上会原因：严重滞后" in xml and "上会原因：逾期" in xml
     r = c.get(_url(world, "memo.pdf"))
     assert r.status_code == 200 and r.content.startswith(b"%PDF")
     assert c.get(_url(world, "memo.exe")).status_code == 404
