@@ -80,10 +80,14 @@ def _office_unit(actor: Any) -> Unit | None:
     return Unit.objects.filter(pk__in=ids).order_by("path").first() if ids else None
 
 
-def supervision_plan(*, actor: Any, year: int) -> Plan:
-    """The plan holding the tasks of the year's supervision items (督办事项), made on first use."""
+def supervision_plan(*, actor: Any, start: date, due: date) -> Plan:
+    """The plan holding the tasks of the supervision items begun in `start`'s year (督办事项), made on
+    first use. An item begun in December may be due in the next year: the plan's end moves to its
+    deadline (audited as a plan change), so every task lies within its plan."""
     from luoshi.work.services import plan_create
+    from luoshi.work.services.manage import plan_update
 
+    year = start.year
     name = _("%(y)s年督办事项") % {"y": year}
     plan = Plan.objects.filter(name=name).first()
     if plan is None:
@@ -93,9 +97,11 @@ def supervision_plan(*, actor: Any, year: int) -> Plan:
             name=name,
             year=year,
             start=date(year, 1, 1),
-            due=date(year, 12, 31),
+            due=max(date(year, 12, 31), due),
             owner_unit=office,
         )
+    elif plan.due < due:
+        plan = plan_update(actor=actor, plan=plan, due=due)
     return plan
 
 
@@ -151,7 +157,7 @@ def item_create(
         source = Source.INSTRUCTION if source_kind == SourceKind.INSTRUCTION else Source.SUPERVISION
         task = task_create(
             actor=actor,
-            plan=supervision_plan(actor=actor, year=deadline.year),
+            plan=supervision_plan(actor=actor, start=start, due=deadline),
             title=title,
             lead_unit=lead_unit,
             start=start,

@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 import threading
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 from django.db import connection, transaction
@@ -370,3 +370,24 @@ def test_a_notice_reaches_the_units_heads_and_reporters_once(
         deadline=notice.response_due,
     )
     assert rows.count() == 2
+
+
+def test_an_item_begun_in_december_and_due_in_january_lies_within_its_plan(p: Personas) -> None:
+    """Its task goes to the plan of the year it began, whose end moves to the deadline (audited);
+    a later item due earlier leaves the plan as it is."""
+    from django.db.models import F, Q
+
+    item = make_item(p, instruction_date=date(2025, 12, 10), deadline=date(2026, 2, 4))
+    task = Task.objects.select_related("plan").get(pk=item.task_id)
+    assert task.plan.name == "2025年督办事项" and task.start == date(2025, 12, 10)
+    assert (task.plan.start, task.plan.due) == (date(2025, 1, 1), date(2026, 2, 4))
+    later = make_item(p, title="再一项", instruction_date=date(2025, 12, 20), deadline=date(2026, 3, 1))
+    assert Task.objects.get(pk=later.task_id).plan_id == task.plan_id
+    task.plan.refresh_from_db()
+    assert task.plan.due == date(2026, 3, 1)
+    assert Entry.objects.filter(action="work.plan.updated", object_id=str(task.plan_id)).exists()
+    make_item(p, title="三项", instruction_date=date(2025, 6, 1), deadline=date(2025, 9, 1))
+    task.plan.refresh_from_db()
+    assert task.plan.due == date(2026, 3, 1)
+    outside = Task.objects.filter(Q(start__lt=F("plan__start")) | Q(due__gt=F("plan__due")))
+    assert not outside.exists()
