@@ -4,15 +4,13 @@ without an account, phone first."""
 
 from __future__ import annotations
 
+import functools
 import re
-import uuid
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.files.base import ContentFile
-from django.core.files.storage import default_storage
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -23,6 +21,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from luoshi.documents.exporters import xlsx_response
 from luoshi.errors import LuoshiError
+from luoshi.imports.staged import staged_import
 from luoshi.lib.uploads import upload_limit
 from luoshi.org.access import require_officer
 from luoshi.web.errors import form_submit
@@ -188,14 +187,6 @@ def results(request: HttpRequest, pk: int) -> HttpResponseBase:
 # ---------------------------------------------------------------------------------------------
 # Importing raters: upload → preview (stored file, nothing written) → import (all or nothing)
 
-_UPLOAD = re.compile(r"^[0-9a-f]{32}\.(csv|xlsx)$")
-
-
-def _stored_name(request: HttpRequest, token: str) -> str:
-    if not _UPLOAD.match(token):
-        raise Http404
-    return f"ratings/imports/{request.user.pk}/{token}"
-
 
 @login_required
 @require_POST
@@ -203,42 +194,20 @@ def _stored_name(request: HttpRequest, token: str) -> str:
 def raters_import(request: HttpRequest, pk: int) -> HttpResponse:
     """导入评议人名单: preview every row and refusal, then import the same stored file, all or nothing."""
     rnd = _round(request, pk)
-    token = request.POST.get("token", "")
-    if token:
-        name = _stored_name(request, token)
-        if not default_storage.exists(name):
-            messages.error(request, _("上传的名单已失效，请重新上传。"))
-            return _back(rnd)
-        with default_storage.open(name, "rb") as fh:
-            data = fh.read()
-        done = form_submit(
-            request,
-            importer.raters_import,
-            reload_on_conflict=False,
-            actor=request.user,
-            round=rnd,
-            data=data,
-            filename=token,
-        )
-        if done.saved:
-            default_storage.delete(name)
-            messages.success(request, _("已导入名单，新增 %(n)s 份评议表。") % {"n": len(done.value)})
-        return _back(rnd)
-    upload = request.FILES.get("file")
-    ext = (upload.name or "").rsplit(".", 1)[-1].lower() if upload else ""
-    if upload is None or ext not in ("csv", "xlsx"):
-        messages.error(request, _("请上传 .xlsx 或 .csv 格式的名单。"))
-        return _back(rnd)
-    data = upload.read()
-    try:
-        parsed = importer.preview(round=rnd, data=data, filename=upload.name or "")
-    except LuoshiError as exc:
-        messages.error(request, exc.message)
-        return _back(rnd)
-    token = f"{uuid.uuid4().hex}.{ext}"
-    default_storage.save(_stored_name(request, token), ContentFile(data))
-    context = {"round": rnd, "parsed": parsed, "token": token, "filename": upload.name}
-    return render(request, "ratings/import_preview.html", context)
+    return staged_import(
+        request,
+        area="ratings",
+        back=lambda: _back(rnd),
+        preview=lambda data, filename: importer.preview(round=rnd, data=data, filename=filename),
+        commit=functools.partial(importer.raters_import, actor=request.user, round=rnd),
+        template="ratings/import_preview.html",
+        context={"round": rnd},
+        messages_for={
+            "expired": _("上传的名单已失效，请重新上传。"),
+            "wrong_type": _("请上传 .xlsx 或 .csv 格式的名单。"),
+        },
+        saved=lambda value: _("已导入名单，新增 %(n)s 份评议表。") % {"n": len(value)},
+    )
 
 
 # ---------------------------------------------------------------------------------------------

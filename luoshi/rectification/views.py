@@ -3,15 +3,12 @@ problem with its measures, sign-off chain, evidence and reopen."""
 
 from __future__ import annotations
 
-import re
-import uuid
+import functools
 from decimal import Decimal
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.files.base import ContentFile
-from django.core.files.storage import default_storage
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
@@ -23,7 +20,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from luoshi.documents.exporters import csv_response, xlsx_response
-from luoshi.errors import LuoshiError
+from luoshi.imports.staged import staged_import
 from luoshi.lib.uploads import download_type, upload_limit
 from luoshi.org.access import context_for, require_officer
 from luoshi.web.errors import form_submit
@@ -294,14 +291,6 @@ def evidence_download(request: HttpRequest, pk: int) -> FileResponse:
 # ---------------------------------------------------------------------------------------------
 # Importing a ledger: upload → preview (stored file, nothing written) → import (all or nothing)
 
-_UPLOAD = re.compile(r"^[0-9a-f]{32}\.(csv|xlsx)$")
-
-
-def _stored_name(request: HttpRequest, token: str) -> str:
-    if not _UPLOAD.match(token):
-        raise Http404
-    return f"rectification/imports/{request.user.pk}/{token}"
-
 
 @login_required
 @require_POST
@@ -311,42 +300,20 @@ def round_import(request: HttpRequest, pk: int) -> HttpResponse:
     the preview's button imports the same stored file, every row or none."""
     require_officer(request.user)
     rnd = _visible_round(request, pk)
-    token = request.POST.get("token", "")
-    if token:
-        name = _stored_name(request, token)
-        if not default_storage.exists(name):
-            messages.error(request, _("上传的台账已失效，请重新上传。"))
-            return redirect(reverse("rectification:round", args=[rnd.pk]))
-        with default_storage.open(name, "rb") as fh:
-            data = fh.read()
-        done = form_submit(
-            request,
-            importer.ledger_import,
-            reload_on_conflict=False,
-            actor=request.user,
-            round=rnd,
-            data=data,
-            filename=token,
-        )
-        if done.saved:
-            default_storage.delete(name)
-            messages.success(request, _("已导入 %(n)s 个问题。") % {"n": len(done.value)})
-        return redirect(reverse("rectification:round", args=[rnd.pk]))
-    upload = request.FILES.get("file")
-    ext = (upload.name or "").rsplit(".", 1)[-1].lower() if upload else ""
-    if upload is None or ext not in ("csv", "xlsx"):
-        messages.error(request, _("请上传 .xlsx 或 .csv 格式的台账。"))
-        return redirect(reverse("rectification:round", args=[rnd.pk]))
-    data = upload.read()
-    try:
-        parsed = importer.preview(round=rnd, data=data, filename=upload.name or "")
-    except LuoshiError as exc:
-        messages.error(request, exc.message)
-        return redirect(reverse("rectification:round", args=[rnd.pk]))
-    token = f"{uuid.uuid4().hex}.{ext}"
-    default_storage.save(_stored_name(request, token), ContentFile(data))
-    context = {"round": rnd, "parsed": parsed, "token": token, "filename": upload.name}
-    return render(request, "rectification/import_preview.html", context)
+    return staged_import(
+        request,
+        area="rectification",
+        back=lambda: redirect(reverse("rectification:round", args=[rnd.pk])),
+        preview=lambda data, filename: importer.preview(round=rnd, data=data, filename=filename),
+        commit=functools.partial(importer.ledger_import, actor=request.user, round=rnd),
+        template="rectification/import_preview.html",
+        context={"round": rnd},
+        messages_for={
+            "expired": _("上传的台账已失效，请重新上传。"),
+            "wrong_type": _("请上传 .xlsx 或 .csv 格式的台账。"),
+        },
+        saved=lambda value: _("已导入 %(n)s 个问题。") % {"n": len(value)},
+    )
 
 
 @login_required
