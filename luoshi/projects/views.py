@@ -32,6 +32,7 @@ from .forms import (
     BoundaryForm,
     ImportForm,
     InvestmentForm,
+    OwnerPickerForm,
     OwnersForm,
     ProblemForm,
     ProblemsTasksForm,
@@ -340,7 +341,7 @@ def project_new(request: HttpRequest) -> HttpResponse:
     return render(request, "projects/project_new.html", {"form": form}, status=400 if form.errors else 200)
 
 
-def _edit_forms(project: Project) -> dict[str, Any]:
+def _edit_forms(request: HttpRequest, project: Project) -> dict[str, Any]:
     stages = {s.stage: s.planned for s in project.stages.all()}
     owners = {o.role: o.post_id for o in project.owners.all()}
     fields = {
@@ -354,16 +355,25 @@ def _edit_forms(project: Project) -> dict[str, Any]:
         "protected": project.protected,
         "version": project.version,
     }
+    picker = OwnerPickerForm(request.GET or None, user=request.user)
+    narrowing = picker.narrowing()
     return {
         "form": ProjectForm(initial=fields, editing=True),
         "stage_form": StagePlanForm(initial={**stages, "version": project.version}),
-        "owners_form": OwnersForm(initial={**owners, "version": project.version}),
+        "owners_form": OwnersForm(
+            initial={**owners, "version": project.version},
+            user=request.user,
+            project=project,
+            unit=narrowing.get("owner_unit"),
+            search=narrowing.get("owner_q", ""),
+        ),
+        "picker": picker,
     }
 
 
 def _edit_page(request: HttpRequest, project: Project, status: int = 200, **bound: Any) -> HttpResponse:
     project.refresh_from_db()
-    context = {"project": project, **_edit_forms(project), **bound}
+    context = {"project": project, **_edit_forms(request, project), **bound}
     return render(request, "projects/project_edit.html", context, status=status)
 
 
@@ -421,7 +431,7 @@ def owners(request: HttpRequest, pk: int) -> HttpResponse:
     """The office names the four owners' posts (四包一)."""
     project = _visible(request, pk)
     require_officer(request.user)
-    form = OwnersForm(request.POST)
+    form = OwnersForm(request.POST, user=request.user, project=project)
     if not form.is_valid():
         return _edit_page(request, project, status=400, owners_form=form)
     done = form_submit(

@@ -52,6 +52,13 @@ class Source(models.TextChoices):
     INSTRUCTION = "instruction", _("领导批示")
 
 
+# Tasks of these sources carry another record's own figures (a key project's carrying task, 项目推进
+# 任务, follows the project's stages and investment): nobody reports on them, so no reporting period
+# is owed by them and none is ever late (迟报) — not in the stored flag, the late marks, the
+# reminders, the bulletins or a unit's timeliness.
+UNREPORTED_SOURCES = (Source.PROJECT.value,)
+
+
 class Direction(models.TextChoices):
     HIGHER = "higher", _("越大越好")
     LOWER = "lower", _("越小越好")

@@ -15,6 +15,7 @@ from .choices import (
     NOT_COUNTED,
     OPEN_CLAIM_STATES,
     PUBLIC_STATUSES,
+    UNREPORTED_SOURCES,
     Cadence,
     ClaimKind,
     ClaimState,
@@ -52,6 +53,7 @@ __all__ = [
     "Light",
     "ReportState",
     "Source",
+    "UNREPORTED_SOURCES",
     "Status",
 ]
 
