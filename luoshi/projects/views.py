@@ -541,12 +541,12 @@ def project_map(request: HttpRequest) -> HttpResponse:
     """The district map (一张图): the loaded boundary drawn offline, the filtered projects as points
     coloured by stage or light, each clicking through to its project."""
     f = ProjectFilter(request.GET, user=request.user)
-    rows = f.rows(_today(request)) if f.is_valid() else []
+    rows = f.rows(_today(request), only=selectors.MAP_FIELDS) if f.is_valid() else []
     loaded = selectors.current_boundary()
     color_by = "light" if request.GET.get("color") == "light" else "stage"
     points = selectors.map_points(rows)
     data = {
-        "boundary": loaded[1] if loaded else None,
+        "boundary": loaded.geojson if loaded else None,
         "points": points,
         "color_by": color_by,
         "stages": [{"value": "", "label": _("未进入阶段")}]
@@ -556,7 +556,10 @@ def project_map(request: HttpRequest) -> HttpResponse:
     context = {
         "form": f.form,
         "map": data,
-        "boundary_name": loaded[0] if loaded else "",
+        # the page's data as json_script writes it, with the boundary's JSON serialised once per
+        # boundary (it is the largest part and does not change between requests)
+        "map_json": selectors.map_json(data, loaded),
+        "boundary_name": loaded.name if loaded else "",
         "located": len(points),
         "total": len(rows),
         "color_by": color_by,
