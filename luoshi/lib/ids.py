@@ -34,7 +34,7 @@ def id_array(ids: Iterable[Any]) -> IdArray:
     return IdArray(ids)
 
 
-class InIds(Lookup):
+class InIds(Lookup[Any]):
     lookup_name = "in_ids"
     prepare_rhs = False
 

@@ -130,7 +130,7 @@ def owner_posts(user: Any) -> QuerySet[Post]:
     return posts
 
 
-class PostChoiceField(forms.ModelChoiceField):
+class PostChoiceField(forms.ModelChoiceField[Post]):
     """Lists the `shown` posts, but accepts any post of `allowed` (the picker shows a narrowed list;
     a post chosen from an earlier narrowing is still a valid answer)."""
 
@@ -192,7 +192,8 @@ class OwnersForm(forms.Form):
         super().__init__(*args, **kwargs)
         allowed = owner_posts(user)
         named = (self.data if self.is_bound else self.initial).get
-        current = [int(v) for v in (named(r.value) for r in OwnerRole) if str(v or "").isdigit()]
+        given = [str(named(r.value) or "") for r in OwnerRole]
+        current = [int(v) for v in given if v.isdigit()]
         if unit is not None or search:
             wanted = Q()
             if unit is not None:

@@ -22,7 +22,7 @@ from django.db.models import F, Max, Q, Window
 from django.db.models.functions import RowNumber
 
 from . import paths, rules
-from .models import NOT_COUNTED, UNREPORTED_SOURCES, Follow, Milestone, Plan, Report, Status, Task
+from .models import NOT_COUNTED, UNREPORTED, Follow, Milestone, Plan, Report, Status, Task, owes_no_report
 
 SKIPPED_STATUSES = set(NOT_COUNTED)
 
@@ -168,6 +168,7 @@ _TASK_FIELDS = (
     "cadence",
     "assigned_on",
     "source",
+    "source_ref",
 )
 
 
@@ -214,6 +215,7 @@ def _own_row(
         cadence,
         assigned_on,
         source,
+        source_ref,
     ) = task
     cap = plan.progress_cap
     has_measure = baseline is not None and target is not None
@@ -236,7 +238,7 @@ def _own_row(
     else:
         expected = rules.expected_by_time(start, due, on)
     late = False
-    if status == Status.IN_PROGRESS and source not in UNREPORTED_SOURCES:
+    if status == Status.IN_PROGRESS and not owes_no_report(source, source_ref):
         reported = [rep[3]] if rep else []
         if not plan.late_approval_counts:
             reported += _in_time_periods(filed, plan, depth)
@@ -439,7 +441,7 @@ def timeliness(
     tasks = (
         Task.objects.filter(plan_id=plan_id)
         .exclude(status__in=[*SKIPPED_STATUSES, Status.SUSPENDED])
-        .exclude(source__in=UNREPORTED_SOURCES)
+        .exclude(UNREPORTED)
     )
     marks = LateReport.objects.filter(task__plan_id=plan_id, due_on__gte=start, due_on__lte=end)
     if units is not None:

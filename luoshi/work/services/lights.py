@@ -20,7 +20,7 @@ from django.utils import timezone
 from luoshi.lib.bulk import update_rows
 
 from .. import rules, signals
-from ..models import UNREPORTED_SOURCES, LateCause, LateReport, Plan, Report, Status, Task
+from ..models import UNREPORTED, LateCause, LateReport, Plan, Report, Status, Task
 from ..selectors import LightRow, compute_path_lights
 
 # Set while a caller replays history and recomputes whole plans afterwards (the demo's loader).
@@ -145,7 +145,7 @@ def mark_late_reports(*, plan_id: int, on: date) -> int:
     since = checked if checked is not None and checked <= on else None
     tasks = list(
         Task.objects.filter(plan_id=plan_id, status=Status.IN_PROGRESS)
-        .exclude(source__in=UNREPORTED_SOURCES)
+        .exclude(UNREPORTED)
         .values_list("id", "lead_unit_id", "start", "due", "cadence", "depth", "assigned_on")
     )
     candidates: dict[int, list[date]] = {}
