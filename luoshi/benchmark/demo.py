@@ -42,7 +42,8 @@ def statistics_table(today: date) -> bytes:
     lines = [HEADER]
     names = dict(Region.objects.filter(code__in=BASE_GDP).values_list("code", "name"))
     for code, base in BASE_GDP.items():
-        gdp0 = Decimal(base) + Decimal(rng.randint(0, 40))
+        jitter = rng.randint(0, 40)
+        gdp0 = Decimal(base) + (0 if code in FIXED_GROWTH else jitter)
         growth0 = _q(Decimal(rng.uniform(3.0, 8.0)), "0.1")
         growth1 = FIXED_GROWTH.get(code) or _q(Decimal(rng.uniform(2.0, 8.5)), "0.1")
         gdp1 = _q(gdp0 * (1 + growth1 / 100))
