@@ -4,7 +4,6 @@ charts (the group's bar, the district's rank over periods) and its .xlsx export.
 
 from __future__ import annotations
 
-import functools
 import re
 from typing import Any
 
@@ -120,7 +119,13 @@ def stats_import(request: HttpRequest) -> HttpResponse:
         area="benchmark",
         back=lambda: redirect(reverse("benchmark:index")),
         preview=lambda data, filename: importer.preview(data=data, filename=filename, **options),
-        commit=functools.partial(importer.stats_import, actor=request.user, **options),
+        # The stored file is named by its token; the values keep the name the office uploaded.
+        commit=lambda data, filename: importer.stats_import(
+            actor=request.user,
+            data=data,
+            filename=request.POST.get("source_name", "")[:200] or filename,
+            **options,
+        ),
         template="benchmark/import_preview.html",
         context={"form_data": request.POST},
         messages_for={

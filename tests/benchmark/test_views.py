@@ -52,9 +52,14 @@ def test_import_through_the_page_previews_then_imports(p: Personas) -> None:
     assert not Value.objects.exists()
     token = re.search(r'name="token" value="([0-9a-f]{32}\.csv)"', body)
     assert token is not None
-    done = c.post(reverse("benchmark:import"), {"token": token.group(1), "period": "", "within": ""})
+    assert 'name="source_name" value="南京年鉴.csv"' in body
+    done = c.post(
+        reverse("benchmark:import"),
+        {"token": token.group(1), "period": "", "within": "", "source_name": "南京年鉴.csv"},
+    )
     assert done.status_code == 302
-    assert Value.objects.get(region__code="110000", indicator__code="gdp").value == Decimal("24899.30")
+    v = Value.objects.get(region__code="110000", indicator__code="gdp")
+    assert (v.value, v.source, v.source_row) == (Decimal("24899.30"), "南京年鉴.csv", 2)
 
 
 def test_a_bad_file_is_previewed_with_its_errors_and_cannot_be_imported(p: Personas) -> None:
