@@ -181,9 +181,10 @@ def benchmark_value_list(request: HttpRequest, filters: Query[ValueFilter], page
 def _group(request: HttpRequest, group_id: int) -> PeerGroup:
     user = caller(request)
     require_leader(user)
-    return get_object_or_404(
+    group: PeerGroup = get_object_or_404(
         PeerGroup.objects.visible_to(user).select_related("home", "benchmark"), pk=group_id
     )
+    return group
 
 
 @router.get("/benchmark/groups", response={200: list[GroupOut], **ERRORS})

@@ -13,16 +13,13 @@ from .models import Indicator, Region
 def find_region(text: str) -> Region:
     """A region by its code or its unique name (a bad or ambiguous one is a form error)."""
     text = text.strip()
-    if re.fullmatch(r"\d{6}", text):
-        region = Region.objects.filter(code=text).first()
-    else:
-        found = list(Region.objects.filter(name=text)[:2])
-        if len(found) > 1:
-            raise forms.ValidationError(_("「%(n)s」对应多个地区，请填写行政区划代码。") % {"n": text})
-        region = found[0] if found else None
-    if region is None:
+    by = {"code": text} if re.fullmatch(r"\d{6}", text) else {"name": text}
+    found: list[Region] = list(Region.objects.filter(**by)[:2])
+    if len(found) > 1:
+        raise forms.ValidationError(_("「%(n)s」对应多个地区，请填写行政区划代码。") % {"n": text})
+    if not found:
         raise forms.ValidationError(_("找不到地区「%(n)s」（请填写行政区划代码或全称）。") % {"n": text})
-    return region
+    return found[0]
 
 
 def period_field(value: str) -> rules.PeriodKey | None:

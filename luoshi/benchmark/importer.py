@@ -164,7 +164,8 @@ class RegionMatcher:
         return cls(list(Region.objects.only("pk", "code", "name", "parent_id", "level", "unit_id")))
 
     def ancestors(self, region: Region) -> list[Region]:
-        out, pid = [], region.parent_id
+        out: list[Region] = []
+        pid = region.parent_id
         while pid is not None and pid in self.by_pk and len(out) < 3:
             out.append(self.by_pk[pid])
             pid = out[-1].parent_id

@@ -369,7 +369,7 @@ def ranking(
         )
         for k, v in values.items()
     ]
-    order = {k: i for i, k in enumerate(values)}
+    order: dict[Hashable, int] = {k: i for i, k in enumerate(values)}
     return sorted(rows, key=lambda r: (r.rank is None, r.rank or 0, order[r.key]))
 
 
