@@ -24,19 +24,18 @@ class RankingExporter(Exporter):
             "i": ind.name,
         }
         self.subtitle = _("单位：%(u)s；排名变化与 %(prev)s 比较；差距为正表示领先") % {
-            "u": ind.unit,
+            "u": ind.unit_label,
             "prev": result.previous.label(),
         }
         self.sheet_name = _("对标排名")
         self.filename = f"{result.group.name}-{result.period.label()}-{ind.name}"
 
     def columns(self) -> Sequence[Column]:
-        unit = self.result.indicator.unit
         return [
             Column(_("排名"), width=6, kind=INTEGER),
             Column(_("地区"), width=16),
             Column(_("行政区划代码"), width=12),
-            Column(_("%(i)s（%(u)s）") % {"i": self.result.indicator.name, "u": unit}, width=16, kind=NUMBER),
+            Column(self.result.indicator.heading, width=16, kind=NUMBER),
             Column(_("上期排名"), width=8, kind=INTEGER),
             Column(_("排名变化"), width=8, kind=INTEGER),
             Column(_("与第一差距"), width=12, kind=NUMBER),

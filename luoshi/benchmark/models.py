@@ -117,6 +117,16 @@ class Indicator(models.Model):
     def unit(self) -> str:
         return rules.AMOUNT_UNIT if self.kind == IndicatorKind.AMOUNT else rules.PERCENT_UNIT
 
+    @property
+    def unit_label(self) -> str:
+        """The unit as the page's language writes it (亿元 / 100 million yuan, %)."""
+        return str(_("亿元")) if self.kind == IndicatorKind.AMOUNT else rules.PERCENT_UNIT
+
+    @property
+    def heading(self) -> str:
+        """The indicator with its unit: 地区生产总值（亿元）."""
+        return str(_("%(i)s（%(u)s）") % {"i": self.name, "u": self.unit_label})
+
     def names(self) -> list[str]:
         return [
             self.name,

@@ -182,7 +182,7 @@ def ranking(request: HttpRequest, pk: int) -> HttpResponseBase:
             raise Http404
         return xlsx_response(RankingExporter(result))
     labels = {
-        "value": f"{indicator.name}（{indicator.unit}）",
+        "value": indicator.heading,
         "rank": _("本区排名"),
         "home": _("本区"),
         "benchmark": _("标杆"),
