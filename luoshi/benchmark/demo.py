@@ -14,7 +14,7 @@ from typing import Any
 
 from luoshi.org.models import Unit
 
-from . import importer, services
+from . import defaults, importer, services
 from .models import Region
 
 HOME = "420112"
@@ -63,6 +63,7 @@ def statistics_table(today: date) -> bytes:
 
 
 def load(*, today: date, officer: Any, district: Unit) -> dict[str, int]:
+    defaults.ensure()
     services.divisions_import(actor=officer)
     home = services.home_region_set(actor=officer, region=Region.objects.get(code=HOME), unit=district)
     services.group_save(

@@ -24,3 +24,10 @@ def test_demo_group_has_two_years_and_the_district_moves_up(p: Personas) -> None
     assert [r for _p, r, _n in selectors.rank_series(group, gdp)] == [home.previous_rank, home.rank]
     # Deterministic for a given day.
     assert demo.statistics_table(today) == demo.statistics_table(today)
+
+
+def test_the_demo_restores_the_default_indicators_after_a_flush(p: Personas) -> None:
+    Indicator.objects.all().delete()
+    demo.load(today=date(2026, 6, 1), officer=p.officer, district=p.district)
+    assert Indicator.objects.count() == 10
+    assert Value.objects.filter(indicator__code="gdp").count() == 12
