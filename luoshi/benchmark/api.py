@@ -67,8 +67,8 @@ class ValuePage(Schema):
 class ValueFilter(Schema):
     region: str = Field("", description="division code")
     indicator: str = Field("", description="indicator code")
-    year: int | None = None
-    quarter: int | None = None
+    year: int | None = Field(None, ge=1900, le=2100)
+    quarter: int | None = Field(None, ge=1, le=4)
 
 
 class GroupOut(Schema):
@@ -217,8 +217,8 @@ def benchmark_ranking(
     ind = Indicator.objects.filter(code=indicator).first()
     if ind is None:
         raise LuoshiError(f"indicator {indicator!r} does not exist", code="unknown_indicator")
-    if not 1 <= quarter <= 4:
-        raise LuoshiError("quarter is 1 to 4", code="bad_quarter")
+    if not 1 <= quarter <= 4 or not 1900 <= year <= 2100:
+        raise LuoshiError("year is 1900 to 2100 and quarter 1 to 4", code="bad_period")
     result = selectors.ranking(group, ind, rules.PeriodKey(year, quarter))
     return {
         "group_id": group.pk,
