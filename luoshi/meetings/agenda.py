@@ -19,6 +19,8 @@ from django.db.models import Q
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from luoshi.lib.ids import id_array
+
 from . import rules
 
 if TYPE_CHECKING:
@@ -100,25 +102,26 @@ def task_candidates(series: MeetingSeries, on: date) -> list[Candidate]:
         tasks = tasks.filter(plan_id__in=plan_ids)
     unit_ids = scope_unit_ids(series)
     if unit_ids:
-        tasks = tasks.filter(lead_unit_id__in=unit_ids)
+        tasks = tasks.filter(lead_unit_id__in_ids=id_array(unit_ids))
     out: list[Candidate] = []
-    for row in tasks.order_by("plan_id", "sort_path").values(
+    reasons_of = rules.agenda_reasons
+    for pk, status, light, due, report_late, title, lead_unit_id, actual, expected in tasks.order_by(
+        "plan_id", "sort_path"
+    ).values_list(
         "pk", "status", "light", "due", "report_late", "title", "lead_unit_id", "actual_pct", "expected_pct"
     ):
-        reasons = rules.agenda_reasons(
-            status=row["status"], light=row["light"], due=row["due"], report_late=row["report_late"], on=on
-        )
+        reasons = reasons_of(status=status, light=light, due=due, report_late=report_late, on=on)
         if reasons:
             out.append(
                 Candidate(
-                    task_id=row["pk"],
+                    task_id=pk,
                     reasons=reasons,
-                    title=row["title"],
-                    lead_unit_id=row["lead_unit_id"],
-                    light=row["light"],
-                    actual_pct=row["actual_pct"],
-                    expected_pct=row["expected_pct"],
-                    due=row["due"],
+                    title=title,
+                    lead_unit_id=lead_unit_id,
+                    light=light,
+                    actual_pct=actual,
+                    expected_pct=expected,
+                    due=due,
                 )
             )
     return out
@@ -144,7 +147,7 @@ def task_candidates_as_of(series: MeetingSeries, on: date) -> list[Candidate]:
         tasks = tasks.filter(plan_id__in=plan_ids)
     unit_ids = scope_unit_ids(series)
     if unit_ids:
-        tasks = tasks.filter(lead_unit_id__in=unit_ids)
+        tasks = tasks.filter(lead_unit_id__in_ids=id_array(unit_ids))
     # the status on `on`: the last transition's by then, else the first later one's starting status,
     # else the status it still has
     before = Transition.objects.filter(task_id=OuterRef("pk"), at__lt=end).order_by("-at", "-id")

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from luoshi.lib.ids import id_array
 from luoshi.work.rules import HUNDRED
 
 from . import rules, selectors
@@ -45,7 +46,7 @@ def scope(series: MeetingSeries) -> QuerySet[Project]:
     unit_ids = scope_unit_ids(series)
     if not unit_ids:
         return Project.objects.all()
-    return Project.objects.filter(named | Q(lead_unit_id__in=unit_ids))
+    return Project.objects.filter(named | Q(lead_unit_id__in_ids=id_array(unit_ids)))
 
 
 def candidates(series: MeetingSeries, on: date) -> list[Candidate]:
@@ -61,10 +62,12 @@ def candidates(series: MeetingSeries, on: date) -> list[Candidate]:
         if a.project.task_id
     ]
     tasks = {
-        row["pk"]: row
-        for row in Task.objects.filter(pk__in=[a.project.task_id for a in listed])
+        pk: (title, lead_unit_id, due)
+        for pk, title, lead_unit_id, due in Task.objects.filter(
+            pk__in_ids=id_array([a.project.task_id for a in listed])
+        )
         .exclude(status__in=[Status.CLOSED, Status.CANCELLED])
-        .values("pk", "title", "lead_unit_id", "due")
+        .values_list("pk", "title", "lead_unit_id", "due")
     }
     out: list[Candidate] = []
     for a in listed:
@@ -74,14 +77,14 @@ def candidates(series: MeetingSeries, on: date) -> list[Candidate]:
         s = a.standing
         out.append(
             Candidate(
-                task_id=task["pk"],
+                task_id=a.project.task_id or 0,
                 reasons=tuple(a.reasons),
-                title=task["title"],
-                lead_unit_id=task["lead_unit_id"],
+                title=task[0],
+                lead_unit_id=task[1],
                 light=s.light,
                 actual_pct=min(s.rate, HUNDRED) if s.rate is not None else Decimal(0),
                 expected_pct=s.expected,
-                due=task["due"],
+                due=task[2],
             )
         )
     return out

@@ -14,7 +14,7 @@ from luoshi.work.filters import IdField
 from luoshi.work.models import Light
 
 from . import selectors
-from .models import Category, Project, Stage
+from .models import Category, Project, ProjectYear, Stage
 
 
 class ProjectFilterForm(forms.Form):
@@ -49,10 +49,9 @@ class ProjectFilter:
         qs = self.base
         c = self.cleaned
         if c.get("q"):
-            qs = qs.filter(
-                Q(name__icontains=c["q"]) | Q(code__icontains=c["q"]) | Q(years__name__icontains=c["q"])
-            )
-            qs = qs.distinct()
+            # a former name in a yearly list matches too (a subquery: no join, no DISTINCT)
+            former = ProjectYear.objects.filter(name__icontains=c["q"]).values("project_id")
+            qs = qs.filter(Q(name__icontains=c["q"]) | Q(code__icontains=c["q"]) | Q(pk__in=former))
         if c.get("stage"):
             qs = qs.filter(stage__in=c["stage"])
         if c.get("category"):
@@ -63,10 +62,14 @@ class ProjectFilter:
             qs = qs.filter(protected=True)
         return qs.select_related("lead_unit").order_by("code")
 
-    def rows(self, on: date) -> list[tuple[Project, selectors.Standing]]:
+    def rows(self, on: date, *, only: tuple[str, ...] = ()) -> list[tuple[Project, selectors.Standing]]:
         """Each filtered project with its standing; the light, stuck and problem filters apply to the
-        standings (five queries whatever the number of projects)."""
-        projects = list(self.qs)
+        standings (five queries whatever the number of projects). `only`: the project fields the
+        caller reads (the map's few), the others deferred and the lead unit not joined."""
+        qs = self.qs
+        if only:
+            qs = qs.select_related(None).only("pk", "stage_since", *only)
+        projects = list(qs)
         figures = selectors.standings(projects, on)
         c = self.cleaned
         out = []

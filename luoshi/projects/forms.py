@@ -5,9 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from luoshi.org.models import Post, Unit
+from luoshi.lib.limits import MAX_SEARCH
+from luoshi.org.access import context_for
+from luoshi.org.models import Post, Role, Unit
 from luoshi.work.filters import DayField
 from luoshi.work.models import Plan
 
@@ -113,16 +116,105 @@ class StagePlanForm(forms.Form):
         return {stage.value: self.cleaned_data.get(stage.value) for stage in Stage}
 
 
+# The most posts the owner picker lists at once; a search or a unit narrows it further.
+OWNER_CHOICES_MAX = 200
+
+
+def owner_posts(user: Any) -> QuerySet[Post]:
+    """The posts an editor may name as owners (四包一): posts of active units the editor can see (the
+    office every unit; others their units' subtrees, portfolio and own post units)."""
+    posts = Post.objects.filter(unit__is_active=True)
+    ctx = context_for(user)
+    if not ctx.sees_everything:
+        posts = posts.filter(unit_id__in=ctx.scope_unit_ids | ctx.post_unit_ids)
+    return posts
+
+
+class PostChoiceField(forms.ModelChoiceField[Post]):
+    """Lists the `shown` posts, but accepts any post of `allowed` (the picker shows a narrowed list;
+    a post chosen from an earlier narrowing is still a valid answer)."""
+
+    def __init__(self, *, allowed: QuerySet[Post], **kwargs: Any) -> None:
+        self.allowed = allowed
+        super().__init__(**kwargs)
+
+    def to_python(self, value: Any) -> Any:
+        if value in self.empty_values:
+            return None
+        try:
+            return self.allowed.get(pk=int(value))
+        except (ValueError, TypeError, Post.DoesNotExist):
+            raise forms.ValidationError(
+                self.error_messages["invalid_choice"], code="invalid_choice"
+            ) from None
+
+
+class OwnerPickerForm(forms.Form):
+    """Narrows the owner picker (GET): a unit (with its subtree) and/or words of a unit's or post's
+    name."""
+
+    owner_unit = forms.ModelChoiceField(label=_("按单位筛选"), queryset=Unit.objects.none(), required=False)
+    owner_q = forms.CharField(label=_("搜索单位或职务"), required=False, max_length=MAX_SEARCH)
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        units = Unit.objects.filter(is_active=True).order_by("path")
+        ctx = context_for(user)
+        if not ctx.sees_everything:
+            units = units.filter(pk__in=ctx.scope_unit_ids | ctx.post_unit_ids)
+        self.fields["owner_unit"].queryset = units  # type: ignore[attr-defined]
+
+    def narrowing(self) -> dict[str, Any]:
+        if not self.is_bound or not self.is_valid():
+            return {}
+        return {k: v for k, v in self.cleaned_data.items() if v}
+
+
 class OwnersForm(forms.Form):
-    """The four owners (四包一) as posts, with the version the editor saw."""
+    """The four owners (四包一) as posts, with the version the editor saw.
+
+    The picker lists posts of units the editor can see, narrowed (`unit`: that unit's subtree;
+    `search`: words of the unit's or post's name) or, without narrowing, the project's lead unit's
+    subtree and the leaders' posts (包抓领导); always the posts named now, at most `OWNER_CHOICES_MAX`.
+    Any post the editor can see is accepted. One query for the choices."""
 
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1, max_value=2**31 - 1)
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        user: Any,
+        project: Project | None = None,
+        unit: Unit | None = None,
+        search: str = "",
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
-        posts = Post.objects.filter(unit__is_active=True).select_related("unit").order_by("unit__path", "pk")
+        allowed = owner_posts(user)
+        named = (self.data if self.is_bound else self.initial).get
+        given = [str(named(r.value) or "") for r in OwnerRole]
+        current = [int(v) for v in given if v.isdigit()]
+        if unit is not None or search:
+            wanted = Q()
+            if unit is not None:
+                wanted &= Q(unit__path__startswith=unit.path)
+            for word in search.split():
+                wanted &= Q(unit__name__icontains=word) | Q(title__icontains=word)
+        else:
+            wanted = Q(role=Role.LEADER)
+            lead = project.lead_unit if project is not None and project.lead_unit_id else None
+            if lead is not None:
+                wanted |= Q(unit__path__startswith=lead.path)
+        listed = allowed.filter(wanted).order_by("unit__path", "pk").values("pk")[:OWNER_CHOICES_MAX]
+        shown = (
+            Post.objects.filter(Q(pk__in=current) | Q(pk__in=listed))
+            .select_related("unit")
+            .order_by("unit__path", "pk")
+        )
         for role in OwnerRole:
-            self.fields[role.value] = forms.ModelChoiceField(label=role.label, queryset=posts, required=False)
+            self.fields[role.value] = PostChoiceField(
+                label=role.label, queryset=shown, allowed=allowed, required=False
+            )
 
     def posts(self) -> dict[str, Any]:
         return {role.value: self.cleaned_data.get(role.value) for role in OwnerRole}

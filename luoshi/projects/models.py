@@ -96,6 +96,8 @@ class Project(models.Model):
         ordering = ["code"]
         verbose_name = _("重点项目")
         verbose_name_plural = _("重点项目")
+        # the board's projects stuck longest: the oldest `stage_since` first
+        indexes = [models.Index(fields=["stage_since", "code"], name="project_stage_since_idx")]
         constraints = [
             models.CheckConstraint(
                 condition=Q(total_investment__gte=0), name="project_investment_not_negative"
@@ -167,6 +169,8 @@ class StageChange(models.Model):
         ordering = ["-created", "-id"]
         verbose_name = _("阶段变动")
         verbose_name_plural = _("阶段变动")
+        # the board's moves this week and month read a range of days out of the whole history
+        indexes = [models.Index(fields=["met"], name="project_stagechange_met_idx")]
 
     def __str__(self) -> str:
         return f"{self.project_id}:{self.stage}@{self.met}"

@@ -8,6 +8,7 @@ same thresholds, same precedence) and the days a project has been stuck in its s
 from __future__ import annotations
 
 import difflib
+import functools
 import re
 import unicodedata
 from collections.abc import Sequence
@@ -79,6 +80,7 @@ def stage_missed(stages: Sequence[tuple[date | None, date | None]], on: date) ->
 # Investment (投资)
 
 
+@functools.lru_cache(maxsize=64)  # the same for every project on a day; a page computes thousands
 def investment_expected(year: int, on: date) -> Decimal:
     """The share of the annual plan expected by `on`, in percent: time-proportional over the year."""
     return work_rules.expected_by_time(date(year, 1, 1), date(year, 12, 31), on)

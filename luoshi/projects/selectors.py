@@ -12,11 +12,13 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
-from typing import Any
+from typing import Any, NamedTuple
 
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db.models import Count, Q, QuerySet, Sum
 from django.utils.translation import gettext as _
 
+from luoshi.lib.ids import id_array
 from luoshi.work.models import Status
 
 from . import rules
@@ -68,38 +70,40 @@ def standings(
     if not ids:
         return {}
     year = on.year
+    arr = id_array(ids)
     stages: dict[int, list[tuple[str, date | None, date | None]]] = defaultdict(list)
-    for pid, stage, planned, met in ProjectStage.objects.filter(project_id__in=ids).values_list(
+    for pid, stage, planned, met in ProjectStage.objects.filter(project_id__in_ids=arr).values_list(
         "project_id", "stage", "planned", "met"
     ):
         stages[pid].append((stage, planned, met))
     plans = dict(
-        ProjectYear.objects.filter(project_id__in=ids, year=year).values_list("project_id", "annual_plan")
+        ProjectYear.objects.filter(project_id__in_ids=arr, year=year).values_list("project_id", "annual_plan")
     )
     done = dict(
-        ProjectInvestment.objects.filter(project_id__in=ids, month__year=year, month__lte=on)
+        ProjectInvestment.objects.filter(project_id__in_ids=arr, month__gte=date(year, 1, 1), month__lte=on)
         .values("project_id")
         .annotate(total=Sum("amount"))
         .values_list("project_id", "total")
     )
     problems = dict(
-        ProjectProblem.objects.filter(OPEN_PROBLEM, project_id__in=ids)
+        ProjectProblem.objects.filter(OPEN_PROBLEM, project_id__in_ids=arr)
         .values("project_id")
         .annotate(n=Count("pk"))
         .values_list("project_id", "n")
     )
     out: dict[int, Standing] = {}
+    final = rules.FINAL_STAGE
     for p in rows:
-        pairs = [(planned, met) for _stage, planned, met in stages.get(p.pk, [])]
-        finished = any(
-            s == rules.FINAL_STAGE and met is not None and met <= on for s, _pl, met in stages.get(p.pk, [])
-        )
-        plan = plans.get(p.pk) or ZERO
-        completed = done.get(p.pk) or ZERO
+        pid = p.pk
+        own = stages.get(pid, [])
+        pairs = [(planned, met) for _stage, planned, met in own]
+        finished = any(s == final and met is not None and met <= on for s, _pl, met in own)
+        plan = plans.get(pid) or ZERO
+        completed = done.get(pid) or ZERO
         standing = rules.project_light(
             on=on, year=year, annual_plan=plan, completed=completed, stages=pairs, finished=finished
         )
-        out[p.pk] = Standing(
+        out[pid] = Standing(
             light=standing.light,
             expected=standing.expected,
             rate=standing.rate,
@@ -108,9 +112,13 @@ def standings(
             stuck_days=rules.stuck_days(p.stage_since, on),
             stuck=rules.is_stuck(p.stage_since, on, finished=finished, threshold=stuck_threshold),
             stage_missed=rules.stage_missed(pairs, on),
-            open_problems=problems.get(p.pk, 0),
+            open_problems=problems.get(pid, 0),
         )
     return out
+
+
+# The project fields the agenda reads (its standing, its carrying task, its name); the rest deferred.
+ATTENTION_FIELDS = ("pk", "name", "code", "stage", "stage_since", "task_id", "lead_unit_id")
 
 
 @dataclass
@@ -138,7 +146,9 @@ def projects_needing_attention(
     "problems"). Each `Attention` carries its reasons in `rules.ATTENTION_REASONS` order and the
     project's `Standing`. Five queries whatever the number of projects.
     """
-    projects = list(Project.objects.filter(pk__in=_ids(project_ids_or_scope)).select_related("lead_unit"))
+    projects = list(
+        Project.objects.filter(pk__in=_ids(project_ids_or_scope)).select_related(None).only(*ATTENTION_FIELDS)
+    )
     figures = standings(projects, on, stuck_threshold=stuck_threshold)
     out: list[Attention] = []
     for p in projects:
@@ -188,7 +198,7 @@ def _moves(scope: Any, since: date, on: date) -> list[dict[str, Any]]:
 def board(scope: QuerySet[Project], on: date, *, stuck_threshold: int = rules.DEFAULT_STUCK_DAYS) -> Board:
     """The 七个一批 board over `scope` (e.g. `Project.objects.visible_to(user)`): projects per stage,
     stage moves this week (since Monday) and this month, projects stuck in their stage longest, and
-    the year's planned and completed investment by category and by lead unit. Six queries."""
+    the year's planned and completed investment by category and by lead unit. Five queries."""
     ids = scope.values("pk")
     out = Board()
     counts = dict(scope.order_by().values("stage").annotate(n=Count("pk")).values_list("stage", "n"))
@@ -216,38 +226,129 @@ def board(scope: QuerySet[Project], on: date, *, stuck_threshold: int = rules.DE
         }
         for r in stuck
     ]
-    plans = (
-        ProjectYear.objects.filter(project_id__in=ids, year=on.year)
-        .values("project__category", "project__lead_unit_id", "project__lead_unit__name")
-        .annotate(plan=Sum("annual_plan"))
-    )
-    done = (
-        ProjectInvestment.objects.filter(project_id__in=ids, month__year=on.year, month__lte=on)
-        .values("project__category", "project__lead_unit_id", "project__lead_unit__name")
-        .annotate(done=Sum("amount"))
-    )
     cats: dict[str, dict[str, Any]] = {}
     units: dict[Any, dict[str, Any]] = {}
-    for rows, key in ((plans, "plan"), (done, "done")):
-        for r in rows:
-            cat = r["project__category"]
-            label = str(Category(cat).label) if cat else _("未分类")
-            c = cats.setdefault(cat, {"category": cat, "label": label, "plan": ZERO, "done": ZERO})
-            c[key] += r[key] or ZERO
-            uid = r["project__lead_unit_id"]
-            u = units.setdefault(
-                uid, {"unit": uid, "label": r["project__lead_unit__name"] or "—", "plan": ZERO, "done": ZERO}
-            )
-            u[key] += r[key] or ZERO
+    labels = {c.value: str(c.label) for c in Category}
+    no_category = _("未分类")
+    for cat, uid, unit_name, plan, done in _investment_by_category_and_unit(scope, on):
+        c = cats.get(cat)
+        if c is None:
+            label = labels.get(cat, cat) if cat else no_category
+            c = cats[cat] = {"category": cat, "label": label, "plan": ZERO, "done": ZERO}
+        c["plan"] += plan
+        c["done"] += done
+        u = units.get(uid)
+        if u is None:
+            u = units[uid] = {"unit": uid, "label": unit_name or "—", "plan": ZERO, "done": ZERO}
+        u["plan"] += plan
+        u["done"] += done
     out.by_category = sorted(cats.values(), key=lambda c: -c["plan"])
     out.by_unit = sorted(units.values(), key=lambda u: -u["plan"])
     return out
 
 
-def current_boundary() -> tuple[str, dict[str, Any]] | None:
-    """The latest district boundary: its name and GeoJSON, or None when none is loaded."""
-    row = Boundary.objects.values_list("name", "geojson").first()
-    return None if row is None else (row[0], json.loads(row[1]))
+CENT = Decimal("0.01")
+
+
+def _money(value: Any) -> Decimal:
+    # SQLite sums decimals as floats; PostgreSQL as numerics: both to the cent, as the columns hold.
+    if value is None:
+        return ZERO
+    return (value if isinstance(value, Decimal) else Decimal(str(value))).quantize(CENT)
+
+
+def _investment_by_category_and_unit(
+    scope: QuerySet[Project], on: date
+) -> list[tuple[str, int | None, str | None, Decimal, Decimal]]:
+    """(category, lead unit id, lead unit name, planned, completed) of `on`'s year over `scope`, in
+    one query: the year's plans (ProjectYear) and the investment completed from 1 January to `on`
+    summed per project first, then per category and lead unit. A group has at least one project with
+    a plan row or a completed month, as the board has always counted."""
+    from django.core.exceptions import EmptyResultSet
+    from django.db import connection
+
+    from luoshi.org.models import Unit
+
+    year_start = date(on.year, 1, 1)
+    params: list[Any] = [on.year, year_start, on]
+    where = ""
+    if scope.query.where:  # a narrowed scope; the office's (every project) needs no filter
+        try:
+            sub_sql, sub_params = scope.order_by().values("pk").query.sql_with_params()
+        except EmptyResultSet:
+            return []
+        where = f"WHERE p.id IN ({sub_sql})"
+        params += list(sub_params)
+    sql = f"""
+        SELECT p.category, p.lead_unit_id, u.name, SUM(y.annual_plan), SUM(i.total)
+        FROM {Project._meta.db_table} p
+        LEFT JOIN {Unit._meta.db_table} u ON u.id = p.lead_unit_id
+        LEFT JOIN {ProjectYear._meta.db_table} y ON y.project_id = p.id AND y.year = %s
+        LEFT JOIN (
+            SELECT project_id, SUM(amount) AS total FROM {ProjectInvestment._meta.db_table}
+            WHERE month >= %s AND month <= %s GROUP BY project_id
+        ) i ON i.project_id = p.id
+        {where}
+        GROUP BY p.category, p.lead_unit_id, u.name
+        HAVING COUNT(y.id) > 0 OR COUNT(i.project_id) > 0
+        ORDER BY 2, 1
+    """
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    return [(cat, uid, name, _money(plan), _money(done)) for cat, uid, name, plan, done in rows]
+
+
+class LoadedBoundary(NamedTuple):
+    """The district boundary in use: its name, its GeoJSON, and that JSON escaped for a page's script
+    element (as `json_script` writes it)."""
+
+    name: str
+    geojson: dict[str, Any]
+    json: str
+
+
+# A boundary row is never changed (a new file is a new row), so its parsed and serialised JSON are kept
+# per process, keyed by what identifies the row's content (the id alone is reused by SQLite test
+# databases after a rollback).
+_BOUNDARIES: dict[tuple[Any, ...], tuple[dict[str, Any], str]] = {}
+_JSON_SCRIPT_ESCAPES = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u0026"}
+
+
+def current_boundary() -> LoadedBoundary | None:
+    """The latest district boundary, or None when none is loaded: one query (its GeoJSON is read and
+    parsed once per process)."""
+    from django.db.models.functions import Length
+
+    row = (
+        Boundary.objects.annotate(size=Length("geojson")).values_list("pk", "created", "size", "name").first()
+    )
+    if row is None:
+        return None
+    cached = _BOUNDARIES.get(row)
+    if cached is None:
+        text = Boundary.objects.filter(pk=row[0]).values_list("geojson", flat=True).get()
+        parsed = json.loads(text)
+        cached = (parsed, json.dumps(parsed, cls=DjangoJSONEncoder).translate(_JSON_SCRIPT_ESCAPES))
+        if len(_BOUNDARIES) >= 8:
+            _BOUNDARIES.clear()
+        _BOUNDARIES[row] = cached
+    return LoadedBoundary(row[3], cached[0], cached[1])
+
+
+# The project fields the map reads (besides the standing's).
+MAP_FIELDS = ("name", "lat", "lng", "stage")
+
+
+def map_json(data: dict[str, Any], loaded: LoadedBoundary | None) -> str:
+    """The map page's data (`data`, whose "boundary" is `loaded`'s GeoJSON) as the JSON of its script
+    element, escaped as `json_script` does; the boundary's part is the one serialised beforehand."""
+    from django.utils.safestring import mark_safe
+
+    rest = json.dumps({k: v for k, v in data.items() if k != "boundary"}, cls=DjangoJSONEncoder)
+    boundary = loaded.json if loaded is not None else "null"
+    body = rest.translate(_JSON_SCRIPT_ESCAPES)
+    return mark_safe('{"boundary": ' + boundary + (", " + body[1:] if len(body) > 2 else "}"))
 
 
 def map_points(projects: list[tuple[Project, Standing]]) -> list[dict[str, Any]]:

@@ -32,6 +32,7 @@ from .forms import (
     BoundaryForm,
     ImportForm,
     InvestmentForm,
+    OwnerPickerForm,
     OwnersForm,
     ProblemForm,
     ProblemsTasksForm,
@@ -340,7 +341,7 @@ def project_new(request: HttpRequest) -> HttpResponse:
     return render(request, "projects/project_new.html", {"form": form}, status=400 if form.errors else 200)
 
 
-def _edit_forms(project: Project) -> dict[str, Any]:
+def _edit_forms(request: HttpRequest, project: Project) -> dict[str, Any]:
     stages = {s.stage: s.planned for s in project.stages.all()}
     owners = {o.role: o.post_id for o in project.owners.all()}
     fields = {
@@ -354,16 +355,25 @@ def _edit_forms(project: Project) -> dict[str, Any]:
         "protected": project.protected,
         "version": project.version,
     }
+    picker = OwnerPickerForm(request.GET or None, user=request.user)
+    narrowing = picker.narrowing()
     return {
         "form": ProjectForm(initial=fields, editing=True),
         "stage_form": StagePlanForm(initial={**stages, "version": project.version}),
-        "owners_form": OwnersForm(initial={**owners, "version": project.version}),
+        "owners_form": OwnersForm(
+            initial={**owners, "version": project.version},
+            user=request.user,
+            project=project,
+            unit=narrowing.get("owner_unit"),
+            search=narrowing.get("owner_q", ""),
+        ),
+        "picker": picker,
     }
 
 
 def _edit_page(request: HttpRequest, project: Project, status: int = 200, **bound: Any) -> HttpResponse:
     project.refresh_from_db()
-    context = {"project": project, **_edit_forms(project), **bound}
+    context = {"project": project, **_edit_forms(request, project), **bound}
     return render(request, "projects/project_edit.html", context, status=status)
 
 
@@ -421,7 +431,7 @@ def owners(request: HttpRequest, pk: int) -> HttpResponse:
     """The office names the four owners' posts (四包一)."""
     project = _visible(request, pk)
     require_officer(request.user)
-    form = OwnersForm(request.POST)
+    form = OwnersForm(request.POST, user=request.user, project=project)
     if not form.is_valid():
         return _edit_page(request, project, status=400, owners_form=form)
     done = form_submit(
@@ -531,12 +541,12 @@ def project_map(request: HttpRequest) -> HttpResponse:
     """The district map (一张图): the loaded boundary drawn offline, the filtered projects as points
     coloured by stage or light, each clicking through to its project."""
     f = ProjectFilter(request.GET, user=request.user)
-    rows = f.rows(_today(request)) if f.is_valid() else []
+    rows = f.rows(_today(request), only=selectors.MAP_FIELDS) if f.is_valid() else []
     loaded = selectors.current_boundary()
     color_by = "light" if request.GET.get("color") == "light" else "stage"
     points = selectors.map_points(rows)
     data = {
-        "boundary": loaded[1] if loaded else None,
+        "boundary": loaded.geojson if loaded else None,
         "points": points,
         "color_by": color_by,
         "stages": [{"value": "", "label": _("未进入阶段")}]
@@ -546,7 +556,10 @@ def project_map(request: HttpRequest) -> HttpResponse:
     context = {
         "form": f.form,
         "map": data,
-        "boundary_name": loaded[0] if loaded else "",
+        # the page's data as json_script writes it, with the boundary's JSON serialised once per
+        # boundary (it is the largest part and does not change between requests)
+        "map_json": selectors.map_json(data, loaded),
+        "boundary_name": loaded.name if loaded else "",
         "located": len(points),
         "total": len(rows),
         "color_by": color_by,

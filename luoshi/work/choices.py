@@ -6,6 +6,8 @@ importing the models; `luoshi.work.models` names them too.
 
 from __future__ import annotations
 
+import re
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -50,6 +52,20 @@ class Source(models.TextChoices):
     MEETING = "meeting", _("会议议定")
     COMMITMENT = "commitment", _("承诺事项")
     INSTRUCTION = "instruction", _("领导批示")
+
+
+# A key project's carrying task (项目推进任务): source 重点项目, referenced to the project alone
+# ("project:<id>"). It follows the project's own stages and investment and nobody reports on it, so no
+# reporting period is owed by it and none is ever late (迟报) — not in the stored flag, the late marks,
+# the reminders, the bulletins or a unit's timeliness. A project's problem made a task is referenced
+# "project:<id>/problem:<id>" and is reported on as any task.
+CARRYING_REF = r"^project:[0-9]+$"
+_CARRYING_REF = re.compile(CARRYING_REF)
+
+
+def owes_no_report(source: str, source_ref: str) -> bool:
+    """A carrying task: nobody reports on it (`CARRYING_REF`)."""
+    return source == Source.PROJECT and _CARRYING_REF.match(source_ref or "") is not None
 
 
 class Direction(models.TextChoices):

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from luoshi.org.models import Person, Unit
 
 from .choices import (
+    CARRYING_REF,
     NOT_COUNTED,
     OPEN_CLAIM_STATES,
     PUBLIC_STATUSES,
@@ -24,6 +25,7 @@ from .choices import (
     ReportState,
     Source,
     Status,
+    owes_no_report,
 )
 from .querysets import (
     CO_TASK_IDS_MAX,
@@ -52,8 +54,13 @@ __all__ = [
     "Light",
     "ReportState",
     "Source",
+    "UNREPORTED",
+    "owes_no_report",
     "Status",
 ]
+
+# The tasks nobody reports on (a key project's carrying task, `choices.CARRYING_REF`), for querysets.
+UNREPORTED = Q(source=Source.PROJECT, source_ref__regex=CARRYING_REF)
 
 
 class Plan(models.Model):

@@ -22,7 +22,7 @@ from django.db.models import F, Max, Q, Window
 from django.db.models.functions import RowNumber
 
 from . import paths, rules
-from .models import NOT_COUNTED, Follow, Milestone, Plan, Report, Status, Task
+from .models import NOT_COUNTED, UNREPORTED, Follow, Milestone, Plan, Report, Status, Task, owes_no_report
 
 SKIPPED_STATUSES = set(NOT_COUNTED)
 
@@ -167,6 +167,8 @@ _TASK_FIELDS = (
     "monthly_plan",
     "cadence",
     "assigned_on",
+    "source",
+    "source_ref",
 )
 
 
@@ -212,6 +214,8 @@ def _own_row(
         monthly_plan,
         cadence,
         assigned_on,
+        source,
+        source_ref,
     ) = task
     cap = plan.progress_cap
     has_measure = baseline is not None and target is not None
@@ -234,7 +238,7 @@ def _own_row(
     else:
         expected = rules.expected_by_time(start, due, on)
     late = False
-    if status == Status.IN_PROGRESS:
+    if status == Status.IN_PROGRESS and not owes_no_report(source, source_ref):
         reported = [rep[3]] if rep else []
         if not plan.late_approval_counts:
             reported += _in_time_periods(filed, plan, depth)
@@ -434,7 +438,11 @@ def timeliness(
 
     plan = Plan.objects.get(pk=plan_id)
     units = set(unit_ids) if unit_ids is not None else None
-    tasks = Task.objects.filter(plan_id=plan_id).exclude(status__in=[*SKIPPED_STATUSES, Status.SUSPENDED])
+    tasks = (
+        Task.objects.filter(plan_id=plan_id)
+        .exclude(status__in=[*SKIPPED_STATUSES, Status.SUSPENDED])
+        .exclude(UNREPORTED)
+    )
     marks = LateReport.objects.filter(task__plan_id=plan_id, due_on__gte=start, due_on__lte=end)
     if units is not None:
         tasks = tasks.filter(lead_unit_id__in=units)

@@ -13,7 +13,7 @@ from luoshi.audit.models import Entry
 from luoshi.org.models import Post
 from luoshi.projects.models import Project, ProjectOwner, ProjectStage
 from luoshi.work.models import Task
-from tests.helpers import client_for, personas
+from tests.helpers import client_for, exact_queries, personas
 
 from .factories import make_project
 
@@ -238,3 +238,65 @@ def test_api_writes_per_persona(p: Any, who: str) -> None:
     assert r.status_code in (401, 403, 404)
     project.refresh_from_db()
     assert project.name != "x" and not Project.objects.filter(code="X-1").exists()
+
+
+# ---------------------------------------------------------------------------------------------
+# The 四包一 owner picker: posts of units the editor can see, narrowed by unit or by name
+
+
+def _choices(response: Any, role: str = "manager") -> set[int]:
+    field = response.context["owners_form"].fields[role]
+    return {post.pk for post in field.queryset}
+
+
+def test_owner_picker_lists_the_lead_units_and_leaders_posts_and_narrows(p: Any) -> None:
+    project = make_project(p)  # led by unit A
+    c = client_for(p.officer)
+    head_a = Post.objects.get(unit=p.unit_a, role="head")
+    reporter_b = Post.objects.get(unit=p.unit_b, role="reporter")
+    leader = Post.objects.get(unit=p.district, role="leader")
+    shown = _choices(c.get(f"/projects/{project.pk}/edit/"))
+    assert head_a.pk in shown and leader.pk in shown  # the lead unit's posts and the leaders'
+    assert reporter_b.pk not in shown  # not every post in the system
+    by_unit = _choices(c.get(f"/projects/{project.pk}/edit/", {"owner_unit": p.unit_b.pk}))
+    assert reporter_b.pk in by_unit and head_a.pk not in by_unit
+    by_name = _choices(c.get(f"/projects/{project.pk}/edit/", {"owner_q": "财政"}))
+    assert reporter_b.pk in by_name and head_a.pk not in by_name
+    page = c.get(f"/projects/{project.pk}/edit/", {"owner_q": "财政"}).content.decode()
+    assert 'id="owner-picker"' in page and str(reporter_b) in page
+    # a post found by a narrowing is accepted, and then listed by default as the one named now
+    r = c.post(f"/projects/{project.pk}/edit/owners/", {"version": 1, "manager": reporter_b.pk})
+    assert r.status_code == 302
+    assert ProjectOwner.objects.get(project=project, role="manager").post_id == reporter_b.pk
+    assert reporter_b.pk in _choices(c.get(f"/projects/{project.pk}/edit/"), "manager")
+    # a bad narrowing is ignored (the default list), not a 500
+    assert c.get(f"/projects/{project.pk}/edit/", {"owner_unit": "abc"}).status_code == 200
+
+
+def test_owner_posts_are_those_of_units_the_editor_can_see(p: Any) -> None:
+    from luoshi.projects.forms import OwnersForm, owner_posts
+
+    reporter_b = Post.objects.get(unit=p.unit_b, role="reporter")
+    head_a = Post.objects.get(unit=p.unit_a, role="head")
+    assert reporter_b.pk in set(owner_posts(p.officer).values_list("pk", flat=True))
+    seen_by_a = set(owner_posts(p.head_a).values_list("pk", flat=True))
+    assert head_a.pk in seen_by_a and reporter_b.pk not in seen_by_a
+    form = OwnersForm({"version": 1, "manager": reporter_b.pk}, user=p.head_a)
+    assert not form.is_valid() and "manager" in form.errors
+    assert OwnersForm({"version": 1, "manager": head_a.pk}, user=p.head_a).is_valid()
+
+
+@pytest.mark.parametrize("size", [3, 30])
+def test_edit_page_query_count(p: Any, size: int) -> None:
+    from tests.factories import make_unit
+
+    for i in range(size):  # units with posts elsewhere in the district: not listed, not counted
+        unit = make_unit(f"测试单位{i}", parent=p.district, code=f"T{i:03d}")
+        Post.objects.create(unit=unit, title="局长", role="head")
+        Post.objects.create(unit=p.unit_a, title=f"科员{i}", role="reporter")
+    project = make_project(p)
+    c = client_for(p.officer)
+    c.get(f"/projects/{project.pk}/edit/")
+    with exact_queries(f"projects.edit[officer /projects/{{project}}/edit/]@{size}"):
+        response = c.get(f"/projects/{project.pk}/edit/")
+    assert len(_choices(response)) == size + 3  # unit A's head, reporter and clerks; the leader

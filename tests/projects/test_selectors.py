@@ -95,7 +95,7 @@ def test_board(p: Any) -> None:
     build(p)
     with CaptureQueriesContext(connection) as ctx:
         board = selectors.board(Project.objects.all(), ON)
-    assert len(ctx.captured_queries) == 6
+    assert len(ctx.captured_queries) == 5
     counts = {s["stage"]: s["count"] for s in board.stages}
     assert counts == {
         "packaged": 0, "inviting": 0, "signed": 1, "landed": 1,
@@ -115,3 +115,13 @@ def test_board(p: Any) -> None:
         "区发展和改革局": (Decimal(3000), Decimal(1300)),
         "区财政局": (Decimal(1000), Decimal(600)),
     }
+    # a narrowed scope sums only its projects (unit B's one project: plan 1000, 600 done by July)
+    only_b = selectors.board(Project.objects.filter(lead_unit=p.unit_b), ON)
+    assert [(u["label"], u["plan"], u["done"]) for u in only_b.by_unit] == [
+        ("区财政局", Decimal(1000), Decimal(600))
+    ]
+    assert [(c["category"], c["plan"], c["done"]) for c in only_b.by_category] == [
+        ("industry", Decimal(1000), Decimal(600))
+    ]
+    empty = selectors.board(Project.objects.none(), ON)
+    assert (empty.total, empty.by_unit, empty.by_category) == (0, [], [])

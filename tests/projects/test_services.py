@@ -218,3 +218,38 @@ def test_year_set_and_stage_plan(p: Any) -> None:
     assert project.stages.get(stage="started").planned == D(2024, 5, 1)
     with pytest.raises(InvalidField):
         services.stage_plan_set(actor=p.officer, project=project, planned={"x": D(2024, 5, 1)})
+
+
+def test_a_carrying_task_is_never_a_late_reporter(p: Any) -> None:
+    """Nobody reports on a project's carrying task (it follows the project's own stages and
+    investment): no stored late flag, no late mark (so no reminder and no bulletin line), no period
+    owed in its unit's timeliness; an ordinary task of the same unit and plan is late as before."""
+    from luoshi.work.models import LateReport, Task
+    from luoshi.work.selectors import compute_lights, timeliness
+    from luoshi.work.services import mark_late_reports, persist_lights
+
+    plan = p.plan()
+    project = make_project(p, plan=plan)
+    carrying = Task.objects.get(pk=project.task_id)
+    assert carrying.source == "project"
+    Task.objects.filter(pk=carrying.pk).update(start=D(2024, 1, 1))  # as old as the ordinary task
+    ordinary = p.task(plan)
+    # a problem of the project made a task is reported on as any task (source 重点项目 too)
+    problem = services.problem_add(
+        actor=p.officer, project=project, title="用地未落实", owner_unit=p.unit_a, deadline=D(2024, 9, 1)
+    )
+    problem_task = services.problem_to_task(actor=p.officer, problem=problem, plan=plan, start=D(2024, 2, 1))
+    assert problem_task.source == "project"
+    on = D(2024, 6, 30)
+    rows = {r.id: r for r in compute_lights(plan_id=plan.pk, on=on)}
+    assert rows[ordinary.pk].report_late and not rows[carrying.pk].report_late
+    assert rows[problem_task.pk].report_late
+    persist_lights(list(rows.values()), on=on)
+    assert mark_late_reports(plan_id=plan.pk, on=on) > 0
+    marked = set(LateReport.objects.values_list("task_id", flat=True))
+    assert ordinary.pk in marked and problem_task.pk in marked and carrying.pk not in marked
+    assert not Task.objects.get(pk=carrying.pk).report_late
+    assert Task.objects.get(pk=ordinary.pk).report_late
+    owed = timeliness(plan.pk, start=D(2024, 1, 1), end=on)[p.unit_a.pk]
+    late_marks = LateReport.objects.filter(task__in=[ordinary, problem_task]).count()
+    assert owed.periods == late_marks  # only the ordinary and the problem task's periods are owed

@@ -20,7 +20,7 @@ from django.utils import timezone
 from luoshi.lib.bulk import update_rows
 
 from .. import rules, signals
-from ..models import LateCause, LateReport, Plan, Report, Status, Task
+from ..models import UNREPORTED, LateCause, LateReport, Plan, Report, Status, Task
 from ..selectors import LightRow, compute_path_lights
 
 # Set while a caller replays history and recomputes whole plans afterwards (the demo's loader).
@@ -144,9 +144,9 @@ def mark_late_reports(*, plan_id: int, on: date) -> int:
     checked = plan.late_checked_on
     since = checked if checked is not None and checked <= on else None
     tasks = list(
-        Task.objects.filter(plan_id=plan_id, status=Status.IN_PROGRESS).values_list(
-            "id", "lead_unit_id", "start", "due", "cadence", "depth", "assigned_on"
-        )
+        Task.objects.filter(plan_id=plan_id, status=Status.IN_PROGRESS)
+        .exclude(UNREPORTED)
+        .values_list("id", "lead_unit_id", "start", "due", "cadence", "depth", "assigned_on")
     )
     candidates: dict[int, list[date]] = {}
     for tid, _unit_id, start, due, cadence, depth, assigned_on in tasks:
