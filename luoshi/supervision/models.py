@@ -282,6 +282,28 @@ class Response(models.Model):
         ordering = ["notice_id", "submitted_at", "pk"]
 
 
+def response_evidence_path(instance: ResponseEvidence, filename: str) -> str:
+    return f"supervision/{instance.response.notice_id}/{instance.sha256[:2]}/{instance.sha256}/{filename}"
+
+
+class ResponseEvidence(models.Model):
+    """An evidence file (佐证材料) of a written response, checked by content and stored under its
+    SHA-256; served only to those who see the item."""
+
+    response = models.ForeignKey(Response, on_delete=models.PROTECT, related_name="evidence")
+    file = models.FileField(upload_to=response_evidence_path, max_length=300)
+    name = models.CharField(max_length=200)
+    size = models.PositiveBigIntegerField()
+    sha256 = models.CharField(max_length=64)
+    content_type = models.CharField(max_length=100, blank=True)
+
+    class Meta:
+        ordering = ["response_id", "pk"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
 class AccountabilityQuerySet(models.QuerySet["Accountability"]):
     def visible_to(self, user: Any) -> AccountabilityQuerySet:
         """Only the supervision office, the audit admin and the leaders whose portfolio holds the

@@ -45,6 +45,7 @@ from .models import (
     ProposalState,
     RedStreak,
     Response,
+    ResponseEvidence,
     SourceKind,
 )
 from .signals import notice_issued
@@ -663,10 +664,27 @@ def is_stalled(item: Item, today: date) -> bool:
     )
 
 
+def _store_evidence(response: Response, files: Sequence[Any]) -> list[ResponseEvidence]:
+    """Check every file (size, kind by content) before storing any; delete them on rollback."""
+    from luoshi.lib.uploads import UploadRefused, store_checked
+
+    try:
+        return store_checked(
+            files,
+            max_bytes=settings.LUOSHI_EVIDENCE_MAX_BYTES,
+            make=lambda **fields: ResponseEvidence(response=response, **fields),
+        )
+    except UploadRefused as exc:
+        raise InvalidField(str(exc), field="files") from exc
+
+
 @transaction.atomic
-def response_submit(*, actor: Any, notice: Notice, text: str, stall_reason: str = "") -> Response:
-    """The unit's written response (书面反馈) to a notice. Submitted once, never edited: a later
-    response supersedes the earlier one. A stalled item (no progress for N days) must say why."""
+def response_submit(
+    *, actor: Any, notice: Notice, text: str, stall_reason: str = "", files: Sequence[Any] = ()
+) -> Response:
+    """The unit's written response (书面反馈) to a notice, with evidence files (佐证材料, optional,
+    each checked by content as every upload). Submitted once, never edited: a later response
+    supersedes the earlier one. A stalled item (no progress for N days) must say why."""
     lock_chain()
     notice = Notice.objects.select_related("item", "item__task").get(pk=notice.pk)
     item = _locked_item(notice.item)
@@ -697,6 +715,7 @@ def response_submit(*, actor: Any, notice: Notice, text: str, stall_reason: str 
         stall_reason=stall_reason,
         supersedes=previous,
     )
+    stored = _store_evidence(response, files)
     record(
         response,
         "supervision.response.submitted",
@@ -705,6 +724,7 @@ def response_submit(*, actor: Any, notice: Notice, text: str, stall_reason: str 
             "notice": notice.pk,
             "supersedes": previous.pk if previous else None,
             "stalled": bool(stall_reason),
+            "evidence": [[e.name, e.sha256] for e in stored],
         },
     )
     return response
