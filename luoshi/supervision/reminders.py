@@ -59,7 +59,9 @@ def notice_due_plan(day: date, *, now: datetime | None = None) -> dict[str, Any]
     rows = (
         Notice.objects.filter(response_due__gte=day, response_due__lte=horizon, item__state=ItemState.OPEN)
         .filter(~Exists(Response.objects.filter(notice=OuterRef("pk"))))
-        .values_list("pk", "year", "seq", "response_due", "unit_id", "item_id", "item__title", "item__task_id")
+        .values_list(
+            "pk", "year", "seq", "response_due", "unit_id", "item_id", "item__title", "item__task_id"
+        )
         .order_by("pk")
     )
     due: list[tuple[int, str, str, int, str, int]] = []

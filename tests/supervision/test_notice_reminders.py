@@ -103,7 +103,9 @@ def test_a_month_of_notice_reminders_sends_each_once(
             # The worker restarts and the tick runs the day again: nothing new either.
             assert notice_due_plan(day, now=at(day, 9))[RULE] == 0
         deliver(now=at(day, 6, 15))  # in-app at once; the robot waits for 07:30
-        assert not Outbox.objects.filter(channel="wecom", state=OutboxState.SENT, sent_at__gte=at(day, 0)).exists()
+        assert not Outbox.objects.filter(
+            channel="wecom", state=OutboxState.SENT, sent_at__gte=at(day, 0)
+        ).exists()
         deliver(now=at(day, 8))
         for row in Outbox.objects.filter(rule=RULE, channel="in_app").exclude(pk__in=before):
             _rule, source, user, _ch, occurrence = row.dedupe_key.split("|")
@@ -118,7 +120,10 @@ def test_a_month_of_notice_reminders_sends_each_once(
     assert set(sent) == set(robot.values_list("pk", flat=True)) and set(sent.values()) == {1}
     for row in robot:
         assert timezone.localtime(row.sent_at).time() >= time(7, 30)  # quiet hours respected
-        assert row.payload["link"] == f"/supervision/items/{Notice.objects.get(pk=row.source.split(':')[1]).item_id}/"
+        assert (
+            row.payload["link"]
+            == f"/supervision/items/{Notice.objects.get(pk=row.source.split(':')[1]).item_id}/"
+        )
     text = in_app.filter(source=f"supervision.notice:{a.pk}", dedupe_key__contains="due-d3").first()
     assert text is not None and a.number in text.payload["text"] and "3 天" in text.payload["text"]
     assert rule_label(RULE) == "督办单反馈到期提醒"
@@ -127,13 +132,15 @@ def test_a_month_of_notice_reminders_sends_each_once(
 @pytest.mark.django_db
 def test_no_reminder_when_reminders_are_off(p: Personas, settings: Any) -> None:
     settings.LUOSHI_REMINDERS = False
-    notice = _notice(p, "甲事项", timezone.localdate() + timedelta(days=1))
+    _notice(p, "甲事项", timezone.localdate() + timedelta(days=1))
     assert notice_due_plan(timezone.localdate()) == {}
     assert not Outbox.objects.filter(rule=RULE).exists()
 
 
 def test_the_step_runs_after_the_reminders_and_before_the_outbox() -> None:
     names = [s.name for s in periodic.steps()]
-    assert names.index("notify.reminders") < names.index("supervision.notice_reminders") < names.index(
-        "notify.outbox"
+    assert (
+        names.index("notify.reminders")
+        < names.index("supervision.notice_reminders")
+        < names.index("notify.outbox")
     )
