@@ -152,6 +152,14 @@ class Item(models.Model):
             models.Index(fields=["state", "held_since"], name="sv_item_state_held"),
             models.Index(fields=["lead_unit", "state"], name="sv_item_unit_state"),
             models.Index(fields=["-created", "-id"], name="sv_item_newest"),
+            # The idle list (滞留): its page walks open items in the order shown (held longest first)
+            # and stops at the page's end; its count reads one range per level, index only.
+            models.Index(
+                fields=["held_since", "id"], condition=Q(state=ItemState.OPEN), name="sv_item_open_held"
+            ),
+            models.Index(
+                fields=["level", "held_since"], condition=Q(state=ItemState.OPEN), name="sv_item_open_level_held"
+            ),
         ]
         constraints = [
             models.CheckConstraint(

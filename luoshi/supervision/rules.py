@@ -30,6 +30,7 @@ class Level(StrEnum):
 
 
 LADDER: tuple[Level, ...] = (Level.REMIND, Level.SUPERVISE, Level.BULLETIN, Level.ACCOUNT)
+_RANKS: dict[str, int] = {"": 0, **{str(level): i + 1 for i, level in enumerate(LADDER)}}
 
 
 class Reason(StrEnum):
@@ -48,7 +49,10 @@ class Followup(StrEnum):
 
 def rank(level: str) -> int:
     """0 for no level yet, then 1 (催办) … 4 (问责)."""
-    return LADDER.index(Level(level)) + 1 if level else 0
+    if not level:
+        return 0
+    r = _RANKS.get(level)
+    return r if r is not None else LADDER.index(Level(level)) + 1  # an unknown level raises
 
 
 def next_level(level: str) -> Level | None:
