@@ -158,7 +158,9 @@ class Item(models.Model):
                 fields=["held_since", "id"], condition=Q(state=ItemState.OPEN), name="sv_item_open_held"
             ),
             models.Index(
-                fields=["level", "held_since"], condition=Q(state=ItemState.OPEN), name="sv_item_open_level_held"
+                fields=["level", "held_since"],
+                condition=Q(state=ItemState.OPEN),
+                name="sv_item_open_level_held",
             ),
         ]
         constraints = [
