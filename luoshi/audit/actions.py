@@ -126,6 +126,11 @@ ACTIONS: dict[str, tuple[str, str]] = {
     "supervision.notice.issued": ("印发督办通知", "supervision notice issued"),
     "supervision.response.submitted": ("提交督办书面反馈", "supervision response submitted"),
     "supervision.accountability.recorded": ("登记问责", "accountability recorded"),
+    # benchmark
+    "benchmark.divisions.imported": ("导入行政区划代码", "administrative divisions imported"),
+    "benchmark.stats.imported": ("导入统计数据", "statistics imported"),
+    "benchmark.value.set": ("填报本区指标值", "own indicator value entered"),
+    "benchmark.group.saved": ("保存对标组", "peer group saved"),
 }
 
 

@@ -29,6 +29,7 @@ from django.utils import timezone
 
 from luoshi.audit.actions import ACTIONS
 from luoshi.audit.services import record
+from luoshi.benchmark import demo as benchmark_demo
 from luoshi.org.models import Person, Role, Unit, UnitCategory
 from luoshi.org.services import membership_start, person_create, portfolio_set, post_create, unit_create
 from luoshi.projects import demo as projects_demo
@@ -959,6 +960,7 @@ class Builder:
             step("meetings", self.build_meetings)
             step("rectification", _bind(rectification_demo.build, self))
             step("ratings", _bind(ratings_demo.build, self))
+            step("benchmark", _bind(benchmark_demo.build, self))
         self.counts["tasks"] = Task.objects.filter(plan__in=[self.annual, self.campaign]).count()
         return {"counts": self.counts, "timings": self.timings}
 
