@@ -1,7 +1,7 @@
 #!/usr/bin/env python
 """The three lists of one rectification round (问题清单 / 任务清单 / 责任清单), per page, server time.
 
-    python bench/rectification.py --scale district|city|province [--repeat 7]
+    python bench/rectification.py --scale district|city|province [--repeat 7] [--db NAME]
 
 Uses (or generates, once) `luoshi_bench_rect_<scale>` on the server of BENCH_DATABASE_URL /
 DATABASE_URL (`luoshi bench-data`: one round of ~500 problems per region, ~50,000 at province
@@ -34,6 +34,9 @@ def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--scale", default="district", choices=["tiny", "district", "city", "province"])
     parser.add_argument("--repeat", type=int, default=7)
+    parser.add_argument(
+        "--db", default="", help="the database's name on that server (default luoshi_bench_rect_<scale>)"
+    )
     args = parser.parse_args()
     base = os.environ.get("BENCH_DATABASE_URL") or os.environ.get(
         "DATABASE_URL", "postgres://postgres@127.0.0.1:5432/luoshi"
@@ -41,7 +44,7 @@ def main() -> int:
     if not base.startswith("postgres"):
         print("the bench runs on PostgreSQL: set BENCH_DATABASE_URL=postgres://…", file=sys.stderr)
         return 2
-    db_url = f"{base.rsplit('/', 1)[0]}/luoshi_bench_rect_{args.scale}"
+    db_url = f"{base.rsplit('/', 1)[0]}/{args.db or f'luoshi_bench_rect_{args.scale}'}"
     sys.path.insert(0, str(ROOT / "bench"))
     from run import ensure_database
 

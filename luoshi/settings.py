@@ -187,6 +187,8 @@ LUOSHI_NOTIFY_HTTP_TIMEOUT = env_int("LUOSHI_NOTIFY_HTTP_TIMEOUT", 5)
 # Deadline reminders of the daily tick (N days before due, overdue, late report, weekly digest).
 LUOSHI_REMINDERS = env_bool("LUOSHI_REMINDERS", True)
 LUOSHI_REMINDER_DAYS_BEFORE = [int(n) for n in env_list("LUOSHI_REMINDER_DAYS_BEFORE", ["7", "3", "1"])]
+# Reminders before a supervision notice's response deadline (督办单反馈到期提醒), days before.
+LUOSHI_NOTICE_DUE_DAYS_BEFORE = [int(n) for n in env_list("LUOSHI_NOTICE_DUE_DAYS_BEFORE", ["3", "1"])]
 
 LOGGING = {
     "version": 1,

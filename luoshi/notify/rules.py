@@ -136,6 +136,7 @@ RULE_LABELS: dict[str, Any] = {
     "ratings.link.sent": gettext_lazy("评议链接"),
     "rectification.signoff.next": gettext_lazy("销号审核提醒"),
     "supervision.notice.issued": gettext_lazy("督办通知"),
+    "supervision.notice.due": gettext_lazy("督办单反馈到期提醒"),
 }
 
 

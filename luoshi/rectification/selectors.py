@@ -10,7 +10,21 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Case, CharField, Count, DecimalField, Min, Q, QuerySet, Sum, Value, When
+from django.db.models import (
+    Case,
+    CharField,
+    Count,
+    DecimalField,
+    IntegerField,
+    Min,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
 from django.db.models.functions import Coalesce
 
 from . import rules
@@ -97,6 +111,18 @@ def total(units: list[dict[str, Any]]) -> rules.Summary:
     )
 
 
+def measure_count() -> Coalesce:
+    """How many measures a problem has, as a correlated count."""
+    counted = (
+        Measure.objects.filter(problem=OuterRef("pk"))
+        .order_by()
+        .values("problem")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return Coalesce(Subquery(counted, output_field=IntegerField()), Value(0))
+
+
 def problem_list(rnd: Round, *, user: Any, today: date) -> QuerySet[Problem]:
     """问题清单: the round's problems the user sees, in the natural order of their numbers, each with
     its state and number of measures."""
@@ -104,7 +130,9 @@ def problem_list(rnd: Round, *, user: Any, today: date) -> QuerySet[Problem]:
         Problem.objects.visible_to(user)
         .filter(round=rnd)
         .select_related("responsible_unit", "responsible_leader")
-        .annotate(state=state_expression(today), measure_count=Count("measures"))
+        # Measures counted per problem by their index (a subquery), not by grouping the round's
+        # problems with a join: no GROUP BY, and the page's count is a plain count of problems.
+        .annotate(state=state_expression(today), measure_count=measure_count())
         .order_by("sort_key", "pk")
     )
 
@@ -113,7 +141,9 @@ def task_list(rnd: Round, *, user: Any) -> QuerySet[Measure]:
     """任务清单: every measure (a task) of the problems the user sees, in the task engine's order."""
     visible = Problem.objects.visible_to(user).filter(round=rnd).values("pk")
     return (
-        Measure.objects.filter(problem__in=visible)
+        # The round on the joined problem too: its index finds the round's problems, instead of a
+        # hash join over every problem of the install.
+        Measure.objects.filter(problem__round=rnd, problem__in=visible)
         .select_related("problem", "task", "task__lead_unit", "task__responsible_leader")
         .order_by("task__sort_path")
     )

@@ -4,6 +4,7 @@ problem with its measures, sign-off chain, evidence and reopen."""
 from __future__ import annotations
 
 import functools
+from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
@@ -25,12 +26,23 @@ from luoshi.lib.uploads import download_type, upload_limit
 from luoshi.org.access import context_for, require_officer
 from luoshi.web.errors import form_submit
 from luoshi.web.htmx import is_htmx
-from luoshi.work.models import Task
+from luoshi.web.templatetags.web import LIGHT_CLASSES
+from luoshi.work.choices import Light
+from luoshi.work.models import Status, Task
 
 from . import importer, rules, selectors, services
 from .exports import EXPORTERS, STATE_LABELS
 from .forms import DecisionForm, ProblemForm, ReopenForm, RoundForm, SignOffForm, UnpublishForm
-from .models import Approval, Problem, ProblemKind, Round, SignOff, SignOffEvidence, StepChoice
+from .models import (
+    Approval,
+    Problem,
+    ProblemKind,
+    Round,
+    SignOff,
+    SignOffEvidence,
+    StageChoice,
+    StepChoice,
+)
 
 ROWS_PER_PAGE = 100
 
@@ -59,6 +71,67 @@ def _list_name(request: HttpRequest) -> str:
     return name if name in EXPORTERS else "problems"
 
 
+_PK = 987654321
+
+
+def _linker(name: str) -> Callable[[int], str]:
+    """A detail URL for any pk from one `reverse` (per page, not per row)."""
+    prefix, _sep, suffix = reverse(name, args=[_PK]).partition(str(_PK))
+    return lambda pk: f"{prefix}{pk}{suffix}"
+
+
+def _day(d: Any) -> str:
+    return d.isoformat() if d is not None else ""
+
+
+def _problem_rows(problems: Any) -> list[dict[str, Any]]:
+    """A page of 问题清单 as plain values: labels looked up once, links built without `reverse`."""
+    kinds, stages = dict(ProblemKind.choices), dict(StageChoice.choices)
+    problem_url = _linker("rectification:problem")
+    return [
+        {
+            "number": p.number,
+            "url": problem_url(p.pk),
+            "text": p.text,
+            "unit": p.responsible_unit.short_name or p.responsible_unit.name,
+            "leader": p.responsible_leader.name if p.responsible_leader_id else "",
+            "kind": kinds.get(p.kind, p.kind),
+            "deadline": _day(p.deadline),
+            "stage": stages.get(p.stage, p.stage),
+            "state": p.state,
+            "measure_count": p.measure_count,
+        }
+        for p in problems
+    ]
+
+
+def _task_rows(measures: Any) -> list[dict[str, Any]]:
+    """A page of 任务清单 as plain values (one row per measure, from its task)."""
+    statuses = dict(Status.choices)
+    lights = {code: str(label) for code, label in Light.choices}
+    task_url, problem_url = _linker("task_detail"), _linker("rectification:problem")
+    rows = []
+    for m in measures:
+        t = m.task
+        rows.append(
+            {
+                "code": t.code,
+                "url": task_url(t.pk),
+                "title": t.title,
+                "problem_url": problem_url(m.problem_id),
+                "problem": _("问题 %(n)s") % {"n": m.problem.number},
+                "unit": t.lead_unit.short_name or t.lead_unit.name,
+                "leader": t.responsible_leader.name if t.responsible_leader_id else "",
+                "due": _day(t.due),
+                "status": statuses.get(t.status, t.status),
+                "light": t.light,
+                "light_label": lights.get(t.light, t.light),
+                "light_css": LIGHT_CLASSES.get(t.light, "light-none"),
+            }
+        )
+    return rows
+
+
 @login_required
 @require_GET
 def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
@@ -74,7 +147,12 @@ def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
         rows = selectors.task_list(rnd, user=request.user)
     else:
         rows = selectors.responsibility_list(rnd, user=request.user, today=today)
-    context["page"] = Paginator(rows, ROWS_PER_PAGE).get_page(request.GET.get("page"))
+    page = Paginator(rows, ROWS_PER_PAGE).get_page(request.GET.get("page"))
+    if current == "problems":
+        page.object_list = _problem_rows(page.object_list)
+    elif current == "tasks":
+        page.object_list = _task_rows(page.object_list)
+    context["page"] = page
     context["hx_target"] = "#lists"
     if is_htmx(request):
         return render(request, "rectification/_list.html", context)

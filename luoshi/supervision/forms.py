@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from luoshi.lib.limits import MAX_TEXT
 from luoshi.org.models import Person, Role, Unit
+from luoshi.work.forms_flow import MultipleFileField
 
 from .models import HandoffKind, LevelChoice, Outcome, SourceKind
 
@@ -55,6 +56,7 @@ class ResponseForm(forms.Form):
     stall_reason = forms.CharField(
         label=_("未推进原因"), required=False, max_length=MAX_TEXT, widget=forms.Textarea(attrs={"rows": 2})
     )
+    evidence = MultipleFileField(label=_("佐证材料"), required=False)
 
 
 class CloseForm(forms.Form):

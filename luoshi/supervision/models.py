@@ -152,6 +152,16 @@ class Item(models.Model):
             models.Index(fields=["state", "held_since"], name="sv_item_state_held"),
             models.Index(fields=["lead_unit", "state"], name="sv_item_unit_state"),
             models.Index(fields=["-created", "-id"], name="sv_item_newest"),
+            # The idle list (滞留): its page walks open items in the order shown (held longest first)
+            # and stops at the page's end; its count reads one range per level, index only.
+            models.Index(
+                fields=["held_since", "id"], condition=Q(state=ItemState.OPEN), name="sv_item_open_held"
+            ),
+            models.Index(
+                fields=["level", "held_since"],
+                condition=Q(state=ItemState.OPEN),
+                name="sv_item_open_level_held",
+            ),
         ]
         constraints = [
             models.CheckConstraint(
@@ -280,6 +290,28 @@ class Response(models.Model):
 
     class Meta:
         ordering = ["notice_id", "submitted_at", "pk"]
+
+
+def response_evidence_path(instance: ResponseEvidence, filename: str) -> str:
+    return f"supervision/{instance.response.notice_id}/{instance.sha256[:2]}/{instance.sha256}/{filename}"
+
+
+class ResponseEvidence(models.Model):
+    """An evidence file (佐证材料) of a written response, checked by content and stored under its
+    SHA-256; served only to those who see the item."""
+
+    response = models.ForeignKey(Response, on_delete=models.PROTECT, related_name="evidence")
+    file = models.FileField(upload_to=response_evidence_path, max_length=300)
+    name = models.CharField(max_length=200)
+    size = models.PositiveBigIntegerField()
+    sha256 = models.CharField(max_length=64)
+    content_type = models.CharField(max_length=100, blank=True)
+
+    class Meta:
+        ordering = ["response_id", "pk"]
+
+    def __str__(self) -> str:
+        return self.name
 
 
 class AccountabilityQuerySet(models.QuerySet["Accountability"]):

@@ -30,6 +30,7 @@ class Level(StrEnum):
 
 
 LADDER: tuple[Level, ...] = (Level.REMIND, Level.SUPERVISE, Level.BULLETIN, Level.ACCOUNT)
+_RANKS: dict[str, int] = {"": 0, **{str(level): i + 1 for i, level in enumerate(LADDER)}}
 
 
 class Reason(StrEnum):
@@ -48,7 +49,10 @@ class Followup(StrEnum):
 
 def rank(level: str) -> int:
     """0 for no level yet, then 1 (催办) … 4 (问责)."""
-    return LADDER.index(Level(level)) + 1 if level else 0
+    if not level:
+        return 0
+    r = _RANKS.get(level)
+    return r if r is not None else LADDER.index(Level(level)) + 1  # an unknown level raises
 
 
 def next_level(level: str) -> Level | None:
@@ -222,3 +226,22 @@ def journey(times: Sequence[datetime], now: datetime) -> list[Stay]:
 
 def notice_number(year: int, seq: int) -> str:
     return f"督〔{year}〕{seq}号"
+
+
+NOTICE_DUE_DAYS_BEFORE = (3, 1)
+
+
+def notice_due_occurrence(
+    *, response_due: date, today: date, days_before: Sequence[int] = NOTICE_DUE_DAYS_BEFORE
+) -> str | None:
+    """The reminder before a notice's response deadline due today, named by its window ("d3"), or
+    None: with windows (3, 1) a response due in 2 or 3 days is in the "d3" window, due tomorrow or
+    today in "d1"; nothing after the deadline (an unanswered notice is escalated instead). Each
+    window's reminder goes once, on the first day the step runs inside it (a missed day catches up)."""
+    left = (response_due - today).days
+    if left < 0:
+        return None
+    for n in sorted(n for n in set(days_before) if n >= 0):
+        if left <= n:
+            return f"d{n}"
+    return None

@@ -15,8 +15,8 @@ from datetime import date, timedelta
 from typing import Any
 
 from django.conf import settings
-from django.db import transaction
-from django.db.models import F, Q
+from django.db import connection, transaction
+from django.db.models import Exists, F, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
@@ -45,6 +45,7 @@ from .models import (
     ProposalState,
     RedStreak,
     Response,
+    ResponseEvidence,
     SourceKind,
 )
 from .signals import notice_issued
@@ -324,66 +325,73 @@ class StepSummary:
     proposed: int = 0
 
 
-def _red_streaks(day: date) -> tuple[int, int, dict[int, date]]:
+def _red_streaks(day: date) -> tuple[int, int, dict[int, tuple[date, int]]]:
     """Keep `RedStreak` in step with the stored lights: end the streaks of tasks no longer red, start
-    one for every newly red open task; set-based. Returns (started, ended, {task: since})."""
+    one for every newly red open task (one INSERT … SELECT); set-based. Returns (started, ended,
+    {task: (since, its lead unit)})."""
     ended, _detail = RedStreak.objects.filter(
         ~Q(task__light="red") | Q(task__status__in=CLOSED_TASK)
     ).delete()
-    red = Task.objects.filter(light="red").exclude(status__in=CLOSED_TASK)
-    new_ids = list(red.exclude(pk__in=RedStreak.objects.values("task_id")).values_list("pk", flat=True))
-    RedStreak.objects.bulk_create([RedStreak(task_id=t, since=day) for t in new_ids], batch_size=5000)
-    since = dict(RedStreak.objects.values_list("task_id", "since"))
-    return len(new_ids), ended, since
+    streak, task = RedStreak._meta.db_table, Task._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {streak} (task_id, since) SELECT t.id, %s FROM {task} t "
+            f"WHERE t.light = %s AND t.status NOT IN (%s, %s) "
+            f"AND NOT EXISTS (SELECT 1 FROM {streak} s WHERE s.task_id = t.id)",
+            [connection.ops.adapt_datefield_value(day), "red", *CLOSED_TASK],
+        )
+        started = cursor.rowcount
+    since = {
+        task_id: (start, unit)
+        for task_id, start, unit in RedStreak.objects.values_list("task_id", "since", "task__lead_unit_id")
+    }
+    return started, ended, since
 
 
-def _in_chunks(qs: Any, field: str, ids: Iterable[int], *values: str) -> list[tuple[Any, ...]]:
-    """`values` of the rows whose `field` is one of `ids`, 5,000 ids a query (SQLite's bound on
-    parameters; PostgreSQL plans short lists better)."""
-    ordered = sorted(set(ids))
-    out: list[tuple[Any, ...]] = []
-    for i in range(0, len(ordered), 5000):
-        out += qs.filter(**{f"{field}__in": ordered[i : i + 5000]}).values_list(*values)
-    return out
-
-
-def _item_facts(day: date, red_since: dict[int, date]) -> Iterable[rules.Facts]:
-    """Every open item with its task's state and its latest notice: three queries (items with their
-    tasks' columns; the open items' notices; which of those have a response), whatever the count."""
+def _item_facts(
+    day: date, red_since: dict[int, tuple[date, int]], holders: dict[int, int]
+) -> Iterable[rules.Facts]:
+    """Every open item with its task's state and its latest notice: two queries (the open items'
+    notices, each with whether it has a response; the items with their tasks' columns), whatever
+    the count. Fills `holders` (item -> holder unit) on the way."""
     items = Item.objects.filter(state=ItemState.OPEN)
-    latest: dict[int, tuple[int, str, date]] = {}
+    latest: dict[int, tuple[str, date, bool]] = {}
     # In issue order, so the last one seen per item is its latest.
-    for pk, item_id, level, due in (
+    for item_id, level, due, answered in (
         Notice.objects.filter(item__in=items)
+        .annotate(answered=Exists(Response.objects.filter(notice=OuterRef("pk"))))
         .order_by("issued_on", "pk")
-        .values_list("pk", "item_id", "level", "response_due")
+        .values_list("item_id", "level", "response_due", "answered")
         .iterator(chunk_size=10000)
     ):
-        latest[item_id] = (pk, level, due)
-    answered = {
-        nid
-        for (nid,) in _in_chunks(
-            Response.objects.all(), "notice_id", [n[0] for n in latest.values()], "notice_id"
-        )
-    }
+        latest[item_id] = (level, due, answered)
     rows = items.values_list(
-        "pk", "task_id", "level", "task__status", "task__light", "task__report_late", "held_since"
+        "pk",
+        "task_id",
+        "level",
+        "task__status",
+        "task__light",
+        "task__report_late",
+        "held_since",
+        "holder_unit_id",
     )
     tz = timezone.get_current_timezone()
-    for pk, task_id, level, status, light, late, held in rows.iterator(chunk_size=10000):
+    for pk, task_id, level, status, light, late, held, holder in rows.iterator(chunk_size=10000):
+        holders[pk] = holder
         notice = latest.get(pk)
+        red = red_since.get(task_id)
         yield rules.Facts(
             task_id=task_id,
             item_id=pk,
             level=level,
             closed=status in CLOSED_TASK,
             light=light,
-            red_since=red_since.get(task_id),
+            red_since=red[0] if red else None,
             report_late=late,
             held_since=held.astimezone(tz).date(),
-            notice_level=notice[1] if notice else "",
-            notice_due=notice[2] if notice else None,
-            notice_answered=notice is not None and notice[0] in answered,
+            notice_level=notice[0] if notice else "",
+            notice_due=notice[1] if notice else None,
+            notice_answered=notice is not None and notice[2],
         )
 
 
@@ -395,52 +403,40 @@ def escalations_step(day: date) -> dict[str, Any]:
     with transaction.atomic():
         lock_chain()
         summary.red_started, summary.red_ended, red_since = _red_streaks(day)
-        facts: list[rules.Facts] = list(_item_facts(day, red_since))
+        holders: dict[int, int] = {}
+        facts: list[rules.Facts] = list(_item_facts(day, red_since, holders))
         cutoff = day - timedelta(days=t.red_days)
-        itemised = set(Item.objects.values_list("task_id", flat=True)) if red_since else set()
+        itemised = (
+            set(
+                Item.objects.filter(task_id__in=RedStreak.objects.values("task_id"))
+                .order_by()
+                .values_list("task_id", flat=True)
+            )
+            if red_since
+            else set()
+        )
         facts += [
             rules.Facts(task_id=task_id, light="red", red_since=since)
-            for task_id, since in red_since.items()
+            for task_id, (since, _unit) in red_since.items()
             if since <= cutoff and task_id not in itemised
         ]
         summary.facts = len(facts)
         proposed = [p for f in facts for p in rules.propose(f, today=day, t=t)]
         if proposed:
-            units = dict(
-                _in_chunks(
-                    Task.objects.all(),
-                    "pk",
-                    {p.task_id for p in proposed if p.item_id is None},
-                    "pk",
-                    "lead_unit_id",
-                )
-            )
-            holders = dict(
-                _in_chunks(
-                    Item.objects.all(),
-                    "pk",
-                    {p.item_id for p in proposed if p.item_id},
-                    "pk",
-                    "holder_unit_id",
-                )
-            )
             # Never twice for a task, level and reason: what exists is left out here (the unique
             # constraint backs it), so a rerun writes nothing; the rest goes in by COPY on PostgreSQL.
+            # Every proposed task is an open item's or a red one's: their proposals, by subqueries.
             made = set(
-                _in_chunks(
-                    Proposal.objects.all(),
-                    "task_id",
-                    {p.task_id for p in proposed},
-                    "task_id",
-                    "level",
-                    "reason",
-                )
+                Proposal.objects.filter(
+                    Q(task_id__in=Item.objects.filter(state=ItemState.OPEN).values("task_id"))
+                    | Q(task_id__in=RedStreak.objects.values("task_id"))
+                ).values_list("task_id", "level", "reason")
             )
             rows = [
                 {
                     "task_id": p.task_id,
                     "item_id": p.item_id,
-                    "unit_id": holders[p.item_id] if p.item_id else units[p.task_id],
+                    "unit_id": holders[p.item_id] if p.item_id else red_since[p.task_id][1],
                     "level": p.level.value,
                     "rank": rules.rank(p.level),
                     "reason": p.reason.value,
@@ -663,10 +659,27 @@ def is_stalled(item: Item, today: date) -> bool:
     )
 
 
+def _store_evidence(response: Response, files: Sequence[Any]) -> list[ResponseEvidence]:
+    """Check every file (size, kind by content) before storing any; delete them on rollback."""
+    from luoshi.lib.uploads import UploadRefused, store_checked
+
+    try:
+        return store_checked(
+            files,
+            max_bytes=settings.LUOSHI_EVIDENCE_MAX_BYTES,
+            make=lambda **fields: ResponseEvidence(response=response, **fields),
+        )
+    except UploadRefused as exc:
+        raise InvalidField(str(exc), field="files") from exc
+
+
 @transaction.atomic
-def response_submit(*, actor: Any, notice: Notice, text: str, stall_reason: str = "") -> Response:
-    """The unit's written response (书面反馈) to a notice. Submitted once, never edited: a later
-    response supersedes the earlier one. A stalled item (no progress for N days) must say why."""
+def response_submit(
+    *, actor: Any, notice: Notice, text: str, stall_reason: str = "", files: Sequence[Any] = ()
+) -> Response:
+    """The unit's written response (书面反馈) to a notice, with evidence files (佐证材料, optional,
+    each checked by content as every upload). Submitted once, never edited: a later response
+    supersedes the earlier one. A stalled item (no progress for N days) must say why."""
     lock_chain()
     notice = Notice.objects.select_related("item", "item__task").get(pk=notice.pk)
     item = _locked_item(notice.item)
@@ -697,6 +710,7 @@ def response_submit(*, actor: Any, notice: Notice, text: str, stall_reason: str 
         stall_reason=stall_reason,
         supersedes=previous,
     )
+    stored = _store_evidence(response, files)
     record(
         response,
         "supervision.response.submitted",
@@ -705,6 +719,7 @@ def response_submit(*, actor: Any, notice: Notice, text: str, stall_reason: str 
             "notice": notice.pk,
             "supersedes": previous.pk if previous else None,
             "stalled": bool(stall_reason),
+            "evidence": [[e.name, e.sha256] for e in stored],
         },
     )
     return response

@@ -19,4 +19,5 @@ urlpatterns = [
     path("items/<int:pk>/accountability/", views.accountability_new, name="accountability_new"),
     path("notices/<int:pk>.<str:ext>", views.notice_file, name="notice_file"),
     path("notices/<int:pk>/respond/", views.response_new, name="respond"),
+    path("evidence/<int:pk>/", views.evidence_download, name="evidence"),
 ]

@@ -9,7 +9,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import Exists, OuterRef, Prefetch
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from luoshi.documents.exporters import xlsx_response
+from luoshi.lib.uploads import download_type, upload_limit
 from luoshi.org.access import context_for, require_officer
 from luoshi.org.models import Role, Unit
 from luoshi.web.errors import form_submit
@@ -34,6 +35,7 @@ from .models import (
     LevelChoice,
     Notice,
     Response,
+    ResponseEvidence,
     SourceKind,
 )
 
@@ -107,6 +109,7 @@ def item_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 "responses",
                 queryset=Response.objects.select_related("author", "unit")
                 .annotate(superseded=Exists(Response.objects.filter(supersedes=OuterRef("pk"))))
+                .prefetch_related("evidence")
                 .order_by("submitted_at", "pk"),
             )
         )
@@ -205,19 +208,42 @@ def notice_file(request: HttpRequest, pk: int, ext: str) -> HttpResponse:
 
 @login_required
 @require_POST
+@upload_limit()
 def response_new(request: HttpRequest, pk: int) -> HttpResponse:
-    """The unit's written response to a notice."""
+    """The unit's written response to a notice, with its evidence files."""
     notice = get_object_or_404(Notice.objects.visible_to(request.user), pk=pk)
-    form = ResponseForm(request.POST)
+    form = ResponseForm(request.POST, request.FILES)
     if not form.is_valid():
         messages.error(request, _("请填写办理情况。"))
         return _back(notice.item_id)
     done = form_submit(
-        request, services.response_submit, actor=request.user, notice=notice, **form.cleaned_data
+        request,
+        services.response_submit,
+        actor=request.user,
+        notice=notice,
+        text=form.cleaned_data["text"],
+        stall_reason=form.cleaned_data["stall_reason"],
+        files=form.cleaned_data["evidence"],
     )
     if done.saved:
         messages.success(request, _("书面反馈已提交。"))
     return _back(notice.item_id)
+
+
+@login_required
+@require_GET
+def evidence_download(request: HttpRequest, pk: int) -> FileResponse:
+    """A response's evidence file, only for those who see its item; never via MEDIA_URL."""
+    visible = Notice.objects.visible_to(request.user)
+    ev = get_object_or_404(ResponseEvidence.objects.filter(response__notice__in=visible), pk=pk)
+    try:
+        fh = ev.file.open("rb")
+    except FileNotFoundError:
+        raise Http404 from None
+    content_type, inline = download_type(ev.content_type)
+    resp = FileResponse(fh, as_attachment=not inline, filename=ev.name, content_type=content_type)
+    resp["X-Content-Type-Options"] = "nosniff"
+    return resp
 
 
 @login_required
