@@ -19,8 +19,8 @@ sum of its lines, so the breakdown always adds up to the score.
 - **Manual (manual)**: each assessor's score on the indicator's scale (0–weight) is a fact; the mean
   is the plain mean, or with `params.trim` the trimmed mean (drop exactly one highest and one lowest
   when there are three scores or more).
-- **Rating-based (rating)**: fact `value` = the unit's score in a ratings round (0–100); points =
-  weight × score ÷ 100; no score (样本不足) gives 0.
+- **Rating-based (rating)**: facts `value` = the unit's score in ratings rounds (0–100); points =
+  weight × mean score ÷ 100; no score (样本不足) gives 0.
 - **Deduction (deduction, 扣分制)**: the indicator starts at its weight; each event of a rule's kind
   deducts the rule's points (× the group's multiplier, e.g. 扣分分值加倍) times the event's count; a
   rule's own cap, then the indicator's cap (default: its weight), bound the deductions; the scheme's
@@ -392,15 +392,12 @@ def manual_lines(ind: IndicatorSpec, facts: Sequence[Fact]) -> list[Line]:
 
 
 def rating_lines(ind: IndicatorSpec, facts: Sequence[Fact]) -> list[Line]:
-    if not facts:
+    mean = plain_mean([f.value for f in facts])
+    if mean is None:
         return [Line(ind.key, ZERO, f"0: {ind.name}，评议样本不足或无评议结果")]
-    fact = facts[0]
-    points = q(ind.weight * min(max(fact.value, ZERO), HUNDRED) / HUNDRED)
-    return [
-        Line(
-            ind.key, points, f"{signed(points)}: {ind.name}，评议得分 {fmt(fact.value)}", fact.link, fact.ref
-        )
-    ]
+    points = q(ind.weight * min(max(mean, ZERO), HUNDRED) / HUNDRED)
+    reason = f"{signed(points)}: {ind.name}，评议得分 {fmt(mean)}"
+    return [Line(ind.key, points, reason, facts[0].link, facts[0].ref)]
 
 
 def rank_points(ind: IndicatorSpec, rank: int, size: int) -> Decimal:
@@ -689,6 +686,12 @@ def spec_from_json(data: Mapping[str, Any]) -> tuple[SchemeSpec, list[Member]]:
     )
     members = [Member(int(u), str(n), str(g)) for u, n, g in data.get("members", ())]
     return spec, members
+
+
+def canonical(value: Decimal) -> str:
+    """A number written one way only (1, 1.0 and 1.0000 are all "1")."""
+    text = format(value.normalize(), "f")
+    return "0" if text in ("-0", "") else text
 
 
 def content_hash(spec_json: Mapping[str, Any], facts: Sequence[Fact]) -> str:

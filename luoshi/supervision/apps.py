@@ -11,9 +11,10 @@ class SupervisionConfig(AppConfig):
         from luoshi.documents import bulletin
         from luoshi.jobs import periodic
 
-        from . import receivers, selectors, services
+        from . import assessment_events, receivers, selectors, services
 
         receivers.connect()
 
         periodic.register("supervision.escalations", order=150, run=services.escalations_step)
         bulletin.register_section("supervision", selectors.bulletin_section)
+        assessment_events.register()
