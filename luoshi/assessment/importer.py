@@ -48,13 +48,15 @@ from .services import GradeData, GroupData, IndicatorData, RuleData, SchemeData
 
 COLUMNS = ("source_id", "scheme", "level1", "level2", "points", "scoring_method", "rule_type", "rule_text")
 METHODS = {"按实绩赋分": Method.MEASURE, "按排名赋分": Method.RANK}
+# The event kind a deduction's text names: a report not filed (the condition says 未报 / 未上报),
+# a meeting missed, 督办 received, a verified complaint. Nothing else is matched: a rule about a
+# report's quality ("无实质性内容") names no event, so the office maps it.
 KIND_WORDS = (
+    ("未上报", "work.late_report"),
+    ("未报", "work.late_report"),
     ("会议", "meetings.absence"),
     ("督办", "supervision.supervise"),
     ("投诉", EventKind.COMPLAINT.value),
-    ("报告", "work.late_report"),
-    ("上报", "work.late_report"),
-    ("未报", "work.late_report"),
 )
 PER_EVENT = re.compile(
     r"^(?:未报|未上报)?(?:每次|每件|每项)?扣(\d+(?:\.\d+)?)分$|^未(?:上)?报(?:每件|每次)?扣(\d+(?:\.\d+)?)分$"
@@ -253,7 +255,7 @@ def preview(
         elif rt == "deduction":
             ind = deduction_indicator(section)
             per = PER_EVENT.match(tail)
-            kind = _kind_of(what + tail)
+            kind = _kind_of(tail) or ("" if "报告" in what and "未" not in tail else _kind_of(what))
             rng = RANGE.search(tail)
             if per and kind:
                 points = Decimal(per.group(1) or per.group(2))
@@ -339,7 +341,9 @@ def preview(
 
     for p in out.pending:
         p.action = decided(p)
-        p.points = mapping.get(f"map-{p.key}-points", "")
+        p.points = mapping.get(f"map-{p.key}-points", "") or (
+            rules_fmt(p.low) if p.need == "kind" and p.low is not None else ""
+        )
         p.chosen_kind = mapping.get(f"map-{p.key}-kind", "") or p.kind
         p.method = mapping.get(f"map-{p.key}-method", "")
     undecided = [p for p in out.pending if decided(p) not in ("use", "ignore")]
