@@ -21,6 +21,7 @@ from ninja import NinjaAPI
 from ninja.errors import ValidationError
 from ninja.operation import Operation
 
+from luoshi.assessment.api import router as assessment_router
 from luoshi.documents.api import router as documents_router
 from luoshi.errors import LuoshiError
 from luoshi.meetings.api import router as meetings_router
@@ -61,6 +62,7 @@ api.add_router("", meetings_router)
 api.add_router("", rectification_router)
 api.add_router("", supervision_router)
 api.add_router("", ratings_router)
+api.add_router("", assessment_router)
 
 
 def _where(loc: Any) -> str:
