@@ -198,17 +198,19 @@ def measure_completion(unit_ids: Sequence[int], start: date, end: date) -> list[
 
 
 def _rating_rounds(start: date, end: date) -> list[Any]:
+    """Rounds opened within the period, open or closed (an open round's results are as of the run;
+    the run freezes them, and its line says the round was still open)."""
     from luoshi.ratings.models import RatingRound, RoundState
 
     return list(
         RatingRound.objects.filter(
-            state=RoundState.CLOSED, closes__date__gte=start, closes__date__lte=end
-        ).order_by("closes", "pk")
+            state__in=[RoundState.OPEN, RoundState.CLOSED], opens__date__gte=start, opens__date__lte=end
+        ).order_by("opens", "pk")
     )
 
 
 def rating_scores(unit_ids: Sequence[int], start: date, end: date) -> list[EventRow]:
-    """Each closed ratings round in the period: a rated unit's score (mean over the panels that
+    """Each ratings round opened in the period: a rated unit's score (mean over the panels that
     rated it with enough ballots), scope `round:<id>`."""
     from luoshi.ratings.selectors import round_results
 
@@ -225,9 +227,14 @@ def rating_scores(unit_ids: Sequence[int], start: date, end: date) -> list[Event
                 EventRow(
                     unit_id=unit_id,
                     kind="ratings.score",
-                    occurred_on=rnd.closes.date(),
+                    occurred_on=rnd.opens.date(),
                     value=mean.quantize(Decimal("0.01")),
-                    text=_("%(round)s 评议得分") % {"round": rnd.name},
+                    text=(
+                        _("%(round)s 评议得分")
+                        if rnd.state == "closed"
+                        else _("%(round)s 评议得分（评议中）")
+                    )
+                    % {"round": rnd.name},
                     link=reverse("ratings:results", args=[rnd.pk]),
                     ref=f"ratings.RatingRound:{rnd.pk}",
                     scope=f"round:{rnd.pk}",
@@ -237,7 +244,7 @@ def rating_scores(unit_ids: Sequence[int], start: date, end: date) -> list[Event
 
 
 def rating_vetoes(unit_ids: Sequence[int], start: date, end: date) -> list[EventRow]:
-    """The ratings' service veto (不满意率超过否决线) of a unit in a round closed in the period."""
+    """The ratings' service veto (不满意率超过否决线) of a unit in a round of the period."""
     from luoshi.ratings.selectors import round_results
 
     wanted = set(unit_ids)
@@ -249,7 +256,7 @@ def rating_vetoes(unit_ids: Sequence[int], start: date, end: date) -> list[Event
                 EventRow(
                     unit_id=unit_id,
                     kind="ratings.veto",
-                    occurred_on=rnd.closes.date(),
+                    occurred_on=rnd.opens.date(),
                     value=Decimal(1),
                     text=_("%(round)s 不满意率%(pct)s%%，超过否决线")
                     % {"round": rnd.name, "pct": res.unsatisfied_percent},
