@@ -12,7 +12,7 @@ from django import forms
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from luoshi.org.models import UnitCategory
+from luoshi.org.models import Unit, UnitCategory
 
 from . import events, rules
 from .models import Method, PeriodKind, Purpose, Scheme
@@ -296,15 +296,15 @@ class SchemeForm(forms.Form):
 
 
 class EventForm(forms.Form):
-    unit = forms.ModelChoiceField(label=gettext_lazy("单位"), queryset=None)  # type: ignore[arg-type]
+    unit: forms.ModelChoiceField[Unit] = forms.ModelChoiceField(
+        label=gettext_lazy("单位"), queryset=Unit.objects.none()
+    )
     kind = forms.ChoiceField(label=gettext_lazy("类型"))
     occurred_on = forms.DateField(label=gettext_lazy("日期"), widget=forms.DateInput(attrs={"type": "date"}))
     count = forms.DecimalField(label=gettext_lazy("次数"), initial=1)
     text = forms.CharField(label=gettext_lazy("事由"), max_length=300)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
-        from luoshi.org.models import Unit
-
         from .models import EventKind
 
         super().__init__(*args, **kwargs)
@@ -317,7 +317,9 @@ class EventForm(forms.Form):
 
 
 class ScoreForm(forms.Form):
-    unit = forms.ModelChoiceField(label=gettext_lazy("单位"), queryset=None)  # type: ignore[arg-type]
+    unit: forms.ModelChoiceField[Unit] = forms.ModelChoiceField(
+        label=gettext_lazy("单位"), queryset=Unit.objects.none()
+    )
     score = forms.DecimalField(label=gettext_lazy("分数"))
     note = forms.CharField(label=gettext_lazy("说明"), max_length=300, required=False)
 

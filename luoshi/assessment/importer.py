@@ -125,7 +125,9 @@ def _rows(data: bytes, filename: str) -> list[dict[str, Any]]:
         raise LuoshiError(_("第1行缺少列：%(cols)s。") % {"cols": "、".join(missing)}, code="columns")
     out = []
     for row in rows[1:]:
-        cells = {h: text(row.cells[i]).strip() if i < len(row.cells) else "" for i, h in enumerate(header)}
+        cells: dict[str, Any] = {
+            h: text(row.cells[i]).strip() if i < len(row.cells) else "" for i, h in enumerate(header)
+        }
         if any(cells.values()):
             cells["_row"] = row.number
             out.append(cells)

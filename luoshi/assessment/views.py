@@ -12,6 +12,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.http import Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -144,7 +145,7 @@ def scheme_import(request: HttpRequest) -> HttpResponse:
     if request.method != "POST":
         return render(request, "assessment/import.html", {})
     token = request.POST.get("token", "")
-    mapping = {k: v for k, v in request.POST.items() if k.startswith("map-")}
+    mapping = {k: str(v) for k, v in request.POST.items() if k.startswith("map-")}
     source = request.POST.get("source", "")
     if token:
         name = stored_name(request, AREA, token)
@@ -263,7 +264,7 @@ def run_publish(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_GET
-def run_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
+def run_xlsx(request: HttpRequest, pk: int) -> HttpResponseBase:
     run = _run(request, pk)
     return xlsx_response(exports.RunExporter(run))
 
@@ -346,9 +347,9 @@ def appeal_detail(request: HttpRequest, pk: int) -> HttpResponse:
             raise NotAllowed(_("只有考核办可以处理申诉。"))
         remove = [int(v) for v in request.POST.getlist("remove") if v.isdigit()]
         values = {
-            int(k.removeprefix("value-")): v
+            int(k.removeprefix("value-")): str(v)
             for k, v in request.POST.items()
-            if k.startswith("value-") and k.removeprefix("value-").isdigit() and v.strip()
+            if k.startswith("value-") and k.removeprefix("value-").isdigit() and str(v).strip()
         }
         done = form_submit(
             request,
