@@ -91,8 +91,12 @@ class SchemeForm(forms.Form):
     name = forms.CharField(label=gettext_lazy("方案名称"), max_length=200)
     purpose = forms.ChoiceField(label=gettext_lazy("用途"), choices=Purpose.choices)
     period_kind = forms.ChoiceField(label=gettext_lazy("考核周期"), choices=PeriodKind.choices)
-    start = forms.DateField(label=gettext_lazy("开始日期"), widget=forms.DateInput(attrs={"type": "date"}))
-    end = forms.DateField(label=gettext_lazy("结束日期"), widget=forms.DateInput(attrs={"type": "date"}))
+    start = forms.DateField(
+        label=gettext_lazy("开始日期"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
+    end = forms.DateField(
+        label=gettext_lazy("结束日期"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
     total = forms.DecimalField(
         label=gettext_lazy("总分"), initial=100, help_text=gettext_lazy("百分制 100，千分制 1000")
     )
@@ -300,7 +304,9 @@ class EventForm(forms.Form):
         label=gettext_lazy("单位"), queryset=Unit.objects.none()
     )
     kind = forms.ChoiceField(label=gettext_lazy("类型"))
-    occurred_on = forms.DateField(label=gettext_lazy("日期"), widget=forms.DateInput(attrs={"type": "date"}))
+    occurred_on = forms.DateField(
+        label=gettext_lazy("日期"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
     count = forms.DecimalField(label=gettext_lazy("次数"), initial=1)
     text = forms.CharField(label=gettext_lazy("事由"), max_length=300)
 

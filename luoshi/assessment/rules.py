@@ -22,7 +22,8 @@ sum of its lines, so the breakdown always adds up to the score.
 - **Rating-based (rating)**: facts `value` = the unit's score in ratings rounds (0–100); points =
   weight × mean score ÷ 100; no score (样本不足) gives 0.
 - **Deduction (deduction, 扣分制)**: the indicator starts at its weight; each event of a rule's kind
-  deducts the rule's points (× the group's multiplier, e.g. 扣分分值加倍) times the event's count; a
+  deducts the rule's points (× the group's multiplier, e.g. 扣分分值加倍) times the event's count (an
+  event is deducted once in an indicator: by the first of its rules naming that kind); a
   rule's own cap, then the indicator's cap (default: its weight), bound the deductions; the scheme's
   `deduction_cap`, when set, bounds the deductions of all its deduction indicators together (the
   excess is given back in indicator order).
@@ -415,7 +416,11 @@ def deduction_lines(ind: IndicatorSpec, facts: Sequence[Fact], multiplier: Decim
     lines = [Line(ind.key, q(ind.weight), f"{signed(ind.weight)}: {ind.name}，起评分")]
     limit = ind.cap if ind.cap is not None else ind.weight
     taken = ZERO
+    seen: set[str] = set()
     for rule in ind.deductions:
+        if rule.kind in seen:  # an event is deducted once, by the first rule of its kind
+            continue
+        seen.add(rule.kind)
         rule_taken = ZERO
         for fact in _by(facts, rule.kind):
             points = q(rule.points * multiplier * fact.value)

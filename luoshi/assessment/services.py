@@ -593,9 +593,9 @@ def gather(
                 for row in rows(str(ind.params.get("source") or "ratings.score")):
                     add(row.kind, row)
             elif ind.method == Method.DEDUCTION:
-                for rule in ind.deductions:
-                    for row in rows(rule.kind):
-                        add(rule.kind, row)
+                for kind in dict.fromkeys(rule.kind for rule in ind.deductions):
+                    for row in rows(kind):
+                        add(kind, row)
             elif ind.method == Method.RANK and ind.params.get("source"):
                 for row in rows(str(ind.params["source"])):
                     add(row.kind, row)

@@ -270,6 +270,20 @@ def test_deduction_with_rule_and_indicator_caps_and_multiplier() -> None:
     assert lines[1].reason == "-10: 一季度报告未报"
 
 
+def test_an_event_is_deducted_once_per_indicator() -> None:
+    i = ind(
+        "d",
+        30,
+        "deduction",
+        deductions=(
+            DeductionSpec("late", D(10), None, "实施方案未报扣10分"),
+            DeductionSpec("late", D(5), None, "总结未报扣5分"),
+        ),
+    )
+    lines = rules.deduction_lines(i, [f(1, "d", "late", 1, "二季度报告未报")], D(1))
+    assert rules.line_sum(lines) == D(20)  # the first rule of the kind: −10, not −15
+
+
 def test_rank_points_table_and_step() -> None:
     table = ind("k", 30, "rank", params={"table": [30, 28, 26]})
     assert [rules.rank_points(table, r, 5) for r in (1, 2, 3, 4)] == [D(30), D(28), D(26), D(26)]
