@@ -62,9 +62,10 @@ lint: install
 
 test: install system-deps lint
 	$(PY) manage.py makemigrations --check --dry-run -v1
-	@# With the PostgreSQL run to follow, the whole-district scenarios (marked `scenario`) run there only.
+	@# When both databases run, the browser tests run on SQLite only, and the whole-district scenarios
+	@# and the schema fuzz on PostgreSQL only (tests/conftest.py `_once_on`, tests/README.md "Speed").
 	@if [ -n "$$CI" ] || [ -n "$$LUOSHI_TEST_POSTGRES" ]; then \
-	  LUOSHI_SCENARIOS_LATER=1 $(MAKE) test-sqlite && $(MAKE) test-postgres; \
+	  LUOSHI_BOTH_DATABASES=1 $(MAKE) test-sqlite && LUOSHI_BOTH_DATABASES=1 $(MAKE) test-postgres; \
 	else $(MAKE) test-sqlite && echo "PostgreSQL run skipped (set LUOSHI_TEST_POSTGRES=1 or CI=1 to run it)"; fi
 
 test-sqlite: install

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import os
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -8,18 +9,33 @@ import pytest
 from tests.factories import Personas
 
 
+def _once_on(item: pytest.Item) -> str | None:
+    """The database a test runs on when `make test` runs both (None: both). A browser test drives the
+    pages, not a database, and a live server's test costs a flush of every table after it, cheap on
+    SQLite and seconds on PostgreSQL: it runs on SQLite. A whole-district scenario (`scenario`,
+    the application's logic over months) and the schema fuzz (`fuzz`, where wrong input most often
+    becomes a server error on the production database) run on PostgreSQL."""
+    in_browser_dir = "/tests/browser/" in Path(str(item.fspath)).as_posix()
+    if item.get_closest_marker("browser") is not None or in_browser_dir:
+        return "sqlite"
+    if item.get_closest_marker("scenario") is not None or item.get_closest_marker("fuzz") is not None:
+        return "postgres"
+    return None
+
+
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     on_postgres = os.environ.get("DATABASE_URL", "").startswith("postgres")
+    here = "postgres" if on_postgres else "sqlite"
     skip_pg = pytest.mark.skip(reason="needs PostgreSQL (run by `make test-postgres`)")
-    # `make test` sets LUOSHI_SCENARIOS_LATER=1 on its SQLite run when the PostgreSQL run follows: the
-    # whole-district scenarios then run once, on PostgreSQL (tests/README.md, "Speed").
-    later = os.environ.get("LUOSHI_SCENARIOS_LATER") == "1" and not on_postgres
-    skip_scenario = pytest.mark.skip(reason="a scenario: runs in this `make test`'s PostgreSQL run")
+    # `make test` sets LUOSHI_BOTH_DATABASES=1 on both runs when it runs SQLite and then PostgreSQL:
+    # each test marked for one database then runs once, there (tests/README.md, "Speed").
+    both = os.environ.get("LUOSHI_BOTH_DATABASES") == "1"
     for item in items:
         if item.get_closest_marker("postgres") is not None and not on_postgres:
             item.add_marker(skip_pg)
-        if later and item.get_closest_marker("scenario") is not None:
-            item.add_marker(skip_scenario)
+        once = _once_on(item) if both else None
+        if once is not None and once != here:
+            item.add_marker(pytest.mark.skip(reason=f"runs once per `make test`, in its {once} run"))
 
 
 @pytest.fixture
