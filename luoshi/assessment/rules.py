@@ -305,7 +305,15 @@ def trimmed_mean(values: Sequence[Decimal]) -> Decimal | None:
 
 def competition_ranks(scores: Sequence[Decimal]) -> list[int]:
     """Competition ranking (1, 2, 2, 4), higher first, for scores in any order."""
-    return [1 + sum(1 for other in scores if other > s) for s in scores]
+    return _ranks(scores)
+
+
+def _ranks(keys: Sequence[Any]) -> list[int]:
+    """1 + the number of keys greater than each key, by one sort (n log n)."""
+    first: dict[Any, int] = {}
+    for place, key in enumerate(sorted(keys, reverse=True), start=1):
+        first.setdefault(key, place)
+    return [first[key] for key in keys]
 
 
 def bottom_places(scores: Sequence[Decimal], n: int) -> list[bool]:
@@ -498,7 +506,7 @@ def compute(spec: SchemeSpec, members: Sequence[Member], facts: Sequence[Fact]) 
         vet = [bool(veto_reasons[i]) for i in ids]
         # Vetoed units rank after the others: rank on (not vetoed, score).
         keyed = [(0 if v else 1, s) for v, s in zip(vet, sc, strict=True)]
-        ranks = [1 + sum(1 for o in keyed if o > k) for k in keyed]
+        ranks = _ranks(keyed)
         grade_idx = assign_grades(sc, vet, spec.grades)
         bottoms = bottom_places([Decimal(-r) for r in ranks], spec.bottom)
         for uid, r, g, b in zip(ids, ranks, grade_idx, bottoms, strict=True):
