@@ -24,7 +24,9 @@ def test_office_imports_runs_and_follows_a_deduction(p: Any, page: Any, login: A
     plan = p.plan(year=today.year, start=date(today.year, 1, 1), due=date(today.year, 12, 31))
     task = p.task(plan, unit=p.unit_a, title="区政府年度重点工作半年实施情况报告")
     due = max(date(today.year, 1, 5), today - timedelta(days=10))
-    LateReport.objects.create(task=task, unit=p.unit_a, period_end=due - timedelta(days=5), due_on=due, detected_on=due)
+    LateReport.objects.create(
+        task=task, unit=p.unit_a, period_end=due - timedelta(days=5), due_on=due, detected_on=due
+    )
 
     # The import and the run do real work: allow a loaded machine more than the default 10 s.
     page.context.set_default_timeout(60_000)
