@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "luoshi.supervision",
     "luoshi.assessment",
     "luoshi.web",
+    "luoshi.benchmark",
 ]
 
 MIDDLEWARE = [

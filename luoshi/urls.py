@@ -21,6 +21,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("supervision/", include("luoshi.supervision.urls")),
     path("ratings/", include("luoshi.ratings.urls")),
     path("assessment/", include("luoshi.assessment.urls")),
+    path("benchmark/", include("luoshi.benchmark.urls")),
     path("", include("luoshi.web.urls")),
 ]
 if settings.DEBUG:

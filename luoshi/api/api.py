@@ -22,6 +22,7 @@ from ninja.errors import ValidationError
 from ninja.operation import Operation
 
 from luoshi.assessment.api import router as assessment_router
+from luoshi.benchmark.api import router as benchmark_router
 from luoshi.documents.api import router as documents_router
 from luoshi.errors import LuoshiError
 from luoshi.meetings.api import router as meetings_router
@@ -63,6 +64,7 @@ api.add_router("", rectification_router)
 api.add_router("", supervision_router)
 api.add_router("", ratings_router)
 api.add_router("", assessment_router)
+api.add_router("", benchmark_router)
 
 
 def _where(loc: Any) -> str:

@@ -137,6 +137,11 @@ ACTIONS: dict[str, tuple[str, str]] = {
     "assessment.run.published": ("公布考核结果", "assessment results published"),
     "assessment.appeal.filed": ("提出考核申诉", "assessment appeal filed"),
     "assessment.appeal.decided": ("处理考核申诉", "assessment appeal decided"),
+    # benchmark
+    "benchmark.divisions.imported": ("导入行政区划代码", "administrative divisions imported"),
+    "benchmark.stats.imported": ("导入统计数据", "statistics imported"),
+    "benchmark.value.set": ("填报本区指标值", "own indicator value entered"),
+    "benchmark.group.saved": ("保存对标组", "peer group saved"),
 }
 
 

@@ -96,6 +96,7 @@ def test_openapi_groups_operations_per_app_with_stable_ids() -> None:
         ("supervision",),
         ("ratings",),
         ("assessment",),
+        ("benchmark",),
     }
     projects = {path for (_, path), t in tags.items() if t == ["projects"]}
     assert projects == {
