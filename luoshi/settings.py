@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "luoshi.imports",
     "luoshi.meetings",
     "luoshi.supervision",
+    "luoshi.assessment",
     "luoshi.web",
     "luoshi.benchmark",
 ]

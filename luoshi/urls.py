@@ -20,6 +20,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("rectification/", include("luoshi.rectification.urls")),
     path("supervision/", include("luoshi.supervision.urls")),
     path("ratings/", include("luoshi.ratings.urls")),
+    path("assessment/", include("luoshi.assessment.urls")),
     path("benchmark/", include("luoshi.benchmark.urls")),
     path("", include("luoshi.web.urls")),
 ]

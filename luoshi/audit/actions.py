@@ -126,6 +126,17 @@ ACTIONS: dict[str, tuple[str, str]] = {
     "supervision.notice.issued": ("印发督办通知", "supervision notice issued"),
     "supervision.response.submitted": ("提交督办书面反馈", "supervision response submitted"),
     "supervision.accountability.recorded": ("登记问责", "accountability recorded"),
+    # assessment
+    "assessment.scheme.created": ("新建考核方案", "assessment scheme created"),
+    "assessment.scheme.updated": ("修改考核方案", "assessment scheme updated"),
+    "assessment.scheme.status": ("变更考核方案状态", "assessment scheme status changed"),
+    "assessment.scheme.imported": ("导入考核方案", "assessment scheme imported"),
+    "assessment.event.recorded": ("登记考核事项", "assessment event recorded"),
+    "assessment.score.recorded": ("考核评分", "assessment score recorded"),
+    "assessment.run.created": ("计算考核结果", "assessment run computed"),
+    "assessment.run.published": ("公布考核结果", "assessment results published"),
+    "assessment.appeal.filed": ("提出考核申诉", "assessment appeal filed"),
+    "assessment.appeal.decided": ("处理考核申诉", "assessment appeal decided"),
     # benchmark
     "benchmark.divisions.imported": ("导入行政区划代码", "administrative divisions imported"),
     "benchmark.stats.imported": ("导入统计数据", "statistics imported"),

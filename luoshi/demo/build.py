@@ -27,6 +27,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.utils import timezone
 
+from luoshi.assessment import demo as assessment_demo
 from luoshi.audit.actions import ACTIONS
 from luoshi.audit.services import record
 from luoshi.benchmark import demo as benchmark_demo
@@ -960,6 +961,7 @@ class Builder:
             step("meetings", self.build_meetings)
             step("rectification", _bind(rectification_demo.build, self))
             step("ratings", _bind(ratings_demo.build, self))
+            step("assessment", _bind(assessment_demo.build, self))
             step("benchmark", _bind(benchmark_demo.build, self))
         self.counts["tasks"] = Task.objects.filter(plan__in=[self.annual, self.campaign]).count()
         return {"counts": self.counts, "timings": self.timings}

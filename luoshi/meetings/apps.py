@@ -10,7 +10,8 @@ class MeetingsConfig(AppConfig):
         """Register the task agenda source and the step that sends agendas and closes rolls."""
         from luoshi.jobs import periodic
 
-        from . import agenda, services
+        from . import agenda, assessment_events, services
 
         agenda.register("tasks", agenda.task_candidates)
         periodic.register("meetings.agendas", order=200, run=services.meetings_step)
+        assessment_events.register()

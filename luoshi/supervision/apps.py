@@ -11,7 +11,7 @@ class SupervisionConfig(AppConfig):
         from luoshi.documents import bulletin
         from luoshi.jobs import periodic
 
-        from . import receivers, reminders, selectors, services
+        from . import assessment_events, receivers, reminders, selectors, services
 
         receivers.connect()
 
@@ -19,3 +19,4 @@ class SupervisionConfig(AppConfig):
         # Before `notify.outbox` (900), which delivers what it queued.
         periodic.register("supervision.notice_reminders", order=860, run=reminders.notice_due_plan)
         bulletin.register_section("supervision", selectors.bulletin_section)
+        assessment_events.register()

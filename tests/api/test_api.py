@@ -95,6 +95,7 @@ def test_openapi_groups_operations_per_app_with_stable_ids() -> None:
         ("meetings",),
         ("supervision",),
         ("ratings",),
+        ("assessment",),
         ("benchmark",),
     }
     projects = {path for (_, path), t in tags.items() if t == ["projects"]}

@@ -32,6 +32,7 @@ NAV: list[tuple[str, Any, Any]] = [
     ),
     ("/supervision/", _("督查督办"), lambda c: bool(c.is_officer or c.is_leader or c.unit_ids)),
     ("/ratings/", _("评议"), lambda c: c.is_officer),
+    ("/assessment/", _("考核"), lambda c: c.is_officer or c.is_leader),
     ("/benchmark/", _("对标"), lambda c: c.is_officer or c.is_leader),
     ("/imports/", _("导入"), lambda c: c.is_officer),
     ("/notifications/outbox/", _("发送记录"), lambda c: c.is_officer),
