@@ -14,7 +14,7 @@ from luoshi.audit.models import Entry
 from luoshi.errors import LuoshiError, NotAllowed
 from tests.factories import Personas
 
-SAMPLE = Path("/work/shared/samples/assessment/assessment_rules.csv")
+SAMPLE = Path(__file__).resolve().parent.parent / "data" / "assessment" / "assessment_rules.csv"
 D = Decimal
 
 DUCHA_MAPPING = {
@@ -37,8 +37,6 @@ DUCHA_MAPPING = {
 
 @pytest.fixture
 def data() -> bytes:
-    if not SAMPLE.exists():
-        pytest.skip("sample table not present")
     return SAMPLE.read_bytes()
 
 
