@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "luoshi.meetings",
     "luoshi.supervision",
     "luoshi.assessment",
+    "luoshi.alerts",
     "luoshi.web",
     "luoshi.benchmark",
 ]

@@ -1,0 +1,163 @@
+"""Text rules for report quality (填报质量): facts in a narrative, and near-duplicate detection on
+Chinese text by character shingles and a bottom-k MinHash sketch, in pure Python.
+
+A narrative is normalised (punctuation and white space dropped, full-width letters and digits made
+half-width, lower case), cut into overlapping 3-character shingles, and each shingle hashed with
+CRC-32. Its sketch is the `SKETCH` smallest hashes (bottom-k MinHash, Broder 1997): for two texts, the
+share of the k smallest hashes of their union that lie in both sketches estimates the Jaccard
+similarity of their shingle sets. Candidate pairs come from an inverted index on each sketch's
+`KEYS` smallest hashes (two texts with similarity J share their smallest hash with probability J);
+a key held by more than `KEY_CAP` texts is boilerplate (a phrase everybody writes) and proposes no
+pair. No pair is ever compared outside its scope (`Doc.scope`, decided by the caller).
+"""
+
+from __future__ import annotations
+
+import heapq
+import re
+import unicodedata
+import zlib
+from array import array
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+
+SHINGLE = 3
+SKETCH = 64
+KEYS = 6
+KEY_CAP = 400
+
+_DROP = re.compile(r"[\s\W_]+", re.UNICODE)
+
+
+def normalise(text: str) -> str:
+    """NFKC (full-width to half-width), lower case, punctuation and white space removed."""
+    return _DROP.sub("", unicodedata.normalize("NFKC", text or "").lower())
+
+
+def shingles(text: str, k: int = SHINGLE) -> set[str]:
+    """The set of overlapping k-character shingles of the normalised text (the text itself when
+    shorter than k, none when empty)."""
+    t = normalise(text)
+    if len(t) <= k:
+        return {t} if t else set()
+    return {t[i : i + k] for i in range(len(t) - k + 1)}
+
+
+def jaccard(a: set[str], b: set[str]) -> float:
+    """The exact Jaccard similarity (1.0 for two empty sets)."""
+    if not a and not b:
+        return 1.0
+    return len(a & b) / len(a | b)
+
+
+def sketch(text: str, k: int = SKETCH) -> array:
+    """The bottom-k MinHash sketch: the k smallest CRC-32 hashes of the shingles, ascending."""
+    t = normalise(text)
+    n = len(t) - SHINGLE + 1
+    if n <= 0:
+        hashes: Iterable[int] = [zlib.crc32(t.encode())] if t else []
+    else:
+        hashes = {zlib.crc32(t[i : i + SHINGLE].encode()) for i in range(n)}
+    return array("I", heapq.nsmallest(k, hashes) if n > k else sorted(hashes))
+
+
+def estimate(a: Sequence[int], b: Sequence[int], k: int = SKETCH) -> float:
+    """The bottom-k estimate of Jaccard similarity from two sketches (ascending)."""
+    if not a or not b:
+        return 1.0 if not a and not b else 0.0
+    sa, sb = set(a), set(b)
+    union = heapq.nsmallest(k, sa | sb)
+    both = sum(1 for h in union if h in sa and h in sb)
+    return both / len(union)
+
+
+@dataclass(frozen=True)
+class Doc:
+    """A narrative to compare: its id, the text, and what it may be compared with, decided by the
+    caller (`related(a, b)`)."""
+
+    id: int
+    text: str
+
+
+@dataclass(frozen=True)
+class Match:
+    a: int
+    b: int
+    similarity: float
+
+
+def near_duplicates(
+    docs: Sequence[Doc],
+    related: Callable[[int, int], bool],
+    *,
+    threshold: float,
+    min_chars: int,
+) -> list[Match]:
+    """Pairs of docs whose estimated similarity reaches `threshold`, among pairs `related` allows
+    (called with the smaller id first); each pair once, ordered by ids. Texts shorter than
+    `min_chars` once normalised are left out."""
+    sketches: dict[int, array] = {}
+    index: dict[int, list[int]] = defaultdict(list)
+    for d in docs:
+        if len(normalise(d.text)) < min_chars:
+            continue
+        sk = sketch(d.text)
+        sketches[d.id] = sk
+        for h in sk[:KEYS]:
+            index[h].append(d.id)
+    seen: set[tuple[int, int]] = set()
+    out: list[Match] = []
+    for ids in index.values():
+        if len(ids) < 2 or len(ids) > KEY_CAP:
+            continue
+        ids = sorted(set(ids))
+        for i, a in enumerate(ids):
+            for b in ids[i + 1 :]:
+                if (a, b) in seen:
+                    continue
+                seen.add((a, b))
+                if not related(a, b):
+                    continue
+                sim = estimate(sketches[a], sketches[b])
+                if sim >= threshold:
+                    out.append(Match(a, b, round(sim, 3)))
+    out.sort(key=lambda m: (m.a, m.b))
+    return out
+
+
+# ---------------------------------------------------------------------------------------------
+# Facts (空话套话): a narrative states at least one fact when it names a number, a date, a place, a
+# named deliverable or a document. Words alone ("高度重视、强化措施、扎实推进") state none.
+
+_CN_NUM = "一二三四五六七八九十百千万亿两零〇"
+_FACT_PATTERNS = {
+    "number": re.compile(
+        rf"\d|[{_CN_NUM}]+(?:个|项|家|次|批|座|条|名|户|人|元|万|亿|米|公里|亩|吨|台|套|所|份|场|期|轮|处|栋|间|%)"
+    ),
+    "date": re.compile(
+        r"(?:\d{1,4}|[一二三四五六七八九十]{1,3})\s*(?:年|月|日|号|季度)|月底|年底|上旬|中旬|下旬|本周[一二三四五六日]"
+    ),
+    "document": re.compile(
+        r"《[^》]{2,}》|〔\d{4}〕|\[\d{4}\]|[^\s，。；、]{2,}(?:文件|通知|方案|意见|办法|纪要|批复|合同|协议|报告|清单|台账)"
+    ),
+    "place": re.compile(
+        r"[\u4e00-\u9fff]{2,}(?:(?<![思出新门线])路|街道|大道|(?<![乡城])镇|(?<![乡农城])村|社区(?!治理|工作)|园区|片区|小区|广场|码头|大桥)"
+    ),
+    "deliverable": re.compile(
+        r"[\u4e00-\u9fff]{2,}(?:项目|工程|平台|系统|中心|基地|站|馆|厂房|学校|医院)(?:已|正|完成|开工|竣工|投用|上线|通过|验收)"
+    ),
+}
+
+
+def facts(text: str) -> list[str]:
+    """The kinds of fact the text states (empty when it states none)."""
+    t = unicodedata.normalize("NFKC", text or "")
+    return [name for name, rx in _FACT_PATTERNS.items() if rx.search(t)]
+
+
+def is_empty_talk(text: str) -> bool:
+    """A narrative that says something but states no fact (空话套话). A blank narrative is not
+    flagged here: it is either "no change" or refused by the report form."""
+    return bool(normalise(text)) and not facts(text)
