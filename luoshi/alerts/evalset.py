@@ -198,7 +198,7 @@ def plan_reports(
         target = Decimal(t["measure"][3]) if t["measure"] else None
         value = (target * pct / 100).quantize(Decimal("0.01")) if target is not None else None
         previous: Planned | None = None
-        for pi, period in enumerate(periods):
+        for period in periods:
             recipe = "clean" if previous is None else rng.choices(RECIPES, weights)[0]
             done = pct >= 100
             if recipe == "drop" and (target is None or done):
