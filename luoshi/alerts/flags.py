@@ -182,7 +182,7 @@ def _copies(
     docs = [text.Doc(r.id, r.narrative) for r in by_id.values() if not r.no_change]
     out = []
     for m in text.near_duplicates(
-        docs, related, threshold=rules.COPY_SIMILARITY, min_chars=rules.COPY_MIN_CHARS
+        docs, related, threshold=rules.COPY_SIMILARITY, min_chars=rules.COPY_MIN_CHARS, pairs=prev_pairs
     ):
         a, b = by_id[m.a], by_id[m.b]
         flagged, source = (b, a) if b.id in batch_ids else (a, b)

@@ -179,7 +179,7 @@ class Flag:
 
 JUMP_POINTS = Decimal(30)  # percentage points between two reports
 JUMP_DAYS = 15  # …reported within this many days before an assessment date
-COPY_SIMILARITY = 0.8  # estimated Jaccard similarity of 3-character shingles
+COPY_SIMILARITY = 0.7  # estimated Jaccard similarity of 3-character shingles
 COPY_MIN_CHARS = 24  # shorter narratives say too little to be called copied
 PHANTOM_MIN_OWED = 2  # periods owed (late marks) before a unit that never reported is flagged
 

@@ -6,9 +6,9 @@ half-width, lower case), cut into overlapping 3-character shingles, and each shi
 CRC-32. Its sketch is the `SKETCH` smallest hashes (bottom-k MinHash, Broder 1997): for two texts, the
 share of the k smallest hashes of their union that lie in both sketches estimates the Jaccard
 similarity of their shingle sets. Candidate pairs come from an inverted index on each sketch's
-`KEYS` smallest hashes (two texts with similarity J share their smallest hash with probability J);
-a key held by more than `KEY_CAP` texts is boilerplate (a phrase everybody writes) and proposes no
-pair. No pair is ever compared outside its scope (`Doc.scope`, decided by the caller).
+`KEYS` smallest hashes among its rare shingles (two near-duplicates share most of their rare
+shingles); a shingle held by more than `KEY_CAP` texts is boilerplate (a phrase everybody writes)
+and proposes no pair. No pair is ever compared outside its scope (decided by the caller).
 """
 
 from __future__ import annotations
@@ -18,14 +18,15 @@ import re
 import unicodedata
 import zlib
 from array import array
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 SHINGLE = 3
 SKETCH = 64
-KEYS = 6
-KEY_CAP = 400
+KEYS = 4
+KEY_CAP = 32
+MIN_SHARED = 2  # keys two texts must share to be compared
 
 _DROP = re.compile(r"[\s\W_]+", re.UNICODE)
 
@@ -51,23 +52,30 @@ def jaccard(a: set[str], b: set[str]) -> float:
     return len(a & b) / len(a | b)
 
 
-def sketch(text: str, k: int = SKETCH) -> array:
-    """The bottom-k MinHash sketch: the k smallest CRC-32 hashes of the shingles, ascending."""
+def _hashes(text: str) -> set[int]:
+    """CRC-32 of each shingle of the normalised text."""
     t = normalise(text)
     n = len(t) - SHINGLE + 1
     if n <= 0:
-        hashes: Iterable[int] = [zlib.crc32(t.encode())] if t else []
-    else:
-        hashes = {zlib.crc32(t[i : i + SHINGLE].encode()) for i in range(n)}
-    return array("I", heapq.nsmallest(k, hashes) if n > k else sorted(hashes))
+        return {zlib.crc32(t.encode())} if t else set()
+    return {zlib.crc32(t[i : i + SHINGLE].encode()) for i in range(n)}
+
+
+def sketch(text: str, k: int = SKETCH) -> array:
+    """The bottom-k MinHash sketch: the k smallest CRC-32 hashes of the shingles, ascending."""
+    hashes = _hashes(text)
+    return array("I", heapq.nsmallest(k, hashes) if len(hashes) > k else sorted(hashes))
 
 
 def estimate(a: Sequence[int], b: Sequence[int], k: int = SKETCH) -> float:
-    """The bottom-k estimate of Jaccard similarity from two sketches (ascending)."""
+    """The bottom-k estimate of Jaccard similarity from two sketches (ascending). Two sketches that
+    hold all their texts' shingles (fewer than k) give the exact similarity."""
     if not a or not b:
         return 1.0 if not a and not b else 0.0
     sa, sb = set(a), set(b)
-    union = heapq.nsmallest(k, sa | sb)
+    if len(sa) < k and len(sb) < k:
+        return len(sa & sb) / len(sa | sb)
+    union = sorted(sa | sb)[:k]
     both = sum(1 for h in union if h in sa and h in sb)
     return both / len(union)
 
@@ -94,35 +102,61 @@ def near_duplicates(
     *,
     threshold: float,
     min_chars: int,
+    pairs: Iterable[tuple[int, int]] = (),
 ) -> list[Match]:
-    """Pairs of docs whose estimated similarity reaches `threshold`, among pairs `related` allows
-    (called with the smaller id first); each pair once, ordered by ids. Texts shorter than
-    `min_chars` once normalised are left out."""
+    """Pairs of docs whose estimated similarity reaches `threshold`: the given `pairs` (always
+    compared: a report and its task's previous one), and the pairs the index proposes that `related`
+    allows (called with the smaller id first); each pair once, ordered by ids. Texts shorter than
+    `min_chars` once normalised are left out.
+
+    Two passes over the texts: the first counts in how many texts each shingle occurs; the second
+    keeps each text's sketch and indexes it under its `KEYS` smallest *rare* shingles (in at least
+    two texts — a shingle of one text proposes nothing, and an edit makes such shingles — and at most
+    `KEY_CAP`), so the phrases every report repeats propose no pair and no posting list grows past
+    `KEY_CAP`: the work follows the number of texts, not its square. A pair is compared when it
+    shares `MIN_SHARED` keys (or all the keys the poorer text has)."""
+    kept = [d for d in docs if len(normalise(d.text)) >= min_chars]
+    df: Counter[int] = Counter()
+    for d in kept:
+        df.update(_hashes(d.text))
     sketches: dict[int, array] = {}
+    n_keys: dict[int, int] = {}
     index: dict[int, list[int]] = defaultdict(list)
-    for d in docs:
-        if len(normalise(d.text)) < min_chars:
-            continue
-        sk = sketch(d.text)
-        sketches[d.id] = sk
-        for h in sk[:KEYS]:
+    for d in kept:
+        hashes = _hashes(d.text)
+        sketches[d.id] = array(
+            "I", heapq.nsmallest(SKETCH, hashes) if len(hashes) > SKETCH else sorted(hashes)
+        )
+        keys = heapq.nsmallest(KEYS, (h for h in hashes if 2 <= df[h] <= KEY_CAP))
+        n_keys[d.id] = len(keys)
+        for h in keys:
             index[h].append(d.id)
+    del df
     seen: set[tuple[int, int]] = set()
     out: list[Match] = []
+
+    def compare(a: int, b: int) -> None:
+        if (a, b) in seen or a not in sketches or b not in sketches:
+            return
+        seen.add((a, b))
+        la, lb = len(sketches[a]), len(sketches[b])
+        if la < SKETCH and lb < SKETCH and min(la, lb) < threshold * max(la, lb):
+            return  # J <= |A| / |B|: too different in length to be a copy
+        sim = estimate(sketches[a], sketches[b])
+        if sim >= threshold:
+            out.append(Match(a, b, round(sim, 3)))
+
+    for a, b in pairs:
+        compare(min(a, b), max(a, b))
+    shared: Counter[tuple[int, int]] = Counter()
     for ids in index.values():
-        if len(ids) < 2 or len(ids) > KEY_CAP:
+        if len(ids) < 2:
             continue
         ids = sorted(set(ids))
-        for i, a in enumerate(ids):
-            for b in ids[i + 1 :]:
-                if (a, b) in seen:
-                    continue
-                seen.add((a, b))
-                if not related(a, b):
-                    continue
-                sim = estimate(sketches[a], sketches[b])
-                if sim >= threshold:
-                    out.append(Match(a, b, round(sim, 3)))
+        shared.update((a, b) for i, a in enumerate(ids) for b in ids[i + 1 :])
+    for (a, b), n in shared.items():
+        if n >= min(MIN_SHARED, n_keys[a], n_keys[b]) and (a, b) not in seen and related(a, b):
+            compare(a, b)
     out.sort(key=lambda m: (m.a, m.b))
     return out
 

@@ -44,7 +44,11 @@ def test_level_thresholds(points: Decimal, level: str) -> None:
         ([(Kind.REMINDER, 0)], Decimal("0.5"), rules.NONE),
         ([(Kind.LATE_REPORT, 0)], 2, rules.BLUE),
         ([(Kind.LATE_REPORT, 0), (Kind.MISSED_MILESTONE, 3)], 5, rules.YELLOW),
-        ([(Kind.MISSED_MILESTONE, 1), (Kind.MISSED_MILESTONE, 2), (Kind.ABSENCE, 5), (Kind.RETURNED, 0)], 9, rules.ORANGE),
+        (
+            [(Kind.MISSED_MILESTONE, 1), (Kind.MISSED_MILESTONE, 2), (Kind.ABSENCE, 5), (Kind.RETURNED, 0)],
+            9,
+            rules.ORANGE,
+        ),
         ([(Kind.MISSED_MILESTONE, d) for d in range(5)], 15, rules.RED),
         # The window is 28 days, both ends: 27 days ago counts, 28 days ago does not.
         ([(Kind.LATE_REPORT, 27)], 2, rules.BLUE),
