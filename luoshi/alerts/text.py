@@ -26,6 +26,7 @@ SHINGLE = 3
 SKETCH = 64
 KEYS = 4
 KEY_CAP = 32
+KEY_CAP_PER = 1000  # …or one text in this many, whichever is more
 MIN_SHARED = 2  # keys two texts must share to be compared
 
 _DROP = re.compile(r"[\s\W_]+", re.UNICODE)
@@ -116,6 +117,7 @@ def near_duplicates(
     `KEY_CAP`: the work follows the number of texts, not its square. A pair is compared when it
     shares `MIN_SHARED` keys (or all the keys the poorer text has)."""
     kept = [d for d in docs if len(normalise(d.text)) >= min_chars]
+    cap = max(KEY_CAP, len(kept) // KEY_CAP_PER)
     df: Counter[int] = Counter()
     for d in kept:
         df.update(_hashes(d.text))
@@ -127,7 +129,7 @@ def near_duplicates(
         sketches[d.id] = array(
             "I", heapq.nsmallest(SKETCH, hashes) if len(hashes) > SKETCH else sorted(hashes)
         )
-        keys = heapq.nsmallest(KEYS, (h for h in hashes if 2 <= df[h] <= KEY_CAP))
+        keys = heapq.nsmallest(KEYS, (h for h in hashes if 2 <= df[h] <= cap))
         n_keys[d.id] = len(keys)
         for h in keys:
             index[h].append(d.id)
