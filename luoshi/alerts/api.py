@@ -123,7 +123,7 @@ def _warning_out(w: Warning) -> dict[str, Any]:
         "unit_id": w.unit_id,
         "unit": w.unit.name,
         "person_id": w.person_id,
-        "person": w.person.name if w.person_id else None,
+        "person": w.person.name if w.person is not None else None,
         "level": w.level,
         "score": float(w.score),
         "counts": w.counts,

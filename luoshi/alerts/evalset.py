@@ -176,7 +176,7 @@ def quarter_end(d: date) -> bool:
 
 def month_ends(today: date, n: int) -> list[date]:
     """The last n month ends strictly before `today`, oldest first."""
-    out = []
+    out: list[date] = []
     d = today.replace(day=1) - timedelta(days=1)
     while len(out) < n:
         out.append(d)
@@ -314,9 +314,8 @@ def evaluate() -> tuple[int, list[Score]]:
         return 0, []
     from luoshi.work.models import Report
 
-    last = max(
-        Report.objects.filter(pk__in=report_ids).values_list("known_on", flat=True), default=date.today()
-    )
+    known = [d for d in Report.objects.filter(pk__in=report_ids).values_list("known_on", flat=True) if d is not None]
+    last = max(known, default=date.today())
     predicted: dict[str, set[str]] = {c: set() for c in labels}
     for f in find(last, last, report_ids=report_ids):
         key = f"report:{f.report_id}" if f.report_id else f"unit:{f.unit_id}"

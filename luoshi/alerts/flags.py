@@ -107,7 +107,8 @@ def find(start: date, end: date, *, report_ids: Iterable[int] | None = None) -> 
             Evidence.objects.filter(report_id__in=batch_qs.values("pk")).values_list("report_id", flat=True)
         )
         for r in batch:
-            prev = by_id.get(previous[r.id]) if previous.get(r.id) else None
+            prev_id = previous.get(r.id)
+            prev = by_id.get(prev_id) if prev_id is not None else None
             out.extend(_row_flags(r, prev, r.id in evidenced))
         out.extend(_copies(batch, context, previous, by_id))
     out.extend(phantoms(end))

@@ -26,7 +26,8 @@ RANK_SQL = Case(
 
 def latest_day(user: Any) -> date | None:
     """The latest day the levels were computed for (what the board shows by default)."""
-    return Warning.objects.visible_to(user).aggregate(d=Max("day"))["d"]
+    day: date | None = Warning.objects.visible_to(user).aggregate(d=Max("day"))["d"]
+    return day
 
 
 def board(user: Any, day: date, *, subject: str = Subject.UNIT, level: str = "") -> QuerySet[Warning]:

@@ -68,6 +68,7 @@ def yellow_lights(start: date, end: date) -> Iterator[Owned]:
         "pk", "lead_unit_id", "responsible_person_id", "plan_id", "title", "light_on"
     )
     for pk, unit_id, person_id, plan_id, title, on in rows:
+        assert on is not None  # filtered on light_on
         yield Owned(
             unit_id,
             person_id,
@@ -116,6 +117,7 @@ def returned_reports(start: date, end: date) -> Iterator[Owned]:
         "pk", "unit_id", "author__person__id", "task_id", "task__plan_id", "task__title", "returned_on"
     )
     for pk, unit_id, person_id, task_id, plan_id, title, on in rows:
+        assert on is not None  # filtered on returned_on
         yield Owned(
             unit_id,
             person_id,

@@ -62,7 +62,7 @@ def _hashes(text: str) -> set[int]:
     return {zlib.crc32(t[i : i + SHINGLE].encode()) for i in range(n)}
 
 
-def sketch(text: str, k: int = SKETCH) -> array:
+def sketch(text: str, k: int = SKETCH) -> array[int]:
     """The bottom-k MinHash sketch: the k smallest CRC-32 hashes of the shingles, ascending."""
     hashes = _hashes(text)
     return array("I", heapq.nsmallest(k, hashes) if len(hashes) > k else sorted(hashes))
@@ -121,7 +121,7 @@ def near_duplicates(
     df: Counter[int] = Counter()
     for d in kept:
         df.update(_hashes(d.text))
-    sketches: dict[int, array] = {}
+    sketches: dict[int, array[int]] = {}
     n_keys: dict[int, int] = {}
     index: dict[int, list[int]] = defaultdict(list)
     for d in kept:

@@ -91,7 +91,7 @@ def board(request: HttpRequest) -> HttpResponse:
             chart={
                 "labels": {str(v): str(lbl) for v, lbl in context["levels"]},
                 "colours": LEVEL_COLOURS,
-                "units": [w.person.name if w.person_id else w.unit.name for w in top],
+                "units": [w.person.name if w.person is not None else w.unit.name for w in top],
                 "scores": [float(w.score) for w in top],
                 "levels": [w.level for w in top],
                 "links": [reverse("alerts:warning", args=[w.pk]) for w in top],
