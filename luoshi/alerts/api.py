@@ -8,6 +8,7 @@ from typing import Any, Literal
 
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
 
 from luoshi.api.common import ERRORS, Page, caller, paginate
@@ -112,7 +113,7 @@ class TimelinessOut(Schema):
 def _require_board(user: Any) -> None:
     ctx = context_for(user)
     if not (ctx.is_officer or ctx.is_leader):
-        raise NotAllowed("预警看板供区领导和督查考核人员查看")
+        raise NotAllowed(_("预警看板供区领导和督查考核人员查看"))
 
 
 def _warning_out(w: Warning) -> dict[str, Any]:
@@ -207,9 +208,9 @@ def alerts_timeliness(request: HttpRequest, start: date, end: date) -> Any:
     user = caller(request)
     ctx = context_for(user)
     if not (ctx.is_officer or ctx.scope_unit_ids):
-        raise NotAllowed("没有可查看的单位")
+        raise NotAllowed(_("没有可查看的单位"))
     if end < start or (end - start).days > 366:
-        raise InvalidField("时间段应在一年以内，且开始不晚于结束", field="start")
+        raise InvalidField(_("时间段应在一年以内，且开始不晚于结束"), field="start")
     return [
         {
             "unit_id": b.unit.pk,

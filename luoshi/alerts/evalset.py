@@ -314,7 +314,11 @@ def evaluate() -> tuple[int, list[Score]]:
         return 0, []
     from luoshi.work.models import Report
 
-    known = [d for d in Report.objects.filter(pk__in=report_ids).values_list("known_on", flat=True) if d is not None]
+    known = [
+        d
+        for d in Report.objects.filter(pk__in=report_ids).values_list("known_on", flat=True)
+        if d is not None
+    ]
     last = max(known, default=date.today())
     predicted: dict[str, set[str]] = {c: set() for c in labels}
     for f in find(last, last, report_ids=report_ids):

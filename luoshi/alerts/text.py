@@ -6,8 +6,8 @@ half-width, lower case), cut into overlapping 3-character shingles, and each shi
 CRC-32. Its sketch is the `SKETCH` smallest hashes (bottom-k MinHash, Broder 1997): for two texts, the
 share of the k smallest hashes of their union that lie in both sketches estimates the Jaccard
 similarity of their shingle sets. Candidate pairs come from an inverted index on each sketch's
-`KEYS` smallest hashes among its rare shingles (two near-duplicates share most of their rare
-shingles); a shingle held by more than `KEY_CAP` texts is boilerplate (a phrase everybody writes)
+`KEYS` smallest hashes among its rare 8-character shingles (two near-duplicates share most of
+them); a shingle held by more than `KEY_CAP` texts is boilerplate (a phrase everybody writes)
 and proposes no pair. No pair is ever compared outside its scope (decided by the caller).
 """
 
@@ -26,7 +26,9 @@ SHINGLE = 3
 SKETCH = 64
 KEYS = 4
 KEY_CAP = 32
-KEY_CAP_PER = 1000  # …or one text in this many, whichever is more
+KEY_SHINGLE = 8  # keys are longer shingles: far rarer than the 3-character ones
+KEY_SAMPLE = 4  # …and only one in this many is a candidate key (memory for counting them)
+KEY_BOUND = 2**32 // KEY_SAMPLE
 MIN_SHARED = 2  # keys two texts must share to be compared
 
 _DROP = re.compile(r"[\s\W_]+", re.UNICODE)
@@ -53,13 +55,19 @@ def jaccard(a: set[str], b: set[str]) -> float:
     return len(a & b) / len(a | b)
 
 
-def _hashes(text: str) -> set[int]:
-    """CRC-32 of each shingle of the normalised text."""
+def _hashes(text: str, k: int = SHINGLE) -> set[int]:
+    """CRC-32 of each k-character shingle of the normalised text."""
     t = normalise(text)
-    n = len(t) - SHINGLE + 1
+    n = len(t) - k + 1
     if n <= 0:
         return {zlib.crc32(t.encode())} if t else set()
-    return {zlib.crc32(t[i : i + SHINGLE].encode()) for i in range(n)}
+    return {zlib.crc32(t[i : i + k].encode()) for i in range(n)}
+
+
+def _key_hashes(text: str) -> list[int]:
+    """The candidate keys: the text's `KEY_SHINGLE`-character shingles whose hash falls in the lowest
+    1/`KEY_SAMPLE` of the range (a fixed sample, the same for every text, so copies keep theirs)."""
+    return [h for h in _hashes(text, KEY_SHINGLE) if h < KEY_BOUND]
 
 
 def sketch(text: str, k: int = SKETCH) -> array[int]:
@@ -111,16 +119,16 @@ def near_duplicates(
     `min_chars` once normalised are left out.
 
     Two passes over the texts: the first counts in how many texts each shingle occurs; the second
-    keeps each text's sketch and indexes it under its `KEYS` smallest *rare* shingles (in at least
+    keeps each text's sketch and indexes it under its `KEYS` smallest *rare* `KEY_SHINGLE`-character
+    shingles (in at least
     two texts — a shingle of one text proposes nothing, and an edit makes such shingles — and at most
     `KEY_CAP`), so the phrases every report repeats propose no pair and no posting list grows past
     `KEY_CAP`: the work follows the number of texts, not its square. A pair is compared when it
     shares `MIN_SHARED` keys (or all the keys the poorer text has)."""
     kept = [d for d in docs if len(normalise(d.text)) >= min_chars]
-    cap = max(KEY_CAP, len(kept) // KEY_CAP_PER)
     df: Counter[int] = Counter()
     for d in kept:
-        df.update(_hashes(d.text))
+        df.update(_key_hashes(d.text))
     sketches: dict[int, array[int]] = {}
     n_keys: dict[int, int] = {}
     index: dict[int, list[int]] = defaultdict(list)
@@ -129,7 +137,7 @@ def near_duplicates(
         sketches[d.id] = array(
             "I", heapq.nsmallest(SKETCH, hashes) if len(hashes) > SKETCH else sorted(hashes)
         )
-        keys = heapq.nsmallest(KEYS, (h for h in hashes if 2 <= df[h] <= cap))
+        keys = heapq.nsmallest(KEYS, (h for h in _key_hashes(d.text) if 2 <= df[h] <= KEY_CAP))
         n_keys[d.id] = len(keys)
         for h in keys:
             index[h].append(d.id)
