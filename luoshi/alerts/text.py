@@ -21,6 +21,7 @@ from array import array
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from itertools import groupby
 
 SHINGLE = 3
 SKETCH = 64
@@ -55,19 +56,17 @@ def jaccard(a: set[str], b: set[str]) -> float:
     return len(a & b) / len(a | b)
 
 
-def _hashes(text: str, k: int = SHINGLE) -> set[int]:
-    """CRC-32 of each k-character shingle of the normalised text."""
-    t = normalise(text)
+def _hashes(text: str, k: int = SHINGLE, *, normalised: bool = False) -> set[int]:
+    """CRC-32 of each k-character shingle of the normalised text (hashed as UTF-32 bytes: one encode
+    per text, a slice per shingle)."""
+    t = text if normalised else normalise(text)
     n = len(t) - k + 1
     if n <= 0:
-        return {zlib.crc32(t.encode())} if t else set()
-    return {zlib.crc32(t[i : i + k].encode()) for i in range(n)}
-
-
-def _key_hashes(text: str) -> list[int]:
-    """The candidate keys: the text's `KEY_SHINGLE`-character shingles whose hash falls in the lowest
-    1/`KEY_SAMPLE` of the range (a fixed sample, the same for every text, so copies keep theirs)."""
-    return [h for h in _hashes(text, KEY_SHINGLE) if h < KEY_BOUND]
+        return {zlib.crc32(t.encode("utf-32-le"))} if t else set()
+    raw = t.encode("utf-32-le")
+    w = 4 * k
+    crc = zlib.crc32
+    return {crc(raw[i : i + w]) for i in range(0, 4 * n, 4)}
 
 
 def sketch(text: str, k: int = SKETCH) -> array[int]:
@@ -118,37 +117,43 @@ def near_duplicates(
     allows (called with the smaller id first); each pair once, ordered by ids. Texts shorter than
     `min_chars` once normalised are left out.
 
-    Two passes over the texts: the first counts in how many texts each shingle occurs; the second
-    keeps each text's sketch and indexes it under its `KEYS` smallest *rare* `KEY_SHINGLE`-character
-    shingles (in at least
-    two texts — a shingle of one text proposes nothing, and an edit makes such shingles — and at most
+    One pass over the texts keeps each text's sketch and its candidate keys — the
+    `KEY_SHINGLE`-character shingles whose hash falls in the lowest 1/`KEY_SAMPLE` of the range (a
+    fixed sample, the same for every text, so a copy keeps its source's) — and counts in how many texts
+    each key occurs; then each text is indexed under its `KEYS` smallest *rare* keys (in at least two
+    texts — a shingle of one text proposes nothing, and an edit makes such shingles — and at most
     `KEY_CAP`), so the phrases every report repeats propose no pair and no posting list grows past
     `KEY_CAP`: the work follows the number of texts, not its square. A pair is compared when it
     shares `MIN_SHARED` keys (or all the keys the poorer text has)."""
-    kept = [d for d in docs if len(normalise(d.text)) >= min_chars]
-    df: Counter[int] = Counter()
-    for d in kept:
-        df.update(_key_hashes(d.text))
+    every = array("I")
     sketches: dict[int, array[int]] = {}
-    n_keys: dict[int, int] = {}
-    index: dict[int, list[int]] = defaultdict(list)
-    for d in kept:
-        hashes = _hashes(d.text)
+    candidates: dict[int, array[int]] = {}
+    for d in docs:
+        t = normalise(d.text)
+        if len(t) < min_chars:
+            continue
+        hashes = _hashes(t, normalised=True)
         sketches[d.id] = array(
             "I", heapq.nsmallest(SKETCH, hashes) if len(hashes) > SKETCH else sorted(hashes)
         )
-        keys = heapq.nsmallest(KEYS, (h for h in _key_hashes(d.text) if 2 <= df[h] <= KEY_CAP))
-        n_keys[d.id] = len(keys)
+        sample = array("I", [h for h in _hashes(t, KEY_SHINGLE, normalised=True) if h < KEY_BOUND])
+        candidates[d.id] = sample
+        every.extend(sample)
+    # Keys held by 2 to KEY_CAP texts, counted by sorting one compact array (a Counter of every
+    # sampled shingle would cost several times the memory).
+    rare = {h for h, run in groupby(sorted(every)) if 2 <= sum(1 for _ in run) <= KEY_CAP}
+    del every
+    n_keys: dict[int, int] = {}
+    index: dict[int, list[int]] = defaultdict(list)
+    for doc_id, sample in candidates.items():
+        keys = heapq.nsmallest(KEYS, (h for h in sample if h in rare))
+        n_keys[doc_id] = len(keys)
         for h in keys:
-            index[h].append(d.id)
-    del df
-    seen: set[tuple[int, int]] = set()
+            index[h].append(doc_id)
+    del rare, candidates
     out: list[Match] = []
 
     def compare(a: int, b: int) -> None:
-        if (a, b) in seen or a not in sketches or b not in sketches:
-            return
-        seen.add((a, b))
         la, lb = len(sketches[a]), len(sketches[b])
         if la < SKETCH and lb < SKETCH and min(la, lb) < threshold * max(la, lb):
             return  # J <= |A| / |B|: too different in length to be a copy
@@ -156,17 +161,20 @@ def near_duplicates(
         if sim >= threshold:
             out.append(Match(a, b, round(sim, 3)))
 
-    for a, b in pairs:
-        compare(min(a, b), max(a, b))
-    shared: Counter[tuple[int, int]] = Counter()
-    for ids in index.values():
-        if len(ids) < 2:
-            continue
-        ids = sorted(set(ids))
-        shared.update((a, b) for i, a in enumerate(ids) for b in ids[i + 1 :])
-    for (a, b), n in shared.items():
-        if n >= min(MIN_SHARED, n_keys[a], n_keys[b]) and (a, b) not in seen and related(a, b):
-            compare(a, b)
+    given = {(min(a, b), max(a, b)) for a, b in pairs if a != b and a in sketches and b in sketches}
+    for a, b in sorted(given):
+        compare(a, b)
+    # Per text, the later texts sharing its keys (no global table of pairs: memory stays linear).
+    keys_of: dict[int, list[int]] = defaultdict(list)
+    for h, ids in index.items():
+        if len(ids) > 1:
+            for doc_id in ids:
+                keys_of[doc_id].append(h)
+    for a in sorted(keys_of):
+        shared = Counter(b for h in keys_of[a] for b in index[h] if b > a)
+        for b, n in shared.items():
+            if n >= min(MIN_SHARED, n_keys[a], n_keys[b]) and (a, b) not in given and related(a, b):
+                compare(a, b)
     out.sort(key=lambda m: (m.a, m.b))
     return out
 
