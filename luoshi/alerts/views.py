@@ -15,6 +15,7 @@ from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -33,6 +34,14 @@ LEVEL_COLOURS = {
     rules.ORANGE: "#e8772e",
     rules.RED: "#c9443b",
 }
+
+
+def _counts(counts: dict[str, int], kinds: dict[str, Any]) -> str:
+    """ "迟报×2，亮黄灯×1": slips per kind, most first, in the page's language."""
+    sep = "，" if (get_language() or "zh").startswith("zh") else ", "
+    return sep.join(
+        f"{kinds.get(k, k)}×{n}" for k, n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
+    )
 
 
 def _require_board(user: Any) -> None:
@@ -77,9 +86,7 @@ def board(request: HttpRequest) -> HttpResponse:
         context["page"] = page
         kinds = dict(SlipKind.choices)
         for w in page:
-            w.count_text = "，".join(  # type: ignore[attr-defined]
-                f"{kinds.get(k, k)}×{n}" for k, n in sorted(w.counts.items(), key=lambda kv: -kv[1])
-            )
+            w.count_text = _counts(w.counts, kinds)  # type: ignore[attr-defined]
         if is_htmx(request):
             return render(request, "alerts/_warning_rows.html", context)
         counts = selectors.level_counts(request.user, day, subject)
@@ -121,7 +128,7 @@ def warning(request: HttpRequest, pk: int) -> HttpResponse:
             "reasons": reasons,
             "history": [(d, lvl, levels.get(lvl, lvl), s) for d, lvl, s in selectors.history(w)],
             "is_officer": context_for(request.user).is_officer,
-            "counts": [(kinds.get(k, k), n) for k, n in sorted(w.counts.items())],
+            "count_text": _counts(w.counts, kinds),
             "settings": rules.DEFAULT,
         },
     )
