@@ -16,7 +16,6 @@ from django.utils import timezone
 
 from luoshi.audit.services import record
 from luoshi.org.models import Unit, UnitCategory
-from luoshi.org.services import unit_create
 from luoshi.work.bulk import NewTask, task_create_many
 from luoshi.work.models import Evidence, Report, ReportState
 from luoshi.work.services import plan_create
@@ -27,7 +26,7 @@ from .models import EvalCase
 
 TASKS = 130  # x 4 monthly reports: 520 labelled reports
 PERIODS = 4
-PHANTOMS = (("QDAG", "区档案馆"), ("QDFZ", "区地方志编纂办公室"), ("QJGSW", "区机关事务服务中心"))
+PHANTOMS = 3
 TOPICS = (
     "营商环境优化",
     "重点项目建设",
@@ -86,11 +85,13 @@ def load(
         cadence="monthly",
         head_approval=False,
     )
-    district = next(u for u in units.values() if u.parent_id is None)
-    phantom_units = [
-        unit_create(actor=officer, code=code, name=name, category=UnitCategory.DEPARTMENT, parent=district)
-        for code, name in PHANTOMS
-    ]
+    # Three communities that lead nothing and never reported give the sample its units that never
+    # report (从未填报): each now leads two weekly tasks, and reports nothing.
+    reported = set(Report.objects.values_list("unit_id", flat=True).distinct())
+    phantom_units = sorted(
+        (u for u in units.values() if u.category == UnitCategory.COMMUNITY and u.pk not in reported),
+        key=lambda u: u.path,
+    )[:PHANTOMS]
     tasks: list[dict[str, Any]] = []
     rows: list[NewTask] = []
     for i in range(TASKS):
@@ -120,7 +121,7 @@ def load(
             rows.append(
                 NewTask(
                     code=f"{TASKS + 2 * j + k + 1}",
-                    title=f"{unit.name}档案数字化第{k + 1}项",
+                    title=f"{unit.name}网格化管理台账第{k + 1}项",
                     lead_unit=unit,
                     start=start,
                     due=plan.due,
