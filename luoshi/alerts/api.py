@@ -13,7 +13,7 @@ from ninja import Field, Query, Router, Schema
 
 from luoshi.api.common import ERRORS, Page, caller, paginate
 from luoshi.api.schemas import Message
-from luoshi.errors import NotAllowed
+from luoshi.errors import InvalidField, NotAllowed
 from luoshi.org.access import context_for, require_officer
 
 from . import selectors, services
@@ -110,6 +110,11 @@ class TimelinessOut(Schema):
     duplicates: int
 
 
+def _sane(day: date | None, field: str = "day") -> None:
+    if day is not None and not 2000 <= day.year <= 2100:
+        raise InvalidField(_("日期应在2000年至2100年之间"), field=field)
+
+
 def _require_board(user: Any) -> None:
     ctx = context_for(user)
     if not (ctx.is_officer or ctx.is_leader):
@@ -152,6 +157,7 @@ def alerts_warnings(request: HttpRequest, params: Query[BoardQuery], page: Query
     """The day's warning levels (default: the latest computed day), worst first (leaders and officers)."""
     user = caller(request)
     _require_board(user)
+    _sane(params.day)
     day = params.day or selectors.latest_day(user)
     if day is None:
         return {"day": None, "count": 0, "items": []}
@@ -175,6 +181,7 @@ def alerts_trend(
     """Units (or people) at each level per day over the eight weeks to `day`."""
     user = caller(request)
     _require_board(user)
+    _sane(day)
     day = day or selectors.latest_day(user)
     if day is None:
         return {"dates": [], "series": {}}
@@ -203,12 +210,12 @@ def alerts_flag_decide(request: HttpRequest, flag_id: int, payload: DecideIn) ->
 def alerts_timeliness(request: HttpRequest, start: date, end: date) -> Any:
     """Timeliness and burden per unit for the periods from `start` to `end` (the unit's own people,
     its leader and the office)."""
-    from luoshi.errors import InvalidField
-
     user = caller(request)
     ctx = context_for(user)
     if not (ctx.is_officer or ctx.scope_unit_ids):
         raise NotAllowed(_("没有可查看的单位"))
+    _sane(start, "start")
+    _sane(end, "end")
     if end < start or (end - start).days > 366:
         raise InvalidField(_("时间段应在一年以内，且开始不晚于结束"), field="start")
     return [

@@ -53,9 +53,10 @@ def _require_board(user: Any) -> None:
 def _day(request: HttpRequest, default: date | None) -> date | None:
     raw = request.GET.get("day", "")[:10]
     try:
-        return date.fromisoformat(raw) if raw else default
+        day = date.fromisoformat(raw) if raw else default
     except ValueError:
         return default
+    return day if day is None or 2000 <= day.year <= 2100 else default
 
 
 @login_required
