@@ -46,6 +46,8 @@ def test_the_apps_register_their_steps_in_order() -> None:
     assert [s.name for s in periodic.steps()] == [
         "work.plans",
         "supervision.escalations",
+        "alerts.levels",
+        "alerts.flags",
         "meetings.agendas",
         "notify.reminders",
         "supervision.notice_reminders",
