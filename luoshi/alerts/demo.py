@@ -72,7 +72,7 @@ def load(
 ) -> dict[str, int]:
     rng = random.Random(f"alerts:{seed}:{today.isoformat()}")
     departments = sorted(
-        (u for u in units.values() if u.category == UnitCategory.DEPARTMENT), key=lambda u: u.path
+        (u for u in units.values() if u.category == UnitCategory.DEPARTMENT), key=lambda u: u.code
     )
     periods = evalset.month_ends(today, PERIODS)
     start = periods[0].replace(day=1)
@@ -90,7 +90,7 @@ def load(
     reported = set(Report.objects.values_list("unit_id", flat=True).distinct())
     phantom_units = sorted(
         (u for u in units.values() if u.category == UnitCategory.COMMUNITY and u.pk not in reported),
-        key=lambda u: u.path,
+        key=lambda u: u.code,
     )[:PHANTOMS]
     tasks: list[dict[str, Any]] = []
     rows: list[NewTask] = []
