@@ -106,3 +106,13 @@ def verify_chain(batch: int = 5000) -> chain.Break | None:
     from .verify import check_entries
 
     return check_entries(batch=batch)
+
+
+def record_read(
+    request: Any, action: str, obj: models.Model | None = None, *, what: str = "", fmt: str = "", **data: Any
+) -> Entry:
+    """Record that someone read something worth knowing about (an export, an evidence file, the
+    audit trail) from a view that writes nothing else: its own small transaction."""
+    details = {"what": what, "format": fmt} | data if what or fmt else data
+    with transaction.atomic():
+        return record(obj, action, actor=request.user, data=details or None)

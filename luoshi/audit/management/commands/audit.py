@@ -10,6 +10,7 @@ from django.utils import timezone
 from luoshi.audit import anchor, keys
 from luoshi.audit.sequencer import chain_pending
 from luoshi.errors import LuoshiError
+from luoshi.lib.env import ConfigError
 
 HELP = """Audit trail tools:
   verify                 check the chain, the entries not chained yet and the last signed checkpoint
@@ -34,6 +35,8 @@ class Command(BaseCommand):
             getattr(self, "_" + options["action"])(options)
         except LuoshiError as exc:
             raise CommandError(exc.message) from exc
+        except (ConfigError, anchor.BadCheckpoint) as exc:
+            raise CommandError(str(exc)) from exc
 
     def _verify(self, options: dict[str, Any]) -> None:
         report = anchor.verify_trail()
