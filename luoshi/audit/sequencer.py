@@ -31,7 +31,9 @@ def _try_lock() -> bool:
 def head() -> tuple[int, str]:
     """(seq, hash) of the newest chained entry, or (0, GENESIS)."""
     last = Entry.objects.filter(seq__isnull=False).order_by("-seq").values_list("seq", "hash").first()
-    return (int(last[0]), str(last[1])) if last else (0, chain.GENESIS)
+    if last is None or last[0] is None:
+        return 0, chain.GENESIS
+    return int(last[0]), str(last[1])
 
 
 def _chain_batch(key: bytes, batch: int) -> int | None:

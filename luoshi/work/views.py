@@ -19,8 +19,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from luoshi.audit.services import record_read
 from luoshi.audit.selectors import entries_for
+from luoshi.audit.services import record_read
 from luoshi.errors import NotAllowed
 from luoshi.lib.uploads import download_type
 from luoshi.org.access import context_for
