@@ -48,7 +48,9 @@ def _chain_after_commit() -> None:
 
 def _schedule_chaining() -> None:
     """Chain after this transaction commits, once per transaction however many entries it wrote."""
-    if connection.in_atomic_block and any(hook[1] is _chain_after_commit for hook in connection.run_on_commit):
+    if connection.in_atomic_block and any(
+        hook[1] is _chain_after_commit for hook in connection.run_on_commit
+    ):
         return
     transaction.on_commit(_chain_after_commit)
 
