@@ -4,10 +4,14 @@ from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
 
+def _shown(user: Any) -> str:
+    return str(user.get_full_name() or user.get_username())
+
+
 def _signed_in(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
     from .services import record
 
-    record(user, "audit.session.signed_in", actor=user, object_type="auth.user")
+    record(user, "audit.session.signed_in", actor=user, object_type="auth.user", object_repr=_shown(user))
 
 
 def _sign_in_failed(sender: Any, credentials: dict[str, Any], request: Any = None, **kwargs: Any) -> None:
@@ -28,7 +32,7 @@ def _signed_out(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
     from .services import record
 
     if user is not None:
-        record(user, "audit.session.signed_out", actor=user, object_type="auth.user")
+        record(user, "audit.session.signed_out", actor=user, object_type="auth.user", object_repr=_shown(user))
 
 
 class AuditConfig(AppConfig):
