@@ -32,7 +32,9 @@ def _signed_out(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
     from .services import record
 
     if user is not None:
-        record(user, "audit.session.signed_out", actor=user, object_type="auth.user", object_repr=_shown(user))
+        record(
+            user, "audit.session.signed_out", actor=user, object_type="auth.user", object_repr=_shown(user)
+        )
 
 
 class AuditConfig(AppConfig):

@@ -53,7 +53,11 @@ def test_audit_page_views_and_exports_are_recorded_and_for_the_audit_admin_only(
     c = client_for(p.auditor)
     assert c.get("/audit/", {"action": "work.task.updated"}).status_code == 200
     viewed = Entry.objects.filter(action="audit.trail.viewed").get()
-    assert viewed.actor == p.auditor and viewed.data == {"action": "work.task.updated", "object": "", "page": 1}
+    assert viewed.actor == p.auditor and viewed.data == {
+        "action": "work.task.updated",
+        "object": "",
+        "page": 1,
+    }
     response = c.get("/audit/", {"format": "csv"})
     assert response.status_code == 200
     rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode("utf-8-sig"))))  # type: ignore[attr-defined]
@@ -100,7 +104,9 @@ def old_entries(monkeypatch, days: int, n: int) -> None:  # type: ignore[no-unty
 
 
 @pytest.mark.django_db
-def test_purge_is_refused_inside_retention_and_keeps_a_verifying_chain_after_it(db, monkeypatch, tmp_path, settings):
+def test_purge_is_refused_inside_retention_and_keeps_a_verifying_chain_after_it(
+    db, monkeypatch, tmp_path, settings
+):
     assert settings.LUOSHI_AUDIT_RETENTION_DAYS == 180
     old_entries(monkeypatch, 400, 5)
     old_entries(monkeypatch, 100, 2)  # inside retention
@@ -112,7 +118,9 @@ def test_purge_is_refused_inside_retention_and_keeps_a_verifying_chain_after_it(
         purge(older_than=timezone.now() - timedelta(days=179), archive=tmp_path / "a.csv")
     assert "180" in refused.value.message
     with pytest.raises(CommandError):
-        call_command("audit", "purge", "--older-than", str(timezone.localdate()), "--archive", str(tmp_path / "b.csv"))
+        call_command(
+            "audit", "purge", "--older-than", str(timezone.localdate()), "--archive", str(tmp_path / "b.csv")
+        )
     assert Entry.objects.count() == total and not (tmp_path / "a.csv").exists()
 
     done = purge(older_than=timezone.now() - timedelta(days=200), archive=tmp_path / "old.csv")
@@ -149,12 +157,17 @@ def test_the_demo_step_leaves_security_events(p):
     demo.build(builder)
     assert builder.counts["audit_security_events"] == 7
     assert actions().count("audit.session.signed_in") == 2
-    assert Entry.objects.filter(action="audit.session.sign_in_failed", client_address="203.0.113.45").count() == 3
+    assert (
+        Entry.objects.filter(action="audit.session.sign_in_failed", client_address="203.0.113.45").count()
+        == 3
+    )
     assert verify_chain() is None
 
 
 def test_operations_doc_names_every_audit_setting():
-    doc = (Path(__file__).resolve().parent.parent.parent / "docs" / "operations.md").read_text(encoding="utf-8")
+    doc = (Path(__file__).resolve().parent.parent.parent / "docs" / "operations.md").read_text(
+        encoding="utf-8"
+    )
     for name in (
         "LUOSHI_AUDIT_KEY",
         "LUOSHI_AUDIT_SIGNING_KEY",
