@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from contextvars import ContextVar
+from datetime import UTC
 from typing import Any
 
 from django.conf import settings
@@ -91,9 +92,10 @@ class Entry(models.Model):
         raise PermissionError("audit entries are append-only")
 
     def content(self) -> dict[str, Any]:
-        """The fields the entry's MAC covers (everything but its place in the chain)."""
+        """The fields the entry's MAC covers (everything but its place in the chain); the time in
+        UTC, as the database gives it back."""
         return {
-            "at": self.at.isoformat(),
+            "at": self.at.astimezone(UTC).isoformat(),
             "actor": self.actor_id,
             "actor_name": self.actor_name,
             "action": self.action,
