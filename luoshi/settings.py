@@ -204,3 +204,29 @@ LOGGING = {
     # Huey adds its own handler; don't print its lines twice through the root logger.
     "loggers": {"huey": {"handlers": ["console"], "level": "INFO", "propagate": False}},
 }
+
+# The audit trail (luoshi/audit, docs/operations.md): the chain's HMAC-SM3 key and the Ed25519 key
+# pair of its signed checkpoints live outside the database; the checkpoints go to a directory the
+# operator names (write-once storage, another machine). Outside production mode fixed development
+# keys and var/audit-anchor stand in; production mode refuses to start without them.
+LUOSHI_AUDIT_KEY = os.environ.get("LUOSHI_AUDIT_KEY", "")
+LUOSHI_AUDIT_SIGNING_KEY = os.environ.get("LUOSHI_AUDIT_SIGNING_KEY", "")  # private key (PEM) path
+LUOSHI_AUDIT_VERIFY_KEY = os.environ.get("LUOSHI_AUDIT_VERIFY_KEY", "")  # public key (PEM) path
+LUOSHI_AUDIT_ANCHOR_DIR = os.environ.get("LUOSHI_AUDIT_ANCHOR_DIR", "")
+if PRODUCTION:
+    for _name in ("LUOSHI_AUDIT_KEY", "LUOSHI_AUDIT_SIGNING_KEY", "LUOSHI_AUDIT_ANCHOR_DIR"):
+        if not os.environ.get(_name):
+            raise ConfigError(f"LUOSHI_PRODUCTION is set but {_name} is not (see docs/operations.md)")
+if not LUOSHI_AUDIT_KEY:
+    LUOSHI_AUDIT_KEY = "dev-insecure-luoshi-audit-key-set-LUOSHI_AUDIT_KEY-in-production"
+elif len(LUOSHI_AUDIT_KEY) < 32:
+    raise ConfigError("LUOSHI_AUDIT_KEY must be at least 32 characters (e.g. `openssl rand -hex 32`)")
+LUOSHI_AUDIT_ANCHOR_DIR = LUOSHI_AUDIT_ANCHOR_DIR or str(DATA_DIR / "audit-anchor")
+# A checkpoint is written when the chain moved and the last one is older than this (the worker
+# looks every minute); entries newer than the last checkpoint are protected by the chain alone.
+LUOSHI_AUDIT_CHECKPOINT_SECONDS = env_int("LUOSHI_AUDIT_CHECKPOINT_SECONDS", 60)
+# Audit entries are kept at least this long (等保三级: 180 days at least); `luoshi audit purge`
+# refuses anything younger.
+LUOSHI_AUDIT_RETENTION_DAYS = env_int("LUOSHI_AUDIT_RETENTION_DAYS", 180)
+if LUOSHI_AUDIT_RETENTION_DAYS < 180:
+    raise ConfigError("LUOSHI_AUDIT_RETENTION_DAYS must be at least 180")

@@ -102,6 +102,17 @@ ACTIONS: dict[str, tuple[str, str]] = {
     "rectification.results.unpublished": ("撤回整改结果", "rectification results unpublished"),
     # jobs
     "jobs.tick.ran": ("每日巡检", "daily tick ran"),
+    # security events and the trail itself
+    "audit.session.signed_in": ("登录", "signed in"),
+    "audit.session.sign_in_failed": ("登录失败", "sign-in failed"),
+    "audit.session.signed_out": ("退出登录", "signed out"),
+    "audit.trail.viewed": ("查看审计日志", "audit trail viewed"),
+    "audit.trail.exported": ("导出审计日志", "audit trail exported"),
+    "audit.trail.purged": ("清理超过保存期限的审计记录", "audit entries past retention purged"),
+    "audit.data.exported": ("导出数据", "data exported"),
+    "audit.evidence.downloaded": ("下载证据材料", "evidence file downloaded"),
+    "audit.backup.created": ("备份系统数据", "backup made"),
+    "audit.backup.restored": ("从备份恢复系统数据", "backup restored"),
     # projects
     "projects.project.created": ("新建重点项目", "key project created"),
     "projects.project.updated": ("修改重点项目", "key project updated"),
