@@ -9,7 +9,7 @@ from typing import Any
 
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Query, Router, Schema, Status
 
 from luoshi.api.common import ERRORS, Page, caller, lookup, paginate
 from luoshi.org.models import Unit
@@ -133,4 +133,4 @@ def enterprise_create(request: HttpRequest, payload: EnterpriseIn) -> Any:
     data = payload.dict()
     unit = lookup(Unit.objects.all(), data.pop("unit_id"), "unit_id")
     e = services.enterprise_create(actor=caller(request), unit=unit, **data)
-    return 201, _out(e)
+    return Status(201, _out(e))

@@ -16,7 +16,9 @@ from tests.factories import Personas
 @pytest.fixture
 def service(p: Personas) -> Service:
     """A service routed to unit A (发改局), 72 hours to reply."""
-    return Service.objects.create(code="permit", name="审批服务", group="政务服务", unit=p.unit_a, sla_hours=72)
+    return Service.objects.create(
+        code="permit", name="审批服务", group="政务服务", unit=p.unit_a, sla_hours=72
+    )
 
 
 @pytest.fixture
@@ -24,7 +26,9 @@ def unrouted(db: None) -> Service:
     return Service.objects.create(code="other", name="其他诉求", sla_hours=120)
 
 
-def file(service: Service, *, kind: str = Kind.REQUEST, channel: str = Channel.WEB, actor: Any = None, **kw: Any) -> Appeal:
+def file(
+    service: Service, *, kind: str = Kind.REQUEST, channel: str = Channel.WEB, actor: Any = None, **kw: Any
+) -> Appeal:
     data = services.Intake(
         service=service,
         description=kw.pop("description", "审批材料一次性告知不清楚，来回跑了三趟。"),

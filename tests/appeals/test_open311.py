@@ -116,7 +116,9 @@ def test_post_with_an_address_only_is_accepted(service: Service) -> None:
         ({"api_key": "wrong"}, 403, "api_key"),
     ],
 )
-def test_refusals_use_the_open311_error_format(service: Service, changes: dict, status: int, words: str) -> None:
+def test_refusals_use_the_open311_error_format(
+    service: Service, changes: dict, status: int, words: str
+) -> None:
     r = _post(Client(), **changes)
     assert r.status_code == status
     [err] = r.json()
@@ -140,11 +142,16 @@ def test_list_by_ids_and_by_client_key_with_filters(p: Personas, service: Servic
     assert {r["service_request_id"] for r in by_id} == {mine[0], other.tracking_code}
     own = c.get(f"{BASE}/requests.json", {"api_key": key}).json()
     assert {r["service_request_id"] for r in own} == set(mine)
-    services.appeal_reply(actor=p.reporter_a, appeal=Appeal.objects.get(tracking_code=mine[0]), reply="已答复企业。")
+    services.appeal_reply(
+        actor=p.reporter_a, appeal=Appeal.objects.get(tracking_code=mine[0]), reply="已答复企业。"
+    )
     open_ = c.get(f"{BASE}/requests.json", {"api_key": key, "status": "open"}).json()
     assert [r["service_request_id"] for r in open_] == [mine[1]]
     assert c.get(f"{BASE}/requests.json", {"api_key": key, "service_code": "other"}).json() == []
-    assert len(c.get(f"{BASE}/requests.json", {"api_key": key, "start_date": "2000-01-01T00:00:00Z"}).json()) == 2
+    assert (
+        len(c.get(f"{BASE}/requests.json", {"api_key": key, "start_date": "2000-01-01T00:00:00Z"}).json())
+        == 2
+    )
     assert c.get(f"{BASE}/requests.json", {"api_key": key, "end_date": "2000-01-01T00:00:00Z"}).json() == []
     bad = c.get(f"{BASE}/requests.json", {"api_key": key, "start_date": "yesterday"})
     assert bad.status_code == 400 and bad.json()[0]["code"] == 400

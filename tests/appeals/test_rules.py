@@ -46,7 +46,9 @@ def test_sla_must_be_positive() -> None:
         rules.deadline(received=T0, sla_hours=0, pauses=[], now=T0)
 
 
-def _naive_paused(pauses: list[tuple[datetime, datetime | None]], received: datetime, now: datetime) -> timedelta:
+def _naive_paused(
+    pauses: list[tuple[datetime, datetime | None]], received: datetime, now: datetime
+) -> timedelta:
     """Minute by minute: the definition, slowly."""
     total = 0
     t = received
@@ -66,7 +68,9 @@ def pause_lists(draw: st.DrawFn) -> list[tuple[datetime, datetime | None]]:
     for _ in range(draw(st.integers(0, 4))):
         a = draw(minutes)
         length = draw(st.one_of(st.none(), st.integers(0, 300)))
-        out.append((T0 + timedelta(minutes=a), None if length is None else T0 + timedelta(minutes=a + length)))
+        out.append(
+            (T0 + timedelta(minutes=a), None if length is None else T0 + timedelta(minutes=a + length))
+        )
     return out
 
 
@@ -175,14 +179,27 @@ def test_generated_codes_are_valid() -> None:
 
 @pytest.mark.parametrize(
     ("raw", "kind", "value"),
-    [("31.2304", "lat", Decimal("31.230400")), (" -121.4737 ", "long", Decimal("-121.473700")), ("90", "lat", Decimal(90))],
+    [
+        ("31.2304", "lat", Decimal("31.230400")),
+        (" -121.4737 ", "long", Decimal("-121.473700")),
+        ("90", "lat", Decimal(90)),
+    ],
 )
 def test_coordinates(raw: str, kind: str, value: Decimal) -> None:
     assert rules.parse_coordinate(raw, kind=kind) == value
 
 
 @pytest.mark.parametrize(
-    ("raw", "kind"), [("", "lat"), ("abc", "lat"), ("91", "lat"), ("-180.5", "long"), ("NaN", "lat"), ("Infinity", "long"), ("1e400", "lat")]
+    ("raw", "kind"),
+    [
+        ("", "lat"),
+        ("abc", "lat"),
+        ("91", "lat"),
+        ("-180.5", "long"),
+        ("NaN", "lat"),
+        ("Infinity", "long"),
+        ("1e400", "lat"),
+    ],
 )
 def test_malformed_coordinates(raw: str, kind: str) -> None:
     with pytest.raises(ValueError):

@@ -130,7 +130,9 @@ def test_verified_complaint_becomes_a_deduction_event(p: Personas, service: Serv
         services.appeal_verify(actor=p.officer, appeal=a, verified=False, note="再次核查")
     today = timezone.localdate()
     rows = events.collect("appeals.complaint", [p.unit_a.pk, p.unit_b.pk], today, today)
-    assert [(x.unit_id, x.value, x.ref) for x in rows] == [(p.unit_a.pk, Decimal(1), f"appeals.Appeal:{a.pk}")]
+    assert [(x.unit_id, x.value, x.ref) for x in rows] == [
+        (p.unit_a.pk, Decimal(1), f"appeals.Appeal:{a.pk}")
+    ]
     assert complaints([p.unit_b.pk], today, today) == []
     assert "appeals.complaint" in dict(events.kinds())
 

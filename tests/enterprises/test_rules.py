@@ -37,7 +37,12 @@ def test_real_codes_with_a_wrong_check_character_fail(code: str) -> None:
 
 @pytest.mark.parametrize(
     ("code", "error"),
-    [("91440300192203821", "length"), ("9144030019220382166", "length"), ("91440300192203821I", "chars"), ("O14403001922038216", "chars")],
+    [
+        ("91440300192203821", "length"),
+        ("9144030019220382166", "length"),
+        ("91440300192203821I", "chars"),
+        ("O14403001922038216", "chars"),
+    ],
 )
 def test_malformed(code: str, error: str) -> None:
     assert rules.credit_code_error(code) == error
