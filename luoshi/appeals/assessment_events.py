@@ -33,19 +33,23 @@ def complaints(unit_ids: Sequence[int], start: date, end: date) -> list[EventRow
         .order_by("unit_id", "verified_on", "pk")
         .values_list("pk", "unit_id", "verified_on", "tracking_code", "service__name")
     )
-    return [
-        EventRow(
-            unit_id=unit_id,
-            kind=COMPLAINT,
-            occurred_on=day,
-            value=Decimal(1),
-            text=_("企业投诉经核查属实：%(service)s（%(code)s，%(day)s核查）")
-            % {"service": service, "code": code, "day": md(day)},
-            link=reverse("appeals:detail", args=[pk]),
-            ref=f"appeals.Appeal:{pk}",
+    out = []
+    for pk, unit_id, day, code, service in rows:
+        if day is None:  # excluded by the filter; for the type checker
+            continue
+        out.append(
+            EventRow(
+                unit_id=unit_id,
+                kind=COMPLAINT,
+                occurred_on=day,
+                value=Decimal(1),
+                text=_("企业投诉经核查属实：%(service)s（%(code)s，%(day)s核查）")
+                % {"service": service, "code": code, "day": md(day)},
+                link=reverse("appeals:detail", args=[pk]),
+                ref=f"appeals.Appeal:{pk}",
+            )
         )
-        for pk, unit_id, day, code, service in rows
-    ]
+    return out
 
 
 def late_replies(unit_ids: Sequence[int], start: date, end: date) -> list[EventRow]:
@@ -58,6 +62,8 @@ def late_replies(unit_ids: Sequence[int], start: date, end: date) -> list[EventR
     )
     out = []
     for pk, unit_id, replied_at, due_at, code in rows:
+        if replied_at is None:  # excluded by the filter; for the type checker
+            continue
         day = replied_at.astimezone(tz).date()
         out.append(
             EventRow(

@@ -62,7 +62,7 @@ def request_out(a: Appeal) -> dict[str, Any]:
         "service_name": a.service.name,
         "service_code": a.service.code,
         "description": a.description,
-        "agency_responsible": a.unit.name if a.unit_id else "",
+        "agency_responsible": a.unit.name if a.unit is not None else "",
         "service_notice": _("请于%(due)s前留意答复。") % {"due": a.due_at.strftime("%Y-%m-%d %H:%M")},
         "requested_datetime": _iso(a.received_at),
         "updated_datetime": _iso(a.updated_at),

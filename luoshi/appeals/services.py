@@ -361,6 +361,35 @@ def appeal_verify(*, actor: Any, appeal: Appeal, verified: bool, note: str) -> A
     return appeal
 
 
+@transaction.atomic
+def service_create(
+    *,
+    actor: Any,
+    code: str,
+    name: str,
+    sla_hours: int,
+    unit: Unit | None = None,
+    group: str = "",
+    description: str = "",
+) -> Service:
+    """A kind of appeal (诉求类别, Open311's service) with its default unit and reply hours (the office)."""
+    require_officer(actor)
+    if sla_hours <= 0:
+        raise InvalidField(_("答复时限须为正数。"), field="sla_hours")
+    if Service.objects.filter(code=code).exists():
+        raise InvalidField(_("类别代码已存在。"), field="code")
+    service = Service.objects.create(
+        code=code, name=name, sla_hours=sla_hours, unit=unit, group=group, description=description
+    )
+    record(
+        service,
+        "appeals.service.created",
+        actor=actor,
+        after={"code": code, "unit": getattr(unit, "pk", None)},
+    )
+    return service
+
+
 # ---------------------------------------------------------------------------------------------
 # Open311 clients
 

@@ -153,6 +153,7 @@ ACTIONS: dict[str, tuple[str, str]] = {
     "appeals.appeal.closed": ("诉求办结", "appeal closed"),
     "appeals.appeal.auto_closed": ("诉求逾期未评价自动办结", "appeal closed unrated"),
     "appeals.appeal.verified": ("核查企业投诉", "complaint verified"),
+    "appeals.service.created": ("新建诉求类别", "appeal service created"),
     "appeals.client.created": ("新建诉求接入系统", "Open311 client created"),
     # enterprises
     "enterprises.enterprise.created": ("新建企业", "enterprise created"),
