@@ -166,7 +166,7 @@ def _require_handler(actor: Any, appeal: Appeal) -> None:
 
 
 def _locked(appeal: Appeal) -> Appeal:
-    return Appeal.objects.select_for_update().select_related("service", "unit").get(pk=appeal.pk)
+    return Appeal.objects.select_for_update(of=("self",)).select_related("service", "unit").get(pk=appeal.pk)
 
 
 @transaction.atomic
