@@ -60,7 +60,12 @@ def main() -> None:
     settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]
     call_command("migrate", verbosity=0)
     unit = Unit.objects.filter(code="BENCH-AP").first() or unit_create(
-        actor=None, code="BENCH-AP", name="基准测试承办单位", category="department", parent=None, short_name=""
+        actor=None,
+        code="BENCH-AP",
+        name="基准测试承办单位",
+        category="department",
+        parent=None,
+        short_name="",
     )
     service = Service.objects.filter(code="bench").first() or Service.objects.create(
         code="bench", name="基准测试诉求", unit=unit, sla_hours=72
@@ -70,7 +75,9 @@ def main() -> None:
         t0 = time.perf_counter()
         for i in range(args.existing - have):
             services.appeal_submit(
-                data=services.Intake(service=service, description=f"基准测试诉求内容第{i}条", phone="13800000000"),
+                data=services.Intake(
+                    service=service, description=f"基准测试诉求内容第{i}条", phone="13800000000"
+                ),
                 channel=Channel.WEB,
             )
         print(f"filled {args.existing - have} appeals in {time.perf_counter() - t0:.0f} s")
@@ -112,7 +119,9 @@ def main() -> None:
 
     def service_call() -> None:
         services.appeal_submit(
-            data=services.Intake(service=service, description="基准测试：服务函数本身。", phone="13800000000"),
+            data=services.Intake(
+                service=service, description="基准测试：服务函数本身。", phone="13800000000"
+            ),
             channel=Channel.WEB,
         )
 

@@ -44,7 +44,9 @@ def _accessible(page: Any) -> None:
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
 
 
-def test_appeal_without_an_account_followed_to_the_reply(p: Any, browser: Any, live_url: str, shot: Any) -> None:
+def test_appeal_without_an_account_followed_to_the_reply(
+    p: Any, browser: Any, live_url: str, shot: Any
+) -> None:
     Service.objects.create(code="permit", name="行政审批", unit=p.unit_a, sla_hours=72)
     context = browser.new_context(base_url=live_url, locale="zh-CN", viewport={"width": 390, "height": 844})
     errors: list[str] = []
