@@ -38,6 +38,7 @@ from .models import (
     Step,
     Verification,
 )
+from .receivers import tell_unit_on_commit
 from .rules import Action
 
 REOPEN_WINDOW_DAYS = 15
@@ -143,6 +144,7 @@ def appeal_submit(
     _step(appeal, "received", now)
     if appeal.unit_id:
         _step(appeal, "routed", now)
+        tell_unit_on_commit(appeal_id=appeal.pk, unit_id=appeal.unit_id, occurrence="received")
     record(
         appeal,
         "appeals.appeal.submitted",
@@ -179,6 +181,7 @@ def appeal_route(*, actor: Any, appeal: Appeal, unit: Unit, note: str = "") -> A
     appeal.unit = unit
     appeal.save(update_fields=["status", "unit", "updated_at"])
     _step(appeal, "routed", timezone.now())
+    tell_unit_on_commit(appeal_id=appeal.pk, unit_id=unit.pk, occurrence=f"routed:{appeal.reopen_count}")
     record(
         appeal,
         "appeals.appeal.routed",
@@ -314,6 +317,10 @@ def appeal_reopen(*, appeal: Appeal, reason: str, actor: Any = None) -> Appeal:
     appeal.satisfaction, appeal.satisfaction_note = "", ""
     appeal.save()
     _step(appeal, "reopened", now, reason)
+    if appeal.unit_id:
+        tell_unit_on_commit(
+            appeal_id=appeal.pk, unit_id=appeal.unit_id, occurrence=f"reopened:{appeal.reopen_count}"
+        )
     record(
         appeal, "appeals.appeal.reopened", actor=actor, data={"reason": reason, "count": appeal.reopen_count}
     )

@@ -173,3 +173,21 @@ def test_client_key_is_kept_as_digest(p: Personas) -> None:
     client, key = services.client_create(actor=p.officer, name="12345热线")
     assert key not in client.key_digest and services.client_for_key(key) == client
     assert services.client_for_key("wrong") is None
+
+
+def test_the_units_staff_hear_of_a_routed_appeal_once(
+    p: Personas, service: Service, unrouted: Service, django_capture_on_commit_callbacks
+) -> None:  # type: ignore[no-untyped-def]
+    from luoshi.notify.models import Outbox
+
+    with django_capture_on_commit_callbacks(execute=True):
+        a = file(service)
+    rows = Outbox.objects.filter(rule="appeals.routed")
+    assert {r.recipient_id for r in rows} == {p.reporter_a.pk, p.head_a.pk}
+    assert all(a.tracking_code in r.payload["text"] for r in rows)
+    with django_capture_on_commit_callbacks(execute=True):
+        b = file(unrouted)
+    assert Outbox.objects.filter(rule="appeals.routed").count() == 2  # nobody to tell yet
+    with django_capture_on_commit_callbacks(execute=True):
+        services.appeal_route(actor=p.officer, appeal=b, unit=p.unit_b)
+    assert Outbox.objects.filter(rule="appeals.routed", recipient=p.reporter_b).count() == 1
