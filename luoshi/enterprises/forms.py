@@ -9,7 +9,7 @@ from luoshi.org.models import Person, Unit, UnitCategory
 
 from .models import RiskKind, Size, TeamRole
 
-DATE = forms.DateInput(attrs={"type": "date"})
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 def _units() -> Any:

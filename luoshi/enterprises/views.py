@@ -93,16 +93,19 @@ def enterprise_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "problems": list(ent.problems.select_related("task")),
         "is_officer": ctx.is_officer,
         "steward": steward,
-        "flag_form": FlagForm(initial={"raised_on": today}),
+        "flag_form": FlagForm(initial={"raised_on": today}, auto_id="flag_%s"),
         "close_form": CloseFlagForm(initial={"closed_on": today}),
-        "visit_form": VisitForm(initial={"visited_on": today}, people=people),
-        "problem_form": ProblemForm(initial={"unit": ent.unit_id, "due": services.default_due(today)}),
+        "visit_form": VisitForm(initial={"visited_on": today}, people=people, auto_id="visit_%s"),
+        "problem_form": ProblemForm(
+            initial={"unit": ent.unit_id, "due": services.default_due(today)}, auto_id="problem_%s"
+        ),
         "team_form": TeamForm(
             initial={
                 "leader": next((m.person_id for m in team if m.role == TeamRole.LEADER), None),
                 "members": [m.person_id for m in team if m.role == TeamRole.MEMBER],
                 "bank": [m.person_id for m in team if m.role == TeamRole.BANK],
-            }
+            },
+            auto_id="team_%s",
         ),
     }
     return render(request, "enterprises/detail.html", context)
