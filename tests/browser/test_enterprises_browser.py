@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from luoshi.appeals import services as appeal_services
-from luoshi.appeals.models import Appeal, Service
+from luoshi.appeals.models import Service
 from luoshi.enterprises import services
 
 pytestmark = pytest.mark.browser
