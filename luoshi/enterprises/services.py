@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from luoshi.audit.services import record
-from luoshi.errors import InvalidField, LuoshiError, NotAllowed
+from luoshi.errors import InvalidField, LuoshiError, NotAllowed, refuse_unknown_fields
 from luoshi.org.access import context_for, require_officer
 from luoshi.org.models import Membership, Person, Unit
 from luoshi.work.choices import Source
@@ -98,9 +98,11 @@ def enterprise_create(
 def enterprise_update(*, actor: Any, enterprise: Enterprise, **fields: Any) -> Enterprise:
     """Edit the enterprise's details (the office); the credit code is its identity and stays."""
     require_officer(actor)
-    unknown = set(fields) - set(EDITABLE)
-    if unknown:
-        raise LuoshiError(_("不能修改：%(f)s") % {"f": ", ".join(sorted(unknown))})
+    refuse_unknown_fields(fields, EDITABLE)
+    if "size" in fields and fields["size"] not in Size.values:
+        raise InvalidField(_("请选择企业规模。"), field="size")
+    if "name" in fields and not str(fields["name"]).strip():
+        raise InvalidField(_("请填写企业名称。"), field="name")
     before = {k: str(getattr(enterprise, k)) for k in fields}
     for k, v in fields.items():
         setattr(enterprise, k, v.strip() if isinstance(v, str) else v)

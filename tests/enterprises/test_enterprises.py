@@ -12,7 +12,7 @@ from django.utils import timezone
 from luoshi.audit.models import Entry
 from luoshi.enterprises import services
 from luoshi.enterprises.models import Enterprise, Problem, RiskFlag, TeamMember
-from luoshi.errors import InvalidField, NotAllowed
+from luoshi.errors import InvalidField, LuoshiError, NotAllowed
 from luoshi.work.models import Task
 from tests.factories import Personas
 from tests.helpers import TABLE, client_for, exact_queries
@@ -239,3 +239,19 @@ def test_api_wrong_check_digit_is_a_400(p: Personas) -> None:
         content_type="application/json",
     )
     assert r.status_code == 400 and r.json()["field"] == "credit_code"
+
+
+def test_update_changes_only_what_it_may(p: Personas) -> None:
+    e = make(p)
+    with pytest.raises(NotAllowed):
+        services.enterprise_update(actor=p.head_a, enterprise=e, industry="软件")
+    with pytest.raises(LuoshiError):
+        services.enterprise_update(actor=p.officer, enterprise=e, credit_code="91330100716105852F")
+    with pytest.raises(InvalidField):
+        services.enterprise_update(actor=p.officer, enterprise=e, size="huge")
+    services.enterprise_update(
+        actor=p.officer, enterprise=e, industry=" 软件和信息技术服务业 ", unit=p.unit_b
+    )
+    e.refresh_from_db()
+    assert (e.industry, e.unit_id, e.credit_code) == ("软件和信息技术服务业", p.unit_b.pk, CODE)
+    assert Entry.objects.filter(action="enterprises.enterprise.updated").count() == 1
