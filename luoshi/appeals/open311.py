@@ -54,7 +54,8 @@ def service_out(s: Service) -> dict[str, Any]:
 
 
 def request_out(a: Appeal) -> dict[str, Any]:
-    notes = a.reply or (a.pauses.all()[0].reason if a.paused_since and a.pauses.all() else "")
+    open_pauses = [p.reason for p in a.pauses.all() if p.ended_at is None]
+    notes = a.reply or (open_pauses[-1] if open_pauses else "")
     return {
         "service_request_id": a.tracking_code,
         "status": rules.open311_status(a.status),

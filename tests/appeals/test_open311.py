@@ -94,6 +94,9 @@ def test_post_then_get_by_id(p: Personas, service: Service) -> None:
     assert got["agency_responsible"] == p.unit_a.name
     assert got["lat"] == 31.230416 and got["long"] == 121.473701
     assert got["expected_datetime"] == appeal.due_at.isoformat(timespec="seconds")
+    services.appeal_pause(actor=p.reporter_a, appeal=appeal, reason="等待企业补充材料")
+    [got] = c.get(f"{BASE}/requests/{appeal.tracking_code}.json").json()
+    assert got["status"] == "open" and got["status_notes"] == "等待企业补充材料"
     services.appeal_reply(actor=p.reporter_a, appeal=appeal, reply="已办结，许可证已寄出。")
     [got] = c.get(f"{BASE}/requests/{appeal.tracking_code}.json").json()
     assert got["status"] == "closed" and got["status_notes"] == "已办结，许可证已寄出。"
