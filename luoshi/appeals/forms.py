@@ -92,3 +92,21 @@ class VerifyForm(forms.Form):
         widget=forms.RadioSelect,
     )
     note = forms.CharField(label=_("核查说明"), max_length=300)
+
+
+class ServiceForm(forms.Form):
+    code = forms.SlugField(label=_("类别代码"), max_length=40)
+    name = forms.CharField(label=_("类别名称"), max_length=100)
+    group = forms.CharField(label=_("分组"), max_length=60, required=False)
+    unit = forms.ModelChoiceField(label=_("默认承办单位"), queryset=Unit.objects.none(), required=False)
+    sla_hours = forms.IntegerField(label=_("答复时限（小时）"), min_value=1, max_value=24 * 90, initial=120)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = Unit.objects.active().exclude(  # type: ignore[attr-defined]
+            category__in=[UnitCategory.DISTRICT, UnitCategory.COMMUNITY]
+        )
+
+
+class ClientForm(forms.Form):
+    name = forms.CharField(label=_("接入系统名称"), max_length=100)

@@ -9,6 +9,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -21,8 +22,8 @@ from luoshi.web.errors import attempt, form_submit
 from luoshi.web.htmx import is_htmx
 
 from . import rules, selectors, services
-from .forms import IntakeForm, ReasonForm, ReplyForm, RouteForm, VerifyForm
-from .models import Appeal, Channel, Kind, StatusChoice
+from .forms import ClientForm, IntakeForm, ReasonForm, ReplyForm, RouteForm, ServiceForm, VerifyForm
+from .models import Appeal, Channel, Kind, Open311Client, Service, StatusChoice
 from .views_public import _intake
 
 ROWS_PER_PAGE = 50
@@ -178,3 +179,41 @@ def appeal_phone(request: HttpRequest) -> HttpResponse:
             messages.success(request, _("已受理，查询码：%(code)s") % {"code": done.value.tracking_code})
             return _back(done.value.pk)
     return render(request, "appeals/phone.html", {"form": form})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def service_list(request: HttpRequest) -> HttpResponse:
+    """诉求类别与接入系统 (the office): the services with their unit and reply hours, a form for a new
+    one, and the Open311 clients (a new client's key is shown once)."""
+    require_officer(request.user)
+    form = ServiceForm(request.POST or None, auto_id="service_%s")
+    if request.method == "POST" and form.is_valid():
+        done = form_submit(form, services.service_create, actor=request.user, **form.cleaned_data)
+        if done.saved:
+            messages.success(request, _("已保存。"))
+            return redirect(reverse("appeals:services"))
+    context = {
+        "services": Service.objects.select_related("unit").annotate(n=Count("appeals")),
+        "clients": Open311Client.objects.all(),
+        "form": form,
+        "client_form": ClientForm(auto_id="client_%s"),
+    }
+    return render(request, "appeals/services.html", context, status=400 if form.errors else 200)
+
+
+@login_required
+@require_POST
+def client_new(request: HttpRequest) -> HttpResponse:
+    require_officer(request.user)
+    outcome = attempt(services.client_create, actor=request.user, name=request.POST.get("name", ""))
+    if outcome.error:
+        messages.error(request, outcome.error)
+    else:
+        client, key = outcome.value
+        messages.success(
+            request,
+            _("已创建接入系统“%(name)s”，api_key：%(key)s（只显示这一次）")
+            % {"name": client.name, "key": key},
+        )
+    return redirect(reverse("appeals:services"))

@@ -207,3 +207,28 @@ def test_api_list_query_count_and_reply(p: Personas, service: Service) -> None:
         f"/api/v1/appeals/{a.pk}/reply", {"reply": "已答复企业诉求。"}, content_type="application/json"
     )
     assert r.status_code == 200 and r.json()["status"] == "replied"
+
+
+@pytest.mark.parametrize("who", TABLE)
+def test_services_page_is_the_offices(p: Personas, service: Service, who: str) -> None:
+    c = client_for(getattr(p, who))
+    r = c.get("/appeals/services/")
+    c.post("/appeals/services/", {"code": "tax", "name": "税费政策", "sla_hours": 48, "unit": p.unit_b.pk})
+    c.post("/appeals/services/clients/", {"name": "12345热线"})
+    if who == "officer":
+        assert r.status_code == 200 and "审批服务" in r.content.decode()
+        assert Service.objects.get(code="tax").unit == p.unit_b
+        page = c.get("/appeals/services/").content.decode()
+        assert "12345热线" in page and "api_key：" in page  # the key, once, in the message
+        assert "api_key：" not in c.get("/appeals/services/").content.decode()
+    else:
+        assert r.status_code in (302, 403)
+        assert not Service.objects.filter(code="tax").exists()
+        from luoshi.appeals.models import Open311Client
+
+        assert not Open311Client.objects.exists()
+
+
+def test_services_page_refuses_a_duplicate_code(p: Personas, service: Service) -> None:
+    r = client_for(p.officer).post("/appeals/services/", {"code": "permit", "name": "重复", "sla_hours": 48})
+    assert r.status_code == 400 and "类别代码已存在" in r.content.decode()
