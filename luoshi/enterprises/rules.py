@@ -73,3 +73,9 @@ def watch_status(flags: Sequence[tuple[date, date | None]]) -> WatchStatus:
 def risk_days(*, raised: date, closed: date | None, today: date) -> int:
     """How long a flag has been (or was) open, in days; never negative."""
     return max(((closed or today) - raised).days, 0)
+
+
+def visit_overdue(*, last: date, today: date, every_days: int) -> bool:
+    """A watched enterprise is due a visit when its last visit (or the start of its watch) is
+    `every_days` days ago or more."""
+    return (today - last).days >= every_days

@@ -255,3 +255,35 @@ def test_update_changes_only_what_it_may(p: Personas) -> None:
     e.refresh_from_db()
     assert (e.industry, e.unit_id, e.credit_code) == ("软件和信息技术服务业", p.unit_b.pk, CODE)
     assert Entry.objects.filter(action="enterprises.enterprise.updated").count() == 1
+
+
+def test_visit_due_step_tells_the_team_once(p: Personas, django_capture_on_commit_callbacks) -> None:  # type: ignore[no-untyped-def]
+    from luoshi.enterprises.reminders import visit_due_step
+    from luoshi.notify.models import Outbox
+
+    e = make(p)
+    services.team_set(
+        actor=p.officer, enterprise=e, members=[(p.leader.person, "leader"), (p.reporter_a.person, "member")]
+    )
+    today = timezone.localdate()
+    services.flag_raise(
+        actor=p.officer, enterprise=e, kind="funding", note="资金链紧张", raised_on=today - timedelta(days=40)
+    )
+    make(p, code="91330100716105852F", name="未列入关注的企业")
+    assert visit_due_step(today - timedelta(days=11)) == {"overdue": 0, "queued": 0}
+    assert visit_due_step(today) == {"overdue": 1, "queued": 2}
+    assert visit_due_step(today) == {"overdue": 1, "queued": 0}
+    assert set(
+        Outbox.objects.filter(rule="enterprises.visit_due").values_list("recipient_id", flat=True)
+    ) == {
+        p.leader.pk,
+        p.reporter_a.pk,
+    }
+    services.visit_record(
+        actor=p.reporter_a,
+        enterprise=e,
+        visited_on=today,
+        visitors=[p.reporter_a.person],
+        notes="走访了解资金情况",
+    )
+    assert visit_due_step(today) == {"overdue": 0, "queued": 0}

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from hypothesis import given
@@ -103,3 +103,8 @@ def test_risk_days() -> None:
     assert rules.risk_days(raised=D, closed=None, today=date(2026, 3, 11)) == 10
     assert rules.risk_days(raised=D, closed=date(2026, 3, 4), today=date(2026, 5, 1)) == 3
     assert rules.risk_days(raised=D, closed=None, today=date(2026, 2, 1)) == 0
+
+
+@pytest.mark.parametrize(("days", "due"), [(0, False), (29, False), (30, True), (90, True)])
+def test_visit_overdue(days: int, due: bool) -> None:
+    assert rules.visit_overdue(last=D, today=D + timedelta(days=days), every_days=30) is due
