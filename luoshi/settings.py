@@ -53,6 +53,8 @@ INSTALLED_APPS = [
     "luoshi.meetings",
     "luoshi.supervision",
     "luoshi.assessment",
+    "luoshi.appeals",
+    "luoshi.enterprises",
     "luoshi.web",
     "luoshi.benchmark",
 ]

@@ -21,9 +21,11 @@ from ninja import NinjaAPI
 from ninja.errors import ValidationError
 from ninja.operation import Operation
 
+from luoshi.appeals.api import router as appeals_router
 from luoshi.assessment.api import router as assessment_router
 from luoshi.benchmark.api import router as benchmark_router
 from luoshi.documents.api import router as documents_router
+from luoshi.enterprises.api import router as enterprises_router
 from luoshi.errors import LuoshiError
 from luoshi.meetings.api import router as meetings_router
 from luoshi.org.api import router as org_router
@@ -65,6 +67,8 @@ api.add_router("", supervision_router)
 api.add_router("", ratings_router)
 api.add_router("", assessment_router)
 api.add_router("", benchmark_router)
+api.add_router("", appeals_router)
+api.add_router("", enterprises_router)
 
 
 def _where(loc: Any) -> str:

@@ -153,6 +153,27 @@ ACTIONS: dict[str, tuple[str, str]] = {
     "benchmark.stats.imported": ("导入统计数据", "statistics imported"),
     "benchmark.value.set": ("填报本区指标值", "own indicator value entered"),
     "benchmark.group.saved": ("保存对标组", "peer group saved"),
+    # appeals
+    "appeals.appeal.submitted": ("受理企业诉求", "appeal received"),
+    "appeals.appeal.routed": ("分派企业诉求", "appeal routed"),
+    "appeals.appeal.paused": ("诉求暂停计时", "appeal clock paused"),
+    "appeals.appeal.resumed": ("诉求恢复计时", "appeal clock resumed"),
+    "appeals.appeal.replied": ("答复企业诉求", "appeal replied"),
+    "appeals.appeal.rated": ("企业评价答复", "appeal rated"),
+    "appeals.appeal.reopened": ("诉求重新办理", "appeal reopened"),
+    "appeals.appeal.closed": ("诉求办结", "appeal closed"),
+    "appeals.appeal.auto_closed": ("诉求逾期未评价自动办结", "appeal closed unrated"),
+    "appeals.appeal.verified": ("核查企业投诉", "complaint verified"),
+    "appeals.service.created": ("新建诉求类别", "appeal service created"),
+    "appeals.client.created": ("新建诉求接入系统", "Open311 client created"),
+    # enterprises
+    "enterprises.enterprise.created": ("新建企业", "enterprise created"),
+    "enterprises.enterprise.updated": ("修改企业信息", "enterprise updated"),
+    "enterprises.flag.raised": ("标记企业风险", "risk flag raised"),
+    "enterprises.flag.closed": ("解除企业风险", "risk flag closed"),
+    "enterprises.team.changed": ("调整企业服务小组", "service team changed"),
+    "enterprises.visit.recorded": ("记录走访企业", "visit recorded"),
+    "enterprises.problem.created": ("企业问题转为任务", "problem turned into a task"),
 }
 
 

@@ -27,6 +27,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.utils import timezone
 
+from luoshi.appeals import demo as appeals_demo
 from luoshi.assessment import demo as assessment_demo
 from luoshi.audit import demo as audit_demo
 from luoshi.audit.actions import ACTIONS
@@ -952,6 +953,7 @@ class Builder:
             step("tasks", self.create_plans)
             step("stories", self.plan_stories)
             step("supervision", _bind(supervision_demo.plan, self))
+            step("appeals", _bind(appeals_demo.build, self))
             # Refreshing lights after every replayed report would compute past days that `finish`
             # overwrites anyway (most of the load time).
             with refresh_deferred():
