@@ -22,6 +22,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("ratings/", include("luoshi.ratings.urls")),
     path("assessment/", include("luoshi.assessment.urls")),
     path("benchmark/", include("luoshi.benchmark.urls")),
+    path("account/", include("luoshi.identity.urls")),
     path("", include("luoshi.web.urls")),
 ]
 if settings.DEBUG:

@@ -47,6 +47,7 @@ def p(db: None) -> Personas:
 def _media_root(tmp_path, settings) -> None:  # type: ignore[no-untyped-def]
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.LUOSHI_REMINDERS = False  # deadline reminders: tests/notify/test_reminders.py turns them on
+    settings.LUOSHI_DEMO_ALLOWED = True  # the demo loads as under LUOSHI_DEBUG; tests/identity checks refusal
 
 
 @pytest.fixture(autouse=True)
