@@ -154,6 +154,8 @@ AXES_LOCKOUT_PARAMETERS = ["username"]
 # luoshi/identity/throttle.py), higher than the account's, over the same records.
 SILENCED_SYSTEM_CHECKS = ["axes.W006"]
 AXES_RESET_ON_SUCCESS = True
+# Attempts during a lockout are refused unchecked and do not extend it (nor count as new failures).
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_DISABLE_ACCESS_LOG = True  # sign-ins are recorded in the audit trail, not twice
 AXES_CLIENT_IP_CALLABLE = "luoshi.identity.throttle.axes_client_ip"
 AXES_LOCKOUT_CALLABLE = "luoshi.identity.views.locked_out"
@@ -205,7 +207,7 @@ CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SECURE_SSL_REDIRECT = env_bool("LUOSHI_SSL_REDIRECT", PRODUCTION)
 SECURE_HSTS_SECONDS = env_int("LUOSHI_HSTS_SECONDS", 31_536_000 if PRODUCTION else 0)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("LUOSHI_HSTS_SUBDOMAINS", True)
-SECURE_HSTS_PRELOAD = env_bool("LUOSHI_HSTS_PRELOAD", False)
+SECURE_HSTS_PRELOAD = env_bool("LUOSHI_HSTS_PRELOAD", PRODUCTION)
 # Behind nginx, which terminates TLS and says so in X-Forwarded-Proto (deploy/nginx.conf).
 if env_bool("LUOSHI_BEHIND_TLS_PROXY", PRODUCTION):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

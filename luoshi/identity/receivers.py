@@ -20,6 +20,10 @@ def _locked_out(
 ) -> None:
     from .services import lockout_record
 
+    # axes sends this again for every attempt while the lock lasts; record the lock once, when the
+    # failure that reached the limit was counted (the attempts themselves are failed sign-ins).
+    if getattr(request, "axes_failures_since_start", None) is None:
+        return
     lockout_record(username=username or "", address=ip_address or "")
 
 

@@ -28,7 +28,7 @@ from luoshi.audit.services import record
 from luoshi.errors import InvalidField, LuoshiError, NotAllowed
 from luoshi.org.access import context_for, require_security_admin
 
-from . import rules
+from . import rules, throttle
 from .models import Credential
 
 # The session's record of its own clock and duties: start and last-seen times (epoch seconds) and
@@ -134,7 +134,8 @@ def password_reset(*, actor: Any, user: Any) -> str:
 def account_unlock(*, actor: Any, user: Any) -> int:
     """The security admin lifts a lockout (解除锁定) before its cool-off ends; returns the failures cleared."""
     _managed_account(actor, user)
-    cleared = int(axes_reset(username=user.username))
+    cleared = throttle.failures(user.username)
+    axes_reset(username=user.username)
     record(
         user, "identity.account.unlocked", actor=actor, object_repr=user.username, data={"failures": cleared}
     )

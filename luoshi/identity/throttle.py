@@ -55,3 +55,11 @@ def locked_usernames(usernames: Iterable[str]) -> set[str]:
         .filter(n__gte=settings.AXES_FAILURE_LIMIT)
         .values_list("username", flat=True)
     )
+
+
+def failures(username: str) -> int:
+    """Failed sign-ins of an account counted within the cool-off period."""
+    n = AccessAttempt.objects.filter(username=username, attempt_time__gte=_since()).aggregate(
+        n=Sum("failures_since_start")
+    )["n"]
+    return int(n or 0)
