@@ -78,6 +78,11 @@ def test_production_mode_turns_the_debug_allowances_off(tmp_path):
     )
     both = _production(tmp_path, code, LUOSHI_DEBUG="1")
     assert both.returncode != 0 and "cannot both be on" in both.stderr
+    # `make run` (LUOSHI_DEBUG=1): the demo loads and its accounts sign in with the password alone.
+    debug = _production(tmp_path, code, LUOSHI_PRODUCTION="0", LUOSHI_DEBUG="1")
+    assert debug.stdout.split() == ["False", "False", "False", "False", "True", "True", "True", "True"], (
+        debug.stderr
+    )
     bad_log = _production(tmp_path, code, LUOSHI_LOG_FORMAT="xml")
     assert bad_log.returncode != 0 and "LUOSHI_LOG_FORMAT" in bad_log.stderr
 
