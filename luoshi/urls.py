@@ -26,6 +26,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("public/appeals/", include("luoshi.appeals.urls_public")),
     path("open311/v2/", include("luoshi.appeals.urls_open311")),
     path("enterprises/", include("luoshi.enterprises.urls")),
+    path("account/", include("luoshi.identity.urls")),
     path("", include("luoshi.web.urls")),
 ]
 if settings.DEBUG:

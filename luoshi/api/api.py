@@ -36,7 +36,7 @@ from luoshi.supervision.api import router as supervision_router
 from luoshi.work.api import router as work_router
 
 from .auth import SessionAuth, TokenAuth
-from .docs import OfflineSwagger
+from .docs import OfflineSwagger, signed_in_only
 
 
 class LuoshiAPI(NinjaAPI):
@@ -56,6 +56,7 @@ api = LuoshiAPI(
     urls_namespace="api-v1",
     auth=[TokenAuth(), SessionAuth()],
     docs=OfflineSwagger(),
+    docs_decorator=signed_in_only,
 )
 api.add_router("", org_router)
 api.add_router("", work_router)

@@ -174,6 +174,15 @@ ACTIONS: dict[str, tuple[str, str]] = {
     "enterprises.team.changed": ("调整企业服务小组", "service team changed"),
     "enterprises.visit.recorded": ("记录走访企业", "visit recorded"),
     "enterprises.problem.created": ("企业问题转为任务", "problem turned into a task"),
+    # identity (身份鉴别): passwords, second factor, lockouts
+    "identity.password.changed": ("修改口令", "password changed"),
+    "identity.password.reset": ("安全管理员重置口令", "password reset by the security admin"),
+    "identity.account.locked": ("登录失败次数过多，账号锁定", "account locked after failed sign-ins"),
+    "identity.account.unlocked": ("解除账号锁定", "account unlocked"),
+    "identity.totp.enrolled": ("绑定动态口令", "TOTP second factor enrolled"),
+    "identity.totp.reset": ("安全管理员重置动态口令", "second factor reset by the security admin"),
+    "identity.recovery_codes.generated": ("生成恢复码", "recovery codes generated"),
+    "identity.recovery_code.used": ("使用恢复码登录", "recovery code used to sign in"),
 }
 
 

@@ -33,6 +33,7 @@ from luoshi.audit import demo as audit_demo
 from luoshi.audit.actions import ACTIONS
 from luoshi.audit.services import record
 from luoshi.benchmark import demo as benchmark_demo
+from luoshi.identity import demo as identity_demo
 from luoshi.org.models import Person, Role, Unit, UnitCategory
 from luoshi.org.services import membership_start, person_create, portfolio_set, post_create, unit_create
 from luoshi.projects import demo as projects_demo
@@ -967,6 +968,7 @@ class Builder:
             step("assessment", _bind(assessment_demo.build, self))
             step("benchmark", _bind(benchmark_demo.build, self))
             step("audit", _bind(audit_demo.build, self))
+            step("identity", _bind(identity_demo.build, self))
         self.counts["tasks"] = Task.objects.filter(plan__in=[self.annual, self.campaign]).count()
         return {"counts": self.counts, "timings": self.timings}
 

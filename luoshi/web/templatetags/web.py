@@ -39,6 +39,7 @@ NAV: list[tuple[str, Any, Any]] = [
     ("/imports/", _("导入"), lambda c: c.is_officer),
     ("/notifications/outbox/", _("发送记录"), lambda c: c.is_officer),
     ("/org/units/", _("组织人员"), lambda c: c.is_officer or Role.SYSADMIN in c.roles),
+    ("/account/security/", _("账号安全管理"), lambda c: c.superuser or Role.SECADMIN in c.roles),
     ("/audit/", _("审计"), lambda c: c.superuser or Role.AUDITADMIN in c.roles),
 ]
 
