@@ -23,6 +23,11 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("ratings/", include("luoshi.ratings.urls")),
     path("assessment/", include("luoshi.assessment.urls")),
     path("benchmark/", include("luoshi.benchmark.urls")),
+    path("appeals/", include("luoshi.appeals.urls")),
+    path("public/appeals/", include("luoshi.appeals.urls_public")),
+    path("open311/v2/", include("luoshi.appeals.urls_open311")),
+    path("enterprises/", include("luoshi.enterprises.urls")),
+    path("account/", include("luoshi.identity.urls")),
     path("", include("luoshi.web.urls")),
 ]
 if settings.DEBUG:

@@ -22,9 +22,11 @@ from ninja.errors import ValidationError
 from ninja.operation import Operation
 
 from luoshi.alerts.api import router as alerts_router
+from luoshi.appeals.api import router as appeals_router
 from luoshi.assessment.api import router as assessment_router
 from luoshi.benchmark.api import router as benchmark_router
 from luoshi.documents.api import router as documents_router
+from luoshi.enterprises.api import router as enterprises_router
 from luoshi.errors import LuoshiError
 from luoshi.meetings.api import router as meetings_router
 from luoshi.org.api import router as org_router
@@ -35,7 +37,7 @@ from luoshi.supervision.api import router as supervision_router
 from luoshi.work.api import router as work_router
 
 from .auth import SessionAuth, TokenAuth
-from .docs import OfflineSwagger
+from .docs import OfflineSwagger, signed_in_only
 
 
 class LuoshiAPI(NinjaAPI):
@@ -55,6 +57,7 @@ api = LuoshiAPI(
     urls_namespace="api-v1",
     auth=[TokenAuth(), SessionAuth()],
     docs=OfflineSwagger(),
+    docs_decorator=signed_in_only,
 )
 api.add_router("", org_router)
 api.add_router("", work_router)
@@ -67,6 +70,8 @@ api.add_router("", alerts_router)
 api.add_router("", ratings_router)
 api.add_router("", assessment_router)
 api.add_router("", benchmark_router)
+api.add_router("", appeals_router)
+api.add_router("", enterprises_router)
 
 
 def _where(loc: Any) -> str:

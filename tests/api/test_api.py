@@ -98,6 +98,8 @@ def test_openapi_groups_operations_per_app_with_stable_ids() -> None:
         ("assessment",),
         ("benchmark",),
         ("alerts",),
+        ("appeals",),
+        ("enterprises",),
     }
     alerts = {path for (_, path), t in tags.items() if t == ["alerts"]}
     assert alerts == {

@@ -49,6 +49,8 @@ def test_the_apps_register_their_steps_in_order() -> None:
         "alerts.levels",
         "alerts.flags",
         "meetings.agendas",
+        "appeals.close_unrated",
+        "enterprises.visit_due",
         "notify.reminders",
         "supervision.notice_reminders",
         "notify.outbox",
