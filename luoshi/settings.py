@@ -55,6 +55,8 @@ INSTALLED_APPS = [
     "luoshi.assessment",
     "luoshi.web",
     "luoshi.benchmark",
+    "luoshi.portal",
+    "luoshi.commitments",
 ]
 
 MIDDLEWARE = [

@@ -22,6 +22,9 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("ratings/", include("luoshi.ratings.urls")),
     path("assessment/", include("luoshi.assessment.urls")),
     path("benchmark/", include("luoshi.benchmark.urls")),
+    path("public/", include("luoshi.portal.urls")),
+    path("portal/", include("luoshi.portal.urls_office")),
+    path("commitments/", include("luoshi.commitments.urls")),
     path("", include("luoshi.web.urls")),
 ]
 if settings.DEBUG:
