@@ -8,7 +8,7 @@ from typing import Any, Literal
 
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Query, Router, Schema, Status
 
 from luoshi.api.common import ERRORS, Page, caller, paginate
 from luoshi.api.schemas import Day
@@ -128,7 +128,7 @@ def commitments_create(request: HttpRequest, payload: CommitmentIn) -> Any:
         actor=caller(request), unit=unit, session=payload.session, year=payload.year, title=payload.title,
         measure=payload.measure, deadline=payload.deadline,
     )
-    return 201, _out(c)
+    return Status(201, _out(c))
 
 
 @router.get("/commitments/{commitment_id}", response={200: CommitmentDetail, **ERRORS})
@@ -145,7 +145,7 @@ def commitments_compliance(request: HttpRequest, commitment_id: int, payload: Co
     row = services.compliance_submit(
         actor=caller(request), commitment=c, period=payload.period, state=payload.state, note=payload.note
     )
-    return 201, _compliance_out(row)
+    return Status(201, _compliance_out(row))
 
 
 @router.post("/commitments/compliance/{compliance_id}/review", response={200: ComplianceOut, **ERRORS})

@@ -35,6 +35,7 @@ def review_queue(request: HttpRequest) -> HttpResponse:
     rows = [
         {
             "snap": s,
+            "title": s.data.get("title") or s.data.get("name") or s.data.get("kind") or s.publication.title,
             "changes": rules.diff(s.publication.current.data if s.publication.current else None, s.data),
         }
         for s in page
