@@ -28,6 +28,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from luoshi.assessment import demo as assessment_demo
+from luoshi.portal import demo as portal_demo
 from luoshi.audit.actions import ACTIONS
 from luoshi.audit.services import record
 from luoshi.benchmark import demo as benchmark_demo
@@ -963,6 +964,7 @@ class Builder:
             step("ratings", _bind(ratings_demo.build, self))
             step("assessment", _bind(assessment_demo.build, self))
             step("benchmark", _bind(benchmark_demo.build, self))
+            step("portal", _bind(portal_demo.build, self))
         self.counts["tasks"] = Task.objects.filter(plan__in=[self.annual, self.campaign]).count()
         return {"counts": self.counts, "timings": self.timings}
 
