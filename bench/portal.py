@@ -36,13 +36,16 @@ RESULTS = ROOT / "bench" / "results"
 
 def _ms(samples: list[float]) -> dict[str, float]:
     s = sorted(samples)
-    return {"median_ms": round(statistics.median(s) * 1000, 2), "p90_ms": round(s[int(len(s) * 0.9) - 1] * 1000, 2)}
+    return {
+        "median_ms": round(statistics.median(s) * 1000, 2),
+        "p90_ms": round(s[int(len(s) * 0.9) - 1] * 1000, 2),
+    }
 
 
 def _hammer(url: str, until: float, out: Any) -> None:
     n = 0
     while time.time() < until:
-        with urllib.request.urlopen(url) as r:  # noqa: S310 — the local server started here
+        with urllib.request.urlopen(url) as r:
             r.read()
         n += 1
     out.put(n)
@@ -57,8 +60,18 @@ def _free_port() -> int:
 def gunicorn_rps(paths: dict[str, str], seconds: float, env: dict[str, str]) -> dict[str, float]:
     port = _free_port()
     server = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "luoshi.wsgi:application", "-w", "2", "-b", f"127.0.0.1:{port}",
-         "--log-level", "error"],
+        [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "luoshi.wsgi:application",
+            "-w",
+            "2",
+            "-b",
+            f"127.0.0.1:{port}",
+            "--log-level",
+            "error",
+        ],
         cwd=ROOT,
         env=env,
     )
@@ -66,17 +79,19 @@ def gunicorn_rps(paths: dict[str, str], seconds: float, env: dict[str, str]) -> 
         base = f"http://127.0.0.1:{port}"
         for _ in range(100):
             try:
-                urllib.request.urlopen(base + paths["home"]).read()  # noqa: S310
+                urllib.request.urlopen(base + paths["home"]).read()
                 break
             except OSError:
                 time.sleep(0.2)
         out: dict[str, float] = {}
         for name, path in paths.items():
             for _ in range(4):  # warm both workers' caches
-                urllib.request.urlopen(base + path).read()  # noqa: S310
+                urllib.request.urlopen(base + path).read()
             queue: Any = multiprocessing.Queue()
             until = time.time() + seconds
-            procs = [multiprocessing.Process(target=_hammer, args=(base + path, until, queue)) for _ in range(4)]
+            procs = [
+                multiprocessing.Process(target=_hammer, args=(base + path, until, queue)) for _ in range(4)
+            ]
             for p in procs:
                 p.start()
             for p in procs:
@@ -96,12 +111,16 @@ def main() -> int:
     parser.add_argument("--seconds", type=float, default=10)
     parser.add_argument("--no-gunicorn", action="store_true")
     args = parser.parse_args()
-    env = dict(os.environ, LUOSHI_LOG_LEVEL="ERROR", LUOSHI_FAST_HASHER="1", DJANGO_SETTINGS_MODULE="luoshi.settings")
+    env = dict(
+        os.environ, LUOSHI_LOG_LEVEL="ERROR", LUOSHI_FAST_HASHER="1", DJANGO_SETTINGS_MODULE="luoshi.settings"
+    )
     os.environ.update(env)
     sys.path.insert(0, str(ROOT))
     manage = [sys.executable, str(ROOT / "manage.py")]
     subprocess.run([*manage, "migrate", "--noinput", "-v0"], env=env, check=True, cwd=ROOT)
-    subprocess.run([*manage, "demo", "--if-empty", *(["--small"] if args.small else [])], env=env, check=True, cwd=ROOT)
+    subprocess.run(
+        [*manage, "demo", "--if-empty", *(["--small"] if args.small else [])], env=env, check=True, cwd=ROOT
+    )
     import django
 
     django.setup()
@@ -149,7 +168,9 @@ def main() -> int:
             {
                 "page": name,
                 "path": path,
-                "items": Publication.objects.filter(current__isnull=False).count() if name == "home" else busiest["n"],
+                "items": Publication.objects.filter(current__isnull=False).count()
+                if name == "home"
+                else busiest["n"],
                 "queries_rendered": len(queries),
                 "rendered": _ms(rendered),
                 "cached": _ms(cached),
@@ -159,7 +180,9 @@ def main() -> int:
     result: dict[str, Any] = {"database": connection.vendor, "small": args.small, "rows": rows}
     if not args.no_gunicorn:
         result["rps_gunicorn_2w_4c"] = gunicorn_rps(paths, args.seconds, env)
-    print(f"{'page':6} {'items':>6} {'queries':>7} {'render ms (p50/p90)':>20} {'cached ms (p50/p90)':>20} {'req/s 1 client':>15}")
+    print(
+        f"{'page':6} {'items':>6} {'queries':>7} {'render ms (p50/p90)':>20} {'cached ms (p50/p90)':>20} {'req/s 1 client':>15}"
+    )
     for r in rows:
         print(
             f"{r['page']:6} {r['items']:>6} {r['queries_rendered']:>7} "

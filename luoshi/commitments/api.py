@@ -98,14 +98,26 @@ class ItemQuery(Schema):
 
 def _out(c: Commitment) -> dict[str, Any]:
     return {
-        "id": c.pk, "unit_id": c.unit_id, "session": c.session, "year": c.year, "number": c.number,
-        "title": c.title, "measure": c.measure, "deadline": c.deadline, "task_id": c.task_id, "version": c.version,
+        "id": c.pk,
+        "unit_id": c.unit_id,
+        "session": c.session,
+        "year": c.year,
+        "number": c.number,
+        "title": c.title,
+        "measure": c.measure,
+        "deadline": c.deadline,
+        "task_id": c.task_id,
+        "version": c.version,
     }
 
 
 def _compliance_out(r: Compliance) -> dict[str, Any]:
     return {
-        "id": r.pk, "period": r.period, "state": r.state, "note": r.note, "review": r.review,
+        "id": r.pk,
+        "period": r.period,
+        "state": r.state,
+        "note": r.note,
+        "review": r.review,
         "submitted_at": r.submitted_at,
     }
 
@@ -125,8 +137,13 @@ def commitments_create(request: HttpRequest, payload: CommitmentIn) -> Any:
 
     unit = lookup(Unit.objects.all(), payload.unit_id, "unit_id")
     c = services.commitment_create(
-        actor=caller(request), unit=unit, session=payload.session, year=payload.year, title=payload.title,
-        measure=payload.measure, deadline=payload.deadline,
+        actor=caller(request),
+        unit=unit,
+        session=payload.session,
+        year=payload.year,
+        title=payload.title,
+        measure=payload.measure,
+        deadline=payload.deadline,
     )
     return Status(201, _out(c))
 
@@ -152,9 +169,12 @@ def commitments_compliance(request: HttpRequest, commitment_id: int, payload: Co
 def commitments_compliance_review(request: HttpRequest, compliance_id: int, payload: ReviewIn) -> Any:
     """Accept (then proposed to the portal) or return a stated compliance (office)."""
     row = get_object_or_404(
-        Compliance.objects.filter(commitment__in=Commitment.objects.visible_to(caller(request))), pk=compliance_id
+        Compliance.objects.filter(commitment__in=Commitment.objects.visible_to(caller(request))),
+        pk=compliance_id,
     )
-    row = services.compliance_review(actor=caller(request), compliance=row, accept=payload.accept, note=payload.note)
+    row = services.compliance_review(
+        actor=caller(request), compliance=row, accept=payload.accept, note=payload.note
+    )
     return _compliance_out(row)
 
 
@@ -166,8 +186,16 @@ def catalogue_items(request: HttpRequest, params: Query[ItemQuery], page: Query[
     return {
         "count": out["count"],
         "items": [
-            {"id": i.pk, "unit_id": i.unit_id, "kind": i.kind, "code": i.code, "name": i.name, "basis": i.basis,
-             "post": i.post, "process": i.process}
+            {
+                "id": i.pk,
+                "unit_id": i.unit_id,
+                "kind": i.kind,
+                "code": i.code,
+                "name": i.name,
+                "basis": i.basis,
+                "post": i.post,
+                "process": i.process,
+            }
             for i in out["items"]
         ],
     }

@@ -65,12 +65,10 @@ def _header(row: list[str]) -> dict[str, int] | None:
 def read_rows(data: bytes, name: str) -> list[ItemRow]:
     """The catalogue's rows; InvalidField naming the problem when the table has no header or is too big."""
     table = _table(data, name)
-    for at, row in enumerate(table[:10]):
-        cols = _header(row)
-        if cols is not None:
-            break
-    else:
+    found = next(((i, c) for i, row in enumerate(table[:10]) if (c := _header(row)) is not None), None)
+    if found is None:
         raise InvalidField(_("找不到表头：需要“编号”（或“序号”）和“事项名称”两列。"), field="file")
+    at, cols = found
     out: list[ItemRow] = []
     for row in table[at + 1 :]:
         values = {k: (row[i] if i < len(row) else "") for k, i in cols.items()}

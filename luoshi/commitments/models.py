@@ -135,7 +135,9 @@ class Compliance(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["commitment", "period"], name="compliance_one_per_period"),
         ]
-        indexes = [models.Index(fields=["review"], condition=Q(review="pending"), name="compliance_pending_idx")]
+        indexes = [
+            models.Index(fields=["review"], condition=Q(review="pending"), name="compliance_pending_idx")
+        ]
 
 
 class CatalogueItem(models.Model):

@@ -10,7 +10,9 @@ from django.db.models import OuterRef, QuerySet, Subquery
 from .models import CatalogueItem, Commitment, Compliance, ReviewState
 
 
-def commitment_list(user: Any, *, unit_id: int | None = None, year: int | None = None) -> QuerySet[Commitment]:
+def commitment_list(
+    user: Any, *, unit_id: int | None = None, year: int | None = None
+) -> QuerySet[Commitment]:
     latest = Compliance.objects.filter(commitment=OuterRef("pk")).order_by("-period")
     qs = (
         Commitment.objects.visible_to(user)
@@ -31,14 +33,20 @@ def commitment_list(user: Any, *, unit_id: int | None = None, year: int | None =
 
 def pending_compliance(user: Any) -> QuerySet[Compliance]:
     return (
-        Compliance.objects.filter(review=ReviewState.PENDING, commitment__in=Commitment.objects.visible_to(user))
+        Compliance.objects.filter(
+            review=ReviewState.PENDING, commitment__in=Commitment.objects.visible_to(user)
+        )
         .select_related("commitment", "commitment__unit", "submitted_by")
         .order_by("submitted_at", "pk")
     )
 
 
 def catalogue_items(unit_id: int | None, kind: str) -> QuerySet[CatalogueItem]:
-    qs = CatalogueItem.objects.filter(active=True).select_related("unit").order_by("unit__path", "kind", "code")
+    qs = (
+        CatalogueItem.objects.filter(active=True)
+        .select_related("unit")
+        .order_by("unit__path", "kind", "code")
+    )
     if unit_id:
         qs = qs.filter(unit_id=unit_id)
     if kind:

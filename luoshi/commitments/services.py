@@ -93,9 +93,7 @@ def commitment_create(
     if not 2000 <= year <= 2100:
         raise InvalidField(_("年度不正确。"), field="year")
     if number is None:
-        number = (
-            Commitment.objects.filter(unit=unit, year=year).aggregate(n=Max("number"))["n"] or 0
-        ) + 1
+        number = (Commitment.objects.filter(unit=unit, year=year).aggregate(n=Max("number"))["n"] or 0) + 1
     elif Commitment.objects.filter(unit=unit, year=year, number=number).exists():
         raise InvalidField(_("该单位本年度已有此序号的承诺。"), field="number")
     c = Commitment.objects.create(
@@ -147,7 +145,14 @@ def commitment_update(
     c.version += 1
     c.updated = timezone.now()
     c.save()
-    record(c, "commitments.commitment.updated", actor=actor, before=before, after=changes, data={"reason": reason})
+    record(
+        c,
+        "commitments.commitment.updated",
+        actor=actor,
+        before=before,
+        after=changes,
+        data={"reason": reason},
+    )
     _propose(c, actor)
     return c
 
@@ -193,7 +198,11 @@ def compliance_review(*, actor: Any, compliance: Compliance, accept: bool, note:
     """The office accepts a stated compliance (it then goes to the portal for publication) or returns
     it to the unit with a reason."""
     require_officer(actor, _("只有督查室人员可以审核兑现情况。"))
-    row = Compliance.objects.select_for_update().select_related("commitment", "commitment__unit").get(pk=compliance.pk)
+    row = (
+        Compliance.objects.select_for_update()
+        .select_related("commitment", "commitment__unit")
+        .get(pk=compliance.pk)
+    )
     if row.review != ReviewState.PENDING:
         raise Conflict(_("该期兑现情况已审核。"))
     note = note.strip()
@@ -231,7 +240,8 @@ def catalogue_public_data(unit: Unit, kind: str) -> dict[str, Any]:
         "unit": unit.name,
         "kind": kind,
         "items": [
-            {"code": i.code, "name": i.name, "basis": i.basis, "post": i.post, "process": i.process} for i in items
+            {"code": i.code, "name": i.name, "basis": i.basis, "post": i.post, "process": i.process}
+            for i in items
         ],
     }
 
@@ -251,7 +261,9 @@ def catalogue_import(*, actor: Any, unit: Unit, kind: str, rows: list[ItemRow]) 
         if not r.code or not r.name:
             raise InvalidField(_("第 %(n)s 行：编号和事项名称必填。") % {"n": n}, field="file")
         if r.code in seen:
-            raise InvalidField(_("第 %(n)s 行：编号 %(code)s 重复。") % {"n": n, "code": r.code}, field="file")
+            raise InvalidField(
+                _("第 %(n)s 行：编号 %(code)s 重复。") % {"n": n, "code": r.code}, field="file"
+            )
         seen.add(r.code)
     existing = {i.code: i for i in CatalogueItem.objects.select_for_update().filter(unit=unit, kind=kind)}
     created = updated = 0
@@ -268,12 +280,18 @@ def catalogue_import(*, actor: Any, unit: Unit, kind: str, rows: list[ItemRow]) 
             item.active, item.version, item.updated = True, item.version + 1, now
             item.save()
             updated += 1
-    retired = CatalogueItem.objects.filter(unit=unit, kind=kind, active=True).exclude(code__in=seen).update(
-        active=False, updated=now
+    retired = (
+        CatalogueItem.objects.filter(unit=unit, kind=kind, active=True)
+        .exclude(code__in=seen)
+        .update(active=False, updated=now)
     )
     summary = {"created": created, "updated": updated, "retired": retired}
     record(unit, "commitments.catalogue.imported", actor=actor, data={"kind": kind, **summary})
     publication_propose(
-        kind="catalogue", ref=f"{unit.pk}:{kind}", unit_id=unit.pk, data=catalogue_public_data(unit, kind), actor=actor
+        kind="catalogue",
+        ref=f"{unit.pk}:{kind}",
+        unit_id=unit.pk,
+        data=catalogue_public_data(unit, kind),
+        actor=actor,
     )
     return summary

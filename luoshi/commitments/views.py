@@ -18,7 +18,13 @@ from luoshi.web.errors import form_submit
 from luoshi.web.htmx import is_htmx
 
 from . import rules, selectors, services
-from .forms import CatalogueImportForm, CommitmentEditForm, CommitmentForm, ComplianceForm, ComplianceReviewForm
+from .forms import (
+    CatalogueImportForm,
+    CommitmentEditForm,
+    CommitmentForm,
+    ComplianceForm,
+    ComplianceReviewForm,
+)
 from .importer import read_rows
 from .models import CatalogueKind, Commitment, Compliance, ComplianceState
 
@@ -57,7 +63,9 @@ def commitment_list(request: HttpRequest) -> HttpResponse:
 
 
 def _visible(request: HttpRequest, pk: int) -> Commitment:
-    return get_object_or_404(Commitment.objects.visible_to(request.user).select_related("unit", "task"), pk=pk)
+    return get_object_or_404(
+        Commitment.objects.visible_to(request.user).select_related("unit", "task"), pk=pk
+    )
 
 
 @login_required
@@ -114,7 +122,9 @@ def compliance_submit(request: HttpRequest, pk: int) -> HttpResponse:
     c = _visible(request, pk)
     form = ComplianceForm(request.POST)
     if form.is_valid():
-        done = form_submit(request, services.compliance_submit, actor=request.user, commitment=c, **form.cleaned_data)
+        done = form_submit(
+            request, services.compliance_submit, actor=request.user, commitment=c, **form.cleaned_data
+        )
         if done.saved:
             messages.success(request, _("兑现情况已提交，等待督查室审核。"))
     else:
@@ -168,18 +178,31 @@ def catalogues(request: HttpRequest) -> HttpResponse:
         require_officer(request.user)
         if form.is_valid():
             d = form.cleaned_data
-            done = form_submit(form, _import, actor=request.user, unit=d["unit"], kind=d["kind"], upload=d["file"])
+            done = form_submit(
+                form, _import, actor=request.user, unit=d["unit"], kind=d["kind"], upload=d["file"]
+            )
             if done.saved:
                 messages.success(
-                    request, _("已导入：新增 %(created)s，修改 %(updated)s，停用 %(retired)s；审核后公开。") % done.value
+                    request,
+                    _("已导入：新增 %(created)s，修改 %(updated)s，停用 %(retired)s；审核后公开。")
+                    % done.value,
                 )
                 return redirect("commitments:catalogues")
     unit = request.GET.get("unit", "")
     kind = request.GET.get("kind", "")
-    qs = selectors.catalogue_items(int(unit) if unit.isdigit() else None, kind if kind in CatalogueKind.values else "")
+    qs = selectors.catalogue_items(
+        int(unit) if unit.isdigit() else None, kind if kind in CatalogueKind.values else ""
+    )
     page = Paginator(qs, PAGE).get_page(request.GET.get("page"))
-    context = {"page": page, "form": form if ctx.is_officer else None, "kinds": CatalogueKind.choices, "kind": kind}
-    return render(request, "commitments/catalogues.html", context, status=400 if form.is_bound and form.errors else 200)
+    context = {
+        "page": page,
+        "form": form if ctx.is_officer else None,
+        "kinds": CatalogueKind.choices,
+        "kind": kind,
+    }
+    return render(
+        request, "commitments/catalogues.html", context, status=400 if form.is_bound and form.errors else 200
+    )
 
 
 def _import(*, actor: object, unit: object, kind: str, upload: object) -> dict[str, int]:

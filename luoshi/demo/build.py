@@ -28,12 +28,12 @@ from django.db import transaction
 from django.utils import timezone
 
 from luoshi.assessment import demo as assessment_demo
-from luoshi.portal import demo as portal_demo
 from luoshi.audit.actions import ACTIONS
 from luoshi.audit.services import record
 from luoshi.benchmark import demo as benchmark_demo
 from luoshi.org.models import Person, Role, Unit, UnitCategory
 from luoshi.org.services import membership_start, person_create, portfolio_set, post_create, unit_create
+from luoshi.portal import demo as portal_demo
 from luoshi.projects import demo as projects_demo
 from luoshi.ratings import demo as ratings_demo
 from luoshi.rectification import demo as rectification_demo

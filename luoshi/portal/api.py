@@ -25,7 +25,9 @@ class PublicItem(Schema):
     kind: str = Field(..., description="commitment, task, project or catalogue")
     unit_id: int | None
     title: str
-    status: str = Field(..., description="a commitment's compliance state, a task's or project's light, a catalogue's kind")
+    status: str = Field(
+        ..., description="a commitment's compliance state, a task's or project's light, a catalogue's kind"
+    )
     published_at: datetime
     data: dict[str, Any] = Field(..., description="the public fields of the last reviewed version")
 
@@ -99,7 +101,10 @@ def portal_pending(request: HttpRequest, page: Query[Page]) -> Any:
                 "number": s.number,
                 "proposed_at": s.proposed_at,
                 "data": s.data,
-                "changes": [list(c) for c in rules.diff(s.publication.current.data if s.publication.current else None, s.data)],
+                "changes": [
+                    list(c)
+                    for c in rules.diff(s.publication.current.data if s.publication.current else None, s.data)
+                ],
             }
             for s in out["items"]
         ],
@@ -111,10 +116,17 @@ def portal_review(request: HttpRequest, snapshot_id: int, payload: ReviewIn) -> 
     """Publish a pending version (it replaces the public one) or reject it with a reason (office)."""
     require_officer(caller(request))
     snap = get_object_or_404(Snapshot.objects.select_related("publication"), pk=snapshot_id)
-    snap = services.snapshot_review(actor=caller(request), snapshot=snap, publish=payload.publish, note=payload.note)
+    snap = services.snapshot_review(
+        actor=caller(request), snapshot=snap, publish=payload.publish, note=payload.note
+    )
     return {
-        "id": snap.pk, "publication_id": snap.publication_id, "kind": snap.publication.kind, "number": snap.number,
-        "proposed_at": snap.proposed_at, "data": snap.data, "changes": [],
+        "id": snap.pk,
+        "publication_id": snap.publication_id,
+        "kind": snap.publication.kind,
+        "number": snap.number,
+        "proposed_at": snap.proposed_at,
+        "data": snap.data,
+        "changes": [],
     }
 
 

@@ -127,7 +127,9 @@ def build(builder: Any) -> None:
             changes={"measure": first.measure + "；同步推进掌上办理"},
         )
     targets = list(
-        Publication.objects.filter(kind__in=[Kind.COMMITMENT, Kind.CATALOGUE, Kind.PROJECT], current__isnull=False)
+        Publication.objects.filter(
+            kind__in=[Kind.COMMITMENT, Kind.CATALOGUE, Kind.PROJECT], current__isnull=False
+        )
         .order_by("kind", "pk")
         .values_list("pk", flat=True)[: len(FEEDBACK)]
     )
@@ -137,6 +139,4 @@ def build(builder: Any) -> None:
         feedback += 1
         if reply:
             services.feedback_moderate(actor=officer, feedback=fb, approve=True, reply=reply)
-    builder.counts.update(
-        {"commitments": len(made), "publications": published, "public feedback": feedback}
-    )
+    builder.counts.update({"commitments": len(made), "publications": published, "public feedback": feedback})

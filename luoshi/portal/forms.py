@@ -34,11 +34,12 @@ def question(a: int, b: int, op: str) -> str:
 
 class FeedbackForm(forms.Form):
     body = forms.CharField(
-        label=gettext_lazy("留言内容"), widget=forms.Textarea(attrs={"rows": 4}), max_length=1000, min_length=5
+        label=gettext_lazy("留言内容"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=1000,
+        min_length=5,
     )
-    contact = forms.CharField(
-        label=gettext_lazy("联系方式（选填，不公开）"), max_length=80, required=False
-    )
+    contact = forms.CharField(label=gettext_lazy("联系方式（选填，不公开）"), max_length=80, required=False)
     # the honeypot: hidden from people by CSS and from screen readers; bots fill it
     website = forms.CharField(label=gettext_lazy("网址"), required=False)
     token = forms.CharField(widget=forms.HiddenInput)
@@ -80,9 +81,10 @@ class FeedbackForm(forms.Form):
     def refresh_challenge(self) -> None:
         """A new question after a refused answer (the old one must not be retried by a bot)."""
         token, text = new_challenge()
-        self.data = self.data.copy()
-        self.data["token"] = token
-        self.data["answer"] = ""
+        data = self.data.copy()  # type: ignore[attr-defined]
+        data["token"] = token
+        data["answer"] = ""
+        self.data = data
         self.question = text
         self.fields["answer"].label = text
 
@@ -92,7 +94,9 @@ class ReviewForm(forms.Form):
 
 
 class ModerateForm(forms.Form):
-    reply = forms.CharField(label=gettext_lazy("答复"), widget=forms.Textarea(attrs={"rows": 3}), required=False, max_length=2000)
+    reply = forms.CharField(
+        label=gettext_lazy("答复"), widget=forms.Textarea(attrs={"rows": 3}), required=False, max_length=2000
+    )
 
 
 class WithdrawForm(forms.Form):

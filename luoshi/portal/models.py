@@ -47,9 +47,7 @@ class Publication(models.Model):
     unit = models.ForeignKey(
         Unit, null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name=_("单位")
     )
-    current = models.ForeignKey(
-        "Snapshot", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
+    current = models.ForeignKey("Snapshot", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     # of the current snapshot, for set-based lists and counts
     title = models.CharField(max_length=300, blank=True)
     status = models.CharField(max_length=16, blank=True)

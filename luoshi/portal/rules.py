@@ -10,7 +10,17 @@ from typing import Any
 # The only fields a snapshot of each kind may hold: never internal narrative (report texts, review
 # notes), evidence files or persons' names — only units' names, dates, figures and public wording.
 PUBLIC_FIELDS: dict[str, tuple[str, ...]] = {
-    "commitment": ("unit", "session", "year", "number", "title", "measure", "deadline", "compliance", "state"),
+    "commitment": (
+        "unit",
+        "session",
+        "year",
+        "number",
+        "title",
+        "measure",
+        "deadline",
+        "compliance",
+        "state",
+    ),
     "task": ("unit", "plan", "title", "start", "due", "status", "light", "actual_pct", "expected_pct"),
     "project": ("unit", "name", "category", "stage", "light", "annual_plan", "completed", "lat", "lng"),
     "catalogue": ("unit", "kind", "items"),

@@ -49,7 +49,12 @@ def _with_data(qs: QuerySet[Publication], limit: int | None = None) -> list[dict
     rows = qs.values("pk", "unit_id", "title", "status", "current__data", "published_at")
     if limit is not None:
         rows = rows[:limit]
-    return [{**r, "data": r.pop("current__data")} for r in rows]
+    out: list[dict[str, Any]] = []
+    for r in rows:
+        row: dict[str, Any] = dict(r)
+        row["data"] = row.pop("current__data")
+        out.append(row)
+    return out
 
 
 def light_counts(kind: str, unit_id: int | None = None) -> dict[str, int]:
@@ -75,14 +80,19 @@ def home(limit: int = 30) -> dict[str, Any]:
     worst = tasks.filter(status__in=["overdue", "red", "yellow"])
     task_rows = sort_by(_with_data(worst.order_by("status", "title"), limit), LIGHT_ORDER)
     if len(task_rows) < limit:
-        task_rows += sort_by(_with_data(tasks.exclude(status__in=["overdue", "red", "yellow"]), limit - len(task_rows)), LIGHT_ORDER)
+        task_rows += sort_by(
+            _with_data(tasks.exclude(status__in=["overdue", "red", "yellow"]), limit - len(task_rows)),
+            LIGHT_ORDER,
+        )
     projects = sort_by(_with_data(public().filter(kind=Kind.PROJECT)), LIGHT_ORDER)
     return {
         "units": unit_compliance(),
         "tasks": task_rows,
         "task_lights": light_counts(Kind.TASK),
         "projects": projects,
-        "project_lights": dict(sorted(Counter(p["status"] for p in projects).items(), key=lambda kv: severity.get(kv[0], 9))),
+        "project_lights": dict(
+            sorted(Counter(p["status"] for p in projects).items(), key=lambda kv: severity.get(kv[0], 9))
+        ),
         "rounds": published_rounds(),
     }
 
@@ -91,7 +101,8 @@ def unit_items(unit_id: int) -> dict[str, list[dict[str, Any]]]:
     """The unit's published items by kind, in a stable order. One query."""
     qs = public().filter(unit_id=unit_id).order_by("kind", "pk")
     out: dict[str, list[dict[str, Any]]] = {k: [] for k in Kind.values}
-    for r in qs.values("pk", "kind", "title", "status", "current__data", "published_at"):
+    for values in qs.values("pk", "kind", "title", "status", "current__data", "published_at"):
+        r: dict[str, Any] = dict(values)
         r["data"] = r.pop("current__data")
         out[r["kind"]].append(r)
     out["commitment"].sort(key=lambda r: (r["data"].get("year", 0), r["data"].get("number", 0)))
@@ -108,9 +119,10 @@ def catalogue_units() -> list[dict[str, Any]]:
     """Units publishing 三单 catalogues, with the kinds they publish. One query."""
     units: dict[int, dict[str, Any]] = {}
     for unit_id, name, kind, data in (
-        public().filter(kind=Kind.CATALOGUE).order_by("unit__name", "pk").values_list(
-            "unit_id", "unit__name", "status", "current__data"
-        )
+        public()
+        .filter(kind=Kind.CATALOGUE)
+        .order_by("unit__name", "pk")
+        .values_list("unit_id", "unit__name", "status", "current__data")
     ):
         u = units.setdefault(unit_id, {"unit_id": unit_id, "unit": name, "kinds": {}})
         u["kinds"][kind] = len(data.get("items", []))
@@ -126,23 +138,36 @@ def search(q: str) -> list[dict[str, Any]]:
     qs = public()
     for w in words:
         qs = qs.filter(search_text__contains=w)
-    return list(
-        qs.order_by("kind", "unit__name", "pk").values("pk", "kind", "title", "status", "unit_id", "unit__name")[
-            :SEARCH_MAX
-        ]
-    )
+    return [
+        dict(r)
+        for r in qs.order_by("kind", "unit__name", "pk").values(
+            "pk", "kind", "title", "status", "unit_id", "unit__name"
+        )[:SEARCH_MAX]
+    ]
 
 
 def item(pk: int) -> dict[str, Any] | None:
     """One published item with its approved feedback and replies. Two queries."""
-    row = (
+    found = (
         public()
         .filter(pk=pk)
-        .values("pk", "kind", "ref", "unit_id", "unit__name", "title", "status", "current__data", "published_at", "current__number")
+        .values(
+            "pk",
+            "kind",
+            "ref",
+            "unit_id",
+            "unit__name",
+            "title",
+            "status",
+            "current__data",
+            "published_at",
+            "current__number",
+        )
         .first()
     )
-    if row is None:
+    if found is None:
         return None
+    row: dict[str, Any] = dict(found)
     row["data"] = row.pop("current__data")
     row["feedback"] = list(
         Feedback.objects.filter(publication_id=pk, state=FeedbackState.APPROVED)

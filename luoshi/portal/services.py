@@ -83,7 +83,9 @@ def publication_propose(
         proposed_by=actor if getattr(actor, "is_authenticated", False) else None,
     )
     if audit:
-        record(snap, "portal.snapshot.proposed", actor=actor, data={"kind": kind, "ref": ref, "number": number})
+        record(
+            snap, "portal.snapshot.proposed", actor=actor, data={"kind": kind, "ref": ref, "number": number}
+        )
     return snap
 
 
@@ -130,7 +132,12 @@ def snapshot_review(*, actor: Any, snapshot: Snapshot, publish: bool, note: str 
         snap,
         "portal.snapshot.published" if publish else "portal.snapshot.rejected",
         actor=actor,
-        data={"kind": snap.publication.kind, "ref": snap.publication.ref, "number": snap.number, "note": note},
+        data={
+            "kind": snap.publication.kind,
+            "ref": snap.publication.ref,
+            "number": snap.number,
+            "note": note,
+        },
     )
     return snap
 
@@ -189,8 +196,17 @@ def task_public_data(on: date) -> dict[str, tuple[int, dict[str, Any]]]:
         Task.objects.filter(is_public=True, status__in=PUBLIC_STATUSES)
         .order_by()
         .values_list(
-            "pk", "lead_unit_id", "lead_unit__name", "plan__name", "title", "start", "due", "status", "light",
-            "actual_pct", "expected_pct",
+            "pk",
+            "lead_unit_id",
+            "lead_unit__name",
+            "plan__name",
+            "title",
+            "start",
+            "due",
+            "status",
+            "light",
+            "actual_pct",
+            "expected_pct",
         )
     )
     out: dict[str, tuple[int, dict[str, Any]]] = {}
@@ -212,24 +228,24 @@ def task_public_data(on: date) -> dict[str, tuple[int, dict[str, Any]]]:
     return out
 
 
-def project_public_data(ids: list[int], on: date) -> dict[str, tuple[int, dict[str, Any]]]:
+def project_public_data(ids: list[int], on: date) -> dict[str, tuple[int | None, dict[str, Any]]]:
     """ref → (lead unit id, public data) of the given key projects, with their light on `on`."""
     from luoshi.projects.models import Project
     from luoshi.projects.selectors import standings
 
     projects = list(
-        Project.objects.filter(pk__in=ids).select_related("lead_unit").only(
-            "pk", "name", "category", "stage", "stage_since", "lat", "lng", "lead_unit__name"
-        )
+        Project.objects.filter(pk__in=ids)
+        .select_related("lead_unit")
+        .only("pk", "name", "category", "stage", "stage_since", "lat", "lng", "lead_unit__name")
     )
     figures = standings(projects, on)
-    out: dict[str, tuple[int, dict[str, Any]]] = {}
+    out: dict[str, tuple[int | None, dict[str, Any]]] = {}
     for p in projects:
         s = figures[p.pk]
         out[str(p.pk)] = (
             p.lead_unit_id,
             {
-                "unit": p.lead_unit.name,
+                "unit": p.lead_unit.name if p.lead_unit is not None else "",
                 "name": p.name,
                 "category": p.category,
                 "stage": p.stage,
@@ -256,7 +272,13 @@ def project_publish(*, actor: Any, project_ids: list[int], on: date) -> int:
             kind=Kind.PROJECT, ref=ref, unit_id=unit_id, data=fields, actor=actor, audit=False
         ):
             n += 1
-    record(None, "portal.projects.published", actor=actor, object_type="projects.project", data={"ids": project_ids})
+    record(
+        None,
+        "portal.projects.published",
+        actor=actor,
+        object_type="projects.project",
+        data={"ids": project_ids},
+    )
     return n
 
 
@@ -290,15 +312,19 @@ def publications_sync(day: date, *, actor: Any = None) -> dict[str, int]:
     gone = [ref for ref in current if ref not in tasks]
     if gone:
         withdrawn = Publication.objects.filter(kind=Kind.TASK, ref__in=gone).update(withdrawn=True)
+    stale = [ref for ref in pending if ref not in tasks]
+    if stale:
         Snapshot.objects.filter(
-            publication__kind=Kind.TASK, publication__ref__in=gone, state=SnapshotState.PENDING
+            publication__kind=Kind.TASK, publication__ref__in=stale, state=SnapshotState.PENDING
         ).update(state=SnapshotState.SUPERSEDED)
-    project_refs = list(Publication.objects.filter(kind=Kind.PROJECT, withdrawn=False).values_list("ref", flat=True))
+    project_refs = list(
+        Publication.objects.filter(kind=Kind.PROJECT, withdrawn=False).values_list("ref", flat=True)
+    )
     current, pending = _current_and_pending(Kind.PROJECT)
-    for ref, (unit_id, fields) in project_public_data([int(r) for r in project_refs], day).items():
+    for ref, (project_unit, fields) in project_public_data([int(r) for r in project_refs], day).items():
         public = rules.only_public(Kind.PROJECT, fields)
         if pending.get(ref, current.get(ref)) != public:
-            publication_propose(kind=Kind.PROJECT, ref=ref, unit_id=unit_id, data=fields, audit=False)
+            publication_propose(kind=Kind.PROJECT, ref=ref, unit_id=project_unit, data=fields, audit=False)
             proposed += 1
     if withdrawn:
         cache.bump()
@@ -334,7 +360,9 @@ def feedback_submit(
     """A citizen's message about a public item, held for moderation. Refused (nothing stored) over
     the rate limit per address (`rules.LIMITS`)."""
     now = now or timezone.now()
-    publication = Publication.objects.filter(pk=publication_id, withdrawn=False, current__isnull=False).first()
+    publication = Publication.objects.filter(
+        pk=publication_id, withdrawn=False, current__isnull=False
+    ).first()
     if publication is None:
         raise NotFound(_("该事项未公开。"))
     body = body.strip()
@@ -344,7 +372,9 @@ def feedback_submit(
         )
     key = address_hash(address)
     longest = max(window for window, _most in rules.LIMITS)
-    sent = Feedback.objects.filter(address_hash=key, created__gt=now - longest).values_list("created", flat=True)
+    sent = Feedback.objects.filter(address_hash=key, created__gt=now - longest).values_list(
+        "created", flat=True
+    )
     wait = rules.retry_after(list(sent), now)
     if wait is not None:
         minutes = max(1, -(-int(wait.total_seconds()) // 60))
@@ -375,5 +405,11 @@ def feedback_moderate(*, actor: Any, feedback: Feedback, approve: bool, reply: s
     fb.moderated_at = timezone.now()
     fb.save(update_fields=["state", "reply", "moderated_by", "moderated_at"])
     cache.bump()
-    record(fb, "portal.feedback.moderated", actor=actor, before=before, after={"state": fb.state, "reply": fb.reply})
+    record(
+        fb,
+        "portal.feedback.moderated",
+        actor=actor,
+        before=before,
+        after={"state": fb.state, "reply": fb.reply},
+    )
     return fb

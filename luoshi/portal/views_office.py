@@ -110,7 +110,11 @@ def moderate(request: HttpRequest, pk: int) -> HttpResponse:
     approve = request.POST.get("decision") == "approve"
     if form.is_valid():
         done = form_submit(
-            request, services.feedback_moderate, actor=request.user, feedback=fb, approve=approve,
+            request,
+            services.feedback_moderate,
+            actor=request.user,
+            feedback=fb,
+            approve=approve,
             reply=form.cleaned_data["reply"],
         )
         if done.saved:
@@ -142,7 +146,10 @@ def withdraw(request: HttpRequest, pk: int) -> HttpResponse:
     form = WithdrawForm(request.POST)
     if form.is_valid():
         done = form_submit(
-            request, services.publication_withdraw, actor=request.user, publication=pub,
+            request,
+            services.publication_withdraw,
+            actor=request.user,
+            publication=pub,
             reason=form.cleaned_data["reason"],
         )
         if done.saved:

@@ -277,5 +277,6 @@ def published_rounds() -> list[dict[str, Any]]:
 
     rows = Publication.objects.filter(withdrawn_at__isnull=True).order_by("-published_at", "-pk")
     return [
-        {**snapshot, "published_at": at.isoformat()} for snapshot, at in rows.values_list("snapshot", "published_at")
+        {**snapshot, "published_at": at.isoformat()}
+        for snapshot, at in rows.values_list("snapshot", "published_at")
     ]

@@ -24,7 +24,9 @@ def commitment(p: Any, *, unit: Any = None, title: str = "年内建成智慧停�
     )
 
 
-def accepted(p: Any, c: Commitment, period: str = "2026Q1", state: str = "on_track", note: str = "完成招标") -> Compliance:
+def accepted(
+    p: Any, c: Commitment, period: str = "2026Q1", state: str = "on_track", note: str = "完成招标"
+) -> Compliance:
     row = services.compliance_submit(actor=p.reporter_a, commitment=c, period=period, state=state, note=note)
     return services.compliance_review(actor=p.officer, compliance=row, accept=True)
 

@@ -14,7 +14,12 @@ from luoshi.commitments import rules
 
 @pytest.mark.parametrize(
     "day, period",
-    [(date(2026, 1, 1), "2026Q1"), (date(2026, 3, 31), "2026Q1"), (date(2026, 4, 1), "2026Q2"), (date(2026, 12, 31), "2026Q4")],
+    [
+        (date(2026, 1, 1), "2026Q1"),
+        (date(2026, 3, 31), "2026Q1"),
+        (date(2026, 4, 1), "2026Q2"),
+        (date(2026, 12, 31), "2026Q4"),
+    ],
 )
 def test_period_of(day: date, period: str) -> None:
     assert rules.period_of(day) == period
@@ -52,8 +57,12 @@ def test_current_state(accepted: dict[str, str], deadline: date, on: date, expec
 
 @pytest.mark.parametrize(
     "states, rate",
-    [([], None), (["fulfilled"], Decimal("100.0")), (["fulfilled", "behind", "on_track"], Decimal("66.7")),
-     (["behind", "not_started"], Decimal("0.0"))],
+    [
+        ([], None),
+        (["fulfilled"], Decimal("100.0")),
+        (["fulfilled", "behind", "on_track"], Decimal("66.7")),
+        (["behind", "not_started"], Decimal("0.0")),
+    ],
 )
 def test_compliance_rate(states: list[str], rate: Decimal | None) -> None:
     assert rules.compliance_rate(states) == rate

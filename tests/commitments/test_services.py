@@ -23,7 +23,13 @@ def test_only_the_office_records_commitments(p: Personas) -> None:
     for who in (p.reporter_a, p.head_a, p.leader):
         with pytest.raises(NotAllowed):
             services.commitment_create(
-                actor=who, unit=p.unit_a, session="s", year=2026, title="t", measure="m", deadline=date(2026, 12, 31)
+                actor=who,
+                unit=p.unit_a,
+                session="s",
+                year=2026,
+                title="t",
+                measure="m",
+                deadline=date(2026, 12, 31),
             )
     assert not Commitment.objects.exists() and not Snapshot.objects.exists()
 
@@ -44,41 +50,59 @@ def test_create_numbers_audits_and_proposes(p: Personas) -> None:
 
 def test_update_keeps_versions_and_refuses_stale_and_unknown(p: Personas) -> None:
     c = commitment(p, title="旧")
-    services.commitment_update(actor=p.officer, commitment=c, version=1, reason="调整", changes={"title": "新"})
+    services.commitment_update(
+        actor=p.officer, commitment=c, version=1, reason="调整", changes={"title": "新"}
+    )
     c.refresh_from_db()
     assert c.version == 2 and c.title == "新"
     v = CommitmentVersion.objects.get()
     assert (v.version, v.title, v.reason) == (1, "旧", "调整")
     with pytest.raises(Conflict):
-        services.commitment_update(actor=p.officer, commitment=c, version=1, reason="x", changes={"title": "再改"})
+        services.commitment_update(
+            actor=p.officer, commitment=c, version=1, reason="x", changes={"title": "再改"}
+        )
     with pytest.raises(LuoshiError, match="unit"):
         services.commitment_update(actor=p.officer, commitment=c, version=2, reason="x", changes={"unit": 3})
     with pytest.raises(InvalidField):
-        services.commitment_update(actor=p.officer, commitment=c, version=2, reason="", changes={"title": "再改"})
+        services.commitment_update(
+            actor=p.officer, commitment=c, version=2, reason="", changes={"title": "再改"}
+        )
     with pytest.raises(NotAllowed):
-        services.commitment_update(actor=p.head_a, commitment=c, version=2, reason="x", changes={"title": "再改"})
+        services.commitment_update(
+            actor=p.head_a, commitment=c, version=2, reason="x", changes={"title": "再改"}
+        )
     assert Commitment.objects.get().title == "新" and CommitmentVersion.objects.count() == 1
 
 
 def test_compliance_is_stated_by_the_unit_and_reviewed_by_the_office(p: Personas) -> None:
     c = commitment(p)
     with pytest.raises(NotAllowed):
-        services.compliance_submit(actor=p.reporter_b, commitment=c, period="2026Q1", state="on_track", note="n")
+        services.compliance_submit(
+            actor=p.reporter_b, commitment=c, period="2026Q1", state="on_track", note="n"
+        )
     with pytest.raises(InvalidField):
-        services.compliance_submit(actor=p.reporter_a, commitment=c, period="2026Q5", state="on_track", note="n")
+        services.compliance_submit(
+            actor=p.reporter_a, commitment=c, period="2026Q5", state="on_track", note="n"
+        )
     with pytest.raises(InvalidField):
         services.compliance_submit(actor=p.reporter_a, commitment=c, period="2026Q1", state="done", note="n")
-    row = services.compliance_submit(actor=p.reporter_a, commitment=c, period="2026Q1", state="on_track", note="招标")
+    row = services.compliance_submit(
+        actor=p.reporter_a, commitment=c, period="2026Q1", state="on_track", note="招标"
+    )
     with pytest.raises(NotAllowed):
         services.compliance_review(actor=p.head_a, compliance=row, accept=True)
     with pytest.raises(InvalidField):
         services.compliance_review(actor=p.officer, compliance=row, accept=False, note="")
     services.compliance_review(actor=p.officer, compliance=row, accept=False, note="请补充")
-    again = services.compliance_submit(actor=p.head_a, commitment=c, period="2026Q1", state="on_track", note="已补充")
+    again = services.compliance_submit(
+        actor=p.head_a, commitment=c, period="2026Q1", state="on_track", note="已补充"
+    )
     assert again.pk == row.pk and again.review == "pending"
     services.compliance_review(actor=p.officer, compliance=again, accept=True)
     with pytest.raises(Conflict):
-        services.compliance_submit(actor=p.reporter_a, commitment=c, period="2026Q1", state="fulfilled", note="x")
+        services.compliance_submit(
+            actor=p.reporter_a, commitment=c, period="2026Q1", state="fulfilled", note="x"
+        )
     with pytest.raises(Conflict):
         services.compliance_review(actor=p.officer, compliance=again, accept=True)
     publish_all(p)
@@ -107,22 +131,35 @@ def test_catalogue_import_is_idempotent_and_retires_missing_items(p: Personas) -
     rows = read_rows(CSV.encode(), "清单.csv")
     assert [r.code for r in rows] == ["QL-001", "QL-002"]
     assert services.catalogue_import(actor=p.officer, unit=p.unit_a, kind="power", rows=rows) == {
-        "created": 2, "updated": 0, "retired": 0
+        "created": 2,
+        "updated": 0,
+        "retired": 0,
     }
     assert services.catalogue_import(actor=p.officer, unit=p.unit_a, kind="power", rows=rows) == {
-        "created": 0, "updated": 0, "retired": 0
+        "created": 0,
+        "updated": 0,
+        "retired": 0,
     }
-    edited = read_rows(CSV.replace("价格科", "价格监督科").split("QL-001")[0].encode() + "QL-002,价格违法行为处罚,《价格法》,价格监督科,立案\n".encode(), "x.csv")
+    edited = read_rows(
+        CSV.replace("价格科", "价格监督科").split("QL-001")[0].encode()
+        + "QL-002,价格违法行为处罚,《价格法》,价格监督科,立案\n".encode(),
+        "x.csv",
+    )
     assert services.catalogue_import(actor=p.officer, unit=p.unit_a, kind="power", rows=edited) == {
-        "created": 0, "updated": 1, "retired": 1
+        "created": 0,
+        "updated": 1,
+        "retired": 1,
     }
     assert CatalogueItem.objects.filter(active=True).count() == 1
-    assert Snapshot.objects.filter(publication__kind="catalogue", state="pending").get().data["items"][0]["post"] == "价格监督科"
+    assert (
+        Snapshot.objects.filter(publication__kind="catalogue", state="pending").get().data["items"][0]["post"]
+        == "价格监督科"
+    )
 
 
 def test_catalogue_import_refuses_bad_tables_whole(p: Personas) -> None:
     with pytest.raises(InvalidField):
-        read_rows("a,b\n1,2\n".encode(), "x.csv")
+        read_rows(b"a,b\n1,2\n", "x.csv")
     rows = read_rows((CSV + "QL-001,重复,,,\n").encode(), "x.csv")
     with pytest.raises(InvalidField) as e:
         services.catalogue_import(actor=p.officer, unit=p.unit_a, kind="power", rows=rows)

@@ -46,21 +46,41 @@ def test_office_enters_edits_and_reviews_through_pages(p: Personas) -> None:
     office = client_for(p.officer)
     r = office.post(
         reverse("commitments:list"),
-        {"unit": p.unit_a.pk, "session": "互学互比会", "year": 2026, "title": "页面录入的承诺", "measure": "措施",
-         "deadline": "2026-10-01"},
+        {
+            "unit": p.unit_a.pk,
+            "session": "互学互比会",
+            "year": 2026,
+            "title": "页面录入的承诺",
+            "measure": "措施",
+            "deadline": "2026-10-01",
+        },
     )
     assert r.status_code == 302
     c = Commitment.objects.get()
     r = office.post(
         reverse("commitments:edit", args=[c.pk]),
-        {"title": "页面修改后的承诺", "measure": "措施", "deadline": "2026-11-01", "reason": "延期", "version": 1},
+        {
+            "title": "页面修改后的承诺",
+            "measure": "措施",
+            "deadline": "2026-11-01",
+            "reason": "延期",
+            "version": 1,
+        },
         follow=True,
     )
     assert "审核通过前仍看到原版本" in r.content.decode()
     reporter = client_for(p.reporter_a)
-    reporter.post(reverse("commitments:compliance", args=[c.pk]), {"period": "2026Q2", "state": "on_track", "note": "推进中"})
+    reporter.post(
+        reverse("commitments:compliance", args=[c.pk]),
+        {"period": "2026Q2", "state": "on_track", "note": "推进中"},
+    )
     row = Compliance.objects.get()
-    assert client_for(p.reporter_a).post(reverse("commitments:review", args=[row.pk]), {"decision": "accept"}).status_code == 403
+    assert (
+        client_for(p.reporter_a)
+        .post(reverse("commitments:review", args=[row.pk]), {"decision": "accept"})
+        .status_code
+        == 403
+    )
     assert "推进中" in office.get(reverse("commitments:queue")).content.decode()
     office.post(reverse("commitments:review", args=[row.pk]), {"decision": "accept"})
     assert Compliance.objects.get().review == "accepted"
@@ -70,17 +90,26 @@ def test_office_enters_edits_and_reviews_through_pages(p: Personas) -> None:
 def test_catalogue_import_page(p: Personas) -> None:
     csv = "编号,事项名称,责任岗位\nZR-1,统筹全区发展规划,规划科\n".encode()
     upload = SimpleUploadedFile("责任清单.csv", csv, content_type="text/csv")
-    assert client_for(p.reporter_a).post(
-        reverse("commitments:catalogues"), {"unit": p.unit_a.pk, "kind": "responsibility", "file": upload}
-    ).status_code == 403
+    assert (
+        client_for(p.reporter_a)
+        .post(
+            reverse("commitments:catalogues"), {"unit": p.unit_a.pk, "kind": "responsibility", "file": upload}
+        )
+        .status_code
+        == 403
+    )
     upload = SimpleUploadedFile("责任清单.csv", csv, content_type="text/csv")
     r = client_for(p.officer).post(
-        reverse("commitments:catalogues"), {"unit": p.unit_a.pk, "kind": "responsibility", "file": upload}, follow=True
+        reverse("commitments:catalogues"),
+        {"unit": p.unit_a.pk, "kind": "responsibility", "file": upload},
+        follow=True,
     )
     assert "新增 1" in r.content.decode()
     assert CatalogueItem.objects.get().post == "规划科"
-    bad = SimpleUploadedFile("x.csv", "a,b\n".encode(), content_type="text/csv")
-    r = client_for(p.officer).post(reverse("commitments:catalogues"), {"unit": p.unit_a.pk, "kind": "power", "file": bad})
+    bad = SimpleUploadedFile("x.csv", b"a,b\n", content_type="text/csv")
+    r = client_for(p.officer).post(
+        reverse("commitments:catalogues"), {"unit": p.unit_a.pk, "kind": "power", "file": bad}
+    )
     assert r.status_code == 400 and "找不到表头" in r.content.decode()
 
 
@@ -100,27 +129,50 @@ def test_api(p: Personas) -> None:
     office = client_for(p.officer)
     r = office.post(
         reverse("api-v1:commitments_create"),
-        {"unit_id": p.unit_a.pk, "session": "会", "year": 2026, "title": "接口录入", "measure": "m", "deadline": "2026-09-30"},
+        {
+            "unit_id": p.unit_a.pk,
+            "session": "会",
+            "year": 2026,
+            "title": "接口录入",
+            "measure": "m",
+            "deadline": "2026-09-30",
+        },
         content_type="application/json",
     )
     assert r.status_code == 201, r.content
     cid = r.json()["id"]
     assert client_for(p.reporter_b).get(reverse("api-v1:commitments_detail", args=[cid])).status_code == 404
     r = client_for(p.reporter_a).post(
-        reverse("api-v1:commitments_compliance", args=[cid]), {"period": "2026Q3", "state": "behind", "note": "滞后"},
+        reverse("api-v1:commitments_compliance", args=[cid]),
+        {"period": "2026Q3", "state": "behind", "note": "滞后"},
         content_type="application/json",
     )
     assert r.status_code == 201 and r.json()["review"] == "pending"
     bad = client_for(p.reporter_a).post(
-        reverse("api-v1:commitments_compliance", args=[cid]), {"period": "2026Q9", "state": "behind", "note": "x"},
+        reverse("api-v1:commitments_compliance", args=[cid]),
+        {"period": "2026Q9", "state": "behind", "note": "x"},
         content_type="application/json",
     )
     assert bad.status_code == 422
     rid = r.json()["id"]
-    assert client_for(p.head_a).post(
-        reverse("api-v1:commitments_compliance_review", args=[rid]), {"accept": True}, content_type="application/json"
-    ).status_code == 403
-    r = office.post(reverse("api-v1:commitments_compliance_review", args=[rid]), {"accept": True}, content_type="application/json")
+    assert (
+        client_for(p.head_a)
+        .post(
+            reverse("api-v1:commitments_compliance_review", args=[rid]),
+            {"accept": True},
+            content_type="application/json",
+        )
+        .status_code
+        == 403
+    )
+    r = office.post(
+        reverse("api-v1:commitments_compliance_review", args=[rid]),
+        {"accept": True},
+        content_type="application/json",
+    )
     assert r.json()["review"] == "accepted"
-    assert office.get(reverse("api-v1:commitments_detail", args=[cid])).json()["compliance"][0]["state"] == "behind"
+    assert (
+        office.get(reverse("api-v1:commitments_detail", args=[cid])).json()["compliance"][0]["state"]
+        == "behind"
+    )
     assert office.get(reverse("api-v1:catalogue_items")).json()["count"] == 0

@@ -42,7 +42,12 @@ def test_review_page_shows_what_changed_and_publishes(p: Personas) -> None:
     body = office.get(reverse("portal_office:review")).content.decode()
     assert "<del>旧的承诺表述</del>" in body and "<ins>新的承诺表述</ins>" in body
     snap = Snapshot.objects.get(state=SnapshotState.PENDING)
-    assert client_for(p.reporter_a).post(reverse("portal_office:review_one", args=[snap.pk]), {"decision": "publish"}).status_code == 403
+    assert (
+        client_for(p.reporter_a)
+        .post(reverse("portal_office:review_one", args=[snap.pk]), {"decision": "publish"})
+        .status_code
+        == 403
+    )
     office.post(reverse("portal_office:review_one", args=[snap.pk]), {"decision": "publish"})
     assert publication_of(c).title == "新的承诺表述"
 
@@ -70,7 +75,9 @@ def test_moderation(p: Personas) -> None:
         feedback_moderate(actor=p.officer, feedback=fb, approve=True, reply="")
     office = client_for(p.officer)
     assert "请公开进度照片" in office.get(reverse("portal_office:feedback")).content.decode()
-    office.post(reverse("portal_office:moderate", args=[fb.pk]), {"decision": "approve", "reply": "已补充照片。"})
+    office.post(
+        reverse("portal_office:moderate", args=[fb.pk]), {"decision": "approve", "reply": "已补充照片。"}
+    )
     assert Feedback.objects.get().state == "approved"
 
 
@@ -80,7 +87,12 @@ def test_publishing_all_key_projects(p: Personas) -> None:
     from luoshi.projects.services import project_create
 
     project_create(
-        actor=p.officer, name="新能源产业园", code="XM-1", lead_unit=p.unit_a, lat=Decimal("30.5"), lng=Decimal("114.3")
+        actor=p.officer,
+        name="新能源产业园",
+        code="XM-1",
+        lead_unit=p.unit_a,
+        lat=Decimal("30.5"),
+        lng=Decimal("114.3"),
     )
     office = client_for(p.officer)
     office.post(reverse("portal_office:publish_projects"))

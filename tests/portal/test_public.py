@@ -50,7 +50,10 @@ def test_an_edited_commitment_shows_its_old_version_until_reviewed(p: Personas) 
     assert "年内建成智慧停车平台" in public.get(unit_url).content.decode()
 
     commitment_services.commitment_update(
-        actor=p.officer, commitment=c, version=c.version, reason="调整范围",
+        actor=p.officer,
+        commitment=c,
+        version=c.version,
+        reason="调整范围",
         changes={"title": "年内建成全区智慧停车平台二期"},
     )
     for url in (unit_url, reverse("portal:home"), reverse("portal:item", args=[publication_of(c).pk])):
@@ -58,14 +61,20 @@ def test_an_edited_commitment_shows_its_old_version_until_reviewed(p: Personas) 
         assert "二期" not in body, url
     assert "年内建成智慧停车平台" in public.get(unit_url).content.decode()
     assert "找到 0 项" in public.get(reverse("portal:search"), {"q": "二期"}).content.decode()
-    assert public.get(reverse("api-v1:public_items")).json()["items"][0]["data"]["title"] == "年内建成智慧停车平台"
+    assert (
+        public.get(reverse("api-v1:public_items")).json()["items"][0]["data"]["title"]
+        == "年内建成智慧停车平台"
+    )
 
     pending = Snapshot.objects.get(state=SnapshotState.PENDING)
     snapshot_review(actor=p.officer, snapshot=pending, publish=False, note="表述需与会议纪要一致")
     assert "二期" not in public.get(unit_url).content.decode()  # rejected: the old version stays
 
     commitment_services.commitment_update(
-        actor=p.officer, commitment=c, version=c.version + 1, reason="按会议纪要",
+        actor=p.officer,
+        commitment=c,
+        version=c.version + 1,
+        reason="按会议纪要",
         changes={"title": "年内建成全区智慧停车平台二期工程"},
     )
     snapshot_review(actor=p.officer, snapshot=Snapshot.objects.get(state=SnapshotState.PENDING), publish=True)
@@ -80,7 +89,9 @@ def test_search_finds_only_reviewed_wording(p: Personas) -> None:
         actor=p.officer, commitment=c, version=1, reason="更名", changes={"title": "新建社区嵌入式托育中心"}
     )
     public = Client()
-    assert 'id="search-results"' in (body := public.get(reverse("portal:search"), {"q": "养老"}).content.decode())
+    assert 'id="search-results"' in (
+        body := public.get(reverse("portal:search"), {"q": "养老"}).content.decode()
+    )
     assert "新建社区养老服务中心" in body
     assert "找到 0 项" in public.get(reverse("portal:search"), {"q": "托育"}).content.decode()
     # by pinyin, and by pinyin initials
@@ -94,7 +105,9 @@ def test_compliance_shows_only_accepted_statements_without_internal_notes(p: Per
     row = commitment_services.compliance_submit(
         actor=p.reporter_a, commitment=c, period="2026Q2", state="fulfilled", note="平台已上线"
     )
-    commitment_services.compliance_review(actor=p.officer, compliance=row, accept=False, note="内部意见：证据不足")
+    commitment_services.compliance_review(
+        actor=p.officer, compliance=row, accept=False, note="内部意见：证据不足"
+    )
     publish_all(p)
     body = Client().get(reverse("portal:unit", args=[p.unit_a.pk])).content.decode()
     assert "已完成招标" in body
@@ -140,8 +153,11 @@ def test_feedback_over_the_rate_limit_is_refused_and_nothing_stored(p: Personas)
 
 @pytest.mark.parametrize(
     "extra, message",
-    [({"website": "http://spam.example"}, "提交被拒绝"), ({"answer": "999"}, "答案不正确"),
-     ({"token": "forged"}, "验证问题无效")],
+    [
+        ({"website": "http://spam.example"}, "提交被拒绝"),
+        ({"answer": "999"}, "答案不正确"),
+        ({"token": "forged"}, "验证问题无效"),
+    ],
 )
 def test_spam_is_refused(p: Personas, extra: dict[str, str], message: str) -> None:
     c = commitment(p)

@@ -15,14 +15,26 @@ NOW = datetime(2026, 6, 1, 12, 0, tzinfo=UTC)
 
 def test_only_public_keeps_no_internal_field() -> None:
     data = {
-        "unit": "发改局", "title": "t", "measure": "m", "reviewer": "张三", "evidence": ["a.pdf"],
-        "compliance": [{"period": "2026Q1", "state": "on_track", "note": "n", "review_note": "内部意见", "by": "李四"}],
+        "unit": "发改局",
+        "title": "t",
+        "measure": "m",
+        "reviewer": "张三",
+        "evidence": ["a.pdf"],
+        "compliance": [
+            {"period": "2026Q1", "state": "on_track", "note": "n", "review_note": "内部意见", "by": "李四"}
+        ],
     }
     out = rules.only_public("commitment", data)
-    assert out == {"unit": "发改局", "title": "t", "measure": "m",
-                   "compliance": [{"period": "2026Q1", "state": "on_track", "note": "n"}]}
+    assert out == {
+        "unit": "发改局",
+        "title": "t",
+        "measure": "m",
+        "compliance": [{"period": "2026Q1", "state": "on_track", "note": "n"}],
+    }
     assert rules.only_public("nonsense", data) == {}
-    items = rules.only_public("catalogue", {"items": [{"code": "1", "name": "n", "secret": "x"}], "kind": "power"})
+    items = rules.only_public(
+        "catalogue", {"items": [{"code": "1", "name": "n", "secret": "x"}], "kind": "power"}
+    )
     assert items == {"kind": "power", "items": [{"code": "1", "name": "n"}]}
 
 
@@ -35,8 +47,15 @@ def test_diff() -> None:
 
 @pytest.mark.parametrize(
     "minutes_ago, allowed",
-    [([], True), ([1], True), ([1, 2], False), ([11, 12], True), ([30, 60, 120, 180, 240], False),
-     ([30, 60, 120, 180], True), ([60 * 25] * 9, True)],
+    [
+        ([], True),
+        ([1], True),
+        ([1, 2], False),
+        ([11, 12], True),
+        ([30, 60, 120, 180, 240], False),
+        ([30, 60, 120, 180], True),
+        ([60 * 25] * 9, True),
+    ],
 )
 def test_retry_after(minutes_ago: list[int], allowed: bool) -> None:
     sent = [NOW - timedelta(minutes=m) for m in minutes_ago]
@@ -63,8 +82,16 @@ def test_after_the_wait_one_more_is_allowed(minutes_ago: list[int]) -> None:
 
 @pytest.mark.parametrize(
     "a, b, op, given_, ok",
-    [(3, 4, "+", "7", True), (3, 4, "+", " 7 ", True), (3, 4, "+", "７", True), (9, 4, "-", "5", True),
-     (3, 4, "+", "8", False), (3, 4, "+", "", False), (3, 4, "+", "seven", False), (3, 4, "+", "7" * 7, False)],
+    [
+        (3, 4, "+", "7", True),
+        (3, 4, "+", " 7 ", True),
+        (3, 4, "+", "７", True),
+        (9, 4, "-", "5", True),
+        (3, 4, "+", "8", False),
+        (3, 4, "+", "", False),
+        (3, 4, "+", "seven", False),
+        (3, 4, "+", "7" * 7, False),
+    ],
 )
 def test_answer_ok(a: int, b: int, op: str, given_: str, ok: bool) -> None:
     assert rules.answer_ok(a, b, op, given_) is ok
