@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from luoshi.commitments.models import CatalogueKind
 from luoshi.org.access import require_officer
 from luoshi.web.errors import form_submit
 
@@ -98,7 +99,13 @@ def feedback_queue(request: HttpRequest) -> HttpResponse:
     if state in FeedbackState.values:
         qs = qs.filter(state=state)
     page = Paginator(qs, PAGE).get_page(request.GET.get("page"))
-    context = {"page": page, "state": state, "states": FeedbackState.choices, "form": ModerateForm()}
+    context = {
+        "page": page,
+        "state": state,
+        "states": FeedbackState.choices,
+        "form": ModerateForm(),
+        "catalogue_kinds": dict(CatalogueKind.choices),
+    }
     return render(request, "portal/office_feedback.html", context)
 
 
@@ -135,7 +142,13 @@ def publications(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "portal/office_publications.html",
-        {"page": page, "kind": kind, "kinds": Kind.choices, "form": WithdrawForm()},
+        {
+            "page": page,
+            "kind": kind,
+            "kinds": Kind.choices,
+            "form": WithdrawForm(),
+            "catalogue_kinds": dict(CatalogueKind.choices),
+        },
     )
 
 
