@@ -10,9 +10,11 @@ import random
 from datetime import date
 from typing import Any
 
+from django.utils import timezone
+
 from luoshi.commitments import rules as commitment_rules
 from luoshi.commitments import services as commitments
-from luoshi.commitments.models import Commitment
+from luoshi.commitments.models import Commitment, Compliance, ReviewState
 from luoshi.org.models import UnitCategory
 
 from . import services
@@ -76,8 +78,11 @@ def build(builder: Any) -> None:
         departments = departments[:6]
     year = today.year
     this_q = int(commitment_rules.period_of(today)[-1])
-    periods = [f"{year}Q{q}" for q in range(max(1, this_q - 2), this_q)]  # the last two closed quarters
+    periods = [f"{year}Q{q}" for q in range(1, this_q)]  # the closed quarters
     made: list[Commitment] = []
+    history: list[Compliance] = []
+    pending_statements: list[tuple[Commitment, Any, str]] = []
+    now = timezone.now()
     for i, unit in enumerate(departments):
         short = unit.short_name or unit.name
         clerk = builder.users.get(f"{unit.code.lower()}_tb") or officer
@@ -93,13 +98,45 @@ def build(builder: Any) -> None:
                 deadline=date(year, rng.choice([6, 9, 12]), 30 if rng.random() < 0.5 else 28),
             )
             made.append(c)
+            # the closed quarters' compliance, as the office accepted it then (the ledger's history)
             for j, period in enumerate(periods):
                 state = _state(rng, j, j == len(periods) - 1)
-                row = commitments.compliance_submit(
-                    actor=clerk, commitment=c, period=period, state=state, note=NOTES[state]
+                if commitment_rules.period_bounds(period)[1] >= c.deadline:
+                    state = "fulfilled" if rng.random() < 0.8 else "behind"
+                history.append(
+                    Compliance(
+                        commitment=c,
+                        period=period,
+                        state=state,
+                        note=NOTES[state],
+                        submitted_by=clerk,
+                        review=ReviewState.ACCEPTED,
+                        reviewed_by=officer,
+                        reviewed_at=now,
+                    )
                 )
-                if j < len(periods) - 1 or rng.random() < 0.85:
-                    commitments.compliance_review(actor=officer, compliance=row, accept=True)
+            # this quarter's statement, stated by the unit, waits for the office for a few of them
+            if len(made) % 7 == 1:
+                state = rng.choice(["on_track", "fulfilled", "behind"])
+                pending_statements.append((c, clerk, state))
+    Compliance.objects.bulk_create(history)
+    for c in made:
+        services.publication_propose(
+            kind=Kind.COMMITMENT,
+            ref=str(c.pk),
+            unit_id=c.unit_id,
+            data=commitments.public_data(c, on=today),
+            actor=officer,
+            audit=False,
+        )
+    for c, clerk, state in pending_statements:
+        commitments.compliance_submit(
+            actor=clerk,
+            commitment=c,
+            period=commitment_rules.period_of(today),
+            state=state,
+            note=NOTES[state],
+        )
     for unit in departments[:3]:
         for kind, rows in CATALOGUE_ITEMS.items():
             prefix = {"power": "QL", "responsibility": "ZR", "negative": "FM"}[kind]
