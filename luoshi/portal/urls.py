@@ -12,4 +12,5 @@ urlpatterns = [
     path("catalogues/", views.catalogues, name="catalogues"),
     path("search/", views.search, name="search"),
     path("items/<int:pk>/", views.item, name="item"),
+    path("language/", views.language, name="language"),
 ]

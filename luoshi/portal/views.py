@@ -165,3 +165,21 @@ def item(request: HttpRequest, pk: int) -> HttpResponse:
         form = FeedbackForm()
     context = {"item": row, "data": row["data"], "form": form, **_labels()}
     return render(request, "portal/item.html", context, status=status)
+
+
+def language(request: HttpRequest) -> HttpResponse:
+    """Switch the portal's language by a plain link (the cached pages carry no form token): sets
+    the language cookie and goes back to the page the link was on."""
+    from django.conf import settings
+    from django.utils.http import url_has_allowed_host_and_scheme
+
+    code = request.GET.get("lang", "")
+    target = request.GET.get("next", "")
+    if not url_has_allowed_host_and_scheme(target, {request.get_host()}, require_https=request.is_secure()):
+        target = reverse("portal:home")
+    response = redirect(target)
+    if code in dict(settings.LANGUAGES):
+        response.set_cookie(
+            settings.LANGUAGE_COOKIE_NAME, code, max_age=settings.LANGUAGE_COOKIE_AGE, samesite="Lax"
+        )
+    return response

@@ -234,3 +234,17 @@ def test_everyone_sees_the_same_public_page(p: Personas, who: str) -> None:
     publish_all(p)
     body = client_for(getattr(p, who)).get(reverse("portal:unit", args=[p.unit_a.pk])).content.decode()
     assert "同一公开版本" in body
+
+
+def test_cached_pages_carry_no_form_token_and_switch_language_by_link(p: Personas) -> None:
+    commitment(p)
+    publish_all(p)
+    public = Client(enforce_csrf_checks=True)
+    home = public.get(reverse("portal:home")).content.decode()
+    assert "csrfmiddlewaretoken" not in home
+    r = public.get(reverse("portal:language"), {"lang": "en", "next": reverse("portal:catalogues")})
+    assert r.status_code == 302 and r["Location"] == reverse("portal:catalogues")
+    assert '<html lang="en">' in public.get(reverse("portal:home")).content.decode()
+    r = public.get(reverse("portal:language"), {"lang": "zh-hans", "next": "https://evil.example/"})
+    assert r["Location"] == reverse("portal:home")
+    assert '<html lang="zh-hans">' in public.get(reverse("portal:home")).content.decode()
