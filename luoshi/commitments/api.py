@@ -62,6 +62,7 @@ class CommitmentIn(Schema):
     title: str = Field(..., max_length=300)
     measure: str = Field(..., max_length=5000)
     deadline: Day
+    task_id: int | None = Field(None, ge=1, description="the task that carries it")
 
 
 class ComplianceIn(Schema):
@@ -135,7 +136,10 @@ def commitments_create(request: HttpRequest, payload: CommitmentIn) -> Any:
     from luoshi.api.common import lookup
     from luoshi.org.models import Unit
 
+    from luoshi.work.models import Task
+
     unit = lookup(Unit.objects.all(), payload.unit_id, "unit_id")
+    task = lookup(Task.objects.visible_to(caller(request)), payload.task_id, "task_id")
     c = services.commitment_create(
         actor=caller(request),
         unit=unit,
@@ -144,6 +148,7 @@ def commitments_create(request: HttpRequest, payload: CommitmentIn) -> Any:
         title=payload.title,
         measure=payload.measure,
         deadline=payload.deadline,
+        task=task,
     )
     return Status(201, _out(c))
 

@@ -17,6 +17,18 @@ class CommitmentForm(forms.Form):
     title = forms.CharField(label=_("承诺事项"), max_length=300)
     measure = forms.CharField(label=_("措施或成果"), widget=forms.Textarea(attrs={"rows": 3}))
     deadline = forms.DateField(label=_("完成时限"), widget=forms.DateInput(attrs={"type": "date"}))
+    task = forms.IntegerField(label=_("关联任务编号（选填）"), required=False, min_value=1)
+
+    def clean_task(self) -> Any:
+        from luoshi.work.models import Task
+
+        pk = self.cleaned_data.get("task")
+        if not pk:
+            return None
+        task = Task.objects.filter(pk=pk).first()
+        if task is None:
+            raise forms.ValidationError(_("任务不存在。"))
+        return task
 
 
 class CommitmentEditForm(forms.Form):

@@ -126,10 +126,15 @@ def test_list_query_count(p: Personas, rows: int) -> None:
 
 
 def test_api(p: Personas) -> None:
+    from datetime import date
+
+    plan = p.plan(name="计划", year=2026, start=date(2026, 1, 1), due=date(2026, 12, 31))
+    task = p.task(plan, title="承载任务", unit=p.unit_a)
     office = client_for(p.officer)
     r = office.post(
         reverse("api-v1:commitments_create"),
         {
+            "task_id": task.pk,
             "unit_id": p.unit_a.pk,
             "session": "会",
             "year": 2026,
@@ -141,6 +146,21 @@ def test_api(p: Personas) -> None:
     )
     assert r.status_code == 201, r.content
     cid = r.json()["id"]
+    assert r.json()["task_id"] == task.pk
+    unknown = office.post(
+        reverse("api-v1:commitments_create"),
+        {
+            "unit_id": p.unit_a.pk,
+            "task_id": 999999,
+            "session": "会",
+            "year": 2026,
+            "title": "t",
+            "measure": "m",
+            "deadline": "2026-09-30",
+        },
+        content_type="application/json",
+    )
+    assert unknown.status_code == 400 and "task_id" in unknown.json()["detail"]
     assert client_for(p.reporter_b).get(reverse("api-v1:commitments_detail", args=[cid])).status_code == 404
     r = client_for(p.reporter_a).post(
         reverse("api-v1:commitments_compliance", args=[cid]),
