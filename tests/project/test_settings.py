@@ -233,3 +233,13 @@ def test_commands_work_on_a_fresh_checkout_whatever_the_database(tmp_path):
     )
     assert check.returncode == 0, check.stderr
     assert (data_dir2 / "jobs.sqlite3").exists()
+
+
+def test_static_files_are_served_without_collectstatic(client, settings, tmp_path):
+    """Whatever starts the server, its styles and scripts are there: no `collectstatic` first."""
+    settings.STATIC_ROOT = tmp_path / "never-collected"
+    assert not settings.DEBUG
+    response = client.get("/static/vendor/htmx/htmx.min.js")
+    assert response.status_code == 200
+    body = b"".join(response.streaming_content) if response.streaming else response.content
+    assert b"htmx" in body[:2000]
