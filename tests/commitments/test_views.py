@@ -196,3 +196,26 @@ def test_api(p: Personas) -> None:
         == "behind"
     )
     assert office.get(reverse("api-v1:catalogue_items")).json()["count"] == 0
+
+
+@pytest.mark.parametrize("rows", [3, 30])
+def test_queue_and_catalogue_query_counts(p: Personas, rows: int) -> None:
+    from luoshi.commitments import services
+
+    for i in range(rows):
+        c = commitment(p, unit=p.unit_a, title=f"承诺{i}")
+        services.compliance_submit(actor=p.reporter_a, commitment=c, period="2026Q1", state="on_track", note="n")
+    services.catalogue_import(
+        actor=p.officer,
+        unit=p.unit_a,
+        kind="power",
+        rows=[services.ItemRow(f"QL-{i}", f"事项{i}") for i in range(rows)],
+    )
+    office = client_for(p.officer)
+    office.get(reverse("commitments:list"))
+    with exact_queries(f"commitments.queue[officer /commitments/queue/]@{rows}"):
+        body = office.get(reverse("commitments:queue")).content.decode()
+    assert body.count('name="decision" value="accept"') == rows
+    with exact_queries(f"commitments.catalogues[officer /commitments/catalogues/]@{rows}"):
+        body = office.get(reverse("commitments:catalogues")).content.decode()
+    assert body.count("<td>QL-") == rows

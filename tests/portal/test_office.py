@@ -150,3 +150,20 @@ def test_api_public_items_and_review(p: Personas) -> None:
     assert items[0]["data"]["title"] == "接口承诺" and items[0]["status"] == "not_started"
     assert Publication.objects.get().current_id == sid
     del c
+
+
+@pytest.mark.parametrize("rows", [3, 30])
+def test_feedback_and_publications_query_counts(p: Personas, rows: int) -> None:
+    _commitments(p, rows)
+    publish_all(p)
+    pubs = list(Publication.objects.values_list("pk", flat=True))
+    for i, pk in enumerate(pubs):
+        feedback_submit(publication_id=pk, body=f"第{i}条留言内容", address=f"10.2.0.{i}")
+    office = client_for(p.officer)
+    office.get(reverse("portal_office:review"))
+    with exact_queries(f"portal.feedback[officer /portal/feedback/]@{rows}"):
+        body = office.get(reverse("portal_office:feedback")).content.decode()
+    assert body.count("<textarea") == rows
+    with exact_queries(f"portal.publications[officer /portal/publications/]@{rows}"):
+        body = office.get(reverse("portal_office:publications")).content.decode()
+    assert body.count("/withdraw/") == rows
