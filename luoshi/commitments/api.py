@@ -135,7 +135,6 @@ def commitments_create(request: HttpRequest, payload: CommitmentIn) -> Any:
     """Record a commitment (office); it is proposed to the portal and shows once reviewed."""
     from luoshi.api.common import lookup
     from luoshi.org.models import Unit
-
     from luoshi.work.models import Task
 
     unit = lookup(Unit.objects.all(), payload.unit_id, "unit_id")

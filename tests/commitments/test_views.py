@@ -204,7 +204,9 @@ def test_queue_and_catalogue_query_counts(p: Personas, rows: int) -> None:
 
     for i in range(rows):
         c = commitment(p, unit=p.unit_a, title=f"承诺{i}")
-        services.compliance_submit(actor=p.reporter_a, commitment=c, period="2026Q1", state="on_track", note="n")
+        services.compliance_submit(
+            actor=p.reporter_a, commitment=c, period="2026Q1", state="on_track", note="n"
+        )
     services.catalogue_import(
         actor=p.officer,
         unit=p.unit_a,
