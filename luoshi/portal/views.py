@@ -12,6 +12,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
@@ -81,8 +82,9 @@ def _map_json(projects: list[dict[str, Any]]) -> str | None:
         "lights": [{"value": v, "label": str(label)} for v, label in Light.choices],
     }
     if loaded is not None:
-        return str(map_json(data, loaded))
-    return json.dumps(data, cls=DjangoJSONEncoder).translate(_JSON_ESCAPES)
+        return map_json(data, loaded)
+    # escaped as json_script does, so it is safe inside the page's script element
+    return mark_safe(json.dumps(data, cls=DjangoJSONEncoder).translate(_JSON_ESCAPES))  # noqa: S308
 
 
 def home(request: HttpRequest) -> HttpResponse:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 from datetime import date
+from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -13,7 +14,9 @@ from django.core.cache import cache
 
 from luoshi.commitments import services as commitment_services
 from luoshi.portal.models import Feedback
-from luoshi.portal.services import publications_sync
+from luoshi.portal.services import project_publish, publications_sync
+from luoshi.projects.models import Project
+from luoshi.projects.services import project_create
 from tests.commitments.helpers import accepted, commitment, publish_all
 from tests.factories import Personas
 
@@ -52,6 +55,17 @@ def _district(p: Personas) -> Any:
     commitment(p, unit=p.unit_b, title="企业诉求五个工作日内办结")
     plan = p.plan(name="年度目标", year=2026, start=date(2026, 1, 1), due=date(2026, 12, 31))
     p.task(plan, title="建成城市书房十座", unit=p.unit_a, is_public=True)
+    project_create(
+        actor=p.officer,
+        name="新能源产业园",
+        code="XM-1",
+        lead_unit=p.unit_a,
+        lat=Decimal("30.6"),
+        lng=Decimal("114.2"),
+    )
+    project_publish(
+        actor=p.officer, project_ids=list(Project.objects.values_list("pk", flat=True)), on=date(2026, 6, 1)
+    )
     publications_sync(date(2026, 6, 1))
     publish_all(p)
     return c
@@ -73,6 +87,8 @@ def test_portal_home_on_a_phone(p: Personas, page: Any, shot: Any) -> None:
     assert cards.count() == 2
     assert "兑现率" in cards.first.inner_text()
     assert "建成城市书房十座" in page.locator("#public-tasks").inner_text()
+    # the key projects' map, drawn by the projects app's script from the published positions
+    page.wait_for_function("window.luoshiMap && window.luoshiMap.data.points.length === 1")
     _accessible(page)
     shot(page, "portal-home-phone")
     # keyboard: the first Tab reaches the skip link, which moves to the content

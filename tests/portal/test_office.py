@@ -98,7 +98,15 @@ def test_publishing_all_key_projects(p: Personas) -> None:
     office.post(reverse("portal_office:publish_projects"))
     assert Snapshot.objects.filter(publication__kind="project", state="pending").count() == 1
     publish_all(p)
-    assert "新能源产业园" in Client().get(reverse("portal:home")).content.decode()
+    home = Client().get(reverse("portal:home")).content.decode()
+    assert "新能源产业园" in home
+    import json
+    import re
+
+    found = re.search(r'<script id="map-data" type="application/json">(.*?)</script>', home, re.S)
+    assert found is not None
+    points = json.loads(found.group(1))["points"]
+    assert [(pt["name"], pt["value"]) for pt in points] == [("新能源产业园", [114.3, 30.5])]
 
 
 def _commitments(p: Personas, n: int) -> None:
