@@ -84,7 +84,7 @@ def _map_json(projects: list[dict[str, Any]]) -> str | None:
     if loaded is not None:
         return map_json(data, loaded)
     # escaped as json_script does, so it is safe inside the page's script element
-    return mark_safe(json.dumps(data, cls=DjangoJSONEncoder).translate(_JSON_ESCAPES))  # noqa: S308
+    return mark_safe(json.dumps(data, cls=DjangoJSONEncoder).translate(_JSON_ESCAPES))
 
 
 def home(request: HttpRequest) -> HttpResponse:
