@@ -27,7 +27,8 @@ def _rank(order: tuple[str, ...]) -> dict[str, int]:
 
 
 def unit_compliance() -> list[dict[str, Any]]:
-    """Per unit: its published commitments counted by state, and the rate kept. One query."""
+    """Per unit: its published commitments counted by state, and the rate kept, by unit name. One
+    query."""
     states = {s: Count("pk", filter=Q(status=s)) for s in COMPLIANCE_ORDER}
     rows = (
         public()

@@ -8,6 +8,7 @@ app_name = "portal"
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("units/", views.units, name="units"),
     path("units/<int:unit_id>/", views.unit, name="unit"),
     path("catalogues/", views.catalogues, name="catalogues"),
     path("search/", views.search, name="search"),

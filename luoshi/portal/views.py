@@ -27,6 +27,8 @@ from .cache import cached_page
 from .forms import FeedbackForm
 from .models import Kind
 
+# Units shown on the home page (a province has thousands: the rest are on the units' page).
+HOME_UNITS = 60
 _JSON_ESCAPES = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u0026"}
 
 
@@ -93,8 +95,24 @@ def home(request: HttpRequest) -> HttpResponse:
 
     def build() -> HttpResponse:
         data = selectors.home()
-        context = {**data, **_labels(), "map_json": _map_json(data["projects"])}
+        units = data.pop("units")
+        context = {
+            **data,
+            **_labels(),
+            "units": units[:HOME_UNITS],
+            "unit_count": len(units),
+            "map_json": _map_json(data["projects"]),
+        }
         return render(request, "portal/home.html", context)
+
+    return cached_page(request, build)
+
+
+def units(request: HttpRequest) -> HttpResponse:
+    """Every unit with published commitments and its rate kept."""
+
+    def build() -> HttpResponse:
+        return render(request, "portal/units.html", {"units": selectors.unit_compliance(), **_labels()})
 
     return cached_page(request, build)
 

@@ -57,6 +57,7 @@ def test_pages_in_both_languages(p: Personas) -> None:
     cat = Publication.objects.get(kind="catalogue")
     public_urls = [
         reverse("portal:home"),
+        reverse("portal:units"),
         reverse("portal:unit", args=[p.unit_a.pk]),
         reverse("portal:catalogues"),
         reverse("portal:search") + "?q=zhihui",

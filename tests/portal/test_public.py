@@ -248,3 +248,16 @@ def test_cached_pages_carry_no_form_token_and_switch_language_by_link(p: Persona
     r = public.get(reverse("portal:language"), {"lang": "zh-hans", "next": "https://evil.example/"})
     assert r["Location"] == reverse("portal:home")
     assert '<html lang="zh-hans">' in public.get(reverse("portal:home")).content.decode()
+
+
+def test_home_lists_the_first_units_and_links_all(p: Personas, monkeypatch: pytest.MonkeyPatch) -> None:
+    from luoshi.portal import views
+
+    monkeypatch.setattr(views, "HOME_UNITS", 1)
+    commitment(p, unit=p.unit_a, title="甲的承诺")
+    commitment(p, unit=p.unit_b, title="乙的承诺")
+    publish_all(p)
+    home = Client().get(reverse("portal:home")).content.decode()
+    assert home.count('class="p-card"') == 1 and "查看全部 2 个单位" in home
+    everything = Client().get(reverse("portal:units")).content.decode()
+    assert everything.count('class="p-card"') == 2
