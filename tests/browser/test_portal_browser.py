@@ -139,3 +139,28 @@ def test_a_units_commitments_on_a_phone_and_feedback_by_keyboard(p: Personas, pa
     assert "留言已收到" in page.locator(".p-messages").inner_text()
     assert Feedback.objects.get().body == "希望公布停车平台的上线时间。"
     shot(page, "portal-feedback-phone")
+
+
+def test_the_office_publishes_an_edit_and_the_public_then_sees_it(
+    p: Personas, page: Any, login: Any, browser: Any, live_url: str
+) -> None:
+    c = _district(p)
+    commitment_services.commitment_update(
+        actor=p.officer, commitment=c, version=c.version, reason="调整", changes={"title": "审核后的新表述"}
+    )
+    public = browser.new_context(base_url=live_url, locale="zh-CN", viewport=PHONE)
+    try:
+        citizen = public.new_page()
+        citizen.goto(f"/public/units/{p.unit_a.pk}/")
+        assert "审核后的新表述" not in citizen.content()
+        login(page, "officer")
+        page.goto("/portal/")
+        row = page.locator("#pending tbody tr").filter(has_text="审核后的新表述")
+        assert "年内建成智慧停车平台" in row.inner_text()  # the public wording, struck through
+        with page.expect_navigation():
+            page.click("#review-many button[type=submit]")
+        assert "已公开" in page.locator(".messages").inner_text()
+        citizen.reload()
+        assert "审核后的新表述" in citizen.locator("#commitments").inner_text()
+    finally:
+        public.close()
