@@ -11,7 +11,7 @@ from django.shortcuts import get_object_or_404
 from ninja import Field, Query, Router, Schema, Status
 
 from luoshi.api.common import ERRORS, Page, caller, paginate
-from luoshi.api.schemas import Day
+from luoshi.api.schemas import Day, Id
 
 from . import selectors, services
 from .models import CatalogueKind, Commitment, Compliance
@@ -51,18 +51,18 @@ class CommitmentPage(Schema):
 
 
 class CommitmentQuery(Schema):
-    unit: int | None = Field(None, ge=1)
+    unit: Id | None = None
     year: int | None = Field(None, ge=2000, le=2100)
 
 
 class CommitmentIn(Schema):
-    unit_id: int = Field(..., ge=1)
+    unit_id: Id
     session: str = Field(..., max_length=120)
     year: int = Field(..., ge=2000, le=2100)
     title: str = Field(..., max_length=300)
     measure: str = Field(..., max_length=5000)
     deadline: Day
-    task_id: int | None = Field(None, ge=1, description="the task that carries it")
+    task_id: Id | None = Field(None, description="the task that carries it")
 
 
 class ComplianceIn(Schema):
@@ -93,7 +93,7 @@ class ItemPage(Schema):
 
 
 class ItemQuery(Schema):
-    unit: int | None = Field(None, ge=1)
+    unit: Id | None = None
     kind: Literal["", "power", "responsibility", "negative"] = ""
 
 
@@ -153,14 +153,14 @@ def commitments_create(request: HttpRequest, payload: CommitmentIn) -> Any:
 
 
 @router.get("/commitments/{commitment_id}", response={200: CommitmentDetail, **ERRORS})
-def commitments_detail(request: HttpRequest, commitment_id: int) -> Any:
+def commitments_detail(request: HttpRequest, commitment_id: Id) -> Any:
     """A commitment with its compliance per period (all review states)."""
     c = get_object_or_404(Commitment.objects.visible_to(caller(request)), pk=commitment_id)
     return {**_out(c), "compliance": [_compliance_out(r) for r in c.compliance.order_by("period")]}
 
 
 @router.post("/commitments/{commitment_id}/compliance", response={201: ComplianceOut, **ERRORS})
-def commitments_compliance(request: HttpRequest, commitment_id: int, payload: ComplianceIn) -> Any:
+def commitments_compliance(request: HttpRequest, commitment_id: Id, payload: ComplianceIn) -> Any:
     """State a period's compliance (the unit's reporter or head, or the office); waits for review."""
     c = get_object_or_404(Commitment.objects.visible_to(caller(request)), pk=commitment_id)
     row = services.compliance_submit(
@@ -170,7 +170,7 @@ def commitments_compliance(request: HttpRequest, commitment_id: int, payload: Co
 
 
 @router.post("/commitments/compliance/{compliance_id}/review", response={200: ComplianceOut, **ERRORS})
-def commitments_compliance_review(request: HttpRequest, compliance_id: int, payload: ReviewIn) -> Any:
+def commitments_compliance_review(request: HttpRequest, compliance_id: Id, payload: ReviewIn) -> Any:
     """Accept (then proposed to the portal) or return a stated compliance (office)."""
     row = get_object_or_404(
         Compliance.objects.filter(commitment__in=Commitment.objects.visible_to(caller(request))),

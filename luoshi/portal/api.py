@@ -39,7 +39,7 @@ class PublicPage(Schema):
 
 class PublicQuery(Schema):
     kind: Literal["", "commitment", "task", "project", "catalogue"] = ""
-    unit: int | None = Field(None, ge=1)
+    unit: Id | None = None
 
 
 class PendingOut(Schema):
@@ -112,7 +112,7 @@ def portal_pending(request: HttpRequest, page: Query[Page]) -> Any:
 
 
 @router.post("/portal/pending/{snapshot_id}/review", response={200: PendingOut, **ERRORS})
-def portal_review(request: HttpRequest, snapshot_id: int, payload: ReviewIn) -> Any:
+def portal_review(request: HttpRequest, snapshot_id: Id, payload: ReviewIn) -> Any:
     """Publish a pending version (it replaces the public one) or reject it with a reason (office)."""
     require_officer(caller(request))
     snap = get_object_or_404(Snapshot.objects.select_related("publication"), pk=snapshot_id)
