@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import django_stubs_ext
@@ -19,6 +20,8 @@ DATA_DIR = Path(os.environ.get("LUOSHI_DATA_DIR", BASE_DIR / "var"))
 DEBUG = env_bool("LUOSHI_DEBUG", False)
 SECRET_KEY = os.environ.get("LUOSHI_SECRET_KEY", "")
 PRODUCTION = env_bool("LUOSHI_PRODUCTION", False)
+if PRODUCTION and DEBUG:
+    raise ConfigError("LUOSHI_PRODUCTION and LUOSHI_DEBUG cannot both be on")
 if not SECRET_KEY:
     if PRODUCTION:
         raise ConfigError("LUOSHI_PRODUCTION is set but LUOSHI_SECRET_KEY is not")
@@ -39,6 +42,10 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "huey.contrib.djhuey",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "axes",
     "luoshi.audit",
     "luoshi.org",
     "luoshi.work",
@@ -53,14 +60,18 @@ INSTALLED_APPS = [
     "luoshi.meetings",
     "luoshi.supervision",
     "luoshi.assessment",
+    "luoshi.appeals",
+    "luoshi.enterprises",
     "luoshi.web",
     "luoshi.benchmark",
     "luoshi.portal",
     "luoshi.commitments",
+    "luoshi.identity",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "luoshi.identity.headers.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "luoshi.web.middleware.ChineseFirstLocaleMiddleware",
@@ -71,10 +82,14 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "luoshi.web.badinput.RejectNulMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Idle timeout, absolute lifetime and a forced password change, from the session alone.
+    "luoshi.identity.middleware.SessionPolicyMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "luoshi.audit.middleware.RequestContextMiddleware",
     # The shared errors (luoshi.errors) a page view lets escape: 403/404 pages, or the message.
     "luoshi.web.errors.ErrorMiddleware",
+    # Last: answers a request axes marked as locked out (the sign-in view answers it itself first).
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "luoshi.urls"
@@ -113,9 +128,59 @@ PASSWORD_HASHERS = [
 ]
 if env_bool("LUOSHI_FAST_HASHER", False):
     PASSWORD_HASHERS.insert(0, "django.contrib.auth.hashers.MD5PasswordHasher")
+# Password policy (口令策略, GB/T 22239 level 3): long enough, three of four character classes, not
+# like the username, not a common password. Checked by every service that sets a password.
+LUOSHI_PASSWORD_MIN_LENGTH = env_int("LUOSHI_PASSWORD_MIN_LENGTH", 10)
+LUOSHI_PASSWORD_MIN_CLASSES = env_int("LUOSHI_PASSWORD_MIN_CLASSES", 3)
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": LUOSHI_PASSWORD_MIN_LENGTH},
+    },
+    {"NAME": "luoshi.identity.validators.CharacterClassesValidator"},
+    {"NAME": "luoshi.identity.validators.NotUsernameValidator"},
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# Days a password lasts before its holder must change it at sign-in (0: never).
+LUOSHI_PASSWORD_MAX_AGE_DAYS = env_int("LUOSHI_PASSWORD_MAX_AGE_DAYS", 90)
+AUTHENTICATION_BACKENDS = [
+    # First: counts failed sign-ins and refuses a locked account or address before the password check.
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+# Lockout (登录失败处理): an account is locked after this many failed sign-ins, for this long …
+AXES_FAILURE_LIMIT = env_int("LUOSHI_LOGIN_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("LUOSHI_LOCKOUT_MINUTES", 30))
+AXES_LOCKOUT_PARAMETERS = ["username"]
+# axes warns that the address is not a lockout parameter: the per-address limit is ours (below,
+# luoshi/identity/throttle.py), higher than the account's, over the same records.
+SILENCED_SYSTEM_CHECKS = ["axes.W006"]
+AXES_RESET_ON_SUCCESS = True
+# Attempts during a lockout are refused unchecked and do not extend it (nor count as new failures).
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_DISABLE_ACCESS_LOG = True  # sign-ins are recorded in the audit trail, not twice
+AXES_CLIENT_IP_CALLABLE = "luoshi.identity.throttle.axes_client_ip"
+AXES_LOCKOUT_CALLABLE = "luoshi.identity.views.locked_out"
+AXES_VERBOSE = False
+# … and an address is refused after this many failures within the same period, whatever the accounts
+# (password spraying); higher than the account's, since an office shares one address behind NAT.
+LUOSHI_LOGIN_ADDRESS_LIMIT = env_int("LUOSHI_LOGIN_ADDRESS_LIMIT", 20)
+# Sessions: signed out after this many idle minutes, and after this many hours whatever the activity.
+LUOSHI_SESSION_IDLE_MINUTES = env_int("LUOSHI_SESSION_IDLE_MINUTES", 30)
+LUOSHI_SESSION_MAX_HOURS = env_int("LUOSHI_SESSION_MAX_HOURS", 12)
+SESSION_COOKIE_AGE = LUOSHI_SESSION_MAX_HOURS * 3600
+# Second factor (双因子): TOTP for officers, leaders and the three admin duties. LUOSHI_2FA_RELAXED lets
+# those without a device sign in with the password alone, for the demo: honoured only with LUOSHI_DEBUG.
+LUOSHI_2FA_RELAXED = DEBUG and env_bool("LUOSHI_2FA_RELAXED", True)
+OTP_TOTP_ISSUER = os.environ.get("LUOSHI_TOTP_ISSUER", "落实 Luoshi")
+# What only a developer's machine may do: load the demo (published password), and let a superuser
+# act as every role. Without LUOSHI_DEBUG both are refused.
+LUOSHI_DEMO_ALLOWED = DEBUG
+LUOSHI_SUPERUSER_BYPASS = DEBUG
+# The OpenAPI schema and its docs page: behind sign-in in production mode.
+LUOSHI_API_DOCS_PUBLIC = env_bool("LUOSHI_API_DOCS_PUBLIC", not PRODUCTION)
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
@@ -144,8 +209,29 @@ LUOSHI_EVIDENCE_MAX_BYTES = env_int("LUOSHI_EVIDENCE_MAX_BYTES", 20 * 1024 * 102
 LUOSHI_UPLOAD_MAX_BYTES = env_int("LUOSHI_UPLOAD_MAX_BYTES", 50 * 1024 * 1024)
 
 SESSION_COOKIE_HTTPONLY = True
-SESSION_COOKIE_SECURE = env_bool("LUOSHI_SECURE_COOKIES", False)
+# HTTPS (传输保密性): on by production mode (LUOSHI_PRODUCTION); each can be turned off for a site
+# served over plain HTTP on a closed network, which `check --deploy` then reports.
+SESSION_COOKIE_SECURE = env_bool("LUOSHI_SECURE_COOKIES", PRODUCTION)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+SECURE_SSL_REDIRECT = env_bool("LUOSHI_SSL_REDIRECT", PRODUCTION)
+SECURE_HSTS_SECONDS = env_int("LUOSHI_HSTS_SECONDS", 31_536_000 if PRODUCTION else 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("LUOSHI_HSTS_SUBDOMAINS", True)
+SECURE_HSTS_PRELOAD = env_bool("LUOSHI_HSTS_PRELOAD", PRODUCTION)
+# Behind nginx, which terminates TLS and says so in X-Forwarded-Proto (deploy/nginx.conf).
+if env_bool("LUOSHI_BEHIND_TLS_PROXY", PRODUCTION):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# Liveness and readiness probes are asked over plain HTTP on the machine itself.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+# Content-Security-Policy (luoshi/identity/headers.py): scripts only from this site, no inline script.
+LUOSHI_CSP = os.environ.get(
+    "LUOSHI_CSP",
+    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; "
+    "font-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; "
+    "frame-ancestors 'none'",
+)
 
 # Jobs (Huey): SQLite file by default so `make run` needs no Redis; LUOSHI_REDIS_URL for production.
 REDIS_URL = os.environ.get("LUOSHI_REDIS_URL", "")
@@ -198,11 +284,45 @@ LUOSHI_REMINDER_DAYS_BEFORE = [int(n) for n in env_list("LUOSHI_REMINDER_DAYS_BE
 # Reminders before a supervision notice's response deadline (督办单反馈到期提醒), days before.
 LUOSHI_NOTICE_DUE_DAYS_BEFORE = [int(n) for n in env_list("LUOSHI_NOTICE_DUE_DAYS_BEFORE", ["3", "1"])]
 
+# Logs to standard error: `text` for a terminal, `json` (one object a line) for a log collector.
+LUOSHI_LOG_FORMAT = os.environ.get("LUOSHI_LOG_FORMAT", "text")
+if LUOSHI_LOG_FORMAT not in ("text", "json"):
+    raise ConfigError(f"LUOSHI_LOG_FORMAT must be text or json, not {LUOSHI_LOG_FORMAT!r}")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+        "json": {"()": "luoshi.lib.jsonlog.JsonFormatter"},
+    },
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": LUOSHI_LOG_FORMAT}},
     "root": {"handlers": ["console"], "level": os.environ.get("LUOSHI_LOG_LEVEL", "WARNING")},
     # Huey adds its own handler; don't print its lines twice through the root logger.
     "loggers": {"huey": {"handlers": ["console"], "level": "INFO", "propagate": False}},
 }
+
+# The audit trail (luoshi/audit, docs/operations.md): the chain's HMAC-SM3 key and the Ed25519 key
+# pair of its signed checkpoints live outside the database; the checkpoints go to a directory the
+# operator names (write-once storage, another machine). Outside production mode fixed development
+# keys and var/audit-anchor stand in; production mode refuses to start without them.
+LUOSHI_AUDIT_KEY = os.environ.get("LUOSHI_AUDIT_KEY", "")
+LUOSHI_AUDIT_SIGNING_KEY = os.environ.get("LUOSHI_AUDIT_SIGNING_KEY", "")  # private key (PEM) path
+LUOSHI_AUDIT_VERIFY_KEY = os.environ.get("LUOSHI_AUDIT_VERIFY_KEY", "")  # public key (PEM) path
+LUOSHI_AUDIT_ANCHOR_DIR = os.environ.get("LUOSHI_AUDIT_ANCHOR_DIR", "")
+if PRODUCTION:
+    for _name in ("LUOSHI_AUDIT_KEY", "LUOSHI_AUDIT_SIGNING_KEY", "LUOSHI_AUDIT_ANCHOR_DIR"):
+        if not os.environ.get(_name):
+            raise ConfigError(f"LUOSHI_PRODUCTION is set but {_name} is not (see docs/operations.md)")
+if not LUOSHI_AUDIT_KEY:
+    LUOSHI_AUDIT_KEY = "dev-insecure-luoshi-audit-key-set-LUOSHI_AUDIT_KEY-in-production"
+elif len(LUOSHI_AUDIT_KEY) < 32:
+    raise ConfigError("LUOSHI_AUDIT_KEY must be at least 32 characters (e.g. `openssl rand -hex 32`)")
+LUOSHI_AUDIT_ANCHOR_DIR = LUOSHI_AUDIT_ANCHOR_DIR or str(DATA_DIR / "audit-anchor")
+# A checkpoint is written when the chain moved and the last one is older than this (the worker
+# looks every minute); entries newer than the last checkpoint are protected by the chain alone.
+LUOSHI_AUDIT_CHECKPOINT_SECONDS = env_int("LUOSHI_AUDIT_CHECKPOINT_SECONDS", 60)
+# Audit entries are kept at least this long (等保三级: 180 days at least); `luoshi audit purge`
+# refuses anything younger.
+LUOSHI_AUDIT_RETENTION_DAYS = env_int("LUOSHI_AUDIT_RETENTION_DAYS", 180)
+if LUOSHI_AUDIT_RETENTION_DAYS < 180:
+    raise ConfigError("LUOSHI_AUDIT_RETENTION_DAYS must be at least 180")

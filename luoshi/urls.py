@@ -25,6 +25,11 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("public/", include("luoshi.portal.urls")),
     path("portal/", include("luoshi.portal.urls_office")),
     path("commitments/", include("luoshi.commitments.urls")),
+    path("appeals/", include("luoshi.appeals.urls")),
+    path("public/appeals/", include("luoshi.appeals.urls_public")),
+    path("open311/v2/", include("luoshi.appeals.urls_open311")),
+    path("enterprises/", include("luoshi.enterprises.urls")),
+    path("account/", include("luoshi.identity.urls")),
     path("", include("luoshi.web.urls")),
 ]
 if settings.DEBUG:

@@ -46,7 +46,9 @@ def p(db: None) -> Personas:
 @pytest.fixture(autouse=True)
 def _media_root(tmp_path, settings) -> None:  # type: ignore[no-untyped-def]
     settings.MEDIA_ROOT = tmp_path / "media"
+    settings.LUOSHI_AUDIT_ANCHOR_DIR = str(tmp_path / "audit-anchor")  # each test's own checkpoints
     settings.LUOSHI_REMINDERS = False  # deadline reminders: tests/notify/test_reminders.py turns them on
+    settings.LUOSHI_DEMO_ALLOWED = True  # the demo loads as under LUOSHI_DEBUG; tests/identity checks refusal
 
 
 @pytest.fixture(autouse=True)

@@ -21,10 +21,12 @@ from ninja import NinjaAPI
 from ninja.errors import ValidationError
 from ninja.operation import Operation
 
+from luoshi.appeals.api import router as appeals_router
 from luoshi.assessment.api import router as assessment_router
 from luoshi.benchmark.api import router as benchmark_router
 from luoshi.commitments.api import router as commitments_router
 from luoshi.documents.api import router as documents_router
+from luoshi.enterprises.api import router as enterprises_router
 from luoshi.errors import LuoshiError
 from luoshi.meetings.api import router as meetings_router
 from luoshi.org.api import router as org_router
@@ -36,7 +38,7 @@ from luoshi.supervision.api import router as supervision_router
 from luoshi.work.api import router as work_router
 
 from .auth import SessionAuth, TokenAuth
-from .docs import OfflineSwagger
+from .docs import OfflineSwagger, signed_in_only
 
 
 class LuoshiAPI(NinjaAPI):
@@ -56,6 +58,7 @@ api = LuoshiAPI(
     urls_namespace="api-v1",
     auth=[TokenAuth(), SessionAuth()],
     docs=OfflineSwagger(),
+    docs_decorator=signed_in_only,
 )
 api.add_router("", org_router)
 api.add_router("", work_router)
@@ -69,6 +72,8 @@ api.add_router("", assessment_router)
 api.add_router("", benchmark_router)
 api.add_router("", commitments_router)
 api.add_router("", portal_router)
+api.add_router("", appeals_router)
+api.add_router("", enterprises_router)
 
 
 def _where(loc: Any) -> str:

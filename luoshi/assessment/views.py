@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from luoshi.audit.services import record_read
 from luoshi.documents.exporters import xlsx_response
 from luoshi.errors import LuoshiError, NotAllowed
 from luoshi.imports.staged import EXTENSIONS, stored_name
@@ -266,6 +267,7 @@ def run_publish(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def run_xlsx(request: HttpRequest, pk: int) -> HttpResponseBase:
     run = _run(request, pk)
+    record_read(request, "audit.data.exported", run, what="assessment.run", fmt="xlsx")
     return xlsx_response(exports.RunExporter(run))
 
 
@@ -275,6 +277,7 @@ def run_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     run = _run(request, pk)
     if run.published_at is None:
         raise Http404
+    record_read(request, "audit.data.exported", run, what="assessment.bulletin", fmt="pdf")
     response = HttpResponse(exports.bulletin_pdf(run), content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="assessment-{run.pk}.pdf"'
     return response

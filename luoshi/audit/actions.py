@@ -102,6 +102,17 @@ ACTIONS: dict[str, tuple[str, str]] = {
     "rectification.results.unpublished": ("撤回整改结果", "rectification results unpublished"),
     # jobs
     "jobs.tick.ran": ("每日巡检", "daily tick ran"),
+    # security events and the trail itself
+    "audit.session.signed_in": ("登录", "signed in"),
+    "audit.session.sign_in_failed": ("登录失败", "sign-in failed"),
+    "audit.session.signed_out": ("退出登录", "signed out"),
+    "audit.trail.viewed": ("查看审计日志", "audit trail viewed"),
+    "audit.trail.exported": ("导出审计日志", "audit trail exported"),
+    "audit.trail.purged": ("清理超过保存期限的审计记录", "audit entries past retention purged"),
+    "audit.data.exported": ("导出数据", "data exported"),
+    "audit.evidence.downloaded": ("下载证据材料", "evidence file downloaded"),
+    "audit.backup.created": ("备份系统数据", "backup made"),
+    "audit.backup.restored": ("从备份恢复系统数据", "backup restored"),
     # projects
     "projects.project.created": ("新建重点项目", "key project created"),
     "projects.project.updated": ("修改重点项目", "key project updated"),
@@ -159,6 +170,36 @@ ACTIONS: dict[str, tuple[str, str]] = {
     "portal.sync.done": ("收集公开任务和项目的变化", "public tasks and projects collected"),
     "portal.feedback.received": ("收到公众留言", "public feedback received"),
     "portal.feedback.moderated": ("审核公众留言", "public feedback moderated"),
+    # appeals
+    "appeals.appeal.submitted": ("受理企业诉求", "appeal received"),
+    "appeals.appeal.routed": ("分派企业诉求", "appeal routed"),
+    "appeals.appeal.paused": ("诉求暂停计时", "appeal clock paused"),
+    "appeals.appeal.resumed": ("诉求恢复计时", "appeal clock resumed"),
+    "appeals.appeal.replied": ("答复企业诉求", "appeal replied"),
+    "appeals.appeal.rated": ("企业评价答复", "appeal rated"),
+    "appeals.appeal.reopened": ("诉求重新办理", "appeal reopened"),
+    "appeals.appeal.closed": ("诉求办结", "appeal closed"),
+    "appeals.appeal.auto_closed": ("诉求逾期未评价自动办结", "appeal closed unrated"),
+    "appeals.appeal.verified": ("核查企业投诉", "complaint verified"),
+    "appeals.service.created": ("新建诉求类别", "appeal service created"),
+    "appeals.client.created": ("新建诉求接入系统", "Open311 client created"),
+    # enterprises
+    "enterprises.enterprise.created": ("新建企业", "enterprise created"),
+    "enterprises.enterprise.updated": ("修改企业信息", "enterprise updated"),
+    "enterprises.flag.raised": ("标记企业风险", "risk flag raised"),
+    "enterprises.flag.closed": ("解除企业风险", "risk flag closed"),
+    "enterprises.team.changed": ("调整企业服务小组", "service team changed"),
+    "enterprises.visit.recorded": ("记录走访企业", "visit recorded"),
+    "enterprises.problem.created": ("企业问题转为任务", "problem turned into a task"),
+    # identity (身份鉴别): passwords, second factor, lockouts
+    "identity.password.changed": ("修改口令", "password changed"),
+    "identity.password.reset": ("安全管理员重置口令", "password reset by the security admin"),
+    "identity.account.locked": ("登录失败次数过多，账号锁定", "account locked after failed sign-ins"),
+    "identity.account.unlocked": ("解除账号锁定", "account unlocked"),
+    "identity.totp.enrolled": ("绑定动态口令", "TOTP second factor enrolled"),
+    "identity.totp.reset": ("安全管理员重置动态口令", "second factor reset by the security admin"),
+    "identity.recovery_codes.generated": ("生成恢复码", "recovery codes generated"),
+    "identity.recovery_code.used": ("使用恢复码登录", "recovery code used to sign in"),
 }
 
 

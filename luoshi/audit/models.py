@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from contextvars import ContextVar
+from datetime import UTC
 from typing import Any
 
 from django.conf import settings
@@ -36,9 +37,13 @@ class EntryQuerySet(models.QuerySet["Entry"]):
 
 
 class Entry(models.Model):
-    """One append-only audit entry (审计日志), hash-chained with SM3 to the one before it."""
+    """One append-only audit entry (审计日志).
 
-    seq = models.BigIntegerField(unique=True)
+    Written in the writer's transaction with `mac` (HMAC-SM3 of its content under the audit key);
+    after commit the sequencer (`audit.sequencer`) gives it its place in the chain: `seq`, and
+    `hash` = HMAC-SM3(prev_hash | seq | mac). `seq` is null until then."""
+
+    seq = models.BigIntegerField(unique=True, null=True, blank=True)
     at = models.DateTimeField(db_index=True)
     # PROTECT, not SET_NULL: the actor is part of the hashed content, so deleting a user must not
     # rewrite their entries (deactivate users instead).
@@ -54,8 +59,9 @@ class Entry(models.Model):
     after = models.JSONField(null=True, blank=True)
     data = models.JSONField(null=True, blank=True)
     client_address = models.CharField(max_length=64, blank=True)
-    prev_hash = models.CharField(max_length=64)
-    hash = models.CharField(max_length=64)
+    mac = models.CharField(max_length=64, default="")
+    prev_hash = models.CharField(max_length=64, blank=True)
+    hash = models.CharField(max_length=64, blank=True)
 
     objects = EntryQuerySet.as_manager()
 
@@ -63,13 +69,17 @@ class Entry(models.Model):
     action_text: str
 
     class Meta:
-        ordering = ["seq"]
-        indexes = [models.Index(fields=["object_type", "object_id", "seq"])]
+        ordering = ["id"]
+        indexes = [
+            models.Index(fields=["object_type", "object_id", "seq"]),
+            # The sequencer's queue: entries not chained yet, in the order they were written.
+            models.Index(fields=["id"], condition=models.Q(seq__isnull=True), name="audit_entry_unchained"),
+        ]
         verbose_name = _("审计记录")
         verbose_name_plural = _("审计记录")
 
     def __str__(self) -> str:
-        return f"#{self.seq} {self.action} {self.object_type}:{self.object_id}"
+        return f"#{self.seq or '-'} {self.action} {self.object_type}:{self.object_id}"
 
     def save(self, *args: Any, **kwargs: Any) -> None:
         if self.pk is not None:
@@ -81,11 +91,11 @@ class Entry(models.Model):
     def delete(self, *args: Any, **kwargs: Any) -> Any:
         raise PermissionError("audit entries are append-only")
 
-    def chained_fields(self) -> dict[str, Any]:
-        """The fields the hash covers; keep in step with audit.services.record."""
+    def content(self) -> dict[str, Any]:
+        """The fields the entry's MAC covers (everything but its place in the chain); the time in
+        UTC, as the database gives it back."""
         return {
-            "seq": self.seq,
-            "at": self.at.isoformat(),
+            "at": self.at.astimezone(UTC).isoformat(),
             "actor": self.actor_id,
             "actor_name": self.actor_name,
             "action": self.action,
@@ -96,4 +106,36 @@ class Entry(models.Model):
             "after": self.after,
             "data": self.data,
             "client_address": self.client_address,
+        }
+
+
+class Purge(models.Model):
+    """Entries older than the retention period removed by `luoshi audit purge` (after export): the
+    chain now starts after `through_seq`, whose hash is kept here under the audit key's MAC so the
+    first remaining entry still has something to link to."""
+
+    through_seq = models.BigIntegerField(unique=True)
+    through_hash = models.CharField(max_length=64)
+    older_than = models.DateTimeField()
+    at = models.DateTimeField()
+    removed = models.PositiveIntegerField()
+    archive_sm3 = models.CharField(max_length=64)
+    mac = models.CharField(max_length=64)
+
+    class Meta:
+        ordering = ["through_seq"]
+        verbose_name = _("审计记录清理")
+        verbose_name_plural = _("审计记录清理")
+
+    def __str__(self) -> str:
+        return f"purge through #{self.through_seq}"
+
+    def content(self) -> dict[str, Any]:
+        return {
+            "through_seq": self.through_seq,
+            "through_hash": self.through_hash,
+            "older_than": self.older_than.isoformat(),
+            "at": self.at.isoformat(),
+            "removed": self.removed,
+            "archive_sm3": self.archive_sm3,
         }

@@ -22,7 +22,7 @@ def entries_for(
 ) -> list[Entry]:
     """The history of one record (newest first, at most `limit`), for a user the caller has let see
     that record; each entry's `action_text` is in the reader's language."""
-    entries = Entry.objects.filter(object_type=obj._meta.label_lower, object_id=str(obj.pk)).order_by("-seq")
+    entries = Entry.objects.filter(object_type=obj._meta.label_lower, object_id=str(obj.pk)).order_by("-id")
     if not is_audit_admin(user):
         entries = entries.exclude(action__in=personal)
     history = list(entries.select_related(None)[:limit])

@@ -1,20 +1,25 @@
-"""Writing the audit trail. Services call `record` inside their own transaction."""
+"""Writing the audit trail. Services call `record` inside their own transaction.
+
+`record` appends one entry with its MAC and no place in the chain yet: no lock, no read of the
+chain's head, so writers never wait for each other here. After the transaction commits, the
+sequencer (`audit.sequencer.chain_pending`) chains every committed entry in order.
+"""
 
 from __future__ import annotations
 
 import json
+import logging
 from typing import Any
 
 from django.db import connection, models, transaction
 from django.utils import timezone
 
-from . import chain
+from . import chain, keys
 from .actions import ACTIONS
 from .context import client_address
 from .models import Entry, appending
 
-# Any constant: the advisory lock that serialises appends on PostgreSQL.
-_CHAIN_LOCK_KEY = 7_042_001
+log = logging.getLogger(__name__)
 
 
 def _plain(value: Any) -> Any:
@@ -25,17 +30,29 @@ def _plain(value: Any) -> Any:
 
 
 def lock_chain() -> None:
-    """Serialise appends to the chain until this transaction ends (PostgreSQL advisory lock).
-
-    Services call it first thing, so every writer takes this lock before any row lock.
-    """
-    if connection.vendor == "postgresql" and connection.in_atomic_block:
-        with connection.cursor() as cur:
-            cur.execute("SELECT pg_advisory_xact_lock(%s)", [_CHAIN_LOCK_KEY])
-    # SQLite: transactions begin IMMEDIATE (settings), so writers are already serialised.
+    """Kept for the services that still call it first thing: appending no longer takes a lock
+    (entries are chained after commit by the sequencer), so this does nothing."""
 
 
 _lock_chain = lock_chain  # the old private name
+
+
+def _chain_after_commit() -> None:
+    from .sequencer import chain_pending
+
+    try:
+        chain_pending()
+    except Exception:  # the writer's work is committed; the periodic step chains what is left
+        log.exception("audit: chaining after commit failed; the periodic step will chain the entries")
+
+
+def _schedule_chaining() -> None:
+    """Chain after this transaction commits, once per transaction however many entries it wrote."""
+    if connection.in_atomic_block and any(
+        hook[1] is _chain_after_commit for hook in connection.run_on_commit
+    ):
+        return
+    transaction.on_commit(_chain_after_commit)
 
 
 def record(
@@ -50,7 +67,8 @@ def record(
     object_id: str = "",
     object_repr: str = "",
 ) -> Entry:
-    """Append one entry to the chain; call from inside the service's transaction."""
+    """Append one entry; call from inside the service's transaction (it is written with it, or not
+    at all)."""
     if action not in ACTIONS:
         raise ValueError(f"unknown audit action {action!r}: add it to luoshi/audit/actions.py")
     if obj is not None:
@@ -59,46 +77,42 @@ def record(
         object_repr = object_repr or str(obj)[:300]
     if actor is not None and not getattr(actor, "is_authenticated", False):
         actor = None
-    with transaction.atomic():
-        lock_chain()
-        last = Entry.objects.order_by("-seq").values_list("seq", "hash").first()
-        seq, prev = (last[0] + 1, last[1]) if last else (1, chain.GENESIS)
-        entry = Entry(
-            seq=seq,
-            at=timezone.now(),
-            actor=actor,
-            actor_name=(actor.get_full_name() or actor.get_username()) if actor else "system",
-            action=action,
-            object_type=object_type,
-            object_id=object_id,
-            object_repr=object_repr[:300],
-            before=_plain(before),
-            after=_plain(after),
-            data=_plain(data),
-            client_address=client_address.get(),
-            prev_hash=prev,
-        )
-        entry.hash = chain.link(prev, entry.chained_fields())
-        token = appending.set(True)
-        try:
-            entry.save()
-        finally:
-            appending.reset(token)
+    entry = Entry(
+        at=timezone.now(),
+        actor=actor,
+        actor_name=(actor.get_full_name() or actor.get_username()) if actor else "system",
+        action=action,
+        object_type=object_type[:60],
+        object_id=object_id[:64],
+        object_repr=object_repr[:300],
+        before=_plain(before),
+        after=_plain(after),
+        data=_plain(data),
+        client_address=client_address.get()[:64],
+    )
+    entry.mac = chain.entry_mac(keys.chain_key(), entry.content())
+    token = appending.set(True)
+    try:
+        entry.save()
+    finally:
+        appending.reset(token)
+    _schedule_chaining()
     return entry
 
 
 def verify_chain(batch: int = 5000) -> chain.Break | None:
-    """Walk the whole stored chain in seq order; return the first break or None."""
+    """The stored trail, chained and not yet chained, checked with the audit key; the first break
+    or None. (The check against the signed checkpoints is `audit.anchor.verify_trail`.)"""
+    from .verify import check_entries
 
-    def rows() -> Any:
-        last_seq: int | None = None  # no lower bound: a forged entry numbered 0 or below is seen too
-        while True:
-            qs = Entry.objects.all() if last_seq is None else Entry.objects.filter(seq__gt=last_seq)
-            page = list(qs.order_by("seq")[:batch])
-            if not page:
-                return
-            for e in page:
-                yield e.seq, e.prev_hash, e.hash, e.chained_fields()
-            last_seq = page[-1].seq
+    return check_entries(batch=batch)
 
-    return chain.verify(rows())
+
+def record_read(
+    request: Any, action: str, obj: models.Model | None = None, *, what: str = "", fmt: str = "", **data: Any
+) -> Entry:
+    """Record that someone read something worth knowing about (an export, an evidence file, the
+    audit trail) from a view that writes nothing else: its own small transaction."""
+    details = {"what": what, "format": fmt} | data if what or fmt else data
+    with transaction.atomic():
+        return record(obj, action, actor=request.user, data=details or None)

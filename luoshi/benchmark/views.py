@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from luoshi.audit.services import record_read
 from luoshi.documents.exporters import xlsx_response
 from luoshi.imports.staged import staged_import
 from luoshi.lib.uploads import upload_limit
@@ -180,6 +181,7 @@ def ranking(request: HttpRequest, pk: int) -> HttpResponseBase:
     if request.GET.get("format") == "xlsx":
         if result is None:
             raise Http404
+        record_read(request, "audit.data.exported", group, what="benchmark.ranking", fmt="xlsx")
         return xlsx_response(RankingExporter(result))
     labels = {
         "value": indicator.heading,

@@ -27,10 +27,13 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.utils import timezone
 
+from luoshi.appeals import demo as appeals_demo
 from luoshi.assessment import demo as assessment_demo
+from luoshi.audit import demo as audit_demo
 from luoshi.audit.actions import ACTIONS
 from luoshi.audit.services import record
 from luoshi.benchmark import demo as benchmark_demo
+from luoshi.identity import demo as identity_demo
 from luoshi.org.models import Person, Role, Unit, UnitCategory
 from luoshi.org.services import membership_start, person_create, portfolio_set, post_create, unit_create
 from luoshi.portal import demo as portal_demo
@@ -952,6 +955,7 @@ class Builder:
             step("tasks", self.create_plans)
             step("stories", self.plan_stories)
             step("supervision", _bind(supervision_demo.plan, self))
+            step("appeals", _bind(appeals_demo.build, self))
             # Refreshing lights after every replayed report would compute past days that `finish`
             # overwrites anyway (most of the load time).
             with refresh_deferred():
@@ -965,6 +969,8 @@ class Builder:
             step("assessment", _bind(assessment_demo.build, self))
             step("benchmark", _bind(benchmark_demo.build, self))
             step("portal", _bind(portal_demo.build, self))
+            step("audit", _bind(audit_demo.build, self))
+            step("identity", _bind(identity_demo.build, self))
         self.counts["tasks"] = Task.objects.filter(plan__in=[self.annual, self.campaign]).count()
         return {"counts": self.counts, "timings": self.timings}
 

@@ -16,6 +16,7 @@ from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from luoshi.audit.services import record_read
 from luoshi.lib.limits import MAX_DATE, MIN_DATE
 from luoshi.org.access import is_officer, require_leader
 from luoshi.web.errors import form_submit
@@ -47,6 +48,9 @@ def ledger(request: HttpRequest, fmt: str) -> HttpResponseBase:
     if f.cleaned.get("plan"):
         plan_name = Plan.objects.filter(pk=f.cleaned["plan"]).values_list("name", flat=True).first() or ""
     exporter = LedgerExporter(f.qs, plan_name=plan_name, user_name=_display_name(request.user))
+    record_read(
+        request, "audit.data.exported", what="work.ledger", fmt=fmt, filters=request.GET.urlencode()[:500]
+    )
     return xlsx_response(exporter) if fmt == "xlsx" else csv_response(exporter)
 
 
@@ -95,6 +99,7 @@ def _bulletin_date(request: HttpRequest) -> date | HttpResponse:
 
 
 def _pdf_response(request: HttpRequest, data: bytes, plan: Plan, on: date) -> HttpResponse:
+    record_read(request, "audit.data.exported", plan, what="documents.bulletin", fmt="pdf", on=on)
     response = HttpResponse(data, content_type="application/pdf")
     response["Content-Disposition"] = (
         content_disposition_header(request.GET.get("download") == "1", f"bulletin-{plan.pk}-{on:%Y%m%d}.pdf")
@@ -140,6 +145,7 @@ def _bulletin_page(
         if fmt == "pdf":
             return _pdf_response(request, render_bulletin_pdf(b), plan, on)
     if fmt == "xlsx":
+        record_read(request, "audit.data.exported", plan, what="documents.bulletin", fmt="xlsx", on=on)
         return xlsx_response(BulletinExporter(b))
     ctx = {
         **bulletin_context(b),

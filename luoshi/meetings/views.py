@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from luoshi.audit.services import record_read
 from luoshi.org.access import context_for, require_officer
 from luoshi.org.models import Person
 from luoshi.web.errors import attempt, form_submit
@@ -252,6 +253,7 @@ def memo_file(request: HttpRequest, pk: int, ext: str) -> HttpResponse:
     meeting = _meeting(request, pk)
     m = memo.build_memo(meeting)
     name = f"meeting-{meeting.pk}-memo.{ext}"
+    record_read(request, "audit.data.exported", meeting, what="meetings.memo", fmt=ext)
     if ext == "pdf":
         response = HttpResponse(memo.render_memo_pdf(m), content_type="application/pdf")
     else:

@@ -137,6 +137,8 @@ RULE_LABELS: dict[str, Any] = {
     "rectification.signoff.next": gettext_lazy("销号审核提醒"),
     "supervision.notice.issued": gettext_lazy("督办通知"),
     "supervision.notice.due": gettext_lazy("督办单反馈到期提醒"),
+    "appeals.routed": gettext_lazy("企业诉求交办"),
+    "enterprises.visit_due": gettext_lazy("重点关注企业走访提醒"),
 }
 
 

@@ -9,6 +9,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.conf import settings
 from django.utils.translation import gettext as _
 
 from luoshi.errors import NotAllowed
@@ -24,6 +25,8 @@ class UserContext:
     reporter_unit_ids: frozenset[int] = frozenset()
     head_unit_ids: frozenset[int] = frozenset()
     portfolio_unit_ids: frozenset[int] = frozenset()  # with descendants
+    # Acts as a superuser: only where LUOSHI_SUPERUSER_BYPASS is on (LUOSHI_DEBUG); in production mode a
+    # superuser flag grants nothing, so separation of duties (三权分立) has no way around it.
     superuser: bool = False
     # Units where the user holds a post themself, without subtrees: who sees a unit's pending reports.
     post_unit_ids: frozenset[int] = frozenset()
@@ -70,6 +73,9 @@ def context_for(user: Any) -> UserContext:
             .values_list("post__role", "post__unit_id")
         ):
             roles.add(role)
+            if role in ADMIN_DUTIES:
+                # An admin duty's post sits in some unit but gives no sight of its business data.
+                continue
             units.add(unit_id)
             if role != Role.LEADER:
                 tree_roots.add(unit_id)
@@ -95,10 +101,15 @@ def context_for(user: Any) -> UserContext:
         head_unit_ids=frozenset(head),
         portfolio_unit_ids=frozenset(portfolio),
         post_unit_ids=frozenset(units),
-        superuser=bool(user.is_superuser),
+        superuser=bool(user.is_superuser) and superuser_bypass(),
     )
     user._luoshi_ctx = ctx
     return ctx
+
+
+def superuser_bypass() -> bool:
+    """Whether a superuser acts as every role: on a developer's machine only (LUOSHI_DEBUG)."""
+    return bool(getattr(settings, "LUOSHI_SUPERUSER_BYPASS", False))
 
 
 def has_role(user: Any, role: str) -> bool:
@@ -107,6 +118,10 @@ def has_role(user: Any, role: str) -> bool:
 
 def is_audit_admin(user: Any) -> bool:
     return has_role(user, Role.AUDITADMIN)
+
+
+def is_security_admin(user: Any) -> bool:
+    return has_role(user, Role.SECADMIN)
 
 
 def is_officer(user: Any) -> bool:
@@ -169,9 +184,18 @@ def require_reporter(actor: Any, message: Any = None) -> UserContext:
 
 
 def require_audit_admin(actor: Any, message: Any = None) -> UserContext:
-    """The audit admin (审计管理员), one of the three admin duties; superusers too."""
+    """The audit admin (审计管理员), one of the three admin duties (a superuser only in debug mode)."""
     return _require(
         actor,
         lambda c: c.superuser or Role.AUDITADMIN in c.roles,
         message or _("只有审计管理员可以查看审计日志。"),
+    )
+
+
+def require_security_admin(actor: Any, message: Any = None) -> UserContext:
+    """The security admin (安全管理员): unlocks accounts, resets passwords and second factors."""
+    return _require(
+        actor,
+        lambda c: c.superuser or Role.SECADMIN in c.roles,
+        message or _("只有安全管理员可以执行此操作。"),
     )

@@ -12,10 +12,11 @@ from django.utils.translation import gettext as _
 
 from luoshi.audit.services import record
 from luoshi.errors import LuoshiError
+from luoshi.identity.rules import duty_conflict
 from luoshi.lib.text import pinyin_forms
 from luoshi.work.paths import UNIT_ROOT, child_path
 
-from .models import ADMIN_DUTIES, ApiToken, Membership, Person, PortfolioUnit, Post, Unit, UnitAlias
+from .models import ApiToken, Membership, Person, PortfolioUnit, Post, Unit, UnitAlias
 
 
 def _unit_path(unit: Unit) -> None:
@@ -145,20 +146,25 @@ def post_create(
     return post
 
 
+def refuse_duty_conflict(held: set[str], new: str) -> None:
+    """LuoshiError when role `new` beside the roles `held` breaks separation of duties (三权分立)."""
+    conflict = duty_conflict(held, new)
+    if conflict == "two_duties":
+        raise LuoshiError(_("系统管理员、安全管理员、审计管理员须由不同人员担任。"), code="two_duties")
+    if conflict is not None:
+        raise LuoshiError(
+            _("管理员岗位（系统、安全、审计）不能与业务岗位由同一人员担任。"), code="duty_and_business"
+        )
+
+
 @transaction.atomic
 def membership_start(
     *, actor: Any, person: Person, post: Post, start: date, audit: bool = True
 ) -> Membership:
-    """A person takes a post from `start`. The three admin duties (三权分立) stay with different people."""
-    if post.role in ADMIN_DUTIES:
-        held = set(
-            Membership.objects.current(start)
-            .filter(person=person, post__role__in=ADMIN_DUTIES)
-            .exclude(post__role=post.role)
-            .values_list("post__role", flat=True)
-        )
-        if held:
-            raise LuoshiError(_("系统管理员、安全管理员、审计管理员须由不同人员担任。"))
+    """A person takes a post from `start`. The three admin duties (三权分立) stay with different people,
+    and an admin duty is held alone: no business role beside it."""
+    held = set(Membership.objects.current(start).filter(person=person).values_list("post__role", flat=True))
+    refuse_duty_conflict(held, post.role)
     if Membership.objects.current(start).filter(person=person, post=post).exists():
         raise LuoshiError(_("%(p)s 已在该岗位任职。") % {"p": person.name})
     m = Membership.objects.create(person=person, post=post, start=start)

@@ -146,6 +146,17 @@ def post_update(*, actor: Any, post: Post, seen: str | None = None, **changes: A
     if "role" in changes:
         _role_allowed(actor, current.role)
         _role_allowed(actor, changes["role"])
+        # Each holder keeps the post under its new role: refused if that breaks 三权分立 for one of them.
+        for person_id in (
+            Membership.objects.current().filter(post=current).values_list("person_id", flat=True)
+        ):
+            held = set(
+                Membership.objects.current()
+                .filter(person_id=person_id)
+                .exclude(post=current)
+                .values_list("post__role", flat=True)
+            )
+            services.refuse_duty_conflict(held, changes["role"])
     before = {k: getattr(current, k) for k in changes}
     for k, v in changes.items():
         setattr(current, k, v)
@@ -159,6 +170,12 @@ def holder_start(*, actor: Any, person: Person, post: Post, start: date) -> Memb
     """A person takes a post (任职) from `start`."""
     _require(actor)
     _role_allowed(actor, post.role)
+    if (
+        post.role in ADMIN_DUTIES
+        and person.user_id is not None
+        and person.user_id == getattr(actor, "pk", None)
+    ):
+        raise NotAllowed(_("管理员不能为自己设置管理员岗位。"))
     return services.membership_start(actor=actor, person=person, post=post, start=start)
 
 

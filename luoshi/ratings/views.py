@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
+from luoshi.audit.services import record_read
 from luoshi.documents.exporters import xlsx_response
 from luoshi.errors import LuoshiError
 from luoshi.imports.staged import staged_import
@@ -165,6 +166,7 @@ def tokens_issue(request: HttpRequest, pk: int) -> HttpResponseBase:
         return _back(rnd)
     issued = done.value
     if request.POST.get("format") == "xlsx":
+        record_read(request, "audit.data.exported", rnd, what="ratings.links", fmt="xlsx", links=len(issued))
         return xlsx_response(LinksExporter(rnd, issued, link_base))
     rows = [{"ballot": i.ballot, "link": f"{link_base}{i.token}/"} for i in issued]
     response = render(request, "ratings/links.html", {"round": rnd, "rows": rows})
@@ -180,6 +182,7 @@ def results(request: HttpRequest, pk: int) -> HttpResponseBase:
     outcome = selectors.round_results(rnd)
     items = list(rnd.items.values_list("text", flat=True))
     if request.GET.get("format") == "xlsx":
+        record_read(request, "audit.data.exported", rnd, what="ratings.results", fmt="xlsx")
         return xlsx_response(ResultsExporter(rnd, outcome, items))
     return render(request, "ratings/results.html", {"round": rnd, "results": outcome, "items": items})
 

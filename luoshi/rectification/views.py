@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from luoshi.audit.services import record_read
 from luoshi.documents.exporters import csv_response, xlsx_response
 from luoshi.imports.staged import staged_import
 from luoshi.lib.uploads import download_type, upload_limit
@@ -195,6 +196,7 @@ def round_export(request: HttpRequest, pk: int, fmt: str) -> HttpResponseBase:
         raise Http404
     rnd = _visible_round(request, pk)
     exporter = EXPORTERS[_list_name(request)](rnd, user=request.user, today=timezone.localdate())
+    record_read(request, "audit.data.exported", rnd, what=f"rectification.{_list_name(request)}", fmt=fmt)
     if fmt == "xlsx":
         return xlsx_response(exporter)
     return csv_response(exporter)
@@ -361,6 +363,7 @@ def evidence_download(request: HttpRequest, pk: int) -> FileResponse:
     except FileNotFoundError:
         raise Http404 from None
     content_type, inline = download_type(ev.content_type)
+    record_read(request, "audit.evidence.downloaded", ev, name=ev.name)
     resp = FileResponse(fh, as_attachment=not inline, filename=ev.name, content_type=content_type)
     resp["X-Content-Type-Options"] = "nosniff"
     return resp

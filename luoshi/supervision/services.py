@@ -588,10 +588,13 @@ def _item_for(actor: Any, proposal: Proposal) -> Item:
 
 
 def _claim(ids: Sequence[int], values: dict[str, Any]) -> list[int]:
-    """Take the still-pending proposals among `ids` (one conditional UPDATE each way, so of two
-    officers deciding at once one wins and the other sees them decided)."""
+    """Take the still-pending proposals among `ids`, their rows locked (of two officers deciding at
+    once, the second waits for the first's commit and then finds them decided)."""
     pending = list(
-        Proposal.objects.filter(pk__in=ids, state=ProposalState.PENDING).values_list("pk", flat=True)
+        Proposal.objects.select_for_update()
+        .filter(pk__in=ids, state=ProposalState.PENDING)
+        .order_by("pk")
+        .values_list("pk", flat=True)
     )
     if not pending:
         return []

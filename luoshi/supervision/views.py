@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from luoshi.audit.services import record_read
 from luoshi.documents.exporters import xlsx_response
 from luoshi.lib.uploads import download_type, upload_limit
 from luoshi.org.access import context_for, require_officer
@@ -195,6 +196,7 @@ def notice_file(request: HttpRequest, pk: int, ext: str) -> HttpResponse:
         raise Http404
     notice = get_object_or_404(Notice.objects.visible_to(request.user).select_related("item", "unit"), pk=pk)
     name = f"notice-{notice.year}-{notice.seq}.{ext}"
+    record_read(request, "audit.data.exported", notice, what="supervision.notice", fmt=ext)
     if ext == "pdf":
         response = HttpResponse(documents.notice_pdf(notice), content_type="application/pdf")
     else:
@@ -241,6 +243,7 @@ def evidence_download(request: HttpRequest, pk: int) -> FileResponse:
     except FileNotFoundError:
         raise Http404 from None
     content_type, inline = download_type(ev.content_type)
+    record_read(request, "audit.evidence.downloaded", ev, name=ev.name)
     resp = FileResponse(fh, as_attachment=not inline, filename=ev.name, content_type=content_type)
     resp["X-Content-Type-Options"] = "nosniff"
     return resp
@@ -336,6 +339,7 @@ def idle(request: HttpRequest) -> HttpResponse:
 @require_GET
 def export(request: HttpRequest) -> HttpResponseBase:
     """Escalated items (催办及以上) as .xlsx, as this user sees them."""
+    record_read(request, "audit.data.exported", what="supervision.escalated", fmt="xlsx")
     return xlsx_response(EscalatedExporter(request.user, timezone.localdate()))
 
 

@@ -1,17 +1,18 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from . import views
+from luoshi.identity import views as identity_views
+
+from . import health, views
 
 urlpatterns = [
     path("", views.home, name="home"),
-    path(
-        "login/",
-        auth_views.LoginView.as_view(template_name="web/login.html", redirect_authenticated_user=True),
-        name="login",
-    ),
+    # Sign-in in steps: password, then the second factor (luoshi/identity/views.py).
+    path("login/", identity_views.sign_in, name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("notifications/", views.notifications, name="notifications"),
     path("notifications/read/", views.notifications_read, name="notifications_read"),
     path("audit/", views.audit_trail, name="audit"),
+    path("healthz", health.healthz, name="healthz"),
+    path("readyz", health.readyz, name="readyz"),
 ]

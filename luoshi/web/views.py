@@ -5,7 +5,8 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse, HttpResponseBase, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import get_language
@@ -89,11 +90,14 @@ def notifications_read(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def audit_trail(request: HttpRequest) -> HttpResponse:
-    """The audit trail (审计日志) for the audit admin only; everyone else is refused."""
+def audit_trail(request: HttpRequest) -> HttpResponseBase:
+    """The audit trail (审计日志) for the audit admin only; everyone else is refused. Each view and
+    each export (`?format=xlsx|csv`, the same filters) is itself recorded."""
+    from luoshi.audit.services import record
+
     user = request.user
     require_audit_admin(user)
-    qs = Entry.objects.visible_to(user).order_by("-seq")
+    qs = Entry.objects.visible_to(user).order_by("-id")
     action = request.GET.get("action", "")
     if action:
         qs = qs.filter(action=action)
@@ -101,8 +105,20 @@ def audit_trail(request: HttpRequest) -> HttpResponse:
     if obj and ":" in obj:
         otype, oid = obj.split(":", 1)
         qs = qs.filter(object_type=otype, object_id=oid)
-    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     lang = get_language() or "zh-hans"
+    filters = {"action": action[:100], "object": obj[:130]}
+    fmt = request.GET.get("format", "")
+    if fmt in ("xlsx", "csv"):
+        from luoshi.audit.exporters import EntryExporter
+        from luoshi.documents.exporters import csv_response, xlsx_response
+
+        with transaction.atomic():
+            record(None, "audit.trail.exported", actor=user, data=filters | {"format": fmt})
+        exporter = EntryExporter(qs, language=lang)
+        return xlsx_response(exporter) if fmt == "xlsx" else csv_response(exporter)
+    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    with transaction.atomic():
+        record(None, "audit.trail.viewed", actor=user, data=filters | {"page": page.number})
     for e in page:
         e.action_text = describe(e.action, lang)
     actions = sorted(((code, describe(code, lang)) for code in ACTIONS), key=lambda a: a[0])

@@ -52,6 +52,7 @@ class Source(models.TextChoices):
     MEETING = "meeting", _("会议议定")
     COMMITMENT = "commitment", _("承诺事项")
     INSTRUCTION = "instruction", _("领导批示")
+    ENTERPRISE = "enterprise", _("企业服务")
 
 
 # A key project's carrying task (项目推进任务): source 重点项目, referenced to the project alone

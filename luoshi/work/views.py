@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from luoshi.audit.selectors import entries_for
+from luoshi.audit.services import record_read
 from luoshi.errors import NotAllowed
 from luoshi.lib.uploads import download_type
 from luoshi.org.access import context_for
@@ -268,6 +269,7 @@ def evidence_download(request: HttpRequest, pk: int) -> FileResponse:
         raise Http404
     # The type checked at upload, never one the browser declared; only images and PDF open inline.
     content_type, inline = download_type(ev.content_type)
+    record_read(request, "audit.evidence.downloaded", ev, name=ev.name)
     resp = FileResponse(fh, as_attachment=not inline, filename=ev.name, content_type=content_type)
     resp["X-Content-Type-Options"] = "nosniff"
     return resp

@@ -99,6 +99,8 @@ def test_openapi_groups_operations_per_app_with_stable_ids() -> None:
         ("benchmark",),
         ("commitments",),
         ("portal",),
+        ("appeals",),
+        ("enterprises",),
     }
     projects = {path for (_, path), t in tags.items() if t == ["projects"]}
     assert projects == {

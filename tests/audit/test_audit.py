@@ -1,4 +1,9 @@
-"""The audit trail: SM3 hash chain, `luoshi audit verify`, who reads it, and that nobody edits it."""
+"""The audit trail: the keyed chain, `luoshi audit verify`, who reads it, and that nobody edits it.
+
+Changed with the keyed chain (issue 16): entries are chained after commit, so the `trail` fixture
+runs the sequencer (a test's transaction never commits); a forger who rehashes without the audit
+key is now caught at the entry itself (its MAC), and one who holds the key by the checkpoint
+(tests/audit/test_anchor.py)."""
 
 from __future__ import annotations
 
@@ -18,7 +23,9 @@ from django.urls import NoReverseMatch, reverse
 from luoshi.__main__ import main as luoshi_main
 from luoshi.audit import chain
 from luoshi.audit.context import client_address
+from luoshi.audit.keys import chain_key
 from luoshi.audit.models import Entry
+from luoshi.audit.sequencer import chain_pending
 from luoshi.audit.services import record, verify_chain
 from luoshi.work.services import report_approve, report_submit, task_update
 from tests.factories import claim_task
@@ -67,6 +74,7 @@ def sql(statement: str, params: list | None = None) -> None:  # type: ignore[typ
 @pytest.fixture
 def trail(p):  # type: ignore[no-untyped-def]
     run_services(p)
+    chain_pending()
     n = Entry.objects.count()
     assert n >= 10
     return n
@@ -75,7 +83,10 @@ def trail(p):  # type: ignore[no-untyped-def]
 @pytest.mark.django_db
 def test_verify_passes_after_services(trail, capsys):
     call_command("audit", "verify")
-    assert f"audit chain OK: {trail} entries verified" in capsys.readouterr().out
+    assert (
+        f"audit chain OK: {trail} entries verified ({trail} chained, 0 not chained yet)"
+        in capsys.readouterr().out
+    )
     assert console("audit", "verify") == 0
     actions = set(Entry.objects.values_list("action", flat=True))
     assert {"work.task.updated", "work.report.submitted", "work.report.approved"} <= actions
@@ -99,13 +110,27 @@ def test_changing_json_values_is_named(trail):
 
 
 @pytest.mark.django_db
-def test_changing_a_row_and_rehashing_it_is_still_named(trail):
-    """A forger who recomputes the altered entry's hash breaks the link of the entry after it."""
+def test_changing_a_row_and_rehashing_it_without_the_key_is_named(trail):
+    """A forger without the audit key recomputes the altered entry's SM3 (the old unkeyed scheme)."""
     target = Entry.objects.get(seq=trail // 2)
-    fields = target.chained_fields() | {"actor_name": "别人"}
+    fields = target.content() | {"actor_name": "别人"}
+    forged_mac = chain.sm3_hex(chain.canonical(fields))
     sql(
-        f"UPDATE {TABLE} SET actor_name = %s, hash = %s WHERE seq = %s",
-        ["别人", chain.link(target.prev_hash, fields), target.seq],
+        f"UPDATE {TABLE} SET actor_name = %s, mac = %s, hash = %s WHERE seq = %s",
+        ["别人", forged_mac, chain.sm3_hex(forged_mac.encode()), target.seq],
+    )
+    verify_fails_naming(target.seq, "altered")
+
+
+@pytest.mark.django_db
+def test_changing_a_row_and_rehashing_it_with_the_key_breaks_the_next_link(trail):
+    """Even holding the key, a forger who rehashes only the altered entry breaks the next link."""
+    target = Entry.objects.get(seq=trail // 2)
+    key = chain_key()
+    mac = chain.entry_mac(key, target.content() | {"actor_name": "别人"})
+    sql(
+        f"UPDATE {TABLE} SET actor_name = %s, mac = %s, hash = %s WHERE seq = %s",
+        ["别人", mac, chain.link(key, target.prev_hash, target.seq, mac), target.seq],
     )
     verify_fails_naming(target.seq + 1, "does not link")
 
@@ -125,16 +150,17 @@ def test_inserting_a_forged_row_out_of_order_is_named(trail):
     # Make room after entry k, in two steps so the unique seq never collides.
     sql(f"UPDATE {TABLE} SET seq = -seq WHERE seq > %s", [k])
     sql(f"UPDATE {TABLE} SET seq = 1 - seq WHERE seq < 0")
-    forged_fields = before.chained_fields() | {"seq": k + 1, "object_repr": "伪造的记录"}
+    key = chain_key()  # the forger holds the key: still seen
+    forged_mac = chain.entry_mac(key, before.content() | {"object_repr": "伪造的记录"})
     sql(
         f"INSERT INTO {TABLE} (seq, at, actor_id, actor_name, action, object_type, object_id, object_repr,"
-        f" before, after, data, client_address, prev_hash, hash)"
+        f" before, after, data, client_address, mac, prev_hash, hash)"
         f" SELECT %s, at, actor_id, actor_name, action, object_type, object_id, %s,"
-        f" before, after, data, client_address, %s, %s FROM {TABLE} WHERE seq = %s",
-        [k + 1, "伪造的记录", before.hash, chain.link(before.hash, forged_fields), k],
+        f" before, after, data, client_address, %s, %s, %s FROM {TABLE} WHERE seq = %s",
+        [k + 1, "伪造的记录", forged_mac, before.hash, chain.link(key, before.hash, k + 1, forged_mac), k],
     )
     forged = Entry.objects.get(seq=k + 1)
-    assert forged.hash == chain.link(forged.prev_hash, forged.chained_fields())  # a well-formed forgery
+    assert forged.hash == chain.link(key, forged.prev_hash, k + 1, chain.entry_mac(key, forged.content()))
     verify_fails_naming(k + 1, f"entry {k + 1} was inserted out of order")
 
 
@@ -142,36 +168,54 @@ def test_inserting_a_forged_row_out_of_order_is_named(trail):
 def test_inserting_a_row_before_the_first_is_named(trail):
     sql(
         f"INSERT INTO {TABLE} (seq, at, actor_id, actor_name, action, object_type, object_id, object_repr,"
-        f" before, after, data, client_address, prev_hash, hash)"
+        f" before, after, data, client_address, mac, prev_hash, hash)"
         f" SELECT 0, at, actor_id, actor_name, action, object_type, object_id, object_repr,"
-        f" before, after, data, client_address, prev_hash, hash FROM {TABLE} WHERE seq = 1"
+        f" before, after, data, client_address, mac, prev_hash, hash FROM {TABLE} WHERE seq = 1"
     )
     verify_fails_naming(0, "inserted out of order")
 
 
-@pytest.mark.django_db
 def test_chain_verify_pure_cases():
+    key = b"k" * 32
     rows = []
     prev = chain.GENESIS
     for seq in range(1, 6):
-        fields = {"seq": seq, "action": "x", "n": seq}
-        h = chain.link(prev, fields)
-        rows.append((seq, prev, h, fields))
+        content = {"action": "x", "n": seq}
+        mac = chain.entry_mac(key, content)
+        h = chain.link(key, prev, seq, mac)
+        rows.append((seq, prev, h, mac, content))
         prev = h
-    assert chain.verify(rows) is None
-    assert chain.verify(rows[:2] + rows[4:]) == chain.Break(3, "entries 3..4 were removed before entry 5")
+    assert chain.verify(key, rows) is None
+    assert chain.verify(b"other key" * 4, rows) == chain.Break(
+        1, "entry 1 was altered: its content does not match its MAC"
+    )
+    assert chain.verify(key, rows[:2] + rows[4:]) == chain.Break(
+        3, "entries 3..4 were removed before entry 5"
+    )
+    assert chain.verify(key, rows[2:], base_seq=2, base_hash=rows[1][2]) is None  # after a purge through 2
     altered = list(rows)
-    altered[1] = (2, rows[1][1], rows[1][2], {"seq": 2, "action": "y", "n": 2})
-    assert chain.verify(altered).seq == 2  # type: ignore[union-attr]
+    altered[1] = (2, rows[1][1], rows[1][2], rows[1][3], {"action": "y", "n": 2})
+    assert chain.verify(key, altered) == chain.Break(
+        2, "entry 2 was altered: its content does not match its MAC"
+    )
+    rehashed = list(rows)
+    rehashed[1] = (2, rows[1][1], "e" * 64, rows[1][3], rows[1][4])
+    assert chain.verify(key, rehashed) == chain.Break(
+        2, "entry 2 was altered: its chain hash is not the audit key's"
+    )
     relinked = list(rows)
-    relinked[3] = (4, rows[1][2], rows[3][2], rows[3][3])  # entry 4 follows entry 2: 3 looks slipped in
-    assert chain.verify(relinked) == chain.Break(
+    relinked[3] = (4, rows[1][2], *rows[3][2:])  # entry 4 follows entry 2: 3 looks slipped in
+    assert chain.verify(key, relinked) == chain.Break(
         3, "entry 3 was inserted out of order: entry 4 links past it"
     )
     unlinked = list(rows)
-    unlinked[3] = (4, "f" * 64, rows[3][2], rows[3][3])
-    assert chain.verify(unlinked) == chain.Break(
+    unlinked[3] = (4, "f" * 64, *rows[3][2:])
+    assert chain.verify(key, unlinked) == chain.Break(
         4, "entry 4 does not link to entry 3 (inserted or reordered)"
+    )
+    assert chain.verify_unchained(key, [(7, rows[0][3], rows[0][4])]) is None
+    assert chain.verify_unchained(key, [(7, rows[0][3], rows[1][4])]) == chain.Break(
+        0, "its content does not match its MAC (altered before it was chained)", 7
     )
 
 
@@ -197,9 +241,9 @@ def test_nobody_edits_the_trail_through_the_application(p, trail):
     with pytest.raises(PermissionError):
         Entry.objects.bulk_update([entry], ["actor_name"])
     with pytest.raises(PermissionError):
-        Entry.objects.bulk_create([Entry(seq=10_000, at=entry.at, action="x", prev_hash="", hash="")])
+        Entry.objects.bulk_create([Entry(at=entry.at, action="x")])
     with pytest.raises(PermissionError):
-        Entry.objects.create(seq=10_001, at=entry.at, action="x", prev_hash="", hash="")
+        Entry.objects.create(at=entry.at, action="x")
     # Deleting a user whose acts are on the trail would rewrite their entries: refused.
     with pytest.raises(ProtectedError):
         p.officer.delete()
@@ -231,11 +275,16 @@ def test_record_refuses_unknown_codes_and_keeps_the_client_address():
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
 def test_luoshi_audit_verify_as_a_process_exits_non_zero(p):
-    """The real console command in its own process, against the test database."""
+    """The real console command in its own process, against the test database (its own anchor
+    directory too: a process of its own does not see the test's settings)."""
     run_services(p)
+    assert not Entry.objects.filter(seq__isnull=True).exists()  # committed, so chained after commit
     db = connection.settings_dict
     url = f"postgres://{db['USER']}:{db['PASSWORD']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
-    env = os.environ | {"DATABASE_URL": url}
+    env = os.environ | {
+        "DATABASE_URL": url,
+        "LUOSHI_AUDIT_ANCHOR_DIR": django_settings.LUOSHI_AUDIT_ANCHOR_DIR,
+    }
     cmd = [sys.executable, "-m", "luoshi", "audit", "verify"]
     ok = subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
     assert ok.returncode == 0, ok.stderr

@@ -119,6 +119,51 @@ def page(browser: Any, live_url: str, request: pytest.FixtureRequest, shot: Any)
         pytest.fail("console errors in the browser:\n" + "\n".join(errors), pytrace=False)
 
 
+def totp_now(key_text: str) -> str:
+    """The current code of a TOTP secret as the enrolment page shows it (base32 in groups of four)."""
+    import base64
+
+    from django_otp.oath import TOTP
+
+    b32 = key_text.replace(" ", "")
+    key = base64.b32decode(b32 + "=" * (-len(b32) % 8))
+    return f"{TOTP(key, step=30, t0=0, digits=6).token():06d}"
+
+
+def device_code(device: Any) -> str:
+    """A code the device accepts now: the current step's, or the next one's (within the tolerance of
+    one step) when the current one was already used, as by an enrolment a moment ago."""
+    import time
+
+    from django_otp.oath import TOTP
+
+    totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
+    if totp.t() <= device.last_t:
+        totp.time = time.time() + device.step
+    return f"{totp.token():06d}"
+
+
+def second_factor(pg: Any, username: str) -> None:
+    """Pass the second step of signing in, as a person with the authenticator app would: enrol when
+    asked to (reading the key off the page), or type the current code of the enrolled device."""
+    if "/account/enrol/" in pg.url:
+        code = totp_now(pg.inner_text("#totp-key"))
+        pg.fill("#id_token", code)
+        with pg.expect_navigation():
+            pg.click("main form button[type=submit]")
+        assert pg.locator("#recovery-codes").count() == 1, pg.inner_text("main")
+        with pg.expect_navigation():
+            pg.click("#codes-done")
+    elif "/account/verify/" in pg.url:
+        from django_otp.plugins.otp_totp.models import TOTPDevice
+
+        device = TOTPDevice.objects.get(user__username=username, confirmed=True)
+        pg.fill("#id_token", device_code(device))
+        with pg.expect_navigation():
+            pg.click("main form button[type=submit]")
+    assert "/account/" not in pg.url or "/account/password/" in pg.url, pg.inner_text("main")
+
+
 @pytest.fixture
 def login(live_url: str) -> Callable[..., None]:
     """Sign a page in as `username`: by session cookie (fast, no typing) or through the login form."""
@@ -131,6 +176,7 @@ def login(live_url: str) -> Callable[..., None]:
             with pg.expect_navigation():
                 pg.click("main form button[type=submit]")
             assert "/login/" not in pg.url, f"login as {username} failed: {pg.url} " + pg.inner_text("main")
+            second_factor(pg, username)
             return
         from django.conf import settings
         from django.contrib.auth import get_user_model

@@ -8,6 +8,7 @@ has settled."""
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 
@@ -18,7 +19,19 @@ def choose_and_swap(page: Any, selector: str, value: str, url_part: str) -> None
     with page.expect_response(lambda r: url_part in r.url and r.request.method == "POST") as info:
         element.select_option(value)
     assert info.value.ok, info.value.status
-    page.wait_for_function(
+    wait_until(
+        page,
         "el => !el.isConnected && !document.querySelector('.htmx-request, .htmx-swapping, .htmx-settling')",
         arg=element,
     )
+
+
+def wait_until(page: Any, predicate: str, arg: Any = None, timeout: float = 30.0) -> None:
+    """Poll a JavaScript predicate until it is true: Playwright's `wait_for_function` compiles its
+    predicate with `new Function` in the page, which the Content-Security-Policy (no 'unsafe-eval')
+    refuses; `evaluate` goes through the DevTools protocol, which the policy does not cover."""
+    deadline = time.monotonic() + timeout
+    while not page.evaluate(predicate, arg):
+        if time.monotonic() > deadline:
+            raise AssertionError(f"not true within {timeout} s: {predicate}")
+        page.wait_for_timeout(50)

@@ -10,6 +10,7 @@ import pytest
 from luoshi.benchmark import defaults, services
 from luoshi.benchmark.models import Region, Value
 from tests.benchmark.conftest import PEERS, SAMPLES, figures_csv
+from tests.browser.htmx import wait_until
 
 pytestmark = pytest.mark.browser
 
@@ -63,8 +64,9 @@ def test_an_officer_imports_statistics_and_reads_the_ranking(
     assert "本区在 6 个地区中排第 2 位" in page.locator("#ranking-summary").inner_text()
     assert "↑1" in page.locator("#home-row").inner_text()
     assert "武汉新城区.csv #8" in page.locator("#home-row").inner_text()
-    page.wait_for_function(
-        "() => document.querySelector('#group-chart canvas') && document.querySelector('#rank-chart canvas')"
+    wait_until(
+        page,
+        "() => document.querySelector('#group-chart canvas') && document.querySelector('#rank-chart canvas')",
     )
     box = page.locator("#group-chart canvas").first.bounding_box()
     assert box and box["height"] > 100
@@ -73,6 +75,6 @@ def test_an_officer_imports_statistics_and_reads_the_ranking(
     page.select_option("#ranking-filter select[name=indicator]", "gdp_growth")
     with page.expect_navigation():
         page.click("#ranking-filter button[type=submit]")
-    page.wait_for_function("() => document.querySelector('#group-chart canvas')")
+    wait_until(page, "() => document.querySelector('#group-chart canvas')")
     assert "地区生产总值增长" in page.locator("#ranking thead").inner_text()
     assert outside == []

@@ -15,6 +15,7 @@ from luoshi.meetings import agenda, rules, services
 from luoshi.meetings.models import Attendance, Decision, Meeting, MeetingState
 from luoshi.org.models import Membership, Person, Post, Role
 from luoshi.work.models import Light, Task
+from tests.browser.htmx import wait_until
 
 
 def _expected_agenda(meeting: Meeting) -> set[int]:
@@ -180,7 +181,8 @@ def test_card_reader_and_qr_checkin(p, page, login, shot):  # type: ignore[no-un
         phone.locator("#qr-result").get_by_text("签到成功").wait_for()
         shot(phone, "meetings-qr-phone")
         # the door moves on to a fresh code after the scan
-        page.wait_for_function(
+        wait_until(
+            page,
             "t => { const q = document.querySelector('#door .qr'); return q && q.dataset.token !== t }",
             arg=token,
         )

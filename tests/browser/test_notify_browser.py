@@ -11,6 +11,7 @@ import pytest
 from luoshi.notify.models import Preference
 from luoshi.notify.services import notify_event
 from luoshi.rectification.models import Publication
+from tests.browser.htmx import wait_until
 from tests.rectification.conftest import make_problem, make_round
 
 pytestmark = pytest.mark.browser
@@ -41,7 +42,7 @@ def test_reminder_preferences_and_the_outbox(p, page, login, shot):  # type: ign
     with page.expect_response(lambda r: "/notifications/outbox/" in r.url and "rule=" in r.url):
         page.locator("input[name=rule]").fill("task.")
         page.locator("input[name=rule]").dispatch_event("change")
-    page.wait_for_function("() => document.querySelectorAll('#outbox-rows tbody tr').length === 1")
+    wait_until(page, "() => document.querySelectorAll('#outbox-rows tbody tr').length === 1")
     assert "已逾期：建设产业园" in page.locator("#outbox-rows").inner_text()
     with page.expect_response(lambda r: "channel=sms" in r.url):
         page.locator("select[name=channel]").select_option("sms")

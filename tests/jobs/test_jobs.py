@@ -68,7 +68,7 @@ def test_tick_writes_lights_late_reports_counts_and_one_audit_entry(p: Personas,
     ]
     counts = {(c.unit_id, c.light): c.count for c in LightCount.objects.filter(plan=plan, day=DAY)}
     assert counts == {(p.unit_a.pk, "green"): 1, (p.unit_a.pk, "red"): 1, (p.unit_b.pk, "red"): 1}
-    audit = Entry.objects.order_by("-seq").first()
+    audit = Entry.objects.order_by("-id").first()
     assert Entry.objects.count() == entries + 1
     assert audit is not None and audit.action == "jobs.tick.ran" and audit.object_id == "2024-07-01"
     assert audit.data["late_reports"] == 10 and audit.data["lights_changed"] == 3

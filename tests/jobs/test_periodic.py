@@ -47,6 +47,8 @@ def test_the_apps_register_their_steps_in_order() -> None:
         "work.plans",
         "supervision.escalations",
         "meetings.agendas",
+        "appeals.close_unrated",
+        "enterprises.visit_due",
         "notify.reminders",
         "supervision.notice_reminders",
         "notify.outbox",

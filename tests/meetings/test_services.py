@@ -25,7 +25,7 @@ from .conftest import World, day, set_task
 
 
 def codes() -> list[str]:
-    return list(Entry.objects.order_by("seq").values_list("action", flat=True))
+    return list(Entry.objects.order_by("id").values_list("action", flat=True))
 
 
 def test_series_and_meeting_audited_with_roll(world: World) -> None:

@@ -68,9 +68,14 @@ def test_head_of_a_given_unit(p):
         require_head(p.reporter_a, p.unit_a)  # a reporter of the unit is not its head
 
 
-def test_superuser_is_an_officer(p):
+def test_superuser_is_an_officer_in_debug_mode_only(p, settings):
+    settings.LUOSHI_SUPERUSER_BYPASS = True  # LUOSHI_DEBUG
     root = make_user("root", superuser=True)
     assert require_officer(root).superuser
+    settings.LUOSHI_SUPERUSER_BYPASS = False  # production mode: the flag grants nothing (三权分立)
+    root = make_user("root2", superuser=True)
+    with pytest.raises(NotAllowed):
+        require_officer(root)
 
 
 def test_caller_message_is_kept(p):

@@ -25,7 +25,7 @@ D = date
 def actions(project: Project) -> list[str]:
     return list(
         Entry.objects.filter(object_type="projects.project", object_id=str(project.pk))
-        .order_by("seq")
+        .order_by("id")
         .values_list("action", flat=True)
     )
 

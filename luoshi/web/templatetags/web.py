@@ -31,6 +31,8 @@ NAV: list[tuple[str, Any, Any]] = [
         lambda c: c.is_officer or c.is_leader or bool(c.reporter_unit_ids or c.head_unit_ids),
     ),
     ("/supervision/", _("督查督办"), lambda c: bool(c.is_officer or c.is_leader or c.unit_ids)),
+    ("/appeals/", _("企业诉求"), lambda c: bool(c.is_officer or c.is_leader or c.unit_ids)),
+    ("/enterprises/", _("企业服务"), lambda c: bool(c.is_officer or c.is_leader or c.unit_ids)),
     ("/ratings/", _("评议"), lambda c: c.is_officer),
     ("/assessment/", _("考核"), lambda c: c.is_officer or c.is_leader),
     ("/benchmark/", _("对标"), lambda c: c.is_officer or c.is_leader),
@@ -43,6 +45,7 @@ NAV: list[tuple[str, Any, Any]] = [
     ("/imports/", _("导入"), lambda c: c.is_officer),
     ("/notifications/outbox/", _("发送记录"), lambda c: c.is_officer),
     ("/org/units/", _("组织人员"), lambda c: c.is_officer or Role.SYSADMIN in c.roles),
+    ("/account/security/", _("账号安全管理"), lambda c: c.superuser or Role.SECADMIN in c.roles),
     ("/audit/", _("审计"), lambda c: c.superuser or Role.AUDITADMIN in c.roles),
 ]
 

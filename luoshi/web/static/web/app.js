@@ -29,3 +29,12 @@ document.addEventListener("htmx:configRequest", function (evt) {
     if (params[key] === "") delete params[key];
   });
 });
+
+// Selects that act at once (the Content-Security-Policy allows no inline handlers): submit their form,
+// or go to the address in their value.
+document.addEventListener("change", function (evt) {
+  var elt = evt.target;
+  if (!elt || !elt.matches) return;
+  if (elt.matches("[data-submit-on-change]") && elt.form) elt.form.submit();
+  else if (elt.matches("[data-go-on-change]") && elt.value) window.location.href = elt.value;
+});

@@ -4,6 +4,7 @@ import time
 from datetime import date
 from typing import Any
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
@@ -36,6 +37,12 @@ class Command(BaseCommand):
         if options["logins"]:
             self._print_logins()
             return
+        if not settings.LUOSHI_DEMO_ALLOWED:
+            # Every demo account has the published password: never in a production-mode database.
+            raise CommandError(
+                "demo: refused without LUOSHI_DEBUG=1 (production mode): every demo account uses a "
+                "published password. Load the demo on a developer's machine only."
+            )
         if options["if_empty"] and Plan.objects.exists():
             self.stdout.write("demo: the database already holds plans; nothing loaded (--if-empty).")
             return

@@ -1,0 +1,35 @@
+"""Demo data for the audit trail (审计): the security events an audit admin expects to find on the
+demo district's trail — a morning's sign-ins and sign-outs from the office network, and failed
+sign-ins from outside (a wrong password for a real account, a guessed administrator name) — sent
+through Django's own auth signals, as the login view sends them."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth import get_user_model, signals
+
+from .context import client_address
+
+
+def build(builder: Any) -> None:
+    User = get_user_model()
+    names = sorted(builder.users)[:6]
+    events = 0
+    for i, username in enumerate(names):
+        user = builder.users[username]
+        token = client_address.set(f"10.20.3.{11 + i}")
+        try:
+            signals.user_logged_in.send(sender=User, request=None, user=user)
+            signals.user_logged_out.send(sender=User, request=None, user=user)
+        finally:
+            client_address.reset(token)
+        events += 2
+    token = client_address.set("203.0.113.45")
+    try:
+        for tried in (names[0], names[0], "admin"):
+            signals.user_login_failed.send(sender=__name__, credentials={"username": tried}, request=None)
+            events += 1
+    finally:
+        client_address.reset(token)
+    builder.counts["audit_security_events"] = events
