@@ -8,13 +8,13 @@ def _shown(user: Any) -> str:
     return str(user.get_full_name() or user.get_username())
 
 
-def _signed_in(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
+def on_signed_in(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
     from .services import record
 
     record(user, "audit.session.signed_in", actor=user, object_type="auth.user", object_repr=_shown(user))
 
 
-def _sign_in_failed(sender: Any, credentials: dict[str, Any], request: Any = None, **kwargs: Any) -> None:
+def on_sign_in_failed(sender: Any, credentials: dict[str, Any], request: Any = None, **kwargs: Any) -> None:
     from .services import record
 
     # Django has already masked the password in `credentials`; only the name tried is kept.
@@ -28,7 +28,7 @@ def _sign_in_failed(sender: Any, credentials: dict[str, Any], request: Any = Non
     )
 
 
-def _signed_out(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
+def on_signed_out(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
     from .services import record
 
     if user is not None:
@@ -44,6 +44,6 @@ class AuditConfig(AppConfig):
     def ready(self) -> None:
         from django.contrib.auth import signals
 
-        signals.user_logged_in.connect(_signed_in, dispatch_uid="luoshi.audit.signed_in")
-        signals.user_login_failed.connect(_sign_in_failed, dispatch_uid="luoshi.audit.sign_in_failed")
-        signals.user_logged_out.connect(_signed_out, dispatch_uid="luoshi.audit.signed_out")
+        signals.user_logged_in.connect(on_signed_in, dispatch_uid="luoshi.audit.signed_in")
+        signals.user_login_failed.connect(on_sign_in_failed, dispatch_uid="luoshi.audit.sign_in_failed")
+        signals.user_logged_out.connect(on_signed_out, dispatch_uid="luoshi.audit.signed_out")

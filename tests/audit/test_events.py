@@ -32,18 +32,19 @@ def actions() -> list[str]:
 
 @pytest.mark.django_db
 def test_sign_in_failure_and_sign_out_are_recorded(p):
+    # A clerk: one step to sign in (an officer's sign-in has a second factor, tests/identity).
     c = Client(REMOTE_ADDR="198.51.100.20")
-    c.post("/login/", {"username": "officer", "password": "wrong"})
+    c.post("/login/", {"username": "reporter_a", "password": "wrong"})
     failed = Entry.objects.get(action="audit.session.sign_in_failed")
-    assert failed.data == {"username": "officer"} and failed.actor is None
+    assert failed.data == {"username": "reporter_a"} and failed.actor is None
     assert failed.client_address == "198.51.100.20"
     assert "wrong" not in str(failed.data) + failed.object_repr  # never the password tried
-    assert c.post("/login/", {"username": "officer", "password": "pass-officer"}).status_code == 302
+    assert c.post("/login/", {"username": "reporter_a", "password": "pass-reporter_a"}).status_code == 302
     signed_in = Entry.objects.get(action="audit.session.signed_in")
-    assert signed_in.actor == p.officer and signed_in.object_id == str(p.officer.pk)
+    assert signed_in.actor == p.reporter_a and signed_in.object_id == str(p.reporter_a.pk)
     c.post("/logout/")
     out = Entry.objects.get(action="audit.session.signed_out")
-    assert out.actor == p.officer
+    assert out.actor == p.reporter_a
     assert verify_chain() is None
 
 

@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 from django.core.management import CommandError, call_command
 
+from luoshi.audit import keys
 from luoshi.lib.jsonlog import JsonFormatter
 from luoshi.org.models import ApiToken
 from luoshi.org.services import token_create
@@ -24,14 +25,28 @@ ROOT = Path(__file__).resolve().parents[2]
 SET_BY_TESTS = {"DATABASE_URL", "DB", "DJANGO_ALLOW_ASYNC_UNSAFE"}
 
 
-def _production(tmp_path: Path, code: str, **env: str) -> subprocess.CompletedProcess[str]:
-    clean = {k: v for k, v in os.environ.items() if not k.startswith("LUOSHI_") and k not in SET_BY_TESTS}
-    prod = {
+def _production_env(tmp_path: Path) -> dict[str, str]:
+    """What an operator sets for production mode: secrets, hosts, and the audit trail's keys and
+    checkpoint directory (luoshi/audit, docs/operations.md)."""
+    folder = tmp_path / "audit-keys"
+    signing, verifying = folder / "audit-signing.pem", folder / "audit-verify.pem"
+    if not signing.exists():
+        keys.generate(folder)
+    return {
         "LUOSHI_PRODUCTION": "1",
         "LUOSHI_SECRET_KEY": "k" * 20 + "-production-test-key-" + "x" * 30,
         "LUOSHI_ALLOWED_HOSTS": "luoshi.example.gov.cn",
         "LUOSHI_DATA_DIR": str(tmp_path),
+        "LUOSHI_AUDIT_KEY": "a" * 16 + "-production-audit-key-" + "z" * 16,
+        "LUOSHI_AUDIT_SIGNING_KEY": str(signing),
+        "LUOSHI_AUDIT_VERIFY_KEY": str(verifying),
+        "LUOSHI_AUDIT_ANCHOR_DIR": str(tmp_path / "anchor"),
     }
+
+
+def _production(tmp_path: Path, code: str, **env: str) -> subprocess.CompletedProcess[str]:
+    clean = {k: v for k, v in os.environ.items() if not k.startswith("LUOSHI_") and k not in SET_BY_TESTS}
+    prod = _production_env(tmp_path)
     return subprocess.run(
         [sys.executable, *code.split(" ", 1)]
         if code.startswith("manage.py")
@@ -49,12 +64,7 @@ def test_check_deploy_is_clean_in_production_mode(tmp_path):
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
         cwd=ROOT,
         env={k: v for k, v in os.environ.items() if not k.startswith("LUOSHI_") and k not in SET_BY_TESTS}
-        | {
-            "LUOSHI_PRODUCTION": "1",
-            "LUOSHI_SECRET_KEY": "k" * 20 + "-production-test-key-" + "x" * 30,
-            "LUOSHI_ALLOWED_HOSTS": "luoshi.example.gov.cn",
-            "LUOSHI_DATA_DIR": str(tmp_path),
-        },
+        | _production_env(tmp_path),
         capture_output=True,
         text=True,
         timeout=120,
