@@ -97,6 +97,8 @@ def test_openapi_groups_operations_per_app_with_stable_ids() -> None:
         ("ratings",),
         ("assessment",),
         ("benchmark",),
+        ("commitments",),
+        ("portal",),
         ("appeals",),
         ("enterprises",),
     }
