@@ -65,6 +65,8 @@ INSTALLED_APPS = [
     "luoshi.enterprises",
     "luoshi.web",
     "luoshi.benchmark",
+    "luoshi.portal",
+    "luoshi.commitments",
     "luoshi.identity",
 ]
 

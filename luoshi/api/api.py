@@ -25,11 +25,13 @@ from luoshi.alerts.api import router as alerts_router
 from luoshi.appeals.api import router as appeals_router
 from luoshi.assessment.api import router as assessment_router
 from luoshi.benchmark.api import router as benchmark_router
+from luoshi.commitments.api import router as commitments_router
 from luoshi.documents.api import router as documents_router
 from luoshi.enterprises.api import router as enterprises_router
 from luoshi.errors import LuoshiError
 from luoshi.meetings.api import router as meetings_router
 from luoshi.org.api import router as org_router
+from luoshi.portal.api import router as portal_router
 from luoshi.projects.api import router as projects_router
 from luoshi.ratings.api import router as ratings_router
 from luoshi.rectification.api import router as rectification_router
@@ -70,6 +72,8 @@ api.add_router("", alerts_router)
 api.add_router("", ratings_router)
 api.add_router("", assessment_router)
 api.add_router("", benchmark_router)
+api.add_router("", commitments_router)
+api.add_router("", portal_router)
 api.add_router("", appeals_router)
 api.add_router("", enterprises_router)
 

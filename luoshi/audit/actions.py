@@ -159,6 +159,23 @@ ACTIONS: dict[str, tuple[str, str]] = {
     "benchmark.stats.imported": ("导入统计数据", "statistics imported"),
     "benchmark.value.set": ("填报本区指标值", "own indicator value entered"),
     "benchmark.group.saved": ("保存对标组", "peer group saved"),
+    # commitments
+    "commitments.commitment.created": ("录入承诺事项", "commitment recorded"),
+    "commitments.commitment.updated": ("修改承诺事项", "commitment changed"),
+    "commitments.compliance.submitted": ("填报承诺兑现情况", "commitment compliance stated"),
+    "commitments.compliance.accepted": ("认定承诺兑现情况", "commitment compliance accepted"),
+    "commitments.compliance.returned": ("退回承诺兑现情况", "commitment compliance returned"),
+    "commitments.catalogue.imported": ("导入三单清单", "catalogue imported"),
+    # portal
+    "portal.snapshot.proposed": ("提交公开内容待审", "public version proposed"),
+    "portal.snapshot.published": ("审核通过并公开", "public version published"),
+    "portal.snapshot.rejected": ("公开内容审核不通过", "public version rejected"),
+    "portal.snapshots.published": ("批量审核公开内容", "public versions published"),
+    "portal.publication.withdrawn": ("撤回公开事项", "public item withdrawn"),
+    "portal.projects.published": ("公开重点项目", "key projects made public"),
+    "portal.sync.done": ("收集公开任务和项目的变化", "public tasks and projects collected"),
+    "portal.feedback.received": ("收到公众留言", "public feedback received"),
+    "portal.feedback.moderated": ("审核公众留言", "public feedback moderated"),
     # appeals
     "appeals.appeal.submitted": ("受理企业诉求", "appeal received"),
     "appeals.appeal.routed": ("分派企业诉求", "appeal routed"),

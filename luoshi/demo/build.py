@@ -37,6 +37,7 @@ from luoshi.benchmark import demo as benchmark_demo
 from luoshi.identity import demo as identity_demo
 from luoshi.org.models import Person, Role, Unit, UnitCategory
 from luoshi.org.services import membership_start, person_create, portfolio_set, post_create, unit_create
+from luoshi.portal import demo as portal_demo
 from luoshi.projects import demo as projects_demo
 from luoshi.ratings import demo as ratings_demo
 from luoshi.rectification import demo as rectification_demo
@@ -969,6 +970,7 @@ class Builder:
             step("assessment", _bind(assessment_demo.build, self))
             step("benchmark", _bind(benchmark_demo.build, self))
             step("alerts", _bind(alerts_demo.build, self))
+            step("portal", _bind(portal_demo.build, self))
             step("audit", _bind(audit_demo.build, self))
             step("identity", _bind(identity_demo.build, self))
         self.counts["tasks"] = Task.objects.filter(plan__in=[self.annual, self.campaign]).count()

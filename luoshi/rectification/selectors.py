@@ -268,3 +268,15 @@ def published_results(rnd: Round) -> dict[str, Any] | None:
         return None
     snapshot, published_at = found
     return {**snapshot, "published_at": published_at.isoformat()}
+
+
+def published_rounds() -> list[dict[str, Any]]:
+    """Every round's results as currently published (for the public portal), newest first: the
+    snapshots with `published_at` (ISO). One query."""
+    from .models import Publication
+
+    rows = Publication.objects.filter(withdrawn_at__isnull=True).order_by("-published_at", "-pk")
+    return [
+        {**snapshot, "published_at": at.isoformat()}
+        for snapshot, at in rows.values_list("snapshot", "published_at")
+    ]

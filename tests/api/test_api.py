@@ -98,6 +98,8 @@ def test_openapi_groups_operations_per_app_with_stable_ids() -> None:
         ("assessment",),
         ("benchmark",),
         ("alerts",),
+        ("commitments",),
+        ("portal",),
         ("appeals",),
         ("enterprises",),
     }

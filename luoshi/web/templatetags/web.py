@@ -42,6 +42,12 @@ NAV: list[tuple[str, Any, Any]] = [
         lambda c: not (c.is_officer or c.is_leader) and bool(c.reporter_unit_ids or c.head_unit_ids),
     ),
     ("/benchmark/", _("对标"), lambda c: c.is_officer or c.is_leader),
+    (
+        "/commitments/",
+        _("承诺事项"),
+        lambda c: bool(c.is_officer or c.is_leader or c.reporter_unit_ids or c.head_unit_ids),
+    ),
+    ("/portal/", _("政务公开"), lambda c: c.is_officer),
     ("/imports/", _("导入"), lambda c: c.is_officer),
     ("/notifications/outbox/", _("发送记录"), lambda c: c.is_officer),
     ("/org/units/", _("组织人员"), lambda c: c.is_officer or Role.SYSADMIN in c.roles),
