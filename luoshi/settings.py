@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "luoshi.meetings",
     "luoshi.supervision",
     "luoshi.assessment",
+    "luoshi.alerts",
     "luoshi.appeals",
     "luoshi.enterprises",
     "luoshi.web",

@@ -19,6 +19,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("meetings/", include("luoshi.meetings.urls")),
     path("rectification/", include("luoshi.rectification.urls")),
     path("supervision/", include("luoshi.supervision.urls")),
+    path("alerts/", include("luoshi.alerts.urls")),
     path("ratings/", include("luoshi.ratings.urls")),
     path("assessment/", include("luoshi.assessment.urls")),
     path("benchmark/", include("luoshi.benchmark.urls")),

@@ -21,6 +21,7 @@ from ninja import NinjaAPI
 from ninja.errors import ValidationError
 from ninja.operation import Operation
 
+from luoshi.alerts.api import router as alerts_router
 from luoshi.appeals.api import router as appeals_router
 from luoshi.assessment.api import router as assessment_router
 from luoshi.benchmark.api import router as benchmark_router
@@ -67,6 +68,7 @@ api.add_router("", projects_router)
 api.add_router("", meetings_router)
 api.add_router("", rectification_router)
 api.add_router("", supervision_router)
+api.add_router("", alerts_router)
 api.add_router("", ratings_router)
 api.add_router("", assessment_router)
 api.add_router("", benchmark_router)

@@ -137,6 +137,12 @@ ACTIONS: dict[str, tuple[str, str]] = {
     "supervision.notice.issued": ("印发督办通知", "supervision notice issued"),
     "supervision.response.submitted": ("提交督办书面反馈", "supervision response submitted"),
     "supervision.accountability.recorded": ("登记问责", "accountability recorded"),
+    # alerts
+    "alerts.flags.raised": ("生成填报质量提示", "report quality flags raised"),
+    "alerts.flag.looked": ("查看填报质量提示", "report quality flag looked at"),
+    "alerts.flag.dismissed": ("排除填报质量提示", "report quality flag dismissed"),
+    "alerts.settings.saved": ("设置预警参数", "warning settings saved"),
+    "alerts.evalset.loaded": ("载入填报质量评估样本", "report quality evaluation set loaded"),
     # assessment
     "assessment.scheme.created": ("新建考核方案", "assessment scheme created"),
     "assessment.scheme.updated": ("修改考核方案", "assessment scheme updated"),

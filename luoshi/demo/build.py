@@ -27,6 +27,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.utils import timezone
 
+from luoshi.alerts import demo as alerts_demo
 from luoshi.appeals import demo as appeals_demo
 from luoshi.assessment import demo as assessment_demo
 from luoshi.audit import demo as audit_demo
@@ -968,6 +969,7 @@ class Builder:
             step("ratings", _bind(ratings_demo.build, self))
             step("assessment", _bind(assessment_demo.build, self))
             step("benchmark", _bind(benchmark_demo.build, self))
+            step("alerts", _bind(alerts_demo.build, self))
             step("portal", _bind(portal_demo.build, self))
             step("audit", _bind(audit_demo.build, self))
             step("identity", _bind(identity_demo.build, self))

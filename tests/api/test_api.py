@@ -97,10 +97,20 @@ def test_openapi_groups_operations_per_app_with_stable_ids() -> None:
         ("ratings",),
         ("assessment",),
         ("benchmark",),
+        ("alerts",),
         ("commitments",),
         ("portal",),
         ("appeals",),
         ("enterprises",),
+    }
+    alerts = {path for (_, path), t in tags.items() if t == ["alerts"]}
+    assert alerts == {
+        "/api/v1/alerts/warnings",
+        "/api/v1/alerts/warnings/{warning_id}",
+        "/api/v1/alerts/trend",
+        "/api/v1/alerts/flags",
+        "/api/v1/alerts/flags/{flag_id}/decision",
+        "/api/v1/alerts/timeliness",
     }
     projects = {path for (_, path), t in tags.items() if t == ["projects"]}
     assert projects == {

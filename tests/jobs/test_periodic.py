@@ -46,7 +46,10 @@ def test_the_apps_register_their_steps_in_order() -> None:
     assert [s.name for s in periodic.steps()] == [
         "work.plans",
         "supervision.escalations",
+        "alerts.levels",
+        "alerts.flags",
         "meetings.agendas",
+        "portal.sync",
         "appeals.close_unrated",
         "enterprises.visit_due",
         "notify.reminders",

@@ -35,6 +35,12 @@ NAV: list[tuple[str, Any, Any]] = [
     ("/enterprises/", _("企业服务"), lambda c: bool(c.is_officer or c.is_leader or c.unit_ids)),
     ("/ratings/", _("评议"), lambda c: c.is_officer),
     ("/assessment/", _("考核"), lambda c: c.is_officer or c.is_leader),
+    ("/alerts/", _("预警"), lambda c: c.is_officer or c.is_leader),
+    (
+        "/alerts/timeliness/",
+        _("报送及时性"),
+        lambda c: not (c.is_officer or c.is_leader) and bool(c.reporter_unit_ids or c.head_unit_ids),
+    ),
     ("/benchmark/", _("对标"), lambda c: c.is_officer or c.is_leader),
     (
         "/commitments/",

@@ -1,0 +1,236 @@
+"""Finding report quality flags (填报质量提示): reads the reports of a stretch of days and what they are
+compared with (the same task's previous report, other units' reports of the same period, the
+reports' evidence, late marks) in a fixed number of queries, applies `rules` and `text`, and
+returns the flags to raise. Writing them is `services.flags_step`'s job."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from . import rules, text
+from .rules import Flag
+
+
+@dataclass(frozen=True)
+class Found:
+    """A flag to raise: kind, the fact's key, unit, task and report (None for a unit-level flag), the
+    other report (for a copy), and the reason's parameters."""
+
+    kind: str
+    key: str
+    unit_id: int
+    task_id: int | None
+    report_id: int | None
+    other_id: int | None = None
+    detail: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class Row:
+    id: int
+    task_id: int
+    unit_id: int
+    period_end: date
+    reported_on: date
+    percent: Decimal | None
+    value: Decimal | None
+    narrative: str
+    no_change: bool
+    cumulative: bool
+    target: Decimal | None
+
+
+def _rows(qs: Any) -> list[Row]:
+    return [
+        Row(
+            id=r[0],
+            task_id=r[1],
+            unit_id=r[2],
+            period_end=r[3],
+            reported_on=r[4],
+            percent=r[5],
+            value=r[6],
+            narrative=r[7],
+            no_change=r[8],
+            cumulative=bool(r[9]),
+            target=r[10],
+        )
+        for r in qs.values_list(
+            "pk",
+            "task_id",
+            "unit_id",
+            "period_end",
+            "reported_on",
+            "percent",
+            "value",
+            "narrative",
+            "no_change",
+            "task__metric_name",
+            "task__target",
+        )
+    ]
+
+
+def find(start: date, end: date, *, report_ids: Iterable[int] | None = None) -> list[Found]:
+    """The flags raised by the submitted reports known to the office from `start` to `end` (or the
+    given reports), and the phantom units as of `end`."""
+    from luoshi.work.models import Evidence, Report, ReportState
+
+    live = Report.objects.filter(state=ReportState.SUBMITTED)
+    batch_qs = (
+        live.filter(pk__in=list(report_ids))
+        if report_ids is not None
+        else live.filter(known_on__gte=start, known_on__lte=end)
+    )
+    batch = _rows(batch_qs.order_by("pk"))
+    out: list[Found] = []
+    if batch:
+        periods = {r.period_end for r in batch}
+        # The same tasks' earlier reports and every report of the batch's periods: one query.
+        from django.db.models import Q
+
+        context = _rows(
+            live.filter(
+                Q(task_id__in=batch_qs.values("task_id"), period_end__lte=max(periods))
+                | Q(period_end__in=batch_qs.values("period_end"))
+            ).order_by("task_id", "period_end", "known_on", "pk")
+        )
+        by_id = {r.id: r for r in context}
+        by_id.update({r.id: r for r in batch})
+        previous = _previous(context, batch)
+        evidenced = set(
+            Evidence.objects.filter(report_id__in=batch_qs.values("pk")).values_list("report_id", flat=True)
+        )
+        for r in batch:
+            prev_id = previous.get(r.id)
+            prev = by_id.get(prev_id) if prev_id is not None else None
+            out.extend(_row_flags(r, prev, r.id in evidenced))
+        out.extend(_copies(batch, context, previous, by_id))
+    out.extend(phantoms(end))
+    return out
+
+
+def _previous(context: list[Row], batch: list[Row]) -> dict[int, int | None]:
+    """report id -> the id of the same task's latest report of an earlier period."""
+    per_task: dict[int, list[Row]] = defaultdict(list)
+    for r in context:
+        per_task[r.task_id].append(r)
+    out: dict[int, int | None] = {}
+    for r in batch:
+        earlier = [x for x in per_task.get(r.task_id, []) if x.period_end < r.period_end]
+        out[r.id] = earlier[-1].id if earlier else None
+    return out
+
+
+def _row_flags(r: Row, prev: Row | None, has_evidence: bool) -> list[Found]:
+    out = []
+    prev_pct = prev.percent if prev else None
+    if rules.is_jump(prev_pct, r.percent, r.reported_on):
+        out.append(
+            Found(
+                Flag.JUMP,
+                f"jump:{r.id}",
+                r.unit_id,
+                r.task_id,
+                r.id,
+                prev.id if prev else None,
+                {
+                    "from": str(prev_pct),
+                    "to": str(r.percent),
+                    "days": rules.days_to_assessment(r.reported_on),
+                },
+            )
+        )
+    if rules.is_drop(prev.value if prev else None, r.value, r.cumulative):
+        assert prev is not None
+        out.append(
+            Found(
+                Flag.DROP,
+                f"drop:{r.id}",
+                r.unit_id,
+                r.task_id,
+                r.id,
+                prev.id,
+                {"from": str(prev.value), "to": str(r.value)},
+            )
+        )
+    if rules.claims_completion(r.percent, r.value, r.target) and not has_evidence:
+        out.append(Found(Flag.NO_EVIDENCE, f"no_evidence:{r.id}", r.unit_id, r.task_id, r.id))
+    if not r.no_change and text.is_empty_talk(r.narrative):
+        out.append(Found(Flag.EMPTY, f"empty:{r.id}", r.unit_id, r.task_id, r.id))
+    return out
+
+
+def _copies(
+    batch: list[Row], context: list[Row], previous: dict[int, int | None], by_id: dict[int, Row]
+) -> list[Found]:
+    """Narratives copied from the same task's previous report, or from another unit's report of the
+    same period; the batch's report is flagged (of two in the batch, the later one)."""
+    batch_ids = {r.id for r in batch}
+    prev_pairs = {(min(a, b), max(a, b)) for a, b in previous.items() if b}
+
+    def related(a: int, b: int) -> bool:
+        ra, rb = by_id[a], by_id[b]
+        if (a, b) in prev_pairs:
+            return True
+        return ra.unit_id != rb.unit_id and ra.period_end == rb.period_end
+
+    docs = [text.Doc(r.id, r.narrative) for r in by_id.values() if not r.no_change]
+    out = []
+    for m in text.near_duplicates(
+        docs, related, threshold=rules.COPY_SIMILARITY, min_chars=rules.COPY_MIN_CHARS, pairs=prev_pairs
+    ):
+        a, b = by_id[m.a], by_id[m.b]
+        flagged, source = (b, a) if b.id in batch_ids else (a, b)
+        if flagged.id not in batch_ids:
+            continue
+        scope = "previous" if (m.a, m.b) in prev_pairs else "other_unit"
+        out.append(
+            Found(
+                Flag.COPIED,
+                f"copied:{flagged.id}",
+                flagged.unit_id,
+                flagged.task_id,
+                flagged.id,
+                source.id,
+                {"similarity": m.similarity, "scope": scope},
+            )
+        )
+    # One flag per report: the most similar source.
+    best: dict[str, Found] = {}
+    for f in out:
+        if f.key not in best or f.detail["similarity"] > best[f.key].detail["similarity"]:
+            best[f.key] = f
+    return list(best.values())
+
+
+def phantoms(on: date) -> list[Found]:
+    """Units that owe reports (late marks up to `on`) and have never filed one (从未填报): two queries."""
+    from django.db.models import Count
+
+    from luoshi.work.models import LateReport, Report
+
+    owed = dict(
+        LateReport.objects.filter(due_on__lte=on)
+        .values("unit_id")
+        .annotate(n=Count("id"))
+        .values_list("unit_id", "n")
+    )
+    if not owed:
+        return []
+    filed = set(
+        Report.objects.filter(unit_id__in=LateReport.objects.filter(due_on__lte=on).values("unit_id"))
+        .order_by()
+        .values_list("unit_id", flat=True)
+        .distinct()
+    )
+    return [
+        Found(Flag.PHANTOM, f"phantom:{unit_id}", unit_id, None, None, None, {"owed": n})
+        for unit_id, n in sorted(owed.items())
+        if rules.is_phantom(n, 1 if unit_id in filed else 0)
+    ]
