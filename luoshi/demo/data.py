@@ -243,6 +243,7 @@ LOGINS_TO_TRY: list[tuple[str, str]] = [
     ("quzhang", "区长（领导驾驶舱）"),
     ("changwu", "常务副区长（分管：发改、财政…）"),
     ("audit", "审计管理员（审计日志）"),
+    ("secadmin", "安全管理员（账户锁定、密码重置、动态口令）"),
 ]
 
 SURNAMES = (

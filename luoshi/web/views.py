@@ -41,6 +41,10 @@ def home_for(user: object) -> str:
         return "/work/fill/"
     if Role.AUDITADMIN in ctx.roles:
         return "/audit/"
+    if Role.SECADMIN in ctx.roles:
+        return "/account/security/"
+    if Role.SYSADMIN in ctx.roles:
+        return "/org/units/"
     return "/work/tasks/"
 
 

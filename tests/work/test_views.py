@@ -13,8 +13,10 @@ from django.test import Client
 
 from luoshi.audit.models import Entry
 from luoshi.notify.models import Notification
+from luoshi.org.models import Role
 from luoshi.work.models import Follow, Status, Task
 from luoshi.work.services import report_submit, task_follow, task_set_status
+from tests.factories import make_user
 from tests.helpers import PERSONAS, client_for, exact_queries
 
 LOGIN = "/login/"
@@ -129,8 +131,18 @@ def test_nav_links_by_role(p: Any) -> None:
     assert all(u in officer for u in ("/work/review/", "/imports/", "/work/dashboard/", "/work/tasks/"))
     assert "/audit/" not in officer
     assert "/audit/" in auditor and "/work/review/" not in auditor
-    for html in (reporter, head, leader, officer, auditor):
+    for html in (reporter, head, leader, officer):
         assert "/work/tasks/" in html and "/work/plans/" in html
+    # 三权分立: an account holding only an admin duty has its duty's page and no business page.
+    secadmin = make_user("secadmin", unit=p.office, role=Role.SECADMIN, name="安全员")
+    security = client_for(secadmin).get("/account/security/").content.decode()
+    security = security.split('<nav class="nav">', 1)[1].split("</nav>", 1)[0]
+    for html, page in ((auditor, "/audit/"), (security, "/account/security/")):
+        links = set(re.findall(r'<a href="(/[^"]*)"', html)) - {"/notifications/"}
+        assert page in links and not links & {"/work/tasks/", "/work/plans/", "/projects/", "/meetings/"}, (
+            links
+        )
+    assert client_for(secadmin).get("/").headers["Location"] == "/account/security/"
 
 
 def test_base_loads_htmx_and_csrf_header(p: Any) -> None:

@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from luoshi.notify.models import Notification
 from luoshi.org.access import context_for
-from luoshi.org.models import Role
+from luoshi.org.models import ADMIN_DUTIES, Role
 from luoshi.work.models import Light
 
 register = template.Library()
@@ -54,6 +54,14 @@ NAV: list[tuple[str, Any, Any]] = [
     ("/account/security/", _("账号安全管理"), lambda c: c.superuser or Role.SECADMIN in c.roles),
     ("/audit/", _("审计"), lambda c: c.superuser or Role.AUDITADMIN in c.roles),
 ]
+# The pages of the three admin duties (三权分立): an account that holds only a duty sees these and
+# no business pages in its menu (what it may read of the business is what the public may read).
+DUTY_PAGES = {"/org/units/", "/account/security/", "/audit/"}
+
+
+def duty_only(ctx: Any) -> bool:
+    """An account whose posts are all admin duties (system, security, audit), not a superuser."""
+    return bool(ctx.roles) and ctx.roles <= ADMIN_DUTIES and not ctx.superuser
 
 
 @register.inclusion_tag("web/_nav.html", takes_context=True)
@@ -64,8 +72,11 @@ def nav(context: dict[str, Any]) -> dict[str, Any]:
         return {"links": [], "user": user, "request": request}
     ctx = context_for(user)
     path = request.path if request is not None else ""
+    only_duty = duty_only(ctx)
     links = [
-        {"url": url, "label": label, "active": path.startswith(url)} for url, label, who in NAV if who(ctx)
+        {"url": url, "label": label, "active": path.startswith(url)}
+        for url, label, who in NAV
+        if who(ctx) and (not only_duty or url in DUTY_PAGES)
     ]
     unread = Notification.objects.filter(user=user, read=False).count()
     return {"links": links, "user": user, "request": request, "unread": unread}
