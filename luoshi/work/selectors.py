@@ -22,7 +22,18 @@ from django.db.models import F, Max, Q, Window
 from django.db.models.functions import RowNumber
 
 from . import paths, rules
-from .models import NOT_COUNTED, UNREPORTED, Follow, Milestone, Plan, Report, Status, Task, owes_no_report
+from .models import (
+    NOT_COUNTED,
+    UNREPORTED,
+    Follow,
+    Milestone,
+    Plan,
+    Report,
+    ReportState,
+    Status,
+    Task,
+    owes_no_report,
+)
 
 SKIPPED_STATUSES = set(NOT_COUNTED)
 
@@ -485,3 +496,27 @@ def timeliness(
             counted_late=filing + (approval if plan.late_approval_counts else 0),
         )
     return out
+
+
+def latest_report(user: Any, task_id: int | None) -> Report | None:
+    """The task's latest report this user sees and that still stands (not returned, not superseded by
+    a correction): the one source other modules prefill from, so a unit types a fact once (一个事实
+    只填一次). A report still waiting for the unit head counts for the unit's own people."""
+    if task_id is None:
+        return None
+    return (
+        Report.objects.visible_to(user)
+        .filter(task_id=task_id)
+        .exclude(state=ReportState.RETURNED)
+        .exclude(corrected_by__state=ReportState.SUBMITTED)
+        .order_by("-period_end", "-reported_on", "-id")
+        .first()
+    )
+
+
+def report_text(report: Report | None) -> tuple[str, str]:
+    """A report's facts as a response's two texts: (what was done and what comes next, the problems)."""
+    if report is None:
+        return "", ""
+    done = "\n".join(part for part in (report.narrative.strip(), report.next_steps.strip()) if part)
+    return done, report.problems.strip()
