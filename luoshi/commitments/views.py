@@ -87,7 +87,9 @@ def commitment_detail(request: HttpRequest, pk: int) -> HttpResponse:
         )
         if ctx.is_officer
         else None,
-        "compliance_form": ComplianceForm(initial={"period": rules.period_of(timezone.localdate()), "note": note})
+        "compliance_form": ComplianceForm(
+            initial={"period": rules.period_of(timezone.localdate()), "note": note}
+        )
         if may_state
         else None,
         "report_source": source,

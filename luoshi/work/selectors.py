@@ -498,20 +498,33 @@ def timeliness(
     return out
 
 
-def latest_report(user: Any, task_id: int | None) -> Report | None:
-    """The task's latest report this user sees and that still stands (not returned, not superseded by
-    a correction): the one source other modules prefill from, so a unit types a fact once (一个事实
-    只填一次). A report still waiting for the unit head counts for the unit's own people."""
-    if task_id is None:
-        return None
-    return (
+def latest_reports(user: Any, task_ids: Iterable[int]) -> dict[int, Report]:
+    """task id -> its latest report this user sees that still stands (not returned, not superseded by
+    a correction), in one query: the one source other modules prefill from, so a unit types a fact
+    once (一个事实只填一次). A report still waiting for the unit head counts for the unit's people."""
+    ids = sorted(set(task_ids))
+    if not ids:
+        return {}
+    rows = (
         Report.objects.visible_to(user)
-        .filter(task_id=task_id)
+        .filter(task_id__in=ids)
         .exclude(state=ReportState.RETURNED)
         .exclude(corrected_by__state=ReportState.SUBMITTED)
-        .order_by("-period_end", "-reported_on", "-id")
-        .first()
+        .annotate(
+            rn=Window(
+                RowNumber(),
+                partition_by=[F("task_id")],
+                order_by=[F("period_end").desc(), F("reported_on").desc(), F("id").desc()],
+            )
+        )
+        .filter(rn=1)
     )
+    return {r.task_id: r for r in rows}
+
+
+def latest_report(user: Any, task_id: int | None) -> Report | None:
+    """The task's latest standing report this user sees (`latest_reports` for one task)."""
+    return None if task_id is None else latest_reports(user, [task_id]).get(task_id)
 
 
 def report_text(report: Report | None) -> tuple[str, str]:

@@ -54,7 +54,9 @@ def test_the_fact_typed_once_shows_in_both_modules(p: Personas, item: Item) -> N
     notice = services.notice_issue(actor=p.officer, item=item, level="supervise")
     _file(p, item)
     text, _reason = report_text(latest_report(p.reporter_a, item.task_id))
-    r = client_for(p.reporter_a).post(reverse("supervision:respond", args=[notice.pk]), {"text": text}, follow=True)
+    r = client_for(p.reporter_a).post(
+        reverse("supervision:respond", args=[notice.pk]), {"text": text}, follow=True
+    )
     assert "书面反馈已提交" in r.content.decode()
     assert Response.objects.get(notice=notice).text == f"{NARRATIVE}\n{NEXT}"
     # The leader, who does not respond, is shown no form and no prefill.
