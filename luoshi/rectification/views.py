@@ -28,9 +28,9 @@ from luoshi.org.access import context_for, require_officer
 from luoshi.web.errors import form_submit
 from luoshi.web.htmx import is_htmx
 from luoshi.web.templatetags.web import LIGHT_CLASSES
+from luoshi.work import selectors as work_selectors
 from luoshi.work.choices import Light
 from luoshi.work.models import Status, Task
-from luoshi.work import selectors as work_selectors
 
 from . import importer, rules, selectors, services
 from .exports import EXPORTERS, STATE_LABELS

@@ -12,8 +12,8 @@ from django.urls import reverse
 from luoshi.supervision import services
 from luoshi.supervision.models import Item, Response
 from luoshi.work.models import Plan, ReportState, Task
-from luoshi.work.services.reports import report_return, report_submit
 from luoshi.work.selectors import latest_report, report_text
+from luoshi.work.services.reports import report_return, report_submit
 from tests.factories import Personas
 from tests.helpers import client_for
 
