@@ -498,6 +498,27 @@ def timeliness(
     return out
 
 
+def _standing(user: Any) -> Any:
+    """Reports the user sees that still stand: not returned, not superseded by a submitted correction."""
+    return (
+        Report.objects.visible_to(user)
+        .exclude(state=ReportState.RETURNED)
+        .exclude(corrected_by__state=ReportState.SUBMITTED)
+    )
+
+
+LATEST_FIRST = ("-period_end", "-reported_on", "-id")
+
+
+def month_values(user: Any, task_id: int, first: date, last: date) -> tuple[Report | None, Decimal | None]:
+    """A measure's month for another module: (the latest standing report for a period ending within
+    [first, last], the cumulative value of the latest one before `first`)."""
+    base = _standing(user).filter(task_id=task_id)
+    within = base.filter(period_end__gte=first, period_end__lte=last).order_by(*LATEST_FIRST).first()
+    before = base.filter(period_end__lt=first).order_by(*LATEST_FIRST).values_list("value", flat=True).first()
+    return within, before
+
+
 def latest_reports(user: Any, task_ids: Iterable[int]) -> dict[int, Report]:
     """task id -> its latest report this user sees that still stands (not returned, not superseded by
     a correction), in one query: the one source other modules prefill from, so a unit types a fact
@@ -506,10 +527,8 @@ def latest_reports(user: Any, task_ids: Iterable[int]) -> dict[int, Report]:
     if not ids:
         return {}
     rows = (
-        Report.objects.visible_to(user)
+        _standing(user)
         .filter(task_id__in=ids)
-        .exclude(state=ReportState.RETURNED)
-        .exclude(corrected_by__state=ReportState.SUBMITTED)
         .annotate(
             rn=Window(
                 RowNumber(),
