@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from luoshi.org.access import context_for, require_officer
 from luoshi.web.errors import form_submit
 from luoshi.web.htmx import is_htmx
+from luoshi.work import selectors as work_selectors
 
 from . import rules, selectors, services
 from .forms import (
@@ -74,6 +75,9 @@ def commitment_detail(request: HttpRequest, pk: int) -> HttpResponse:
     c = _visible(request, pk)
     ctx = context_for(request.user)
     may_state = ctx.is_officer or c.unit_id in ctx.reporter_unit_ids or c.unit_id in ctx.head_unit_ids
+    # One fact typed once: the period's note starts from the linked task's latest report.
+    source = work_selectors.latest_report(request.user, c.task_id) if may_state else None
+    note = "\n".join(part for part in work_selectors.report_text(source) if part)
     context = {
         "c": c,
         "compliance": c.compliance.select_related("submitted_by", "reviewed_by").order_by("-period"),
@@ -83,9 +87,12 @@ def commitment_detail(request: HttpRequest, pk: int) -> HttpResponse:
         )
         if ctx.is_officer
         else None,
-        "compliance_form": ComplianceForm(initial={"period": rules.period_of(timezone.localdate())})
+        "compliance_form": ComplianceForm(
+            initial={"period": rules.period_of(timezone.localdate()), "note": note}
+        )
         if may_state
         else None,
+        "report_source": source,
         "review_form": ComplianceReviewForm() if ctx.is_officer else None,
         "states": dict(ComplianceState.choices),
     }

@@ -309,3 +309,16 @@ def in_polygons(x: float, y: float, polygons: Sequence[Sequence[Ring]]) -> bool:
         rings and in_ring(x, y, rings[0]) and not any(in_ring(x, y, hole) for hole in rings[1:])
         for rings in polygons
     )
+
+
+INVESTMENT_UNIT = "万元"
+
+
+def month_investment(before: Decimal | None, at_month_end: Decimal | None) -> Decimal | None:
+    """A month's completed investment read off a cumulative measure in 万元 (一个事实只填一次): the
+    value reported for the month less the value before it (the measure's baseline when nothing was
+    reported earlier). None when the month has no report, or when the figure fell (a correction for
+    the office to look at, never a negative month)."""
+    if before is None or at_month_end is None or at_month_end < before:
+        return None
+    return q2(at_month_end - before)

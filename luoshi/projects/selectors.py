@@ -370,3 +370,25 @@ def map_points(projects: list[tuple[Project, Standing]]) -> list[dict[str, Any]]
         for p, s in projects
         if p.lat is not None and p.lng is not None
     ]
+
+
+def investment_from_task(user: Any, project: Project, month: date) -> tuple[Decimal | None, Any]:
+    """One fact typed once: when the project's task measures its investment cumulatively in 万元, the
+    month's amount as that task's reports give it, and the report it comes from; else (None, None)."""
+    from calendar import monthrange
+
+    from luoshi.work import selectors as work_selectors
+    from luoshi.work.models import Task
+
+    if project.task_id is None:
+        return None, None
+    task = Task.objects.filter(pk=project.task_id).only("baseline", "target", "metric_unit").first()
+    if task is None or not task.has_measure or task.metric_unit.strip() != rules.INVESTMENT_UNIT:
+        return None, None
+    first = month.replace(day=1)
+    last = first.replace(day=monthrange(first.year, first.month)[1])
+    within, before = work_selectors.month_values(user, task.pk, first, last)
+    if within is None:
+        return None, None
+    amount = rules.month_investment(task.baseline if before is None else before, within.value)
+    return (amount, within) if amount is not None else (None, None)

@@ -151,6 +151,7 @@ def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
     ctx = context_for(request.user)
     editable = _can_edit(request.user, project)
     problems = list(project.problems.select_related("owner_unit", "task"))
+    amount, source = selectors.investment_from_task(request.user, project, on) if editable else (None, None)
     context = {
         "project": project,
         "standing": standing,
@@ -163,7 +164,8 @@ def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "editable": editable,
         "officer": ctx.is_officer,
         "stage_form": StageMetForm(initial={"met": on}),
-        "investment_form": InvestmentForm(initial={"month": on.strftime("%Y-%m")}),
+        "investment_form": InvestmentForm(initial={"month": on.strftime("%Y-%m"), "amount": amount}),
+        "investment_source": source,
         "problem_form": ProblemForm(initial={"owner_unit": project.lead_unit_id}),
         "task_form": ProblemTaskForm(),
         "open_problems": any(q.task_id is None for q in problems),

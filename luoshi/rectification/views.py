@@ -28,6 +28,7 @@ from luoshi.org.access import context_for, require_officer
 from luoshi.web.errors import form_submit
 from luoshi.web.htmx import is_htmx
 from luoshi.web.templatetags.web import LIGHT_CLASSES
+from luoshi.work import selectors as work_selectors
 from luoshi.work.choices import Light
 from luoshi.work.models import Status, Task
 
@@ -244,6 +245,14 @@ def problem_detail(request: HttpRequest, pk: int) -> HttpResponse:
         ctx.reporter_unit_ids | ctx.head_unit_ids
     )
     can_decide = next_step is not None and services.holds_duty(request.user, problem, next_step)
+    # One fact typed once: 整改情况 starts from each measure's latest task report, named by its measure.
+    reports = work_selectors.latest_reports(request.user, [t.pk for t in tasks]) if can_submit else {}
+    sources = [(t, reports[t.pk]) for t in tasks if t.pk in reports]
+    note = "\n".join(
+        f"{t.title}：{text}"
+        for t, r in sources
+        if (text := "；".join(x for x in work_selectors.report_text(r) if x))
+    )
     state = rules.problem_state(stage=problem.stage, deadline=problem.deadline, today=today)
     context = {
         "problem": problem,
@@ -261,7 +270,8 @@ def problem_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "can_decide": can_decide,
         "can_reopen": ctx.is_officer and problem.stage == rules.Stage.DONE,
         "reopens": list(problem.reopens.select_related("actor")),
-        "signoff_form": SignOffForm(),
+        "signoff_form": SignOffForm(initial={"note": note}),
+        "report_sources": sources,
         "reopen_form": ReopenForm(),
     }
     return render(request, "rectification/problem_detail.html", context)

@@ -24,6 +24,7 @@ from luoshi.org.access import context_for, require_officer
 from luoshi.org.models import Role, Unit
 from luoshi.web.errors import form_submit
 from luoshi.web.htmx import is_htmx
+from luoshi.work import selectors as work_selectors
 
 from . import documents, rules, selectors, services
 from .exports import EscalatedExporter
@@ -124,6 +125,9 @@ def item_detail(request: HttpRequest, pk: int) -> HttpResponse:
         Unit.objects.filter(path__startswith=scope_root).exclude(pk=item.holder_unit_id).order_by("path")
     )
     followup = _followup(item, today)
+    # One fact typed once: the response starts from the task's latest report, shown with its source.
+    source = work_selectors.latest_report(request.user, item.task_id) if can_respond else None
+    prefill_text, prefill_reason = work_selectors.report_text(source)
     context = {
         "item": item,
         "journey": selectors.journey(item),
@@ -153,7 +157,8 @@ def item_detail(request: HttpRequest, pk: int) -> HttpResponse:
             t=services.thresholds(),
         ),
         "held_days": rules.days_held(timezone.localdate(item.held_since), today),
-        "response_form": ResponseForm(),
+        "response_form": ResponseForm(initial={"text": prefill_text, "stall_reason": prefill_reason}),
+        "response_source": source,
         "close_form": CloseForm(),
         "accountability_form": AccountabilityForm(),
     }

@@ -22,7 +22,18 @@ from django.db.models import F, Max, Q, Window
 from django.db.models.functions import RowNumber
 
 from . import paths, rules
-from .models import NOT_COUNTED, UNREPORTED, Follow, Milestone, Plan, Report, Status, Task, owes_no_report
+from .models import (
+    NOT_COUNTED,
+    UNREPORTED,
+    Follow,
+    Milestone,
+    Plan,
+    Report,
+    ReportState,
+    Status,
+    Task,
+    owes_no_report,
+)
 
 SKIPPED_STATUSES = set(NOT_COUNTED)
 
@@ -485,3 +496,59 @@ def timeliness(
             counted_late=filing + (approval if plan.late_approval_counts else 0),
         )
     return out
+
+
+def _standing(user: Any) -> Any:
+    """Reports the user sees that still stand: not returned, not superseded by a submitted correction."""
+    return (
+        Report.objects.visible_to(user)
+        .exclude(state=ReportState.RETURNED)
+        .exclude(corrected_by__state=ReportState.SUBMITTED)
+    )
+
+
+LATEST_FIRST = ("-period_end", "-reported_on", "-id")
+
+
+def month_values(user: Any, task_id: int, first: date, last: date) -> tuple[Report | None, Decimal | None]:
+    """A measure's month for another module: (the latest standing report for a period ending within
+    [first, last], the cumulative value of the latest one before `first`)."""
+    base = _standing(user).filter(task_id=task_id)
+    within = base.filter(period_end__gte=first, period_end__lte=last).order_by(*LATEST_FIRST).first()
+    before = base.filter(period_end__lt=first).order_by(*LATEST_FIRST).values_list("value", flat=True).first()
+    return within, before
+
+
+def latest_reports(user: Any, task_ids: Iterable[int]) -> dict[int, Report]:
+    """task id -> its latest report this user sees that still stands (not returned, not superseded by
+    a correction), in one query: the one source other modules prefill from, so a unit types a fact
+    once (一个事实只填一次). A report still waiting for the unit head counts for the unit's people."""
+    ids = sorted(set(task_ids))
+    if not ids:
+        return {}
+    rows = (
+        _standing(user)
+        .filter(task_id__in=ids)
+        .annotate(
+            rn=Window(
+                RowNumber(),
+                partition_by=[F("task_id")],
+                order_by=[F("period_end").desc(), F("reported_on").desc(), F("id").desc()],
+            )
+        )
+        .filter(rn=1)
+    )
+    return {r.task_id: r for r in rows}
+
+
+def latest_report(user: Any, task_id: int | None) -> Report | None:
+    """The task's latest standing report this user sees (`latest_reports` for one task)."""
+    return None if task_id is None else latest_reports(user, [task_id]).get(task_id)
+
+
+def report_text(report: Report | None) -> tuple[str, str]:
+    """A report's facts as a response's two texts: (what was done and what comes next, the problems)."""
+    if report is None:
+        return "", ""
+    done = "\n".join(part for part in (report.narrative.strip(), report.next_steps.strip()) if part)
+    return done, report.problems.strip()
