@@ -22,6 +22,7 @@ from ninja.errors import ValidationError
 from ninja.operation import Operation
 
 from luoshi.alerts.api import router as alerts_router
+from luoshi.learning.api import router as learning_router
 from luoshi.appeals.api import router as appeals_router
 from luoshi.assessment.api import router as assessment_router
 from luoshi.benchmark.api import router as benchmark_router
@@ -76,6 +77,7 @@ api.add_router("", commitments_router)
 api.add_router("", portal_router)
 api.add_router("", appeals_router)
 api.add_router("", enterprises_router)
+api.add_router("", learning_router)
 
 
 def _where(loc: Any) -> str:
