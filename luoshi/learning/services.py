@@ -24,11 +24,11 @@ MATERIAL_MAX_BYTES = 50 * 1024 * 1024
 
 def _check_course_numbers(*, pass_mark: int, time_limit: int, draws: dict[str, int]) -> None:
     if not 0 <= pass_mark <= 100:
-        raise InvalidField("pass_mark", _("及格分应在 0 到 100 之间。"))
+        raise InvalidField(_("及格分应在 0 到 100 之间。"), field="pass_mark")
     if time_limit < 1:
-        raise InvalidField("time_limit", _("限时至少 1 分钟。"))
+        raise InvalidField(_("限时至少 1 分钟。"), field="time_limit")
     if sum(draws.values()) < 1:
-        raise InvalidField("draw_single", _("每次考试至少抽一道题。"))
+        raise InvalidField(_("每次考试至少抽一道题。"), field="draw_single")
 
 
 @transaction.atomic
@@ -50,7 +50,7 @@ def course_create(
     require_officer(actor, _("只有督查人员可以设置课程。"))
     title = (title or "").strip()
     if not title:
-        raise InvalidField("title", _("请填写课程名称。"))
+        raise InvalidField(_("请填写课程名称。"), field="title")
     draws = {"single": draw_single, "multiple": draw_multiple, "judge": draw_judge}
     _check_course_numbers(pass_mark=pass_mark, time_limit=time_limit, draws=draws)
     course = Course.objects.create(
@@ -69,7 +69,7 @@ def course_create(
     if ids:
         found = list(Post.objects.filter(pk__in=ids).values_list("pk", flat=True))
         if len(found) != len(ids):
-            raise InvalidField("post_ids", _("有岗位不存在。"))
+            raise InvalidField(_("有岗位不存在。"), field="post_ids")
         course.posts.set(found)
     record(course, "learning.course.created", actor=actor, after={"title": course.title, "posts": ids})
     return course
@@ -82,7 +82,7 @@ def course_assign(*, actor: Any, course: Course, post_ids: list[int]) -> Course:
     ids = sorted(set(post_ids))
     found = list(Post.objects.filter(pk__in=ids).values_list("pk", flat=True))
     if len(found) != len(ids):
-        raise InvalidField("post_ids", _("有岗位不存在。"))
+        raise InvalidField(_("有岗位不存在。"), field="post_ids")
     before = sorted(course.posts.values_list("pk", flat=True))
     course.posts.set(found)
     record(course, "learning.course.assigned", actor=actor, before={"posts": before}, after={"posts": ids})
@@ -98,10 +98,10 @@ def material_add(
     require_officer(actor, _("只有督查人员可以上传学习资料。"))
     title = (title or "").strip()
     if not title:
-        raise InvalidField("title", _("请填写资料标题。"))
+        raise InvalidField(_("请填写资料标题。"), field="title")
     if kind == MaterialKind.DOCUMENT:
         if upload is None:
-            raise InvalidField("file", _("请选择要上传的文件。"))
+            raise InvalidField(_("请选择要上传的文件。"), field="upload")
         try:
             [material] = uploads.store_checked(
                 [upload],
@@ -109,14 +109,15 @@ def material_add(
                 make=lambda **kw: Material(course=course, kind=kind, title=title[:200], **kw),
             )
         except uploads.UploadRefused as e:
-            raise InvalidField("file", str(e)) from e
+            raise InvalidField(str(e), field="upload") from e
     elif kind in (MaterialKind.LINK, MaterialKind.VIDEO):
         url = (url or "").strip()
         if not url.startswith(("https://", "http://")):
-            raise InvalidField("url", _("请填写以 http:// 或 https:// 开头的网址。"))
+            raise InvalidField(_("请填写以 http:// 或 https:// 开头的网址。"), field="url")
         material = Material.objects.create(course=course, kind=kind, title=title[:200], url=url[:500])
     else:
-        raise InvalidField("kind", _("资料类型无效。"))
+        raise InvalidField(_("资料类型无效。"), field="kind")
+    assert isinstance(material, Material)
     record(material, "learning.material.added", actor=actor, after={"course": course.pk, "kind": kind})
     return material
 
@@ -125,21 +126,21 @@ def _validate_question(
     kind: str, text: str, options: list[str], answer: list[int]
 ) -> tuple[list[str], list[int]]:
     if kind not in QuestionKind.values:
-        raise InvalidField("kind", _("题型无效。"))
+        raise InvalidField(_("题型无效。"), field="kind")
     if not (text or "").strip():
-        raise InvalidField("text", _("请填写题干。"))
+        raise InvalidField(_("请填写题干。"), field="text")
     if kind == QuestionKind.JUDGE:
         options = [_("正确"), _("错误")]
     options = [o.strip() for o in options if o and o.strip()]
     if len(options) < 2:
-        raise InvalidField("options", _("至少需要两个选项。"))
+        raise InvalidField(_("至少需要两个选项。"), field="options")
     answer = sorted(set(answer))
     if not answer or answer[0] < 0 or answer[-1] >= len(options):
-        raise InvalidField("answer", _("答案超出选项范围。"))
+        raise InvalidField(_("答案超出选项范围。"), field="answer")
     if kind in (QuestionKind.SINGLE, QuestionKind.JUDGE) and len(answer) != 1:
-        raise InvalidField("answer", _("单选题和判断题只能有一个答案。"))
+        raise InvalidField(_("单选题和判断题只能有一个答案。"), field="answer")
     if kind == QuestionKind.MULTIPLE and len(answer) < 2:
-        raise InvalidField("answer", _("多选题至少两个答案。"))
+        raise InvalidField(_("多选题至少两个答案。"), field="answer")
     return options, answer
 
 
