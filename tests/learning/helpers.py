@@ -13,7 +13,9 @@ def post_of(user: Any) -> Post:
     return Post.objects.get(memberships__person=user.person)
 
 
-def course_for(p: Any, *users: Any, n_single: int = 3, n_multiple: int = 2, n_judge: int = 2, **kw: Any) -> Course:
+def course_for(
+    p: Any, *users: Any, n_single: int = 3, n_multiple: int = 2, n_judge: int = 2, **kw: Any
+) -> Course:
     """A course assigned to the posts of `users`, with a bank: single-choice answer A, multiple AC,
     true/false 对."""
     kw.setdefault("draw_single", 2)
@@ -24,14 +26,26 @@ def course_for(p: Any, *users: Any, n_single: int = 3, n_multiple: int = 2, n_ju
     )
     for i in range(n_single):
         services.question_create(
-            actor=p.officer, course=course, kind="single", text=f"单选{i}", options=["甲", "乙", "丙"], answer=[0]
+            actor=p.officer,
+            course=course,
+            kind="single",
+            text=f"单选{i}",
+            options=["甲", "乙", "丙"],
+            answer=[0],
         )
     for i in range(n_multiple):
         services.question_create(
-            actor=p.officer, course=course, kind="multiple", text=f"多选{i}", options=["甲", "乙", "丙"], answer=[0, 2]
+            actor=p.officer,
+            course=course,
+            kind="multiple",
+            text=f"多选{i}",
+            options=["甲", "乙", "丙"],
+            answer=[0, 2],
         )
     for i in range(n_judge):
-        services.question_create(actor=p.officer, course=course, kind="judge", text=f"判断{i}", options=[], answer=[0])
+        services.question_create(
+            actor=p.officer, course=course, kind="judge", text=f"判断{i}", options=[], answer=[0]
+        )
     return course
 
 

@@ -45,7 +45,7 @@ def test_parse_xlsx_and_problems():
 
 def test_parse_bad_file():
     assert importer.parse("q.xlsx", b"not a workbook").problems
-    assert importer.parse("q.csv", "a,b\n1,2\n".encode()).problems
+    assert importer.parse("q.csv", b"a,b\n1,2\n").problems
 
 
 def test_import_all_or_nothing_and_idempotent(p):
@@ -55,7 +55,10 @@ def test_import_all_or_nothing_and_idempotent(p):
     rows[0]["text"] = "党的最高领导机关是（修订）"
     assert services.questions_import(actor=p.officer, course=c, rows=rows) == {"created": 0, "updated": 3}
     assert Question.objects.filter(course=c).count() == 3
-    bad = [*rows, {"row": 9, "code": "9", "kind": "single", "text": "x", "options": ["a", "b"], "answer": [5]}]
+    bad = [
+        *rows,
+        {"row": 9, "code": "9", "kind": "single", "text": "x", "options": ["a", "b"], "answer": [5]},
+    ]
     with pytest.raises(InvalidField):
         services.questions_import(actor=p.officer, course=c, rows=bad)
     assert Question.objects.filter(course=c).count() == 3

@@ -101,7 +101,9 @@ def test_draw_sizes_case() -> None:
     }
 
 
-@pytest.mark.parametrize(("allowed", "used", "left"), [(0, 9, -1), (3, 0, 3), (3, 2, 1), (3, 3, 0), (3, 5, 0)])
+@pytest.mark.parametrize(
+    ("allowed", "used", "left"), [(0, 9, -1), (3, 0, 3), (3, 2, 1), (3, 3, 0), (3, 5, 0)]
+)
 def test_attempts_left(allowed: int, used: int, left: int) -> None:
     assert rules.attempts_left(allowed, used) == left
 
@@ -124,7 +126,14 @@ def test_parse_answer(kind: str, text: str, n: int, out: list[int]) -> None:
 
 @pytest.mark.parametrize(
     ("kind", "text", "n"),
-    [("single", "AB", 4), ("single", "E", 4), ("single", "", 4), ("multiple", "A", 4), ("judge", "也许", 2), ("single", "1", 4)],
+    [
+        ("single", "AB", 4),
+        ("single", "E", 4),
+        ("single", "", 4),
+        ("multiple", "A", 4),
+        ("judge", "也许", 2),
+        ("single", "1", 4),
+    ],
 )
 def test_parse_answer_refuses(kind: str, text: str, n: int) -> None:
     with pytest.raises(ValueError):

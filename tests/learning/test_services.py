@@ -51,7 +51,9 @@ def test_question_validation(p):
     ]
     for kind, text, options, answer in bad:
         with pytest.raises(InvalidField):
-            services.question_create(actor=p.officer, course=c, kind=kind, text=text, options=options, answer=answer)
+            services.question_create(
+                actor=p.officer, course=c, kind=kind, text=text, options=options, answer=answer
+            )
     assert not Question.objects.exists()
     q = services.question_create(actor=p.officer, course=c, kind="judge", text="q", options=[], answer=[1])
     assert q.options == ["正确", "错误"]
@@ -130,12 +132,16 @@ def test_material_upload_checked(p):
     with pytest.raises(InvalidField):
         services.material_add(actor=p.officer, course=c, kind="document", title="讲义", upload=fake)
     with pytest.raises(InvalidField):
-        services.material_add(actor=p.officer, course=c, kind="video", title="视频", url="javascript:alert(1)")
+        services.material_add(
+            actor=p.officer, course=c, kind="video", title="视频", url="javascript:alert(1)"
+        )
     assert not Material.objects.exists()
     pdf = SimpleUploadedFile("讲义.pdf", b"%PDF-1.4\n%...\n", content_type="application/pdf")
     m = services.material_add(actor=p.officer, course=c, kind="document", title="讲义", upload=pdf)
     assert m.content_type == "application/pdf" and len(m.sha256) == 64
-    v = services.material_add(actor=p.officer, course=c, kind="video", title="视频", url="https://v.example.cn/1")
+    v = services.material_add(
+        actor=p.officer, course=c, kind="video", title="视频", url="https://v.example.cn/1"
+    )
     assert v.url.startswith("https://")
     with pytest.raises(NotAllowed):
         services.material_add(actor=p.head_a, course=c, kind="link", title="x", url="https://x.cn")
