@@ -22,7 +22,6 @@ from ninja.errors import ValidationError
 from ninja.operation import Operation
 
 from luoshi.alerts.api import router as alerts_router
-from luoshi.learning.api import router as learning_router
 from luoshi.appeals.api import router as appeals_router
 from luoshi.assessment.api import router as assessment_router
 from luoshi.benchmark.api import router as benchmark_router
@@ -30,6 +29,7 @@ from luoshi.commitments.api import router as commitments_router
 from luoshi.documents.api import router as documents_router
 from luoshi.enterprises.api import router as enterprises_router
 from luoshi.errors import LuoshiError
+from luoshi.learning.api import router as learning_router
 from luoshi.meetings.api import router as meetings_router
 from luoshi.org.api import router as org_router
 from luoshi.portal.api import router as portal_router
