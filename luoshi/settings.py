@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "luoshi.assessment",
     "luoshi.alerts",
     "luoshi.appeals",
+    "luoshi.learning",
     "luoshi.enterprises",
     "luoshi.web",
     "luoshi.benchmark",

@@ -27,6 +27,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("portal/", include("luoshi.portal.urls_office")),
     path("commitments/", include("luoshi.commitments.urls")),
     path("appeals/", include("luoshi.appeals.urls")),
+    path("learning/", include("luoshi.learning.urls")),
     path("public/appeals/", include("luoshi.appeals.urls_public")),
     path("open311/v2/", include("luoshi.appeals.urls_open311")),
     path("enterprises/", include("luoshi.enterprises.urls")),

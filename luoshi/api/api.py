@@ -29,6 +29,7 @@ from luoshi.commitments.api import router as commitments_router
 from luoshi.documents.api import router as documents_router
 from luoshi.enterprises.api import router as enterprises_router
 from luoshi.errors import LuoshiError
+from luoshi.learning.api import router as learning_router
 from luoshi.meetings.api import router as meetings_router
 from luoshi.org.api import router as org_router
 from luoshi.portal.api import router as portal_router
@@ -76,6 +77,7 @@ api.add_router("", commitments_router)
 api.add_router("", portal_router)
 api.add_router("", appeals_router)
 api.add_router("", enterprises_router)
+api.add_router("", learning_router)
 
 
 def _where(loc: Any) -> str:

@@ -206,6 +206,16 @@ ACTIONS: dict[str, tuple[str, str]] = {
     "identity.totp.reset": ("安全管理员重置动态口令", "second factor reset by the security admin"),
     "identity.recovery_codes.generated": ("生成恢复码", "recovery codes generated"),
     "identity.recovery_code.used": ("使用恢复码登录", "recovery code used to sign in"),
+    # learning (网络学堂)
+    "learning.course.created": ("新建课程", "course created"),
+    "learning.course.assigned": ("分配课程", "course assigned to posts"),
+    "learning.material.added": ("添加学习资料", "study material added"),
+    "learning.material.downloaded": ("下载学习资料", "study material downloaded"),
+    "learning.question.created": ("新建试题", "question created"),
+    "learning.questions.imported": ("导入题库", "question bank imported"),
+    "learning.attempt.started": ("开始考试", "exam started"),
+    "learning.attempt.submitted": ("交卷", "exam submitted"),
+    "learning.attempt.expired": ("考试超时未交卷", "exam closed after its time limit"),
 }
 
 

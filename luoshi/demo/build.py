@@ -35,6 +35,7 @@ from luoshi.audit.actions import ACTIONS
 from luoshi.audit.services import record
 from luoshi.benchmark import demo as benchmark_demo
 from luoshi.identity import demo as identity_demo
+from luoshi.learning import demo as learning_demo
 from luoshi.org.models import Person, Role, Unit, UnitCategory
 from luoshi.org.services import membership_start, person_create, portfolio_set, post_create, unit_create
 from luoshi.portal import demo as portal_demo
@@ -968,6 +969,7 @@ class Builder:
             step("rectification", _bind(rectification_demo.build, self))
             step("ratings", _bind(ratings_demo.build, self))
             step("assessment", _bind(assessment_demo.build, self))
+            step("learning", _bind(learning_demo.build, self))
             step("benchmark", _bind(benchmark_demo.build, self))
             step("alerts", _bind(alerts_demo.build, self))
             step("portal", _bind(portal_demo.build, self))

@@ -102,6 +102,7 @@ def test_openapi_groups_operations_per_app_with_stable_ids() -> None:
         ("portal",),
         ("appeals",),
         ("enterprises",),
+        ("learning",),
     }
     alerts = {path for (_, path), t in tags.items() if t == ["alerts"]}
     assert alerts == {

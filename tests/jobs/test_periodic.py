@@ -49,6 +49,7 @@ def test_the_apps_register_their_steps_in_order() -> None:
         "alerts.levels",
         "alerts.flags",
         "meetings.agendas",
+        "learning.expire",
         "portal.sync",
         "appeals.close_unrated",
         "enterprises.visit_due",

@@ -47,6 +47,8 @@ NAV: list[tuple[str, Any, Any]] = [
         _("承诺事项"),
         lambda c: bool(c.is_officer or c.is_leader or c.reporter_unit_ids or c.head_unit_ids),
     ),
+    ("/learning/", _("网络学堂"), lambda c: c.person_id is not None),
+    ("/learning/office/", _("学堂管理"), lambda c: c.is_officer),
     ("/portal/", _("政务公开"), lambda c: c.is_officer),
     ("/imports/", _("导入"), lambda c: c.is_officer),
     ("/notifications/outbox/", _("发送记录"), lambda c: c.is_officer),

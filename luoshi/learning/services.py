@@ -1,0 +1,300 @@
+"""The study room's use cases: one transaction each, checked duty, one audit entry."""
+
+from __future__ import annotations
+
+import random
+from datetime import date
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from luoshi.audit.services import record
+from luoshi.errors import Conflict, InvalidField, NotAllowed, NotFound
+from luoshi.lib import uploads
+from luoshi.org.access import context_for, require_officer
+from luoshi.org.models import Membership, Post
+
+from . import rules
+from .models import Attempt, Course, Material, MaterialKind, Question, QuestionKind
+
+MATERIAL_MAX_BYTES = 50 * 1024 * 1024
+
+
+def _check_course_numbers(*, pass_mark: int, time_limit: int, draws: dict[str, int]) -> None:
+    if not 0 <= pass_mark <= 100:
+        raise InvalidField(_("及格分应在 0 到 100 之间。"), field="pass_mark")
+    if time_limit < 1:
+        raise InvalidField(_("限时至少 1 分钟。"), field="time_limit")
+    if sum(draws.values()) < 1:
+        raise InvalidField(_("每次考试至少抽一道题。"), field="draw_single")
+
+
+@transaction.atomic
+def course_create(
+    *,
+    actor: Any,
+    title: str,
+    description: str = "",
+    deadline: date | None = None,
+    pass_mark: int = 60,
+    attempts_allowed: int = 3,
+    time_limit: int = 30,
+    draw_single: int = 5,
+    draw_multiple: int = 3,
+    draw_judge: int = 2,
+    post_ids: list[int] | None = None,
+) -> Course:
+    """A new course, assigned to the given posts (their holders get it)."""
+    require_officer(actor, _("只有督查人员可以设置课程。"))
+    title = (title or "").strip()
+    if not title:
+        raise InvalidField(_("请填写课程名称。"), field="title")
+    draws = {"single": draw_single, "multiple": draw_multiple, "judge": draw_judge}
+    _check_course_numbers(pass_mark=pass_mark, time_limit=time_limit, draws=draws)
+    course = Course.objects.create(
+        title=title[:200],
+        description=description,
+        deadline=deadline,
+        pass_mark=pass_mark,
+        attempts_allowed=attempts_allowed,
+        time_limit=time_limit,
+        draw_single=draw_single,
+        draw_multiple=draw_multiple,
+        draw_judge=draw_judge,
+        created_by=actor if getattr(actor, "is_authenticated", False) else None,
+    )
+    ids = sorted(set(post_ids or []))
+    if ids:
+        found = list(Post.objects.filter(pk__in=ids).values_list("pk", flat=True))
+        if len(found) != len(ids):
+            raise InvalidField(_("有岗位不存在。"), field="post_ids")
+        course.posts.set(found)
+    record(course, "learning.course.created", actor=actor, after={"title": course.title, "posts": ids})
+    return course
+
+
+@transaction.atomic
+def course_assign(*, actor: Any, course: Course, post_ids: list[int]) -> Course:
+    """Replace the posts a course is assigned to."""
+    require_officer(actor, _("只有督查人员可以分配课程。"))
+    ids = sorted(set(post_ids))
+    found = list(Post.objects.filter(pk__in=ids).values_list("pk", flat=True))
+    if len(found) != len(ids):
+        raise InvalidField(_("有岗位不存在。"), field="post_ids")
+    before = sorted(course.posts.values_list("pk", flat=True))
+    course.posts.set(found)
+    record(course, "learning.course.assigned", actor=actor, before={"posts": before}, after={"posts": ids})
+    return course
+
+
+@transaction.atomic
+def material_add(
+    *, actor: Any, course: Course, kind: str, title: str, url: str = "", upload: Any = None
+) -> Material:
+    """A material for a course: a document (checked like every upload: size, kind by content), or a
+    link / video by URL."""
+    require_officer(actor, _("只有督查人员可以上传学习资料。"))
+    title = (title or "").strip()
+    if not title:
+        raise InvalidField(_("请填写资料标题。"), field="title")
+    if kind == MaterialKind.DOCUMENT:
+        if upload is None:
+            raise InvalidField(_("请选择要上传的文件。"), field="upload")
+        try:
+            [material] = uploads.store_checked(
+                [upload],
+                max_bytes=MATERIAL_MAX_BYTES,
+                make=lambda **kw: Material(course=course, kind=kind, title=title[:200], **kw),
+            )
+        except uploads.UploadRefused as e:
+            raise InvalidField(str(e), field="upload") from e
+    elif kind in (MaterialKind.LINK, MaterialKind.VIDEO):
+        url = (url or "").strip()
+        if not url.startswith(("https://", "http://")):
+            raise InvalidField(_("请填写以 http:// 或 https:// 开头的网址。"), field="url")
+        material = Material.objects.create(course=course, kind=kind, title=title[:200], url=url[:500])
+    else:
+        raise InvalidField(_("资料类型无效。"), field="kind")
+    assert isinstance(material, Material)
+    record(material, "learning.material.added", actor=actor, after={"course": course.pk, "kind": kind})
+    return material
+
+
+def _validate_question(
+    kind: str, text: str, options: list[str], answer: list[int]
+) -> tuple[list[str], list[int]]:
+    if kind not in QuestionKind.values:
+        raise InvalidField(_("题型无效。"), field="kind")
+    if not (text or "").strip():
+        raise InvalidField(_("请填写题干。"), field="text")
+    if kind == QuestionKind.JUDGE:
+        options = [_("正确"), _("错误")]
+    options = [o.strip() for o in options if o and o.strip()]
+    if len(options) < 2:
+        raise InvalidField(_("至少需要两个选项。"), field="options")
+    answer = sorted(set(answer))
+    if not answer or answer[0] < 0 or answer[-1] >= len(options):
+        raise InvalidField(_("答案超出选项范围。"), field="answer")
+    if kind in (QuestionKind.SINGLE, QuestionKind.JUDGE) and len(answer) != 1:
+        raise InvalidField(_("单选题和判断题只能有一个答案。"), field="answer")
+    if kind == QuestionKind.MULTIPLE and len(answer) < 2:
+        raise InvalidField(_("多选题至少两个答案。"), field="answer")
+    return options, answer
+
+
+@transaction.atomic
+def question_create(
+    *, actor: Any, course: Course, kind: str, text: str, options: list[str], answer: list[int]
+) -> Question:
+    """One question entered by form."""
+    require_officer(actor, _("只有督查人员可以维护题库。"))
+    options, answer = _validate_question(kind, text, options, answer)
+    q = Question.objects.create(course=course, kind=kind, text=text.strip(), options=options, answer=answer)
+    record(q, "learning.question.created", actor=actor, after={"course": course.pk, "kind": kind})
+    return q
+
+
+@transaction.atomic
+def questions_import(*, actor: Any, course: Course, rows: list[dict[str, Any]]) -> dict[str, int]:
+    """Commit a previewed question table (`importer.parse`): all rows or none. A row with a 题号 that
+    the course already holds updates that question, so importing an edited table again is safe."""
+    require_officer(actor, _("只有督查人员可以导入题库。"))
+    created = updated = 0
+    existing = {q.code: q for q in course.questions.exclude(code="")}
+    for row in rows:
+        options, answer = _validate_question(row["kind"], row["text"], row["options"], row["answer"])
+        q = existing.get(row.get("code") or "")
+        if q is None:
+            Question.objects.create(
+                course=course,
+                kind=row["kind"],
+                text=row["text"],
+                options=options,
+                answer=answer,
+                code=row.get("code") or "",
+            )
+            created += 1
+        else:
+            q.kind, q.text, q.options, q.answer = row["kind"], row["text"], options, answer
+            q.save()
+            updated += 1
+    summary = {"created": created, "updated": updated}
+    record(course, "learning.questions.imported", actor=actor, data=summary)
+    return summary
+
+
+def _person_unit(person_id: int, course: Course) -> int | None:
+    """The unit of the person's current post the course is assigned to (the unit they count for)."""
+    return (
+        Membership.objects.current()
+        .filter(person_id=person_id, post__in=course.posts.all())
+        .order_by("post__unit__path")
+        .values_list("post__unit_id", flat=True)
+        .first()
+    )
+
+
+@transaction.atomic
+def attempt_start(
+    *, actor: Any, course: Course, now: Any = None, rng: random.Random | None = None
+) -> Attempt:
+    """Start (or resume) the actor's exam: a second start while one is open returns the open one."""
+    ctx = context_for(actor)
+    if ctx.person_id is None:
+        raise NotAllowed(_("只有在岗人员可以参加考试。"))
+    if not Course.objects.visible_to(actor).filter(pk=course.pk).exists():
+        raise NotFound(_("没有这门课程。"))
+    # Lock the course row so two starts at once cannot both create an attempt.
+    Course.objects.select_for_update().filter(pk=course.pk).first()
+    open_ = Attempt.objects.filter(course=course, person_id=ctx.person_id, submitted_at__isnull=True).first()
+    if open_ is not None and rules.counts(now or timezone.now(), open_.deadline_at):
+        return open_
+    if open_ is not None:
+        _expire(open_, now or timezone.now())
+    used = Attempt.objects.filter(course=course, person_id=ctx.person_id).count()
+    if rules.attempts_left(course.attempts_allowed, used) == 0:
+        raise Conflict(_("考试次数已用完。"))
+    available: dict[str, list[int]] = {k: [] for k in rules.KINDS}
+    for pk, kind in course.questions.values_list("pk", "kind"):
+        available[kind].append(pk)
+    sizes = rules.draw_sizes(course.wanted(), {k: len(v) for k, v in available.items()})
+    if sum(sizes.values()) == 0:
+        raise Conflict(_("这门课程的题库还没有试题。"))
+    rng = rng or random.SystemRandom()
+    drawn: list[int] = []
+    for kind in rules.KINDS:
+        drawn += rng.sample(available[kind], sizes[kind])
+    started = now or timezone.now()
+    try:
+        with transaction.atomic():
+            attempt = Attempt.objects.create(
+                course=course,
+                person_id=ctx.person_id,
+                unit_id=_person_unit(ctx.person_id, course),
+                number=used + 1,
+                started_at=started,
+                deadline_at=rules.deadline(started, course.time_limit),
+                question_ids=drawn,
+            )
+    except IntegrityError as e:
+        raise Conflict(_("考试已开始，请刷新页面。")) from e
+    record(
+        attempt, "learning.attempt.started", actor=actor, data={"course": course.pk, "number": attempt.number}
+    )
+    return attempt
+
+
+@transaction.atomic
+def attempt_submit(
+    *, actor: Any, attempt: Attempt, answers: dict[str, list[int]], now: Any = None
+) -> Attempt:
+    """Hand in an attempt. Answers that arrive after the deadline are not counted (score 0)."""
+    ctx = context_for(actor)
+    attempt = Attempt.objects.select_for_update().get(pk=attempt.pk)
+    if attempt.person_id != ctx.person_id:
+        raise NotAllowed(_("只能提交自己的考试。"))
+    if attempt.submitted_at is not None:
+        raise Conflict(_("这次考试已经交卷。"))
+    at = now or timezone.now()
+    ids = [int(i) for i in attempt.question_ids]
+    clean = {str(i): sorted({int(x) for x in answers.get(str(i), [])}) for i in ids}
+    late = not rules.counts(at, attempt.deadline_at)
+    questions = Question.objects.in_bulk(ids)
+    graded = [(questions[i].kind, questions[i].answer, clean[str(i)]) for i in ids if i in questions]
+    attempt.score = 0 if late else rules.score(graded)
+    attempt.passed = rules.passed(attempt.score, attempt.course.pass_mark) and not late
+    attempt.late = late
+    attempt.answers = {} if late else clean
+    attempt.submitted_at = at
+    attempt.save()
+    record(
+        attempt,
+        "learning.attempt.submitted",
+        actor=actor,
+        data={"score": attempt.score, "passed": attempt.passed, "late": late},
+    )
+    return attempt
+
+
+def close_expired(now: Any = None) -> int:
+    """Close attempts whose deadline (and grace) passed without a submission, scored 0."""
+    at = now or timezone.now()
+    n = 0
+    for attempt in Attempt.objects.filter(submitted_at__isnull=True, deadline_at__lt=at - rules.GRACE):
+        with transaction.atomic():
+            _expire(attempt, at)
+            n += 1
+    return n
+
+
+def _expire(attempt: Attempt, at: Any) -> None:
+    attempt.submitted_at, attempt.score, attempt.passed, attempt.late = at, 0, False, True
+    attempt.save(update_fields=["submitted_at", "score", "passed", "late"])
+    record(attempt, "learning.attempt.expired", data={"course": attempt.course_id})
+
+
+def expire_step(day: date) -> dict[str, int]:
+    """The daily step: close exams left open past their deadline (idempotent)."""
+    return {"expired": close_expired()}
