@@ -281,3 +281,56 @@ def masked(values: dict[str, Any]) -> dict[str, Any]:
         k: (mask_email(str(v)) if k == "email" else mask_phone(str(v))) if k in SENSITIVE and v else v
         for k, v in values.items()
     }
+
+
+def encrypted_fields() -> list[tuple[type[models.Model], list[str]]]:
+    """Every model with encrypted fields, and those fields' names."""
+    from django.apps import apps
+
+    found = []
+    for model in apps.get_models():
+        names = [f.name for f in model._meta.concrete_fields if isinstance(f, EncryptedCharField)]
+        if names:
+            found.append((model, names))
+    return found
+
+
+def reencrypt_all(*, rehash: bool = False, batch: int = 500) -> dict[str, int]:
+    """Move every encrypted value to the current first key (and, with `rehash`, recompute the lookup
+    hashes under the current hash key), in batches, one transaction each; rows already under the
+    current key are left alone. Returns rows changed per model label."""
+    from django.db import transaction
+    from django.db.models import TextField, Value
+    from django.db.models.functions import Cast
+
+    current, _ = keyring()
+    changed: dict[str, int] = {}
+    for model, names in encrypted_fields():
+        hashes = {
+            f.source: f
+            for f in model._meta.concrete_fields
+            if isinstance(f, BlindIndexField) and f.source in names
+        }
+        qs = model._default_manager.annotate(**{f"raw_{n}": Cast(n, TextField()) for n in names})
+        rows = qs.order_by("pk").values("pk", *(f"raw_{n}" for n in names))
+        n_changed, last = 0, None
+        while True:
+            page = list((rows.filter(pk__gt=last) if last is not None else rows)[:batch])
+            if not page:
+                break
+            last = page[-1]["pk"]
+            with transaction.atomic():
+                for row in page:
+                    update: dict[str, Any] = {}
+                    for n in names:
+                        stored = row[f"raw_{n}"] or ""
+                        plain = decrypt(stored) if is_encrypted(stored) else stored
+                        if stored and key_id_of(stored) != current:
+                            update[n] = Value(encrypt(plain), output_field=TextField())
+                        if rehash and n in hashes:
+                            update[hashes[n].attname] = hashes[n].index_of(plain)
+                    if update:
+                        model._default_manager.filter(pk=row["pk"]).update(**update)
+                        n_changed += 1
+        changed[model._meta.label] = n_changed
+    return changed
