@@ -137,7 +137,7 @@ def same_index(a: str, b: str) -> bool:
 
 
 def mask_phone(value: str) -> str:
-    """For lists: 13812341234 → 138****1234, 0512-66001234 → 051*-*****1234 (the first three and
+    """For lists: 13812341234 → 138****1234, 0512-66001234 → 051*-****1234 (the first three and
     last four digits kept, separators too); with fewer than 8 digits only the last two show."""
     v = (value or "").strip()
     where = [i for i, ch in enumerate(v) if ch.isdigit()]
@@ -155,7 +155,7 @@ def mask_email(value: str) -> str:
 # --- model fields -------------------------------------------------------------------------------
 
 
-class EncryptedCharField(models.TextField):
+class EncryptedCharField(models.TextField):  # type: ignore[type-arg]
     """A string encrypted at rest (SM4-GCM). Python sees the plain value; the column holds the
     ciphertext. `max_length` is the plain value's limit, checked by forms and validation. Only
     ``= ""`` / ``isnull`` lookups mean anything on it: search through its BlindIndexField."""
@@ -185,15 +185,14 @@ class EncryptedCharField(models.TextField):
             return value
         return encrypt(value)
 
-    def formfield(self, **kwargs: Any) -> Any:
+    def formfield(self, form_class: Any = None, choices_form_class: Any = None, **kwargs: Any) -> Any:
         from django import forms
 
-        defaults = {"form_class": forms.CharField, "max_length": self.plain_max_length}
-        defaults.update(kwargs)
-        return models.Field.formfield(self, **defaults)
+        kwargs.setdefault("max_length", self.plain_max_length)
+        return models.Field.formfield(self, form_class=form_class or forms.CharField, **kwargs)
 
 
-class BlindIndexField(models.CharField):
+class BlindIndexField(models.CharField):  # type: ignore[type-arg]
     """HMAC-SM3 of another field's normalised value, kept up to date on every save and bulk create
     (`pre_save`); `normaliser` is "phone" or "text"."""
 
