@@ -9,7 +9,15 @@ from pathlib import Path
 import django_stubs_ext
 from django.utils.translation import gettext_lazy as _
 
-from luoshi.lib.env import ConfigError, env_bool, env_int, env_list, env_networks, parse_database_url
+from luoshi.lib.env import (
+    ConfigError,
+    env_bool,
+    env_int,
+    env_list,
+    env_networks,
+    parse_database_url,
+    parse_field_keys,
+)
 
 # Django's generic classes accept type arguments at run time (forms.ModelForm[Plan]); typing only.
 django_stubs_ext.monkeypatch()
@@ -328,3 +336,21 @@ LUOSHI_AUDIT_CHECKPOINT_SECONDS = env_int("LUOSHI_AUDIT_CHECKPOINT_SECONDS", 60)
 LUOSHI_AUDIT_RETENTION_DAYS = env_int("LUOSHI_AUDIT_RETENTION_DAYS", 180)
 if LUOSHI_AUDIT_RETENTION_DAYS < 180:
     raise ConfigError("LUOSHI_AUDIT_RETENTION_DAYS must be at least 180")
+
+# Sensitive fields encrypted at rest with SM4-GCM (luoshi/lib/crypto_fields.py, docs/operations.md):
+# LUOSHI_FIELD_KEYS is "id:hexkey,id:hexkey" (16-byte keys, 32 hex digits); the first encrypts new
+# values, all decrypt (rotation). LUOSHI_FIELD_HASH_KEY keys the HMAC-SM3 lookup hashes and does not
+# rotate. Outside production mode fixed development keys stand in; production refuses to start.
+LUOSHI_FIELD_KEYS = os.environ.get("LUOSHI_FIELD_KEYS", "")
+LUOSHI_FIELD_HASH_KEY = os.environ.get("LUOSHI_FIELD_HASH_KEY", "")
+if PRODUCTION:
+    for _name in ("LUOSHI_FIELD_KEYS", "LUOSHI_FIELD_HASH_KEY"):
+        if not os.environ.get(_name):
+            raise ConfigError(f"LUOSHI_PRODUCTION is set but {_name} is not (see docs/operations.md)")
+if not LUOSHI_FIELD_KEYS:
+    LUOSHI_FIELD_KEYS = "dev:" + "00112233445566778899aabbccddeeff"
+parse_field_keys(LUOSHI_FIELD_KEYS)  # a malformed list stops start-up
+if not LUOSHI_FIELD_HASH_KEY:
+    LUOSHI_FIELD_HASH_KEY = "dev-insecure-luoshi-field-hash-key-set-LUOSHI_FIELD_HASH_KEY"
+elif len(LUOSHI_FIELD_HASH_KEY) < 32:
+    raise ConfigError("LUOSHI_FIELD_HASH_KEY must be at least 32 characters (e.g. `openssl rand -hex 32`)")

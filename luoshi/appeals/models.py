@@ -11,6 +11,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from luoshi.lib.crypto_fields import BlindIndexField, EncryptedCharField
 from luoshi.org.access import context_for
 
 from .rules import Status
@@ -136,8 +137,11 @@ class Appeal(models.Model):
     media_url = models.URLField(_("图片链接"), max_length=500, blank=True)
     enterprise_name = models.CharField(_("企业名称"), max_length=200, blank=True)
     contact_name = models.CharField(_("联系人"), max_length=60, blank=True)
-    phone = models.CharField(_("联系电话"), max_length=30, blank=True)
-    email = models.EmailField(_("电子邮箱"), blank=True)
+    # The complainant's contacts: SM4 at rest, found by their HMAC-SM3 hashes.
+    phone = EncryptedCharField(_("联系电话"), max_length=30, blank=True)
+    phone_hash = BlindIndexField(source="phone")
+    email = EncryptedCharField(_("电子邮箱"), max_length=254, blank=True)
+    email_hash = BlindIndexField(source="email", normaliser="text")
     unit = models.ForeignKey(
         "org.Unit",
         null=True,

@@ -113,6 +113,7 @@ ACTIONS: dict[str, tuple[str, str]] = {
     "audit.evidence.downloaded": ("下载证据材料", "evidence file downloaded"),
     "audit.backup.created": ("备份系统数据", "backup made"),
     "audit.backup.restored": ("从备份恢复系统数据", "backup restored"),
+    "audit.fields.reencrypted": ("重新加密敏感字段", "sensitive fields re-encrypted"),
     # projects
     "projects.project.created": ("新建重点项目", "key project created"),
     "projects.project.updated": ("修改重点项目", "key project updated"),

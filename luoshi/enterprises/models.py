@@ -11,6 +11,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from luoshi.lib.crypto_fields import BlindIndexField, EncryptedCharField
 from luoshi.org.access import context_for
 
 from .rules import WatchStatus
@@ -71,7 +72,8 @@ class Enterprise(models.Model):
         "org.Unit", on_delete=models.PROTECT, related_name="+", verbose_name=_("属地单位")
     )
     contact = models.CharField(_("企业联系人"), max_length=60, blank=True)
-    phone = models.CharField(_("联系电话"), max_length=30, blank=True)
+    phone = EncryptedCharField(_("联系电话"), max_length=30, blank=True)  # SM4 at rest
+    phone_hash = BlindIndexField(source="phone")
     status = models.CharField(
         _("状态"), max_length=10, choices=StatusChoice.choices, default=StatusChoice.NORMAL
     )

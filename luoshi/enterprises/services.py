@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from luoshi.audit.services import record
 from luoshi.errors import InvalidField, LuoshiError, NotAllowed, refuse_unknown_fields
+from luoshi.lib.crypto_fields import masked
 from luoshi.org.access import context_for, require_officer
 from luoshi.org.models import Membership, Person, Unit
 from luoshi.work.choices import Source
@@ -111,8 +112,8 @@ def enterprise_update(*, actor: Any, enterprise: Enterprise, **fields: Any) -> E
         enterprise,
         "enterprises.enterprise.updated",
         actor=actor,
-        before=before,
-        after={k: str(v) for k, v in fields.items()},
+        before=masked(before),
+        after=masked({k: str(v) for k, v in fields.items()}),
     )
     return enterprise
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from ipaddress import IPv4Network, IPv6Network, ip_network
 from pathlib import Path
 from typing import Any
@@ -122,3 +123,26 @@ def parse_database_url(url: str, base_dir: Path) -> dict[str, Any]:
             "OPTIONS": options,
         }
     raise ConfigError(f"DATABASE_URL={shown!r}: scheme must be sqlite:// or postgres://")
+
+
+def parse_field_keys(raw: str) -> list[tuple[str, bytes]]:
+    """``"k2:hex,k1:hex"`` → [(id, key)], checked: ids unique, keys 16 bytes."""
+    keys: list[tuple[str, bytes]] = []
+    for part in (p.strip() for p in raw.split(",")):
+        if not part:
+            continue
+        kid, sep, hexkey = part.partition(":")
+        if not sep or not re.fullmatch(r"[A-Za-z0-9_-]{1,16}", kid):
+            raise ConfigError("LUOSHI_FIELD_KEYS: each entry is id:hexkey (id: letters, digits, _ or -)")
+        try:
+            key = bytes.fromhex(hexkey.strip())
+        except ValueError:
+            raise ConfigError(f"LUOSHI_FIELD_KEYS: key {kid!r} is not hexadecimal") from None
+        if len(key) != 16:
+            raise ConfigError(f"LUOSHI_FIELD_KEYS: key {kid!r} must be 16 bytes (32 hex digits)")
+        if any(k == kid for k, _ in keys):
+            raise ConfigError(f"LUOSHI_FIELD_KEYS: key id {kid!r} is listed twice")
+        keys.append((kid, key))
+    if not keys:
+        raise ConfigError("LUOSHI_FIELD_KEYS lists no key")
+    return keys

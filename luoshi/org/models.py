@@ -9,6 +9,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from luoshi.lib.crypto_fields import BlindIndexField, EncryptedCharField
+
 
 class UnitCategory(models.TextChoices):
     DISTRICT = "district", _("区")
@@ -137,7 +139,8 @@ class Person(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="person"
     )
     name = models.CharField(_("姓名"), max_length=60)
-    phone = models.CharField(_("电话"), max_length=30, blank=True)
+    phone = EncryptedCharField(_("电话"), max_length=30, blank=True)  # SM4 at rest
+    phone_hash = BlindIndexField(source="phone")  # HMAC-SM3, for lookups by number
     card_no = models.CharField(_("卡号"), max_length=40, blank=True)
     pinyin = models.CharField(max_length=200, blank=True, editable=False)
     initials = models.CharField(max_length=40, blank=True, editable=False)

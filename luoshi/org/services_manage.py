@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from luoshi.audit.services import lock_chain, record
 from luoshi.errors import Conflict, LuoshiError, NotAllowed, refuse_unknown_fields
+from luoshi.lib.crypto_fields import masked
 from luoshi.lib.stamp import fingerprint
 from luoshi.lib.text import pinyin_forms
 
@@ -117,7 +118,7 @@ def person_update(*, actor: Any, person: Person, seen: str | None = None, **chan
         setattr(current, k, v)
     current.pinyin, current.initials = pinyin_forms(current.name)
     current.save()
-    record(current, "org.person.updated", actor=actor, before=before, after=changes)
+    record(current, "org.person.updated", actor=actor, before=masked(before), after=masked(changes))
     return current
 
 

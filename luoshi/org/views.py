@@ -19,6 +19,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from luoshi.lib.crypto_fields import blind_index
 from luoshi.web.errors import UNSAVED, Submitted, form_submit
 
 from .access import require_org_keeper
@@ -257,6 +258,13 @@ def holder_leave(request: HttpRequest, pk: int) -> HttpResponse:
 # People
 
 
+def phone_q(q: str) -> Q:
+    """People whose phone number is `q` (any spacing or +86), by its keyed hash: the column is
+    encrypted."""
+    digest = blind_index(q)
+    return Q(phone_hash=digest) if digest else Q(pk__in=[])
+
+
 @login_required
 def people(request: HttpRequest) -> HttpResponse:
     """People with their current posts, searchable by name, pinyin or initials; 50 to a page."""
@@ -265,7 +273,7 @@ def people(request: HttpRequest) -> HttpResponse:
     qs = Person.objects.order_by("name", "pk")
     q = search.cleaned_data.get("q", "").strip().lower() if search.is_valid() else ""
     if q:
-        qs = qs.filter(Q(name__icontains=q) | Q(pinyin__icontains=q) | Q(initials__icontains=q) | Q(phone=q))
+        qs = qs.filter(Q(name__icontains=q) | Q(pinyin__icontains=q) | Q(initials__icontains=q) | phone_q(q))
     current = Membership.objects.current().select_related("post__unit").order_by("start", "pk")
     page = Paginator(
         qs.prefetch_related(Prefetch("memberships", queryset=current, to_attr="posts_now")), PEOPLE_PER_PAGE

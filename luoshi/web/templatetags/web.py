@@ -8,6 +8,7 @@ from typing import Any
 from django import template
 from django.utils.translation import gettext_lazy as _
 
+from luoshi.lib import crypto_fields
 from luoshi.notify.models import Notification
 from luoshi.org.access import context_for
 from luoshi.org.models import ADMIN_DUTIES, Role
@@ -121,6 +122,12 @@ def progress_bar(expected: Any, actual: Any, light: str = "") -> dict[str, Any]:
         "actual_raw": actual,
         "css": LIGHT_CLASSES.get(light, "light-none"),
     }
+
+
+@register.filter
+def mask_phone(value: str) -> str:
+    """138****1234: a phone number in a list, where the whole number is not needed."""
+    return crypto_fields.mask_phone(value or "")
 
 
 @register.filter
