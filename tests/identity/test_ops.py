@@ -41,6 +41,9 @@ def _production_env(tmp_path: Path) -> dict[str, str]:
         "LUOSHI_AUDIT_SIGNING_KEY": str(signing),
         "LUOSHI_AUDIT_VERIFY_KEY": str(verifying),
         "LUOSHI_AUDIT_ANCHOR_DIR": str(tmp_path / "anchor"),
+        # Sensitive fields (SM4) and their lookup hashes (luoshi/lib/crypto_fields.py).
+        "LUOSHI_FIELD_KEYS": "p1:" + "5a" * 16,
+        "LUOSHI_FIELD_HASH_KEY": "h" * 40,
     }
 
 
