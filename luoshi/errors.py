@@ -10,6 +10,7 @@ Services raise these; the surfaces map them to responses in one place each: the 
 | `NotFound`       | no such record (or hidden from the actor)| 404 | the 404 page                   |
 | `Conflict`       | somebody else changed the record first   | 409 | the stored values and the message |
 | `InvalidField`   | one input's value is refused             | 400 | the message at that field      |
+| `RateLimited`    | too many from one sender lately; try later | 429 | the message, on the same page  |
 
 `NotAllowed` is not Django's `django.core.exceptions.PermissionDenied`: ours carries the message a
 service gives; the page mapping turns it into Django's, which renders the 403 page.
@@ -72,6 +73,13 @@ class InvalidField(LuoshiError):
 
     def body(self) -> dict[str, Any]:
         return {**super().body(), "field": self.field}
+
+
+class RateLimited(LuoshiError):
+    """Too many submissions from one sender lately (a page that needs no account): the message
+    says when to try again; nothing was stored."""
+
+    status = 429
 
 
 class ImplausibleReport(InvalidField):

@@ -293,6 +293,10 @@ LUOSHI_REMINDERS = env_bool("LUOSHI_REMINDERS", True)
 LUOSHI_REMINDER_DAYS_BEFORE = [int(n) for n in env_list("LUOSHI_REMINDER_DAYS_BEFORE", ["7", "3", "1"])]
 # Reminders before a supervision notice's response deadline (督办单反馈到期提醒), days before.
 LUOSHI_NOTICE_DUE_DAYS_BEFORE = [int(n) for n in env_list("LUOSHI_NOTICE_DUE_DAYS_BEFORE", ["3", "1"])]
+# Enterprise appeals without an account (web form, Open311): at most this many from one network
+# address in 10 minutes and in a day (an industrial park behind one address files several a day).
+LUOSHI_APPEALS_PER_10_MINUTES = env_int("LUOSHI_APPEALS_PER_10_MINUTES", 3)
+LUOSHI_APPEALS_PER_DAY = env_int("LUOSHI_APPEALS_PER_DAY", 20)
 
 # Logs to standard error: `text` for a terminal, `json` (one object a line) for a log collector.
 LUOSHI_LOG_FORMAT = os.environ.get("LUOSHI_LOG_FORMAT", "text")

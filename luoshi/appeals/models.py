@@ -154,6 +154,9 @@ class Appeal(models.Model):
         _("状态"), max_length=10, choices=StatusChoice.choices, default=StatusChoice.NEW
     )
     received_at = models.DateTimeField(_("受理时间"))
+    # The web form's and Open311's sender, as a keyed hash of its network address
+    # (`lib.ratelimit.sender_hash`): counted for the limit per sender, never shown or recoverable.
+    sender_hash = models.CharField(max_length=64, blank=True, default="", editable=False)
     sla_hours = models.PositiveIntegerField(_("答复时限（小时）"))
     # The deadline as of the last change; while paused it moves on with the clock (see rules).
     due_at = models.DateTimeField(_("答复期限"))
@@ -184,6 +187,11 @@ class Appeal(models.Model):
             models.Index(fields=["unit", "status", "due_at"]),
             models.Index(fields=["status", "due_at"]),
             models.Index(fields=["verification", "verified_on"]),
+            models.Index(
+                fields=["sender_hash", "received_at"],
+                condition=~Q(sender_hash=""),
+                name="appeals_sender_recent_idx",
+            ),
         ]
         constraints = [
             models.CheckConstraint(

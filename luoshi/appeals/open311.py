@@ -26,6 +26,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods
 
 from luoshi.errors import InvalidField, LuoshiError
+from luoshi.lib import ratelimit
 
 from . import rules, services
 from .models import Appeal, Channel, Kind, Open311Client, Service
@@ -193,7 +194,10 @@ def _post(request: HttpRequest) -> JsonResponse:
             phone=p.get("phone", ""),
             email=p.get("email", ""),
         )
-        appeal = services.appeal_submit(data=data, channel=Channel.OPEN311, client=client)
+        # A registered system (api_key: a hotline, a service centre) relays many enterprises from
+        # one address: only anonymous callers are limited per address.
+        sender = "" if client is not None else ratelimit.sender_address(request)
+        appeal = services.appeal_submit(data=data, channel=Channel.OPEN311, client=client, sender=sender)
     except LuoshiError as exc:
         return error(exc.status, exc.message)
     return JsonResponse(

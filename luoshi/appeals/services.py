@@ -16,12 +16,14 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from luoshi.audit.services import record
-from luoshi.errors import InvalidField, LuoshiError, NotAllowed, NotFound
+from luoshi.errors import InvalidField, LuoshiError, NotAllowed, NotFound, RateLimited
+from luoshi.lib import ratelimit
 from luoshi.org.access import context_for, require_officer
 from luoshi.org.models import Unit
 
@@ -95,19 +97,59 @@ def _check_intake(data: Intake) -> None:
         raise InvalidField(_("请留下联系电话或电子邮箱，以便承办单位联系。"), field="phone")
 
 
+def sender_limits() -> tuple[tuple[timedelta, int], ...]:
+    """How many appeals one network address may file without an account (settings)."""
+    return (
+        (timedelta(minutes=10), settings.LUOSHI_APPEALS_PER_10_MINUTES),
+        (timedelta(days=1), settings.LUOSHI_APPEALS_PER_DAY),
+    )
+
+
+def _check_sender(sender: str, now: datetime) -> str:
+    """The sender's hash, or `RateLimited` (429, nothing stored) when it filed too many lately."""
+    key = ratelimit.sender_hash(sender)
+    limits = sender_limits()
+    longest = max(window for window, _most in limits)
+    sent = Appeal.objects.filter(sender_hash=key, received_at__gt=now - longest).values_list(
+        "received_at", flat=True
+    )
+    wait = ratelimit.retry_after(list(sent), now, limits)
+    if wait is not None:
+        raise RateLimited(
+            _(
+                "提交过于频繁：同一网络地址 10 分钟内最多提交 %(short)s 件、每天最多 %(day)s 件。"
+                "请 %(minutes)s 分钟后再试，或拨打热线电话反映。"
+            )
+            % {
+                "short": settings.LUOSHI_APPEALS_PER_10_MINUTES,
+                "day": settings.LUOSHI_APPEALS_PER_DAY,
+                "minutes": ratelimit.wait_minutes(wait),
+            },
+            code="rate_limited",
+        )
+    return key
+
+
 @transaction.atomic
 def appeal_submit(
-    *, data: Intake, channel: str, actor: Any = None, client: Open311Client | None = None
+    *,
+    data: Intake,
+    channel: str,
+    actor: Any = None,
+    client: Open311Client | None = None,
+    sender: str = "",
 ) -> Appeal:
     """File an appeal (受理): a tracking code, the SLA from now, routed at once to the service's
     unit when it names one. The phone line is the office's; the web form and Open311 need no
-    account."""
+    account, and `sender` (the network address they came from) may file only so many
+    (`sender_limits`)."""
     if channel == Channel.PHONE:
         require_officer(actor, _("只有督查室（诉求受理）人员可以登记电话诉求。"))
     elif channel not in (Channel.WEB, Channel.OPEN311):
         raise LuoshiError(_("未知的受理渠道。"))
     _check_intake(data)
     now = timezone.now()
+    sender_key = _check_sender(sender, now) if sender and channel != Channel.PHONE else ""
     service = data.service
     appeal = Appeal(
         service=service,
@@ -124,6 +166,7 @@ def appeal_submit(
         phone=data.phone.strip()[:30],
         email=data.email.strip(),
         received_at=now,
+        sender_hash=sender_key,
         sla_hours=service.sla_hours,
         due_at=now + timedelta(hours=service.sla_hours),
         unit_id=service.unit_id,

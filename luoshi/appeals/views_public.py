@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from luoshi.errors import LuoshiError, NotFound
+from luoshi.lib import ratelimit
 from luoshi.web.errors import form_submit
 
 from . import rules, services
@@ -40,7 +41,13 @@ def appeal_new(request: HttpRequest) -> HttpResponse:
     """提交诉求: the form; on success the tracking page of the new appeal, its code shown large."""
     form = IntakeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        done = form_submit(form, services.appeal_submit, data=_intake(form), channel=Channel.WEB)
+        done = form_submit(
+            form,
+            services.appeal_submit,
+            data=_intake(form),
+            channel=Channel.WEB,
+            sender=ratelimit.sender_address(request),
+        )
         if done.saved:
             return redirect(_track_url(done.value.tracking_code) + "&new=1")
     return render(request, "appeals/public/new.html", {"form": form}, status=400 if form.errors else 200)

@@ -61,6 +61,13 @@ def seconds_left(now: datetime, deadline_at: datetime) -> int:
     return max(0, int((deadline_at - now).total_seconds()))
 
 
+def clock(seconds: int) -> str:
+    """Seconds left as the exam page's countdown shows them, mm:ss (minutes past 99 as they are):
+    the page shows it before its script runs, and without a script."""
+    seconds = max(0, seconds)
+    return f"{seconds // 60:02d}:{seconds % 60:02d}"
+
+
 def draw_sizes(wanted: Mapping[str, int], available: Mapping[str, int]) -> dict[str, int]:
     """How many questions of each kind to draw: what the course asks for, at most what the bank holds."""
     return {k: max(0, min(wanted.get(k, 0), available.get(k, 0))) for k in KINDS}

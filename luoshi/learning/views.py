@@ -95,14 +95,11 @@ def exam(request: HttpRequest, pk: int) -> HttpResponse:
     if not attempt.is_open:
         return redirect("learning:record")
     questions = selectors.attempt_questions(attempt)
+    left = rules.seconds_left(timezone.now(), attempt.deadline_at)
     return render(
         request,
         "learning/exam.html",
-        {
-            "attempt": attempt,
-            "questions": questions,
-            "seconds_left": rules.seconds_left(timezone.now(), attempt.deadline_at),
-        },
+        {"attempt": attempt, "questions": questions, "seconds_left": left, "clock": rules.clock(left)},
     )
 
 

@@ -7,6 +7,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
+from luoshi.lib import ratelimit
+
 # The only fields a snapshot of each kind may hold: never internal narrative (report texts, review
 # notes), evidence files or persons' names — only units' names, dates, figures and public wording.
 PUBLIC_FIELDS: dict[str, tuple[str, ...]] = {
@@ -58,17 +60,8 @@ def retry_after(
     sent: Iterable[datetime], now: datetime, limits: Sequence[tuple[timedelta, int]] = LIMITS
 ) -> timedelta | None:
     """None if one more message from an address that sent at `sent` is allowed `now`; else how long
-    until it is (the longest wait over the windows that are full)."""
-    times = sorted((t for t in sent if t <= now), reverse=True)
-    wait: timedelta | None = None
-    for window, most in limits:
-        inside = [t for t in times if t > now - window]
-        if len(inside) >= most:
-            # the window frees a place when the `most`-th latest message leaves it
-            free_at = inside[most - 1] + window
-            need = free_at - now
-            wait = need if wait is None or need > wait else wait
-    return wait
+    until it is (`luoshi.lib.ratelimit`, with the feedback's limits)."""
+    return ratelimit.retry_after(sent, now, limits)
 
 
 def challenge_answer(a: int, b: int, op: str) -> int:

@@ -7,13 +7,10 @@ reviewed one (`Publication.current`) until an officer publishes the new one (`sn
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 from collections.abc import Iterable
 from datetime import date, datetime
 from typing import Any
 
-from django.conf import settings
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
@@ -21,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from luoshi.audit.services import record
 from luoshi.errors import Conflict, InvalidField, LuoshiError, NotFound
+from luoshi.lib import ratelimit
 from luoshi.lib.text import pinyin_forms
 from luoshi.org.access import require_officer
 
@@ -348,9 +346,7 @@ def sync_step(day: date) -> dict[str, int]:
 BODY_MIN, BODY_MAX = 5, 1000
 
 
-def address_hash(address: str) -> str:
-    """A keyed hash of the sender's address: enough to count its messages, not to recover it."""
-    return hmac.new(settings.SECRET_KEY.encode(), address.encode(), hashlib.sha256).hexdigest()
+address_hash = ratelimit.sender_hash  # the sender's address, hashed with a key
 
 
 @transaction.atomic
@@ -377,7 +373,7 @@ def feedback_submit(
     )
     wait = rules.retry_after(list(sent), now)
     if wait is not None:
-        minutes = max(1, -(-int(wait.total_seconds()) // 60))
+        minutes = ratelimit.wait_minutes(wait)
         raise LuoshiError(
             _("留言过于频繁：同一网络地址 10 分钟内最多留言 2 条、每天最多 5 条。请 %(minutes)s 分钟后再试。")
             % {"minutes": minutes},

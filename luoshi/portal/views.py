@@ -16,8 +16,8 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from luoshi.audit.context import client_address
 from luoshi.commitments.models import CatalogueKind, ComplianceState
+from luoshi.lib import ratelimit
 from luoshi.org.models import Unit
 from luoshi.web.errors import form_submit
 from luoshi.work.models import Light
@@ -169,7 +169,7 @@ def item(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST":
         form = FeedbackForm(request.POST)
         if form.is_valid():
-            address = client_address.get() or request.META.get("REMOTE_ADDR", "")
+            address = ratelimit.sender_address(request)
             done = form_submit(
                 form,
                 services.feedback_submit,

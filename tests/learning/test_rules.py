@@ -138,3 +138,17 @@ def test_parse_answer(kind: str, text: str, n: int, out: list[int]) -> None:
 def test_parse_answer_refuses(kind: str, text: str, n: int) -> None:
     with pytest.raises(ValueError):
         rules.parse_answer(kind, text, n)
+
+
+@pytest.mark.parametrize(
+    ("seconds", "shown"),
+    [(1799, "29:59"), (60, "01:00"), (59, "00:59"), (0, "00:00"), (-5, "00:00"), (6000, "100:00")],
+)
+def test_clock(seconds: int, shown: str) -> None:
+    assert rules.clock(seconds) == shown
+
+
+@given(st.integers(min_value=0, max_value=10**6))
+def test_clock_reads_back(seconds: int) -> None:
+    minutes, secs = rules.clock(seconds).split(":")
+    assert int(minutes) * 60 + int(secs) == seconds and len(secs) == 2
