@@ -13,7 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from luoshi.audit.services import lock_chain, record
+from luoshi.audit.services import record
 from luoshi.errors import Conflict, InvalidField
 from luoshi.lib.limits import MAX_TEXT
 from luoshi.org.access import require_officer
@@ -90,7 +90,6 @@ def flags_raise(found: list[flags.Found], *, on: date) -> int:
     if not found:
         return 0
     with transaction.atomic():
-        lock_chain()
         known = set(Flag.objects.filter(key__in=[f.key for f in found]).values_list("key", flat=True))
         new = [
             Flag(
@@ -151,7 +150,6 @@ def flag_decide(*, actor: Any, flag: Flag, state: str, note: str = "") -> Flag:
     """The office looks at a flag (已查看) or dismisses it with a note (已排除). Either way the flag is
     closed for good; a flag is a question, so nothing else changes (no score, no penalty)."""
     require_officer(actor, _("只有督查考核人员可以处理填报质量提示"))
-    lock_chain()
     if state not in (FlagState.LOOKED, FlagState.DISMISSED):
         raise InvalidField(_("处理结果无效"), field="state")
     note = (note or "").strip()
@@ -189,7 +187,6 @@ def plan_settings_save(
 ) -> PlanSettings:
     """Set a plan's warning window, thresholds and weights (validated by `rules.validate`)."""
     require_officer(actor, _("只有督查考核人员可以设置预警参数"))
-    lock_chain()
     merged = dict(rules.DEFAULT_WEIGHTS)
     merged.update({k: Decimal(str(v)) for k, v in (weights or {}).items()})
     candidate = replace(

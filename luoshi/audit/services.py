@@ -29,14 +29,6 @@ def _plain(value: Any) -> Any:
     return json.loads(json.dumps(value, ensure_ascii=False, default=str))
 
 
-def lock_chain() -> None:
-    """Kept for the services that still call it first thing: appending no longer takes a lock
-    (entries are chained after commit by the sequencer), so this does nothing."""
-
-
-_lock_chain = lock_chain  # the old private name
-
-
 def _chain_after_commit() -> None:
     from .sequencer import chain_pending
 

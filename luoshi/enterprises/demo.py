@@ -45,7 +45,7 @@ PROBLEMS = ["协调银行办理续贷", "协调解决新增用地指标", "兑�
 
 
 def credit_code(i: int) -> str:
-    """A valid code for the demo (its check character computed), region 320XXX."""
+    """A valid code for the demo (its check character computed), with a region code starting 320."""
     body = f"9132{i % 100:02d}00MA{i:09d}"[:17]
     return body + rules.credit_check_char(body)
 

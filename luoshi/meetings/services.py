@@ -16,7 +16,7 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from luoshi.audit.services import lock_chain, record
+from luoshi.audit.services import record
 from luoshi.errors import Conflict, InvalidField, LuoshiError, NotAllowed
 from luoshi.org.access import context_for, require_officer
 from luoshi.org.models import Membership, Person, Unit
@@ -79,7 +79,6 @@ def series_create(
     if MeetingSeries.objects.filter(name=name).exists():
         raise InvalidField(_("已有同名的调度会。"), field="name")
     with transaction.atomic():
-        lock_chain()
         series = MeetingSeries.objects.create(
             name=name,
             cadence=cadence,
@@ -164,7 +163,6 @@ def meeting_create(
     if ends_at <= starts_at:
         raise InvalidField(_("结束时间应晚于开始时间。"), field="ends_at")
     with transaction.atomic():
-        lock_chain()
         number = (Meeting.objects.filter(series=series).aggregate(n=Max("number"))["n"] or 0) + 1
         meeting = Meeting.objects.create(
             series=series,
@@ -257,7 +255,6 @@ def agenda_generate(*, actor: Any, meeting: Meeting) -> int:
     if actor is not None:
         require_officer(actor)
     with transaction.atomic():
-        lock_chain()
         meeting = Meeting.objects.select_for_update().select_related("series").get(pk=meeting.pk)
         _not_frozen(meeting)
         n = _write_agenda(meeting)
@@ -275,7 +272,6 @@ def agenda_send(*, actor: Any, meeting: Meeting, now: datetime | None = None) ->
         require_officer(actor)
     now = _now(now)
     with transaction.atomic():
-        lock_chain()
         meeting = Meeting.objects.select_for_update().select_related("series").get(pk=meeting.pk)
         if meeting.state != MeetingState.PLANNED:
             return False
@@ -322,7 +318,6 @@ def meeting_end(*, actor: Any, meeting: Meeting, now: datetime | None = None) ->
         require_officer(actor)
     now = _now(now)
     with transaction.atomic():
-        lock_chain()
         meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
         if meeting.state not in (MeetingState.PLANNED, MeetingState.FROZEN):
             return 0
@@ -351,7 +346,6 @@ def meeting_end(*, actor: Any, meeting: Meeting, now: datetime | None = None) ->
 def _refuse(meeting: Meeting | None, reason: str, *, actor: Any, detail: str, message: Any) -> LuoshiError:
     """Record a refused check-in (its own transaction, so it stays) and return the error to raise."""
     with transaction.atomic():
-        lock_chain()
         row = CheckInRefusal.objects.create(
             meeting=meeting,
             reason=reason,
@@ -381,7 +375,6 @@ def _window(meeting: Meeting, now: datetime, *, actor: Any, detail: str) -> None
 
 def _check_in(meeting: Meeting, person_id: int, *, method: str, actor: Any, now: datetime) -> Attendance:
     with transaction.atomic():
-        lock_chain()
         row = (
             Attendance.objects.select_for_update()
             .filter(meeting=meeting, person_id=person_id)
@@ -476,7 +469,6 @@ def door_open(*, actor: Any, meeting: Meeting, now: datetime | None = None) -> C
     now = _now(now)
     with transaction.atomic():
         token = token_current(actor=actor, meeting=meeting, now=now)
-        lock_chain()
         record(
             meeting,
             "meetings.qr.displayed",
@@ -530,7 +522,6 @@ def attendance_excuse(*, actor: Any, meeting: Meeting, person: Person) -> Attend
     """Record a leave of absence (请假) approved before the meeting."""
     require_officer(actor)
     with transaction.atomic():
-        lock_chain()
         row = (
             Attendance.objects.select_for_update()
             .filter(meeting=meeting, person=person)
@@ -557,7 +548,6 @@ def minutes_save(*, actor: Any, meeting: Meeting, minutes: str, version: int) ->
     if len(minutes) > 50_000:
         raise InvalidField(_("会议记录不能超过50000字。"), field="minutes")
     with transaction.atomic():
-        lock_chain()
         changed = Meeting.objects.filter(pk=meeting.pk, version=version).update(
             minutes=minutes, version=version + 1
         )
@@ -595,7 +585,6 @@ def decision_add(
             field="deadline",
         )
     with transaction.atomic():
-        lock_chain()
         sort = (Decision.objects.filter(meeting=meeting).aggregate(n=Max("sort"))["n"] or 0) + 1
         decision = Decision.objects.create(
             meeting=meeting, text=text, owner_unit=owner_unit, deadline=deadline, plan=plan, sort=sort
@@ -618,7 +607,6 @@ def decision_delete(*, actor: Any, decision: Decision) -> None:
     """Remove a decision not yet made a task."""
     require_officer(actor)
     with transaction.atomic():
-        lock_chain()
         if Decision.objects.filter(pk=decision.pk, task__isnull=False).exists():
             raise LuoshiError(_("已转为任务的议定事项不能删除。"))
         record(decision, "meetings.decision.deleted", actor=actor, before={"text": decision.text})
@@ -633,7 +621,6 @@ def decisions_to_tasks(*, actor: Any, meeting: Meeting) -> list[int]:
 
     require_officer(actor)
     with transaction.atomic():
-        lock_chain()
         todo = list(
             Decision.objects.select_for_update()
             .filter(meeting=meeting, task__isnull=True)
@@ -703,7 +690,6 @@ def meeting_close(*, actor: Any, meeting: Meeting) -> Meeting:
     """Close a held meeting (办结) once its decisions are all tasks; the record is then final."""
     require_officer(actor)
     with transaction.atomic():
-        lock_chain()
         meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
         if meeting.state != MeetingState.HELD:
             raise LuoshiError(_("只有已召开的会议可以办结。"))
@@ -720,7 +706,6 @@ def calendar_feed_reset(*, actor: Any) -> CalendarFeed:
     if actor is None or not actor.is_authenticated:
         raise NotAllowed(_("请先登录。"))
     with transaction.atomic():
-        lock_chain()
         CalendarFeed.objects.filter(user=actor).delete()
         feed = CalendarFeed.objects.create(user=actor)
         record(feed, "meetings.calendar.reset", actor=actor)

@@ -22,7 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from luoshi.audit.services import lock_chain, record
+from luoshi.audit.services import record
 from luoshi.errors import InvalidField, LuoshiError
 from luoshi.notify.services import Message, notify
 from luoshi.org.access import require_officer
@@ -230,7 +230,6 @@ def tokens_issue(
     named). A new token replaces the old one, whose link stops working. With `notify_users`, raters
     that have a user account are sent their link through notify (`link_base` + token + "/")."""
     require_officer(actor)
-    lock_chain()  # before the ballots' rows, as a submission takes them (no deadlock between the two)
     rnd = RatingRound.objects.select_for_update().get(pk=round.pk)
     _require_not_closed(rnd)
     qs = rnd.ballots.filter(submitted_at__isnull=True).select_related("rater", "panel")
@@ -384,7 +383,6 @@ def _store(ballot: Ballot, rows: list[AnswerRow], now: datetime) -> Ballot:
     # second one's answers wait on the first one's (unique ballot, unit, item) and then fail, or it
     # finds the ballot submitted; either way it is refused.
     _insert_answers(rows)  # an IntegrityError here ends the transaction: see `_submit`
-    lock_chain()
     # One conditional update decides which of two submissions of the same token wins.
     won = Ballot.objects.filter(
         pk=ballot.pk, submitted_at__isnull=True, round__state=RoundState.OPEN, round__closes__gt=now

@@ -21,7 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
-from luoshi.audit.services import lock_chain, record
+from luoshi.audit.services import record
 from luoshi.errors import Conflict, InvalidField, LuoshiError, NotAllowed
 from luoshi.lib.bulk import model_rows, write_rows
 from luoshi.lib.limits import MAX_TEXT
@@ -126,7 +126,6 @@ def item_create(
 ) -> Item:
     """Create a supervision item (督办事项) and hand it to its lead unit (交办). Without a task, one is
     made in the year's supervision plan through the task engine; a meeting decision brings its own."""
-    lock_chain()
     require_officer(actor)
     title = _text(title, "title", _("请填写督办事项。"))[:300]
     if source_kind not in SourceKind.values:
@@ -232,7 +231,6 @@ def item_handoff(
     office) passes it on. Both only within the item's scope (`rules.in_scope`: the subtree of the
     lead unit's parent). 签收: someone of the holder unit takes it; they become its holder person.
     退回: the holder gives it back to whoever handed it over, with a reason."""
-    lock_chain()
     item = _locked_item(item)
     if version is not None and version != item.version:
         raise Conflict(_("该督办事项已被他人办理，请刷新后再试。"))
@@ -401,7 +399,6 @@ def escalations_step(day: date) -> dict[str, Any]:
     t = thresholds()
     summary = StepSummary()
     with transaction.atomic():
-        lock_chain()
         summary.red_started, summary.red_ended, red_since = _red_streaks(day)
         holders: dict[int, int] = {}
         facts: list[rules.Facts] = list(_item_facts(day, red_since, holders))
@@ -559,7 +556,6 @@ def _issue(*, actor: Any, item: Item, level: str, reason: str, proposal: Proposa
 @transaction.atomic
 def notice_issue(*, actor: Any, item: Item, level: str) -> Notice:
     """The office issues a notice on an item directly (without a proposal)."""
-    lock_chain()
     require_officer(actor)
     if level not in LevelChoice.values:
         raise InvalidField(_("未知的督办层级。"), field="level")
@@ -609,7 +605,6 @@ def proposals_decide(
     """The office's decision on one or many proposals: accept (at the proposed level, or at `level`
     when given: 升级 or 降级) issuing a notice for each, or dismiss with a reason. A proposal already
     decided by someone else is a Conflict (409); nothing of the batch is written then."""
-    lock_chain()
     require_officer(actor)
     ids = sorted({int(i) for i in proposals})
     if not ids:
@@ -683,7 +678,6 @@ def response_submit(
     """The unit's written response (书面反馈) to a notice, with evidence files (佐证材料, optional,
     each checked by content as every upload). Submitted once, never edited: a later response
     supersedes the earlier one. A stalled item (no progress for N days) must say why."""
-    lock_chain()
     notice = Notice.objects.select_related("item", "item__task").get(pk=notice.pk)
     item = _locked_item(notice.item)
     ctx = context_for(actor)
@@ -731,7 +725,6 @@ def response_submit(
 @transaction.atomic
 def item_close(*, actor: Any, item: Item, effect: str) -> Item:
     """The office closes an item (办结) with the effect it had (看效果)."""
-    lock_chain()
     require_officer(actor)
     item = _locked_item(item)
     if item.state == ItemState.CLOSED:
@@ -756,7 +749,6 @@ def accountability_record(
     *, actor: Any, item: Item, person: Person, finding: str, outcome: str, decided_on: date
 ) -> Accountability:
     """Record accountability (问责) for an item escalated to 问责: the person, finding and outcome."""
-    lock_chain()
     require_officer(actor)
     item = _locked_item(item)
     if item.level != rules.Level.ACCOUNT:

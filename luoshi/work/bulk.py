@@ -193,10 +193,6 @@ def task_create_many(
     known: dict[str, Parent | Made] = dict(parents or {})
     levels = list(_levels(rows, known))
     with transaction.atomic(savepoint=False):
-        if audit:
-            from luoshi.audit.services import lock_chain
-
-            lock_chain()
         result = _write_batch(plan, rows, levels, known, batch=batch, title_pinyin=title_pinyin)
         if audit:
             from luoshi.audit.services import record

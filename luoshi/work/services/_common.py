@@ -11,7 +11,7 @@ from django.db.models import F, Field, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from luoshi.audit.services import lock_chain, record
+from luoshi.audit.services import record
 from luoshi.errors import Conflict, LuoshiError, NotAllowed
 from luoshi.org.access import context_for, require_officer
 from luoshi.org.models import Unit
@@ -37,21 +37,6 @@ def _snapshot(task: Task, fields: Iterable[str]) -> dict[str, Any]:
 
 def _require_officer(actor: Any) -> None:
     require_officer(actor)
-
-
-def _begin() -> None:
-    """Take the audit chain's lock first, before any row lock, so writers never deadlock on PostgreSQL.
-
-    Every write appends to the one audit chain, so writes are serialised from their audit entry to
-    their commit anyway; taking that lock at the start keeps the lock order the same everywhere.
-    """
-    lock_chain()
-
-
-def _begin_as_officer(actor: Any) -> None:
-    """`_begin`, then the office's right to do this (403 for anyone else)."""
-    _begin()
-    _require_officer(actor)
 
 
 def _fresh(task: Task) -> Task:

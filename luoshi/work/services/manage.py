@@ -27,7 +27,7 @@ from luoshi.org.models import Unit
 from .. import rules
 from ..models import Direction, Milestone, Plan, Status, Task
 from ..selectors import compute_lights
-from ._common import _begin_as_officer, _decimal, _fresh, _sync
+from ._common import _decimal, _fresh, _require_officer, _sync
 from .lights import persist_lights, task_refresh
 from .tasks import task_create, task_update
 
@@ -77,7 +77,7 @@ def _refresh_plan_lights(plan: Plan) -> None:
 @transaction.atomic
 def plan_update(*, actor: Any, plan: Plan, seen: str | None = None, **changes: Any) -> Plan:
     """Change a plan's name, dates, light thresholds or cadence. `seen` is the stamp the editor saw."""
-    _begin_as_officer(actor)
+    _require_officer(actor)
     refuse_unknown_fields(changes, PLAN_EDITABLE)
     current = Plan.objects.select_for_update().get(pk=plan.pk)
     if seen is not None and plan_stamp(current) != seen:
@@ -122,7 +122,7 @@ def task_split(*, actor: Any, task: Task, version: int, parts: Sequence[Mapping[
 
     The task stays as their parent; its progress becomes the rollup of the parts.
     """
-    _begin_as_officer(actor)
+    _require_officer(actor)
     current = _fresh(task)
     if current.version != version:
         raise Conflict(
@@ -196,7 +196,7 @@ def milestone_create(
     *, actor: Any, task: Task, title: str, due: date, duration_days: int | None = None
 ) -> Milestone:
     """Add a dated node (时间节点) to a task."""
-    _begin_as_officer(actor)
+    _require_officer(actor)
     current = _open_task(task)
     title = _check_milestone(current, title, due)
     sort = (Milestone.objects.filter(task=current).aggregate(m=Max("sort"))["m"] or 0) + 1
@@ -229,7 +229,7 @@ def milestone_update(
     *, actor: Any, milestone: Milestone, seen: str | None = None, **changes: Any
 ) -> Milestone:
     """Change a milestone's title, date, duration or met date; `seen` is the stamp the editor saw."""
-    _begin_as_officer(actor)
+    _require_officer(actor)
     refuse_unknown_fields(changes, MILESTONE_EDITABLE)
     task = _open_task(milestone.task)
     current = _milestone_as_seen(milestone, seen)
@@ -253,7 +253,7 @@ def milestone_update(
 @transaction.atomic
 def milestone_delete(*, actor: Any, milestone: Milestone, seen: str | None = None) -> None:
     """Remove a milestone entered by mistake; the audit entry keeps what it was."""
-    _begin_as_officer(actor)
+    _require_officer(actor)
     task = _open_task(milestone.task)
     current = _milestone_as_seen(milestone, seen)
     record(
@@ -299,7 +299,7 @@ def measure_update(
     Empty months are left out; a monthly plan needs a baseline and a target. Saved through
     `task_update`, so the version check and the audit entry are the same as any task edit.
     """
-    _begin_as_officer(actor)
+    _require_officer(actor)
     base = _decimal(baseline, _("基数"))
     tgt = _decimal(target, _("目标值"))
     if (base is None) != (tgt is None):

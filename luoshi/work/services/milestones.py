@@ -17,8 +17,6 @@ from luoshi.notify.services import Message, notify
 
 from ..models import Claim, ClaimKind, ClaimState, Milestone, Status
 from ._common import (
-    _begin,
-    _begin_as_officer,
     _claim_filed,
     _claims_reviewed,
     _fresh,
@@ -35,7 +33,7 @@ from .lights import task_refresh
 def milestone_meet(*, actor: Any, milestone: Milestone, met_on: date) -> Milestone:
     """The office records that a milestone (时间节点) was met (imports, corrections); units claim it
     with `milestone_claim` instead, for the office to confirm."""
-    _begin_as_officer(actor)
+    _require_officer(actor)
     task = _fresh(milestone.task)
     if task.status == Status.CLOSED:
         raise LuoshiError(_("任务已销号，只读。"))
@@ -67,7 +65,6 @@ def milestone_claim(
     """The unit reports a milestone met (节点完成) on a date, with evidence; the office confirms it.
 
     Until confirmed the milestone still counts as unmet for the light (docs/rules.md)."""
-    _begin()
     today = on or timezone.localdate()
     _require_unit_member(actor, milestone.task)
     task = _fresh(milestone.task)
@@ -117,7 +114,6 @@ def _submitted_milestone_claim(actor: Any, claim: Claim) -> Claim:
 @transaction.atomic
 def milestone_confirm(*, actor: Any, claim: Claim, note: str = "", on: date | None = None) -> Claim:
     """The office confirms a milestone claim: the milestone is met on the claimed date, the light follows."""
-    _begin()
     current = _submitted_milestone_claim(actor, claim)
     task = _fresh(current.task)
     milestone = current.milestone
@@ -140,7 +136,6 @@ def milestone_confirm(*, actor: Any, claim: Claim, note: str = "", on: date | No
 @transaction.atomic
 def milestone_reject(*, actor: Any, claim: Claim, reason: str) -> Claim:
     """The office sends a milestone claim back with a reason; the milestone stays unmet."""
-    _begin()
     current = _submitted_milestone_claim(actor, claim)
     _require_reason(reason)
     _claims_reviewed(Claim.objects.filter(pk=current.pk), ClaimState.REJECTED, actor=actor, note=reason)

@@ -12,13 +12,13 @@ from luoshi.audit.services import record
 from luoshi.errors import LuoshiError
 
 from ..models import LockedPeriod, Plan
-from ._common import _begin_as_officer
+from ._common import _require_officer
 
 
 @transaction.atomic
 def plan_create(*, actor: Any, name: str, year: int, start: date, due: date, **options: Any) -> Plan:
     """Create a plan (计划) with its thresholds and cadence."""
-    _begin_as_officer(actor)
+    _require_officer(actor)
     if due < start:
         raise LuoshiError(_("截止日期不能早于开始日期。"))
     if Plan.objects.filter(name=name).exists():
@@ -38,7 +38,7 @@ def plan_create(*, actor: Any, name: str, year: int, start: date, due: date, **o
 @transaction.atomic
 def period_lock(*, actor: Any, plan: Plan, period_end: date) -> LockedPeriod:
     """Lock a reporting period once its bulletin is out."""
-    _begin_as_officer(actor)
+    _require_officer(actor)
     locked, created = LockedPeriod.objects.get_or_create(
         plan=plan, period_end=period_end, defaults={"locked_by": actor}
     )

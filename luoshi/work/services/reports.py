@@ -21,7 +21,7 @@ from luoshi.org.models import Unit
 
 from .. import rules, signals
 from ..models import Evidence, LockedPeriod, Report, ReportState, Status, Task
-from ._common import _begin, _decimal, _reporting_unit, _require_reason, _save_evidence
+from ._common import _decimal, _reporting_unit, _require_reason, _save_evidence
 from .lights import figures_refresh, task_refresh
 
 
@@ -348,7 +348,6 @@ def report_submit(
     that looks like a mistake (`rules.implausible_change`) is refused with `ImplausibleReport`
     unless `acknowledge_warnings`; then the warnings are kept on the report for the approving head.
     """
-    _begin()
     today = on or timezone.localdate()
     task = Task.objects.select_related("plan", "lead_unit").get(pk=task.pk)
     # Who first: an outsider learns nothing about the task's state from the refusal.
@@ -438,7 +437,6 @@ def _approve(actor: Any, report: Report, on: date | None) -> Report:
 def report_approve(*, actor: Any, report: Report, on: date | None = None) -> Report:
     """The unit head (单位主要负责人) lets a pending report go up; it counts from `on` (today), and the
     task's lights are refreshed as of that day."""
-    _begin()
     current = _approve(actor, report, on)
     figures_refresh([current.task_id])
     task_refresh(task=current.task, on=report.known_on)
@@ -453,7 +451,6 @@ def report_approve_many(
     """Approve several pending reports in one transaction (全部审核通过): each on its own savepoint, so
     one refused report leaves the others approved; then each task's lights are refreshed once, so a
     task's followers hear of the net change, not of every step. Returns (approved, refused)."""
-    _begin()
     approved: list[Report] = []
     refused: list[tuple[Report, LuoshiError]] = []
     tasks: dict[int, Task] = {}
@@ -478,7 +475,6 @@ def report_approve_many(
 @transaction.atomic
 def report_return(*, actor: Any, report: Report, reason: str, on: date | None = None) -> Report:
     """The unit head sends a pending report back to its author with a reason (on `on`, today)."""
-    _begin()
     _require_reason(reason)
     current = _decide_pending(actor, report)
     data = {"task": report.task_id, "reason": reason}

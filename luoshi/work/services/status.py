@@ -20,8 +20,6 @@ from luoshi.org.access import context_for
 from .. import rules, signals
 from ..models import Claim, ClaimKind, ClaimState, Report, ReportState, Status, Task
 from ._common import (
-    _begin,
-    _begin_as_officer,
     _claim_filed,
     _claims_reviewed,
     _decimal,
@@ -72,7 +70,6 @@ def task_claim_completion(
 
     A parent is claimed only once its children are closed or cancelled. Where the plan needs the
     unit head's approval for reports, the claim waits for it too; then it goes to the office."""
-    _begin()
     _require_unit_member(actor, task)
     current = _fresh(task)
     unit = _reporting_unit(actor, current)
@@ -137,7 +134,6 @@ def _pending_claim(actor: Any, claim: Claim) -> tuple[Claim, Task]:
 @transaction.atomic
 def task_claim_approve(*, actor: Any, claim: Claim) -> Claim:
     """The unit head lets a completion claim go up to the office (the task becomes 已申请完成)."""
-    _begin()
     current, task = _pending_claim(actor, claim)
     if task.status != Status.IN_PROGRESS:
         raise LuoshiError(
@@ -161,7 +157,6 @@ def task_claim_approve(*, actor: Any, claim: Claim) -> Claim:
 @transaction.atomic
 def task_claim_return(*, actor: Any, claim: Claim, reason: str) -> Claim:
     """The unit head sends a completion claim back to its author with a reason."""
-    _begin()
     _require_reason(reason)
     current, task = _pending_claim(actor, claim)
     Claim.objects.filter(pk=current.pk).update(
@@ -264,7 +259,6 @@ def task_confirm_completion(*, actor: Any, task: Task, note: str = "", on: date 
     A parent closes only when its children are closed or cancelled (the office may close them
     together with `task_close_with_children`). A claimed final value becomes the task's last
     report, so the recorded progress is what was reported, below the target or not."""
-    _begin()
     today = on or timezone.localdate()
     current = _claimed_for_review(actor, task)
     _require_children_closed(current)
@@ -294,7 +288,7 @@ def task_confirm_completion(*, actor: Any, task: Task, note: str = "", on: date 
 @transaction.atomic
 def task_close_with_children(*, actor: Any, task: Task, reason: str, on: date | None = None) -> Task:
     """The office closes a task together with its open subtasks (一并销号), with a recorded reason."""
-    _begin_as_officer(actor)
+    _require_officer(actor)
     _require_reason(reason, _("一并销号须填写理由。"))
     today = on or timezone.localdate()
     current = _fresh(task)
@@ -323,7 +317,6 @@ def task_close_with_children(*, actor: Any, task: Task, reason: str, on: date | 
 @transaction.atomic
 def task_reject_completion(*, actor: Any, task: Task, reason: str) -> Task:
     """Send a completion claim back to in progress, with a reason."""
-    _begin()
     current = _claimed_for_review(actor, task)
     _require_reason(reason)
     claim = _open_claim(current, ClaimKind.COMPLETION)
@@ -344,7 +337,7 @@ def task_reject_completion(*, actor: Any, task: Task, reason: str) -> Task:
 @transaction.atomic
 def task_reopen(*, actor: Any, task: Task, reason: str) -> Task:
     """Reopen a closed task; the reason is required and recorded."""
-    _begin_as_officer(actor)
+    _require_officer(actor)
     _require_reason(reason, _("重新打开须填写理由。"))
     current = _fresh(task)
     if current.status != Status.CLOSED:
@@ -376,7 +369,7 @@ STATUS_MOVES: dict[tuple[str, str], str] = {
 @transaction.atomic
 def task_set_status(*, actor: Any, task: Task, status: str, reason: str) -> Task:
     """Suspend, resume, cancel or start a task; each needs the office and a reason."""
-    _begin_as_officer(actor)
+    _require_officer(actor)
     current = _fresh(task)
     action = STATUS_MOVES.get((current.status, status))
     if action is None:

@@ -17,7 +17,7 @@ from luoshi.org.models import Person, Unit
 from .. import paths
 from ..bulk import NewTask, co_unit_values, milestone_values, task_values
 from ..models import Follow, Milestone, Plan, Status, Task, TaskUnit
-from ._common import _attname, _begin, _begin_as_officer, _fresh, _snapshot, _sync
+from ._common import _attname, _fresh, _require_officer, _snapshot, _sync
 from .lights import task_refresh
 
 # Who answers for a task, its dates, cadence and visibility: the tail of the office's task form
@@ -137,7 +137,7 @@ def task_create(
 
     Its stored light (and its ancestors') is computed at once, so every surface counts it alike
     from the start; `refresh=False` is for bulk loads that recompute the whole plan afterwards."""
-    _begin_as_officer(actor)
+    _require_officer(actor)
     if parent is not None and parent.plan_id != plan.pk:
         raise LuoshiError(_("上级任务不属于该计划。"))
     if parent is not None and parent.status == Status.CLOSED:
@@ -237,7 +237,7 @@ def task_update(
     *, actor: Any, task: Task, version: int, co_units: Sequence[Unit] | None = None, **changes: Any
 ) -> Task:
     """Change a task's fields. `version` is what the editor saw: a newer one means a conflict."""
-    _begin_as_officer(actor)
+    _require_officer(actor)
     refuse_unknown_fields(changes, TASK_EDITABLE)
     current = _fresh(task)
     if current.version != version:
@@ -294,7 +294,6 @@ def _move_subtree(task: Task, old_path: str, old_sort_path: str) -> None:
 @transaction.atomic
 def task_follow(*, actor: Any, task: Task, follow: bool = True) -> None:
     """Follow or unfollow a visible task; followers are told of light and status changes."""
-    _begin()
     if not Task.objects.visible_to(actor).filter(pk=task.pk).exists():
         raise NotAllowed(_("无权查看该任务。"))
     if follow:
