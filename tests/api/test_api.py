@@ -103,6 +103,7 @@ def test_openapi_groups_operations_per_app_with_stable_ids() -> None:
         ("appeals",),
         ("enterprises",),
         ("learning",),
+        ("web",),
     }
     alerts = {path for (_, path), t in tags.items() if t == ["alerts"]}
     assert alerts == {
