@@ -189,3 +189,21 @@ def test_postgres_serves_terms_from_an_index(p: Any, w: dict[str, Any], q: str) 
     assert "work_task_search_text_grams" in plan or "work_task_search_text_trgm" in plan, plan
     if q in ("营", "营商"):
         assert "~~" not in plan, plan  # the grams alone decide: no LIKE recheck
+
+
+def test_task_list_api_estimates_a_large_count(p: Any, w: dict[str, Any], monkeypatch: Any) -> None:
+    """Past `EXACT_UP_TO` rows the API's count is PostgreSQL's estimate and says so; a page that is
+    not full gives the exact count without counting; SQLite always counts."""
+    from luoshi.lib import counting
+
+    monkeypatch.setattr(counting, "EXACT_UP_TO", 3)
+    c = client_for(p.officer)
+    page = c.get("/api/v1/tasks", {"limit": 2}).json()
+    total = Task.objects.count()
+    if connection.vendor == "postgresql":
+        assert page["count_estimated"] is True and page["count"] >= 4
+    else:
+        assert page["count_estimated"] is False and page["count"] == total
+    small = c.get("/api/v1/tasks", {"limit": 50}).json()
+    assert small == {**small, "count": total, "count_estimated": False}
+    assert c.get("/api/v1/tasks", {"limit": 2, "q": "营商环境"}).json()["count"] == 2  # 2 of 2: exact
