@@ -38,3 +38,26 @@ document.addEventListener("change", function (evt) {
   if (elt.matches("[data-submit-on-change]") && elt.form) elt.form.submit();
   else if (elt.matches("[data-go-on-change]") && elt.value) window.location.href = elt.value;
 });
+
+// The menu below 760 px (issue 18): a real button opens and closes it, by touch, mouse or keyboard
+// (Enter and Space are the button's own). With script the menu starts folded; Escape folds it back
+// and returns focus to the button.
+(function () {
+  var button = document.querySelector(".nav-toggle");
+  var menu = button && document.getElementById(button.getAttribute("aria-controls"));
+  if (!button || !menu) return;
+  document.documentElement.classList.add("js-nav");
+  function set(open) {
+    button.setAttribute("aria-expanded", open ? "true" : "false");
+    menu.classList.toggle("open", open);
+  }
+  button.addEventListener("click", function () {
+    set(button.getAttribute("aria-expanded") !== "true");
+  });
+  menu.addEventListener("keydown", function (evt) {
+    if (evt.key === "Escape" && button.getAttribute("aria-expanded") === "true") {
+      set(false);
+      button.focus();
+    }
+  });
+})();
