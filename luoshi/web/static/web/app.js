@@ -61,3 +61,17 @@ document.addEventListener("change", function (evt) {
     }
   });
 })();
+
+// A table wider than the screen scrolls inside its wrapper; the wrapper takes focus then, so the
+// keyboard can scroll it too (issue 18). Checked on load, after each HTMX swap and on resize.
+(function () {
+  function mark() {
+    document.querySelectorAll(".table-wrap").forEach(function (wrap) {
+      if (wrap.scrollWidth > wrap.clientWidth + 1) wrap.setAttribute("tabindex", "0");
+      else if (wrap.getAttribute("tabindex") === "0") wrap.removeAttribute("tabindex");
+    });
+  }
+  mark();
+  document.addEventListener("htmx:afterSettle", mark);
+  window.addEventListener("resize", mark);
+})();
