@@ -68,7 +68,7 @@ SMALL_TARGETS = """() => {
   if (!main) return [];
   const shown = el => { const s = getComputedStyle(el); return s.visibility !== 'hidden' && s.display !== 'none'; };
   const all = [...main.querySelectorAll(sel)].filter(shown).map(el => ({el, r: el.getBoundingClientRect()}))
-    .filter(t => t.r.width > 0 && t.r.height > 0);
+    .filter(t => t.r.width > 1 && t.r.height > 1);  // a visually hidden label is no target
   // A label and the control it names are one target; so is a control inside its own label.
   const skip = new Set();
   for (const t of all) if (t.el.tagName === 'LABEL') { const c = t.el.control; if (c) skip.add(c); }
