@@ -38,3 +38,12 @@ document.addEventListener("change", function (evt) {
   if (elt.matches("[data-submit-on-change]") && elt.form) elt.form.submit();
   else if (elt.matches("[data-go-on-change]") && elt.value) window.location.href = elt.value;
 });
+
+// Phone layout (issue 18): a fold marked data-fold-narrow (a list's filters) starts closed on a narrow
+// screen, so the list comes first; it is open without script and on wider screens.
+(function () {
+  if (!window.matchMedia || !window.matchMedia("(max-width: 760px)").matches) return;
+  document.querySelectorAll("details[data-fold-narrow]").forEach(function (d) {
+    if (!d.querySelector("[aria-invalid=true], .errorlist")) d.removeAttribute("open");
+  });
+})();
