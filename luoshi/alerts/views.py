@@ -143,7 +143,7 @@ def _chart_tables(chart: dict[str, Any]) -> dict[str, Any]:
         columns=[_("日期")] + [labels[k] for k in keys],
         rows=[[d] + [trend["series"][k][i] for k in keys] for i, d in enumerate(trend["dates"])],
         summary=_("预警趋势：%(n)s 天；最近一天") % {"n": len(trend["dates"])}
-        + "，".join(f"{label} {n}" for label, n in last.items())
+        + _("、").join(f"{label} {n}" for label, n in last.items())
         if last
         else _("预警趋势：暂无数据。"),
     )

@@ -214,7 +214,7 @@ def _chart_tables(chart: dict[str, Any]) -> dict[str, Any]:
         names, chart["values"], chart["home"], chart["benchmark"], strict=True
     ):
         note = labels["home"] if home else (labels["benchmark"] if mark else "")
-        rows.append([f"{name}（{note}）" if note else name, value])
+        rows.append([name + _("（%(d)s）") % {"d": note} if note else name, value])
     home_at = next((i for i, h in enumerate(chart["home"]) if h), None)
     group = chart_table(
         id="table-group",

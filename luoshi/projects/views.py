@@ -219,7 +219,7 @@ def _investment_table(chart: dict[str, Any]) -> Any:
     plan = chart["expected"][-1] if chart["expected"] else 0
     return chart_table(
         id="table-investment",
-        caption=_("%(y)s 年投资") % {"y": chart["year"]} + f"（{labels['unit']}）",
+        caption=_("%(y)s 年投资") % {"y": chart["year"]} + _("（%(d)s）") % {"d": labels["unit"]},
         columns=[_("月份"), labels["monthly"], labels["cumulative"], labels["expected"]],
         rows=rows,
         summary=_("%(y)s 年投资：累计完成 %(done)s 万元，年度计划 %(plan)s 万元。")
@@ -515,7 +515,7 @@ def board(request: HttpRequest) -> HttpResponse:
             caption=_("各阶段项目数"),
             columns=[_("阶段"), _("项目数")],
             rows=stage_rows,
-            summary=_("各阶段项目数：") + "，".join(f"{s['label']} {s['count']}" for s in chart["stages"]),
+            summary=_("各阶段项目数：") + _("、").join(f"{s['label']} {s['count']}" for s in chart["stages"]),
         ),
         "category": chart_table(
             id="table-category",
@@ -680,7 +680,7 @@ def _map_table(data: dict[str, Any]) -> Any:
     counts: dict[str, int] = defaultdict(int)
     for pt in points:
         counts[pt[key] or ""] += 1
-    summary = _("重点项目分布图：%(n)s 个项目。") % {"n": len(points)} + "，".join(
+    summary = _("重点项目分布图：%(n)s 个项目。") % {"n": len(points)} + _("、").join(
         f"{label} {counts[value]}" for value, label in groups.items() if counts.get(value)
     )
     return chart_table(
