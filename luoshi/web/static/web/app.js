@@ -38,3 +38,23 @@ document.addEventListener("change", function (evt) {
   if (elt.matches("[data-submit-on-change]") && elt.form) elt.form.submit();
   else if (elt.matches("[data-go-on-change]") && elt.value) window.location.href = elt.value;
 });
+
+// After an HTMX action the server names what happened (HX-Trigger-After-Settle, `luoshi:announce`:
+// web/htmx.py's `announce`): the page's one polite live region says the message, and focus moves to
+// the element named — the swapped row's result, or the field to correct — instead of falling to <body>.
+document.addEventListener("luoshi:announce", function (evt) {
+  var detail = evt.detail || {};
+  var target = detail.focus ? document.querySelector(detail.focus) : null;
+  if (target) {
+    if (!target.matches("a[href], button, input, select, textarea, summary, [tabindex]")) {
+      target.setAttribute("tabindex", "-1");
+    }
+    target.focus();
+  }
+  var region = document.getElementById("announcer");
+  if (region && detail.message) {
+    // Emptied first, so that the same message twice in a row (two rows filed alike) is read twice.
+    region.textContent = "";
+    window.setTimeout(function () { region.textContent = detail.message; }, 100);
+  }
+});
