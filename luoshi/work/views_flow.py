@@ -75,6 +75,8 @@ ERROR_ROWS = {
     "closed": "work/review_closed_row.html",
     "task": "work/review_message.html",
 }
+# Their ids, before the task's id (the message in each is "<id>-error").
+ERROR_ROW_IDS = {"claim": "claim-", "closed": "closed-", "task": "task-action-"}
 
 
 # ---------------------------------------------------------------------------------------------
@@ -335,7 +337,8 @@ def _approval_refused(request: HttpRequest, report: Report, error: str) -> HttpR
         messages.error(request, error)
         return back(request, reverse("flow:approvals"))
     report = _pending_for(request.user).filter(pk=report.pk).first() or report
-    return render(request, "work/approval_row.html", {"report": report, "error": error})
+    row = render(request, "work/approval_row.html", {"report": report, "error": error})
+    return announce(row, error, focus=f"#approval-{report.pk}-error")
 
 
 @login_required
@@ -358,7 +361,8 @@ def _approval_decided(
         return back(request, reverse("flow:approvals"))
     if approved:
         report.task.refresh_from_db()
-    return render(request, "work/approval_done.html", {"report": report, "approved": approved})
+    row = render(request, "work/approval_done.html", {"report": report, "approved": approved})
+    return announce(row, done % {"t": report.task.title}, focus=f"#approval-{report.pk}-result")
 
 
 @login_required
@@ -390,7 +394,8 @@ def approval_approve_all(request: HttpRequest) -> HttpResponse:
             messages.error(request, error)
         return back(request, reverse("flow:approvals"))
     context = _approval_context(request.user, summary=summary, errors=errors)
-    return render(request, "work/approval_list.html", context)
+    said = " ".join([summary, *errors])
+    return announce(render(request, "work/approval_list.html", context), said, focus="#approval-summary")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -456,9 +461,12 @@ def _task_action(
         if row == "claim":
             task = _claims_for(request.user).filter(pk=task.pk).first() or task
             with_open_claims([task])
-        return render(request, ERROR_ROWS[row], {"task": task, "error": error})
+        refused = render(request, ERROR_ROWS[row], {"task": task, "error": error})
+        return announce(refused, error, focus=f"#{ERROR_ROW_IDS[row]}{task.pk}-error")
     task.refresh_from_db()
-    return render(request, "work/review_done.html", {"task": task, "message": done % {"t": task.title}})
+    message = done % {"t": task.title}
+    row_done = render(request, "work/review_done.html", {"task": task, "message": message})
+    return announce(row_done, message, focus=f"#task-done-{task.pk}-result")
 
 
 def _review_action(
@@ -503,7 +511,8 @@ def task_claim_view(request: HttpRequest, task_id: int) -> HttpResponse:
         if not is_htmx(request):
             messages.error(request, error)
             return back(request, reverse("flow:fill"))
-        return render(request, ERROR_ROWS["task"], {"task": task, "error": error})
+        refused = render(request, ERROR_ROWS["task"], {"task": task, "error": error})
+        return announce(refused, error, focus=f"#task-action-{task.pk}-error")
     data = form.cleaned_data
     head_needed = task.plan.head_approval and not (
         {task.lead_unit_id} & context_for(request.user).head_unit_ids

@@ -253,6 +253,47 @@ def test_a_questioned_figure_points_its_field_at_the_warning(p, plan, today):  #
     assert Report.objects.filter(task=task).latest("id").warnings == ["drop", "jump"]
 
 
+def test_each_flow_action_names_its_result_or_its_message(p, plan):  # type: ignore[no-untyped-def]
+    """Approve, return, refuse, confirm, reopen, follow: each HTMX answer names what the live region
+    says and the element focus goes to, and that element is in the answer, focusable."""
+    head, officer = client_for(p.head_a), client_for(p.officer)
+    one, two = _task(p, plan, title="甲任务"), _task(p, plan, title="乙任务")
+    first = report_submit(actor=p.reporter_a, task=one, percent=30)
+    second = report_submit(actor=p.reporter_a, task=two, percent=40)
+
+    def check(response, message, focus):  # type: ignore[no-untyped-def]
+        said = _announced(response)
+        assert said["message"].startswith(message) and said["focus"] == focus, said
+        assert f'id="{focus[1:]}"' in response.content.decode()
+
+    check(
+        head.post(f"/work/approvals/{first.pk}/approve/", **HX),
+        "已审核通过：甲任务",
+        f"#approval-{first.pk}-result",
+    )
+    check(
+        head.post(f"/work/approvals/{first.pk}/approve/", **HX),
+        "该填报已被处理",
+        f"#approval-{first.pk}-error",
+    )
+    returned = head.post(f"/work/approvals/{second.pk}/return/", {"reason": "数据有误"}, **HX)
+    check(returned, "已退回：乙任务", f"#approval-{second.pk}-result")
+    claim_task(actor=p.head_a, task=one, note="完成")
+    check(
+        officer.post(f"/work/review/{one.pk}/confirm/", **HX),
+        "已确认完成并销号",
+        f"#task-done-{one.pk}-result",
+    )
+    check(officer.post(f"/work/review/{one.pk}/confirm/", **HX), "", f"#claim-{one.pk}-error")
+    reopened = officer.post(f"/work/tasks/{one.pk}/reopen/", {"reason": "复核"}, **HX)
+    check(reopened, "已重新打开", f"#task-done-{one.pk}-result")
+    check(
+        client_for(p.reporter_a).post(f"/work/tasks/{two.pk}/follow/", {"follow": "1"}, **HX),
+        "已关注",
+        "#follow-button",
+    )
+
+
 @pytest.mark.parametrize(("who", "status"), [("leader", 403), ("officer", 403), ("reporter_b", 404)])
 def test_fill_submit_refused(p, plan, who, status):  # type: ignore[no-untyped-def]
     task = _task(p, plan)
