@@ -744,9 +744,9 @@ def content_hash(spec_json: Mapping[str, Any], facts: Sequence[Fact]) -> str:
         rows = sorted(
             [f.unit_id, f.indicator, f.kind, str(f.value), f.text, f.link, f.ref] for f in by_unit[unit_id]
         )
-        for row in rows:
-            h.update((("" if first else ", ") + json.dumps(row, ensure_ascii=False)).encode("utf-8"))
-            first = False
+        # One unit's rows as the list's own JSON without its brackets: the same separators.
+        h.update((("" if first else ", ") + json.dumps(rows, ensure_ascii=False)[1:-1]).encode("utf-8"))
+        first = False
     spec_blob = json.dumps(spec_json, ensure_ascii=False, sort_keys=True, default=str)
     h.update(('], "spec": ' + spec_blob + "}").encode("utf-8"))
     return h.hexdigest()
