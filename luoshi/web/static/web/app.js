@@ -91,3 +91,12 @@ document.addEventListener("htmx:afterSettle", function (evt) {
   }
   document.dispatchEvent(new CustomEvent("luoshi:announce", { detail: { message: message } }));
 });
+
+// Phone layout (issue 18): a fold marked data-fold-narrow (a list's filters) starts closed on a narrow
+// screen, so the list comes first; it is open without script and on wider screens.
+(function () {
+  if (!window.matchMedia || !window.matchMedia("(max-width: 760px)").matches) return;
+  document.querySelectorAll("details[data-fold-narrow]").forEach(function (d) {
+    if (!d.querySelector("[aria-invalid=true], .errorlist")) d.removeAttribute("open");
+  });
+})();
