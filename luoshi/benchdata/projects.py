@@ -116,7 +116,7 @@ def generate_projects(
                         "met": met[s] if s <= reached else None,
                     }
                 )
-            entry = {
+            entry: dict[str, Any] = {
                 "id": take(ProjectYear),
                 "project_id": pid,
                 "year": year,

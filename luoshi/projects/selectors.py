@@ -15,7 +15,7 @@ from decimal import Decimal
 from typing import Any, NamedTuple
 
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import Count, F, Q, QuerySet, Sum
 from django.utils.translation import gettext as _
 
 from luoshi.lib.ids import id_array
@@ -60,6 +60,16 @@ def _ids(scope: Iterable[int] | QuerySet[Project]) -> Any:
     return list(scope)
 
 
+def _stages_that_count(on: date) -> Q:
+    """The stage rows that can change a standing on `on`: a stage missed is one planned before the
+    day and not met by it (`rules.stage_missed`), so a row planned on or after `on`, without a planned
+    date, or met on or before its planned date never is one; the final stage met says the project is
+    finished. The others (most of a project's eight) are not read."""
+    return Q(planned__lt=on) & (Q(met__isnull=True) | Q(met__gt=F("planned"))) | Q(
+        stage=rules.FINAL_STAGE, met__isnull=False
+    )
+
+
 def stored_year_holds(on: date) -> bool:
     """Whether each project's stored `ProjectYear.completed` for `on`'s year is its investment completed
     up to the month of `on`: no month after today's can be reported (`investment_report` refuses it), so
@@ -71,10 +81,11 @@ def stored_year_holds(on: date) -> bool:
 
 
 def standings(
-    projects: Iterable[Project], on: date, *, stuck_threshold: int = rules.DEFAULT_STUCK_DAYS
+    projects: Iterable[Any], on: date, *, stuck_threshold: int = rules.DEFAULT_STUCK_DAYS
 ) -> dict[int, Standing]:
     """Each project's standing on `on` (its year's plan, investment completed in that year up to the
-    month of `on`, stage dates, open problems): three queries for any number of projects (four for a
+    month of `on`, stage dates, open problems); `projects` are Project instances or rows with their
+    `pk` and `stage_since`. Three queries for any number of projects (four for a
     day before this month, whose completed investment is summed from the monthly rows)."""
     rows = list(projects)
     ids = [p.pk for p in rows]
@@ -83,8 +94,10 @@ def standings(
     year = on.year
     arr = id_array(ids)
     stages: dict[int, list[tuple[str, date | None, date | None]]] = defaultdict(list)
-    for pid, stage, planned, met in ProjectStage.objects.filter(project_id__in_ids=arr).values_list(
-        "project_id", "stage", "planned", "met"
+    for pid, stage, planned, met in (
+        ProjectStage.objects.filter(project_id__in_ids=arr)
+        .filter(_stages_that_count(on))
+        .values_list("project_id", "stage", "planned", "met")
     ):
         stages[pid].append((stage, planned, met))
     plans: dict[int, Decimal] = {}
@@ -143,9 +156,11 @@ ATTENTION_FIELDS = ("pk", "name", "code", "stage", "stage_since", "task_id", "le
 
 @dataclass
 class Attention:
-    """A project a dispatch meeting should raise, with why (red / stuck / open problems)."""
+    """A project a dispatch meeting should raise, with why (red / stuck / open problems); `project` is
+    a row of the project's `ATTENTION_FIELDS` (a model instance costs more to build than its
+    standing)."""
 
-    project: Project
+    project: Any
     reasons: list[str]
     standing: Standing
 
@@ -168,7 +183,7 @@ def projects_needing_attention(
     of projects (five for a day before this month).
     """
     projects = list(
-        Project.objects.filter(pk__in=_ids(project_ids_or_scope)).select_related(None).only(*ATTENTION_FIELDS)
+        Project.objects.filter(pk__in=_ids(project_ids_or_scope)).values_list(*ATTENTION_FIELDS, named=True)
     )
     figures = standings(projects, on, stuck_threshold=stuck_threshold)
     out: list[Attention] = []
@@ -381,8 +396,9 @@ def map_json(data: dict[str, Any], loaded: LoadedBoundary | None) -> str:
     return mark_safe('{"boundary": ' + boundary + (", " + body[1:] if len(body) > 2 else "}"))
 
 
-def map_points(projects: list[tuple[Project, Standing]]) -> list[dict[str, Any]]:
-    """The located projects as map points: name, position, stage, light and their page."""
+def map_points(projects: list[tuple[Any, Standing]]) -> list[dict[str, Any]]:
+    """The located projects (instances or rows with `MAP_FIELDS`) as map points: name, position,
+    stage, light and their page."""
     from django.urls import reverse
 
     # one reverse for all the points (a reverse per point was a fifth of the map's time at 3,000)
