@@ -8,6 +8,8 @@ from typing import Any
 
 import pytest
 from django.db import connection
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from django.test.utils import CaptureQueriesContext
 
 from luoshi.projects import selectors, services
@@ -134,3 +136,31 @@ def test_board(p: Any, year_figures: str) -> None:
     ]
     empty = selectors.board(Project.objects.none(), ON)
     assert (empty.total, empty.by_unit, empty.by_category) == (0, [], [])
+
+
+DAY = st.one_of(st.none(), st.dates(min_value=D(2024, 1, 1), max_value=D(2024, 12, 31)))
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(st.tuples(DAY, DAY), min_size=8, max_size=8), st.dates(D(2024, 1, 1), D(2024, 12, 31)))
+def test_standings_read_only_the_stages_that_count(
+    p: Any, stages: list[tuple[D | None, D | None]], on: D
+) -> None:
+    """Standings skip the stage rows that cannot change them; what they give equals the rules applied
+    to all eight rows."""
+    from django.db import transaction
+
+    from luoshi.projects import rules
+    from luoshi.projects.models import ProjectStage
+
+    with transaction.atomic():
+        project = make_project(p)
+        for stage, (planned, met) in zip(rules.STAGES, stages, strict=True):
+            ProjectStage.objects.filter(project=project, stage=stage).update(planned=planned, met=met)
+        s = selectors.standings([project], on)[project.pk]
+        finished = stages[-1][1] is not None and stages[-1][1] <= on
+        naive = rules.project_light(
+            on=on, year=2024, annual_plan=Decimal(1000), completed=Decimal(0), stages=stages, finished=finished
+        )
+        assert (s.light, s.stage_missed) == (naive.light, rules.stage_missed(stages, on))
+        transaction.set_rollback(True)
