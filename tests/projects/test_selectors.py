@@ -8,9 +8,9 @@ from typing import Any
 
 import pytest
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from django.test.utils import CaptureQueriesContext
 
 from luoshi.projects import selectors, services
 from luoshi.projects.models import Project
@@ -160,7 +160,12 @@ def test_standings_read_only_the_stages_that_count(
         s = selectors.standings([project], on)[project.pk]
         finished = stages[-1][1] is not None and stages[-1][1] <= on
         naive = rules.project_light(
-            on=on, year=2024, annual_plan=Decimal(1000), completed=Decimal(0), stages=stages, finished=finished
+            on=on,
+            year=2024,
+            annual_plan=Decimal(1000),
+            completed=Decimal(0),
+            stages=stages,
+            finished=finished,
         )
         assert (s.light, s.stage_missed) == (naive.light, rules.stage_missed(stages, on))
         transaction.set_rollback(True)
