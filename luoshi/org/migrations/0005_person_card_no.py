@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('org', '0003_encrypt_contacts'),
+        ('org', '0004_region_key'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
