@@ -154,6 +154,8 @@ class Person(models.Model):
         ordering = ["name"]
         verbose_name = _("人员")
         verbose_name_plural = _("人员")
+        # a card swiped at a meeting's door is looked up among every person of the install
+        indexes = [models.Index(fields=["card_no"], condition=~Q(card_no=""), name="org_person_card_no")]
 
     def __str__(self) -> str:
         return self.name

@@ -59,6 +59,18 @@ def test_the_tiny_scale_loads_like_the_others() -> None:
     assert ProjectStage.objects.count() == 6 * 8
     assert set(Task.objects.filter(source="project").values_list("plan_id", flat=True)) == {plan.pk}
     assert Meeting.objects.count() == 8 and Attendance.objects.count() == 8 * 15
+    # each year row's completed investment is its months' sum, as the services keep it (Jan–May here)
+    from django.db.models import Sum
+
+    from luoshi.projects.models import ProjectInvestment, ProjectYear
+
+    sums = dict(
+        ProjectInvestment.objects.values("project_id")
+        .annotate(t=Sum("amount"))
+        .values_list("project_id", "t")
+    )
+    years = ProjectYear.objects.filter(year=2026).values_list("project_id", "completed")
+    assert len(years) == 6 and all(done == sums[pid] and done > 0 for pid, done in years)
     # Units: a province, one region and its ~100 units, their paths in the same shape.
     for unit in Unit.objects.all():
         assert paths.path_ids(unit.path)[-1] == unit.pk and paths.depth(unit.path) == unit.depth
