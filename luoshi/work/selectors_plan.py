@@ -33,7 +33,11 @@ def plan_lights(user: Any, plan: Plan, on: date) -> tuple[list[LightRow], dict[s
     """Lights of the plan's tasks as of `on`, computed by the batch engine, limited to what `user` sees."""
     rows = compute_lights(plan_id=plan.pk, on=on)
     if not context_for(user).sees_everything:
-        visible = set(Task.objects.visible_to(user).filter(plan=plan).values_list("pk", flat=True))
+        visible = set(
+            Task.objects.visible_to(user)
+            .filter(region_id=plan.region_id, plan=plan)
+            .values_list("pk", flat=True)
+        )
         rows = [r for r in rows if r.id in visible]
     counts = dict.fromkeys(LIGHTS, 0)
     for r in rows:
@@ -61,7 +65,11 @@ def plan_rollup(user: Any, plan: Plan, *, depth: int | None = None) -> dict[str,
     task. Draft and cancelled tasks are left out, as in the rollup of a parent's progress. With
     `depth`, everything is of the tasks at that depth.
     """
-    qs = Task.objects.visible_to(user).filter(plan=plan).exclude(status__in=SKIPPED_STATUSES)
+    qs = (
+        Task.objects.visible_to(user)
+        .filter(region_id=plan.region_id, plan=plan)
+        .exclude(status__in=SKIPPED_STATUSES)
+    )
     if depth is not None:
         qs = qs.filter(depth=depth)
     counted = qs if depth is not None else qs.counted()
@@ -112,7 +120,12 @@ def period_rollup(user: Any, plan: Plan, period_end: date) -> dict[str, Any]:
 
     rows = (
         Task.objects.visible_to(user)
-        .filter(plan=plan, status__in=[Status.IN_PROGRESS, Status.CLAIMED], start__lte=period_end)
+        .filter(
+            region_id=plan.region_id,
+            plan=plan,
+            status__in=[Status.IN_PROGRESS, Status.CLAIMED],
+            start__lte=period_end,
+        )
         .annotate(
             period_reports=FilteredRelation(
                 "reports",
