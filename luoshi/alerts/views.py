@@ -30,9 +30,9 @@ from .models import Flag, FlagKind, FlagState, Level, SlipKind, Subject, Warning
 
 ROWS_PER_PAGE = 50
 LEVEL_COLOURS = {
-    rules.BLUE: "#3b7dd8",
+    rules.BLUE: "#2f6cc0",
     rules.YELLOW: "#e0b000",
-    rules.ORANGE: "#e8772e",
+    rules.ORANGE: "#b4531a",
     rules.RED: "#c9443b",
 }
 

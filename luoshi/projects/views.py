@@ -170,7 +170,7 @@ def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "investment_form": InvestmentForm(initial={"month": on.strftime("%Y-%m"), "amount": amount}),
         "investment_source": source,
         "problem_form": ProblemForm(initial={"owner_unit": project.lead_unit_id}),
-        "task_form": ProblemTaskForm(),
+        "task_form": ProblemTaskForm(auto_id=False),  # one per problem row: no repeated id
         "open_problems": any(q.task_id is None for q in problems),
     }
     return render(request, "projects/project_detail.html", context)

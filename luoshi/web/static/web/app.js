@@ -39,6 +39,42 @@ document.addEventListener("change", function (evt) {
   else if (elt.matches("[data-go-on-change]") && elt.value) window.location.href = elt.value;
 });
 
+// The menu below 760 px (issue 18): a real button opens and closes it, by touch, mouse or keyboard
+// (Enter and Space are the button's own). With script the menu starts folded; Escape folds it back
+// and returns focus to the button.
+(function () {
+  var button = document.querySelector(".nav-toggle");
+  var menu = button && document.getElementById(button.getAttribute("aria-controls"));
+  if (!button || !menu) return;
+  document.documentElement.classList.add("js-nav");
+  function set(open) {
+    button.setAttribute("aria-expanded", open ? "true" : "false");
+    menu.classList.toggle("open", open);
+  }
+  button.addEventListener("click", function () {
+    set(button.getAttribute("aria-expanded") !== "true");
+  });
+  menu.addEventListener("keydown", function (evt) {
+    if (evt.key === "Escape" && button.getAttribute("aria-expanded") === "true") {
+      set(false);
+      button.focus();
+    }
+  });
+})();
+
+// A table wider than the screen scrolls inside its wrapper; the wrapper takes focus then, so the
+// keyboard can scroll it too (issue 18). Checked on load, after each HTMX swap and on resize.
+(function () {
+  function mark() {
+    document.querySelectorAll(".table-wrap").forEach(function (wrap) {
+      if (wrap.scrollWidth > wrap.clientWidth + 1) wrap.setAttribute("tabindex", "0");
+      else if (wrap.getAttribute("tabindex") === "0") wrap.removeAttribute("tabindex");
+    });
+  }
+  mark();
+  document.addEventListener("htmx:afterSettle", mark);
+  window.addEventListener("resize", mark);
+})();
 // After an HTMX action the server names what happened (HX-Trigger-After-Settle, `luoshi:announce`:
 // web/htmx.py's `announce`): the page's one polite live region says the message, and focus moves to
 // the element named — the swapped row's result, or the field to correct — instead of falling to <body>.
