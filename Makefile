@@ -99,8 +99,10 @@ clean:
 # Re-vendor the pinned front-end libraries (needs npm; the result is committed, so `make run` does not).
 vendor:
 	npm ci --no-audit --no-fund --ignore-scripts
-	mkdir -p luoshi/web/static/vendor/{htmx,echarts,swagger-ui}
+	mkdir -p luoshi/web/static/vendor/{htmx,echarts,swagger-ui,axe}
 	cp node_modules/htmx.org/dist/htmx.min.js node_modules/htmx.org/LICENSE luoshi/web/static/vendor/htmx/
 	cp node_modules/echarts/dist/echarts.min.js node_modules/echarts/LICENSE luoshi/web/static/vendor/echarts/
 	cp node_modules/swagger-ui-dist/swagger-ui-bundle.js node_modules/swagger-ui-dist/swagger-ui.css \
 	   node_modules/swagger-ui-dist/LICENSE luoshi/web/static/vendor/swagger-ui/
+	@# axe-core: only the browser tests inject it (tests/browser/test_axe_browser.py); no page loads it.
+	cp node_modules/axe-core/axe.min.js node_modules/axe-core/LICENSE luoshi/web/static/vendor/axe/

@@ -83,6 +83,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "luoshi.identity.headers.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Reads of GET requests on the read replica, the writer pinned to the primary (no replica: no-op).
+    "luoshi.lib.replica.ReadReplicaMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "luoshi.web.middleware.ChineseFirstLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -128,6 +130,19 @@ if not DATABASE_URL:
     # Absolute path form: sqlite:////abs/path (four slashes).
     DATABASE_URL = "sqlite:///" + str((DATA_DIR / "luoshi.sqlite3").resolve())
 DATABASES = {"default": parse_database_url(DATABASE_URL, BASE_DIR)}
+# A PostgreSQL streaming replica of the primary: pages, exports and API reads go there, writes and
+# transactions to the primary, with read-your-own-writes for the writer (luoshi/lib/replica.py).
+# Unset (the default), nothing changes.
+DATABASE_REPLICA_URL = os.environ.get("DATABASE_REPLICA_URL", "")
+if DATABASE_REPLICA_URL:
+    _replica = parse_database_url(DATABASE_REPLICA_URL, BASE_DIR)
+    if not (
+        _replica["ENGINE"].endswith("postgresql") and DATABASES["default"]["ENGINE"].endswith("postgresql")
+    ):
+        raise ConfigError("DATABASE_REPLICA_URL needs PostgreSQL for both DATABASE_URL and the replica")
+    _replica["TEST"] = {"MIRROR": "default"}  # a test run reads its own test database
+    DATABASES["replica"] = _replica
+DATABASE_ROUTERS = ["luoshi.lib.replica.ReplicaRouter"]
 if DATABASES["default"]["ENGINE"].endswith("sqlite3") and DATABASES["default"]["NAME"] != ":memory:":
     Path(DATABASES["default"]["NAME"]).parent.mkdir(parents=True, exist_ok=True)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"

@@ -134,6 +134,7 @@ def load(
     author_of = _authors(departments, users, officer)
     reports = [
         Report(
+            region_id=plan.region_id,
             task_id=task_ids[p.task],
             unit_id=tasks[p.task]["unit"],
             author=author_of.get(tasks[p.task]["unit"], officer),

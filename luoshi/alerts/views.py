@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from luoshi.errors import NotAllowed
+from luoshi.lib.charts import Cell, chart_table
 from luoshi.org.access import context_for, require_officer
 from luoshi.web.errors import form_submit
 from luoshi.web.htmx import is_htmx
@@ -29,9 +30,9 @@ from .models import Flag, FlagKind, FlagState, Level, SlipKind, Subject, Warning
 
 ROWS_PER_PAGE = 50
 LEVEL_COLOURS = {
-    rules.BLUE: "#3b7dd8",
+    rules.BLUE: "#2f6cc0",
     rules.YELLOW: "#e0b000",
-    rules.ORANGE: "#e8772e",
+    rules.ORANGE: "#b4531a",
     rules.RED: "#c9443b",
 }
 
@@ -107,9 +108,46 @@ def board(request: HttpRequest) -> HttpResponse:
                 "score_label": _("预警分值"),
             },
         )
+        context["tables"] = _chart_tables(context["chart"])
     elif is_htmx(request):
         return render(request, "alerts/_warning_rows.html", context)
     return render(request, "alerts/board.html", context)
+
+
+def _chart_tables(chart: dict[str, Any]) -> dict[str, Any]:
+    """The board's two charts as tables: each unit's score links to its reasons, as its bar does."""
+    labels = chart["labels"]
+    levels = chart["levels"]
+    worst = chart["units"][0] if chart["units"] else ""
+    scores = chart_table(
+        id="table-levels",
+        caption=_("各单位预警分值"),
+        columns=[_("对象"), _("预警等级"), chart["score_label"]],
+        rows=[
+            [Cell(name, url), labels.get(level, level), Cell(score, url, num=True)]
+            for name, level, score, url in zip(
+                chart["units"], levels, chart["scores"], chart["links"], strict=True
+            )
+        ],
+        summary=_("各单位预警分值：前 %(n)s 个，分值最高的是%(who)s（%(s)s）。")
+        % {"n": len(levels), "who": worst, "s": chart["scores"][0]}
+        if levels
+        else _("各单位预警分值：暂无数据。"),
+    )
+    trend = chart["trend"]
+    keys = [k for k in labels if k in trend["series"]]
+    last = {labels[k]: trend["series"][k][-1] for k in keys} if trend["dates"] else {}
+    trend_table = chart_table(
+        id="table-trend",
+        caption=_("预警趋势"),
+        columns=[_("日期")] + [labels[k] for k in keys],
+        rows=[[d] + [trend["series"][k][i] for k in keys] for i, d in enumerate(trend["dates"])],
+        summary=_("预警趋势：%(n)s 天；最近一天") % {"n": len(trend["dates"])}
+        + _("、").join(f"{label} {n}" for label, n in last.items())
+        if last
+        else _("预警趋势：暂无数据。"),
+    )
+    return {"levels": scores, "trend": trend_table}
 
 
 @login_required

@@ -47,7 +47,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from enum import StrEnum
@@ -88,7 +88,7 @@ def signed(value: Decimal) -> str:
 # The scheme as plain values
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class DeductionSpec:
     kind: str  # the event kind (a registered source of `assessment.events`)
     points: Decimal  # per event
@@ -96,7 +96,7 @@ class DeductionSpec:
     text: str = ""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class IndicatorSpec:
     key: str
     name: str
@@ -107,7 +107,7 @@ class IndicatorSpec:
     deductions: tuple[DeductionSpec, ...] = ()
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class GroupSpec:
     key: str
     name: str
@@ -115,7 +115,7 @@ class GroupSpec:
     multiplier: Decimal = Decimal(1)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class BonusSpec:
     kind: str
     points: Decimal
@@ -123,7 +123,7 @@ class BonusSpec:
     text: str = ""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class GradeSpec:
     name: str
     minimum: Decimal  # score threshold (>=)
@@ -132,7 +132,7 @@ class GradeSpec:
     coefficient: Decimal = Decimal(1)  # bonus coefficient (奖励系数)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class SchemeSpec:
     total: Decimal
     groups: tuple[GroupSpec, ...]
@@ -144,7 +144,7 @@ class SchemeSpec:
     bottom: int = 0
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Member:
     """A unit assessed in a group."""
 
@@ -153,7 +153,7 @@ class Member:
     group: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Fact:
     """One frozen input of a run: a unit's fact for an indicator ("" for scheme-level facts: bonus
     and veto events)."""
@@ -167,7 +167,7 @@ class Fact:
     ref: str = ""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Line:
     """One line of a unit's breakdown: the points it adds (or takes), why, and the fact behind it."""
 
@@ -178,7 +178,7 @@ class Line:
     ref: str = ""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Result:
     unit_id: int
     group: str
@@ -211,7 +211,7 @@ class Problem(StrEnum):
     RULE = "rule"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Invalid:
     problem: Problem
     where: str  # the group / indicator / grade it concerns
@@ -462,59 +462,81 @@ def line_sum(lines: Iterable[Line]) -> Decimal:
 def compute(spec: SchemeSpec, members: Sequence[Member], facts: Sequence[Fact]) -> list[Result]:
     """Every member's result, in the order of `members`. Pure: the same inputs give the same
     results, whatever the order of `facts`."""
+    by_unit: dict[int, Result] = {}
+    for chunk in compute_groups(spec, members, facts):
+        for r in chunk:
+            by_unit[r.unit_id] = r
+    return [by_unit[m.unit_id] for m in members]
+
+
+def compute_groups(
+    spec: SchemeSpec, members: Sequence[Member], facts: Sequence[Fact]
+) -> Iterator[list[Result]]:
+    """The results group by group (考核类别; each group's members in the order of `members`).
+
+    Everything a unit's result depends on lies within its group (its indicators, its rank, the
+    grade quotas), so a caller that stores or checks the results as they come holds one group's
+    breakdown lines at a time, not the whole run's."""
     groups = {g.key: g for g in spec.groups}
     by_unit_ind: dict[tuple[int, str], list[Fact]] = defaultdict(list)
-    for fact in sorted(facts, key=_fact_key):
+    for fact in facts:
         by_unit_ind[(fact.unit_id, fact.indicator)].append(fact)
+    # Each unit's facts for an indicator in one canonical order (the order of `facts` must not
+    # matter). Sorting bucket by bucket gives the order a sort of all facts would, without holding
+    # a sort key for every fact of the run at once.
+    for bucket in by_unit_ind.values():
+        bucket.sort(key=_fact_key)
 
-    lines: dict[int, list[Line]] = {m.unit_id: [] for m in members}
     in_group: dict[str, list[Member]] = defaultdict(list)
     for m in members:
         in_group[m.group].append(m)
-
     for gkey, group_members in in_group.items():
-        group = groups[gkey]
-        for ind in group.indicators:
-            if ind.method == Method.RANK:
-                _rank_indicator(ind, group_members, by_unit_ind, lines)
-                continue
-            for m in group_members:
-                got = by_unit_ind.get((m.unit_id, ind.key), [])
-                lines[m.unit_id].extend(_indicator_lines(ind, got, group.multiplier))
+        yield _compute_group(spec, groups[gkey], group_members, by_unit_ind)
 
-    for m in members:
+
+def _compute_group(
+    spec: SchemeSpec,
+    group: GroupSpec,
+    group_members: list[Member],
+    by_unit_ind: Mapping[tuple[int, str], list[Fact]],
+) -> list[Result]:
+    lines: dict[int, list[Line]] = {m.unit_id: [] for m in group_members}
+    for ind in group.indicators:
+        if ind.method == Method.RANK:
+            _rank_indicator(ind, group_members, by_unit_ind, lines)
+            continue
+        for m in group_members:
+            got = by_unit_ind.get((m.unit_id, ind.key), [])
+            lines[m.unit_id].extend(_indicator_lines(ind, got, group.multiplier))
+
+    for m in group_members:
         unit_lines = lines[m.unit_id]
         if spec.deduction_cap is not None:
-            unit_lines.extend(_scheme_deduction_cap(spec, groups[m.group], unit_lines))
+            unit_lines.extend(_scheme_deduction_cap(spec, group, unit_lines))
         unit_lines.extend(_bonus_lines(spec, by_unit_ind.get((m.unit_id, ""), [])))
 
-    scores = {m.unit_id: line_sum(lines[m.unit_id]) for m in members}
+    scores = {m.unit_id: line_sum(lines[m.unit_id]) for m in group_members}
     veto_reasons = {
         m.unit_id: tuple(
             f.text or f.kind for f in by_unit_ind.get((m.unit_id, ""), []) if f.kind in spec.vetoes
         )
-        for m in members
+        for m in group_members
     }
-    for m in members:
+    for m in group_members:
         for reason in veto_reasons[m.unit_id]:
             lines[m.unit_id].append(Line("", ZERO, f"一票否决: {reason}"))
 
-    placed: dict[int, tuple[int, int, bool]] = {}
-    for group_members in in_group.values():
-        ids = [m.unit_id for m in group_members]
-        sc = [scores[i] for i in ids]
-        vet = [bool(veto_reasons[i]) for i in ids]
-        # Vetoed units rank after the others: rank on (not vetoed, score).
-        keyed = [(0 if v else 1, s) for v, s in zip(vet, sc, strict=True)]
-        ranks = _ranks(keyed)
-        grade_idx = assign_grades(sc, vet, spec.grades)
-        bottoms = bottom_places([Decimal(-r) for r in ranks], spec.bottom)
-        for uid, r, g, b in zip(ids, ranks, grade_idx, bottoms, strict=True):
-            placed[uid] = (r, g, b)
+    ids = [m.unit_id for m in group_members]
+    sc = [scores[i] for i in ids]
+    vet = [bool(veto_reasons[i]) for i in ids]
+    # Vetoed units rank after the others: rank on (not vetoed, score).
+    keyed = [(0 if v else 1, s) for v, s in zip(vet, sc, strict=True)]
+    ranks = _ranks(keyed)
+    grade_idx = assign_grades(sc, vet, spec.grades)
+    bottoms = bottom_places([Decimal(-r) for r in ranks], spec.bottom)
 
     out = []
-    for m in members:
-        rank, gi, bottom = placed[m.unit_id]
+    for m, rank, gi, bottom in zip(group_members, ranks, grade_idx, bottoms, strict=True):
         vetoed = bool(veto_reasons[m.unit_id])
         grade = spec.grades[gi] if gi >= 0 else None
         out.append(
@@ -709,6 +731,22 @@ def canonical(value: Decimal) -> str:
 
 def content_hash(spec_json: Mapping[str, Any], facts: Sequence[Fact]) -> str:
     """SHA-256 of the frozen scheme and facts in a canonical order: the run's fingerprint."""
-    rows = sorted([f.unit_id, f.indicator, f.kind, str(f.value), f.text, f.link, f.ref] for f in facts)
-    blob = json.dumps({"spec": spec_json, "facts": rows}, ensure_ascii=False, sort_keys=True, default=str)
-    return hashlib.sha256(blob.encode("utf-8")).hexdigest()
+    # The digest of json.dumps({"spec": spec_json, "facts": sorted(rows)}, ensure_ascii=False,
+    # sort_keys=True), written piece by piece: "facts" sorts before "spec", and the rows are sorted
+    # unit by unit (the unit id is a row's first element), so a province run never holds every
+    # row, or the whole document, in memory at once.
+    by_unit: dict[int, list[Fact]] = defaultdict(list)
+    for f in facts:
+        by_unit[f.unit_id].append(f)
+    h = hashlib.sha256(b'{"facts": [')
+    first = True
+    for unit_id in sorted(by_unit):
+        rows = sorted(
+            [f.unit_id, f.indicator, f.kind, str(f.value), f.text, f.link, f.ref] for f in by_unit[unit_id]
+        )
+        # One unit's rows as the list's own JSON without its brackets: the same separators.
+        h.update((("" if first else ", ") + json.dumps(rows, ensure_ascii=False)[1:-1]).encode("utf-8"))
+        first = False
+    spec_blob = json.dumps(spec_json, ensure_ascii=False, sort_keys=True, default=str)
+    h.update(('], "spec": ' + spec_blob + "}").encode("utf-8"))
+    return h.hexdigest()

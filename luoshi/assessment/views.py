@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import date, timedelta
+from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -23,6 +24,7 @@ from luoshi.audit.services import record_read
 from luoshi.documents.exporters import xlsx_response
 from luoshi.errors import LuoshiError, NotAllowed
 from luoshi.imports.staged import EXTENSIONS, stored_name
+from luoshi.lib.charts import Cell, cell, chart_table
 from luoshi.org.access import context_for, require_officer
 from luoshi.org.models import Unit
 from luoshi.web.errors import form_submit, to_messages
@@ -225,6 +227,7 @@ def run_detail(request: HttpRequest, pk: int) -> HttpResponse:
     moves = selectors.diff(previous, run)
     changed = [m for m in moves if m.delta]
     ctx = context_for(request.user)
+    chart = selectors.charts(run, rows, moves)
     return render(
         request,
         "assessment/run_detail.html",
@@ -233,7 +236,8 @@ def run_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "rows": rows,
             "previous": previous,
             "changed": changed,
-            "chart": selectors.charts(run, rows, moves),
+            "chart": chart,
+            "tables": _chart_tables(run, rows, chart),
             "appeals": selectors.appeals(request.user, run),
             "is_officer": ctx.is_officer,
             "default_until": timezone.localdate() + timedelta(days=7),
@@ -243,6 +247,46 @@ def run_detail(request: HttpRequest, pk: int) -> HttpResponse:
             and timezone.localdate() <= run.appeal_until,
         },
     )
+
+
+def _chart_tables(run: Run, rows: list[Any], chart: dict[str, Any]) -> dict[str, Any]:
+    """The results page's three charts as tables; a unit's score links to its breakdown."""
+    counts = chart["counts"]
+    top = max(range(len(counts)), key=lambda i: counts[i]) if any(counts) else None
+    distribution = chart_table(
+        id="table-distribution",
+        caption=_("得分分布"),
+        columns=[_("得分区间"), _("单位数")],
+        rows=list(zip(chart["bins"], counts, strict=True)),
+        summary=_("得分分布：%(n)s 个单位，最多的区间是 %(bin)s（%(k)s 个）。")
+        % {"n": len(rows), "bin": chart["bins"][top], "k": counts[top]}
+        if top is not None
+        else _("得分分布：暂无数据。"),
+    )
+    groups = chart_table(
+        id="table-groups",
+        caption=_("组内排名"),
+        columns=[_("考核类别"), _("名次"), _("单位"), _("得分")],
+        rows=[
+            [
+                r.group,
+                r.rank,
+                Cell(r.unit_name, reverse("assessment:breakdown", args=[run.pk, r.unit_id])),
+                cell(float(r.score)),
+            ]
+            for r in rows
+        ],
+        summary=_("组内排名：%(g)s 个考核类别，%(n)s 个单位。") % {"g": len(chart["groups"]), "n": len(rows)},
+    )
+    moved = chart["movement"]
+    movement = chart_table(
+        id="table-movement",
+        caption=_("与上一版本相比"),
+        columns=[_("单位"), _("变化")],
+        rows=[[u, f"{d:+g}"] for u, d in zip(moved["units"], moved["deltas"], strict=True)],
+        summary=_("与上一版本相比：%(n)s 个单位得分有变化。") % {"n": sum(1 for d in moved["deltas"] if d)},
+    )
+    return {"distribution": distribution, "groups": groups, "movement": movement}
 
 
 @login_required

@@ -34,7 +34,8 @@ from luoshi.work.services.lights import figures_refresh
 
 from . import supervision
 
-SCALES = {"tiny": 1, "district": 1, "city": 10, "province": 100}
+# "two": two districts on one install, to check the plan for sharding by region (docs/scaling.md).
+SCALES = {"tiny": 1, "district": 1, "two": 2, "city": 10, "province": 100}
 # A region's plan: top-level groups, their subgroups, items per subgroup, how many of those items
 # have subitems, subitems per such item (20 × (1 + 6 × (1 + 3 × 5 + 8)) = 2,900 tasks); "tiny" is
 # for tests (26 tasks).
@@ -156,6 +157,7 @@ class _Org:
     posts: list[dict[str, Any]] = field(default_factory=list)
     members: list[dict[str, Any]] = field(default_factory=list)
     portfolio: list[dict[str, Any]] = field(default_factory=list)
+    region_of: dict[int, int] = field(default_factory=dict)
 
     def next(self, key: type[Model] | str) -> int:
         self.ids[key] += 1
@@ -165,6 +167,9 @@ class _Org:
         self, code: str, name: str, short: str, category: str, parent: int | None, parent_path: str
     ) -> int:
         uid = self.next(Unit)
+        # The region (lib/regions.py): a district-level unit or a root is its own, others their parent's.
+        region = uid if category == "district" or parent is None else self.region_of[parent]
+        self.region_of[uid] = region
         full, initials = pinyin_forms(name) if parent is not None else ("", "")
         sf, si = pinyin_forms(short) if short and parent is not None else ("", "")
         self.units.append(
@@ -176,6 +181,7 @@ class _Org:
                 "category": category,
                 "parent_id": parent,
                 "path": child_path(parent_path, uid),
+                "region_id": region,
                 "depth": len(path_ids(parent_path)),
                 "pinyin": f"{full} {sf}".strip(),
                 "initials": f"{initials} {si}".strip(),

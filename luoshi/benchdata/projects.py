@@ -1,8 +1,8 @@
 """Benchmark key projects and dispatch meetings, per region of the generator (`generate.py`).
 
 Each region gets `PROJECTS` key projects (30,000 at province scale) across the stages, with their
-eight stage rows, this year's list entry, monthly investment up to last month, a problem for one in
-five, and a carrying task each in the region's plan (through `work.bulk.task_create_many`, as
+eight stage rows, this year's list entry (with its completed investment, the sum of its months),
+monthly investment up to last month, a problem for one in five, and a carrying task each in the region's plan (through `work.bulk.task_create_many`, as
 `projects.services.project_tasks_ensure` makes them); and `SERIES` weekly dispatch meeting series
 over the region with `MEETINGS` past meetings in all (20,000 at province scale), each with its roll
 of attendees (the region's leaders and a sample of unit reporters) checked in, late or absent.
@@ -116,15 +116,15 @@ def generate_projects(
                         "met": met[s] if s <= reached else None,
                     }
                 )
-            years.append(
-                {
-                    "id": take(ProjectYear),
-                    "project_id": pid,
-                    "year": year,
-                    "name": name,
-                    "annual_plan": annual,
-                }
-            )
+            entry: dict[str, Any] = {
+                "id": take(ProjectYear),
+                "project_id": pid,
+                "year": year,
+                "name": name,
+                "annual_plan": annual,
+                "completed": Decimal(0),  # the sum of the months below, as the services keep it
+            }
+            years.append(entry)
             pace = Decimal(rnd.choice((0.55, 0.6))) if i % 4 == 1 else Decimal(rnd.choice((0.95, 1.0, 1.1)))
             for month in range(1, today.month):
                 amount = (annual / 12 * pace * Decimal(rnd.uniform(0.8, 1.2))).quantize(Decimal("0.01"))
@@ -136,6 +136,7 @@ def generate_projects(
                         "amount": amount,
                     }
                 )
+                entry["completed"] += amount
             if i % 5 == 0:
                 problems.append(
                     {

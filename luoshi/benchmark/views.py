@@ -19,6 +19,7 @@ from django.views.decorators.http import require_GET, require_POST
 from luoshi.audit.services import record_read
 from luoshi.documents.exporters import xlsx_response
 from luoshi.imports.staged import staged_import
+from luoshi.lib.charts import chart_table
 from luoshi.lib.uploads import upload_limit
 from luoshi.org.access import require_leader, require_officer
 from luoshi.web.errors import form_submit
@@ -198,6 +199,41 @@ def ranking(request: HttpRequest, pk: int) -> HttpResponseBase:
         "period": period,
         "period_param": period_param(period) if period else "",
         "result": result,
-        "chart": selectors.chart(result, series, labels) if result is not None else None,
+        "chart": (chart := selectors.chart(result, series, labels) if result is not None else None),
+        "tables": _chart_tables(chart) if chart is not None else None,
     }
     return render(request, "benchmark/ranking.html", context)
+
+
+def _chart_tables(chart: dict[str, Any]) -> dict[str, Any]:
+    """The ranking page's two charts as tables (the charts have no links)."""
+    labels = chart["labels"]
+    names = chart["names"]
+    rows = []
+    for name, value, home, mark in zip(
+        names, chart["values"], chart["home"], chart["benchmark"], strict=True
+    ):
+        note = labels["home"] if home else (labels["benchmark"] if mark else "")
+        rows.append([name + _("（%(d)s）") % {"d": note} if note else name, value])
+    home_at = next((i for i, h in enumerate(chart["home"]) if h), None)
+    group = chart_table(
+        id="table-group",
+        caption=_("对标地区指标值"),
+        columns=[_("地区"), labels["value"]],
+        rows=rows,
+        summary=_("对标地区指标值：%(n)s 个地区，本区第 %(r)s。") % {"n": len(names), "r": home_at + 1}
+        if home_at is not None
+        else _("对标地区指标值：%(n)s 个地区。") % {"n": len(names)},
+    )
+    ranks = [r for r in chart["ranks"] if r is not None]
+    rank = chart_table(
+        id="table-rank",
+        caption=_("本区排名变化"),
+        columns=[_("统计期"), labels["rank"], _("参与排名地区数")],
+        rows=list(zip(chart["periods"], chart["ranks"], chart["sizes"], strict=True)),
+        summary=_("本区排名变化：%(n)s 个统计期，最近一期第 %(r)s。")
+        % {"n": len(chart["periods"]), "r": ranks[-1]}
+        if ranks
+        else _("本区排名变化：暂无数据。"),
+    )
+    return {"group": group, "rank": rank}

@@ -19,7 +19,7 @@ from luoshi.lib.uploads import upload_limit
 from luoshi.org.access import require_officer
 from luoshi.org.models import Role, Unit, UnitCategory
 from luoshi.web.errors import form_submit, to_messages
-from luoshi.web.htmx import is_htmx
+from luoshi.web.htmx import announce, is_htmx
 
 from .common import problem_text
 from .forms import UploadForm
@@ -175,17 +175,29 @@ def batch_progress(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "imports/_progress.html", {"batch": batch})
 
 
-def _render_preview(request: HttpRequest, batch: ImportBatch) -> HttpResponse:
+def _css_string(text: str) -> str:
+    """`text` inside a double-quoted CSS string (an attribute selector's value)."""
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", " ") + '"'
+
+
+def _render_preview(
+    request: HttpRequest, batch: ImportBatch, *, focus: str = "", said: str = ""
+) -> HttpResponse:
+    """The preview again; an HTMX answer names where focus goes back to (the choice just made) and what
+    the live region says (the message of this request, else `said`)."""
     if is_htmx(request) and batch.state == BatchState.PARSING:  # a large file is read again by the worker
         response = HttpResponse(status=204)
         response["HX-Redirect"] = reverse("imports:batch", args=[batch.pk])
         return response
     if is_htmx(request):
-        return render(
+        # This request's messages (a refusal): the partial shows them, the live region says them.
+        notes = [str(m) for m in messages.get_messages(request)]
+        body = render(
             request,
             "imports/_preview_body.html",
             {"batch": batch, "partial": True, **_preview_context(batch)},
         )
+        return announce(body, " ".join(notes) or said, focus=focus)
     return redirect("imports:batch", pk=batch.pk)
 
 
@@ -198,23 +210,29 @@ def batch_map_view(request: HttpRequest, pk: int) -> HttpResponse:
     choice = request.POST.get("choice", "")
     kind, _sep, value = choice.partition(":")
     target = Unit.objects.get(pk=int(value)) if value.isdigit() and kind in ("unit", "new") else None
+    written = request.POST.get("written", "")
+    focus = f"#import-names tr[data-written={_css_string(written)}] select"
     if target is None:
         messages.error(request, _("请选择对应的单位，或选择新建单位。"))
-        return _render_preview(request, batch)
+        return _render_preview(request, batch, focus=focus)
     return _preview_after(
         request,
         batch,
         batch_map_name,
-        written=request.POST.get("written", ""),
+        written=written,
         unit=target if kind == "unit" else None,
         create_under=target if kind == "new" else None,
+        focus=focus,
+        said=_("已选择“%(w)s”对应的单位。") % {"w": written},
     )
 
 
-def _preview_after(request: HttpRequest, batch: ImportBatch, action: Any, **kwargs: Any) -> HttpResponse:
+def _preview_after(
+    request: HttpRequest, batch: ImportBatch, action: Any, *, focus: str, said: str, **kwargs: Any
+) -> HttpResponse:
     """Run a service on the batch; the preview again, read from its answer (a refusal as a message)."""
     done = form_submit(request, action, reload_on_conflict=False, actor=request.user, batch=batch, **kwargs)
-    return _render_preview(request, done.value if done.saved else batch)
+    return _render_preview(request, done.value if done.saved else batch, focus=focus, said=said)
 
 
 @login_required
@@ -228,7 +246,9 @@ def batch_lead_view(request: HttpRequest, pk: int) -> HttpResponse:
     if not row.isdigit():
         messages.error(request, _("请选择行。"))
         return _render_preview(request, batch)
-    return _preview_after(request, batch, batch_choose_lead, row=int(row), unit=unit)
+    focus = f'#import-leads tr[data-row="{int(row)}"] select'
+    said = _("已选择第 %(r)s 行的牵头单位。") % {"r": int(row)}
+    return _preview_after(request, batch, batch_choose_lead, row=int(row), unit=unit, focus=focus, said=said)
 
 
 @login_required

@@ -13,6 +13,8 @@ from typing import Any
 from django.db import connection
 from django.db.models import Field, Model
 
+from luoshi.lib.regions import fill_regions, region_key
+
 
 def _adapt(value: Any) -> Any:
     if isinstance(value, dict | list):
@@ -99,6 +101,11 @@ def model_rows(
             base[f.attname] = f.get_default()  # "" for text fields without a default, else None
     names = [f.attname for f in fields]
     columns = [f.column for f in fields]
+    if region_key(model) is not None:
+        # A region-scoped table: rows that do not name their region take their parent's, set-based.
+        filled = [{**base, **values} for values in rows]
+        fill_regions(model, filled)
+        return columns, (tuple(merged[n] for n in names) for merged in filled)
 
     def gen() -> Iterator[tuple[Any, ...]]:
         for values in rows:

@@ -4,7 +4,7 @@ A query is split on whitespace into terms; a record matches when every term occu
 text (a substring: Chinese words of one or two characters included, pinyin and initials too).
 
 On PostgreSQL two GIN indexes keep this from reading every row (created by `work` migration
-0014, `index_sql`):
+0017, `index_sql`):
 
 - `luoshi_grams(text)`: the Chinese characters of the text and each pair of neighbours (单字 and
   二字). A term with Chinese characters is looked up by its grams (`@>`), which for a term of one
@@ -37,7 +37,7 @@ from luoshi.lib.limits import MAX_SEARCH
 CJK = re.compile(r"[\u3400-\u9fff]")
 MAX_TERMS = 8
 
-# The SQL function behind the grams index; `work` migration 0014 creates it (PostgreSQL only).
+# The SQL function behind the grams index; `work` migration 0017 creates it (PostgreSQL only).
 GRAMS_FUNCTION = r"""
 CREATE OR REPLACE FUNCTION luoshi_grams(t text) RETURNS text[]
 LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$

@@ -21,7 +21,7 @@ from luoshi.audit.services import record_read
 from luoshi.org.access import context_for, require_officer
 from luoshi.org.models import Person
 from luoshi.web.errors import attempt, form_submit
-from luoshi.web.htmx import is_htmx
+from luoshi.web.htmx import announce, is_htmx
 
 from . import ical, memo, selectors, services
 from .forms import CardForm, DecisionForm, MinutesForm, SeriesForm
@@ -156,7 +156,7 @@ def checkin_card(request: HttpRequest, pk: int) -> HttpResponse:
         elif done is not None:
             messages.success(request, _("%(name)s 已签到。") % {"name": done.person.name})
         return redirect("meetings:meeting", meeting.pk)
-    return render(
+    box = render(
         request,
         "meetings/_checkin.html",
         {
@@ -170,6 +170,11 @@ def checkin_card(request: HttpRequest, pk: int) -> HttpResponse:
             "oob": True,
         },
     )
+    # Focus stays in the card box, ready for the next card; the live region says who signed in.
+    said = error
+    if done is not None and not error:
+        said = _("%(name)s：%(state)s") % {"name": done.person.name, "state": done.get_state_display()}
+    return announce(box, said, focus="#card-no")
 
 
 @login_required

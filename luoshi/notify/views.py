@@ -12,7 +12,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from luoshi.org.access import require_officer
 from luoshi.web.errors import form_submit
-from luoshi.web.htmx import is_htmx
+from luoshi.web.htmx import announce, is_htmx
 
 from . import rules, selectors
 from .forms import OutboxFilter, PreferenceForm, ReminderForm
@@ -32,9 +32,10 @@ def preference(request: HttpRequest) -> HttpResponse:
     )
     if is_htmx(request):
         status = 200 if saved else 400
-        return render(
+        box = render(
             request, "notify/_preference.html", {"preference_form": form, "saved": saved}, status=status
         )
+        return announce(box, _("通知方式已保存。"), focus="#notify-preference-save") if saved else box
     if saved:
         messages.success(request, _("通知方式已保存。"))
     else:
@@ -51,12 +52,13 @@ def reminders(request: HttpRequest) -> HttpResponse:
         form.is_valid() and form_submit(form, reminders_set, actor=request.user, **form.cleaned_data).saved
     )
     if is_htmx(request):
-        return render(
+        box = render(
             request,
             "notify/_reminders.html",
             {"reminder_form": form, "saved": saved},
             status=200 if saved else 400,
         )
+        return announce(box, _("提醒方式已保存。"), focus="#notify-reminders-save") if saved else box
     if saved:
         messages.success(request, _("提醒方式已保存。"))
     else:

@@ -75,6 +75,11 @@ class Unit(models.Model):
     # Materialised path "/1/5/23/" so a subtree is one indexed prefix query.
     path = models.CharField(max_length=255, db_index=True, editable=False, default="")
     depth = models.PositiveSmallIntegerField(default=0, editable=False)
+    # The region (区域, docs/scaling.md): the nearest district-level unit at or above this one, or
+    # the tree's root; kept with `path` by the unit services. The key region-scoped tables copy.
+    region = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="+", editable=False
+    )
     sort = models.IntegerField(_("排序"), default=0)
     pinyin = models.CharField(max_length=400, blank=True, editable=False)
     initials = models.CharField(max_length=120, blank=True, editable=False)
@@ -149,6 +154,8 @@ class Person(models.Model):
         ordering = ["name"]
         verbose_name = _("人员")
         verbose_name_plural = _("人员")
+        # a card swiped at a meeting's door is looked up among every person of the install
+        indexes = [models.Index(fields=["card_no"], condition=~Q(card_no=""), name="org_person_card_no")]
 
     def __str__(self) -> str:
         return self.name

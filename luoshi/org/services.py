@@ -16,14 +16,19 @@ from luoshi.identity.rules import duty_conflict
 from luoshi.lib.text import pinyin_forms
 from luoshi.work.paths import UNIT_ROOT, child_path
 
-from .models import ApiToken, Membership, Person, PortfolioUnit, Post, Unit, UnitAlias
+from .models import ApiToken, Membership, Person, PortfolioUnit, Post, Unit, UnitAlias, UnitCategory
 
 
 def _unit_path(unit: Unit) -> None:
+    """Path, depth and region (lib/regions.py) from the parent's, which are already right."""
     parent = unit.parent if unit.parent_id else None
     unit.path = child_path(parent.path if parent is not None else UNIT_ROOT, unit.pk)
     unit.depth = parent.depth + 1 if parent is not None else 0
-    Unit.objects.filter(pk=unit.pk).update(path=unit.path, depth=unit.depth)
+    if unit.category == UnitCategory.DISTRICT or parent is None:
+        unit.region_id = unit.pk
+    else:
+        unit.region_id = parent.region_id or parent.pk
+    Unit.objects.filter(pk=unit.pk).update(path=unit.path, depth=unit.depth, region_id=unit.region_id)
 
 
 def _unit_pinyin(unit: Unit) -> None:
@@ -86,7 +91,7 @@ def unit_update(*, actor: Any, unit: Unit, **changes: Any) -> Unit:
         raise LuoshiError(_("不能把单位移到它自己的下级之下。"))
     _unit_pinyin(unit)
     unit.save()
-    if "parent" in changes:
+    if "parent" in changes or "category" in changes:  # the region follows both
         _unit_path(unit)
         for child in Unit.objects.filter(path__startswith=old_path).exclude(pk=unit.pk).order_by("depth"):
             _unit_path(child)

@@ -109,9 +109,14 @@ class Project(models.Model):
 
 
 class ProjectYear(models.Model):
-    """A project's entry in one year's list (年度清单): the name it had there, and the annual plan.
+    """A project's entry in one year's list (年度清单): the name it had there, the annual plan, and the
+    investment completed in that year so far.
 
-    Former names stay here, so next year's import can match a drifted name to the same project."""
+    Former names stay here, so next year's import can match a drifted name to the same project.
+    `completed` is always the sum of the year's monthly rows (`ProjectInvestment`), kept by the
+    services that write them (`investment_report`, `year_set`, `project_create`), so the board and
+    standings read one row per project instead of its months; a project that reports investment in
+    a year it was not listed in gets a row with no plan."""
 
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="years")
     year = models.PositiveSmallIntegerField(_("年度"))
@@ -119,6 +124,10 @@ class ProjectYear(models.Model):
     seq = models.PositiveIntegerField(_("序号"), null=True, blank=True)
     annual_plan = models.DecimalField(_("年度计划投资（万元）"), max_digits=14, decimal_places=2, default=0)
     status_word = models.CharField(_("清单中的状态"), max_length=20, blank=True)
+    # 12 months of up to 12 integer digits each: two more digits than a month's column
+    completed = models.DecimalField(
+        _("年度累计完成投资（万元）"), max_digits=16, decimal_places=2, default=0, editable=False
+    )
 
     class Meta:
         ordering = ["project_id", "year"]

@@ -15,7 +15,7 @@ from decimal import Decimal
 from typing import Any, NamedTuple
 
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import Count, F, Q, QuerySet, Sum
 from django.utils.translation import gettext as _
 
 from luoshi.lib.ids import id_array
@@ -61,11 +61,33 @@ def _ids(scope: Iterable[int] | QuerySet[Project]) -> Any:
     return list(scope)
 
 
+def _stages_that_count(on: date) -> Q:
+    """The stage rows that can change a standing on `on`: a stage missed is one planned before the
+    day and not met by it (`rules.stage_missed`), so a row planned on or after `on`, without a planned
+    date, or met on or before its planned date never is one; the final stage met says the project is
+    finished. The others (most of a project's eight) are not read."""
+    return Q(planned__lt=on) & (Q(met__isnull=True) | Q(met__gt=F("planned"))) | Q(
+        stage=rules.FINAL_STAGE, met__isnull=False
+    )
+
+
+def stored_year_holds(on: date) -> bool:
+    """Whether each project's stored `ProjectYear.completed` for `on`'s year is its investment completed
+    up to the month of `on`: no month after today's can be reported (`investment_report` refuses it), so
+    from the first day of today's month on the stored year figure holds every month there is; for an
+    earlier day the months after it are summed out of the monthly rows instead."""
+    from django.utils import timezone
+
+    return on >= timezone.localdate().replace(day=1)
+
+
 def standings(
-    projects: Iterable[Project], on: date, *, stuck_threshold: int = rules.DEFAULT_STUCK_DAYS
+    projects: Iterable[Any], on: date, *, stuck_threshold: int = rules.DEFAULT_STUCK_DAYS
 ) -> dict[int, Standing]:
     """Each project's standing on `on` (its year's plan, investment completed in that year up to the
-    month of `on`, stage dates, open problems): four queries for any number of projects."""
+    month of `on`, stage dates, open problems); `projects` are Project instances or rows with their
+    `pk` and `stage_since`. Three queries for any number of projects (four for a
+    day before this month, whose completed investment is summed from the monthly rows)."""
     rows = list(projects)
     ids = [p.pk for p in rows]
     if not ids:
@@ -73,19 +95,30 @@ def standings(
     year = on.year
     arr = id_array(ids)
     stages: dict[int, list[tuple[str, date | None, date | None]]] = defaultdict(list)
-    for pid, stage, planned, met in ProjectStage.objects.filter(project_id__in_ids=arr).values_list(
-        "project_id", "stage", "planned", "met"
+    for pid, stage, planned, met in (
+        ProjectStage.objects.filter(project_id__in_ids=arr)
+        .filter(_stages_that_count(on))
+        .values_list("project_id", "stage", "planned", "met")
     ):
         stages[pid].append((stage, planned, met))
-    plans = dict(
-        ProjectYear.objects.filter(project_id__in_ids=arr, year=year).values_list("project_id", "annual_plan")
-    )
-    done = dict(
-        ProjectInvestment.objects.filter(project_id__in_ids=arr, month__gte=date(year, 1, 1), month__lte=on)
-        .values("project_id")
-        .annotate(total=Sum("amount"))
-        .values_list("project_id", "total")
-    )
+    plans: dict[int, Decimal] = {}
+    done: dict[int, Decimal] = {}
+    stored = stored_year_holds(on)
+    for pid, plan, completed in ProjectYear.objects.filter(project_id__in_ids=arr, year=year).values_list(
+        "project_id", "annual_plan", "completed"
+    ):
+        plans[pid] = plan
+        if stored:
+            done[pid] = completed
+    if not stored:  # a day before this month: the months up to it, out of the monthly rows
+        done = dict(
+            ProjectInvestment.objects.filter(
+                project_id__in_ids=arr, month__gte=date(year, 1, 1), month__lte=on
+            )
+            .values("project_id")
+            .annotate(total=Sum("amount"))
+            .values_list("project_id", "total")
+        )
     problems = dict(
         ProjectProblem.objects.filter(OPEN_PROBLEM, project_id__in_ids=arr)
         .values("project_id")
@@ -124,9 +157,11 @@ ATTENTION_FIELDS = ("pk", "name", "code", "stage", "stage_since", "task_id", "le
 
 @dataclass
 class Attention:
-    """A project a dispatch meeting should raise, with why (red / stuck / open problems)."""
+    """A project a dispatch meeting should raise, with why (red / stuck / open problems); `project` is
+    a row of the project's `ATTENTION_FIELDS` (a model instance costs more to build than its
+    standing)."""
 
-    project: Project
+    project: Any
     reasons: list[str]
     standing: Standing
 
@@ -145,10 +180,11 @@ def projects_needing_attention(
     unmet ("stage_missed"), `rules.project_light` —, stuck in its stage more than `stuck_threshold`
     days (default 90, "stuck"), or has open problems (问题清单 items whose task is not closed,
     "problems"). Each `Attention` carries its reasons in `rules.ATTENTION_REASONS` order and the
-    project's `Standing`. Five queries whatever the number of projects.
+    project's `Standing`. Four queries whatever the number
+    of projects (five for a day before this month).
     """
     projects = list(
-        Project.objects.filter(pk__in=_ids(project_ids_or_scope)).select_related(None).only(*ATTENTION_FIELDS)
+        Project.objects.filter(pk__in=_ids(project_ids_or_scope)).values_list(*ATTENTION_FIELDS, named=True)
     )
     figures = standings(projects, on, stuck_threshold=stuck_threshold)
     out: list[Attention] = []
@@ -262,16 +298,29 @@ def _investment_by_category_and_unit(
     scope: QuerySet[Project], on: date
 ) -> list[tuple[str, int | None, str | None, Decimal, Decimal]]:
     """(category, lead unit id, lead unit name, planned, completed) of `on`'s year over `scope`, in
-    one query: the year's plans (ProjectYear) and the investment completed from 1 January to `on`
-    summed per project first, then per category and lead unit. A group has at least one project with
-    a plan row or a completed month, as the board has always counted."""
+    one query: the year's plans and completed investment as stored side by side (`ProjectYear`, one
+    row per project: a year with a completed month has its row), summed per category and lead unit.
+    For a day before this month the months from 1 January to `on` are summed per project first (the
+    monthly rows). A group has at least one project with a year row or a completed month."""
     from django.core.exceptions import EmptyResultSet
     from django.db import connection
 
     from luoshi.org.models import Unit
 
     year_start = date(on.year, 1, 1)
-    params: list[Any] = [on.year, year_start, on]
+    if stored_year_holds(on):
+        # the year's figures stored side by side: one row per project and year
+        params: list[Any] = [on.year]
+        source = f"JOIN {ProjectYear._meta.db_table} y ON y.project_id = p.id AND y.year = %s"
+        completed, having = "y.completed", ""
+    else:
+        params = [on.year, year_start, on]
+        source = f"""LEFT JOIN {ProjectYear._meta.db_table} y ON y.project_id = p.id AND y.year = %s
+        LEFT JOIN (
+            SELECT project_id, SUM(amount) AS total FROM {ProjectInvestment._meta.db_table}
+            WHERE month >= %s AND month <= %s GROUP BY project_id
+        ) i ON i.project_id = p.id"""
+        completed, having = "i.total", "HAVING COUNT(y.id) > 0 OR COUNT(i.project_id) > 0"
     where = ""
     if scope.query.where:  # a narrowed scope; the office's (every project) needs no filter
         try:
@@ -281,17 +330,13 @@ def _investment_by_category_and_unit(
         where = f"WHERE p.id IN ({sub_sql})"
         params += list(sub_params)
     sql = f"""
-        SELECT p.category, p.lead_unit_id, u.name, SUM(y.annual_plan), SUM(i.total)
+        SELECT p.category, p.lead_unit_id, u.name, SUM(y.annual_plan), SUM({completed})
         FROM {Project._meta.db_table} p
         LEFT JOIN {Unit._meta.db_table} u ON u.id = p.lead_unit_id
-        LEFT JOIN {ProjectYear._meta.db_table} y ON y.project_id = p.id AND y.year = %s
-        LEFT JOIN (
-            SELECT project_id, SUM(amount) AS total FROM {ProjectInvestment._meta.db_table}
-            WHERE month >= %s AND month <= %s GROUP BY project_id
-        ) i ON i.project_id = p.id
+        {source}
         {where}
         GROUP BY p.category, p.lead_unit_id, u.name
-        HAVING COUNT(y.id) > 0 OR COUNT(i.project_id) > 0
+        {having}
         ORDER BY 2, 1
     """
     with connection.cursor() as cursor:
@@ -352,8 +397,9 @@ def map_json(data: dict[str, Any], loaded: LoadedBoundary | None) -> str:
     return mark_safe('{"boundary": ' + boundary + (", " + body[1:] if len(body) > 2 else "}"))
 
 
-def map_points(projects: list[tuple[Project, Standing]]) -> list[dict[str, Any]]:
-    """The located projects as map points: name, position, stage, light and their page."""
+def map_points(projects: list[tuple[Any, Standing]]) -> list[dict[str, Any]]:
+    """The located projects (instances or rows with `MAP_FIELDS`) as map points: name, position,
+    stage, light and their page."""
     from django.urls import reverse
 
     # one reverse for all the points (a reverse per point was a fifth of the map's time at 3,000)

@@ -402,6 +402,7 @@ def investment_report(*, actor: Any, project: Project, month: date, amount: Any)
     else:
         row.amount = value
         row.save(update_fields=["amount"])
+    _year_completed_store(current, first.year)
     record(
         current,
         "projects.investment.reported",
@@ -410,6 +411,19 @@ def investment_report(*, actor: Any, project: Project, month: date, amount: Any)
         after={"month": f"{first:%Y-%m}", "amount": str(value)},
     )
     return row
+
+
+def _year_completed_store(project: Project, year: int) -> None:
+    """Store the year's completed investment beside its plan (`ProjectYear.completed`): the sum of
+    its monthly rows, read again under the project's lock that every writer of those rows holds, and
+    added as decimals here (SQLite sums decimals as floats). A year the project was not listed in
+    gets its row, with no plan."""
+    amounts = ProjectInvestment.objects.filter(
+        project=project, month__gte=date(year, 1, 1), month__lte=date(year, 12, 31)
+    ).values_list("amount", flat=True)
+    total = sum(amounts, Decimal(0))
+    if not ProjectYear.objects.filter(project=project, year=year).update(completed=total):
+        ProjectYear.objects.create(project=project, year=year, name=project.name, completed=total)
 
 
 @transaction.atomic
@@ -428,6 +442,9 @@ def year_set(*, actor: Any, project: Project, year: int, annual_plan: Any, name:
         entry.annual_plan = plan
         entry.name = name.strip() or entry.name
         entry.save(update_fields=["annual_plan", "name"])
+    else:  # months may have been reported before the project was listed for the year
+        _year_completed_store(current, year)
+        entry.refresh_from_db(fields=["completed"])
     record(
         current,
         "projects.year.set",

@@ -6,6 +6,7 @@ from collections import defaultdict
 from datetime import date
 from decimal import Decimal
 from typing import Any
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -19,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from luoshi.errors import NotFound
+from luoshi.lib.charts import Cell, chart_table
 from luoshi.lib.uploads import upload_limit
 from luoshi.org.access import context_for, require_officer
 from luoshi.org.models import Membership
@@ -160,14 +162,15 @@ def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "problems": problems,
         "changes": StageChange.objects.filter(project=project).select_related("actor")[:50],
         "years": project.years.all(),
-        "chart": _investment_chart(project, on),
+        "chart": (chart := _investment_chart(project, on)),
+        "investment_table": _investment_table(chart),
         "editable": editable,
         "officer": ctx.is_officer,
         "stage_form": StageMetForm(initial={"met": on}),
         "investment_form": InvestmentForm(initial={"month": on.strftime("%Y-%m"), "amount": amount}),
         "investment_source": source,
         "problem_form": ProblemForm(initial={"owner_unit": project.lead_unit_id}),
-        "task_form": ProblemTaskForm(),
+        "task_form": ProblemTaskForm(auto_id=False),  # one per problem row: no repeated id
         "open_problems": any(q.task_id is None for q in problems),
     }
     return render(request, "projects/project_detail.html", context)
@@ -200,6 +203,28 @@ def _investment_chart(project: Project, on: date) -> dict[str, Any]:
             "unit": _("万元"),
         },
     }
+
+
+def _investment_table(chart: dict[str, Any]) -> Any:
+    """A project's investment chart as a table: a row per month up to now (the chart has no links)."""
+    labels = chart["labels"]
+    rows = [
+        [month, monthly, cumulative, expected]
+        for month, monthly, cumulative, expected in zip(
+            chart["months"], chart["monthly"], chart["cumulative"], chart["expected"], strict=True
+        )
+        if cumulative is not None
+    ]
+    done = rows[-1][2] if rows else 0
+    plan = chart["expected"][-1] if chart["expected"] else 0
+    return chart_table(
+        id="table-investment",
+        caption=_("%(y)s 年投资") % {"y": chart["year"]} + _("（%(d)s）") % {"d": labels["unit"]},
+        columns=[_("月份"), labels["monthly"], labels["cumulative"], labels["expected"]],
+        rows=rows,
+        summary=_("%(y)s 年投资：累计完成 %(done)s 万元，年度计划 %(plan)s 万元。")
+        % {"y": chart["year"], "done": f"{done:,.2f}", "plan": f"{plan:,.2f}"},
+    )
 
 
 def _back_to(project: Project) -> HttpResponse:
@@ -453,13 +478,27 @@ def board(request: HttpRequest) -> HttpResponse:
     on = _today(request)
     figures = selectors.board(Project.objects.visible_to(request.user), on)
     list_url = reverse("projects:list")
-    chart = {
+
+    def link(key: str, value: Any) -> str:
+        return f"{list_url}?{urlencode({key: value})}" if value not in (None, "") else ""
+
+    # Each bar's target is computed once: the chart's click and the data table's link are the same URL.
+    chart: dict[str, Any] = {
         "list_url": list_url,
-        "stages": figures.stages,
+        "stages": [{**s, "url": link("stage", s["stage"])} for s in figures.stages],
         "by_category": [
-            {**c, "plan": float(c["plan"]), "done": float(c["done"])} for c in figures.by_category
+            {
+                **c,
+                "plan": float(c["plan"]),
+                "done": float(c["done"]),
+                "url": link("category", c["category"]) or list_url,
+            }
+            for c in figures.by_category
         ],
-        "by_unit": [{**u, "plan": float(u["plan"]), "done": float(u["done"])} for u in figures.by_unit],
+        "by_unit": [
+            {**u, "plan": float(u["plan"]), "done": float(u["done"]), "url": link("unit", u["unit"])}
+            for u in figures.by_unit
+        ],
         "labels": {
             "projects": _("项目数"),
             "plan": _("年度计划投资"),
@@ -467,11 +506,67 @@ def board(request: HttpRequest) -> HttpResponse:
             "unit": _("万元"),
         },
     }
+    money = _("%(what)s（万元）")
+    plan_col, done_col = money % {"what": _("年度计划投资")}, money % {"what": _("累计完成投资")}
+    stage_rows = [[Cell(s["label"], s["url"]), Cell(s["count"], s["url"], num=True)] for s in chart["stages"]]
+    tables = {
+        "stages": chart_table(
+            id="table-stages",
+            caption=_("各阶段项目数"),
+            columns=[_("阶段"), _("项目数")],
+            rows=stage_rows,
+            summary=_("各阶段项目数：") + _("、").join(f"{s['label']} {s['count']}" for s in chart["stages"]),
+        ),
+        "category": chart_table(
+            id="table-category",
+            caption=_("%(year)s 年投资（按类别）") % {"year": on.year},
+            columns=[_("类别"), plan_col, done_col],
+            rows=[
+                [
+                    Cell(c["label"], c["url"]),
+                    Cell(c["plan"], c["url"], num=True),
+                    Cell(c["done"], c["url"], num=True),
+                ]
+                for c in chart["by_category"]
+            ],
+            summary=_investment_summary(
+                _("%(year)s 年投资（按类别）") % {"year": on.year}, chart["by_category"]
+            ),
+        ),
+        "unit": chart_table(
+            id="table-unit",
+            caption=_("%(year)s 年投资（按牵头单位）") % {"year": on.year},
+            columns=[_("牵头单位"), plan_col, done_col],
+            rows=[
+                [
+                    Cell(u["label"], u["url"]),
+                    Cell(u["plan"], u["url"], num=True),
+                    Cell(u["done"], u["url"], num=True),
+                ]
+                for u in chart["by_unit"]
+            ],
+            summary=_investment_summary(
+                _("%(year)s 年投资（按牵头单位）") % {"year": on.year}, chart["by_unit"]
+            ),
+        ),
+    }
     return render(
         request,
         "projects/board.html",
-        {"board": figures, "chart": chart, "on": on, "list_url": list_url, "year": on.year},
+        {"board": figures, "chart": chart, "tables": tables, "on": on, "list_url": list_url, "year": on.year},
     )
+
+
+def _investment_summary(title: str, rows: list[dict[str, Any]]) -> str:
+    """`title`: how many bars, the planned and completed totals (an aria-label for the chart)."""
+    plan = sum(r["plan"] for r in rows)
+    done = sum(r["done"] for r in rows)
+    return _("%(title)s：%(n)s 项，计划 %(plan)s 万元，已完成 %(done)s 万元。") % {
+        "title": title,
+        "n": len(rows),
+        "plan": f"{plan:,.2f}",
+        "done": f"{done:,.2f}",
+    }
 
 
 # ---------------------------------------------------------------------------------------------
@@ -562,6 +657,7 @@ def project_map(request: HttpRequest) -> HttpResponse:
         # boundary (it is the largest part and does not change between requests)
         "map_json": selectors.map_json(data, loaded),
         "boundary_name": loaded.name if loaded else "",
+        "map_table": _map_table(data),
         "located": len(points),
         "total": len(rows),
         "color_by": color_by,
@@ -572,6 +668,31 @@ def project_map(request: HttpRequest) -> HttpResponse:
         "boundary_form": BoundaryForm(),
     }
     return render(request, "projects/map.html", context)
+
+
+def _map_table(data: dict[str, Any]) -> Any:
+    """The map's points as a table: each project links to its page, as a click on its point does."""
+    stages = {s["value"]: s["label"] for s in data["stages"]}
+    lights = {x["value"]: x["label"] for x in data["lights"]}
+    points = data["points"]
+    key = "light" if data["color_by"] == "light" else "stage"
+    groups = stages if key == "stage" else lights
+    counts: dict[str, int] = defaultdict(int)
+    for pt in points:
+        counts[pt[key] or ""] += 1
+    summary = _("重点项目分布图：%(n)s 个项目。") % {"n": len(points)} + _("、").join(
+        f"{label} {counts[value]}" for value, label in groups.items() if counts.get(value)
+    )
+    return chart_table(
+        id="table-map",
+        caption=_("重点项目分布图"),
+        columns=[_("项目名称"), _("阶段"), _("亮灯")],
+        rows=[
+            [Cell(pt["name"], pt["url"]), stages.get(pt["stage"] or "", "—"), lights.get(pt["light"], "—")]
+            for pt in points
+        ],
+        summary=summary,
+    )
 
 
 @upload_limit()

@@ -23,6 +23,7 @@ from django.views.decorators.http import require_GET, require_POST
 from luoshi.audit.services import record_read
 from luoshi.documents.exporters import csv_response, xlsx_response
 from luoshi.imports.staged import staged_import
+from luoshi.lib.charts import chart_table
 from luoshi.lib.uploads import download_type, upload_limit
 from luoshi.org.access import context_for, require_officer
 from luoshi.web.errors import form_submit
@@ -186,6 +187,15 @@ def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
         ],
         "axis": _("问题数"),
     }
+    series = context["chart"]["series"]
+    context["units_table"] = chart_table(
+        id="table-units",
+        caption=_("各责任单位整改情况"),
+        columns=[_("责任单位")] + [x["name"] for x in series],
+        rows=[[name] + [x["data"][i] for x in series] for i, name in enumerate(context["chart"]["units"])],
+        summary=_("各责任单位整改情况：%(n)s 个单位，问题 %(t)s 个，已完成 %(d)s 个。")
+        % {"n": len(units), "t": context["summary"].total, "d": context["summary"].done},
+    )
     return render(request, "rectification/round_detail.html", context)
 
 

@@ -19,6 +19,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from luoshi.audit.services import record_read
 from luoshi.documents.exporters import xlsx_response
+from luoshi.lib.paging import CappedPaginator
 from luoshi.lib.uploads import download_type, upload_limit
 from luoshi.org.access import context_for, require_officer
 from luoshi.org.models import Role, Unit
@@ -329,14 +330,15 @@ def queue_decide(request: HttpRequest) -> HttpResponseBase:
 @login_required
 @require_GET
 def idle(request: HttpRequest) -> HttpResponse:
-    """Items now idle (滞留), longest held first."""
+    """Items now idle (滞留), longest held first; counted up to 1,000 (past that, "more than 1,000":
+    a full count read every idle item's index entry, the page's largest cost at province scale)."""
     now = timezone.now()
-    page = Paginator(selectors.idle_items(request.user, now=now), ROWS_PER_PAGE).get_page(
+    page = CappedPaginator(selectors.idle_items(request.user, now=now), ROWS_PER_PAGE).get_page(
         request.GET.get("page")
     )
     today = timezone.localdate(now)
     for item in page:
-        item.held_days = rules.days_held(timezone.localdate(item.held_since), today)  # type: ignore[attr-defined]
+        item.held_days = rules.days_held(timezone.localdate(item.held_since), today)
     return render(request, "supervision/idle.html", {"page": page, "hx_target": "#idle"})
 
 

@@ -10,6 +10,7 @@ request gets the message as a fragment, a page goes back to where it came from w
 
 from __future__ import annotations
 
+import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -23,7 +24,7 @@ from django.views import defaults
 
 from luoshi.errors import Conflict, LuoshiError, NotAllowed, NotFound
 
-from .htmx import is_htmx
+from .htmx import announce, is_htmx
 
 
 def raise_for(exc: LuoshiError) -> None:
@@ -118,8 +119,11 @@ def refused(request: HttpRequest, exc: LuoshiError) -> HttpResponse:
     if isinstance(exc, NotFound):
         return defaults.page_not_found(request, Http404(exc.message))
     if is_htmx(request):
-        # 200, as every row answering a refused action: HTMX swaps in only a successful answer.
-        return render(request, "web/_refused.html", {"error": exc.message})
+        # 200, as every row answering a refused action: HTMX swaps in only a successful answer. Its id
+        # is new each time, so focus goes to this message and not to an earlier one still on the page.
+        box = f"refused-{secrets.token_hex(4)}"
+        answer = render(request, "web/_refused.html", {"error": exc.message, "box": box})
+        return announce(answer, exc.message, focus=f"#{box}")
     messages.error(request, exc.message)
     return HttpResponseRedirect(_back(request))
 

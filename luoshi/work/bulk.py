@@ -256,6 +256,7 @@ def _place_known_ids(
         for r in level:
             pk = int(r.fields["id"]) if given else next(fresh)
             values = task_values(plan_id=plan.pk, row=r, title_pinyin=title_pinyin)
+            values["region_id"] = plan.region_id
             parent = known.get(r.parent) if r.parent else None
             made = Made(pk, *paths.place(plan_id=plan.pk, pk=pk, code=r.code, parent=parent))
             values.update(id=pk, parent_id=parent.pk if parent else None, **_placed(made))
@@ -279,7 +280,7 @@ def _insert_level(
     for r in level:
         parent = known.get(r.parent) if r.parent else None
         v = task_values(plan_id=plan.pk, row=r, title_pinyin=title_pinyin)
-        values.append(v | {"parent_id": parent.pk if parent else None})
+        values.append(v | {"parent_id": parent.pk if parent else None, "region_id": plan.region_id})
     objs = Task.objects.bulk_create([Task(**v) for v in values], batch_size=1000)
     places = []
     for r, v, task in zip(level, values, objs, strict=True):

@@ -25,6 +25,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from luoshi.lib.charts import Cell, ChartTable, cell, chart_table
 from luoshi.org.access import context_for, require_leader
 from luoshi.org.models import Unit
 
@@ -45,6 +46,9 @@ COLORS = {
 ALERT_LIMIT = 30
 TREND_FALLBACK_POINTS = 12
 TREND_CACHE_SECONDS = 600
+# The unit chart shows this many units (the worst first) until "show all" is pressed; the data table
+# below it always lists every unit.
+UNIT_CHART_TOP = 10
 
 
 def task_list_url() -> str:
@@ -220,8 +224,20 @@ def dashboard_data(user: Any, plan: Plan) -> dict[str, Any]:
         ),
     )
     labels = {k: str(v) for k, v in Light.choices}
+    # Each bar's target is computed here, once: the chart's click and the data table's link are the same URL.
     unit_chart = {
-        "units": [{"id": u, "name": units.get(u, ("?",))[0]} for u in order],
+        "units": [
+            {
+                "id": u,
+                "name": units.get(u, ("?",))[0],
+                "url": list_link(base, plan=plan.pk, unit=u, lead=1, leaf=1),
+                "urls": [
+                    list_link(base, plan=plan.pk, unit=u, lead=1, leaf=1, light=light)
+                    for light in CHART_LIGHTS
+                ],
+            }
+            for u in order
+        ],
         "series": [
             {
                 "light": light,
@@ -231,6 +247,7 @@ def dashboard_data(user: Any, plan: Plan) -> dict[str, Any]:
             }
             for light in CHART_LIGHTS
         ],
+        "top": UNIT_CHART_TOP,
     }
     totals: dict[str, int] = defaultdict(int)  # the same scan as the units': no second one
     for lights in counts.values():
@@ -269,7 +286,7 @@ def dashboard_data(user: Any, plan: Plan) -> dict[str, Any]:
         }
         for light in CHART_LIGHTS
     ]
-    chart = {
+    chart: dict[str, Any] = {
         "plan": plan.pk,
         "list_url": base,
         "units": unit_chart,
@@ -283,6 +300,9 @@ def dashboard_data(user: Any, plan: Plan) -> dict[str, Any]:
     }
     return {
         "chart": chart,
+        "units_table": _units_table(unit_chart, labels),
+        "trend_table": _trend_table(chart["trend"]),
+        "unit_top": UNIT_CHART_TOP,
         "kpis": kpis,
         "total": sum(totals.values()),
         "alerts": alerts,
@@ -293,6 +313,57 @@ def dashboard_data(user: Any, plan: Plan) -> dict[str, Any]:
         "has_portfolio": bool(ctx.portfolio_unit_ids),
         "trend_source": trend_source,
     }
+
+
+def _units_table(unit_chart: dict[str, Any], labels: dict[str, str]) -> ChartTable:
+    """The unit chart as a table: a row per unit, a column per light, each count linking where its bar does."""
+    series = unit_chart["series"]
+    rows = []
+    worst: tuple[int, str] = (0, "")
+    for i, u in enumerate(unit_chart["units"]):
+        values = [s["data"][i] for s in series]
+        bad = sum(v for s, v in zip(series, values, strict=True) if s["light"] in (Light.OVERDUE, Light.RED))
+        if bad > worst[0]:
+            worst = (bad, u["name"])
+        rows.append(
+            [Cell(u["name"], u["url"]), cell(sum(values), u["url"])]
+            + [cell(v, url if v else "") for v, url in zip(values, u["urls"], strict=True)]
+        )
+    total = sum(sum(s["data"]) for s in series)
+    summary = _("各单位亮灯情况：%(units)s 个单位，%(tasks)s 项末级任务。") % {
+        "units": len(rows),
+        "tasks": total,
+    }
+    if worst[0]:
+        summary += _("逾期和严重滞后最多的是%(unit)s（%(n)s 项）。") % {"unit": worst[1], "n": worst[0]}
+    return chart_table(
+        id="table-units",
+        caption=_("各单位亮灯情况"),
+        columns=[_("单位"), _("合计")] + [s["name"] for s in series],
+        rows=rows,
+        summary=summary,
+    )
+
+
+def _trend_table(trend: dict[str, Any]) -> ChartTable:
+    """The trend line as a table of days and shares; each share links where a click on the line goes."""
+    points = trend["points"]
+    if points:
+        summary = _("正常（含完成）占比走势：%(first_day)s 为 %(first)s%%，%(last_day)s 为 %(last)s%%。") % {
+            "first_day": points[0]["day"],
+            "first": points[0]["share"],
+            "last_day": points[-1]["day"],
+            "last": points[-1]["share"],
+        }
+    else:
+        summary = _("正常（含完成）占比走势：暂无数据。")
+    return chart_table(
+        id="table-trend",
+        caption=_("正常（含完成）占比走势"),
+        columns=[_("日期"), _("占比(%)")],
+        rows=[[p["day"], Cell(p["share"], trend["url"], num=True)] for p in points],
+        summary=summary,
+    )
 
 
 # ---------------------------------------------------------------------------------------------

@@ -9,6 +9,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from luoshi.lib.regions import RegionKey
 from luoshi.org.models import Person, Unit
 
 from .choices import (
@@ -73,6 +74,7 @@ class Plan(models.Model):
     owner_unit = models.ForeignKey(
         Unit, null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name=_("牵头部门")
     )
+    region = RegionKey(source=("owner_unit",))  # lib/regions.py
     green_max = models.DecimalField(
         _("绿灯最大滞后(百分点)"), max_digits=5, decimal_places=2, default=Decimal(5)
     )
@@ -130,6 +132,7 @@ class Task(models.Model):
     """The one unit of work (任务/事项). Other modules link their records to tasks via source/source_ref."""
 
     plan = models.ForeignKey(Plan, on_delete=models.PROTECT, related_name="tasks", verbose_name=_("计划"))
+    region = RegionKey(source=("plan",))  # lib/regions.py
     parent = models.ForeignKey(
         "self",
         null=True,
@@ -156,7 +159,12 @@ class Task(models.Model):
         Unit, on_delete=models.PROTECT, related_name="led_tasks", verbose_name=_("牵头单位")
     )
     co_units: models.ManyToManyField[Unit, TaskUnit] = models.ManyToManyField(
-        Unit, through="TaskUnit", related_name="co_tasks", blank=True, verbose_name=_("配合单位")
+        Unit,
+        through="TaskUnit",
+        through_fields=("task", "unit"),
+        related_name="co_tasks",
+        blank=True,
+        verbose_name=_("配合单位"),
     )
     responsible_leader = models.ForeignKey(
         Person, null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name=_("责任领导")
@@ -266,6 +274,7 @@ class TaskUnit(models.Model):
     """A co-unit (配合单位) of a task."""
 
     task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="task_units")
+    region = RegionKey(source=("task",))  # lib/regions.py
     unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+")
 
     class Meta:
@@ -277,6 +286,7 @@ class Milestone(models.Model):
     """A dated node (时间节点) of a task; a passed, unmet milestone lights the task red."""
 
     task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="milestones")
+    region = RegionKey(source=("task",))  # lib/regions.py
     title = models.CharField(_("节点"), max_length=200)
     due = models.DateField(_("计划日期"))
     duration_days = models.PositiveIntegerField(_("工期(天)"), null=True, blank=True)
@@ -311,6 +321,7 @@ class Report(models.Model):
     """A dated progress entry (进度填报). Never edited in place: corrections are new entries."""
 
     task = models.ForeignKey(Task, on_delete=models.PROTECT, related_name="reports")
+    region = RegionKey(source=("task",))  # lib/regions.py
     unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+")
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     period_end = models.DateField(_("所属期"))
@@ -407,6 +418,7 @@ class Claim(models.Model):
     measure, the final value; the unit head approves it where the plan asks, the office confirms it."""
 
     task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="claims")
+    region = RegionKey(source=("task",))  # lib/regions.py
     milestone = models.ForeignKey(
         Milestone, null=True, blank=True, on_delete=models.CASCADE, related_name="claims"
     )
@@ -454,6 +466,7 @@ class Evidence(models.Model):
         Report, null=True, blank=True, on_delete=models.PROTECT, related_name="evidence"
     )
     claim = models.ForeignKey(Claim, null=True, blank=True, on_delete=models.PROTECT, related_name="evidence")
+    region = RegionKey(source=("report", "claim"))  # lib/regions.py
     file = models.FileField(upload_to=evidence_path, max_length=300)
     name = models.CharField(max_length=200)
     size = models.PositiveBigIntegerField()
@@ -479,6 +492,7 @@ class Transition(models.Model):
     """A recorded status change of a task, with actor, time and reason."""
 
     task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="transitions")
+    region = RegionKey(source=("task",))  # lib/regions.py
     from_status = models.CharField(max_length=12, choices=Status.choices)
     to_status = models.CharField(max_length=12, choices=Status.choices)
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
@@ -495,6 +509,7 @@ class LateReport(models.Model):
     Whether the second counts is the plan's `late_approval_counts`."""
 
     task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="late_reports")
+    region = RegionKey(source=("task",))  # lib/regions.py
     unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+")
     period_end = models.DateField()
     due_on = models.DateField()
@@ -513,6 +528,7 @@ class Follow(models.Model):
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="followers")
+    region = RegionKey(source=("task",))  # lib/regions.py
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["user", "task"], name="follow_unique")]
@@ -522,6 +538,7 @@ class LockedPeriod(models.Model):
     """A reporting period locked once its bulletin is out; no more reports for it."""
 
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="locked_periods")
+    region = RegionKey(source=("plan",))  # lib/regions.py
     period_end = models.DateField()
     locked_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     locked_at = models.DateTimeField(auto_now_add=True)
@@ -536,6 +553,7 @@ class LightCount(models.Model):
     """How many tasks of a unit had each light on a day (written by the daily tick), for trend charts."""
 
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="+")
+    region = RegionKey(source=("plan",))  # lib/regions.py
     unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="+")
     day = models.DateField()
     light = models.CharField(max_length=12, choices=Light.choices)

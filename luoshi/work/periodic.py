@@ -47,9 +47,10 @@ def light_counts_store(plan_id: int, day: date, rows: list[Any]) -> int:
     if old == dict(new):
         return 0
     LightCount.objects.filter(plan_id=plan_id, day=day).delete()
+    region_id = Plan.objects.filter(pk=plan_id).values_list("region_id", flat=True).get()
     LightCount.objects.bulk_create(
         [
-            LightCount(plan_id=plan_id, unit_id=unit, day=day, light=light, count=count)
+            LightCount(plan_id=plan_id, region_id=region_id, unit_id=unit, day=day, light=light, count=count)
             for (unit, light), count in sorted(new.items())
         ],
         batch_size=1000,

@@ -502,6 +502,21 @@ JUMP_FACTOR = Decimal(10)
 BEYOND_TARGET = Decimal(150)
 
 
+def negative_total(
+    *, value: Decimal, direction: str, baseline: Decimal | None, target: Decimal | None
+) -> bool:
+    """Whether a measure's reported value is a running total below zero, which cannot be (an error,
+    not a warning: 累计完成值不能为负).
+
+    A higher-is-better measure is reported cumulatively (累计), so it counts up from zero: -5 亿元 of
+    fixed-asset investment is a slipped sign. A lower-is-better measure is a level, and a measure
+    whose baseline or target is itself below zero (a balance, a rate of change) may go negative too.
+    """
+    if value >= ZERO or direction != "higher":
+        return False
+    return not any(bound is not None and bound < ZERO for bound in (baseline, target))
+
+
 def implausible_change(
     *,
     previous: Decimal | None,

@@ -312,8 +312,10 @@ def compute_lights(
 ) -> list[LightRow]:
     """Lights of every task in a plan (or in one task's subtree) as of `on`."""
     plan = Plan.objects.get(pk=plan_id)
-    scope = Q(plan_id=plan_id)
-    task_q = Q(task__plan_id=plan_id)
+    # The region key on every table read (lib/regions.py): on a database sharded by region, one shard
+    # answers, joins included (docs/scaling.md).
+    scope = Q(region_id=plan.region_id, plan_id=plan_id)
+    task_q = Q(region_id=plan.region_id, task__region_id=plan.region_id, task__plan_id=plan_id)
     if subtree_of is not None:
         root_path = Task.objects.filter(pk=subtree_of).values_list("path", flat=True).get()
         scope &= Q(path__startswith=root_path)

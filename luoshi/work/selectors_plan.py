@@ -38,7 +38,11 @@ def plan_lights(user: Any, plan: Plan, on: date) -> tuple[list[LightRow], dict[s
     """Lights of the plan's tasks as of `on`, computed by the batch engine, limited to what `user` sees."""
     rows = compute_lights(plan_id=plan.pk, on=on)
     if not context_for(user).sees_everything:
-        visible = set(Task.objects.visible_to(user).filter(plan=plan).values_list("pk", flat=True))
+        visible = set(
+            Task.objects.visible_to(user)
+            .filter(region_id=plan.region_id, plan=plan)
+            .values_list("pk", flat=True)
+        )
         rows = [r for r in rows if r.id in visible]
     counts = dict.fromkeys(LIGHTS, 0)
     for r in rows:
@@ -87,7 +91,11 @@ def plan_rollup(user: Any, plan: Plan, *, depth: int | None = None) -> dict[str,
     cached: dict[str, Any] | None = cache.get(key)
     if cached is not None:
         return cached
-    qs: Any = Task.objects.visible_to(user).filter(plan=plan).exclude(status__in=SKIPPED_STATUSES)
+    qs: Any = (
+        Task.objects.visible_to(user)
+        .filter(region_id=plan.region_id, plan=plan)
+        .exclude(status__in=SKIPPED_STATUSES)
+    )
     if depth is not None:
         qs = qs.filter(depth=depth).annotate(is_counted=Value(True))
     else:
@@ -159,7 +167,12 @@ def period_rollup(user: Any, plan: Plan, period_end: date) -> dict[str, Any]:
 
     rows = (
         Task.objects.visible_to(user)
-        .filter(plan=plan, status__in=[Status.IN_PROGRESS, Status.CLAIMED], start__lte=period_end)
+        .filter(
+            region_id=plan.region_id,
+            plan=plan,
+            status__in=[Status.IN_PROGRESS, Status.CLAIMED],
+            start__lte=period_end,
+        )
         .annotate(
             period_reports=FilteredRelation(
                 "reports",

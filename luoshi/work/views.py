@@ -25,7 +25,7 @@ from luoshi.errors import NotAllowed
 from luoshi.lib.uploads import download_type
 from luoshi.org.access import context_for
 from luoshi.org.models import Unit
-from luoshi.web.htmx import is_htmx
+from luoshi.web.htmx import announce, is_htmx
 
 from . import paths, services
 from .filters import SORTS, TaskFilter
@@ -255,9 +255,11 @@ def task_follow_toggle(request: HttpRequest, pk: int) -> HttpResponse:
         services.task_follow(actor=request.user, task=task, follow=follow)
     except NotAllowed:
         raise Http404  # the task is hidden from the user: following it is not refused, it is not there
+    said = _("已关注该任务。") if follow else _("已取消关注。")
     if is_htmx(request):
-        return render(request, "work/_follow.html", {"task": task, "following": follow})
-    messages.success(request, _("已关注该任务。") if follow else _("已取消关注。"))
+        button = render(request, "work/_follow.html", {"task": task, "following": follow})
+        return announce(button, said, focus="#follow-button")
+    messages.success(request, said)
     return redirect("task_detail", pk=task.pk)
 
 

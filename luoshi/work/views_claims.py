@@ -22,7 +22,7 @@ from django.views.decorators.http import require_POST
 from luoshi.errors import LuoshiError
 from luoshi.org.access import context_for
 from luoshi.web.errors import attempt, to_messages
-from luoshi.web.htmx import is_htmx
+from luoshi.web.htmx import announce, is_htmx
 
 from .forms_flow import MilestoneClaimForm, NoteForm
 from .models import Claim, ClaimKind, ClaimState, Milestone, Report, Status, Task
@@ -95,7 +95,9 @@ def _claim_decision(
         if claim.kind == ClaimKind.MILESTONE
         else "work/claim_approval_row.html"
     )
-    return render(request, template, {"claim": claim, "error": error, "message": message})
+    row = f"{'milestone-claim' if claim.kind == ClaimKind.MILESTONE else 'claim-approval'}-{claim.pk}"
+    answer = render(request, template, {"claim": claim, "error": error, "message": message})
+    return announce(answer, error or message, focus=f"#{row}-{'error' if error else 'result'}")
 
 
 @login_required

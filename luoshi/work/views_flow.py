@@ -21,13 +21,14 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
 from luoshi.errors import ImplausibleReport, LuoshiError, NotAllowed
 from luoshi.lib.uploads import upload_limit
 from luoshi.org.access import context_for, require_head, require_officer, require_reporter
 from luoshi.web.errors import attempt, raise_for
-from luoshi.web.htmx import is_htmx
+from luoshi.web.htmx import announce, is_htmx
 
 from . import rules
 from .forms_flow import ClaimForm, NoteForm, ReasonForm, ReportFillForm
@@ -74,6 +75,8 @@ ERROR_ROWS = {
     "closed": "work/review_closed_row.html",
     "task": "work/review_message.html",
 }
+# Their ids, before the task's id (the message in each is "<id>-error").
+ERROR_ROW_IDS = {"claim": "claim-", "closed": "closed-", "task": "task-action-"}
 
 
 # ---------------------------------------------------------------------------------------------
@@ -89,10 +92,25 @@ class FillRow:
     redo: Report | None = None
     # A plausibility warning (合理性提示) the filer must confirm before the report is filed.
     warning: str = ""
+    # The input the error (or the warning) is about, marked aria-invalid and focused; "" for the row.
+    error_field: str = ""
+    warning_field: str = ""
+    # Inputs inside the fold-out (进展情况 …), opened when one of them is refused.
+    folded_fields: tuple[str, ...] = ("narrative", "problems", "next_steps", "evidence", "reported_on")
 
     @property
     def dom_id(self) -> str:
         return f"redo-{self.redo.pk}" if self.redo is not None else f"fill-{self.task.pk}"
+
+    def announcement(self) -> tuple[str, str]:
+        """(what the live region says, the selector focus moves to) for this row sent back unfiled."""
+        if self.warning:
+            field = (
+                f"#{self.dom_id}-{self.warning_field}" if self.warning_field else f"#{self.dom_id}-warning"
+            )
+            return _("未提交：请核实数值，修改后再填报，或确认无误仍然提交。"), field
+        field = f"#{self.dom_id}-{self.error_field}" if self.error_field else f"#{self.dom_id}-error"
+        return ngettext("有 %(n)s 处需要修改", "有 %(n)s 处需要修改", 1) % {"n": 1}, field
 
 
 def _fill_tasks(user: Any) -> Any:
@@ -203,10 +221,10 @@ def fill_submit(request: HttpRequest, task_id: int) -> HttpResponse:
             task=task, state=ReportState.RETURNED, unit_id__in=my_units(request.user)
         )
         redo = get_object_or_404(returned, pk=int(redo_id) if redo_id.isdigit() else 0)
-    error = warning = ""
+    error = warning = field = ""
     report: Report | None = None
     if not form.is_valid():
-        error = first_error(form)
+        error, field = first_error(form), next(iter(form.errors), "")
     else:
         data = form.cleaned_data
         try:
@@ -228,15 +246,23 @@ def fill_submit(request: HttpRequest, task_id: int) -> HttpResponse:
                 made_on=data["reported_on"],
             )
         except ImplausibleReport as exc:
-            warning = exc.message
+            warning, field = exc.message, exc.field
         except LuoshiError as exc:
             raise_for(exc)
-            error = exc.message
+            error, field = exc.message, getattr(exc, "field", "")
 
     def unfiled_row() -> FillRow:
         annotated = _fill_tasks(request.user).filter(pk=task.pk).first() or task
         period = redo.period_end if redo is not None else rules.period_end(task.effective_cadence, today)
-        return FillRow(task=annotated, period=period, form=form, error=error, redo=redo, warning=warning)
+        row = FillRow(task=annotated, period=period, form=form, error=error, redo=redo, warning=warning)
+        # Only an input the row shows can carry the message; any other is the row's (e.g. "__all__").
+        shown = {"value" if annotated.has_measure else "percent", *row.folded_fields}
+        if field in shown:
+            if warning:
+                row.warning_field = field
+            else:
+                row.error_field = field
+        return row
 
     if not is_htmx(request) and warning:
         # Without JavaScript: the queue page with this row asking for the confirmation.
@@ -249,8 +275,22 @@ def fill_submit(request: HttpRequest, task_id: int) -> HttpResponse:
         return back(request, reverse("flow:fill"))
     if report is not None:
         task.refresh_from_db()
-        return render(request, "work/fill_done.html", {"task": task, "report": report, "redo": redo})
-    return render(request, "work/fill_row.html", {"row": unfiled_row()})
+        done = render(request, "work/fill_done.html", {"task": task, "report": report, "redo": redo})
+        row_id = f"redo-{redo.pk}" if redo is not None else f"fill-{task.pk}"
+        return announce(done, _filed_message(task, report), focus=f"#{row_id}-result")
+    row = unfiled_row()
+    message, focus = row.announcement()
+    return announce(render(request, "work/fill_row.html", {"row": row}), message, focus=focus)
+
+
+def _filed_message(task: Task, report: Report) -> str:
+    """What the live region says once a report is filed: the task, its period, where it went."""
+    state = _("待单位审核") if report.state == ReportState.PENDING else _("已报送")
+    return _("已填报：%(t)s，所属期 %(p)s，%(s)s") % {
+        "t": task.title,
+        "p": report.period_end.isoformat(),
+        "s": state,
+    }
 
 
 # ---------------------------------------------------------------------------------------------
@@ -297,7 +337,8 @@ def _approval_refused(request: HttpRequest, report: Report, error: str) -> HttpR
         messages.error(request, error)
         return back(request, reverse("flow:approvals"))
     report = _pending_for(request.user).filter(pk=report.pk).first() or report
-    return render(request, "work/approval_row.html", {"report": report, "error": error})
+    row = render(request, "work/approval_row.html", {"report": report, "error": error})
+    return announce(row, error, focus=f"#approval-{report.pk}-error")
 
 
 @login_required
@@ -320,7 +361,8 @@ def _approval_decided(
         return back(request, reverse("flow:approvals"))
     if approved:
         report.task.refresh_from_db()
-    return render(request, "work/approval_done.html", {"report": report, "approved": approved})
+    row = render(request, "work/approval_done.html", {"report": report, "approved": approved})
+    return announce(row, done % {"t": report.task.title}, focus=f"#approval-{report.pk}-result")
 
 
 @login_required
@@ -352,7 +394,8 @@ def approval_approve_all(request: HttpRequest) -> HttpResponse:
             messages.error(request, error)
         return back(request, reverse("flow:approvals"))
     context = _approval_context(request.user, summary=summary, errors=errors)
-    return render(request, "work/approval_list.html", context)
+    said = " ".join([summary, *errors])
+    return announce(render(request, "work/approval_list.html", context), said, focus="#approval-summary")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -418,9 +461,12 @@ def _task_action(
         if row == "claim":
             task = _claims_for(request.user).filter(pk=task.pk).first() or task
             with_open_claims([task])
-        return render(request, ERROR_ROWS[row], {"task": task, "error": error})
+        refused = render(request, ERROR_ROWS[row], {"task": task, "error": error})
+        return announce(refused, error, focus=f"#{ERROR_ROW_IDS[row]}{task.pk}-error")
     task.refresh_from_db()
-    return render(request, "work/review_done.html", {"task": task, "message": done % {"t": task.title}})
+    message = done % {"t": task.title}
+    row_done = render(request, "work/review_done.html", {"task": task, "message": message})
+    return announce(row_done, message, focus=f"#task-done-{task.pk}-result")
 
 
 def _review_action(
@@ -465,7 +511,8 @@ def task_claim_view(request: HttpRequest, task_id: int) -> HttpResponse:
         if not is_htmx(request):
             messages.error(request, error)
             return back(request, reverse("flow:fill"))
-        return render(request, ERROR_ROWS["task"], {"task": task, "error": error})
+        refused = render(request, ERROR_ROWS["task"], {"task": task, "error": error})
+        return announce(refused, error, focus=f"#task-action-{task.pk}-error")
     data = form.cleaned_data
     head_needed = task.plan.head_approval and not (
         {task.lead_unit_id} & context_for(request.user).head_unit_ids

@@ -15,6 +15,7 @@ from luoshi.lib.natural import sort_path
 from luoshi.org.models import Unit
 from luoshi.work import paths
 from luoshi.work.models import Milestone, Plan, Report, Task, TaskUnit
+from tests.project.test_region_keys import strays
 
 pytestmark = pytest.mark.django_db
 
@@ -58,8 +59,28 @@ def test_the_tiny_scale_loads_like_the_others() -> None:
     assert ProjectStage.objects.count() == 6 * 8
     assert set(Task.objects.filter(source="project").values_list("plan_id", flat=True)) == {plan.pk}
     assert Meeting.objects.count() == 8 and Attendance.objects.count() == 8 * 15
+    # each year row's completed investment is its months' sum, as the services keep it (Jan–May here)
+    from django.db.models import Sum
+
+    from luoshi.projects.models import ProjectInvestment, ProjectYear
+
+    sums = dict(
+        ProjectInvestment.objects.values("project_id")
+        .annotate(t=Sum("amount"))
+        .values_list("project_id", "t")
+    )
+    years = ProjectYear.objects.filter(year=2026).values_list("project_id", "completed")
+    assert len(years) == 6 and all(done == sums[pid] and done > 0 for pid, done in years)
     # Units: a province, one region and its ~100 units, their paths in the same shape.
     for unit in Unit.objects.all():
         assert paths.path_ids(unit.path)[-1] == unit.pk and paths.depth(unit.path) == unit.depth
+    # Regions (lib/regions.py): the province root and the district are their own, the rest the district's;
+    # every keyed row lies in its parent's region.
+    district = Unit.objects.get(code="R000")
+    assert set(Unit.objects.filter(path__startswith=district.path).values_list("region_id", flat=True)) == {
+        district.pk
+    }
+    assert plan.region_id == district.pk
+    assert strays() == {}
     with pytest.raises(CommandError, match="already has plans"):
         call_command("bench_data", "--scale", "tiny", stdout=io.StringIO())

@@ -56,7 +56,7 @@ def test_unit_meets_a_milestone_office_confirms_light_turns(p, page, login, shot
     item = page.locator(f"#milestone-claim-{claim.pk}")
     assert "封顶照片.txt" in item.inner_text() and met.isoformat() in item.inner_text()
     item.locator("button.confirm-milestone").click()
-    page.get_by_text("已确认节点完成").wait_for()
+    page.locator("main").get_by_text("已确认节点完成").wait_for()
     page.goto(f"/work/tasks/{task.pk}/")
     assert _badge(page) == "正常"
     assert met.isoformat() in page.locator(f"#milestone-{ms.pk}").inner_text()
@@ -104,7 +104,7 @@ def test_claim_with_evidence_and_final_value_through_head_to_office(p, page, log
     row = page.locator(f"#claim-approval-{claim.pk}")
     assert "最终完成值 205 / 目标 200 个" in row.inner_text()
     row.locator("button.approve-claim").click()
-    page.get_by_text("已审核通过完成申请").wait_for()
+    page.locator("main").get_by_text("已审核通过完成申请").wait_for()
 
     login(page, "officer")
     page.goto("/work/review/")
@@ -114,7 +114,7 @@ def test_claim_with_evidence_and_final_value_through_head_to_office(p, page, log
     assert "项目清单.txt" in text
     shot(page, "review")
     row.locator("button.confirm").click()
-    page.get_by_text("已确认完成并销号").wait_for()
+    page.locator("main").get_by_text("已确认完成并销号").wait_for()
     task.refresh_from_db()
     assert task.status == Status.CLOSED and task.actual_pct == Decimal("102.50")
     page.goto(f"/work/tasks/{task.pk}/")

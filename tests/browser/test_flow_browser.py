@@ -101,7 +101,7 @@ def test_office_rejects_a_claim_then_closes_it(p, page, login, shot):  # type: i
     assert "整治完成" in row.inner_text()
     row.locator("input[name=reason]").fill("缺少第三方验收报告")
     row.locator("button.reject").click()
-    page.get_by_text("已退回完成申请").wait_for()
+    page.locator("main").get_by_text("已退回完成申请").wait_for()
     task.refresh_from_db()
     assert task.status == Status.IN_PROGRESS
     assert task.transitions.last().reason == "缺少第三方验收报告"
@@ -111,7 +111,7 @@ def test_office_rejects_a_claim_then_closes_it(p, page, login, shot):  # type: i
     row = page.locator(f"#claim-{task.pk}")
     assert "已补充验收报告" in row.inner_text()
     row.locator("button.confirm").click()
-    page.get_by_text("已确认完成并销号").wait_for()
+    page.locator("main").get_by_text("已确认完成并销号").wait_for()
     shot(page, "closed")
     task.refresh_from_db()
     assert task.status == Status.CLOSED and task.light == "done"

@@ -75,7 +75,7 @@ def test_head_sees_the_warning_and_approves_that_report_alone(p, page, login, sh
     shot(page, "queue")
 
     page.locator("#approve-all").click()
-    page.get_by_text("已审核通过 1 条。").wait_for()
+    page.locator("main").get_by_text("已审核通过 1 条。").wait_for()
     plain.refresh_from_db()
     flagged.refresh_from_db()
     assert plain.state == ReportState.SUBMITTED and flagged.state == ReportState.PENDING

@@ -102,7 +102,7 @@ def _office_confirms(page: Any, tasks: list[Task]) -> None:
     for task in tasks:
         page.goto("/work/review/")
         page.locator(f"#claim-{task.pk} button.confirm").click()
-        page.get_by_text("已确认完成并销号").wait_for()
+        page.locator("main").get_by_text("已确认完成并销号").wait_for()
         assert Task.objects.get(pk=task.pk).status == Status.CLOSED
 
 
@@ -267,7 +267,7 @@ def test_an_office_walks_a_year_and_every_surface_agrees(page, login, shot, tmp_
     item = page.locator(f"#milestone-claim-{ms_claim.pk}")
     assert "评审意见.txt" in item.inner_text() and met.isoformat() in item.inner_text()
     item.locator("button.confirm-milestone").click()
-    page.get_by_text("已确认节点完成").wait_for()
+    page.locator("main").get_by_text("已确认节点完成").wait_for()
     assert Milestone.objects.get(pk=milestone.pk).met_on == met
     planning.refresh_from_db()
     assert planning.light == Light.GREEN

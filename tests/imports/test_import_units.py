@@ -3,6 +3,7 @@ once (remembered as aliases), and matching scoped to the plan owner's part of th
 
 from __future__ import annotations
 
+import json
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -331,11 +332,19 @@ def test_preview_page_maps_names_by_htmx_for_officers_only(p: Personas) -> None:
     assert text.startswith('<div id="import-body">') and "<html" not in text
     assert UnitAlias.objects.get().unit == units["ZYS"]
     assert 'data-written="改革办"' in text and "name-alias" in text
+    # Focus goes back to that name's choice (swapped in anew); the live region says it was chosen.
+    said = json.loads(part["HX-Trigger-After-Settle"])["luoshi:announce"]
+    assert said == {
+        "message": "Unit chosen for “改革办”.",
+        "focus": '#import-names tr[data-written="改革办"] select',
+    }
     # Without JavaScript the form posts and the page comes back.
     response = officer.post(f"{url}map/", {"written": "安商工作部", "choice": f"new:{p.district.pk}"})
     assert response.status_code == 302 and response["Location"] == url
     bad = officer.post(f"{url}map/", {"written": "招商工作部", "choice": "unit:abc"}, HTTP_HX_REQUEST="true")
     assert bad.status_code == 200 and UnitAlias.objects.count() == 2
+    said = json.loads(bad["HX-Trigger-After-Settle"])["luoshi:announce"]
+    assert said["message"] and "招商工作部" in said["focus"]
 
 
 def test_the_page_tells_apart_same_named_suggestions_by_their_district(

@@ -103,7 +103,7 @@ def test_other_sources_register_and_merge(world: World) -> None:
     def escalations(series, on):  # type: ignore[no-untyped-def]
         base = agenda.task_candidates(series, on)
         red = next(c for c in base if c.task_id == world.red.pk)
-        return [agenda.Candidate(**{**red.__dict__, "reasons": ("escalated",)})]
+        return [red._replace(reasons=("escalated",))]
 
     agenda.register("zz_escalations", escalations)
     try:

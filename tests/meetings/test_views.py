@@ -4,6 +4,7 @@ the calendar feed, and query counts."""
 from __future__ import annotations
 
 import io
+import json
 import zipfile
 from datetime import UTC, timedelta
 from unittest import mock
@@ -62,6 +63,21 @@ def test_card_reader_box_answers_and_clears(world: World) -> None:
         r = c.post(_url(world, "checkin/"), {"card_no": "123"}, HTTP_HX_REQUEST="true")
     assert "卡号 123 未登记" in r.content.decode()
     assert CheckInRefusal.objects.filter(reason="unknown_card").count() == 1
+
+
+def test_card_reader_box_keeps_focus_and_says_who_signed_in(world: World) -> None:
+    """The live region says who signed in (or why not); focus stays in the box for the next card, which
+    is marked invalid and points at the message after a refusal."""
+    c = client_for(world.p.officer)
+    with mock.patch("luoshi.meetings.services.timezone.now", return_value=world.start):
+        r = c.post(_url(world, "checkin/"), {"card_no": "0012345678"}, HTTP_HX_REQUEST="true")
+        said = json.loads(r["HX-Trigger-After-Settle"])["luoshi:announce"]
+        assert said == {"message": "甲局长：出席", "focus": "#card-no"}
+        assert "aria-invalid" not in r.content.decode()
+        r = c.post(_url(world, "checkin/"), {"card_no": "123"}, HTTP_HX_REQUEST="true")
+    said = json.loads(r["HX-Trigger-After-Settle"])["luoshi:announce"]
+    assert "卡号 123 未登记" in said["message"] and said["focus"] == "#card-no"
+    assert 'aria-invalid="true" aria-describedby="checkin-result"' in r.content.decode()
 
 
 def test_card_reader_refused_for_a_head(world: World) -> None:

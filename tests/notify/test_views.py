@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from datetime import time
 
@@ -83,6 +84,10 @@ def test_reminder_preferences_on_the_notifications_page(p: Personas) -> None:
         HTTP_HX_REQUEST="true",
     )
     assert response.status_code == 200 and "已保存" in response.content.decode()
+    # Focus goes back to the save button (swapped in anew); the live region says it was saved.
+    said = json.loads(response["HX-Trigger-After-Settle"])["luoshi:announce"]
+    assert said == {"message": "提醒方式已保存。", "focus": "#notify-reminders-save"}
+    assert 'id="notify-reminders-save"' in response.content.decode()
     pref = Preference.objects.get(user=p.reporter_a)
     assert (pref.sms_on, pref.email_on, pref.weekly_digest, pref.quiet_start) == (
         True,

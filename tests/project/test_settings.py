@@ -243,3 +243,23 @@ def test_static_files_are_served_without_collectstatic(client, settings, tmp_pat
     assert response.status_code == 200
     body = b"".join(response.streaming_content) if response.streaming else response.content
     assert b"htmx" in body[:2000]
+
+
+def test_a_read_replica_needs_postgresql_on_both_sides() -> None:
+    sqlite = _load_settings(DATABASE_REPLICA_URL="postgres://postgres@127.0.0.1:5432/luoshi")
+    assert sqlite.returncode != 0 and "DATABASE_REPLICA_URL" in sqlite.stderr
+    both = subprocess.run(
+        [sys.executable, "-c", "import luoshi.settings as s; print(s.DATABASES['replica'])"],
+        cwd=ROOT,
+        env={k: v for k, v in os.environ.items() if not k.startswith("LUOSHI_") and k != "DB"}
+        | {
+            "LUOSHI_DATA_DIR": "/tmp/luoshi-settings-test",
+            "DATABASE_URL": "postgres://postgres@127.0.0.1:5432/luoshi",
+            "DATABASE_REPLICA_URL": "postgres://reader@10.0.0.2:5433/luoshi",
+        },
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert both.returncode == 0, both.stderr
+    assert "'PORT': '5433'" in both.stdout and "'MIRROR': 'default'" in both.stdout

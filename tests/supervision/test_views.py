@@ -278,3 +278,19 @@ def test_item_page_query_count(p: Personas) -> None:
             assert c.get(url).status_code == 200
         counts.append(counted.count)
     assert counts[1] <= counts[0]
+
+
+def test_idle_list_past_the_count_cap_says_more_than(p: Personas, monkeypatch: pytest.MonkeyPatch) -> None:
+    from functools import partial
+
+    from luoshi.lib.paging import CappedPaginator
+    from luoshi.supervision import views
+
+    monkeypatch.setattr(views, "CappedPaginator", partial(CappedPaginator, cap=2))
+    monkeypatch.setattr(views, "ROWS_PER_PAGE", 2)
+    _items(p, 5, 0)
+    c = client_for(p.officer)
+    body = c.get(reverse("supervision:idle")).content.decode()
+    assert "第 1 页，超过 2 条" in body and "下一页" in body and "共 " not in body
+    last = c.get(reverse("supervision:idle") + "?page=3").content.decode()
+    assert "事项0" in last and "下一页" not in last and "上一页" in last

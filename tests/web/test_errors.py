@@ -209,7 +209,10 @@ def test_middleware_htmx_fragment():
     resp = _middleware_answer(Conflict("该申请已被处理。"), htmx=True)
     assert resp.status_code == 200
     body = resp.content.decode()
-    assert "该申请已被处理。" in body and "<html" not in body and 'role="alert"' in body
+    assert "该申请已被处理。" in body and "<html" not in body
+    # Focus goes to the message, which the live region says too.
+    said = json.loads(resp["HX-Trigger-After-Settle"])["luoshi:announce"]
+    assert said["message"] == "该申请已被处理。" and f'id="{said["focus"][1:]}" tabindex="-1"' in body
     # 403 stays a 403 for HTMX too.
     assert _middleware_answer(NotAllowed("无权"), htmx=True).status_code == 403
 

@@ -157,7 +157,7 @@ def test_english_page_shows_english_nav(p: Any) -> None:
     c.cookies["django_language"] = "en"
     html = c.get("/work/tasks/").content.decode()
     assert '<html lang="en">' in html
-    nav = html.split('<nav class="nav">', 1)[1].split("</nav>", 1)[0]
+    nav = html.split('<nav class="nav" id="site-nav"', 1)[1].split("</nav>", 1)[0]
     for word in ("To report", "Approvals", "Tasks", "Plans", "Notifications", "Sign out", "简体中文"):
         assert word in nav, word
     for zh in ("本期待填报", "审核", "计划", "退出"):

@@ -6,6 +6,7 @@ that fail when a queue page starts doing a query per row.
 
 from __future__ import annotations
 
+import json
 from datetime import timedelta
 from decimal import Decimal
 
@@ -182,23 +183,115 @@ def test_fill_errors_are_shown_in_the_row(p, plan):  # type: ignore[no-untyped-d
     task = _task(p, plan)
     measure = _task(p, plan, metric_name="固定资产投资", metric_unit="亿元", baseline=0, target=200)
     c = client_for(p.reporter_a)
+    # (task, posted, message, the input it is tied to; "" when it is about the row)
     cases = [
-        (task, {"percent": ""}, "请填写完成进度"),
-        (task, {"percent": "", "no_change": "1"}, "还没有上期填报"),
-        (task, {"percent": "150"}, "100"),
-        (task, {"percent": "abc"}, "数"),
-        (measure, {"percent": "20"}, "累计完成值"),
+        (task, {"percent": ""}, "请填写完成进度", "percent"),
+        (task, {"percent": "", "no_change": "1"}, "还没有上期填报", ""),
+        (task, {"percent": "150"}, "100", "percent"),
+        (task, {"percent": "abc"}, "数", "percent"),
+        (measure, {"percent": "20"}, "累计完成值", "value"),
+        # A running total below zero is refused outright, not merely questioned.
+        (measure, {"value": "-5"}, "累计完成值不能为负数", "value"),
+        (task, {"percent": "30", "reported_on": "2999-01-01"}, "纸质填报日期", "reported_on"),
     ]
-    for target, data, message in cases:
+    for target, data, message, field in cases:
         response = c.post(f"/work/fill/{target.pk}/", data, **HX)
         assert response.status_code == 200
         html = response.content.decode()
-        assert 'role="alert"' in html and message in html, (data, html)
-        assert f'id="fill-{target.pk}"' in html  # the form row comes back, not the "filed" row
+        row = f"fill-{target.pk}"
+        assert f'<p class="flow-error" id="{row}-error" tabindex="-1">' in html and message in html, (
+            data,
+            html,
+        )
+        assert f'id="{row}"' in html  # the form row comes back, not the "filed" row
+        # The field is marked and points at the message; focus goes to it (or to the message).
+        tied = f'id="{row}-{field}"' if field else ""
+        assert html.count('aria-invalid="true"') == (1 if field else 0), (data, html)
+        if field:
+            tag = html[html.index(tied) : html.index(">", html.index(tied))]
+            assert f'aria-invalid="true" aria-describedby="{row}-error"' in tag, (data, tag)
+        said = json.loads(response["HX-Trigger-After-Settle"])["luoshi:announce"]
+        assert said == {"message": "有 1 处需要修改", "focus": f"#{row}-{field or 'error'}"}, data
     assert not Report.objects.exists()
     # a measure value is turned into progress
     c.post(f"/work/fill/{measure.pk}/", {"value": "50"}, **HX)
     assert Report.objects.get(task=measure).percent == Decimal("25.00")
+
+
+def _announced(response):  # type: ignore[no-untyped-def]
+    return json.loads(response["HX-Trigger-After-Settle"])["luoshi:announce"]
+
+
+def test_a_filed_row_names_its_result_for_focus_and_the_live_region(p, plan, today):  # type: ignore[no-untyped-def]
+    task = _task(p, plan, title="推进老旧小区改造")
+    response = client_for(p.reporter_a).post(f"/work/fill/{task.pk}/", {"percent": "30"}, **HX)
+    html = response.content.decode()
+    assert f'id="fill-{task.pk}-result" tabindex="-1"' in html
+    period = rules.period_end(task.effective_cadence, today).isoformat()
+    assert _announced(response) == {
+        "message": f"已填报：推进老旧小区改造，所属期 {period}，待单位审核",
+        "focus": f"#fill-{task.pk}-result",
+    }
+
+
+def test_a_questioned_figure_points_its_field_at_the_warning(p, plan, today):  # type: ignore[no-untyped-def]
+    """7.1 after 803 on a cumulative count: not filed; the value is described by the warning (not
+    invalid: the filer may confirm), focus goes to it, and confirming files it."""
+    task = _task(p, plan, metric_name="充电桩", metric_unit="个", baseline=0, target=1000)
+    report_submit(actor=p.head_a, task=task, value=803, period=rules.previous_period_end("monthly", today))
+    c = client_for(p.reporter_a)
+    response = c.post(f"/work/fill/{task.pk}/", {"value": "7.1"}, **HX)
+    html = response.content.decode()
+    row = f"fill-{task.pk}"
+    assert "上期 803，本期 7.1" in html and "比上期减少" in html and "fill-confirm" in html
+    tag = html[html.index(f'id="{row}-value"') :].split(">", 1)[0]
+    assert f'aria-describedby="{row}-warning-text"' in tag and "aria-invalid" not in tag
+    assert _announced(response)["focus"] == f"#{row}-value"
+    assert Report.objects.filter(task=task).count() == 1
+    response = c.post(f"/work/fill/{task.pk}/", {"value": "7.1", "acknowledge_warnings": "1"}, **HX)
+    assert _announced(response)["focus"] == f"#{row}-result"
+    assert Report.objects.filter(task=task).latest("id").warnings == ["drop", "jump"]
+
+
+def test_each_flow_action_names_its_result_or_its_message(p, plan):  # type: ignore[no-untyped-def]
+    """Approve, return, refuse, confirm, reopen, follow: each HTMX answer names what the live region
+    says and the element focus goes to, and that element is in the answer, focusable."""
+    head, officer = client_for(p.head_a), client_for(p.officer)
+    one, two = _task(p, plan, title="甲任务"), _task(p, plan, title="乙任务")
+    first = report_submit(actor=p.reporter_a, task=one, percent=30)
+    second = report_submit(actor=p.reporter_a, task=two, percent=40)
+
+    def check(response, message, focus):  # type: ignore[no-untyped-def]
+        said = _announced(response)
+        assert said["message"].startswith(message) and said["focus"] == focus, said
+        assert f'id="{focus[1:]}"' in response.content.decode()
+
+    check(
+        head.post(f"/work/approvals/{first.pk}/approve/", **HX),
+        "已审核通过：甲任务",
+        f"#approval-{first.pk}-result",
+    )
+    check(
+        head.post(f"/work/approvals/{first.pk}/approve/", **HX),
+        "该填报已被处理",
+        f"#approval-{first.pk}-error",
+    )
+    returned = head.post(f"/work/approvals/{second.pk}/return/", {"reason": "数据有误"}, **HX)
+    check(returned, "已退回：乙任务", f"#approval-{second.pk}-result")
+    claim_task(actor=p.head_a, task=one, note="完成")
+    check(
+        officer.post(f"/work/review/{one.pk}/confirm/", **HX),
+        "已确认完成并销号",
+        f"#task-done-{one.pk}-result",
+    )
+    check(officer.post(f"/work/review/{one.pk}/confirm/", **HX), "", f"#claim-{one.pk}-error")
+    reopened = officer.post(f"/work/tasks/{one.pk}/reopen/", {"reason": "复核"}, **HX)
+    check(reopened, "已重新打开", f"#task-done-{one.pk}-result")
+    check(
+        client_for(p.reporter_a).post(f"/work/tasks/{two.pk}/follow/", {"follow": "1"}, **HX),
+        "已关注",
+        "#follow-button",
+    )
 
 
 @pytest.mark.parametrize(("who", "status"), [("leader", 403), ("officer", 403), ("reporter_b", 404)])

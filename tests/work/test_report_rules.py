@@ -135,6 +135,8 @@ D = Decimal
         (D("0.5"), D(5), True, "higher", D(0), D(100), [rules.WARN_JUMP]),
         (D(5), D("0.5"), True, "lower", D(10), D(0), [rules.WARN_JUMP]),
         (D(803), D(0), True, "higher", D(0), D(1000), [rules.WARN_DROP]),
+        # 7.1 typed after 803 on a cumulative count (a slipped decimal point): fell, and by far.
+        (D(803), D("7.1"), True, "higher", D(0), D(1000), [rules.WARN_DROP, rules.WARN_JUMP]),
         # Without both baseline and target there is no "beyond"; a percent task has none at all.
         (None, D(5000), True, "higher", None, D(1000), []),
         (None, D(5000), True, "higher", D(0), None, []),
@@ -179,3 +181,49 @@ def test_an_unchanged_or_modestly_growing_count_is_never_flagged(previous: Decim
     assert (rules.WARN_DROP in got) == (current < previous)
     if previous <= current < previous * 10:
         assert got == []
+
+
+@pytest.mark.parametrize(
+    "value, direction, baseline, target, refused",
+    [
+        # A running total (累计) counts up from zero: below zero is a slipped sign.
+        (D(-5), "higher", D(0), D(200), True),
+        (D("-0.01"), "higher", D(0), D(200), True),
+        (D(0), "higher", D(0), D(200), False),
+        (D(5), "higher", D(0), D(200), False),
+        (D(-5), "higher", None, None, True),
+        (D(-5), "higher", D(10), None, True),
+        # A measure whose baseline or target is below zero is a balance or a rate: it may go negative.
+        (D(-5), "higher", D(-20), D(0), False),
+        (D(-5), "higher", D(-1), D(10), False),
+        (D(-5), "higher", D(0), D(-1), False),
+        (D(-5), "higher", None, D(-1), False),
+        # A lower-is-better measure is a level, not a running total.
+        (D(-5), "lower", D(100), D(50), False),
+    ],
+)
+def test_negative_total(
+    value: Decimal, direction: str, baseline: Decimal | None, target: Decimal | None, refused: bool
+) -> None:
+    assert rules.negative_total(value=value, direction=direction, baseline=baseline, target=target) is refused
+
+
+bounds = st.none() | st.decimals(min_value=-(10**6), max_value=10**6, places=2)
+
+
+@given(
+    value=st.decimals(min_value=-(10**6), max_value=10**6, places=2),
+    direction=st.sampled_from(["higher", "lower"]),
+    baseline=bounds,
+    target=bounds,
+)
+def test_negative_total_is_the_naive_definition(
+    value: Decimal, direction: str, baseline: Decimal | None, target: Decimal | None
+) -> None:
+    """Refused exactly when a cumulative measure, whose bounds are all at or above zero, is below zero;
+    a value at or above zero is never refused."""
+    known = [b for b in (baseline, target) if b is not None]
+    naive = direction == "higher" and value < 0 and all(b >= 0 for b in known)
+    assert rules.negative_total(value=value, direction=direction, baseline=baseline, target=target) is naive
+    if value >= 0:
+        assert not rules.negative_total(value=value, direction=direction, baseline=baseline, target=target)

@@ -118,7 +118,7 @@ def test_login_page_and_login_logout(p: Any) -> None:
 def test_nav_links_by_role(p: Any) -> None:
     def nav(who: str) -> str:
         html = client_for(getattr(p, who)).get("/work/plans/").content.decode()
-        return html.split('<nav class="nav">', 1)[1].split("</nav>", 1)[0]
+        return html.split('<nav class="nav" id="site-nav"', 1)[1].split("</nav>", 1)[0]
 
     reporter, head, leader, officer, auditor = (
         nav(n) for n in ("reporter_a", "head_a", "leader", "officer", "auditor")
@@ -136,7 +136,7 @@ def test_nav_links_by_role(p: Any) -> None:
     # 三权分立: an account holding only an admin duty has its duty's page and no business page.
     secadmin = make_user("secadmin", unit=p.office, role=Role.SECADMIN, name="安全员")
     security = client_for(secadmin).get("/account/security/").content.decode()
-    security = security.split('<nav class="nav">', 1)[1].split("</nav>", 1)[0]
+    security = security.split('<nav class="nav" id="site-nav"', 1)[1].split("</nav>", 1)[0]
     for html, page in ((auditor, "/audit/"), (security, "/account/security/")):
         links = set(re.findall(r'<a href="(/[^"]*)"', html)) - {"/notifications/"}
         assert page in links and not links & {"/work/tasks/", "/work/plans/", "/projects/", "/meetings/"}, (

@@ -20,6 +20,6 @@ def backward(apps: Any, schema_editor: Any) -> None:
 
 
 class Migration(migrations.Migration):
-    dependencies = [("rectification", "0002_results_publication"), ("work", "0014_search_indexes")]
+    dependencies = [("rectification", "0002_results_publication"), ("work", "0017_search_indexes")]
 
     operations = [migrations.RunPython(forward, backward, elidable=False)]

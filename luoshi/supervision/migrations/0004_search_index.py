@@ -20,6 +20,6 @@ def backward(apps: Any, schema_editor: Any) -> None:
 
 
 class Migration(migrations.Migration):
-    dependencies = [("supervision", "0003_idle_indexes"), ("work", "0014_search_indexes")]
+    dependencies = [("supervision", "0003_idle_indexes"), ("work", "0017_search_indexes")]
 
     operations = [migrations.RunPython(forward, backward, elidable=False)]

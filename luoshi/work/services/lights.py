@@ -158,7 +158,7 @@ def mark_late_reports(*, plan_id: int, on: date) -> int:
     checked = plan.late_checked_on
     since = checked if checked is not None and checked <= on else None
     tasks = list(
-        Task.objects.filter(plan_id=plan_id, status=Status.IN_PROGRESS)
+        Task.objects.filter(region_id=plan.region_id, plan_id=plan_id, status=Status.IN_PROGRESS)
         .exclude(UNREPORTED)
         .values_list("id", "lead_unit_id", "start", "due", "cadence", "depth", "assigned_on")
     )
@@ -177,7 +177,9 @@ def mark_late_reports(*, plan_id: int, on: date) -> int:
         )
         if periods:
             candidates[tid] = periods
-    plan_reports = Report.objects.filter(task__plan_id=plan_id, filed_on__lte=on).order_by()
+    plan_reports = Report.objects.filter(
+        region_id=plan.region_id, task__region_id=plan.region_id, task__plan_id=plan_id, filed_on__lte=on
+    ).order_by()
     # Reports entered since the last run may turn a filing mark of their period into an approval mark.
     entered = plan_reports if since is None else plan_reports.filter(filed_on__gt=since)
     recent = set(entered.values_list("task_id", "period_end").distinct())
@@ -190,7 +192,7 @@ def mark_late_reports(*, plan_id: int, on: date) -> int:
     recorded: set[tuple[int, date]] = set()
     reclassified: list[int] = []
     for mark_id, tid, period, due_on, cause in LateReport.objects.filter(
-        task__plan_id=plan_id, period_end__in=ends
+        region_id=plan.region_id, task__region_id=plan.region_id, task__plan_id=plan_id, period_end__in=ends
     ).values_list("id", "task_id", "period_end", "due_on", "cause"):
         recorded.add((tid, period))
         if cause == LateCause.FILING and (tid, period) in recent:
@@ -212,6 +214,7 @@ def mark_late_reports(*, plan_id: int, on: date) -> int:
             )
             new.append(
                 LateReport(
+                    region_id=plan.region_id,
                     task_id=tid,
                     unit_id=unit_id,
                     period_end=period,

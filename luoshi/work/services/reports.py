@@ -193,8 +193,18 @@ def _report_figures(
         narrative = narrative or _("与上期无变化。")
     if task.has_measure:
         if val is None:
-            raise LuoshiError(
-                _("该任务有量化指标，请填写累计完成值（%(u)s）。") % {"u": task.metric_unit or ""}
+            raise InvalidField(
+                _("该任务有量化指标，请填写累计完成值（%(u)s）。") % {"u": task.metric_unit or ""},
+                field="value",
+            )
+        if rules.negative_total(
+            value=val, direction=task.direction, baseline=task.baseline, target=task.target
+        ):
+            raise InvalidField(
+                _("累计完成值不能为负数（%(v)s%(u)s）：累计值从零起算，请检查正负号。")
+                % {"v": _plain(val), "u": task.metric_unit or ""},
+                field="value",
+                code="negative_total",
             )
         if pct is None:
             pct = rules.measure_progress(
@@ -205,9 +215,9 @@ def _report_figures(
                 cap=Decimal(100),
             )
     elif pct is None:
-        raise LuoshiError(_("请填写完成进度（0–100）。"))
+        raise InvalidField(_("请填写完成进度（0–100）。"), field="percent")
     if pct is not None and not (Decimal(0) <= pct <= Decimal(100)):
-        raise LuoshiError(_("完成进度须在 0 到 100 之间。"))
+        raise InvalidField(_("完成进度须在 0 到 100 之间。"), field="percent")
     return _Figures(pct, val, narrative)
 
 

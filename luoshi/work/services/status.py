@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from luoshi.audit.services import record
-from luoshi.errors import Conflict, LuoshiError, NotAllowed
+from luoshi.errors import Conflict, InvalidField, LuoshiError, NotAllowed
 from luoshi.notify.services import Message, notify
 from luoshi.org.access import context_for
 
@@ -82,8 +82,19 @@ def task_claim_completion(
     _require_children_closed(current)
     final = _decimal(value, _("最终完成值"))
     if current.has_measure and final is None:
-        raise LuoshiError(
-            _("该任务有量化指标，请填写最终完成值（%(u)s）。") % {"u": current.metric_unit or ""}
+        raise InvalidField(
+            _("该任务有量化指标，请填写最终完成值（%(u)s）。") % {"u": current.metric_unit or ""},
+            field="value",
+        )
+    if (
+        current.has_measure
+        and final is not None
+        and rules.negative_total(
+            value=final, direction=current.direction, baseline=current.baseline, target=current.target
+        )
+    ):
+        raise InvalidField(
+            _("最终完成值不能为负数：累计值从零起算，请检查正负号。"), field="value", code="negative_total"
         )
     if not current.has_measure:
         final = None

@@ -145,7 +145,7 @@ def task_create(
     if due < start:
         raise LuoshiError(_("完成时限不能早于开始日期。"))
     row = NewTask(code=fields.pop("code", ""), title=title, lead_unit=lead_unit, start=start, due=due)
-    task = Task(**task_values(plan_id=plan.pk, row=row), **fields)
+    task = Task(**task_values(plan_id=plan.pk, row=row), region_id=plan.region_id, **fields)
     task.plan, task.lead_unit, task.parent = plan, lead_unit, parent
     task.responsible_leader, task.responsible_person = responsible_leader, responsible_person
     if not task.title:
@@ -156,11 +156,17 @@ def task_create(
     _set_path(task)
     co = [u for u in co_units if u.pk != lead_unit.pk]
     TaskUnit.objects.bulk_create(
-        [TaskUnit(**v) for v in co_unit_values(task.pk, lead_unit.pk, [u.pk for u in co])],
+        [
+            TaskUnit(**v, region_id=task.region_id)
+            for v in co_unit_values(task.pk, lead_unit.pk, [u.pk for u in co])
+        ],
         ignore_conflicts=True,
     )
     Milestone.objects.bulk_create(
-        [Milestone(**v) for v in milestone_values(task.pk, [{"title": t, "due": d} for t, d in milestones])]
+        [
+            Milestone(**v, region_id=task.region_id)
+            for v in milestone_values(task.pk, [{"title": t, "due": d} for t, d in milestones])
+        ]
     )
     if audit:
         record(

@@ -8,13 +8,14 @@
   var data = JSON.parse(node.textContent);
   var bar = document.getElementById("levels-chart");
   if (bar && data.units.length) {
-    bar.style.height = Math.max(220, data.units.length * 26 + 60) + "px";
+    bar.style.height = Math.max(200, data.units.length * 24 + 40) + "px";
     var chart = echarts.init(bar, null, { renderer: "canvas" });
     chart.setOption({
       animation: false,
       tooltip: { trigger: "axis", axisPointer: { type: "shadow" } },
-      grid: { left: 8, right: 32, top: 16, bottom: 24, containLabel: true },
-      xAxis: { type: "value", name: data.score_label },
+      // The scale sits at the top, in view with the worst units (the bars' labels give each score).
+      grid: { left: 8, right: 32, top: 24, bottom: 8, containLabel: true },
+      xAxis: { type: "value", position: "top" },
       yAxis: { type: "category", inverse: true, data: data.units },
       series: [{
         name: data.score_label, type: "bar", cursor: "pointer",
@@ -35,8 +36,9 @@
     trend.setOption({
       animation: false,
       tooltip: { trigger: "axis" },
-      legend: { data: levels.map(function (l) { return data.labels[l]; }) },
-      grid: { left: 8, right: 24, top: 36, bottom: 24, containLabel: true },
+      // A plain legend at the top: it wraps on a phone instead of running into the dates.
+      legend: { top: 0, left: 0, type: "plain", data: levels.map(function (l) { return data.labels[l]; }) },
+      grid: { left: 8, right: 24, top: line.clientWidth < 560 ? 60 : 36, bottom: 8, containLabel: true },
       xAxis: { type: "category", data: data.trend.dates },
       yAxis: { type: "value", minInterval: 1 },
       series: levels.map(function (l) {

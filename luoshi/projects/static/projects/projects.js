@@ -6,11 +6,8 @@
   if (typeof echarts === "undefined") { return; }
   var charts = [];
 
-  function go(url, params) {
-    var q = new URLSearchParams();
-    Object.keys(params).forEach(function (k) { if (params[k] !== "" && params[k] !== null) { q.append(k, String(params[k])); } });
-    window.location.href = url + "?" + q.toString();
-  }
+  // The server gives each bar's URL (the same link as in the chart's data table).
+  function go(url) { if (url) { window.location.href = url; } }
 
   function bars(el, names, series, horizontal) {
     var chart = echarts.init(el, null, { renderer: "canvas" });
@@ -48,13 +45,13 @@
     window.luoshiBoard = { data: b, charts: charts };
     var stageChart = bars(document.getElementById("chart-stages"), stages.map(function (s) { return s.label; }),
       [{ name: b.labels.projects, data: stages.map(function (s) { return s.count; }), itemStyle: { color: "#0969da" } }]);
-    clickThrough(stageChart, false, function (i) { if (stages[i]) { go(b.list_url, { stage: stages[i].stage }); } });
+    clickThrough(stageChart, false, function (i) { if (stages[i]) { go(stages[i].url); } });
     var cats = b.by_category;
     var catChart = bars(document.getElementById("chart-category"), cats.map(function (c) { return c.label; }), [
       { name: b.labels.plan, data: cats.map(function (c) { return c.plan; }), itemStyle: { color: "#8c959f" } },
       { name: b.labels.done, data: cats.map(function (c) { return c.done; }), itemStyle: { color: "#1a7f37" } }
     ]);
-    clickThrough(catChart, false, function (i) { if (cats[i]) { go(b.list_url, { category: cats[i].category }); } });
+    clickThrough(catChart, false, function (i) { if (cats[i]) { go(cats[i].url); } });
     var units = b.by_unit;
     var unitEl = document.getElementById("chart-unit");
     unitEl.style.height = Math.max(240, units.length * 36 + 80) + "px";
@@ -62,7 +59,7 @@
       { name: b.labels.plan, data: units.map(function (u) { return u.plan; }), itemStyle: { color: "#8c959f" } },
       { name: b.labels.done, data: units.map(function (u) { return u.done; }), itemStyle: { color: "#1a7f37" } }
     ], true);
-    clickThrough(unitChart, true, function (i) { if (units[i] && units[i].unit) { go(b.list_url, { unit: units[i].unit }); } });
+    clickThrough(unitChart, true, function (i) { if (units[i]) { go(units[i].url); } });
   }
 
   var invNode = document.getElementById("investment-data");

@@ -8,10 +8,14 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 
 class Command(BaseCommand):
-    help = "Fill an empty database with deterministic benchmark data: --scale tiny|district|city|province."
+    help = (
+        "Fill an empty database with deterministic benchmark data: --scale tiny|district|two|city|province."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--scale", choices=["tiny", "district", "city", "province"], default="district")
+        parser.add_argument(
+            "--scale", choices=["tiny", "district", "two", "city", "province"], default="district"
+        )
         parser.add_argument("--seed", type=int, default=1)
         parser.add_argument("--today", type=date.fromisoformat, default=None)
         parser.add_argument(

@@ -23,6 +23,6 @@ def backward(apps: Any, schema_editor: Any) -> None:
 
 
 class Migration(migrations.Migration):
-    dependencies = [("work", "0013_task_source_enterprise")]
+    dependencies = [("work", "0016_region_key_required")]
 
     operations = [migrations.RunPython(forward, backward, elidable=False)]

@@ -20,6 +20,6 @@ def backward(apps: Any, schema_editor: Any) -> None:
 
 
 class Migration(migrations.Migration):
-    dependencies = [("projects", "0003_board_indexes"), ("work", "0014_search_indexes")]
+    dependencies = [("projects", "0004_year_completed"), ("work", "0017_search_indexes")]
 
     operations = [migrations.RunPython(forward, backward, elidable=False)]

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('work', '0014_search_indexes'),
+        ('work', '0017_search_indexes'),
     ]
 
     operations = [
