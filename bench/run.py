@@ -234,6 +234,11 @@ def main() -> int:
     parser.add_argument("--repeat", type=int, default=30)
     parser.add_argument("--warmup", type=int, default=5)
     parser.add_argument("--skip", default="", help="comma-separated operation numbers to skip")
+    parser.add_argument(
+        "--previous",
+        default=str(RESULTS),
+        help="results to compare with: a JSON file, or a folder whose newest <scale>-*.json is taken",
+    )
     args = parser.parse_args()
     skip = {s.strip() for s in args.skip.split(",") if s.strip()}
 
@@ -261,14 +266,31 @@ def main() -> int:
     from luoshi.work.models import Plan, Report, Task
 
     results: list[dict[str, Any]] = []
+    prev_path, previous = previous_results(Path(args.previous), args.scale)
+    print(f"previous figures: {prev_path.name if prev_path else 'none'}")
+
+    def was(op: str, user: str, key: str) -> str:
+        """The previous run's figure of `key` for this operation, for printing beside the new one."""
+        old = previous.get((op, user), {}).get(key)
+        return "" if old is None else f"  (previous {old})"
 
     def add(op: str, user: str, res: dict[str, Any], floor: dict[str, Any] | None = None) -> None:
         row = {"operation": op, "scale": args.scale, "user": user, **res}
         if floor:
             row["floor_median_ms"] = floor["median_ms"]
             row["ratio_to_floor"] = round(res["median_ms"] / max(floor["median_ms"], 0.01), 2)
+        old = previous.get((op, user), {})
+        if old.get("median_ms") is not None:
+            row["previous_median_ms"] = old["median_ms"]
+            if old.get("ratio_to_floor") is not None:
+                row["previous_ratio_to_floor"] = old["ratio_to_floor"]
         results.append(row)
         ratio = f"  ×{row['ratio_to_floor']} of floor {row['floor_median_ms']} ms" if floor else ""
+        if "previous_median_ms" in row:
+            prev_ratio = row.get("previous_ratio_to_floor")
+            ratio += f"  (previous {row['previous_median_ms']} ms" + (
+                f", ×{prev_ratio})" if prev_ratio else ")"
+            )
         print(
             f"  {op:48s} {user:9s} median {res.get('median_ms', '-'):>9} ms  p90 {res.get('p90_ms', '-'):>9} ms"
             f"{ratio}",
@@ -412,6 +434,21 @@ def main() -> int:
                         warmup=w,
                     ),
                 )
+            if "12" not in skip:
+                # Search through the task list API (issue 17): a word in about 1 task in 18 at every
+                # scale (营商, from 营商环境评价整改), and a word in none.
+                for label, word in (
+                    ("12. search present word (q=营商)", "营商"),
+                    ("12b. search absent word (q=不存在的词语)", "不存在的词语"),
+                ):
+                    q = urlencode({"limit": 30, "q": word})
+                    add(
+                        label,
+                        who,
+                        timed(
+                            lambda q=q, api=api: api.request("GET", f"/api/v1/tasks?{q}"), repeat=r, warmup=w
+                        ),
+                    )
             if "4" not in skip:
                 add(
                     "4. task detail page (HTML)",
@@ -475,7 +512,7 @@ def main() -> int:
         if "7" not in skip:
             add_row = submit_throughput(args.port, plan, unit_id)
             results.append({"operation": "7. report submissions, 32 clients", "scale": args.scale, **add_row})
-            print(f"  7. submissions: {add_row}")
+            print(f"  7. submissions: {add_row}{was('7. report submissions, 32 clients', '', 'per_second')}")
         if "8" not in skip:
             # A day the tick has not seen yet, as every real daily run is: expected progress moves
             # for every open task, so every stored light is recomputed and most are rewritten.
@@ -494,7 +531,9 @@ def main() -> int:
                     "peak_rss_mb": round(peak / 1024, 1),
                 }
             )
-            print(f"  8. daily tick: {secs:.1f} s, peak RSS {peak / 1024:.0f} MB")
+            print(
+                f"  8. daily tick: {secs:.1f} s, peak RSS {peak / 1024:.0f} MB{was('8. daily tick', '', 'seconds')}"
+            )
         if "9" not in skip:
             api, page = users["superuser"]
             for fmt in ("csv", "xlsx"):
@@ -514,6 +553,7 @@ def main() -> int:
                 )
                 print(
                     f"  9. export .{fmt}: HTTP {status}, {total_tasks:,} rows, {secs:.1f} s, {len(body):,} bytes"
+                    f"{was(f'9. ledger export .{fmt}', '', 'seconds')}"
                 )
             secs, peak, rows = import_table(env, rows=100_000)
             results.append(
@@ -525,7 +565,10 @@ def main() -> int:
                     "peak_rss_mb": round(peak / 1024, 1),
                 }
             )
-            print(f"  9b. import: {rows:,} rows in {secs:.1f} s, peak RSS {peak / 1024:.0f} MB")
+            print(
+                f"  9b. import: {rows:,} rows in {secs:.1f} s, peak RSS {peak / 1024:.0f} MB"
+                f"{was('9b. task table import (CLI, .xlsx)', '', 'seconds')}"
+            )
         if "10" not in skip:
             for label, path in (
                 ("my open tasks", f"/api/v1/tasks?person={person_id}&open=true&limit=30"),
@@ -541,7 +584,9 @@ def main() -> int:
                         "rps": round(n / secs, 1),
                     }
                 )
-                print(f"  10. {label}: {n / secs:.0f} req/s")
+                print(
+                    f"  10. {label}: {n / secs:.0f} req/s{was(f'10. requests/s under load: {label}', '', 'rps')}"
+                )
         if "11" not in skip:
             rss = worker_rss_kib(server.pid)
             results.append(
@@ -551,7 +596,10 @@ def main() -> int:
                     "peak_rss_mb": [round(k / 1024, 1) for k in rss],
                 }
             )
-            print(f"  11. web workers peak RSS: {[round(k / 1024) for k in rss]} MB")
+            print(
+                f"  11. web workers peak RSS: {[round(k / 1024) for k in rss]} MB"
+                f"{was('11. web worker peak RSS', '', 'peak_rss_mb')}"
+            )
     finally:
         server.terminate()
         server.wait(timeout=30)
@@ -560,6 +608,20 @@ def main() -> int:
     out.write_text(json.dumps(results, ensure_ascii=False, indent=2, default=str))
     print(f"results written to {out.relative_to(ROOT)}")
     return 0
+
+
+def previous_results(where: Path, scale: str) -> tuple[Path | None, dict[tuple[str, str], dict[str, Any]]]:
+    """The rows of an earlier run by (operation, user): `where` itself when it is a file, else its
+    newest `<scale>-*.json` (named by the time of the run, so the names sort by time)."""
+    if where.is_file():
+        path: Path | None = where
+    else:
+        runs = sorted(where.glob(f"{scale}-*.json")) if where.is_dir() else []
+        path = runs[-1] if runs else None
+    if path is None:
+        return None, {}
+    rows = json.loads(path.read_text())
+    return path, {(row["operation"], row.get("user", "")): row for row in rows if "operation" in row}
 
 
 def import_table(env: dict[str, str], rows: int) -> tuple[float, int, int]:

@@ -58,6 +58,15 @@ def _media_root(tmp_path, settings) -> None:  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture(autouse=True)
+def _empty_cache() -> None:
+    """Every test starts with an empty cache: cached figures are keyed by plan id, and ids come back
+    in a database rolled back after each test."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def _site_language() -> Any:
     """Every test starts in the site language (简体中文): a request in English earlier in the same
     thread leaves English active, and messages built outside a request would follow it."""

@@ -37,6 +37,7 @@ from luoshi.projects.api import router as projects_router
 from luoshi.ratings.api import router as ratings_router
 from luoshi.rectification.api import router as rectification_router
 from luoshi.supervision.api import router as supervision_router
+from luoshi.web.api import router as web_router
 from luoshi.work.api import router as work_router
 
 from .auth import SessionAuth, TokenAuth
@@ -78,6 +79,7 @@ api.add_router("", portal_router)
 api.add_router("", appeals_router)
 api.add_router("", enterprises_router)
 api.add_router("", learning_router)
+api.add_router("", web_router)
 
 
 def _where(loc: Any) -> str:

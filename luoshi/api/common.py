@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from ninja import Field, Schema
 
 from luoshi.errors import LuoshiError
+from luoshi.lib.counting import count_or_estimate
 from luoshi.lib.limits import MAX_OFFSET
 
 from .schemas import Message, ValidationErrors
@@ -31,6 +32,17 @@ class Page(Schema):
 
 def paginate(qs: Any, page: Page) -> dict[str, Any]:
     return {"count": qs.count(), "items": list(qs[page.offset : page.offset + page.limit])}
+
+
+def paginate_estimated(qs: Any, page: Page) -> dict[str, Any]:
+    """As `paginate`, but a count past `lib.counting.EXACT_UP_TO` is PostgreSQL's estimate
+    (`count_estimated`: true): counting 30,000 scattered rows the caller may see cost more than the
+    page itself. A page that is not full tells the count without counting."""
+    items = list(qs[page.offset : page.offset + page.limit])
+    if items and len(items) < page.limit or (page.offset == 0 and not items):
+        return {"count": page.offset + len(items), "count_estimated": False, "items": items}
+    count, estimated = count_or_estimate(qs)
+    return {"count": count, "count_estimated": estimated, "items": items}
 
 
 def caller(request: HttpRequest) -> Any:

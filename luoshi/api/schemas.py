@@ -261,7 +261,10 @@ class TaskOut(Schema):
 
 
 class TaskPage(Schema):
-    count: int
+    count: int = Field(..., description="matching tasks; past 1,000 the planner's estimate (count_estimated)")
+    count_estimated: bool = Field(
+        False, description="true: `count` is an estimate (约), not counted row by row"
+    )
     items: list[TaskOut]
 
 

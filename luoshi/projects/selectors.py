@@ -19,6 +19,7 @@ from django.db.models import Count, F, Q, QuerySet, Sum
 from django.utils.translation import gettext as _
 
 from luoshi.lib.ids import id_array
+from luoshi.lib.search import capped_count, rank, title_matches
 from luoshi.work.models import Status
 
 from . import rules
@@ -438,3 +439,15 @@ def investment_from_task(user: Any, project: Project, month: date) -> tuple[Deci
         return None, None
     amount = rules.month_investment(task.baseline if before is None else before, within.value)
     return (amount, within) if amount is not None else (None, None)
+
+
+def project_search(user: Any, q: str, *, limit: int = 10) -> tuple[list[Project], int]:
+    """The first `limit` visible key projects whose name (or code) holds every term of `q`, best
+    match first (`lib.search.rank`), and how many match (capped)."""
+    qs = Project.objects.visible_to(user).filter(title_matches(q, title="name", code="code"))
+    rows = list(
+        qs.annotate(search_rank=rank(q, code="code", title="name", unit="lead_unit__name"))
+        .select_related("lead_unit")
+        .order_by("search_rank", "code")[:limit]
+    )
+    return rows, capped_count(qs, len(rows), limit)

@@ -27,6 +27,8 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce
 
+from luoshi.lib.search import capped_count, rank, title_matches
+
 from . import rules
 from .models import Measure, Problem, Round
 
@@ -280,3 +282,15 @@ def published_rounds() -> list[dict[str, Any]]:
         {**snapshot, "published_at": at.isoformat()}
         for snapshot, at in rows.values_list("snapshot", "published_at")
     ]
+
+
+def problem_search(user: Any, q: str, *, limit: int = 10) -> tuple[list[Problem], int]:
+    """The first `limit` visible rectification problems whose text (or number) holds every term of
+    `q`, best match first (`lib.search.rank`), in round order among equals; how many (capped)."""
+    qs = Problem.objects.visible_to(user).filter(title_matches(q, title="text", code="number"))
+    rows = list(
+        qs.annotate(search_rank=rank(q, code="number", title="text", unit="responsible_unit__name"))
+        .select_related("responsible_unit", "round")
+        .order_by("search_rank", "round_id", "sort_key")[:limit]
+    )
+    return rows, capped_count(qs, len(rows), limit)

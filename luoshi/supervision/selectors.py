@@ -11,6 +11,8 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from luoshi.lib.search import capped_count, rank, title_matches
+
 from . import rules
 from .models import Handoff, Item, ItemState, LevelChoice, Notice, Proposal, ProposalState, ReasonChoice
 
@@ -178,3 +180,15 @@ def escalated_rows(user: Any) -> list[list[Any]]:
             ]
         )
     return out
+
+
+def item_search(user: Any, q: str, *, limit: int = 10) -> tuple[list[Item], int]:
+    """The first `limit` visible supervision items whose title (or source number) holds every term
+    of `q`, best match first (`lib.search.rank`), newest first among equals; how many (capped)."""
+    qs = Item.objects.visible_to(user).filter(title_matches(q, title="title", code="source_ref"))
+    rows = list(
+        qs.annotate(search_rank=rank(q, code="source_ref", title="title", unit="lead_unit__name"))
+        .select_related("lead_unit")
+        .order_by("search_rank", "-id")[:limit]
+    )
+    return rows, capped_count(qs, len(rows), limit)

@@ -3,7 +3,7 @@ from django.urls import path
 
 from luoshi.identity import views as identity_views
 
-from . import health, views
+from . import health, search, views
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -13,6 +13,7 @@ urlpatterns = [
     path("notifications/", views.notifications, name="notifications"),
     path("notifications/read/", views.notifications_read, name="notifications_read"),
     path("audit/", views.audit_trail, name="audit"),
+    path("search/", search.search_page, name="search"),
     path("healthz", health.healthz, name="healthz"),
     path("readyz", health.readyz, name="readyz"),
 ]

@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from ninja import Field, File, Form, Path, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 
-from luoshi.api.common import ERRORS, Page, caller, lookup, paginate
+from luoshi.api.common import ERRORS, Page, caller, lookup, paginate, paginate_estimated
 from luoshi.api.schemas import (
     ClaimDecisionIn,
     ClaimOut,
@@ -198,7 +198,7 @@ def task_list(request: HttpRequest, filters: Query[TaskQuery], page: Query[Page]
     if not f.is_valid():
         errors = {name: [str(e) for e in errs] for name, errs in f.errors.items()}
         return Status(400, {"detail": _("筛选条件有误。"), "errors": errors})
-    return paginate(_task_rows(f.qs), page)
+    return paginate_estimated(_task_rows(f.qs), page)
 
 
 @router.get("/tasks/{task_id}", response={200: TaskDetail, **ERRORS})

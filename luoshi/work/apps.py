@@ -7,7 +7,8 @@ class WorkConfig(AppConfig):
     verbose_name = _("任务")
 
     def ready(self) -> None:
-        """Register the task engine's daily step with the tick."""
-        from . import periodic
+        """Register the task engine's daily step with the tick, and its own signal receivers."""
+        from . import periodic, receivers
 
         periodic.register()
+        receivers.connect()

@@ -17,8 +17,11 @@ from django.core.cache import cache
 from django.db.models import Case, Count, IntegerField, Sum, Value, When
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
@@ -28,6 +31,7 @@ from luoshi.org.models import Unit
 
 from .models import Light, LightCount, Plan, Status, Task
 from .selectors import compute_lights, counted_rows
+from .selectors_plan import FIGURES_CACHE_SECONDS, figures_cache_key
 
 # Stack order of the bar chart: worst first, so the eye meets the problems.
 CHART_LIGHTS = [Light.OVERDUE, Light.RED, Light.YELLOW, Light.GREEN, Light.NOT_STARTED, Light.DONE]
@@ -90,19 +94,6 @@ def lights_by_unit(user: Any, plan_id: int) -> dict[int, dict[str, int]]:
     ):
         counts[unit_id][light] += n
     return counts
-
-
-def light_totals(user: Any, plan_id: int) -> dict[str, int]:
-    """light -> number of visible counted tasks (统计口径) of the plan."""
-    return dict(
-        Task.objects.visible_to(user)
-        .filter(plan_id=plan_id)
-        .counted()
-        .order_by()
-        .values("light")
-        .annotate(n=Count("id"))
-        .values_list("light", "n")
-    )
 
 
 def alert_tasks(user: Any, plan_id: int, limit: int = ALERT_LIMIT) -> tuple[list[dict[str, Any]], int]:
@@ -258,7 +249,10 @@ def dashboard_data(user: Any, plan: Plan) -> dict[str, Any]:
         ],
         "top": UNIT_CHART_TOP,
     }
-    totals = light_totals(user, plan.pk)
+    totals: dict[str, int] = defaultdict(int)  # the same scan as the units': no second one
+    for lights in counts.values():
+        for light, n in lights.items():
+            totals[light] += n
     alerts, alert_total = alert_tasks(user, plan.pk)
     trend, trend_source = green_trend(user, plan)
     portfolio = []
@@ -394,5 +388,16 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         plan = Plan.objects.get(pk=plans[0][0])
     context: dict[str, Any] = {"plans": plans, "plan": plan}
     if plan is not None:
-        context.update(dashboard_data(request.user, plan))
+        context["body"] = dashboard_body(request, plan)
     return render(request, "work/dashboard.html", context)
+
+
+def dashboard_body(request: HttpRequest, plan: Plan) -> str:
+    """The dashboard's figures as rendered HTML, cached per plan, viewer, day and language until
+    the plan's stored figures change (`selectors_plan.figures_cache_key`)."""
+    key = figures_cache_key("dashboard", request.user, plan, timezone.localdate(), get_language())
+    body: str | None = cache.get(key)
+    if body is None:
+        body = render_to_string("work/_dashboard_body.html", dashboard_data(request.user, plan), request)
+        cache.set(key, body, FIGURES_CACHE_SECONDS)
+    return mark_safe(body)  # rendered by the template engine above, escaped there

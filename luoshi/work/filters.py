@@ -4,7 +4,9 @@
     if f.is_valid(): rows = f.qs
 
 Text search (`q`) matches title, code and lead unit by Chinese text, full pinyin or initials
-("fgj" finds 发改局): each whitespace-separated term must occur in the task's search text.
+("fgj" finds 发改局): each whitespace-separated term must occur in the task's search text
+(`lib/search.py`: indexed on PostgreSQL). Without a chosen sort, matches come best first: the
+exact code, then titles starting with the query, titles holding it, the lead unit's name, the rest.
 """
 
 from __future__ import annotations
@@ -17,9 +19,11 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
 from luoshi.lib.limits import MAX_DATE, MAX_ID, MAX_SEARCH, MIN_DATE
+from luoshi.lib.search import matches
 from luoshi.org.models import Unit
 
 from .models import Light, Status, Task, TaskUnit
+from .selectors_search import search_rank
 
 SORTS = {
     "due": ("due", "id"),
@@ -123,8 +127,8 @@ class TaskFilter:
             qs = qs.filter(due__gte=c["due_from"])
         if c.get("due_to"):
             qs = qs.filter(due__lte=c["due_to"])
-        for term in (c.get("q") or "").lower().split():
-            qs = qs.filter(search_text__contains=term)
+        if c.get("q"):
+            qs = qs.filter(matches("search_text", c["q"]))
         return qs
 
     def without(self, *names: str) -> Any:
@@ -135,5 +139,9 @@ class TaskFilter:
     @property
     def qs(self) -> Any:
         qs = self.filter_queryset(self.base)
-        sort = self.cleaned.get("sort") or "code"
-        return qs.order_by(*SORTS[sort])
+        sort = self.cleaned.get("sort")
+        q = (self.cleaned.get("q") or "").strip()
+        if q and not sort:
+            # Best match first (search_rank), then the natural order of codes.
+            return qs.alias(search_rank=search_rank(q)).order_by("search_rank", *SORTS["code"])
+        return qs.order_by(*SORTS[sort or "code"])

@@ -102,6 +102,9 @@ class Plan(models.Model):
     # The last day `mark_late_reports` ran for this plan: the next run looks only at the periods
     # whose reporting deadline fell since (null: never run, so every period so far).
     late_checked_on = models.DateField(null=True, blank=True, editable=False)
+    # Bumped after every refresh that changed the plan's stored figures (`task_light_changed`) and
+    # every status change: part of the cache key of its roll-up and dashboard.
+    figures_version = models.PositiveBigIntegerField(default=0, editable=False)
     created = models.DateTimeField(auto_now_add=True)
 
     objects = PlanQuerySet.as_manager()

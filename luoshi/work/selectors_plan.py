@@ -10,18 +10,23 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
+from django.core.cache import cache
 from django.db.models import (
     Avg,
     Count,
     DecimalField,
+    Exists,
     ExpressionWrapper,
     F,
     FilteredRelation,
+    OuterRef,
     Q,
     Sum,
+    Value,
 )
 
 from luoshi.org.access import context_for
+from luoshi.org.models import Unit
 from luoshi.work.models import Light, Plan, Task
 from luoshi.work.selectors import SKIPPED_STATUSES, LightRow, compute_lights
 
@@ -59,53 +64,95 @@ def _mean(weighted: Decimal | None, weight: Decimal | None) -> float | None:
     return float((Decimal(weighted) / Decimal(weight)).quantize(TWO_PLACES))
 
 
+# Cached roll-ups and dashboard fragments live this long at most: a write that changes no stored
+# figure and no status (a task's weight or lead unit edited) shows within this time.
+FIGURES_CACHE_SECONDS = 600
+
+
+def figures_cache_key(kind: str, user: Any, plan: Plan, *parts: Any) -> str:
+    """A cache key for figures of `plan` as `user` sees them: retired when the plan's stored figures
+    change (`Plan.figures_version`, bumped by the `task_light_changed` receiver)."""
+    scope = "all" if context_for(user).sees_everything else f"u{getattr(user, 'pk', None)}"
+    tail = ":".join(str(p) for p in parts)
+    # The plan's creation time too: a deleted plan's id may come back (SQLite).
+    return f"luoshi:figures:{kind}:{plan.pk}:{plan.created.timestamp()}:{plan.figures_version}:{scope}:{tail}"
+
+
 def plan_rollup(user: Any, plan: Plan, *, depth: int | None = None) -> dict[str, Any]:
     """Per lead unit: counts per light and weighted mean actual/expected of the counted tasks (统计口径:
     work items, as the dashboard and the bulletin count); per tree depth: counts per light of every
     task. Draft and cancelled tasks are left out, as in the rollup of a parent's progress. With
     `depth`, everything is of the tasks at that depth.
-    """
-    qs = (
+
+    One grouped query over the stored figures (lead unit × depth × light × counted or not) gives all
+    three breakdowns, plus one for the units' names; cached per plan and viewer until the plan's
+    figures change (`figures_cache_key`)."""
+    key = figures_cache_key("rollup", user, plan, depth)
+    cached: dict[str, Any] | None = cache.get(key)
+    if cached is not None:
+        return cached
+    qs: Any = (
         Task.objects.visible_to(user)
         .filter(region_id=plan.region_id, plan=plan)
         .exclude(status__in=SKIPPED_STATUSES)
     )
     if depth is not None:
-        qs = qs.filter(depth=depth)
-    counted = qs if depth is not None else qs.counted()
+        qs = qs.filter(depth=depth).annotate(is_counted=Value(True))
+    else:
+        live_children = Task.objects.filter(parent_id=OuterRef("pk")).exclude(status__in=SKIPPED_STATUSES)
+        qs = qs.annotate(is_counted=~Exists(live_children))
     product: DecimalField[Decimal, Decimal] = DecimalField(max_digits=30, decimal_places=6)
-    units = (
-        counted.values("lead_unit_id", "lead_unit__name", "lead_unit__path")
+    groups = list(
+        qs.order_by()
+        .values("lead_unit_id", "depth", "light", "is_counted")
         .annotate(
-            total=Count("id"),
-            **_light_counts(),
+            n=Count("id"),
             w=Sum("weight"),
             wa=Sum(ExpressionWrapper(F("weight") * F("actual_pct"), output_field=product)),
             we=Sum(ExpressionWrapper(F("weight") * F("expected_pct"), output_field=product)),
         )
-        .order_by("lead_unit__path")
     )
-    depths = qs.values("depth").annotate(total=Count("id"), **_light_counts()).order_by("depth")
-    totals = counted.aggregate(total=Count("id"), **_light_counts())
-    return {
+    totals = dict.fromkeys(LIGHTS, 0)
+    by_depth: dict[int, dict[str, int]] = {}
+    by_unit: dict[int, dict[str, Any]] = {}
+    for g in groups:
+        by_depth.setdefault(g["depth"], dict.fromkeys(LIGHTS, 0))[g["light"]] += g["n"]
+        if not g["is_counted"]:
+            continue
+        totals[g["light"]] += g["n"]
+        u = by_unit.setdefault(
+            g["lead_unit_id"], {"counts": dict.fromkeys(LIGHTS, 0), "w": Decimal(0), "wa": None, "we": None}
+        )
+        u["counts"][g["light"]] += g["n"]
+        u["w"] += g["w"] or 0
+        for f in ("wa", "we"):
+            if g[f] is not None:
+                u[f] = (u[f] or Decimal(0)) + g[f]
+    names = {
+        pk: (name, path)
+        for pk, name, path in Unit.objects.filter(pk__in=list(by_unit)).values_list("id", "name", "path")
+    }
+    out = {
         "plan_id": plan.pk,
         "counted": "leaf" if depth is None else "depth",
-        "total": totals["total"],
-        "counts": _counts(totals),
+        "total": sum(totals.values()),
+        "counts": totals,
         "units": [
             {
-                "unit_id": u["lead_unit_id"],
-                "unit_name": u["lead_unit__name"],
-                "total": u["total"],
-                "counts": _counts(u),
-                "weight": float(u["w"] or 0),
+                "unit_id": uid,
+                "unit_name": names.get(uid, ("", ""))[0],
+                "total": sum(u["counts"].values()),
+                "counts": u["counts"],
+                "weight": float(u["w"]),
                 "actual": _mean(u["wa"], u["w"]),
                 "expected": _mean(u["we"], u["w"]),
             }
-            for u in units
+            for uid, u in sorted(by_unit.items(), key=lambda kv: names.get(kv[0], ("", ""))[1])
         ],
-        "depths": [{"depth": d["depth"], "total": d["total"], "counts": _counts(d)} for d in depths],
+        "depths": [{"depth": d, "total": sum(c.values()), "counts": c} for d, c in sorted(by_depth.items())],
     }
+    cache.set(key, out, FIGURES_CACHE_SECONDS)
+    return out
 
 
 def period_rollup(user: Any, plan: Plan, period_end: date) -> dict[str, Any]:

@@ -10,8 +10,10 @@ Payloads (every signal also gets `sender`, the model class the event is about):
 
 - `task_status_changed(task_id, plan_id, old, new, action, actor_id, reason)` — any status
   transition; `action` is the transition's audit code (e.g. "work.task.completion_rejected").
-- `task_light_changed(changes, on)` — stored lights that changed in one refresh, as a tuple of
-  `LightChange(task_id, old, new)`; one signal per refresh (the tick changes thousands at once).
+- `task_light_changed(changes, on, plan_ids)` — stored lights that changed in one refresh, as a tuple
+  of `LightChange(task_id, old, new)`; one signal per refresh (the tick changes thousands at once).
+  `plan_ids`: the plans whose stored figures (light, progress, slack…) changed in that refresh, sent
+  even when `changes` is empty (progress moved, no light changed): cached roll-ups listen to it.
 - `report_submitted(report_id, task_id, unit_id, author_id, state, period_end, corrects_id)` — a report
   was filed (state "pending" while it waits for the unit head, else "submitted") or a pending one
   was approved (state "submitted"); a receiver that wants what the office sees filters on state.
@@ -65,15 +67,19 @@ def send_on_commit(signal: Signal, *, sender: Any, **payload: Any) -> None:
     transaction.on_commit(send)
 
 
-def lights_changed(changes: Iterable[tuple[int, str, str]], *, on: date) -> None:
+def lights_changed(
+    changes: Iterable[tuple[int, str, str]], *, on: date, plan_ids: Iterable[int] = ()
+) -> None:
     """Announce stored lights that changed (task id, old, new): one `task_light_changed`, and a
-    `task_overdue` for each task that became overdue."""
+    `task_overdue` for each task that became overdue. `plan_ids`: the plans whose stored figures
+    (lights or progress) changed in the refresh; the signal is sent for them even when no light did."""
     from .models import Light, Task
 
     batch = tuple(LightChange(task_id, old, new) for task_id, old, new in changes)
-    if not batch:
+    plans = tuple(sorted(set(plan_ids)))
+    if not batch and not plans:
         return
-    send_on_commit(task_light_changed, sender=Task, changes=batch, on=on)
+    send_on_commit(task_light_changed, sender=Task, changes=batch, on=on, plan_ids=plans)
     if not task_overdue.has_listeners(Task):
         return  # a large import makes thousands of lights at once: no callback for nobody
     for change in batch:

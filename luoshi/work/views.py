@@ -157,7 +157,9 @@ def task_list(request: HttpRequest) -> HttpResponse:
         # page count, instead of three scans of the same rows.
         by_light: dict[str, int] = defaultdict(int)
         by_status: dict[str, int] = defaultdict(int)
-        for light, status, n in f.qs.order_by().values_list("light", "status").annotate(n=Count("pk")):
+        for light, status, n in (
+            f.filter_queryset(f.base).values_list("light", "status").annotate(n=Count("pk"))
+        ):
             by_light[light] += n
             by_status[status] += n
         paginator.count = sum(by_light.values())  # a cached_property, set ahead

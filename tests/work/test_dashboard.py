@@ -8,6 +8,7 @@ from datetime import date, timedelta
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
+from django.core.cache import cache
 from django.http import QueryDict
 from django.utils import timezone
 
@@ -184,6 +185,7 @@ def test_query_count_does_not_grow_with_tasks(client, p, plan) -> None:  # type:
     LightCount.objects.create(plan=plan, unit=p.unit_a, day=date(2026, 3, 1), light=Light.GREEN, count=1)
     client.force_login(p.leader)
     client.get(URL)  # warm caches (content types, sessions)
+    cache.clear()  # the figures themselves are measured uncached; the cached page below
     with exact_queries("work.dashboard[leader]@few") as small:
         assert client.get(URL).status_code == 200
     n_small = small.count
@@ -195,12 +197,17 @@ def test_query_count_does_not_grow_with_tasks(client, p, plan) -> None:  # type:
         )
     today = timezone.localdate()
     persist_lights(compute_lights(plan_id=plan.pk, on=today), on=today)
+    cache.clear()
     with exact_queries("work.dashboard[leader]@30") as big:
         response = client.get(URL)
     assert big.count <= n_small
+    with exact_queries("work.dashboard[leader]@30 cached") as cached:
+        assert _figures(client.get(URL)) == _figures(response)
+    assert cached.count < big.count
     assert response.context["portfolio"][0]["total"] == 2 + 15  # the tasks A leads
     client.force_login(p.officer)
     client.get(URL)
+    cache.clear()
     with exact_queries("work.dashboard[officer]@30") as officer:
         response = client.get(URL)
     assert officer.count <= n_small + 2
@@ -228,3 +235,42 @@ def test_english_dashboard_sentences_do_not_run_together(client, p, plan) -> Non
     assert not re.search(r"[a-z]\.[A-Z]", re.sub(r"<[^>]+>", " ", html.split("<body", 1)[1])), (
         "sentences joined"
     )
+
+
+def test_cached_figures_follow_the_light_change_signal(  # type: ignore[no-untyped-def]
+    client, p, plan, django_capture_on_commit_callbacks
+) -> None:
+    """The dashboard and the API roll-up are served from the cache until the plan's stored figures
+    change: a report that turns a red task green retires both at once (task_light_changed), and so
+    does a status change."""
+    from luoshi.work.models import Plan, Task
+    from luoshi.work.services.status import task_set_status
+
+    client.force_login(p.officer)
+    rollup_url = f"/api/v1/plans/{plan.pk}/rollup"
+    before_page = _figures(client.get(URL))
+    before = client.get(rollup_url).json()
+    red = Task.objects.get(plan=plan, title="甲滞后任务")
+    version = Plan.objects.get(pk=plan.pk).figures_version
+    # Without a change, the cached answers stand (a direct write bypasses the signal on purpose).
+    Task.objects.filter(pk=red.pk).update(light=Light.GREEN)
+    assert client.get(rollup_url).json() == before
+    assert _figures(client.get(URL)) == before_page
+    Task.objects.filter(pk=red.pk).update(light=Light.RED)
+    with django_capture_on_commit_callbacks(execute=True):
+        report_submit(actor=p.reporter_a, task=red, percent=100, narrative="提前完成")
+    assert Plan.objects.get(pk=plan.pk).figures_version > version
+    after = client.get(rollup_url).json()
+    assert after["counts"][Light.GREEN] == before["counts"][Light.GREEN] + 1
+    assert after["counts"][Light.RED] == before["counts"][Light.RED] - 1
+    assert _figures(client.get(URL)) != before_page
+    version = Plan.objects.get(pk=plan.pk).figures_version
+    with django_capture_on_commit_callbacks(execute=True):
+        task_set_status(actor=p.officer, task=red, status="suspended", reason="暂缓")
+    assert Plan.objects.get(pk=plan.pk).figures_version > version
+
+
+def _figures(response) -> str:  # type: ignore[no-untyped-def]
+    """The page's figures (from the first number to the chart data), without the per-request token."""
+    html = response.content.decode()
+    return html[html.index('<div class="kpis">') : html.index('id="dashboard-data"')]

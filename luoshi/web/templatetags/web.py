@@ -133,3 +133,11 @@ def mask_phone(value: str) -> str:
 @register.filter
 def light_css(light: str) -> str:
     return LIGHT_CLASSES.get(light, "light-none")
+
+
+@register.simple_tag
+def highlight(text: Any, q: str) -> Any:
+    """`text` escaped with the query's terms in <mark> (`lib.search.highlight`)."""
+    from luoshi.lib.search import highlight as mark
+
+    return mark(text, q)

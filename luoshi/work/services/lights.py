@@ -14,7 +14,7 @@ from contextvars import ContextVar
 from datetime import date
 from typing import Any
 
-from django.db.models import Max, OuterRef, Subquery
+from django.db.models import F, Max, OuterRef, Subquery
 from django.utils import timezone
 
 from luoshi.lib.bulk import update_rows
@@ -81,10 +81,11 @@ def persist_lights(rows: list[LightRow], *, on: date, only: set[int] | None = No
     """Store computed lights; write only rows that changed, so a second run writes nothing."""
     ids = [r.id for r in rows if only is None or r.id in only]
     stored = (
-        {t[0]: t[1:] for t in Task.objects.filter(pk__in=ids).values_list("id", *_STORED_FIELDS)}
+        {t[0]: t[1:] for t in Task.objects.filter(pk__in=ids).values_list("id", *_STORED_FIELDS, "plan_id")}
         if len(ids) < 5000
         else _stored_in_chunks(ids)
     )
+    plans: set[int] = set()
     changed: list[tuple[Any, ...]] = []
     light_changed: list[tuple[int, str, str]] = []
     for r in rows:
@@ -96,9 +97,11 @@ def persist_lights(rows: list[LightRow], *, on: date, only: set[int] | None = No
             continue
         if old is not None and old[0] != r.light:
             light_changed.append((r.id, old[0], r.light))
+        if old is not None:
+            plans.add(old[-1])
         changed.append((r.light, r.actual, r.expected, r.slack, r.report_late, r.last_report_on, on, r.id))
     update_rows(Task, _STORED, changed)
-    signals.lights_changed(light_changed, on=on)
+    signals.lights_changed(light_changed, on=on, plan_ids=plans)
     return len(changed)
 
 
@@ -115,11 +118,22 @@ _STORED = (
 _STORED_FIELDS = tuple(field for field, _type in _STORED)
 
 
+def plan_figures_changed(*, plan_ids: Iterable[int]) -> int:
+    """Mark the plans' stored figures as changed (`Plan.figures_version` + 1), so cached roll-ups and
+    dashboards of them are not served again (not audited: derived data). Run after the commit of
+    the change, from the `task_light_changed` and `task_status_changed` receivers, in its own short
+    statement: report writers never wait on the plan's row."""
+    ids = sorted(set(plan_ids))
+    if not ids:
+        return 0
+    return Plan.objects.filter(pk__in=ids).update(figures_version=F("figures_version") + 1)
+
+
 def _stored_in_chunks(ids: list[int]) -> dict[int, tuple[Any, ...]]:
     out: dict[int, tuple[Any, ...]] = {}
     for i in range(0, len(ids), 5000):
         chunk = ids[i : i + 5000]
-        for t in Task.objects.filter(pk__in=chunk).values_list("id", *_STORED_FIELDS):
+        for t in Task.objects.filter(pk__in=chunk).values_list("id", *_STORED_FIELDS, "plan_id"):
             out[t[0]] = t[1:]
     return out
 
