@@ -358,6 +358,7 @@ _page("assessment:appeal", lambda w: _rev("assessment:appeal", pk=w.assessment_a
 _page("benchmark:ranking", lambda w: _rev("benchmark:ranking", pk=w.group.pk))
 _page("portal:unit", lambda w: _rev("portal:unit", unit_id=w.unit_a.pk))
 _page("portal:search", lambda w: _rev("portal:search") + "?q=%E5%BB%BA")
+_page("search", lambda w: [_rev("search") + "?q=%E6%8E%A8%E8%BF%9B", _rev("search") + "?q=%E5%BB%BA"])
 _page("portal:item", lambda w: _rev("portal:item", pk=w.publication.pk))
 _page("commitments:detail", lambda w: _rev("commitments:detail", pk=w.commitment.pk))
 _page("appeals:detail", lambda w: _rev("appeals:detail", pk=w.appeal.pk))
