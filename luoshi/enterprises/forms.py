@@ -31,6 +31,17 @@ class EnterpriseForm(forms.Form):
         self.fields["unit"].queryset = _units()  # type: ignore[attr-defined]
 
 
+class EnterpriseEditForm(EnterpriseForm):
+    """The office's edit of an enterprise's details: the credit code is its identity and is not
+    edited; `seen` is the fingerprint of the details as loaded (an edit saved meanwhile conflicts)."""
+
+    seen = forms.CharField(widget=forms.HiddenInput, max_length=32)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        del self.fields["credit_code"]
+
+
 class FlagForm(forms.Form):
     kind = forms.ChoiceField(label=_("风险类型"), choices=RiskKind.choices)
     raised_on = forms.DateField(label=_("发现日期"), widget=DATE)

@@ -4,6 +4,7 @@ service team, record visits, and turn a problem into a task of the year's 企业
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Sequence
 from datetime import date, timedelta
 from typing import Any
@@ -13,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from luoshi.audit.services import record
-from luoshi.errors import InvalidField, LuoshiError, NotAllowed, refuse_unknown_fields
+from luoshi.errors import Conflict, InvalidField, LuoshiError, NotAllowed, refuse_unknown_fields
 from luoshi.lib.crypto_fields import masked
 from luoshi.org.access import context_for, require_officer
 from luoshi.org.models import Membership, Person, Unit
@@ -95,11 +96,25 @@ def enterprise_create(
     return ent
 
 
+def fingerprint(enterprise: Enterprise) -> str:
+    """The editable details as a form saw them (SHA-256, short): an edit posted with another
+    fingerprint than the stored one was made on details someone has changed since."""
+    raw = "\x1f".join(str(getattr(enterprise, "unit_id" if k == "unit" else k)) for k in EDITABLE)
+    return hashlib.sha256(raw.encode()).hexdigest()[:16]
+
+
 @transaction.atomic
-def enterprise_update(*, actor: Any, enterprise: Enterprise, **fields: Any) -> Enterprise:
-    """Edit the enterprise's details (the office); the credit code is its identity and stays."""
+def enterprise_update(
+    *, actor: Any, enterprise: Enterprise, seen: str | None = None, **fields: Any
+) -> Enterprise:
+    """Edit the enterprise's details (the office); the credit code is its identity and stays. With
+    `seen` (the `fingerprint` the editor loaded), an edit saved meanwhile is a conflict, not
+    overwritten."""
     require_officer(actor)
     refuse_unknown_fields(fields, EDITABLE)
+    enterprise = Enterprise.objects.select_for_update().get(pk=enterprise.pk)
+    if seen is not None and seen != fingerprint(enterprise):
+        raise Conflict(_("该企业信息已被他人修改，请查看最新内容后再改。"))
     if "size" in fields and fields["size"] not in Size.values:
         raise InvalidField(_("请选择企业规模。"), field="size")
     if "name" in fields and not str(fields["name"]).strip():

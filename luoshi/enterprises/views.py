@@ -21,7 +21,15 @@ from luoshi.web.errors import attempt, form_submit
 from luoshi.web.htmx import is_htmx
 
 from . import selectors, services
-from .forms import CloseFlagForm, EnterpriseForm, FlagForm, ProblemForm, TeamForm, VisitForm
+from .forms import (
+    CloseFlagForm,
+    EnterpriseEditForm,
+    EnterpriseForm,
+    FlagForm,
+    ProblemForm,
+    TeamForm,
+    VisitForm,
+)
 from .models import Enterprise, RiskFlag, RiskKind, StatusChoice, TeamRole
 
 ROWS_PER_PAGE = 50
@@ -70,6 +78,41 @@ def enterprise_new(request: HttpRequest) -> HttpResponse:
         if done.saved:
             return _back(done.value.pk)
     return render(request, "enterprises/form.html", {"form": form}, status=400 if form.errors else 200)
+
+
+def _edit_initial(ent: Enterprise) -> dict[str, Any]:
+    fields = ("name", "industry", "size", "address", "contact", "phone")
+    return {k: getattr(ent, k) for k in fields} | {"unit": ent.unit_id, "seen": services.fingerprint(ent)}
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def enterprise_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """The office edits an enterprise's details; only the fields changed are saved and audited. An
+    edit saved by someone else meanwhile is refused (409) and the form shows what is stored now."""
+    ent = _visible(request, pk)
+    require_officer(request.user)
+    if request.method != "POST":
+        form = EnterpriseEditForm(initial=_edit_initial(ent))
+        return render(request, "enterprises/form.html", {"form": form, "ent": ent})
+    form = EnterpriseEditForm(request.POST)
+    if form.is_valid():
+        d = dict(form.cleaned_data)
+        seen = d.pop("seen")
+        now = _edit_initial(ent)
+        changed = {k: v for k, v in d.items() if (v.pk if k == "unit" else v) != now[k]}
+        done = form_submit(
+            form, services.enterprise_update, actor=request.user, enterprise=ent, seen=seen, **changed
+        )
+        if done.saved:
+            messages.success(request, _("企业信息已保存。") if changed else _("没有改动。"))
+            return _back(ent.pk)
+        if done.conflict:  # someone saved first: say so loudly and show what is there now
+            messages.error(request, done.conflict)
+            ent = _visible(request, pk)
+            form = EnterpriseEditForm(initial=_edit_initial(ent))
+            return render(request, "enterprises/form.html", {"form": form, "ent": ent}, status=409)
+    return render(request, "enterprises/form.html", {"form": form, "ent": ent}, status=400)
 
 
 @login_required

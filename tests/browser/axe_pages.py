@@ -364,6 +364,7 @@ _page("commitments:detail", lambda w: _rev("commitments:detail", pk=w.commitment
 _page("appeals:detail", lambda w: _rev("appeals:detail", pk=w.appeal.pk))
 _page("appeals_public:track", lambda w: _rev("appeals_public:track") + f"?code={w.appeal.tracking_code}")
 _page("enterprises:detail", lambda w: _rev("enterprises:detail", pk=w.enterprise.pk))
+_page("enterprises:edit", lambda w: _rev("enterprises:edit", pk=w.enterprise.pk))
 _page("learning:course", lambda w: _rev("learning:course", pk=w.course.pk))
 _page("learning:exam", lambda w: _rev("learning:exam", pk=w.attempt.pk))
 _page("learning:office_course", lambda w: _rev("learning:office_course", pk=w.course.pk))

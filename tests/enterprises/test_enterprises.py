@@ -287,3 +287,57 @@ def test_visit_due_step_tells_the_team_once(p: Personas, django_capture_on_commi
         notes="走访了解资金情况",
     )
     assert visit_due_step(today) == {"overdue": 0, "queued": 0}
+
+
+def _edit_data(c: Any, e: Enterprise) -> dict[str, Any]:
+    r = c.get(f"/enterprises/{e.pk}/edit/")
+    assert r.status_code == 200
+    form = r.context["form"]
+    assert "credit_code" not in form.fields and CODE in r.content.decode()
+    return {k: form.initial[k] for k in form.fields}
+
+
+def test_edit_page_saves_only_what_changed_and_refuses_a_stale_edit(p: Personas) -> None:
+    e = make(p)
+    c = client_for(p.officer)
+    assert 'id="enterprise-edit"' in c.get(f"/enterprises/{e.pk}/").content.decode()
+    data = _edit_data(c, e) | {"industry": "软件和信息技术服务业", "phone": "13800138000"}
+    r = c.post(f"/enterprises/{e.pk}/edit/", data)
+    assert r.status_code == 302 and r["Location"] == f"/enterprises/{e.pk}/"
+    e.refresh_from_db()
+    assert (e.industry, e.phone, e.name, e.credit_code) == (
+        "软件和信息技术服务业",
+        "13800138000",
+        "示范精密制造有限公司",
+        CODE,
+    )
+    [entry] = Entry.objects.filter(action="enterprises.enterprise.updated")
+    assert set(entry.after) == {"industry", "phone"} and "13800138000" not in str(entry.after)  # masked
+
+    # Two editors load the page; the second saves first; the first one's save is refused (409) and
+    # the form shows what is stored now. Nothing of the stale edit is written.
+    first = _edit_data(c, e)
+    second = _edit_data(client_for(p.officer), e)
+    assert (
+        client_for(p.officer)
+        .post(f"/enterprises/{e.pk}/edit/", second | {"name": "示范精密（集团）"})
+        .status_code
+        == 302
+    )
+    r = c.post(f"/enterprises/{e.pk}/edit/", first | {"address": "高新区1号"})
+    assert r.status_code == 409 and "已被他人修改" in r.content.decode()
+    assert r.context["form"].initial["name"] == "示范精密（集团）"
+    e.refresh_from_db()
+    assert (e.name, e.address) == ("示范精密（集团）", "")
+    assert Entry.objects.filter(action="enterprises.enterprise.updated").count() == 2
+
+
+def test_edit_page_is_the_office_s(p: Personas) -> None:
+    e = make(p)
+    assert 'id="enterprise-edit"' not in client_for(p.head_a).get(f"/enterprises/{e.pk}/").content.decode()
+    assert client_for(p.head_a).get(f"/enterprises/{e.pk}/edit/").status_code == 403
+    data = {"name": "x", "industry": "y", "size": "small", "unit": p.unit_a.pk, "seen": "0"}
+    assert client_for(p.head_a).post(f"/enterprises/{e.pk}/edit/", data).status_code == 403
+    assert client_for(p.reporter_b).get(f"/enterprises/{e.pk}/edit/").status_code == 404
+    r = client_for(p.officer).post(f"/enterprises/{e.pk}/edit/", data | {"name": " "})
+    assert r.status_code == 400 and Enterprise.objects.get(pk=e.pk).name == "示范精密制造有限公司"
