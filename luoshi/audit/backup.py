@@ -1,6 +1,6 @@
 """`luoshi backup` and `luoshi restore`: the database, the evidence files under MEDIA_ROOT and the
-audit checkpoints, in one tar file with a manifest (row counts per table, SM3 of every file, the
-chain's count and head at the moment of the snapshot).
+audit checkpoints, in one tar file with a manifest (row counts per table, SM3 of every file, each
+region chain's count and head at the moment of the snapshot).
 
 - PostgreSQL: `pg_dump -Fc` of an exported REPEATABLE READ snapshot, the row counts taken in that
   same snapshot; restored with `pg_restore` into an empty database.
@@ -34,7 +34,7 @@ from django.utils import timezone
 
 from luoshi.errors import Conflict, InvalidField
 
-from . import anchor, chain
+from . import anchor
 from .sequencer import chain_pending
 from .services import record
 
@@ -83,13 +83,25 @@ def _counts(cursor: Any, tables: list[str]) -> dict[str, int]:
 
 
 def _chain_state(cursor: Any) -> dict[str, Any]:
+    """Each region chain's count and head (and the total) as the snapshot holds them."""
     from .models import Entry
 
+    t = Entry._meta.db_table
     cursor.execute(
-        f"SELECT seq, hash FROM {Entry._meta.db_table} WHERE seq IS NOT NULL ORDER BY seq DESC LIMIT 1"
+        f"SELECT e.region_id, e.seq, e.hash FROM {t} e JOIN (SELECT region_id, MAX(seq) AS top FROM {t}"
+        " WHERE seq IS NOT NULL GROUP BY region_id) m ON m.region_id = e.region_id AND m.top = e.seq"
+        " ORDER BY e.region_id"
     )
-    row = cursor.fetchone()
-    return {"count": int(row[0]) if row else 0, "head": str(row[1]) if row else chain.GENESIS}
+    regions = {str(r): {"count": int(seq), "head": str(h)} for r, seq, h in cursor.fetchall()}
+    return {"count": sum(v["count"] for v in regions.values()), "regions": regions}
+
+
+def _backup_heads(state: dict[str, Any]) -> dict[int, int]:
+    """region -> count in a manifest's chain state; a backup made before regions held one chain,
+    the root region's since (`audit/migrations/0005_region_fill`)."""
+    if "regions" not in state:
+        return {anchor.legacy_region(): int(state["count"])}
+    return {int(r): int(v["count"]) for r, v in state["regions"].items()}
 
 
 def _dump_postgres(target: Path) -> tuple[dict[str, int], dict[str, Any]]:
@@ -211,7 +223,7 @@ class Restored:
     manifest: dict[str, Any]
     counts: dict[str, int]
     files: int
-    lost: tuple[int, int] | None
+    lost: dict[int, tuple[int, int]]  # region -> the entries the restore lost (from, to)
 
 
 def _live_counts(tables: list[str]) -> dict[str, int]:
@@ -236,17 +248,23 @@ def backup_restore(*, source: Path, accept_loss: bool = False) -> Restored:
             if there.exists() and _sm3_file(there) != digest:
                 raise Conflict(f"{there} exists and differs from the backup's file: not overwritten")
         last = anchor.last_checkpoint()
-        backup_count = int(manifest["chain"]["count"])
-        lost = None
-        if last is not None and last.count > backup_count:
-            lost = (backup_count + 1, last.count)
-            if not accept_loss:
-                raise Conflict(
-                    f"this backup ends at audit entry {backup_count} but the checkpoint {last.name} in the anchor "
-                    f"directory recorded {last.count}: restoring it loses entries {lost[0]}..{lost[1]} and "
-                    "everything written with them. Restore a newer backup, or pass --accept-loss to restore "
-                    "it and have the loss recorded"
-                )
+        lost: dict[int, tuple[int, int]] = {}
+        if last is not None:
+            held = _backup_heads(manifest["chain"])
+            lost = {
+                r: (held.get(r, 0) + 1, n)
+                for r, (n, _h) in sorted(last.regions.items())
+                if n > held.get(r, 0)
+            }
+        if lost and not accept_loss:
+            assert last is not None
+            raise Conflict(
+                f"this backup ends earlier than the checkpoint {last.name} in the anchor directory: restoring it "
+                "loses "
+                + ", ".join(f"entries {a}..{b} of region #{r}" for r, (a, b) in lost.items())
+                + " and everything written with them. Restore a newer backup, or pass --accept-loss to restore "
+                "it and have the loss recorded"
+            )
         if connection.vendor == "postgresql":
             args, env = _pg_args()
             name = str(connection.settings_dict["NAME"])
@@ -291,14 +309,18 @@ def backup_restore(*, source: Path, accept_loss: bool = False) -> Restored:
         "chain": manifest["chain"],
     }
     note = None
-    if lost is not None and last is not None:
-        data |= {"lost_from": lost[0], "lost_to": lost[1], "superseded_checkpoint": last.name}
+    if lost and last is not None:
+        spans = {str(r): [a, b] for r, (a, b) in lost.items()}
+        data |= {"lost": spans, "superseded_checkpoint": last.name}
         note = {
             "restored": {
                 "backup_at": manifest["created"],
-                "lost_from": lost[0],
-                "lost_to": lost[1],
-                "superseded": {"name": last.name, "count": last.count, "head": last.head},
+                "lost": spans,
+                "superseded": {
+                    "name": last.name,
+                    "count": last.count,
+                    "regions": last.payload().get("regions"),
+                },
             }
         }
     with transaction.atomic():

@@ -62,10 +62,11 @@ class Break:
     seq: int
     reason: str
     entry_id: int | None = None  # set for an entry not chained yet (its seq is 0)
+    region: str = ""  # the chain's region as the reader knows it (`audit.verify` names it)
 
     def __str__(self) -> str:
         where = f"unchained entry id {self.entry_id}" if self.entry_id is not None else f"entry {self.seq}"
-        return f"BROKEN at {where}: {self.reason}"
+        return f"{self.region + ': ' if self.region else ''}BROKEN at {where}: {self.reason}"
 
 
 # One chained entry as verify reads it: (seq, prev_hash, hash, mac, content).

@@ -8,6 +8,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from luoshi.lib.regions import RegionKey
+
 # Set by audit.services.record while it appends: the only way an entry is written.
 appending: ContextVar[bool] = ContextVar("audit_appending", default=False)
 
@@ -36,14 +38,28 @@ class EntryQuerySet(models.QuerySet["Entry"]):
         raise PermissionError("audit entries are appended one by one by audit.services.record")
 
 
+# The region of entries written while the install has no organisation tree yet (a first sign-in):
+# not a unit, so the region key of the audit tables has no database constraint (docs/scaling.md).
+NO_REGION = 0
+
+
+def region_key() -> RegionKey:
+    """The audit tables' region key: set by `audit.services.record` (the recorded object's region, the
+    actor's unit's, else the root region's), not derived from a parent row; its `source` is the key
+    itself, so the region-key checks see that every entry's region is a region (its own region)."""
+    return RegionKey(source=("region",), db_constraint=False)
+
+
 class Entry(models.Model):
-    """One append-only audit entry (审计日志).
+    """One append-only audit entry (审计日志), in its region's chain (docs/scaling.md).
 
     Written in the writer's transaction with `mac` (HMAC-SM3 of its content under the audit key);
-    after commit the sequencer (`audit.sequencer`) gives it its place in the chain: `seq`, and
-    `hash` = HMAC-SM3(prev_hash | seq | mac). `seq` is null until then."""
+    after commit the sequencer (`audit.sequencer`) gives it its place in its region's chain: `seq`
+    (gapless per region), and `hash` = HMAC-SM3(prev_hash | seq | mac), `prev_hash` being the hash of
+    the region's previous entry. `seq` is null until then."""
 
-    seq = models.BigIntegerField(unique=True, null=True, blank=True)
+    region = region_key()
+    seq = models.BigIntegerField(null=True, blank=True)
     at = models.DateTimeField(db_index=True)
     # PROTECT, not SET_NULL: the actor is part of the hashed content, so deleting a user must not
     # rewrite their entries (deactivate users instead).
@@ -70,10 +86,18 @@ class Entry(models.Model):
 
     class Meta:
         ordering = ["id"]
+        constraints = [
+            # One chain per region: its places are unique within it (and gapless: the sequencer).
+            models.UniqueConstraint(fields=["region", "seq"], name="audit_entry_region_seq"),
+        ]
         indexes = [
             models.Index(fields=["object_type", "object_id", "seq"]),
-            # The sequencer's queue: entries not chained yet, in the order they were written.
-            models.Index(fields=["id"], condition=models.Q(seq__isnull=True), name="audit_entry_unchained"),
+            # The sequencers' queues: each region's entries not chained yet, in the order written.
+            models.Index(
+                fields=["region", "id"],
+                condition=models.Q(seq__isnull=True),
+                name="audit_entry_unchained_region",
+            ),
         ]
         verbose_name = _("审计记录")
         verbose_name_plural = _("审计记录")
@@ -110,11 +134,14 @@ class Entry(models.Model):
 
 
 class Purge(models.Model):
-    """Entries older than the retention period removed by `luoshi audit purge` (after export): the
-    chain now starts after `through_seq`, whose hash is kept here under the audit key's MAC so the
-    first remaining entry still has something to link to."""
+    """Entries older than the retention period removed by `luoshi audit purge` (after export) from one
+    region's chain: that chain now starts after `through_seq`, whose hash is kept here under the audit
+    key's MAC so the region's first remaining entry still has something to link to. (The region is not
+    in the MAC: `through_hash` is a link of that region's keyed chain, so a record moved to another
+    region does not match the first entry left there.)"""
 
-    through_seq = models.BigIntegerField(unique=True)
+    region = region_key()
+    through_seq = models.BigIntegerField()
     through_hash = models.CharField(max_length=64)
     older_than = models.DateTimeField()
     at = models.DateTimeField()
@@ -123,12 +150,15 @@ class Purge(models.Model):
     mac = models.CharField(max_length=64)
 
     class Meta:
-        ordering = ["through_seq"]
+        ordering = ["region", "through_seq"]
+        constraints = [
+            models.UniqueConstraint(fields=["region", "through_seq"], name="audit_purge_region_seq"),
+        ]
         verbose_name = _("审计记录清理")
         verbose_name_plural = _("审计记录清理")
 
     def __str__(self) -> str:
-        return f"purge through #{self.through_seq}"
+        return f"purge of region {self.region_id} through #{self.through_seq}"
 
     def content(self) -> dict[str, Any]:
         return {

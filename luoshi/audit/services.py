@@ -2,7 +2,8 @@
 
 `record` appends one entry with its MAC and no place in the chain yet: no lock, no read of the
 chain's head, so writers never wait for each other here. After the transaction commits, the
-sequencer (`audit.sequencer.chain_pending`) chains every committed entry in order.
+sequencer (`audit.sequencer.chain_pending`) chains every committed entry in order, in its region's
+chain (docs/scaling.md).
 """
 
 from __future__ import annotations
@@ -12,12 +13,14 @@ import logging
 from typing import Any
 
 from django.db import connection, models, transaction
+from django.db.models import Subquery, Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from . import chain, keys
 from .actions import ACTIONS
 from .context import client_address
-from .models import Entry, appending
+from .models import NO_REGION, Entry, appending
 
 log = logging.getLogger(__name__)
 
@@ -47,6 +50,45 @@ def _schedule_chaining() -> None:
     transaction.on_commit(_chain_after_commit)
 
 
+def _unit_region(unit_id: Any) -> Subquery:
+    from luoshi.org.models import Unit
+
+    return Subquery(Unit.objects.filter(pk=unit_id).values("region_id")[:1])
+
+
+def _root_region() -> Subquery:
+    from luoshi.org.models import Unit
+
+    # lib.regions.root_region_id, inside the INSERT
+    return Subquery(
+        Unit.objects.filter(parent__isnull=True)
+        .order_by("pk")
+        .annotate(key=Coalesce("region_id", "pk"))
+        .values("key")[:1]
+    )
+
+
+def entry_region(obj: models.Model | None, actor: Any) -> Any:
+    """The region (docs/scaling.md) of an entry about `obj` by `actor`, without a query of its own:
+    the object's `region_id` when it carries one (a task, a report, a plan, a unit); else an
+    expression the INSERT itself evaluates — the unit's region for a unit saved without one, the
+    region of the actor's unit when their access context is loaded already, else the root region
+    (sign-ins, changes to posts and people: what belongs to no region), else `NO_REGION` when the
+    install has no unit yet."""
+    from luoshi.org.models import Unit
+
+    found = getattr(obj, "region_id", None) if obj is not None else None
+    if found is not None:
+        return found
+    choices: list[Any] = []
+    if isinstance(obj, Unit) and obj.pk is not None:
+        choices.append(_unit_region(obj.pk))
+    ctx = getattr(actor, "_luoshi_ctx", None) if actor is not None else None
+    if ctx is not None and ctx.post_unit_ids:
+        choices.append(_unit_region(min(ctx.post_unit_ids)))
+    return Coalesce(*choices, _root_region(), Value(NO_REGION), output_field=models.BigIntegerField())
+
+
 def record(
     obj: models.Model | None,
     action: str,
@@ -70,6 +112,7 @@ def record(
     if actor is not None and not getattr(actor, "is_authenticated", False):
         actor = None
     entry = Entry(
+        region_id=entry_region(obj, actor),
         at=timezone.now(),
         actor=actor,
         actor_name=(actor.get_full_name() or actor.get_username()) if actor else "system",
@@ -88,6 +131,8 @@ def record(
         entry.save()
     finally:
         appending.reset(token)
+    if not isinstance(entry.__dict__.get("region_id"), int):
+        del entry.__dict__["region_id"]  # the INSERT chose it: read on first use, not before
     _schedule_chaining()
     return entry
 

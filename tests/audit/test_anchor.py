@@ -52,7 +52,9 @@ def test_verify_passes_and_names_the_checkpoint(anchored, capsys):
     files = anchor.checkpoint_files()
     assert [f.name for f in files] == [anchored.name]
     doc = json.loads(files[0].read_text())
-    assert doc["count"] == anchored.count and doc["head"] == Entry.objects.get(seq=anchored.count).hash
+    head = Entry.objects.get(seq=anchored.count)
+    assert doc["count"] == anchored.count
+    assert doc["regions"] == {str(head.region_id): {"count": anchored.count, "head": head.hash}}
     assert doc["signature"] and doc["key"]
 
 

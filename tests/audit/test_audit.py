@@ -153,9 +153,9 @@ def test_inserting_a_forged_row_out_of_order_is_named(trail):
     key = chain_key()  # the forger holds the key: still seen
     forged_mac = chain.entry_mac(key, before.content() | {"object_repr": "伪造的记录"})
     sql(
-        f"INSERT INTO {TABLE} (seq, at, actor_id, actor_name, action, object_type, object_id, object_repr,"
-        f" before, after, data, client_address, mac, prev_hash, hash)"
-        f" SELECT %s, at, actor_id, actor_name, action, object_type, object_id, %s,"
+        f"INSERT INTO {TABLE} (region_id, seq, at, actor_id, actor_name, action, object_type, object_id,"
+        f" object_repr, before, after, data, client_address, mac, prev_hash, hash)"
+        f" SELECT region_id, %s, at, actor_id, actor_name, action, object_type, object_id, %s,"
         f" before, after, data, client_address, %s, %s, %s FROM {TABLE} WHERE seq = %s",
         [k + 1, "伪造的记录", forged_mac, before.hash, chain.link(key, before.hash, k + 1, forged_mac), k],
     )
@@ -167,9 +167,9 @@ def test_inserting_a_forged_row_out_of_order_is_named(trail):
 @pytest.mark.django_db
 def test_inserting_a_row_before_the_first_is_named(trail):
     sql(
-        f"INSERT INTO {TABLE} (seq, at, actor_id, actor_name, action, object_type, object_id, object_repr,"
-        f" before, after, data, client_address, mac, prev_hash, hash)"
-        f" SELECT 0, at, actor_id, actor_name, action, object_type, object_id, object_repr,"
+        f"INSERT INTO {TABLE} (region_id, seq, at, actor_id, actor_name, action, object_type, object_id,"
+        f" object_repr, before, after, data, client_address, mac, prev_hash, hash)"
+        f" SELECT region_id, 0, at, actor_id, actor_name, action, object_type, object_id, object_repr,"
         f" before, after, data, client_address, mac, prev_hash, hash FROM {TABLE} WHERE seq = 1"
     )
     verify_fails_naming(0, "inserted out of order")

@@ -71,8 +71,6 @@ REFERENCE: dict[str, str] = {
 
 # Region-scoped, not keyed yet: table -> the parent its key will be derived from.
 PENDING: dict[str, str] = {
-    "audit_entry": "a chain per region: seq and hash per region (docs/scaling.md, 'The audit chain')",
-    "audit_purge": "audit_entry",
     "notify_outbox": "the source's task or unit",
     "notify_followedlight": "task",
     "work_notification": "task",

@@ -13,8 +13,8 @@ from luoshi.errors import LuoshiError
 from luoshi.lib.env import ConfigError
 
 HELP = """Audit trail tools:
-  verify                 check the chain, the entries not chained yet and the last signed checkpoint
-  chain                  chain the committed entries not chained yet (the sequencer)
+  verify                 check each region's chain, the entries not chained yet and the last signed checkpoint
+  chain                  chain the committed entries not chained yet (the sequencer, region by region)
   checkpoint             write a signed checkpoint to LUOSHI_AUDIT_ANCHOR_DIR now
   keygen DIR             write a new Ed25519 key pair for the checkpoints into DIR
   export FILE            the trail as .xlsx or .csv (by the file's suffix)
@@ -42,13 +42,19 @@ class Command(BaseCommand):
         report = anchor.verify_trail()
         for note in report.notes:
             self.stdout.write(f"note: {note}")
+        for region in report.regions:
+            self.stdout.write(
+                f"{region.label}: {'BROKEN' if region.problem else 'OK'}, {region.entries} entries "
+                f"({region.entries - region.unchained} chained, {region.unchained} not chained yet)"
+            )
         if report.problem is not None:
             raise CommandError(f"audit chain {report.problem}")
         cp = report.checkpoint
         against = f"; matches checkpoint {cp.name} ({cp.count} entries)" if cp else ""
         self.stdout.write(
             f"audit chain OK: {report.entries} entries verified "
-            f"({report.entries - report.unchained} chained, {report.unchained} not chained yet){against}"
+            f"({report.entries - report.unchained} chained, {report.unchained} not chained yet)"
+            f" in {len(report.regions)} region chain(s){against}"
         )
 
     def _chain(self, options: dict[str, Any]) -> None:
@@ -56,7 +62,7 @@ class Command(BaseCommand):
 
     def _checkpoint(self, options: dict[str, Any]) -> None:
         cp = anchor.write_checkpoint()
-        self.stdout.write(f"checkpoint {cp.name}: {cp.count} entries, head {cp.head[:16]}…")
+        self.stdout.write(f"checkpoint {cp.name}: {cp.count} entries in {len(cp.regions)} regions")
 
     def _keygen(self, options: dict[str, Any]) -> None:
         if not options["path"]:
@@ -86,7 +92,7 @@ class Command(BaseCommand):
         self.stdout.write(f"exported {n} entries to {target}")
 
     def _purge(self, options: dict[str, Any]) -> None:
-        from luoshi.audit.retention import purge
+        from luoshi.audit.retention import purges
 
         if not options["older_than"] or not options["archive"]:
             raise CommandError("purge needs --older-than YYYY-MM-DD and --archive FILE.csv")
@@ -95,13 +101,15 @@ class Command(BaseCommand):
         except ValueError as exc:
             raise CommandError(f"--older-than {options['older_than']!r} is not a date (YYYY-MM-DD)") from exc
         cutoff = timezone.make_aware(datetime.combine(day, time.min))
-        done = purge(older_than=cutoff, archive=Path(options["archive"]))
-        if done is None:
+        done = purges(older_than=cutoff, archive=Path(options["archive"]))
+        if not done:
             self.stdout.write(
-                "nothing to purge: no chained entry is that old (the newest entry is always kept)"
+                "nothing to purge: no chained entry is that old (each region's newest entry is always kept)"
             )
             return
         anchor.write_checkpoint()
-        self.stdout.write(
-            f"purged {done.removed} entries through entry {done.through_seq}; archive {options['archive']}"
-        )
+        for p in done:
+            self.stdout.write(
+                f"purged {p.removed} entries of region #{p.region_id} through entry {p.through_seq};"
+                f" archive {options['archive']}"
+            )

@@ -30,6 +30,8 @@ class Command(BaseCommand):
             f"restored {options['file']}: {len(done.counts)} tables, {sum(done.counts.values())} rows "
             f"(the same as the backup's), {done.files} files"
         )
-        if done.lost:
-            self.stdout.write(f"audit entries {done.lost[0]}..{done.lost[1]} were lost; the loss is recorded")
+        for region, (first, last) in done.lost.items():
+            self.stdout.write(
+                f"audit entries {first}..{last} were lost (region #{region}); the loss is recorded"
+            )
         self.stdout.write("run `luoshi audit verify` next")
