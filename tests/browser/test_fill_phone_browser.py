@@ -61,7 +61,9 @@ def test_fill_list_is_compact_cards_on_a_phone(p: Any, phone: Any, login: Any, s
     phone.goto("/work/fill/")
     heights = phone.evaluate(CARD_HEIGHTS)
     assert len(heights) == TASKS, len(heights)
-    gap = phone.evaluate("() => parseFloat(getComputedStyle(document.getElementById('fill-todo')).rowGap) || 0")
+    gap = phone.evaluate(
+        "() => parseFloat(getComputedStyle(document.getElementById('fill-todo')).rowGap) || 0"
+    )
     average = (sum(heights) + gap * (TASKS - 1)) / TASKS
     page_height = phone.evaluate("document.documentElement.scrollHeight")
     print(f"fill list at 390×844: {TASKS} cards, {average:.0f} px a card, page {page_height} px")

@@ -104,9 +104,13 @@ def test_reminder_preferences_on_the_notifications_page(p: Personas) -> None:
     assert said == {"message": "有 1 处需要修改", "focus": "#id_quiet_start"}
     box = bad.content.decode()
     field = re.search(r'<input type="time" name="quiet_start"[^>]*>', box)
-    assert field and 'aria-invalid="true"' in field.group() and 'aria-describedby="id_quiet_start-error"' in field.group()
+    assert (
+        field
+        and 'aria-invalid="true"' in field.group()
+        and 'aria-describedby="id_quiet_start-error"' in field.group()
+    )
     assert re.search(r'id="id_quiet_start-error">[^<]*时间', box), box
-    assert 'aria-invalid' not in re.search(r'<input type="time" name="quiet_end"[^>]*>', box).group()
+    assert "aria-invalid" not in re.search(r'<input type="time" name="quiet_end"[^>]*>', box).group()
     assert Preference.objects.get(user=p.reporter_a).quiet_start == time(21, 30)  # unchanged
     plain = c.post(reverse("notify_reminders"), {"quiet_start": "22:00", "quiet_end": "07:00"})
     assert plain.status_code == 302
