@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import csv
+import io
 import json
 import re
-import io
 from datetime import date
 from typing import Any
 
@@ -331,7 +331,10 @@ def test_sign_off_by_htmx_answers_in_place(p: Personas, problem: Problem) -> Non
     empty = reporter.post(url, {"note": " ", "evidence": evidence()}, **hx)
     said = json.loads(empty["HX-Trigger-After-Settle"])["luoshi:announce"]
     assert said["focus"] == "#signoff-note"
-    assert 'id="signoff-note" aria-invalid="true" aria-describedby="signoff-note-error"' in empty.content.decode()
+    assert (
+        'id="signoff-note" aria-invalid="true" aria-describedby="signoff-note-error"'
+        in empty.content.decode()
+    )
     problem.refresh_from_db()
     assert problem.stage == rules.Stage.OPEN and not problem.signoffs.exists()
 
