@@ -108,6 +108,7 @@ def main() -> int:
         start=date(2026, 1, 1),
         end=date(2026, 12, 31),
         total=1000,
+        office=office,  # its region (lib/regions.py)
         created_by=user,
     )
     before = resident_mb()

@@ -11,6 +11,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from luoshi.lib.regions import RegionKey
 from luoshi.org.access import context_for
 
 from . import rules
@@ -46,6 +47,7 @@ class PlanSettings(models.Model):
     plan = models.OneToOneField(
         "work.Plan", on_delete=models.CASCADE, related_name="+", verbose_name=_("计划")
     )
+    region = RegionKey(source=("plan",))  # lib/regions.py
     window_days = models.PositiveSmallIntegerField(_("统计窗口（天）"), default=rules.DEFAULT.window_days)
     blue = models.DecimalField(_("蓝色预警分值"), max_digits=6, decimal_places=2, default=rules.DEFAULT.blue)
     yellow = models.DecimalField(
@@ -93,6 +95,7 @@ class Warning(models.Model):
     person = models.ForeignKey(
         "org.Person", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
     )
+    region = RegionKey(source=("unit",))  # lib/regions.py
     level = models.CharField(max_length=8, choices=Level.choices)
     score = models.DecimalField(max_digits=8, decimal_places=2)
     counts = models.JSONField(default=dict)
@@ -150,6 +153,8 @@ class Flag(models.Model):
     other = models.ForeignKey(
         "work.Report", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
+    # lib/regions.py: the task's region (its plan's); a unit-level flag (no task) its unit's.
+    region = RegionKey(source=("task", "unit"))
     reason = models.TextField(_("原因"))
     detail = models.JSONField(default=dict, blank=True)
     found_on = models.DateField(_("发现日期"))

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from luoshi.audit.services import record
 from luoshi.errors import Conflict, InvalidField
 from luoshi.lib.limits import MAX_TEXT
+from luoshi.lib.regions import fill_regions
 from luoshi.org.access import require_officer
 
 from . import flags, rules, slips
@@ -91,21 +92,23 @@ def flags_raise(found: list[flags.Found], *, on: date) -> int:
         return 0
     with transaction.atomic():
         known = set(Flag.objects.filter(key__in=[f.key for f in found]).values_list("key", flat=True))
-        new = [
-            Flag(
-                key=f.key,
-                kind=f.kind,
-                unit_id=f.unit_id,
-                task_id=f.task_id,
-                report_id=f.report_id,
-                other_id=f.other_id,
-                detail=f.detail,
-                reason=reason_text(f.kind, f.detail),
-                found_on=on,
-            )
+        rows = [
+            {
+                "key": f.key,
+                "kind": f.kind,
+                "unit_id": f.unit_id,
+                "task_id": f.task_id,
+                "report_id": f.report_id,
+                "other_id": f.other_id,
+                "detail": f.detail,
+                "reason": reason_text(f.kind, f.detail),
+                "found_on": on,
+            }
             for f in {f.key: f for f in found}.values()
             if f.key not in known
         ]
+        fill_regions(Flag, rows)  # the tasks' (or units') regions in one query, not one per flag
+        new = [Flag(**row) for row in rows]
         if new:
             Flag.objects.bulk_create(new, batch_size=1000)
             record(

@@ -20,8 +20,9 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from luoshi.lib.regions import RegionKey
 from luoshi.org.access import context_for
-from luoshi.org.models import UnitCategory
+from luoshi.org.models import Unit, UnitCategory
 
 
 class Purpose(models.TextChoices):
@@ -114,6 +115,16 @@ class Scheme(models.Model):
     )
     source = models.CharField(_("来源"), max_length=300, blank=True)
     version = models.PositiveIntegerField(default=1)
+    office = models.ForeignKey(
+        "org.Unit",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("组织单位"),
+        help_text=_("制定方案的考核办所在单位"),
+    )
+    region = RegionKey(source=("office",))  # lib/regions.py: the office's region
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created = models.DateTimeField(default=timezone.now)
 
@@ -143,10 +154,18 @@ class Group(models.Model):
     """A group of assessed units (考核类别): by unit category and/or explicit units."""
 
     scheme = models.ForeignKey(Scheme, on_delete=models.CASCADE, related_name="groups")
+    region = RegionKey(source=("scheme",))  # lib/regions.py
     position = models.PositiveIntegerField(default=0)
     name = models.CharField(_("考核类别"), max_length=120)
     categories = models.JSONField(_("单位类别"), default=list, blank=True)
-    units = models.ManyToManyField("org.Unit", related_name="+", blank=True, verbose_name=_("单位"))
+    units: models.ManyToManyField[Unit, GroupUnit] = models.ManyToManyField(
+        "org.Unit",
+        through="GroupUnit",
+        through_fields=("group", "unit"),
+        related_name="+",
+        blank=True,
+        verbose_name=_("单位"),
+    )
     multiplier = models.DecimalField(
         _("扣分倍数"), max_digits=5, decimal_places=2, default=Decimal(1), help_text=_("例如扣分分值加倍为 2")
     )
@@ -166,10 +185,23 @@ class Group(models.Model):
         return [str(labels.get(c, c)) for c in self.categories]
 
 
+class GroupUnit(models.Model):
+    """A unit named in a group (考核类别的单位): the group's `units`, on the table Django made for them."""
+
+    group = models.ForeignKey(Group, on_delete=models.CASCADE, related_name="+")
+    unit = models.ForeignKey("org.Unit", on_delete=models.CASCADE, related_name="+")
+    region = RegionKey(source=("group",))  # lib/regions.py
+
+    class Meta:
+        db_table = "assessment_group_units"
+        unique_together = [("group", "unit")]
+
+
 class Indicator(models.Model):
     """An indicator (考核指标) of a group: weight, scoring method and its parameters, cap."""
 
     group = models.ForeignKey(Group, on_delete=models.CASCADE, related_name="indicators")
+    region = RegionKey(source=("group",))  # lib/regions.py
     position = models.PositiveIntegerField(default=0)
     name = models.CharField(_("指标"), max_length=300)
     section = models.CharField(_("一级指标"), max_length=200, blank=True)
@@ -196,6 +228,7 @@ class DeductionRule(models.Model):
     rule's text as written (e.g. "未报扣10分")."""
 
     indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="deductions")
+    region = RegionKey(source=("indicator",))  # lib/regions.py
     kind = models.CharField(_("事项类型"), max_length=60)
     points = models.DecimalField(_("每次扣分"), max_digits=8, decimal_places=2)
     cap = models.DecimalField(_("上限"), max_digits=8, decimal_places=2, null=True, blank=True)
@@ -213,6 +246,7 @@ class BonusRule(models.Model):
     """A bonus rule (加分): event kind, points per event, cap."""
 
     scheme = models.ForeignKey(Scheme, on_delete=models.CASCADE, related_name="bonuses")
+    region = RegionKey(source=("scheme",))  # lib/regions.py
     kind = models.CharField(_("事项类型"), max_length=60)
     points = models.DecimalField(_("每次加分"), max_digits=8, decimal_places=2)
     cap = models.DecimalField(_("上限"), max_digits=8, decimal_places=2, null=True, blank=True)
@@ -230,6 +264,7 @@ class VetoRule(models.Model):
     """A veto (一票否决) kind of a scheme: a fact of this kind vetoes the unit."""
 
     scheme = models.ForeignKey(Scheme, on_delete=models.CASCADE, related_name="vetoes")
+    region = RegionKey(source=("scheme",))  # lib/regions.py
     kind = models.CharField(_("事项类型"), max_length=60)
     label = models.CharField(_("名称"), max_length=200)
 
@@ -242,6 +277,7 @@ class Grade(models.Model):
     """A grade band (等次) from the highest: threshold, quota, award eligibility, bonus coefficient."""
 
     scheme = models.ForeignKey(Scheme, on_delete=models.CASCADE, related_name="grades")
+    region = RegionKey(source=("scheme",))  # lib/regions.py
     position = models.PositiveIntegerField(default=0)
     name = models.CharField(_("等次"), max_length=40)
     minimum = models.DecimalField(_("分数线"), max_digits=8, decimal_places=2, default=Decimal(0))
@@ -262,6 +298,7 @@ class ManualScore(models.Model):
     """One named assessor's score of a unit on a manual or rank indicator (每位评分人的分数都留存)."""
 
     indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="scores")
+    region = RegionKey(source=("indicator",))  # lib/regions.py
     unit = models.ForeignKey("org.Unit", on_delete=models.PROTECT, related_name="+")
     assessor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     score = models.DecimalField(_("分数"), max_digits=8, decimal_places=2)
@@ -280,6 +317,7 @@ class Event(models.Model):
     """A fact the office records by hand (投诉核实, 表彰, 一票否决情形 …), fed to schemes as an event."""
 
     unit = models.ForeignKey("org.Unit", on_delete=models.PROTECT, related_name="+")
+    region = RegionKey(source=("unit",))  # lib/regions.py
     kind = models.CharField(_("类型"), max_length=40, choices=EventKind.choices)
     occurred_on = models.DateField(_("日期"))
     count = models.DecimalField(_("次数"), max_digits=8, decimal_places=2, default=Decimal(1))
@@ -308,6 +346,7 @@ class Run(models.Model):
     """One computation of a scheme (v1, v2 …) from frozen inputs."""
 
     scheme = models.ForeignKey(Scheme, on_delete=models.PROTECT, related_name="runs")
+    region = RegionKey(source=("scheme",))  # lib/regions.py
     number = models.PositiveIntegerField(_("版本"))
     as_of = models.DateField(_("数据截至"))
     spec = models.JSONField()
@@ -341,6 +380,7 @@ class RunInput(models.Model):
     link); never changed once the run exists."""
 
     run = models.ForeignKey(Run, on_delete=models.CASCADE, related_name="inputs")
+    region = RegionKey(source=("run",))  # lib/regions.py
     unit = models.ForeignKey("org.Unit", on_delete=models.PROTECT, related_name="+")
     indicator = models.CharField(max_length=20, blank=True)  # the frozen indicator key ("" scheme-level)
     kind = models.CharField(max_length=60)
@@ -358,6 +398,7 @@ class Result(models.Model):
     """A unit's result in a run."""
 
     run = models.ForeignKey(Run, on_delete=models.CASCADE, related_name="results")
+    region = RegionKey(source=("run",))  # lib/regions.py
     unit = models.ForeignKey("org.Unit", on_delete=models.PROTECT, related_name="+")
     unit_name = models.CharField(max_length=120)
     group = models.CharField(max_length=120)
@@ -378,6 +419,7 @@ class Line(models.Model):
     """One line of a unit's breakdown in a run."""
 
     run = models.ForeignKey(Run, on_delete=models.CASCADE, related_name="lines")
+    region = RegionKey(source=("run",))  # lib/regions.py
     unit = models.ForeignKey("org.Unit", on_delete=models.PROTECT, related_name="+")
     position = models.PositiveIntegerField()
     indicator = models.CharField(max_length=300, blank=True)  # the indicator's name as frozen
@@ -405,6 +447,7 @@ class Appeal(models.Model):
     """An appeal (申诉) a unit files against a published run, within its appeal window."""
 
     run = models.ForeignKey(Run, on_delete=models.PROTECT, related_name="appeals")
+    region = RegionKey(source=("run",))  # lib/regions.py
     unit = models.ForeignKey("org.Unit", on_delete=models.PROTECT, related_name="+")
     text = models.TextField(_("申诉理由"))
     filed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")

@@ -27,7 +27,12 @@ def scheme_rows(user: Any) -> list[Scheme]:
 
 def results(run: Run) -> list[Result]:
     """A run's results by group and rank (one query)."""
-    return list(Result.objects.filter(run=run).order_by("group", "rank", "unit_name", "unit_id"))
+    # region_id routes the query to the run's region (docs/scaling.md)
+    return list(
+        Result.objects.filter(run=run, region_id=run.region_id).order_by(
+            "group", "rank", "unit_name", "unit_id"
+        )
+    )
 
 
 @dataclass(frozen=True)
@@ -108,11 +113,12 @@ class Breakdown:
 def breakdown(run: Run, unit_id: int) -> Breakdown | None:
     """A unit's result, every line of its breakdown and the frozen inputs behind them (three
     queries)."""
-    result = Result.objects.filter(run=run, unit_id=unit_id).first()
+    here = {"run": run, "region_id": run.region_id, "unit_id": unit_id}  # routed to the run's region
+    result = Result.objects.filter(**here).first()
     if result is None:
         return None
-    lines = list(Line.objects.filter(run=run, unit_id=unit_id).order_by("position"))
-    inputs = list(RunInput.objects.filter(run=run, unit_id=unit_id).order_by("indicator", "pk"))
+    lines = list(Line.objects.filter(**here).order_by("position"))
+    inputs = list(RunInput.objects.filter(**here).order_by("indicator", "pk"))
     return Breakdown(result, lines, sum((ln.points for ln in lines), Decimal(0)), inputs)
 
 

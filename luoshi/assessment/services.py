@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 from luoshi.audit.services import record
 from luoshi.errors import Conflict, InvalidField, LuoshiError, NotAllowed
 from luoshi.lib.bulk import write_rows
+from luoshi.lib.regions import office_unit_id
 from luoshi.org.access import context_for, require_officer
 from luoshi.org.models import Unit, UnitCategory
 
@@ -37,6 +38,7 @@ from .models import (
     EventKind,
     Grade,
     Group,
+    GroupUnit,
     Indicator,
     ManualScore,
     Method,
@@ -228,8 +230,13 @@ def _write_parts(scheme: Scheme, data: SchemeData) -> None:
         group = Group.objects.create(
             scheme=scheme, position=gi, name=g.name, categories=list(g.categories), multiplier=g.multiplier
         )
-        if g.unit_ids:
-            group.units.set(g.unit_ids)
+        if g.unit_ids:  # keyed with the group's region in hand (`.set()` would ask for it per row)
+            GroupUnit.objects.bulk_create(
+                [
+                    GroupUnit(group=group, unit_id=pk, region_id=group.region_id)
+                    for pk in sorted(set(g.unit_ids))
+                ]
+            )
         for ii, i in enumerate(g.indicators):
             ind = Indicator.objects.create(
                 group=group,
@@ -306,7 +313,8 @@ def scheme_create(*, actor: Any, data: SchemeData) -> Scheme:
     validate(data)
     if Scheme.objects.filter(name=data.name.strip()).exists():
         raise InvalidField(_("已有同名考核方案：%(name)s") % {"name": data.name}, field="name")
-    scheme = Scheme.objects.create(created_by=actor, **_scalars(data))
+    # The office's unit gives the scheme its region (lib/regions.py).
+    scheme = Scheme.objects.create(created_by=actor, office_id=office_unit_id(actor), **_scalars(data))
     _write_parts(scheme, data)
     record(scheme, "assessment.scheme.created", actor=actor, after=_summary(data))
     return scheme
@@ -635,11 +643,11 @@ def frozen_fact(f: rules.Fact) -> rules.Fact:
 
 
 RESULT_COLUMNS = (
-    "run_id", "unit_id", "unit_name", "group", "score", "grade", "rank", "veto", "bottom", "eligible",
+    "run_id", "region_id", "unit_id", "unit_name", "group", "score", "grade", "rank", "veto", "bottom", "eligible",
     "coefficient",
 )  # fmt: skip
-LINE_COLUMNS = ("run_id", "unit_id", "position", "indicator", "points", "reason", "link")
-INPUT_COLUMNS = ("run_id", "unit_id", "indicator", "kind", "value", "text", "link", "ref")
+LINE_COLUMNS = ("run_id", "region_id", "unit_id", "position", "indicator", "points", "reason", "link")
+INPUT_COLUMNS = ("run_id", "region_id", "unit_id", "indicator", "kind", "value", "text", "link", "ref")
 CENTS = Decimal("0.01")
 
 
@@ -662,6 +670,7 @@ def _store(
             (
                 (
                     run.pk,
+                    run.region_id,
                     r.unit_id,
                     names[r.unit_id],
                     group_names[r.group],
@@ -682,6 +691,7 @@ def _store(
             (
                 (
                     run.pk,
+                    run.region_id,
                     r.unit_id,
                     n,
                     ind_names.get(line.indicator, ""),
@@ -704,7 +714,10 @@ def _inputs(run: Run, facts: Sequence[rules.Fact]) -> None:
     write_rows(
         RunInput,
         INPUT_COLUMNS,
-        ((run.pk, f.unit_id, f.indicator, f.kind, f.value, f.text[:500], f.link, f.ref) for f in facts),
+        (
+            (run.pk, run.region_id, f.unit_id, f.indicator, f.kind, f.value, f.text[:500], f.link, f.ref)
+            for f in facts
+        ),
     )
 
 
@@ -879,6 +892,7 @@ def appeal_decide(
             spec=base.spec,
             content_hash=rules.content_hash(base.spec, corrected),
             previous=base,
+            region_id=base.region_id,
             note=_("依申诉更正（%(unit)s）") % {"unit": locked.unit.name},
             created_by=actor,
         )

@@ -207,6 +207,9 @@ ACTIONS: dict[str, tuple[str, str]] = {
     "identity.totp.reset": ("安全管理员重置动态口令", "second factor reset by the security admin"),
     "identity.recovery_codes.generated": ("生成恢复码", "recovery codes generated"),
     "identity.recovery_code.used": ("使用恢复码登录", "recovery code used to sign in"),
+    "identity.account.created": ("新建特权账号", "privileged account created (createsuperuser, the admin)"),
+    "identity.privileges.changed": ("变更账号特权", "account privileges changed (superuser, staff, active)"),
+    "identity.permissions.changed": ("变更账号权限或组", "account permissions or groups changed"),
     # learning (网络学堂)
     "learning.course.created": ("新建课程", "course created"),
     "learning.course.assigned": ("分配课程", "course assigned to posts"),

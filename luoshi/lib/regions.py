@@ -145,3 +145,26 @@ def fill_regions(model: type[models.Model], rows: list[dict[str, Any]]) -> None:
         root = root_region_id()
         for r in missing:
             r["region_id"] = root
+
+
+def office_unit_id(actor: Any, *, root: bool = True) -> Any:
+    """The unit of the actor's office (督查室 / 考核办), for the rows an office owns that name no unit
+    of their own (assessment schemes, rating rounds: their `office`, whose region is theirs): the unit
+    of the actor's current officer post (the lowest id when several), else the install's first root
+    (None with `root=False`)."""
+    from luoshi.org.models import Membership, Role, Unit
+
+    person = getattr(actor, "person", None) if actor is not None else None
+    if person is not None:
+        found = (
+            Membership.objects.current()
+            .filter(person_id=person.pk, post__role=Role.OFFICER)
+            .order_by("post__unit_id")
+            .values_list("post__unit_id", flat=True)
+            .first()
+        )
+        if found is not None:
+            return found
+    if not root:
+        return None
+    return Unit.objects.filter(parent__isnull=True).order_by("pk").values_list("pk", flat=True).first()

@@ -179,6 +179,12 @@ def preview(*, round: RatingRound, data: bytes, filename: str = "") -> Parsed:
     return parsed
 
 
+def _rater_region(unit: Unit | None, round: RatingRound) -> Any:
+    """A rater's region (lib/regions.py): its unit's; one that is no unit (an enterprise) takes the
+    region of the round that first invites it."""
+    return round.region_id if unit is None else unit.region_id
+
+
 @transaction.atomic
 def raters_import(*, actor: Any, round: RatingRound, data: bytes, filename: str = "") -> list[Ballot]:
     """Import the list into a round: every row or none; a refusal names each bad row and column.
@@ -203,13 +209,22 @@ def raters_import(*, actor: Any, round: RatingRound, data: bytes, filename: str 
         rater = known.get((r.kind, r.name))
         if rater is None:
             to_create.append(
-                Rater(name=r.name, kind=r.kind, contact=r.contact, unit=r.unit, user_id=r.user_id)
+                Rater(
+                    name=r.name,
+                    kind=r.kind,
+                    contact=r.contact,
+                    unit=r.unit,
+                    user_id=r.user_id,
+                    region_id=_rater_region(r.unit, round),
+                )
             )
         else:
             rater.contact, rater.unit, rater.user_id = r.contact, r.unit, r.user_id
+            if r.unit is not None:  # a rater that is a unit lives in its unit's region
+                rater.region_id = _rater_region(r.unit, round)
             to_update.append(rater)
     Rater.objects.bulk_create(to_create, batch_size=500)
-    Rater.objects.bulk_update(to_update, ["contact", "unit", "user_id"], batch_size=500)
+    Rater.objects.bulk_update(to_update, ["contact", "unit", "user_id", "region"], batch_size=500)
     raters = {(x.kind, x.name): x.pk for x in Rater.objects.filter(name__in={n for _k, n in keys})}
     have = set(Ballot.objects.filter(round=round).values_list("rater_id", flat=True))
     new = [

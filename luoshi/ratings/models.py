@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import hashlib
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.db import models
@@ -19,9 +19,13 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from luoshi.lib.regions import RegionKey
 from luoshi.org.access import context_for
 
 from . import rules
+
+if TYPE_CHECKING:
+    from luoshi.org.models import Unit
 
 
 class RoundKind(models.TextChoices):
@@ -69,9 +73,24 @@ class RatingRound(models.Model):
     veto_percent = models.DecimalField(
         _("不满意否决线（%）"), max_digits=5, decimal_places=2, default=Decimal("30.00")
     )
-    rated_units = models.ManyToManyField(
-        "org.Unit", related_name="rating_rounds", blank=True, verbose_name=_("被评议单位")
+    rated_units: models.ManyToManyField[Unit, RoundUnit] = models.ManyToManyField(
+        "org.Unit",
+        through="RoundUnit",
+        through_fields=("ratinground", "unit"),
+        related_name="rating_rounds",
+        blank=True,
+        verbose_name=_("被评议单位"),
     )
+    office = models.ForeignKey(
+        "org.Unit",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("组织单位"),
+        help_text=_("组织评议的考核办所在单位"),
+    )
+    region = RegionKey(source=("office",))  # lib/regions.py: the organising office's region
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created = models.DateTimeField(default=timezone.now)
     closed_at = models.DateTimeField(null=True, blank=True)
@@ -101,10 +120,23 @@ class RatingRound(models.Model):
         return bool(self.state == RoundState.OPEN and self.opens <= now < self.closes)
 
 
+class RoundUnit(models.Model):
+    """A unit a round rates (被评议单位): the round's `rated_units`, on the table Django made for them."""
+
+    ratinground = models.ForeignKey(RatingRound, on_delete=models.CASCADE, related_name="+")
+    unit = models.ForeignKey("org.Unit", on_delete=models.CASCADE, related_name="+")
+    region = RegionKey(source=("ratinground",))  # lib/regions.py
+
+    class Meta:
+        db_table = "ratings_ratinground_rated_units"
+        unique_together = [("ratinground", "unit")]
+
+
 class Item(models.Model):
     """A service item every ballot rates for each unit (e.g. 服务态度, 办事效率, 廉洁自律)."""
 
     round = models.ForeignKey(RatingRound, on_delete=models.CASCADE, related_name="items")
+    region = RegionKey(source=("round",))  # lib/regions.py
     position = models.PositiveIntegerField()
     text = models.CharField(_("评议事项"), max_length=200)
 
@@ -139,6 +171,9 @@ class Rater(models.Model):
         related_name="+",
         verbose_name=_("站内账号"),
     )
+    # lib/regions.py: its unit's region; a rater that is no unit (an enterprise) takes the region of
+    # the round that first invited it (the importer sets it).
+    region = RegionKey(source=("unit",))
 
     objects = RaterQuerySet.as_manager()
 
@@ -156,9 +191,15 @@ class Panel(models.Model):
     the round's when it names none."""
 
     round = models.ForeignKey(RatingRound, on_delete=models.CASCADE, related_name="panels")
+    region = RegionKey(source=("round",))  # lib/regions.py
     name = models.CharField(_("评议组"), max_length=100)
-    rated_units = models.ManyToManyField(
-        "org.Unit", related_name="rating_panels", blank=True, verbose_name=_("被评议单位")
+    rated_units: models.ManyToManyField[Unit, PanelUnit] = models.ManyToManyField(
+        "org.Unit",
+        through="PanelUnit",
+        through_fields=("panel", "unit"),
+        related_name="rating_panels",
+        blank=True,
+        verbose_name=_("被评议单位"),
     )
 
     class Meta:
@@ -167,6 +208,18 @@ class Panel(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class PanelUnit(models.Model):
+    """A unit a panel rates: the panel's `rated_units`, on the table Django made for them."""
+
+    panel = models.ForeignKey(Panel, on_delete=models.CASCADE, related_name="+")
+    unit = models.ForeignKey("org.Unit", on_delete=models.CASCADE, related_name="+")
+    region = RegionKey(source=("panel",))  # lib/regions.py
+
+    class Meta:
+        db_table = "ratings_panel_rated_units"
+        unique_together = [("panel", "unit")]
 
 
 def token_digest(raw: str) -> str:
@@ -179,6 +232,7 @@ class Ballot(models.Model):
     submitted once (`submitted_at`, set by one conditional update)."""
 
     round = models.ForeignKey(RatingRound, on_delete=models.CASCADE, related_name="ballots")
+    region = RegionKey(source=("round",))  # lib/regions.py
     panel = models.ForeignKey(Panel, on_delete=models.CASCADE, related_name="ballots")
     rater = models.ForeignKey(Rater, on_delete=models.PROTECT, related_name="ballots")
     token_hash = models.CharField(max_length=64, null=True, blank=True, unique=True)
@@ -201,6 +255,7 @@ class Answer(models.Model):
     so a result never depends on a later edit of the scale)."""
 
     ballot = models.ForeignKey(Ballot, on_delete=models.CASCADE, related_name="answers")
+    region = RegionKey(source=("ballot",))  # lib/regions.py
     unit = models.ForeignKey("org.Unit", on_delete=models.PROTECT, related_name="+")
     item = models.ForeignKey(Item, on_delete=models.PROTECT, related_name="answers")
     choice = models.PositiveSmallIntegerField()
@@ -231,6 +286,7 @@ class BallotRefusal(models.Model):
     ballot = models.ForeignKey(
         Ballot, null=True, blank=True, on_delete=models.CASCADE, related_name="refusals"
     )
+    region = RegionKey(source=("round", "ballot"))  # lib/regions.py
     reason = models.CharField(max_length=16, choices=RefusalReason.choices)
     at = models.DateTimeField(default=timezone.now)
 

@@ -81,7 +81,8 @@ def round_results(rnd: RatingRound) -> RoundResults:
     names = dict(Panel.objects.filter(round=rnd).values_list("pk", "name"))
     items = list(Item.objects.filter(round=rnd).order_by("position").values_list("pk", "text"))
     aggregates = (
-        Answer.objects.filter(ballot__round=rnd, ballot__submitted_at__isnull=False)
+        # region_id routes the aggregate to the round's region (docs/scaling.md)
+        Answer.objects.filter(region_id=rnd.region_id, ballot__round=rnd, ballot__submitted_at__isnull=False)
         .values("ballot__panel_id", "unit_id", "item_id")
         .annotate(
             n=Count("pk"),

@@ -24,6 +24,7 @@ from django.utils.translation import gettext_lazy
 
 from luoshi.audit.services import record
 from luoshi.errors import InvalidField, LuoshiError
+from luoshi.lib.regions import office_unit_id
 from luoshi.notify.services import Message, notify
 from luoshi.org.access import require_officer
 from luoshi.org.models import Unit
@@ -35,9 +36,11 @@ from .models import (
     BallotRefusal,
     Item,
     Panel,
+    PanelUnit,
     RatingRound,
     RoundKind,
     RoundState,
+    RoundUnit,
     token_digest,
 )
 
@@ -115,10 +118,11 @@ def round_create(
         scale=_scale_json(scale),
         minimum_responses=minimum_responses,
         veto_percent=veto_percent,
+        office_id=office_unit_id(actor),  # its region is the round's (lib/regions.py)
         created_by=actor,
     )
     Item.objects.bulk_create([Item(round=rnd, position=i, text=t) for i, t in enumerate(texts, start=1)])
-    rnd.rated_units.set(rated_units)
+    _rate_units(RoundUnit, "ratinground", rnd, rated_units)
     record(
         rnd,
         "ratings.round.created",
@@ -139,6 +143,17 @@ def round_create(
     return rnd
 
 
+def _rate_units(through: Any, parent: str, owner: Any, units: Sequence[Unit]) -> None:
+    """The rated units of a round or panel, keyed with its region from the object in hand (`.set()`
+    would ask for the region once per row)."""
+    through.objects.bulk_create(
+        [
+            through(**{parent: owner}, unit_id=pk, region_id=owner.region_id)
+            for pk in sorted({u.pk for u in units})
+        ]
+    )
+
+
 def _require_not_closed(rnd: RatingRound) -> None:
     if rnd.state == RoundState.CLOSED:
         raise LuoshiError(_("本轮评议已结束，不能再修改。"), code="closed")
@@ -156,7 +171,7 @@ def panel_create(*, actor: Any, round: RatingRound, name: str, rated_units: Sequ
     if Panel.objects.filter(round=round, name=name).exists():
         raise InvalidField(_("本轮已有评议组：%(name)s") % {"name": name}, field="name")
     panel = Panel.objects.create(round=round, name=name)
-    panel.rated_units.set(rated_units)
+    _rate_units(PanelUnit, "panel", panel, rated_units)
     record(
         panel,
         "ratings.panel.created",
@@ -303,7 +318,9 @@ class _Refused(Exception):
 def _refusal_record(reason: rules.Refusal, ballot: Ballot, *, submitted: bool) -> None:
     if not submitted and BallotRefusal.objects.filter(ballot=ballot, reason=reason.value).exists():
         return  # a link opened again: one row per ballot and reason is enough
-    refusal = BallotRefusal.objects.create(round_id=ballot.round_id, ballot=ballot, reason=reason.value)
+    refusal = BallotRefusal.objects.create(
+        round_id=ballot.round_id, ballot=ballot, region_id=ballot.region_id, reason=reason.value
+    )
     if submitted:
         record(
             refusal,
@@ -334,8 +351,9 @@ def ballot_open(*, token: str, now: datetime | None = None) -> Ballot:
     return ballot
 
 
-AnswerRow = tuple[int, int, int, int, Decimal, bool]  # ballot, unit, item, choice, points, unsatisfied
-ANSWER_COLUMNS = ("ballot_id", "unit_id", "item_id", "choice", "points", "unsatisfied")
+# ballot, its region (lib/regions.py), unit, item, choice, points, unsatisfied
+AnswerRow = tuple[int, int, int, int, int, Decimal, bool]
+ANSWER_COLUMNS = ("ballot_id", "region_id", "unit_id", "item_id", "choice", "points", "unsatisfied")
 
 
 def _answers(ballot: Ballot, answers: Mapping[tuple[int, int], object]) -> list[AnswerRow] | rules.Refusal:
@@ -357,7 +375,9 @@ def _answers(ballot: Ballot, answers: Mapping[tuple[int, int], object]) -> list[
             if option is None:
                 return rules.Refusal.OUT_OF_SCALE
             index = options.index(option)
-            rows.append((ballot.pk, unit_id, item_id, index, option.points, option.unsatisfied))
+            rows.append(
+                (ballot.pk, ballot.region_id, unit_id, item_id, index, option.points, option.unsatisfied)
+            )
     return rows
 
 

@@ -8,7 +8,7 @@ done) is `rules.problem_state` of the stage and the deadline.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.db import models
@@ -16,9 +16,13 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from luoshi.lib.regions import RegionKey
 from luoshi.org.access import context_for
 
 from .rules import Stage, Step
+
+if TYPE_CHECKING:
+    from luoshi.org.models import Unit
 
 
 class RoundKind(models.TextChoices):
@@ -85,10 +89,16 @@ class Round(models.Model):
     start = models.DateField(_("检查开始"))
     end = models.DateField(_("检查结束"))
     feedback = models.DateField(_("反馈日期"), null=True, blank=True)
-    scope_units = models.ManyToManyField(
-        "org.Unit", related_name="rectification_rounds", blank=True, verbose_name=_("被检查单位")
+    scope_units: models.ManyToManyField[Unit, RoundScopeUnit] = models.ManyToManyField(
+        "org.Unit",
+        through="RoundScopeUnit",
+        through_fields=("round", "unit"),
+        related_name="rectification_rounds",
+        blank=True,
+        verbose_name=_("被检查单位"),
     )
     plan = models.ForeignKey("work.Plan", on_delete=models.PROTECT, related_name="+", verbose_name=_("计划"))
+    region = RegionKey(source=("plan",))  # lib/regions.py
     created = models.DateTimeField(default=timezone.now)
 
     objects = RoundQuerySet.as_manager()
@@ -103,6 +113,18 @@ class Round(models.Model):
         return self.name
 
 
+class RoundScopeUnit(models.Model):
+    """A unit a round inspects (被检查单位): the round's `scope_units`, on the table Django made for them."""
+
+    round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="+")
+    unit = models.ForeignKey("org.Unit", on_delete=models.CASCADE, related_name="+")
+    region = RegionKey(source=("round",))  # lib/regions.py
+
+    class Meta:
+        db_table = "rectification_round_scope_units"
+        unique_together = [("round", "unit")]
+
+
 class ProblemQuerySet(models.QuerySet["Problem"]):
     def visible_to(self, user: Any) -> ProblemQuerySet:
         """Officers see all; others the problems of their units and portfolio, or that they lead."""
@@ -115,6 +137,7 @@ class Problem(models.Model):
     立行立改 at once, or 长期整改 with the lasting mechanism (长效机制) recorded."""
 
     round = models.ForeignKey(Round, on_delete=models.PROTECT, related_name="problems")
+    region = RegionKey(source=("round",))  # lib/regions.py
     number = models.CharField(_("序号"), max_length=20)
     sort_key = models.CharField(max_length=120, editable=False, default="")
     text = models.TextField(_("问题"))
@@ -166,6 +189,7 @@ class Measure(models.Model):
     """A rectification measure (整改措施): a task of the engine linked to its problem (任务清单)."""
 
     problem = models.ForeignKey(Problem, on_delete=models.PROTECT, related_name="measures")
+    region = RegionKey(source=("problem",))  # lib/regions.py
     task = models.OneToOneField("work.Task", on_delete=models.PROTECT, related_name="+")
 
     class Meta:
@@ -181,6 +205,7 @@ class SignOff(models.Model):
     (unit head → lead leader → inspection office) one step at a time, or is returned."""
 
     problem = models.ForeignKey(Problem, on_delete=models.PROTECT, related_name="signoffs")
+    region = RegionKey(source=("problem",))  # lib/regions.py
     submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     submitted_at = models.DateTimeField(default=timezone.now)
     note = models.TextField(_("整改情况"))
@@ -201,6 +226,7 @@ class Approval(models.Model):
     """One step's decision on a sign-off (审核): who, when, approved or returned, and why."""
 
     signoff = models.ForeignKey(SignOff, on_delete=models.CASCADE, related_name="approvals")
+    region = RegionKey(source=("signoff",))  # lib/regions.py
     step = models.CharField(max_length=12, choices=StepChoice.choices)
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     approved = models.BooleanField()
@@ -220,6 +246,7 @@ class SignOffEvidence(models.Model):
     """An evidence file (佐证材料) of a sign-off, stored under its SHA-256."""
 
     signoff = models.ForeignKey(SignOff, on_delete=models.PROTECT, related_name="evidence")
+    region = RegionKey(source=("signoff",))  # lib/regions.py
     file = models.FileField(upload_to=signoff_evidence_path, max_length=300)
     name = models.CharField(max_length=200)
     size = models.PositiveBigIntegerField()
@@ -234,6 +261,7 @@ class Reopen(models.Model):
     """A re-inspection (回头看) found a signed-off problem not fixed: it is open again, with why."""
 
     problem = models.ForeignKey(Problem, on_delete=models.PROTECT, related_name="reopens")
+    region = RegionKey(source=("problem",))  # lib/regions.py
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     reason = models.TextField(_("重新打开原因"))
     old_deadline = models.DateField()
@@ -249,6 +277,7 @@ class Publication(models.Model):
     responsible unit). One is current per round; unpublishing keeps the row, withdrawn."""
 
     round = models.ForeignKey(Round, on_delete=models.PROTECT, related_name="publications")
+    region = RegionKey(source=("round",))  # lib/regions.py
     snapshot = models.JSONField()
     as_of = models.DateField(_("统计日期"))
     published_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")

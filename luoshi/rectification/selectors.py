@@ -84,7 +84,7 @@ def unit_summaries(rnd: Round, *, user: Any, today: date) -> list[dict[str, Any]
     """The figures per responsible unit of a round (按责任单位统计), most problems first: one query."""
     rows = (
         Problem.objects.visible_to(user)
-        .filter(round=rnd)
+        .filter(round=rnd, region_id=rnd.region_id)  # routed to the round's region (docs/scaling.md)
         .order_by()
         .values("responsible_unit_id", "responsible_unit__name", "responsible_unit__short_name")
         .annotate(**_figures("", today))
@@ -130,7 +130,7 @@ def problem_list(rnd: Round, *, user: Any, today: date) -> QuerySet[Problem]:
     its state and number of measures."""
     return (
         Problem.objects.visible_to(user)
-        .filter(round=rnd)
+        .filter(round=rnd, region_id=rnd.region_id)  # routed to the round's region (docs/scaling.md)
         .select_related("responsible_unit", "responsible_leader")
         # Measures counted per problem by their index (a subquery), not by grouping the round's
         # problems with a join: no GROUP BY, and the page's count is a plain count of problems.
@@ -157,7 +157,7 @@ def responsibility_list(rnd: Round, *, user: Any, today: date) -> list[dict[str,
     done = Q(stage=rules.Stage.DONE)
     rows = (
         Problem.objects.visible_to(user)
-        .filter(round=rnd)
+        .filter(round=rnd, region_id=rnd.region_id)  # routed to the round's region (docs/scaling.md)
         .order_by()
         .values(
             "responsible_unit_id",

@@ -24,6 +24,7 @@ from django.utils.translation import gettext_lazy
 from luoshi.audit.services import record
 from luoshi.errors import InvalidField, LuoshiError, NotAllowed
 from luoshi.lib.natural import code_key
+from luoshi.lib.regions import office_unit_id
 from luoshi.org.access import context_for, require_officer
 from luoshi.org.models import Person, Unit
 from luoshi.work.bulk import NewTask, task_create_many
@@ -40,6 +41,7 @@ from .models import (
     Reopen,
     Round,
     RoundKind,
+    RoundScopeUnit,
     SignOff,
     SignOffEvidence,
     SignOffState,
@@ -92,13 +94,27 @@ def round_create(
         raise InvalidField(_("整改期限不能早于检查结束日期。"), field="due")
     if Round.objects.filter(name=name).exists():
         raise InvalidField(_("已有同名轮次：%(name)s") % {"name": name}, field="name")
+    # The round's plan belongs to the inspecting office's unit, so the round and everything under it
+    # lie in that office's region (lib/regions.py); an actor without an officer post: the root's.
+    office = office_unit_id(actor, root=False)
     plan = plan_create(
-        actor=actor, name=_("%(name)s整改") % {"name": name}, year=end.year, start=start, due=due
+        actor=actor,
+        name=_("%(name)s整改") % {"name": name},
+        year=end.year,
+        start=start,
+        due=due,
+        **({} if office is None else {"owner_unit_id": office}),
     )
     rnd = Round.objects.create(
         kind=kind, name=name, body=(body or "").strip(), start=start, end=end, feedback=feedback, plan=plan
     )
-    rnd.scope_units.set(scope_units)
+    # The through rows take the round's region from the round in hand (`.set()` would ask for it per row).
+    RoundScopeUnit.objects.bulk_create(
+        [
+            RoundScopeUnit(round=rnd, unit_id=pk, region_id=rnd.region_id)
+            for pk in sorted({u.pk for u in scope_units})
+        ]
+    )
     record(
         rnd,
         "rectification.round.created",

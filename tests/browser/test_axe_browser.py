@@ -112,6 +112,7 @@ def _scan(
         found["shell:skip-link-first"].append(f"{where}: first tab stop is {first}")
     spent["open"] += t1 - t0
     spent["axe"] += t2 - t1
+    spent[f"axe {url}"] += t2 - t1
     if viewport is PHONE:
         over = page.evaluate(SIDEWAYS)
         if over > 0:
@@ -192,7 +193,9 @@ def test_every_page_passes_axe(
     print(
         f"\naxe {who} {viewport['width']}: {scans} scans of {len(pages)} addresses in "
         f"{time.monotonic() - started:.0f} s; violations by rule: {dict(counts) or 'none'}; seconds spent: "
-        + ", ".join(f"{k} {v:.0f}" for k, v in spent.items())
+        + ", ".join(f"{k} {v:.0f}" for k, v in spent.items() if " " not in k)
+        + "; slowest: "
+        + ", ".join([f"{k[4:]} {v:.1f}" for k, v in spent.most_common() if " " in k][:8])
     )
     assert not errors, "page errors:\n" + "\n".join(errors[:30])
     report = [

@@ -87,24 +87,6 @@ PENDING: dict[str, str] = {
     "projects_projectproblem": "project",
     "projects_projectimport": "the importing office's unit",
     "projects_boundary": "the district whose map it is",
-    "rectification_round": "plan",
-    "rectification_round_scope_units": "round",
-    "rectification_problem": "round",
-    "rectification_measure": "problem",
-    "rectification_signoff": "problem",
-    "rectification_approval": "signoff",
-    "rectification_signoffevidence": "signoff",
-    "rectification_reopen": "problem",
-    "rectification_publication": "round",
-    "ratings_ratinground": "the organising office's unit",
-    "ratings_ratinground_rated_units": "round",
-    "ratings_item": "round",
-    "ratings_rater": "unit",
-    "ratings_panel": "round",
-    "ratings_panel_rated_units": "panel",
-    "ratings_ballot": "round",
-    "ratings_answer": "ballot",
-    "ratings_ballotrefusal": "round",
     "meetings_meetingseries": "the chair's unit",
     "meetings_meetingseries_plans": "series",
     "meetings_meetingseries_projects": "series",
@@ -125,24 +107,6 @@ PENDING: dict[str, str] = {
     "supervision_response": "notice",
     "supervision_responseevidence": "response",
     "supervision_accountability": "item",
-    "assessment_scheme": "the office's unit",
-    "assessment_group": "scheme",
-    "assessment_group_units": "group",
-    "assessment_indicator": "group",
-    "assessment_deductionrule": "indicator",
-    "assessment_bonusrule": "scheme",
-    "assessment_vetorule": "scheme",
-    "assessment_grade": "scheme",
-    "assessment_manualscore": "indicator",
-    "assessment_event": "unit",
-    "assessment_run": "scheme",
-    "assessment_runinput": "run",
-    "assessment_result": "run",
-    "assessment_line": "run",
-    "assessment_appeal": "run",
-    "alerts_plansettings": "plan",
-    "alerts_warning": "unit",
-    "alerts_flag": "task",
     "appeals_service": "unit",
     "appeals_appeal": "unit",
     "appeals_pause": "appeal",
@@ -215,11 +179,13 @@ def strays() -> dict[str, int]:
         model = _tables()[table]
         key = region_key(model)
         assert key is not None
-        for source in key.source:
+        for i, source in enumerate(key.source):
             field = model._meta.get_field(source)
             assert isinstance(field, models.ForeignKey)
+            # the key comes from the first source that is set (`region_of_row`)
+            first = {f"{earlier}__isnull": True for earlier in key.source[:i]}
             n = (
-                model._default_manager.filter(**{f"{source}__isnull": False})
+                model._default_manager.filter(**{f"{source}__isnull": False}, **first)
                 .exclude(**{f"{source}__region_id": F("region_id")})
                 .count()
             )
@@ -268,4 +234,189 @@ def test_services_key_every_row_with_its_plan_s_region(p: Personas) -> None:
         *task.followers.all(),
     ]
     assert len(rows) >= 7 and {r.region_id for r in rows} == {other.pk}
+    assert strays() == {}
+
+
+def _second_district(p: Personas) -> tuple[Unit, Any, Unit, Any, Any]:
+    """A second district with its own office (an officer) and a department (a reporter and a head)."""
+    from luoshi.org.models import Role
+    from tests.factories import make_user
+
+    other = make_unit("第二区", category=UnitCategory.DISTRICT, parent=p.district)
+    office = make_unit("第二区督查室", parent=other)
+    unit = make_unit("第二区发改局", parent=other)
+    officer = make_user("officer_2", unit=office, role=Role.OFFICER, name="二区督查员")
+    reporter = make_user("reporter_2", unit=unit, role=Role.REPORTER, name="二区填报员")
+    head = make_user("head_2", unit=unit, role=Role.HEAD, name="二区局长")
+    return other, officer, unit, reporter, head
+
+
+def _rows_of(*models: type[models.Model]) -> list[Any]:
+    return [row for m in models for row in m._default_manager.all()]
+
+
+def test_rectification_and_alerts_key_rows_with_the_office_s_or_the_task_s_region(p: Personas) -> None:
+    from datetime import date, timedelta
+    from decimal import Decimal
+
+    from luoshi.alerts import flags
+    from luoshi.alerts.models import Flag, PlanSettings, Subject, Warning
+    from luoshi.alerts.services import flags_raise, plan_settings_save
+    from luoshi.lib.bulk import model_rows, write_rows
+    from luoshi.rectification import models as rect
+    from luoshi.rectification.services import (
+        NewProblem,
+        problem_create,
+        problem_reopen,
+        results_publish,
+        round_create,
+        signoff_approve,
+        signoff_submit,
+    )
+    from luoshi.work.models import Task
+    from luoshi.work.services import task_confirm_completion
+    from tests.factories import evidence
+
+    other, officer, unit, reporter, head = _second_district(p)
+    today = date.today()
+    rnd = round_create(
+        actor=officer,
+        kind="patrol",
+        name="二区第一轮巡察",
+        body="二区巡察组",
+        start=today - timedelta(days=60),
+        end=today - timedelta(days=30),
+        due=today + timedelta(days=200),
+        scope_units=[unit, p.unit_a],
+    )
+    assert (rnd.plan.owner_unit.parent_id, rnd.plan.region_id, rnd.region_id) == (
+        other.pk,
+        other.pk,
+        other.pk,
+    )
+    problem = problem_create(
+        actor=officer,
+        round=rnd,
+        row=NewProblem(
+            number="1",
+            text="问题1：台账不全",
+            responsible_unit=unit,
+            responsible_leader=None,
+            deadline=today + timedelta(days=100),
+            measures=[("补齐台账", None)],
+        ),
+    )
+    for task in Task.objects.filter(pk__in=problem.measures.values("task_id")):
+        claim_task(reporter, task)
+        task_confirm_completion(actor=officer, task=Task.objects.get(pk=task.pk))
+    signoff = signoff_submit(actor=reporter, problem=problem, note="已整改", files=evidence())
+    signoff_approve(actor=head, signoff=signoff, step="unit_head")
+    signoff_approve(actor=officer, signoff=signoff, step="office")
+    problem_reopen(
+        actor=officer,
+        problem=problem,
+        reason="回头看",
+        deadline=today + timedelta(days=150),
+        measure="再整改",
+    )
+    results_publish(actor=officer, round=rnd)
+    mine = _rows_of(
+        rect.Round, rect.RoundScopeUnit, rect.Problem, rect.Measure, rect.SignOff, rect.Approval,
+        rect.SignOffEvidence, rect.Reopen, rect.Publication,
+    )  # fmt: skip
+    assert len(mine) >= 12 and {r.region_id for r in mine} == {other.pk}
+
+    plan_settings_save(
+        actor=officer, plan=rnd.plan, window_days=30, blue=Decimal(1), yellow=Decimal(2), orange=Decimal(3),
+        red=Decimal(4),
+    )  # fmt: skip
+    theirs = p.task(p.plan(), unit=unit)  # a task of the first district's plan led by the second's unit
+    task = Task.objects.filter(plan=rnd.plan).first()
+    assert task is not None
+    flags_raise(
+        [
+            flags.Found("phantom", "t:1", unit.pk, task.pk, None),
+            flags.Found("phantom", "t:2", unit.pk, theirs.pk, None),
+            flags.Found("phantom", "u:1", unit.pk, None, None),
+        ],
+        on=today,
+    )
+    # the daily step's COPY path (`warnings_step`): rows name their unit only
+    write_rows(Warning, *model_rows(Warning, [
+        {"day": today, "subject": Subject.UNIT, "unit_id": u.pk, "level": "blue", "score": Decimal(1)}
+        for u in (unit, p.unit_a)
+    ], skip_id=True))  # fmt: skip
+    assert PlanSettings.objects.get().region_id == other.pk
+    assert dict(Flag.objects.values_list("key", "region_id")) == {
+        "t:1": other.pk, "t:2": p.district.pk, "u:1": other.pk,
+    }  # fmt: skip
+    regions = dict(Warning.objects.filter(subject=Subject.UNIT).values_list("unit_id", "region_id"))
+    assert (regions[unit.pk], regions[p.unit_a.pk]) == (other.pk, p.district.pk)
+    assert strays() == {}
+
+
+def test_ratings_and_assessment_key_rows_with_the_office_s_region(p: Personas) -> None:
+    from datetime import date, timedelta
+    from decimal import Decimal
+
+    from django.utils import timezone
+
+    from luoshi.assessment import models as asm
+    from luoshi.assessment import services as assessment
+    from luoshi.errors import LuoshiError
+    from luoshi.ratings import importer
+    from luoshi.ratings import models as rat
+    from luoshi.ratings import services as ratings
+    from tests.assessment.conftest import scheme_data
+    from tests.ratings.conftest import enterprises, full_answers
+
+    other, officer, unit, _reporter, head = _second_district(p)
+    now = timezone.now()
+    rnd = ratings.round_create(
+        actor=officer,
+        name="二区亮分评议",
+        opens=now - timedelta(days=1),
+        closes=now + timedelta(days=10),
+        items=["服务态度", "办事效率"],
+        rated_units=[unit, p.unit_a],
+        minimum_responses=1,
+    )
+    ratings.panel_create(actor=officer, round=rnd, name="部门组", rated_units=[unit])
+    importer.raters_import(actor=officer, round=rnd, data=enterprises(2), filename="名单.xlsx")
+    ratings.round_open(actor=officer, round=rnd)
+    issued = ratings.tokens_issue(actor=officer, round=rnd)
+    ballot = issued[0].ballot
+    ratings.ballot_submit(token=issued[0].token, answers=full_answers(ballot))
+    with pytest.raises(LuoshiError):
+        ratings.ballot_submit(token=issued[0].token, answers=full_answers(ballot))
+    assert rnd.office_id is not None and Unit.objects.get(pk=rnd.office_id).parent_id == other.pk
+    mine = _rows_of(
+        rat.RatingRound, rat.RoundUnit, rat.Item, rat.Rater, rat.Panel, rat.PanelUnit, rat.Ballot, rat.Answer,
+        rat.BallotRefusal,
+    )  # fmt: skip
+    assert len(mine) >= 15 and {r.region_id for r in mine} == {other.pk}
+    assert rat.BallotRefusal.objects.exists() and rat.Answer.objects.exists()
+
+    data = scheme_data(name="二区部门考核")
+    data.groups[0].unit_ids = [unit.pk]
+    scheme = assessment.scheme_create(actor=officer, data=data)
+    assessment.event_record(
+        actor=officer, unit=unit, kind="assessment.complaint", occurred_on=date(2024, 5, 1), text="投诉核实"
+    )
+    indicator = asm.Indicator.objects.get(group__scheme=scheme, name="领导评价")
+    assessment.score_record(actor=officer, indicator=indicator, unit=unit, score=Decimal(30))
+    run = assessment.run_create(actor=officer, scheme=scheme, as_of=date(2024, 12, 31))
+    run = assessment.run_publish(
+        actor=officer, run=run, appeal_until=timezone.localdate() + timedelta(days=7)
+    )
+    appeal = assessment.appeal_file(actor=head, run=run, unit=unit, text="投诉不实")
+    wrong = asm.RunInput.objects.filter(run=run, kind="assessment.complaint").first()
+    assert wrong is not None
+    assessment.appeal_decide(actor=officer, appeal=appeal, accept=True, reason="核实", remove=[wrong.pk])
+    mine = _rows_of(
+        asm.Scheme, asm.Group, asm.GroupUnit, asm.Indicator, asm.DeductionRule, asm.BonusRule, asm.VetoRule,
+        asm.Grade, asm.ManualScore, asm.Event, asm.Run, asm.RunInput, asm.Result, asm.Line, asm.Appeal,
+    )  # fmt: skip
+    assert asm.Run.objects.count() == 2 and asm.Line.objects.exists()
+    assert len(mine) >= 20 and {r.region_id for r in mine} == {other.pk}
     assert strays() == {}
