@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
 from luoshi.org.access import require_officer
@@ -21,6 +24,19 @@ from .services import outbox_requeue, preference_set, reminders_set
 OUTBOX_PAGE = 50
 
 
+def _box(request: HttpRequest, template: str, context: dict[str, Any], form: Any, said: str) -> HttpResponse:
+    """The form's box for HTMX, always 200 (HTMX swaps in no 4xx answer, as every refused row here): once
+    saved the live region says `said` and focus returns to the save button; refused, each field shows its
+    message in place (aria-invalid, aria-describedby), the region counts them and focus goes to the first."""
+    box = render(request, template, context)
+    if context["saved"]:
+        return announce(box, said, focus=f"#{context['save_id']}")
+    invalid = [name for name in form.fields if name in form.errors]
+    n = len(invalid) or 1
+    message = ngettext("有 %(n)s 处需要修改", "有 %(n)s 处需要修改", n) % {"n": n}
+    return announce(box, message, focus=f"#id_{invalid[0]}" if invalid else f"#{context['error_id']}")
+
+
 @login_required
 @require_POST
 def preference(request: HttpRequest) -> HttpResponse:
@@ -31,11 +47,9 @@ def preference(request: HttpRequest) -> HttpResponse:
         and form_submit(form, preference_set, actor=request.user, digest=form.cleaned_data["digest"]).saved
     )
     if is_htmx(request):
-        status = 200 if saved else 400
-        box = render(
-            request, "notify/_preference.html", {"preference_form": form, "saved": saved}, status=status
-        )
-        return announce(box, _("通知方式已保存。"), focus="#notify-preference-save") if saved else box
+        context = {"preference_form": form, "saved": saved}
+        context |= {"save_id": "notify-preference-save", "error_id": "notify-preference-error"}
+        return _box(request, "notify/_preference.html", context, form, _("通知方式已保存。"))
     if saved:
         messages.success(request, _("通知方式已保存。"))
     else:
@@ -52,13 +66,9 @@ def reminders(request: HttpRequest) -> HttpResponse:
         form.is_valid() and form_submit(form, reminders_set, actor=request.user, **form.cleaned_data).saved
     )
     if is_htmx(request):
-        box = render(
-            request,
-            "notify/_reminders.html",
-            {"reminder_form": form, "saved": saved},
-            status=200 if saved else 400,
-        )
-        return announce(box, _("提醒方式已保存。"), focus="#notify-reminders-save") if saved else box
+        context = {"reminder_form": form, "saved": saved}
+        context |= {"save_id": "notify-reminders-save", "error_id": "notify-reminders-error"}
+        return _box(request, "notify/_reminders.html", context, form, _("提醒方式已保存。"))
     if saved:
         messages.success(request, _("提醒方式已保存。"))
     else:

@@ -18,16 +18,18 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
 from luoshi.audit.services import record_read
 from luoshi.documents.exporters import csv_response, xlsx_response
+from luoshi.errors import LuoshiError
 from luoshi.imports.staged import staged_import
 from luoshi.lib.charts import chart_table
 from luoshi.lib.uploads import download_type, upload_limit
 from luoshi.org.access import context_for, require_officer
-from luoshi.web.errors import form_submit
-from luoshi.web.htmx import is_htmx
+from luoshi.web.errors import form_submit, raise_for
+from luoshi.web.htmx import announce, is_htmx
 from luoshi.web.templatetags.web import LIGHT_CLASSES
 from luoshi.work import selectors as work_selectors
 from luoshi.work.choices import Light
@@ -225,6 +227,11 @@ def _visible_problem(request: HttpRequest, pk: int) -> Problem:
 def problem_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """A problem: its measures with their lights, the sign-off chain and its evidence, reopens."""
     problem = _visible_problem(request, pk)
+    return render(request, "rectification/problem_detail.html", _problem_context(request, problem))
+
+
+def _problem_context(request: HttpRequest, problem: Problem) -> dict[str, Any]:
+    """What the problem's page shows (and its sign-off section, answered alone to HTMX)."""
     today = timezone.localdate()
     tasks = list(
         Task.objects.filter(pk__in=problem.measures.values("task_id"))
@@ -264,7 +271,7 @@ def problem_detail(request: HttpRequest, pk: int) -> HttpResponse:
         if (text := "；".join(x for x in work_selectors.report_text(r) if x))
     )
     state = rules.problem_state(stage=problem.stage, deadline=problem.deadline, today=today)
-    context = {
+    return {
         "problem": problem,
         "state": state,
         "state_label": str(STATE_LABELS[state.value]),
@@ -284,7 +291,6 @@ def problem_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "report_sources": sources,
         "reopen_form": ReopenForm(),
     }
-    return render(request, "rectification/problem_detail.html", context)
 
 
 def _back_to(problem_id: int) -> HttpResponse:
@@ -295,24 +301,60 @@ def _back_to(problem_id: int) -> HttpResponse:
 @require_POST
 @upload_limit()
 def signoff_submit(request: HttpRequest, pk: int) -> HttpResponse:
-    """申请销号 with the evidence files."""
+    """申请销号 with the evidence files. By HTMX the sign-off section comes back in place (and the
+    problem's stage, out of band); a plain post goes back to the problem's page with a message."""
     problem = _visible_problem(request, pk)
     form = SignOffForm(request.POST, request.FILES)
-    if not form.is_valid():
-        messages.error(request, _("请写明整改情况。"))
+    if not is_htmx(request):
+        if not form.is_valid():
+            messages.error(request, _("请写明整改情况。"))
+            return _back_to(problem.pk)
+        done = form_submit(
+            request,
+            services.signoff_submit,
+            reload_on_conflict=False,
+            actor=request.user,
+            problem=problem,
+            note=form.cleaned_data["note"],
+            files=form.cleaned_data["evidence"],
+        )
+        if done.saved:
+            messages.success(request, _("销号申请已提交。"))
         return _back_to(problem.pk)
-    done = form_submit(
-        request,
-        services.signoff_submit,
-        reload_on_conflict=False,
-        actor=request.user,
-        problem=problem,
-        note=form.cleaned_data["note"],
-        files=form.cleaned_data["evidence"],
-    )
-    if done.saved:
-        messages.success(request, _("销号申请已提交。"))
-    return _back_to(problem.pk)
+    signoff = None
+    if form.is_valid():
+        try:
+            signoff = services.signoff_submit(
+                actor=request.user,
+                problem=problem,
+                note=form.cleaned_data["note"],
+                files=form.cleaned_data["evidence"],
+            )
+        except LuoshiError as exc:
+            raise_for(exc)
+            form.add_error(_signoff_field(exc), exc.message)
+    problem = _visible_problem(request, pk)
+    context = _problem_context(request, problem)
+    if signoff is None:
+        context["signoff_form"] = form
+    section = render(request, "rectification/_signoff.html", context).content.decode()
+    if signoff is None:
+        invalid = [name for name in form.fields if name in form.errors]
+        n = len(invalid) or 1
+        message = ngettext("有 %(n)s 处需要修改", "有 %(n)s 处需要修改", n) % {"n": n}
+        focus = f"#signoff-{invalid[0]}" if invalid else "#signoff-error"
+        return announce(HttpResponse(section), message, focus=focus)
+    status = render(request, "rectification/_problem_status.html", {**context, "oob": True}).content.decode()
+    return announce(HttpResponse(section + status), _("销号申请已提交。"), focus="#pending-signoff")
+
+
+def _signoff_field(exc: LuoshiError) -> str | None:
+    """The form's field a refused application is about: the note, or the evidence (none attached, or a
+    file refused); None for the form as a whole (e.g. the problem is no longer open)."""
+    field = getattr(exc, "field", None)
+    if field == "files" or exc.code == rules.Refusal.NO_EVIDENCE.value:
+        return "evidence"
+    return field if field in SignOffForm.base_fields else None
 
 
 def _decision(request: HttpRequest, pk: int, approve: bool) -> HttpResponse:

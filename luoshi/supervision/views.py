@@ -15,6 +15,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from luoshi.audit.services import record_read
@@ -23,8 +24,8 @@ from luoshi.lib.paging import CappedPaginator
 from luoshi.lib.uploads import download_type, upload_limit
 from luoshi.org.access import context_for, require_officer
 from luoshi.org.models import Role, Unit
-from luoshi.web.errors import form_submit
-from luoshi.web.htmx import is_htmx
+from luoshi.web.errors import UNSAVED, form_submit
+from luoshi.web.htmx import announce, is_htmx
 from luoshi.work import selectors as work_selectors
 
 from . import documents, rules, selectors, services
@@ -96,15 +97,9 @@ def _followup(item: Item, today: Any) -> rules.Followup:
     return rules.followup(closed=item.state == ItemState.CLOSED, is_stalled=services.is_stalled(item, today))
 
 
-@login_required
-@require_GET
-def item_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    """An item: its source, task, journey (who held it, how long), notices with their responses,
-    proposals, and accountability for those who may see it."""
-    item = _visible_item(request, pk)
-    today = timezone.localdate()
-    ctx = context_for(request.user)
-    notices = list(
+def _notices(item: Item) -> Any:
+    """The item's notices, each with its responses (the superseded ones marked) and their evidence."""
+    return (
         Notice.objects.filter(item=item)
         .select_related("unit", "issued_by")
         .prefetch_related(
@@ -118,8 +113,23 @@ def item_detail(request: HttpRequest, pk: int) -> HttpResponse:
         )
         .order_by("issued_on", "pk")
     )
+
+
+def _can_respond(ctx: Any, item: Item) -> bool:
     responders = ctx.reporter_unit_ids | ctx.head_unit_ids
-    can_respond = item.state == ItemState.OPEN and bool(responders & {item.lead_unit_id, item.holder_unit_id})
+    return item.state == ItemState.OPEN and bool(responders & {item.lead_unit_id, item.holder_unit_id})
+
+
+@login_required
+@require_GET
+def item_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """An item: its source, task, journey (who held it, how long), notices with their responses,
+    proposals, and accountability for those who may see it."""
+    item = _visible_item(request, pk)
+    today = timezone.localdate()
+    ctx = context_for(request.user)
+    notices = list(_notices(item))
+    can_respond = _can_respond(ctx, item)
     holder_member = services.holds(request.user, item.holder_unit_id)
     scope_root = rules.scope_root(item.lead_unit.path)
     scope_units = (
@@ -218,24 +228,59 @@ def notice_file(request: HttpRequest, pk: int, ext: str) -> HttpResponse:
 @require_POST
 @upload_limit()
 def response_new(request: HttpRequest, pk: int) -> HttpResponse:
-    """The unit's written response to a notice, with its evidence files."""
+    """The unit's written response to a notice, with its evidence files. By HTMX the notice comes back
+    with the new response (focus on it) or with the refused fields marked (focus on the first); a plain
+    post goes back to the item's page with a message."""
     notice = get_object_or_404(Notice.objects.visible_to(request.user), pk=pk)
     form = ResponseForm(request.POST, request.FILES)
-    if not form.is_valid():
+    htmx = is_htmx(request)
+    if not form.is_valid() and not htmx:
         messages.error(request, _("请填写办理情况。"))
         return _back(notice.item_id)
-    done = form_submit(
-        request,
-        services.response_submit,
-        actor=request.user,
-        notice=notice,
-        text=form.cleaned_data["text"],
-        stall_reason=form.cleaned_data["stall_reason"],
-        files=form.cleaned_data["evidence"],
-    )
-    if done.saved:
-        messages.success(request, _("书面反馈已提交。"))
-    return _back(notice.item_id)
+    done = UNSAVED
+    if form.is_valid():
+        done = form_submit(
+            form if htmx else request,
+            services.response_submit,
+            actor=request.user,
+            notice=notice,
+            text=form.cleaned_data["text"],
+            stall_reason=form.cleaned_data["stall_reason"],
+            files=form.cleaned_data["evidence"],
+        )
+    if not htmx:
+        if done.saved:
+            messages.success(request, _("书面反馈已提交。"))
+        return _back(notice.item_id)
+    return _notice_answer(request, notice, form, done.value if done.saved else None)
+
+
+def _notice_answer(request: HttpRequest, notice: Notice, form: ResponseForm, response: Any) -> HttpResponse:
+    """The notice's box for HTMX (always 200, as every refused row: HTMX swaps no 4xx in), with what
+    the live region says and where focus goes."""
+    item = _visible_item(request, notice.item_id)
+    ctx = context_for(request.user)
+    can_respond = _can_respond(ctx, item)
+    source = None
+    if response is not None:  # a fresh form, prefilled from the task's latest report as on the page
+        source = work_selectors.latest_report(request.user, item.task_id) if can_respond else None
+        text, reason = work_selectors.report_text(source)
+        form = ResponseForm(initial={"text": text, "stall_reason": reason})
+    context = {
+        "n": _notices(item).get(pk=notice.pk),
+        "can_respond": can_respond,
+        "stalled": _followup(item, timezone.localdate()) == rules.Followup.REASON,
+        "response_form": form,
+        "response_source": source,
+    }
+    box = render(request, "supervision/_notice.html", context)
+    if response is not None:
+        return announce(box, _("书面反馈已提交。"), focus=f"#response-{response.pk}")
+    invalid = [name for name in form.fields if name in form.errors]
+    n = len(invalid) or 1
+    message = ngettext("有 %(n)s 处需要修改", "有 %(n)s 处需要修改", n) % {"n": n}
+    focus = f"#notice-{notice.pk}-{invalid[0]}" if invalid else f"#notice-{notice.pk}-error"
+    return announce(box, message, focus=focus)
 
 
 @login_required

@@ -1,5 +1,5 @@
 """The clerk files by keyboard alone (issue 18), on a desktop and on a phone: signs in, files three
-reports on 本期待填报, and after each one focus is on that row's result and the page's live region
+reports on 本期待填报 (on a phone each task is a folded card, opened with Enter), and after each one focus is on that row's result and the page's live region
 says it was filed; an empty submit puts focus on the figure, marked invalid and described by the
 message. Only `page.keyboard` acts on the page (Tab, Shift+Tab, Enter, Space, typing): no clicks,
 no `element.focus()`; the page is read (where focus is, what the region says) through `evaluate`.
@@ -40,6 +40,15 @@ def _tab_to(page: Any, element_id: str, *, back: bool = False) -> None:
             return
         page.keyboard.press(key)
     raise AssertionError(f"{key} never reached #{element_id} (focus on #{_active_id(page)})")
+
+
+def _open_card(page: Any, row: str, *, back: bool = False) -> None:
+    """Tab to a task's card (its fold's header) and open it with Enter when it is folded (on a phone
+    the fill list shows each task folded to one card; on a desktop the cards are open)."""
+    _tab_to(page, f"{row}-toggle", back=back)
+    if not page.evaluate("id => document.getElementById(id).parentElement.open", f"{row}-toggle"):
+        page.keyboard.press("Enter")
+        assert page.evaluate("id => document.getElementById(id).parentElement.open", f"{row}-toggle")
 
 
 def _announced(page: Any) -> str:
@@ -87,7 +96,8 @@ def test_clerk_files_three_reports_by_keyboard(p, page, shot, size):  # type: ig
     # Space on the 填报 button), then the second.
     for index, back, submit_key in ((2, False, "Enter"), (0, True, "Space"), (1, False, "Enter")):
         task, row = tasks[index], f"fill-{tasks[index].pk}"
-        _tab_to(page, f"{row}-percent", back=back)
+        _open_card(page, row, back=back)
+        _tab_to(page, f"{row}-percent")
         page.keyboard.type(f"{30 + index}")
         if submit_key == "Space":
             page.keyboard.press("Tab")  # the 填报 button follows the figure
@@ -106,6 +116,7 @@ def test_clerk_files_three_reports_by_keyboard(p, page, shot, size):  # type: ig
 
     # Nothing typed: the figure gets focus again, marked invalid and described by the message.
     last = f"fill-{tasks[3].pk}"
+    _open_card(page, last)
     _tab_to(page, f"{last}-percent")
     page.keyboard.press("Enter")
     wait_until(page, "() => document.getElementById('announcer').textContent.includes('需要修改')")
@@ -133,6 +144,7 @@ def test_a_questioned_figure_is_confirmed_by_keyboard(p, page, shot, size):  # t
     _sign_in(page, "reporter_a", "/work/fill/")
     row = f"fill-{task.pk}"
 
+    _open_card(page, row)
     _tab_to(page, f"{row}-value")
     page.keyboard.type("7.1")
     page.keyboard.press("Enter")

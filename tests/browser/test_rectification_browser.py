@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from luoshi.rectification import rules
 from luoshi.rectification.models import Problem
+from tests.browser.htmx import wait_until
 from tests.rectification.conftest import close_measures, make_problem, make_round
 
 pytestmark = pytest.mark.browser
@@ -44,17 +45,17 @@ def test_a_problem_is_signed_off_up_the_chain_and_reopened(p, page, login, shot,
     page.goto(url)
     form = page.locator("#signoff-form")
     form.locator("textarea[name=note]").fill("已清退全部违规发放的津贴补贴")
-    with page.expect_navigation():  # without evidence: refused, nothing filed
-        form.locator("button[type=submit]").click()
-    page.get_by_text("销号须附佐证材料。").wait_for()
+    form.locator("button[type=submit]").click()  # without evidence: refused in place, nothing filed
+    page.locator("#signoff-evidence-error").get_by_text("销号须附佐证材料。").wait_for()
+    wait_until(page, "() => document.activeElement && document.activeElement.id === 'signoff-evidence'")
     assert _stage(page) == "整改中"
     form = page.locator("#signoff-form")
-    form.locator("textarea[name=note]").fill("已清退全部违规发放的津贴补贴")
+    assert form.locator("textarea[name=note]").input_value() == "已清退全部违规发放的津贴补贴"
     form.locator("input[name=evidence]").set_input_files(str(proof))
-    with page.expect_navigation():
-        form.locator("button[type=submit]").click()
-    page.get_by_text("销号申请已提交。").wait_for()
-    assert _stage(page) == "待单位负责人审核"
+    form.locator("button[type=submit]").click()
+    wait_until(page, "() => document.getElementById('announcer').textContent === '销号申请已提交。'")
+    wait_until(page, "() => document.activeElement && document.activeElement.id === 'pending-signoff'")
+    assert _stage(page) == "待单位负责人审核"  # swapped out of band
     assert "清退凭证.pdf" in page.locator("#pending-signoff").inner_text()
     assert page.locator("#approve-form").count() == 0  # the applicant does not approve
     shot(page, "submitted")

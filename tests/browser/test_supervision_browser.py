@@ -16,6 +16,7 @@ from django.utils import timezone
 from luoshi.supervision.models import Item, Proposal
 from luoshi.supervision.services import escalations_step, thresholds
 from luoshi.work.models import Task
+from tests.browser.htmx import wait_until
 
 pytestmark = pytest.mark.browser
 
@@ -105,6 +106,65 @@ def test_red_task_is_escalated_accepted_issued_and_answered(p, page, login, shot
     login(page, "reporter_a")
     page.goto(f"/supervision/items/{item.pk}/")
     page.fill(".respond-form textarea[name=text]", "已完成管网改造方案，本月开工。")
-    _submit(page, ".respond-form", "书面反馈已提交。")
+    page.locator(".respond-form button[type=submit]").click()  # by HTMX: the notice answers in place
+    wait_until(page, "() => document.getElementById('announcer').textContent === '书面反馈已提交。'")
     assert "已完成管网改造方案" in page.locator(".notice").first.inner_text()
     shot(page, "answered")
+
+
+def test_a_unit_responds_to_a_notice_by_keyboard(p, page, shot):  # type: ignore[no-untyped-def]
+    """Issue 18: the response form by keyboard alone (Tab, typing, Enter on the button); an empty
+    response is refused in place (focus on the field, marked invalid and described), then the
+    response is filed: focus on it and the live region says so. Only `page.keyboard` acts."""
+    from luoshi.supervision import services
+    from tests.supervision.conftest import make_item
+
+    item = make_item(p)
+    notice = services.notice_issue(actor=p.officer, item=item, level="supervise")
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(f"/login/?next=/supervision/items/{item.pk}/")
+    page.keyboard.type("reporter_a")
+    page.keyboard.press("Tab")
+    page.keyboard.type("pass-reporter_a")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    field, button = f"notice-{notice.pk}-text", f"notice-{notice.pk}-submit"
+
+    def active() -> str:
+        return str(page.evaluate("() => document.activeElement ? document.activeElement.id : ''"))
+
+    def tab_to(element_id: str) -> None:
+        for _ in range(150):
+            if active() == element_id:
+                return
+            page.keyboard.press("Tab")
+        raise AssertionError(f"Tab never reached #{element_id} (focus on #{active()})")
+
+    tab_to(field)
+    page.keyboard.press("Control+A")
+    page.keyboard.press("Delete")
+    page.keyboard.type(" ")  # blank: passes the browser's `required`, refused by the server
+    tab_to(button)
+    page.keyboard.press("Enter")
+    wait_until(page, "() => document.getElementById('announcer').textContent === '有 1 处需要修改'")
+    wait_until(page, "id => document.activeElement && document.activeElement.id === id", arg=field)
+    described = page.evaluate(
+        """() => { const el = document.activeElement;
+                   return [el.getAttribute('aria-invalid'),
+                           document.getElementById(el.getAttribute('aria-describedby')).innerText] }"""
+    )
+    assert described[0] == "true" and described[1], described
+    page.keyboard.press("Control+A")
+    page.keyboard.type("已完成管网改造方案，本月开工。")
+    tab_to(button)
+    page.keyboard.press("Enter")
+    wait_until(page, "() => document.getElementById('announcer').textContent === '书面反馈已提交。'")
+    response = notice.responses.get()
+    wait_until(
+        page,
+        "id => document.activeElement && document.activeElement.id === id",
+        arg=f"response-{response.pk}",
+    )
+    assert "已完成管网改造方案" in page.evaluate("() => document.activeElement.innerText")
+    assert response.text == "已完成管网改造方案，本月开工。"
+    shot(page, "responded-by-keyboard")

@@ -98,9 +98,39 @@ def test_reminder_preferences_on_the_notifications_page(p: Personas) -> None:
     bad = c.post(
         reverse("notify_reminders"), {"quiet_start": "25:00", "quiet_end": "08:00"}, HTTP_HX_REQUEST="true"
     )
-    assert bad.status_code == 400
+    # Refused: 200 (HTMX swaps no 4xx answer in), the message by its field, focus on that field.
+    assert bad.status_code == 200
+    said = json.loads(bad["HX-Trigger-After-Settle"])["luoshi:announce"]
+    assert said == {"message": "有 1 处需要修改", "focus": "#id_quiet_start"}
+    box = bad.content.decode()
+    field = re.search(r'<input type="time" name="quiet_start"[^>]*>', box)
+    assert (
+        field
+        and 'aria-invalid="true"' in field.group()
+        and 'aria-describedby="id_quiet_start-error"' in field.group()
+    )
+    assert re.search(r'id="id_quiet_start-error">[^<]*时间', box), box
+    assert "aria-invalid" not in re.search(r'<input type="time" name="quiet_end"[^>]*>', box).group()
+    assert Preference.objects.get(user=p.reporter_a).quiet_start == time(21, 30)  # unchanged
     plain = c.post(reverse("notify_reminders"), {"quiet_start": "22:00", "quiet_end": "07:00"})
     assert plain.status_code == 302
     pref.refresh_from_db()
     assert (pref.sms_on, pref.weekly_digest, pref.quiet_end) == (False, False, time(7, 0))
     assert client_for(None).post(reverse("notify_reminders"), {}).status_code == 302
+
+
+def test_a_refused_notification_preference_shows_its_field_error_in_place(p: Personas) -> None:
+    c = client_for(p.reporter_a)
+    bad = c.post(reverse("notify_preference"), {"digest": "hourly"}, HTTP_HX_REQUEST="true")
+    assert bad.status_code == 200
+    said = json.loads(bad["HX-Trigger-After-Settle"])["luoshi:announce"]
+    assert said == {"message": "有 1 处需要修改", "focus": "#id_digest"}
+    box = bad.content.decode()
+    assert 'id="id_digest" aria-invalid="true" aria-describedby="id_digest-error"' in box
+    assert 'id="id_digest-error">请选择通知方式。' in box
+    # Saved: the live region says so and focus returns to the button; without HTMX, the page again.
+    good = c.post(reverse("notify_preference"), {"digest": "daily"}, HTTP_HX_REQUEST="true")
+    said = json.loads(good["HX-Trigger-After-Settle"])["luoshi:announce"]
+    assert said == {"message": "通知方式已保存。", "focus": "#notify-preference-save"}
+    assert "aria-invalid" not in good.content.decode()
+    assert c.post(reverse("notify_preference"), {"digest": "hourly"}).status_code == 302

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import csv
 import io
+import json
+import re
 from datetime import date
 from typing import Any
 
@@ -306,3 +308,46 @@ def test_only_the_office_creates(p: Personas, rnd: Round, who: str) -> None:
     c = client_for(getattr(p, who))
     assert c.get(reverse("rectification:round_new")).status_code == 403
     assert c.get(reverse("rectification:problem_new", args=[rnd.pk])).status_code in (403, 404)
+
+
+def test_sign_off_by_htmx_answers_in_place(p: Personas, problem: Problem) -> None:
+    """By HTMX the sign-off section comes back in place (the stage out of band): refused, each field
+    marked and described with focus on the first; filed, the pending application with focus on it."""
+    close_measures(p, problem)
+    reporter = client_for(p.reporter_a)
+    url = reverse("rectification:signoff_submit", args=[problem.pk])
+    hx = {"HTTP_HX_REQUEST": "true"}
+
+    refused = reporter.post(url, {"note": "已整改"}, **hx)  # no evidence
+    assert refused.status_code == 200
+    said = json.loads(refused["HX-Trigger-After-Settle"])["luoshi:announce"]
+    assert said == {"message": "有 1 处需要修改", "focus": "#signoff-evidence"}
+    box = refused.content.decode()
+    assert box.startswith('<div id="signoff-section">') and "hx-swap-oob" not in box
+    field = re.search(r'<input type="file" name="evidence"[^>]*>', box)
+    assert field and 'aria-invalid="true" aria-describedby="signoff-evidence-error"' in field.group()
+    assert re.search(r'id="signoff-evidence-error">销号须附佐证材料', box)
+    assert ">已整改</textarea>" in box  # what was typed stays
+    empty = reporter.post(url, {"note": " ", "evidence": evidence()}, **hx)
+    said = json.loads(empty["HX-Trigger-After-Settle"])["luoshi:announce"]
+    assert said["focus"] == "#signoff-note"
+    assert (
+        'id="signoff-note" aria-invalid="true" aria-describedby="signoff-note-error"'
+        in empty.content.decode()
+    )
+    problem.refresh_from_db()
+    assert problem.stage == rules.Stage.OPEN and not problem.signoffs.exists()
+
+    filed = reporter.post(url, {"note": "已整改", "evidence": evidence()}, **hx)
+    said = json.loads(filed["HX-Trigger-After-Settle"])["luoshi:announce"]
+    assert said == {"message": "销号申请已提交。", "focus": "#pending-signoff"}
+    box = filed.content.decode()
+    assert 'id="pending-signoff"' in box and "验收报告.pdf" in box and 'id="signoff-form"' not in box
+    assert '<p id="problem-status" hx-swap-oob="true">' in box and "待单位负责人审核" in box
+    problem.refresh_from_db()
+    assert problem.stage == rules.Stage.UNIT_HEAD
+    # Applied again while pending: refused for the form as a whole, the message focused.
+    again = reporter.post(url, {"note": "再次申请", "evidence": evidence()}, **hx)
+    said = json.loads(again["HX-Trigger-After-Settle"])["luoshi:announce"]
+    assert said["focus"] == "#signoff-error" and 'id="signoff-error"' in again.content.decode()
+    assert problem.signoffs.count() == 1

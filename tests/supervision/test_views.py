@@ -4,6 +4,8 @@ the notice documents (.docx opens with python-docx, the PDF's text holds Chinese
 from __future__ import annotations
 
 import io
+import json
+import re
 from datetime import timedelta
 
 import pytest
@@ -294,3 +296,48 @@ def test_idle_list_past_the_count_cap_says_more_than(p: Personas, monkeypatch: p
     assert "第 1 页，超过 2 条" in body and "下一页" in body and "共 " not in body
     last = c.get(reverse("supervision:idle") + "?page=3").content.decode()
     assert "事项0" in last and "下一页" not in last and "上一页" in last
+
+
+def test_unit_responds_by_htmx(p: Personas, item: Item) -> None:
+    """By HTMX the notice comes back in place: with the new response (focus on it, the live region says
+    it was submitted), or refused with the field marked, described and focused; never a 4xx."""
+    notice = services.notice_issue(actor=p.officer, item=item, level="supervise")
+    c = client_for(p.reporter_a)
+    url = reverse("supervision:respond", args=[notice.pk])
+    bad = c.post(url, {"text": "  "}, HTTP_HX_REQUEST="true")
+    assert bad.status_code == 200
+    said = json.loads(bad["HX-Trigger-After-Settle"])["luoshi:announce"]
+    assert said == {"message": "有 1 处需要修改", "focus": f"#notice-{notice.pk}-text"}
+    box = bad.content.decode()
+    assert box.lstrip().startswith(f'<div class="claim-box notice" id="notice-{notice.pk}">')
+    field = re.search(r"<textarea name=\"text\"[^>]*>", box)
+    assert field and 'aria-invalid="true"' in field.group()
+    assert f'aria-describedby="notice-{notice.pk}-text-error"' in field.group()
+    assert f'id="notice-{notice.pk}-text-error"' in box
+    assert not notice.responses.exists()
+
+    good = c.post(url, {"text": "已完成方案编制"}, HTTP_HX_REQUEST="true")
+    assert good.status_code == 200
+    response = notice.responses.get()
+    said = json.loads(good["HX-Trigger-After-Settle"])["luoshi:announce"]
+    assert said == {"message": "书面反馈已提交。", "focus": f"#response-{response.pk}"}
+    box = good.content.decode()
+    assert f'id="response-{response.pk}"' in box and "已完成方案编制" in box
+    assert "aria-invalid" not in box and 'hx-post="' in box  # a fresh form for a later response
+    # Without HTMX the same post goes back to the item's page with the message.
+    plain = c.post(url, {"text": ""})
+    assert plain.status_code == 302 and plain["Location"] == reverse("supervision:item", args=[item.pk])
+
+
+def test_a_stalled_item_s_response_without_a_reason_is_refused_in_place(p: Personas, item: Item) -> None:
+    notice = services.notice_issue(actor=p.officer, item=item, level="supervise")
+    from unittest import mock
+
+    with mock.patch("luoshi.supervision.services.is_stalled", return_value=True):
+        bad = client_for(p.reporter_a).post(
+            reverse("supervision:respond", args=[notice.pk]), {"text": "已推进"}, HTTP_HX_REQUEST="true"
+        )
+    said = json.loads(bad["HX-Trigger-After-Settle"])["luoshi:announce"]
+    assert said["focus"] == f"#notice-{notice.pk}-stall_reason"
+    assert f'id="notice-{notice.pk}-stall_reason-error">该事项长期没有进展' in bad.content.decode()
+    assert not notice.responses.exists()
