@@ -208,12 +208,13 @@ def _meetings(
                 "name": f"{reg['code']}调度会{s + 1}",
                 "cadence": "weekly",
                 "chair_id": reg["leaders"][s % len(reg["leaders"])],
+                "unit_id": reg["root"],  # the chair's unit: the region's own
                 "start_time": f"{9 + s:02d}:00:00",  # as text: SQLite's driver takes no time values
                 "unit_projects": True,
                 "attendee_roles": "head,leader",
             }
         )
-        links.append({"id": take(through), "meetingseries_id": sid, "unit_id": reg["root"]})
+        links.append({"id": take(through), "series_id": sid, "unit_id": reg["root"]})
     _write(stats, "meeting series", MeetingSeries, series)
     write_rows(through, *model_rows(through, links))
     people = list(reg["reporters"].values())

@@ -12,6 +12,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from luoshi.lib.regions import RegionKey
 from luoshi.org.access import context_for
 
 
@@ -82,12 +83,21 @@ class MeetingSeries(models.Model):
     chair = models.ForeignKey(
         "org.Person", on_delete=models.PROTECT, related_name="chaired_series", verbose_name=_("主持人")
     )
-    units = models.ManyToManyField("org.Unit", blank=True, related_name="+", verbose_name=_("范围单位"))
-    plans = models.ManyToManyField("work.Plan", blank=True, related_name="+", verbose_name=_("范围计划"))
+    units: models.ManyToManyField[Any, SeriesUnit] = models.ManyToManyField(
+        "org.Unit",
+        blank=True,
+        related_name="+",
+        through="SeriesUnit",
+        through_fields=("series", "unit"),
+        verbose_name=_("范围单位"),
+    )
+    plans: models.ManyToManyField[Any, SeriesPlan] = models.ManyToManyField(
+        "work.Plan", blank=True, related_name="+", through="SeriesPlan", verbose_name=_("范围计划")
+    )
     # Key projects in scope (raised by the projects app's agenda source): those named here, and with
     # `unit_projects` every project led by a unit in scope (all projects when no unit is named).
-    projects = models.ManyToManyField(
-        "projects.Project", blank=True, related_name="+", verbose_name=_("范围项目")
+    projects: models.ManyToManyField[Any, SeriesProject] = models.ManyToManyField(
+        "projects.Project", blank=True, related_name="+", through="SeriesProject", verbose_name=_("范围项目")
     )
     unit_projects = models.BooleanField(_("含范围单位牵头的重点项目"), default=False)
     place = models.CharField(_("地点"), max_length=120, blank=True)
@@ -101,6 +111,16 @@ class MeetingSeries(models.Model):
     senior_only = models.BooleanField(_("仅副科级及以上"), default=True)
     is_active = models.BooleanField(_("启用"), default=True)
     created = models.DateTimeField(default=timezone.now)
+    # the chair's unit when the series was set up (`series_create`), and so the series' region
+    unit = models.ForeignKey(
+        "org.Unit",
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+        verbose_name=_("主持单位"),
+    )
+    region = RegionKey(source=("unit",))
 
     objects = SeriesQuerySet.as_manager()
 
@@ -115,6 +135,42 @@ class MeetingSeries(models.Model):
     @property
     def roles(self) -> list[str]:
         return [r.strip() for r in self.attendee_roles.split(",") if r.strip()]
+
+
+class SeriesUnit(models.Model):
+    """A unit in a series' scope (the table Django made for `MeetingSeries.units`, now with its region)."""
+
+    series = models.ForeignKey(MeetingSeries, on_delete=models.CASCADE, db_column="meetingseries_id")
+    unit = models.ForeignKey("org.Unit", on_delete=models.CASCADE, related_name="+")
+    region = RegionKey(source=("series",))
+
+    class Meta:
+        db_table = "meetings_meetingseries_units"
+        unique_together = [("series", "unit")]
+
+
+class SeriesPlan(models.Model):
+    """A plan in a series' scope (the table of `MeetingSeries.plans`)."""
+
+    series = models.ForeignKey(MeetingSeries, on_delete=models.CASCADE, db_column="meetingseries_id")
+    plan = models.ForeignKey("work.Plan", on_delete=models.CASCADE, related_name="+")
+    region = RegionKey(source=("series",))
+
+    class Meta:
+        db_table = "meetings_meetingseries_plans"
+        unique_together = [("series", "plan")]
+
+
+class SeriesProject(models.Model):
+    """A key project in a series' scope (the table of `MeetingSeries.projects`)."""
+
+    series = models.ForeignKey(MeetingSeries, on_delete=models.CASCADE, db_column="meetingseries_id")
+    project = models.ForeignKey("projects.Project", on_delete=models.CASCADE, related_name="+")
+    region = RegionKey(source=("series",))
+
+    class Meta:
+        db_table = "meetings_meetingseries_projects"
+        unique_together = [("series", "project")]
 
 
 class MeetingQuerySet(models.QuerySet["Meeting"]):
@@ -143,6 +199,7 @@ class Meeting(models.Model):
     minutes = models.TextField(_("会议记录"), blank=True)
     version = models.PositiveIntegerField(default=1)
     created = models.DateTimeField(default=timezone.now)
+    region = RegionKey(source=("series",))
 
     objects = MeetingQuerySet.as_manager()
 
@@ -181,6 +238,7 @@ class AgendaItem(models.Model):
     expected_pct = models.DecimalField(max_digits=7, decimal_places=2)
     due = models.DateField(_("完成时限"))
     sort = models.PositiveIntegerField(default=0)
+    region = RegionKey(source=("meeting",))
 
     class Meta:
         ordering = ["meeting", "sort"]
@@ -216,6 +274,7 @@ class Attendance(models.Model):
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
+    region = RegionKey(source=("meeting",))
 
     class Meta:
         ordering = ["meeting", "unit__path", "person__name"]
@@ -246,6 +305,7 @@ class CheckInToken(models.Model):
     used_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
+    region = RegionKey(source=("meeting",))
 
     class Meta:
         verbose_name = _("签到码")
@@ -267,6 +327,8 @@ class CheckInRefusal(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     at = models.DateTimeField(default=timezone.now)
+    # the meeting's region; a refusal naming no meeting (an unknown token) takes the actor's (`_refuse`)
+    region = RegionKey(source=("meeting",))
 
     class Meta:
         ordering = ["-at"]
@@ -294,6 +356,7 @@ class Decision(models.Model):
     )
     sort = models.PositiveIntegerField(default=0)
     created = models.DateTimeField(default=timezone.now)
+    region = RegionKey(source=("meeting",))
 
     class Meta:
         ordering = ["meeting", "sort", "pk"]

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from luoshi.audit.services import record
 from luoshi.errors import Conflict, InvalidField, LuoshiError, NotAllowed
+from luoshi.lib.regions import root_region_id
 from luoshi.org.access import context_for, require_officer
 from luoshi.org.models import Membership, Person, Unit
 from luoshi.work.models import Plan
@@ -44,6 +45,28 @@ TOKEN_LIFETIME = timedelta(minutes=2)
 
 def _now(now: datetime | None) -> datetime:
     return now or timezone.now()
+
+
+def _person_unit_id(person_id: Any) -> Any:
+    """The unit of the person's current post (the first by path), if any."""
+    return (
+        Membership.objects.current(timezone.localdate())
+        .filter(person_id=person_id)
+        .order_by("post__unit__path", "pk")
+        .values_list("post__unit_id", flat=True)
+        .first()
+    )
+
+
+def _actor_region_id(actor: Any) -> Any:
+    """The region of the actor's unit (their first post's by path), else the root region."""
+    ids = sorted(context_for(actor).post_unit_ids) if actor is not None else []
+    found = (
+        Unit.objects.filter(pk__in=ids).order_by("path").values_list("region_id", flat=True).first()
+        if ids
+        else None
+    )
+    return found or root_region_id()
 
 
 def series_create(
@@ -78,11 +101,16 @@ def series_create(
         raise InvalidField(_("议程提前时间不能超过14天。"), field="lead_hours")
     if MeetingSeries.objects.filter(name=name).exists():
         raise InvalidField(_("已有同名的调度会。"), field="name")
+    # The series lives in its chair's unit's region (else, a chair holding no post, the office's).
+    chair_unit = _person_unit_id(chair.pk)
+    region: Any = None if chair_unit is not None else _actor_region_id(actor)
     with transaction.atomic():
         series = MeetingSeries.objects.create(
             name=name,
             cadence=cadence,
             chair=chair,
+            unit_id=chair_unit,
+            region_id=region,
             start_time=start_time,
             place=place,
             duration_minutes=duration_minutes,
@@ -92,9 +120,10 @@ def series_create(
             senior_only=senior_only,
             unit_projects=unit_projects,
         )
-        series.units.set(list(units))
-        series.plans.set(list(plans))
-        series.projects.set(list(projects))
+        keyed = {"region_id": series.region_id}  # the through rows' key, without a query per row
+        series.units.set(list(units), through_defaults=keyed)
+        series.plans.set(list(plans), through_defaults=keyed)
+        series.projects.set(list(projects), through_defaults=keyed)
         record(
             series,
             "meetings.series.created",
@@ -209,6 +238,7 @@ def _not_frozen(meeting: Meeting) -> None:
 # has thousands of items, and building a model instance for each took most of the time).
 AGENDA_COLUMNS = (
     "meeting_id",
+    "region_id",
     "task_id",
     "source",
     "reasons",
@@ -233,6 +263,7 @@ def _write_agenda(meeting: Meeting) -> int:
         (
             (
                 meeting.pk,
+                meeting.region_id,
                 c.task_id,
                 name,
                 ",".join(c.reasons),
@@ -345,9 +376,12 @@ def meeting_end(*, actor: Any, meeting: Meeting, now: datetime | None = None) ->
 
 def _refuse(meeting: Meeting | None, reason: str, *, actor: Any, detail: str, message: Any) -> LuoshiError:
     """Record a refused check-in (its own transaction, so it stays) and return the error to raise."""
+    # a refusal naming no meeting (an unknown token or card) is kept in the actor's region
+    region: Any = None if meeting is not None else _actor_region_id(actor)
     with transaction.atomic():
         row = CheckInRefusal.objects.create(
             meeting=meeting,
+            region_id=region,
             reason=reason,
             detail=detail[:80],
             actor=actor if getattr(actor, "pk", None) else None,

@@ -10,6 +10,7 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from luoshi.lib.regions import RegionKey
 from luoshi.org.access import context_for
 from luoshi.org.models import Post, Unit
 
@@ -89,6 +90,9 @@ class Project(models.Model):
     stage_since = models.DateField(_("进入阶段日期"), null=True, blank=True)
     version = models.PositiveIntegerField(default=1)
     created = models.DateTimeField(default=timezone.now)
+    # the lead unit's region when it was created (else its task's; else the creating office's, set
+    # by `project_create`); a later change of lead unit does not move its history
+    region = RegionKey(source=("lead_unit", "task"))
 
     objects = ProjectQuerySet.as_manager()
 
@@ -128,6 +132,7 @@ class ProjectYear(models.Model):
     completed = models.DecimalField(
         _("年度累计完成投资（万元）"), max_digits=16, decimal_places=2, default=0, editable=False
     )
+    region = RegionKey(source=("project",))
 
     class Meta:
         ordering = ["project_id", "year"]
@@ -149,6 +154,7 @@ class ProjectStage(models.Model):
     stage = models.CharField(_("阶段"), max_length=20, choices=Stage.choices)
     planned = models.DateField(_("计划日期"), null=True, blank=True)
     met = models.DateField(_("完成日期"), null=True, blank=True)
+    region = RegionKey(source=("project",))
 
     class Meta:
         ordering = ["project_id", "id"]
@@ -173,6 +179,7 @@ class StageChange(models.Model):
     sha256 = models.CharField(max_length=64, blank=True)
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True)
     created = models.DateTimeField(default=timezone.now)
+    region = RegionKey(source=("project",))
 
     class Meta:
         ordering = ["-created", "-id"]
@@ -191,6 +198,7 @@ class ProjectInvestment(models.Model):
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="investments")
     month = models.DateField(_("月份"))  # the first day of the month
     amount = models.DecimalField(_("完成投资（万元）"), max_digits=14, decimal_places=2)
+    region = RegionKey(source=("project",))
 
     class Meta:
         ordering = ["project_id", "month"]
@@ -212,6 +220,7 @@ class ProjectOwner(models.Model):
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="owners")
     role = models.CharField(_("职责"), max_length=20, choices=OwnerRole.choices)
     post = models.ForeignKey(Post, on_delete=models.PROTECT, related_name="+", verbose_name=_("岗位"))
+    region = RegionKey(source=("project",))
 
     class Meta:
         ordering = ["project_id", "role"]
@@ -240,6 +249,7 @@ class ProjectProblem(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True
     )
     created = models.DateTimeField(default=timezone.now)
+    region = RegionKey(source=("project",))
 
     class Meta:
         ordering = ["project_id", "deadline", "id"]
@@ -260,6 +270,9 @@ class ProjectImport(models.Model):
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created = models.DateTimeField(default=timezone.now)
     committed = models.DateTimeField(null=True, blank=True)
+    # the importing office's unit (`import_store`: the actor's), and so the batch's region
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+", null=True, blank=True)
+    region = RegionKey(source=("unit",))
 
     class Meta:
         ordering = ["-created"]
@@ -278,6 +291,9 @@ class Boundary(models.Model):
     geojson = models.TextField()
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True)
     created = models.DateTimeField(default=timezone.now)
+    # the district whose map it is: the loading office's region (`boundary_set`)
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+", null=True, blank=True)
+    region = RegionKey(source=("unit",))
 
     class Meta:
         ordering = ["-created", "-id"]

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from luoshi.audit.services import record
 from luoshi.errors import Conflict, InvalidField, LuoshiError, NotAllowed, refuse_unknown_fields
+from luoshi.lib.regions import root_region_id
 from luoshi.org.access import context_for, require_officer
 from luoshi.org.models import Post, Unit
 from luoshi.work.models import Plan, Source, Task
@@ -98,6 +99,18 @@ def _locked(project: Project) -> Project:
     return Project.objects.select_for_update().get(pk=project.pk)
 
 
+def _office_unit(actor: Any) -> Unit | None:
+    """The unit the acting officer belongs to (the office), when there is one."""
+    ids = sorted(context_for(actor).post_unit_ids)
+    return Unit.objects.filter(pk__in=ids).order_by("path").first() if ids else None
+
+
+def _office_region_id(actor: Any) -> Any:
+    """The region of the acting office, else (an officer holding no post) the root region."""
+    office = _office_unit(actor)
+    return (office.region_id if office is not None else None) or root_region_id()
+
+
 def _check_version(current: Project, version: int | None) -> None:
     if version is not None and current.version != version:
         raise Conflict(_("该项目已被他人修改，请刷新后再改。"))
@@ -139,6 +152,9 @@ def project_create(
         if stage not in Stage.values:
             raise InvalidField(_("未知的项目阶段：%(v)s") % {"v": stage}, field="planned")
     la, lo = _check_point(lat, lng)
+    # the lead unit's region (else the task's, `Project.region`); a project led by no unit yet
+    # belongs to the creating office's region
+    region: Any = None if lead_unit is not None or task is not None else _office_region_id(actor)
     project = Project.objects.create(
         name=name,
         code=code,
@@ -150,9 +166,15 @@ def project_create(
         protected=protected,
         total_investment=_money(total_investment, "total_investment"),
         task=task,
+        region_id=region,
     )
     ProjectStage.objects.bulk_create(
-        [ProjectStage(project=project, stage=s, planned=(planned or {}).get(s)) for s in rules.STAGES]
+        [
+            ProjectStage(
+                project=project, stage=s, planned=(planned or {}).get(s), region_id=project.region_id
+            )
+            for s in rules.STAGES
+        ]
     )
     if year is not None:
         ProjectYear.objects.create(
@@ -663,7 +685,15 @@ def import_store(*, actor: Any, file: Any, year: int | None) -> ProjectImport:
     is_csv = ext == "csv" and kind is None and b"\x00" not in head
     if not (is_xlsx or is_csv):
         raise InvalidField(_("请上传 .xlsx 或 .csv 文件。"), field="file")
-    batch = ProjectImport(file_name=(file.name or "list")[:255], year=year, actor=actor)
+    office = _office_unit(actor)
+    region: Any = None if office is not None else root_region_id()
+    batch = ProjectImport(
+        file_name=(file.name or "list")[:255],
+        year=year,
+        actor=actor,
+        unit=office,
+        region_id=region,
+    )
     batch.file.save((file.name or "list").rsplit("/", 1)[-1][-100:], file, save=False)
     delete_on_rollback(batch.file.storage, [batch.file.name])
     batch.save()
@@ -682,8 +712,13 @@ def boundary_set(*, actor: Any, name: str, data: bytes) -> Boundary:
     if not name:
         raise InvalidField(_("请填写边界名称。"), field="name")
     geojson = parse_boundary(data)
+    region = _office_region_id(actor)  # the district whose map it is: the loading office's region
     boundary = Boundary.objects.create(
-        name=name[:120], geojson=json.dumps(geojson, ensure_ascii=False), actor=actor
+        name=name[:120],
+        geojson=json.dumps(geojson, ensure_ascii=False),
+        actor=actor,
+        unit_id=region,
+        region_id=region,
     )
     record(
         boundary,

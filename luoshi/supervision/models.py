@@ -17,6 +17,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from luoshi.lib.regions import RegionKey
 from luoshi.org.access import context_for
 from luoshi.org.models import Role
 
@@ -117,7 +118,14 @@ class Item(models.Model):
     lead_unit = models.ForeignKey(
         "org.Unit", on_delete=models.PROTECT, related_name="+", verbose_name=_("牵头单位")
     )
-    co_units = models.ManyToManyField("org.Unit", related_name="+", blank=True, verbose_name=_("配合单位"))
+    co_units: models.ManyToManyField[Any, ItemCoUnit] = models.ManyToManyField(
+        "org.Unit",
+        related_name="+",
+        blank=True,
+        through="ItemCoUnit",
+        through_fields=("item", "unit"),
+        verbose_name=_("配合单位"),
+    )
     deadline = models.DateField(_("办结时限"))
     cadence_days = models.PositiveSmallIntegerField(_("反馈周期（天）"), default=7)
     task = models.OneToOneField("work.Task", on_delete=models.PROTECT, related_name="supervision_item")
@@ -141,6 +149,7 @@ class Item(models.Model):
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created = models.DateTimeField(default=timezone.now)
     version = models.PositiveIntegerField(default=1)
+    region = RegionKey(source=("lead_unit",))
 
     objects = ItemQuerySet.as_manager()
 
@@ -174,6 +183,19 @@ class Item(models.Model):
         return self.title
 
 
+class ItemCoUnit(models.Model):
+    """A co-handling unit (配合单位) of an item (the table Django made for `Item.co_units`, now with its
+    region)."""
+
+    item = models.ForeignKey(Item, on_delete=models.CASCADE)
+    unit = models.ForeignKey("org.Unit", on_delete=models.CASCADE, related_name="+")
+    region = RegionKey(source=("item",))
+
+    class Meta:
+        db_table = "supervision_item_co_units"
+        unique_together = [("item", "unit")]
+
+
 class Handoff(models.Model):
     """One step of the item's journey (交办 / 转办 / 签收 / 退回): who passed it to whom, when."""
 
@@ -189,6 +211,7 @@ class Handoff(models.Model):
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     at = models.DateTimeField(default=timezone.now)
     note = models.CharField(max_length=500, blank=True)
+    region = RegionKey(source=("item",))
 
     class Meta:
         ordering = ["item_id", "at", "pk"]
@@ -200,6 +223,7 @@ class RedStreak(models.Model):
 
     task = models.OneToOneField("work.Task", on_delete=models.CASCADE, primary_key=True, related_name="+")
     since = models.DateField()
+    region = RegionKey(source=("task",))
 
 
 class Proposal(models.Model):
@@ -222,6 +246,7 @@ class Proposal(models.Model):
     )
     decided_at = models.DateTimeField(null=True, blank=True)
     dismiss_reason = models.CharField(max_length=500, blank=True)
+    region = RegionKey(source=("task",))
 
     class Meta:
         ordering = ["proposed_on", "pk"]
@@ -262,6 +287,7 @@ class Notice(models.Model):
     proposal = models.OneToOneField(
         Proposal, null=True, blank=True, on_delete=models.PROTECT, related_name="notice"
     )
+    region = RegionKey(source=("item",))
 
     objects = NoticeQuerySet.as_manager()
 
@@ -287,6 +313,7 @@ class Response(models.Model):
     supersedes = models.OneToOneField(
         "self", null=True, blank=True, on_delete=models.PROTECT, related_name="superseded_by"
     )
+    region = RegionKey(source=("notice",))
 
     class Meta:
         ordering = ["notice_id", "submitted_at", "pk"]
@@ -306,6 +333,7 @@ class ResponseEvidence(models.Model):
     size = models.PositiveBigIntegerField()
     sha256 = models.CharField(max_length=64)
     content_type = models.CharField(max_length=100, blank=True)
+    region = RegionKey(source=("response",))
 
     class Meta:
         ordering = ["response_id", "pk"]
@@ -338,6 +366,7 @@ class Accountability(models.Model):
     decided_on = models.DateField(_("决定日期"))
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     at = models.DateTimeField(default=timezone.now)
+    region = RegionKey(source=("item",))
 
     objects = AccountabilityQuerySet.as_manager()
 

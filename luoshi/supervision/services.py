@@ -185,7 +185,9 @@ def item_create(
         created_by=actor,
         created=now,
     )
-    item.co_units.set([u for u in co_units if u.pk != lead_unit.pk])
+    item.co_units.set(
+        [u for u in co_units if u.pk != lead_unit.pk], through_defaults={"region_id": item.region_id}
+    )
     Handoff.objects.create(
         item=item, kind=HandoffKind.ASSIGN, from_unit=office, to_unit=lead_unit, actor=actor, at=now
     )
@@ -333,7 +335,7 @@ def _red_streaks(day: date) -> tuple[int, int, dict[int, tuple[date, int]]]:
     streak, task = RedStreak._meta.db_table, Task._meta.db_table
     with connection.cursor() as cursor:
         cursor.execute(
-            f"INSERT INTO {streak} (task_id, since) SELECT t.id, %s FROM {task} t "
+            f"INSERT INTO {streak} (task_id, since, region_id) SELECT t.id, %s, t.region_id FROM {task} t "
             f"WHERE t.light = %s AND t.status NOT IN (%s, %s) "
             f"AND NOT EXISTS (SELECT 1 FROM {streak} s WHERE s.task_id = t.id)",
             [connection.ops.adapt_datefield_value(day), "red", *CLOSED_TASK],

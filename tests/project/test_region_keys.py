@@ -76,35 +76,7 @@ PENDING: dict[str, str] = {
     "work_notification": "task",
     "documents_publishedbulletin": "plan",
     "imports_importbatch": "plan",
-    "projects_project": "lead_unit",
-    "projects_projectyear": "project",
-    "projects_projectstage": "project",
-    "projects_stagechange": "project",
-    "projects_projectinvestment": "project",
-    "projects_projectowner": "project",
-    "projects_projectproblem": "project",
-    "projects_projectimport": "the importing office's unit",
-    "projects_boundary": "the district whose map it is",
-    "meetings_meetingseries": "the chair's unit",
-    "meetings_meetingseries_plans": "series",
-    "meetings_meetingseries_projects": "series",
-    "meetings_meetingseries_units": "series",
-    "meetings_meeting": "series",
-    "meetings_agendaitem": "meeting",
-    "meetings_attendance": "meeting",
-    "meetings_checkintoken": "meeting",
-    "meetings_checkinrefusal": "meeting",
-    "meetings_decision": "meeting",
-    "supervision_item": "lead_unit",
-    "supervision_item_co_units": "item",
-    "supervision_handoff": "item",
-    "supervision_redstreak": "task",
-    "supervision_proposal": "task",
     "supervision_noticecounter": "a notice number sequence per region and year",
-    "supervision_notice": "item",
-    "supervision_response": "notice",
-    "supervision_responseevidence": "response",
-    "supervision_accountability": "item",
     "appeals_service": "unit",
     "appeals_appeal": "unit",
     "appeals_pause": "appeal",
@@ -417,4 +389,135 @@ def test_ratings_and_assessment_key_rows_with_the_office_s_region(p: Personas) -
     )  # fmt: skip
     assert asm.Run.objects.count() == 2 and asm.Line.objects.exists()
     assert len(mine) >= 20 and {r.region_id for r in mine} == {other.pk}
+
+
+def test_projects_meetings_and_supervision_key_their_rows_with_their_parent_s_region(p: Personas) -> None:
+    """A project led, a series chaired and an item led by a unit of a second district: every row the
+    three apps' services write lies in that district's region; rows with no unit above them (a
+    project led by no unit yet, a boundary, a refusal naming no meeting) in the actor's region."""
+    from datetime import time, timedelta
+
+    from django.utils import timezone
+
+    from luoshi.errors import LuoshiError
+    from luoshi.meetings import models as mt
+    from luoshi.meetings import services as ms
+    from luoshi.org.models import Role
+    from luoshi.projects import models as pj
+    from luoshi.projects import services as ps
+    from luoshi.supervision import models as sv
+    from luoshi.supervision import services as ss
+    from luoshi.work.models import Status, Task
+    from tests.factories import make_user
+
+    other = make_unit("第二区", category=UnitCategory.DISTRICT, parent=p.district)
+    bureau = make_unit("第二区发改局", parent=other)
+    reporter = make_user("reporter_x", unit=bureau, role=Role.REPORTER)
+    chair = make_user("leader_x", unit=other, role=Role.LEADER, senior=True)
+    today = timezone.localdate()
+    plan = p.plan(
+        owner_unit=other, year=today.year, start=today - timedelta(days=100), due=today + timedelta(days=100)
+    )
+    red = p.task(plan, unit=bureau)
+    Task.objects.filter(pk=red.pk).update(light="red", status=Status.IN_PROGRESS)
+
+    project = ps.project_create(
+        actor=p.officer, name="第二区项目", code="X1", lead_unit=bureau, year=today.year
+    )
+    ps.stage_met(actor=p.officer, project=project, stage="signed", met=today, note="已签约")
+    ps.investment_report(actor=p.officer, project=project, month=today, amount=10)
+    ps.owner_assign(
+        actor=p.officer, project=project, role="manager", post=chair.person.memberships.get().post
+    )
+    ps.problem_add(actor=p.officer, project=project, title="用地", owner_unit=bureau, deadline=today)
+    loose = ps.project_create(actor=p.officer, name="未定牵头单位", code="X2")
+    boundary = ps.boundary_set(
+        actor=p.officer,
+        name="边界",
+        data=b'{"type": "FeatureCollection", "features": [{"type": "Feature", "properties": {}, "geometry": '
+        b'{"type": "Polygon", "coordinates": [[[110, 30], [111, 30], [111, 31], [110, 30]]]}}]}',
+    )
+
+    series = ms.series_create(
+        actor=p.officer,
+        name="第二区调度会",
+        cadence="weekly",
+        chair=chair.person,
+        start_time=time(9),
+        units=[bureau],
+        plans=[plan],
+        projects=[project],
+    )
+    meeting = ms.meeting_create(actor=p.officer, series=series, starts_at=timezone.now() + timedelta(hours=1))
+    ms.agenda_generate(actor=p.officer, meeting=meeting)
+    ms.token_current(actor=p.officer, meeting=meeting)
+    ms.decision_add(
+        actor=p.officer,
+        meeting=meeting,
+        text="加快用地报批",
+        owner_unit=bureau,
+        deadline=today + timedelta(days=9),
+        plan=plan,
+    )
+    with pytest.raises(LuoshiError):
+        ms.checkin_token(actor=reporter, token="no-such-token")
+
+    item = ss.item_create(
+        actor=p.officer,
+        title="第二区督办",
+        source_kind="inspection",
+        lead_unit=bureau,
+        co_units=[p.unit_b],
+        deadline=today + timedelta(days=30),
+    )
+    notice = ss.notice_issue(actor=p.officer, item=item, level="account")
+    ss.response_submit(actor=reporter, notice=notice, text="已推进", stall_reason="用地未批")
+    ss.accountability_record(
+        actor=p.officer,
+        item=item,
+        person=reporter.person,
+        finding="推进不力",
+        outcome="interview",
+        decided_on=today,
+    )
+    ss.escalations_step(today)
+
+    rows: list[Any] = [
+        pj.Project.objects.get(pk=project.pk),
+        *pj.ProjectYear.objects.filter(project=project),
+        *pj.ProjectStage.objects.filter(project=project),
+        *pj.StageChange.objects.filter(project=project),
+        *pj.ProjectInvestment.objects.filter(project=project),
+        *pj.ProjectOwner.objects.filter(project=project),
+        *pj.ProjectProblem.objects.filter(project=project),
+        mt.MeetingSeries.objects.get(pk=series.pk),
+        *mt.SeriesUnit.objects.filter(series=series),
+        *mt.SeriesPlan.objects.filter(series=series),
+        *mt.SeriesProject.objects.filter(series=series),
+        mt.Meeting.objects.get(pk=meeting.pk),
+        *mt.AgendaItem.objects.filter(meeting=meeting),
+        *mt.Attendance.objects.filter(meeting=meeting),
+        *mt.CheckInToken.objects.filter(meeting=meeting),
+        *mt.Decision.objects.filter(meeting=meeting),
+        *mt.CheckInRefusal.objects.all(),  # names no meeting: the reporter's region
+        sv.Item.objects.get(pk=item.pk),
+        *sv.ItemCoUnit.objects.filter(item=item),
+        *sv.Handoff.objects.filter(item=item),
+        *sv.Notice.objects.filter(item=item),
+        *sv.Response.objects.filter(notice=notice),
+        *sv.Accountability.objects.filter(item=item),
+        *sv.RedStreak.objects.filter(task=red),
+        *sv.Proposal.objects.filter(task=red),
+    ]
+    kinds = {type(r).__name__ for r in rows}
+    assert len(kinds) >= 22, kinds
+    assert {r.region_id for r in rows} == {other.pk}
+    assert pj.StageChange.objects.filter(project=project).exists()
+    assert (
+        mt.AgendaItem.objects.filter(meeting=meeting).exists()
+        and sv.RedStreak.objects.filter(task=red).exists()
+    )
+    # no unit above them: the acting office's region
+    assert pj.Project.objects.get(pk=loose.pk).region_id == p.district.pk
+    assert pj.Boundary.objects.get(pk=boundary.pk).region_id == p.district.pk
     assert strays() == {}
