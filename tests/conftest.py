@@ -16,7 +16,8 @@ hypothesis_settings.load_profile("luoshi")
 
 
 def _once_on(item: pytest.Item) -> str | None:
-    """The database a test runs on when `make test` runs both (None: both). A browser test drives the
+    """The database a test runs on when `make test` runs both (None: both). A test that never touches
+    the database runs on SQLite. A browser test drives the
     pages, not a database, and a live server's test costs a flush of every table after it, cheap on
     SQLite and seconds on PostgreSQL: it runs on SQLite. A whole-district scenario (`scenario`,
     the application's logic over months) and the schema fuzz (`fuzz`, where wrong input most often
@@ -26,7 +27,22 @@ def _once_on(item: pytest.Item) -> str | None:
         return "sqlite"
     if item.get_closest_marker("scenario") is not None or item.get_closest_marker("fuzz") is not None:
         return "postgres"
+    if item.get_closest_marker("postgres") is None and not _uses_database(item):
+        return "sqlite"  # a pure test (rules, parsers, templates of strings): no database to differ by
     return None
+
+
+# The fixtures through which a test reaches the database. pytest-django refuses any other access, so a
+# test whose fixture closure holds none of them (and has no `django_db` mark) cannot depend on which
+# database runs: it runs once per `make test`.
+_DATABASE_FIXTURES = frozenset(
+    {"db", "transactional_db", "django_db_reset_sequences", "django_db_serialized_rollback", "live_server"}
+)
+
+
+def _uses_database(item: pytest.Item) -> bool:
+    names = set(getattr(item, "fixturenames", ()))
+    return bool(names & _DATABASE_FIXTURES) or item.get_closest_marker("django_db") is not None
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
