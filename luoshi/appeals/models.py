@@ -12,6 +12,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from luoshi.lib.crypto_fields import BlindIndexField, EncryptedCharField
+from luoshi.lib.regions import RegionKey
 from luoshi.org.access import context_for
 
 from .rules import Status
@@ -36,6 +37,7 @@ class Service(models.Model):
     )
     sla_hours = models.PositiveIntegerField(_("答复时限（小时）"), default=120)
     active = models.BooleanField(_("启用"), default=True)
+    region = RegionKey(source=("unit",), root_fallback=True)  # lib/regions.py
 
     class Meta:
         ordering = ["group", "code"]
@@ -176,6 +178,8 @@ class Appeal(models.Model):
     verified_on = models.DateField(null=True, blank=True)
     verification_note = models.CharField(_("核查说明"), max_length=300, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # The unit it is routed to; unrouted, the office's (the root region). Re-routing moves it.
+    region = RegionKey(source=("unit",), root_fallback=True)  # lib/regions.py
 
     objects = AppealQuerySet.as_manager()
 
@@ -216,6 +220,7 @@ class Pause(models.Model):
     started_at = models.DateTimeField()
     ended_at = models.DateTimeField(null=True, blank=True)
     by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    region = RegionKey(source=("appeal",))  # lib/regions.py
 
     class Meta:
         ordering = ["started_at", "pk"]
@@ -235,6 +240,7 @@ class Step(models.Model):
     at = models.DateTimeField()
     action = models.CharField(max_length=12)
     note = models.CharField(max_length=300, blank=True)
+    region = RegionKey(source=("appeal",))  # lib/regions.py
 
     class Meta:
         ordering = ["at", "pk"]

@@ -15,6 +15,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from luoshi.lib.regions import RegionKey
 from luoshi.org.access import context_for
 from luoshi.org.models import Unit
 
@@ -75,6 +76,7 @@ class Commitment(models.Model):
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created = models.DateTimeField(default=timezone.now)
     updated = models.DateTimeField(default=timezone.now)
+    region = RegionKey(source=("unit",))  # lib/regions.py
 
     objects = CommitmentQuerySet.as_manager()
 
@@ -101,6 +103,7 @@ class CommitmentVersion(models.Model):
     reason = models.CharField(_("修改原因"), max_length=300)
     changed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     changed_at = models.DateTimeField(default=timezone.now)
+    region = RegionKey(source=("commitment",))  # lib/regions.py
 
     class Meta:
         ordering = ["commitment_id", "-version"]
@@ -127,6 +130,7 @@ class Compliance(models.Model):
     )
     reviewed_at = models.DateTimeField(null=True, blank=True)
     review_note = models.CharField(_("审核意见"), max_length=300, blank=True)
+    region = RegionKey(source=("commitment",))  # lib/regions.py
 
     class Meta:
         ordering = ["commitment_id", "period"]
@@ -154,6 +158,7 @@ class CatalogueItem(models.Model):
     active = models.BooleanField(default=True)
     version = models.PositiveIntegerField(default=1)
     updated = models.DateTimeField(default=timezone.now)
+    region = RegionKey(source=("unit",))  # lib/regions.py
 
     class Meta:
         ordering = ["unit_id", "kind", "code"]

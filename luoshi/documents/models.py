@@ -8,6 +8,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from luoshi.lib.regions import RegionKey
 from luoshi.org.access import context_for
 from luoshi.work.models import Plan
 
@@ -42,6 +43,7 @@ class PublishedBulletin(models.Model):
     figures = models.JSONField(_("通报数据"))
     pdf = models.FileField(upload_to=bulletin_pdf_path, max_length=300)
     pdf_sha256 = models.CharField(max_length=64)
+    region = RegionKey(source=("plan",))  # lib/regions.py
 
     objects = PublishedBulletinQuerySet.as_manager()
 

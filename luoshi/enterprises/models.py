@@ -12,6 +12,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from luoshi.lib.crypto_fields import BlindIndexField, EncryptedCharField
+from luoshi.lib.regions import RegionKey
 from luoshi.org.access import context_for
 
 from .rules import WatchStatus
@@ -80,6 +81,7 @@ class Enterprise(models.Model):
     watched_since = models.DateField(_("列入关注"), null=True, blank=True)
     resolved_on = models.DateField(_("风险解除"), null=True, blank=True)
     created = models.DateTimeField(auto_now_add=True)
+    region = RegionKey(source=("unit",))  # lib/regions.py
 
     objects = EnterpriseQuerySet.as_manager()
 
@@ -102,6 +104,7 @@ class RiskFlag(models.Model):
     note = models.CharField(_("情况"), max_length=300)
     closed_on = models.DateField(_("解除日期"), null=True, blank=True)
     closed_note = models.CharField(_("解除说明"), max_length=300, blank=True)
+    region = RegionKey(source=("enterprise",))  # lib/regions.py
 
     class Meta:
         ordering = ["raised_on", "pk"]
@@ -121,6 +124,7 @@ class TeamMember(models.Model):
     person = models.ForeignKey("org.Person", on_delete=models.PROTECT, related_name="+")
     post = models.ForeignKey("org.Post", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     role = models.CharField(_("分工"), max_length=10, choices=TeamRole.choices, default=TeamRole.MEMBER)
+    region = RegionKey(source=("enterprise",))  # lib/regions.py
 
     class Meta:
         ordering = ["role", "pk"]
@@ -134,12 +138,27 @@ class Visit(models.Model):
 
     enterprise = models.ForeignKey(Enterprise, on_delete=models.CASCADE, related_name="visits")
     visited_on = models.DateField(_("走访日期"))
-    visitors = models.ManyToManyField("org.Person", related_name="+", verbose_name=_("走访人员"))
+    visitors = models.ManyToManyField(
+        "org.Person", related_name="+", verbose_name=_("走访人员"), through="VisitVisitor"
+    )
     notes = models.TextField(_("走访情况"))
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    region = RegionKey(source=("enterprise",))  # lib/regions.py
 
     class Meta:
         ordering = ["-visited_on", "-pk"]
+
+
+class VisitVisitor(models.Model):
+    """A person on a visit (`Visit.visitors`), on the many-to-many's own table."""
+
+    visit = models.ForeignKey(Visit, on_delete=models.CASCADE)
+    person = models.ForeignKey("org.Person", on_delete=models.CASCADE)
+    region = RegionKey(source=("visit",))  # lib/regions.py
+
+    class Meta:
+        db_table = "enterprises_visit_visitors"
+        unique_together = [("visit", "person")]
 
 
 class Problem(models.Model):
@@ -152,6 +171,7 @@ class Problem(models.Model):
     text = models.CharField(_("问题"), max_length=300)
     task = models.OneToOneField("work.Task", on_delete=models.PROTECT, related_name="+")
     created = models.DateTimeField(auto_now_add=True)
+    region = RegionKey(source=("enterprise",))  # lib/regions.py
 
     class Meta:
         ordering = ["created", "pk"]

@@ -244,7 +244,7 @@ def visit_record(
     visit = Visit.objects.create(
         enterprise=enterprise, visited_on=visited_on, notes=notes.strip(), recorded_by=actor
     )
-    visit.visitors.set(visitors)
+    visit.visitors.set(visitors, through_defaults={"region_id": visit.region_id})
     record(
         enterprise, "enterprises.visit.recorded", actor=actor, data={"visit": visit.pk, "on": str(visited_on)}
     )

@@ -7,6 +7,7 @@ from typing import Any
 
 from django.core.files.base import ContentFile
 from django.db import transaction
+from django.db.models import Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -170,7 +171,13 @@ def batch_commit(*, actor: Any, batch: ImportBatch) -> ImportBatch:
             )
             summary = {"created": result.created, "updated": result.updated, "plan": result.plan_id}
             if batch.plan_id is None and result.plan_id:
-                ImportBatch.objects.filter(pk=batch.pk).update(plan_id=result.plan_id)
+                # The batch joins its new plan's region (lib/regions.py), in the same statement.
+                from luoshi.work.models import Plan
+
+                region = Plan.objects.filter(pk=result.plan_id).values("region_id")
+                ImportBatch.objects.filter(pk=batch.pk).update(
+                    plan_id=result.plan_id, region_id=Subquery(region)
+                )
         else:
             result = commit_org(data, actor=actor, filename=batch.filename, batch_id=batch.pk)
             summary = {"units": result.units, "people": result.people}

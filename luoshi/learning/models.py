@@ -10,6 +10,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from luoshi.lib.regions import RegionKey
 from luoshi.org.access import context_for
 from luoshi.org.models import Membership, Person, Post
 
@@ -51,11 +52,19 @@ class Course(models.Model):
     draw_single = models.PositiveSmallIntegerField(_("单选题数"), default=5)
     draw_multiple = models.PositiveSmallIntegerField(_("多选题数"), default=3)
     draw_judge = models.PositiveSmallIntegerField(_("判断题数"), default=2)
-    posts = models.ManyToManyField(Post, blank=True, related_name="+", verbose_name=_("适用岗位"))
+    posts = models.ManyToManyField(
+        Post, blank=True, related_name="+", verbose_name=_("适用岗位"), through="CoursePost"
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     created = models.DateTimeField(default=timezone.now)
+    # The office that set the course: the creating officer's unit (services.course_create); it
+    # gives the course its region (the root region when the officer holds no post).
+    unit = models.ForeignKey(
+        "org.Unit", null=True, blank=True, editable=False, on_delete=models.PROTECT, related_name="+"
+    )
+    region = RegionKey(source=("unit",), root_fallback=True)  # lib/regions.py
 
     objects = CourseQuerySet.as_manager()
 
@@ -74,6 +83,18 @@ class Course(models.Model):
         return {"single": self.draw_single, "multiple": self.draw_multiple, "judge": self.draw_judge}
 
 
+class CoursePost(models.Model):
+    """A post a course is assigned to (`Course.posts`), on the many-to-many's own table."""
+
+    course = models.ForeignKey(Course, on_delete=models.CASCADE)
+    post = models.ForeignKey(Post, on_delete=models.CASCADE)
+    region = RegionKey(source=("course",))  # lib/regions.py
+
+    class Meta:
+        db_table = "learning_course_posts"
+        unique_together = [("course", "post")]
+
+
 class Material(models.Model):
     """A study material (学习资料) of a course: an uploaded document, a link or a video by URL."""
 
@@ -87,6 +108,7 @@ class Material(models.Model):
     sha256 = models.CharField(max_length=64, blank=True)
     content_type = models.CharField(max_length=100, blank=True)
     created = models.DateTimeField(default=timezone.now)
+    region = RegionKey(source=("course",))  # lib/regions.py
 
     class Meta:
         ordering = ["pk"]
@@ -106,6 +128,7 @@ class Question(models.Model):
     options = models.JSONField(_("选项"), default=list)
     answer = models.JSONField(_("答案"), default=list)
     code = models.CharField(_("题号"), max_length=40, blank=True)
+    region = RegionKey(source=("course",))  # lib/regions.py
 
     class Meta:
         ordering = ["pk"]
@@ -148,6 +171,7 @@ class Attempt(models.Model):
     late = models.BooleanField(default=False)
     score = models.PositiveSmallIntegerField(null=True, blank=True)
     passed = models.BooleanField(default=False)
+    region = RegionKey(source=("course",))  # lib/regions.py
 
     objects = AttemptQuerySet.as_manager()
 

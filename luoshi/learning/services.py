@@ -46,8 +46,9 @@ def course_create(
     draw_judge: int = 2,
     post_ids: list[int] | None = None,
 ) -> Course:
-    """A new course, assigned to the given posts (their holders get it)."""
-    require_officer(actor, _("只有督查人员可以设置课程。"))
+    """A new course, assigned to the given posts (their holders get it). It belongs to the
+    officer's unit (the office's; the first when they hold several posts), which gives its region."""
+    ctx = require_officer(actor, _("只有督查人员可以设置课程。"))
     title = (title or "").strip()
     if not title:
         raise InvalidField(_("请填写课程名称。"), field="title")
@@ -64,13 +65,14 @@ def course_create(
         draw_multiple=draw_multiple,
         draw_judge=draw_judge,
         created_by=actor if getattr(actor, "is_authenticated", False) else None,
+        unit_id=min(ctx.post_unit_ids, default=None),
     )
     ids = sorted(set(post_ids or []))
     if ids:
         found = list(Post.objects.filter(pk__in=ids).values_list("pk", flat=True))
         if len(found) != len(ids):
             raise InvalidField(_("有岗位不存在。"), field="post_ids")
-        course.posts.set(found)
+        course.posts.set(found, through_defaults={"region_id": course.region_id})
     record(course, "learning.course.created", actor=actor, after={"title": course.title, "posts": ids})
     return course
 
@@ -84,7 +86,7 @@ def course_assign(*, actor: Any, course: Course, post_ids: list[int]) -> Course:
     if len(found) != len(ids):
         raise InvalidField(_("有岗位不存在。"), field="post_ids")
     before = sorted(course.posts.values_list("pk", flat=True))
-    course.posts.set(found)
+    course.posts.set(found, through_defaults={"region_id": course.region_id})
     record(course, "learning.course.assigned", actor=actor, before={"posts": before}, after={"posts": ids})
     return course
 

@@ -26,9 +26,12 @@ from django.utils.translation import gettext_lazy as _
 
 class RegionKey(models.ForeignKey):  # type: ignore[type-arg]
     """`region`: the region (an `org.Unit`) of the row, from `source`, the first of the named
-    foreign keys that is set (e.g. `("task",)`, `("report", "claim")`, `("owner_unit",)`)."""
+    foreign keys that is set (e.g. `("task",)`, `("report", "claim")`, `("owner_unit",)`); with
+    `root_fallback`, the root region (`root_region_id`) when none is."""
 
-    def __init__(self, *args: Any, source: Sequence[str] = (), **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, source: Sequence[str] = (), root_fallback: bool = False, **kwargs: Any
+    ) -> None:
         kwargs.setdefault("to", "org.Unit")
         kwargs.setdefault("on_delete", models.PROTECT)
         kwargs.setdefault("related_name", "+")
@@ -36,6 +39,9 @@ class RegionKey(models.ForeignKey):  # type: ignore[type-arg]
         kwargs.setdefault("editable", False)
         kwargs.setdefault("blank", True)  # validation never asks for it: pre_save fills it
         self.source = tuple(source)
+        # A row none of whose sources is set (an appeal not routed yet, a message about no task)
+        # belongs to the install's root region, as a plan no unit owns does.
+        self.root_fallback = root_fallback
         super().__init__(*args, **kwargs)
 
     def deconstruct(self) -> Any:
@@ -85,9 +91,14 @@ def region_of_row(instance: models.Model, source: Sequence[str]) -> Any:
             if related._meta.label_lower == "org.unit":
                 return unit_region_id(pk)  # a unit saved without its region
         return _parent_region(related, pk)
-    if instance._meta.label_lower == "work.plan":
+    if _falls_back_to_root(type(instance)):
         return root_region_id()
     return None
+
+
+def _falls_back_to_root(model: type[models.Model]) -> bool:
+    key = region_key(model)
+    return model._meta.label_lower == "work.plan" or bool(key is not None and key.root_fallback)
 
 
 def unit_region_id(unit_id: Any) -> Any:
@@ -141,7 +152,7 @@ def fill_regions(model: type[models.Model], rows: list[dict[str, Any]]) -> None:
             if r.get(attname) is not None:
                 r["region_id"] = found.get(r[attname])
         missing = [r for r in missing if r.get("region_id") is None]
-    if missing and model._meta.label_lower == "work.plan":
+    if missing and _falls_back_to_root(model):
         root = root_region_id()
         for r in missing:
             r["region_id"] = root
@@ -168,3 +179,29 @@ def office_unit_id(actor: Any, *, root: bool = True) -> Any:
     if not root:
         return None
     return Unit.objects.filter(parent__isnull=True).order_by("pk").values_list("pk", flat=True).first()
+
+
+def key_rows(model: type[models.Model], instances: Sequence[models.Model]) -> None:
+    """Set `region_id` on unsaved instances (a `bulk_create` of many rows) that lack it, set-based:
+    one query per source model instead of `RegionKey.pre_save`'s one per row whose parent is not
+    loaded."""
+    rows = [
+        {
+            **{f.attname: getattr(o, f.attname) for f in _sources(model)},
+            "region_id": getattr(o, "region_id", None),
+        }
+        for o in instances
+    ]
+    fill_regions(model, rows)
+    for o, r in zip(instances, rows, strict=True):
+        o.region_id = r["region_id"]  # type: ignore[attr-defined]
+
+
+def _sources(model: type[models.Model]) -> list[models.ForeignKey]:  # type: ignore[type-arg]
+    key = region_key(model)
+    out = []
+    for name in key.source if key is not None else ():
+        field = model._meta.get_field(name)
+        assert isinstance(field, models.ForeignKey), name
+        out.append(field)
+    return out

@@ -13,6 +13,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from luoshi.lib.regions import RegionKey
+
 
 class Notification(models.Model):
     """A message to a user (light or status change of a followed task, a returned report…)."""
@@ -22,6 +24,7 @@ class Notification(models.Model):
     text = models.CharField(max_length=300)
     created = models.DateTimeField(auto_now_add=True)
     read = models.BooleanField(default=False)
+    region = RegionKey(source=("task",), root_fallback=True)  # lib/regions.py
 
     class Meta:
         db_table = "work_notification"
@@ -81,6 +84,10 @@ class Outbox(models.Model):
     next_try_at = models.DateTimeField(null=True, blank=True)
     claimed_at = models.DateTimeField(null=True, blank=True)
     claim_token = models.CharField(max_length=40, blank=True)
+    # The task the message is about (payload["task"]), whose region keys the row; a message about
+    # no task belongs to the root region. SET_NULL: the message stays in the outbox's history.
+    task = models.ForeignKey("work.Task", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    region = RegionKey(source=("task",), root_fallback=True)  # lib/regions.py
 
     class Meta:
         ordering = ["pk"]
@@ -159,6 +166,7 @@ class FollowedLight(models.Model):
     light = models.CharField(max_length=12)
     changed_on = models.DateField(null=True, blank=True)  # the day of the latest staged change
     changed_at = models.DateTimeField(null=True, blank=True)  # when it was staged; None: nothing waits
+    region = RegionKey(source=("task",))  # lib/regions.py
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["user", "task"], name="notify_followedlight_unique")]

@@ -33,6 +33,7 @@ from django.utils.translation import gettext as _
 
 from luoshi.audit.services import record
 from luoshi.errors import InvalidField, NotAllowed, refuse_unknown_fields
+from luoshi.lib.regions import key_rows
 
 from . import rules
 from .channels import OutMessage, SendResult
@@ -81,11 +82,13 @@ def notify(messages: Iterable[Message], *, rule: str, channel: str = Channel.IN_
             payload={"task": m.task_id, "text": m.text[:300]},
             rule=rule[:60],
             source=f"work.task:{m.task_id}" if m.task_id else "",
+            task_id=m.task_id,
         )
         for m in messages
     ]
     if not rows:
         return []
+    key_rows(Outbox, rows)
     created = Outbox.objects.bulk_create(rows, batch_size=_BATCH)
     ids = [r.pk for r in created]
     transaction.on_commit(lambda: deliver(ids=ids))
@@ -95,7 +98,12 @@ def notify(messages: Iterable[Message], *, rule: str, channel: str = Channel.IN_
 def _in_app(rows: Sequence[Outbox]) -> None:
     Notification.objects.bulk_create(
         [
-            Notification(user_id=r.recipient_id, task_id=r.payload.get("task"), text=r.payload["text"][:300])
+            Notification(
+                user_id=r.recipient_id,
+                task_id=r.payload.get("task"),
+                text=r.payload["text"][:300],
+                region_id=r.region_id,  # the outbox row's: its task's region, or the root's
+            )
             for r in rows
         ],
         batch_size=_BATCH,
@@ -353,6 +361,7 @@ def queue(entries: Iterable[Entry], *, now: datetime | None = None) -> int:
                     source=e.source[:80],
                     dedupe_key=key,
                     next_try_at=wait,
+                    task_id=e.task_id,
                 )
             )
             if channel == Channel.IN_APP:
@@ -367,6 +376,7 @@ def queue(entries: Iterable[Entry], *, now: datetime | None = None) -> int:
             )
         )
     new = [r for r in rows if r.dedupe_key not in present]
+    key_rows(Outbox, new)
     # A concurrent planner may insert the same key meanwhile: the unique key makes that a no-op.
     Outbox.objects.bulk_create(new, batch_size=_BATCH, ignore_conflicts=True)
     fresh = [k for k in keys if k not in present]
@@ -478,6 +488,7 @@ def _stage(
         else:
             found.light, found.changed_on, found.changed_at = new_light, on, now
             changed.append(found)
+    key_rows(FollowedLight, new)
     FollowedLight.objects.bulk_create(new, batch_size=_BATCH)
     FollowedLight.objects.bulk_update(changed, ["light", "changed_on", "changed_at"], batch_size=_BATCH)
     return len(new) + len(changed)

@@ -14,6 +14,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from luoshi.lib.regions import RegionKey
 from luoshi.org.models import Unit
 
 
@@ -55,6 +56,7 @@ class Publication(models.Model):
     published_at = models.DateTimeField(null=True, blank=True)
     withdrawn = models.BooleanField(default=False)
     created = models.DateTimeField(default=timezone.now)
+    region = RegionKey(source=("unit",), root_fallback=True)  # lib/regions.py
 
     class Meta:
         ordering = ["kind", "unit_id", "pk"]
@@ -90,6 +92,7 @@ class Snapshot(models.Model):
     )
     reviewed_at = models.DateTimeField(null=True, blank=True)
     review_note = models.CharField(max_length=300, blank=True)
+    region = RegionKey(source=("publication",))  # lib/regions.py
 
     class Meta:
         ordering = ["publication_id", "-number"]
@@ -119,6 +122,7 @@ class Feedback(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     moderated_at = models.DateTimeField(null=True, blank=True)
+    region = RegionKey(source=("publication",))  # lib/regions.py
 
     class Meta:
         ordering = ["-created", "-pk"]

@@ -15,7 +15,7 @@ from luoshi.notify.models import Notification, Outbox, OutboxState
 from luoshi.notify.services import MAX_ATTEMPTS, Message, deliver, notify
 from luoshi.work.models import Follow, Plan
 from luoshi.work.services import milestone_claim, milestone_reject, task_claim_completion, task_claim_return
-from tests.factories import Personas, evidence
+from tests.factories import Personas, evidence, make_unit
 from tests.helpers import client_for
 
 
@@ -145,6 +145,10 @@ def test_the_move_keeps_the_table_and_its_rows() -> None:
     from django.db import connection
     from django.db.migrations.executor import MigrationExecutor
 
+    from luoshi.org.models import UnitCategory
+
+    # the install's root unit: its region keys a message about no task (notify/0005_region_fill)
+    root = make_unit("示范区", category=UnitCategory.DISTRICT)
     before = [("work", "0008_report_corrections_and_warnings"), ("notify", None)]
     executor = MigrationExecutor(connection)
     latest = executor.loader.graph.leaf_nodes()
@@ -163,6 +167,7 @@ def test_the_move_keeps_the_table_and_its_rows() -> None:
     assert list(Notification.objects.values_list("user__username", "text", "read")) == [
         ("moved", "迁移前的通知", False)
     ]
+    assert list(Notification.objects.values_list("region_id", flat=True)) == [root.pk]
 
 
 def test_every_message_names_its_rule_and_the_outbox_labels_it(

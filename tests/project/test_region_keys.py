@@ -71,37 +71,10 @@ REFERENCE: dict[str, str] = {
 
 # Region-scoped, not keyed yet: table -> the parent its key will be derived from.
 PENDING: dict[str, str] = {
-    "notify_outbox": "the source's task or unit",
-    "notify_followedlight": "task",
-    "work_notification": "task",
-    "documents_publishedbulletin": "plan",
-    "imports_importbatch": "plan",
     "supervision_noticecounter": "a notice number sequence per region and year",
-    "appeals_service": "unit",
-    "appeals_appeal": "unit",
-    "appeals_pause": "appeal",
-    "appeals_step": "appeal",
-    "learning_course": "the office's unit",
-    "learning_course_posts": "course",
-    "learning_material": "course",
-    "learning_question": "course",
-    "learning_attempt": "course",
-    "enterprises_enterprise": "unit",
-    "enterprises_riskflag": "enterprise",
-    "enterprises_teammember": "enterprise",
-    "enterprises_visit": "enterprise",
-    "enterprises_visit_visitors": "visit",
-    "enterprises_problem": "enterprise",
     "benchmark_value": "region (its division's district)",
     "benchmark_peergroup": "home",
     "benchmark_peergroup_members": "peer group",
-    "portal_publication": "unit",
-    "portal_snapshot": "publication",
-    "portal_feedback": "publication",
-    "commitments_commitment": "unit",
-    "commitments_commitmentversion": "commitment",
-    "commitments_compliance": "commitment",
-    "commitments_catalogueitem": "unit",
 }
 
 
@@ -520,4 +493,154 @@ def test_projects_meetings_and_supervision_key_their_rows_with_their_parent_s_re
     # no unit above them: the acting office's region
     assert pj.Project.objects.get(pk=loose.pk).region_id == p.district.pk
     assert pj.Boundary.objects.get(pk=boundary.pk).region_id == p.district.pk
+
+
+def test_the_office_s_apps_key_every_row_with_its_parent_s_region(
+    p: Personas, tmp_path: Any, settings: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    """Appeals, learning, enterprises, portal, commitments, notify, documents and imports: a row
+    takes its parent's region (a second district's unit, course, task…), a row whose parent is not
+    set yet the root region, and a re-routed appeal moves with its history."""
+    from datetime import date, timedelta
+
+    from django.utils import timezone
+
+    from luoshi.appeals import services as appeals
+    from luoshi.appeals.models import Appeal, Pause, Service, Step
+    from luoshi.commitments import services as commitments
+    from luoshi.commitments.models import CatalogueItem, Commitment, CommitmentVersion, Compliance
+    from luoshi.documents.services import bulletin_publish
+    from luoshi.enterprises import services as enterprises
+    from luoshi.enterprises.models import Problem, RiskFlag, TeamMember, VisitVisitor
+    from luoshi.imports.models import ImportBatch
+    from luoshi.imports.services import batch_create
+    from luoshi.learning import services as learning
+    from luoshi.learning.models import Attempt, Course, CoursePost, Material, Question
+    from luoshi.notify.models import FollowedLight, Notification, Outbox
+    from luoshi.notify.services import Message, light_changes_stage, notify
+    from luoshi.org.models import Post, Role
+    from luoshi.portal.models import Feedback, Publication, Snapshot
+    from luoshi.portal.services import feedback_submit, snapshots_publish
+    from luoshi.work.services import task_follow
+    from luoshi.work.signals import LightChange
+    from tests.factories import make_user
+
+    settings.MEDIA_ROOT = str(tmp_path)
+    other = make_unit("第二区", category=UnitCategory.DISTRICT, parent=p.district)
+    bureau = make_unit("第二区商务局", parent=other)
+    office = make_unit("第二区督查室", parent=other)
+    officer = make_user("officer_o", unit=office, role=Role.OFFICER, name="二区督查员")
+    reporter = make_user("reporter_o", unit=bureau, role=Role.REPORTER, name="二区填报员")
+    root, there = p.district.pk, other.pk
+    rows: list[Any] = []
+
+    # appeals: a service of the second district's bureau, an unrouted one (root), re-routing
+    svc = appeals.service_create(actor=p.officer, code="biz", name="营商环境", sla_hours=72, unit=bureau)
+    loose = appeals.service_create(actor=p.officer, code="misc", name="其他", sla_hours=72)
+    intake = {
+        "description": "审批材料一次性告知不清楚。",
+        "kind": "request",
+        "enterprise_name": "甲公司",
+        "phone": "13800000000",
+    }
+    appeal = appeals.appeal_submit(data=appeals.Intake(service=svc, **intake), channel="web")
+    appeals.appeal_pause(actor=reporter, appeal=appeal, reason="等待企业补充材料")
+    waiting = appeals.appeal_submit(data=appeals.Intake(service=loose, **intake), channel="web")
+    assert Service.objects.get(pk=loose.pk).region_id == Appeal.objects.get(pk=waiting.pk).region_id == root
+    rows += [Service.objects.get(pk=svc.pk), Appeal.objects.get(pk=appeal.pk)]
+    rows += [*Pause.objects.filter(appeal=appeal), *Step.objects.filter(appeal=appeal)]
+    appeals.appeal_route(actor=p.officer, appeal=waiting, unit=bureau)
+    moved = [Appeal.objects.get(pk=waiting.pk), *Step.objects.filter(appeal=waiting)]
+    assert len(moved) >= 3 and {r.region_id for r in moved} == {there}
+
+    # learning: the course belongs to its officer's unit; posts, bank, materials and attempts follow
+    course = learning.course_create(
+        actor=officer, title="营商环境条例", post_ids=[Post.objects.get(unit=bureau).pk], draw_single=1,
+        draw_multiple=0, draw_judge=0,
+    )  # fmt: skip
+    learning.question_create(
+        actor=officer, course=course, kind="single", text="甲", options=["甲", "乙"], answer=[0]
+    )
+    learning.material_add(actor=officer, course=course, kind="link", title="条例", url="https://example.cn/a")
+    learning.attempt_start(actor=reporter, course=course)
+    rows += [course, *CoursePost.objects.filter(course=course), *Question.objects.filter(course=course)]
+    rows += [*Material.objects.filter(course=course), *Attempt.objects.filter(course=course)]
+
+    # enterprises: the enterprise is its unit's; flags, team, visits and problems follow it
+    ent = enterprises.enterprise_create(
+        actor=p.officer, name="乙制造公司", credit_code="914403001922038216", industry="制造业", size="small",
+        unit=bureau,
+    )  # fmt: skip
+    enterprises.flag_raise(actor=p.officer, enterprise=ent, kind="funding", note="资金链紧张")
+    enterprises.team_set(actor=p.officer, enterprise=ent, members=[(reporter.person, "leader")])
+    visit = enterprises.visit_record(
+        actor=reporter,
+        enterprise=ent,
+        visited_on=timezone.localdate(),
+        visitors=[reporter.person],
+        notes="了解生产情况",
+    )
+    enterprises.problem_create(
+        actor=p.officer,
+        enterprise=ent,
+        text="协调用地",
+        unit=bureau,
+        due=timezone.localdate() + timedelta(days=9),
+    )
+    rows += [ent, *RiskFlag.objects.filter(enterprise=ent), *TeamMember.objects.filter(enterprise=ent)]
+    rows += [visit, *VisitVisitor.objects.filter(visit=visit), *Problem.objects.filter(enterprise=ent)]
+
+    # commitments and the portal: the commitment is its unit's, its versions, compliance, publication
+    promise = commitments.commitment_create(
+        actor=p.officer, unit=bureau, session="互学互比", year=2026, title="建成平台", measure="接入全区",
+        deadline=date(2026, 12, 31),
+    )  # fmt: skip
+    commitments.commitment_update(
+        actor=p.officer, commitment=promise, version=1, reason="调整", changes={"title": "建成智慧平台"}
+    )
+    commitments.compliance_submit(
+        actor=reporter, commitment=promise, period="2026Q1", state="on_track", note="招标"
+    )
+    commitments.catalogue_import(
+        actor=p.officer, unit=bureau, kind="power", rows=[commitments.ItemRow("Q1", "许可")]
+    )
+    pub = Publication.objects.get(kind="commitment", ref=str(promise.pk))
+    snapshots_publish(
+        actor=p.officer, ids=list(Snapshot.objects.filter(state="pending").values_list("pk", flat=True))
+    )
+    feedback_submit(publication_id=pub.pk, body="请公开进度", address="10.0.0.1")
+    rows += [Commitment.objects.get(pk=promise.pk), *CommitmentVersion.objects.filter(commitment=promise)]
+    rows += [*Compliance.objects.filter(commitment=promise), *CatalogueItem.objects.filter(unit=bureau)]
+    rows += [pub, *Snapshot.objects.filter(publication=pub), *Feedback.objects.filter(publication=pub)]
+
+    # notify: messages about a task of the second district's plan; followers' staged lights
+    plan = p.plan(owner_unit=other)
+    task = p.task(plan, unit=bureau)
+    task_follow(actor=officer, task=task)
+    with django_capture_on_commit_callbacks(execute=True):  # the in-app rows are delivered
+        notify([Message(user_id=officer.pk, task_id=task.pk, text="亮灯变化")], rule="test")
+        notify([Message(user_id=officer.pk, task_id=None, text="系统通知")], rule="test")
+    light_changes_stage([LightChange(task_id=task.pk, old="green", new="red")], on=timezone.localdate())
+    rows += [*Outbox.objects.filter(task=task), *FollowedLight.objects.filter(task=task)]
+    rows += [*Notification.objects.filter(task=task)]
+    assert Notification.objects.filter(task=task).exists()
+    assert {r.region_id for r in Outbox.objects.filter(task__isnull=True)} == {root}
+    assert {r.region_id for r in Notification.objects.filter(task__isnull=True)} == {root}
+
+    # imports: a batch for the plan
+    batch = batch_create(
+        actor=p.officer, kind="tasks", data="序号,任务\n".encode(), filename="t.csv", plan=plan
+    )
+    rows += [ImportBatch.objects.get(pk=batch.pk)]
+    # documents: the plan's published bulletin
+    rows += [bulletin_publish(actor=p.officer, plan=plan, on=timezone.localdate())]
+
+    mine = ("appeals", "learning", "enterprises", "portal", "commitments", "notify", "documents", "imports")
+    keyed = {m for m in apps.get_models() if m._meta.app_label in mine and region_key(m) is not None}
+    assert keyed == {type(r) for r in rows} | {Course}, sorted(
+        m.__name__ for m in keyed - {type(r) for r in rows}
+    )
+    assert {r.region_id for r in rows} == {there}, [
+        (type(r).__name__, r.pk, r.region_id) for r in rows if r.region_id != there
+    ]
     assert strays() == {}

@@ -1,0 +1,41 @@
+"""The region key is required from now on: every write path sets it (lib/regions.py)."""
+
+import django.db.models.deletion
+from django.db import migrations, models
+
+
+class Migration(migrations.Migration):
+    dependencies = [("enterprises", "0004_region_fill")]
+
+    operations = [
+        migrations.AlterField(
+            model_name='enterprise',
+            name='region',
+            field=models.ForeignKey(blank=True, editable=False, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='org.unit', verbose_name='区域'),
+        ),
+        migrations.AlterField(
+            model_name='riskflag',
+            name='region',
+            field=models.ForeignKey(blank=True, editable=False, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='org.unit', verbose_name='区域'),
+        ),
+        migrations.AlterField(
+            model_name='teammember',
+            name='region',
+            field=models.ForeignKey(blank=True, editable=False, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='org.unit', verbose_name='区域'),
+        ),
+        migrations.AlterField(
+            model_name='visit',
+            name='region',
+            field=models.ForeignKey(blank=True, editable=False, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='org.unit', verbose_name='区域'),
+        ),
+        migrations.AlterField(
+            model_name='visitvisitor',
+            name='region',
+            field=models.ForeignKey(blank=True, editable=False, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='org.unit', verbose_name='区域'),
+        ),
+        migrations.AlterField(
+            model_name='problem',
+            name='region',
+            field=models.ForeignKey(blank=True, editable=False, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='org.unit', verbose_name='区域'),
+        ),
+    ]
