@@ -138,7 +138,7 @@ class Visit(models.Model):
 
     enterprise = models.ForeignKey(Enterprise, on_delete=models.CASCADE, related_name="visits")
     visited_on = models.DateField(_("走访日期"))
-    visitors = models.ManyToManyField(
+    visitors: models.ManyToManyField[Any, Any] = models.ManyToManyField(
         "org.Person", related_name="+", verbose_name=_("走访人员"), through="VisitVisitor"
     )
     notes = models.TextField(_("走访情况"))

@@ -52,7 +52,7 @@ class Course(models.Model):
     draw_single = models.PositiveSmallIntegerField(_("单选题数"), default=5)
     draw_multiple = models.PositiveSmallIntegerField(_("多选题数"), default=3)
     draw_judge = models.PositiveSmallIntegerField(_("判断题数"), default=2)
-    posts = models.ManyToManyField(
+    posts: models.ManyToManyField[Any, Any] = models.ManyToManyField(
         Post, blank=True, related_name="+", verbose_name=_("适用岗位"), through="CoursePost"
     )
     created_by = models.ForeignKey(
