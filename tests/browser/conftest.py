@@ -91,6 +91,27 @@ def shot(request: pytest.FixtureRequest) -> Callable[[Any, str], Path]:
     return take
 
 
+PHONE = {"width": 390, "height": 844}
+
+
+@pytest.fixture
+def phone(browser: Any, live_url: str) -> Iterator[Any]:
+    """A page in a phone-sized context, for the phone tests (390×844) whose console errors fail the test."""
+    context = browser.new_context(base_url=live_url, locale="zh-CN", viewport=PHONE)
+    context.set_default_timeout(30_000)
+    pg = context.new_page()
+    errors: list[str] = []
+    pg.on(
+        "console", lambda m: errors.append(m.text) if m.type == "error" and "favicon" not in m.text else None
+    )
+    pg.on("pageerror", lambda exc: errors.append(str(exc)))
+    try:
+        yield pg
+    finally:
+        context.close()
+    assert not errors, errors
+
+
 @pytest.fixture
 def page(browser: Any, live_url: str, request: pytest.FixtureRequest, shot: Any) -> Iterator[Any]:
     """A page whose console errors (and uncaught page errors) fail the test."""

@@ -5,7 +5,6 @@ Measured at 390×844 with 33 tasks: 6,346 px (about 190 px a card) before the ca
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import timedelta
 from typing import Any
 
@@ -31,24 +30,6 @@ HEADER_PARTS = """(parts) => [...document.querySelectorAll('#fill-todo > .flow-r
   if (r.left < -0.5 || r.right > document.documentElement.clientWidth + 0.5) return sel + ': outside';
   return '';
 }).filter(Boolean).join(', ')).filter(Boolean)"""
-
-
-@pytest.fixture
-def phone(browser: Any, live_url: str) -> Iterator[Any]:
-    """A page in a phone-sized context (390×844) whose console errors fail the test."""
-    context = browser.new_context(base_url=live_url, locale="zh-CN", viewport=PHONE)
-    context.set_default_timeout(30_000)
-    pg = context.new_page()
-    errors: list[str] = []
-    pg.on(
-        "console", lambda m: errors.append(m.text) if m.type == "error" and "favicon" not in m.text else None
-    )
-    pg.on("pageerror", lambda exc: errors.append(str(exc)))
-    try:
-        yield pg
-    finally:
-        context.close()
-    assert not errors, errors
 
 
 def test_fill_list_is_compact_cards_on_a_phone(p: Any, phone: Any, login: Any, shot: Any) -> None:

@@ -4,7 +4,6 @@ and a keyboard-only path from a chart's data table to the filtered task list."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import date, timedelta
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
@@ -31,24 +30,6 @@ INNER_SCROLL = """() => [...document.querySelectorAll('main *, .main *')].filter
   return (cs.overflowX === 'auto' || cs.overflowX === 'scroll') && e.offsetParent !== null
     && e.scrollWidth > e.clientWidth;
 }).map(e => (e.id || e.className) + ' ' + e.scrollWidth + '>' + e.clientWidth)"""
-
-
-@pytest.fixture
-def phone(browser: Any, live_url: str) -> Iterator[Any]:
-    """A page in a phone-sized context (390×844) whose console errors fail the test."""
-    context = browser.new_context(base_url=live_url, locale="zh-CN", viewport=PHONE)
-    context.set_default_timeout(30_000)
-    pg = context.new_page()
-    errors: list[str] = []
-    pg.on(
-        "console", lambda m: errors.append(m.text) if m.type == "error" and "favicon" not in m.text else None
-    )
-    pg.on("pageerror", lambda exc: errors.append(str(exc)))
-    try:
-        yield pg
-    finally:
-        context.close()
-    assert not errors, errors
 
 
 def _no_sideways_scroll(page: Any) -> None:
