@@ -43,7 +43,7 @@ def test_clerk_files_report_with_evidence_and_sees_light_change(p, page, login, 
     assert row.locator(".badge").inner_text() == "严重滞后"
     shot(page, "before")
     row.locator("input[name=percent]").fill("80")
-    row.locator("summary").first.click()
+    row.locator("details.flow-more > summary").first.click()
     row.locator("textarea[name=narrative]").fill("主体工程完工，进入验收")
     row.locator("textarea[name=problems]").fill("配套资金到位慢")
     row.locator("input[name=evidence]").set_input_files(str(evidence))
