@@ -12,6 +12,7 @@ from datetime import date, datetime, timedelta
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.db.models import Max
 
 from luoshi.lib.bulk import model_rows, next_id, reset_sequence, write_rows
 from luoshi.org.models import Unit
@@ -34,7 +35,7 @@ def generate(
     ids = {m: next_id(m) for m in (Item, Handoff, Notice, Response, Proposal)}
     officers = dict(User.objects.filter(username__regex=r"^r[0-9]+_dc$").values_list("username", "pk"))
     offices = dict(Unit.objects.filter(code__endswith="DCS").values_list("code", "pk"))
-    seq = 0
+    seq: dict[int, int] = {}  # region -> its office's last notice number
     total = 0
     for plan_id, owner_code in (
         Plan.objects.filter(owner_unit__isnull=False).order_by("pk").values_list("pk", "owner_unit__code")
@@ -103,7 +104,7 @@ def generate(
                 )
                 ids[Handoff] += 1
             for rung in rules.LADDER[: rules.rank(level)]:
-                seq += 1
+                seq[region] = seq.get(region, 0) + 1
                 issued = (created + timedelta(days=rules.rank(rung) * 3)).date()
                 notices.append(
                     {
@@ -111,7 +112,7 @@ def generate(
                         "item_id": pk,
                         "level": rung.value,
                         "year": today.year,
-                        "seq": seq,
+                        "seq": seq[region],
                         "issued_on": issued,
                         "response_due": rules.response_due(level=rung, issued_on=issued),
                         "unit_id": holder,
@@ -159,7 +160,12 @@ def generate(
             ):
                 add(name, write_rows(model, *model_rows(model, rows)), t0)
         total += len(items)
-    NoticeCounter.objects.update_or_create(year=today.year, defaults={"last": seq})
+    # the counters: each region's highest number this year (its office numbers from there)
+    NoticeCounter.objects.filter(year=today.year).delete()
+    NoticeCounter.objects.bulk_create(
+        NoticeCounter(region_id=r["region_id"], year=today.year, last=r["last"])
+        for r in Notice.objects.filter(year=today.year).values("region_id").annotate(last=Max("seq"))
+    )
     for m in (Item, Handoff, Notice, Response, Proposal):
         reset_sequence(m)
     return total

@@ -19,6 +19,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from luoshi.lib.regions import RegionKey
 from luoshi.org.access import context_for
 
 from . import rules
@@ -205,12 +206,28 @@ class Value(models.Model):
 class PeerGroup(models.Model):
     """The district's chosen peers (对标组): its own region, the peer regions and the 标杆 region."""
 
-    name = models.CharField(_("名称"), max_length=100, unique=True)
+    name = models.CharField(_("名称"), max_length=100)
     home = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="+", verbose_name=_("本区"))
-    members = models.ManyToManyField(Region, related_name="peer_groups", verbose_name=_("对标地区"))
+    members: models.ManyToManyField[Any, GroupMember] = models.ManyToManyField(
+        Region,
+        related_name="peer_groups",
+        through="GroupMember",
+        through_fields=("peergroup", "division"),
+        verbose_name=_("对标地区"),
+    )
     benchmark = models.ForeignKey(
         Region, null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name=_("标杆地区")
     )
+    office = models.ForeignKey(
+        "org.Unit",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("组织单位"),
+        help_text=_("设立对标组的督查室所在单位"),
+    )
+    region = RegionKey(source=("office",), root_fallback=True)  # lib/regions.py: the office's region
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created = models.DateTimeField(default=timezone.now)
 
@@ -220,6 +237,19 @@ class PeerGroup(models.Model):
         verbose_name = _("对标组")
         verbose_name_plural = _("对标组")
         ordering = ["name"]
+        constraints = [models.UniqueConstraint(fields=["region", "name"], name="benchmark_peergroup_name")]
 
     def __str__(self) -> str:
         return self.name
+
+
+class GroupMember(models.Model):
+    """A region in a peer group (the table Django made for `PeerGroup.members`, now with its region key)."""
+
+    peergroup = models.ForeignKey(PeerGroup, on_delete=models.CASCADE, related_name="+")
+    division = models.ForeignKey(Region, on_delete=models.CASCADE, related_name="+")
+    region = RegionKey(source=("peergroup",))  # lib/regions.py: the group's (not the division's)
+
+    class Meta:
+        db_table = "benchmark_peergroup_members"
+        unique_together = [("peergroup", "division")]

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from luoshi.audit.services import record
 from luoshi.errors import InvalidField, LuoshiError
+from luoshi.lib.regions import office_unit_id, unit_region_id
 from luoshi.org.access import require_officer
 from luoshi.org.models import Unit
 
@@ -209,7 +210,9 @@ def group_save(
     name = (name or "").strip()
     if not name or len(name) > 100:
         raise InvalidField(_("请填写对标组名称（不超过 100 字）。"), field="name")
-    if PeerGroup.objects.filter(name=name).exclude(pk=group.pk if group else None).exists():
+    office = group.office_id if group is not None else office_unit_id(actor)
+    region = group.region_id if group is not None else unit_region_id(office)
+    if PeerGroup.objects.filter(region_id=region, name=name).exclude(pk=group.pk if group else None).exists():
         raise InvalidField(_("已有同名的对标组。"), field="name")
     peers = {r.pk: r for r in members}
     peers[home.pk] = home
@@ -221,7 +224,9 @@ def group_save(
         raise InvalidField(_("标杆地区不能是本区。"), field="benchmark")
     before = None
     if group is None:
-        group = PeerGroup.objects.create(name=name, home=home, benchmark=benchmark, created_by=actor)
+        group = PeerGroup.objects.create(
+            name=name, home=home, benchmark=benchmark, office_id=office, created_by=actor
+        )
     else:
         before = {
             "name": group.name,

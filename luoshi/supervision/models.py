@@ -257,10 +257,15 @@ class Proposal(models.Model):
 
 
 class NoticeCounter(models.Model):
-    """The last notice number of a year: incremented under a row lock, so numbers never repeat."""
+    """The last notice number of a region's year (each district's office numbers its own notices):
+    incremented under a row lock, so numbers never repeat."""
 
-    year = models.PositiveSmallIntegerField(primary_key=True)
+    region = RegionKey(source=("region",))  # lib/regions.py: set by the issuing service
+    year = models.PositiveSmallIntegerField()
     last = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["region", "year"], name="sv_noticecounter_year")]
 
 
 class NoticeQuerySet(models.QuerySet["Notice"]):
@@ -293,7 +298,7 @@ class Notice(models.Model):
 
     class Meta:
         ordering = ["item_id", "issued_on", "pk"]
-        constraints = [models.UniqueConstraint(fields=["year", "seq"], name="sv_notice_number")]
+        constraints = [models.UniqueConstraint(fields=["region", "year", "seq"], name="sv_notice_number")]
         indexes = [models.Index(fields=["level", "issued_on"], name="sv_notice_level_day")]
 
     @property

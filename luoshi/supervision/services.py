@@ -507,13 +507,15 @@ def _notice_body(item: Item, level: str, reason: str, due: date, office: str) ->
 
 
 def _issue(*, actor: Any, item: Item, level: str, reason: str, proposal: Proposal | None) -> Notice:
-    """A numbered notice (〔year〕N号, per year) to the item's holder unit; the item rises to `level`."""
+    """A numbered notice (〔year〕N号, per region and year) to the item's holder unit; the item rises to `level`."""
     today = timezone.localdate()
     office_unit = _office_unit(actor)
     office = office_unit.name if office_unit is not None else _("督查室")
-    NoticeCounter.objects.get_or_create(year=today.year)
-    NoticeCounter.objects.filter(year=today.year).update(last=F("last") + 1)
-    seq = NoticeCounter.objects.get(year=today.year).last
+    # each region's office numbers its own notices (the item's region: its lead unit's district)
+    counter = NoticeCounter.objects.filter(region_id=item.region_id, year=today.year)
+    NoticeCounter.objects.get_or_create(region_id=item.region_id, year=today.year)
+    counter.update(last=F("last") + 1)
+    seq = counter.values_list("last", flat=True).get()
     due = min(rules.response_due(level=level, issued_on=today, t=thresholds()), max(item.deadline, today))
     notice = Notice.objects.create(
         item=item,

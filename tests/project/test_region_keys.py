@@ -65,17 +65,17 @@ REFERENCE: dict[str, str] = {
     "benchmark_region": CATALOGUE,
     "benchmark_indicator": CATALOGUE,
     "benchmark_period": CATALOGUE,
+    "benchmark_value": (
+        "published statistics of a division (统计公报: its GDP, revenue … per quarter), the same facts for every"
+        " region that compares itself with that division; unique per division, indicator and period install-wide"
+        " (≈ 2,800 counties × 30 indicators × 4 quarters a year)"
+    ),
     "appeals_open311client": "outside systems registered once for the install (Open311 keys)",
     "alerts_evalcase": "the fixed labelled evaluation set of the report-quality flags (demo and `flags-eval`)",
 }
 
 # Region-scoped, not keyed yet: table -> the parent its key will be derived from.
-PENDING: dict[str, str] = {
-    "supervision_noticecounter": "a notice number sequence per region and year",
-    "benchmark_value": "region (its division's district)",
-    "benchmark_peergroup": "home",
-    "benchmark_peergroup_members": "peer group",
-}
+PENDING: dict[str, str] = {}
 
 
 def _tables() -> dict[str, type[models.Model]]:
@@ -643,4 +643,51 @@ def test_the_office_s_apps_key_every_row_with_its_parent_s_region(
     assert {r.region_id for r in rows} == {there}, [
         (type(r).__name__, r.pk, r.region_id) for r in rows if r.region_id != there
     ]
+    assert strays() == {}
+
+
+def test_notice_numbers_and_peer_groups_are_each_region_s_own(p: Personas) -> None:
+    """Each district's office numbers its own notices from 1 (督〔year〕N号 per region and year) and
+    keeps its own peer groups, whose names need only be unique within the region."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from luoshi.benchmark import services as bench
+    from luoshi.benchmark.models import GroupMember, PeerGroup, Region
+    from luoshi.supervision import services as sv
+    from luoshi.supervision.models import Notice, NoticeCounter
+
+    other, officer, unit, _reporter, _head = _second_district(p)
+    due = timezone.localdate() + timedelta(days=60)
+    ours = sv.item_create(
+        actor=p.officer, title="一区事项", source_kind="hotline", lead_unit=p.unit_a, deadline=due
+    )
+    theirs = sv.item_create(
+        actor=officer, title="二区事项", source_kind="hotline", lead_unit=unit, deadline=due
+    )
+    first = sv.notice_issue(actor=p.officer, item=ours, level="supervise")
+    a = sv.notice_issue(actor=officer, item=theirs, level="supervise")
+    b = sv.notice_issue(actor=officer, item=theirs, level="bulletin")
+    second = sv.notice_issue(actor=p.officer, item=ours, level="bulletin")
+    year = timezone.localdate().year
+    assert [(n.region_id, n.seq) for n in (first, a, b, second)] == [
+        (p.district.pk, 1), (other.pk, 1), (other.pk, 2), (p.district.pk, 2),
+    ]  # fmt: skip
+    assert a.number == first.number == f"督〔{year}〕1号"
+    assert sorted(NoticeCounter.objects.values_list("region_id", "year", "last")) == sorted(
+        [(p.district.pk, year, 2), (other.pk, year, 2)]
+    )
+    assert Notice.objects.count() == 4
+
+    home, peer = (Region.objects.create(code=c, name=n, level="county") for c, n in (("420112", "东西湖区"), ("420113", "汉南区")))  # fmt: skip
+    g1 = bench.group_save(actor=p.officer, name="同类城区", home=home, members=[peer])
+    g2 = bench.group_save(
+        actor=officer, name="同类城区", home=home, members=[peer]
+    )  # the same name, another region
+    assert (g1.region_id, g2.region_id) == (p.district.pk, other.pk)
+    assert sorted(GroupMember.objects.values_list("peergroup_id", "region_id")) == sorted(
+        [(g1.pk, p.district.pk), (g1.pk, p.district.pk), (g2.pk, other.pk), (g2.pk, other.pk)]
+    )
+    assert PeerGroup.objects.get(pk=g2.pk).members.count() == 2
     assert strays() == {}
