@@ -138,6 +138,7 @@ def test_returned_claims_tell_their_author(
     ).exists()
 
 
+@pytest.mark.migration
 @pytest.mark.django_db(transaction=True)
 def test_the_move_keeps_the_table_and_its_rows() -> None:
     """Notification moved from work to notify in Django's state only: rows written before the move
