@@ -24,7 +24,7 @@ from django.utils.translation import gettext as _
 from luoshi.audit.services import record
 from luoshi.errors import InvalidField, LuoshiError, NotAllowed, NotFound, RateLimited
 from luoshi.lib import ratelimit
-from luoshi.lib.regions import unit_region_id
+from luoshi.lib.regions import move_region, unit_region_id
 from luoshi.org.access import context_for, require_officer
 from luoshi.org.models import Unit
 
@@ -223,14 +223,11 @@ def appeal_route(*, actor: Any, appeal: Appeal, unit: Unit, note: str = "") -> A
     appeal.status = _move(appeal, Action.ROUTE)
     before = appeal.unit_id
     appeal.unit = unit
+    appeal.save(update_fields=["status", "unit", "updated_at"])
     # The appeal goes with its unit's region (lib/regions.py), its history with it.
     region = unit.region_id if unit.region_id is not None else unit_region_id(unit.pk)
-    moved = region != appeal.region_id
-    appeal.region_id = region
-    appeal.save(update_fields=["status", "unit", "region", "updated_at"])
-    if moved:
-        Pause.objects.filter(appeal=appeal).update(region_id=region)
-        Step.objects.filter(appeal=appeal).update(region_id=region)
+    if region != appeal.region_id:
+        move_region(appeal, region)
     _step(appeal, "routed", timezone.now())
     tell_unit_on_commit(appeal_id=appeal.pk, unit_id=unit.pk, occurrence=f"routed:{appeal.reopen_count}")
     record(

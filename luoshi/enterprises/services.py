@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from luoshi.audit.services import record
 from luoshi.errors import Conflict, InvalidField, LuoshiError, NotAllowed, refuse_unknown_fields
 from luoshi.lib.crypto_fields import masked
+from luoshi.lib.regions import move_region, unit_region_id
 from luoshi.org.access import context_for, require_officer
 from luoshi.org.models import Membership, Person, Unit
 from luoshi.work.choices import Source
@@ -123,6 +124,10 @@ def enterprise_update(
     for k, v in fields.items():
         setattr(enterprise, k, v.strip() if isinstance(v, str) else v)
     enterprise.save()
+    # An enterprise now in another district's care goes there with its rows (lib/regions.py).
+    region = unit_region_id(enterprise.unit_id)
+    if region is not None and region != enterprise.region_id:
+        move_region(enterprise, region)
     record(
         enterprise,
         "enterprises.enterprise.updated",

@@ -205,3 +205,35 @@ def _sources(model: type[models.Model]) -> list[models.ForeignKey]:  # type: ign
         assert isinstance(field, models.ForeignKey), name
         out.append(field)
     return out
+
+
+def move_region(instance: models.Model, region_id: Any) -> int:
+    """Put `instance` and every row whose key derives from it (its children, theirs, …: each keyed
+    model whose first set source points at a moved row) in `region_id`, set-based, one UPDATE per
+    table; for a parent whose unit moved to another district (a project's lead unit, an enterprise's
+    unit, an appeal's). Audit entries keep the region they were written in. Returns the rows moved."""
+    from django.apps import apps
+
+    keyed = [m for m in apps.get_models(include_auto_created=True) if region_key(m) is not None]
+    moved = type(instance)._base_manager.filter(pk=instance.pk).update(region_id=region_id)
+    instance.region_id = region_id  # type: ignore[attr-defined]
+    parents: list[tuple[type[models.Model], Any, int]] = [(type(instance), [instance.pk], 0)]
+    while parents:
+        parent, ids, depth = parents.pop()
+        assert depth < 10, "a region key's sources should not form a cycle"
+        for model in keyed:
+            if model is type(instance) or model._meta.app_label == "audit":
+                continue
+            key = region_key(model)
+            assert key is not None
+            for i, field in enumerate(_sources(model)):
+                if _model(field) is not parent:
+                    continue
+                # the key comes from the first source that is set (`region_of_row`)
+                first = {f"{earlier}__isnull": True for earlier in key.source[:i]}
+                rows = model._base_manager.filter(**{f"{field.attname}__in": ids}, **first)
+                child_ids = list(rows.values_list("pk", flat=True))
+                if child_ids:
+                    moved += model._base_manager.filter(pk__in=child_ids).update(region_id=region_id)
+                    parents.append((model, child_ids, depth + 1))
+    return moved

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 
 from luoshi.audit.services import record
 from luoshi.errors import Conflict, InvalidField, LuoshiError, NotAllowed, refuse_unknown_fields
-from luoshi.lib.regions import root_region_id
+from luoshi.lib.regions import move_region, root_region_id, unit_region_id
 from luoshi.org.access import context_for, require_officer
 from luoshi.org.models import Post, Unit
 from luoshi.work.models import Plan, Source, Task
@@ -218,9 +218,20 @@ def project_update(*, actor: Any, project: Project, version: int, **changes: Any
     )
     if not updated:  # pragma: no cover - the row is locked; kept for databases without row locks
         raise Conflict(_("该项目已被他人修改，请刷新后再改。"))
+    _follow_lead_unit(current)
     current.refresh_from_db()
     record(current, "projects.project.updated", actor=actor, before=before, after=_snapshot(current))
     return current
+
+
+def _follow_lead_unit(project: Project) -> None:
+    """A project whose lead unit is now another district's goes there with its rows (stages,
+    investment, owners, problems …: lib/regions.py); its carrying task stays in its plan."""
+    if project.lead_unit_id is None:
+        return
+    region = unit_region_id(project.lead_unit_id)
+    if region is not None and region != project.region_id:
+        move_region(project, region)
 
 
 CARRYING_CODE = "项目"

@@ -691,3 +691,58 @@ def test_notice_numbers_and_peer_groups_are_each_region_s_own(p: Personas) -> No
     )
     assert PeerGroup.objects.get(pk=g2.pk).members.count() == 2
     assert strays() == {}
+
+
+def test_a_project_or_an_enterprise_moved_to_another_district_takes_its_rows_along(p: Personas) -> None:
+    """Changing a project's lead unit, or an enterprise's unit, to a unit of another district moves
+    the row and every row keyed from it (stages, investment, owners, problems; flags, visits and their
+    visitors) to that district's region (`lib.regions.move_region`); the audit entries stay where
+    they were written, and nothing is left astray."""
+    from django.utils import timezone
+
+    from luoshi.audit.models import Entry
+    from luoshi.enterprises import models as en
+    from luoshi.enterprises import services as es
+    from luoshi.projects import models as pj
+    from luoshi.projects import services as ps
+
+    other, _officer, unit, _reporter, head = _second_district(p)
+    today = timezone.localdate()
+    project = ps.project_create(
+        actor=p.officer, name="跨区项目", code="M1", lead_unit=p.unit_a, year=today.year
+    )
+    ps.stage_met(actor=p.officer, project=project, stage="signed", met=today, note="已签约")
+    ps.investment_report(actor=p.officer, project=project, month=today, amount=10)
+    ps.owner_assign(
+        actor=p.officer, project=project, role="manager", post=p.leader.person.memberships.first().post
+    )
+    ps.problem_add(actor=p.officer, project=project, title="用地", owner_unit=p.unit_a, deadline=today)
+    ent = es.enterprise_create(
+        actor=p.officer,
+        name="跨区企业",
+        credit_code="914403001922038216",
+        industry="制造业",
+        size="medium",
+        unit=p.unit_a,
+    )
+    es.flag_raise(actor=p.officer, enterprise=ent, kind="wages", note="拖欠工资两个月")
+    es.visit_record(
+        actor=p.officer, enterprise=ent, visited_on=today, visitors=[p.head_a.person], notes="走访了解情况"
+    )
+    project_rows = (pj.ProjectYear, pj.ProjectStage, pj.StageChange, pj.ProjectInvestment, pj.ProjectOwner, pj.ProjectProblem)  # fmt: skip
+    ent_rows = (en.RiskFlag, en.Visit, en.VisitVisitor)
+    before = {
+        (m, r) for m in (*project_rows, *ent_rows) for r in m.objects.values_list("region_id", flat=True)
+    }
+    assert {r for _m, r in before} == {p.district.pk}
+    entries = dict(Entry.objects.values_list("pk", "region"))
+
+    version = pj.Project.objects.get(pk=project.pk).version
+    moved = ps.project_update(actor=p.officer, project=project, version=version, lead_unit=unit)
+    es.enterprise_update(actor=p.officer, enterprise=ent, unit=unit)
+
+    assert moved.region_id == other.pk and en.Enterprise.objects.get(pk=ent.pk).region_id == other.pk
+    for model in (*project_rows, *ent_rows):
+        assert set(model.objects.values_list("region_id", flat=True)) == {other.pk}, model
+    assert {pk: r for pk, r in Entry.objects.values_list("pk", "region") if pk in entries} == entries
+    assert strays() == {}
