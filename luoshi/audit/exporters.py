@@ -13,7 +13,18 @@ from django.utils.translation import gettext as _
 from luoshi.documents.exporters import Column, Exporter
 
 from .actions import describe
-from .models import Entry
+from .models import NO_REGION, Entry
+
+
+def region_names() -> dict[int, str]:
+    """Region id -> the name its chain is shown by: the region unit's name and id (region 0, entries
+    written before the install had a unit, is 未分区)."""
+    from luoshi.org.models import Unit
+
+    names = {
+        pk: f"{name} ({pk})" for pk, name in Unit.objects.filter(pk=F("region_id")).values_list("pk", "name")
+    }
+    return names | {NO_REGION: _("未分区")}
 
 
 def _json(value: Any) -> str:
@@ -31,6 +42,7 @@ class EntryExporter(Exporter):
 
     def columns(self) -> Sequence[Column]:
         return [
+            Column(_("区域"), width=16),
             Column(_("序号"), width=10),
             Column(_("记录编号"), width=10),
             Column(_("时间"), width=20),
@@ -50,12 +62,15 @@ class EntryExporter(Exporter):
         ]
 
     def rows(self) -> Iterable[Sequence[Any]]:
+        names = region_names()
         fields = (
-            "seq", "id", "at", "actor_name", "action", "object_type", "object_id", "object_repr",
+            "region_id", "seq", "id", "at", "actor_name", "action", "object_type", "object_id", "object_repr",
             "client_address", "before", "after", "data", "mac", "prev_hash", "hash",
         )  # fmt: skip
-        qs = self.entries.order_by(F("seq").asc(nulls_last=True), "id").values_list(*fields)
+        # each region's chain in its order (a region numbers its own entries: docs/scaling.md)
+        qs = self.entries.order_by("region_id", F("seq").asc(nulls_last=True), "id").values_list(*fields)
         for (
+            region,
             seq,
             pk,
             at,
@@ -73,7 +88,7 @@ class EntryExporter(Exporter):
             h,
         ) in qs.iterator(chunk_size=2000):
             yield [
-                "" if seq is None else str(seq), str(pk), at.isoformat(), actor, action,
+                names.get(region, str(region)), "" if seq is None else str(seq), str(pk), at.isoformat(), actor, action,
                 describe(action, self.language), otype, oid, orepr, addr,
                 _json(before), _json(after), _json(data), mac, prev, h,
             ]  # fmt: skip

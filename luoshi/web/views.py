@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from luoshi.audit.actions import ACTIONS, describe
-from luoshi.audit.models import Entry
+from luoshi.audit.models import NO_REGION, Entry
 from luoshi.lib.limits import MAX_ID
 from luoshi.notify.forms import PreferenceForm, ReminderForm
 from luoshi.notify.models import Notification
@@ -97,6 +97,7 @@ def notifications_read(request: HttpRequest) -> HttpResponse:
 def audit_trail(request: HttpRequest) -> HttpResponseBase:
     """The audit trail (审计日志) for the audit admin only; everyone else is refused. Each view and
     each export (`?format=xlsx|csv`, the same filters) is itself recorded."""
+    from luoshi.audit.exporters import region_names
     from luoshi.audit.services import record
 
     user = request.user
@@ -105,12 +106,23 @@ def audit_trail(request: HttpRequest) -> HttpResponseBase:
     action = request.GET.get("action", "")
     if action:
         qs = qs.filter(action=action)
+    regions = region_names()
+    try:
+        region: int | None = int(request.GET.get("region", ""))
+    except ValueError:
+        region = None
+    if region is not None and region in regions:
+        qs = qs.filter(region_id=region)
+    else:
+        region = None
     obj = request.GET.get("object", "")
     if obj and ":" in obj:
         otype, oid = obj.split(":", 1)
         qs = qs.filter(object_type=otype, object_id=oid)
     lang = get_language() or "zh-hans"
-    filters = {"action": action[:100], "object": obj[:130]}
+    filters = {"action": action[:100], "object": obj[:130]} | (
+        {"region": region} if region is not None else {}
+    )
     fmt = request.GET.get("format", "")
     if fmt in ("xlsx", "csv"):
         from luoshi.audit.exporters import EntryExporter
@@ -125,8 +137,20 @@ def audit_trail(request: HttpRequest) -> HttpResponseBase:
         record(None, "audit.trail.viewed", actor=user, data=filters | {"page": page.number})
     for e in page:
         e.action_text = describe(e.action, lang)
+        e.region_name = regions.get(e.region_id, str(e.region_id))
     actions = sorted(((code, describe(code, lang)) for code in ACTIONS), key=lambda a: a[0])
-    return render(request, "web/audit.html", {"page": page, "actions": actions, "action": action})
+    return render(
+        request,
+        "web/audit.html",
+        {
+            "page": page,
+            "actions": actions,
+            "action": action,
+            # a chain per region, each numbered from 1: the filter shows one chain in its order
+            "regions": sorted(regions.items(), key=lambda r: (r[0] == NO_REGION, r[0])),
+            "region": region,
+        },
+    )
 
 
 def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:

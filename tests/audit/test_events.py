@@ -62,8 +62,13 @@ def test_audit_page_views_and_exports_are_recorded_and_for_the_audit_admin_only(
     response = c.get("/audit/", {"format": "csv"})
     assert response.status_code == 200
     rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode("utf-8-sig"))))  # type: ignore[attr-defined]
-    assert rows[0][:3] == ["序号", "记录编号", "时间"]
-    assert {r[4] for r in rows[1:]} >= {"work.task.updated", "audit.trail.viewed"}
+    assert rows[0][:4] == ["区域", "序号", "记录编号", "时间"]
+    assert {r[5] for r in rows[1:]} >= {"work.task.updated", "audit.trail.viewed"}
+    # each region's chain, numbered on its own, shown by the region's name
+    assert {r[0] for r in rows[1:]} == {f"{p.district.name} ({p.district.pk})"}
+    page = c.get("/audit/", {"region": p.district.pk})
+    assert page.status_code == 200 and f"{p.district.name} ({p.district.pk})" in page.content.decode()
+    assert Entry.objects.filter(action="audit.trail.viewed").latest("pk").data["region"] == p.district.pk
     xlsx = c.get("/audit/", {"format": "xlsx", "action": "work.task.updated"})
     assert xlsx.status_code == 200 and xlsx["Content-Type"].startswith("application/vnd.openxmlformats")
     exported = list(Entry.objects.filter(action="audit.trail.exported").values_list("data", flat=True))
@@ -127,7 +132,7 @@ def test_purge_is_refused_inside_retention_and_keeps_a_verifying_chain_after_it(
     done = purge(older_than=timezone.now() - timedelta(days=200), archive=tmp_path / "old.csv")
     assert done is not None and done.removed == 5 and done.through_seq == 5
     archived = list(csv.reader(io.StringIO((tmp_path / "old.csv").read_text(encoding="utf-8-sig"))))
-    assert [r[7] for r in archived[1:]] == [f"old-{i}" for i in range(5)]
+    assert [r[8] for r in archived[1:]] == [f"old-{i}" for i in range(5)]
     assert Entry.objects.count() == total - 5 + 1  # + the purge's own entry
     assert not Entry.objects.filter(region_id=done.region_id, seq__lte=5).exists()
     chain_pending()
