@@ -137,7 +137,7 @@ def audit_trail(request: HttpRequest) -> HttpResponseBase:
         record(None, "audit.trail.viewed", actor=user, data=filters | {"page": page.number})
     for e in page:
         e.action_text = describe(e.action, lang)
-        e.region_name = regions.get(e.region_id, str(e.region_id))
+        e.region_name = regions.get(e.region_id, str(e.region_id))  # type: ignore[attr-defined]
     actions = sorted(((code, describe(code, lang)) for code in ACTIONS), key=lambda a: a[0])
     return render(
         request,
