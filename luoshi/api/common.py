@@ -6,6 +6,7 @@ importing the API it is mounted on.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from django.http import HttpRequest
@@ -34,11 +35,22 @@ def paginate(qs: Any, page: Page) -> dict[str, Any]:
     return {"count": qs.count(), "items": list(qs[page.offset : page.offset + page.limit])}
 
 
-def paginate_estimated(qs: Any, page: Page) -> dict[str, Any]:
+def paginate_estimated(
+    qs: Any, page: Page, *, rows: Callable[[list[int]], Iterable[Any]] | None = None
+) -> dict[str, Any]:
     """As `paginate`, but a count past `lib.counting.EXACT_UP_TO` is PostgreSQL's estimate
     (`count_estimated`: true): counting 30,000 scattered rows the caller may see cost more than the
-    page itself. A page that is not full tells the count without counting."""
-    items = list(qs[page.offset : page.offset + page.limit])
+    page itself. A page that is not full tells the count without counting.
+
+    With `rows`, the page is chosen by id first (`qs`'s filter and order, without its joins) and its
+    rows read by `rows(ids)`: for a search ranking thousands of matches, the joins of the page's
+    rows (units, people) are made for the page only."""
+    if rows is None:
+        items = list(qs[page.offset : page.offset + page.limit])
+    else:
+        ids = list(qs.values_list("pk", flat=True)[page.offset : page.offset + page.limit])
+        found = {row.pk: row for row in rows(ids)}
+        items = [found[pk] for pk in ids if pk in found]
     if items and len(items) < page.limit or (page.offset == 0 and not items):
         return {"count": page.offset + len(items), "count_estimated": False, "items": items}
     count, estimated = count_or_estimate(qs)

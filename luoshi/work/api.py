@@ -198,6 +198,8 @@ def task_list(request: HttpRequest, filters: Query[TaskQuery], page: Query[Page]
     if not f.is_valid():
         errors = {name: [str(e) for e in errs] for name, errs in f.errors.items()}
         return Status(400, {"detail": _("筛选条件有误。"), "errors": errors})
+    if f.cleaned.get("q"):  # the matches ranked by id alone, then the page's rows with their joins
+        return paginate_estimated(f.qs, page, rows=lambda ids: _task_rows(Task.objects.filter(pk__in=ids)))
     return paginate_estimated(_task_rows(f.qs), page)
 
 

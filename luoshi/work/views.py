@@ -145,12 +145,17 @@ def task_list(request: HttpRequest) -> HttpResponse:
     f = TaskFilter(request.GET, user=request.user)
     f.is_valid()
     c = f.cleaned
-    qs = f.qs.select_related(
-        "plan", "lead_unit", "responsible_leader", "responsible_person"
-    ).prefetch_related(
-        Prefetch("task_units", queryset=TaskUnit.objects.select_related("unit").order_by("unit__path"))
-    )
-    paginator = Paginator(qs, TASKS_PER_PAGE)
+
+    def rows(qs: Any) -> Any:
+        return qs.select_related(
+            "plan", "lead_unit", "responsible_leader", "responsible_person"
+        ).prefetch_related(
+            Prefetch("task_units", queryset=TaskUnit.objects.select_related("unit").order_by("unit__path"))
+        )
+
+    # A search ranks every match: the page is chosen by id alone, then its rows read with their joins.
+    by_id = bool(c.get("q"))
+    paginator = Paginator(f.qs.values_list("pk", flat=True) if by_id else rows(f.qs), TASKS_PER_PAGE)
     light_order = [(lt.value, lt.label) for lt in LIGHT_ORDER]
     if not c.get("light") and not c.get("status"):
         # Neither facet is filtered: one scan grouped by (light, status) gives both facets and the
@@ -173,6 +178,10 @@ def task_list(request: HttpRequest) -> HttpResponse:
             "status": _facet(f.without("status"), "status", Status.choices, c.get("status") or []),
         }
     page = paginator.get_page(request.GET.get("page"))
+    if by_id:
+        ids = list(page.object_list)
+        found = {t.pk: t for t in rows(Task.objects.filter(pk__in=ids))}
+        page.object_list = [found[pk] for pk in ids if pk in found]
     export_query = request.GET.copy()
     export_query.pop("page", None)
     ctx = {
