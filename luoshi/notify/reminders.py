@@ -27,6 +27,7 @@ from .models import Preference
 from .services import Entry, queue
 
 CATCH_UP = timedelta(days=7)  # how far back a missed tick's overdue and late reminders still go
+CHUNK = 2000  # tasks whose reminders are queued together
 
 
 def days_before() -> tuple[int, ...]:
@@ -103,10 +104,19 @@ def overdue_entries(day: date) -> list[tuple[int, Entry]]:
 
 
 def late_entries(day: date) -> list[tuple[int, Entry]]:
+    """One reminder per task and unit with late reports recorded this week: its latest late period
+    (the occurrence), saying how many earlier ones are late too. A first tick over a year of history
+    records every late period at once; a reminder each would be hundreds of thousands of messages."""
+    from django.db.models import Count, Max
+
     from luoshi.work.models import LateReport
 
-    rows = LateReport.objects.filter(detected_on__lte=day, detected_on__gt=day - CATCH_UP).values_list(
-        "task_id", "task__title", "period_end", "unit_id"
+    rows = (
+        LateReport.objects.filter(detected_on__lte=day, detected_on__gt=day - CATCH_UP)
+        .values("task_id", "unit_id")
+        .annotate(last=Max("period_end"), n=Count("pk"))
+        .values_list("task_id", "task__title", "last", "n", "unit_id")
+        .order_by("task_id", "unit_id")
     )
     return [
         (
@@ -115,13 +125,13 @@ def late_entries(day: date) -> list[tuple[int, Entry]]:
                 rules.REPORT_LATE,
                 f"work.task:{task}",
                 0,
-                rules.report_late_text(title, period_end),
-                period_end.isoformat(),
+                rules.report_late_text(title, last, more=n - 1),
+                last.isoformat(),
                 _task_link(task),
                 task,
             ),
         )
-        for task, title, period_end, unit in rows
+        for task, title, last, n, unit in rows
     ]
 
 
@@ -190,11 +200,15 @@ def reminders_plan(day: date, *, now: datetime | None = None) -> dict[str, int]:
     people = unit_people({u for rows in by_unit.values() for u, _e in rows}, on=day)
     summary: dict[str, int] = {}
     for rule, rows in by_unit.items():
-        entries = [
-            Entry(e.rule, e.source, user, e.text, e.occurrence, e.link, e.task_id)
-            for unit, e in rows
-            for user in people.get(unit, [])
-        ]
-        summary[rule] = queue(entries, now=now)
+        # A chunk of tasks at a time: a province's first tick has hundreds of thousands of reminders,
+        # and each becomes an outbox row (model instance) per channel before it is written.
+        summary[rule] = 0
+        for i in range(0, len(rows), CHUNK):
+            entries = [
+                Entry(e.rule, e.source, user, e.text, e.occurrence, e.link, e.task_id)
+                for unit, e in rows[i : i + CHUNK]
+                for user in people.get(unit, [])
+            ]
+            summary[rule] += queue(entries, now=now)
     summary[rules.WEEKLY_DIGEST] = queue(digest_entries(day, people), now=now)
     return summary

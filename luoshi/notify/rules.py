@@ -224,8 +224,18 @@ def overdue_text(title: str, due: date) -> str:
     return (_("已逾期（时限 %(d)s）：%(t)s") % {"d": due.isoformat(), "t": title[:80]})[:TEXT_MAX]
 
 
-def report_late_text(title: str, period_end: date) -> str:
-    return (_("迟报：%(t)s（%(p)s 期）") % {"t": title[:80], "p": period_end.isoformat()})[:TEXT_MAX]
+def report_late_text(title: str, period_end: date, *, more: int = 0) -> str:
+    """A task's late report; `more`: how many earlier periods of it are late too (one reminder says
+    them all, instead of one reminder per period)."""
+    if more:
+        text = _("迟报：%(t)s（%(p)s 期，另有 %(n)s 期未报）") % {
+            "t": title[:80],
+            "p": period_end.isoformat(),
+            "n": more,
+        }
+    else:
+        text = _("迟报：%(t)s（%(p)s 期）") % {"t": title[:80], "p": period_end.isoformat()}
+    return text[:TEXT_MAX]
 
 
 def weekly_digest_text(*, due_soon: int, overdue: int, late: int) -> str | None:

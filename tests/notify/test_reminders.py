@@ -242,3 +242,32 @@ def test_reminder_preferences_are_audited_and_checked(p: Personas) -> None:
     with pytest.raises(NotAllowed):
         reminders_set(actor=None, email_on=True)
     assert Preference.objects.get(user=p.reporter_a).quiet_start == time(22, 0)
+
+
+def test_a_task_late_for_many_periods_gets_one_reminder_naming_them_all(
+    p: Personas, reminders_on: None, monkeypatch: Any
+) -> None:
+    """A first tick over months of history records every late period at once: each person of the unit
+    hears once per task, of its latest late period and how many earlier ones are late too, not once
+    per period; queued a chunk of tasks at a time (here one), with the same result."""
+    from luoshi.notify import reminders
+    from luoshi.work.models import LateReport
+
+    monkeypatch.setattr(reminders, "CHUNK", 1)
+    plan = p.plan()
+    day = date(2024, 7, 3)  # a Wednesday: no weekly digest
+    many = p.task(plan, title="季度统计", due=date(2024, 12, 31))
+    once = p.task(plan, title="月度台账", due=date(2024, 12, 31))
+    periods = [date(2024, 3, 31), date(2024, 4, 30), date(2024, 5, 31), date(2024, 6, 30)]
+    LateReport.objects.bulk_create(
+        [LateReport(task=many, unit=p.unit_a, period_end=e, due_on=e, detected_on=day) for e in periods]
+        + [LateReport(task=once, unit=p.unit_a, period_end=periods[-1], due_on=periods[-1], detected_on=day)]
+    )
+    summary = reminders_plan(day)
+    rows = Outbox.objects.filter(rule="report.late", channel="in_app")
+    assert summary["report.late"] == rows.count() == 4  # two tasks × reporter A and head A
+    texts = {(r.task_id, r.recipient_id): r.payload["text"] for r in rows}
+    for user in (p.reporter_a, p.head_a):
+        assert texts[(many.pk, user.pk)] == "迟报：季度统计（2024-06-30 期，另有 3 期未报）"
+        assert texts[(once.pk, user.pk)] == "迟报：月度台账（2024-06-30 期）"
+    assert reminders_plan(day)["report.late"] == 0  # the next run queues nothing new
