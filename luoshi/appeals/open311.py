@@ -1,11 +1,14 @@
-"""Open311 GeoReport v2 (JSON) over enterprise appeals: `services.json`, `requests.json` (GET with
-filters, POST form-encoded), `requests/{id}.json`.
+"""Open311 GeoReport v2 over enterprise appeals, in JSON and XML (the spec's two formats, chosen by
+the extension): `services.{json,xml}`, `requests.{json,xml}` (GET with filters, POST form-encoded),
+`requests/{id}.{json,xml}`.
 
 The spec's field names and shapes: a list of services; a posted request answers
 `[{"service_request_id", "service_notice", "account_id"}]`; a request is `service_request_id, status
 (open/closed), status_notes, service_name, service_code, description, agency_responsible,
 service_notice, requested_datetime, updated_datetime, expected_datetime, address, address_id,
-zipcode, lat, long, media_url`; errors are `[{"code": 400, "description": "…"}]`.
+zipcode, lat, long, media_url`; errors are `[{"code": 400, "description": "…"}]`. In XML the same
+fields are elements of `<services><service>`, `<service_requests><request>` and
+`<errors><error>` (an empty element for a null).
 
 `service_request_id` is the appeal's tracking code. The key (`api_key`) is optional: a request filed
 with a client's key belongs to that client, a wrong key is refused (403). Enterprises' appeals are not
@@ -15,11 +18,12 @@ own requests; without either it is empty.
 
 from __future__ import annotations
 
+import xml.etree.ElementTree as ET  # writes documents only, never parses one
 from datetime import datetime
 from typing import Any
 
 from django.db.models import Q, QuerySet
-from django.http import HttpRequest, JsonResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
@@ -34,8 +38,35 @@ from .models import Appeal, Channel, Kind, Open311Client, Service
 LIST_LIMIT = 200
 
 
-def error(code: int, description: str) -> JsonResponse:
-    return JsonResponse([{"code": code, "description": description}], status=code, safe=False)
+# The spec's XML documents: root element and item element per kind of answer.
+SERVICES, REQUESTS, ERRORS = ("services", "service"), ("service_requests", "request"), ("errors", "error")
+
+
+def _xml_text(value: Any) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
+def render(fmt: str, items: list[dict[str, Any]], kind: tuple[str, str], *, status: int = 200) -> HttpResponse:
+    """`items` as the spec's JSON list or XML document (`kind`: its root and item element names)."""
+    if fmt != "xml":
+        return JsonResponse(items, status=status, safe=False)
+    root = ET.Element(kind[0])
+    for item in items:
+        node = ET.SubElement(root, kind[1])
+        for key, value in item.items():
+            ET.SubElement(node, key).text = _xml_text(value)
+    body = ET.tostring(root, encoding="unicode", xml_declaration=False)
+    return HttpResponse(
+        '<?xml version="1.0" encoding="utf-8"?>\n' + body, status=status, content_type="text/xml; charset=utf-8"
+    )
+
+
+def error(code: int, description: str, fmt: str = "json") -> HttpResponse:
+    return render(fmt, [{"code": code, "description": description}], ERRORS, status=code)
 
 
 def _iso(value: datetime | None) -> str | None:
@@ -78,13 +109,13 @@ def request_out(a: Appeal) -> dict[str, Any]:
     }
 
 
-def _client(request: HttpRequest, params: Any) -> tuple[Open311Client | None, JsonResponse | None]:
+def _client(params: Any, fmt: str) -> tuple[Open311Client | None, HttpResponse | None]:
     key = (params.get("api_key") or "").strip()
     if not key:
         return None, None
     client = services.client_for_key(key)
     if client is None:
-        return None, error(403, _("api_key 无效。"))
+        return None, error(403, _("api_key 无效。"), fmt)
     return client, None
 
 
@@ -93,24 +124,24 @@ def _rows(qs: QuerySet[Appeal]) -> QuerySet[Appeal]:
 
 
 @require_GET
-def services_json(request: HttpRequest) -> JsonResponse:
-    """GET services.json: the active services."""
-    return JsonResponse([service_out(s) for s in Service.objects.filter(active=True)], safe=False)
+def services_list(request: HttpRequest, fmt: str = "json") -> HttpResponse:
+    """GET services.{json,xml}: the active services."""
+    return render(fmt, [service_out(s) for s in Service.objects.filter(active=True)], SERVICES)
 
 
 @csrf_exempt
 @require_http_methods(["GET", "POST"])
-def requests_json(request: HttpRequest) -> JsonResponse:
+def requests_list(request: HttpRequest, fmt: str = "json") -> HttpResponse:
     """GET: requests by id (comma separated) or the key's own, with the spec's filters; POST: file one."""
     if request.method == "POST":
-        return _post(request)
-    client, refused = _client(request, request.GET)
+        return _post(request, fmt)
+    client, refused = _client(request.GET, fmt)
     if refused:
         return refused
     q = request.GET
     ids = [i.strip().upper() for i in q.get("service_request_id", "").split(",") if i.strip()]
     if not ids and client is None:
-        return JsonResponse([], safe=False)
+        return render(fmt, [], REQUESTS)
     qs = Appeal.objects.all()
     cond = Q()
     if ids:
@@ -123,7 +154,7 @@ def requests_json(request: HttpRequest) -> JsonResponse:
     if q.get("status"):
         wanted = {s.strip() for s in q["status"].split(",")}
         if not wanted <= {"open", "closed"}:
-            return error(400, _("status 只能是 open 或 closed。"))
+            return error(400, _("status 只能是 open 或 closed。"), fmt)
         if wanted == {"open"}:
             qs = qs.filter(status__in=[s.value for s in rules.OPEN])
         elif wanted == {"closed"}:
@@ -132,19 +163,19 @@ def requests_json(request: HttpRequest) -> JsonResponse:
         if q.get(name):
             value = parse_datetime(q[name].replace(" ", "+"))
             if value is None:
-                return error(400, _("%(name)s 不是有效的时间（W3C 格式）。") % {"name": name})
+                return error(400, _("%(name)s 不是有效的时间（W3C 格式）。") % {"name": name}, fmt)
             qs = qs.filter(**{lookup: value})
     rows = _rows(qs.order_by("-received_at", "-pk"))[:LIST_LIMIT]
-    return JsonResponse([request_out(a) for a in rows], safe=False)
+    return render(fmt, [request_out(a) for a in rows], REQUESTS)
 
 
 @require_GET
-def request_json(request: HttpRequest, code: str) -> JsonResponse:
-    """GET requests/{id}.json: one request, as a one-item list (as the spec has it)."""
+def request_one(request: HttpRequest, code: str, fmt: str = "json") -> HttpResponse:
+    """GET requests/{id}.{json,xml}: one request, as a one-item list (as the spec has it)."""
     appeal = _rows(Appeal.objects.filter(tracking_code=rules.normalize_code(code))).first()
     if appeal is None:
-        return error(404, _("没有编号为 %(id)s 的诉求。") % {"id": code[:40]})
-    return JsonResponse([request_out(appeal)], safe=False)
+        return error(404, _("没有编号为 %(id)s 的诉求。") % {"id": code[:40]}, fmt)
+    return render(fmt, [request_out(appeal)], REQUESTS)
 
 
 def _coord(params: Any, name: str) -> Any:
@@ -159,17 +190,17 @@ def _coord(params: Any, name: str) -> Any:
         ) from None
 
 
-def _post(request: HttpRequest) -> JsonResponse:
+def _post(request: HttpRequest, fmt: str) -> HttpResponse:
     p = request.POST
-    client, refused = _client(request, p)
+    client, refused = _client(p, fmt)
     if refused:
         return refused
     code = p.get("service_code", "").strip()
     if not code:
-        return error(400, _("缺少 service_code。"))
+        return error(400, _("缺少 service_code。"), fmt)
     service = Service.objects.filter(code=code, active=True).first()
     if service is None:
-        return error(400, _("未知的 service_code：%(code)s") % {"code": code[:40]})
+        return error(400, _("未知的 service_code：%(code)s") % {"code": code[:40]}, fmt)
     try:
         lat, long = _coord(p, "lat"), _coord(p, "long")
         if (lat is None) != (long is None):
@@ -199,8 +230,9 @@ def _post(request: HttpRequest) -> JsonResponse:
         sender = "" if client is not None else ratelimit.sender_address(request)
         appeal = services.appeal_submit(data=data, channel=Channel.OPEN311, client=client, sender=sender)
     except LuoshiError as exc:
-        return error(exc.status, exc.message)
-    return JsonResponse(
+        return error(exc.status, exc.message, fmt)
+    return render(
+        fmt,
         [
             {
                 "service_request_id": appeal.tracking_code,
@@ -209,5 +241,5 @@ def _post(request: HttpRequest) -> JsonResponse:
                 "account_id": None,
             }
         ],
-        safe=False,
+        REQUESTS,
     )

@@ -160,3 +160,46 @@ def test_list_by_ids_and_by_client_key_with_filters(p: Personas, service: Servic
     assert bad.status_code == 400 and bad.json()[0]["code"] == 400
     assert c.get(f"{BASE}/requests.json", {"api_key": key, "status": "pending"}).status_code == 400
     assert Appeal.objects.filter(client=client).count() == 2
+
+
+def test_the_same_answers_as_xml_documents(p: Personas, service: Service) -> None:
+    """The spec's other format: `.xml` gives the same fields as elements of `<services><service>`,
+    `<service_requests><request>` and `<errors><error>`, an empty element for a null."""
+    import xml.etree.ElementTree as ET
+
+    c = Client()
+    r = c.get(f"{BASE}/services.xml")
+    assert r.status_code == 200 and r["Content-Type"] == "text/xml; charset=utf-8"
+    assert r.content.startswith(b'<?xml version="1.0" encoding="utf-8"?>')
+    root = ET.fromstring(r.content)
+    assert root.tag == "services" and [s.findtext("service_code") for s in root] == ["permit"]
+    assert root[0].findtext("service_name") == "审批服务" and root[0].findtext("metadata") == "false"
+
+    posted = c.post(f"{BASE}/requests.xml", {k: v for k, v in POST.items() if v is not None})
+    assert posted.status_code == 200
+    created = ET.fromstring(posted.content)
+    assert created.tag == "service_requests" and [e.tag for e in created[0]] == [
+        "service_request_id", "service_notice", "account_id",
+    ]  # fmt: skip
+    code = created[0].findtext("service_request_id")
+    assert code == Appeal.objects.get().tracking_code and created[0].find("account_id").text is None  # type: ignore[union-attr]
+
+    [request] = ET.fromstring(c.get(f"{BASE}/requests/{code}.xml").content)
+    as_json = c.get(f"{BASE}/requests/{code}.json").json()[0]
+    assert {e.tag for e in request} == set(as_json) == REQUEST_KEYS
+    assert request.findtext("lat") == str(as_json["lat"]) and request.findtext("status") == "open"
+    assert (
+        ET.fromstring(c.get(f"{BASE}/requests.xml", {"service_request_id": code}).content)[0].findtext(
+            "description"
+        )
+        == as_json["description"]
+    )
+
+    missing = c.get(f"{BASE}/requests/NOPE.xml")
+    assert missing.status_code == 404 and missing["Content-Type"].startswith("text/xml")
+    [err] = ET.fromstring(missing.content)
+    assert (
+        err.tag == "error" and err.findtext("code") == "404" and "NOPE" in (err.findtext("description") or "")
+    )
+    bad = c.post(f"{BASE}/requests.xml", {"service_code": "nope", "lat": "1", "long": "1"})
+    assert bad.status_code == 400 and ET.fromstring(bad.content)[0].findtext("code") == "400"

@@ -50,10 +50,10 @@ def patterns() -> Iterator[Pattern]:
 
 
 # Whole namespaces that are not pages: the JSON API (its docs page is Swagger UI, a vendored
-# third-party page, not Luoshi's markup) and the Open311 JSON feed.
+# third-party page, not Luoshi's markup) and the Open311 feed (JSON and XML).
 EXCLUDED_NAMESPACES = {
     "api-v1": "JSON API (its Swagger UI docs page is third-party markup)",
-    "open311": "Open311 JSON feed",
+    "open311": "Open311 feed (JSON and XML documents)",
 }
 
 # Kinds of exclusion, each checked by `check_exclusion`.
