@@ -3,6 +3,7 @@ a flag, and a plan's warning settings; each in one transaction with its audit en
 
 from __future__ import annotations
 
+import hashlib
 from collections import Counter, defaultdict
 from dataclasses import replace
 from datetime import date, timedelta
@@ -176,6 +177,28 @@ def flag_decide(*, actor: Any, flag: Flag, state: str, note: str = "") -> Flag:
     return flag
 
 
+def settings_of(plan: Any) -> rules.Settings:
+    """The plan's warning settings: its own row's, else the defaults."""
+    row = PlanSettings.objects.filter(plan=plan).first()
+    return row.as_rules() if row is not None else rules.DEFAULT
+
+
+def settings_fingerprint(settings: rules.Settings) -> str:
+    """The settings as a form saw them (SHA-256, short), to tell an edit made meanwhile."""
+    weights = ",".join(f"{k}={Decimal(str(v)).normalize()}" for k, v in sorted(settings.weights.items()))
+    raw = "\x1f".join(
+        [
+            str(settings.window_days),
+            *(
+                str(Decimal(str(x)).normalize())
+                for x in (settings.blue, settings.yellow, settings.orange, settings.red)
+            ),
+            weights,
+        ]
+    )
+    return hashlib.sha256(raw.encode()).hexdigest()[:16]
+
+
 @transaction.atomic
 def plan_settings_save(
     *,
@@ -187,9 +210,18 @@ def plan_settings_save(
     orange: Decimal,
     red: Decimal,
     weights: dict[str, Decimal] | None = None,
+    seen: str | None = None,
 ) -> PlanSettings:
-    """Set a plan's warning window, thresholds and weights (validated by `rules.validate`)."""
+    """Set a plan's warning window, thresholds and weights (validated by `rules.validate`). With
+    `seen` (the `settings_fingerprint` the editor loaded), settings saved meanwhile by someone else
+    are a conflict, not overwritten."""
     require_officer(actor, _("只有督查考核人员可以设置预警参数"))
+    if seen is not None:
+        from luoshi.work.models import Plan
+
+        list(Plan.objects.select_for_update().filter(pk=plan.pk).values_list("pk"))  # one editor at a time
+        if seen != settings_fingerprint(settings_of(plan)):
+            raise Conflict(_("该计划的预警参数已被他人修改，请查看最新设置后再改。"))
     merged = dict(rules.DEFAULT_WEIGHTS)
     merged.update({k: Decimal(str(v)) for k, v in (weights or {}).items()})
     candidate = replace(

@@ -15,7 +15,7 @@ from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -252,3 +252,93 @@ def timeliness(request: HttpRequest) -> HttpResponse:
         "alerts/timeliness.html",
         {"rows": rows, "start": start, "end": end, "weeks": n_weeks, "is_officer": ctx.is_officer},
     )
+
+
+class SettingsForm(forms.Form):
+    """A plan's warning settings: window, the four thresholds and a weight per kind of slip."""
+
+    window_days = forms.IntegerField(label=gettext_lazy("统计窗口（天）"), min_value=1, max_value=366)
+    blue = forms.DecimalField(label=gettext_lazy("蓝色预警分值"), max_digits=6, decimal_places=2, min_value=0)
+    yellow = forms.DecimalField(
+        label=gettext_lazy("黄色预警分值"), max_digits=6, decimal_places=2, min_value=0
+    )
+    orange = forms.DecimalField(
+        label=gettext_lazy("橙色预警分值"), max_digits=6, decimal_places=2, min_value=0
+    )
+    red = forms.DecimalField(label=gettext_lazy("红色预警分值"), max_digits=6, decimal_places=2, min_value=0)
+    seen = forms.CharField(widget=forms.HiddenInput, max_length=32)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for kind, label in SlipKind.choices:
+            self.fields[f"w_{kind}"] = forms.DecimalField(
+                label=_("权重：%(kind)s") % {"kind": label}, max_digits=6, decimal_places=2, min_value=0
+            )
+
+    @staticmethod
+    def initial_of(settings: rules.Settings) -> dict[str, Any]:
+        return {
+            "window_days": settings.window_days,
+            "blue": settings.blue,
+            "yellow": settings.yellow,
+            "orange": settings.orange,
+            "red": settings.red,
+            "seen": services.settings_fingerprint(settings),
+            **{f"w_{kind}": settings.weight(kind) for kind in SlipKind.values},
+        }
+
+
+@login_required
+def plan_settings(request: HttpRequest, plan_id: int) -> HttpResponse:
+    """The office sets a plan's warning window, thresholds and weights (预警参数); settings saved by
+    someone else meanwhile are refused (409) and the form shows what is stored now."""
+    from luoshi.work.models import Plan
+
+    require_officer(request.user)
+    plan = get_object_or_404(Plan.objects.visible_to(request.user), pk=plan_id)
+    plans = list(Plan.objects.visible_to(request.user).only("pk", "name").order_by("-year", "name"))
+
+    def page(form: SettingsForm, status: int = 200) -> HttpResponse:
+        context = {"form": form, "plan": plan, "plans": plans, "is_officer": True, "defaults": rules.DEFAULT}
+        return render(request, "alerts/settings.html", context, status=status)
+
+    if request.method != "POST":
+        return page(SettingsForm(initial=SettingsForm.initial_of(services.settings_of(plan))))
+    form = SettingsForm(request.POST)
+    if not form.is_valid():
+        return page(form, status=400)
+    d = form.cleaned_data
+    done = form_submit(
+        form,
+        services.plan_settings_save,
+        actor=request.user,
+        plan=plan,
+        seen=d["seen"],
+        window_days=d["window_days"],
+        blue=d["blue"],
+        yellow=d["yellow"],
+        orange=d["orange"],
+        red=d["red"],
+        weights={kind: d[f"w_{kind}"] for kind in SlipKind.values},
+    )
+    if done.saved:
+        messages.success(request, _("预警参数已保存，下一次每日计算起生效。"))
+        return redirect(reverse("alerts:plan_settings", args=[plan.pk]))
+    if done.conflict:  # someone saved first: say so loudly and show what is stored now
+        messages.error(request, done.conflict)
+        return page(SettingsForm(initial=SettingsForm.initial_of(services.settings_of(plan))), status=409)
+    return page(form, status=400)
+
+
+@login_required
+@require_GET
+def settings_home(request: HttpRequest) -> HttpResponse:
+    """预警参数 from the menu: the settings of the newest plan the officer sees."""
+    from luoshi.work.models import Plan
+
+    require_officer(request.user)
+    plan = Plan.objects.visible_to(request.user).order_by("-year", "-pk").first()
+    if plan is None:
+        messages.info(request, _("还没有计划。"))
+        return redirect(reverse("alerts:board"))
+    return redirect(reverse("alerts:plan_settings", args=[plan.pk]))

@@ -61,7 +61,7 @@ def test_pages_in_both_languages(p: Personas, who: str) -> None:
             reverse("alerts:warning", args=[w.pk]),
         ]
     if who == "officer":
-        urls += [reverse("alerts:flags")]
+        urls += [reverse("alerts:flags"), reverse("alerts:plan_settings", args=[plan.pk])]
     zh, en = client_for(getattr(p, who)), client_for(getattr(p, who))
     en.cookies["django_language"] = "en"
     known = _user_data()

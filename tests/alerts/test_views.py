@@ -224,3 +224,46 @@ def test_api_warnings_query_count(p: Personas) -> None:
             assert c.get("/api/v1/alerts/warnings").status_code == 200
         counts.append(counted.count)
     assert counts[1] <= counts[0]
+
+
+def _settings_post(plan_id: int, form: dict[str, object], **changes: object) -> dict[str, object]:
+    data = {k: v for k, v in form.items() if v is not None}
+    data.update(changes)
+    return data
+
+
+def test_the_office_sets_a_plan_s_thresholds_on_its_page_and_a_stale_form_conflicts(p: Personas) -> None:
+    """预警参数 per plan: the office's page shows the plan's settings (the defaults until set), saves
+    them through the service (audited), refuses thresholds out of order beside the field, and an edit
+    of a form loaded before someone else saved is refused with 409 and the stored settings shown."""
+    from luoshi.alerts.models import PlanSettings
+    from luoshi.audit.models import Entry
+
+    plan = p.plan()
+    url = reverse("alerts:plan_settings", args=[plan.pk])
+    officer = client_for(p.officer)
+    assert client_for(p.leader).get(url).status_code == 403
+    assert officer.get(reverse("alerts:settings")).status_code == 302
+    page = officer.get(url)
+    assert page.status_code == 200
+    form = page.context["form"]
+    loaded = {name: form[name].value() for name in form.fields}
+    assert loaded["window_days"] == 28 and str(loaded["red"]) == "14" and str(loaded["w_late_report"]) == "2"
+
+    bad = officer.post(url, _settings_post(plan.pk, loaded, yellow="20"))
+    assert (
+        bad.status_code == 400 and "蓝≤黄≤橙≤红" in bad.content.decode() and not PlanSettings.objects.exists()
+    )
+
+    saved = officer.post(url, _settings_post(plan.pk, loaded, red="20", w_absence="5"))
+    assert saved.status_code == 302
+    row = PlanSettings.objects.get(plan=plan)
+    assert (
+        row.red == 20 and row.as_rules().weight("absence") == 5 and row.as_rules().weight("late_report") == 2
+    )
+    assert Entry.objects.filter(action="alerts.settings.saved").count() == 1
+
+    stale = officer.post(url, _settings_post(plan.pk, loaded, red="30"))  # loaded before the save above
+    assert stale.status_code == 409 and "已被他人修改" in stale.content.decode()
+    assert PlanSettings.objects.get(plan=plan).red == 20
+    assert str(stale.context["form"]["red"].value()) == "20.00"

@@ -158,6 +158,7 @@ _ex(
 _ex(DOWNLOAD, "supervision:notice_file", args=lambda w: {"pk": w.notice.pk, "ext": "docx"})
 _ex(DOWNLOAD, "supervision:evidence", args=lambda w: {"pk": w.sup_evidence.pk})
 _ex(POST, "alerts:flag_decide", args=lambda w: {"pk": w.flag.pk})
+_ex(REDIRECT, "alerts:settings")
 _ex(
     POST,
     "ratings:panel_new",
@@ -346,6 +347,7 @@ _page("rectification:publication", lambda w: _rev("rectification:publication", p
 _page("rectification:problem", lambda w: _rev("rectification:problem", pk=w.problem.pk))
 _page("supervision:item", lambda w: _rev("supervision:item", pk=w.item.pk))
 _page("alerts:warning", lambda w: _rev("alerts:warning", pk=w.warning.pk))
+_page("alerts:plan_settings", lambda w: _rev("alerts:plan_settings", plan_id=w.plan.pk))
 _page("ratings:round", lambda w: _rev("ratings:round", pk=w.rating_round.pk))
 _page("ratings:results", lambda w: _rev("ratings:results", pk=w.rating_round.pk))
 _page("ratings:ballot", lambda w: _rev("ratings:ballot", token=w.ballot_token))
