@@ -1,6 +1,6 @@
 """The indicators statistics bulletins publish and districts compare (对标指标), with the column
-headings they are printed under. Migration 0002 writes the same list (frozen there); the demo calls
-`ensure` so that a flushed database gets them back."""
+headings they are printed under. Migration 0002 (on a new database, the squashed 0001) writes the
+same list (frozen there); the demo calls `ensure` so that a flushed database gets them back."""
 
 from __future__ import annotations
 

@@ -3,8 +3,8 @@
 A query is split on whitespace into terms; a record matches when every term occurs in its search
 text (a substring: Chinese words of one or two characters included, pinyin and initials too).
 
-On PostgreSQL two GIN indexes keep this from reading every row (created by `work` migration
-0017, `index_sql`):
+On PostgreSQL two GIN indexes keep this from reading every row (`index_sql`; created by `work`
+migration 0017, or on a new database by its squashed `0001_squashed_0018_…`):
 
 - `luoshi_grams(text)`: the Chinese characters of the text and each pair of neighbours (单字 and
   二字). A term with Chinese characters is looked up by its grams (`@>`), which for a term of one
@@ -37,7 +37,8 @@ from luoshi.lib.limits import MAX_SEARCH
 CJK = re.compile(r"[\u3400-\u9fff]")
 MAX_TERMS = 8
 
-# The SQL function behind the grams index; `work` migration 0017 creates it (PostgreSQL only).
+# The SQL function behind the grams index; `work` migration 0017 creates it, or on a new database
+# `work/0001_squashed_0018_…` (PostgreSQL only).
 GRAMS_FUNCTION = r"""
 CREATE OR REPLACE FUNCTION luoshi_grams(t text) RETURNS text[]
 LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$

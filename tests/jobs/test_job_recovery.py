@@ -50,7 +50,7 @@ def scenario_db(
 
         path = tmp_path / "scenario.sqlite3"
         # The worker's test database is migrated already: a copy of it (SQLite's backup API) spares
-        # the scenario's `migrate` the 40 s the whole graph takes on SQLite (it finds nothing to do).
+        # the scenario's `migrate` the ~10 s the whole graph takes on SQLite (it finds nothing to do).
         request.getfixturevalue("django_db_setup")
         from django.db import connection
 

@@ -15,7 +15,7 @@ from luoshi.notify.models import Notification, Outbox, OutboxState
 from luoshi.notify.services import MAX_ATTEMPTS, Message, deliver, notify
 from luoshi.work.models import Follow, Plan
 from luoshi.work.services import milestone_claim, milestone_reject, task_claim_completion, task_claim_return
-from tests.factories import Personas, evidence, make_unit
+from tests.factories import Personas, evidence
 from tests.helpers import client_for
 
 
@@ -136,39 +136,6 @@ def test_returned_claims_tell_their_author(
     assert Notification.objects.filter(
         user=p.reporter_a, task=task, text="节点完成被退回：完成签约（日期不符）"
     ).exists()
-
-
-@pytest.mark.migration
-@pytest.mark.django_db(transaction=True)
-def test_the_move_keeps_the_table_and_its_rows() -> None:
-    """Notification moved from work to notify in Django's state only: rows written before the move
-    are read by the new model, on SQLite and PostgreSQL alike."""
-    from django.db import connection
-    from django.db.migrations.executor import MigrationExecutor
-
-    from luoshi.org.models import UnitCategory
-
-    # the install's root unit: its region keys a message about no task (notify/0005_region_fill)
-    root = make_unit("示范区", category=UnitCategory.DISTRICT)
-    before = [("work", "0008_report_corrections_and_warnings"), ("notify", None)]
-    executor = MigrationExecutor(connection)
-    latest = executor.loader.graph.leaf_nodes()
-    executor.migrate(before)
-    try:
-        old_apps = MigrationExecutor(connection).loader.project_state(before[:1]).apps
-        OldNotification = old_apps.get_model("work", "Notification")
-        User = old_apps.get_model("auth", "User")
-        user = User.objects.create(username="moved")
-        OldNotification.objects.create(user_id=user.pk, text="迁移前的通知")
-    finally:
-        executor = MigrationExecutor(connection)
-        executor.loader.build_graph()
-        executor.migrate(latest)
-    assert Notification._meta.db_table == "work_notification"
-    assert list(Notification.objects.values_list("user__username", "text", "read")) == [
-        ("moved", "迁移前的通知", False)
-    ]
-    assert list(Notification.objects.values_list("region_id", flat=True)) == [root.pk]
 
 
 def test_every_message_names_its_rule_and_the_outbox_labels_it(

@@ -213,7 +213,7 @@ def _luoshi(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]
 
 def test_commands_work_on_a_fresh_checkout_whatever_the_database(tmp_path):
     """A fresh clone has no data folder: the job queue's SQLite file must not need one made first.
-    (`migrate` of one small app: the whole graph takes 40 s on SQLite and runs anyway, in memory,
+    (`migrate` of one small app: the whole graph takes ~10 s on SQLite and runs anyway, in memory,
     for every test database.)"""
     data_dir = tmp_path / "fresh" / "var"  # does not exist, as in a fresh clone before `make run`
     db = tmp_path / "db" / "l.sqlite3"
