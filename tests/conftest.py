@@ -20,13 +20,12 @@ def _once_on(item: pytest.Item) -> str | None:
     the database runs on SQLite. A browser test drives the
     pages, not a database, and a live server's test costs a flush of every table after it, cheap on
     SQLite and seconds on PostgreSQL: it runs on SQLite. A whole-district scenario (`scenario`,
-    the application's logic over months), the schema fuzz (`fuzz`, where wrong input most often
-    becomes a server error on the production database) and a replay of the migration graph
-    (`migration`: backwards and forwards, a minute or more on either database) run on PostgreSQL."""
+    the application's logic over months) and the schema fuzz (`fuzz`, where wrong input most often
+    becomes a server error on the production database) run on PostgreSQL."""
     in_browser_dir = "/tests/browser/" in Path(str(item.fspath)).as_posix()
     if item.get_closest_marker("browser") is not None or in_browser_dir:
         return "sqlite"
-    if any(item.get_closest_marker(m) is not None for m in ("scenario", "fuzz", "migration")):
+    if item.get_closest_marker("scenario") is not None or item.get_closest_marker("fuzz") is not None:
         return "postgres"
     if item.get_closest_marker("postgres") is None and not _uses_database(item):
         return "sqlite"  # a pure test (rules, parsers, templates of strings): no database to differ by

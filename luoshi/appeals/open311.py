@@ -50,7 +50,9 @@ def _xml_text(value: Any) -> str | None:
     return str(value)
 
 
-def render(fmt: str, items: list[dict[str, Any]], kind: tuple[str, str], *, status: int = 200) -> HttpResponse:
+def render(
+    fmt: str, items: list[dict[str, Any]], kind: tuple[str, str], *, status: int = 200
+) -> HttpResponse:
     """`items` as the spec's JSON list or XML document (`kind`: its root and item element names)."""
     if fmt != "xml":
         return JsonResponse(items, status=status, safe=False)
@@ -61,7 +63,9 @@ def render(fmt: str, items: list[dict[str, Any]], kind: tuple[str, str], *, stat
             ET.SubElement(node, key).text = _xml_text(value)
     body = ET.tostring(root, encoding="unicode", xml_declaration=False)
     return HttpResponse(
-        '<?xml version="1.0" encoding="utf-8"?>\n' + body, status=status, content_type="text/xml; charset=utf-8"
+        '<?xml version="1.0" encoding="utf-8"?>\n' + body,
+        status=status,
+        content_type="text/xml; charset=utf-8",
     )
 
 
