@@ -156,11 +156,19 @@ def rank(q: str, *, code: str, title: str, unit: str) -> Case:
     from luoshi.org.models import Unit
 
     words = terms(q) or [q.strip().lower()]
-    in_title = reduce(and_, [Q(**{f"{title}__icontains": w}) for w in words])
-    named = Unit.objects.filter(reduce(or_, [Q(name__icontains=w) for w in words])).values("pk")
+
+    def i(lookup: str, word: str) -> str:
+        # Chinese has no case: a plain LIKE spares UPPER() of every matching row (a third of the
+        # ranking's time over 16,000 matches at province scale).
+        return lookup if word and _term_only_cjk(word) else f"i{lookup}"
+
+    in_title = reduce(and_, [Q(**{f"{title}__{i('contains', w)}": w}) for w in words])
+    named = Unit.objects.filter(reduce(or_, [Q(**{f"name__{i('contains', w)}": w}) for w in words])).values(
+        "pk"
+    )
     return Case(
-        When(Q(**{f"{code}__iexact": q.strip()}), then=0),
-        When(Q(**{f"{title}__istartswith": words[0]}) & in_title, then=1),
+        When(Q(**{f"{code}__{i('exact', q.strip())}": q.strip()}), then=0),
+        When(Q(**{f"{title}__{i('startswith', words[0])}": words[0]}) & in_title, then=1),
         When(in_title, then=2),
         When(Q(**{f"{unit.removesuffix('__name')}__in": named}), then=3),
         default=4,
