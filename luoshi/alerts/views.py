@@ -333,11 +333,16 @@ def plan_settings(request: HttpRequest, plan_id: int) -> HttpResponse:
 @login_required
 @require_GET
 def settings_home(request: HttpRequest) -> HttpResponse:
-    """预警参数 from the menu: the settings of the newest plan the officer sees."""
+    """预警参数 from the menu (the settings of the newest plan the officer sees) or from the page's
+    plan switcher (`?plan=<id>`)."""
     from luoshi.work.models import Plan
 
     require_officer(request.user)
-    plan = Plan.objects.visible_to(request.user).order_by("-year", "-pk").first()
+    plans = Plan.objects.visible_to(request.user)
+    chosen = request.GET.get("plan", "")
+    if chosen.isdigit() and len(chosen) < 19:
+        plans = plans.filter(pk=int(chosen))
+    plan = plans.order_by("-year", "-pk").first()
     if plan is None:
         messages.info(request, _("还没有计划。"))
         return redirect(reverse("alerts:board"))

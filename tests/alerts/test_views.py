@@ -244,6 +244,8 @@ def test_the_office_sets_a_plan_s_thresholds_on_its_page_and_a_stale_form_confli
     officer = client_for(p.officer)
     assert client_for(p.leader).get(url).status_code == 403
     assert officer.get(reverse("alerts:settings")).status_code == 302
+    switched = officer.get(reverse("alerts:settings"), {"plan": plan.pk})
+    assert switched.status_code == 302 and switched["Location"] == url
     page = officer.get(url)
     assert page.status_code == 200
     form = page.context["form"]
