@@ -143,6 +143,9 @@ class Compliance(models.Model):
             models.Index(fields=["review"], condition=Q(review="pending"), name="compliance_pending_idx")
         ]
 
+    def __str__(self) -> str:
+        return f"{self.period} {self.get_state_display()}"
+
 
 class CatalogueItem(models.Model):
     """One item of a unit's 三单 catalogue: the item, its legal basis, the responsible post and the

@@ -106,6 +106,10 @@ class Snapshot(models.Model):
         ]
         indexes = [models.Index(fields=["state", "proposed_at"], name="portal_snapshot_state_idx")]
 
+    def __str__(self) -> str:  # the audit trail's name for it: its own fields, no query
+        data = self.data if isinstance(self.data, dict) else {}
+        return f"{data.get('title') or data.get('name') or _('公开版本')} · v{self.number}"
+
 
 class Feedback(models.Model):
     """A citizen's message about a published item, shown (with the office's reply) only once
@@ -129,6 +133,9 @@ class Feedback(models.Model):
         verbose_name = _("公众留言")
         verbose_name_plural = _("公众留言")
         indexes = [models.Index(fields=["publication", "state"], name="portal_feedback_pub_idx")]
+
+    def __str__(self) -> str:
+        return self.body[:40]
 
 
 class PortalState(models.Model):
