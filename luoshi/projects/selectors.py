@@ -207,9 +207,14 @@ def projects_needing_attention(
 # The 七个一批 board
 
 
+# Lead units shown by name on the board (chart and table); the others are one summed row.
+BOARD_UNITS = 20
+
+
 @dataclass
 class Board:
-    """The board's figures; every list is small (stages, categories, units, the moved and stuck)."""
+    """The board's figures; every list is small (stages, categories, the first `BOARD_UNITS` units
+    and the rest summed, the moved and stuck)."""
 
     stages: list[dict[str, Any]] = field(default_factory=list)
     moved_week: list[dict[str, Any]] = field(default_factory=list)
@@ -280,7 +285,20 @@ def board(scope: QuerySet[Project], on: date, *, stuck_threshold: int = rules.DE
         u["plan"] += plan
         u["done"] += done
     out.by_category = sorted(cats.values(), key=lambda c: -c["plan"])
-    out.by_unit = sorted(units.values(), key=lambda u: -u["plan"])
+    ranked = sorted(units.values(), key=lambda u: -u["plan"])
+    # The units with the most planned investment, the rest summed in one row: a province's 8,000 lead
+    # units made the page 3 MB and its chart unreadable (their projects are in the list, by unit).
+    out.by_unit = ranked[:BOARD_UNITS]
+    rest = ranked[BOARD_UNITS:]
+    if rest:
+        out.by_unit.append(
+            {
+                "unit": None,
+                "label": _("其他 %(n)s 个牵头单位") % {"n": len(rest)},
+                "plan": sum((u["plan"] for u in rest), ZERO),
+                "done": sum((u["done"] for u in rest), ZERO),
+            }
+        )
     return out
 
 

@@ -496,7 +496,12 @@ def board(request: HttpRequest) -> HttpResponse:
             for c in figures.by_category
         ],
         "by_unit": [
-            {**u, "plan": float(u["plan"]), "done": float(u["done"]), "url": link("unit", u["unit"])}
+            {
+                **u,
+                "plan": float(u["plan"]),
+                "done": float(u["done"]),
+                "url": link("unit", u["unit"]) or list_url,  # the summed rest: the whole list
+            }
             for u in figures.by_unit
         ],
         "labels": {

@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 
 from luoshi.projects import selectors, services
 from luoshi.projects.models import Project
+from tests.helpers import client_for
 
 from .factories import make_project
 
@@ -136,6 +137,27 @@ def test_board(p: Any, year_figures: str) -> None:
     ]
     empty = selectors.board(Project.objects.none(), ON)
     assert (empty.total, empty.by_unit, empty.by_category) == (0, [], [])
+
+
+def test_the_board_names_its_first_units_and_sums_the_rest(
+    p: Any, year_figures: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A province has thousands of lead units: the board names the ones with the most planned
+    investment and sums the others in one row, the totals unchanged; the page links that row to the
+    whole list."""
+    build(p)
+    whole = selectors.board(Project.objects.all(), ON).by_unit
+    monkeypatch.setattr(selectors, "BOARD_UNITS", 1)
+    capped = selectors.board(Project.objects.all(), ON).by_unit
+    assert [u["label"] for u in capped] == ["区发展和改革局", "其他 1 个牵头单位"]
+    assert capped[1]["unit"] is None and (capped[1]["plan"], capped[1]["done"]) == (
+        Decimal(1000),
+        Decimal(600),
+    )
+    assert sum(u["plan"] for u in capped) == sum(u["plan"] for u in whole)
+    monkeypatch.setattr("luoshi.projects.views._today", lambda request: ON)
+    page = client_for(p.officer).get("/projects/board/")
+    assert page.status_code == 200 and "其他 1 个牵头单位" in page.content.decode()
 
 
 DAY = st.one_of(st.none(), st.dates(min_value=D(2024, 1, 1), max_value=D(2024, 12, 31)))
