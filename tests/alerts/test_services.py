@@ -3,8 +3,9 @@ settings — permission, validation, audit, idempotence."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
+from typing import Any
 
 import pytest
 
@@ -179,3 +180,32 @@ def test_flag_decide(p: Personas) -> None:
     # A dismissed flag is never raised again.
     flags_step(date(2024, 3, 2))
     assert Flag.objects.get().state == FlagState.DISMISSED
+
+
+@pytest.mark.django_db
+def test_a_days_level_counts_the_reminders_the_tick_sent_that_day(p: Personas, settings: Any) -> None:
+    """The tick queues the day's reminders (notify.reminders, 850) before it computes the day's levels
+    (alerts.levels, 870): a reminder sent today is in today's level, not only from tomorrow on."""
+    from django.utils import timezone
+
+    from luoshi.alerts.slips import REMINDER_RULES
+    from luoshi.jobs import services as jobs
+    from luoshi.notify.models import Outbox
+    from luoshi.notify.rules import OVERDUE, REPORT_LATE
+
+    settings.LUOSHI_REMINDERS = True
+    today = timezone.localdate()  # reminders are dated by when they were queued: the real today
+    plan = p.plan(year=today.year, start=today - timedelta(days=60), due=today + timedelta(days=200))
+    task = p.task(plan, title="老旧小区改造", due=today - timedelta(days=1))  # overdue since yesterday
+    jobs.tick_run(on=today)
+    sent = dict(
+        Outbox.objects.filter(rule__in=REMINDER_RULES, channel="in_app", task=task).values_list("pk", "rule")
+    )
+    # The reporter and the head of unit A were reminded today: the task is overdue and its reports late.
+    assert sorted(sent.values()) == sorted([OVERDUE, OVERDUE, REPORT_LATE, REPORT_LATE])
+    w = Warning.objects.get(day=today, subject="unit", unit=p.unit_a)
+    refs = {r["ref"] for r in w.reasons if r["kind"] == "reminder"}
+    assert refs == {f"notify.Outbox:{pk}" for pk in sent}
+    assert w.counts["reminder"] == len(sent)
+    reporter = Warning.objects.get(day=today, subject="person", person=p.reporter_a.person)
+    assert reporter.counts.get("reminder") == 2

@@ -46,8 +46,6 @@ def test_the_apps_register_their_steps_in_order() -> None:
     assert [s.name for s in periodic.steps()] == [
         "work.plans",
         "supervision.escalations",
-        "alerts.levels",
-        "alerts.flags",
         "meetings.agendas",
         "learning.expire",
         "portal.sync",
@@ -55,6 +53,8 @@ def test_the_apps_register_their_steps_in_order() -> None:
         "enterprises.visit_due",
         "notify.reminders",
         "supervision.notice_reminders",
+        "alerts.levels",
+        "alerts.flags",
         "notify.outbox",
     ]
 
