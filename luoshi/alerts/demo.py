@@ -17,7 +17,7 @@ from django.utils import timezone
 from luoshi.audit.services import record
 from luoshi.org.models import Unit, UnitCategory
 from luoshi.work.bulk import NewTask, task_create_many
-from luoshi.work.models import Evidence, Report, ReportState
+from luoshi.work.models import Evidence, Milestone, Report, ReportState
 from luoshi.work.services import plan_create
 from luoshi.work.services.lights import figures_refresh, mark_late_reports
 
@@ -164,6 +164,21 @@ def load(
                 sha256=hashlib.sha256(body).hexdigest(),
                 content_type="application/pdf",
             )
+    # The milestones the honest quarter-end steps met (evalset: a real milestone met near the quarter's
+    # end), on record as an office would have them.
+    Milestone.objects.bulk_create(
+        [
+            Milestone(
+                task_id=task_ids[p.task],
+                region_id=plan.region_id,
+                title=f"{p.period.month}月底阶段节点",
+                due=p.period,
+                met_on=min(p.reported_on, today),
+            )
+            for p in planned
+            if p.milestone
+        ]
+    )
     figures_refresh(set(task_ids))
     mark_late_reports(plan_id=plan.pk, on=today)
     cases = [

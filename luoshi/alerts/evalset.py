@@ -5,23 +5,27 @@ few units that never report, and for each report a *recipe* chosen at random. Th
 — what the generator did — never what the flagging code says:
 
 - clean (如实填报): a narrative assembled from concrete facts (a date, a place, a number, a document
-  or a deliverable), progress rising by 4–24 points a month (now and then 25–34 around a quarter's end:
-  a real milestone met), a measure's value rising, evidence attached to a completion;
+  or a deliverable), progress rising by 4–24 points a month (now and then 25–33 around a quarter's end:
+  a real milestone met, recorded as the task's milestone due at the period's end and met on the
+  report's day), a measure's value rising, evidence attached to a completion;
 - copied_previous (照抄上期): the task's previous narrative, with at most two small edits (a digit, a
   punctuation mark, a word swapped);
 - copied_other (抄袭他单位): another unit's narrative of the same period, edited the same way;
 - empty (空话套话): two to four stock phrases (表态) with no fact in them;
-- jump (考核前突击): progress raised by 35–60 points in a report made 1–12 days before a quarter's end;
+- jump (考核前突击): progress raised by 35–60 points in a report made 1–12 days before a quarter's end,
+  to at most 95 %, with nothing behind it (no evidence, no milestone): a sprint, not a completion claim
+  (a completion without evidence is no_evidence; one with evidence is checked by its file);
 - no_evidence (无佐证完成): 100 % (or a measure at its target) with no evidence file;
 - drop (累计值下降): a cumulative measure reported 5–30 % below its previous value;
 - terse (简短如实): a short honest line with no figure ("本期无新增情况，按计划推进。") — clean: saying
   little is not a falsification;
-- reworded (改写上期): the task's previous narrative put through two to four rounds of small edits —
-  copied;
+- reworded (改写): the task's previous narrative, or another unit's of the same period, reworded: its
+  sentences put in another order, one to three phrases swapped for synonyms (召开 → 组织召开, 已印发 →
+  已正式印发 …), then small edits — copied;
 - phantom (从未填报): a unit leading tasks whose periods all passed without a single report.
 
 A report is suspicious of kind K exactly when its recipe is K (a copied recipe's report is only
-`copied`, even when the text it copied says little). `evaluate` compares these labels with what
+`copied`, even when the text it copied says little: the labels have one kind each). `evaluate` compares these labels with what
 `flags.find` raises on the same reports: precision and recall per kind and overall.
 """
 
@@ -155,6 +159,42 @@ def small_edits(rng: random.Random, text: str) -> str:
     return "".join(chars)
 
 
+# Phrases of `honest_narrative` and what a rewording unit writes instead (同义改写).
+SYNONYMS = (
+    ("召开", "组织召开"),
+    ("涉及", "共涉及"),
+    ("已印发", "已正式印发"),
+    ("累计完成投资", "累计投资"),
+    ("签订", "签署"),
+    ("办结", "办理完结"),
+    ("开展", "组织开展"),
+    ("上报", "申报"),
+    ("已开工", "已动工"),
+    ("已投用", "已投入使用"),
+    ("完成主体结构封顶", "实现主体结构封顶"),
+    ("完成设备安装调试", "完成设备安装和调试"),
+    ("日在", "日于"),
+)
+
+
+def reword(rng: random.Random, text: str) -> str:
+    """A rewording of `text`: its sentences (split at ；) in another order, one to three phrases
+    swapped for synonyms, then `small_edits`."""
+    parts = [p for p in text.rstrip("。").split("；") if p]
+    if len(parts) > 1:
+        order = parts[:]
+        while order == parts:
+            rng.shuffle(order)
+        parts = order
+    out = "；".join(parts) + "。"
+    swaps = [(a, b) for a, b in SYNONYMS if a in out]
+    for a, b in rng.sample(swaps, min(len(swaps), rng.randint(1, 3))):
+        at = [i for i in range(len(out)) if out.startswith(a, i)]
+        i = rng.choice(at)
+        out = out[:i] + b + out[i + len(a) :]
+    return small_edits(rng, out)
+
+
 @dataclass
 class Planned:
     """A report to create: task index, period, recipe, and its fields."""
@@ -168,6 +208,7 @@ class Planned:
     narrative: str
     evidence: bool
     kinds: tuple[str, ...] = ()
+    milestone: bool = False  # a milestone of the task, due at the period's end, met on `reported_on`
 
 
 def quarter_end(d: date) -> bool:
@@ -192,7 +233,7 @@ def plan_reports(
     from and to compare with)."""
     out: list[Planned] = []
     by_period: dict[date, list[Planned]] = {}
-    weights = (0.56, 0.07, 0.07, 0.07, 0.06, 0.05, 0.06, 0.03, 0.03)
+    weights = (0.54, 0.07, 0.07, 0.07, 0.06, 0.05, 0.06, 0.03, 0.05)
     for ti, t in enumerate(tasks):
         pct = Decimal(rng.randint(5, 20))
         target = Decimal(t["measure"][3]) if t["measure"] else None
@@ -209,26 +250,27 @@ def plan_reports(
                 recipe = "clean"
             made = period - timedelta(days=rng.randint(0, 5))
             step = Decimal(rng.randint(4, 24))
+            milestone = False
             if quarter_end(period) and rng.random() < 0.05:
                 step = Decimal(rng.randint(25, 33))  # a real milestone met near the quarter's end
-            evidence = False
+                milestone = True
             narrative = honest_narrative(rng, period)
             kinds: tuple[str, ...] = ()
             if recipe == "jump":
                 step = Decimal(rng.randint(35, 60))
                 made = period - timedelta(days=rng.randint(1, 12))
+            evidence = False
             new_pct = pct + step
-            if done or new_pct >= 100:
+            if recipe == "jump":
+                new_pct, milestone = min(new_pct, Decimal(95)), False  # a sprint, not a claim
+            elif done or new_pct >= 100:
                 new_pct, evidence = Decimal(100), True  # an honest completion carries its evidence
             if recipe == "no_evidence":
                 new_pct, evidence = Decimal(100), False
             if recipe == "copied_previous":
                 assert previous is not None
                 narrative = small_edits(rng, previous.narrative)
-                kinds = (
-                    rules.Flag.COPIED,
-                    *((rules.Flag.EMPTY,) if rules.Flag.EMPTY in previous.kinds else ()),
-                )
+                kinds = (rules.Flag.COPIED,)
             elif recipe == "copied_other":
                 others = [
                     p
@@ -242,13 +284,14 @@ def plan_reports(
                     recipe = "clean"
             elif recipe == "reworded":
                 assert previous is not None
-                narrative = previous.narrative
-                for _ in range(rng.randint(2, 4)):
-                    narrative = small_edits(rng, narrative)
-                kinds = (
-                    rules.Flag.COPIED,
-                    *((rules.Flag.EMPTY,) if rules.Flag.EMPTY in previous.kinds else ()),
-                )
+                others = [
+                    p
+                    for p in by_period.get(period, [])
+                    if tasks[p.task]["unit"] != t["unit"] and p.recipe == "clean"
+                ]
+                source = rng.choice(others).narrative if others and rng.random() < 0.5 else previous.narrative
+                narrative = reword(rng, source)
+                kinds = (rules.Flag.COPIED,)
             elif recipe == "terse":
                 narrative = rng.choice(TERSE)
             elif recipe == "empty":
@@ -262,7 +305,18 @@ def plan_reports(
                     assert value is not None
                     new_value = (value * Decimal(rng.randint(70, 95)) / 100).quantize(Decimal("0.01"))
             shown_pct = pct if recipe == "drop" else new_pct
-            planned = Planned(ti, period, made, recipe, shown_pct, new_value, narrative, evidence, kinds)
+            planned = Planned(
+                ti,
+                period,
+                made,
+                recipe,
+                shown_pct,
+                new_value,
+                narrative,
+                evidence,
+                kinds,
+                milestone=milestone and recipe not in ("jump", "drop"),
+            )
             out.append(planned)
             by_period.setdefault(period, []).append(planned)
             if recipe != "drop":

@@ -106,11 +106,14 @@ def find(start: date, end: date, *, report_ids: Iterable[int] | None = None) -> 
         evidenced = set(
             Evidence.objects.filter(report_id__in=batch_qs.values("pk")).values_list("report_id", flat=True)
         )
+        schedules = _schedules(batch_qs)
+        found: list[Found] = []
         for r in batch:
             prev_id = previous.get(r.id)
             prev = by_id.get(prev_id) if prev_id is not None else None
-            out.extend(_row_flags(r, prev, r.id in evidenced))
-        out.extend(_copies(batch, context, previous, by_id))
+            found.extend(_row_flags(r, prev, r.id in evidenced, schedules.get(r.task_id)))
+        found.extend(_copies(batch, context, previous, by_id))
+        out.extend(one_per_report(found))
     out.extend(phantoms(end))
     return out
 
@@ -127,10 +130,94 @@ def _previous(context: list[Row], batch: list[Row]) -> dict[int, int | None]:
     return out
 
 
-def _row_flags(r: Row, prev: Row | None, has_evidence: bool) -> list[Found]:
+@dataclass
+class Schedule:
+    """What a task's schedule says about a report of it: the task's dates and measure (for expected
+    progress, 均衡进度) and its milestones (due, met on)."""
+
+    start: date
+    due: date
+    monthly_plan: dict[str, Any]
+    baseline: Decimal | None
+    target: Decimal | None
+    direction: str
+    milestones: list[tuple[date, date | None]] = field(default_factory=list)
+
+    def expected(self, on: date) -> Decimal:
+        """Expected progress on `on` in percent: from the monthly plan where the task has one and a
+        measure, else by time (DESIGN.md, work.rules)."""
+        from luoshi.work import rules as work_rules
+
+        if self.monthly_plan and self.target is not None and self.baseline is not None:
+            return work_rules.expected_by_plan(
+                self.monthly_plan, baseline=self.baseline, target=self.target, direction=self.direction, on=on
+            )
+        if self.due < self.start:
+            return Decimal(0)
+        return work_rules.expected_by_time(self.start, self.due, on)
+
+
+def _schedules(batch_qs: Any) -> dict[int, Schedule]:
+    """task id -> its schedule, for the batch's tasks: two queries."""
+    from luoshi.work.models import Milestone, Task
+
+    task_ids = batch_qs.values("task_id")
+    out = {
+        pk: Schedule(start, due, plan or {}, baseline, target, direction)
+        for pk, start, due, plan, baseline, target, direction in Task.objects.filter(
+            pk__in=task_ids
+        ).values_list("pk", "start", "due", "monthly_plan", "baseline", "target", "direction")
+    }
+    for task_id, due, met in Milestone.objects.filter(task_id__in=task_ids).values_list(
+        "task_id", "due", "met_on"
+    ):
+        if task_id in out:
+            out[task_id].milestones.append((due, met))
+    return out
+
+
+def one_per_report(found: list[Found]) -> list[Found]:
+    """Of a report's findings only the strongest is raised (`rules.strongest`, whose docstring says
+    why); the others are named in its detail as `also`. Unit-level flags pass through."""
+    per_report: dict[int, list[Found]] = defaultdict(list)
+    out: list[Found] = []
+    for f in found:
+        if f.report_id is None:
+            out.append(f)
+        else:
+            per_report[f.report_id].append(f)
+    for fs in per_report.values():
+        first, others = rules.strongest(f.kind for f in fs)
+        chosen = next(f for f in fs if f.kind == first)
+        if others:
+            chosen = Found(
+                chosen.kind,
+                chosen.key,
+                chosen.unit_id,
+                chosen.task_id,
+                chosen.report_id,
+                chosen.other_id,
+                {**chosen.detail, "also": list(others)},
+            )
+        out.append(chosen)
+    return out
+
+
+def _row_flags(r: Row, prev: Row | None, has_evidence: bool, schedule: Schedule | None) -> list[Found]:
     out = []
     prev_pct = prev.percent if prev else None
-    if rules.is_jump(prev_pct, r.percent, r.reported_on):
+    expected = schedule.expected(r.period_end) if schedule is not None else None
+    milestone_met = schedule is not None and rules.milestone_met_between(
+        schedule.milestones, prev.period_end if prev else None, r.period_end
+    )
+    if rules.is_jump(
+        prev_pct,
+        r.percent,
+        r.reported_on,
+        expected_pct=expected,
+        evidenced=has_evidence,
+        milestone_met=milestone_met,
+    ):
         out.append(
             Found(
                 Flag.JUMP,
@@ -143,6 +230,7 @@ def _row_flags(r: Row, prev: Row | None, has_evidence: bool) -> list[Found]:
                     "from": str(prev_pct),
                     "to": str(r.percent),
                     "days": rules.days_to_assessment(r.reported_on),
+                    **({"expected": str(expected)} if expected is not None else {}),
                 },
             )
         )

@@ -195,12 +195,67 @@ def days_to_assessment(on: date) -> int:
     return (min(ahead) - on).days
 
 
-def is_jump(previous_pct: Decimal | None, pct: Decimal | None, reported_on: date) -> bool:
+def is_jump(
+    previous_pct: Decimal | None,
+    pct: Decimal | None,
+    reported_on: date,
+    *,
+    expected_pct: Decimal | None = None,
+    evidenced: bool = False,
+    milestone_met: bool = False,
+) -> bool:
     """A rise of at least `JUMP_POINTS` since the previous report, filed within `JUMP_DAYS` of an
-    assessment date."""
+    assessment date (考核前突击), that nothing on record explains. A rise is explained — the office
+    would not ask about it — when:
+
+    - the report carries evidence (佐证材料): the office checks the file, not the timing;
+    - a milestone of the task due in the stretch the report covers was met (`milestone_met_between`):
+      progress moves in steps when a node is reached, and quarter ends are where nodes are put;
+    - it only brings the task up to its expected progress (均衡进度, DESIGN.md) on the report's period
+      end (`expected_pct`, None when unknown): a unit catching up with its schedule is doing what the
+      lights asked of it; only progress claimed beyond the schedule is a question.
+
+    A completion claim without evidence is a jump and a missing proof at once; `strongest` keeps the
+    stronger finding (no evidence)."""
     if previous_pct is None or pct is None:
         return False
-    return pct - previous_pct >= JUMP_POINTS and days_to_assessment(reported_on) <= JUMP_DAYS
+    if pct - previous_pct < JUMP_POINTS or days_to_assessment(reported_on) > JUMP_DAYS:
+        return False
+    if evidenced or milestone_met:
+        return False
+    return expected_pct is None or pct > expected_pct
+
+
+def milestone_met_between(
+    milestones: Iterable[tuple[date, date | None]], after: date | None, upto: date
+) -> bool:
+    """Whether one of a task's milestones (due, met on) due after `after` (the previous report's period
+    end; None: from the start) and on or before `upto` (this report's period end) was met by `upto`."""
+    return any(
+        met is not None and met <= upto and (after is None or due > after) and due <= upto
+        for due, met in milestones
+    )
+
+
+# One finding per report (一份填报一条提示): the office asks the unit one question about a report, so
+# of several findings on the same report only the strongest is raised and the others go with it as
+# `also` (named in its reason, nothing hidden). Strongest first, by how little of the finding is
+# judgement: a completion claimed without its evidence file is a checkable absence; a cumulative value
+# below the last one is arithmetic; a copy is a measured similarity to a named source report; a jump is
+# a suspicion drawn from timing; empty talk is a reading of style. So a copy of an empty narrative is a
+# copy (asking for facts would get the same words back), and an unproved completion that also jumped
+# is asked for its proof (which answers the jump too).
+PRECEDENCE = (Flag.NO_EVIDENCE, Flag.DROP, Flag.COPIED, Flag.JUMP, Flag.EMPTY)
+
+
+def strongest(kinds: Iterable[str]) -> tuple[str | None, tuple[str, ...]]:
+    """The one finding to raise of a report's findings (`PRECEDENCE`) and the others, strongest first;
+    (None, ()) for none. Kinds outside `PRECEDENCE` (a unit's flags) are not report findings."""
+    given = set(kinds)
+    found = [k for k in PRECEDENCE if k in given]
+    if not found:
+        return None, ()
+    return found[0], tuple(found[1:])
 
 
 def is_drop(previous_value: Decimal | None, value: Decimal | None, cumulative: bool) -> bool:

@@ -21,7 +21,7 @@ from luoshi.lib.regions import fill_regions
 from luoshi.org.access import require_officer
 
 from . import flags, rules, slips
-from .models import Flag, FlagState, PlanSettings, Subject, Warning
+from .models import Flag, FlagKind, FlagState, PlanSettings, Subject, Warning
 
 
 def plan_settings() -> dict[int, rules.Settings]:
@@ -128,8 +128,26 @@ def flags_step(day: date) -> dict[str, Any]:
 
 
 def reason_text(kind: str, d: dict[str, Any]) -> str:
-    """The flag's reason in words (Chinese, as stored; pages show it translated)."""
+    """The flag's reason in words (Chinese, as stored; pages show it translated), with the weaker
+    findings on the same report that it stands for (`also`, `rules.strongest`)."""
+    text = _kind_reason(kind, d)
+    also = [k for k in d.get("also") or [] if k in FlagKind.values]
+    if also:
+        text += _("（另：%(kinds)s）") % {"kinds": _("、").join(str(FlagKind(k).label) for k in also)}
+    return text
+
+
+def _kind_reason(kind: str, d: dict[str, Any]) -> str:
     if kind == rules.Flag.JUMP:
+        if d.get("expected") is not None:
+            return _(
+                "进度由%(a)s%%升至%(b)s%%，超过均衡进度%(e)s%%，距考核日仅%(d)s天，无佐证材料或到期节点"
+            ) % {
+                "a": d.get("from"),
+                "b": d.get("to"),
+                "e": d.get("expected"),
+                "d": d.get("days"),
+            }
         return _("进度由%(a)s%%升至%(b)s%%，距考核日仅%(d)s天") % {
             "a": d.get("from"),
             "b": d.get("to"),

@@ -209,7 +209,29 @@ def facts(text: str) -> list[str]:
     return [name for name, rx in _FACT_PATTERNS.items() if rx.search(t)]
 
 
+# A plain status line (如实简报): a report that says nothing changed, nothing is wrong, or the work is on
+# schedule. It names no fact, but it is a claim about the work the office can check against the report's
+# figures and the task's light; 套话 is talk about attitude and effort (高度重视, 压实责任, 扎实推进) in place
+# of any claim at all.
+# A promise is not a status: "确保按期完成" is 表态 about the future.
+_PROMISE = r"(?<!确保)(?<!力争)(?<!争取)(?<!务必)(?<!保证)(?<!全力)"
+_STATUS = re.compile(
+    r"(?:无|没有|未有|未发生)(?:新增|新的?进展|变化|调整)"
+    r"|与上[期月周季](?:相比|比)?(?:持平|一致|相同|无变化)"
+    r"|(?:暂|尚|均)?(?:无|没有|未发现)(?:问题|异常|困难|障碍)"
+    rf"|{_PROMISE}按(?:计划|期|时|序时|节点|进度安排)(?:推进|开展|进行|实施|完成)"
+    rf"|{_PROMISE}(?:正常|如期)(?:推进|开展|进行|实施|运行)|进度正常"
+)
+
+
+def states_status(text: str) -> bool:
+    """The text says the work's status plainly: no change, no problem, or on schedule."""
+    return bool(_STATUS.search(unicodedata.normalize("NFKC", text or "")))
+
+
 def is_empty_talk(text: str) -> bool:
-    """A narrative that says something but states no fact (空话套话). A blank narrative is not
-    flagged here: it is either "no change" or refused by the report form."""
-    return bool(normalise(text)) and not facts(text)
+    """A narrative that says something but states no fact and no plain status (空话套话): only talk of
+    attitude and effort. A blank narrative is not flagged here: it is either "no change" or refused by
+    the report form. A short status line ("本期无新增情况", "暂无问题", "按计划推进") is not empty talk:
+    saying little is not saying nothing, and its claim is checked by the figures, not by this rule."""
+    return bool(normalise(text)) and not facts(text) and not states_status(text)

@@ -154,6 +154,108 @@ def test_jump(prev: Decimal | None, pct: Decimal, on: date, jump: bool) -> None:
     assert rules.is_jump(prev, pct, on) is jump
 
 
+@pytest.mark.parametrize(
+    "expected, evidenced, milestone, jump",
+    [
+        (None, False, False, True),  # nothing known: the timing alone
+        (Decimal(50), False, False, True),  # 70 % claimed, 50 % expected: beyond the schedule
+        (Decimal("69.99"), False, False, True),
+        (Decimal(70), False, False, False),  # exactly up to the schedule: catching up
+        (Decimal(85), False, False, False),  # still behind it
+        (Decimal(50), True, False, False),  # evidence attached: the file is checked, not the timing
+        (Decimal(50), False, True, False),  # a milestone due in the stretch was met
+    ],
+)
+def test_jump_explained(expected: Decimal | None, evidenced: bool, milestone: bool, jump: bool) -> None:
+    on = date(2024, 6, 20)  # +40 points, 10 days before 6-30
+    got = rules.is_jump(
+        Decimal(30), Decimal(70), on, expected_pct=expected, evidenced=evidenced, milestone_met=milestone
+    )
+    assert got is jump
+
+
+@pytest.mark.parametrize(
+    "milestones, after, upto, met",
+    [
+        ([], None, date(2024, 6, 30), False),
+        ([(date(2024, 6, 30), date(2024, 6, 28))], date(2024, 5, 31), date(2024, 6, 30), True),
+        ([(date(2024, 6, 30), None)], date(2024, 5, 31), date(2024, 6, 30), False),  # not met
+        ([(date(2024, 6, 30), date(2024, 7, 2))], date(2024, 5, 31), date(2024, 6, 30), False),  # met later
+        (
+            [(date(2024, 5, 31), date(2024, 5, 30))],
+            date(2024, 5, 31),
+            date(2024, 6, 30),
+            False,
+        ),  # last stretch
+        ([(date(2024, 7, 31), date(2024, 6, 29))], date(2024, 5, 31), date(2024, 6, 30), False),  # due later
+        ([(date(2024, 2, 1), date(2024, 2, 1))], None, date(2024, 6, 30), True),  # no previous report
+    ],
+)
+def test_milestone_met_between(
+    milestones: list[tuple[date, date | None]], after: date | None, upto: date, met: bool
+) -> None:
+    assert rules.milestone_met_between(milestones, after, upto) is met
+
+
+@given(
+    st.integers(0, 100),
+    st.integers(0, 100),
+    st.dates(date(2024, 1, 1), date(2025, 12, 31)),
+    st.one_of(st.none(), st.integers(0, 100)),
+    st.booleans(),
+    st.booleans(),
+)
+def test_jump_signals_only_ever_explain(
+    prev: int, pct: int, on: date, expected: int | None, evidenced: bool, milestone: bool
+) -> None:
+    """Each signal can only take a flag away, never raise one; a flagged jump is always a rise of at
+    least JUMP_POINTS within JUMP_DAYS of an assessment date, beyond the expected progress."""
+    bare = rules.is_jump(Decimal(prev), Decimal(pct), on)
+    full = rules.is_jump(
+        Decimal(prev),
+        Decimal(pct),
+        on,
+        expected_pct=None if expected is None else Decimal(expected),
+        evidenced=evidenced,
+        milestone_met=milestone,
+    )
+    assert bare or not full
+    if full:
+        assert pct - prev >= rules.JUMP_POINTS and rules.days_to_assessment(on) <= rules.JUMP_DAYS
+        assert not evidenced and not milestone and (expected is None or pct > expected)
+
+
+@pytest.mark.parametrize(
+    "kinds, first, others",
+    [
+        ([], None, ()),
+        (["empty"], "empty", ()),
+        (["empty", "copied"], "copied", ("empty",)),
+        (["jump", "no_evidence"], "no_evidence", ("jump",)),
+        (
+            ["empty", "jump", "no_evidence", "copied", "drop"],
+            "no_evidence",
+            ("drop", "copied", "jump", "empty"),
+        ),
+        (["phantom"], None, ()),  # a unit's flag, not a report's finding
+    ],
+)
+def test_strongest(kinds: list[str], first: str | None, others: tuple[str, ...]) -> None:
+    assert rules.strongest(kinds) == (first, others)
+    assert rules.strongest(iter(kinds)) == (first, others)  # any iterable, read once
+
+
+@given(st.lists(st.sampled_from(rules.PRECEDENCE), max_size=8))
+def test_strongest_is_one_of_them_and_never_weaker(kinds: list[str]) -> None:
+    first, others = rules.strongest(kinds)
+    assert (first is None) == (not kinds)
+    if first is not None:
+        assert {first, *others} == set(kinds) and first not in others
+        rank = rules.PRECEDENCE.index
+        assert all(rank(first) < rank(k) for k in others)
+        assert list(others) == sorted(others, key=rank)
+
+
 def test_drop_completion_phantom() -> None:
     assert rules.is_drop(Decimal(10), Decimal(9), True)
     assert not rules.is_drop(Decimal(10), Decimal(9), False)

@@ -16,7 +16,9 @@ from luoshi.audit.models import Entry
 from luoshi.errors import Conflict, InvalidField, NotAllowed
 from luoshi.work.services import report_return, report_submit
 from luoshi.work.services.lights import mark_late_reports
-from tests.factories import Personas
+from luoshi.work.services.manage import milestone_create
+from luoshi.work.services.milestones import milestone_meet
+from tests.factories import Personas, evidence
 
 HONEST = "3月15日在金银湖街道召开推进会，完成征地120亩，《实施方案》已印发，污水处理厂项目已开工。"
 EMPTY = "高度重视，提高政治站位，强化组织领导，压实工作责任，扎实推进各项工作。"
@@ -118,8 +120,13 @@ def test_flags_step_raises_each_kind_once_with_its_reason(p: Personas) -> None:
     )
     bare = report_submit(actor=p.reporter_a, task=tc, percent=100, narrative=EMPTY, on=date(2024, 3, 22))
     summary = flags_step(date(2024, 3, 25))
-    assert _flags() == {("jump", jump.pk), ("no_evidence", bare.pk), ("empty", bare.pk), ("copied", copy.pk)}
-    assert summary["new"] == 4
+    # One finding per report: the unproved completion is asked for its proof; its empty talk goes with it.
+    assert _flags() == {("jump", jump.pk), ("no_evidence", bare.pk), ("copied", copy.pk)}
+    assert summary["new"] == 3
+    unproved = Flag.objects.get(kind="no_evidence")
+    assert unproved.detail == {"also": ["empty"]}
+    assert unproved.reason == "填报已完成，但未附佐证材料（另：空话套话）"
+    assert Flag.objects.get(kind="jump").detail["expected"] == "24.66"  # 3-31: 90 of 365 days
     flag = Flag.objects.get(kind="copied")
     assert flag.detail["scope"] == "other_unit" and flag.other_id is not None
     assert "其他单位同期填报" in flag.reason
@@ -127,6 +134,45 @@ def test_flags_step_raises_each_kind_once_with_its_reason(p: Personas) -> None:
     # A second run raises nothing new (the keys are stored), and writes no audit entry.
     assert flags_step(date(2024, 3, 25))["new"] == 0
     assert Entry.objects.filter(action="alerts.flags.raised").count() == 1
+
+
+JUMPED = "3月20日完成施工图审查，涉及45亩。"
+
+
+@pytest.mark.django_db
+def test_a_jump_explained_by_its_evidence_a_milestone_or_the_schedule_is_not_flagged(p: Personas) -> None:
+    plan = p.plan(head_approval=False)
+    bare, proved, node, behind = p.task(plan), p.task(plan), p.task(plan), p.task(plan, due=date(2024, 4, 30))
+    met = milestone_create(actor=p.officer, task=node, title="完成施工图审查", due=date(2024, 3, 31))
+    milestone_meet(actor=p.officer, milestone=met, met_on=date(2024, 3, 18))
+    for task in (bare, proved, node, behind):
+        report_submit(actor=p.reporter_a, task=task, percent=10, narrative=HONEST, on=date(2024, 2, 28))
+    jumps = {
+        task.pk: report_submit(
+            actor=p.reporter_a,
+            task=task,
+            percent=55,
+            narrative=JUMPED,
+            on=date(2024, 3, 20),
+            files=evidence() if task is proved else (),
+        )
+        for task in (bare, proved, node, behind)
+    }
+    flags_step(date(2024, 3, 25))
+    # `behind` runs 1-1 to 4-30: 75 % expected on 3-31, so 55 % only catches up with its schedule.
+    assert _flags() == {("jump", jumps[bare.pk].pk)}
+
+
+@pytest.mark.django_db
+def test_a_copy_of_empty_talk_is_one_copied_flag(p: Personas) -> None:
+    plan = p.plan(head_approval=False)
+    task = p.task(plan)
+    report_submit(actor=p.reporter_a, task=task, percent=10, narrative=EMPTY, on=date(2024, 2, 27))
+    again = report_submit(actor=p.reporter_a, task=task, percent=20, narrative=EMPTY, on=date(2024, 3, 27))
+    flags_step(date(2024, 3, 28))
+    flag = Flag.objects.get(report=again)
+    assert flag.kind == "copied" and flag.detail["also"] == ["empty"]
+    assert flag.reason == "进展情况与本单位上期填报高度相似（相似度1.0）（另：空话套话）"
 
 
 @pytest.mark.django_db

@@ -38,6 +38,37 @@ def test_empty_talk() -> None:
     assert not text.is_empty_talk("")  # blank is not 空话; the form decides about blanks
 
 
+@pytest.mark.parametrize(
+    "narrative, empty",
+    [
+        # A plain status line says little, but it is a claim the figures can check: not 套话.
+        ("本期无新增情况，按计划推进。", False),
+        ("与上月相比持平，继续跟踪。", False),
+        ("各项工作进度正常，暂无困难。", False),
+        ("目前工作按节点推进，未发现问题。", False),
+        ("项目如期推进。", False),
+        # Attitude and effort only, or a promise about the future: 套话.
+        ("高度重视，提高政治站位，压实工作责任。", True),
+        ("强化措施，狠抓落实，确保按期完成。", True),
+        ("凝聚工作合力，力争如期推进，全力正常推进各项工作。", True),
+        ("坚持问题导向，扎实推进各项工作。", True),
+    ],
+)
+def test_status_lines_are_not_empty_talk(narrative: str, empty: bool) -> None:
+    assert text.is_empty_talk(narrative) is empty
+    assert text.states_status(narrative) is not empty
+
+
+@settings(max_examples=100)
+@given(st.lists(st.sampled_from(["高度重视", "压实责任", "扎实推进", "凝聚合力", "营造氛围"]), max_size=6))
+def test_a_status_clause_never_makes_talk_empty(phrases: list[str]) -> None:
+    """Adding a plain status clause to any narrative leaves it not empty talk; adding a fact too."""
+    talk = "，".join(phrases)
+    assert not text.is_empty_talk(talk + "，本期无新增情况。")
+    assert not text.is_empty_talk(talk + "，完成征地120亩。")
+    assert text.is_empty_talk(talk) == bool(phrases)
+
+
 def test_normalise_and_shingles() -> None:
     assert text.normalise("Ａ１，b 2。") == "a1b2"
     assert text.shingles("abcd") == {"abc", "bcd"}
