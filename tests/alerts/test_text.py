@@ -107,3 +107,19 @@ def test_near_duplicates_scoped() -> None:
 @given(st.text(alphabet="推进项目完成征地拆迁建设开工审批企业服务123", min_size=0, max_size=200))
 def test_identical_texts_estimate_one(s: str) -> None:
     assert text.estimate(text.sketch(s), text.sketch(s)) == 1.0
+
+
+@settings(max_examples=200)
+@given(
+    st.lists(
+        st.one_of(st.integers(0, 40), st.integers(0, 2**32 - 1), st.sampled_from([7, 2**31, 2**32 - 1])),
+        max_size=300,
+    )
+)
+def test_rare_keys_equal_a_plain_count(keys: list[int]) -> None:
+    """Counting a slice of the hash range at a time finds exactly the keys a plain count finds."""
+    from array import array
+    from collections import Counter
+
+    naive = {h for h, n in Counter(keys).items() if 2 <= n <= text.KEY_CAP}
+    assert text._rare_keys(array("I", keys)) == naive
