@@ -36,7 +36,9 @@ class CourseOut(Schema):
     )
 
     @staticmethod
-    def resolve_archived(obj: Course) -> bool:
+    def resolve_archived(obj: Course | dict[str, Any]) -> bool:
+        if isinstance(obj, dict):  # a detail built by `_course_detail`
+            return bool(obj["archived"])
         return obj.archived_at is not None
 
 

@@ -206,6 +206,8 @@ _ex(
     "learning:import",
     args=lambda w: {"pk": w.course.pk},
 )
+_ex(POST, "learning:material_remove", args=lambda w: {"pk": w.material.pk})
+_ex(POST, "learning:question_remove", args=lambda w: {"pk": w.question.pk})
 _ex(POST, "identity:security_action", args=lambda w: {"user_id": w.users["reporter_a"].pk, "action": "reset"})
 
 _ex(POST, "manage:milestone_edit", args=lambda w: {"pk": w.milestone.pk})
@@ -370,6 +372,16 @@ _page("enterprises:edit", lambda w: _rev("enterprises:edit", pk=w.enterprise.pk)
 _page("learning:course", lambda w: _rev("learning:course", pk=w.course.pk))
 _page("learning:exam", lambda w: _rev("learning:exam", pk=w.attempt.pk))
 _page("learning:office_course", lambda w: _rev("learning:office_course", pk=w.course.pk))
+_page("learning:course_edit", lambda w: _rev("learning:course_edit", pk=w.course.pk))
+_page(
+    "learning:course_withdraw",
+    lambda w: [
+        _rev("learning:course_withdraw", pk=w.course.pk),
+        _rev("learning:course_withdraw", pk=w.fresh_course.pk),
+    ],
+)
+_page("learning:material_edit", lambda w: _rev("learning:material_edit", pk=w.material.pk))
+_page("learning:question_edit", lambda w: _rev("learning:question_edit", pk=w.question.pk))
 
 
 def uncovered() -> list[str]:
@@ -697,3 +709,6 @@ class AxeWorld:
             actor=p.officer, course=self.course, kind="link", title="学习资料", url="https://example.org/a"
         )
         self.attempt = services.attempt_start(actor=p.reporter_a, course=self.course)
+        self.question = self.course.questions.order_by("pk").first()
+        # a course nobody has sat: its withdraw page offers deletion, the other one archiving
+        self.fresh_course = course_for(p, p.head_a, title="新课程", n_multiple=0, n_judge=0)
