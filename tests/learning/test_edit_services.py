@@ -297,3 +297,21 @@ def test_document_material_keeps_its_file_on_rename(p: Personas) -> None:
     with TestCase.captureOnCommitCallbacks(execute=True):
         services.material_remove(actor=p.officer, material=m)
     assert not default_storage.exists(m.file.name)
+
+
+def test_migration_fills_papers_of_earlier_attempts(p: Personas) -> None:
+    import importlib
+
+    from django.apps import apps
+
+    migration = importlib.import_module(
+        "luoshi.learning.migrations.0005_course_version_archive_attempt_paper"
+    )
+    c = course_for(p, p.reporter_a, pass_mark=70)
+    a = services.attempt_start(actor=p.reporter_a, course=c)
+    expected = a.paper
+    Attempt.objects.filter(pk=a.pk).update(paper=[], pass_mark=None)  # as attempts were before
+    migration.fill_papers(apps, None)
+    a.refresh_from_db()
+    assert a.paper == expected and a.pass_mark == 70
+    assert [q["id"] for q in a.paper] == a.question_ids
