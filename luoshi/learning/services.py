@@ -505,9 +505,8 @@ def attempt_start(
     if rules.attempts_left(course.attempts_allowed, used) == 0:
         raise Conflict(_("考试次数已用完。"))
     available: dict[str, list[int]] = {k: [] for k in rules.KINDS}
-    bank = {q.pk: q for q in course.questions.all()}
-    for pk, q in bank.items():
-        available[q.kind].append(pk)
+    for pk, kind in course.questions.values_list("pk", "kind"):
+        available[kind].append(pk)
     sizes = rules.draw_sizes(course.wanted(), {k: len(v) for k, v in available.items()})
     if sum(sizes.values()) == 0:
         raise Conflict(_("这门课程的题库还没有试题。"))
@@ -515,6 +514,8 @@ def attempt_start(
     drawn: list[int] = []
     for kind in rules.KINDS:
         drawn += rng.sample(available[kind], sizes[kind])
+    bank = Question.objects.in_bulk(drawn)  # the paper: only the drawn questions' text
+    drawn = [i for i in drawn if i in bank]  # a question removed meanwhile is not on the paper
     started = now or timezone.now()
     try:
         with transaction.atomic():
