@@ -83,6 +83,7 @@ def course_create(
 def course_assign(*, actor: Any, course: Course, post_ids: list[int]) -> Course:
     """Replace the posts a course is assigned to."""
     require_officer(actor, _("只有督查人员可以分配课程。"))
+    _refuse_archived(course.pk)
     ids = sorted(set(post_ids))
     found = list(Post.objects.filter(pk__in=ids).values_list("pk", flat=True))
     if len(found) != len(ids):
@@ -94,6 +95,13 @@ def course_assign(*, actor: Any, course: Course, post_ids: list[int]) -> Course:
     course.refresh_from_db(fields=["version"])
     record(course, "learning.course.assigned", actor=actor, before={"posts": before}, after={"posts": ids})
     return course
+
+
+def _refuse_archived(course_id: int) -> None:
+    """An archived course is a record: its settings, posts (who counted for assessment), materials
+    and bank stay as they were when it was withdrawn."""
+    if Course.objects.filter(pk=course_id, archived_at__isnull=False).exists():
+        raise Conflict(_("课程已归档，不能再修改。"))
 
 
 COURSE_FIELDS = (
@@ -241,6 +249,7 @@ def material_add(
     """A material for a course: a document (checked like every upload: size, kind by content), or a
     link / video by URL."""
     require_officer(actor, _("只有督查人员可以上传学习资料。"))
+    _refuse_archived(course.pk)
     title = (title or "").strip()
     if not title:
         raise InvalidField(_("请填写资料标题。"), field="title")
@@ -280,6 +289,7 @@ def material_update(
     current = Material.objects.select_for_update().filter(pk=material.pk).first()
     if current is None:
         raise NotFound(_("没有这份资料。"))
+    _refuse_archived(current.course_id)
     if seen is not None and seen != material_seen(current):
         raise Conflict(_("资料已被他人修改，下面是现在保存的内容，请核对后再改。"))
     title = (title or "").strip()
@@ -321,6 +331,7 @@ def material_remove(*, actor: Any, material: Material) -> None:
     current = Material.objects.select_for_update().filter(pk=material.pk).first()
     if current is None:
         raise NotFound(_("没有这份资料。"))
+    _refuse_archived(current.course_id)
     record(
         current,
         "learning.material.removed",
@@ -367,6 +378,7 @@ def question_create(
 ) -> Question:
     """One question entered by form."""
     require_officer(actor, _("只有督查人员可以维护题库。"))
+    _refuse_archived(course.pk)
     options, answer = _validate_question(kind, text, options, answer)
     q = Question.objects.create(course=course, kind=kind, text=text.strip(), options=options, answer=answer)
     record(q, "learning.question.created", actor=actor, after={"course": course.pk, "kind": kind})
@@ -385,6 +397,7 @@ def _locked_question(question: Question, seen: str | None) -> Question:
     current = Question.objects.select_for_update().filter(pk=question.pk).first()
     if current is None:
         raise NotFound(_("没有这道试题。"))
+    _refuse_archived(current.course_id)
     if seen is not None and seen != question_seen(current):
         raise Conflict(_("试题已被他人修改，下面是现在保存的内容，请核对后再改。"))
     return current
@@ -446,6 +459,7 @@ def questions_import(*, actor: Any, course: Course, rows: list[dict[str, Any]]) 
     """Commit a previewed question table (`importer.parse`): all rows or none. A row with a 题号 that
     the course already holds updates that question, so importing an edited table again is safe."""
     require_officer(actor, _("只有督查人员可以导入题库。"))
+    _refuse_archived(course.pk)
     created = updated = 0
     existing = {q.code: q for q in course.questions.exclude(code="")}
     for row in rows:

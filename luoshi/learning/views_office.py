@@ -80,6 +80,8 @@ def _course_page(request: HttpRequest, c: Course, status: int = 200, **extra: ob
         "materials": list(c.materials.all()),
         "questions": list(c.questions.all()),
         "assign_form": AssignForm(initial={"post_ids": list(c.posts.all())}),
+        # an archived course's posts are a record, listed instead of the assignment form
+        "archived_posts": list(c.posts.select_related("unit")) if c.is_archived else [],
         "material_form": MaterialForm(),
         "question_form": QuestionForm(),
         "import_form": ImportForm(),

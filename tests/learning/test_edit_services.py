@@ -315,3 +315,34 @@ def test_migration_fills_papers_of_earlier_attempts(p: Personas) -> None:
     a.refresh_from_db()
     assert a.paper == expected and a.pass_mark == 70
     assert [q["id"] for q in a.paper] == a.question_ids
+
+
+def test_an_archived_course_is_a_record(p: Personas) -> None:
+    c = course_for(p, p.reporter_a)
+    m = services.material_add(actor=p.officer, course=c, kind="link", title="资料", url="https://a.example/")
+    q = c.questions.order_by("pk").first()
+    assert q is not None
+    a = services.attempt_start(actor=p.reporter_a, course=c)
+    services.attempt_submit(actor=p.reporter_a, attempt=a, answers={})
+    services.course_withdraw(actor=p.officer, course=c)
+    refused = [
+        lambda: services.course_assign(actor=p.officer, course=c, post_ids=[]),
+        lambda: services.material_add(
+            actor=p.officer, course=c, kind="link", title="x", url="https://b.example/"
+        ),
+        lambda: services.material_update(actor=p.officer, material=m, title="x"),
+        lambda: services.material_remove(actor=p.officer, material=m),
+        lambda: services.question_create(
+            actor=p.officer, course=c, kind="single", text="x", options=["a", "b"], answer=[0]
+        ),
+        lambda: services.question_update(
+            actor=p.officer, question=q, kind="single", text="x", options=["a", "b"], answer=[0]
+        ),
+        lambda: services.question_remove(actor=p.officer, question=q),
+        lambda: services.questions_import(actor=p.officer, course=c, rows=[]),
+    ]
+    for call in refused:
+        with pytest.raises(Conflict):
+            call()
+    assert list(c.posts.values_list("pk", flat=True)) == [post_of(p.reporter_a).pk]
+    assert Material.objects.get().title == "资料" and Question.objects.count() == 7

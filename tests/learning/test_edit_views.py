@@ -136,6 +136,10 @@ def test_withdraw_page_says_delete_or_archive(p: Personas) -> None:
     assert "有人考过" in office and "已归档" in office
     course_page = client.get(reverse("learning:office_course", args=[taken.pk])).content.decode()
     assert 'id="course-archived"' in course_page and 'id="edit-course"' not in course_page
+    # a record now: no forms to change it, its posts listed
+    for name in ("assign", "material_add", "question_add", "import"):
+        assert reverse(f"learning:{name}", args=[taken.pk]) not in course_page, name
+    assert str(post_of(p.reporter_a)) in course_page
     learner = client_for(p.reporter_a)
     assert "有人考过" not in learner.get(reverse("learning:mine")).content.decode()
     assert "有人考过" in learner.get(reverse("learning:record")).content.decode()
