@@ -338,3 +338,32 @@ def test_the_carried_files_read_in_english_too(p: Personas, item: Item) -> None:
     assert "Carry over the evidence of the latest report" in page and "(completion claim)" in page
     known = [*_user_data(), "照片.pdf", "验收报告.pdf", "已完成", "管网改造完成三个小区"]
     assert not chinese_left(visible_text(page), known)
+
+
+def test_api_responses_query_count(p: Personas) -> None:
+    """A notice's responses through the API at 1 and 4 responses, each with a carried and an uploaded
+    file: the same queries, exactly."""
+    counts = []
+    for n in (1, 4):
+        item = make_item(p, title=f"反馈{n}")
+        notice = _notice(p, item)
+        (ev,) = _report(p, item, "台账.pdf")
+        for i in range(n):
+            services.response_submit(
+                actor=p.reporter_a,
+                notice=notice,
+                text=f"反馈{i}",
+                carried=[ev.pk],
+                files=evidence(f"补{i}.pdf"),
+            )
+        c = client_for(p.officer)
+        url = f"{API}/notices/{notice.pk}/responses"
+        c.get(url)
+        with exact_queries(
+            f"supervision.api[officer /supervision/notices/{{notice}}/responses]@{n}"
+        ) as counted:
+            r = c.get(url)
+        assert [len(x["evidence"]) for x in r.json()] == [2] * n
+        assert [x["superseded"] for x in r.json()] == [True] * (n - 1) + [False]
+        counts.append(counted.count)
+    assert counts[1] <= counts[0]
