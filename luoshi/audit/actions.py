@@ -213,6 +213,13 @@ ACTIONS: dict[str, tuple[str, str]] = {
     # learning (网络学堂)
     "learning.course.created": ("新建课程", "course created"),
     "learning.course.assigned": ("分配课程", "course assigned to posts"),
+    "learning.course.updated": ("修改课程", "course changed"),
+    "learning.course.archived": ("归档课程", "course archived"),
+    "learning.course.deleted": ("删除课程", "course deleted"),
+    "learning.material.updated": ("修改学习资料", "study material changed"),
+    "learning.material.removed": ("删除学习资料", "study material removed"),
+    "learning.question.updated": ("修改试题", "question changed"),
+    "learning.question.removed": ("删除试题", "question removed"),
     "learning.material.added": ("添加学习资料", "study material added"),
     "learning.material.downloaded": ("下载学习资料", "study material downloaded"),
     "learning.question.created": ("新建试题", "question created"),

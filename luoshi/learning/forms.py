@@ -1,11 +1,14 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from luoshi.org.models import Post
 
-from .models import MaterialKind, QuestionKind
+from .models import Course, MaterialKind, Question, QuestionKind
+from .services import COURSE_FIELDS, question_seen
 
 
 class CourseForm(forms.Form):
@@ -25,6 +28,26 @@ class CourseForm(forms.Form):
     post_ids = forms.ModelMultipleChoiceField(
         label=_("适用岗位"), queryset=Post.objects.select_related("unit"), required=False
     )
+
+
+class CourseEditForm(CourseForm):
+    """The course's settings as stored, with the version they were loaded at."""
+
+    seen = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
+    @staticmethod
+    def initial_of(course: Course) -> dict[str, Any]:
+        return {
+            **{name: getattr(course, name) for name in COURSE_FIELDS},
+            "post_ids": list(course.posts.all()),
+            "seen": course.version,
+        }
+
+
+class MaterialEditForm(forms.Form):
+    title = forms.CharField(label=_("标题"), max_length=200)
+    url = forms.CharField(label=_("网址"), required=False, max_length=500)
+    seen = forms.CharField(widget=forms.HiddenInput, max_length=32)
 
 
 class AssignForm(forms.Form):
@@ -47,6 +70,26 @@ class QuestionForm(forms.Form):
         label=_("选项（每行一个；判断题可不填）"), required=False, widget=forms.Textarea(attrs={"rows": 4})
     )
     answer = forms.CharField(label=_("答案（字母，如 A 或 AC；判断题填 对/错）"), max_length=20)
+
+
+class QuestionEditForm(QuestionForm):
+    seen = forms.CharField(widget=forms.HiddenInput, max_length=32)
+
+    @staticmethod
+    def initial_of(question: Question) -> dict[str, Any]:
+        letters = "".join(chr(ord("A") + i) for i in question.answer)
+        if question.kind == QuestionKind.JUDGE:
+            answer = str(_("对")) if question.answer == [0] else str(_("错"))
+            options = ""
+        else:
+            answer, options = letters, "\n".join(question.options)
+        return {
+            "kind": question.kind,
+            "text": question.text,
+            "options": options,
+            "answer": answer,
+            "seen": question_seen(question),
+        }
 
 
 class ImportForm(forms.Form):

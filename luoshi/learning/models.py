@@ -65,6 +65,12 @@ class Course(models.Model):
         "org.Unit", null=True, blank=True, editable=False, on_delete=models.PROTECT, related_name="+"
     )
     region = RegionKey(source=("unit",), root_fallback=True)  # lib/regions.py
+    # Optimistic edits: `services.course_update(seen=…)` writes only while the row is still at the
+    # version the editor loaded (a conditional UPDATE), so of two concurrent edits one is refused.
+    version = models.PositiveIntegerField(default=1, editable=False)
+    # Withdrawn (归档) after people sat its exam: hidden from learners' lists and from new attempts,
+    # kept with its attempts for the records and for assessment (services.course_withdraw).
+    archived_at = models.DateTimeField(_("归档时间"), null=True, blank=True, editable=False)
 
     objects = CourseQuerySet.as_manager()
 
@@ -78,6 +84,10 @@ class Course(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def is_archived(self) -> bool:
+        return self.archived_at is not None
 
     def wanted(self) -> dict[str, int]:
         return {"single": self.draw_single, "multiple": self.draw_multiple, "judge": self.draw_judge}
@@ -167,6 +177,13 @@ class Attempt(models.Model):
     deadline_at = models.DateTimeField()
     submitted_at = models.DateTimeField(null=True, blank=True)
     question_ids = models.JSONField(default=list)
+    # The paper as drawn (试卷快照): each question's id, kind, text, options and right answers when
+    # the attempt started. The exam shows it and grading reads it, so editing or removing a bank
+    # question never changes what an attempt asked or how it was marked.
+    paper = models.JSONField(default=list)
+    # The course's pass mark when the attempt started: a later change of the course's rules does
+    # not change whether this attempt passes.
+    pass_mark = models.PositiveSmallIntegerField(null=True, blank=True)
     answers = models.JSONField(default=dict)
     late = models.BooleanField(default=False)
     score = models.PositiveSmallIntegerField(null=True, blank=True)

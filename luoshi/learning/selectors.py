@@ -36,7 +36,7 @@ def my_courses(user: Any) -> list[Course]:
     assigned = Course.posts.through.objects.filter(post_id__in=posts).values("course_id")
     mine = Attempt.objects.filter(course_id=OuterRef("pk"), person_id=pid).order_by()
     return list(
-        Course.objects.filter(pk__in=assigned)
+        Course.objects.filter(pk__in=assigned, archived_at__isnull=True)
         .annotate(
             used=_sub_count(Attempt, "course_id", person_id=pid),
             passed_count=_sub_count(Attempt, "course_id", person_id=pid, passed=True),
@@ -151,7 +151,16 @@ def completion(course: Course) -> tuple[list[UnitCompletion], list[PersonComplet
 
 
 def attempt_questions(attempt: Attempt) -> list[Question]:
-    """The attempt's drawn questions in drawing order (one query)."""
-    ids = [int(i) for i in attempt.question_ids]
-    by_id = Question.objects.in_bulk(ids)
-    return [by_id[i] for i in ids if i in by_id]
+    """The attempt's drawn questions in drawing order, as its paper holds them (no query): unsaved
+    `Question`s, so a question edited or removed from the bank since shows as it was drawn."""
+    return [
+        Question(
+            pk=int(q["id"]),
+            course_id=attempt.course_id,
+            kind=q["kind"],
+            text=q["text"],
+            options=q["options"],
+            answer=q["answer"],
+        )
+        for q in attempt.paper
+    ]

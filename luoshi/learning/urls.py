@@ -17,4 +17,10 @@ urlpatterns = [
     path("office/<int:pk>/materials/", views_office.material_add, name="material_add"),
     path("office/<int:pk>/questions/", views_office.question_add, name="question_add"),
     path("office/<int:pk>/import/", views_office.question_import, name="import"),
+    path("office/<int:pk>/edit/", views_office.course_edit, name="course_edit"),
+    path("office/<int:pk>/withdraw/", views_office.course_withdraw, name="course_withdraw"),
+    path("office/materials/<int:pk>/", views_office.material_edit, name="material_edit"),
+    path("office/materials/<int:pk>/remove/", views_office.material_remove, name="material_remove"),
+    path("office/questions/<int:pk>/", views_office.question_edit, name="question_edit"),
+    path("office/questions/<int:pk>/remove/", views_office.question_remove, name="question_remove"),
 ]

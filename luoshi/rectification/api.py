@@ -14,6 +14,7 @@ from ninja import Field, File, Form, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 
 from luoshi.api.common import ERRORS, Page, caller, paginate
+from luoshi.api.schemas import Id
 
 from . import rules, selectors, services
 from .models import Problem, Round, SignOff, StepChoice
@@ -107,6 +108,11 @@ class SignOffOut(Schema):
     submitted_by: str
     next_step: str | None = Field(..., description="the step whose turn it is, while pending")
     evidence: list[str]
+    carried_from: list[int | None] = Field(
+        ...,
+        description="per file of `evidence`, in order: the measure's evidence file (work evidence id) it "
+        "was carried from (沿用) without a new upload, or null for a file uploaded with the sign-off",
+    )
     approvals: list[ApprovalOut]
 
 
@@ -193,6 +199,7 @@ def _signoff_out(s: SignOff, problem: Problem) -> dict[str, Any]:
         "submitted_by": s.submitted_by.get_username(),
         "next_step": step.value if pending and step else None,
         "evidence": [e.name for e in s.evidence.all()],
+        "carried_from": [e.source_id for e in s.evidence.all()],
         "approvals": [
             {
                 "step": a.step,
@@ -236,14 +243,20 @@ def signoff_add(
     request: HttpRequest,
     problem_id: int,
     note: Form[str] = "",
+    carried: Form[list[Id]] = None,  # type: ignore[assignment]
     files: File[list[UploadedFile]] = None,  # type: ignore[assignment]
 ) -> Any:
-    """Apply to sign a problem off (multipart form): `note` on what was done, evidence `files`.
+    """Apply to sign a problem off (multipart form): `note` on what was done, evidence `files` to
+    upload, and `carried`: ids of the measures' own evidence files (their tasks' reports' and claims',
+    as `/tasks/{task_id}/reports` lists them) to attach without uploading them again; each must be
+    evidence of this problem's measures that the caller sees, else 400 and nothing is stored.
 
     The responsible unit's reporter or head only; every measure must be closed or cancelled."""
     user = caller(request)
     problem = get_object_or_404(Problem.objects.visible_to(user), pk=problem_id)
-    signoff = services.signoff_submit(actor=user, problem=problem, note=note, files=files or [])
+    signoff = services.signoff_submit(
+        actor=user, problem=problem, note=note, files=files or [], carried=carried or []
+    )
     return Status(201, _signoff_out(signoff, problem))
 
 

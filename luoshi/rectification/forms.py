@@ -14,6 +14,19 @@ class SignOffForm(forms.Form):
 
     note = forms.CharField(label=_("整改情况"), widget=forms.Textarea(attrs={"rows": 3}))
     evidence = MultipleFileField(label=_("佐证材料"), required=False)
+    # Ids of the measures' own evidence to carry (沿用): whatever is posted, the service checks each one.
+    carried = forms.TypedMultipleChoiceField(
+        label=_("沿用的佐证材料"), required=False, coerce=int, choices=()
+    )
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.fields["carried"].choices = [(i, i) for i in self.carried_ids()]  # type: ignore[attr-defined]
+
+    def carried_ids(self) -> list[int]:
+        """The carried ids as posted (to show the boxes as the unit left them when the form comes back)."""
+        posted = self.data.getlist("carried") if hasattr(self.data, "getlist") else []
+        return [int(i) for i in posted if str(i).isdigit() and len(str(i)) < 19]
 
 
 class DecisionForm(forms.Form):

@@ -243,9 +243,20 @@ def signoff_evidence_path(instance: SignOffEvidence, filename: str) -> str:
 
 
 class SignOffEvidence(models.Model):
-    """An evidence file (佐证材料) of a sign-off, stored under its SHA-256."""
+    """An evidence file (佐证材料) of a sign-off, stored under its SHA-256: uploaded with it, or carried
+    (沿用) from a measure's own report or completion claim (`source`), then pointing at the very file
+    the work app stored (same name in storage and SHA-256, no bytes copied), listed and served like
+    an uploaded one."""
 
     signoff = models.ForeignKey(SignOff, on_delete=models.PROTECT, related_name="evidence")
+    source = models.ForeignKey(
+        "work.Evidence",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("沿用的佐证材料"),
+    )
     region = RegionKey(source=("signoff",))  # lib/regions.py
     file = models.FileField(upload_to=signoff_evidence_path, max_length=300)
     name = models.CharField(max_length=200)

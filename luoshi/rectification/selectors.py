@@ -294,3 +294,34 @@ def problem_search(user: Any, q: str, *, limit: int = 10) -> tuple[list[Problem]
         .order_by("search_rank", "round_id", "sort_key")[:limit]
     )
     return rows, capped_count(qs, len(rows), limit)
+
+
+def carryable_evidence(user: Any, task_ids: list[int], reports: dict[int, Any]) -> list[Any]:
+    """The evidence files a sign-off may carry (沿用) instead of uploading them again: per measure (its
+    task, in `task_ids`' order), those of its latest standing report (`reports`, from
+    `work.selectors.latest_reports`) and of its latest completion claim not returned, as this user
+    sees them (`Evidence.objects.visible_to`); each with `task_id`. One query, whatever the measures."""
+    from django.db.models import OuterRef, Subquery
+
+    from luoshi.work.models import Claim, ClaimKind, ClaimState, Evidence
+
+    if not task_ids:
+        return []
+    latest_claim = (
+        Claim.objects.visible_to(user)
+        .filter(task_id=OuterRef("claim__task_id"), kind=ClaimKind.COMPLETION)
+        .exclude(state=ClaimState.REJECTED)
+        .order_by("-created", "-id")
+        .values("pk")[:1]
+    )
+    mine = Q(claim__task_id__in=task_ids, claim_id=Subquery(latest_claim))
+    if reports:
+        mine |= Q(report_id__in=[r.pk for r in reports.values()])
+    rows = (
+        Evidence.objects.visible_to(user)
+        .filter(mine)
+        .annotate(task_id=Coalesce("report__task_id", "claim__task_id"))
+        .only("id", "report_id", "claim_id", "name", "size", "sha256", "content_type")
+    )
+    place = {t: i for i, t in enumerate(task_ids)}
+    return sorted(rows, key=lambda ev: (place.get(ev.task_id, len(place)), ev.report_id is None, ev.pk))

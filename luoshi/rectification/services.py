@@ -8,7 +8,7 @@ never written, here.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -319,21 +319,76 @@ def _store_evidence(signoff: SignOff, files: Sequence[UploadedFile]) -> list[Sig
         raise InvalidField(str(exc), field="files") from exc
 
 
+def _carryable(actor: Any, problem: Problem, carried: Iterable[Any]) -> list[Any]:
+    """The work app's evidence files named by `carried`, each checked to be evidence of one of this
+    problem's measures (their tasks' reports or claims) that the actor sees, in the order given. One
+    id that is not (another task's, one the actor may not see, no such file) refuses them all: the
+    form's ids are never trusted."""
+    from django.db.models import Q
+
+    from luoshi.work.models import Evidence
+
+    try:
+        ids = list(dict.fromkeys(int(i) for i in carried))
+    except (TypeError, ValueError):
+        raise InvalidField(_("沿用的佐证材料无效。"), field="carried") from None
+    if not ids:
+        return []
+    tasks = Measure.objects.filter(problem=problem).values("task_id")
+    found = {
+        ev.pk: ev
+        for ev in Evidence.objects.visible_to(actor).filter(
+            Q(report__task_id__in=tasks) | Q(claim__task_id__in=tasks), pk__in=ids
+        )
+    }
+    if len(found) != len(ids):
+        raise InvalidField(
+            _("所选的佐证材料不是本问题整改措施的填报材料，或你无权查看，未能沿用。"), field="carried"
+        )
+    return [found[i] for i in ids]
+
+
+def _carry_evidence(signoff: SignOff, sources: Sequence[Any]) -> list[SignOffEvidence]:
+    """Attach the measures' own evidence files without copying a byte: each row names the stored file
+    the work app keeps (content-addressed by SHA-256), with its name, size and type."""
+    rows = []
+    for ev in sources:
+        row = SignOffEvidence(
+            signoff=signoff,
+            source=ev,
+            name=ev.name,
+            size=ev.size,
+            sha256=ev.sha256,
+            content_type=ev.content_type,
+        )
+        row.file.name = ev.file.name
+        row.save()
+        rows.append(row)
+    return rows
+
+
 @transaction.atomic
-def signoff_submit(*, actor: Any, problem: Problem, note: str, files: Sequence[UploadedFile]) -> SignOff:
-    """The responsible unit applies to sign a problem off (申请销号) with what it did and evidence."""
+def signoff_submit(
+    *, actor: Any, problem: Problem, note: str, files: Sequence[UploadedFile], carried: Iterable[Any] = ()
+) -> SignOff:
+    """The responsible unit applies to sign a problem off (申请销号) with what it did and evidence:
+    uploaded files, and `carried` ones — ids of the work app's evidence of the problem's measures
+    (their reports' and completion claims') that the actor sees, attached as they are stored, so what
+    the unit handed in closing each measure need not be uploaded again (一个事实只填一次)."""
     ctx = context_for(actor)
     if problem.responsible_unit_id not in (ctx.reporter_unit_ids | ctx.head_unit_ids):
         raise NotAllowed(_("只有责任单位的填报人员或负责人可以申请销号。"))
     problem = _locked(problem)
     if not (note or "").strip():
         raise InvalidField(_("请写明整改情况。"), field="note")
+    sources = _carryable(actor, problem, carried)
     refusal = rules.submit_refusal(
-        stage=problem.stage, evidence=len(files), open_measures=open_measures(problem)
+        stage=problem.stage, evidence=len(files) + len(sources), open_measures=open_measures(problem)
     )
     if refusal is not None:
         _refuse(refusal)
     signoff = SignOff.objects.create(problem=problem, submitted_by=actor, note=note.strip())
+    kept = _carry_evidence(signoff, sources)
     stored = _store_evidence(signoff, files)
     problem.stage = rules.stage_for(
         has_leader=problem.responsible_leader_id is not None, approved=[], pending=True
@@ -344,7 +399,14 @@ def signoff_submit(*, actor: Any, problem: Problem, note: str, files: Sequence[U
         problem,
         "rectification.signoff.submitted",
         actor=actor,
-        data={"signoff": signoff.pk, "note": signoff.note, "evidence": [[e.name, e.sha256] for e in stored]},
+        data={
+            "signoff": signoff.pk,
+            "note": signoff.note,
+            "evidence": [[e.name, e.sha256] for e in stored],
+            # carried from the measures' reports and claims (work.Evidence ids), apart from the uploads
+            "carried": [[e.name, e.sha256] for e in kept],
+            "carried_from": [e.source_id for e in kept],
+        },
     )
     _announce(problem, signoff, "rectification.signoff.submitted", step="", actor=actor, note="")
     return signoff

@@ -266,17 +266,27 @@ def _problem_context(request: HttpRequest, problem: Problem) -> dict[str, Any]:
     reports = work_selectors.latest_reports(request.user, [t.pk for t in tasks]) if can_submit else {}
     sources = [(t, reports[t.pk]) for t in tasks if t.pk in reports]
     note = "\n".join(
-        f"{t.title}：{text}"
+        _("%(measure)s：%(text)s") % {"measure": t.title, "text": text}
         for t, r in sources
-        if (text := "；".join(x for x in work_selectors.report_text(r) if x))
+        if (text := _("；").join(x for x in work_selectors.report_text(r) if x))
     )
+    # ...and carries the files each measure's report and completion claim already hold, ticked.
+    open_count = sum(1 for t in tasks if t.status not in ("closed", "cancelled"))
+    carryable = (
+        selectors.carryable_evidence(request.user, [t.pk for t in tasks], reports)
+        if can_submit and not open_count
+        else []
+    )
+    titles = {t.pk: t.title for t in tasks}
+    for ev in carryable:
+        ev.measure = titles.get(ev.task_id, "")
     state = rules.problem_state(stage=problem.stage, deadline=problem.deadline, today=today)
     return {
         "problem": problem,
         "state": state,
         "state_label": str(STATE_LABELS[state.value]),
         "tasks": tasks,
-        "open_measures": sum(1 for t in tasks if t.status not in ("closed", "cancelled")),
+        "open_measures": open_count,
         "signoffs": signoffs,
         "pending": pending,
         "chain": [step_labels[s] for s in chain],
@@ -289,6 +299,8 @@ def _problem_context(request: HttpRequest, problem: Problem) -> dict[str, Any]:
         "reopens": list(problem.reopens.select_related("actor")),
         "signoff_form": SignOffForm(initial={"note": note}),
         "report_sources": sources,
+        "carryable": carryable,
+        "carried_checked": {ev.pk for ev in carryable},
         "reopen_form": ReopenForm(),
     }
 
@@ -317,6 +329,7 @@ def signoff_submit(request: HttpRequest, pk: int) -> HttpResponse:
             problem=problem,
             note=form.cleaned_data["note"],
             files=form.cleaned_data["evidence"],
+            carried=form.cleaned_data["carried"],
         )
         if done.saved:
             messages.success(request, _("销号申请已提交。"))
@@ -329,6 +342,7 @@ def signoff_submit(request: HttpRequest, pk: int) -> HttpResponse:
                 problem=problem,
                 note=form.cleaned_data["note"],
                 files=form.cleaned_data["evidence"],
+                carried=form.cleaned_data["carried"],
             )
         except LuoshiError as exc:
             raise_for(exc)
@@ -337,6 +351,7 @@ def signoff_submit(request: HttpRequest, pk: int) -> HttpResponse:
     context = _problem_context(request, problem)
     if signoff is None:
         context["signoff_form"] = form
+        context["carried_checked"] = set(form.carried_ids())  # the boxes as the unit left them
     section = render(request, "rectification/_signoff.html", context).content.decode()
     if signoff is None:
         invalid = [name for name in form.fields if name in form.errors]

@@ -6,16 +6,18 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any, Literal
 
+from django.db.models import Exists, OuterRef
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
-from ninja import Field, Query, Router, Schema
+from ninja import Field, File, Form, Query, Router, Schema, Status
+from ninja.files import UploadedFile
 
 from luoshi.api.common import ERRORS, Page, caller, paginate
 from luoshi.api.schemas import Id, Message
 from luoshi.org.access import require_officer
 
 from . import selectors, services
-from .models import Item, Notice
+from .models import Item, Notice, Response
 
 router = Router(tags=["supervision"])
 
@@ -98,6 +100,57 @@ class DecisionIn(Schema):
 
 class DecisionOut(Schema):
     notices: list[NoticeOut]
+
+
+class ResponseEvidenceOut(Schema):
+    id: int
+    name: str
+    size: int
+    sha256: str
+    content_type: str
+    carried_from: int | None = Field(
+        ...,
+        description="the task's evidence file (work evidence id) this one was carried from (沿用) "
+        "without a new upload; null for a file uploaded with the response",
+    )
+
+
+class ResponseOut(Schema):
+    id: int
+    notice_id: int
+    unit_id: int
+    author_id: int
+    submitted_at: datetime
+    text: str
+    stall_reason: str
+    supersedes_id: int | None
+    superseded: bool = Field(..., description="a later response to the same notice replaced this one")
+    evidence: list[ResponseEvidenceOut] = Field(..., description="uploaded and carried files alike")
+
+
+def _response_out(r: Response, superseded: bool = False) -> dict[str, Any]:
+    return {
+        "id": r.pk,
+        "notice_id": r.notice_id,
+        "unit_id": r.unit_id,
+        "author_id": r.author_id,
+        "submitted_at": r.submitted_at,
+        "text": r.text,
+        "stall_reason": r.stall_reason,
+        "supersedes_id": r.supersedes_id,
+        "superseded": superseded,
+        "evidence": [
+            {
+                "id": e.pk,
+                "name": e.name,
+                "size": e.size,
+                "sha256": e.sha256,
+                "content_type": e.content_type,
+                "carried_from": e.source_id,
+            }
+            for e in r.evidence.all()
+        ],
+    }
 
 
 def _item_out(i: Item) -> dict[str, Any]:
@@ -205,3 +258,44 @@ def supervision_decide(request: HttpRequest, payload: DecisionIn) -> Any:
         reason=payload.reason,
     )
     return {"notices": [_notice_out(n) for n in notices]}
+
+
+@router.get("/supervision/notices/{notice_id}/responses", response={200: list[ResponseOut], **ERRORS})
+def supervision_responses(request: HttpRequest, notice_id: int) -> Any:
+    """A notice's written responses (书面反馈), oldest first, each with its evidence files: uploaded
+    and carried from the task's reports and claims alike (`carried_from` says which)."""
+    notice = get_object_or_404(Notice.objects.visible_to(caller(request)), pk=notice_id)
+    rows = (
+        Response.objects.filter(notice=notice)
+        .annotate(later=Exists(Response.objects.filter(supersedes=OuterRef("pk"))))
+        .prefetch_related("evidence")
+        .order_by("submitted_at", "pk")
+    )
+    return [_response_out(r, r.later) for r in rows]
+
+
+@router.post("/supervision/notices/{notice_id}/responses", response={201: ResponseOut, **ERRORS})
+def supervision_respond(
+    request: HttpRequest,
+    notice_id: int,
+    text: Form[str],
+    stall_reason: Form[str] = "",
+    carried: Form[list[Id]] = None,  # type: ignore[assignment]
+    files: File[list[UploadedFile]] = None,  # type: ignore[assignment]
+) -> Any:
+    """Answer a notice in writing (multipart form): `text` (办理情况), `stall_reason` (未推进原因,
+    required when the item has stalled), evidence `files` to upload, and `carried`: ids of the task's
+    own evidence files (its reports' and claims', as `/tasks/{task_id}/reports` lists them) to attach
+    without uploading them again. Each carried id must be evidence of this item's task that the caller
+    sees, else 400 and nothing is stored. The holder or lead unit's reporter or head only."""
+    user = caller(request)
+    notice = get_object_or_404(Notice.objects.visible_to(user), pk=notice_id)
+    response = services.response_submit(
+        actor=user,
+        notice=notice,
+        text=text,
+        stall_reason=stall_reason,
+        files=files or [],
+        carried=carried or [],
+    )
+    return Status(201, _response_out(Response.objects.prefetch_related("evidence").get(pk=response.pk)))

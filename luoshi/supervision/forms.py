@@ -57,6 +57,23 @@ class ResponseForm(forms.Form):
         label=_("未推进原因"), required=False, max_length=MAX_TEXT, widget=forms.Textarea(attrs={"rows": 2})
     )
     evidence = MultipleFileField(label=_("佐证材料"), required=False)
+    # Ids of the task's own evidence to carry (沿用): whatever is posted, the service checks each one.
+    carried = forms.TypedMultipleChoiceField(
+        label=_("沿用的佐证材料"), required=False, coerce=int, choices=()
+    )
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        data = args[0] if args else None
+        ids = data.getlist("carried") if hasattr(data, "getlist") else []
+        self.fields["carried"].choices = [(i, i) for i in ids if str(i).isdigit() and len(str(i)) < 19]  # type: ignore[attr-defined]
+
+    def carried_ids(self) -> set[int]:
+        """The carried ids as posted (to show the boxes as the unit left them when the form comes back)."""
+        if not self.is_bound:
+            return set()
+        posted = self.data.getlist("carried") if hasattr(self.data, "getlist") else []
+        return {int(i) for i in posted if str(i).isdigit() and len(str(i)) < 19}
 
 
 class CloseForm(forms.Form):

@@ -330,9 +330,23 @@ def response_evidence_path(instance: ResponseEvidence, filename: str) -> str:
 
 class ResponseEvidence(models.Model):
     """An evidence file (佐证材料) of a written response, checked by content and stored under its
-    SHA-256; served only to those who see the item."""
+    SHA-256; served only to those who see the item.
+
+    Uploaded with the response, or carried (沿用) from the task's own report or completion claim
+    (`source`): then the row points at the very file the work app stored (same name in storage, same
+    SHA-256, no bytes copied) and keeps its own name, size and type, so every surface lists and
+    serves it as one of the response's files. The work app never deletes evidence (PROTECT), and
+    `source` keeps the row it came from."""
 
     response = models.ForeignKey(Response, on_delete=models.PROTECT, related_name="evidence")
+    source = models.ForeignKey(
+        "work.Evidence",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("沿用的佐证材料"),
+    )
     file = models.FileField(upload_to=response_evidence_path, max_length=300)
     name = models.CharField(max_length=200)
     size = models.PositiveBigIntegerField()

@@ -675,13 +675,67 @@ def _store_evidence(response: Response, files: Sequence[Any]) -> list[ResponseEv
         raise InvalidField(str(exc), field="files") from exc
 
 
+def _carryable(actor: Any, task_id: int, carried: Iterable[Any]) -> list[Any]:
+    """The work app's evidence files named by `carried`, each checked to be evidence of this task's
+    reports or claims that the actor sees (`Evidence.objects.visible_to`), in the order given. One id
+    that is not (another task's, one the actor may not see, no such file) refuses them all: the form's
+    ids are never trusted."""
+    from luoshi.work.models import Evidence
+
+    try:
+        ids = list(dict.fromkeys(int(i) for i in carried))
+    except (TypeError, ValueError):
+        raise InvalidField(_("沿用的佐证材料无效。"), field="carried") from None
+    if not ids:
+        return []
+    found = {
+        ev.pk: ev
+        for ev in Evidence.objects.visible_to(actor).filter(
+            Q(report__task_id=task_id) | Q(claim__task_id=task_id), pk__in=ids
+        )
+    }
+    if len(found) != len(ids):
+        raise InvalidField(
+            _("所选的佐证材料不是本事项任务的填报材料，或你无权查看，未能沿用。"), field="carried"
+        )
+    return [found[i] for i in ids]
+
+
+def _carry_evidence(response: Response, sources: Sequence[Any]) -> list[ResponseEvidence]:
+    """Attach the task's own evidence files to the response without copying a byte: each row names
+    the stored file the work app keeps (content-addressed by SHA-256), with its name, size and type."""
+    rows = []
+    for ev in sources:
+        row = ResponseEvidence(
+            response=response,
+            source=ev,
+            name=ev.name,
+            size=ev.size,
+            sha256=ev.sha256,
+            content_type=ev.content_type,
+        )
+        row.file.name = ev.file.name
+        row.save()
+        rows.append(row)
+    return rows
+
+
 @transaction.atomic
 def response_submit(
-    *, actor: Any, notice: Notice, text: str, stall_reason: str = "", files: Sequence[Any] = ()
+    *,
+    actor: Any,
+    notice: Notice,
+    text: str,
+    stall_reason: str = "",
+    files: Sequence[Any] = (),
+    carried: Iterable[Any] = (),
 ) -> Response:
-    """The unit's written response (书面反馈) to a notice, with evidence files (佐证材料, optional,
-    each checked by content as every upload). Submitted once, never edited: a later response
-    supersedes the earlier one. A stalled item (no progress for N days) must say why."""
+    """The unit's written response (书面反馈) to a notice, with evidence files (佐证材料, optional):
+    uploaded ones, each checked by content as every upload, and `carried` ones — ids of the work app's
+    evidence of this item's task (its reports' and claims') that the actor sees, attached as they are
+    stored so the unit need not upload again what its task report already holds (一个事实只填一次).
+    Submitted once, never edited: a later response supersedes the earlier one. A stalled item (no
+    progress for N days) must say why."""
     notice = Notice.objects.select_related("item", "item__task").get(pk=notice.pk)
     item = _locked_item(notice.item)
     ctx = context_for(actor)
@@ -695,6 +749,7 @@ def response_submit(
     item.task = Task.objects.get(pk=item.task_id)
     if is_stalled(item, timezone.localdate()) and not stall_reason:
         raise InvalidField(_("该事项长期没有进展，须说明未推进的原因。"), field="stall_reason")
+    sources = _carryable(actor, item.task_id, carried)
     # The item's row lock (above) serialises responses to its notices.
     previous = (
         Response.objects.filter(notice=notice, superseded_by__isnull=True)
@@ -711,6 +766,7 @@ def response_submit(
         stall_reason=stall_reason,
         supersedes=previous,
     )
+    kept = _carry_evidence(response, sources)
     stored = _store_evidence(response, files)
     record(
         response,
@@ -721,6 +777,9 @@ def response_submit(
             "supersedes": previous.pk if previous else None,
             "stalled": bool(stall_reason),
             "evidence": [[e.name, e.sha256] for e in stored],
+            # carried from the task's reports and claims (work.Evidence ids), apart from the uploads
+            "carried": [[e.name, e.sha256] for e in kept],
+            "carried_from": [e.source_id for e in kept],
         },
     )
     return response

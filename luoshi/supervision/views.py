@@ -139,6 +139,8 @@ def item_detail(request: HttpRequest, pk: int) -> HttpResponse:
     # One fact typed once: the response starts from the task's latest report, shown with its source.
     source = work_selectors.latest_report(request.user, item.task_id) if can_respond else None
     prefill_text, prefill_reason = work_selectors.report_text(source)
+    # ...and carries that report's (and the completion claim's) evidence files, ticked, unless unticked.
+    carryable = selectors.carryable_evidence(request.user, item.task_id, source) if can_respond else []
     context = {
         "item": item,
         "journey": selectors.journey(item),
@@ -170,6 +172,8 @@ def item_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "held_days": rules.days_held(timezone.localdate(item.held_since), today),
         "response_form": ResponseForm(initial={"text": prefill_text, "stall_reason": prefill_reason}),
         "response_source": source,
+        "carryable": carryable,
+        "carried_checked": {ev.pk for ev in carryable},
         "close_form": CloseForm(),
         "accountability_form": AccountabilityForm(),
     }
@@ -247,6 +251,7 @@ def response_new(request: HttpRequest, pk: int) -> HttpResponse:
             text=form.cleaned_data["text"],
             stall_reason=form.cleaned_data["stall_reason"],
             files=form.cleaned_data["evidence"],
+            carried=form.cleaned_data["carried"],
         )
     if not htmx:
         if done.saved:
@@ -262,16 +267,22 @@ def _notice_answer(request: HttpRequest, notice: Notice, form: ResponseForm, res
     ctx = context_for(request.user)
     can_respond = _can_respond(ctx, item)
     source = None
+    latest = work_selectors.latest_report(request.user, item.task_id) if can_respond else None
+    carryable = selectors.carryable_evidence(request.user, item.task_id, latest) if can_respond else []
+    checked = form.carried_ids()  # a refused form keeps the boxes as the unit left them
     if response is not None:  # a fresh form, prefilled from the task's latest report as on the page
-        source = work_selectors.latest_report(request.user, item.task_id) if can_respond else None
+        source = latest
         text, reason = work_selectors.report_text(source)
         form = ResponseForm(initial={"text": text, "stall_reason": reason})
+        checked = {ev.pk for ev in carryable}
     context = {
         "n": _notices(item).get(pk=notice.pk),
         "can_respond": can_respond,
         "stalled": _followup(item, timezone.localdate()) == rules.Followup.REASON,
         "response_form": form,
         "response_source": source,
+        "carryable": carryable,
+        "carried_checked": checked,
     }
     box = render(request, "supervision/_notice.html", context)
     if response is not None:

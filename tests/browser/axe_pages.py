@@ -206,6 +206,8 @@ _ex(
     "learning:import",
     args=lambda w: {"pk": w.course.pk},
 )
+_ex(POST, "learning:material_remove", args=lambda w: {"pk": w.material.pk})
+_ex(POST, "learning:question_remove", args=lambda w: {"pk": w.question.pk})
 _ex(POST, "identity:security_action", args=lambda w: {"user_id": w.users["reporter_a"].pk, "action": "reset"})
 
 _ex(POST, "manage:milestone_edit", args=lambda w: {"pk": w.milestone.pk})
@@ -344,7 +346,13 @@ _page("meetings:qr", lambda w: _rev("meetings:qr", token=w.qr_token))
 _page("rectification:problem_new", lambda w: _rev("rectification:problem_new", pk=w.round.pk))
 _page("rectification:round", lambda w: _rev("rectification:round", pk=w.round.pk))
 _page("rectification:publication", lambda w: _rev("rectification:publication", pk=w.round.pk))
-_page("rectification:problem", lambda w: _rev("rectification:problem", pk=w.problem.pk))
+_page(
+    "rectification:problem",
+    lambda w: [
+        _rev("rectification:problem", pk=w.problem.pk),
+        _rev("rectification:problem", pk=w.problem_ready.pk),
+    ],
+)
 _page("supervision:item", lambda w: _rev("supervision:item", pk=w.item.pk))
 _page("alerts:warning", lambda w: _rev("alerts:warning", pk=w.warning.pk))
 _page("alerts:plan_settings", lambda w: _rev("alerts:plan_settings", plan_id=w.plan.pk))
@@ -370,6 +378,16 @@ _page("enterprises:edit", lambda w: _rev("enterprises:edit", pk=w.enterprise.pk)
 _page("learning:course", lambda w: _rev("learning:course", pk=w.course.pk))
 _page("learning:exam", lambda w: _rev("learning:exam", pk=w.attempt.pk))
 _page("learning:office_course", lambda w: _rev("learning:office_course", pk=w.course.pk))
+_page("learning:course_edit", lambda w: _rev("learning:course_edit", pk=w.course.pk))
+_page(
+    "learning:course_withdraw",
+    lambda w: [
+        _rev("learning:course_withdraw", pk=w.course.pk),
+        _rev("learning:course_withdraw", pk=w.fresh_course.pk),
+    ],
+)
+_page("learning:material_edit", lambda w: _rev("learning:material_edit", pk=w.material.pk))
+_page("learning:question_edit", lambda w: _rev("learning:question_edit", pk=w.question.pk))
 
 
 def uncovered() -> list[str]:
@@ -528,15 +546,29 @@ class AxeWorld:
 
         from luoshi.supervision.models import Item
         from luoshi.supervision.services import accountability_record, notice_issue, response_submit
+        from luoshi.work.models import Task
+        from luoshi.work.services.reports import report_submit
         from tests.factories import evidence
         from tests.supervision.conftest import make_item
 
         self.item = make_item(p)
         self.notice = notice_issue(actor=p.officer, item=self.item, level="supervise")
-        response_submit(
-            actor=p.reporter_a, notice=self.notice, text="已制定方案，正在推进。", files=evidence("方案.pdf")
+        # The task's report has a file: the response form lists it to carry (沿用), a box ticked.
+        filed = report_submit(
+            actor=p.reporter_a,
+            task=Task.objects.get(pk=self.item.task_id),
+            percent=30,
+            narrative="已制定方案",
+            files=evidence("进度台账.pdf"),
         )
-        self.sup_evidence = self.notice.responses.first().evidence.first()
+        response_submit(
+            actor=p.reporter_a,
+            notice=self.notice,
+            text="已制定方案，正在推进。",
+            files=evidence("方案.pdf"),
+            carried=[filed.evidence.get().pk],
+        )
+        self.sup_evidence = self.notice.responses.first().evidence.get(source__isnull=True)
         account = make_item(p, title="违规审批问题督办")
         notice_issue(actor=p.officer, item=account, level="account")
         account = Item.objects.get(pk=account.pk)
@@ -552,11 +584,27 @@ class AxeWorld:
 
     def _rectification(self, p: Any) -> None:
         from luoshi.rectification.services import signoff_approve, signoff_submit
+        from luoshi.work.models import Task
+        from luoshi.work.services.reports import report_submit
         from tests.factories import evidence
         from tests.rectification.conftest import close_measures, make_problem, make_round
 
         self.round = make_round(p)
         self.problem = make_problem(p, self.round)
+        # A problem ready to apply for: its measures reported with a file and closed, so the sign-off
+        # form lists their files to carry (沿用).
+        ready = make_problem(p, self.round, "4", measures=[("完善报销审批流程", None)])
+        for task in Task.objects.filter(pk__in=ready.measures.values("task_id")):
+            report_submit(
+                actor=p.reporter_a,
+                task=task,
+                percent=90,
+                narrative="已整改",
+                on=date(2024, 6, 28),
+                files=evidence("整改台账.pdf"),
+            )
+        close_measures(p, ready)
+        self.problem_ready = ready
         make_problem(p, self.round, number="2", responsible_unit=p.unit_b)
         done = make_problem(p, self.round, "3", kind="long_term", mechanism="每季度开展财务抽查")
         close_measures(p, done)
@@ -697,3 +745,6 @@ class AxeWorld:
             actor=p.officer, course=self.course, kind="link", title="学习资料", url="https://example.org/a"
         )
         self.attempt = services.attempt_start(actor=p.reporter_a, course=self.course)
+        self.question = self.course.questions.order_by("pk").first()
+        # a course nobody has sat: its withdraw page offers deletion, the other one archiving
+        self.fresh_course = course_for(p, p.head_a, title="新课程", n_multiple=0, n_judge=0)

@@ -45,18 +45,26 @@ def test_a_problem_is_signed_off_up_the_chain_and_reopened(p, page, login, shot,
     page.goto(url)
     form = page.locator("#signoff-form")
     form.locator("textarea[name=note]").fill("已清退全部违规发放的津贴补贴")
+    # The measure's completion claim had a file: offered to carry (沿用), ticked. Untick it to send none.
+    carried = form.locator("input[name=carried]")
+    assert carried.count() == 1 and carried.is_checked()
+    assert "验收报告.pdf" in form.locator("#signoff-carried").inner_text()
+    carried.uncheck()
     form.locator("button[type=submit]").click()  # without evidence: refused in place, nothing filed
     page.locator("#signoff-evidence-error").get_by_text("销号须附佐证材料。").wait_for()
     wait_until(page, "() => document.activeElement && document.activeElement.id === 'signoff-evidence'")
     assert _stage(page) == "整改中"
     form = page.locator("#signoff-form")
     assert form.locator("textarea[name=note]").input_value() == "已清退全部违规发放的津贴补贴"
+    assert not form.locator("input[name=carried]").is_checked()  # the box as the unit left it
+    form.locator("input[name=carried]").check()
     form.locator("input[name=evidence]").set_input_files(str(proof))
     form.locator("button[type=submit]").click()
     wait_until(page, "() => document.getElementById('announcer').textContent === '销号申请已提交。'")
     wait_until(page, "() => document.activeElement && document.activeElement.id === 'pending-signoff'")
     assert _stage(page) == "待单位负责人审核"  # swapped out of band
-    assert "清退凭证.pdf" in page.locator("#pending-signoff").inner_text()
+    files = page.locator("#pending-signoff").inner_text()
+    assert "清退凭证.pdf" in files and "验收报告.pdf" in files  # uploaded and carried alike
     assert page.locator("#approve-form").count() == 0  # the applicant does not approve
     shot(page, "submitted")
 

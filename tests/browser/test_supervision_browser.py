@@ -168,3 +168,36 @@ def test_a_unit_responds_to_a_notice_by_keyboard(p, page, shot):  # type: ignore
     assert "已完成管网改造方案" in page.evaluate("() => document.activeElement.innerText")
     assert response.text == "已完成管网改造方案，本月开工。"
     shot(page, "responded-by-keyboard")
+
+
+def test_a_response_carries_the_task_reports_file(p, page, login, shot):  # type: ignore[no-untyped-def]
+    """The file the unit filed with its task report is offered, ticked, and goes with the response
+    (by HTMX) without a second upload; it then downloads from the response."""
+    from luoshi.supervision.models import ResponseEvidence
+    from luoshi.supervision.services import notice_issue
+    from luoshi.work.services.reports import report_submit
+    from tests.factories import evidence
+    from tests.supervision.conftest import make_item
+
+    item = make_item(p, title="老旧小区雨污分流")
+    notice_issue(actor=p.officer, item=item, level="supervise")
+    report = report_submit(
+        actor=p.reporter_a,
+        task=Task.objects.get(pk=item.task_id),
+        percent=50,
+        narrative="完成两个小区雨污分流",
+        files=evidence("施工台账.pdf"),
+    )
+    login(page, "reporter_a")
+    page.goto(f"/supervision/items/{item.pk}/")
+    form = page.locator(".respond-form").first
+    box = form.locator("input[name=carried]")
+    assert box.count() == 1 and box.is_checked()
+    assert "施工台账.pdf" in form.locator("fieldset.carried-evidence").inner_text()
+    form.locator("button[type=submit]").click()
+    wait_until(page, "() => document.getElementById('announcer').textContent === '书面反馈已提交。'")
+    row = ResponseEvidence.objects.get()
+    assert row.source_id == report.evidence.get().pk
+    link = page.locator(f"a[href='/supervision/evidence/{row.pk}/']")
+    assert link.inner_text() == "施工台账.pdf"
+    shot(page, "carried")
