@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from typing import Any
 
+from django.db.models import Count, Window
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Field, Schema
@@ -44,13 +45,20 @@ def paginate_estimated(
 
     With `rows`, the page is chosen by id first (`qs`'s filter and order, without its joins) and its
     rows read by `rows(ids)`: for a search ranking thousands of matches, the joins of the page's
-    rows (units, people) are made for the page only."""
+    rows (units, people) are made for the page only. The ranking sorts every match anyway, so the
+    same query counts them (`count(*) over ()`): the count is exact and costs no second scan."""
     if rows is None:
         items = list(qs[page.offset : page.offset + page.limit])
     else:
-        ids = list(qs.values_list("pk", flat=True)[page.offset : page.offset + page.limit])
-        found = {row.pk: row for row in rows(ids)}
-        items = [found[pk] for pk in ids if pk in found]
+        ranked = list(
+            qs.annotate(_matches=Window(Count("*"))).values_list("pk", "_matches")[
+                page.offset : page.offset + page.limit
+            ]
+        )
+        found = {row.pk: row for row in rows([pk for pk, _n in ranked])}
+        items = [found[pk] for pk, _n in ranked if pk in found]
+        if ranked:
+            return {"count": ranked[0][1], "count_estimated": False, "items": items}
     if items and len(items) < page.limit or (page.offset == 0 and not items):
         return {"count": page.offset + len(items), "count_estimated": False, "items": items}
     count, estimated = count_or_estimate(qs)

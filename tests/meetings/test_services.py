@@ -99,6 +99,30 @@ def test_agenda_regenerates_and_leaves_out_closed_tasks(world: World) -> None:
     assert ids == {world.green.pk, world.overdue.pk, world.late.pk}
 
 
+def test_agenda_redraw_writes_only_what_changed(world: World) -> None:
+    """Redrawing keeps the stored lines that are drawn the same (same rows), rewrites a changed one
+    with the figures of now, drops what no longer lags and adds what newly does, in the rule's order."""
+    services.agenda_generate(actor=world.p.officer, meeting=world.meeting)
+    before = {i.task_id: i for i in AgendaItem.objects.filter(meeting=world.meeting)}
+    assert services.agenda_generate(actor=world.p.officer, meeting=world.meeting) == 3
+    again = {i.task_id: i for i in AgendaItem.objects.filter(meeting=world.meeting)}
+    assert {t: i.pk for t, i in again.items()} == {t: i.pk for t, i in before.items()}  # nothing rewritten
+
+    set_task(world.overdue, title="改了名字的逾期任务")
+    set_task(world.late, status="closed")
+    set_task(world.green, light="red")
+    assert services.agenda_generate(actor=world.p.officer, meeting=world.meeting) == 3
+    after = {i.task_id: i for i in AgendaItem.objects.filter(meeting=world.meeting)}
+    assert set(after) == {world.red.pk, world.overdue.pk, world.green.pk}
+    assert after[world.red.pk].pk == before[world.red.pk].pk  # unchanged: the same row
+    assert after[world.overdue.pk].pk != before[world.overdue.pk].pk  # changed: rewritten
+    assert after[world.overdue.pk].title == "改了名字的逾期任务"
+    assert sorted(i.sort for i in after.values()) == [1, 2, 3]
+    assert [i.task_id for i in AgendaItem.objects.filter(meeting=world.meeting).order_by("sort")] == [
+        c.task_id for _name, c in agenda.collect(world.series, timezone.localdate(world.meeting.starts_at))
+    ]
+
+
 def test_other_sources_register_and_merge(world: World) -> None:
     def escalations(series, on):  # type: ignore[no-untyped-def]
         base = agenda.task_candidates(series, on)

@@ -207,3 +207,9 @@ def test_task_list_api_estimates_a_large_count(p: Any, w: dict[str, Any], monkey
     small = c.get("/api/v1/tasks", {"limit": 50}).json()
     assert small == {**small, "count": total, "count_estimated": False}
     assert c.get("/api/v1/tasks", {"limit": 2, "q": "营商环境"}).json()["count"] == 2  # 2 of 2: exact
+    # a search ranks every match, and the ranking query counts them too: exact past the threshold
+    monkeypatch.setattr(counting, "EXACT_UP_TO", 1)
+    ranked = c.get("/api/v1/tasks", {"limit": 1, "q": "营商环境"}).json()
+    assert (ranked["count"], ranked["count_estimated"], len(ranked["items"])) == (2, False, 1)
+    beyond = c.get("/api/v1/tasks", {"limit": 1, "offset": 5, "q": "营商环境"}).json()
+    assert (beyond["count"], beyond["items"]) == (2, [])
