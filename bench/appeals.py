@@ -109,12 +109,17 @@ def main() -> None:
             out.append(time.perf_counter() - t0)
         return out
 
+    # Each request from an address of its own, as many enterprises' would be: the public form and
+    # anonymous Open311 callers are limited per address (3 in 10 minutes), and the limiter's check
+    # is part of what is timed.
+    addresses = (f"10.{i // 65536 % 256}.{i // 256 % 256}.{i % 256}" for i in range(1, 10**7))
+
     def web() -> None:
-        r = client.post("/public/appeals/new/", form)
+        r = client.post("/public/appeals/new/", form, REMOTE_ADDR=next(addresses))
         assert r.status_code == 302, r.status_code
 
     def api() -> None:
-        r = client.post("/open311/v2/requests.json", open311)
+        r = client.post("/open311/v2/requests.json", open311, REMOTE_ADDR=next(addresses))
         assert r.status_code == 200, r.content
 
     def service_call() -> None:
