@@ -320,32 +320,16 @@ def _store_evidence(signoff: SignOff, files: Sequence[UploadedFile]) -> list[Sig
 
 
 def _carryable(actor: Any, problem: Problem, carried: Iterable[Any]) -> list[Any]:
-    """The work app's evidence files named by `carried`, each checked to be evidence of one of this
-    problem's measures (their tasks' reports or claims) that the actor sees, in the order given. One
-    id that is not (another task's, one the actor may not see, no such file) refuses them all: the
-    form's ids are never trusted."""
-    from django.db.models import Q
+    """The evidence files named by `carried` that belong to this problem's measures (their tasks'
+    reports or claims) and that the actor sees (`work.selectors.carried_evidence`)."""
+    from luoshi.work.selectors import carried_evidence
 
-    from luoshi.work.models import Evidence
-
-    try:
-        ids = list(dict.fromkeys(int(i) for i in carried))
-    except (TypeError, ValueError):
-        raise InvalidField(_("沿用的佐证材料无效。"), field="carried") from None
-    if not ids:
-        return []
-    tasks = Measure.objects.filter(problem=problem).values("task_id")
-    found = {
-        ev.pk: ev
-        for ev in Evidence.objects.visible_to(actor).filter(
-            Q(report__task_id__in=tasks) | Q(claim__task_id__in=tasks), pk__in=ids
-        )
-    }
-    if len(found) != len(ids):
-        raise InvalidField(
-            _("所选的佐证材料不是本问题整改措施的填报材料，或你无权查看，未能沿用。"), field="carried"
-        )
-    return [found[i] for i in ids]
+    return carried_evidence(
+        actor,
+        carried,
+        tasks=Measure.objects.filter(problem=problem).values("task_id"),
+        refused=_("所选的佐证材料不是本问题整改措施的填报材料，或你无权查看，未能沿用。"),
+    )
 
 
 def _carry_evidence(signoff: SignOff, sources: Sequence[Any]) -> list[SignOffEvidence]:

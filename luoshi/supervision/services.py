@@ -676,29 +676,16 @@ def _store_evidence(response: Response, files: Sequence[Any]) -> list[ResponseEv
 
 
 def _carryable(actor: Any, task_id: int, carried: Iterable[Any]) -> list[Any]:
-    """The work app's evidence files named by `carried`, each checked to be evidence of this task's
-    reports or claims that the actor sees (`Evidence.objects.visible_to`), in the order given. One id
-    that is not (another task's, one the actor may not see, no such file) refuses them all: the form's
-    ids are never trusted."""
-    from luoshi.work.models import Evidence
+    """The evidence files named by `carried` that belong to this item's task (its reports or claims)
+    and that the actor sees (`work.selectors.carried_evidence`)."""
+    from luoshi.work.selectors import carried_evidence
 
-    try:
-        ids = list(dict.fromkeys(int(i) for i in carried))
-    except (TypeError, ValueError):
-        raise InvalidField(_("沿用的佐证材料无效。"), field="carried") from None
-    if not ids:
-        return []
-    found = {
-        ev.pk: ev
-        for ev in Evidence.objects.visible_to(actor).filter(
-            Q(report__task_id=task_id) | Q(claim__task_id=task_id), pk__in=ids
-        )
-    }
-    if len(found) != len(ids):
-        raise InvalidField(
-            _("所选的佐证材料不是本事项任务的填报材料，或你无权查看，未能沿用。"), field="carried"
-        )
-    return [found[i] for i in ids]
+    return carried_evidence(
+        actor,
+        carried,
+        tasks=[task_id],
+        refused=_("所选的佐证材料不是本事项任务的填报材料，或你无权查看，未能沿用。"),
+    )
 
 
 def _carry_evidence(response: Response, sources: Sequence[Any]) -> list[ResponseEvidence]:

@@ -25,6 +25,7 @@ from . import paths, rules
 from .models import (
     NOT_COUNTED,
     UNREPORTED,
+    Evidence,
     Follow,
     Milestone,
     Plan,
@@ -554,3 +555,30 @@ def report_text(report: Report | None) -> tuple[str, str]:
         return "", ""
     done = "\n".join(part for part in (report.narrative.strip(), report.next_steps.strip()) if part)
     return done, report.problems.strip()
+
+
+def carried_evidence(actor: Any, carried: Iterable[Any], *, tasks: Any, refused: str) -> list[Evidence]:
+    """The evidence files (of reports or claims) named by `carried` — ids from a form or the API,
+    never trusted — each checked to belong to one of `tasks` (task ids, or a subquery of them) and to
+    be visible to the actor (`Evidence.objects.visible_to`), in the order given. One id that is not
+    (another task's, one the actor may not see, no such file) refuses them all with `refused`, naming
+    the field `carried`: another module reuses a report's files instead of asking for them again."""
+    from django.utils.translation import gettext as _
+
+    from luoshi.errors import InvalidField
+
+    try:
+        ids = list(dict.fromkeys(int(i) for i in carried))
+    except (TypeError, ValueError):
+        raise InvalidField(_("沿用的佐证材料无效。"), field="carried") from None
+    if not ids:
+        return []
+    found = {
+        ev.pk: ev
+        for ev in Evidence.objects.visible_to(actor).filter(
+            Q(report__task_id__in=tasks) | Q(claim__task_id__in=tasks), pk__in=ids
+        )
+    }
+    if len(found) != len(ids):
+        raise InvalidField(refused, field="carried")
+    return [found[i] for i in ids]
