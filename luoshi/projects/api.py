@@ -146,6 +146,9 @@ class StageMetIn(Schema):
     stage: str = Field(..., max_length=20)
     met: Day
     note: Text = ""
+    carried: int | None = Field(
+        None, description="an evidence file of the project's task (work evidence id) named as this stage's"
+    )
 
 
 Money14 = Annotated[Decimal, Field(max_digits=14, decimal_places=2, description="万元, not negative")]
@@ -292,7 +295,12 @@ def project_stage_met(request: HttpRequest, project_id: int, payload: StageMetIn
     user = caller(request)
     project = _visible(user, project_id)
     change = services.stage_met(
-        actor=user, project=project, stage=payload.stage, met=payload.met, note=payload.note
+        actor=user,
+        project=project,
+        stage=payload.stage,
+        met=payload.met,
+        note=payload.note,
+        carried=payload.carried,
     )
     project.refresh_from_db()
     return Status(

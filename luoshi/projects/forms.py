@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from django import forms
@@ -24,6 +25,20 @@ class StageMetForm(forms.Form):
         label=_("说明"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
     )
     file = forms.FileField(label=_("佐证材料"), required=False)
+    carried = forms.TypedChoiceField(
+        label=_("或沿用关联任务已报的佐证材料"), required=False, coerce=int, empty_value=None, choices=()
+    )
+
+    def __init__(self, *args: Any, carryable: Sequence[Any] = (), **kwargs: Any) -> None:
+        """`carryable`: the evidence files of the project's task that may be named instead of an
+        upload (`work.selectors.carryable_evidence`); without any, the choice is not shown."""
+        super().__init__(*args, **kwargs)
+        if carryable:
+            field = self.fields["carried"]
+            assert isinstance(field, forms.TypedChoiceField)
+            field.choices = [("", "—"), *((ev.pk, ev.name) for ev in carryable)]
+        else:
+            del self.fields["carried"]
 
 
 class InvestmentForm(forms.Form):

@@ -337,16 +337,34 @@ def stage_met(
     met: date,
     note: str = "",
     file: Any = None,
+    carried: int | None = None,
 ) -> StageChange:
     """Record a stage as met on `met`, with a note and an optional evidence file; the project's
-    current stage follows. A stage met before a previous stage was met is refused (rules.py)."""
+    current stage follows. A stage met before a previous stage was met is refused (rules.py).
+
+    One fact typed once: instead of uploading a file the unit already handed in with a report on the
+    project's task, `carried` names that evidence (`work.Evidence` id, checked on the server to be
+    the task's and visible to the actor); the stage change then names the same stored file, no byte
+    copied, and the audit entry says where it came from."""
     current = _locked(project)
     _require_editor(actor, current)
     if stage not in Stage.values:
         raise InvalidField(_("未知的项目阶段：%(v)s") % {"v": stage}, field="stage")
     if met > timezone.localdate():
         raise InvalidField(_("完成日期不能晚于今天。"), field="met")
-    if not (note or "").strip() and file is None:
+    if file is not None and carried is not None:
+        raise InvalidField(_("请上传一份佐证材料，或沿用关联任务的一份，不要两样都选。"), field="carried")
+    source = None
+    if carried is not None:
+        from luoshi.work.selectors import carried_evidence
+
+        (source,) = carried_evidence(
+            actor,
+            [carried],
+            tasks=[current.task_id] if current.task_id else [],
+            refused=_("所选的佐证材料不是本项目关联任务的填报材料，或你无权查看，未能沿用。"),
+        )
+    if not (note or "").strip() and file is None and source is None:
         raise InvalidField(_("请填写说明或上传佐证材料。"), field="note")
     rows = {s.stage: s for s in ProjectStage.objects.select_for_update().filter(project=current)}
     row = rows.get(stage) or ProjectStage.objects.create(project=current, stage=stage)
@@ -374,6 +392,9 @@ def stage_met(
     change = StageChange(project=current, stage=stage, met=met, note=(note or "").strip(), actor=actor)
     if file is not None:
         _store_evidence(change, file)
+    elif source is not None:  # the work app's stored file, named again: content-addressed, not copied
+        change.file.name = source.file.name
+        change.file_name, change.content_type, change.sha256 = source.name, source.content_type, source.sha256
     change.save()
     at = rules.current_stage(dates)
     current.stage = rules.STAGES[at] if at is not None else ""
@@ -386,7 +407,12 @@ def stage_met(
         actor=actor,
         before={"stage": stage, "met": before},
         after={"stage": stage, "met": met},
-        data={"note": change.note, "file": change.file_name, "sha256": change.sha256},
+        data={
+            "note": change.note,
+            "file": change.file_name,
+            "sha256": change.sha256,
+            "carried_from": source.pk if source is not None else None,
+        },
     )
     return change
 

@@ -166,7 +166,9 @@ def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "investment_table": _investment_table(chart),
         "editable": editable,
         "officer": ctx.is_officer,
-        "stage_form": StageMetForm(initial={"met": on}),
+        "stage_form": StageMetForm(
+            initial={"met": on}, carryable=_carryable(request, project) if editable else ()
+        ),
         "investment_form": InvestmentForm(initial={"month": on.strftime("%Y-%m"), "amount": amount}),
         "investment_source": source,
         "problem_form": ProblemForm(initial={"owner_unit": project.lead_unit_id}),
@@ -227,6 +229,17 @@ def _investment_table(chart: dict[str, Any]) -> Any:
     )
 
 
+def _carryable(request: HttpRequest, project: Project) -> list[Any]:
+    """The evidence files of the project's task a stage met may name instead of an upload (one fact
+    typed once): its latest report's and completion claim's, as this user sees them."""
+    from luoshi.work import selectors as work_selectors
+
+    if project.task_id is None:
+        return []
+    latest = work_selectors.latest_report(request.user, project.task_id)
+    return work_selectors.carryable_evidence(request.user, project.task_id, latest)
+
+
 def _back_to(project: Project) -> HttpResponse:
     return redirect(reverse("projects:detail", args=[project.pk]))
 
@@ -236,7 +249,7 @@ def _back_to(project: Project) -> HttpResponse:
 @require_POST
 def stage_met(request: HttpRequest, pk: int) -> HttpResponse:
     project = _visible(request, pk)
-    form = StageMetForm(request.POST, request.FILES)
+    form = StageMetForm(request.POST, request.FILES, carryable=_carryable(request, project))
     if form.is_valid():
         d = form.cleaned_data
         done = form_submit(
@@ -248,6 +261,7 @@ def stage_met(request: HttpRequest, pk: int) -> HttpResponse:
             met=d["met"],
             note=d["note"],
             file=d["file"],
+            carried=d.get("carried"),
         )
         if done.saved:
             messages.success(request, _("阶段已更新。"))

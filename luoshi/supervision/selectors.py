@@ -192,30 +192,3 @@ def item_search(user: Any, q: str, *, limit: int = 10) -> tuple[list[Item], int]
         .order_by("search_rank", "-id")[:limit]
     )
     return rows, capped_count(qs, len(rows), limit)
-
-
-def carryable_evidence(user: Any, task_id: int, report: Any) -> list[Any]:
-    """The evidence files a response may carry (沿用) instead of uploading them again: those of the
-    task's latest standing report (`report`, from `work.selectors.latest_report`) and of its latest
-    completion claim not returned, as this user sees them (`Evidence.objects.visible_to`); the
-    report's first, then the claim's. One query."""
-    from django.db.models import Subquery
-
-    from luoshi.work.models import Claim, ClaimKind, ClaimState, Evidence
-
-    claim = (
-        Claim.objects.visible_to(user)
-        .filter(task_id=task_id, kind=ClaimKind.COMPLETION)
-        .exclude(state=ClaimState.REJECTED)
-        .order_by("-created", "-id")
-        .values("pk")[:1]
-    )
-    mine = Q(claim_id=Subquery(claim))
-    if report is not None:
-        mine |= Q(report_id=report.pk)
-    rows = (
-        Evidence.objects.visible_to(user)
-        .filter(mine)
-        .only("id", "report_id", "claim_id", "name", "size", "sha256", "content_type")
-    )
-    return sorted(rows, key=lambda ev: (ev.report_id is None, ev.pk))

@@ -140,7 +140,7 @@ def item_detail(request: HttpRequest, pk: int) -> HttpResponse:
     source = work_selectors.latest_report(request.user, item.task_id) if can_respond else None
     prefill_text, prefill_reason = work_selectors.report_text(source)
     # ...and carries that report's (and the completion claim's) evidence files, ticked, unless unticked.
-    carryable = selectors.carryable_evidence(request.user, item.task_id, source) if can_respond else []
+    carryable = work_selectors.carryable_evidence(request.user, item.task_id, source) if can_respond else []
     context = {
         "item": item,
         "journey": selectors.journey(item),
@@ -268,7 +268,7 @@ def _notice_answer(request: HttpRequest, notice: Notice, form: ResponseForm, res
     can_respond = _can_respond(ctx, item)
     source = None
     latest = work_selectors.latest_report(request.user, item.task_id) if can_respond else None
-    carryable = selectors.carryable_evidence(request.user, item.task_id, latest) if can_respond else []
+    carryable = work_selectors.carryable_evidence(request.user, item.task_id, latest) if can_respond else []
     checked = form.carried_ids()  # a refused form keeps the boxes as the unit left them
     if response is not None:  # a fresh form, prefilled from the task's latest report as on the page
         source = latest

@@ -582,3 +582,31 @@ def carried_evidence(actor: Any, carried: Iterable[Any], *, tasks: Any, refused:
     if len(found) != len(ids):
         raise InvalidField(refused, field="carried")
     return [found[i] for i in ids]
+
+
+def carryable_evidence(user: Any, task_id: int, report: Any) -> list[Any]:
+    """The evidence files another module may carry (沿用) instead of asking for them again (a
+    supervision response, a key project's stage met): those of the
+    task's latest standing report (`report`, from `work.selectors.latest_report`) and of its latest
+    completion claim not returned, as this user sees them (`Evidence.objects.visible_to`); the
+    report's first, then the claim's. One query."""
+    from django.db.models import Subquery
+
+    from .models import Claim, ClaimKind, ClaimState
+
+    claim = (
+        Claim.objects.visible_to(user)
+        .filter(task_id=task_id, kind=ClaimKind.COMPLETION)
+        .exclude(state=ClaimState.REJECTED)
+        .order_by("-created", "-id")
+        .values("pk")[:1]
+    )
+    mine = Q(claim_id=Subquery(claim))
+    if report is not None:
+        mine |= Q(report_id=report.pk)
+    rows = (
+        Evidence.objects.visible_to(user)
+        .filter(mine)
+        .only("id", "report_id", "claim_id", "name", "size", "sha256", "content_type")
+    )
+    return sorted(rows, key=lambda ev: (ev.report_id is None, ev.pk))

@@ -253,3 +253,52 @@ def test_a_carrying_task_is_never_a_late_reporter(p: Any) -> None:
     owed = timeliness(plan.pk, start=D(2024, 1, 1), end=on)[p.unit_a.pk]
     late_marks = LateReport.objects.filter(task__in=[ordinary, problem_task]).count()
     assert owed.periods == late_marks  # only the ordinary and the problem task's periods are owed
+
+
+def test_a_stage_met_names_a_file_of_its_task_s_report_instead_of_a_new_upload(p: Any) -> None:
+    """One fact typed once: the unit's report on the project's task already holds the acceptance file;
+    the stage met names it (no new upload, no byte copied), checked to be the task's and the actor's
+    to see; another task's file is refused and nothing is stored."""
+    from pathlib import Path
+
+    from django.conf import settings
+
+    from luoshi.work.services.reports import report_submit
+    from tests.factories import evidence
+
+    project = make_project(p, year=date.today().year)
+    services.project_tasks_ensure(actor=p.officer, plan=p.plan(), projects=[project])
+    project.refresh_from_db()
+    task = Task.objects.get(pk=project.task_id)
+    report = report_submit(
+        actor=p.reporter_a, task=task, percent=30, narrative="项目已签约", files=evidence("签约合同.pdf")
+    )
+    mine = report.evidence.get()
+    other = report_submit(
+        actor=p.reporter_a,
+        task=p.task(p.plan(), title="另一任务"),
+        percent=5,
+        narrative="x",
+        files=evidence("别的.pdf"),
+    ).evidence.get()
+    stored = sorted(f for f in Path(settings.MEDIA_ROOT).rglob("*") if f.is_file())
+
+    with pytest.raises(InvalidField) as err:
+        services.stage_met(
+            actor=p.reporter_a, project=project, stage="signed", met=D(2024, 2, 1), carried=other.pk
+        )
+    assert err.value.field == "carried"
+    pdf = SimpleUploadedFile("b.pdf", b"%PDF-1.4 b", content_type="application/pdf")
+    with pytest.raises(InvalidField):  # an upload and a carried file at once: which is the stage's?
+        services.stage_met(
+            actor=p.reporter_a, project=project, stage="signed", met=D(2024, 2, 1), file=pdf, carried=mine.pk
+        )
+    assert not StageChange.objects.exists()
+
+    change = services.stage_met(
+        actor=p.reporter_a, project=project, stage="signed", met=D(2024, 2, 1), carried=mine.pk
+    )
+    assert (change.file.name, change.file_name, change.sha256) == (mine.file.name, mine.name, mine.sha256)
+    assert sorted(f for f in Path(settings.MEDIA_ROOT).rglob("*") if f.is_file()) == stored  # nothing copied
+    entry = Entry.objects.filter(action="projects.stage.met").latest("id")
+    assert entry.data["carried_from"] == mine.pk and entry.data["sha256"] == mine.sha256

@@ -159,3 +159,35 @@ def test_board_counts_visible_projects_only(p: Any) -> None:
     leader = client_for(p.leader).get("/projects/board/").context["board"]
     assert office.total == 2 and leader.total == 1
     assert Project.objects.count() == 2
+
+
+def test_stage_form_offers_the_task_s_report_files_and_carries_one(p: Any) -> None:
+    """The stage form lists the files of the latest report on the project's task; choosing one
+    records the stage with that stored file, with no new upload."""
+    from luoshi.work.services.reports import report_submit
+    from tests.factories import evidence
+
+    project = make_project(p, year=date.today().year)
+    services.project_tasks_ensure(actor=p.officer, plan=p.plan(), projects=[project])
+    project.refresh_from_db()
+    report = report_submit(
+        actor=p.reporter_a,
+        task=Task.objects.get(pk=project.task_id),
+        percent=30,
+        narrative="项目已签约",
+        files=evidence("签约合同.pdf"),
+    )
+    mine = report.evidence.get()
+    c = client_for(p.reporter_a)
+    page = c.get(f"/projects/{project.pk}/").content.decode()
+    assert 'name="carried"' in page and f'<option value="{mine.pk}">签约合同.pdf</option>' in page
+    today = timezone.localdate()
+    response = c.post(
+        f"/projects/{project.pk}/stage/", {"stage": "signed", "met": today.isoformat(), "carried": mine.pk}
+    )
+    assert response.status_code == 302
+    change = StageChange.objects.get()
+    assert (change.file.name, change.sha256) == (mine.file.name, mine.sha256)
+    # a project whose task has no files shows no such choice
+    other = make_project(p)
+    assert 'name="carried"' not in c.get(f"/projects/{other.pk}/").content.decode()

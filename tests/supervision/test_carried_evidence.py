@@ -17,10 +17,10 @@ from django.urls import reverse
 
 from luoshi.audit.models import Entry
 from luoshi.errors import InvalidField
-from luoshi.supervision import selectors, services
+from luoshi.supervision import services
 from luoshi.supervision.models import Item, Notice, Response, ResponseEvidence
 from luoshi.work.models import Evidence, Task
-from luoshi.work.selectors import latest_report
+from luoshi.work.selectors import carryable_evidence, latest_report
 from luoshi.work.services.reports import report_submit
 from tests.factories import Personas, claim_task, evidence
 from tests.helpers import client_for, exact_queries
@@ -168,10 +168,10 @@ def test_carryable_lists_the_latest_report_and_the_open_claim(p: Personas, item:
     latest = _report(p, item, "新的.pdf")
     task = Task.objects.get(pk=item.task_id)
     claim_task(p.reporter_a, task)
-    got = selectors.carryable_evidence(p.reporter_a, item.task_id, latest_report(p.reporter_a, item.task_id))
+    got = carryable_evidence(p.reporter_a, item.task_id, latest_report(p.reporter_a, item.task_id))
     assert [ev.name for ev in got] == ["新的.pdf", "验收报告.pdf"]
     assert got[0].pk == latest[0].pk
-    assert selectors.carryable_evidence(p.reporter_b, item.task_id, None) == []
+    assert carryable_evidence(p.reporter_b, item.task_id, None) == []
 
 
 # ---------------------------------------------------------------------------------------------
