@@ -91,39 +91,3 @@ def _site_language() -> Any:
 
     with translation.override(settings.LANGUAGE_CODE):
         yield
-
-
-def _flush_holding_rows(
-    style: Any, connection: Any, reset_sequences: bool = True, allow_cascade: bool = False
-) -> list[str]:
-    """`manage.py flush` as a transactional test's teardown runs it (live servers, concurrency), but
-    emptying only the tables that hold rows: a test writes to a dozen of the ~140 tables.
-
-    Django truncates every table; on PostgreSQL that is a new file per table and took 3–4 s per test
-    (SQLite's DELETE of every table about 1 s). Here one query finds the tables holding rows and only
-    those are emptied: by DELETE on PostgreSQL (TRUNCATE of a table refuses while any other table has a
-    foreign key to it, and every table's region key refers to `org_unit`; Django's foreign keys are
-    deferred, so the deletes may run in any order inside the flush's transaction), by Django's own
-    statements on SQLite. A test that asks for reset sequences gets Django's flush unchanged."""
-    from django.core.management.sql import sql_flush
-
-    if reset_sequences:
-        return sql_flush(style, connection, reset_sequences=True, allow_cascade=allow_cascade)
-    tables = connection.introspection.django_table_names(only_existing=True, include_views=False)
-    qn = connection.ops.quote_name
-    probe = " UNION ALL ".join(
-        f"SELECT {i} FROM (SELECT 1 FROM {qn(t)} LIMIT 1) AS t{i}" for i, t in enumerate(tables)
-    )
-    with connection.cursor() as cur:
-        cur.execute(probe)
-        holding = [tables[row[0]] for row in cur.fetchall()]
-    if connection.vendor == "postgresql":
-        return [f"DELETE FROM {qn(t)};" for t in holding]
-    return connection.ops.sql_flush(style, holding, reset_sequences=False, allow_cascade=allow_cascade)
-
-
-@pytest.fixture(scope="session", autouse=True)
-def _quick_flush() -> None:
-    from django.core.management.commands import flush
-
-    flush.sql_flush = _flush_holding_rows  # type: ignore[attr-defined]

@@ -55,7 +55,7 @@ def actions(obj: Any) -> list[str]:
     kind = f"{obj._meta.app_label}.{obj._meta.model_name}"
     return list(
         Entry.objects.filter(object_type=kind, object_id=str(obj.pk))
-        .order_by("seq")
+        .order_by("seq", "id")
         .values_list("action", flat=True)
     )
 

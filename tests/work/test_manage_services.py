@@ -320,7 +320,7 @@ def test_units_people_posts_and_holders_through_the_services(p: Any, sysadmin: A
     holder_end(actor=p.officer, membership=m, end=date(2024, 6, 30))
     with pytest.raises(OrgConflict):
         holder_end(actor=p.officer, membership=m, end=date(2024, 7, 1))
-    actions = list(Entry.objects.order_by("seq").values_list("action", flat=True))[-5:]
+    actions = list(Entry.objects.order_by("seq", "id").values_list("action", flat=True))[-5:]
     assert actions == [
         "org.unit.created",
         "org.person.created",

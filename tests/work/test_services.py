@@ -53,7 +53,7 @@ JUNE = date(2024, 6, 15)
 
 def entries_for(obj) -> list[Entry]:  # type: ignore[no-untyped-def]
     return list(
-        Entry.objects.filter(object_type=obj._meta.label_lower, object_id=str(obj.pk)).order_by("seq")
+        Entry.objects.filter(object_type=obj._meta.label_lower, object_id=str(obj.pk)).order_by("seq", "id")
     )
 
 
@@ -541,7 +541,7 @@ def test_follow_needs_visibility_and_every_write_is_audited(p, plan, task):
     task_follow(actor=p.leader, task=task, follow=False)
     report = report_submit(actor=p.reporter_a, task=task, percent=30, on=JUNE)
     report_approve(actor=p.head_a, report=report, on=JUNE)
-    actions = [e.action for e in Entry.objects.order_by("seq")]
+    actions = [e.action for e in Entry.objects.order_by("seq", "id")]
     assert actions.count("work.task.followed") == 1 and actions.count("work.task.unfollowed") == 1
     assert actions[-2:] == ["work.report.submitted", "work.report.approved"]
     assert all(e.actor_id is not None for e in Entry.objects.filter(action__startswith="work."))
