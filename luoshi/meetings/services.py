@@ -256,44 +256,41 @@ def _write_agenda(meeting: Meeting) -> int:
     """Store the agenda drawn now, writing only what changed since the stored draft: lines no longer
     drawn are deleted, changed lines rewritten, new ones added. A city-wide agenda has thousands of
     lines and each new row's foreign keys are checked at commit, so redrawing an unchanged agenda
-    (the tick drew it already; the office redraws it before sending) writes nothing."""
+    (the tick drew it already; the office redraws it before sending) writes nothing. The lines are
+    built with the cyclic GC paused (`lib.gcpause`): tens of thousands of tuples, no cycles."""
     from luoshi.lib.bulk import write_rows
     from luoshi.lib.gcpause import gc_paused
 
-    with gc_paused():
-        return _store_agenda(meeting, write_rows)
-
-
-def _store_agenda(meeting: Meeting, write_rows: Any) -> int:
     on = timezone.localdate(meeting.starts_at)
-    drawn = {
-        c.task_id: (
-            meeting.pk,
-            meeting.region_id,
-            c.task_id,
-            name,
-            ",".join(c.reasons),
-            c.title,
-            c.lead_unit_id,
-            c.light,
-            c.actual_pct,
-            c.expected_pct,
-            c.due,
-            i,
-        )
-        for i, (name, c) in enumerate(agenda.collect(meeting.series, on), start=1)
-    }
-    total = len(drawn)
-    stale: list[int] = []
-    for pk, *stored in AgendaItem.objects.filter(meeting=meeting).values_list("pk", *AGENDA_COLUMNS):
-        row = drawn.get(stored[2])
-        if row is not None and tuple(stored) == row:
-            del drawn[stored[2]]  # stored as drawn: left alone
-        else:
-            stale.append(pk)
-    for chunk in range(0, len(stale), 5000):
-        AgendaItem.objects.filter(pk__in=stale[chunk : chunk + 5000]).delete()
-    write_rows(AgendaItem, AGENDA_COLUMNS, drawn.values())
+    task_at = AGENDA_COLUMNS.index("task_id")
+    with gc_paused():
+        drawn = {
+            c.task_id: (
+                meeting.pk,
+                meeting.region_id,
+                c.task_id,
+                name,
+                ",".join(c.reasons),
+                c.title,
+                c.lead_unit_id,
+                c.light,
+                c.actual_pct,
+                c.expected_pct,
+                c.due,
+                i,
+            )
+            for i, (name, c) in enumerate(agenda.collect(meeting.series, on), start=1)
+        }
+        total = len(drawn)
+        stale: list[int] = []
+        for pk, *stored in AgendaItem.objects.filter(meeting=meeting).values_list("pk", *AGENDA_COLUMNS):
+            if drawn.get(stored[task_at]) == tuple(stored):
+                del drawn[stored[task_at]]  # stored as drawn: left alone
+            else:
+                stale.append(pk)
+        for chunk in range(0, len(stale), 5000):
+            AgendaItem.objects.filter(pk__in=stale[chunk : chunk + 5000]).delete()
+        write_rows(AgendaItem, AGENDA_COLUMNS, drawn.values())
     return total
 
 

@@ -328,6 +328,25 @@ def _store_evidence(change: StageChange, file: Any) -> None:
     delete_on_rollback(change.file.storage, [change.file.name])
 
 
+def _carried_source(actor: Any, project: Project, *, file: Any, carried: int | None) -> Any:
+    """The evidence of the project's task that a stage met names instead of an upload (None when it
+    names none), checked by `work.selectors.carried_evidence`; an upload and a carried file at once
+    is refused."""
+    if carried is None:
+        return None
+    if file is not None:
+        raise InvalidField(_("请上传一份佐证材料，或沿用关联任务的一份，不要两样都选。"), field="carried")
+    from luoshi.work.selectors import carried_evidence
+
+    (source,) = carried_evidence(
+        actor,
+        [carried],
+        tasks=[project.task_id] if project.task_id else [],
+        refused=_("所选的佐证材料不是本项目关联任务的填报材料，或你无权查看，未能沿用。"),
+    )
+    return source
+
+
 @transaction.atomic
 def stage_met(
     *,
@@ -352,18 +371,7 @@ def stage_met(
         raise InvalidField(_("未知的项目阶段：%(v)s") % {"v": stage}, field="stage")
     if met > timezone.localdate():
         raise InvalidField(_("完成日期不能晚于今天。"), field="met")
-    if file is not None and carried is not None:
-        raise InvalidField(_("请上传一份佐证材料，或沿用关联任务的一份，不要两样都选。"), field="carried")
-    source = None
-    if carried is not None:
-        from luoshi.work.selectors import carried_evidence
-
-        (source,) = carried_evidence(
-            actor,
-            [carried],
-            tasks=[current.task_id] if current.task_id else [],
-            refused=_("所选的佐证材料不是本项目关联任务的填报材料，或你无权查看，未能沿用。"),
-        )
+    source = _carried_source(actor, current, file=file, carried=carried)
     if not (note or "").strip() and file is None and source is None:
         raise InvalidField(_("请填写说明或上传佐证材料。"), field="note")
     rows = {s.stage: s for s in ProjectStage.objects.select_for_update().filter(project=current)}
