@@ -367,7 +367,9 @@ def main() -> int:
     total_tasks = Task.objects.count()
     print(f"scale {args.scale}: {total_tasks:,} tasks, {Report.objects.count():,} reports")
 
-    server = start_server(args.port, env)
+    # The web server as production runs it: its writers' audit entries chained by one thread per
+    # process (production mode's default), not after each request's commit.
+    server = start_server(args.port, {"LUOSHI_AUDIT_CHAIN_IN_BACKGROUND": "1", **env})
     try:
         users = {
             "superuser": (

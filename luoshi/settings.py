@@ -350,6 +350,9 @@ LUOSHI_AUDIT_ANCHOR_DIR = LUOSHI_AUDIT_ANCHOR_DIR or str(DATA_DIR / "audit-ancho
 # A checkpoint is written when the chain moved and the last one is older than this (the worker
 # looks every minute); entries newer than the last checkpoint are protected by the chain alone.
 LUOSHI_AUDIT_CHECKPOINT_SECONDS = env_int("LUOSHI_AUDIT_CHECKPOINT_SECONDS", 60)
+# Whether a web process chains its writers' entries in one thread of its own (audit/background.py)
+# instead of after each writer's commit: on in production mode, where gunicorn serves many writers.
+LUOSHI_AUDIT_CHAIN_IN_BACKGROUND = env_bool("LUOSHI_AUDIT_CHAIN_IN_BACKGROUND", PRODUCTION)
 # Audit entries are kept at least this long (等保三级: 180 days at least); `luoshi audit purge`
 # refuses anything younger.
 LUOSHI_AUDIT_RETENTION_DAYS = env_int("LUOSHI_AUDIT_RETENTION_DAYS", 180)

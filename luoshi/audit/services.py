@@ -33,8 +33,15 @@ def _plain(value: Any) -> Any:
 
 
 def _chain_after_commit() -> None:
+    from django.conf import settings
+
     from .sequencer import chain_pending
 
+    if settings.LUOSHI_AUDIT_CHAIN_IN_BACKGROUND:
+        from . import background
+
+        background.wake()
+        return
     try:
         chain_pending()
     except Exception:  # the writer's work is committed; the periodic step chains what is left

@@ -44,6 +44,7 @@ from luoshi.api.schemas import (
     ValidationErrors,
 )
 from luoshi.errors import Conflict, LuoshiError, NotAllowed
+from luoshi.org.access import context_for
 from luoshi.org.models import Person, Unit
 from luoshi.work import selectors_plan
 from luoshi.work.filters import TaskFilter
@@ -183,6 +184,16 @@ def _visible_task(user: Any, task_id: int) -> Task:
     return get_object_or_404(Task.objects.visible_to(user), pk=task_id)
 
 
+def _task_for_filing(user: Any, task_id: int) -> Task:
+    """The task a report is filed for. Its own unit's reporters and heads see it, so for them one
+    plain query stands in for the visibility query; anyone else gets `_visible_task`'s 404 or the
+    task (and the service's refusal when they may not file)."""
+    ctx = context_for(user)
+    mine = ctx.reporter_unit_ids | ctx.head_unit_ids
+    task = Task.objects.filter(pk=task_id, lead_unit_id__in=mine).first() if mine else None
+    return task if task is not None else _visible_task(user, task_id)
+
+
 def _task_detail(user: Any, task_id: int) -> Task:
     qs = _task_rows(Task.objects.visible_to(user)).prefetch_related("milestones", "co_units")
     task: Task = get_object_or_404(qs, pk=task_id)
@@ -300,8 +311,12 @@ def report_add(request: HttpRequest, task_id: int, payload: ReportIn) -> Any:
     that drops, a tenfold change, far beyond target) is a 400 with `warnings` and `previous`: send
     it again with `acknowledge_warnings: true` to file it anyway."""
     user = caller(request)
-    task = _visible_task(user, task_id)
-    corrects = lookup(Report.objects.visible_to(user).filter(task=task), payload.corrects, _("被更正的填报"))
+    task = _task_for_filing(user, task_id)
+    corrects = (
+        None
+        if payload.corrects is None
+        else lookup(Report.objects.visible_to(user).filter(task=task), payload.corrects, _("被更正的填报"))
+    )
     report = report_submit(
         actor=user,
         task=task,

@@ -296,6 +296,44 @@ def test_luoshi_audit_verify_as_a_process_exits_non_zero(p):
     assert f"BROKEN at entry {target.seq}:" in bad.stderr
 
 
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_chaining_in_the_background_thread_chains_what_writers_committed_in_order(p, settings):
+    """With LUOSHI_AUDIT_CHAIN_IN_BACKGROUND (production's default) a writer's commit only wakes the
+    process's chaining thread; the thread chains every committed entry, gapless and in the order
+    written, and the trail verifies."""
+    import threading
+    import time
+
+    from luoshi.audit import background
+
+    settings.LUOSHI_AUDIT_CHAIN_IN_BACKGROUND = True
+    started = threading.Event()
+    real_wake = background.wake
+
+    def wake() -> None:
+        started.set()
+        real_wake()
+
+    try:
+        background.wake = wake  # type: ignore[assignment]
+        run_services(p)
+        assert started.is_set()
+        deadline = time.monotonic() + 10
+        while Entry.objects.filter(seq__isnull=True).exists() and time.monotonic() < deadline:
+            time.sleep(0.02)
+    finally:
+        background.wake = real_wake  # type: ignore[assignment]
+        background.stop()
+    assert not Entry.objects.filter(seq__isnull=True).exists()
+    entries = list(Entry.objects.order_by("region_id", "seq").values_list("region_id", "seq", "id"))
+    for region in {r for r, _s, _i in entries}:
+        mine = [(s, i) for r, s, i in entries if r == region]
+        assert [s for s, _i in mine] == list(range(1, len(mine) + 1))  # gapless per region
+        assert [i for _s, i in mine] == sorted(i for _s, i in mine)  # in the order written
+    assert verify_chain() is None
+
+
 def _recorded_address(settings, monkeypatch, trusted: str, remote: str, forwarded: str | None) -> str:  # type: ignore[no-untyped-def]
     """The client address the audit entry of one request gets, through the real middleware."""
     from django.http import HttpResponse

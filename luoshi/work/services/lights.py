@@ -14,9 +14,11 @@ from contextvars import ContextVar
 from datetime import date
 from typing import Any
 
+from django.db import router
 from django.db.models import F, Max, OuterRef, Subquery
 from django.utils import timezone
 
+from luoshi.lib import compiled
 from luoshi.lib.bulk import update_rows
 
 from .. import rules, signals
@@ -47,11 +49,27 @@ def figures_refresh(task_ids: Iterable[int] | None = None) -> int:
 
     For any day `on >= known_through` these are exactly what `selectors._latest_reports(…, on)` finds
     in the history, so `compute_lights` reads them instead of the reports."""
+    if task_ids is None:
+        return Task.objects.all().update(**_known_figures())
+    ids = sorted(set(task_ids))
+    if len(ids) == 1:  # a report filed: the same statement every time, compiled once
+        using = router.db_for_write(Task)
+        return compiled.execute("work.figures_refresh", ids[0], _one_task_figures, using=using)
+    return Task.objects.filter(pk__in=ids).update(**_known_figures())
+
+
+def _one_task_figures(task_id: int) -> tuple[str, list[Any]]:
+    return compiled.update_sql(
+        Task.objects.filter(pk=task_id), using=router.db_for_write(Task), **_known_figures()
+    )
+
+
+def _known_figures() -> dict[str, Any]:
+    """`figures_refresh`'s values: subqueries over each task's reports."""
     known = Report.objects.filter(task_id=OuterRef("pk"), known_on__isnull=False).known_by(date.max)
     effective = Report.objects.filter(task_id=OuterRef("pk"), known_on__isnull=False).effective()
     top = effective.order_by("-period_end", "-reported_on", "-id")
-    tasks = Task.objects.all() if task_ids is None else Task.objects.filter(pk__in=sorted(set(task_ids)))
-    return tasks.update(
+    return dict(
         known_percent=Subquery(top.values("percent")[:1]),
         known_value=Subquery(top.values("value")[:1]),
         known_period=Subquery(top.values("period_end")[:1]),

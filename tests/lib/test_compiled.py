@@ -1,0 +1,47 @@
+"""Statements compiled once (`luoshi.lib.compiled`): the id is put in its one place, nothing else
+changes, and a statement whose id is not exactly one parameter is refused."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from luoshi.lib import compiled
+from luoshi.work.models import Task
+from luoshi.work.services import report_approve, report_submit
+from luoshi.work.services.lights import figures_refresh
+
+
+def test_the_id_goes_in_its_one_place_and_a_statement_without_it_is_refused():
+    sql, params = compiled.statement("test.one", 42, lambda i: ("SELECT %s, %s", ["x", i]))
+    assert (sql, params) == ("SELECT %s, %s", ["x", 42])
+    assert compiled.statement("test.one", 7, lambda i: ("never built again", []))[1] == ["x", 7]
+    with pytest.raises(ValueError, match="found 0"):
+        compiled.statement("test.none", 1, lambda i: ("SELECT 1", []))
+    with pytest.raises(ValueError, match="found 2"):
+        compiled.statement("test.two", 1, lambda i: ("SELECT %s, %s", [i, i]))
+
+
+@pytest.mark.django_db
+def test_one_task_s_figures_compiled_are_the_orm_update_s(p):
+    """`figures_refresh([id])` runs the compiled statement; the set-based UPDATE of several ids is the
+    ORM's. Both store the same figures for the same task."""
+    plan = p.plan()
+    a, b = p.task(plan, title="甲"), p.task(plan, title="乙")
+    for task, pct in ((a, 30), (b, 55)):
+        report = report_submit(actor=p.reporter_a, task=task, percent=pct, on=date(2024, 6, 15))
+        report_approve(actor=p.head_a, report=report, on=date(2024, 6, 15))
+    fields = ("known_percent", "known_value", "known_period", "known_last_on", "known_through")
+    stored = {t["id"]: t for t in Task.objects.filter(pk__in=[a.pk, b.pk]).values("id", *fields)}
+    assert stored[a.pk]["known_percent"] == 30
+    assert stored[b.pk]["known_through"] == date(2024, 6, 15)
+    Task.objects.filter(pk__in=[a.pk, b.pk]).update(**dict.fromkeys(fields))
+    assert figures_refresh([b.pk]) == 1  # compiled
+    one = {t["id"]: t for t in Task.objects.filter(pk__in=[a.pk, b.pk]).values("id", *fields)}
+    assert one[b.pk] == stored[b.pk]
+    assert one[a.pk] == {"id": a.pk, **dict.fromkeys(fields)}  # only the id given
+    Task.objects.filter(pk=b.pk).update(**dict.fromkeys(fields))
+    assert figures_refresh([a.pk, b.pk]) == 2  # the ORM's
+    again = {t["id"]: t for t in Task.objects.filter(pk__in=[a.pk, b.pk]).values("id", *fields)}
+    assert again == stored
