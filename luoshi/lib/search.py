@@ -74,8 +74,23 @@ class GramsContain(Lookup[str]):
 
     def as_sql(self, compiler: Any, connection: Any) -> tuple[str, list[Any]]:
         lhs, lhs_params = self.process_lhs(compiler, connection)
-        rhs, rhs_params = self.process_rhs(compiler, connection)
-        return f"luoshi_grams({lhs}) @> luoshi_grams({rhs})", [*lhs_params, *rhs_params]
+        return f"luoshi_grams({lhs}) @> %s::text[]", [*lhs_params, query_grams(str(self.rhs))]
+
+
+CJK_RUN = re.compile(r"[\u3400-\u9fff]+")
+
+
+def query_grams(term: str) -> list[str]:
+    """The grams a text must hold for `term` to occur in it: the neighbour pairs of each run of
+    Chinese characters (a run of one, its character). A pair holds its two characters, so adding
+    them as `luoshi_grams(term)` does changes no match, but PostgreSQL multiplies the selectivity
+    of every element: 营商 as {营, 商, 营商} was estimated at 52 of 386,000 tasks, not 15,889, and
+    the plan read every match's row before filtering who may see it."""
+    out: list[str] = []
+    for run in CJK_RUN.findall(term):
+        pairs = [run] if len(run) == 1 else [run[i : i + 2] for i in range(len(run) - 1)]
+        out.extend(g for g in pairs if g not in out)
+    return out
 
 
 TextField.register_lookup(GramsContain)

@@ -1,10 +1,10 @@
-"""lib/search.py's pure parts: terms and highlighting (escaping included)."""
+"""lib/search.py's pure parts: terms, the grams a Chinese term is looked up by, and highlighting (escaping included)."""
 
 from __future__ import annotations
 
 import pytest
 
-from luoshi.lib.search import MAX_TERMS, highlight, terms
+from luoshi.lib.search import MAX_TERMS, highlight, query_grams, terms
 
 
 @pytest.mark.parametrize(
@@ -49,3 +49,18 @@ def test_highlight_escapes_text_and_match() -> None:
     # A query that is markup is matched as text and escaped, never injected.
     assert str(highlight("a <b> c", "<b>")) == "a <mark>&lt;b&gt;</mark> c"
     assert str(highlight("1.2 与 102", ".")) == "1<mark>.</mark>2 与 102"  # no regex meaning
+
+
+@pytest.mark.parametrize(
+    ("term", "grams"),
+    [
+        ("营", ["营"]),
+        ("营商", ["营商"]),  # not 营 and 商 besides: the pair holds them
+        ("营商环境", ["营商", "商环", "环境"]),
+        ("商商商", ["商商"]),  # each gram once
+        ("a营b商环c", ["营", "商环"]),  # each run of Chinese characters on its own
+        ("yingshang", []),
+    ],
+)
+def test_query_grams_are_the_pairs_of_each_run(term: str, grams: list[str]) -> None:
+    assert query_grams(term) == grams
