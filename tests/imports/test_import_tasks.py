@@ -183,6 +183,38 @@ def test_new_plan_name_is_created_and_refusal_creates_no_plan(p: Personas, org: 
     assert result.plan_id == new.pk and result.created == 4
 
 
+def test_a_new_plan_s_file_is_read_once_and_writes_what_two_reads_wrote(
+    p: Personas, org: dict, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A plan the import creates is read once for its year. Read against the new, empty plan, the
+    file gives the same preview, so it is not read again. A plan that already has a task, or an
+    owner unit, is read against itself."""
+    from luoshi.imports import task_import
+
+    reads: list[Any] = []
+    real = task_import.parse_tasks
+
+    def counted(*args: Any, **kwargs: Any) -> Any:
+        reads.append(kwargs.get("plan"))
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(task_import, "parse_tasks", counted)
+    fixed = edited_copy(tmp_path, "caidian2023_tasks.xlsx", C6="区发改局")
+    once = import_tasks(fixed, plan="新计划乙", actor=p.officer)
+    assert reads == [None]
+    new = Plan.objects.get(name="新计划乙")
+    assert once.created == 4 and once.preview.year_source == "title"
+    # The same file read against the created plan (as before: twice) gives the same rows.
+    again = real(fixed, plan=None, filename="")
+    against = real(fixed, plan=Plan(name="x", year=2023, start=date(2023, 1, 1), due=date(2023, 12, 31)))
+    assert [(r.row, r.title, r.action, r.lead_id, r.due) for r in again.rows] == [
+        (r.row, r.title, r.action, r.lead_id, r.due) for r in against.rows
+    ]
+    titles = sorted(Task.objects.filter(plan=new).values_list("title", flat=True))
+    assert titles == sorted(r.title for r in again.rows)
+    assert not task_import._read_alike(new, again)  # it has tasks now
+
+
 def test_reimport_after_editing_updates_instead_of_duplicating(
     p: Personas, org: dict, tmp_path: Path
 ) -> None:
