@@ -30,7 +30,6 @@ class _Runner:
         self.pid = os.getpid()
         self.wake = threading.Event()
         self.stopping = False
-        self.runs = 0
         self.thread = threading.Thread(target=self._loop, name="luoshi-audit-chain", daemon=True)
         self.thread.start()
 
@@ -54,7 +53,6 @@ class _Runner:
                         "audit: chaining in the background failed; the next run or the minute step chains"
                     )
                     connection.close()
-                self.runs += 1
         finally:
             connection.close()
 

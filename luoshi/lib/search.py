@@ -73,11 +73,13 @@ class GramsContain(Lookup[str]):
     lookup_name = "grams"
 
     def as_sql(self, compiler: Any, connection: Any) -> tuple[str, list[Any]]:
+        if not isinstance(self.rhs, str):  # the grams are worked out here, from the term itself
+            raise TypeError("field__grams takes a search term (a string), not an expression")
         lhs, lhs_params = self.process_lhs(compiler, connection)
-        return f"luoshi_grams({lhs}) @> %s::text[]", [*lhs_params, query_grams(str(self.rhs))]
+        return f"luoshi_grams({lhs}) @> %s::text[]", [*lhs_params, query_grams(self.rhs)]
 
 
-CJK_RUN = re.compile(r"[\u3400-\u9fff]+")
+CJK_RUN = re.compile(CJK.pattern + "+")
 
 
 def query_grams(term: str) -> list[str]:

@@ -256,7 +256,7 @@ def _write_agenda(meeting: Meeting) -> int:
     """Store the agenda drawn now, writing only what changed since the stored draft: lines no longer
     drawn are deleted, changed lines rewritten, new ones added. A city-wide agenda has thousands of
     lines and each new row's foreign keys are checked at commit, so redrawing an unchanged agenda
-    (the tick drew it already; the office redraws it before sending) writes nothing. The lines are
+    (the office redraws its draft, or the tick draws it again when it sends it) writes nothing. The lines are
     built with the cyclic GC paused (`lib.gcpause`): tens of thousands of tuples, no cycles."""
     from luoshi.lib.bulk import write_rows
     from luoshi.lib.gcpause import gc_paused

@@ -90,13 +90,15 @@ def publication_propose(
 _CHUNK = 5000  # ids and refs per IN list
 
 
+@transaction.atomic
 def publications_propose_many(kind: str, items: Mapping[str, tuple[int | None, dict[str, Any]]]) -> int:
     """`publication_propose` (no actor, not audited) for many items at once, set-based: the daily
     sync proposes a new version of most public tasks each day (expected progress moves), one service
     call each was a minute at province scale. Each item ends as it would item by item: nothing when its
     public data equals its pending proposal, or its published version with none pending; else a new
     pending version numbered after its last, superseding an older pending one. `items` is ref →
-    (unit id, data). Returns the number of new proposals."""
+    (unit id, data). Returns the number of new proposals. The rule is `publication_propose`'s, written
+    again for sets; tests/portal/test_propose_many.py holds the two alike on every case."""
     from luoshi.lib.regions import fill_regions
 
     if kind not in Kind.values:
