@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from django.db.models import ProtectedError
 from django.utils import timezone
 
 from luoshi.audit.models import Entry
@@ -80,6 +81,19 @@ def test_agenda_lists_exactly_what_lags_in_scope(world: World) -> None:
     # the tasks were read, never written
     assert Task.objects.get(pk=world.red.pk).light == "red"
     assert codes()[-1] == "meetings.agenda.generated"
+
+
+def test_a_task_on_an_agenda_cannot_be_deleted(world: World) -> None:
+    """The agenda's task, lead unit and region are not checked by the database (a city-wide agenda's
+    lines would each be checked at commit), so Django's PROTECT is what keeps a task on an agenda;
+    the meeting is still a database foreign key, and deleting a meeting takes its lines with it."""
+    services.agenda_generate(actor=world.p.officer, meeting=world.meeting)
+    with pytest.raises(ProtectedError):
+        Task.objects.filter(pk=world.red.pk).delete()
+    item = AgendaItem.objects.select_related("lead_unit").get(meeting=world.meeting, task=world.red)
+    assert item.lead_unit == world.red.lead_unit and item.region_id == world.meeting.region_id
+    Meeting.objects.filter(pk=world.meeting.pk).delete()
+    assert not AgendaItem.objects.filter(task=world.red).exists()
 
 
 def test_agenda_without_unit_scope_takes_every_unit(world: World) -> None:
