@@ -138,15 +138,28 @@ def assess(
     """The level of one subject on `day` from all its slips (module docstring). Slips dated after
     `day` are ignored (a level is what was known that day)."""
     settings = settings or {}
-    plans = {x.plan_id for x in slips if x.plan_id is not None}
-    buckets: list[tuple[Settings, list[Slip]]] = [(default, [x for x in slips if x.plan_id is None])]
-    for plan_id in sorted(plans):
-        buckets.append((settings.get(plan_id, default), [x for x in slips if x.plan_id in (plan_id, None)]))
+    # The slips are split by plan once (the daily step assesses every unit and person, a million
+    # slips at province scale); a slip's place in its bucket does not matter: the score is a sum and
+    # the reasons are sorted by a key that names the fact (`ref`).
+    general: list[Slip] = []
+    by_plan: dict[int, list[Slip]] = {}
+    for x in slips:
+        if x.plan_id is None:
+            general.append(x)
+        else:
+            by_plan.setdefault(x.plan_id, []).append(x)
+    buckets: list[tuple[Settings, list[Slip]]] = [(default, general)]
+    for plan_id in sorted(by_plan):
+        buckets.append((settings.get(plan_id, default), general + by_plan[plan_id]))
     best = (NONE, Decimal(0))
     counted: dict[tuple[str, date, str, str], Slip] = {}
     for s, members in buckets:
-        live = [x for x in members if in_window(x.on, day, s.window_days)]
-        points = score(live, day, s)
+        first = day - timedelta(days=s.window_days - 1)
+        live = [x for x in members if first <= x.on <= day]  # `in_window`, its bounds worked out once
+        kinds: dict[str, int] = {}
+        for x in live:
+            kinds[x.kind] = kinds.get(x.kind, 0) + 1
+        points = sum((s.weight(kind) * n for kind, n in kinds.items()), Decimal(0))  # `score` of `live`
         lvl = level_for(points, s)
         if (RANK[lvl], points) > (RANK[best[0]], best[1]):
             best = (lvl, points)

@@ -20,7 +20,8 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.conf import settings
-from django.urls import reverse
+
+from luoshi.lib.links import by_id
 
 from . import rules
 from .models import Preference
@@ -56,10 +57,6 @@ def unit_people(unit_ids: Iterable[int], *, on: date) -> dict[int, list[int]]:
     return {u: sorted(users) for u, users in out.items()}
 
 
-def _task_link(task_id: int) -> str:
-    return reverse("task_detail", args=[task_id])
-
-
 def _open_tasks() -> Any:
     from luoshi.work.models import Status, Task
 
@@ -69,6 +66,7 @@ def _open_tasks() -> Any:
 def due_entries(day: date, windows: Sequence[int]) -> list[tuple[int, Entry]]:
     """(unit, entry without recipient) for tasks whose "N days before" reminder is due on `day`."""
     horizon = day + timedelta(days=max(windows, default=0))
+    task_link = by_id("task_detail")
     out = []
     for pk, title, due, unit in (
         _open_tasks().filter(due__gte=day, due__lte=horizon).values_list("pk", "title", "due", "lead_unit_id")
@@ -80,13 +78,14 @@ def due_entries(day: date, windows: Sequence[int]) -> list[tuple[int, Entry]]:
         out.append(
             (
                 unit,
-                Entry(rules.DUE_SOON, f"work.task:{pk}", 0, text, occurrence, _task_link(pk), pk),
+                Entry(rules.DUE_SOON, f"work.task:{pk}", 0, text, occurrence, task_link(pk), pk),
             )
         )
     return out
 
 
 def overdue_entries(day: date) -> list[tuple[int, Entry]]:
+    task_link = by_id("task_detail")
     rows = (
         _open_tasks()
         .filter(due__lt=day, due__gte=day - CATCH_UP)
@@ -95,9 +94,7 @@ def overdue_entries(day: date) -> list[tuple[int, Entry]]:
     return [
         (
             unit,
-            Entry(
-                rules.OVERDUE, f"work.task:{pk}", 0, rules.overdue_text(title, due), "", _task_link(pk), pk
-            ),
+            Entry(rules.OVERDUE, f"work.task:{pk}", 0, rules.overdue_text(title, due), "", task_link(pk), pk),
         )
         for pk, title, due, unit in rows
     ]
@@ -118,6 +115,7 @@ def late_entries(day: date) -> list[tuple[int, Entry]]:
         .values_list("task_id", "task__title", "last", "n", "unit_id")
         .order_by("task_id", "unit_id")
     )
+    task_link = by_id("task_detail")
     return [
         (
             unit,
@@ -127,7 +125,7 @@ def late_entries(day: date) -> list[tuple[int, Entry]]:
                 0,
                 rules.report_late_text(title, last, more=n - 1),
                 last.isoformat(),
-                _task_link(task),
+                task_link(task),
                 task,
             ),
         )

@@ -267,3 +267,54 @@ def test_drop_completion_phantom() -> None:
     assert rules.is_phantom(2, 0) and not rules.is_phantom(1, 0) and not rules.is_phantom(5, 1)
     assert rules.days_to_assessment(date(2024, 12, 31)) == 0
     assert rules.days_to_assessment(date(2025, 1, 1)) == 89
+
+
+def assess_by_definition(
+    slips: list[Slip], day: date, settings: dict[int, Settings], default: Settings = rules.DEFAULT
+) -> rules.Assessment:
+    """The level as the module docstring defines it, written plainly (every bucket filtered from all
+    the slips, each slip's window worked out on its own): what `rules.assess` must equal."""
+    plans = sorted({x.plan_id for x in slips if x.plan_id is not None})
+    buckets = [(default, [x for x in slips if x.plan_id is None])] + [
+        (settings.get(p, default), [x for x in slips if x.plan_id in (p, None)]) for p in plans
+    ]
+    best = (rules.NONE, Decimal(0))
+    counted: dict[tuple[str, date, str, str], Slip] = {}
+    for s, members in buckets:
+        live = [x for x in members if rules.in_window(x.on, day, s.window_days)]
+        points = rules.score(live, day, s)
+        level = rules.level_for(points, s)
+        if (rules.RANK[level], points) > (rules.RANK[best[0]], best[1]):
+            best = (level, points)
+        for x in live:
+            counted[(x.kind, x.on, x.ref, x.text)] = x
+    reasons = tuple(sorted(counted.values(), key=lambda x: (x.on, x.kind, x.ref), reverse=True))
+    return rules.Assessment(level=best[0], score=best[1], reasons=reasons)
+
+
+two_plans_st = st.fixed_dictionaries(
+    {
+        p: st.builds(
+            Settings,
+            window_days=st.integers(1, 60),
+            blue=st.just(Decimal(1)),
+            yellow=st.just(Decimal(3)),
+            orange=st.just(Decimal(6)),
+            red=st.just(Decimal(10)),
+            weights=st.fixed_dictionaries({k: st.decimals("0", "5", places=1) for k in Kind.ALL}),
+        )
+        for p in (1, 2)
+    }
+)
+
+
+@given(
+    st.lists(slip_st, max_size=40).map(
+        lambda xs: [x.__class__(x.kind, x.on, x.plan_id, ref=str(i)) for i, x in enumerate(xs)]
+    ),
+    two_plans_st,
+)
+def test_assess_equals_its_definition(items: list[Slip], settings: dict[int, Settings]) -> None:
+    """The daily step's faster `assess` (slips split by plan once, each bucket's window bounds and
+    weights worked out once) gives the level, score and reasons of the plain definition."""
+    assert rules.assess(items, DAY, settings) == assess_by_definition(items, DAY, settings)

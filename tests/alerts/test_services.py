@@ -3,7 +3,7 @@ settings — permission, validation, audit, idempotence."""
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import UTC, date, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -255,3 +255,38 @@ def test_a_days_level_counts_the_reminders_the_tick_sent_that_day(p: Personas, s
     assert w.counts["reminder"] == len(sent)
     reporter = Warning.objects.get(day=today, subject="person", person=p.reporter_a.person)
     assert reporter.counts.get("reminder") == 2
+
+
+@pytest.mark.django_db
+def test_a_reminder_slip_is_dated_by_the_local_day_with_its_payload_text_and_link(p: Personas) -> None:
+    """The reminder source reads the day (the install's time zone: Asia/Shanghai), the text and the link
+    in the database: a reminder queued at 17:30 UTC is the next day's in Beijing; a reminder without
+    a text reads as its rule; only late reminders received in the app count."""
+    from datetime import datetime
+
+    from luoshi.alerts import slips
+    from luoshi.notify.models import Outbox
+    from luoshi.notify.rules import DUE_SOON, OVERDUE, REPORT_LATE
+
+    user = p.reporter_a
+    evening = datetime(2024, 6, 1, 17, 30, tzinfo=UTC)  # 2024-06-02 01:30 in Beijing
+    rows = [
+        (OVERDUE, "in_app", {"text": "任务已逾期", "link": "/work/tasks/7/"}),
+        (REPORT_LATE, "in_app", {}),
+        (DUE_SOON, "in_app", {"text": "即将到期"}),  # a courtesy reminder: not a slip
+        (OVERDUE, "sms", {"text": "短信"}),  # another channel: the in-app row counts, not each channel
+    ]
+    made = [
+        Outbox.objects.create(recipient=user, channel=ch, rule=rule, payload=payload)
+        for rule, ch, payload in rows
+    ]
+    Outbox.objects.filter(pk__in=[o.pk for o in made]).update(created=evening)
+    found = sorted(
+        slips.reminders(date(2024, 6, 2), date(2024, 6, 2), slips.post_units()), key=lambda o: o.slip.ref
+    )
+    assert [(o.slip.on, o.slip.text, o.slip.link, o.slip.ref) for o in found] == [
+        (date(2024, 6, 2), "任务已逾期", "/work/tasks/7/", f"notify.Outbox:{made[0].pk}"),
+        (date(2024, 6, 2), REPORT_LATE, "", f"notify.Outbox:{made[1].pk}"),
+    ]
+    assert {o.unit_id for o in found} == {p.unit_a.pk} and {o.person_id for o in found} == {user.person.pk}
+    assert list(slips.reminders(date(2024, 6, 1), date(2024, 6, 1), slips.post_units())) == []
