@@ -62,6 +62,7 @@ def bulk_create(
             batch=batch,
             parents=by_code,
             audit=False,
+            lights_on=today,  # written with their first lights: the plan's refresh leaves them alone
         )
     except MissingParent as missing:
         row = next(r.row for r in rows if r.code == missing.code)

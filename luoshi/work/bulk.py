@@ -18,7 +18,7 @@ from datetime import date
 from functools import cached_property
 from typing import Any, Protocol
 
-from django.db import connection, transaction
+from django.db import connection, models, transaction
 
 from luoshi.org.models import Unit
 
@@ -74,6 +74,11 @@ class Created:
     batch: str
     tasks: dict[str, Made]
     rows: dict[str, list[dict[str, Any]]]
+    # With `lights_on`: the new tasks written with their first lights, as `persist_lights` would have
+    # announced them (task id, the model's default light, the first one) where the light is not the
+    # default, and whether any stored figure is not the default one (the plan's figures changed).
+    first_lights: list[tuple[int, str, str]] = field(default_factory=list)
+    first_figures: bool = False
 
     @property
     def ids(self) -> list[int]:
@@ -172,6 +177,7 @@ def task_create_many(
     parents: Mapping[str, Parent] | None = None,
     title_pinyin: bool = False,
     audit: bool = True,
+    lights_on: date | None = None,
 ) -> Created:
     """Create many tasks of one plan set-based, with their co-units and milestones.
 
@@ -180,6 +186,10 @@ def task_create_many(
     pinyin is added by a job run after commit (`work.fill_search_text`). With `audit`, one entry
     (`work.task.bulk_created`) names the batch, its ids and the SM3 digest of its rows; a caller
     with its own entry for the whole operation (the importer) records the digest there instead.
+    With `lights_on` (PostgreSQL, or ids given), the tasks are written with their stored lights as of
+    that day (`selectors.new_task_lights`), not the defaults a refresh would then rewrite through every
+    index of the task table: the caller refreshes the plan's lights as before (which rewrites only what
+    differs, e.g. a new parent of existing tasks) and announces `Created.first_lights`.
     `actor` None is the system (bench data, commands); anyone else must be an officer.
 
     Refusals come before any write; the writes join the caller's transaction (no savepoint of
@@ -193,7 +203,9 @@ def task_create_many(
     known: dict[str, Parent | Made] = dict(parents or {})
     levels = list(_levels(rows, known))
     with transaction.atomic(savepoint=False):
-        result = _write_batch(plan, rows, levels, known, batch=batch, title_pinyin=title_pinyin)
+        result = _write_batch(
+            plan, rows, levels, known, batch=batch, title_pinyin=title_pinyin, lights_on=lights_on
+        )
         if audit:
             from luoshi.audit.services import record
 
@@ -210,6 +222,7 @@ def _write_batch(
     *,
     batch: str,
     title_pinyin: bool,
+    lights_on: date | None = None,
 ) -> Created:
     from luoshi.lib.bulk import model_rows, write_rows
 
@@ -225,8 +238,12 @@ def _write_batch(
     # The rows and their co-units and milestones in the given order, whatever the levels.
     position = {r.code: i for i, r in enumerate(rows)}
     task_rows.sort(key=lambda v: position[v["code"]])
+    first: dict[int, dict[str, Any]] = {}
     if ids_first:  # one COPY (PostgreSQL; foreign keys are checked at commit) or one INSERT
-        write_rows(Task, *model_rows(Task, task_rows))
+        if lights_on is not None:
+            first = _first_lights(plan, rows, created, task_rows, lights_on)
+        # the digest covers the rows as given, the first lights being derived from them
+        write_rows(Task, *model_rows(Task, (v | first[v["id"]] for v in task_rows) if first else task_rows))
     extra: dict[str, list[dict[str, Any]]] = {"co_units": [], "milestones": []}
     extra |= _write_extras(rows, created)
     later = [created[r.code].pk for r in rows if not title_pinyin and "search_text" not in r.fields]
@@ -234,7 +251,61 @@ def _write_batch(
         from luoshi.jobs.durable import job_create
 
         job_create(kind="work.fill_search_text", args={"ranges": id_ranges(later)})
-    return Created(batch, created, {"tasks": task_rows, **extra})
+    result = Created(batch, created, {"tasks": task_rows, **extra})
+    if first:
+        default = tuple(_task_default(f) for f in _FIRST_FIELDS)
+        result.first_lights = [
+            (pk, default[0], v["light"]) for pk, v in first.items() if v["light"] != default[0]
+        ]
+        result.first_figures = any(tuple(v[f] for f in _FIRST_FIELDS) != default for v in first.values())
+    return result
+
+
+# The stored light columns a task's first lights fill, and their defaults (a task never refreshed).
+_FIRST_FIELDS = ("light", "actual_pct", "expected_pct", "slack_days", "report_late", "last_report_on")
+
+
+def _task_default(name: str) -> Any:
+    """A Task column's default (by attribute name: `parent_id` too)."""
+    f = Task._meta.get_field(name)
+    assert isinstance(f, models.Field)
+    return f.get_default()
+
+
+def _first_lights(
+    plan: Plan, rows: Sequence[NewTask], created: dict[str, Made], task_rows: list[dict[str, Any]], on: date
+) -> dict[int, dict[str, Any]]:
+    """task id -> its stored light columns as of `on`, worked out before the rows are written."""
+    from .rules import PlannedMilestone
+    from .selectors import _TASK_FIELDS, new_task_lights
+
+    defaults = {f: _task_default(f) for f in _TASK_FIELDS}
+    tasks = [tuple(v[f] if f in v else defaults[f] for f in _TASK_FIELDS) for v in task_rows]
+    milestones: dict[int, list[PlannedMilestone]] = {}
+    for r in rows:
+        if r.milestones:
+            pk = created[r.code].pk
+            ms = sorted(milestone_values(pk, r.milestones), key=lambda m: (m["sort"], m["due"]))
+            milestones[pk] = [
+                PlannedMilestone(
+                    due=m["due"],
+                    met_on=m["met_on"] if m.get("met_on") and m["met_on"] <= on else None,
+                    duration_days=m.get("duration_days"),
+                )
+                for m in ms
+            ]
+    out: dict[int, dict[str, Any]] = {}
+    for lr in new_task_lights(plan, tasks, milestones, on):
+        out[lr.id] = {
+            "light": lr.light,
+            "actual_pct": lr.actual,
+            "expected_pct": lr.expected,
+            "slack_days": lr.slack,
+            "report_late": lr.report_late,
+            "last_report_on": lr.last_report_on,
+            "light_on": on,
+        }
+    return out
 
 
 def _place_known_ids(

@@ -12,7 +12,7 @@ Selectors only read: the stored lights and late reports are written by `services
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -327,7 +327,28 @@ def compute_lights(
         list(Task.objects.filter(scope).values_list(*_TASK_FIELDS, *_KNOWN_FIELDS)), on, task_q
     )
     filed = _filed_not_known(task_q, on) if not plan.late_approval_counts else {}
-    milestones = _milestones(task_q, on)
+    return _lights(tasks, reports, _milestones(task_q, on), filed, plan, on)
+
+
+def new_task_lights(
+    plan: Plan, tasks: list[tuple[Any, ...]], milestones: Mapping[int, list[rules.PlannedMilestone]], on: date
+) -> list[LightRow]:
+    """Lights as of `on` of tasks about to be written (rows of `_TASK_FIELDS`, with their milestones
+    by task id): no report, nothing filed. What `compute_lights` gives them once written, as long as
+    every child of each is among them; a large import writes its new tasks with these, so the plan's
+    refresh that follows has nothing to rewrite for them."""
+    return _lights(tasks, {}, milestones, {}, plan, on)
+
+
+def _lights(
+    tasks: list[tuple[Any, ...]],
+    reports: Mapping[int, Figures],
+    milestones: Mapping[int, list[rules.PlannedMilestone]],
+    filed: Mapping[int, list[tuple[date, date, date]]],
+    plan: Plan,
+    on: date,
+) -> list[LightRow]:
+    """The rows' lights: each task's own, then parents from their children's rollup."""
     rows: dict[int, LightRow] = {}
     children: dict[int, list[int]] = defaultdict(list)
     for task in tasks:

@@ -11,6 +11,7 @@ import openpyxl
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.db import connection
 
 from luoshi.audit.models import Entry
 from luoshi.imports.common import ImportRefused
@@ -352,6 +353,75 @@ def test_large_imports_are_created_set_based_with_the_same_result(
     assert Task.objects.visible_to(p.reporter_a).filter(plan=target).count() == 5
     again = import_tasks(fixed, plan=target, actor=p.officer, dry_run=True)
     assert {r.action for r in again.preview.rows} == {"unchanged"}
+
+
+@pytest.mark.parametrize("year", [2023, date.today().year])
+def test_a_set_based_import_writes_first_lights_the_refresh_leaves_alone(
+    p: Personas,
+    org: dict,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    django_capture_on_commit_callbacks,
+    year: int,
+) -> None:
+    """New tasks created set-based are written with their first lights (`work.bulk.task_create_many`,
+    `lights_on`): what the plan's refresh computes for them, so on PostgreSQL it rewrites none, and
+    the lights are announced as the refresh announced them (task id, 未开始, the first light)."""
+    from luoshi.work import signals
+    from luoshi.work.models import Light
+    from luoshi.work.selectors import compute_lights
+    from luoshi.work.services import lights as lights_service
+
+    monkeypatch.setattr("luoshi.imports.task_import.BULK_CREATE_ROWS", 2)
+    org["scj"].aliases = "区市场局"
+    org["scj"].save()
+    fixed = edited_copy(tmp_path, "lishan2023_tasks.xlsx", C11="区发改局", E6="6月底前完成方案，12月底前建成")
+    target = plan(p, year)
+    rewritten: list[int] = []
+    real_update_rows = lights_service.update_rows
+    monkeypatch.setattr(
+        lights_service,
+        "update_rows",
+        lambda model, fields, rows: rewritten.append(len(rows)) or real_update_rows(model, fields, rows),
+    )
+    heard: list[tuple[Any, ...]] = []
+
+    def hear(sender: Any, *, changes: Any, plan_ids: Any, **kwargs: Any) -> None:
+        heard.append((sorted((c.task_id, c.old, c.new) for c in changes), plan_ids))
+
+    signals.task_light_changed.connect(hear, dispatch_uid="test.first_lights")
+    try:
+        with django_capture_on_commit_callbacks(execute=True):
+            assert import_tasks(fixed, plan=target, actor=p.officer).created == 8
+    finally:
+        signals.task_light_changed.disconnect(dispatch_uid="test.first_lights")
+    today = date.today()
+    stored = {
+        t[0]: t[1:]
+        for t in Task.objects.filter(plan=target).values_list(
+            "pk",
+            "light",
+            "actual_pct",
+            "expected_pct",
+            "slack_days",
+            "report_late",
+            "last_report_on",
+            "light_on",
+        )
+    }
+    computed = {
+        r.id: (r.light, r.actual, r.expected, r.slack, r.report_late, r.last_report_on, today)
+        for r in compute_lights(plan_id=target.pk, on=today)
+    }
+    assert stored == computed and len(stored) == 8
+    if connection.vendor == "postgresql":  # written with the rows (ids first): nothing to rewrite
+        assert sum(rewritten) == 0
+    announced = [
+        (pk, Light.NOT_STARTED, row[0]) for pk, row in sorted(stored.items()) if row[0] != Light.NOT_STARTED
+    ]
+    assert announced, "the lights of a plan under way are not all 未开始"
+    assert [c for changes, _plans in heard for c in changes] == announced
+    assert {pid for _changes, plans in heard for pid in plans} == {target.pk}
 
 
 def test_real_rows_csv_in_gbk_with_a_section_column(p: Personas, org: dict, tmp_path: Path) -> None:
