@@ -124,7 +124,7 @@ def _rare_keys(every: array[int]) -> set[int]:
 
 
 def near_duplicates(
-    docs: Sequence[Doc],
+    docs: Iterable[Doc],
     related: Callable[[int, int], bool],
     *,
     threshold: float,
