@@ -332,8 +332,10 @@ def queue(entries: Iterable[Entry], *, now: datetime | None = None) -> int:
     emails, phones = _addresses(users)
     local = timezone.localtime(now)
     available = {str(c) for c in EXTERNAL if configured_channel(c) is not None}
-    keys: list[str] = []
-    rows: list[Outbox] = []
+    # Each row's dedupe key first, then the keys already there, then model instances for the new
+    # rows only: the daily step proposes the week's overdue and late reminders again every day (a
+    # province: hundreds of thousands), and nearly all of them were queued on an earlier day.
+    wanted: list[tuple[Entry, str, str]] = []
     for e in entries:
         pref = prefs.get(e.recipient)
         for channel in _channels_of(
@@ -342,32 +344,9 @@ def queue(entries: Iterable[Entry], *, now: datetime | None = None) -> int:
             key = rules.dedupe_key(
                 rule=e.rule, source=e.source, recipient=e.recipient, channel=channel, occurrence=e.occurrence
             )
-            wait = None
-            if channel != Channel.IN_APP:
-                start = pref.quiet_start if pref else DEFAULT_QUIET_START
-                end = pref.quiet_end if pref else DEFAULT_QUIET_END
-                wait = rules.quiet_release(local, start=start, end=end)
-            payload: dict[str, Any] = {"task": e.task_id, "text": e.text[:300]}
-            if e.link:
-                payload["link"] = e.link
-            if e.subject:
-                payload["subject"] = e.subject[:120]
-            rows.append(
-                Outbox(
-                    recipient_id=e.recipient,
-                    channel=channel,
-                    payload=payload,
-                    rule=e.rule[:60],
-                    source=e.source[:80],
-                    dedupe_key=key,
-                    next_try_at=wait,
-                    task_id=e.task_id,
-                )
-            )
-            if channel == Channel.IN_APP:
-                keys.append(key)
+            wanted.append((e, channel, key))
     present: set[str] = set()
-    all_keys = [str(r.dedupe_key) for r in rows]
+    all_keys = [key for _e, _channel, key in wanted]
     for i in range(0, len(all_keys), _BATCH):
         present.update(
             str(k)
@@ -375,13 +354,42 @@ def queue(entries: Iterable[Entry], *, now: datetime | None = None) -> int:
                 "dedupe_key", flat=True
             )
         )
-    new = [r for r in rows if r.dedupe_key not in present]
+    keys: list[str] = []
+    new: list[Outbox] = []
+    for e, channel, key in wanted:
+        if key in present:
+            continue
+        present.add(key)  # the same key twice in one call is one row (the database would skip it)
+        wait = None
+        if channel != Channel.IN_APP:
+            pref = prefs.get(e.recipient)
+            start = pref.quiet_start if pref else DEFAULT_QUIET_START
+            end = pref.quiet_end if pref else DEFAULT_QUIET_END
+            wait = rules.quiet_release(local, start=start, end=end)
+        payload: dict[str, Any] = {"task": e.task_id, "text": e.text[:300]}
+        if e.link:
+            payload["link"] = e.link
+        if e.subject:
+            payload["subject"] = e.subject[:120]
+        new.append(
+            Outbox(
+                recipient_id=e.recipient,
+                channel=channel,
+                payload=payload,
+                rule=e.rule[:60],
+                source=e.source[:80],
+                dedupe_key=key,
+                next_try_at=wait,
+                task_id=e.task_id,
+            )
+        )
+        if channel == Channel.IN_APP:
+            keys.append(key)
     key_rows(Outbox, new)
     # A concurrent planner may insert the same key meanwhile: the unique key makes that a no-op.
     Outbox.objects.bulk_create(new, batch_size=_BATCH, ignore_conflicts=True)
-    fresh = [k for k in keys if k not in present]
-    if fresh:
-        transaction.on_commit(lambda: _deliver_keys(fresh))
+    if keys:
+        transaction.on_commit(lambda: _deliver_keys(keys))
     return len(new)
 
 

@@ -271,3 +271,29 @@ def test_a_task_late_for_many_periods_gets_one_reminder_naming_them_all(
         assert texts[(many.pk, user.pk)] == "迟报：季度统计（2024-06-30 期，另有 3 期未报）"
         assert texts[(once.pk, user.pk)] == "迟报：月度台账（2024-06-30 期）"
     assert reminders_plan(day)["report.late"] == 0  # the next run queues nothing new
+
+
+@pytest.mark.django_db
+def test_queue_writes_each_key_once_and_counts_only_new_rows(
+    p: Personas, django_capture_on_commit_callbacks: Any
+) -> None:
+    """`queue` works out every row's dedupe key before it builds a row: a key already queued (an
+    earlier day's reminder) or named twice in one call is one row, and only new rows are counted and
+    delivered in the app."""
+    user = p.reporter_a.pk
+    first = services.Entry(
+        "work.task.overdue", "work.task:1", user, "任务已逾期", "2024-06-01", "/work/tasks/1/", None
+    )
+    second = services.Entry("work.task.overdue", "work.task:2", user, "任务已逾期", "2024-06-01", "", None)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert services.queue([first]) == 1
+    with django_capture_on_commit_callbacks(execute=True):
+        assert services.queue([first, second, second]) == 1
+    rows = Outbox.objects.filter(recipient_id=user, rule="work.task.overdue")
+    assert sorted(rows.values_list("source", flat=True)) == ["work.task:1", "work.task:2"]
+    assert rows.get(source="work.task:1").payload == {
+        "task": None,
+        "text": "任务已逾期",
+        "link": "/work/tasks/1/",
+    }
+    assert set(rows.values_list("state", flat=True)) == {OutboxState.SENT}
