@@ -99,18 +99,15 @@ slip_st = st.builds(
     on=st.integers(min_value=-5, max_value=60).map(lambda d: DAY - timedelta(days=d)),
     plan_id=st.sampled_from([None, 1, 2]),
 )
-settings_st = st.fixed_dictionaries(
-    {
-        1: st.builds(
-            Settings,
-            window_days=st.integers(1, 60),
-            blue=st.just(Decimal(1)),
-            yellow=st.just(Decimal(3)),
-            orange=st.just(Decimal(6)),
-            red=st.just(Decimal(10)),
-        )
-    }
+plan_settings_st = st.builds(
+    Settings,
+    window_days=st.integers(1, 60),
+    blue=st.just(Decimal(1)),
+    yellow=st.just(Decimal(3)),
+    orange=st.just(Decimal(6)),
+    red=st.just(Decimal(10)),
 )
+settings_st = st.fixed_dictionaries({1: plan_settings_st})
 
 
 @given(st.lists(slip_st, max_size=30), slip_st, settings_st)
@@ -292,16 +289,13 @@ def assess_by_definition(
     return rules.Assessment(level=best[0], score=best[1], reasons=reasons)
 
 
+# Two plans, each with its own window and weights.
 two_plans_st = st.fixed_dictionaries(
     {
         p: st.builds(
-            Settings,
-            window_days=st.integers(1, 60),
-            blue=st.just(Decimal(1)),
-            yellow=st.just(Decimal(3)),
-            orange=st.just(Decimal(6)),
-            red=st.just(Decimal(10)),
-            weights=st.fixed_dictionaries({k: st.decimals("0", "5", places=1) for k in Kind.ALL}),
+            lambda s, weights: Settings(s.window_days, s.blue, s.yellow, s.orange, s.red, weights),
+            plan_settings_st,
+            st.fixed_dictionaries({k: st.decimals("0", "5", places=1) for k in Kind.ALL}),
         )
         for p in (1, 2)
     }
