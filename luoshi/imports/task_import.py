@@ -10,7 +10,7 @@ the first one created. This module is the import's entry point and re-exports th
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -114,7 +114,6 @@ def commit_tasks(
     from luoshi.audit.services import record
     from luoshi.work.selectors import compute_lights
     from luoshi.work.services.lights import persist_lights
-    from luoshi.work.signals import lights_changed
 
     plan, preview = _plan_and_preview(
         source, plan=plan, actor=actor, filename=filename, year=year, lead_choices=lead_choices
@@ -130,13 +129,9 @@ def commit_tasks(
         if not (bulk and r.action == "create"):
             writer.write(r)
     # The plan's stored lights as the daily tick would leave them, set-based, before anyone looks.
-    # Tasks created set-based were written with their first lights, so the refresh rewrites only what
-    # differs; their first lights are announced as the refresh would have announced them.
+    # Tasks created set-based were written with their first lights: the refresh rewrites only what
+    # differs from them.
     persist_lights(compute_lights(plan_id=plan.pk, on=writer.today), on=writer.today)
-    if writer.first_lights or writer.first_figures:
-        lights_changed(
-            writer.first_lights, on=writer.today, plan_ids=[plan.pk] if writer.first_figures else []
-        )
     record(
         plan,
         "work.import.committed",
@@ -214,8 +209,6 @@ class _Writer:
     created: int = 0
     updated: int = 0
     digest: str = ""  # SM3 of the rows created set-based
-    first_lights: list[tuple[int, str, str]] = field(default_factory=list)  # `work.bulk.Created`'s
-    first_figures: bool = False
 
     @classmethod
     def load(cls, preview: TaskPreview, *, plan: Any, actor: Any) -> _Writer:
@@ -253,7 +246,6 @@ class _Writer:
             today=self.today,
         )
         self.created, self.digest = len(batch_made.tasks), batch_made.digest
-        self.first_lights, self.first_figures = batch_made.first_lights, batch_made.first_figures
         # Rows updated below may move under a task just created in bulk: give them the real task.
         made = {code: t.pk for code, t in batch_made.tasks.items()}
         rows = self.preview.rows

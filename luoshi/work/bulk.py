@@ -74,11 +74,6 @@ class Created:
     batch: str
     tasks: dict[str, Made]
     rows: dict[str, list[dict[str, Any]]]
-    # With `lights_on`: the new tasks written with their first lights, as `persist_lights` would have
-    # announced them (task id, the model's default light, the first one) where the light is not the
-    # default, and whether any stored figure is not the default one (the plan's figures changed).
-    first_lights: list[tuple[int, str, str]] = field(default_factory=list)
-    first_figures: bool = False
 
     @property
     def ids(self) -> list[int]:
@@ -187,9 +182,9 @@ def task_create_many(
     (`work.task.bulk_created`) names the batch, its ids and the SM3 digest of its rows; a caller
     with its own entry for the whole operation (the importer) records the digest there instead.
     With `lights_on` (PostgreSQL, or ids given), the tasks are written with their stored lights as of
-    that day (`selectors.new_task_lights`), not the defaults a refresh would then rewrite through every
-    index of the task table: the caller refreshes the plan's lights as before (which rewrites only what
-    differs, e.g. a new parent of existing tasks) and announces `Created.first_lights`.
+    that day (`selectors.new_task_lights`, announced by `services.lights.first_lights`), not the
+    defaults a refresh would then rewrite through every index of the task table; the caller refreshes
+    the plan's lights as before, which rewrites only what differs (e.g. a new parent of existing tasks).
     `actor` None is the system (bench data, commands); anyone else must be an officer.
 
     Refusals come before any write; the writes join the caller's transaction (no savepoint of
@@ -251,21 +246,10 @@ def _write_batch(
         from luoshi.jobs.durable import job_create
 
         job_create(kind="work.fill_search_text", args={"ranges": id_ranges(later)})
-    result = Created(batch, created, {"tasks": task_rows, **extra})
-    if first:
-        default = tuple(_task_default(f) for f in _FIRST_FIELDS)
-        result.first_lights = [
-            (pk, default[0], v["light"]) for pk, v in first.items() if v["light"] != default[0]
-        ]
-        result.first_figures = any(tuple(v[f] for f in _FIRST_FIELDS) != default for v in first.values())
-    return result
+    return Created(batch, created, {"tasks": task_rows, **extra})
 
 
-# The stored light columns a task's first lights fill, and their defaults (a task never refreshed).
-_FIRST_FIELDS = ("light", "actual_pct", "expected_pct", "slack_days", "report_late", "last_report_on")
-
-
-def _task_default(name: str) -> Any:
+def task_default(name: str) -> Any:
     """A Task column's default (by attribute name: `parent_id` too)."""
     f = Task._meta.get_field(name)
     assert isinstance(f, models.Field)
@@ -276,36 +260,20 @@ def _first_lights(
     plan: Plan, rows: Sequence[NewTask], created: dict[str, Made], task_rows: list[dict[str, Any]], on: date
 ) -> dict[int, dict[str, Any]]:
     """task id -> its stored light columns as of `on`, worked out before the rows are written."""
-    from .rules import PlannedMilestone
-    from .selectors import _TASK_FIELDS, new_task_lights
+    from .selectors import _TASK_FIELDS, new_task_lights, planned_milestone
+    from .services.lights import first_lights
 
-    defaults = {f: _task_default(f) for f in _TASK_FIELDS}
+    defaults = {f: task_default(f) for f in _TASK_FIELDS}
     tasks = [tuple(v[f] if f in v else defaults[f] for f in _TASK_FIELDS) for v in task_rows]
-    milestones: dict[int, list[PlannedMilestone]] = {}
+    milestones: dict[int, list[Any]] = {}
     for r in rows:
         if r.milestones:
             pk = created[r.code].pk
-            ms = sorted(milestone_values(pk, r.milestones), key=lambda m: (m["sort"], m["due"]))
+            ordered = sorted(milestone_values(pk, r.milestones), key=lambda m: (m["sort"], m["due"]))
             milestones[pk] = [
-                PlannedMilestone(
-                    due=m["due"],
-                    met_on=m["met_on"] if m.get("met_on") and m["met_on"] <= on else None,
-                    duration_days=m.get("duration_days"),
-                )
-                for m in ms
+                planned_milestone(m["due"], m.get("met_on"), m.get("duration_days"), on=on) for m in ordered
             ]
-    out: dict[int, dict[str, Any]] = {}
-    for lr in new_task_lights(plan, tasks, milestones, on):
-        out[lr.id] = {
-            "light": lr.light,
-            "actual_pct": lr.actual,
-            "expected_pct": lr.expected,
-            "slack_days": lr.slack,
-            "report_late": lr.report_late,
-            "last_report_on": lr.last_report_on,
-            "light_on": on,
-        }
-    return out
+    return first_lights(new_task_lights(plan, tasks, milestones, on), on=on, plan_id=plan.pk)
 
 
 def _place_known_ids(

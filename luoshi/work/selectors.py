@@ -191,10 +191,17 @@ def _milestones(task_q: Q, on: date) -> dict[int, list[rules.PlannedMilestone]]:
         .order_by("task_id", "sort", "due")
         .values_list("task_id", "due", "met_on", "duration_days")
     ):
-        milestones[tid].append(
-            rules.PlannedMilestone(due=due, met_on=met if met and met <= on else None, duration_days=days)
-        )
+        milestones[tid].append(planned_milestone(due, met, days, on=on))
     return milestones
+
+
+def planned_milestone(
+    due: date, met_on: date | None, duration_days: int | None, *, on: date
+) -> rules.PlannedMilestone:
+    """A milestone as the light engine reads it on `on`: met only if met by then."""
+    return rules.PlannedMilestone(
+        due=due, met_on=met_on if met_on and met_on <= on else None, duration_days=duration_days
+    )
 
 
 def _own_row(

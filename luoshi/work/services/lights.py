@@ -110,17 +110,43 @@ def persist_lights(rows: list[LightRow], *, on: date, only: set[int] | None = No
         if only is not None and r.id not in only:
             continue
         old = stored.get(r.id)
-        new = (r.light, r.actual, r.expected, r.slack, r.report_late, r.last_report_on)
+        new = _compared(r)
         if old is not None and old[:6] == new:
             continue
         if old is not None and old[0] != r.light:
             light_changed.append((r.id, old[0], r.light))
         if old is not None:
             plans.add(old[-1])
-        changed.append((r.light, r.actual, r.expected, r.slack, r.report_late, r.last_report_on, on, r.id))
+        changed.append((*new, on, r.id))
     update_rows(Task, _STORED, changed)
     signals.lights_changed(light_changed, on=on, plan_ids=plans)
     return len(changed)
+
+
+def first_lights(rows: list[LightRow], *, on: date, plan_id: int) -> dict[int, dict[str, Any]]:
+    """The stored light columns (by task id) of new tasks about to be written with them, for the rows
+    whose lights are not a new task's defaults; announced as `persist_lights` announces a change from
+    those defaults, so a writer that stores them with the rows (`work.bulk.task_create_many`
+    `lights_on`) leaves the plan's refresh nothing to rewrite and its listeners nothing missed."""
+    from ..bulk import task_default
+
+    default = tuple(task_default(f) for f in _STORED_FIELDS[:6])
+    out: dict[int, dict[str, Any]] = {}
+    light_changed: list[tuple[int, str, str]] = []
+    for r in rows:
+        new = _compared(r)
+        if new == default:
+            continue
+        if r.light != default[0]:
+            light_changed.append((r.id, default[0], r.light))
+        out[r.id] = dict(zip(_STORED_FIELDS, (*new, on), strict=True))
+    signals.lights_changed(light_changed, on=on, plan_ids=[plan_id] if out else [])
+    return out
+
+
+def _compared(r: LightRow) -> tuple[Any, ...]:
+    """A computed light's stored values but the day (`_STORED` without `light_on`)."""
+    return (r.light, r.actual, r.expected, r.slack, r.report_late, r.last_report_on)
 
 
 # Stored per-task state refreshed by reports and the tick: (field, SQL type) for `update_rows`.
