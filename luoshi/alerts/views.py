@@ -250,7 +250,15 @@ def timeliness(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "alerts/timeliness.html",
-        {"rows": rows, "start": start, "end": end, "weeks": n_weeks, "is_officer": ctx.is_officer},
+        {
+            "rows": rows,
+            "start": start,
+            "end": end,
+            "weeks": n_weeks,
+            "is_officer": ctx.is_officer,
+            # a unit's own figures: the warning board is the office's and leaders' (no link to a 403)
+            "sees_board": ctx.is_officer or ctx.is_leader,
+        },
     )
 
 

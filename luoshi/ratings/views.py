@@ -4,6 +4,7 @@ without an account, phone first."""
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import re
 from typing import Any
@@ -21,16 +22,16 @@ from django.views.decorators.http import require_GET, require_POST
 
 from luoshi.audit.services import record_read
 from luoshi.documents.exporters import xlsx_response
-from luoshi.errors import LuoshiError
+from luoshi.errors import LuoshiError, NotAllowed
 from luoshi.imports.staged import staged_import
 from luoshi.lib.uploads import upload_limit
-from luoshi.org.access import require_officer
+from luoshi.org.access import context_for, require_officer
 from luoshi.web.errors import form_submit
 
 from . import importer, selectors, services
 from .exports import LinksExporter, ResultsExporter
 from .forms import PanelForm, RoundForm
-from .models import Ballot, RatingRound
+from .models import Ballot, RatingRound, RoundState
 
 
 def _round(request: HttpRequest, pk: int) -> RatingRound:
@@ -177,14 +178,31 @@ def tokens_issue(request: HttpRequest, pk: int) -> HttpResponseBase:
 @login_required
 @require_GET
 def results(request: HttpRequest, pk: int) -> HttpResponseBase:
-    """评议结果: per panel and unit, with each item; 样本不足 below the minimum; .xlsx export."""
-    rnd = _round(request, pk)
-    outcome = selectors.round_results(rnd)
+    """评议结果: per panel and unit, with each item; 样本不足 below the minimum; .xlsx export.
+
+    The office reads every round's results. A unit's assessment breakdown links here for its rating
+    score and veto (评议得分, 服务否决), so anyone else reads an open or closed round's rows for the
+    units they see (their own, a leader's portfolio or district), and is refused when it rated none."""
+    ctx = context_for(request.user)
+    if ctx.is_officer:
+        rnd = _round(request, pk)
+        outcome = selectors.round_results(rnd)
+    else:
+        rnd = get_object_or_404(RatingRound.objects.exclude(state=RoundState.DRAFT), pk=pk)
+        outcome = selectors.round_results(rnd)
+        seen = ctx.scope_unit_ids
+        outcome = dataclasses.replace(outcome, units=[u for u in outcome.units if u.unit_id in seen])
+        if not outcome.units:
+            raise NotAllowed(_("这一轮评议没有您能查看的单位。"))
     items = list(rnd.items.values_list("text", flat=True))
     if request.GET.get("format") == "xlsx":
         record_read(request, "audit.data.exported", rnd, what="ratings.results", fmt="xlsx")
         return xlsx_response(ResultsExporter(rnd, outcome, items))
-    return render(request, "ratings/results.html", {"round": rnd, "results": outcome, "items": items})
+    return render(
+        request,
+        "ratings/results.html",
+        {"round": rnd, "results": outcome, "items": items, "is_officer": ctx.is_officer},
+    )
 
 
 # ---------------------------------------------------------------------------------------------

@@ -152,6 +152,10 @@ def test_timeliness_for_the_unit_and_its_leader(p: Personas, who: str) -> None:
     body = r.content.decode()
     assert ("区发展和改革局" in body) is (who in {"reporter_a", "head_a", "leader", "officer"})
     assert ("区财政局" in body) is (who in {"reporter_b", "officer"})
+    # the page links the warning board only to whoever may open it (a unit's clerk got a 403 there)
+    board = f'href="{reverse("alerts:board")}"' in body
+    assert board is (who in {"leader", "officer"})
+    assert (client_for(getattr(p, who)).get(reverse("alerts:board")).status_code == 200) is board
 
 
 def test_timeliness_figures(p: Personas) -> None:

@@ -35,8 +35,34 @@ def test_office_pages_per_persona(p: Personas, rnd: RatingRound, who: str, name:
     response = client_for(getattr(p, who)).get(_url(name, rnd))
     if who == "anonymous":
         assert response.status_code == 302
+    elif name == "ratings:results" and who != "auditor":
+        assert response.status_code == 200  # every business persona sees a rated unit (below)
     else:
         assert response.status_code == (200 if who in ("officer", "officer2") else 403)
+
+
+def test_results_show_others_the_units_they_see_as_their_breakdown_links_there(p: Personas) -> None:
+    """A unit's assessment breakdown links its rating score to the results page: the unit reads its
+    own rows there (not the other units'), a leader their portfolio's; a round still in preparation
+    is not found, and a unit the round did not rate and the audit administrator are refused."""
+    rnd = make_round(p, rated_units=[p.unit_a, p.office])
+    url = reverse("ratings:results", args=[rnd.pk])
+    assert client_for(p.reporter_a).get(url).status_code == 404  # in preparation: the office's only
+    tokens = opened(p, rnd, raters=3)
+    for bid, token in tokens.items():
+        services.ballot_submit(token=token, answers=full_answers(Ballot.objects.get(pk=bid), 0))
+    office = client_for(p.officer).get(url).content.decode()
+    assert "区发展和改革局" in office and "区委督查室" in office
+    for who in ("reporter_a", "head_a", "leader"):
+        body = client_for(getattr(p, who)).get(url).content.decode()
+        assert "区发展和改革局" in body and "区委督查室" not in body, who
+        assert f'href="{reverse("ratings:round", args=[rnd.pk])}"' not in body  # the office's page, unlinked
+    export = client_for(p.head_a).get(url + "?format=xlsx")
+    book = openpyxl.load_workbook(io.BytesIO(b"".join(export.streaming_content)))  # type: ignore[attr-defined]
+    cells = {str(c.value) for row in book.active.iter_rows() for c in row}  # type: ignore[union-attr]
+    assert "区发展和改革局" in cells and "区委督查室" not in cells
+    for who in ("reporter_b", "auditor"):
+        assert client_for(getattr(p, who)).get(url).status_code == 403, who
 
 
 @pytest.mark.parametrize("who", ["reporter_a", "head_a", "leader"])

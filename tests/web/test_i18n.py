@@ -179,6 +179,7 @@ def test_login_page_in_english(p: Any) -> None:
     c.cookies["django_language"] = "en"
     html = c.get("/login/").content.decode()
     assert "Sign in to Luoshi" in html and "Password" in html
+    assert "No sign-in needed" in html and "Report a problem" in html
 
 
 def test_chinese_first_middleware_ignores_browser_language(p: Any, settings: Any) -> None:

@@ -103,6 +103,12 @@ def test_login_page_and_login_logout(p: Any) -> None:
     resp = c.get(LOGIN)
     expect(resp, 200)
     assert "登录" in resp.content.decode()
+    # a citizen who lands on the site finds the public side from the sign-in page, and each link opens
+    public = resp.content.decode().split('id="public-links"', 1)[1].split("</p>", 1)[0]
+    links = re.findall(r'href="([^"]+)"', public)
+    assert links == ["/public/", "/public/appeals/new/", "/public/appeals/track/"]
+    for link in links:
+        expect(Client().get(link), 200)
     resp = c.post(LOGIN, {"username": "reporter_a", "password": "wrong"})
     expect(resp, 200)
     assert "用户名或密码不正确" in resp.content.decode()
