@@ -12,6 +12,11 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.utils.formats import localize
+from django.utils.html import conditional_escape
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.timezone import template_localtime  # type: ignore[attr-defined]  # not in the stubs
+
 
 @dataclass(frozen=True)
 class Cell:
@@ -33,6 +38,24 @@ class ChartTable:
     summary: Any = ""
     # Column indexes that hold numbers (right-aligned headers).
     num_columns: frozenset[int] = frozenset()
+
+    def body_html(self) -> SafeString:
+        """The rows as table rows (the first cell a row header, numbers right-aligned, each cell's
+        link), each value shown as a template shows it (local time, localized, escaped). Built here
+        rather than in the template: the map's table has a row per point, and at 3,000 points the
+        template's loop over the cells was half the page's time."""
+        out = []
+        for row in self.rows:
+            cells = []
+            for i, c in enumerate(row):
+                text = conditional_escape(str(localize(template_localtime(c.text))))
+                inner = f'<a href="{conditional_escape(c.url)}">{text}</a>' if c.url else text
+                if i == 0:
+                    cells.append(f'<th scope="row">{inner}</th>')
+                else:
+                    cells.append(f'<td class="num">{inner}</td>' if c.num else f"<td>{inner}</td>")
+            out.append("<tr>" + "".join(cells) + "</tr>")
+        return mark_safe("\n".join(out))  # every value and link is escaped above
 
 
 def cell(value: Any, url: str = "") -> Cell:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from django.template.loader import render_to_string
 
 from luoshi.lib.charts import Cell, cell, chart_table
@@ -47,3 +48,44 @@ def test_an_empty_table_says_so() -> None:
         "web/_chart_table.html", {"table": chart_table(id="e", caption="c", columns=["a", "b"], rows=[])}
     )
     assert "暂无数据" in html and 'colspan="2"' in html
+
+
+# The loop the template ran over every cell before the rows were built in Python (`body_html`): the
+# reference for how each value reads, kept here so the two cannot drift apart.
+TEMPLATE_ROWS = (
+    '{% for row in table.rows %}<tr>{% for c in row %}{% if forloop.first %}<th scope="row">{% else %}'
+    '<td{% if c.num %} class="num"{% endif %}>{% endif %}{% if c.url %}<a href="{{ c.url }}">{{ c.text }}'
+    "</a>{% else %}{{ c.text }}{% endif %}{% if forloop.first %}</th>{% else %}</td>{% endif %}{% endfor %}"
+    "</tr>\n{% endfor %}"
+)
+
+
+@pytest.mark.parametrize("language", ["zh-hans", "en"])
+def test_rows_read_as_the_template_wrote_them(language: str) -> None:
+    from datetime import UTC, date, datetime
+    from decimal import Decimal
+
+    from django.template import engines
+    from django.utils import translation
+    from django.utils.safestring import mark_safe
+    from django.utils.translation import gettext_lazy
+
+    table = chart_table(
+        id="t",
+        caption="c",
+        columns=["名称", "数", "时", "注"],
+        rows=[
+            [
+                Cell('A&B <"局">', "/p/?a=1&b=<2>"),
+                Decimal("12.50"),
+                datetime(2026, 11, 30, 17, 30, tzinfo=UTC),
+                None,
+            ],
+            [gettext_lazy("逾期"), 3.25, date(2026, 12, 1), Cell(mark_safe("<b>已标记</b>"))],
+            ["", Cell(-7, "/x/", num=True), "2026-12-01", True],
+        ],
+    )
+    with translation.override(language):
+        expected = engines["django"].from_string(TEMPLATE_ROWS).render({"table": table})
+        assert table.body_html() == expected.rstrip("\n")
+    assert "&lt;&quot;局&quot;&gt;" in expected and "2026" in expected and "<b>已标记</b>" in expected
