@@ -31,3 +31,16 @@ def test_every_table_in_a_template_has_a_styled_class() -> None:
             if not any(c in styled for c in classes):
                 bare.append(f"{page.relative_to(LUOSHI)}: {tag}")
     assert not bare, "unstyled tables:\n" + "\n".join(bare)
+
+
+def test_a_description_list_s_class_is_styled() -> None:
+    """A <dl> with a class has a rule for it (four pages' `facts` lists had none and stacked every
+    label over its value); a plain <dl> takes its page's own rules (the public pages')."""
+    styled = _styled_classes()
+    unstyled = []
+    for page in sorted(LUOSHI.rglob("*.html")):
+        for tag in re.findall(r"<dl\b[^>]*>", page.read_text(encoding="utf-8")):
+            found = CLASSES.search(tag)
+            if found and not any(c in styled for c in found.group(1).split()):
+                unstyled.append(f"{page.relative_to(LUOSHI)}: {tag}")
+    assert not unstyled, "unstyled description lists:\n" + "\n".join(unstyled)
