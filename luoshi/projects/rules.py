@@ -32,6 +32,14 @@ STAGES: tuple[str, ...] = (
 )
 FINAL_STAGE = STAGES[-1]
 
+
+def next_stage(current: str) -> str:
+    """The stage a project registers next: the one after `current`, the first without one, and the
+    final stage once there."""
+    if current not in STAGES:
+        return STAGES[0]
+    return STAGES[min(STAGES.index(current) + 1, len(STAGES) - 1)]
+
 # A project that has been in the same stage this many days is stuck (卡在某一阶段).
 DEFAULT_STUCK_DAYS = 90
 

@@ -167,7 +167,8 @@ def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "editable": editable,
         "officer": ctx.is_officer,
         "stage_form": StageMetForm(
-            initial={"met": on}, carryable=_carryable(request, project) if editable else ()
+            initial={"stage": rules.next_stage(project.stage), "met": on},
+            carryable=_carryable(request, project) if editable else (),
         ),
         "investment_form": InvestmentForm(initial={"month": on.strftime("%Y-%m"), "amount": amount}),
         "investment_source": source,

@@ -71,6 +71,14 @@ def test_stage_index() -> None:
 
 
 @pytest.mark.parametrize(
+    ("current", "expected"),
+    [("", "packaged"), ("packaged", STAGES[1]), (STAGES[5], STAGES[6]), ("reached", "reached")],
+)
+def test_the_stage_form_offers_the_next_stage(current: str, expected: str) -> None:
+    assert rules.next_stage(current) == expected
+
+
+@pytest.mark.parametrize(
     ("stages", "on", "missed"),
     [
         ([], D(2024, 6, 1), False),

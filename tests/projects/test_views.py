@@ -161,6 +161,15 @@ def test_board_counts_visible_projects_only(p: Any) -> None:
     assert Project.objects.count() == 2
 
 
+def test_the_stage_form_offers_the_stage_after_the_project_s(p: Any) -> None:
+    """Not always the first stage: a project under construction registers 投产 next."""
+    project = make_project(p, year=date.today().year)
+    c = client_for(p.officer)
+    assert '<option value="packaged" selected>' in c.get(f"/projects/{project.pk}/").content.decode()
+    services.stage_met(actor=p.officer, project=project, stage="packaged", met=date.today(), note="已包装")
+    assert '<option value="inviting" selected>' in c.get(f"/projects/{project.pk}/").content.decode()
+
+
 def test_stage_form_offers_the_task_s_report_files_and_carries_one(p: Any) -> None:
     """The stage form lists the files of the latest report on the project's task; choosing one
     records the stage with that stored file, with no new upload."""
