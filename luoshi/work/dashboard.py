@@ -14,7 +14,7 @@ from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
-from django.db.models import Case, Count, IntegerField, Sum, Value, When
+from django.db.models import Case, Count, IntegerField, Subquery, Sum, Value, When
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
@@ -370,6 +370,28 @@ def _trend_table(trend: dict[str, Any]) -> ChartTable:
 # Views
 
 
+# The session key of the plan a reader last chose on the dashboard.
+DASHBOARD_PLAN = "work.dashboard.plan"
+
+
+def _default_plan(request: HttpRequest, active: list[int]) -> Plan:
+    """The plan the dashboard opens on without ?plan=: the one this reader chose last, else the
+    latest year's largest plan (its annual targets, rather than whichever list sorts first)."""
+    remembered = request.session.get(DASHBOARD_PLAN)
+    if remembered in active:
+        return Plan.objects.get(pk=remembered)
+    latest = Plan.objects.filter(pk__in=active).order_by("-year").values("year")[:1]
+    plan = (
+        Plan.objects.filter(pk__in=active, year=Subquery(latest))
+        .annotate(n=Count("tasks"))
+        .order_by("-n", "name")
+        .first()
+    )
+    assert plan is not None  # `active` names at least one plan
+    request.session[DASHBOARD_PLAN] = plan.pk
+    return plan
+
+
 @require_GET
 @login_required
 def dashboard(request: HttpRequest) -> HttpResponse:
@@ -384,8 +406,10 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         plan = Plan.objects.filter(pk=int(raw)).first()
         if plan is None:
             raise Http404
+        if request.session.get(DASHBOARD_PLAN) != plan.pk:  # a session saved only when it changes
+            request.session[DASHBOARD_PLAN] = plan.pk
     elif plans:
-        plan = Plan.objects.get(pk=plans[0][0])
+        plan = _default_plan(request, [pk for pk, _name in plans])
     context: dict[str, Any] = {"plans": plans, "plan": plan}
     if plan is not None:
         context["body"] = dashboard_body(request, plan)

@@ -274,3 +274,18 @@ def _figures(response) -> str:  # type: ignore[no-untyped-def]
     """The page's figures (from the first number to the chart data), without the per-request token."""
     html = response.content.decode()
     return html[html.index('<div class="kpis">') : html.index('id="dashboard-data"')]
+
+
+def test_the_dashboard_opens_on_the_largest_plan_then_on_the_reader_s_choice(client, p, plan) -> None:  # type: ignore[no-untyped-def]
+    """Not the plan whose name sorts first: the year's largest (its annual targets), until the
+    reader picks another, which it then opens on."""
+    today = timezone.localdate()
+    small = p.plan(
+        name="2026年一份小清单", year=today.year, start=date(today.year, 1, 1), due=date(today.year, 12, 31)
+    )
+    p.task(small, title="小清单任务", unit=p.unit_a)
+    assert small.name < plan.name  # sorts first in the plan menu
+    client.force_login(p.leader)
+    assert client.get(URL).context["plan"] == plan
+    client.get(URL, {"plan": small.pk})
+    assert client.get(URL).context["plan"] == small
