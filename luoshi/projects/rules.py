@@ -40,6 +40,7 @@ def next_stage(current: str) -> str:
         return STAGES[0]
     return STAGES[min(STAGES.index(current) + 1, len(STAGES) - 1)]
 
+
 # A project that has been in the same stage this many days is stuck (卡在某一阶段).
 DEFAULT_STUCK_DAYS = 90
 
