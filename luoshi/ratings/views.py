@@ -180,18 +180,23 @@ def tokens_issue(request: HttpRequest, pk: int) -> HttpResponseBase:
 def results(request: HttpRequest, pk: int) -> HttpResponseBase:
     """评议结果: per panel and unit, with each item; 样本不足 below the minimum; .xlsx export.
 
-    The office reads every round's results. A unit's assessment breakdown links here for its rating
-    score and veto (评议得分, 服务否决), so anyone else reads an open or closed round's rows for the
-    units they see (their own, a leader's portfolio or district), and is refused when it rated none."""
+    The office reads every round's results. An assessment breakdown links here for a unit's rating
+    score and veto (评议得分, 服务否决), and leaders read every unit's breakdown (everyone once a run is
+    published), so beyond the office: leaders read every row of an open or closed round, anyone else
+    every row of a closed round and their own units' rows of an open one, refused when it rated none
+    of them; a round in preparation is the office's only."""
     ctx = context_for(request.user)
     if ctx.is_officer:
         rnd = _round(request, pk)
         outcome = selectors.round_results(rnd)
     else:
+        if not (ctx.is_leader or ctx.scope_unit_ids):  # no business role (the admin duties): nothing
+            raise NotAllowed(_("这一轮评议没有您能查看的单位。"))
         rnd = get_object_or_404(RatingRound.objects.exclude(state=RoundState.DRAFT), pk=pk)
         outcome = selectors.round_results(rnd)
-        seen = ctx.scope_unit_ids
-        outcome = dataclasses.replace(outcome, units=[u for u in outcome.units if u.unit_id in seen])
+        if not ctx.is_leader and rnd.state != RoundState.CLOSED:
+            seen = ctx.scope_unit_ids
+            outcome = dataclasses.replace(outcome, units=[u for u in outcome.units if u.unit_id in seen])
         if not outcome.units:
             raise NotAllowed(_("这一轮评议没有您能查看的单位。"))
     items = list(rnd.items.values_list("text", flat=True))

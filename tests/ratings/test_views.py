@@ -42,8 +42,8 @@ def test_office_pages_per_persona(p: Personas, rnd: RatingRound, who: str, name:
 
 
 def test_results_show_others_the_units_they_see_as_their_breakdown_links_there(p: Personas) -> None:
-    """A unit's assessment breakdown links its rating score to the results page: the unit reads its
-    own rows there (not the other units'), a leader their portfolio's; a round still in preparation
+    """A unit's assessment breakdown links its rating score to the results page: in an open round the
+    unit reads its own rows there (not the other units'), a leader every row; a round still in preparation
     is not found, and a unit the round did not rate and the audit administrator are refused."""
     rnd = make_round(p, rated_units=[p.unit_a, p.office])
     url = reverse("ratings:results", args=[rnd.pk])
@@ -53,16 +53,24 @@ def test_results_show_others_the_units_they_see_as_their_breakdown_links_there(p
         services.ballot_submit(token=token, answers=full_answers(Ballot.objects.get(pk=bid), 0))
     office = client_for(p.officer).get(url).content.decode()
     assert "区发展和改革局" in office and "区委督查室" in office
-    for who in ("reporter_a", "head_a", "leader"):
+    for who in ("reporter_a", "head_a"):
         body = client_for(getattr(p, who)).get(url).content.decode()
         assert "区发展和改革局" in body and "区委督查室" not in body, who
         assert f'href="{reverse("ratings:round", args=[rnd.pk])}"' not in body  # the office's page, unlinked
+    # a leader reads every unit's assessment breakdown, so every row of the round
+    leader = client_for(p.leader).get(url).content.decode()
+    assert "区发展和改革局" in leader and "区委督查室" in leader
     export = client_for(p.head_a).get(url + "?format=xlsx")
     book = openpyxl.load_workbook(io.BytesIO(b"".join(export.streaming_content)))  # type: ignore[attr-defined]
     cells = {str(c.value) for row in book.active.iter_rows() for c in row}  # type: ignore[union-attr]
     assert "区发展和改革局" in cells and "区委督查室" not in cells
     for who in ("reporter_b", "auditor"):
         assert client_for(getattr(p, who)).get(url).status_code == 403, who
+    # closed, the round's results are everyone's (a published assessment shows every unit's score)
+    services.round_close(actor=p.officer, round=rnd)
+    closed = client_for(p.reporter_b).get(url).content.decode()
+    assert "区发展和改革局" in closed and "区委督查室" in closed
+    assert client_for(p.auditor).get(url).status_code == 403
 
 
 @pytest.mark.parametrize("who", ["reporter_a", "head_a", "leader"])
