@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 from django.conf import settings
@@ -14,23 +15,46 @@ from django.utils.translation import gettext as _
 
 from luoshi.errors import NotAllowed
 
-from .models import ADMIN_DUTIES, Membership, PortfolioUnit, Role, Unit
+from .models import ADMIN_DUTIES, Membership, Person, PortfolioUnit, Role, Unit
 
 
 @dataclass(frozen=True)
 class UserContext:
     person_id: int | None = None
     roles: frozenset[str] = frozenset()
-    unit_ids: frozenset[int] = frozenset()  # units where the user holds a post, with their subtrees
     reporter_unit_ids: frozenset[int] = frozenset()
     head_unit_ids: frozenset[int] = frozenset()
-    portfolio_unit_ids: frozenset[int] = frozenset()  # with descendants
     # Acts as a superuser: only where LUOSHI_SUPERUSER_BYPASS is on (LUOSHI_DEBUG); in production mode a
     # superuser flag grants nothing, so separation of duties (三权分立) has no way around it.
     superuser: bool = False
     # Units where the user holds a post themself, without subtrees: who sees a unit's pending reports.
     post_unit_ids: frozenset[int] = frozenset()
+    # Posts whose unit's subtree the user sees (every business post but a leader's).
+    tree_root_ids: frozenset[int] = frozenset()
     extra: dict[str, Any] = field(default_factory=dict)
+
+    # The subtrees are read when first asked for: filing a report for one's own unit, the commonest
+    # write, needs only the posts (one query), not the tree below them nor a leader's portfolio.
+
+    @cached_property
+    def unit_ids(self) -> frozenset[int]:
+        """Units where the user holds a post, with their subtrees (a street sees its communities)."""
+        if not self.tree_root_ids:
+            return self.post_unit_ids
+        below = Unit.objects.subtree(list(self.tree_root_ids)).values_list("pk", flat=True)
+        return self.post_unit_ids | frozenset(below)
+
+    @cached_property
+    def portfolio_unit_ids(self) -> frozenset[int]:
+        """A leader's portfolio (分管), with descendants."""
+        if self.person_id is None:
+            return frozenset()
+        leader_units = list(
+            PortfolioUnit.objects.filter(leader_id=self.person_id).values_list("unit_id", flat=True)
+        )
+        if not leader_units:
+            return frozenset()
+        return frozenset(Unit.objects.subtree(leader_units).values_list("pk", flat=True))
 
     @property
     def is_officer(self) -> bool:
@@ -59,48 +83,41 @@ def context_for(user: Any) -> UserContext:
     cached: UserContext | None = getattr(user, "_luoshi_ctx", None)
     if cached is not None:
         return cached
-    person_id = user.person.pk if hasattr(user, "person") and user.person is not None else None
     roles: set[str] = set()
     units: set[int] = set()
     tree_roots: set[int] = set()
     reporter: set[int] = set()
     head: set[int] = set()
-    portfolio: set[int] = set()
-    if person_id is not None:
-        for role, unit_id in (
-            Membership.objects.current()
-            .filter(person_id=person_id)
-            .values_list("post__role", "post__unit_id")
-        ):
-            roles.add(role)
-            if role in ADMIN_DUTIES:
-                # An admin duty's post sits in some unit but gives no sight of its business data.
-                continue
-            units.add(unit_id)
-            if role != Role.LEADER:
-                tree_roots.add(unit_id)
-            if role == Role.REPORTER:
-                reporter.add(unit_id)
-            elif role == Role.HEAD:
-                head.add(unit_id)
-        leader_units = list(
-            PortfolioUnit.objects.filter(leader_id=person_id).values_list("unit_id", flat=True)
-        )
-        if leader_units:
-            portfolio = set(Unit.objects.subtree(leader_units).values_list("pk", flat=True))
-    # Members of a unit see its subtree (a street sees its communities). A leader's post sits in the
-    # district itself, so it would reach everything: leaders see their portfolio (分管) instead.
-    own_tree = set(units)
-    if tree_roots:
-        own_tree |= set(Unit.objects.subtree(list(tree_roots)).values_list("pk", flat=True))
+    # The person comes with their posts in one query; only someone with no current post needs another.
+    rows = list(
+        Membership.objects.current()
+        .filter(person__user_id=user.pk)
+        .values_list("person_id", "post__role", "post__unit_id")
+    )
+    person_id = (
+        rows[0][0] if rows else Person.objects.filter(user_id=user.pk).values_list("pk", flat=True).first()
+    )
+    for _person, role, unit_id in rows:
+        roles.add(role)
+        if role in ADMIN_DUTIES:
+            # An admin duty's post sits in some unit but gives no sight of its business data.
+            continue
+        units.add(unit_id)
+        # A leader's post sits in the district itself, so it would reach everything: leaders see
+        # their portfolio (分管) instead.
+        if role != Role.LEADER:
+            tree_roots.add(unit_id)
+        if role == Role.REPORTER:
+            reporter.add(unit_id)
+        elif role == Role.HEAD:
+            head.add(unit_id)
     ctx = UserContext(
         person_id=person_id,
         roles=frozenset(roles),
-        unit_ids=frozenset(own_tree),
         reporter_unit_ids=frozenset(reporter),
         head_unit_ids=frozenset(head),
-        portfolio_unit_ids=frozenset(portfolio),
         post_unit_ids=frozenset(units),
+        tree_root_ids=frozenset(tree_roots),
         superuser=bool(user.is_superuser) and superuser_bypass(),
     )
     user._luoshi_ctx = ctx
