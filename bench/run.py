@@ -148,7 +148,7 @@ def start_server(port: int, env: dict[str, str]) -> subprocess.Popen[bytes]:
             str(Path(PY).parent / "gunicorn"),
             "luoshi.wsgi:application",
             "-w",
-            "2",
+            os.environ.get("BENCH_WORKERS", "2"),
             # Threads in each of the 2 processes overlap one request's database waits with another's work.
             "--threads",
             os.environ.get("BENCH_THREADS", "4"),
@@ -367,9 +367,12 @@ def main() -> int:
     total_tasks = Task.objects.count()
     print(f"scale {args.scale}: {total_tasks:,} tasks, {Report.objects.count():,} reports")
 
-    # The web server as production runs it: its writers' audit entries chained by one thread per
-    # process (production mode's default), not after each request's commit.
-    server = start_server(args.port, {"LUOSHI_AUDIT_CHAIN_IN_BACKGROUND": "1", **env})
+    # The web server as production runs it: its writers' audit entries chained, and their reports'
+    # lights stored, by one thread each per process (production mode's defaults), not in or after
+    # each request.
+    server = start_server(
+        args.port, {"LUOSHI_AUDIT_CHAIN_IN_BACKGROUND": "1", "LUOSHI_LIGHTS_IN_BACKGROUND": "1", **env}
+    )
     try:
         users = {
             "superuser": (

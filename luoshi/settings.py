@@ -353,6 +353,10 @@ LUOSHI_AUDIT_CHECKPOINT_SECONDS = env_int("LUOSHI_AUDIT_CHECKPOINT_SECONDS", 60)
 # Whether a web process chains its writers' entries in one thread of its own (audit/background.py)
 # instead of after each writer's commit: on in production mode, where gunicorn serves many writers.
 LUOSHI_AUDIT_CHAIN_IN_BACKGROUND = env_bool("LUOSHI_AUDIT_CHAIN_IN_BACKGROUND", PRODUCTION)
+# Whether a filed or approved report's known figures and lights (the task's and its ancestors') are
+# stored after the writer's commit by one thread of the process, many reports' at once (queued in
+# work.StaleTask with the report), instead of in the writer's transaction: on in production mode.
+LUOSHI_LIGHTS_IN_BACKGROUND = env_bool("LUOSHI_LIGHTS_IN_BACKGROUND", PRODUCTION)
 # Audit entries are kept at least this long (等保三级: 180 days at least); `luoshi audit purge`
 # refuses anything younger.
 LUOSHI_AUDIT_RETENTION_DAYS = env_int("LUOSHI_AUDIT_RETENTION_DAYS", 180)

@@ -523,6 +523,17 @@ class LateReport(models.Model):
         indexes = [models.Index(fields=["unit", "period_end"])]
 
 
+class StaleTask(models.Model):
+    """A task whose known figures and stored lights wait for the refresher (LUOSHI_LIGHTS_IN_BACKGROUND):
+    queued in the transaction of the report that made them stale, and deleted by the refresher in the
+    transaction that stores them (`services.lights.refresh_stale`), so none is lost if a process stops."""
+
+    id = models.BigAutoField(primary_key=True)
+    task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="+")
+    region = RegionKey(source=("task",))  # lib/regions.py
+    on = models.DateField()  # the day the lights are stored as of
+
+
 class Follow(models.Model):
     """A user following a task, told when its light or status changes."""
 

@@ -20,7 +20,7 @@ from luoshi.jobs.periodic import tick_threads
 
 from .models import LightCount, Plan, Task
 from .selectors import compute_lights, counted_rows
-from .services.lights import mark_late_reports, persist_lights
+from .services.lights import mark_late_reports, persist_lights, refresh_stale
 
 
 @dataclass
@@ -79,6 +79,7 @@ def _tick_plan_in_thread(plan_id: int, day: date) -> tuple[int, int, int]:
 def tick_plans(day: date, threads: int | None = None) -> PlanTotals:
     """Tick every active plan for `day`, each in its own transaction."""
     totals = PlanTotals()
+    refresh_stale()  # the reports filed last, queued for the refresher: known before the plans are ticked
     plan_ids = list(Plan.objects.filter(is_active=True).order_by("pk").values_list("pk", flat=True))
     threads = tick_threads() if threads is None else threads
     if threads > 1 and len(plan_ids) > 1:

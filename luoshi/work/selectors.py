@@ -383,35 +383,56 @@ def compute_path_lights(*, task_id: int, on: date) -> list[LightRow]:
     (the daily tick keeps them so): each parent rolls up its children's stored values, except for
     the child on the path, which is recomputed first. Returned leaf-first.
     """
-    path = Task.objects.filter(pk=task_id).values_list("path", "plan_id").get()
-    ids = paths.path_ids(path[0]) or [task_id]
-    plan = Plan.objects.get(pk=path[1])
+    return compute_paths_lights(task_ids=[task_id], on=on)
+
+
+def compute_paths_lights(*, task_ids: Iterable[int], on: date) -> list[LightRow]:
+    """`compute_path_lights` for many tasks at once (the refresher's batch of filed reports, from any
+    plans): the lights of the tasks and of every ancestor of theirs as of `on`, each task once, in a
+    fixed number of queries whatever their number. Each parent rolls up its children's stored values,
+    except for the children recomputed here, which are recomputed first. Returned deepest first."""
+    plan_of: dict[int, int] = {}
+    for path, plan_id in Task.objects.filter(pk__in=set(task_ids)).values_list("path", "plan_id"):
+        for tid in paths.path_ids(path):
+            plan_of[tid] = plan_id
+    if not plan_of:
+        return []
+    ids = sorted(plan_of)
+    plans = Plan.objects.in_bulk(set(plan_of.values()))
     task_q = Q(task_id__in=ids)
     rows, reports = _figures_as_of(
         list(Task.objects.filter(pk__in=ids).values_list(*_TASK_FIELDS, *_KNOWN_FIELDS)), on, task_q
     )
     tasks = {t[0]: t for t in rows}
-    filed = _filed_not_known(task_q, on) if not plan.late_approval_counts else {}
+    # Reports waiting for the head keep their period from being late only under plans where a late
+    # approval does not count.
+    lenient = [t for t in ids if not plans[plan_of[t]].late_approval_counts]
+    filed = _filed_not_known(Q(task_id__in=lenient), on) if lenient else {}
     milestones = _milestones(task_q, on)
-    # One query for the children of every task on the path (the task's own children included).
+    # One query for the children of every task recomputed (their own children included).
     kids: dict[int, dict[int, tuple[Decimal, Decimal, Decimal, str]]] = defaultdict(dict)
     for kid, parent_id, weight, actual, expected, status in Task.objects.filter(
         parent_id__in=ids
     ).values_list("id", "parent_id", "weight", "actual_pct", "expected_pct", "status"):
         kids[parent_id][kid] = (weight, actual, expected, status)
-    out: list[LightRow] = []
-    below: LightRow | None = None
-    for tid in reversed(ids):
+    done: dict[int, LightRow] = {}
+    for tid in sorted(tasks, key=lambda t: (-tasks[t][2], t)):
+        plan = plans[plan_of[tid]]
         row = _own_row(tasks[tid], reports.get(tid), milestones.get(tid, []), plan, on, filed.get(tid, ()))
-        mine = dict(kids.get(tid, {}))
-        if below is not None:
-            mine[below.id] = (below.weight, below.actual, below.expected, below.status)
+        mine = kids.get(tid, {})
         if mine:
             # Children in id order, as compute_lights meets them, so the rollup sums in the same order.
-            _roll_up(row, [mine[k] for k in sorted(mine)], milestones.get(tid, []), plan, on)
-        out.append(row)
-        below = row
-    return out
+            values = []
+            for k in sorted(mine):
+                kid_row = done.get(k)
+                values.append(
+                    mine[k]
+                    if kid_row is None
+                    else (kid_row.weight, kid_row.actual, kid_row.expected, kid_row.status)
+                )
+            _roll_up(row, values, milestones.get(tid, []), plan, on)
+        done[tid] = row
+    return list(done.values())
 
 
 def _light_of(row: LightRow, on: date, thresholds: rules.Thresholds, ms: list[rules.PlannedMilestone]) -> str:

@@ -580,6 +580,34 @@ def test_report_submit_per_persona(p: Personas, world: dict[str, Any], who: str,
 
 
 @pytest.mark.django_db
+def test_report_submit_answers_the_report_as_stored(p: Personas, world: dict[str, Any]) -> None:
+    """The answer is the saved report without reading it back: its figures rounded as their columns
+    keep them, so it equals what a read of the report gives; a task nobody may see, or one that does
+    not exist, is a 404 as a read would be."""
+    a = world["a"]
+    resp = as_(p, "head_a", "post", f"/tasks/{a.pk}/reports", {"percent": "33.33", "narrative": "三分之一"})
+    assert resp.status_code == 201, resp.content
+    out = resp.json()
+    listed = as_(p, "head_a", "get", f"/tasks/{a.pk}/reports").json()["items"][0]
+    assert out == listed and out["percent"] == 33.33 and out["evidence"] == []
+    # A figure the service works out itself (a measure's percent) is rounded as its column keeps it.
+    task = p.task(
+        world["plan"],
+        title="新增就业",
+        metric_name="新增就业",
+        metric_unit="人",
+        baseline=Decimal(0),
+        target=Decimal(3),
+    )
+    report = report_submit(actor=p.head_a, task=task, value=1)
+    assert report.percent == Decimal("33.33") == Report.objects.get(pk=report.pk).percent
+    missing = as_(p, "head_a", "post", "/tasks/987654/reports", {"percent": 5})
+    assert missing.status_code == 404
+    hidden = as_(p, "reporter_b", "post", f"/tasks/{a.pk}/reports", {"percent": 5})
+    assert hidden.status_code == 404 and Report.objects.filter(task=a).count() == 1
+
+
+@pytest.mark.django_db
 def test_report_submit_on_co_unit_task_and_corrections(p: Personas, world: dict[str, Any]) -> None:
     co = world["co"]
     first = as_(p, "head_a", "post", f"/tasks/{co.pk}/reports", {"percent": 20})

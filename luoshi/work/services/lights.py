@@ -14,16 +14,18 @@ from contextvars import ContextVar
 from datetime import date
 from typing import Any
 
-from django.db import router
+from django.conf import settings
+from django.db import connection, router, transaction
 from django.db.models import F, Max, OuterRef, Subquery
 from django.utils import timezone
 
 from luoshi.lib import compiled
+from luoshi.lib.background import Background
 from luoshi.lib.bulk import update_rows
 
 from .. import rules, signals
-from ..models import UNREPORTED, LateCause, LateReport, Plan, Report, Status, Task
-from ..selectors import LightRow, compute_path_lights
+from ..models import UNREPORTED, LateCause, LateReport, Plan, Report, StaleTask, Status, Task
+from ..selectors import LightRow, compute_path_lights, compute_paths_lights
 
 # Set while a caller replays history and recomputes whole plans afterwards (the demo's loader).
 _refresh_deferred: ContextVar[bool] = ContextVar("work_refresh_deferred", default=False)
@@ -80,6 +82,71 @@ def _known_figures() -> dict[str, Any]:
             known.order_by().values("task_id").annotate(m=Max("known_on")).values("m")[:1]
         ),
     )
+
+
+def refresh_after_report(items: Iterable[tuple[Task, date]]) -> None:
+    """A report became known for each task (as of the day given): store the tasks' known figures and
+    their and their ancestors' lights.
+
+    In the writer's transaction; or, with LUOSHI_LIGHTS_IN_BACKGROUND (production's default), queued
+    in it (`StaleTask`, one INSERT) and stored just after its commit by the process's refresher
+    thread, many reports' at once (`refresh_stale`): the filer does not wait for the roll-up, a
+    busy hour's reports share it, and a queued task left by a stopped process is refreshed by the
+    next run anywhere or the worker's minute step."""
+    items = sorted(items, key=lambda item: item[0].pk)
+    if not items:
+        return
+    if not settings.LUOSHI_LIGHTS_IN_BACKGROUND or _refresh_deferred.get():
+        figures_refresh([task.pk for task, _day in items])
+        for task, day in items:
+            task_refresh(task=task, on=day)
+        return
+    StaleTask.objects.bulk_create(
+        [StaleTask(task_id=task.pk, region_id=task.region_id, on=day) for task, day in items]
+    )
+    if not any(hook[1] is _wake_refresher for hook in connection.run_on_commit):
+        transaction.on_commit(_wake_refresher)
+
+
+_REFRESH_LOCK = 7_042_010  # any constant, distinct from the other advisory locks
+
+
+def refresh_stale(*, limit: int = 2000) -> int:
+    """Store the known figures and lights of the queued tasks (`StaleTask`) and take them off the
+    queue, up to `limit` rows a transaction, until it is empty; the number of rows taken.
+
+    One refresher at a time: on PostgreSQL each transaction waits for an advisory lock, so a run
+    woken while another holds it refreshes, once it has it, what the other's reading missed, and
+    ancestors shared by both are rolled up from each other's stored figures, never from a stale
+    read. Tasks queued for several days are refreshed as of each day, earliest first."""
+    if not StaleTask.objects.exists():
+        return 0  # the commonest case (the daily tick, the minute step): one query, no lock
+    total = 0
+    while True:
+        with transaction.atomic():
+            if connection.vendor == "postgresql":
+                with connection.cursor() as cur:
+                    cur.execute("SELECT pg_advisory_xact_lock(%s)", [_REFRESH_LOCK])
+            rows = list(StaleTask.objects.order_by("id").values_list("id", "task_id", "on")[:limit])
+            if not rows:
+                return total
+            StaleTask.objects.filter(pk__in=[r[0] for r in rows]).delete()
+            by_day: dict[date, set[int]] = defaultdict(set)
+            for _id, task_id, day in rows:
+                by_day[day].add(task_id)
+            figures_refresh({task_id for _id, task_id, _day in rows})
+            for day in sorted(by_day):
+                persist_lights(compute_paths_lights(task_ids=by_day[day], on=day), on=day)
+        total += len(rows)
+        if len(rows) < limit:
+            return total
+
+
+_refresher = Background("luoshi-lights", refresh_stale)
+
+
+def _wake_refresher() -> None:
+    _refresher.wake()
 
 
 def task_refresh(*, task: Task, on: date | None = None) -> None:

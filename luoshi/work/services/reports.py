@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any, NamedTuple
 
 from django.core.files.uploadedfile import UploadedFile
@@ -22,7 +22,7 @@ from luoshi.org.models import Unit
 from .. import rules, signals
 from ..models import Evidence, LockedPeriod, Report, ReportState, Status, Task
 from ._common import _decimal, _reporting_unit, _require_reason, _save_evidence
-from .lights import figures_refresh, task_refresh
+from .lights import refresh_after_report
 
 
 def _store_evidence(report: Report, files: Sequence[UploadedFile]) -> list[Evidence]:
@@ -255,6 +255,14 @@ def _needs_head(actor: Any, task: Task, unit: Unit, corrects: Report | None) -> 
     return task.plan.head_approval and unit.pk not in ctx.head_unit_ids and not by_office
 
 
+def _as_stored(number: Decimal | None, places: int) -> Decimal | None:
+    """The figure as its column keeps it (rounded half away from zero, as PostgreSQL's numeric
+    does), so the saved report is what a read gives back and needs no read."""
+    if number is None:
+        return None
+    return number.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+
+
 def _report_create(
     *,
     actor: Any,
@@ -281,8 +289,8 @@ def _report_create(
         reported_on=made_on,
         filed_on=today,
         known_on=None if needs_head else today,
-        percent=figures.percent,
-        value=figures.value,
+        percent=_as_stored(figures.percent, 2),
+        value=_as_stored(figures.value, 4),
         narrative=figures.narrative,
         problems=problems,
         next_steps=next_steps,
@@ -291,7 +299,7 @@ def _report_create(
         state=ReportState.PENDING if needs_head else ReportState.SUBMITTED,
         approved_by=None if needs_head else actor,
         approved_at=None if needs_head else timezone.now(),
-        previous_figure=previous,
+        previous_figure=_as_stored(previous, 4),
         warnings=warnings,
         warnings_acknowledged=bool(warnings),
     )
@@ -394,8 +402,7 @@ def report_submit(
     evidence = _store_evidence(report, files)
     _report_audit(actor, report, corrects, evidence)
     if report.state == ReportState.SUBMITTED:
-        figures_refresh([task.pk])
-        task_refresh(task=task, on=today)
+        refresh_after_report([(task, today)])
     signals.report_filed(report)
     return report
 
@@ -448,8 +455,7 @@ def report_approve(*, actor: Any, report: Report, on: date | None = None) -> Rep
     """The unit head (单位主要负责人) lets a pending report go up; it counts from `on` (today), and the
     task's lights are refreshed as of that day."""
     current = _approve(actor, report, on)
-    figures_refresh([current.task_id])
-    task_refresh(task=current.task, on=report.known_on)
+    refresh_after_report([(current.task, report.known_on)])  # type: ignore[list-item]
     signals.report_filed(report)
     return report
 
@@ -473,10 +479,10 @@ def report_approve_many(
             continue
         approved.append(report)
         tasks[current.task_id] = current.task
-    figures_refresh(tasks)
-    for task_id in sorted(tasks):
-        day = max(r.known_on for r in approved if r.task_id == task_id and r.known_on is not None)
-        task_refresh(task=tasks[task_id], on=day)
+    refresh_after_report(
+        (task, max(r.known_on for r in approved if r.task_id == task_id and r.known_on is not None))
+        for task_id, task in tasks.items()
+    )
     for report in approved:
         signals.report_filed(report)
     return approved, refused
