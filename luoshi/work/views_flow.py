@@ -44,6 +44,7 @@ from .services import (
     task_reject_completion,
     task_reopen,
 )
+from .services.lights import refresh_before_showing
 from .views_claims import (
     claim_approve_view,
     claim_context,
@@ -274,6 +275,7 @@ def fill_submit(request: HttpRequest, task_id: int) -> HttpResponse:
             messages.success(request, _("已填报：%(t)s") % {"t": task.title})
         return back(request, reverse("flow:fill"))
     if report is not None:
+        refresh_before_showing()  # the row shows the task's light and progress with the report
         task.refresh_from_db()
         done = render(request, "work/fill_done.html", {"task": task, "report": report, "redo": redo})
         row_id = f"redo-{redo.pk}" if redo is not None else f"fill-{task.pk}"

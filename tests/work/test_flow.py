@@ -156,6 +156,22 @@ def test_file_report_in_place_with_evidence(p, direct_plan):  # type: ignore[no-
     assert f'id="fill-{task.pk}"' not in c.get(FILL).content.decode()
 
 
+def test_filed_row_shows_the_new_light_when_lights_are_stored_in_the_background(p, direct_plan, settings):  # type: ignore[no-untyped-def]
+    """With LUOSHI_LIGHTS_IN_BACKGROUND (production) the report's lights are queued, not stored in the
+    request; the filer's row still shows the light with their report, never the one before it."""
+    from luoshi.work.models import StaleTask
+
+    settings.LUOSHI_LIGHTS_IN_BACKGROUND = True
+    task = _task(p, direct_plan, title="建设产业园")
+    assert task.light == "red"
+    response = client_for(p.reporter_a).post(f"/work/fill/{task.pk}/", {"percent": "60"}, **HX)
+    html = response.content.decode()
+    assert "已填报" in html and "light-green" in html and "light-red" not in html
+    assert not StaleTask.objects.exists()
+    task.refresh_from_db()
+    assert task.light == "green" and task.actual_pct == Decimal("60.00")
+
+
 def test_file_report_needing_head_stays_pending(p, plan):  # type: ignore[no-untyped-def]
     task = _task(p, plan)
     response = client_for(p.reporter_a).post(f"/work/fill/{task.pk}/", {"percent": "60"}, **HX)

@@ -145,6 +145,15 @@ def refresh_stale(*, limit: int = 2000) -> int:
 _refresher = Background("luoshi-lights", refresh_stale)
 
 
+def refresh_before_showing() -> None:
+    """Before a page shows the filer the task they just filed for: with LUOSHI_LIGHTS_IN_BACKGROUND,
+    store what is queued now (waiting for a run under way, which stores it first), so the page never
+    shows the light from before the report. Nothing to do where reports refresh in their own
+    transaction. API clients are answered without it: their answer carries no light."""
+    if settings.LUOSHI_LIGHTS_IN_BACKGROUND:
+        refresh_stale()
+
+
 def _wake_refresher() -> None:
     _refresher.wake()
 
