@@ -7,13 +7,17 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import date
 from functools import cached_property
 from typing import Any
 
 from django.conf import settings
+from django.db import router
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from luoshi.errors import NotAllowed
+from luoshi.lib import compiled
 
 from .models import ADMIN_DUTIES, Membership, Person, PortfolioUnit, Role, Unit
 
@@ -89,10 +93,12 @@ def context_for(user: Any) -> UserContext:
     reporter: set[int] = set()
     head: set[int] = set()
     # The person comes with their posts in one query; only someone with no current post needs another.
-    rows = list(
-        Membership.objects.current()
-        .filter(person__user_id=user.pk)
-        .values_list("person_id", "post__role", "post__unit_id")
+    rows = compiled.rows(
+        "org.context_for.posts",
+        _current_posts,
+        user.pk,
+        timezone.localdate(),
+        using=router.db_for_read(Membership),
     )
     person_id = (
         rows[0][0] if rows else Person.objects.filter(user_id=user.pk).values_list("pk", flat=True).first()
@@ -122,6 +128,15 @@ def context_for(user: Any) -> UserContext:
     )
     user._luoshi_ctx = ctx
     return ctx
+
+
+def _current_posts(user_id: int, day: date) -> Any:
+    """(person id, role, unit id) of the posts the user's person holds on `day`."""
+    return (
+        Membership.objects.current(day)
+        .filter(person__user_id=user_id)
+        .values_list("person_id", "post__role", "post__unit_id")
+    )
 
 
 def superuser_bypass() -> bool:

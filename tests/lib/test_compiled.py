@@ -45,3 +45,43 @@ def test_one_task_s_figures_compiled_are_the_orm_update_s(p):
     assert figures_refresh([a.pk, b.pk]) == 2  # the ORM's
     again = {t["id"]: t for t in Task.objects.filter(pk__in=[a.pk, b.pk]).values("id", *fields)}
     assert again == stored
+
+
+@pytest.mark.django_db
+def test_compiled_rows_are_the_orm_s_for_every_argument(p):
+    """`compiled.rows` runs the SQL compiled for the first call with each later call's ids and days
+    in their places (on PostgreSQL; elsewhere the ORM's own): the rows equal the ORM's every time,
+    for arguments used more than once (a day in two conditions) and in any order."""
+    from luoshi.work.models import Report
+    from luoshi.work.services.reports import _previous_one
+
+    plan = p.plan()
+    a, b = p.task(plan, title="甲"), p.task(plan, title="乙")
+    for day, pct in ((date(2024, 3, 31), 20), (date(2024, 6, 30), 45)):
+        report_submit(actor=p.head_a, task=a, percent=pct, period=day, on=day)
+    report_submit(actor=p.head_a, task=b, percent=70, period=date(2024, 6, 30), on=date(2024, 7, 3))
+    cases = [
+        (a.pk, date(2024, 6, 30), date(2024, 7, 1)),  # the June report
+        (a.pk, date(2024, 3, 31), date(2024, 7, 1)),  # the March one: June's period is later
+        (a.pk, date(2024, 6, 30), date(2024, 5, 1)),  # known by May: March's
+        (b.pk, date(2024, 6, 30), date(2024, 7, 2)),  # not known yet
+        (b.pk, date(2024, 6, 30), date(2024, 7, 3)),
+    ]
+    seen = set()
+    for args in cases:
+        got = compiled.rows("test.previous", _previous_one, *args)
+        assert got == list(_previous_one(*args)), args
+        seen.add(tuple(got))
+    assert len(seen) == 4  # the cases tell the reports apart
+    assert Report.objects.count() == 3
+
+
+def test_compiled_rows_refuse_what_cannot_be_put_in_place(settings):
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("elsewhere the ORM runs the query itself")
+    with pytest.raises(TypeError, match="int or a date"):
+        compiled.rows("test.text", lambda name: Task.objects.filter(title=name).values_list("pk"), "甲")
+    with pytest.raises(ValueError, match=r"arguments \[1\] are not parameters"):
+        compiled.rows("test.unused", lambda i, j: Task.objects.filter(pk=i).values_list("pk"), 1, 2)

@@ -8,13 +8,14 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any, NamedTuple
 
 from django.core.files.uploadedfile import UploadedFile
-from django.db import transaction
+from django.db import router, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
 from luoshi.audit.services import record
 from luoshi.errors import Conflict, ImplausibleReport, InvalidField, LuoshiError, NotAllowed
+from luoshi.lib import compiled
 from luoshi.notify.services import Message, notify
 from luoshi.org.access import context_for
 from luoshi.org.models import Unit
@@ -115,13 +116,32 @@ def _correction_unit(actor: Any, task: Task, corrects: Report) -> tuple[Unit, Re
 def _previous_figure(task: Task, period_end: date, today: date, corrects: Report | None) -> Decimal | None:
     """The figure of the report this one follows: the effective report known by `today` for this
     period or an earlier one (not the report being corrected)."""
-    qs = Report.objects.effective_by(today).filter(task=task, period_end__lte=period_end)
-    if corrects is not None:
-        qs = qs.exclude(pk=corrects.pk)
-    last = qs.order_by("-period_end", "-reported_on", "-id").values_list("value", "percent").first()
-    if last is None:
+    if corrects is None:
+        found = compiled.rows(
+            "work.report.previous_figure",
+            _previous_one,
+            task.pk,
+            period_end,
+            today,
+            using=router.db_for_read(Report),
+        )
+    else:
+        found = list(_previous(task.pk, period_end, today).exclude(pk=corrects.pk)[:1])
+    if not found:
         return None
-    return last[0] if task.has_measure else last[1]
+    figure: Decimal | None = found[0][0] if task.has_measure else found[0][1]
+    return figure
+
+
+def _previous(task_id: int, period_end: date, today: date) -> Any:
+    """(value, percent) of the effective reports known by `today` for the period or an earlier one,
+    the one a new report follows first."""
+    qs = Report.objects.effective_by(today).filter(task_id=task_id, period_end__lte=period_end)
+    return qs.order_by("-period_end", "-reported_on", "-id").values_list("value", "percent")
+
+
+def _previous_one(task_id: int, period_end: date, today: date) -> Any:
+    return _previous(task_id, period_end, today)[:1]
 
 
 def _plain(number: Decimal) -> str:
@@ -168,9 +188,15 @@ def _require_reportable(task: Task) -> None:
 def _open_period(task: Task, period: date | None, today: date) -> date:
     """The report's period (`_report_period`), refused once its bulletin is out (locked)."""
     period_end = _report_period(task, period, today)
-    if LockedPeriod.objects.filter(plan_id=task.plan_id, period_end=period_end).exists():
+    if compiled.rows(
+        "work.report.period_locked", _locked, task.plan_id, period_end, using=router.db_for_read(LockedPeriod)
+    ):
         raise LuoshiError(_("%(p)s 所属期的通报已发布，该期已锁定。") % {"p": period_end})
     return period_end
+
+
+def _locked(plan_id: int, period_end: date) -> Any:
+    return LockedPeriod.objects.filter(plan_id=plan_id, period_end=period_end).values_list("pk")[:1]
 
 
 def _report_figures(
