@@ -71,16 +71,20 @@ _compiled_rows: dict[tuple[str, str], tuple[str, list[Any], list[int | None]]] =
 
 
 def _mark(value: Any, i: int) -> Any:
+    if isinstance(value, str):
+        return f"\x00compiled argument {i}"
     if isinstance(value, bool) or not isinstance(value, (int, date)) or isinstance(value, datetime):
-        raise TypeError(f"compiled rows: argument {i} must be an int or a date, not {type(value).__name__}")
+        raise TypeError(
+            f"compiled rows: argument {i} must be an int, a date or a text, not {type(value).__name__}"
+        )
     return _PLACEHOLDER - i if isinstance(value, int) else _MARK_DAY + timedelta(days=i)
 
 
 def rows(
     key: str, build: Callable[..., QuerySet[Any]], *args: Any, using: str = "default"
 ) -> list[tuple[Any, ...]]:
-    """The rows of `build(*args)`, a `values_list` query of plain columns whose arguments are ids
-    and days: on PostgreSQL its SQL is compiled once per `key` (with stand-ins for the arguments,
+    """The rows of `build(*args)`, a `values_list` query of plain columns whose arguments are ids,
+    days and texts compared as they are (no `__contains`, no `__in`): on PostgreSQL its SQL is compiled once per `key` (with stand-ins for the arguments,
     each of which must reach the SQL as parameters, any number of times) and run again with the
     arguments in their places; elsewhere the ORM runs it (SQLite's converters read its dates).
 

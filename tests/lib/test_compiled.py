@@ -4,6 +4,7 @@ changes, and a statement whose id is not exactly one parameter is refused."""
 from __future__ import annotations
 
 from datetime import date
+from decimal import Decimal
 
 import pytest
 
@@ -81,7 +82,7 @@ def test_compiled_rows_refuse_what_cannot_be_put_in_place(settings):
 
     if connection.vendor != "postgresql":
         pytest.skip("elsewhere the ORM runs the query itself")
-    with pytest.raises(TypeError, match="int or a date"):
-        compiled.rows("test.text", lambda name: Task.objects.filter(title=name).values_list("pk"), "甲")
+    with pytest.raises(TypeError, match="an int, a date or a text"):
+        compiled.rows("test.decimal", lambda x: Task.objects.filter(weight=x).values_list("pk"), Decimal(1))
     with pytest.raises(ValueError, match=r"arguments \[1\] are not parameters"):
         compiled.rows("test.unused", lambda i, j: Task.objects.filter(pk=i).values_list("pk"), 1, 2)
