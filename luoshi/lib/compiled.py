@@ -67,7 +67,7 @@ def execute(
 
 # Stand-ins for `rows`' arguments while the statement is compiled: values no argument has.
 _MARK_DAY = date(1, 1, 1)
-_compiled_rows: dict[tuple[str, str], tuple[str, list[Any], list[int | None]]] = {}
+_compiled_rows: dict[tuple[str, str], tuple[str, list[Any], list[int | None], dict[int, Any]]] = {}
 
 
 def _mark(value: Any, i: int) -> Any:
@@ -94,15 +94,32 @@ def rows(
     found = _compiled_rows.get((key, "postgresql"))
     if found is None:
         marks = [_mark(a, i) for i, a in enumerate(args)]
-        sql, params = build(*marks).query.get_compiler(using).as_sql()
+        compiler = build(*marks).query.get_compiler(using)
+        sql, params = compiler.as_sql()
         places: list[int | None] = [marks.index(p) if p in marks else None for p in params]
         missing = set(range(len(args))) - {p for p in places if p is not None}
         if missing:
             raise ValueError(f"compiled rows {key!r}: arguments {sorted(missing)} are not parameters")
-        found = (sql, list(params), places)
+        # The columns' converters (a JSON column's parsing, an encrypted one's decryption), as the
+        # ORM applies them to what the database returns.
+        converters = compiler.get_converters([col for col, _alias, _name in compiler.select])
+        found = (sql, list(params), places, converters)
         _compiled_rows[(key, "postgresql")] = found
-    sql, params, places = found
+    sql, params, places, converters = found
     values = [p if i is None else args[i] for p, i in zip(params, places, strict=True)]
-    with connections[using].cursor() as cur:
+    connection = connections[using]
+    with connection.cursor() as cur:
         cur.execute(sql, values)
-        return list(cur.fetchall())
+        fetched = cur.fetchall()
+    if not converters:
+        return list(fetched)
+    out = []
+    for row in fetched:
+        row = list(row)
+        for pos, (funcs, expression) in converters.items():
+            value = row[pos]
+            for func in funcs:
+                value = func(value, expression, connection)
+            row[pos] = value
+        out.append(tuple(row))
+    return out

@@ -86,3 +86,38 @@ def test_compiled_rows_refuse_what_cannot_be_put_in_place(settings):
         compiled.rows("test.decimal", lambda x: Task.objects.filter(weight=x).values_list("pk"), Decimal(1))
     with pytest.raises(ValueError, match=r"arguments \[1\] are not parameters"):
         compiled.rows("test.unused", lambda i, j: Task.objects.filter(pk=i).values_list("pk"), 1, 2)
+
+
+@pytest.mark.django_db
+def test_compiled_rows_convert_columns_as_the_orm_does(p):
+    """A JSON column comes back parsed and an encrypted one decrypted, as from the ORM: the task a
+    report is filed for, read with its plan and unit by a compiled statement, equals
+    `select_related`'s, field by field."""
+    from luoshi.org.models import Person, Unit
+    from luoshi.work.models import Plan
+    from luoshi.work.services.reports import _columns, _task_with_plan_and_unit
+
+    plan = p.plan()
+    task = p.task(
+        plan,
+        title="新增就业",
+        metric_name="新增就业",
+        baseline=Decimal(0),
+        target=Decimal(1200),
+        monthly_plan={"2024-01": 100, "2024-02": 200},
+    )
+    for _ in range(2):  # compiled on the first call, run again on the second
+        got = _task_with_plan_and_unit(task.pk)
+        want = Task.objects.select_related("plan", "lead_unit").get(pk=task.pk)
+        for model, a, b in (
+            (Task, got, want),
+            (Plan, got.plan, want.plan),
+            (Unit, got.lead_unit, want.lead_unit),
+        ):
+            assert [getattr(a, c) for c in _columns(model)] == [getattr(b, c) for c in _columns(model)]
+    assert got.monthly_plan == {"2024-01": 100, "2024-02": 200}
+    with pytest.raises(Task.DoesNotExist):
+        _task_with_plan_and_unit(987654)
+    person = Person.objects.create(name="张三", phone="13800138000")
+    rows = compiled.rows("test.phone", lambda i: Person.objects.filter(pk=i).values_list("phone"), person.pk)
+    assert rows == [("13800138000",)]
