@@ -36,11 +36,8 @@ class TokenAuth(HttpBearer):
         found = compiled.rows("api.token_user", _token_user, ApiToken.hash(token), using=using)
         if not found:
             return None
-        return get_user_model().from_db(using, _user_fields(), found[0])
-
-
-def _user_fields() -> list[str]:
-    return [f.attname for f in get_user_model()._meta.concrete_fields]
+        user_model = get_user_model()
+        return user_model.from_db(using, list(compiled.columns(user_model)), found[0])
 
 
 def _token_user(digest: str) -> Any:
@@ -48,7 +45,7 @@ def _token_user(digest: str) -> Any:
     return (
         get_user_model()
         .objects.filter(api_tokens__digest=digest, api_tokens__revoked__isnull=True, is_active=True)
-        .values_list(*_user_fields())
+        .values_list(*compiled.columns(get_user_model()))
     )
 
 

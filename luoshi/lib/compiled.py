@@ -12,10 +12,11 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from datetime import date, datetime, timedelta
+from functools import cache
 from typing import Any
 
 from django.db import connections
-from django.db.models import QuerySet
+from django.db.models import Model, QuerySet
 from django.db.models.sql import UpdateQuery
 
 # An id no row has (ids are positive), so the one parameter equal to it is the row's id.
@@ -63,6 +64,13 @@ def execute(
     with connections[using].cursor() as cur:
         cur.execute(sql, params)
         return int(cur.rowcount)
+
+
+@cache
+def columns(model: type[Model]) -> tuple[str, ...]:
+    """The model's column attributes in `Model.from_db`'s order: what a `values_list` of them gives
+    back is one instance's row (`model.from_db(using, columns(model), row)`)."""
+    return tuple(f.attname for f in model._meta.concrete_fields)
 
 
 # Stand-ins for `rows`' arguments while the statement is compiled: values no argument has.

@@ -95,7 +95,7 @@ def test_compiled_rows_convert_columns_as_the_orm_does(p):
     `select_related`'s, field by field."""
     from luoshi.org.models import Person, Unit
     from luoshi.work.models import Plan
-    from luoshi.work.services.reports import _columns, _task_with_plan_and_unit
+    from luoshi.work.services.reports import _task_with_plan_and_unit
 
     plan = p.plan()
     task = p.task(
@@ -114,7 +114,9 @@ def test_compiled_rows_convert_columns_as_the_orm_does(p):
             (Plan, got.plan, want.plan),
             (Unit, got.lead_unit, want.lead_unit),
         ):
-            assert [getattr(a, c) for c in _columns(model)] == [getattr(b, c) for c in _columns(model)]
+            assert [getattr(a, c) for c in compiled.columns(model)] == [
+                getattr(b, c) for c in compiled.columns(model)
+            ]
     assert got.monthly_plan == {"2024-01": 100, "2024-02": 200}
     with pytest.raises(Task.DoesNotExist):
         _task_with_plan_and_unit(987654)

@@ -433,14 +433,11 @@ def report_submit(
     return report
 
 
-def _columns(model: Any) -> list[str]:
-    return [f.attname for f in model._meta.concrete_fields]
-
-
 def _task_row(task_id: int) -> Any:
     """The task's columns, then its plan's, then its lead unit's, in one row."""
+    plan, unit = compiled.columns(Plan), compiled.columns(Unit)
     return Task.objects.filter(pk=task_id).values_list(
-        *_columns(Task), *(f"plan__{c}" for c in _columns(Plan)), *(f"lead_unit__{c}" for c in _columns(Unit))
+        *compiled.columns(Task), *(f"plan__{c}" for c in plan), *(f"lead_unit__{c}" for c in unit)
     )
 
 
@@ -452,10 +449,11 @@ def _task_with_plan_and_unit(task_id: int) -> Task:
     if not found:
         raise Task.DoesNotExist(f"Task {task_id} does not exist")
     row = found[0]
-    n, m = len(_columns(Task)), len(_columns(Plan))
-    task = Task.from_db(using, _columns(Task), row[:n])
-    task.plan = Plan.from_db(using, _columns(Plan), row[n : n + m])
-    task.lead_unit = Unit.from_db(using, _columns(Unit), row[n + m :])
+    cols = [list(compiled.columns(model)) for model in (Task, Plan, Unit)]
+    n, m = len(cols[0]), len(cols[1])
+    task = Task.from_db(using, cols[0], row[:n])
+    task.plan = Plan.from_db(using, cols[1], row[n : n + m])
+    task.lead_unit = Unit.from_db(using, cols[2], row[n + m :])
     return task
 
 
