@@ -249,7 +249,10 @@ class AgendaItem(models.Model):
     expected_pct = models.DecimalField(max_digits=7, decimal_places=2)
     due = models.DateField(_("完成时限"))
     sort = models.PositiveIntegerField(default=0)
-    region = RegionKey(source=("meeting",), db_constraint=False)
+    # no index of its own either: every read of agenda lines names the meeting (moving a meeting's
+    # region moves its lines by meeting), and a city-wide agenda's 19,296 lines cost 24 ms more to
+    # write with one (bench/README.md)
+    region = RegionKey(source=("meeting",), db_constraint=False, db_index=False)
 
     class Meta:
         ordering = ["meeting", "sort"]

@@ -91,3 +91,23 @@ def attendance_by_unit(user: Any) -> list[dict[str, Any]]:
         .order_by("-absent", "-late", "unit__path")
     )
     return list(rows)
+
+
+def agenda_reasons(meeting: Meeting) -> list[tuple[str, str, int]]:
+    """(reason code, label, lines) of the meeting's agenda, in the rules' order then the sources':
+    one grouped query over the lines' reason lists (a handful of combinations, however many lines)."""
+    from . import agenda, rules
+
+    counts: dict[str, int] = {}
+    for reasons, n in (
+        AgendaItem.objects.filter(meeting=meeting)
+        .order_by()
+        .values("reasons")
+        .annotate(n=Count("pk"))
+        .values_list("reasons", "n")
+    ):
+        for code in filter(None, reasons.split(",")):
+            counts[code] = counts.get(code, 0) + n
+    order = {code: i for i, code in enumerate(rules.REASONS)}
+    codes = sorted(counts, key=lambda c: (order.get(c, len(order)), c))
+    return [(code, agenda.reason_label(code), counts[code]) for code in codes]

@@ -283,7 +283,11 @@ def _write_agenda(meeting: Meeting) -> int:
         }
         total = len(drawn)
         stale: list[int] = []
-        for pk, *stored in AgendaItem.objects.filter(meeting=meeting).values_list("pk", *AGENDA_COLUMNS):
+        # unordered: the model's default order (meeting, sort) would sort the stored lines for nothing
+        stored_lines = (
+            AgendaItem.objects.filter(meeting=meeting).order_by().values_list("pk", *AGENDA_COLUMNS)
+        )
+        for pk, *stored in stored_lines:
             if drawn.get(stored[task_at]) == tuple(stored):
                 del drawn[stored[task_at]]  # stored as drawn: left alone
             else:

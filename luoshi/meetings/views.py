@@ -83,11 +83,18 @@ def series_schedule(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("meetings:list")
 
 
+# Agenda lines shown per page: a city-wide meeting's agenda runs to thousands of lines (19,296 in
+# the province bench), which no one reads on one page; the reasons' counts sum them up above.
+AGENDA_PER_PAGE = 100
+
+
 def _context(request: HttpRequest, meeting: Meeting, **extra: Any) -> dict[str, Any]:
     officer = context_for(request.user).is_officer
+    agenda = Paginator(meeting.agenda.select_related("lead_unit").order_by("sort", "pk"), AGENDA_PER_PAGE)
     return {
         "meeting": meeting,
-        "agenda": list(meeting.agenda.select_related("lead_unit").order_by("sort")),
+        "agenda": agenda.get_page(request.GET.get("page")),
+        "agenda_reasons": selectors.agenda_reasons(meeting) if agenda.count > AGENDA_PER_PAGE else [],
         "board": selectors.board(meeting),
         "decisions": list(
             meeting.decisions.select_related("owner_unit", "plan", "task").order_by("sort", "pk")

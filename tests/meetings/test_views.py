@@ -326,3 +326,32 @@ def test_showing_the_door_code_is_audited_but_its_polls_are_not(world: World) ->
     assert client_for(world.p.head_a).get(_url(world, "door/")).status_code == 403
     assert Entry.objects.filter(action="meetings.qr.displayed").count() == 1
     assert CheckInToken.objects.count() == 1
+
+
+def test_a_long_agenda_is_paged_with_its_reasons_counted(world: World) -> None:
+    """A city-wide agenda runs to thousands of lines: the page shows 100 at a time, numbered on
+    from page to page, with the count of lines for each reason above them."""
+    from luoshi.meetings.views import AGENDA_PER_PAGE
+    from luoshi.work.models import Task
+
+    for i in range(AGENDA_PER_PAGE + 2):
+        world.p.task(world.plan, title=f"批量红灯任务{i:03d}")
+    Task.objects.filter(title__startswith="批量红灯任务").update(light="red", report_late=False)
+    n = services.agenda_generate(actor=world.p.officer, meeting=world.meeting)
+    assert n == AGENDA_PER_PAGE + 2 + 3  # and the fixture's red, overdue and late tasks of unit A
+    officer = client_for(world.p.officer)
+    first = officer.get(_url(world)).content.decode()
+    assert first.count("<tr data-task=") == AGENDA_PER_PAGE
+    assert f"{n}项" in first and "第 1 / 2 页" in first
+    reasons = first.split('id="agenda-reasons">', 1)[1].split("</p>", 1)[0]
+    assert "严重滞后 103" in reasons and "逾期 1" in reasons and "迟报 1" in reasons
+    second = officer.get(_url(world) + "?page=2").content.decode()
+    rows = second.split('id="agenda"', 1)[1].split("</table>", 1)[0]
+    assert rows.count("<tr data-task=") == n - AGENDA_PER_PAGE
+    assert f'<td class="num">{AGENDA_PER_PAGE + 1}</td>' in rows
+    # a short agenda has no pager and no counts
+    from luoshi.meetings.models import AgendaItem
+
+    AgendaItem.objects.filter(meeting=world.meeting, title__startswith="批量").delete()
+    short = officer.get(_url(world)).content.decode()
+    assert 'id="agenda-reasons"' not in short and 'class="pager"' not in short
