@@ -46,9 +46,14 @@ MESSAGES: dict[str, str] = {
     "parent.missing": N_("上级任务不存在。"),
     # Units and people (单位和人员)
     "org.header.missing": N_(
-        "找不到表头：单位表需要“单位代码、单位名称、类别、上级单位代码”，人员表需要“姓名、单位”。"
+        "找不到表头：单位表需要“单位名称、类别”（可有单位代码、上级单位），人员表需要“姓名、单位”。"
     ),
     "org.code.missing": N_("缺少单位代码。"),
+    "org.code.generated": N_(
+        "文件没有“单位代码”列：%(n)s 个单位的代码按名称拼音首字母生成（如 %(u)s → %(c)s），导入后可修改。"
+    ),
+    "org.parent.default": N_("文件没有“上级单位”列：%(n)s 个单位将放在“%(p)s”之下。"),
+    "org.unit.exists_skipped": N_("单位“%(u)s”已存在（%(n)s，代码 %(c)s），不再新建。"),
     "org.code.duplicate": N_("单位代码 %(c)s 重复（与第 %(r)s 行相同）。"),
     "org.code.exists": N_("单位代码 %(c)s 已存在（%(n)s）。"),
     "org.name.missing": N_("缺少单位名称。"),

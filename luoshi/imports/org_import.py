@@ -30,10 +30,10 @@ for _target, _spec in (
         UNIT_COLUMNS,
         {
             "code": "单位代码 代码 编码 单位编码 code",
-            "name": "单位名称 名称 单位全称 全称 name",
+            "name": "单位名称 名称 单位全称 全称 机构名称 name unit_name",
             "short_name": "简称 单位简称 short_name",
-            "category": "类别 单位类别 类型 单位类型 category",
-            "parent": "上级单位代码 上级代码 上级单位 上级单位编码 parent parent_code",
+            "category": "类别 单位类别 类型 单位类型 单位分组 分组 单位性质 category unit_group",
+            "parent": "上级单位代码 上级代码 上级单位 上级单位编码 上级单位名称 parent parent_code",
             "aliases": "别名 aliases",
             "sort": "排序 sort",
         },
@@ -66,12 +66,23 @@ CATEGORY_WORDS: dict[str, str] = {
     "乡镇": UnitCategory.ZONE,
     "镇": UnitCategory.ZONE,
     "功能区/街镇": UnitCategory.ZONE,
+    "乡": UnitCategory.ZONE,
+    "乡镇街道": UnitCategory.ZONE,
     "部门": UnitCategory.DEPARTMENT,
     "区直部门": UnitCategory.DEPARTMENT,
     "县直部门": UnitCategory.DEPARTMENT,
+    "区直单位": UnitCategory.DEPARTMENT,
+    "县直单位": UnitCategory.DEPARTMENT,
+    "党群部门": UnitCategory.DEPARTMENT,
+    "政府部门": UnitCategory.DEPARTMENT,
+    "政府工作部门": UnitCategory.DEPARTMENT,
+    "政府所属部门": UnitCategory.DEPARTMENT,
     "驻区单位": UnitCategory.RESIDENT,
     "垂管单位": UnitCategory.RESIDENT,
     "垂管": UnitCategory.RESIDENT,
+    "垂管部门": UnitCategory.RESIDENT,
+    "垂直管理单位": UnitCategory.RESIDENT,
+    "垂直管理部门": UnitCategory.RESIDENT,
     "社区": UnitCategory.COMMUNITY,
     "村": UnitCategory.COMMUNITY,
     "社区/村": UnitCategory.COMMUNITY,
@@ -235,18 +246,68 @@ def _find_tables(sheets: list[Sheet]) -> tuple[list[Table], list[Table]]:
         if t is not None and not {"code", "category"} & set(find_cols(sheet, t.header_row)):
             person_tables.append(t)
             continue
-        t = find_table(sheet, UNIT_COLUMNS, required=("code", "name"))
+        # a units sheet names its units' codes, or is a plain list of names with their categories
+        # (codes are then made from the names: `_generated_code`)
+        t = find_table(sheet, UNIT_COLUMNS, required=("code", "name")) or find_table(
+            sheet, UNIT_COLUMNS, required=("name", "category")
+        )
         if t is not None:
             unit_tables.append(t)
     return unit_tables, person_tables
 
 
 def _read_units(state: OrgParseState, table: Table) -> None:
-    """A units sheet's rows, then their parents checked and put first."""
+    """A units sheet's rows, then their parents checked and put first.
+
+    A sheet without a code column (a plain list of names, as offices keep them) gets codes made
+    from the names, said in a warning; a parent may be written as a code or as a unit's name or
+    short name (in the file or the database); and a sheet without a parent column puts its units
+    under the install's one top unit when it has exactly one (said in a warning; with none or
+    several they become top units, as before)."""
     preview = state.preview
+    generate = "code" not in table.columns
+    first = len(preview.units)
     for row in table.rows:
-        preview.units.append(_unit_row(state, table, row))
+        name = text(table.get(row, "name"))
+        if generate and name in state.db_names:
+            # a plain list names units by name only: one the database has (by name or short name) is
+            # that unit, not a second one of the same name (which would make the name ambiguous
+            # for every later task import), so it is left out, and said
+            code = state.db_names[name]
+            state.problems.append(
+                Problem.of(
+                    row.number,
+                    state.column(table, "name"),
+                    "org.unit.exists_skipped",
+                    level="warning",
+                    u=name,
+                    n=state.db_units.get(code, ""),
+                    c=code,
+                )
+            )
+            continue
+        preview.units.append(_unit_row(state, table, row, generate=generate))
+    read = preview.units[first:]
+    if generate and read:
+        example = read[0]
+        state.problems.append(
+            Problem.of(
+                0, "", "org.code.generated", level="warning", n=len(read), u=example.name, c=example.code
+            )
+        )
+    if "parent" not in table.columns and read:
+        root = _only_root()
+        if root is not None:
+            for r in read:
+                r.parent_code = root[0]
+            state.problems.append(
+                Problem.of(0, "", "org.parent.default", level="warning", n=len(read), p=root[1])
+            )
     for r in preview.units:
+        if r.parent_code and r.parent_code not in state.file_codes and r.parent_code not in state.db_units:
+            named = state.file_names.get(r.parent_code) or state.db_names.get(r.parent_code)
+            if named:
+                r.parent_code = named  # written as the parent's name or short name
         if r.parent_code and r.parent_code not in state.file_codes and r.parent_code not in state.db_units:
             state.problem(r.row, table, "parent", "org.parent.missing", c=r.parent_code)
         elif r.parent_code == r.code and r.code:
@@ -257,7 +318,30 @@ def _read_units(state: OrgParseState, table: Table) -> None:
     )
 
 
-def _unit_row(state: OrgParseState, table: Table, row: Row) -> UnitRow:
+def _only_root() -> tuple[str, str] | None:
+    """(code, name) of the install's top unit when there is exactly one, else None."""
+    roots = list(Unit.objects.filter(parent__isnull=True).values_list("code", "name")[:2])
+    return roots[0] if len(roots) == 1 else None
+
+
+def _generated_code(state: OrgParseState, name: str) -> str:
+    """A unit code made from its name, as the house codes are (区委办 → QWB): the initials of its
+    pinyin (and any Latin letters and digits as written), upper case, with 2, 3, … added when taken
+    in the database or earlier in the file. The same file against the same database gives the same
+    codes, so the commit reads what the preview showed."""
+    from pypinyin import Style, lazy_pinyin
+
+    letters = "".join(
+        part if part.isascii() else part[:1] for part in lazy_pinyin(name, style=Style.FIRST_LETTER)
+    )
+    base = re.sub(r"[^A-Z0-9]", "", letters.upper())[:30] or "UNIT"
+    code, n = base, 2
+    while code in state.file_codes or code in state.db_units:
+        code, n = f"{base}{n}", n + 1
+    return code
+
+
+def _unit_row(state: OrgParseState, table: Table, row: Row, *, generate: bool = False) -> UnitRow:
     r = UnitRow(
         row=row.number,
         code=text(table.get(row, "code")),
@@ -266,6 +350,8 @@ def _unit_row(state: OrgParseState, table: Table, row: Row) -> UnitRow:
         parent_code=text(table.get(row, "parent")),
         aliases=text(table.get(row, "aliases")),
     )
+    if generate and r.name:
+        r.code = _generated_code(state, r.name)
     _check_unit_code(state, table, r)
     if not r.name:
         state.problem(row.number, table, "name", "org.name.missing")

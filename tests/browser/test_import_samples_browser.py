@@ -134,3 +134,36 @@ def test_the_three_sample_tables_import_into_the_demo_district_through_the_page(
     shot(page, "huoshan-again")
     _commit(page, batch)
     assert Task.objects.filter(plan__name="霍山2026年重点工作").count() == 3
+
+
+def test_a_county_s_plain_list_of_units_imports_through_the_page(page, login, shot):  # type: ignore[no-untyped-def]
+    """The real list of 张家川县's assessed units (names and groups only: ../shared/samples/assessment)
+    into the demo district: the preview says the codes are made from the names, the units go under
+    临江区, and the 13 that 临江区 has already (组织部, 财政局, …, by short name) are not made twice; the
+    commit creates the other 82."""
+    from playwright.sync_api import expect
+
+    call_command("demo", "--small")
+    district = Unit.objects.get(code="LJ")
+    before = Unit.objects.count()
+    login(page, "ducha1")
+    page.goto("/imports/")
+    form = page.locator("#import-form")
+    form.locator("input[name=kind][value=org]").check()
+    form.locator("input[name=file]").set_input_files(str(DATA / "assessment_units_zhangjiachuan_2010.csv"))
+    with page.expect_navigation():
+        form.locator("button[type=submit]").click()
+    expect(page.locator("#batch-state")).to_have_text("待确认")
+    problems = page.locator("#import-problems").inner_text()
+    assert "张川镇 → ZCZ" in problems and "82 个单位将放在“临江区”之下" in problems
+    assert "单位“组织部”已存在（区委组织部，代码 ZZB），不再新建。" in problems
+    assert page.locator("#import-problems tr.has-error").count() == 0
+    assert page.locator("#import-problems tr.has-warning").count() == 2 + 13
+    shot(page, "zhangjiachuan-preview")
+    with page.expect_navigation():
+        page.locator("#import-commit button[type=submit]").click()
+    expect(page.locator("#batch-state")).to_have_text("已导入")
+    assert Unit.objects.count() == before + 82
+    assert Unit.objects.filter(short_name="组织部").count() + Unit.objects.filter(name="组织部").count() == 1
+    town = Unit.objects.get(code="ZCZ")
+    assert (town.name, town.parent, town.category) == ("张川镇", district, "zone")

@@ -152,3 +152,118 @@ def test_console_command_exits_non_zero_on_a_refused_file(p: Personas, tmp_path:
     with pytest.raises(SystemExit) as exc:
         main(["luoshi", "import-org", str(bad)])
     assert exc.value.code == 1
+
+
+# ---------------------------------------------------------------------------------------------
+# A plain list of unit names, as offices keep them: codes made from the names, parents by name
+
+
+def _csv(path: Path, rows: list[list[str]]) -> Path:
+    path.write_text("\n".join(",".join(r) for r in rows) + "\n", encoding="utf-8")
+    return path
+
+
+def test_a_list_of_names_and_categories_gets_codes_from_the_names_under_the_one_top_unit(
+    p: Personas, tmp_path: Path
+) -> None:
+    path = _csv(
+        tmp_path / "units.csv",
+        [["单位名称", "类别"], ["曙光街道", "街道"], ["区水务局", "区直部门"], ["区税务局", "垂直管理单位"]],
+    )
+    preview = parse_org(path.read_bytes(), filename="units.csv")
+    assert preview.ok
+    assert [(u.code, u.name, u.category, u.parent_code) for u in preview.units] == [
+        ("SGJD", "曙光街道", UnitCategory.ZONE, "D0"),
+        ("QSWJ", "区水务局", UnitCategory.DEPARTMENT, "D0"),
+        # 区税务局 has the same initials as 区水务局: the next free code
+        ("QSWJ2", "区税务局", UnitCategory.RESIDENT, "D0"),
+    ]
+    warnings = {w.code: w for w in preview.problems if w.level == "warning"}
+    assert set(warnings) == {"org.code.generated", "org.parent.default"}
+    assert "曙光街道 → SGJD" in warnings["org.code.generated"].text
+    assert "示范区" in warnings["org.parent.default"].text
+    result = import_org(path.read_bytes(), actor=p.officer, filename="units.csv")
+    assert result.units == 3  # the commit reads the file again and makes the same codes
+    assert dict(Unit.objects.filter(code__startswith="QSWJ").values_list("code", "name")) == {
+        "QSWJ": "区水务局",
+        "QSWJ2": "区税务局",
+    }
+    assert Unit.objects.get(code="SGJD").parent == p.district
+    # the same list again, with one more: the units it names already are left out, and said
+    path.write_text(path.read_text(encoding="utf-8") + "区审计局,区直部门\n", encoding="utf-8")
+    again = parse_org(path.read_bytes(), filename="units.csv")
+    assert again.ok and [(u.code, u.name) for u in again.units] == [("QSJJ", "区审计局")]
+    skipped = [
+        (w.row, w.column, w.params["c"]) for w in again.problems if w.code == "org.unit.exists_skipped"
+    ]
+    assert skipped == [(2, "单位名称", "SGJD"), (3, "单位名称", "QSWJ"), (4, "单位名称", "QSWJ2")]
+
+
+def test_a_parent_may_be_written_by_name_in_the_file_or_the_database(p: Personas, tmp_path: Path) -> None:
+    path = _csv(
+        tmp_path / "units.csv",
+        [
+            ["单位名称", "类别", "上级单位"],
+            ["曙光街道", "街道", "示范区"],
+            ["曙光社区", "社区", "曙光街道"],
+            ["发改局信息中心", "其他", "发改局"],  # a short name in the database
+            ["无名单位", "其他", "不存在的单位"],
+        ],
+    )
+    preview = parse_org(path.read_bytes(), filename="units.csv")
+    parents = {u.name: u.parent_code for u in preview.units}
+    assert parents == {
+        "曙光街道": "D0",
+        "曙光社区": "SGJD",
+        "发改局信息中心": "FGJ",
+        "无名单位": "不存在的单位",
+    }
+    [error] = [e for e in preview.problems if e.level == "error"]
+    assert (error.row, error.column, error.code) == (5, "上级单位", "org.parent.missing")
+    with pytest.raises(ImportRefused):
+        import_org(path.read_bytes(), actor=p.officer, filename="units.csv")
+    assert not Unit.objects.filter(name="曙光街道").exists()
+
+
+def test_without_one_top_unit_a_list_of_names_makes_top_units(p: Personas, tmp_path: Path) -> None:
+    from tests.factories import make_unit
+
+    make_unit("另一区", category=UnitCategory.DISTRICT, code="D1")
+    path = _csv(tmp_path / "units.csv", [["单位名称", "类别"], ["新区", "区"]])
+    preview = parse_org(path.read_bytes(), filename="units.csv")
+    assert preview.ok and [u.parent_code for u in preview.units] == [""]
+    assert {w.code for w in preview.problems} == {"org.code.generated"}
+
+
+def test_a_sheet_with_a_code_column_still_needs_every_code(p: Personas, tmp_path: Path) -> None:
+    path = _csv(tmp_path / "units.csv", [["单位代码", "单位名称", "类别"], ["", "曙光街道", "街道"]])
+    preview = parse_org(path.read_bytes(), filename="units.csv")
+    assert [(e.row, e.code) for e in preview.problems if e.level == "error"] == [(2, "org.code.missing")]
+
+
+def test_the_zhangjiachuan_county_list_of_units_imports_as_it_is(p: Personas) -> None:
+    """A real list (甘肃省张家川县, 2010 assessment units: ../shared/samples/assessment): a name and a
+    group per row, no codes, no parents."""
+    data = (
+        Path(__file__).resolve().parent.parent
+        / "data"
+        / "imports"
+        / "assessment_units_zhangjiachuan_2010.csv"
+    ).read_bytes()
+    preview = parse_org(data, filename="assessment_units_zhangjiachuan_2010.csv")
+    assert preview.ok, [e.text for e in preview.problems]
+    # 财政局 is the short name of the test district's 区财政局: that unit, not a new one
+    [skipped] = [w for w in preview.problems if w.code == "org.unit.exists_skipped"]
+    assert (skipped.params["u"], skipped.params["c"]) == ("财政局", "CZJ")
+    assert len(preview.units) == 94
+    by_category: dict[str, int] = {}
+    for u in preview.units:
+        by_category[u.category] = by_category.get(u.category, 0) + 1
+    assert by_category == {UnitCategory.ZONE: 15, UnitCategory.DEPARTMENT: 60, UnitCategory.RESIDENT: 19}
+    codes = [u.code for u in preview.units]
+    assert len(set(codes)) == 94 and all(c.isascii() and c.isalnum() for c in codes)
+    assert preview.units[0].name == "张川镇" and preview.units[0].code == "ZCZ"
+    before = Unit.objects.count()
+    result = import_org(data, actor=p.officer, filename="assessment_units_zhangjiachuan_2010.csv")
+    assert result.units == 94 and Unit.objects.count() == before + 94
+    assert Unit.objects.get(code="ZCZ").parent == p.district
