@@ -5,6 +5,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from luoshi.lib.widgets import FastSelect
 from luoshi.org.models import Unit, UnitCategory
 
 from .models import Kind, Satisfaction, Service
@@ -75,7 +76,7 @@ class ReplyForm(forms.Form):
 
 
 class RouteForm(forms.Form):
-    unit = forms.ModelChoiceField(label=_("承办单位"), queryset=Unit.objects.none())
+    unit = forms.ModelChoiceField(widget=FastSelect, label=_("承办单位"), queryset=Unit.objects.none())
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -98,7 +99,9 @@ class ServiceForm(forms.Form):
     code = forms.SlugField(label=_("类别代码"), max_length=40)
     name = forms.CharField(label=_("类别名称"), max_length=100)
     group = forms.CharField(label=_("分组"), max_length=60, required=False)
-    unit = forms.ModelChoiceField(label=_("默认承办单位"), queryset=Unit.objects.none(), required=False)
+    unit = forms.ModelChoiceField(
+        widget=FastSelect, label=_("默认承办单位"), queryset=Unit.objects.none(), required=False
+    )
     sla_hours = forms.IntegerField(label=_("答复时限（小时）"), min_value=1, max_value=24 * 90, initial=120)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:

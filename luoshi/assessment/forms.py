@@ -12,6 +12,7 @@ from django import forms
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from luoshi.lib.widgets import FastSelect
 from luoshi.org.models import Unit, UnitCategory
 
 from . import events, rules
@@ -301,7 +302,7 @@ class SchemeForm(forms.Form):
 
 class EventForm(forms.Form):
     unit: forms.ModelChoiceField[Unit] = forms.ModelChoiceField(
-        label=gettext_lazy("单位"), queryset=Unit.objects.none()
+        widget=FastSelect, label=gettext_lazy("单位"), queryset=Unit.objects.none()
     )
     kind = forms.ChoiceField(label=gettext_lazy("类型"))
     occurred_on = forms.DateField(
@@ -324,7 +325,7 @@ class EventForm(forms.Form):
 
 class ScoreForm(forms.Form):
     unit: forms.ModelChoiceField[Unit] = forms.ModelChoiceField(
-        label=gettext_lazy("单位"), queryset=Unit.objects.none()
+        widget=FastSelect, label=gettext_lazy("单位"), queryset=Unit.objects.none()
     )
     score = forms.DecimalField(label=gettext_lazy("分数"))
     note = forms.CharField(label=gettext_lazy("说明"), max_length=300, required=False)

@@ -5,13 +5,14 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from luoshi.lib.widgets import FastSelect
 from luoshi.org.models import Unit
 
 from .models import CatalogueKind, ComplianceState
 
 
 class CommitmentForm(forms.Form):
-    unit = forms.ModelChoiceField(label=_("单位"), queryset=Unit.objects.order_by("path"))
+    unit = forms.ModelChoiceField(widget=FastSelect, label=_("单位"), queryset=Unit.objects.order_by("path"))
     session = forms.CharField(label=_("承诺场次"), max_length=120)
     year = forms.IntegerField(label=_("年度"), min_value=2000, max_value=2100)
     title = forms.CharField(label=_("承诺事项"), max_length=300)
@@ -50,7 +51,7 @@ class ComplianceReviewForm(forms.Form):
 
 
 class CatalogueImportForm(forms.Form):
-    unit = forms.ModelChoiceField(label=_("单位"), queryset=Unit.objects.order_by("path"))
+    unit = forms.ModelChoiceField(widget=FastSelect, label=_("单位"), queryset=Unit.objects.order_by("path"))
     kind = forms.ChoiceField(label=_("清单"), choices=CatalogueKind.choices)
     file = forms.FileField(label=_("清单表格（xlsx 或 csv）"))
 

@@ -5,6 +5,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from luoshi.lib.widgets import FastSelect, FastSelectMultiple
 from luoshi.org.models import Person, Unit, UnitCategory
 
 from .models import RiskKind, Size, TeamRole
@@ -21,7 +22,7 @@ class EnterpriseForm(forms.Form):
     credit_code = forms.CharField(label=_("统一社会信用代码"), max_length=24)
     industry = forms.CharField(label=_("行业"), max_length=60)
     size = forms.ChoiceField(label=_("规模"), choices=Size.choices)
-    unit = forms.ModelChoiceField(label=_("属地单位"), queryset=Unit.objects.none())
+    unit = forms.ModelChoiceField(widget=FastSelect, label=_("属地单位"), queryset=Unit.objects.none())
     address = forms.CharField(label=_("地址"), max_length=200, required=False)
     contact = forms.CharField(label=_("企业联系人"), max_length=60, required=False)
     phone = forms.CharField(label=_("联系电话"), max_length=30, required=False)
@@ -55,7 +56,9 @@ class CloseFlagForm(forms.Form):
 
 class VisitForm(forms.Form):
     visited_on = forms.DateField(label=_("走访日期"), widget=DATE)
-    visitors = forms.ModelMultipleChoiceField(label=_("走访人员"), queryset=Person.objects.none())
+    visitors = forms.ModelMultipleChoiceField(
+        widget=FastSelectMultiple, label=_("走访人员"), queryset=Person.objects.none()
+    )
     notes = forms.CharField(label=_("走访情况"), widget=forms.Textarea(attrs={"rows": 3}), max_length=4000)
 
     def __init__(self, *args: Any, people: Any = None, **kwargs: Any) -> None:
@@ -65,7 +68,7 @@ class VisitForm(forms.Form):
 
 class ProblemForm(forms.Form):
     text = forms.CharField(label=_("问题"), max_length=300)
-    unit = forms.ModelChoiceField(label=_("责任单位"), queryset=Unit.objects.none())
+    unit = forms.ModelChoiceField(widget=FastSelect, label=_("责任单位"), queryset=Unit.objects.none())
     due = forms.DateField(label=_("办结时限"), widget=DATE)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -74,10 +77,14 @@ class ProblemForm(forms.Form):
 
 
 class TeamForm(forms.Form):
-    leader = forms.ModelChoiceField(label=_("组长"), queryset=Person.objects.all(), required=False)
-    members = forms.ModelMultipleChoiceField(label=_("成员"), queryset=Person.objects.all(), required=False)
+    leader = forms.ModelChoiceField(
+        widget=FastSelect, label=_("组长"), queryset=Person.objects.all(), required=False
+    )
+    members = forms.ModelMultipleChoiceField(
+        widget=FastSelectMultiple, label=_("成员"), queryset=Person.objects.all(), required=False
+    )
     bank = forms.ModelMultipleChoiceField(
-        label=_("金融联络员"), queryset=Person.objects.all(), required=False
+        widget=FastSelectMultiple, label=_("金融联络员"), queryset=Person.objects.all(), required=False
     )
 
     def members_list(self) -> list[tuple[Any, str]]:

@@ -5,6 +5,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from luoshi.lib.widgets import FastSelectMultiple
 from luoshi.org.models import Post
 
 from .models import Course, MaterialKind, Question, QuestionKind
@@ -26,7 +27,10 @@ class CourseForm(forms.Form):
     draw_multiple = forms.IntegerField(label=_("多选题数"), min_value=0, max_value=200, initial=3)
     draw_judge = forms.IntegerField(label=_("判断题数"), min_value=0, max_value=200, initial=2)
     post_ids = forms.ModelMultipleChoiceField(
-        label=_("适用岗位"), queryset=Post.objects.select_related("unit"), required=False
+        widget=FastSelectMultiple,
+        label=_("适用岗位"),
+        queryset=Post.objects.select_related("unit"),
+        required=False,
     )
 
 
@@ -52,7 +56,10 @@ class MaterialEditForm(forms.Form):
 
 class AssignForm(forms.Form):
     post_ids = forms.ModelMultipleChoiceField(
-        label=_("适用岗位"), queryset=Post.objects.select_related("unit"), required=False
+        widget=FastSelectMultiple,
+        label=_("适用岗位"),
+        queryset=Post.objects.select_related("unit"),
+        required=False,
     )
 
 

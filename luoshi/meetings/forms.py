@@ -6,6 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from luoshi.lib.limits import MAX_DATE, MIN_DATE
+from luoshi.lib.widgets import FastSelect, FastSelectMultiple
 from luoshi.org.models import Membership, Person, Role, Unit
 from luoshi.projects.models import Project
 from luoshi.work.models import Plan
@@ -26,7 +27,9 @@ class MinutesForm(forms.Form):
 
 class DecisionForm(forms.Form):
     text = forms.CharField(label=_("议定事项"), max_length=500, widget=forms.Textarea(attrs={"rows": 2}))
-    owner_unit = forms.ModelChoiceField(label=_("责任单位"), queryset=Unit.objects.filter(is_active=True))
+    owner_unit = forms.ModelChoiceField(
+        widget=FastSelect, label=_("责任单位"), queryset=Unit.objects.filter(is_active=True)
+    )
     deadline = forms.DateField(label=_("完成时限"), widget=forms.DateInput(attrs={"type": "date"}))
     plan = forms.ModelChoiceField(
         label=_("纳入计划"), queryset=Plan.objects.filter(is_active=True), required=False
@@ -47,15 +50,18 @@ class DecisionForm(forms.Form):
 class SeriesForm(forms.Form):
     name = forms.CharField(label=_("名称"), max_length=120)
     cadence = forms.ChoiceField(label=_("频次"), choices=Cadence.choices, initial=Cadence.WEEKLY)
-    chair = forms.ModelChoiceField(label=_("主持人"), queryset=Person.objects.none())
+    chair = forms.ModelChoiceField(widget=FastSelect, label=_("主持人"), queryset=Person.objects.none())
     units = forms.ModelMultipleChoiceField(
-        label=_("范围单位"), queryset=Unit.objects.filter(is_active=True), required=False
+        widget=FastSelectMultiple,
+        label=_("范围单位"),
+        queryset=Unit.objects.filter(is_active=True),
+        required=False,
     )
     plans = forms.ModelMultipleChoiceField(
         label=_("范围计划"), queryset=Plan.objects.filter(is_active=True), required=False
     )
     projects = forms.ModelMultipleChoiceField(
-        label=_("范围项目"), queryset=Project.objects.all(), required=False
+        widget=FastSelectMultiple, label=_("范围项目"), queryset=Project.objects.all(), required=False
     )
     unit_projects = forms.BooleanField(label=_("含范围单位牵头的重点项目"), required=False)
     start_time = forms.TimeField(

@@ -9,6 +9,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from luoshi.lib.formfields import model_choice
+from luoshi.lib.widgets import FastSelect, FastSelectMultiple
 
 from .models import Person, Post, Role, Unit, UnitCategory
 
@@ -16,11 +17,17 @@ DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 class UnitChoice(forms.ModelChoiceField[Unit]):
+    """A unit, indented by its depth; rendered in one pass (a province has ten thousand units)."""
+
+    widget = FastSelect
+
     def label_from_instance(self, obj: Unit) -> str:
         return "\u3000" * obj.depth + obj.name
 
 
 class UnitsChoice(forms.ModelMultipleChoiceField[Unit]):
+    widget = FastSelectMultiple
+
     def label_from_instance(self, obj: Unit) -> str:
         return "\u3000" * obj.depth + obj.name
 
@@ -75,7 +82,7 @@ class HolderForm(forms.Form):
     """A person takes one of the unit's posts (任职)."""
 
     post = PostChoice(queryset=Post.objects.none(), label=_("岗位"))
-    person = forms.ModelChoiceField(queryset=Person.objects.none(), label=_("人员"))
+    person = forms.ModelChoiceField(widget=FastSelect, queryset=Person.objects.none(), label=_("人员"))
     start = forms.DateField(label=_("任职起"), widget=DATE)
 
     def __init__(self, *args: Any, unit: Unit, **kwargs: Any) -> None:
@@ -93,7 +100,7 @@ class PortfolioForm(forms.Form):
         queryset=Unit.objects.none(),
         required=False,
         label=_("分管单位"),
-        widget=forms.SelectMultiple(attrs={"size": 10}),
+        widget=FastSelectMultiple(attrs={"size": 10}),
     )
     seen = forms.CharField(required=False, widget=forms.HiddenInput)
 

@@ -10,6 +10,7 @@ from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from luoshi.lib.limits import MAX_SEARCH
+from luoshi.lib.widgets import FastSelect
 from luoshi.org.access import context_for
 from luoshi.org.models import Post, Role, Unit
 from luoshi.work.filters import DayField
@@ -50,7 +51,9 @@ class InvestmentForm(forms.Form):
 
 class ProblemForm(forms.Form):
     title = forms.CharField(label=_("问题"), max_length=300)
-    owner_unit = forms.ModelChoiceField(label=_("责任单位"), queryset=Unit.objects.filter(is_active=True))
+    owner_unit = forms.ModelChoiceField(
+        widget=FastSelect, label=_("责任单位"), queryset=Unit.objects.filter(is_active=True)
+    )
     deadline = DayField(label=_("解决时限"), widget=forms.DateInput(attrs={"type": "date"}))
 
 
@@ -90,7 +93,7 @@ class ProjectForm(forms.Form):
     category = forms.ChoiceField(label=_("类别"), choices=[("", "—"), *Category.choices], required=False)
     theme = forms.CharField(label=_("计划主题"), max_length=80, required=False)
     lead_unit = forms.ModelChoiceField(
-        label=_("牵头单位"), queryset=Unit.objects.filter(is_active=True), required=False
+        widget=FastSelect, label=_("牵头单位"), queryset=Unit.objects.filter(is_active=True), required=False
     )
     total_investment = forms.DecimalField(
         label=_("总投资（万元）"), max_digits=14, decimal_places=2, initial=0
@@ -168,7 +171,9 @@ class OwnerPickerForm(forms.Form):
     """Narrows the owner picker (GET): a unit (with its subtree) and/or words of a unit's or post's
     name."""
 
-    owner_unit = forms.ModelChoiceField(label=_("按单位筛选"), queryset=Unit.objects.none(), required=False)
+    owner_unit = forms.ModelChoiceField(
+        widget=FastSelect, label=_("按单位筛选"), queryset=Unit.objects.none(), required=False
+    )
     owner_q = forms.CharField(label=_("搜索单位或职务"), required=False, max_length=MAX_SEARCH)
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:

@@ -5,6 +5,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from luoshi.lib.widgets import FastSelectMultiple
 from luoshi.org.models import Unit, UnitCategory
 
 from . import rules
@@ -44,7 +45,9 @@ class RoundForm(forms.Form):
     veto_percent = forms.DecimalField(
         label=_("不满意否决线（%）"), min_value=0, max_value=100, decimal_places=2, max_digits=5, initial=30
     )
-    rated_units = forms.ModelMultipleChoiceField(label=_("被评议单位"), queryset=Unit.objects.none())
+    rated_units = forms.ModelMultipleChoiceField(
+        widget=FastSelectMultiple, label=_("被评议单位"), queryset=Unit.objects.none()
+    )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -67,6 +70,7 @@ class PanelForm(forms.Form):
 
     name = forms.CharField(label=_("评议组"), max_length=100)
     rated_units = forms.ModelMultipleChoiceField(
+        widget=FastSelectMultiple,
         label=_("被评议单位"),
         queryset=Unit.objects.none(),
         required=False,

@@ -3,6 +3,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from luoshi.lib.widgets import FastSelect, FastSelectMultiple
 from luoshi.org.models import Person, Role, Unit
 from luoshi.work.forms_flow import MultipleFileField
 
@@ -57,7 +58,10 @@ class RoundForm(forms.Form):
     )
     due = forms.DateField(label=_("整改期限"), widget=forms.DateInput(attrs={"type": "date"}))
     scope_units = forms.ModelMultipleChoiceField(
-        label=_("被检查单位"), queryset=Unit.objects.filter(is_active=True).order_by("path"), required=False
+        widget=FastSelectMultiple,
+        label=_("被检查单位"),
+        queryset=Unit.objects.filter(is_active=True).order_by("path"),
+        required=False,
     )
 
 
@@ -68,9 +72,10 @@ class ProblemForm(forms.Form):
     text = forms.CharField(label=_("问题"), widget=forms.Textarea(attrs={"rows": 3}))
     category = forms.CharField(label=_("类别"), max_length=60, required=False)
     responsible_unit = forms.ModelChoiceField(
-        label=_("责任单位"), queryset=Unit.objects.filter(is_active=True).order_by("path")
+        widget=FastSelect, label=_("责任单位"), queryset=Unit.objects.filter(is_active=True).order_by("path")
     )
     responsible_leader = forms.ModelChoiceField(
+        widget=FastSelect,
         label=_("牵头领导"),
         queryset=Person.objects.filter(memberships__post__role=Role.LEADER, memberships__end__isnull=True)
         .distinct()

@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from luoshi.lib.limits import MAX_TEXT
+from luoshi.lib.widgets import FastSelect, FastSelectMultiple
 from luoshi.org.models import Person, Role, Unit
 from luoshi.work.forms_flow import MultipleFileField
 
@@ -22,13 +23,13 @@ class ItemForm(forms.Form):
         label=_("批示内容"), required=False, max_length=MAX_TEXT, widget=forms.Textarea(attrs={"rows": 3})
     )
     instruction_leader = forms.ModelChoiceField(
-        label=_("批示领导"), required=False, queryset=Person.objects.none()
+        widget=FastSelect, label=_("批示领导"), required=False, queryset=Person.objects.none()
     )
     instruction_date = forms.DateField(label=_("批示日期"), required=False, widget=DATE)
     source_ref = forms.CharField(label=_("来源编号"), required=False, max_length=100)
-    lead_unit = forms.ModelChoiceField(label=_("牵头单位"), queryset=Unit.objects.all())
+    lead_unit = forms.ModelChoiceField(widget=FastSelect, label=_("牵头单位"), queryset=Unit.objects.all())
     co_units = forms.ModelMultipleChoiceField(
-        label=_("配合单位"), required=False, queryset=Unit.objects.all()
+        widget=FastSelectMultiple, label=_("配合单位"), required=False, queryset=Unit.objects.all()
     )
     deadline = forms.DateField(label=_("办结时限"), widget=DATE)
     cadence_days = forms.IntegerField(label=_("反馈周期（天）"), min_value=1, max_value=366, initial=7)
@@ -42,7 +43,9 @@ class ItemForm(forms.Form):
 
 class HandoffForm(forms.Form):
     kind = forms.ChoiceField(choices=HandoffKind.choices)
-    to_unit = forms.ModelChoiceField(label=_("承办单位"), required=False, queryset=Unit.objects.all())
+    to_unit = forms.ModelChoiceField(
+        widget=FastSelect, label=_("承办单位"), required=False, queryset=Unit.objects.all()
+    )
     note = forms.CharField(label=_("说明"), required=False, max_length=500)
     version = forms.IntegerField(required=False)
 
@@ -83,7 +86,7 @@ class CloseForm(forms.Form):
 
 
 class AccountabilityForm(forms.Form):
-    person = forms.ModelChoiceField(label=_("问责对象"), queryset=Person.objects.all())
+    person = forms.ModelChoiceField(widget=FastSelect, label=_("问责对象"), queryset=Person.objects.all())
     finding = forms.CharField(
         label=_("问责事由"), max_length=MAX_TEXT, widget=forms.Textarea(attrs={"rows": 2})
     )

@@ -9,6 +9,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from luoshi.lib.formfields import choice, model_choice
+from luoshi.lib.widgets import FastSelect, FastSelectMultiple
 from luoshi.org.forms import DATE, UnitChoice, UnitsChoice
 from luoshi.org.models import Person, Unit
 
@@ -74,12 +75,14 @@ class TaskForm(forms.ModelForm[Task]):
         queryset=unit_queryset(),
         required=False,
         label=_("配合单位"),
-        widget=forms.SelectMultiple(attrs={"size": 6}),
+        widget=FastSelectMultiple(attrs={"size": 6}),
     )
     responsible_leader = forms.ModelChoiceField(
-        queryset=person_queryset(), required=False, label=_("责任领导")
+        widget=FastSelect, queryset=person_queryset(), required=False, label=_("责任领导")
     )
-    responsible_person = forms.ModelChoiceField(queryset=person_queryset(), required=False, label=_("责任人"))
+    responsible_person = forms.ModelChoiceField(
+        widget=FastSelect, queryset=person_queryset(), required=False, label=_("责任人")
+    )
 
     class Meta:
         model = Task
