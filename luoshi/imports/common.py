@@ -53,6 +53,9 @@ MESSAGES: dict[str, str] = {
         "文件没有“单位代码”列：%(n)s 个单位的代码按名称拼音首字母生成（如 %(u)s → %(c)s），导入后可修改。"
     ),
     "org.parent.default": N_("文件没有“上级单位”列：%(n)s 个单位将放在“%(p)s”之下。"),
+    "org.category.guessed": N_(
+        "文件没有“类别”列：%(n)s 个单位的类别按分组标题或名称推断（%(s)s），请在预览中核对。"
+    ),
     "org.unit.exists_skipped": N_("单位“%(u)s”已存在（%(n)s，代码 %(c)s），不再新建。"),
     "org.code.duplicate": N_("单位代码 %(c)s 重复（与第 %(r)s 行相同）。"),
     "org.code.exists": N_("单位代码 %(c)s 已存在（%(n)s）。"),

@@ -36,6 +36,7 @@ for _target, _spec in (
             "parent": "上级单位代码 上级代码 上级单位 上级单位编码 上级单位名称 parent parent_code",
             "aliases": "别名 aliases",
             "sort": "排序 sort",
+            "seq": "序号 编号 seq",
         },
     ),
     (
@@ -248,8 +249,10 @@ def _find_tables(sheets: list[Sheet]) -> tuple[list[Table], list[Table]]:
             continue
         # a units sheet names its units' codes, or is a plain list of names with their categories
         # (codes are then made from the names: `_generated_code`)
-        t = find_table(sheet, UNIT_COLUMNS, required=("code", "name")) or find_table(
-            sheet, UNIT_COLUMNS, required=("name", "category")
+        t = (
+            find_table(sheet, UNIT_COLUMNS, required=("code", "name"))
+            or find_table(sheet, UNIT_COLUMNS, required=("name", "category"))
+            or find_table(sheet, UNIT_COLUMNS, required=("name",))
         )
         if t is not None:
             unit_tables.append(t)
@@ -267,7 +270,12 @@ def _read_units(state: OrgParseState, table: Table) -> None:
     preview = state.preview
     generate = "code" not in table.columns
     first = len(preview.units)
+    group = ""  # the category the last group heading named (a plain list without a category column)
     for row in table.rows:
+        heading = _group_heading(table, row) if generate else None
+        if heading is not None:
+            group = _category_in(heading) if "category" not in table.columns else ""
+            continue
         name = text(table.get(row, "name"))
         if generate and name in state.db_names:
             # a plain list names units by name only: one the database has (by name or short name) is
@@ -286,8 +294,21 @@ def _read_units(state: OrgParseState, table: Table) -> None:
                 )
             )
             continue
-        preview.units.append(_unit_row(state, table, row, generate=generate))
+        preview.units.append(_unit_row(state, table, row, generate=generate, group=group))
     read = preview.units[first:]
+    if "category" not in table.columns and read:
+        labels = dict(UnitCategory.choices)
+        guessed = {c: sum(1 for r in read if r.category == c) for c in labels}
+        state.problems.append(
+            Problem.of(
+                0,
+                "",
+                "org.category.guessed",
+                level="warning",
+                n=len(read),
+                s="、".join(f"{labels[c]} {n}" for c, n in guessed.items() if n),
+            )
+        )
     if generate and read:
         example = read[0]
         state.problems.append(
@@ -318,6 +339,67 @@ def _read_units(state: OrgParseState, table: Table) -> None:
     )
 
 
+# A unit's category told by the end of its name, for a list that gives none: the first rule that
+# matches, in this order (开发区 is a zone before 区 is a district; 分局 a resident unit before 局 a
+# department).
+CATEGORY_BY_ENDING: tuple[tuple[tuple[str, ...], str], ...] = (
+    (("社区", "村", "居委会", "村委会", "社区居委会", "村民委员会"), UnitCategory.COMMUNITY),
+    (
+        (
+            "街道",
+            "街道办",
+            "街道办事处",
+            "镇",
+            "乡",
+            "镇人民政府",
+            "乡人民政府",
+            "管委会",
+            "开发区",
+            "园区",
+            "新区",
+        ),
+        UnitCategory.ZONE,
+    ),
+    (("区", "县", "区人民政府", "县人民政府"), UnitCategory.DISTRICT),
+    (
+        ("分局", "支局", "分公司", "公司", "支行", "分行", "银行", "中队", "大队", "海关"),
+        UnitCategory.RESIDENT,
+    ),
+    (
+        (
+            "局",
+            "委",
+            "办",
+            "办公室",
+            "部",
+            "院",
+            "会",
+            "中心",
+            "室",
+            "所",
+            "站",
+            "馆",
+            "校",
+            "处",
+            "厅",
+            "团",
+            "联",
+            "协",
+        ),
+        UnitCategory.DEPARTMENT,
+    ),
+)
+
+
+def guess_category(name: str) -> str:
+    """The category a unit's name suggests (区委组织部 → 部门, 江滨街道办事处 → 街镇, 临江村 → 村,
+    国家税务总局临江分局 → 驻区单位); 其他 when nothing matches."""
+    for endings, category in CATEGORY_BY_ENDING:
+        if name.endswith(endings):
+            return category
+    return UnitCategory.OTHER
+
+
 def _only_root() -> tuple[str, str] | None:
     """(code, name) of the install's top unit when there is exactly one, else None."""
     roots = list(Unit.objects.filter(parent__isnull=True).values_list("code", "name")[:2])
@@ -341,7 +423,41 @@ def _generated_code(state: OrgParseState, name: str) -> str:
     return code
 
 
-def _unit_row(state: OrgParseState, table: Table, row: Row, *, generate: bool = False) -> UnitRow:
+def _group_heading(table: Table, row: Row) -> str | None:
+    """The heading of a group in a plain list of units (一、乡镇（15个）; a row merged across the
+    table; 一 in 序号 with the group's name beside it), or None for a unit's row."""
+    values = [text(c) for c in row.cells if c is not None and text(c)]
+    if not values:
+        return None
+    if row.spans_all:
+        return values[0]
+    seq, name = text(table.get(row, "seq")), text(table.get(row, "name"))
+    if seq and GROUP_NUMBER.fullmatch(seq):
+        return name or seq
+    if GROUP_TITLE.match(name) and len(values) == (2 if seq else 1):
+        return name
+    if len(values) == 1 and not name:  # the heading alone, in another column (序号's, merged)
+        return values[0]
+    return None
+
+
+GROUP_NUMBER = re.compile(r"\s*第?[一二三四五六七八九十百]+\s*[、.．]?\s*")  # 序号 of a heading
+GROUP_TITLE = re.compile(r"\s*第?[一二三四五六七八九十百]+\s*[、.．]")  # 一、… (not 十里铺镇)
+# The category words a group heading may hold, longest first (区直部门 before 区, 乡镇 before 镇).
+_CATEGORY_WORDS_LONGEST = sorted((w for w in CATEGORY_WORDS if not w.isascii()), key=len, reverse=True)
+
+
+def _category_in(heading: str) -> str:
+    """The category a group heading names (二、党群部门 → 部门), or "" when it names none."""
+    for word in _CATEGORY_WORDS_LONGEST:
+        if word in heading:
+            return CATEGORY_WORDS[word]
+    return ""
+
+
+def _unit_row(
+    state: OrgParseState, table: Table, row: Row, *, generate: bool = False, group: str = ""
+) -> UnitRow:
     r = UnitRow(
         row=row.number,
         code=text(table.get(row, "code")),
@@ -360,7 +476,9 @@ def _unit_row(state: OrgParseState, table: Table, row: Row, *, generate: bool = 
         if r.short_name:
             state.file_names.setdefault(r.short_name, r.code)
     cat = text(table.get(row, "category"))
-    if not cat:
+    if "category" not in table.columns:
+        r.category = group or guess_category(r.name)
+    elif not cat:
         state.problem(row.number, table, "category", "org.category.missing")
     elif cat not in CATEGORY_WORDS:
         suggestions = [str(label) for _v, label in UnitCategory.choices]

@@ -267,3 +267,61 @@ def test_the_zhangjiachuan_county_list_of_units_imports_as_it_is(p: Personas) ->
     result = import_org(data, actor=p.officer, filename="assessment_units_zhangjiachuan_2010.csv")
     assert result.units == 94 and Unit.objects.count() == before + 94
     assert Unit.objects.get(code="ZCZ").parent == p.district
+
+
+@pytest.mark.parametrize(
+    ("name", "category"),
+    [
+        ("区委组织部", UnitCategory.DEPARTMENT),
+        ("区发展和改革委员会", UnitCategory.DEPARTMENT),
+        ("区人民政府办公室", UnitCategory.DEPARTMENT),
+        ("江滨街道办事处", UnitCategory.ZONE),
+        ("十里铺镇", UnitCategory.ZONE),
+        ("临江经济技术开发区", UnitCategory.ZONE),  # a zone, not a district, for its 开发区
+        ("临江区", UnitCategory.DISTRICT),
+        ("临江村", UnitCategory.COMMUNITY),
+        ("滨江社区居委会", UnitCategory.COMMUNITY),
+        ("国家税务总局临江区税务局临江分局", UnitCategory.RESIDENT),  # 分局 before 局
+        ("中国移动临江分公司", UnitCategory.RESIDENT),
+        ("张家川", UnitCategory.OTHER),
+    ],
+)
+def test_a_unit_s_category_is_told_by_the_end_of_its_name(name: str, category: str) -> None:
+    from luoshi.imports.org_import import guess_category
+
+    assert guess_category(name) == category
+
+
+def test_a_list_of_names_in_groups_takes_each_group_s_category(p: Personas, tmp_path: Path) -> None:
+    """A 单位名册 as offices type it: a title, 序号 and 单位名称 only, and group headings (merged across the
+    table, or 一/二 in 序号 beside the group's name) whose words give the units below their category."""
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["张家川县考核单位名册", None])
+    ws.merge_cells("A1:B1")
+    ws.append(["序号", "单位名称"])
+    ws.append(["一、乡镇（2个）", None])
+    ws.merge_cells("A3:B3")
+    ws.append([1, "张川镇"])
+    ws.append([2, "十里铺镇"])  # 十 is not a heading's number here
+    ws.append(["二", "党群部门"])
+    ws.append([1, "纪委"])  # 纪委 alone would be a department by its name too
+    ws.append(["三", "垂直管理单位"])
+    ws.append([1, "电力局"])  # by its name a department; its group says otherwise
+    ws.append([None, "四、其他"])
+    ws.append([1, "供销社"])
+    path = tmp_path / "名册.xlsx"
+    wb.save(path)
+    preview = parse_org(path.read_bytes(), filename="名册.xlsx")
+    assert preview.ok, [e.text for e in preview.problems]
+    assert [(u.row, u.name, u.category) for u in preview.units] == [
+        (4, "张川镇", UnitCategory.ZONE),
+        (5, "十里铺镇", UnitCategory.ZONE),
+        (7, "纪委", UnitCategory.DEPARTMENT),
+        (9, "电力局", UnitCategory.RESIDENT),
+        (11, "供销社", UnitCategory.OTHER),
+    ]
+    [guessed] = [w for w in preview.problems if w.code == "org.category.guessed"]
+    assert "5 个单位的类别按分组标题或名称推断" in guessed.text and "驻区单位 1" in guessed.text
+    assert import_org(path.read_bytes(), actor=p.officer, filename="名册.xlsx").units == 5
+    assert Unit.objects.get(name="电力局").category == UnitCategory.RESIDENT
