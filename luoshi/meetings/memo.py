@@ -34,11 +34,19 @@ class Memo:
     excused: list[str] = field(default_factory=list)
     agenda_count: int = 0
     agenda: list[tuple[str, str, str]] = field(default_factory=list)  # title, lead unit, reasons
+    # the lines past MEMO_AGENDA_LINES, summed up by reason: (label, lines)
+    agenda_rest: list[tuple[str, int]] = field(default_factory=list)
     decisions: list[tuple[str, str, date]] = field(default_factory=list)  # text, owner unit, deadline
     minutes: list[str] = field(default_factory=list)
 
     def section(self, n: int) -> str:
         return CN_NUMERALS[n - 1] if 0 < n <= len(CN_NUMERALS) else str(n)
+
+
+# Agenda lines the memo lists one by one; past them it counts the rest by reason. A city-wide
+# meeting's agenda runs to 19,296 lines: a memo of that many paragraphs is some 400 pages, which no
+# one signs, and took minutes to lay out as PDF.
+MEMO_AGENDA_LINES = 50
 
 
 def build_memo(meeting: Meeting) -> Memo:
@@ -66,10 +74,17 @@ def build_memo(meeting: Meeting) -> Memo:
     ):
         if state in lists:
             lists[state].append(f"{name}（{unit}）" if unit else name)
-    for item in meeting.agenda.select_related("lead_unit").order_by("sort", "pk"):
+    for item in meeting.agenda.select_related("lead_unit").order_by("sort", "pk")[: MEMO_AGENDA_LINES + 1]:
         unit = item.lead_unit.short_name or item.lead_unit.name
         memo.agenda.append((item.title, unit, "、".join(label for _code, label in item.reason_labels)))
     memo.agenda_count = len(memo.agenda)
+    if memo.agenda_count > MEMO_AGENDA_LINES:
+        from .selectors import agenda_reasons
+
+        memo.agenda = memo.agenda[:MEMO_AGENDA_LINES]
+        memo.agenda_count = meeting.agenda.count()
+        listed = meeting.agenda.order_by("sort", "pk")[:MEMO_AGENDA_LINES].values("pk")
+        memo.agenda_rest = [(label, n) for _code, label, n in agenda_reasons(meeting, exclude=listed) if n]
     memo.decisions = list(
         meeting.decisions.order_by("sort", "pk").values_list("text", "owner_unit__name", "deadline")
     )
@@ -106,6 +121,17 @@ def memo_document(memo: Memo) -> OfficialDocument:
             doc.para(
                 _("%(i)s. %(title)s（牵头单位：%(unit)s；上会原因：%(reasons)s）")
                 % {"i": i, "title": title, "unit": unit, "reasons": reasons}
+            )
+        if memo.agenda_count > len(memo.agenda):
+            doc.para(
+                _("以上列出前%(shown)s项；另有%(rest)s项（按上会原因：%(reasons)s），详见会议议程。")
+                % {
+                    "shown": len(memo.agenda),
+                    "rest": memo.agenda_count - len(memo.agenda),
+                    "reasons": "、".join(
+                        _("%(label)s%(n)s项") % {"label": label, "n": n} for label, n in memo.agenda_rest
+                    ),
+                }
             )
     n += 1
     doc.heading(f"{memo.section(n)}、{_('议定事项')}")

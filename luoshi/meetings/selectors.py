@@ -93,19 +93,17 @@ def attendance_by_unit(user: Any) -> list[dict[str, Any]]:
     return list(rows)
 
 
-def agenda_reasons(meeting: Meeting) -> list[tuple[str, str, int]]:
-    """(reason code, label, lines) of the meeting's agenda, in the rules' order then the sources':
-    one grouped query over the lines' reason lists (a handful of combinations, however many lines)."""
+def agenda_reasons(meeting: Meeting, *, exclude: Any = None) -> list[tuple[str, str, int]]:
+    """(reason code, label, lines) of the meeting's agenda (less the lines `exclude` names, a
+    queryset of their ids), in the rules' order then the sources': one grouped query over the
+    lines' reason lists (a handful of combinations, however many lines)."""
     from . import agenda, rules
 
+    lines = AgendaItem.objects.filter(meeting=meeting)
+    if exclude is not None:
+        lines = lines.exclude(pk__in=exclude)
     counts: dict[str, int] = {}
-    for reasons, n in (
-        AgendaItem.objects.filter(meeting=meeting)
-        .order_by()
-        .values("reasons")
-        .annotate(n=Count("pk"))
-        .values_list("reasons", "n")
-    ):
+    for reasons, n in lines.order_by().values("reasons").annotate(n=Count("pk")).values_list("reasons", "n"):
         for code in filter(None, reasons.split(",")):
             counts[code] = counts.get(code, 0) + n
     order = {code: i for i, code in enumerate(rules.REASONS)}

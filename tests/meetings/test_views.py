@@ -355,3 +355,22 @@ def test_a_long_agenda_is_paged_with_its_reasons_counted(world: World) -> None:
     AgendaItem.objects.filter(meeting=world.meeting, title__startswith="批量").delete()
     short = officer.get(_url(world)).content.decode()
     assert 'id="agenda-reasons"' not in short and 'class="pager"' not in short
+
+
+def test_the_memo_of_a_long_agenda_lists_the_first_lines_and_counts_the_rest(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A city-wide agenda's memo would be hundreds of pages: it lists the first lines (50; 2 here)
+    and counts the others by reason."""
+    from luoshi.meetings import memo
+
+    monkeypatch.setattr(memo, "MEMO_AGENDA_LINES", 2)
+    services.agenda_generate(actor=world.p.officer, meeting=world.meeting)
+    built = memo.build_memo(world.meeting)
+    assert built.agenda_count == 3 and len(built.agenda) == 2
+    last = list(world.meeting.agenda.order_by("sort", "pk"))[-1]
+    assert built.agenda_rest == [(label, 1) for _code, label in last.reason_labels]
+    r = client_for(world.p.leader).get(_url(world, "memo.docx"))
+    xml = zipfile.ZipFile(io.BytesIO(r.content)).read("word/document.xml").decode()
+    assert "听取3项滞后事项" in xml and "以上列出前2项；另有1项（按上会原因：" in xml
+    assert last.title not in xml
