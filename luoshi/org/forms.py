@@ -3,9 +3,11 @@ the services."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 from django import forms
+from django.forms.models import ModelChoiceIterator
 from django.utils.translation import gettext_lazy as _
 
 from luoshi.lib.formfields import model_choice
@@ -16,10 +18,22 @@ from .models import Person, Post, Role, Unit, UnitCategory
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
+class _UnitRows(ModelChoiceIterator):
+    """A unit field's choices read as (id, depth, name) rows, not built as `Unit` objects (a
+    province's 10,101 units took half of a task edit page's time to build, twice)."""
+
+    def __iter__(self) -> Iterator[tuple[Any, Any]]:
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        for pk, depth, name in self.queryset.values_list("pk", "depth", "name"):
+            yield (pk, "\u3000" * depth + name)
+
+
 class UnitChoice(forms.ModelChoiceField[Unit]):
     """A unit, indented by its depth; rendered in one pass (a province has ten thousand units)."""
 
     widget = FastSelect
+    iterator = _UnitRows
 
     def label_from_instance(self, obj: Unit) -> str:
         return "\u3000" * obj.depth + obj.name
@@ -27,6 +41,7 @@ class UnitChoice(forms.ModelChoiceField[Unit]):
 
 class UnitsChoice(forms.ModelMultipleChoiceField[Unit]):
     widget = FastSelectMultiple
+    iterator = _UnitRows
 
     def label_from_instance(self, obj: Unit) -> str:
         return "\u3000" * obj.depth + obj.name

@@ -82,3 +82,21 @@ def test_unit_fields_render_as_django_s_in_a_bound_form(p: Any) -> None:
         for name in ("one", "many"):
             assert elements(str(fast[name])) == elements(str(plain[name])), name
     assert "selected>区发展和改革局</option>" in str(Form(data)["one"]).replace("\u3000", "")
+
+
+@pytest.mark.django_db
+def test_unit_choices_are_read_as_rows_with_the_labels_of_their_units(p: Any) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    field = UnitChoice(queryset=Unit.objects.order_by("path"))
+    with CaptureQueriesContext(connection) as queries:
+        choices = list(iter(field.choices))  # (list() alone asks its length first: a COUNT)
+    assert len(queries) == 1
+    units = list(Unit.objects.order_by("path"))
+    assert choices == [("", field.empty_label)] + [(u.pk, field.label_from_instance(u)) for u in units]
+    many = UnitsChoice(queryset=Unit.objects.order_by("path"))
+    assert list(many.choices) == [(u.pk, many.label_from_instance(u)) for u in units]
+    # a value still comes back as the unit
+    assert field.clean(str(p.unit_a.pk)) == p.unit_a
+    assert list(many.clean([str(p.unit_b.pk)])) == [p.unit_b]
