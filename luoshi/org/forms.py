@@ -47,6 +47,26 @@ class UnitsChoice(forms.ModelMultipleChoiceField[Unit]):
         return "\u3000" * obj.depth + obj.name
 
 
+class _PersonRows(ModelChoiceIterator):
+    """A person field's choices read as (id, name) rows, not built as `Person` objects (a province
+    has 20,600 people, and a task's edit page offers them twice)."""
+
+    def __iter__(self) -> Iterator[tuple[Any, Any]]:
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        yield from self.queryset.values_list("pk", "name")
+
+
+class PersonChoice(forms.ModelChoiceField[Person]):
+    """A person, by name; rendered in one pass."""
+
+    widget = FastSelect
+    iterator = _PersonRows
+
+    def label_from_instance(self, obj: Person) -> str:
+        return obj.name
+
+
 class PostChoice(forms.ModelChoiceField[Post]):
     def label_from_instance(self, obj: Post) -> str:
         return obj.title

@@ -9,8 +9,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from luoshi.lib.formfields import choice, model_choice
-from luoshi.lib.widgets import FastSelect, FastSelectMultiple
-from luoshi.org.forms import DATE, UnitChoice, UnitsChoice
+from luoshi.lib.widgets import FastSelectMultiple
+from luoshi.org.forms import DATE, PersonChoice, UnitChoice, UnitsChoice
 from luoshi.org.models import Person, Unit
 
 from .models import Cadence, Direction, Plan, Source, Status, Task
@@ -77,12 +77,8 @@ class TaskForm(forms.ModelForm[Task]):
         label=_("配合单位"),
         widget=FastSelectMultiple(attrs={"size": 6}),
     )
-    responsible_leader = forms.ModelChoiceField(
-        widget=FastSelect, queryset=person_queryset(), required=False, label=_("责任领导")
-    )
-    responsible_person = forms.ModelChoiceField(
-        widget=FastSelect, queryset=person_queryset(), required=False, label=_("责任人")
-    )
+    responsible_leader = PersonChoice(queryset=person_queryset(), required=False, label=_("责任领导"))
+    responsible_person = PersonChoice(queryset=person_queryset(), required=False, label=_("责任人"))
 
     class Meta:
         model = Task

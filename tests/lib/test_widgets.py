@@ -100,3 +100,21 @@ def test_unit_choices_are_read_as_rows_with_the_labels_of_their_units(p: Any) ->
     # a value still comes back as the unit
     assert field.clean(str(p.unit_a.pk)) == p.unit_a
     assert list(many.clean([str(p.unit_b.pk)])) == [p.unit_b]
+
+
+@pytest.mark.django_db
+def test_person_choices_are_read_as_rows_with_their_names(p: Any) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from luoshi.org.forms import PersonChoice
+    from luoshi.org.models import Person
+
+    field = PersonChoice(queryset=Person.objects.order_by("name", "pk"))
+    with CaptureQueriesContext(connection) as queries:
+        choices = list(iter(field.choices))
+    assert len(queries) == 1
+    people = list(Person.objects.order_by("name", "pk"))
+    assert choices == [("", field.empty_label)] + [(x.pk, str(x)) for x in people]
+    assert field.clean(str(people[0].pk)) == people[0]
+    assert isinstance(field.widget, FastSelect)
