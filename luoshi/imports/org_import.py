@@ -408,15 +408,12 @@ def _only_root() -> tuple[str, str] | None:
 
 def _generated_code(state: OrgParseState, name: str) -> str:
     """A unit code made from its name, as the house codes are (区委办 → QWB): the initials of its
-    pinyin (and any Latin letters and digits as written), upper case, with 2, 3, … added when taken
+    pinyin (`lib.text.pinyin_forms`, as search keeps them), upper case, with 2, 3, … added when taken
     in the database or earlier in the file. The same file against the same database gives the same
     codes, so the commit reads what the preview showed."""
-    from pypinyin import Style, lazy_pinyin
+    from luoshi.lib.text import pinyin_forms
 
-    letters = "".join(
-        part if part.isascii() else part[:1] for part in lazy_pinyin(name, style=Style.FIRST_LETTER)
-    )
-    base = re.sub(r"[^A-Z0-9]", "", letters.upper())[:30] or "UNIT"
+    base = re.sub(r"[^A-Z0-9]", "", pinyin_forms(name)[1].upper())[:30] or "UNIT"
     code, n = base, 2
     while code in state.file_codes or code in state.db_units:
         code, n = f"{base}{n}", n + 1
@@ -432,7 +429,8 @@ def _group_heading(table: Table, row: Row) -> str | None:
     if row.spans_all:
         return values[0]
     seq, name = text(table.get(row, "seq")), text(table.get(row, "name"))
-    if seq and GROUP_NUMBER.fullmatch(seq):
+    if seq and GROUP_NUMBER.fullmatch(seq) and (not name or _category_in(name)):
+        # 一 in 序号 beside a category (党群部门); a list numbering its units 一, 二, … is units
         return name or seq
     if GROUP_TITLE.match(name) and len(values) == (2 if seq else 1):
         return name
@@ -443,8 +441,11 @@ def _group_heading(table: Table, row: Row) -> str | None:
 
 GROUP_NUMBER = re.compile(r"\s*第?[一二三四五六七八九十百]+\s*[、.．]?\s*")  # 序号 of a heading
 GROUP_TITLE = re.compile(r"\s*第?[一二三四五六七八九十百]+\s*[、.．]")  # 一、… (not 十里铺镇)
-# The category words a group heading may hold, longest first (区直部门 before 区, 乡镇 before 镇).
-_CATEGORY_WORDS_LONGEST = sorted((w for w in CATEGORY_WORDS if not w.isascii()), key=len, reverse=True)
+# The category words a group heading may hold, longest first (区直部门 before 部门); of two characters
+# or more, since a unit's own name holds 区, 县 or 镇 (区审计局 names no category).
+_CATEGORY_WORDS_LONGEST = sorted(
+    (w for w in CATEGORY_WORDS if not w.isascii() and len(w) > 1), key=len, reverse=True
+)
 
 
 def _category_in(heading: str) -> str:

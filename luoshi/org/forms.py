@@ -18,6 +18,11 @@ from .models import Person, Post, Role, Unit, UnitCategory
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
+def _indented(depth: int, name: str) -> str:
+    """A unit's label in a list: its name indented by its depth."""
+    return "\u3000" * depth + name
+
+
 class _UnitRows(ModelChoiceIterator):
     """A unit field's choices read as (id, depth, name) rows, not built as `Unit` objects (a
     province's 10,101 units took half of a task edit page's time to build, twice)."""
@@ -26,7 +31,7 @@ class _UnitRows(ModelChoiceIterator):
         if self.field.empty_label is not None:
             yield ("", self.field.empty_label)
         for pk, depth, name in self.queryset.values_list("pk", "depth", "name"):
-            yield (pk, "\u3000" * depth + name)
+            yield (pk, _indented(depth, name))
 
 
 class UnitChoice(forms.ModelChoiceField[Unit]):
@@ -36,7 +41,7 @@ class UnitChoice(forms.ModelChoiceField[Unit]):
     iterator = _UnitRows
 
     def label_from_instance(self, obj: Unit) -> str:
-        return "\u3000" * obj.depth + obj.name
+        return _indented(obj.depth, obj.name)
 
 
 class UnitsChoice(forms.ModelMultipleChoiceField[Unit]):
@@ -44,7 +49,7 @@ class UnitsChoice(forms.ModelMultipleChoiceField[Unit]):
     iterator = _UnitRows
 
     def label_from_instance(self, obj: Unit) -> str:
-        return "\u3000" * obj.depth + obj.name
+        return _indented(obj.depth, obj.name)
 
 
 class _PersonRows(ModelChoiceIterator):

@@ -324,4 +324,10 @@ def test_a_list_of_names_in_groups_takes_each_group_s_category(p: Personas, tmp_
     [guessed] = [w for w in preview.problems if w.code == "org.category.guessed"]
     assert "5 个单位的类别按分组标题或名称推断" in guessed.text and "驻区单位 1" in guessed.text
     assert import_org(path.read_bytes(), actor=p.officer, filename="名册.xlsx").units == 5
+    # units numbered 一, 二 in 序号 are units, not headings (their names name no category)
+    numbered = _csv(tmp_path / "numbered.csv", [["序号", "单位名称"], ["一", "区审计局"], ["二", "区档案馆"]])
+    assert [u.name for u in parse_org(numbered.read_bytes(), filename="numbered.csv").units] == [
+        "区审计局",
+        "区档案馆",
+    ]
     assert Unit.objects.get(name="电力局").category == UnitCategory.RESIDENT
