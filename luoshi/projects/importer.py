@@ -25,7 +25,7 @@ from django.utils.translation import gettext as _
 
 from luoshi.audit.services import record
 from luoshi.errors import LuoshiError
-from luoshi.imports.sheets import SheetError, find_table, read_sheets, text
+from luoshi.imports.sheets import SheetError, find_table, norm_header, read_sheets, text
 from luoshi.org.access import require_officer
 from luoshi.org.models import Unit
 
@@ -53,12 +53,30 @@ COLUMNS: dict[str, str] = {
     "category": "category",
     "子类别": "theme",
     "subcategory": "theme",
+    "建设状态": "stage",
+    "项目状态": "stage",
+    "建设阶段": "stage",
+    "行业类别": "category",
+    "产业类别": "category",
     "牵头单位": "lead_unit",
     "责任单位": "lead_unit",
+    "牵头部门": "lead_unit",
+    "责任部门": "lead_unit",
+    "牵头责任单位": "lead_unit",
+    "主责单位": "lead_unit",
     "总投资": "total_investment",
     "总投资万元": "total_investment",
+    "总投资额": "total_investment",
+    "计划总投资": "total_investment",
+    "项目总投资": "total_investment",
+    "估算总投资": "total_investment",
     "年度计划投资": "annual_plan",
     "年度计划投资万元": "annual_plan",
+    "本年计划投资": "annual_plan",
+    "本年度计划投资": "annual_plan",
+    "年计划投资": "annual_plan",
+    "年度投资计划": "annual_plan",
+    "年度计划完成投资": "annual_plan",
     "经度": "lng",
     "纬度": "lat",
 }
@@ -76,6 +94,62 @@ CATEGORY_WORDS: dict[str, str] = {
     "改革创新": Category.REFORM,
 }
 
+# A header that names the year's plan with the year in it: 2024年计划投资, 2024年度投资计划.
+_YEAR_PLAN = re.compile(r"^((?:19|20)\d{2})年度?(?:计划(?:完成)?投资|投资计划)(?:额)?$")
+# The year in a title above the header: 某区2024年重点项目计划表.
+_TITLE_YEAR = re.compile(r"((?:19|20)\d{2})\s*年")
+# The money unit of a column (总投资（亿元）) or of the whole table (单位：亿元, 金额单位：万元), in 万元.
+_UNIT_WORD = re.compile(r"(亿元|万元|千元|元)")
+_UNIT_LINE = re.compile(r"单位\s*[:：]\s*(亿元|万元|千元|元)")
+UNIT_SCALE: dict[str, Decimal] = {
+    "亿元": Decimal(10000),
+    "万元": Decimal(1),
+    "千元": Decimal("0.1"),
+    "元": Decimal("0.0001"),
+}
+# A total row (合计、小计、总计): not a project.
+_TOTAL_ROW = re.compile(r"^(?:合\s*计|小\s*计|总\s*计|共\s*计)")
+# A group heading within the table: 一、产业项目（12个）, （二）基础设施类.
+_HEADING = re.compile(r"^\s*(?:[一二三四五六七八九十]+\s*[、.．]|[（(][一二三四五六七八九十]+[）)])\s*")
+_COUNT_NOTE = re.compile(r"[（(][^)）]*[)）]\s*$")
+# The four categories by words a heading or a category cell holds, after CATEGORY_WORDS' exact words.
+CATEGORY_HINTS: tuple[tuple[str, str], ...] = (
+    ("改革", Category.REFORM),
+    ("创新", Category.REFORM),
+    ("基础设施", Category.INFRASTRUCTURE),
+    ("交通", Category.INFRASTRUCTURE),
+    ("水利", Category.INFRASTRUCTURE),
+    ("市政", Category.INFRASTRUCTURE),
+    ("城建", Category.INFRASTRUCTURE),
+    ("能源", Category.INFRASTRUCTURE),
+    ("民生", Category.LIVELIHOOD),
+    ("社会事业", Category.LIVELIHOOD),
+    ("教育", Category.LIVELIHOOD),
+    ("卫生", Category.LIVELIHOOD),
+    ("医疗", Category.LIVELIHOOD),
+    ("文化", Category.LIVELIHOOD),
+    ("养老", Category.LIVELIHOOD),
+    ("产业", Category.INDUSTRY),
+    ("工业", Category.INDUSTRY),
+    ("农业", Category.INDUSTRY),
+    ("服务业", Category.INDUSTRY),
+)
+
+
+def category_of(word: str) -> str:
+    """The category a list's word names: 产业转型 or 科技产业类 exactly, else by what it holds
+    (社会民生项目 → livelihood); empty when none."""
+    word = (word or "").strip()
+    if word in CATEGORY_WORDS:
+        return CATEGORY_WORDS[word]
+    return next((category for hint, category in CATEGORY_HINTS if hint in word), "")
+
+
+def heading_theme(heading: str) -> str:
+    """一、产业项目（3个） → 产业项目: the heading without its number and count."""
+    return _COUNT_NOTE.sub("", _HEADING.sub("", heading)).strip()
+
+
 NEW = "new"
 
 
@@ -86,6 +160,10 @@ class RowProblem:
     message: str
 
     def __str__(self) -> str:
+        if not self.row:
+            return self.message if not self.column else f"{self.column}：{self.message}"
+        if not self.column:
+            return _("第 %(row)s 行：%(message)s") % {"row": self.row, "message": self.message}
         return _("第 %(row)s 行「%(column)s」列：%(message)s") % {
             "row": self.row,
             "column": self.column,
@@ -125,6 +203,9 @@ class ImportRow:
 class Preview:
     rows: list[ImportRow] = field(default_factory=list)
     problems: list[RowProblem] = field(default_factory=list)
+    # what was read otherwise than written (a unit converted, a year from the title, total rows
+    # and group headings left out): shown with the preview, never a reason to refuse
+    warnings: list[RowProblem] = field(default_factory=list)
     year: int | None = None
 
     @property
@@ -140,6 +221,55 @@ class Preview:
             "moves": sum(r.moves for r in self.rows),
             "errors": len(self.problems),
         }
+
+
+def _aliases(sheet: Any) -> dict[str, str]:
+    """The known headers, with any year-named plan header of this sheet (2024年计划投资)."""
+    aliases = dict(COLUMNS)
+    for row in sheet.rows[:20]:
+        for c in row.cells:
+            word = norm_header(c)
+            if word and _YEAR_PLAN.match(word):
+                aliases.setdefault(word, "annual_plan")
+    return aliases
+
+
+def _year_above(above: list[Any], plan_header: str) -> int | None:
+    """The list's year when it has no year column: from its plan header (2024年计划投资), else the
+    first year in the title rows above the header (某区2024年重点项目计划表)."""
+    found = _YEAR_PLAN.match(norm_header(plan_header)) if plan_header else None
+    if found:
+        return int(found.group(1))
+    for row in above:
+        for c in row.cells:
+            hit = _TITLE_YEAR.search(text(c))
+            if hit:
+                return int(hit.group(1))
+    return None
+
+
+def _scales(table: Any, above: list[Any], out: Preview) -> dict[str, Decimal]:
+    """Each money column's factor to 万元: from its header (总投资（亿元）), else the table's unit line
+    (单位：亿元) above the header; 万元 when neither says. A conversion is said in a warning."""
+    sheet_unit = ""
+    for row in above:
+        for c in row.cells:
+            hit = _UNIT_LINE.search(text(c))
+            if hit:
+                sheet_unit = hit.group(1)
+    scales: dict[str, Decimal] = {}
+    for key in ("total_investment", "annual_plan"):
+        if key not in table.columns:
+            continue
+        written = table.header_of(key)
+        hit = _UNIT_WORD.search(written)
+        unit = hit.group(1) if hit else sheet_unit
+        if unit and unit != rules.INVESTMENT_UNIT:
+            scales[key] = UNIT_SCALE[unit]
+            out.warnings.append(
+                RowProblem(0, written, _("金额以%(unit)s填写，已换算为万元。") % {"unit": _(unit)})
+            )
+    return scales
 
 
 def _money(value: Any) -> Decimal | None:
@@ -203,7 +333,7 @@ def preview(
         return out
     table = None
     for sheet in sheets:
-        table = find_table(sheet, COLUMNS, required=("name", "stage"))
+        table = find_table(sheet, _aliases(sheet), required=("name", "stage"))
         if table is not None:
             break
     if table is None:
@@ -211,6 +341,12 @@ def preview(
         return out
     cols = table.columns
     header = table.header_of
+    above = [r for r in sheet.rows if r.number < table.header_row]
+    if year is None and "year" not in cols:
+        year = _year_above(above, header("annual_plan") if "annual_plan" in cols else "")
+        if year is not None:
+            out.warnings.append(RowProblem(0, "", _("年度取自表头或表题：%(y)s 年。") % {"y": year}))
+    scale = _scales(table, above, out)
 
     def cell(row: Any, key: str) -> Any:
         idx = cols.get(key)
@@ -221,8 +357,19 @@ def preview(
     area = geo.polygons(loaded[1]) if loaded else []
     rows: list[ImportRow] = []
     years: set[int] = set()
+    group = ""  # the group heading the rows below belong to (一、产业项目)
     for row in table.rows:
         name = text(cell(row, "name"))
+        first = next((text(c) for c in row.cells if text(c)), "")
+        if _TOTAL_ROW.match(name) or _TOTAL_ROW.match(first):
+            out.warnings.append(
+                RowProblem(row.number, "", _("合计行，未作为项目导入：%(v)s") % {"v": name or first})
+            )
+            continue
+        if (row.spans_all or not text(cell(row, "stage"))) and (_HEADING.match(first) or row.spans_all):
+            group = heading_theme(first)
+            out.warnings.append(RowProblem(row.number, "", _("分组标题：%(v)s") % {"v": first}))
+            continue
         if not name:
             continue
         raw_year = text(cell(row, "year"))
@@ -255,12 +402,14 @@ def preview(
         seq = text(cell(row, "seq"))
         item.seq = int(seq) if seq.isdigit() else None
         item.code = text(cell(row, "code"))[:40]
-        cat_word = text(cell(row, "category"))
+        cat_word = text(cell(row, "category")) or group
         theme = text(cell(row, "theme"))
-        item.category = CATEGORY_WORDS.get(cat_word, "")
-        item.theme = (theme or ("" if item.category else cat_word))[:80]
+        item.category = category_of(cat_word)
+        item.theme = (theme or ("" if cat_word in CATEGORY_WORDS else cat_word))[:80]
         for key in ("total_investment", "annual_plan"):
             amount = _money(cell(row, key))
+            if amount is not None and scale.get(key, 1) != 1:
+                amount = (amount * scale[key]).quantize(Decimal("0.01"))
             if amount is None:
                 out.problems.append(
                     RowProblem(

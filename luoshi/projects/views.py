@@ -645,7 +645,13 @@ def import_preview(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "projects/import_preview.html",
-        {"batch": batch, "preview": result, "counts": result.counts(), "stage_labels": dict(Stage.choices)},
+        {
+            "batch": batch,
+            "preview": result,
+            "counts": result.counts(),
+            "stage_labels": dict(Stage.choices),
+            "category_labels": dict(Category.choices),
+        },
     )
 
 

@@ -205,3 +205,103 @@ def test_lead_units_are_resolved_as_the_task_importer_does(p: Any) -> None:
     (problem,) = near.problems
     assert problem.column == "牵头单位" and "未知的单位" in problem.message and "区财政局" in problem.message
     assert not Project.objects.filter(name="戊项目").exists()
+
+
+def office_list() -> bytes:
+    """A list laid out as a district's 重点建设项目计划表: a merged title with the year, a unit line
+    (单位：亿元), the year in the plan's header, a total row, group headings merged across the table,
+    建设性质 words (新建, 续建, 竣工投产, 前期) and no year or category column."""
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["某区2024年重点建设项目计划表"])
+    ws.merge_cells("A1:H1")
+    ws.append(["", "", "", "", "", "", "单位：亿元", ""])
+    ws.append(
+        ["序号", "项目名称", "建设性质", "建设起止年限", "总投资", "2024年计划投资", "责任单位", "备注"]
+    )
+    ws.append(["", "合计（4个）", "", "", 50.5, 18.7, "", ""])
+    ws.append(["一、产业项目（2个）"] * 8)
+    ws.merge_cells("A5:H5")
+    ws.append([1, "年产10万吨新材料项目", "新建", "2024-2025", 12, 5.5, "区财政局", ""])
+    ws.append([2, "智能装备产业园二期", "续建", "2023-2025", "20.5", 8, "区财政局", ""])
+    ws.append(["二、社会民生项目（2个）"] * 8)
+    ws.merge_cells("A8:H8")
+    ws.append([3, "食品药品检验中心", "竣工投产", "2022-2024", 3, 1.2, "", ""])
+    ws.append([4, "妇幼保健院迁建工程", "前期", "2024-2027", 15, 4, "", ""])
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
+
+
+def test_an_office_list_reads_its_year_unit_totals_and_headings(p: Any) -> None:
+    result = importer.preview(office_list(), filename="计划表.xlsx")
+    assert result.ok, result.problems
+    assert result.year == 2024
+    got = [(r.name, r.stage, r.category, r.theme, r.total_investment, r.annual_plan) for r in result.rows]
+    assert got == [
+        ("年产10万吨新材料项目", "started", "industry", "产业项目", 120000, 55000),
+        ("智能装备产业园二期", "building", "industry", "产业项目", 205000, 80000),
+        ("食品药品检验中心", "producing", "livelihood", "社会民生项目", 30000, 12000),
+        ("妇幼保健院迁建工程", "packaged", "livelihood", "社会民生项目", 150000, 40000),
+    ]
+    notes = [str(w) for w in result.warnings]
+    assert "年度取自表头或表题：2024 年。" in notes
+    assert "总投资：金额以亿元填写，已换算为万元。" in notes  # from the unit line above the header
+    assert "第 4 行：合计行，未作为项目导入：合计（4个）" in notes
+    assert "第 5 行：分组标题：一、产业项目（2个）" in notes
+    importer.commit(data=office_list(), actor=p.officer, filename="计划表.xlsx")
+    steel = Project.objects.get(name="年产10万吨新材料项目")
+    assert (steel.total_investment, steel.lead_unit, steel.years.get().annual_plan) == (
+        120000,
+        p.unit_b,
+        55000,
+    )
+    assert Project.objects.count() == 4
+
+
+@pytest.mark.parametrize(
+    ("header", "written", "stored"),
+    [("总投资（亿元）", "1.5", 15000), ("总投资(元)", "1,250,000", 125), ("总投资（万元）", "320", 320)],
+)
+def test_a_column_s_unit_is_read_from_its_header(p: Any, header: str, written: str, stored: int) -> None:
+    data = f'年度,项目名称,状态,{header}\n2024,甲项目,在建,"{written}"\n'.encode()
+    result = importer.preview(data, filename="list.csv")
+    assert result.ok and result.rows[0].total_investment == stored
+    assert bool(result.warnings) == ("万元" not in header)  # a conversion is said
+
+
+def test_a_heading_in_the_first_column_with_subtotals_is_not_a_project(p: Any) -> None:
+    data = "序号,项目名称,状态,类别,总投资\n（一）基础设施类,,,,900\n1,环城北路,续建,,900\n2,无状态项目,,,5\n".encode()
+    result = importer.preview(data, filename="list.csv", year=2024)
+    assert [r.category for r in result.rows] == ["infrastructure"]
+    (problem,) = result.problems  # a project row without its stage is still refused
+    assert (problem.row, problem.column) == (4, "状态") and "未知的阶段" in problem.message
+
+
+@pytest.mark.parametrize(
+    ("word", "stage"),
+    [
+        ("新建", "started"),
+        ("改扩建", "started"),
+        ("前期", "packaged"),
+        ("已签约", "signed"),
+        ("竣工投产", "producing"),
+        ("建成投用", "producing"),
+        ("续建", "building"),
+    ],
+)
+def test_construction_words_of_a_year_s_plan_name_a_stage(word: str, stage: str) -> None:
+    assert rules.stage_of_word(word) == stage
+
+
+def test_the_import_page_shows_how_the_list_was_read(p: Any) -> None:
+    c = client_for(p.officer)
+    c.post("/projects/import/", {"file": SimpleUploadedFile("计划表.xlsx", office_list())})
+    batch = ProjectImport.objects.get()
+    page = c.get(f"/projects/import/{batch.pk}/").content.decode()
+    assert 'id="import-warnings"' in page and "已换算为万元" in page and "产业转型" in page
+    assert "120000" in page and 'id="import-problems"' not in page
+    c.post(f"/projects/import/{batch.pk}/", {"commit": "1"})
+    assert Project.objects.count() == 4

@@ -47,6 +47,8 @@ class Command(BaseCommand):
                 )
             if row.moves and row.stage_from:
                 self.stdout.write(f"row {row.number}: {row.name}: {row.stage_from} → {row.stage}\n")
+        for warning in result.warnings:
+            self.stdout.write(f"note: {warning}\n")
         for problem in result.problems:
             self.stderr.write(f"ERROR {problem}\n")
         c = result.counts()
