@@ -57,7 +57,7 @@ class CatalogueImportForm(forms.Form):
 
     def clean_file(self) -> Any:
         f = self.cleaned_data["file"]
-        if not f.name.lower().endswith((".xlsx", ".csv")):
+        if not f.name.lower().endswith((".xlsx", ".xls", ".et", ".csv")):
             raise forms.ValidationError(_("请上传 xlsx 或 csv 文件。"))
         if f.size > 5 * 1024 * 1024:
             raise forms.ValidationError(_("文件不能超过 5 MB。"))

@@ -3,8 +3,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
 from typing import Any
 
 from django.utils.translation import gettext as _
@@ -32,24 +30,16 @@ def _cell(v: Any) -> str:
 
 
 def _table(data: bytes, name: str) -> list[list[str]]:
-    if name.lower().endswith(".xlsx"):
-        from openpyxl import load_workbook
+    """The first sheet's rows as text, read as every import reads a table (`imports.sheets`: .xlsx,
+    the older .xls, csv in UTF-8 or GBK; merged cells filled)."""
+    from luoshi.imports.sheets import SheetError, read_sheets
 
-        try:
-            wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-        except Exception:
-            raise InvalidField(_("无法读取该 Excel 文件。"), field="file") from None
-        ws = wb.worksheets[0]
-        return [[_cell(v) for v in row] for row in ws.iter_rows(values_only=True, max_row=MAX_ROWS + 10)]
-    for encoding in ("utf-8-sig", "gb18030"):
-        try:
-            text = data.decode(encoding)
-            break
-        except UnicodeDecodeError:
-            continue
-    else:
-        raise InvalidField(_("无法识别文件编码。"), field="file")
-    return [[c.strip() for c in row] for row in csv.reader(io.StringIO(text))]
+    try:
+        sheets = read_sheets(data, filename=name)
+    except SheetError as exc:
+        raise InvalidField(str(exc), field="file") from None
+    rows = sheets[0].rows[: MAX_ROWS + 10] if sheets else []
+    return [[_cell(v) for v in row.cells] for row in rows]
 
 
 def _header(row: list[str]) -> dict[str, int] | None:

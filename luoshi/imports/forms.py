@@ -12,7 +12,7 @@ from .models import ImportKind
 
 class UploadForm(forms.Form):
     kind = forms.ChoiceField(label=_("导入内容"), choices=ImportKind.choices, widget=forms.RadioSelect)
-    file = forms.FileField(label=_("文件（.xlsx 或 .csv）"))
+    file = forms.FileField(label=_("文件（.xlsx、.xls 或 .csv）"))
     plan = forms.ModelChoiceField(
         label=_("导入到计划"), queryset=Plan.objects.none(), required=False, empty_label=_("（新建计划）")
     )

@@ -54,8 +54,8 @@ def batch_create(
         raise LuoshiError(_("文件为空。"))
     if len(data) > MAX_UPLOAD_BYTES:
         raise LuoshiError(_("文件太大（上限 30 MB）。"))
-    if not filename.lower().endswith((".xlsx", ".csv")):
-        raise LuoshiError(_("只支持 .xlsx 和 .csv 文件。"))
+    if not filename.lower().endswith((".xlsx", ".xls", ".et", ".csv")):
+        raise LuoshiError(_("只支持 .xlsx、.xls 和 .csv 文件。"))
     if kind == ImportKind.TASKS and plan is None and not plan_name.strip():
         raise LuoshiError(_("请选择计划，或填写新计划名称。"))
     batch = ImportBatch(

@@ -116,11 +116,12 @@ def _read_csv(data: bytes) -> list[Sheet]:
     return [Sheet(name="csv", rows=rows)]
 
 
-def _read_xlsx(data: bytes) -> list[Sheet]:
+def _read_xlsx(data: bytes, *, refusal: str = "sheet.unreadable") -> list[Sheet]:
+    """Every sheet of a workbook, .xlsx or the older .xls (calamine reads both, merged ranges too)."""
     try:
         book = CalamineWorkbook.from_filelike(io.BytesIO(data))
     except Exception as exc:  # calamine raises its own error types for broken files
-        raise SheetError("sheet.unreadable", e=str(exc)) from exc
+        raise SheetError(refusal, e=str(exc)) from exc
     sheets = []
     for idx, name in enumerate(book.sheet_names):
         sheet = book.get_sheet_by_index(idx)
@@ -153,8 +154,13 @@ def read_sheets(source: str | Path | bytes, *, filename: str = "") -> list[Sheet
     if data[:4] == b"PK\x03\x04":
         return _read_xlsx(data)
     if data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
-        raise SheetError("sheet.xls")
-    if filename.lower().endswith((".xlsx", ".xlsm")):
+        # the older binary workbook (.xls, WPS .et); an encrypted .xlsx is such a file too, and
+        # calamine refuses it
+        return _read_xlsx(data, refusal="sheet.xls")
+    lowered = filename.lower()
+    if lowered.endswith((".xls", ".et")) and data.lstrip()[:1] == b"<":
+        raise SheetError("sheet.html_xls")  # a web page saved with an Excel name, as some systems export
+    if lowered.endswith((".xlsx", ".xlsm", ".xls", ".et")):
         raise SheetError("sheet.not_xlsx")
     return _read_csv(data)
 

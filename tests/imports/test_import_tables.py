@@ -416,3 +416,63 @@ def test_org_import_problems_are_codes_too(p: Personas) -> None:
     ]
     with translation.override("en"):
         assert preview.problems[0].text == "Unit code 1001 is repeated (same as row 2)."
+
+
+# ---------------------------------------------------------------------------------------------
+# The older .xls workbook (Excel 97–2003, as many offices and WPS still save)
+
+LISHAN = Path(__file__).resolve().parent.parent / "data" / "imports" / "lishan2023_tasks"
+
+
+def test_an_xls_reads_as_its_xlsx(p: Personas, org: dict) -> None:
+    """lishan2023_tasks.xls is the sample's table written as .xls (xlwt), values and merged ranges
+    as they are: its preview is the .xlsx's, row for row and problem for problem."""
+    from tests.imports.test_import_tasks import plan
+
+    target = plan(p, 2023)
+    old, new = (parse_tasks(LISHAN.with_suffix(s), plan=target) for s in (".xls", ".xlsx"))
+
+    def seen(preview: Any) -> list[Any]:
+        return [(r.code, r.title, r.lead_id, r.co_names, r.due, r.is_section) for r in preview.rows]
+
+    assert seen(old) == seen(new) and len(old.rows) == 8
+    assert [(x.row, x.column, x.level) for x in old.problems] == [
+        (x.row, x.column, x.level) for x in new.problems
+    ]
+
+
+def test_an_xls_is_taken_by_the_upload_page(p: Personas, org: dict) -> None:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    client = Client()
+    client.force_login(p.officer)
+    data = LISHAN.with_suffix(".xls").read_bytes()
+    form = {"kind": "tasks", "plan_name": "立山2023", "year": "2023"}
+    client.post("/imports/", form | {"file": SimpleUploadedFile("立山.xls", data)})
+    batch = ImportBatch.objects.latest("pk")
+    assert batch.filename == "立山.xls" and batch.rows_total == 8  # the 8 rows of tasks
+    codes = [x["code"] for x in batch.preview["problems"] if x["level"] == "error"]
+    assert "sheet.xls" not in codes and codes  # read; the sample's own two unit problems remain
+
+
+@pytest.mark.parametrize(
+    ("name", "data", "code"),
+    [
+        ("台账.xls", "<html><table><tr><td>序号</td></tr></table></html>".encode(), "sheet.html_xls"),
+        (
+            "台账.xls",
+            b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 600,
+            "sheet.xls",
+        ),  # not a workbook inside
+        ("台账.xlsx", b"not a zip at all", "sheet.not_xlsx"),
+    ],
+)
+def test_a_file_that_only_looks_like_a_workbook_is_refused_with_why(
+    name: str, data: bytes, code: str
+) -> None:
+    from luoshi.imports.common import MESSAGES
+    from luoshi.imports.sheets import SheetError, read_sheets
+
+    with pytest.raises(SheetError) as exc:
+        read_sheets(data, filename=name)
+    assert exc.value.code == code and code in MESSAGES
