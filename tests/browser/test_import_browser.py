@@ -18,8 +18,8 @@ from tests.web.test_i18n import english_words
 
 pytestmark = pytest.mark.browser
 
-# File formats and encodings named by the upload page's hint ("支持 .xlsx 和 .csv（UTF-8 或 GBK）").
-FORMAT_WORDS = {"csv", "utf", "gbk"}
+# File formats and encodings named by the upload page's hint ("支持 .xlsx、.xls 和 .csv（UTF-8 或 GBK）").
+FORMAT_WORDS = {"xls", "csv", "utf", "gbk"}
 
 
 def _no_english(page: Any) -> None:

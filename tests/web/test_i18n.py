@@ -28,7 +28,7 @@ from tests.helpers import PERSONAS, client_for
 from tests.work.test_views import World
 
 # Words allowed on a Chinese page: product and technology names, file types and encodings, the English switch.
-ALLOWED = {"luoshi", "api", "excel", "pdf", "xlsx", "csv", "utf", "gbk", "htmx", "echarts", "english"}
+ALLOWED = {"luoshi", "api", "excel", "pdf", "xlsx", "xls", "csv", "utf", "gbk", "htmx", "echarts", "english"}
 WORD = re.compile(r"[A-Za-z]{2,}")
 VISIBLE_ATTRS = {"title", "placeholder", "aria-label", "alt"}
 
