@@ -23,7 +23,7 @@ from luoshi.errors import LuoshiError
 from luoshi.web.errors import form_submit
 
 _TOKEN = re.compile(r"^[0-9a-f]{32}\.(csv|xlsx)$")
-EXTENSIONS = ("csv", "xlsx")
+EXTENSIONS = ("csv", "xlsx", "xls", "et")
 
 
 def stored_name(request: HttpRequest, area: str, token: str) -> str:

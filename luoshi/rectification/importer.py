@@ -29,6 +29,8 @@ from .services import NewProblem, problem_refusal, problems_create
 HEADERS: dict[str, tuple[str, ...]] = {
     "number": ("序号", "编号", "问题序号", "item_no", "no"),
     "text": ("问题", "问题内容", "存在问题", "反馈问题", "问题描述", "problem"),
+    # a ledger that lists each fed-back problem's specific forms (具体表现) row by row
+    "detail": ("具体表现", "具体问题", "问题表现", "主要表现"),
     "category": ("类别", "问题类别", "问题类型", "category"),
     "target": ("整改目标", "整改要求", "rectification_target"),
     "measures": ("整改措施", "整改措施及进展", "整改进展", "measures_or_progress", "measures"),
@@ -41,6 +43,24 @@ HEADERS: dict[str, tuple[str, ...]] = {
     "money_recovered": ("挽回金额", "整改金额", "追回金额", "money_recovered"),
 }
 ALIASES = {norm_header(h): key for key, names in HEADERS.items() for h in names}
+# A group heading across the ledger: 一、贯彻落实党中央决策部署方面, （二）落实全面从严治党方面.
+_HEADING = re.compile(r"^\s*(?:[一二三四五六七八九十]+\s*[、.．]|[（(][一二三四五六七八九十]+[）)])\s*")
+
+
+def group_heading(row: Any, table: Table) -> str | None:
+    """The heading of a group of problems (a row merged across the ledger, or a numbered heading
+    alone in its row with no unit), its numbering dropped; None for a problem's row."""
+    values = [text(c) for c in row.cells if text(c)]
+    if not values:
+        return None
+    first = values[0]
+    if row.spans_all or (
+        _HEADING.match(first) and len(set(values)) == 1 and not text(table.get(row, "unit"))
+    ):
+        return _HEADING.sub("", first).strip() or first
+    return None
+
+
 MAX_ROWS = 5000
 
 
@@ -65,6 +85,8 @@ class Refusal:
 class Parsed:
     rows: list[tuple[int, NewProblem]] = field(default_factory=list)
     errors: list[Refusal] = field(default_factory=list)
+    # read, but not as written (a leader nobody knows is left unlinked): shown, never refused
+    warnings: list[Refusal] = field(default_factory=list)
 
 
 def _money(value: Any) -> Decimal | None:
@@ -75,6 +97,24 @@ def _money(value: Any) -> Decimal | None:
     except InvalidOperation:
         return None
     return amount.quantize(Decimal("0.01")) if amount.is_finite() and amount >= 0 else None
+
+
+def _leader(written: str, leaders: dict[str, list[int]]) -> tuple[int | None, str]:
+    """The leader a ledger names (张三, 张三（副区长）, 张三、李四: the first), and a note when it is
+    not linked as written: a name nobody has or several have is left unlinked, as the task importer
+    leaves it (the problem is still imported; its leader can be set on the problem)."""
+    names = [n for n in re.split(r"[、，,；;/\s]+", re.sub(r"[(（][^)）]*[)）]", "", written)) if n]
+    if not names:
+        return None, ""
+    first = names[0]
+    found = leaders.get(first, [])
+    if len(found) > 1:
+        return None, _("人员「%(n)s」有重名，未关联牵头领导。") % {"n": first}
+    if not found:
+        return None, _("找不到人员「%(n)s」，未关联牵头领导。") % {"n": first}
+    if len(names) > 1:
+        return found[0], _("填写了多人，仅关联第一位：%(n)s。") % {"n": first}
+    return found[0], ""
 
 
 def _kind(value: str, deadline: str) -> str | None:
@@ -106,20 +146,34 @@ def preview(*, round: Round, data: bytes, filename: str = "") -> Parsed:
         raise LuoshiError(_("一次最多导入 %(n)s 行。") % {"n": MAX_ROWS})
     matcher = UnitMatcher.from_db()
     units = Unit.objects.in_bulk()
-    leaders = {name: pk for pk, name in Person.objects.values_list("pk", "name")}
+    leaders: dict[str, list[int]] = {}
+    for pk, name in Person.objects.values_list("pk", "name"):
+        leaders.setdefault(name, []).append(pk)
     people = Person.objects.in_bulk()
     numbers = set(Problem.objects.filter(round=round).values_list("number", flat=True))
     parsed = Parsed()
-    for i, row in enumerate(table.rows, start=1):
+    group = ""  # the heading the rows below belong to, their category when the ledger has no column
+    i = 0
+    for row in table.rows:
+        heading = group_heading(row, table)
+        if heading is not None:
+            group = heading
+            continue
+        i += 1
 
         def cell(key: str, row: Any = row) -> str:
             return text(table.get(row, key))
 
         def refuse(key: str, message: str, row: Any = row, suggestions: list[str] | None = None) -> None:
-            parsed.errors.append(Refusal(row.number, table.header_of(key), message, suggestions or []))
+            column = table.header_of(key) if key in table.columns else HEADERS[key][0]
+            parsed.errors.append(Refusal(row.number, column, message, suggestions or []))
 
         before = len(parsed.errors)
         problem_text = cell("text")
+        detail = cell("detail")
+        if detail and detail != problem_text:
+            # 反馈问题 with its specific form: the row's problem is the specific one, under its heading
+            problem_text = f"{problem_text}：{detail}" if problem_text else detail
         if not problem_text:
             refuse("text", _("问题内容为空。"))
         written_unit = cell("unit")
@@ -146,11 +200,11 @@ def preview(*, round: Round, data: bytes, filename: str = "") -> Parsed:
             refuse("deadline", _("无法识别的日期「%(d)s」。") % {"d": raw_deadline})
         leader = None
         if cell("leader"):
-            leader_id = leaders.get(cell("leader"))
-            if leader_id is None:
-                refuse("leader", _("找不到人员「%(n)s」。") % {"n": cell("leader")})
-            else:
+            leader_id, note = _leader(cell("leader"), leaders)
+            if leader_id is not None:
                 leader = people[leader_id]
+            if note:
+                parsed.warnings.append(Refusal(row.number, table.header_of("leader"), note))
         kind = _kind(cell("kind"), raw_deadline)
         if kind is None:
             refuse("kind", _("整改类型应为「立行立改」或「长期整改」。"))
@@ -169,7 +223,7 @@ def preview(*, round: Round, data: bytes, filename: str = "") -> Parsed:
         new = NewProblem(
             number=cell("number") or str(i),
             text=problem_text,
-            category=cell("category"),
+            category=(cell("category") or group)[:60],
             responsible_unit=unit,
             responsible_leader=leader,
             deadline=deadline.due,

@@ -87,7 +87,6 @@ def test_import_writes_problems_and_measures(p: Personas, rnd: Round, fmt: str) 
         (["1", "", "措施", "发改局", "", "2024-09-30", "", "", ""], "问题", "问题内容为空"),
         (["1", "问题", "措施", "发改局", "", "下个月吧", "", "", ""], "整改时限", "无法识别的日期"),
         (["1", "问题", "措施", "发改局", "", "2024-13-45", "", "", ""], "整改时限", "无法识别的日期"),
-        (["1", "问题", "措施", "发改局", "李四", "2024-09-30", "", "", ""], "牵头领导", "找不到人员"),
         (["1", "问题", "措施", "发改局", "", "2024-09-30", "长期整改", "", ""], "长效机制", "长效机制"),
         (["1", "问题", "措施", "发改局", "", "2024-09-30", "", "", "-3"], "涉及金额（万元）", "金额"),
     ],
@@ -194,3 +193,95 @@ def test_import_page_is_for_the_office(p: Personas, rnd: Round, problem: Problem
     )
     assert response.status_code == 403
     assert 'id="import-form"' not in c.get(reverse("rectification:round", args=[rnd.pk])).content.decode()
+
+
+@pytest.mark.parametrize(
+    ("written", "linked", "note"),
+    [
+        ("王区长", True, ""),
+        ("王区长（副区长）", True, ""),
+        ("王区长、李四", True, "填写了多人，仅关联第一位：王区长。"),
+        ("李四", False, "找不到人员「李四」，未关联牵头领导。"),
+    ],
+)
+def test_a_leader_is_linked_when_known_and_otherwise_said(
+    p: Personas, rnd: Round, written: str, linked: bool, note: str
+) -> None:
+    """As the task importer does with people: a leader the organisation does not hold (or holds
+    twice) is left unlinked with a note, not a reason to refuse the ledger."""
+    data = _csv([["1", "问题", "措施", "发改局", written, "2024-09-30", "", "", ""]])
+    parsed = preview(round=rnd, data=data, filename="台账.csv")
+    assert not parsed.errors
+    (row,) = [r for _n, r in parsed.rows]
+    assert (row.responsible_leader == p.leader.person) is linked
+    assert [str(w.message) for w in parsed.warnings] == ([note] if note else [])
+    (made,) = ledger_import(actor=p.officer, round=rnd, data=data, filename="台账.csv")
+    assert (made.responsible_leader_id is not None) is linked
+
+
+def test_a_name_two_people_have_is_not_linked(p: Personas, rnd: Round) -> None:
+    from luoshi.org.models import Person
+
+    Person.objects.create(name="王区长")
+    parsed = preview(
+        round=rnd,
+        data=_csv([["1", "问题", "措施", "发改局", "王区长", "2024-09-30", "", "", ""]]),
+        filename="a.csv",
+    )
+    assert parsed.rows[0][1].responsible_leader is None
+    assert [w.message for w in parsed.warnings] == ["人员「王区长」有重名，未关联牵头领导。"]
+
+
+def test_an_inspection_ledger_with_group_headings_and_specific_forms(p: Personas, rnd: Round) -> None:
+    """A 巡察 ledger as offices lay it out: a title, a line for the filing unit, group headings
+    merged across the table (their text the category of the rows below), each fed-back problem
+    merged down over its specific forms (具体表现), one row each."""
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["区委第二巡察组反馈意见整改落实台账"])
+    ws.merge_cells("A1:H1")
+    ws.append(["填报单位（盖章）：区财政局", "", "", "", "", "填报时间：2024年5月10日", "", ""])
+    ws.append(["序号", "反馈问题", "具体表现", "整改措施", "责任领导", "责任单位", "完成时限", "整改进展"])
+    ws.append(["一、贯彻落实党中央决策部署方面"] * 8)
+    ws.merge_cells("A4:H4")
+    ws.append(
+        [
+            1,
+            "意识形态责任制落实不到位",
+            "学习不深入",
+            "制定学习计划",
+            "王区长",
+            "区财政局",
+            "2024年6月底前",
+            "",
+        ]
+    )
+    ws.append([2, None, "阵地管理不严", "建立阵地台账", "王区长", "区财政局", "2024年12月底前", ""])
+    ws.merge_cells("B5:B6")
+    ws.append(["（二）落实全面从严治党方面"] * 8)
+    ws.merge_cells("A7:H7")
+    ws.append(
+        [3, "三重一大制度执行不严格", "个别事项未集体研究", "修订议事规则", "", "发改局", "2024.9.30", ""]
+    )
+    out = io.BytesIO()
+    wb.save(out)
+    parsed = preview(round=rnd, data=out.getvalue(), filename="巡察台账.xlsx")
+    assert not parsed.errors, parsed.errors
+    got = [(n, r.number, r.text, r.category, r.kind) for n, r in parsed.rows]
+    assert got == [
+        (5, "1", "意识形态责任制落实不到位：学习不深入", "贯彻落实党中央决策部署方面", "immediate"),
+        (6, "2", "意识形态责任制落实不到位：阵地管理不严", "贯彻落实党中央决策部署方面", "immediate"),
+        (8, "3", "三重一大制度执行不严格：个别事项未集体研究", "落实全面从严治党方面", "immediate"),
+    ]
+    made = ledger_import(actor=p.officer, round=rnd, data=out.getvalue(), filename="巡察台账.xlsx")
+    assert [m.category for m in made] == ["贯彻落实党中央决策部署方面"] * 2 + ["落实全面从严治党方面"]
+
+
+def test_a_missing_column_is_named_in_chinese(p: Personas, rnd: Round) -> None:
+    """A long-term problem needs its 长效机制; a ledger without that column is told so by the
+    column's Chinese name, not the importer's key."""
+    data = "序号,问题,责任单位,整改时限\n1,问题甲,发改局,长期坚持\n".encode()
+    (refusal,) = preview(round=rnd, data=data, filename="a.csv").errors
+    assert (refusal.row, refusal.column) == (2, "长效机制")
