@@ -46,6 +46,9 @@ OPEN_ENDED = (
     "每季度",
     "每月",
     "按月",
+    "序时",  # 按序时推进: at the pace of the year, no date of its own
+    "逐年",
+    "按进度",
 )
 WHOLE_YEAR = ("全年", "年内", "年底前", "年底", "年末", "年终", "本年度", "年度内", "全年持续", "12月底前")
 QUARTER_END = {1: (3, 31), 2: (6, 30), 3: (9, 30), 4: (12, 31)}
@@ -60,6 +63,10 @@ _QUARTER = re.compile(rf"(?:(\d{{4}})\s*年\s*)?(?:第\s*)?({_NUM})\s*季度\s*(
 _HALF = re.compile(r"(?:(\d{4})\s*年\s*)?(上半年|下半年|年中)")
 _YEAR_END = re.compile(r"(\d{4})\s*年\s*(?:底|末|年底|内|全年)?\s*(?:前)?")
 _ISO = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
+# Month.day without a year, as tables write it (6.30前, 9.30): not a decimal inside a figure (6.2%).
+_DOTTED = re.compile(r"(?<![\d.．])(\d{1,2})[.．](\d{1,2})(?![\d.．%％万亿])\s*[日号]?\s*(前|以前|之前)?")
+# Years named relative to the plan's: 明年6月 is June of the next year.
+_RELATIVE_YEARS = (("明年", 1), ("次年", 1), ("来年", 1), ("下一年", 1), ("今年", 0), ("当年", 0))
 
 
 def _month_end(year: int, month: int) -> date:
@@ -93,6 +100,9 @@ def _candidates(text: str, year: int) -> list[tuple[int, date | None, str]]:
         y = int(m.group(1)) if m.group(1) else year
         mo, d = cn_to_int(m.group(2)), cn_to_int(m.group(3))
         add(m, _safe(y, mo or 0, d or 0))  # "3月15日前" is still 3月15日
+    for m in _DOTTED.finditer(text):
+        if free(m) and 1 <= int(m.group(1)) <= 12:
+            add(m, _safe(year, int(m.group(1)), int(m.group(2))))
     for m in _QUARTER.finditer(text):
         if not free(m):
             continue
@@ -141,6 +151,8 @@ def parse_deadline(value: object, *, year: int, plan_due: date) -> Deadline:
     text = re.sub(r"\s+", "", str(value)).replace("（", "(").replace("）", ")")
     if not text:
         return Deadline(due=plan_due)
+    for word, ahead in _RELATIVE_YEARS:
+        text = text.replace(word, f"{year + ahead}年")
     iso = _ISO.fullmatch(text[:10]) if len(text) >= 10 else None
     if iso and len(text) in (10, 19):
         d = _safe(int(iso.group(1)), int(iso.group(2)), int(iso.group(3)))
