@@ -726,10 +726,10 @@ def import_store(*, actor: Any, file: Any, year: int | None) -> ProjectImport:
     kind = sniff(file, file.name or "")
     head = file.read(4096)
     file.seek(0)
-    is_xlsx = ext == "xlsx" and kind is not None and kind.key == "xlsx"
+    is_book = kind is not None and (ext, kind.key) in (("xlsx", "xlsx"), ("xls", "xls"), ("et", "xls"))
     is_csv = ext == "csv" and kind is None and b"\x00" not in head
-    if not (is_xlsx or is_csv):
-        raise InvalidField(_("请上传 .xlsx 或 .csv 文件。"), field="file")
+    if not (is_book or is_csv):
+        raise InvalidField(_("请上传 .xlsx、.xls 或 .csv 文件。"), field="file")
     office = _office_unit(actor)
     region: Any = None if office is not None else root_region_id()
     batch = ProjectImport(

@@ -167,3 +167,40 @@ def test_a_county_s_plain_list_of_units_imports_through_the_page(page, login, sh
     assert Unit.objects.filter(short_name="组织部").count() + Unit.objects.filter(name="组织部").count() == 1
     town = Unit.objects.get(code="ZCZ")
     assert (town.name, town.parent, town.category) == ("张川镇", district, "zone")
+
+
+def test_a_district_s_project_plan_table_in_xls_imports_through_the_page(page, login, shot):  # type: ignore[no-untyped-def]
+    """A 重点建设项目计划表 as a district office saves it, in the older .xls: the year in the title,
+    amounts in 亿元 (the unit line above the header), a total row, group headings merged across the
+    table and 建设性质 words. The preview says how each was read; the commit stores 万元."""
+    from playwright.sync_api import expect
+
+    from luoshi.projects.models import Project
+
+    call_command("demo", "--small")
+    before = Project.objects.count()
+    login(page, "ducha1")
+    page.goto("/projects/import/")
+    form = page.locator("form:has(input[name=file])")
+    form.locator("input[name=file]").set_input_files(
+        str(DATA.parent / "projects" / "linjiang_2026_plan_table.xls")
+    )
+    with page.expect_navigation():
+        form.locator("button[type=submit]").click()
+    notes = page.locator("#import-warnings").inner_text()
+    assert "年度取自表头或表题：2026 年。" in notes and "金额以亿元填写，已换算为万元。" in notes
+    assert (
+        "第 4 行：合计行，未作为项目导入：合计（4个）" in notes
+        and "分组标题：二、社会民生项目（2个）" in notes
+    )
+    assert page.locator("#import-problems").count() == 0
+    rows = page.locator("#import-commit tbody tr")
+    expect(rows).to_have_count(4)
+    assert "民生改善" in rows.nth(3).inner_text() and "150000.00" in rows.nth(3).inner_text()
+    shot(page, "project-plan-table-preview")
+    with page.expect_navigation():
+        page.locator("#import-commit button[type=submit]").click()
+    assert Project.objects.count() == before + 4
+    made = Project.objects.get(name="区妇幼保健院迁建工程")
+    assert (made.stage, made.category, made.total_investment) == ("packaged", "livelihood", 150000)
+    assert made.years.get(year=2026).annual_plan == 40000 and made.lead_unit.name == "区财政局"
