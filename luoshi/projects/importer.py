@@ -96,6 +96,10 @@ CATEGORY_WORDS: dict[str, str] = {
 
 # A header that names the year's plan with the year in it: 2024年计划投资, 2024年度投资计划.
 _YEAR_PLAN = re.compile(r"^((?:19|20)\d{2})年度?(?:计划(?:完成)?投资|投资计划)(?:额)?$")
+# The year's investment completed up to a month: 1-10月完成投资, 截至9月底累计完成投资, 2024年1-6月完成投资.
+_COMPLETED = re.compile(
+    r"^(?:(?:19|20)\d{2}年度?)?(?:(?:1|一)月?[-—–~至到]|截至|截止|截止到)?(\d{1,2})月(?:底|末)?(?:累计)?完成投资(?:额)?$"
+)
 # The year in a title above the header: 某区2024年重点项目计划表.
 _TITLE_YEAR = re.compile(r"((?:19|20)\d{2})\s*年")
 # The money unit of a column (总投资（亿元）) or of the whole table (单位：亿元, 金额单位：万元), in 万元.
@@ -186,6 +190,7 @@ class ImportRow:
     lead_unit: Unit | None = None
     total_investment: Decimal = Decimal(0)
     annual_plan: Decimal = Decimal(0)
+    completed: Decimal | None = None  # the year's investment completed up to `completed_month`
     lat: Decimal | None = None
     lng: Decimal | None = None
     status_word: str = ""
@@ -207,6 +212,8 @@ class Preview:
     # and group headings left out): shown with the preview, never a reason to refuse
     warnings: list[RowProblem] = field(default_factory=list)
     year: int | None = None
+    completed_month: int | None = None  # the month a "1-10月完成投资" column runs to
+    completed_header: str = ""
 
     @property
     def ok(self) -> bool:
@@ -231,6 +238,8 @@ def _aliases(sheet: Any) -> dict[str, str]:
             word = norm_header(c)
             if word and _YEAR_PLAN.match(word):
                 aliases.setdefault(word, "annual_plan")
+            if word and _COMPLETED.match(word):
+                aliases.setdefault(word, "completed")
     return aliases
 
 
@@ -258,7 +267,7 @@ def _scales(table: Any, above: list[Any], out: Preview) -> dict[str, Decimal]:
             if hit:
                 sheet_unit = hit.group(1)
     scales: dict[str, Decimal] = {}
-    for key in ("total_investment", "annual_plan"):
+    for key in ("total_investment", "annual_plan", "completed"):
         if key not in table.columns:
             continue
         written = table.header_of(key)
@@ -347,6 +356,19 @@ def preview(
         if year is not None:
             out.warnings.append(RowProblem(0, "", _("年度取自表头或表题：%(y)s 年。") % {"y": year}))
     scale = _scales(table, above, out)
+    mapped = set(cols.values())
+    for idx, written in enumerate(table.headers):
+        if idx not in mapped and "完成投资" in norm_header(written):
+            out.warnings.append(
+                RowProblem(0, written, _("没有写明截至哪个月（如“1-10月完成投资”），这一列未导入。"))
+            )
+    if "completed" in cols:
+        found = _COMPLETED.match(norm_header(header("completed")))
+        out.completed_month = int(found.group(1)) if found else None
+        out.completed_header = header("completed")
+        if not out.completed_month or not 1 <= out.completed_month <= 12:
+            out.problems.append(RowProblem(0, header("completed"), _("完成投资列没有写明截至哪个月。")))
+            return out
 
     def cell(row: Any, key: str) -> Any:
         idx = cols.get(key)
@@ -406,7 +428,9 @@ def preview(
         theme = text(cell(row, "theme"))
         item.category = category_of(cat_word)
         item.theme = (theme or ("" if cat_word in CATEGORY_WORDS else cat_word))[:80]
-        for key in ("total_investment", "annual_plan"):
+        for key in ("total_investment", "annual_plan", "completed"):
+            if key not in cols or (key == "completed" and not text(cell(row, key))):
+                continue
             amount = _money(cell(row, key))
             if amount is not None and scale.get(key, 1) != 1:
                 amount = (amount * scale[key]).quantize(Decimal("0.01"))
@@ -488,6 +512,7 @@ def _match(out: Preview, accept: Iterable[int] | None) -> None:
             row.match, row.project_id, row.project_name = kind, pk, name_of.get(pk, "")
             row.stage_from = stage_of.get(pk, "")
             taken.add(pk)
+    _check_completed(out)
     stage_header = _("状态")
     for row in out.rows:
         if (
@@ -501,6 +526,55 @@ def _match(out: Preview, accept: Iterable[int] | None) -> None:
                     stage_header,
                     _("清单中的阶段“%(new)s”早于项目已登记的阶段“%(old)s”。")
                     % {"new": Stage(row.stage).label, "old": Stage(row.stage_from).label},
+                )
+            )
+
+
+def _months_before(project_ids: list[int], year: int, month: int) -> dict[int, Decimal]:
+    """Each project's investment reported for the months of `year` before `month` (one query)."""
+    from django.db.models import Sum
+
+    from .models import ProjectInvestment
+
+    rows = (
+        ProjectInvestment.objects.filter(
+            project_id__in=project_ids, month__gte=date(year, 1, 1), month__lt=date(year, month, 1)
+        )
+        .values("project_id")
+        .annotate(total=Sum("amount"))
+        .values_list("project_id", "total")
+    )
+    return {pk: Decimal(str(total or 0)) for pk, total in rows}
+
+
+def _check_completed(out: Preview) -> None:
+    """A "1-10月完成投资" column: the month must have begun, and a known project's figure may not be
+    less than what its months before were reported at (the list's figure is the year's total to date;
+    the month gets the difference)."""
+    month = out.completed_month
+    if month is None or out.year is None:
+        return
+    from django.utils import timezone
+
+    column = out.completed_header or _("完成投资")
+    if date(out.year, month, 1) > timezone.localdate():
+        out.problems.append(
+            RowProblem(
+                0, column, _("完成投资截至 %(y)s 年 %(m)s 月，这个月还没有到。") % {"y": out.year, "m": month}
+            )
+        )
+        return
+    known = [r for r in out.rows if r.completed is not None and r.project_id is not None]
+    before = _months_before([r.project_id for r in known if r.project_id], out.year, month)
+    for row in known:
+        earlier = before.get(row.project_id or 0, Decimal(0))
+        if row.completed is not None and row.completed < earlier:
+            out.problems.append(
+                RowProblem(
+                    row.number,
+                    column,
+                    _("截至 %(m)s 月完成投资 %(v)s 万元，少于此前各月已填报的合计 %(e)s 万元。")
+                    % {"m": month, "v": row.completed, "e": earlier},
                 )
             )
 
@@ -520,7 +594,9 @@ def _code_for(row: ImportRow, used: set[str]) -> str:
     return code
 
 
-def _write_row(row: ImportRow, *, actor: Any, year: int, used: set[str]) -> Project:
+def _write_row(
+    row: ImportRow, *, actor: Any, year: int, used: set[str], completed_month: int | None = None
+) -> Project:
     if row.match == NEW:
         project = services.project_create(
             actor=actor,
@@ -537,6 +613,12 @@ def _write_row(row: ImportRow, *, actor: Any, year: int, used: set[str]) -> Proj
         assert row.project_id is not None
         project = Project.objects.get(pk=row.project_id)
     services.year_set(actor=actor, project=project, year=year, annual_plan=row.annual_plan, name=row.name)
+    if row.completed is not None and completed_month is not None:
+        # the list's figure is the year's total up to its month: that month gets the difference
+        earlier = _months_before([project.pk], year, completed_month).get(project.pk, Decimal(0))
+        services.investment_report(
+            actor=actor, project=project, month=date(year, completed_month, 1), amount=row.completed - earlier
+        )
     if row.match == NEW or row.moves:
         note = _("%(year)s 年清单：%(word)s") % {"year": year, "word": row.status_word}
         services.stage_met(actor=actor, project=project, stage=row.stage, met=date(year, 1, 1), note=note)
@@ -573,7 +655,9 @@ def commit(
     moved: list[int] = []
     for row in result.rows:
         try:
-            project = _write_row(row, actor=actor, year=result.year, used=used)
+            project = _write_row(
+                row, actor=actor, year=result.year, used=used, completed_month=result.completed_month
+            )
         except LuoshiError as exc:
             raise LuoshiError(str(RowProblem(row.number, _("项目名称"), exc.message))) from exc
         (created if row.match == NEW else moved if row.moves else []).append(project.pk)

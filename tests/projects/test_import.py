@@ -305,3 +305,55 @@ def test_the_import_page_shows_how_the_list_was_read(p: Any) -> None:
     assert "120000" in page and 'id="import-problems"' not in page
     c.post(f"/projects/import/{batch.pk}/", {"commit": "1"})
     assert Project.objects.count() == 4
+
+
+def test_the_year_s_completed_investment_to_a_month_is_stored_as_that_month_s_difference(p: Any) -> None:
+    """ "1-10月完成投资" is the year's total to October: a new project's October gets all of it, a known
+    project with months reported gets what they lack, and a figure below them is refused."""
+    from datetime import date
+
+    from luoshi.projects import services
+    from tests.projects.factories import make_project
+
+    header = "年度,项目名称,状态,年度计划投资,2024年1-10月完成投资（亿元）\n"
+    importer.commit(data=(header + "2024,甲项目,在建,2,1.5\n").encode(), actor=p.officer, filename="a.csv")
+    first = Project.objects.get(name="甲项目")
+    assert list(first.investments.values_list("month", "amount")) == [(date(2024, 10, 1), 15000)]
+    assert first.years.get(year=2024).completed == 15000
+    second = make_project(p, name="乙项目", code="B")
+    services.investment_report(actor=p.officer, project=second, month=date(2024, 3, 1), amount=4000)
+    importer.commit(data=(header + "2024,乙项目,在建,2,1\n").encode(), actor=p.officer, filename="b.csv")
+    assert second.years.get(year=2024).completed == 10000  # 4,000 in March, 6,000 in October
+    low = importer.preview((header + "2024,乙项目,在建,2,0.3\n").encode(), filename="c.csv")
+    (problem,) = low.problems
+    assert (
+        problem.column == "2024年1-10月完成投资（亿元）"
+        and "少于此前各月已填报的合计 4000" in problem.message
+    )
+    c = client_for(p.officer)
+    c.post(
+        "/projects/import/",
+        {"file": SimpleUploadedFile("c.csv", (header + "2024,乙项目,在建,2,1.2\n").encode())},
+    )
+    page = c.get(f"/projects/import/{ProjectImport.objects.get().pk}/").content.decode()
+    assert "2024年1-10月完成投资（亿元）" in page and "12000.00" in page
+
+
+def test_a_completed_column_without_its_month_is_left_out(p: Any) -> None:
+    """累计完成投资 says to no month (and may mean since the project began): left out, and said."""
+    result = importer.preview(
+        "年度,项目名称,状态,累计完成投资\n2024,甲项目,在建,5\n".encode(), filename="a.csv"
+    )
+    assert result.ok and result.rows[0].completed is None
+    assert [str(w) for w in result.warnings] == [
+        "累计完成投资：没有写明截至哪个月（如“1-10月完成投资”），这一列未导入。"
+    ]
+
+
+def test_a_completed_figure_for_a_month_to_come_is_refused(p: Any) -> None:
+    from django.utils import timezone
+
+    year = timezone.localdate().year + 1
+    data = f"年度,项目名称,状态,1-3月完成投资\n{year},甲项目,在建,5\n".encode()
+    (problem,) = importer.preview(data, filename="a.csv").problems
+    assert problem.column == "1-3月完成投资" and "这个月还没有到" in problem.message
