@@ -75,7 +75,7 @@ class ProblemsTasksForm(forms.Form):
 
 
 class ImportForm(forms.Form):
-    file = forms.FileField(label=_("项目清单（.xlsx 或 .csv）"))
+    file = forms.FileField(label=_("项目清单（.xlsx、.xls 或 .csv）"))
     year = forms.IntegerField(label=_("年度"), required=False, min_value=1900, max_value=2999)
 
 

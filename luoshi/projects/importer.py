@@ -165,7 +165,9 @@ class RowProblem:
 
     def __str__(self) -> str:
         if not self.row:
-            return self.message if not self.column else f"{self.column}：{self.message}"
+            if not self.column:
+                return self.message
+            return _("%(column)s：%(message)s") % {"column": self.column, "message": self.message}
         if not self.column:
             return _("第 %(row)s 行：%(message)s") % {"row": self.row, "message": self.message}
         return _("第 %(row)s 行「%(column)s」列：%(message)s") % {
