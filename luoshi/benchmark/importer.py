@@ -62,6 +62,54 @@ LEVEL_HINTS = {
 }
 MAX_ROWS = 20_000
 _UNIT = re.compile(r"[(（]\s*(亿元|万元|元)\s*[)）]")
+# Sub-headings under a merged indicator heading (地区生产总值 over 绝对值（亿元） | 增长（%）).
+_SUB_AMOUNT = ("绝对值", "总量", "总额", "金额", "数值", "绝对数", "本期", "累计")
+_SUB_GROWTH = ("增长", "增速", "增幅", "增长率", "同比增长", "比上年增长", "比上年同期增长", "同比")
+# Rows that are not a region's: the whole area's total, and notes under the table.
+_TOTAL_NAMES = re.compile(r"^(?:全市|全区|全县|全省|全州|全盟|全国|合计|总计|全市合计|全区合计|全县合计)$")
+_NOTE_ROW = re.compile(r"^(?:注|说明|备注|资料来源|数据来源)\s*[:：0-9１-９一-九、.]")
+# A period in a title above the table: 2024年前三季度各区主要经济指标.
+_TITLE_PERIOD = re.compile(
+    r"((?:19|20)\d{2})\s*年(前三季度|上半年|一季度|第一季度|1-\d{1,2}月|1～\d{1,2}月|全年)?"
+)
+
+
+def _sub_header(group: str, sub: str) -> str | None:
+    """The heading a group and its sub-heading make, or None when `sub` is not one."""
+    bare = norm_header(sub)
+    unit = _UNIT.search(sub.replace(" ", ""))
+    if any(bare == w or bare.startswith(w) for w in _SUB_AMOUNT):
+        return f"{group}（{unit.group(1)}）" if unit else group
+    if any(bare == w or bare.startswith(w) for w in _SUB_GROWTH):
+        return f"{group}增长%"
+    return None
+
+
+def _merge_two_row_headers(sheet: Any, aliases: dict[str, str]) -> bool:
+    """A heading over two rows, the indicator merged across its sub-headings (地区生产总值 over
+    绝对值（亿元） and 增长（%）): the two rows become one (地区生产总值（亿元）, 地区生产总值增长%) so the
+    table's columns are found; True when it did so."""
+    rows = sheet.rows
+    for pos in range(min(len(rows) - 1, 20)):
+        top, below = rows[pos], rows[pos + 1]
+        if top.spans_all or below.spans_all:
+            continue
+        merged: list[Any] = []
+        made = False
+        for idx in range(max(len(top.cells), len(below.cells))):
+            upper = text(top.cells[idx]) if idx < len(top.cells) else ""
+            lower = text(below.cells[idx]) if idx < len(below.cells) else ""
+            heading = _sub_header(upper, lower) if upper and lower and upper != lower else None
+            if heading is not None and heading != f"{upper} {lower}":
+                made = True
+            if heading is None and upper and lower and upper != lower:
+                heading = f"{upper} {lower}"  # a sub-heading of no indicator (位次): named for the preview
+            merged.append(heading or upper or lower or None)
+        if made and any(aliases.get(norm_header(c)) for c in merged if c):
+            top.cells = merged
+            del rows[pos + 1]
+            return True
+    return False
 
 
 @dataclass
@@ -104,6 +152,8 @@ class Parsed:
     columns: list[Column] = field(default_factory=list)
     ignored: list[str] = field(default_factory=list)
     replaced: int = 0
+    # read otherwise than written: the period from the title, total and note rows left out
+    notes: list[str] = field(default_factory=list)
 
     @property
     def values(self) -> int:
@@ -131,15 +181,17 @@ def _aliases(indicators: list[Indicator]) -> dict[str, str]:
     return aliases
 
 
-def _table(data: bytes, filename: str, aliases: dict[str, str]) -> Table:
+def _table(data: bytes, filename: str, aliases: dict[str, str]) -> tuple[Table, list[Any]]:
+    """The statistics table of the file and the rows above its header (the title)."""
     try:
         sheets = read_sheets(data, filename=filename)
     except SheetError as exc:
         raise LuoshiError(str(exc)) from exc
     for sheet in sheets:
+        _merge_two_row_headers(sheet, aliases)
         table = find_table(sheet, aliases, required=("region",))
         if table is not None and any(k.startswith("ind:") for k in table.columns):
-            return table
+            return table, [r for r in sheet.rows if r.number < table.header_row]
     raise LuoshiError(
         _(
             "没有找到统计表的表头：应有地区名称列（名称、地区、district…）和至少一个指标列（地区生产总值(亿元)、GDP增长%…）。"
@@ -239,7 +291,7 @@ def preview(
     nothing. `period` is used for rows whose table gives none; `within` narrows name matching."""
     indicators = list(Indicator.objects.all())
     by_code = {i.code: i for i in indicators}
-    table = _table(data, filename, _aliases(indicators))
+    table, above = _table(data, filename, _aliases(indicators))
     if len(table.rows) > MAX_ROWS:
         raise LuoshiError(_("一次最多导入 %(n)s 行。") % {"n": MAX_ROWS})
     parsed = Parsed()
@@ -256,8 +308,20 @@ def preview(
     parsed.ignored = [h for i, h in enumerate(table.headers) if i not in used and h]
     matcher = RegionMatcher.from_db()
     levels = LEVEL_HINTS.get(norm_header(table.header_of("region")), frozenset())
+    if period is None and "period" not in table.columns and "year" not in table.columns:
+        period = _title_period(above, parsed)
     seen: dict[tuple[int, str, rules.PeriodKey], int] = {}
     for row in table.rows:
+        first = next((text(c) for c in row.cells if text(c)), "")
+        if _NOTE_ROW.match(first):
+            parsed.notes.append(_("第 %(n)s 行是表注，未导入：%(t)s") % {"n": row.number, "t": first[:40]})
+            continue
+        if _TOTAL_NAMES.match(text(table.get(row, "region")).replace(" ", "")):
+            parsed.notes.append(
+                _("第 %(n)s 行是合计（%(t)s），未作为地区导入。")
+                % {"n": row.number, "t": text(table.get(row, "region"))}
+            )
+            continue
 
         def cell(key: str, row: Any = row) -> str:
             return text(table.get(row, key))
@@ -320,6 +384,22 @@ def preview(
     if parsed.rows and not parsed.errors:
         parsed.replaced = _existing(parsed).__len__()
     return parsed
+
+
+def _title_period(above: list[Any], parsed: Parsed) -> rules.PeriodKey | None:
+    """The period a title above the table names (2024年前三季度各区主要经济指标), said in a note."""
+    for row in above:
+        for c in row.cells:
+            found = _TITLE_PERIOD.search(text(c))
+            if not found:
+                continue
+            try:
+                key = rules.parse_period(found.group(0).replace("～", "-"))
+            except rules.Unreadable:
+                continue
+            parsed.notes.append(_("统计期取自表题：%(p)s。") % {"p": key.label()})
+            return key
+    return None
 
 
 def _existing(parsed: Parsed) -> dict[tuple[int, int, int], Value]:

@@ -145,3 +145,69 @@ def test_only_the_office_imports(p: Personas) -> None:
     with pytest.raises(NotAllowed):
         importer.stats_import(actor=p.leader, data=sample("chongqing_districts_2019_gdp_rank.csv"))
     assert not Value.objects.exists()
+
+
+def _bureau_table() -> bytes:
+    """A statistics bureau's table as published: the period in the title, the indicators merged over
+    their sub-headings (绝对值（亿元） | 增长（%）), a row for the whole city, 位次, 缺数 marked with —
+    and …, and a note under the table."""
+    import io
+
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["2024年前三季度各区主要经济指标"])
+    ws.merge_cells("A1:E1")
+    ws.append(["地区", "地区生产总值", "", "规模以上工业增加值", ""])
+    ws.append(["", "绝对值（亿元）", "增长（%）", "增长（%）", "位次"])
+    ws.merge_cells("A2:A3")
+    ws.merge_cells("B2:C2")
+    ws.merge_cells("D2:E2")
+    ws.append(["全市", "8,123.45", 5.6, 6.1, ""])
+    ws.append(["江岸区", 1234.5, 5.8, "—", 1])
+    ws.append(["江汉区", "1,100.2", "5.1", 4.2, 2])
+    ws.append(["硚口区", 800, -1.2, "…", 3])
+    ws.append(["注：1.地区生产总值为初步核算数；2.“—”表示数据暂缺。"])
+    ws.merge_cells("A8:E8")
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
+
+
+def test_a_bureau_s_table_with_a_two_row_heading_a_titled_period_a_total_and_a_note(p: Personas) -> None:
+    parsed = importer.preview(data=_bureau_table(), filename="三季度.xlsx", within=region("420100"))
+    assert parsed.errors == []
+    assert [(c.header, c.indicator.code) for c in parsed.columns] == [
+        ("地区生产总值（亿元）", "gdp"),
+        ("地区生产总值增长%", "gdp_growth"),
+        ("规模以上工业增加值增长%", "industry_growth"),
+    ]
+    assert parsed.ignored == ["规模以上工业增加值 位次"]
+    assert parsed.notes == [
+        "统计期取自表题：2024年前三季度。",
+        "第 4 行是合计（全市），未作为地区导入。",
+        "第 8 行是表注，未导入：注：1.地区生产总值为初步核算数；2.“—”表示数据暂缺。",
+    ]
+    got = [(r.number, r.region.code, r.values) for r in parsed.rows]
+    assert got == [
+        (5, "420102", {"gdp": Decimal("1234.5"), "gdp_growth": Decimal("5.8")}),
+        (
+            6,
+            "420103",
+            {"gdp": Decimal("1100.2"), "gdp_growth": Decimal("5.1"), "industry_growth": Decimal("4.2")},
+        ),
+        (7, "420104", {"gdp": Decimal("800"), "gdp_growth": Decimal("-1.2")}),
+    ]
+    importer.stats_import(
+        actor=p.officer, data=_bureau_table(), filename="三季度.xlsx", within=region("420100")
+    )
+    assert _value("420103", "industry_growth", 2024, 3) == Decimal("4.2")
+
+
+def test_a_period_given_wins_over_the_title(p: Personas) -> None:
+    parsed = importer.preview(
+        data=_bureau_table(), filename="t.xlsx", within=region("420100"), period=rules.PeriodKey(2023, 4)
+    )
+    assert {r.period for r in parsed.rows} == {rules.PeriodKey(2023, 4)}
+    assert not any("表题" in n for n in parsed.notes)

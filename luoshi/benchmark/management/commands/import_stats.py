@@ -46,6 +46,8 @@ class Command(BaseCommand):
         try:
             if opts["dry_run"]:
                 parsed = importer.preview(data=data, filename=path.name, period=period, within=within)
+                for note in parsed.notes:
+                    self.stdout.write(f"note: {note}\n")
                 for e in parsed.errors:
                     self.stderr.write(f"{e}\n")
                 if parsed.errors:
