@@ -39,7 +39,7 @@ from django.utils.translation import gettext as _
 
 from luoshi.audit.services import record
 from luoshi.errors import InvalidField, LuoshiError
-from luoshi.imports.sheets import SheetError, read_sheets, text
+from luoshi.imports.sheets import Sheet, SheetError, find_table, norm_header, read_sheets, text
 from luoshi.org.access import require_officer
 
 from . import services
@@ -111,6 +111,76 @@ def _dec(value: str) -> Decimal | None:
         return None
 
 
+# An office's own 考核细则 table (no source_id or rule_type columns): its headings, as offices write them.
+OFFICE_HEADERS: dict[str, tuple[str, ...]] = {
+    "level1": ("一级指标", "考核项目", "考核类别", "考核内容类别", "项目", "类别", "考核大项"),
+    "level2": ("二级指标", "考核指标", "考核内容", "具体指标", "考核要点", "指标", "工作任务", "考核事项"),
+    "points": ("分值", "分数", "标准分", "满分", "权重", "分值（分）"),
+    "scoring_method": ("评分方法", "计分方法", "考核方法", "评分办法", "计分办法"),
+    "tail": ("评分标准", "考核标准", "评分细则", "扣分标准", "计分标准", "评分办法及标准", "考核评分标准"),
+    "assessing_unit": ("考核单位", "考核部门", "牵头考核单位", "评分单位"),
+}
+OFFICE_ALIASES = {norm_header(h): key for key, names in OFFICE_HEADERS.items() for h in names}
+_HEADING = re.compile(r"^\s*(?:[一二三四五六七八九十]+\s*[、.．]|[（(][一二三四五六七八九十]+[）)])")
+_DEDUCTS = re.compile(r"扣\s*\d")
+
+
+def _office_type(cells: dict[str, Any]) -> str:
+    """The kind of rule an office's row is, read from what it says (the sample's rule_type)."""
+    words = " ".join(str(cells.get(k, "")) for k in ("level1", "level2", "rule_text"))
+    if "一票否决" in words:
+        return "veto"
+    if _dec(str(cells.get("points", ""))) is not None:
+        return "indicator"
+    if _DEDUCTS.search(str(cells.get("rule_text", ""))):
+        return "deduction"
+    return "note"
+
+
+def _office_rows(sheets: list[Sheet], filename: str) -> list[dict[str, Any]] | None:
+    """An office's 考核细则 in the sample's shape: one scheme named by the title above the table (else
+    the file's name), each row's rule type read from what it says, a deduction's text written as
+    what | how much (上报实施方案。|未报扣10分), group headings (一、…) as the section of the rows below."""
+    for sheet in sheets:
+        table = find_table(sheet, OFFICE_ALIASES, required=("points",)) or find_table(
+            sheet, OFFICE_ALIASES, required=("level2", "tail")
+        )
+        if table is None:
+            continue
+        above = [text(c) for r in sheet.rows if r.number < table.header_row for c in r.cells if text(c)]
+        stem = filename.rsplit("/", 1)[-1].rsplit(".", 1)[0]
+        scheme = (above[0] if above else stem or _("考核细则"))[:200]
+        out: list[dict[str, Any]] = []
+        section = ""
+        for row in table.rows:
+            values = [text(c) for c in row.cells if text(c)]
+            if not values:
+                continue
+            if row.spans_all or (_HEADING.match(values[0]) and len(set(values)) == 1):
+                section = _HEADING.sub("", values[0]).strip(" 、.．") or values[0]
+                continue
+            cells: dict[str, Any] = {k: text(table.get(row, k)) for k in OFFICE_HEADERS}
+            if cells["level2"] and cells["level2"] == cells["level1"]:
+                cells["level2"] = ""
+            level1 = cells["level1"] or section
+            what, tail = cells["level2"], cells.pop("tail")
+            cells.update(
+                source_id="table",
+                scheme=scheme,
+                level1=level1,
+                rule_text=f"{what}|{tail}" if what and tail else (tail or what),
+                _row=row.number,
+            )
+            cells["rule_type"] = _office_type(cells)
+            if tail in METHODS:  # 评分标准 that names the method (按实绩赋分)
+                cells["scoring_method"] = cells["scoring_method"] or tail
+            if cells["rule_type"] == "veto" and what:
+                cells["level1"] = what  # the veto is named by what it is about, not by "一票否决"
+            out.append(cells)
+        return out
+    return None
+
+
 def _rows(data: bytes, filename: str) -> list[dict[str, Any]]:
     try:
         sheets = read_sheets(data, filename=filename)
@@ -122,6 +192,9 @@ def _rows(data: bytes, filename: str) -> list[dict[str, Any]]:
     header = [text(c).strip().lower() for c in rows[0].cells]
     missing = [c for c in COLUMNS if c not in header]
     if missing:
+        office = _office_rows(sheets, filename)
+        if office:
+            return office
         raise LuoshiError(_("第1行缺少列：%(cols)s。") % {"cols": "、".join(missing)}, code="columns")
     out = []
     for row in rows[1:]:

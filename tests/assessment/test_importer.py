@@ -135,3 +135,71 @@ def test_import_needs_the_office_and_a_readable_table(p: Personas, data: bytes) 
         importer.scheme_import(actor=p.head_a, data=data, filename="rules.csv")
     with pytest.raises(LuoshiError, match="缺少列"):
         importer.preview(b"a,b\n1,2\n", "x.csv")
+
+
+def _office_table() -> bytes:
+    """An office's own 考核细则, not the sample's columns: a title, 一级指标 merged down its rows,
+    分值 and 评分标准, a deduction row and a veto row."""
+    import io
+
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["2025年度区直部门目标管理绩效考核细则"])
+    ws.merge_cells("A1:E1")
+    ws.append(["一级指标", "二级指标", "分值", "评分标准", "考核单位"])
+    ws.append(
+        [
+            "重点工作（60分）",
+            "区政府重点工作任务完成情况",
+            40,
+            "按序时进度完成计满分，每滞后一项扣2分",
+            "区委督查室",
+        ]
+    )
+    ws.append([None, "上级督办事项落实", 20, "每项未按期办结扣2分", "区委督查室"])
+    ws.merge_cells("A3:A4")
+    ws.append(["日常工作（40分）", "信息报送", 10, "按实绩赋分", "区委办"])
+    ws.append([None, "会议出席", 10, "未按要求参加会议每次扣1分", "区委督查室"])
+    ws.append([None, "综合评价", 20, "由区领导评价", "区考核办"])
+    ws.merge_cells("A5:A7")
+    ws.append(["扣分项", "未按时报送季度进展报告", "", "未报扣5分", "区委督查室"])
+    ws.append(["一票否决", "发生重大安全生产责任事故", "", "实行一票否决", "区应急局"])
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
+
+
+def test_an_office_s_own_table_is_read_without_the_sample_s_columns(p: Personas) -> None:
+    parsed = importer.preview(_office_table(), "细则.xlsx")
+    assert parsed.schemes == [("table", "2025年度区直部门目标管理绩效考核细则")]
+    assert parsed.parsed == [
+        "第5行 指标“信息报送” 10分，按实绩赋分",
+        "第8行 扣分规则“未按时报送季度进展报告”：每次扣5分（work.late_report）",
+        "第9行 一票否决：发生重大安全生产责任事故|实行一票否决",
+    ]
+    # indicators whose method the table does not name wait for the office, with their points
+    assert [(x.key, x.need, x.low) for x in parsed.pending] == [
+        ("r3", "indicator", D(40)),
+        ("r4", "indicator", D(20)),
+        ("r6", "indicator", D(10)),
+        ("r7", "indicator", D(20)),
+        ("w0", "weight", None),
+    ]
+    mapping = {f"map-r{n}-action": "use" for n in (3, 4, 6, 7)} | {
+        "map-r3-method": "measure",
+        "map-r4-method": "measure",
+        "map-r6-method": "measure",
+        "map-r7-method": "manual",
+        "map-w0-action": "use",
+        "map-w0-points": "0",
+    }
+    scheme = importer.scheme_import(
+        actor=p.officer, data=_office_table(), filename="细则.xlsx", mapping=mapping
+    )
+    assert (scheme.name, scheme.total) == ("2025年度区直部门目标管理绩效考核细则", 100)
+    named = dict(Indicator.objects.filter(group__scheme=scheme).values_list("name", "weight"))
+    assert named["区政府重点工作任务完成情况"] == 40 and named["综合评价"] == 20
+    assert sum(named.values()) == 100
+    assert DeductionRule.objects.filter(indicator__group__scheme=scheme, kind="work.late_report").count() == 1
