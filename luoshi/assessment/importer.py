@@ -36,6 +36,7 @@ from typing import Any
 
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from luoshi.audit.services import record
 from luoshi.errors import InvalidField, LuoshiError
@@ -87,6 +88,33 @@ class Pending:
     points: str = ""
     chosen_kind: str = ""
     method: str = ""
+
+    @property
+    def type_label(self) -> str:
+        return str(RULE_TYPES.get(self.rule_type, self.rule_type))
+
+    @property
+    def shown(self) -> str:
+        """The rule's text as read: what it is about, then how it is scored (the table's two columns)."""
+        return self.text.replace("|", " — ")
+
+
+# What each rule type reads as on the preview (the sample's rule_type column, or read from an office's row).
+RULE_TYPES: dict[str, Any] = {
+    "indicator": _lazy("指标"),
+    "deduction": _lazy("扣分"),
+    "evaluation": _lazy("评价"),
+    "grade": _lazy("等次"),
+    "veto": _lazy("一票否决"),
+    "multiplier": _lazy("扣分系数"),
+    "composition": _lazy("构成"),
+    "penalty": _lazy("惩戒"),
+    "grouping": _lazy("分档"),
+    "method": _lazy("考核方法"),
+    "weighting": _lazy("权重"),
+    "reward": _lazy("奖励"),
+    "note": _lazy("说明"),
+}
 
 
 @dataclass
@@ -393,7 +421,9 @@ def preview(
         elif rt == "veto":
             label_text = section.strip("（）()一二三四五六七八九十") or body[:60]
             vetoes.append((EventKind.VETO.value, _("一票否决：%(what)s") % {"what": label_text}))
-            out.parsed.append(_("第%(row)s行 一票否决：%(text)s") % {"row": r["_row"], "text": body})
+            out.parsed.append(
+                _("第%(row)s行 一票否决：%(text)s") % {"row": r["_row"], "text": body.replace("|", " — ")}
+            )
         elif rt == "multiplier" and "加倍" in body:
             who = body.split("的部门和单位")[0] if "的部门和单位" in body else _("扣分加倍的单位")
             multiplier_groups.append(who[:120])
@@ -417,7 +447,7 @@ def preview(
     for p in out.pending:
         p.action = decided(p)
         p.points = mapping.get(f"map-{p.key}-points", "") or (
-            rules_fmt(p.low) if p.need == "kind" and p.low is not None else ""
+            rules_fmt(p.low) if p.need in ("kind", "indicator") and p.low is not None else ""
         )
         p.chosen_kind = mapping.get(f"map-{p.key}-kind", "") or p.kind
         p.method = mapping.get(f"map-{p.key}-method", "")

@@ -177,7 +177,7 @@ def test_an_office_s_own_table_is_read_without_the_sample_s_columns(p: Personas)
     assert parsed.parsed == [
         "第5行 指标“信息报送” 10分，按实绩赋分",
         "第8行 扣分规则“未按时报送季度进展报告”：每次扣5分（work.late_report）",
-        "第9行 一票否决：发生重大安全生产责任事故|实行一票否决",
+        "第9行 一票否决：发生重大安全生产责任事故 — 实行一票否决",
     ]
     # indicators whose method the table does not name wait for the office, with their points
     assert [(x.key, x.need, x.low) for x in parsed.pending] == [
