@@ -20,9 +20,7 @@ MESSAGES: dict[str, str] = {
     "sheet.xls": N_(
         "无法读取这个 .xls 文件（可能已加密或已损坏），请用 Excel 或 WPS 另存为 .xlsx 后再导入。"
     ),
-    "sheet.html_xls": N_(
-        "这个文件是网页格式的表格，只是扩展名为 .xls，请用 Excel 或 WPS 打开后另存为 .xlsx 再导入。"
-    ),
+    "sheet.html_xls": N_("这个文件是网页格式，扩展名为 .xls，但其中没有表格。"),
     "sheet.not_xlsx": N_("文件不是有效的 .xlsx。"),
     "header.missing": N_(
         "找不到表头：需要“序号、工作任务（或重点任务、任务内容）、牵头单位/责任单位、完成时限”等列。"

@@ -1,4 +1,5 @@
-"""Reading offices' spreadsheets: .xlsx (python-calamine) and .csv (UTF-8 with/without BOM, GBK).
+"""Reading offices' spreadsheets: .xlsx and .xls (python-calamine), .csv (UTF-8 with/without BOM,
+GBK), and the web-page tables that office systems export under an .xls name (html.parser).
 
 Merged cells are filled: calamine reports only a merge's top-left value, so the value is copied
 down and across the merged range, and each row remembers whether one merge spans the whole table
@@ -13,6 +14,7 @@ import io
 import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
@@ -144,6 +146,106 @@ def _read_xlsx(data: bytes, *, refusal: str = "sheet.unreadable") -> list[Sheet]
     return sheets
 
 
+class _Tables(HTMLParser):
+    """The tables of a web page as rows of cell texts, with each cell's rowspan and colspan."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.tables: list[list[list[tuple[str, int, int]]]] = []
+        self._depth = 0
+        self._row: list[tuple[str, int, int]] | None = None
+        self._cell: list[str] | None = None
+        self._span = (1, 1)
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "table":
+            self._depth += 1
+            if self._depth == 1:
+                self.tables.append([])
+        elif self._depth == 1 and tag == "tr":
+            self._row = []
+        elif self._depth == 1 and tag in ("td", "th") and self._row is not None:
+            a = dict(attrs)
+
+            def span(name: str) -> int:
+                value = (a.get(name) or "1").strip()
+                return max(1, min(int(value), 1000)) if value.isdigit() else 1
+
+            self._cell, self._span = [], (span("rowspan"), span("colspan"))
+        elif tag == "br" and self._cell is not None:
+            self._cell.append("\n")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "table":
+            self._depth = max(0, self._depth - 1)
+        elif self._depth == 1 and tag in ("td", "th") and self._cell is not None and self._row is not None:
+            self._row.append(("".join(self._cell).strip(), *self._span))
+            self._cell = None
+        elif self._depth == 1 and tag == "tr" and self._row is not None:
+            if self._cell is not None:  # a cell left open at the row's end
+                self._row.append(("".join(self._cell).strip(), *self._span))
+                self._cell = None
+            self.tables[-1].append(self._row)
+            self._row = None
+
+    def handle_data(self, data: str) -> None:
+        if self._cell is not None:
+            self._cell.append(data)
+
+
+def _html_charset(data: bytes) -> str:
+    found = re.search(rb"charset\s*=\s*[\"']?([A-Za-z0-9_-]+)", data[:4096])
+    return found.group(1).decode("ascii").lower() if found else ""
+
+
+def _read_html(data: bytes) -> list[Sheet]:
+    """The tables of a web page saved under an Excel name, each a sheet: rowspan and colspan filled
+    as merged cells are, a row whose one cell spans the table marked as a section row."""
+    charset = _html_charset(data)
+    body = None
+    for encoding in [c for c in (charset, "utf-8", "gb18030") if c]:
+        try:
+            body = data.decode("gb18030" if encoding in ("gbk", "gb2312") else encoding)
+            break
+        except (UnicodeDecodeError, LookupError):
+            continue
+    if body is None:
+        raise SheetError("sheet.encoding")
+    parser = _Tables()
+    parser.feed(body)
+    parser.close()
+    sheets = []
+    for number, table in enumerate(parser.tables, start=1):
+        grid: dict[tuple[int, int], Any] = {}
+        spans: set[int] = set()
+        width = 0
+        for r, row in enumerate(table):
+            c = 0
+            for value, rowspan, colspan in row:
+                while (r, c) in grid:
+                    c += 1
+                for dr in range(rowspan):
+                    for dc in range(colspan):
+                        grid[(r + dr, c + dc)] = clean(value)
+                if rowspan == 1 and c == 0 and len(row) == 1 and colspan > 1:
+                    spans.add(r)
+                c += colspan
+                width = max(width, c)
+        if not table:
+            continue
+        rows = [
+            Row(number=r + 1, cells=[grid.get((r, c)) for c in range(width)], spans_all=r in spans)
+            for r in range(len(table))
+        ]
+        for r in spans:  # a section row spans the table only if it reaches its last column
+            if len([c for c in rows[r].cells if c is not None]) < width:
+                rows[r].spans_all = False
+        sheets.append(Sheet(name=f"table{number}", rows=rows))
+    if not sheets:
+        raise SheetError("sheet.html_xls")
+    return sheets
+
+
 def read_sheets(source: str | Path | bytes, *, filename: str = "") -> list[Sheet]:
     """Every sheet of an .xlsx or the one table of a .csv, merged cells filled."""
     if isinstance(source, (str, Path)):
@@ -158,8 +260,8 @@ def read_sheets(source: str | Path | bytes, *, filename: str = "") -> list[Sheet
         # calamine refuses it
         return _read_xlsx(data, refusal="sheet.xls")
     lowered = filename.lower()
-    if lowered.endswith((".xls", ".et")) and data.lstrip()[:1] == b"<":
-        raise SheetError("sheet.html_xls")  # a web page saved with an Excel name, as some systems export
+    if lowered.endswith((".xls", ".et", ".htm", ".html")) and data.lstrip(b"\xef\xbb\xbf \t\r\n")[:1] == b"<":
+        return _read_html(data)  # a web page saved with an Excel name, as office systems export
     if lowered.endswith((".xlsx", ".xlsm", ".xls", ".et")):
         raise SheetError("sheet.not_xlsx")
     return _read_csv(data)

@@ -728,7 +728,9 @@ def import_store(*, actor: Any, file: Any, year: int | None) -> ProjectImport:
     file.seek(0)
     is_book = kind is not None and (ext, kind.key) in (("xlsx", "xlsx"), ("xls", "xls"), ("et", "xls"))
     is_csv = ext == "csv" and kind is None and b"\x00" not in head
-    if not (is_book or is_csv):
+    # a web-page table that an office system exported under an Excel name: read, never served
+    is_page = ext in ("xls", "et") and head.lstrip(b"\xef\xbb\xbf \t\r\n")[:1] == b"<"
+    if not (is_book or is_csv or is_page):
         raise InvalidField(_("请上传 .xlsx、.xls 或 .csv 文件。"), field="file")
     office = _office_unit(actor)
     region: Any = None if office is not None else root_region_id()

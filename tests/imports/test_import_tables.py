@@ -458,7 +458,6 @@ def test_an_xls_is_taken_by_the_upload_page(p: Personas, org: dict) -> None:
 @pytest.mark.parametrize(
     ("name", "data", "code"),
     [
-        ("台账.xls", "<html><table><tr><td>序号</td></tr></table></html>".encode(), "sheet.html_xls"),
         (
             "台账.xls",
             b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 600,
@@ -476,3 +475,63 @@ def test_a_file_that_only_looks_like_a_workbook_is_refused_with_why(
     with pytest.raises(SheetError) as exc:
         read_sheets(data, filename=name)
     assert exc.value.code == code and code in MESSAGES
+
+
+def _as_web_page(xlsx: Path, encoding: str = "gb18030") -> bytes:
+    """The sheet as an office system exports it under an .xls name: an HTML table in GBK, merged
+    ranges as rowspan and colspan."""
+    import html
+
+    from python_calamine import CalamineWorkbook
+
+    sheet = CalamineWorkbook.from_path(str(xlsx)).get_sheet_by_index(0)
+    rows = sheet.to_python(skip_empty_area=False)
+    starts = {(r0, c0): (r1 - r0 + 1, c1 - c0 + 1) for (r0, c0), (r1, c1) in sheet.merged_cell_ranges or []}
+    covered = {
+        (r, c)
+        for (r0, c0), (rs, cs) in starts.items()
+        for r in range(r0, r0 + rs)
+        for c in range(c0, c0 + cs)
+        if (r, c) != (r0, c0)
+    }
+    out = ['<html><head><meta charset="gb2312"></head><body><table border="1">']
+    for r, row in enumerate(rows):
+        out.append("<tr>")
+        for c, value in enumerate(row):
+            if (r, c) in covered:
+                continue
+            rs, cs = starts.get((r, c), (1, 1))
+            shown = value.isoformat() if hasattr(value, "isoformat") else value
+            if isinstance(shown, float) and shown.is_integer():
+                shown = int(shown)  # as a page prints a number
+            out.append(f'<td rowspan="{rs}" colspan="{cs}">{html.escape(str(shown))}</td>')
+        out.append("</tr>")
+    out.append("</table></body></html>")
+    return "".join(out).encode(encoding)
+
+
+def test_a_web_page_table_saved_as_xls_reads_as_the_workbook(p: Personas, org: dict, tmp_path: Path) -> None:
+    """Office systems export tables as web pages named .xls (GBK, rowspan/colspan): read as the
+    workbook it shows, row for row and problem for problem."""
+    from tests.imports.test_import_tasks import plan
+
+    page = tmp_path / "立山.xls"
+    page.write_bytes(_as_web_page(LISHAN.with_suffix(".xlsx")))
+    target = plan(p, 2023)
+    web, book = parse_tasks(page, plan=target), parse_tasks(LISHAN.with_suffix(".xlsx"), plan=target)
+
+    def seen(preview: Any) -> list[Any]:
+        return [(r.code, r.title, r.lead_id, r.co_names, r.due, r.is_section) for r in preview.rows]
+
+    assert seen(web) == seen(book) and len(web.rows) == 8
+    assert [(x.row, x.column, x.level) for x in web.problems] == [
+        (x.row, x.column, x.level) for x in book.problems
+    ]
+
+
+def test_a_web_page_without_a_table_is_refused() -> None:
+    from luoshi.imports.sheets import SheetError, read_sheets
+
+    with pytest.raises(SheetError) as exc:
+        read_sheets("<html><body><p>登录超时</p></body></html>".encode(), filename="导出.xls")
+    assert exc.value.code == "sheet.html_xls"

@@ -357,3 +357,18 @@ def test_a_completed_figure_for_a_month_to_come_is_refused(p: Any) -> None:
     data = f"年度,项目名称,状态,1-3月完成投资\n{year},甲项目,在建,5\n".encode()
     (problem,) = importer.preview(data, filename="a.csv").problems
     assert problem.column == "1-3月完成投资" and "这个月还没有到" in problem.message
+
+
+def test_a_web_page_list_named_xls_is_taken_by_the_page(p: Any) -> None:
+    page = (
+        '<html><head><meta charset="gbk"></head><body><table>'
+        "<tr><td colspan=3>2024年重点项目清单</td></tr>"
+        "<tr><th>项目名称</th><th>建设性质</th><th>总投资（亿元）</th></tr>"
+        "<tr><td>甲项目</td><td>续建</td><td>1.5</td></tr></table></body></html>"
+    ).encode("gbk")
+    c = client_for(p.officer)
+    c.post("/projects/import/", {"file": SimpleUploadedFile("清单.xls", page)})
+    batch = ProjectImport.objects.get()
+    c.post(f"/projects/import/{batch.pk}/", {"commit": "1"})
+    made = Project.objects.get(name="甲项目")
+    assert (made.stage, made.total_investment) == ("building", 15000)
