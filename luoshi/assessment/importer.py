@@ -40,7 +40,7 @@ from django.utils.translation import gettext_lazy as _lazy
 
 from luoshi.audit.services import record
 from luoshi.errors import InvalidField, LuoshiError
-from luoshi.imports.sheets import Sheet, SheetError, find_table, norm_header, read_sheets, text
+from luoshi.imports.sheets import HEADING, Sheet, SheetError, find_table, norm_header, read_sheets, text
 from luoshi.org.access import require_officer
 
 from . import services
@@ -149,7 +149,6 @@ OFFICE_HEADERS: dict[str, tuple[str, ...]] = {
     "assessing_unit": ("考核单位", "考核部门", "牵头考核单位", "评分单位"),
 }
 OFFICE_ALIASES = {norm_header(h): key for key, names in OFFICE_HEADERS.items() for h in names}
-_HEADING = re.compile(r"^\s*(?:[一二三四五六七八九十]+\s*[、.．]|[（(][一二三四五六七八九十]+[）)])")
 _DEDUCTS = re.compile(r"扣\s*\d")
 
 
@@ -184,8 +183,8 @@ def _office_rows(sheets: list[Sheet], filename: str) -> list[dict[str, Any]] | N
             values = [text(c) for c in row.cells if text(c)]
             if not values:
                 continue
-            if row.spans_all or (_HEADING.match(values[0]) and len(set(values)) == 1):
-                section = _HEADING.sub("", values[0]).strip(" 、.．") or values[0]
+            if row.spans_all or (HEADING.match(values[0]) and len(set(values)) == 1):
+                section = HEADING.sub("", values[0]).strip(" 、.．") or values[0]
                 continue
             cells: dict[str, Any] = {k: text(table.get(row, k)) for k in OFFICE_HEADERS}
             if cells["level2"] and cells["level2"] == cells["level1"]:

@@ -20,6 +20,10 @@ from typing import Any
 
 from python_calamine import CalamineWorkbook
 
+# The numbering of a group heading within a table (一、产业项目, （二）落实全面从严治党方面): a row so
+# numbered, alone in its row, heads the rows below it; `HEADING.sub("", text)` is its name.
+HEADING = re.compile(r"^\s*(?:[一二三四五六七八九十]+\s*[、.．]|[（(][一二三四五六七八九十]+[）)])\s*")
+
 
 class SheetError(Exception):
     """The file cannot be read as a table: a message code of imports.common.MESSAGES and its parameters."""

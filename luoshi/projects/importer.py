@@ -25,7 +25,7 @@ from django.utils.translation import gettext as _
 
 from luoshi.audit.services import record
 from luoshi.errors import LuoshiError
-from luoshi.imports.sheets import SheetError, find_table, norm_header, read_sheets, text
+from luoshi.imports.sheets import HEADING, SheetError, find_table, norm_header, read_sheets, text
 from luoshi.org.access import require_officer
 from luoshi.org.models import Unit
 
@@ -113,8 +113,6 @@ UNIT_SCALE: dict[str, Decimal] = {
 }
 # A total row (合计、小计、总计): not a project.
 _TOTAL_ROW = re.compile(r"^(?:合\s*计|小\s*计|总\s*计|共\s*计)")
-# A group heading within the table: 一、产业项目（12个）, （二）基础设施类.
-_HEADING = re.compile(r"^\s*(?:[一二三四五六七八九十]+\s*[、.．]|[（(][一二三四五六七八九十]+[）)])\s*")
 _COUNT_NOTE = re.compile(r"[（(][^)）]*[)）]\s*$")
 # The four categories by words a heading or a category cell holds, after CATEGORY_WORDS' exact words.
 CATEGORY_HINTS: tuple[tuple[str, str], ...] = (
@@ -151,7 +149,7 @@ def category_of(word: str) -> str:
 
 def heading_theme(heading: str) -> str:
     """一、产业项目（3个） → 产业项目: the heading without its number and count."""
-    return _COUNT_NOTE.sub("", _HEADING.sub("", heading)).strip()
+    return _COUNT_NOTE.sub("", HEADING.sub("", heading)).strip()
 
 
 NEW = "new"
@@ -390,7 +388,7 @@ def preview(
                 RowProblem(row.number, "", _("合计行，未作为项目导入：%(v)s") % {"v": name or first})
             )
             continue
-        if (row.spans_all or not text(cell(row, "stage"))) and (_HEADING.match(first) or row.spans_all):
+        if (row.spans_all or not text(cell(row, "stage"))) and (HEADING.match(first) or row.spans_all):
             group = heading_theme(first)
             out.warnings.append(RowProblem(row.number, "", _("分组标题：%(v)s") % {"v": first}))
             continue

@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from luoshi.errors import LuoshiError
 from luoshi.imports.deadlines import parse_deadline
 from luoshi.imports.matching import UnitMatcher
-from luoshi.imports.sheets import SheetError, Table, find_table, norm_header, read_sheets, text
+from luoshi.imports.sheets import HEADING, SheetError, Table, find_table, norm_header, read_sheets, text
 from luoshi.org.access import require_officer
 from luoshi.org.models import Person, Unit
 
@@ -43,8 +43,6 @@ HEADERS: dict[str, tuple[str, ...]] = {
     "money_recovered": ("挽回金额", "整改金额", "追回金额", "money_recovered"),
 }
 ALIASES = {norm_header(h): key for key, names in HEADERS.items() for h in names}
-# A group heading across the ledger: 一、贯彻落实党中央决策部署方面, （二）落实全面从严治党方面.
-_HEADING = re.compile(r"^\s*(?:[一二三四五六七八九十]+\s*[、.．]|[（(][一二三四五六七八九十]+[）)])\s*")
 
 
 def group_heading(row: Any, table: Table) -> str | None:
@@ -54,10 +52,8 @@ def group_heading(row: Any, table: Table) -> str | None:
     if not values:
         return None
     first = values[0]
-    if row.spans_all or (
-        _HEADING.match(first) and len(set(values)) == 1 and not text(table.get(row, "unit"))
-    ):
-        return _HEADING.sub("", first).strip() or first
+    if row.spans_all or (HEADING.match(first) and len(set(values)) == 1 and not text(table.get(row, "unit"))):
+        return HEADING.sub("", first).strip() or first
     return None
 
 
