@@ -99,6 +99,11 @@ def text(value: Any) -> str:
 def _decode(data: bytes) -> str:
     if data.startswith(b"\xef\xbb\xbf"):
         return data[3:].decode("utf-8")
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):  # Excel's "Unicode text": UTF-16, tab-separated
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError as exc:
+            raise SheetError("sheet.encoding") from exc
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError:
@@ -266,6 +271,12 @@ def read_sheets(source: str | Path | bytes, *, filename: str = "") -> list[Sheet
     lowered = filename.lower()
     if lowered.endswith((".xls", ".et", ".htm", ".html")) and data.lstrip(b"\xef\xbb\xbf \t\r\n")[:1] == b"<":
         return _read_html(data)  # a web page saved with an Excel name, as office systems export
+    if lowered.endswith((".xls", ".et")) and (
+        data.startswith((b"\xff\xfe", b"\xfe\xff")) or b"\x00" not in data[:4096]
+    ):
+        return _read_csv(
+            data
+        )  # text saved under an Excel name (tab- or comma-separated), as some systems export
     if lowered.endswith((".xlsx", ".xlsm", ".xls", ".et")):
         raise SheetError("sheet.not_xlsx")
     return _read_csv(data)

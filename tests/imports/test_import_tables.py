@@ -535,3 +535,16 @@ def test_a_web_page_without_a_table_is_refused() -> None:
     with pytest.raises(SheetError) as exc:
         read_sheets("<html><body><p>登录超时</p></body></html>".encode(), filename="导出.xls")
     assert exc.value.code == "sheet.html_xls"
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "gb18030"])
+def test_text_saved_under_an_xls_name_is_read_as_text(encoding: str) -> None:
+    """Some systems export tab-separated text (Excel's "Unicode text" is UTF-16) named .xls."""
+    from luoshi.imports.sheets import read_sheets
+
+    tsv = "序号\t工作任务\t责任单位\t完成时限\r\n1\t推进改革\t区发改局\t6月底前\r\n"
+    (sheet,) = read_sheets(tsv.encode(encoding), filename="导出.xls")
+    assert [r.cells for r in sheet.rows] == [
+        ["序号", "工作任务", "责任单位", "完成时限"],
+        ["1", "推进改革", "区发改局", "6月底前"],
+    ]
