@@ -79,6 +79,12 @@ COLUMNS: dict[str, str] = {
     "年度计划完成投资": "annual_plan",
     "经度": "lng",
     "纬度": "lat",
+    "建设起止年限": "span",
+    "起止年限": "span",
+    "建设年限": "span",
+    "建设期限": "span",
+    "建设周期": "span",
+    "起止年份": "span",
 }
 
 CATEGORY_WORDS: dict[str, str] = {
@@ -230,6 +236,29 @@ class Preview:
         }
 
 
+_SPAN = re.compile(r"((?:19|20)\d{2})\s*(?:年)?\s*(?:[-—–~至到]\s*((?:19|20)\d{2}))?")
+
+
+def _stage_of_span(written: str, year: int | None) -> str | None:
+    """The stage a project's construction years (2024-2026, 2023年—2025年) put it in, in the list's
+    year: not begun (packaged), begun that year (started), begun before (building), ended before it
+    (producing); None when the years cannot be read."""
+    found = _SPAN.search(written)
+    if not found or year is None:
+        return None
+    start = int(found.group(1))
+    end = int(found.group(2)) if found.group(2) else start
+    if end < start:
+        return None
+    if start > year:
+        return Stage.PACKAGED.value
+    if start == year:
+        return Stage.STARTED.value
+    if end < year:
+        return Stage.PRODUCING.value
+    return Stage.BUILDING.value
+
+
 def _aliases(sheet: Any) -> dict[str, str]:
     """The known headers, with any year-named plan header of this sheet (2024年计划投资)."""
     aliases = dict(COLUMNS)
@@ -342,7 +371,10 @@ def preview(
         return out
     table = None
     for sheet in sheets:
-        table = find_table(sheet, _aliases(sheet), required=("name", "stage"))
+        aliases = _aliases(sheet)
+        table = find_table(sheet, aliases, required=("name", "stage")) or find_table(
+            sheet, aliases, required=("name", "span")
+        )
         if table is not None:
             break
     if table is None:
@@ -356,6 +388,16 @@ def preview(
         if year is not None:
             out.warnings.append(RowProblem(0, "", _("年度取自表头或表题：%(y)s 年。") % {"y": year}))
     scale = _scales(table, above, out)
+    if "stage" not in cols:
+        out.warnings.append(
+            RowProblem(
+                0,
+                header("span"),
+                _(
+                    "表中没有“状态”列：阶段按建设起止年限推定（当年开工为开工，往年开工为在建，已过完工年份为投产，尚未开工为包装）。"
+                ),
+            )
+        )
     mapped = set(cols.values())
     for idx, written in enumerate(table.headers):
         if idx not in mapped and "完成投资" in norm_header(written):
@@ -411,8 +453,18 @@ def preview(
             )
             continue
         years.add(row_year)
-        word = text(cell(row, "stage"))
-        stage = rules.stage_of_word(word)
+        word = text(cell(row, "stage")) if "stage" in cols else text(cell(row, "span"))
+        stage = rules.stage_of_word(word) if "stage" in cols else _stage_of_span(word, row_year)
+        if stage is None and "stage" not in cols:
+            out.problems.append(
+                RowProblem(
+                    row.number,
+                    header("span"),
+                    _("没有“状态”列，也不能从建设起止年限推定阶段：%(v)s")
+                    % {"v": text(cell(row, "span")) or "—"},
+                )
+            )
+            continue
         if stage is None:
             out.problems.append(
                 RowProblem(row.number, header("stage"), _("未知的阶段：%(v)s") % {"v": word or "—"})

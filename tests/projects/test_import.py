@@ -372,3 +372,28 @@ def test_a_web_page_list_named_xls_is_taken_by_the_page(p: Any) -> None:
     c.post(f"/projects/import/{batch.pk}/", {"commit": "1"})
     made = Project.objects.get(name="甲项目")
     assert (made.stage, made.total_investment) == ("building", 15000)
+
+
+@pytest.mark.parametrize(
+    ("span", "stage"),
+    [
+        ("2024-2026", "started"),
+        ("2022年—2025年", "building"),
+        ("2021-2023", "producing"),
+        ("2025-2027", "packaged"),
+    ],
+)
+def test_without_a_status_column_the_stage_comes_from_the_construction_years(
+    p: Any, span: str, stage: str
+) -> None:
+    data = f"项目名称,建设起止年限,总投资\n甲项目,{span},100\n".encode()
+    result = importer.preview(data, filename="a.csv", year=2024)
+    assert result.ok and [r.stage for r in result.rows] == [stage]
+    assert "阶段按建设起止年限推定" in str(result.warnings[0])
+
+
+def test_construction_years_that_cannot_be_read_are_refused(p: Any) -> None:
+    (problem,) = importer.preview(
+        "项目名称,建设年限\n甲项目,待定\n".encode(), filename="a.csv", year=2024
+    ).problems
+    assert (problem.row, problem.column) == (2, "建设年限") and "待定" in problem.message
