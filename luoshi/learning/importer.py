@@ -6,8 +6,6 @@ and only when the preview shows no problem."""
 
 from __future__ import annotations
 
-import csv
-import io
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -36,14 +34,12 @@ class Parsed:
 
 
 def _table(name: str, data: bytes) -> list[list[str]]:
-    if name.lower().endswith(".csv"):
-        text = data.decode("utf-8-sig") if not data.startswith(b"\xff\xfe") else data.decode("utf-16")
-        return [[c.strip() for c in r] for r in csv.reader(io.StringIO(text))]
-    from openpyxl import load_workbook
+    """The first sheet's rows as text, read as every import reads a table (`imports.sheets`: .xlsx,
+    .xls, csv in UTF-8, UTF-16 or GBK)."""
+    from luoshi.imports.sheets import read_sheets, text
 
-    wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    ws = wb.worksheets[0]
-    return [["" if c is None else str(c).strip() for c in r] for r in ws.iter_rows(values_only=True)]
+    sheets = read_sheets(data, filename=name)
+    return [[text(c) for c in row.cells] for row in sheets[0].rows] if sheets else []
 
 
 def parse(name: str, data: bytes) -> Parsed:
@@ -51,7 +47,7 @@ def parse(name: str, data: bytes) -> Parsed:
     try:
         table = _table(name, data)
     except Exception:  # a damaged or foreign file: one problem, no rows
-        out.problems.append((0, "", _("无法读取表格，请上传 xlsx 或 UTF-8 编码的 csv 文件。")))
+        out.problems.append((0, "", _("无法读取表格，请上传 xlsx、xls 或 csv 文件。")))
         return out
     header_at = next((i for i, r in enumerate(table) if "题干" in r), None)
     if header_at is None:

@@ -29,6 +29,13 @@ def test_parse_csv_rows():
     assert parsed.rows[0]["options"] == ["全国代表大会", "中央委员会", "政治局"]
 
 
+@pytest.mark.parametrize("encoding", ["gb18030", "utf-16"])
+def test_a_csv_saved_in_gbk_or_as_unicode_text_reads_the_same(encoding):
+    """Excel on a Chinese Windows saves csv in GBK; its "Unicode text" is UTF-16."""
+    parsed = importer.parse("q.csv", CSV.encode(encoding))
+    assert parsed.problems == [] and [r["code"] for r in parsed.rows] == ["1", "2", "3"]
+
+
 def test_parse_xlsx_and_problems():
     wb = Workbook()
     ws = wb.active
