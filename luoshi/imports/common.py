@@ -16,7 +16,8 @@ from django.utils.translation import gettext_noop as N_
 # Message code → Chinese text (the msgid); parameters are named, e.g. %(n)s for a unit's name.
 MESSAGES: dict[str, str] = {
     "sheet.encoding": N_("无法识别文件编码（支持 UTF-8 和 GBK）。"),
-    "sheet.unreadable": N_("无法读取 Excel 文件：%(e)s"),
+    "sheet.unreadable": N_("无法读取 Excel 文件：文件可能已损坏、已加密，或不是 Excel 表格。"),
+    "sheet.word": N_("这是 Word 文档，不是表格：请上传 Excel 表格（.xlsx、.xls）或 .csv 文件。"),
     "sheet.xls": N_(
         "无法读取这个 .xls 文件（可能已加密或已损坏），请用 Excel 或 WPS 另存为 .xlsx 后再导入。"
     ),

@@ -263,6 +263,8 @@ def read_sheets(source: str | Path | bytes, *, filename: str = "") -> list[Sheet
     else:
         data = source
     if data[:4] == b"PK\x03\x04":
+        if b"word/document.xml" in data[:65536] and b"xl/workbook.xml" not in data:
+            raise SheetError("sheet.word")
         return _read_xlsx(data)
     if data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
         # the older binary workbook (.xls, WPS .et); an encrypted .xlsx is such a file too, and

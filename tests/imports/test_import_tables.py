@@ -464,6 +464,7 @@ def test_an_xls_is_taken_by_the_upload_page(p: Personas, org: dict) -> None:
             "sheet.xls",
         ),  # not a workbook inside
         ("台账.xlsx", b"not a zip at all", "sheet.not_xlsx"),
+        ("台账.xlsx", b"PK\x03\x04" + b"\x00" * 100, "sheet.unreadable"),
     ],
 )
 def test_a_file_that_only_looks_like_a_workbook_is_refused_with_why(
@@ -548,3 +549,15 @@ def test_text_saved_under_an_xls_name_is_read_as_text(encoding: str) -> None:
         ["序号", "工作任务", "责任单位", "完成时限"],
         ["1", "推进改革", "区发改局", "6月底前"],
     ]
+
+
+def test_a_word_document_named_as_a_table_is_refused_as_one(tmp_path: Path) -> None:
+    from docx import Document
+
+    from luoshi.imports.sheets import SheetError, read_sheets
+
+    path = tmp_path / "分解表.docx"
+    Document().save(str(path))
+    with pytest.raises(SheetError) as exc:
+        read_sheets(path.read_bytes(), filename="分解表.xlsx")
+    assert exc.value.code == "sheet.word" and "Word 文档" in str(exc.value)
