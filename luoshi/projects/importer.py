@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 
 from luoshi.audit.services import record
 from luoshi.errors import LuoshiError
+from luoshi.imports.matching import split_units
 from luoshi.imports.sheets import HEADING, SheetError, find_table, norm_header, read_sheets, text
 from luoshi.org.access import require_officer
 from luoshi.org.models import Unit
@@ -500,6 +501,19 @@ def preview(
             unit_name = text(cell(row, "lead_unit"))
             if unit_name and units is not None:
                 item.lead_unit, refusal = units.resolve(unit_name)
+                split = split_units(unit_name)
+                if item.lead_unit is None and split.lead and split.lead != unit_name:
+                    # several units in the cell (区发改局、区财政局; 牵头：…；配合：…): the lead is the project's
+                    lead, _refused = units.resolve(split.lead)
+                    if lead is not None:
+                        item.lead_unit = lead
+                        out.warnings.append(
+                            RowProblem(
+                                row.number,
+                                header("lead_unit"),
+                                _("写了多个单位，牵头单位取“%(u)s”。") % {"u": lead.name},
+                            )
+                        )
                 if item.lead_unit is None:
                     out.problems.append(RowProblem(row.number, header("lead_unit"), refusal))
         if "lat" in cols or "lng" in cols:

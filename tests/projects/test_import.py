@@ -397,3 +397,15 @@ def test_construction_years_that_cannot_be_read_are_refused(p: Any) -> None:
         "项目名称,建设年限\n甲项目,待定\n".encode(), filename="a.csv", year=2024
     ).problems
     assert (problem.row, problem.column) == (2, "建设年限") and "待定" in problem.message
+
+
+@pytest.mark.parametrize(
+    "written",
+    ["区财政局、发改局", "区财政局（牵头）、发改局", "牵头：区财政局；配合：发改局", "发改局、★区财政局"],
+)
+def test_several_units_in_the_cell_give_the_lead(p: Any, written: str) -> None:
+    """As the task importer reads a 责任单位 cell: the ★ or 牵头 unit, else the first, leads."""
+    data = f'年度,项目名称,状态,责任单位\n2024,甲项目,在建,"{written}"\n'.encode()
+    result = importer.preview(data, filename="a.csv")
+    assert result.ok and result.rows[0].lead_unit == p.unit_b
+    assert "牵头单位取" in str(result.warnings[0])
