@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 
 from luoshi.errors import LuoshiError
 from luoshi.imports.deadlines import parse_deadline
-from luoshi.imports.matching import UnitMatcher
+from luoshi.imports.matching import UnitMatcher, split_units
 from luoshi.imports.sheets import HEADING, SheetError, Table, find_table, norm_header, read_sheets, text
 from luoshi.org.access import require_officer
 from luoshi.org.models import Person, Unit
@@ -182,6 +182,19 @@ def preview(*, round: Round, data: bytes, filename: str = "") -> Parsed:
             if match.unit_id is None and bare and bare != written_unit:
                 # a note after the name: 铁东区河湖管理中心(公示单位)
                 match = matcher.match(bare) if matcher.match(bare).unit_id is not None else match
+            split = split_units(written_unit)
+            if match.unit_id is None and split.lead and split.lead != written_unit:
+                # several units in the cell (区发改局、区财政局; 牵头：…；配合：…): the lead answers for it
+                lead = matcher.match(re.sub(r"[(（][^)）]*[)）]", "", split.lead).strip())
+                if lead.unit_id is not None:
+                    match = lead
+                    parsed.warnings.append(
+                        Refusal(
+                            row.number,
+                            table.header_of("unit"),
+                            _("写了多个单位，责任单位取牵头的“%(u)s”。") % {"u": units[lead.unit_id].name},
+                        )
+                    )
             if match.unit_id is None:
                 hint = "、".join(match.ambiguous or match.suggestions)
                 message = _("找不到单位「%(u)s」。") % {"u": written_unit}

@@ -285,3 +285,12 @@ def test_a_missing_column_is_named_in_chinese(p: Personas, rnd: Round) -> None:
     data = "序号,问题,责任单位,整改时限\n1,问题甲,发改局,长期坚持\n".encode()
     (refusal,) = preview(round=rnd, data=data, filename="a.csv").errors
     assert (refusal.row, refusal.column) == (2, "长效机制")
+
+
+@pytest.mark.parametrize("written", ["区财政局、发改局", "牵头：区财政局；配合：发改局", "发改局、★区财政局"])
+def test_several_units_in_the_cell_make_the_lead_responsible(p: Personas, rnd: Round, written: str) -> None:
+    parsed = preview(
+        round=rnd, data=_csv([["1", "问题", "措施", written, "", "2024-09-30", "", "", ""]]), filename="a.csv"
+    )
+    assert not parsed.errors and parsed.rows[0][1].responsible_unit == p.unit_b
+    assert "责任单位取牵头的“区财政局”" in parsed.warnings[0].message
