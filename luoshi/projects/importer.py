@@ -198,6 +198,7 @@ class ImportRow:
     total_investment: Decimal = Decimal(0)
     annual_plan: Decimal = Decimal(0)
     completed: Decimal | None = None  # the year's investment completed up to `completed_month`
+    completed_before: Decimal = Decimal(0)  # what the project's months before that were reported at
     lat: Decimal | None = None
     lng: Decimal | None = None
     status_word: str = ""
@@ -311,6 +312,44 @@ def _scales(table: Any, above: list[Any], out: Preview) -> dict[str, Decimal]:
     return scales
 
 
+def _read_header(
+    table: Any, above: list[Any], year: int | None, out: Preview
+) -> tuple[int | None, dict[str, Decimal]]:
+    """What the header and the title rows say of the whole list: its year when no column or option
+    gives it, each money column's factor to 万元, the stage told by the construction years when there
+    is no status column, the month a completed-investment column runs to. Each reading is a warning;
+    a completed column naming no month is a problem. Returns the year and the factors."""
+    cols, header = table.columns, table.header_of
+    if year is None and "year" not in cols:
+        year = _year_above(above, header("annual_plan") if "annual_plan" in cols else "")
+        if year is not None:
+            out.warnings.append(RowProblem(0, "", _("年度取自表头或表题：%(y)s 年。") % {"y": year}))
+    scale = _scales(table, above, out)
+    if "stage" not in cols:
+        out.warnings.append(
+            RowProblem(
+                0,
+                header("span"),
+                _(
+                    "表中没有“状态”列：阶段按建设起止年限推定（当年开工为开工，往年开工为在建，已过完工年份为投产，尚未开工为包装）。"
+                ),
+            )
+        )
+    mapped = set(cols.values())
+    for idx, written in enumerate(table.headers):
+        if idx not in mapped and "完成投资" in norm_header(written):
+            out.warnings.append(
+                RowProblem(0, written, _("没有写明截至哪个月（如“1-10月完成投资”），这一列未导入。"))
+            )
+    if "completed" in cols:
+        found = _COMPLETED.match(norm_header(header("completed")))
+        out.completed_month = int(found.group(1)) if found else None
+        out.completed_header = header("completed")
+        if not out.completed_month or not 1 <= out.completed_month <= 12:
+            out.problems.append(RowProblem(0, header("completed"), _("完成投资列没有写明截至哪个月。")))
+    return year, scale
+
+
 def _money(value: Any) -> Decimal | None:
     raw = text(value).replace(",", "").replace("，", "")
     if not raw:
@@ -384,34 +423,9 @@ def preview(
     cols = table.columns
     header = table.header_of
     above = [r for r in sheet.rows if r.number < table.header_row]
-    if year is None and "year" not in cols:
-        year = _year_above(above, header("annual_plan") if "annual_plan" in cols else "")
-        if year is not None:
-            out.warnings.append(RowProblem(0, "", _("年度取自表头或表题：%(y)s 年。") % {"y": year}))
-    scale = _scales(table, above, out)
-    if "stage" not in cols:
-        out.warnings.append(
-            RowProblem(
-                0,
-                header("span"),
-                _(
-                    "表中没有“状态”列：阶段按建设起止年限推定（当年开工为开工，往年开工为在建，已过完工年份为投产，尚未开工为包装）。"
-                ),
-            )
-        )
-    mapped = set(cols.values())
-    for idx, written in enumerate(table.headers):
-        if idx not in mapped and "完成投资" in norm_header(written):
-            out.warnings.append(
-                RowProblem(0, written, _("没有写明截至哪个月（如“1-10月完成投资”），这一列未导入。"))
-            )
-    if "completed" in cols:
-        found = _COMPLETED.match(norm_header(header("completed")))
-        out.completed_month = int(found.group(1)) if found else None
-        out.completed_header = header("completed")
-        if not out.completed_month or not 1 <= out.completed_month <= 12:
-            out.problems.append(RowProblem(0, header("completed"), _("完成投资列没有写明截至哪个月。")))
-            return out
+    year, scale = _read_header(table, above, year, out)
+    if out.problems:
+        return out
 
     def cell(row: Any, key: str) -> Any:
         idx = cols.get(key)
@@ -431,7 +445,7 @@ def preview(
                 RowProblem(row.number, "", _("合计行，未作为项目导入：%(v)s") % {"v": name or first})
             )
             continue
-        if (row.spans_all or not text(cell(row, "stage"))) and (HEADING.match(first) or row.spans_all):
+        if row.spans_all or (HEADING.match(first) and not text(cell(row, "stage"))):
             group = heading_theme(first)
             out.warnings.append(RowProblem(row.number, "", _("分组标题：%(v)s") % {"v": first}))
             continue
@@ -501,8 +515,8 @@ def preview(
             unit_name = text(cell(row, "lead_unit"))
             if unit_name and units is not None:
                 item.lead_unit, refusal = units.resolve(unit_name)
-                split = split_units(unit_name)
-                if item.lead_unit is None and split.lead and split.lead != unit_name:
+                split = split_units(unit_name) if item.lead_unit is None else None
+                if split is not None and split.lead and split.lead != unit_name:
                     # several units in the cell (区发改局、区财政局; 牵头：…；配合：…): the lead is the project's
                     lead, _refused = units.resolve(split.lead)
                     if lead is not None:
@@ -597,20 +611,16 @@ def _match(out: Preview, accept: Iterable[int] | None) -> None:
 
 
 def _months_before(project_ids: list[int], year: int, month: int) -> dict[int, Decimal]:
-    """Each project's investment reported for the months of `year` before `month` (one query)."""
-    from django.db.models import Sum
-
+    """Each project's investment reported for the months of `year` before `month`, in one query,
+    added as decimals as `services._year_completed_store` adds them."""
     from .models import ProjectInvestment
 
-    rows = (
-        ProjectInvestment.objects.filter(
-            project_id__in=project_ids, month__gte=date(year, 1, 1), month__lt=date(year, month, 1)
-        )
-        .values("project_id")
-        .annotate(total=Sum("amount"))
-        .values_list("project_id", "total")
-    )
-    return {pk: Decimal(str(total or 0)) for pk, total in rows}
+    totals: dict[int, Decimal] = {}
+    for pk, amount in ProjectInvestment.objects.filter(
+        project_id__in=project_ids, month__gte=date(year, 1, 1), month__lt=date(year, month, 1)
+    ).values_list("project_id", "amount"):
+        totals[pk] = totals.get(pk, Decimal(0)) + amount
+    return totals
 
 
 def _check_completed(out: Preview) -> None:
@@ -633,7 +643,7 @@ def _check_completed(out: Preview) -> None:
     known = [r for r in out.rows if r.completed is not None and r.project_id is not None]
     before = _months_before([r.project_id for r in known if r.project_id], out.year, month)
     for row in known:
-        earlier = before.get(row.project_id or 0, Decimal(0))
+        earlier = row.completed_before = before.get(row.project_id or 0, Decimal(0))
         if row.completed is not None and row.completed < earlier:
             out.problems.append(
                 RowProblem(
@@ -680,10 +690,13 @@ def _write_row(
         project = Project.objects.get(pk=row.project_id)
     services.year_set(actor=actor, project=project, year=year, annual_plan=row.annual_plan, name=row.name)
     if row.completed is not None and completed_month is not None:
-        # the list's figure is the year's total up to its month: that month gets the difference
-        earlier = _months_before([project.pk], year, completed_month).get(project.pk, Decimal(0))
+        # the list's figure is the year's total up to its month: that month gets the difference from
+        # the months before, read by the preview this commit made (a new project has none)
         services.investment_report(
-            actor=actor, project=project, month=date(year, completed_month, 1), amount=row.completed - earlier
+            actor=actor,
+            project=project,
+            month=date(year, completed_month, 1),
+            amount=row.completed - row.completed_before,
         )
     if row.match == NEW or row.moves:
         note = _("%(year)s 年清单：%(word)s") % {"year": year, "word": row.status_word}

@@ -4,6 +4,7 @@ column and nothing written, the CLI and the import page."""
 from __future__ import annotations
 
 import io
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -409,3 +410,19 @@ def test_several_units_in_the_cell_give_the_lead(p: Any, written: str) -> None:
     result = importer.preview(data, filename="a.csv")
     assert result.ok and result.rows[0].lead_unit == p.unit_b
     assert "牵头单位取" in str(result.warnings[0])
+
+
+def test_the_month_gets_the_exact_difference_from_months_in_cents(p: Any) -> None:
+    """October gets the list's figure less the months before, to the cent."""
+    from datetime import date
+
+    from luoshi.projects import services
+    from tests.projects.factories import make_project
+
+    project = make_project(p, name="丙项目", code="C")
+    services.investment_report(actor=p.officer, project=project, month=date(2024, 2, 1), amount="1000.10")
+    services.investment_report(actor=p.officer, project=project, month=date(2024, 3, 1), amount="2000.20")
+    data = "年度,项目名称,状态,1-10月完成投资\n2024,丙项目,在建,5000\n".encode()
+    importer.commit(data=data, actor=p.officer, filename="a.csv")
+    assert project.investments.get(month=date(2024, 10, 1)).amount == Decimal("1999.70")
+    assert project.years.get(year=2024).completed == 5000
