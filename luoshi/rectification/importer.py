@@ -57,6 +57,41 @@ def group_heading(row: Any, table: Table) -> str | None:
     return None
 
 
+_CN_DIGITS = "零一二三四五六七八九"
+
+
+def _cn(n: int) -> str:
+    """1 → 一, 12 → 十二, 23 → 二十三 (a group's ordinal when its heading has no numeral)."""
+    tens, ones = divmod(n, 10)
+    if n < 10:
+        return _CN_DIGITS[n]
+    return (_CN_DIGITS[tens] if tens > 1 else "") + "十" + (_CN_DIGITS[ones] if ones else "")
+
+
+def _group_marks(table: Table) -> dict[int, str]:
+    """Each problem row's group mark (the heading's numeral: 二 for 「二、…」, else the group's
+    ordinal), by row number, when the ledger numbers its problems again from the start in each group
+    (一、… 1 2 3, 二、… 1 2): a number then names a problem only with its group's. Empty when the
+    numbers never repeat from one group to another."""
+    marks: dict[int, str] = {}
+    groups: dict[str, set[str]] = {}  # a plain number → the groups it appears in
+    mark = ""
+    ordinal = 0
+    for row in table.rows:
+        if group_heading(row, table) is not None:
+            ordinal += 1
+            head = HEADING.match(next(text(c) for c in row.cells if text(c)))
+            numeral = re.search(r"[一二三四五六七八九十]+", head.group()) if head else None
+            mark = numeral.group() if numeral else _cn(ordinal)
+            continue
+        if mark:
+            marks[row.number] = mark
+            number = text(table.get(row, "number"))
+            if number:
+                groups.setdefault(number, set()).add(mark)
+    return marks if any(len(seen) > 1 for seen in groups.values()) else {}
+
+
 MAX_ROWS = 5000
 
 
@@ -146,7 +181,15 @@ def preview(*, round: Round, data: bytes, filename: str = "") -> Parsed:
     for pk, name in Person.objects.values_list("pk", "name"):
         leaders.setdefault(name, []).append(pk)
     people = Person.objects.in_bulk()
-    numbers = set(Problem.objects.filter(round=round).values_list("number", flat=True))
+    stored = {
+        number: (problem_text, unit_id)
+        for number, problem_text, unit_id in Problem.objects.filter(round=round).values_list(
+            "number", "text", "responsible_unit_id"
+        )
+    }
+    numbers = set(stored)
+    marks = _group_marks(table)
+    first_row: dict[str, int] = {}  # a number → the row of the file that has it first
     parsed = Parsed()
     group = ""  # the heading the rows below belong to, their category when the ledger has no column
     i = 0
@@ -229,8 +272,20 @@ def preview(*, round: Round, data: bytes, filename: str = "") -> Parsed:
             continue
         assert unit is not None and deadline.due is not None and kind is not None
         measure = cell("measures") or cell("target") or _("落实整改：%(t)s") % {"t": problem_text}
+        number = cell("number") or str(i)
+        if row.number in marks and "number" in table.columns:
+            if not any(w.column == table.header_of("number") for w in parsed.warnings):
+                parsed.warnings.append(
+                    Refusal(
+                        row.number,
+                        table.header_of("number"),
+                        _("序号在每组内从头编起，导入为「组号-序号」，如「%(n)s」。")
+                        % {"n": f"{marks[row.number]}-{number}"},
+                    )
+                )
+            number = f"{marks[row.number]}-{number}"
         new = NewProblem(
-            number=cell("number") or str(i),
+            number=number,
             text=problem_text,
             category=(cell("category") or group)[:60],
             responsible_unit=unit,
@@ -242,6 +297,16 @@ def preview(*, round: Round, data: bytes, filename: str = "") -> Parsed:
             money_involved=involved or Decimal("0"),
             money_recovered=recovered or Decimal("0"),
         )
+        if new.number in stored:
+            refuse("number", _stored_clash(new, *stored[new.number], units=units))
+            continue
+        if new.number in first_row:
+            refuse(
+                "number",
+                _("序号 %(n)s 与第 %(row)s 行重复。") % {"n": new.number, "row": first_row[new.number]},
+            )
+            continue
+        first_row[new.number] = row.number
         invalid = problem_refusal(new, numbers=numbers)
         if invalid is not None:
             key = {"text": "text", "number": "number", "mechanism": "mechanism"}.get(invalid.field, "text")
@@ -252,6 +317,23 @@ def preview(*, round: Round, data: bytes, filename: str = "") -> Parsed:
     if not parsed.rows and not parsed.errors:
         raise LuoshiError(_("台账中没有问题行。"))
     return parsed
+
+
+def _stored_clash(new: NewProblem, stored_text: str, unit_id: int, *, units: dict[int, Unit]) -> str:
+    """Why a row whose number the round already holds is refused: the same problem imported before,
+    or another ledger numbered from 1 too (each unit's own), with what to do about it."""
+    if stored_text.strip() == new.text.strip():
+        return _("本轮次已导入过这个问题（序号 %(n)s），这份台账可能已经导入。") % {"n": new.number}
+    unit = units.get(unit_id)
+    return _(
+        "序号 %(n)s 在本轮次中已是「%(unit)s」的另一个问题（%(text)s）。如果这是另一份台账，"
+        "请给序号加上前缀，如「%(prefix)s-%(n)s」。"
+    ) % {
+        "n": new.number,
+        "unit": unit.name if unit else "—",
+        "text": stored_text[:30],
+        "prefix": (new.responsible_unit.short_name or new.responsible_unit.name)[:4],
+    }
 
 
 @transaction.atomic

@@ -106,8 +106,87 @@ def test_bad_rows_are_refused_with_row_and_column(
 
 
 def test_a_number_already_in_the_round_is_refused(p: Personas, rnd: Round, problem: Problem) -> None:
+    """Another ledger numbered from 1 too: refused with whose problem holds the number and how to
+    tell the two apart."""
     parsed = preview(round=rnd, data=_csv([GOOD[0]]), filename="台账.csv")
     assert [(e.row, e.column) for e in parsed.errors] == [(2, "序号")]
+    message = parsed.errors[0].message
+    assert f"序号 1 在本轮次中已是「{problem.responsible_unit.name}」的另一个问题" in message
+    assert "请给序号加上前缀" in message
+
+
+def test_a_ledger_imported_twice_is_refused_as_imported(p: Personas, rnd: Round) -> None:
+    ledger_import(actor=p.officer, round=rnd, data=_csv(GOOD), filename="台账.csv")
+    parsed = preview(round=rnd, data=_csv(GOOD), filename="台账.csv")
+    assert not parsed.rows
+    assert [(e.row, e.column) for e in parsed.errors] == [(2, "序号"), (3, "序号")]
+    assert all("这份台账可能已经导入" in e.message for e in parsed.errors)
+    assert Problem.objects.count() == 2
+
+
+def test_a_number_twice_in_the_file_names_the_first_row(p: Personas, rnd: Round) -> None:
+    parsed = preview(round=rnd, data=_csv([GOOD[0], ["1", *GOOD[1][1:]]]), filename="台账.csv")
+    assert [(e.row, e.column, e.message) for e in parsed.errors] == [(3, "序号", "序号 1 与第 2 行重复。")]
+
+
+def test_numbers_that_start_again_in_each_group_are_kept_apart_by_the_group(p: Personas, rnd: Round) -> None:
+    """一、… 1 2, 二、… 1 2, as many ledgers number their problems: each number is stored with its
+    group's numeral (一-1, 二-1), said once in the preview, and the problems sort by group then
+    number. A heading with no numeral counts by its place."""
+
+    def row(n: str, text: str) -> list[str]:
+        return [n, text, "措施", "发改局", "", "2024-09-30", "", "", ""]
+
+    rows = [
+        ["一、党的领导方面", "", "", "", "", "", "", "", ""],
+        row("1", "甲"),
+        row("2", "乙"),
+        ["（二）作风建设方面", "", "", "", "", "", "", "", ""],
+        row("1", "丙"),
+        row("2", "丁"),
+        ["其他问题", "", "", "", "", "", "", "", ""],  # merged across: a heading with no numeral
+        row("1", "戊"),
+    ]
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    for r in [HEADER, *rows]:
+        ws.append(r)
+    ws.merge_cells("A8:I8")
+    out = io.BytesIO()
+    wb.save(out)
+    data = out.getvalue()
+    parsed = preview(round=rnd, data=data, filename="台账.xlsx")
+    assert not parsed.errors, parsed.errors
+    assert [(r.number, r.text, r.category) for _n, r in parsed.rows] == [
+        ("一-1", "甲", "党的领导方面"),
+        ("一-2", "乙", "党的领导方面"),
+        ("二-1", "丙", "作风建设方面"),
+        ("二-2", "丁", "作风建设方面"),
+        ("三-1", "戊", "其他问题"),
+    ]
+    assert [(w.row, w.column) for w in parsed.warnings] == [(3, "序号")]
+    assert "导入为「组号-序号」，如「一-1」" in parsed.warnings[0].message
+    ledger_import(actor=p.officer, round=rnd, data=data, filename="台账.xlsx")
+    assert list(Problem.objects.filter(round=rnd).values_list("number", flat=True)) == [
+        "一-1",
+        "一-2",
+        "二-1",
+        "二-2",
+        "三-1",
+    ]
+
+
+def test_numbers_that_run_on_across_groups_are_kept_as_written(p: Personas, rnd: Round) -> None:
+    rows = [
+        ["一、党的领导方面", "", "", "", "", "", "", "", ""],
+        ["1", "甲", "措施", "发改局", "", "2024-09-30", "", "", ""],
+        ["二、作风建设方面", "", "", "", "", "", "", "", ""],
+        ["2", "乙", "措施", "发改局", "", "2024-09-30", "", "", ""],
+    ]
+    parsed = preview(round=rnd, data=_csv(rows), filename="台账.csv")
+    assert [r.number for _n, r in parsed.rows] == ["1", "2"] and not parsed.warnings
 
 
 def test_a_file_without_the_columns_is_refused(p: Personas, rnd: Round) -> None:
