@@ -28,10 +28,10 @@ from luoshi.errors import LuoshiError
 from luoshi.imports.matching import split_units
 from luoshi.imports.sheets import HEADING, SheetError, find_table, norm_header, read_sheets, text
 from luoshi.org.access import require_officer
-from luoshi.org.models import Unit
+from luoshi.org.models import Membership, Person, Post, Unit
 
 from . import geo, rules, selectors, services
-from .models import Category, Project, ProjectYear, Stage
+from .models import Category, OwnerRole, Project, ProjectOwner, ProjectYear, Stage
 
 COLUMNS: dict[str, str] = {
     "年度": "year",
@@ -86,7 +86,23 @@ COLUMNS: dict[str, str] = {
     "建设期限": "span",
     "建设周期": "span",
     "起止年份": "span",
+    # the four named owners (四包一), each a person's name in the cell
+    "包抓领导": "owner_leader",
+    "包联领导": "owner_leader",
+    "包保领导": "owner_leader",
+    "联系领导": "owner_leader",
+    "县级包抓领导": "owner_leader",
+    "区级包抓领导": "owner_leader",
+    "市级包抓领导": "owner_leader",
+    "项目经理": "owner_manager",
+    "属地负责人": "owner_local_head",
+    "属地责任人": "owner_local_head",
+    "牵头部门负责人": "owner_department_head",
+    "责任部门负责人": "owner_department_head",
 }
+
+# a column of the list → the owner role (四包一) it names
+OWNER_COLUMNS = {f"owner_{role}": role for role in OwnerRole.values}
 
 CATEGORY_WORDS: dict[str, str] = {
     "产业转型": Category.INDUSTRY,
@@ -206,10 +222,21 @@ class ImportRow:
     project_id: int | None = None
     project_name: str = ""
     stage_from: str = ""
+    owners: dict[str, int] = field(default_factory=dict)  # owner role (四包一) → the post named
+    owner_names: dict[str, str] = field(default_factory=dict)  # role → the person as written
 
     @property
     def moves(self) -> bool:
         return self.match != NEW and self.stage_from != self.stage
+
+    @property
+    def owner_lines(self) -> list[str]:
+        """The owners (四包一) the row names, "包抓领导：张三", those left unset marked so."""
+        return [
+            _("%(role)s：%(name)s") % {"role": OwnerRole(role).label, "name": name}
+            + ("" if role in self.owners else _("（未设置）"))
+            for role, name in self.owner_names.items()
+        ]
 
 
 @dataclass
@@ -226,6 +253,10 @@ class Preview:
     @property
     def ok(self) -> bool:
         return not self.problems
+
+    @property
+    def has_owners(self) -> bool:
+        return any(r.owner_names for r in self.rows)
 
     def counts(self) -> dict[str, int]:
         return {
@@ -389,6 +420,43 @@ class _Units:
 _NOTE = re.compile(r"[(（][^)）]*[)）]")
 
 
+class _Owners:
+    """The post a named owner (四包一) holds: the person by name, then the one post they hold now.
+    A name nobody has, several people have, or a person with several posts is left unset with a
+    note (set on the project page): the list is still imported, as the task importer leaves a
+    leader it cannot tell apart."""
+
+    def __init__(self) -> None:
+        self.people: dict[str, list[int]] = {}
+        for pk, name in Person.objects.values_list("pk", "name"):
+            self.people.setdefault(name, []).append(pk)
+        self.posts: dict[int, list[int]] = {}
+        for person_id, post_id in Membership.objects.current().values_list("person_id", "post_id"):
+            self.posts.setdefault(person_id, []).append(post_id)
+
+    def resolve(self, written: str) -> tuple[str, int | None, str]:
+        """(the name read, its post or None, a note when not linked as written). 张三, 张三（副区长）,
+        副区长 张三 and 张三、李四 (the first known) are read."""
+        words = [w for w in re.split(r"[、，,；;/\s]+", _NOTE.sub(" ", written)) if w]
+        if not words:
+            return "", None, ""
+        name = next((w for w in words if w in self.people), words[0])
+        found = self.people.get(name, [])
+        if not found:
+            return name, None, _("找不到人员「%(n)s」，未设置。") % {"n": name}
+        if len(found) > 1:
+            return name, None, _("人员「%(n)s」有重名，未设置。") % {"n": name}
+        posts = self.posts.get(found[0], [])
+        if len(posts) != 1:
+            note = (
+                _("「%(n)s」现任多个岗位，未设置，请在项目页选择。")
+                if posts
+                else _("「%(n)s」没有现任岗位，未设置。")
+            )
+            return name, None, note % {"n": name}
+        return name, posts[0], ""
+
+
 def _candidates(year: int) -> list[tuple[int, str, str, date | None]]:
     """(project id, a name it had in an earlier list or now, its stage, since) for matching."""
     stages = dict(Project.objects.values_list("pk", "stage"))
@@ -432,6 +500,7 @@ def preview(
         return row.cells[idx] if idx is not None and idx < len(row.cells) else None
 
     units = _Units() if "lead_unit" in cols else None
+    owners = _Owners() if any(key in cols for key in OWNER_COLUMNS) else None
     loaded = selectors.current_boundary()
     area = geo.polygons(loaded[1]) if loaded else []
     rows: list[ImportRow] = []
@@ -530,6 +599,15 @@ def preview(
                         )
                 if item.lead_unit is None:
                     out.problems.append(RowProblem(row.number, header("lead_unit"), refusal))
+        for key, role in OWNER_COLUMNS.items():
+            written = text(cell(row, key)) if owners is not None and key in cols else ""
+            if written and owners is not None:
+                name, post_id, note = owners.resolve(written)
+                item.owner_names[role] = name
+                if post_id is not None:
+                    item.owners[role] = post_id
+                if note:
+                    out.warnings.append(RowProblem(row.number, header(key), note))
         if "lat" in cols or "lng" in cols:
             la, lo = text(cell(row, "lat")), text(cell(row, "lng"))
             if la or lo:
@@ -701,6 +779,13 @@ def _write_row(
     if row.match == NEW or row.moves:
         note = _("%(year)s 年清单：%(word)s") % {"year": year, "word": row.status_word}
         services.stage_met(actor=actor, project=project, stage=row.stage, met=date(year, 1, 1), note=note)
+    if row.owners:
+        # the list names who holds each role this year: a changed post is assigned (audited)
+        held = dict(ProjectOwner.objects.filter(project=project).values_list("role", "post_id"))
+        posts = Post.objects.in_bulk(row.owners.values())
+        for role, post_id in row.owners.items():
+            if held.get(role) != post_id:
+                services.owner_assign(actor=actor, project=project, role=role, post=posts[post_id])
     if row.match != NEW and row.name != project.name:
         project.refresh_from_db()
         project = services.project_update(

@@ -426,3 +426,68 @@ def test_the_month_gets_the_exact_difference_from_months_in_cents(p: Any) -> Non
     importer.commit(data=data, actor=p.officer, filename="a.csv")
     assert project.investments.get(month=date(2024, 10, 1)).amount == Decimal("1999.70")
     assert project.years.get(year=2024).completed == 5000
+
+
+def test_the_four_owners_named_in_the_list_are_set_by_their_posts(p: Any) -> None:
+    """包抓领导, 属地负责人… as names (张三, 张三（副区长）, 副区长 张三): each person's one post
+    now is assigned the role; a name nobody has is left unset with a note, not refused. Next
+    year's list naming another holder moves the role."""
+    from luoshi.projects.models import ProjectOwner
+
+    data = (
+        "年度,项目名称,状态,包抓领导,项目经理,属地负责人\n"
+        "2024,甲项目,在建,王区长（副区长）,外企张经理,副局长 甲局长\n"
+    ).encode()
+    result = importer.preview(data, filename="a.csv")
+    assert result.ok
+    assert result.rows[0].owner_lines == [
+        "包抓领导：王区长",
+        "项目经理：外企张经理（未设置）",
+        "属地负责人：甲局长",
+    ]
+    assert [(w.row, w.column) for w in result.warnings] == [(2, "项目经理")]
+    assert "找不到人员「外企张经理」" in str(result.warnings[0])
+    importer.commit(data=data, actor=p.officer, filename="a.csv")
+    project = Project.objects.get()
+    leader_post = p.leader.person.memberships.get().post_id
+    head_post = p.head_a.person.memberships.get().post_id
+    assert dict(ProjectOwner.objects.values_list("role", "post_id")) == {
+        "leader": leader_post,
+        "local_head": head_post,
+    }
+    assert Entry.objects.filter(action__startswith="projects.owner").count() == 2
+    importer.commit(
+        data="年度,项目名称,状态,包抓领导\n2025,甲项目,在建,甲局长\n".encode(),
+        actor=p.officer,
+        filename="b.csv",
+    )
+    assert dict(ProjectOwner.objects.filter(project=project).values_list("role", "post_id")) == {
+        "leader": head_post,
+        "local_head": head_post,
+    }
+
+
+def test_an_owner_with_several_posts_or_a_shared_name_is_left_for_the_page(p: Any) -> None:
+    from datetime import date
+
+    from luoshi.org.models import Membership, Person, Post, Role
+
+    other = Post.objects.create(unit=p.unit_b, title="兼职", role=Role.HEAD)
+    Membership.objects.create(person=p.head_a.person, post=other, start=date(2020, 1, 1))
+    Person.objects.create(name="王区长")
+    data = "年度,项目名称,状态,包抓领导,属地负责人\n2024,甲项目,在建,甲局长,王区长\n".encode()
+    result = importer.preview(data, filename="a.csv")
+    assert result.ok and not result.rows[0].owners
+    assert [str(w) for w in result.warnings] == [
+        "第 2 行「包抓领导」列：「甲局长」现任多个岗位，未设置，请在项目页选择。",
+        "第 2 行「属地负责人」列：人员「王区长」有重名，未设置。",
+    ]
+
+
+def test_the_import_page_shows_the_owners_read(p: Any) -> None:
+    c = client_for(p.officer)
+    data = "年度,项目名称,状态,包抓领导\n2024,甲项目,在建,王区长\n".encode()
+    c.post("/projects/import/", {"file": SimpleUploadedFile("list.csv", data)})
+    batch = ProjectImport.objects.get()
+    page = c.get(f"/projects/import/{batch.pk}/").content.decode()
+    assert "<th>四包一</th>" in page and "包抓领导：王区长" in page
