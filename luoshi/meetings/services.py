@@ -264,8 +264,13 @@ def _write_agenda(meeting: Meeting) -> int:
     on = timezone.localdate(meeting.starts_at)
     task_at = AGENDA_COLUMNS.index("task_id")
     with gc_paused():
-        drawn = {
-            c.task_id: (
+        # unordered: the model's default order (meeting, sort) would sort the stored lines for nothing
+        stored_lines = list(
+            AgendaItem.objects.filter(meeting=meeting).order_by().values_list("pk", *AGENDA_COLUMNS)
+        )
+        collected = agenda.collect(meeting.series, on)
+        lines = (
+            (
                 meeting.pk,
                 meeting.region_id,
                 c.task_id,
@@ -279,14 +284,15 @@ def _write_agenda(meeting: Meeting) -> int:
                 c.due,
                 i,
             )
-            for i, (name, c) in enumerate(agenda.collect(meeting.series, on), start=1)
-        }
+            for i, (name, c) in enumerate(collected, start=1)
+        )
+        if not stored_lines:
+            # a first draw: each line is made as the COPY sends the one before, so building them
+            # overlaps the database's inserting instead of coming before it
+            return write_rows(AgendaItem, AGENDA_COLUMNS, lines)
+        drawn = {line[task_at]: line for line in lines}
         total = len(drawn)
         stale: list[int] = []
-        # unordered: the model's default order (meeting, sort) would sort the stored lines for nothing
-        stored_lines = (
-            AgendaItem.objects.filter(meeting=meeting).order_by().values_list("pk", *AGENDA_COLUMNS)
-        )
         for pk, *stored in stored_lines:
             if drawn.get(stored[task_at]) == tuple(stored):
                 del drawn[stored[task_at]]  # stored as drawn: left alone
