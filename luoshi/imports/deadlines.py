@@ -11,6 +11,7 @@ import calendar
 import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from itertools import pairwise
 
 from luoshi.lib.natural import CN_DIGITS, cn_number
 
@@ -54,7 +55,7 @@ WHOLE_YEAR = ("全年", "年内", "年底前", "年底", "年末", "年终", "�
 QUARTER_END = {1: (3, 31), 2: (6, 30), 3: (9, 30), 4: (12, 31)}
 
 _NUM = r"[0-9]{1,4}|[〇零一二两三四五六七八九十]{1,3}"
-_FULL_DATE = re.compile(r"(\d{4})\s*[年./\-]\s*(\d{1,2})\s*[月./\-]\s*(\d{1,2})\s*日?")
+_FULL_DATE = re.compile(r"(\d{4})\s*[年./\-]\s*(\d{1,2})\s*[月./\-]\s*(\d{1,2})(?!\d)\s*日?")
 _YEAR_MONTH = re.compile(
     rf"(?:(\d{{4}})\s*年\s*)?({_NUM})\s*月\s*(?:(份)?\s*(底|末|中旬|上旬|下旬|中|初)?)\s*(前|以前|之前)?"
 )
@@ -63,6 +64,14 @@ _QUARTER = re.compile(rf"(?:(\d{{4}})\s*年\s*)?(?:第\s*)?({_NUM})\s*季度\s*(
 _HALF = re.compile(r"(?:(\d{4})\s*年\s*)?(上半年|下半年|年中)")
 _YEAR_END = re.compile(r"(\d{4})\s*年\s*(?:底|末|年底|内|全年)?\s*(?:前)?")
 _ISO = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
+# Year and month with a dot, slash or dash (2024.10, 2024/9, 2024-10底前): the end of that month.
+_YEAR_DOT_MONTH = re.compile(
+    r"(?<![\d.．])((?:19|20)\d{2})\s*[.．/\-]\s*(\d{1,2})(?!\d|[.．/]\d)\s*月?\s*(?:底|末)?\s*(?:前|以前|之前)?"
+)
+# Between two dates, a span (3月至10月, 2024.3—2024.10): the first is when the work starts, no milestone.
+_SPAN = frozenset(("-", "—", "——", "–", "－", "~", "～", "至", "到"))
+# "2024.1" alone: Excel keeps a typed 2024.10 as the number 2024.1, so October may be meant.
+_DOT_JANUARY = re.compile(r"(?:19|20)\d{2}[.．]1(?:月)?(?:底|末)?(?:前|以前|之前)?")
 # Month.day without a year, as tables write it (6.30前, 9.30): not a decimal inside a figure (6.2%).
 _DOTTED = re.compile(r"(?<![\d.．])(\d{1,2})[.．](\d{1,2})(?![\d.．%％万亿])\s*[日号]?\s*(前|以前|之前)?")
 # Years named relative to the plan's: 明年6月 is June of the next year.
@@ -94,6 +103,10 @@ def _candidates(text: str, year: int) -> list[tuple[int, date | None, str]]:
 
     for m in _FULL_DATE.finditer(text):
         add(m, _safe(int(m.group(1)), int(m.group(2)), int(m.group(3))))
+    for m in _YEAR_DOT_MONTH.finditer(text):
+        if free(m):
+            month = int(m.group(2))
+            add(m, _month_end(int(m.group(1)), month) if 1 <= month <= 12 else None)
     for m in _MONTH_DAY.finditer(text):
         if not free(m):
             continue
@@ -163,7 +176,14 @@ def parse_deadline(value: object, *, year: int, plan_due: date) -> Deadline:
             return Deadline(due=None, note="impossible")
         dates = [d for _, d, _ in found if d is not None]
         due = max(dates)
-        milestones = tuple((label, d) for _, d, label in found if d is not None and d != due)
+        starts = {
+            at for (at, _d, label), (nxt, _n, _l) in pairwise(found) if text[at + len(label) : nxt] in _SPAN
+        }
+        milestones = tuple(
+            (label, d) for at, d, label in found if d is not None and d != due and at not in starts
+        )
+        if _DOT_JANUARY.fullmatch(text):
+            return Deadline(due=due, needs_review=True, note="dot_month")
         open_ended = any(word in text for word in OPEN_ENDED)
         return Deadline(
             due=due, needs_review=open_ended, note="open" if open_ended else "", milestones=milestones

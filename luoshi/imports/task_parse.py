@@ -396,9 +396,8 @@ def _resolve_deadline(state: ParseState, row: Row, tr: TaskRow) -> None:
     tr.milestones = [(label, d.isoformat()) for label, d in dl.milestones if d >= info.start]
     if dl.needs_review:
         tr.needs_review = True
-        problems.append(
-            Problem.of(row.number, column, "deadline.open", "warning", t=tr.deadline_text, d=dl.due)
-        )
+        code = "deadline.dot_month" if dl.note == "dot_month" else "deadline.open"
+        problems.append(Problem.of(row.number, column, code, "warning", t=tr.deadline_text, d=dl.due))
 
 
 def _finish_sections(state: ParseState) -> list[TaskRow]:

@@ -45,6 +45,16 @@ PLAN_DUE = date(2024, 12, 31)
         ("6.30前", date(2024, 6, 30), False),
         ("9.30", date(2024, 9, 30), False),
         ("6.31", None, False),  # no such day
+        ("2024.10", date(2024, 10, 31), False),
+        ("2024.9底前", date(2024, 9, 30), False),
+        ("2024/11", date(2024, 11, 30), False),
+        ("2024-2", date(2024, 2, 29), False),
+        ("2025.12", date(2025, 12, 31), False),
+        ("2024.13", None, False),  # no such month
+        ("2024.1", date(2024, 1, 31), True),  # Excel keeps a typed 2024.10 as 2024.1: asked
+        (2024.1, date(2024, 1, 31), True),
+        (2024.12, date(2024, 12, 31), False),
+        ("2024.3—2024.10", date(2024, 10, 31), False),
         ("明年6月底前", date(2025, 6, 30), False),
         ("明年底", date(2025, 12, 31), False),
         ("今年底前", date(2024, 12, 31), False),
@@ -72,6 +82,23 @@ def test_deadline_with_several_dates_takes_the_last_and_keeps_the_others_as_mile
     d = parse_deadline("6月底前完成方案，12月底前全面建成", year=2024, plan_due=PLAN_DUE)
     assert d.due == date(2024, 12, 31)
     assert d.milestones == (("6月底前", date(2024, 6, 30)),)
+
+
+@pytest.mark.parametrize(
+    "written", ["2024.3—2024.10", "2024.3-2024.10", "3月至10月", "2024年3月-10月", "3月～10月底"]
+)
+def test_a_span_is_due_at_its_end_and_its_start_is_no_milestone(written: str) -> None:
+    d = parse_deadline(written, year=2024, plan_due=PLAN_DUE)
+    assert (d.due, d.milestones) == (date(2024, 10, 31), ())
+
+
+def test_a_year_dot_one_deadline_says_why_it_asks() -> None:
+    from luoshi.imports.common import render_message
+
+    d = parse_deadline(2024.1, year=2024, plan_due=PLAN_DUE)
+    assert d.note == "dot_month"
+    words = render_message("deadline.dot_month", {"t": "2024.1", "d": d.due}, "")
+    assert "2024-01-31" in words and "存成数字 2024.1" in words
 
 
 def test_deadline_for_a_campaign_plan_uses_its_due_for_open_ended_text() -> None:

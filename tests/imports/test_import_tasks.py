@@ -271,6 +271,30 @@ def test_star_marks_the_lead_and_open_deadlines_are_flagged(p: Personas, org: di
     assert Milestone.objects.get(task__code="S1.2", task__plan=target).due == date(2024, 6, 30)
 
 
+def test_a_year_month_deadline_kept_by_excel_as_a_number_is_asked_about(
+    p: Personas, org: dict, tmp_path: Path
+) -> None:
+    """2024.10 typed into a General cell is the number 2024.1: read as January and said so; 2024.9
+    and the text 2024.10 are read as written."""
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["序号", "重点工作目标任务", "责任单位", "完成时限"])
+    ws.append([1, "任务一", "区发改局", 2024.1])
+    ws.append([2, "任务二", "区发改局", 2024.9])
+    ws.append([3, "任务三", "区发改局", "2024.10"])
+    path = tmp_path / "dots.xlsx"
+    wb.save(path)
+    preview = parse_tasks(path, plan=plan(p, 2024))
+    assert preview.ok, preview.problems
+    assert [(r.due, r.needs_review) for r in preview.rows] == [
+        ("2024-01-31", True),
+        ("2024-09-30", False),
+        ("2024-10-31", False),
+    ]
+    (warning,) = preview.problems
+    assert (warning.row, warning.column, warning.code) == (2, "完成时限", "deadline.dot_month")
+
+
 def test_cli_exit_codes(p: Personas, org: dict, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     target = plan(p, 2023)
     with pytest.raises(CommandError, match="refused"):
