@@ -50,6 +50,23 @@ OPEN_ENDED = (
     "序时",  # 按序时推进: at the pace of the year, no date of its own
     "逐年",
     "按进度",
+    # a reporting rhythm, not a date (每周五报送): the task runs to the plan's end
+    "每周",
+    "每日",
+    "每天",
+    "每半月",
+    "每半年",
+    "每年",
+    "按季",
+    "按周",
+    # set by others (按省市要求, 根据上级部署): a person decides
+    "按要求",
+    "按上级",
+    "按省",
+    "按市",
+    "根据上级",
+    "上级要求",
+    "适时",
 )
 WHOLE_YEAR = ("全年", "年内", "年底前", "年底", "年末", "年终", "本年度", "年度内", "全年持续", "12月底前")
 QUARTER_END = {1: (3, 31), 2: (6, 30), 3: (9, 30), 4: (12, 31)}
@@ -63,6 +80,10 @@ _MONTH_DAY = re.compile(rf"(?:(\d{{4}})\s*年\s*)?({_NUM})\s*月\s*({_NUM})\s*[�
 _QUARTER = re.compile(rf"(?:(\d{{4}})\s*年\s*)?(?:第\s*)?({_NUM})\s*季度\s*(末|底)?\s*(前)?")
 _HALF = re.compile(r"(?:(\d{4})\s*年\s*)?(上半年|下半年|年中)")
 _YEAR_END = re.compile(r"(\d{4})\s*年\s*(?:底|末|年底|内|全年)?\s*(?:前)?")
+# The end of the plan's year named without its year, among other dates (6月底前完成招标，年底前开工).
+_BARE_YEAR_END = re.compile(r"(?:年底|年末|年终)(?:前|以前|之前)?")
+# A year alone (2024, or the number 2024.0 of a cell): by the end of that year.
+_YEAR_ALONE = re.compile(r"((?:19|20)\d{2})(?:\.0)?")
 _ISO = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
 # Year and month with a dot, slash or dash (2024.10, 2024/9, 2024-10底前): the end of that month.
 _YEAR_DOT_MONTH = re.compile(
@@ -150,6 +171,9 @@ def _candidates(text: str, year: int) -> list[tuple[int, date | None, str]]:
         if not free(m):
             continue
         add(m, date(int(m.group(1)), 12, 31))
+    for m in _BARE_YEAR_END.finditer(text):
+        if free(m):
+            add(m, date(year, 12, 31))
     return sorted(found, key=lambda f: f[0])
 
 
@@ -166,6 +190,9 @@ def parse_deadline(value: object, *, year: int, plan_due: date) -> Deadline:
         return Deadline(due=plan_due)
     for word, ahead in _RELATIVE_YEARS:
         text = text.replace(word, f"{year + ahead}年")
+    alone = _YEAR_ALONE.fullmatch(text)
+    if alone:
+        return Deadline(due=date(int(alone.group(1)), 12, 31))
     iso = _ISO.fullmatch(text[:10]) if len(text) >= 10 else None
     if iso and len(text) in (10, 19):
         d = _safe(int(iso.group(1)), int(iso.group(2)), int(iso.group(3)))

@@ -55,6 +55,12 @@ PLAN_DUE = date(2024, 12, 31)
         (2024.1, date(2024, 1, 31), True),
         (2024.12, date(2024, 12, 31), False),
         ("2024.3—2024.10", date(2024, 10, 31), False),
+        ("2024", date(2024, 12, 31), False),
+        (2025, date(2025, 12, 31), False),
+        (2025.0, date(2025, 12, 31), False),
+        ("每周五报送", PLAN_DUE, True),
+        ("按省市要求", PLAN_DUE, True),
+        ("根据上级部署适时推进", PLAN_DUE, True),
         ("明年6月底前", date(2025, 6, 30), False),
         ("明年底", date(2025, 12, 31), False),
         ("今年底前", date(2024, 12, 31), False),
@@ -99,6 +105,13 @@ def test_a_year_dot_one_deadline_says_why_it_asks() -> None:
     assert d.note == "dot_month"
     words = render_message("deadline.dot_month", {"t": "2024.1", "d": d.due}, "")
     assert "2024-01-31" in words and "存成数字 2024.1" in words
+
+
+def test_the_year_s_end_named_without_its_year_counts_among_the_dates() -> None:
+    """ "6月30日前完成招标，年底前开工" is due at the year's end with June as a milestone; it was
+    due in June, so the task would have gone overdue in July."""
+    d = parse_deadline("6月30日前完成招标，年底前开工", year=2024, plan_due=PLAN_DUE)
+    assert (d.due, d.milestones) == (date(2024, 12, 31), (("6月30日前", date(2024, 6, 30)),))
 
 
 def test_deadline_for_a_campaign_plan_uses_its_due_for_open_ended_text() -> None:
