@@ -8,8 +8,10 @@ problems and their measures only when there is none (all or nothing), through `p
 
 from __future__ import annotations
 
+import calendar
 import re
 from dataclasses import dataclass, field
+from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -17,7 +19,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from luoshi.errors import LuoshiError
-from luoshi.imports.deadlines import parse_deadline
+from luoshi.imports.deadlines import Deadline, parse_deadline
 from luoshi.imports.matching import UnitMatcher, split_units
 from luoshi.imports.sheets import HEADING, SheetError, Table, find_table, norm_header, read_sheets, text
 from luoshi.org.access import require_officer
@@ -93,6 +95,20 @@ def _group_marks(table: Table) -> dict[int, str]:
 
 
 MAX_ROWS = 5000
+
+# A deadline cell that says "at once" instead of a date (立行立改, 即知即改).
+IMMEDIATE_WORDS = ("立行立改", "立即整改", "即知即改", "立即", "马上")
+
+
+def immediate_due(rnd: Round) -> date:
+    """An immediate problem's deadline when the ledger gives no date: a month from the round's
+    feedback (its end when none), the rule inspection offices give 立行立改 problems, within the
+    round's plan."""
+    start = rnd.feedback or rnd.end
+    month = start.month % 12 + 1
+    year = start.year + (start.month == 12)
+    day = min(start.day, calendar.monthrange(year, month)[1])
+    return min(date(year, month, day), rnd.plan.due)
 
 
 @dataclass
@@ -248,6 +264,17 @@ def preview(*, round: Round, data: bytes, filename: str = "") -> Parsed:
                 unit = units[match.unit_id]
         raw_deadline = cell("deadline")
         deadline = parse_deadline(raw_deadline or None, year=round.plan.due.year, plan_due=round.plan.due)
+        if deadline.due is None and any(word in raw_deadline for word in IMMEDIATE_WORDS):
+            # 立行立改 written for the date: one month from the feedback, as inspection rules give it
+            deadline = Deadline(due=immediate_due(round))
+            parsed.warnings.append(
+                Refusal(
+                    row.number,
+                    table.header_of("deadline"),
+                    _("「%(w)s」没有写日期，按反馈后一个月记为 %(d)s，请确认。")
+                    % {"w": raw_deadline, "d": deadline.due},
+                )
+            )
         if deadline.due is None:
             refuse("deadline", _("无法识别的日期「%(d)s」。") % {"d": raw_deadline})
         leader = None

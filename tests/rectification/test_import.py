@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import pytest
 import xlsxwriter
@@ -373,3 +374,30 @@ def test_several_units_in_the_cell_make_the_lead_responsible(p: Personas, rnd: R
     )
     assert not parsed.errors and parsed.rows[0][1].responsible_unit == p.unit_b
     assert "责任单位取牵头的“区财政局”" in parsed.warnings[0].message
+
+
+@pytest.mark.parametrize("written", ["立行立改", "立即整改", "即知即改"])
+def test_at_once_for_a_deadline_is_a_month_from_the_feedback(p: Personas, rnd: Round, written: str) -> None:
+    """A ledger that writes 立行立改 in the 整改时限 column: due a month after the feedback (10 May →
+    10 June), said in the preview; the problem is immediate."""
+    data = _csv([["1", "问题", "措施", "发改局", "", written, "", "", ""]])
+    parsed = preview(round=rnd, data=data, filename="a.csv")
+    assert not parsed.errors
+    (row,) = [r for _n, r in parsed.rows]
+    assert (row.deadline, row.kind) == (date(2024, 6, 10), "immediate")
+    assert [(w.row, w.column) for w in parsed.warnings] == [(2, "整改时限")]
+    assert "按反馈后一个月记为 2024-06-10" in parsed.warnings[0].message
+
+
+def test_a_month_from_the_feedback_stays_in_the_month_and_the_plan() -> None:
+    from types import SimpleNamespace
+
+    from luoshi.rectification.importer import immediate_due
+
+    def rnd(feedback: date | None, end: date, due: date) -> Any:
+        return SimpleNamespace(feedback=feedback, end=end, plan=SimpleNamespace(due=due))
+
+    assert immediate_due(rnd(date(2024, 1, 31), date(2024, 1, 1), date(2024, 12, 31))) == date(2024, 2, 29)
+    assert immediate_due(rnd(date(2024, 12, 15), date(2024, 1, 1), date(2025, 6, 30))) == date(2025, 1, 15)
+    assert immediate_due(rnd(None, date(2024, 4, 30), date(2024, 12, 31))) == date(2024, 5, 30)
+    assert immediate_due(rnd(date(2024, 12, 10), date(2024, 1, 1), date(2024, 12, 31))) == date(2024, 12, 31)
