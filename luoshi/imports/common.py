@@ -77,6 +77,10 @@ MESSAGES: dict[str, str] = {
     "org.person.unit_missing": N_("缺少单位。"),
     "org.person.unit_unknown": N_("找不到单位“%(u)s”（按代码、名称或简称）。"),
     "org.person.role_unknown": N_("未知的角色“%(r)s”。"),
+    "org.role.told": N_(
+        "没有写“角色”的人按职务识别：单位主要负责人 %(h)s 人（局长、主任、书记等），区领导 %(l)s 人"
+        "（区长、副区长等），其余 %(r)s 人为填报员；如有不同，请加“角色”列。"
+    ),
     "org.person.start_invalid": N_("日期格式不正确：“%(v)s”（应为 2024-03-01）。"),
     "org.person.username_duplicate": N_("登录名 %(u)s 重复（与第 %(r)s 行相同）。"),
     "org.person.username_exists": N_("登录名 %(u)s 已存在。"),

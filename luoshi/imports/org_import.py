@@ -191,6 +191,7 @@ class OrgParseState:
     file_names: dict[str, str] = field(default_factory=dict)  # name or short name → code
     db_usernames: set[str] = field(default_factory=set)
     file_usernames: dict[str, int] = field(default_factory=dict)  # username → first row
+    roles_told: dict[str, int] = field(default_factory=dict)  # role → people given it by their title
 
     @property
     def problems(self) -> list[Problem]:
@@ -234,6 +235,19 @@ def parse_org(source: str | Path | bytes, *, filename: str = "") -> OrgPreview:
     for table in person_tables:
         for row in table.rows:
             preview.people.append(_person_row(state, table, row))
+    if state.roles_told:
+        told = state.roles_told
+        problems.append(
+            Problem.of(
+                0,
+                "",
+                "org.role.told",
+                level="warning",
+                h=told.get(Role.HEAD, 0),
+                l=told.get(Role.LEADER, 0),
+                r=told.get(Role.REPORTER, 0),
+            )
+        )
     problems.sort(key=lambda pr: (pr.row, pr.column))
     return preview
 
@@ -545,10 +559,35 @@ def _person_unit(state: OrgParseState, table: Table, p: PersonRow) -> None:
     p.unit_code = code
 
 
+# A person's role told by their title (职务) when the file gives none: only a title that is exactly a
+# unit's chief (局长, 党组书记、局长) or a district leader's (副区长); a deputy, an office's director
+# (办公室主任) or any other title files reports. The preview says how many were told so.
+CHIEF_TITLES = frozenset(
+    "局长 主任 书记 党组书记 党委书记 党工委书记 党支部书记 站长 所长 队长 大队长 院长 校长 镇长 乡长 "
+    "行长 总经理 经理 部长 馆长 社长 主席 理事长 会长 秘书长".split()
+)
+LEADER_TITLES = frozenset(
+    "区长 副区长 常务副区长 区委书记 区委副书记 区委常委 县长 副县长 常务副县长 县委书记 县委副书记 "
+    "县委常委 市长 副市长 常务副市长 市委书记 市委副书记 市委常委 区人大常委会主任 区政协主席".split()
+)
+
+
+def role_from_title(title: str) -> str | None:
+    """The role a title names by itself (see CHIEF_TITLES), None when it names none."""
+    parts = [t for t in re.split(r"[、，,/；;\s]+", title) if t]
+    if any(t in LEADER_TITLES for t in parts):
+        return Role.LEADER
+    if any(t in CHIEF_TITLES for t in parts):
+        return Role.HEAD
+    return None
+
+
 def _person_role(state: OrgParseState, table: Table, row: Row, p: PersonRow) -> None:
     role = text(table.get(row, "role"))
     if not role:
-        p.role = Role.REPORTER
+        told = role_from_title(p.title)
+        p.role = told or Role.REPORTER
+        state.roles_told[p.role] = state.roles_told.get(p.role, 0) + 1
     elif role in ROLE_WORDS:
         p.role = ROLE_WORDS[role]
     else:

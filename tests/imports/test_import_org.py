@@ -331,3 +331,48 @@ def test_a_list_of_names_in_groups_takes_each_group_s_category(p: Personas, tmp_
         "区档案馆",
     ]
     assert Unit.objects.get(name="电力局").category == UnitCategory.RESIDENT
+
+
+@pytest.mark.parametrize(
+    ("title", "role"),
+    [
+        ("局长", Role.HEAD),
+        ("党组书记、局长", Role.HEAD),
+        ("主任", Role.HEAD),
+        ("社区书记", Role.REPORTER),  # not a title by itself: files
+        ("副局长", Role.REPORTER),
+        ("办公室主任", Role.REPORTER),
+        ("联络员", Role.REPORTER),
+        ("副区长", Role.LEADER),
+        ("区委常委、常务副区长", Role.LEADER),
+        ("", Role.REPORTER),
+    ],
+)
+def test_without_a_role_a_title_that_is_a_chief_s_or_a_leader_s_tells_it(
+    p: Personas, tmp_path: Path, title: str, role: str
+) -> None:
+    path = tmp_path / "people.csv"
+    path.write_text(f"姓名,单位,职务\n张三,区发展和改革局,{title}\n", encoding="utf-8")
+    preview = parse_org(path)
+    assert preview.ok, preview.problems
+    (person,) = preview.people
+    assert person.role == role
+    (note,) = [x for x in preview.problems if x.code == "org.role.told"]
+    assert note.level == "warning"
+
+
+def test_the_preview_counts_the_roles_told_by_title(p: Personas, tmp_path: Path) -> None:
+    from luoshi.imports.common import render_message
+
+    path = tmp_path / "people.csv"
+    path.write_text(
+        "姓名,单位,职务\n甲,区发展和改革局,局长\n乙,区发展和改革局,副局长\n丙,区发展和改革局,联络员\n丁,示范区,副区长\n",
+        encoding="utf-8",
+    )
+    preview = parse_org(path)
+    (note,) = [x for x in preview.problems if x.code == "org.role.told"]
+    words = render_message(note.code, note.params)
+    assert "单位主要负责人 1 人" in words and "区领导 1 人" in words and "其余 2 人为填报员" in words
+    import_org(path, actor=p.officer)
+    head = Person.objects.get(name="甲")
+    assert Membership.objects.get(person=head).post.role == Role.HEAD
