@@ -54,7 +54,20 @@ SUFFIX_GROUPS = (("局", "委", "办", "办公室", "中心"),)
 SEPARATORS = re.compile(r"[、，,;；/\s]+")
 LEAD_MARKS = re.compile(r"^(牵头单位|牵头部门|牵头|主办单位|主办|责任单位|责任部门|责任|主责单位)[:：]")
 CO_MARKS = re.compile(r"^(配合单位|配合部门|配合|协办单位|协办|协同单位|协同|参与单位|参与)[:：]")
-COLLECTIVE = re.compile(r"^(各|全区|全县|全市|有关|相关|其他)|各(相关|有关)?(单位|部门)$|各专班$|等$")
+COLLECTIVE = re.compile(
+    r"^(各|全区|全县|全市|有关|相关|其他)|各(相关|有关)?(单位|部门)$|(有关|相关)(单位|部门)$|各专班$|等$"
+)
+# Marks written after a name in the cell (区发改局牵头，区财政局配合; 区发改局（牵头）): its part.
+INLINE_LEAD = re.compile(r"\(?(?:牵头|主办|主责)\)?$")
+INLINE_CO = re.compile(r"\(?(?:配合|协办|协助|参与)\)?$")
+# Words after the names that say how, not who (按职责分工负责), and "and others" (区发改局等).
+DUTY_TAIL = re.compile(
+    r"(?:按职责分工负责|按职责分工落实|按职责分工|分工负责|按职责负责|负责落实|具体落实|负责)$"
+)
+ETC_TAIL = re.compile(r"等(?:单位|部门)?$")
+# Joining words between names: 区发改局会同区财政局, 区发改局及各街道 (before a group word only:
+# 和 and 及 are inside names such as 区发展和改革局).
+JOINS = re.compile(r"会同|联合|协同(?!单位)|(?:及|和|与)(?=各|有关|相关|区直|县直)")
 
 
 def _norm(name: str) -> str:
@@ -362,6 +375,7 @@ def split_units(value: str | None, *, lead_marked_first: bool = True) -> UnitCel
     if not value:
         return UnitCell(None, ())
     s = str(value).replace("：", ":").replace("（", "(").replace("）", ")")
+    s = JOINS.sub("、", s)
     # "牵头单位:A;责任单位:B,C" — the labelled parts.
     parts = [p for p in re.split(r"[;；\n]+", s) if p.strip()]
     lead: str | None = None
@@ -379,7 +393,14 @@ def split_units(value: str | None, *, lead_marked_first: bool = True) -> UnitCel
             others += [n for n in SEPARATORS.split(LEAD_MARKS.sub("", CO_MARKS.sub("", part))) if n]
         else:
             unlabelled += [n for n in SEPARATORS.split(LEAD_MARKS.sub("", part)) if n]
+    marked: list[str] = []
     for name in unlabelled:
+        name = ETC_TAIL.sub("", DUTY_TAIL.sub("", name)).strip() or name
+        if INLINE_LEAD.search(name) and INLINE_LEAD.sub("", name):
+            marked.append(INLINE_LEAD.sub("", name).strip())
+            continue
+        if INLINE_CO.search(name) and INLINE_CO.sub("", name):
+            name = INLINE_CO.sub("", name).strip()
         if "★" in name or "☆" in name:
             starred = True
             clean_name = name.replace("★", "").replace("☆", "").strip()
@@ -389,6 +410,11 @@ def split_units(value: str | None, *, lead_marked_first: bool = True) -> UnitCel
                 others.append(clean_name)
         else:
             others.append(name)
+    if marked:  # written 牵头 after the name: the lead, as a ★ is
+        starred = True
+        if lead is None:
+            lead = marked.pop(0)
+        others = marked + others
     if lead is None and others and lead_marked_first:
         lead = others.pop(0)
     others = [o for o in others if o and o != lead]

@@ -295,6 +295,37 @@ def test_a_year_month_deadline_kept_by_excel_as_a_number_is_asked_about(
     assert (warning.row, warning.column, warning.code) == (2, "完成时限", "deadline.dot_month")
 
 
+def test_unit_cells_with_marks_and_joining_words_name_their_units(
+    p: Personas, org: dict, tmp_path: Path
+) -> None:
+    """责任单位 as offices write it: 牵头 and 配合 after the names, 会同, 及各街道, 等, 按职责分工负责.
+    Each was refused as an unknown unit."""
+    path = tmp_path / "units.csv"
+    path.write_text(
+        "序号,工作任务,责任单位,完成时限\n"
+        "1,任务一,区发改局牵头，区财政局、区商务局配合,6月底\n"
+        "2,任务二,区发改局（牵头）、区财政局,6月底\n"
+        "3,任务三,区财政局会同区发改局,6月底\n"
+        "4,任务四,区商务局及各街道,6月底\n"
+        "5,任务五,区发改局等,6月底\n"
+        "6,任务六,区发改局、区财政局按职责分工负责,6月底\n",
+        encoding="utf-8",
+    )
+    preview = parse_tasks(path, plan=plan(p, 2024))
+    assert preview.ok, preview.problems
+    a, b, swj = p.unit_a.pk, p.unit_b.pk, org["swj"].pk
+    streets = sorted([org["sg"].pk, org["gx"].pk])
+    got = [(r.lead_id, sorted(r.co_ids)) for r in preview.rows]
+    assert got == [
+        (a, sorted([b, swj])),
+        (a, [b]),
+        (b, [a]),
+        (swj, streets),
+        (a, []),
+        (a, [b]),
+    ]
+
+
 def test_cli_exit_codes(p: Personas, org: dict, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     target = plan(p, 2023)
     with pytest.raises(CommandError, match="refused"):
