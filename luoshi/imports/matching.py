@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import difflib
 import re
-from collections.abc import Iterable
+from collections.abc import Container, Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
@@ -358,6 +358,38 @@ class NameChoices:
             self.into.append(entry)
         if row not in entry["rows"]:
             entry["rows"].append(row)
+
+
+_STRONG = re.compile(r"[、，,;；/]+")
+_NOTE = re.compile(r"[(（][^)）]*[)）]")
+# A word that is a title, not a name (副区长, 区委常委, 同志): never taken for the person as written.
+_TITLE = re.compile(r"(长|书记|主任|常委|委员|同志|主席|部长|经理|干事|科员)$")
+
+
+def person_names(written: str, known: Container[str]) -> list[str]:
+    """The people a 责任领导 / 牵头领导 cell names, in order: 赵晓东（副区长）, 赵晓东副区长, 副区长
+    赵晓东, 赵晓东同志 and 赵  东 (a name spaced out to the column's width) all name 赵晓东 / 赵东.
+    A word is a known name, or begins or ends with exactly one known name (the rest a title), or
+    else is kept as written (to be reported unknown) unless it is a title (副区长)."""
+    out: list[str] = []
+    words: list[str] = []
+    for part in _STRONG.split(_NOTE.sub(" ", written)):
+        tokens = part.split()
+        if len(tokens) > 1 and all(len(t) == 1 for t in tokens):
+            tokens = ["".join(tokens)]
+        words += tokens
+    for word in words:
+        if word in known:
+            found = {word}
+        else:
+            # the longest known name at its start and at its end (王明华副区长 is 王明华, not 王明)
+            starts = [word[:n] for n in (4, 3, 2) if len(word) > n and word[:n] in known][:1]
+            ends = [word[-n:] for n in (4, 3, 2) if len(word) > n and word[-n:] in known][:1]
+            found = set(starts + ends)
+        name = found.pop() if len(found) == 1 else None if _TITLE.search(word) else word
+        if name is not None and name not in out:
+            out.append(name)
+    return out or words[:1]
 
 
 @dataclass(frozen=True)

@@ -17,7 +17,7 @@ from typing import Any
 
 from .common import Problem
 from .deadlines import Deadline, cn_to_int, parse_deadline
-from .matching import COLLECTIVE, NameChoices, UnitMatcher, split_units
+from .matching import COLLECTIVE, NameChoices, UnitMatcher, person_names, split_units
 from .sheets import Row, Sheet, SheetError, Table, find_table, read_sheets, text
 from .task_preview import (
     SECTION_HEAD,
@@ -365,7 +365,9 @@ def _resolve_people(state: ParseState, row: Row, tr: TaskRow) -> None:
         written = state.cell(row, key)
         if not written:
             continue
-        names = [n for n in re.split(r"[、，,;；/\s]+", written) if n]
+        names = person_names(written, state.people.by_name)
+        if not names:
+            continue
         pid, why = state.people.find(names[0], leader=key == "leader")
         setattr(tr, f"{key}_name", names[0])
         if pid is not None:

@@ -25,7 +25,7 @@ from django.utils.translation import gettext as _
 
 from luoshi.audit.services import record
 from luoshi.errors import LuoshiError
-from luoshi.imports.matching import split_units
+from luoshi.imports.matching import person_names, split_units
 from luoshi.imports.sheets import HEADING, SheetError, find_table, norm_header, read_sheets, text
 from luoshi.org.access import require_officer
 from luoshi.org.models import Membership, Person, Post, Unit
@@ -437,10 +437,10 @@ class _Owners:
     def resolve(self, written: str) -> tuple[str, int | None, str]:
         """(the name read, its post or None, a note when not linked as written). 张三, 张三（副区长）,
         副区长 张三 and 张三、李四 (the first known) are read."""
-        words = [w for w in re.split(r"[、，,；;/\s]+", _NOTE.sub(" ", written)) if w]
+        words = person_names(written, self.people)
         if not words:
             return "", None, ""
-        name = next((w for w in words if w in self.people), words[0])
+        name = words[0]
         found = self.people.get(name, [])
         if not found:
             return name, None, _("找不到人员「%(n)s」，未设置。") % {"n": name}

@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 
 from luoshi.errors import LuoshiError
 from luoshi.imports.deadlines import Deadline, parse_deadline
-from luoshi.imports.matching import UnitMatcher, split_units
+from luoshi.imports.matching import UnitMatcher, person_names, split_units
 from luoshi.imports.sheets import HEADING, SheetError, Table, find_table, norm_header, read_sheets, text
 from luoshi.org.access import require_officer
 from luoshi.org.models import Person, Unit
@@ -150,7 +150,7 @@ def _leader(written: str, leaders: dict[str, list[int]]) -> tuple[int | None, st
     """The leader a ledger names (张三, 张三（副区长）, 张三、李四: the first), and a note when it is
     not linked as written: a name nobody has or several have is left unlinked, as the task importer
     leaves it (the problem is still imported; its leader can be set on the problem)."""
-    names = [n for n in re.split(r"[、，,；;/\s]+", re.sub(r"[(（][^)）]*[)）]", "", written)) if n]
+    names = person_names(written, leaders)
     if not names:
         return None, ""
     first = names[0]

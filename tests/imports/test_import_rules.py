@@ -239,3 +239,30 @@ def test_read_csv_in_every_encoding_offices_use(encoding: str) -> None:
     assert len(table.rows) == 14
     assert table.get(table.rows[0], "title") == "努力实现地区生产总值增长6.2%左右。"
     assert table.get(table.rows[0], "lead_unit") == "区发改局"
+
+
+KNOWN_PEOPLE = {"赵晓东", "王明", "王明华", "李华"}
+
+
+@pytest.mark.parametrize(
+    ("written", "names"),
+    [
+        ("赵晓东", ["赵晓东"]),
+        ("赵晓东（副区长）", ["赵晓东"]),
+        ("赵晓东副区长", ["赵晓东"]),
+        ("副区长 赵晓东", ["赵晓东"]),
+        ("常务副区长赵晓东", ["赵晓东"]),
+        ("赵晓东同志", ["赵晓东"]),
+        ("王  明", ["王明"]),  # spaced out to the column's width
+        ("王明华副区长", ["王明华"]),  # the longest known name, not 王明
+        ("赵晓东、李华", ["赵晓东", "李华"]),
+        ("李 华、王 明", ["李华", "王明"]),
+        ("副区长 张三", ["张三"]),  # unknown: the name as written, not the title
+        ("副区长", ["副区长"]),
+        ("", []),
+    ],
+)
+def test_person_names_in_a_leader_cell(written: str, names: list[str]) -> None:
+    from luoshi.imports.matching import person_names
+
+    assert person_names(written, KNOWN_PEOPLE) == names

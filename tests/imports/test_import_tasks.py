@@ -326,6 +326,21 @@ def test_unit_cells_with_marks_and_joining_words_name_their_units(
     ]
 
 
+def test_a_leader_written_with_a_title_is_linked(p: Personas, org: dict, tmp_path: Path) -> None:
+    """叶林（副区长）, 叶林副区长, 副区长 叶林: the leader 叶林, linked; each was unknown before."""
+    path = tmp_path / "leaders.csv"
+    path.write_text(
+        "序号,工作任务,责任领导,牵头单位,完成时限\n"
+        "1,任务一,叶林（副区长）,区发改局,6月底\n"
+        "2,任务二,叶林副区长,区发改局,6月底\n"
+        "3,任务三,副区长 叶林,区发改局,6月底\n",
+        encoding="utf-8",
+    )
+    preview = parse_tasks(path, plan=plan(p, 2024))
+    assert preview.ok and not preview.problems, preview.problems
+    assert {r.leader_id for r in preview.rows} == {org["yelin"].person.pk}
+
+
 def test_cli_exit_codes(p: Personas, org: dict, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     target = plan(p, 2023)
     with pytest.raises(CommandError, match="refused"):
