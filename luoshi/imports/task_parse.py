@@ -22,6 +22,7 @@ from .sheets import Row, Sheet, SheetError, Table, find_table, read_sheets, text
 from .task_preview import (
     SECTION_HEAD,
     SEQ_CLEAN,
+    SUB_HEAD,
     TASK_COLUMNS,
     PlanInfo,
     TaskPreview,
@@ -92,8 +93,9 @@ def _section_title(value: str) -> tuple[str, str]:
     return "", value.strip()
 
 
-def _is_section_row(table: Table, row: Row) -> str | None:
-    """The section title if this row is a section heading rather than a task."""
+def _is_section_row(table: Table, row: Row, *, under_section: bool = False) -> str | None:
+    """The section title if this row is a section heading rather than a task; `under_section`: a
+    （一） row with no unit and no deadline is a sub-heading (else a task missing its unit)."""
     values = [c for c in row.cells if c is not None]
     if not values:
         return None
@@ -106,6 +108,9 @@ def _is_section_row(table: Table, row: Row) -> str | None:
     if seq and SECTION_HEAD.fullmatch(seq + "、") and not re.fullmatch(r"[\(（].*", seq) and units_empty:
         # "一" in 序号 and the heading in the task column.
         return f"{seq}、{title}" if title else seq
+    if under_section and seq and SUB_HEAD.fullmatch(seq) and title and units_empty:
+        # "（一）" in 序号 with no unit and no deadline: a sub-heading (its tasks below)
+        return f"{seq}{title}"
     return None
 
 
@@ -123,6 +128,7 @@ class ParseState:
     rows: list[TaskRow] = field(default_factory=list)
     first_row_of_code: dict[str, int] = field(default_factory=dict)
     section: TaskRow | None = None
+    top_section: TaskRow | None = None  # the 一、 section a （一） sub-section opens under
     section_count: int = 0
     in_section_count: Counter[str] = field(default_factory=Counter)
     last_section_value: str | None = None
@@ -214,9 +220,25 @@ def _locate_table(
 
 def _read_row(state: ParseState, row: Row) -> None:
     """One table row: a section heading, or a task (possibly opening a section from its 类别 cell)."""
-    heading = _is_section_row(state.table, row)
+    heading = _is_section_row(state.table, row, under_section=state.top_section is not None)
     if heading is not None:
-        section = state.section = _open_section(state, heading, row.number)
+        sub = SUB_HEAD.match(heading)
+        top = state.top_section
+        if sub and top is not None and heading[sub.end() :].strip():
+            # （一） under 一、: a sub-section of it, its tasks below
+            number = cn_to_int(sub.group(1))
+            state.in_section_count[top.code] += 1
+            section = TaskRow(
+                row=row.number,
+                code=f"{top.code}.{number or state.in_section_count[top.code]}",
+                title=heading[sub.end() :].strip(),
+                parent_code=top.code,
+                is_section=True,
+            )
+            state.rows.append(section)
+            state.section = section
+        else:
+            section = state.section = state.top_section = _open_section(state, heading, row.number)
         _add_code(state, section, state.col("seq") if state.has("seq") else "")
         return
     _section_from_column(state, row)
@@ -409,7 +431,7 @@ def _finish_sections(state: ParseState) -> list[TaskRow]:
     for r in state.rows:
         if r.parent_code:
             children.setdefault(r.parent_code, []).append(r)
-    for sec in state.rows:
+    for sec in reversed(state.rows):  # a sub-section's lead and due before its section's
         if sec.is_section:
             _finish_section(state, sec, children.get(sec.code, []))
     return [r for r in state.rows if not (r.is_section and not children.get(r.code))]

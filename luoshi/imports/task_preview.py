@@ -40,6 +40,8 @@ for _key, _names in {
 SECTION_HEAD = re.compile(
     r"^\s*(第?[一二三四五六七八九十百]+)\s*[、.．,，]?\s*(?:部分|方面|板块)?\s*[、.．:：]?\s*"
 )
+# A sub-heading's numbering under a 一、 section: （一）, (二).
+SUB_HEAD = re.compile(r"^\s*[\(（]\s*([一二三四五六七八九十]+)\s*[\)）]\s*[、.．]?\s*")
 SEQ_CLEAN = re.compile(r"^[\(（]?\s*([0-9一二三四五六七八九十百]+)\s*[\)）]?\s*[、.．]?$")
 LARGE_FILE_ROWS = 2000
 

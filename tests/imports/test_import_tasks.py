@@ -341,6 +341,46 @@ def test_a_leader_written_with_a_title_is_linked(p: Personas, org: dict, tmp_pat
     assert {r.leader_id for r in preview.rows} == {org["yelin"].person.pk}
 
 
+def test_sub_headings_under_a_section_hold_their_tasks(p: Personas, org: dict, tmp_path: Path) -> None:
+    """一、 then （一）: a work report's two levels of headings, the second as 序号 with its title or
+    merged across the table. Each （一） is a sub-section under its 一、, its tasks under it; the
+    （一） rows were read as tasks without a unit and their tasks' codes collided."""
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["序号", "工作任务", "牵头单位", "完成时限"])
+    ws.append(["一、", "经济发展", None, None])
+    ws.append(["（一）", "扩大有效投资", None, None])
+    ws.append([1, "推进重点项目建设", "区发改局", "6月底"])
+    ws.append([2, "加快专项债发行", "区财政局", "9月底"])
+    ws.append(["（二）促进消费", None, None, None])
+    ws.merge_cells("A6:D6")
+    ws.append([3, "举办消费节", "区商务局", "10月底"])
+    ws.append(["二、", "民生保障", None, None])
+    ws.append([1, "新建学校", "区发改局", "年底"])
+    path = tmp_path / "nested.xlsx"
+    wb.save(path)
+    target = plan(p, 2024)
+    preview = parse_tasks(path, plan=target)
+    assert preview.ok and not preview.problems, preview.problems
+    got = [(r.code, r.parent_code, r.title, r.is_section) for r in preview.rows]
+    assert got == [
+        ("1", "", "经济发展", True),
+        ("1.1", "1", "扩大有效投资", True),
+        ("1.1.1", "1.1", "推进重点项目建设", False),
+        ("1.1.2", "1.1", "加快专项债发行", False),
+        ("1.2", "1", "促进消费", True),
+        ("1.2.3", "1.2", "举办消费节", False),
+        ("2", "", "民生保障", True),
+        ("2.1", "2", "新建学校", False),
+    ]
+    sub = preview.rows[1]
+    assert (sub.lead_id, sub.due) == (p.unit_a.pk, "2024-09-30")  # its tasks' most common lead, latest due
+    result = import_tasks(path, plan=target, actor=p.officer)
+    assert result.created == 8
+    made = Task.objects.get(plan=target, code="1.1.2")
+    assert made.parent.code == "1.1" and made.parent.parent.code == "1"
+
+
 def test_cli_exit_codes(p: Personas, org: dict, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     target = plan(p, 2023)
     with pytest.raises(CommandError, match="refused"):
