@@ -46,7 +46,7 @@ MESSAGES: dict[str, str] = {
     "deadline.before_start": N_("完成时限 %(d)s 早于计划开始日期 %(s)s。"),
     "deadline.open": N_("“%(t)s”没有具体日期，暂按计划截止日 %(d)s，请确认。"),
     "deadline.dot_month": N_(
-        "“%(t)s”按 1 月理解为 %(d)s；Excel 会把输入的“2024.10”存成数字 2024.1，若指 10 月请改正后重新导入。"
+        "“%(t)s”按 1 月理解为 %(d)s；Excel 会把输入的“%(y)s.10”存成数字 %(y)s.1，若指 10 月请改正后重新导入。"
     ),
     "section.empty": N_("分类“%(t)s”下没有任务。"),
     "task.closed": N_("任务 %(c)s 已销号，不能通过导入修改。"),

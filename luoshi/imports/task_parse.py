@@ -421,7 +421,9 @@ def _resolve_deadline(state: ParseState, row: Row, tr: TaskRow) -> None:
     if dl.needs_review:
         tr.needs_review = True
         code = "deadline.dot_month" if dl.note == "dot_month" else "deadline.open"
-        problems.append(Problem.of(row.number, column, code, "warning", t=tr.deadline_text, d=dl.due))
+        problems.append(
+            Problem.of(row.number, column, code, "warning", t=tr.deadline_text, d=dl.due, y=dl.due.year)
+        )
 
 
 def _finish_sections(state: ParseState) -> list[TaskRow]:

@@ -103,7 +103,7 @@ def test_a_year_dot_one_deadline_says_why_it_asks() -> None:
 
     d = parse_deadline(2024.1, year=2024, plan_due=PLAN_DUE)
     assert d.note == "dot_month"
-    words = render_message("deadline.dot_month", {"t": "2024.1", "d": d.due}, "")
+    words = render_message("deadline.dot_month", {"t": "2024.1", "d": d.due, "y": 2024}, "")
     assert "2024-01-31" in words and "存成数字 2024.1" in words
 
 
