@@ -21,6 +21,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from luoshi.audit.services import record
@@ -249,6 +250,8 @@ class Preview:
     year: int | None = None
     completed_month: int | None = None  # the month a "1-10月完成投资" column runs to
     completed_header: str = ""
+    # a list of a year still to come (next year's, imported in December): its stages are not met yet
+    future: bool = False
 
     @property
     def ok(self) -> bool:
@@ -640,7 +643,20 @@ def preview(
     out.year = year or (years.pop() if years else None)
     out.rows = rows
     if out.year is not None:
+        out.future = out.year > timezone.localdate().year
         _match(out, accept)
+    if out.future and rows:
+        out.warnings.append(
+            RowProblem(
+                0,
+                "",
+                _(
+                    "%(y)s 年尚未开始：这次导入项目和 %(y)s 年计划投资，清单写的阶段不记为已达到；"
+                    "进入 %(y)s 年后再导入同一清单即记录阶段。"
+                )
+                % {"y": out.year},
+            )
+        )
     return out
 
 
@@ -669,6 +685,8 @@ def _match(out: Preview, accept: Iterable[int] | None) -> None:
             _score, pk = max(hits)
             row.match, row.project_id, row.project_name = kind, pk, name_of.get(pk, "")
             row.stage_from = stage_of.get(pk, "")
+            if out.future:
+                row.stage = row.stage_from  # nothing moves before the year begins
             taken.add(pk)
     _check_completed(out)
     stage_header = _("状态")
@@ -749,7 +767,13 @@ def _code_for(row: ImportRow, used: set[str]) -> str:
 
 
 def _write_row(
-    row: ImportRow, *, actor: Any, year: int, used: set[str], completed_month: int | None = None
+    row: ImportRow,
+    *,
+    actor: Any,
+    year: int,
+    used: set[str],
+    completed_month: int | None = None,
+    future: bool = False,
 ) -> Project:
     if row.match == NEW:
         project = services.project_create(
@@ -776,7 +800,7 @@ def _write_row(
             month=date(year, completed_month, 1),
             amount=row.completed - row.completed_before,
         )
-    if row.match == NEW or row.moves:
+    if (row.match == NEW or row.moves) and not future:
         note = _("%(year)s 年清单：%(word)s") % {"year": year, "word": row.status_word}
         services.stage_met(actor=actor, project=project, stage=row.stage, met=date(year, 1, 1), note=note)
     if row.owners:
@@ -820,7 +844,12 @@ def commit(
     for row in result.rows:
         try:
             project = _write_row(
-                row, actor=actor, year=result.year, used=used, completed_month=result.completed_month
+                row,
+                actor=actor,
+                year=result.year,
+                used=used,
+                completed_month=result.completed_month,
+                future=result.future,
             )
         except LuoshiError as exc:
             raise LuoshiError(str(RowProblem(row.number, _("项目名称"), exc.message))) from exc

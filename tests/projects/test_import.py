@@ -491,3 +491,27 @@ def test_the_import_page_shows_the_owners_read(p: Any) -> None:
     batch = ProjectImport.objects.get()
     page = c.get(f"/projects/import/{batch.pk}/").content.decode()
     assert "<th>四包一</th>" in page and "包抓领导：王区长" in page
+
+
+def test_next_year_s_list_imported_before_the_year_records_no_stage(p: Any) -> None:
+    """December: next year's list. Its projects and plans are written; its stages are not met
+    yet, so none is recorded (the commit refused every row: a stage met in the future), and the
+    preview says to import the list again in the year."""
+    from django.utils import timezone
+
+    from luoshi.projects.models import StageChange
+    from tests.projects.factories import make_project
+
+    year = timezone.localdate().year + 1
+    known = make_project(p, name="乙项目", code="B")
+    data = f"年度,项目名称,状态,年度计划投资\n{year},甲项目,新开工,100\n{year},乙项目,建成,50\n".encode()
+    result = importer.preview(data, filename="next.csv")
+    assert result.ok and result.future and result.counts()["moves"] == 0
+    assert f"{year} 年尚未开始" in str(result.warnings[-1])
+    changes = StageChange.objects.count()
+    importer.commit(data=data, actor=p.officer, filename="next.csv")
+    new = Project.objects.get(name="甲项目")
+    assert (new.stage, new.years.get().annual_plan) == ("", 100)
+    known.refresh_from_db()
+    assert known.years.get(year=year).annual_plan == 50
+    assert StageChange.objects.count() == changes
