@@ -217,6 +217,7 @@ class UnitMatcher:
         self._keys = sorted(self.index)
         self._memo: dict[str, Match] = {}
         self._groups: dict[str, list[UnitInfo]] = {}
+        self._district_names: list[str] | None = None
 
     @classmethod
     def from_db(cls, *, owner_id: int | None = None) -> UnitMatcher:
@@ -266,6 +267,11 @@ class UnitMatcher:
             return Match(
                 None, "", written, ambiguous=[self.units[i].name for i in ordered], candidate_ids=ordered
             )
+        for other in self._other_spellings(w):
+            # 临江区发展和改革局 for 区发展和改革局, 区发改局（张三） for 区发改局
+            found = self.match(other)
+            if found.unit_id is not None:
+                return Match(found.unit_id, found.name, written, by_alias=found.by_alias)
         if COLLECTIVE.search(w):
             return Match(None, "", written, collective=True)
         close = difflib.get_close_matches(w, self._keys, n=6, cutoff=0.6)
@@ -276,6 +282,23 @@ class UnitMatcher:
                     ids.append(uid)
         ids = ids[:3]
         return Match(None, "", written, suggestions=[self.units[i].name for i in ids], candidate_ids=ids)
+
+    def _other_spellings(self, w: str) -> list[str]:
+        """The written name with a note in brackets dropped (区发改局（张三）), or with a district's
+        own name in front read as 区 / 县 (临江区财政局 → 区财政局), tried when it matches as written
+        nowhere."""
+        out = []
+        bare = re.sub(r"\([^)]*\)", "", w).strip()
+        if bare and bare != w:
+            out.append(bare)
+        if self._district_names is None:
+            names = {_norm(u.name) for u in self.units.values() if u.category == "district"}
+            self._district_names = sorted((n for n in names if len(n) > 1), key=len, reverse=True)
+        for name in self._district_names:
+            if w.startswith(name) and len(w) > len(name) + 1:
+                out.append(name[-1] + w[len(name) :])
+                break
+        return out
 
     def region(self) -> UnitInfo | None:
         """The district (区/县) the plan owner belongs to: the nearest ancestor-or-self of category

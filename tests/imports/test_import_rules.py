@@ -191,6 +191,25 @@ def test_unit_matcher_finds_abbreviations(written: str, unit_id: int) -> None:
     assert UnitMatcher(UNITS).match(written).unit_id == unit_id
 
 
+@pytest.mark.parametrize(
+    ("written", "unit_id"),
+    [
+        ("立山区发展和改革局", 1),  # the district's own name in front
+        ("立山区财政局", 2),
+        ("区财政局（张三）", 2),  # a note in brackets
+        ("区发改局(联系人：李四)", 1),
+        ("立山区财政局（王五）", 2),
+        ("立山区", 9),
+        ("铁东区财政局", None),  # another district's name: not read as ours
+    ],
+)
+def test_unit_matcher_reads_a_district_s_name_in_front_and_a_note_in_brackets(
+    written: str, unit_id: int | None
+) -> None:
+    units = [*UNITS, UnitInfo(9, "立山区", "", "", "district")]
+    assert UnitMatcher(units).match(written).unit_id == unit_id
+
+
 def test_unit_matcher_suggests_near_misses_and_flags_collectives() -> None:
     m = UnitMatcher(UNITS)
     miss = m.match("区财务局")
