@@ -282,11 +282,20 @@ def _add_code(state: ParseState, tr: TaskRow, column: str) -> None:
         first[tr.code] = tr.row
 
 
+# A task's own number written at the start of its text when the table has no 序号 for it:
+# "1.推进…", "2、…", "（3）…" (not "1.5万亩…", a figure, nor "5G…").
+_INLINE_SEQ = re.compile(r"^\s*(?:(\d{1,3})\s*[.．、](?!\d)|[（(]\s*(\d{1,3})\s*[)）])\s*(?=\S)")
+
+
 def _task_row(state: ParseState, row: Row, title: str) -> TaskRow:
     """The task a row names, with its code (编号, else 序号 under its section, else its place)."""
     parent_code = state.section.code if state.section else ""
     explicit = state.cell(row, "code")
     seq = _seq_code(state.table.get(row, "seq"))
+    inline = _INLINE_SEQ.match(title)
+    if inline and seq in ("", inline.group(1) or inline.group(2)):
+        # the number is the task's 序号, not part of its title
+        seq, title = inline.group(1) or inline.group(2), title[inline.end() :]
     state.in_section_count[parent_code] += 1
     if explicit:
         code = explicit

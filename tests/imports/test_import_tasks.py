@@ -381,6 +381,30 @@ def test_sub_headings_under_a_section_hold_their_tasks(p: Personas, org: dict, t
     assert made.parent.code == "1.1" and made.parent.parent.code == "1"
 
 
+def test_a_number_written_before_the_task_is_its_sequence(p: Personas, org: dict, tmp_path: Path) -> None:
+    """ "1.推进…", "2、…", "（3）…" with no 序号 column, or the same number in it: the number is the
+    task's, not its title's; a figure (1.5万亩) and a name (5G) stay in the title."""
+    path = tmp_path / "inline.csv"
+    path.write_text(
+        "序号,工作任务,牵头单位,完成时限\n"
+        ",1.推进重点项目建设,区发改局,6月底\n"
+        ",2、加快专项债发行,区财政局,9月底\n"
+        "3,（3）新建学校,区发改局,年底\n"
+        ",1.5万亩高标准农田建设,区发改局,年底\n"
+        ",5G基站建设,区发改局,年底\n",
+        encoding="utf-8",
+    )
+    preview = parse_tasks(path, plan=plan(p, 2024))
+    assert preview.ok, preview.problems
+    assert [(r.code, r.title) for r in preview.rows] == [
+        ("1", "推进重点项目建设"),
+        ("2", "加快专项债发行"),
+        ("3", "新建学校"),
+        ("R.4", "1.5万亩高标准农田建设"),
+        ("R.5", "5G基站建设"),
+    ]
+
+
 def test_cli_exit_codes(p: Personas, org: dict, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     target = plan(p, 2023)
     with pytest.raises(CommandError, match="refused"):
