@@ -26,6 +26,7 @@ from django.utils.translation import gettext as _
 
 from luoshi.audit.services import record
 from luoshi.errors import LuoshiError
+from luoshi.imports.deadlines import parse_deadline
 from luoshi.imports.matching import person_names, split_units
 from luoshi.imports.sheets import HEADING, SheetError, find_table, norm_header, read_sheets, text
 from luoshi.org.access import require_officer
@@ -87,6 +88,24 @@ COLUMNS: dict[str, str] = {
     "建设期限": "span",
     "建设周期": "span",
     "起止年份": "span",
+    # planned dates of two stages (倒排工期): 计划开工时间 2027年3月, 计划竣工时间 2028.12
+    **dict.fromkeys(
+        ("计划开工时间", "计划开工日期", "开工时间", "开工日期", "计划开工", "拟开工时间"), "plan_started"
+    ),
+    **dict.fromkeys(
+        (
+            "计划竣工时间",
+            "计划竣工日期",
+            "竣工时间",
+            "竣工日期",
+            "计划竣工",
+            "计划建成时间",
+            "建成时间",
+            "计划投产时间",
+            "投产时间",
+        ),
+        "plan_producing",
+    ),
     # the four named owners (四包一), each a person's name in the cell
     "包抓领导": "owner_leader",
     "包联领导": "owner_leader",
@@ -104,6 +123,10 @@ COLUMNS: dict[str, str] = {
 
 # a column of the list → the owner role (四包一) it names
 OWNER_COLUMNS = {f"owner_{role}": role for role in OwnerRole.values}
+# a column of the list → the stage whose planned date it gives
+PLAN_COLUMNS = {"plan_started": Stage.STARTED, "plan_producing": Stage.PRODUCING}
+# a cell that says where the project stands, not when a stage is planned: left alone
+_ALREADY = re.compile(r"^(已|正在|在建|—+|-+|/|无)")
 
 CATEGORY_WORDS: dict[str, str] = {
     "产业转型": Category.INDUSTRY,
@@ -223,12 +246,18 @@ class ImportRow:
     project_id: int | None = None
     project_name: str = ""
     stage_from: str = ""
+    planned: dict[str, date] = field(default_factory=dict)  # stage → its planned date (倒排工期)
     owners: dict[str, int] = field(default_factory=dict)  # owner role (四包一) → the post named
     owner_names: dict[str, str] = field(default_factory=dict)  # role → the person as written
 
     @property
     def moves(self) -> bool:
         return self.match != NEW and self.stage_from != self.stage
+
+    @property
+    def plan_lines(self) -> list[str]:
+        """The stage dates the row plans, "开工 2027-03-31"."""
+        return [f"{Stage(stage).label} {day:%Y-%m-%d}" for stage, day in self.planned.items()]
 
     @property
     def owner_lines(self) -> list[str]:
@@ -256,6 +285,10 @@ class Preview:
     @property
     def ok(self) -> bool:
         return not self.problems
+
+    @property
+    def has_plans(self) -> bool:
+        return any(r.planned for r in self.rows)
 
     @property
     def has_owners(self) -> bool:
@@ -602,6 +635,20 @@ def preview(
                         )
                 if item.lead_unit is None:
                     out.problems.append(RowProblem(row.number, header("lead_unit"), refusal))
+        for key, stage_key in PLAN_COLUMNS.items():
+            raw = cell(row, key) if key in cols else None
+            written = text(raw)
+            if not written or _ALREADY.match(written):
+                continue
+            if rules.stage_index(item.stage) >= rules.stage_index(stage_key):
+                continue  # reached already by the list's own stage: a plan for it could only be missed
+            planned = parse_deadline(raw, year=row_year, plan_due=date(row_year, 12, 31))
+            if planned.due is None or planned.needs_review:
+                out.warnings.append(
+                    RowProblem(row.number, header(key), _("未能识别的日期：%(v)s，未设置。") % {"v": written})
+                )
+            else:
+                item.planned[stage_key] = planned.due
         for key, role in OWNER_COLUMNS.items():
             written = text(cell(row, key)) if owners is not None and key in cols else ""
             if written and owners is not None:
@@ -803,6 +850,9 @@ def _write_row(
     if (row.match == NEW or row.moves) and not future:
         note = _("%(year)s 年清单：%(word)s") % {"year": year, "word": row.status_word}
         services.stage_met(actor=actor, project=project, stage=row.stage, met=date(year, 1, 1), note=note)
+    if row.planned:
+        # the list's planned dates (倒排工期); the service records only those that changed
+        services.stage_plan_set(actor=actor, project=project, planned=row.planned)
     if row.owners:
         # the list names who holds each role this year: a changed post is assigned (audited)
         held = dict(ProjectOwner.objects.filter(project=project).values_list("role", "post_id"))

@@ -515,3 +515,37 @@ def test_next_year_s_list_imported_before_the_year_records_no_stage(p: Any) -> N
     known.refresh_from_db()
     assert known.years.get(year=year).annual_plan == 50
     assert StageChange.objects.count() == changes
+
+
+def test_planned_start_and_completion_dates_are_the_stages_plans(p: Any) -> None:
+    """计划开工时间 / 计划竣工时间 as offices write them become the planned dates of 开工 and 投产
+    (倒排工期), so a date passed unmet turns the project red; a stage the list says is reached
+    already gets no plan (it could only be missed), a status word is left alone and an unreadable
+    date is noted."""
+    from datetime import date
+
+    from luoshi.projects.models import ProjectStage
+
+    data = (
+        "年度,项目名称,状态,计划开工时间,计划竣工时间\n"
+        "2024,甲项目,签约,2024年3月,2025.12\n"
+        "2024,乙项目,在建,2023年5月,2024年底\n"
+        "2024,丙项目,签约,已开工,待定\n"
+    ).encode()
+    result = importer.preview(data, filename="a.csv")
+    assert result.ok
+    assert [r.planned for r in result.rows] == [
+        {"started": date(2024, 3, 31), "producing": date(2025, 12, 31)},
+        {"producing": date(2024, 12, 31)},
+        {},
+    ]
+    assert [(w.row, w.column) for w in result.warnings] == [(4, "计划竣工时间")]
+    assert result.rows[0].plan_lines == ["开工 2024-03-31", "投产 2025-12-31"]
+    importer.commit(data=data, actor=p.officer, filename="a.csv")
+    planned = dict(
+        ProjectStage.objects.filter(project__name="甲项目", planned__isnull=False).values_list(
+            "stage", "planned"
+        )
+    )
+    assert planned == {"started": date(2024, 3, 31), "producing": date(2025, 12, 31)}
+    assert Entry.objects.filter(action="projects.stage.planned").count() == 2
