@@ -200,6 +200,10 @@ class UnitMatcher:
                 self.exact.setdefault(_norm(n), set()).add(u.id)
                 for form in name_forms(n):
                     self.index.setdefault(form, set()).add(u.id)
+            # the names in brackets only as other spellings: a unit of that very name comes first
+            for n in _bracketed_names(u.name):
+                for form in name_forms(n):
+                    self.index.setdefault(form, set()).add(u.id)
             if u.code:
                 self.exact.setdefault(u.code, set()).add(u.id)
         self.scope_path = scope_path
@@ -387,6 +391,21 @@ _STRONG = re.compile(r"[、，,;；/]+")
 _NOTE = re.compile(r"[(（][^)）]*[)）]")
 # A word that is a title, not a name (副区长, 区委常委, 同志): never taken for the person as written.
 _TITLE = re.compile(r"(长|书记|主任|常委|委员|同志|主席|部长|经理|干事|科员)$")
+
+
+def _bracketed_names(name: str) -> list[str]:
+    """The names a unit's own name carries in brackets, and the name without them: 区委办公室（区档案局）
+    is also 区委办公室 and 区档案局; 区城市管理局（挂区综合行政执法局牌子） also 区综合行政执法局.
+    A note such as （筹） names nothing."""
+    m = re.search(r"[(（]([^)）]*)[)）]", name)
+    if not m:
+        return []
+    out = [(name[: m.start()] + name[m.end() :]).strip()]
+    for inner in SEPARATORS.split(m.group(1)):
+        inner = re.sub(r"^(?:加挂|挂)|(?:牌子|牌)$", "", inner)
+        if len(inner) >= 3 and inner[-1] in "局委办室部院会所站队中心":
+            out.append(inner)
+    return [n for n in out if len(n) >= 2]
 
 
 def person_names(written: str, known: Container[str]) -> list[str]:

@@ -210,6 +210,33 @@ def test_unit_matcher_reads_a_district_s_name_in_front_and_a_note_in_brackets(
     assert UnitMatcher(units).match(written).unit_id == unit_id
 
 
+@pytest.mark.parametrize(
+    ("written", "unit_id"),
+    [
+        ("区委办公室", 10),
+        ("区档案局", 10),
+        ("区保密局", 10),
+        ("区城市管理局", 11),
+        ("区综合行政执法局", 11),
+        ("区城管局", 11),
+        ("区数据局", 12),
+    ],
+)
+def test_a_unit_is_also_the_names_its_own_name_carries_in_brackets(written: str, unit_id: int) -> None:
+    units = [
+        *UNITS,
+        UnitInfo(10, "区委办公室（区档案局、区保密局）"),
+        UnitInfo(11, "区城市管理局（挂区综合行政执法局牌子）"),
+        UnitInfo(12, "区数据局（筹）"),
+    ]
+    assert UnitMatcher(units).match(written).unit_id == unit_id
+
+
+def test_a_unit_of_the_name_itself_comes_before_one_that_carries_it_in_brackets() -> None:
+    units = [UnitInfo(10, "区委办公室（区档案局）"), UnitInfo(13, "区档案局")]
+    assert UnitMatcher(units).match("区档案局").unit_id == 13
+
+
 def test_unit_matcher_suggests_near_misses_and_flags_collectives() -> None:
     m = UnitMatcher(UNITS)
     miss = m.match("区财务局")
