@@ -326,11 +326,13 @@ def test_unit_cells_with_marks_and_joining_words_name_their_units(
     ]
 
 
-def test_a_leader_written_with_a_title_is_linked(p: Personas, org: dict, tmp_path: Path) -> None:
-    """叶林（副区长）, 叶林副区长, 副区长 叶林: the leader 叶林, linked; each was unknown before."""
+@pytest.mark.parametrize("header", ["责任领导", "包抓领导", "包联区领导"])
+def test_a_leader_written_with_a_title_is_linked(p: Personas, org: dict, tmp_path: Path, header: str) -> None:
+    """叶林（副区长）, 叶林副区长, 副区长 叶林: the leader 叶林, linked; each was unknown before. A
+    包抓领导 column is the leader's column too."""
     path = tmp_path / "leaders.csv"
     path.write_text(
-        "序号,工作任务,责任领导,牵头单位,完成时限\n"
+        f"序号,工作任务,{header},牵头单位,完成时限\n"
         "1,任务一,叶林（副区长）,区发改局,6月底\n"
         "2,任务二,叶林副区长,区发改局,6月底\n"
         "3,任务三,副区长 叶林,区发改局,6月底\n",
