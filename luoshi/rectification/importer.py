@@ -98,6 +98,8 @@ MAX_ROWS = 5000
 
 # A deadline cell that says "at once" instead of a date (立行立改, 即知即改).
 IMMEDIATE_WORDS = ("立行立改", "立即整改", "即知即改", "立即", "马上")
+# A deadline cell that says the problem is fixed already (已完成, 已整改到位).
+DONE_WORDS = ("已完成", "已整改", "已办结", "已销号")
 
 
 def immediate_due(rnd: Round) -> date:
@@ -272,6 +274,17 @@ def preview(*, round: Round, data: bytes, filename: str = "") -> Parsed:
                     row.number,
                     table.header_of("deadline"),
                     _("「%(w)s」没有写日期，按反馈后一个月记为 %(d)s，请确认。")
+                    % {"w": raw_deadline, "d": deadline.due},
+                )
+            )
+        if deadline.due is None and any(word in raw_deadline for word in DONE_WORDS):
+            # fixed before the import: due at the feedback, signed off as any other (with evidence)
+            deadline = Deadline(due=min(round.feedback or round.end, round.plan.due))
+            parsed.warnings.append(
+                Refusal(
+                    row.number,
+                    table.header_of("deadline"),
+                    _("「%(w)s」：整改时限记为反馈日期 %(d)s；销号仍须责任单位申请并上传佐证材料。")
                     % {"w": raw_deadline, "d": deadline.due},
                 )
             )

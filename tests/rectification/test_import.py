@@ -401,3 +401,14 @@ def test_a_month_from_the_feedback_stays_in_the_month_and_the_plan() -> None:
     assert immediate_due(rnd(date(2024, 12, 15), date(2024, 1, 1), date(2025, 6, 30))) == date(2025, 1, 15)
     assert immediate_due(rnd(None, date(2024, 4, 30), date(2024, 12, 31))) == date(2024, 5, 30)
     assert immediate_due(rnd(date(2024, 12, 10), date(2024, 1, 1), date(2024, 12, 31))) == date(2024, 12, 31)
+
+
+@pytest.mark.parametrize("written", ["已完成", "已整改到位", "已办结"])
+def test_fixed_already_for_a_deadline_is_due_at_the_feedback(p: Personas, rnd: Round, written: str) -> None:
+    """A ledger that writes 已完成 in the 整改时限 column: the problem is due at the feedback (10 May)
+    and still signed off with evidence, said in the preview; it was refused as an unreadable date."""
+    data = _csv([["1", "问题", "措施", "发改局", "", written, "", "", ""]])
+    parsed = preview(round=rnd, data=data, filename="a.csv")
+    assert not parsed.errors
+    assert [r.deadline for _n, r in parsed.rows] == [date(2024, 5, 10)]
+    assert "销号仍须责任单位申请并上传佐证材料" in parsed.warnings[0].message
