@@ -304,14 +304,23 @@ STAGE_WORDS: dict[str, str] = {
     "建成投用": "producing",
     "投用": "producing",
     "试生产": "producing",
+    "试运行": "producing",
+    "部分投产": "producing",
     "达产": "reached",
     "达产达效": "reached",
+    # the way progress tables put it
+    "开工建设": "started",
+    "正在建设": "building",
+    "建设中": "building",
+    "施工中": "building",
+    "主体完工": "building",  # the shell is up, the project is not finished
 }
 
 
 def stage_of_word(word: str) -> str | None:
     """The stage a list's status word names (新开工 → started, 建成 → producing), None if unknown."""
-    return STAGE_WORDS.get(re.sub(r"\s+", "", unicodedata.normalize("NFKC", word or "")))
+    word = re.sub(r"\s+", "", unicodedata.normalize("NFKC", word or ""))
+    return STAGE_WORDS.get(word) or STAGE_WORDS.get(re.sub(r"项目$|类$", "", word))  # 续建项目
 
 
 # ---------------------------------------------------------------------------------------------

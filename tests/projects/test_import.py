@@ -291,6 +291,13 @@ def test_a_heading_in_the_first_column_with_subtotals_is_not_a_project(p: Any) -
         ("竣工投产", "producing"),
         ("建成投用", "producing"),
         ("续建", "building"),
+        ("续建项目", "building"),
+        ("新建类", "started"),
+        ("开工建设", "started"),
+        ("正在建设", "building"),
+        ("主体完工", "building"),
+        ("试运行", "producing"),
+        ("部分投产", "producing"),
     ],
 )
 def test_construction_words_of_a_year_s_plan_name_a_stage(word: str, stage: str) -> None:
