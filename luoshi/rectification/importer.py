@@ -169,9 +169,10 @@ def _leader(written: str, leaders: dict[str, list[int]]) -> tuple[int | None, st
 def _kind(value: str, deadline: str) -> str | None:
     if not value:
         return ProblemKind.LONG_TERM if "长期" in deadline else ProblemKind.IMMEDIATE
-    if "长期" in value:
+    if "长期" in value or "持续" in value or "常态" in value:
         return ProblemKind.LONG_TERM
-    if "立行立改" in value or "立即" in value or "即知即改" in value:
+    # 限期整改 (by a set date) has no lasting mechanism to record: fixed at once as 立行立改 is
+    if any(word in value for word in ("立行立改", "立即", "即知即改", "限期", "短期", "阶段性")):
         return ProblemKind.IMMEDIATE
     return None
 

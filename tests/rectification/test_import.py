@@ -412,3 +412,20 @@ def test_fixed_already_for_a_deadline_is_due_at_the_feedback(p: Personas, rnd: R
     assert not parsed.errors
     assert [r.deadline for _n, r in parsed.rows] == [date(2024, 5, 10)]
     assert "销号仍须责任单位申请并上传佐证材料" in parsed.warnings[0].message
+
+
+@pytest.mark.parametrize(
+    ("written", "kind"),
+    [
+        ("立行立改", "immediate"),
+        ("限期整改", "immediate"),
+        ("长期整改", "long_term"),
+        ("持续整改", "long_term"),
+    ],
+)
+def test_the_kinds_ledgers_write(p: Personas, rnd: Round, written: str, kind: str) -> None:
+    """限期整改 (by a set date) is fixed as 立行立改 is; 持续整改 lasts, with its mechanism."""
+    data = _csv([["1", "问题", "措施", "发改局", "", "2024-09-30", written, "建立制度", ""]])
+    parsed = preview(round=rnd, data=data, filename="a.csv")
+    assert not parsed.errors, parsed.errors
+    assert [r.kind for _n, r in parsed.rows] == [kind]
