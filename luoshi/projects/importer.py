@@ -454,6 +454,8 @@ class _Units:
 
 
 _NOTE = re.compile(r"[(（][^)）]*[)）]")
+# A row's number written before the project's name: "3.", "12、", "（4）" (not "1.5万吨…", a figure).
+_NAME_NUMBER = re.compile(r"^\s*(?:(\d{1,4})\s*[.．、](?!\d)|[（(]\s*(\d{1,4})\s*[)）])\s*")
 
 
 class _Owners:
@@ -543,7 +545,14 @@ def preview(
     years: set[int] = set()
     group = ""  # the group heading the rows below belong to (一、产业项目)
     for row in table.rows:
+        seq_written = ""
         name = text(cell(row, "name"))
+        numbered = _NAME_NUMBER.match(name)
+        if numbered and name[numbered.end() :]:
+            # "3.临江新材料产业园": the list's numbering, not the project's name (years would not match)
+            name = name[numbered.end() :]
+            if not text(cell(row, "seq")):
+                seq_written = numbered.group(1) or numbered.group(2)
         first = next((text(c) for c in row.cells if text(c)), "")
         if _TOTAL_ROW.match(name) or _TOTAL_ROW.match(first):
             out.warnings.append(
@@ -593,7 +602,7 @@ def preview(
         item = ImportRow(
             number=row.number, name=name[:200], year=row_year, stage=stage, status_word=word[:20]
         )
-        seq = text(cell(row, "seq"))
+        seq = text(cell(row, "seq")) or seq_written
         item.seq = int(seq) if seq.isdigit() else None
         item.code = text(cell(row, "code"))[:40]
         cat_word = text(cell(row, "category")) or group

@@ -556,3 +556,19 @@ def test_planned_start_and_completion_dates_are_the_stages_plans(p: Any) -> None
     )
     assert planned == {"started": date(2024, 3, 31), "producing": date(2025, 12, 31)}
     assert Entry.objects.filter(action="projects.stage.planned").count() == 2
+
+
+def test_a_number_before_a_project_s_name_is_the_row_s_not_the_name_s(p: Any) -> None:
+    """ "3.甲项目" in a list without 序号 is 甲项目, number 3, so next year's "甲项目" is the same
+    project; a figure (1.5万吨…) stays in the name."""
+    data = "年度,项目名称,状态\n2024,3.甲项目,在建\n2024,（4）乙项目,在建\n2024,1.5万吨冷链仓储项目,在建\n".encode()
+    result = importer.preview(data, filename="a.csv")
+    assert result.ok
+    assert [(r.name, r.seq) for r in result.rows] == [
+        ("甲项目", 3),
+        ("乙项目", 4),
+        ("1.5万吨冷链仓储项目", None),
+    ]
+    importer.commit(data=data, actor=p.officer, filename="a.csv")
+    again = importer.preview("年度,项目名称,状态\n2025,甲项目,在建\n".encode(), filename="b.csv")
+    assert again.rows[0].match == rules.SAME
