@@ -434,6 +434,29 @@ def person_names(written: str, known: Container[str]) -> list[str]:
     return out or words[:1]
 
 
+class People:
+    """Person names → ids, loaded in one query (and the current leaders in one more); leaders preferred
+    when names repeat. What every importer reads a named person through (`person_names` first)."""
+
+    def __init__(self) -> None:
+        from luoshi.org.models import Membership, Person, Role
+
+        self.by_name: dict[str, list[int]] = {}
+        for pk, name in Person.objects.values_list("pk", "name"):
+            self.by_name.setdefault(name.strip(), []).append(pk)
+        self.leaders = set(
+            Membership.objects.current().filter(post__role=Role.LEADER).values_list("person_id", flat=True)
+        )
+
+    def find(self, name: str, *, leader: bool = False) -> tuple[int | None, str]:
+        ids = self.by_name.get(name, [])
+        if leader and len(ids) > 1:
+            ids = [i for i in ids if i in self.leaders] or ids
+        if len(ids) == 1:
+            return ids[0], ""
+        return None, ("ambiguous" if ids else "missing")
+
+
 @dataclass(frozen=True)
 class UnitCell:
     """One cell of unit names split into the lead (牵头) and co-units (配合), as written."""

@@ -21,6 +21,7 @@ from django.utils import timezone
 from luoshi.org.models import Role, Unit, UnitCategory
 
 from .common import ImportRefused, Problem, errors
+from .matching import SEPARATORS
 from .sheets import Row, Sheet, SheetError, Table, find_table, norm_header, read_sheets, text
 
 UNIT_COLUMNS: dict[str, str] = {}
@@ -574,7 +575,7 @@ LEADER_TITLES = frozenset(
 
 def role_from_title(title: str) -> str | None:
     """The role a title names by itself (see CHIEF_TITLES), None when it names none."""
-    parts = [t for t in re.split(r"[、，,/；;\s]+", title) if t]
+    parts = [t for t in SEPARATORS.split(title) if t]
     if any(t in LEADER_TITLES for t in parts):
         return Role.LEADER
     if any(t in CHIEF_TITLES for t in parts):

@@ -17,7 +17,7 @@ from typing import Any
 
 from .common import Problem
 from .deadlines import Deadline, cn_to_int, parse_deadline
-from .matching import COLLECTIVE, NameChoices, UnitMatcher, person_names, split_units
+from .matching import COLLECTIVE, NameChoices, People, UnitMatcher, person_names, split_units
 from .sheets import Row, Sheet, SheetError, Table, find_table, read_sheets, text
 from .task_preview import (
     SECTION_HEAD,
@@ -41,28 +41,6 @@ def _seq_code(value: Any) -> str:
         n = cn_to_int(m.group(1))
         return str(n) if n is not None else m.group(1)
     return s.rstrip("、.")
-
-
-class _People:
-    """Person names → ids, loaded in one query; leaders preferred when names repeat."""
-
-    def __init__(self) -> None:
-        from luoshi.org.models import Membership, Person, Role
-
-        self.by_name: dict[str, list[int]] = {}
-        for pk, name in Person.objects.values_list("pk", "name"):
-            self.by_name.setdefault(name.strip(), []).append(pk)
-        self.leaders = set(
-            Membership.objects.current().filter(post__role=Role.LEADER).values_list("person_id", flat=True)
-        )
-
-    def find(self, name: str, *, leader: bool = False) -> tuple[int | None, str]:
-        ids = self.by_name.get(name, [])
-        if leader and len(ids) > 1:
-            ids = [i for i in ids if i in self.leaders] or ids
-        if len(ids) == 1:
-            return ids[0], ""
-        return None, ("ambiguous" if ids else "missing")
 
 
 def _existing(plan_id: int | None) -> tuple[dict[str, dict[str, Any]], dict[int, list[int]]]:
@@ -123,7 +101,7 @@ class ParseState:
     preview: TaskPreview
     matcher: UnitMatcher
     asked: NameChoices
-    people: _People
+    people: People
     lead_choices: dict[int, int]
     rows: list[TaskRow] = field(default_factory=list)
     first_row_of_code: dict[str, int] = field(default_factory=dict)
@@ -179,7 +157,7 @@ def parse_tasks(
         preview=preview,
         matcher=matcher or UnitMatcher.from_db(owner_id=info.owner_unit_id),
         asked=NameChoices(preview.names),
-        people=_People(),
+        people=People(),
         lead_choices=lead_choices or {},
     )
     existing, existing_co = _existing(info.id)
@@ -222,23 +200,10 @@ def _read_row(state: ParseState, row: Row) -> None:
     """One table row: a section heading, or a task (possibly opening a section from its 类别 cell)."""
     heading = _is_section_row(state.table, row, under_section=state.top_section is not None)
     if heading is not None:
-        sub = SUB_HEAD.match(heading)
-        top = state.top_section
-        if sub and top is not None and heading[sub.end() :].strip():
-            # （一） under 一、: a sub-section of it, its tasks below
-            number = cn_to_int(sub.group(1))
-            state.in_section_count[top.code] += 1
-            section = TaskRow(
-                row=row.number,
-                code=f"{top.code}.{number or state.in_section_count[top.code]}",
-                title=heading[sub.end() :].strip(),
-                parent_code=top.code,
-                is_section=True,
-            )
-            state.rows.append(section)
-            state.section = section
-        else:
-            section = state.section = state.top_section = _open_section(state, heading, row.number)
+        section = _open_sub_section(state, heading, row.number)
+        if section is None:
+            section = state.top_section = _open_section(state, heading, row.number)
+        state.section = section
         _add_code(state, section, state.col("seq") if state.has("seq") else "")
         return
     _section_from_column(state, row)
@@ -261,6 +226,22 @@ def _open_section(state: ParseState, title_text: str, row_no: int) -> TaskRow:
     sec = TaskRow(row=row_no, code=code, title=title, is_section=True)
     state.rows.append(sec)
     return sec
+
+
+def _open_sub_section(state: ParseState, heading: str, row_no: int) -> TaskRow | None:
+    """A （一） heading under a 一、 section: a sub-section of it (code 1.1), its tasks below; None
+    for any other heading."""
+    sub, top = SUB_HEAD.match(heading), state.top_section
+    title = heading[sub.end() :].strip() if sub else ""
+    if sub is None or top is None or not title:
+        return None
+    state.in_section_count[top.code] += 1
+    number = cn_to_int(sub.group(1)) or state.in_section_count[top.code]
+    section = TaskRow(
+        row=row_no, code=f"{top.code}.{number}", title=title, parent_code=top.code, is_section=True
+    )
+    state.rows.append(section)
+    return section
 
 
 def _section_from_column(state: ParseState, row: Row) -> None:

@@ -64,6 +64,18 @@ def cn_number(text: str) -> int:
     return total + (digit or 0)
 
 
+def cn_numeral(n: int) -> str:
+    """1 → 一, 10 → 十, 12 → 十二, 23 → 二十三 (1 to 99; `cn_number` reads them back)."""
+    tens, ones = divmod(n, 10)
+    if tens == 0:
+        return "零一二三四五六七八九"[ones]
+    return (
+        ("" if tens == 1 else "零一二三四五六七八九"[tens])
+        + "十"
+        + ("零一二三四五六七八九"[ones] if ones else "")
+    )
+
+
 def _number(n: int) -> str:
     digits = str(min(n, 10**MAX_DIGITS - 1))
     return f"1{len(digits)}{digits}"

@@ -14,10 +14,11 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal, InvalidOperation
+from functools import partial
 from typing import Any
 
 from django.db import transaction
@@ -27,10 +28,10 @@ from django.utils.translation import gettext as _
 from luoshi.audit.services import record
 from luoshi.errors import LuoshiError
 from luoshi.imports.deadlines import parse_deadline
-from luoshi.imports.matching import person_names, split_units
+from luoshi.imports.matching import People, person_names, split_units
 from luoshi.imports.sheets import HEADING, SheetError, find_table, norm_header, read_sheets, text
 from luoshi.org.access import require_officer
-from luoshi.org.models import Membership, Person, Post, Unit
+from luoshi.org.models import Membership, Post, Unit
 
 from . import geo, rules, selectors, services
 from .models import Category, OwnerRole, Project, ProjectOwner, ProjectYear, Stage
@@ -441,9 +442,6 @@ class _Units:
 
     def resolve(self, written: str) -> tuple[Unit | None, str]:
         match = self.matcher.match(written)
-        bare = _NOTE.sub("", written).strip()
-        if match.unit_id is None and bare and bare != written:
-            match = self.matcher.match(bare) if self.matcher.match(bare).unit_id is not None else match
         if match.unit_id is not None:
             return self.units[match.unit_id], ""
         message = _("未知的单位：%(v)s") % {"v": written}
@@ -453,7 +451,6 @@ class _Units:
         return None, message
 
 
-_NOTE = re.compile(r"[(（][^)）]*[)）]")
 # A row's number written before the project's name: "3.", "12、", "（4）" (not "1.5万吨…", a figure).
 _NAME_NUMBER = re.compile(r"^\s*(?:(\d{1,4})\s*[.．、](?!\d)|[（(]\s*(\d{1,4})\s*[)）])\s*")
 
@@ -465,9 +462,7 @@ class _Owners:
     leader it cannot tell apart."""
 
     def __init__(self) -> None:
-        self.people: dict[str, list[int]] = {}
-        for pk, name in Person.objects.values_list("pk", "name"):
-            self.people.setdefault(name, []).append(pk)
+        self.people = People().by_name
         self.posts: dict[int, list[int]] = {}
         for person_id, post_id in Membership.objects.current().values_list("person_id", "post_id"):
             self.posts.setdefault(person_id, []).append(post_id)
@@ -609,83 +604,14 @@ def preview(
         theme = text(cell(row, "theme"))
         item.category = category_of(cat_word)
         item.theme = (theme or ("" if cat_word in CATEGORY_WORDS else cat_word))[:80]
-        for key in ("total_investment", "annual_plan", "completed"):
-            if key not in cols or (key == "completed" and not text(cell(row, key))):
-                continue
-            amount = _money(cell(row, key))
-            if amount is not None and scale.get(key, 1) != 1:
-                amount = (amount * scale[key]).quantize(Decimal("0.01"))
-            if amount is None:
-                out.problems.append(
-                    RowProblem(
-                        row.number, header(key), _("不是有效金额：%(v)s") % {"v": text(cell(row, key))}
-                    )
-                )
-            elif amount < 0:
-                out.problems.append(RowProblem(row.number, header(key), _("投资额不能为负数。")))
-            else:
-                setattr(item, key, amount)
-        if "lead_unit" in cols:
-            unit_name = text(cell(row, "lead_unit"))
-            if unit_name and units is not None:
-                item.lead_unit, refusal = units.resolve(unit_name)
-                split = split_units(unit_name) if item.lead_unit is None else None
-                if split is not None and split.lead and split.lead != unit_name:
-                    # several units in the cell (区发改局、区财政局; 牵头：…；配合：…): the lead is the project's
-                    lead, _refused = units.resolve(split.lead)
-                    if lead is not None:
-                        item.lead_unit = lead
-                        out.warnings.append(
-                            RowProblem(
-                                row.number,
-                                header("lead_unit"),
-                                _("写了多个单位，牵头单位取“%(u)s”。") % {"u": lead.name},
-                            )
-                        )
-                if item.lead_unit is None:
-                    out.problems.append(RowProblem(row.number, header("lead_unit"), refusal))
-        for key, stage_key in PLAN_COLUMNS.items():
-            raw = cell(row, key) if key in cols else None
-            written = text(raw)
-            if not written or _ALREADY.match(written):
-                continue
-            if rules.stage_index(item.stage) >= rules.stage_index(stage_key):
-                continue  # reached already by the list's own stage: a plan for it could only be missed
-            planned = parse_deadline(raw, year=row_year, plan_due=date(row_year, 12, 31))
-            if planned.due is None or planned.needs_review:
-                out.warnings.append(
-                    RowProblem(row.number, header(key), _("未能识别的日期：%(v)s，未设置。") % {"v": written})
-                )
-            else:
-                item.planned[stage_key] = planned.due
-        for key, role in OWNER_COLUMNS.items():
-            written = text(cell(row, key)) if owners is not None and key in cols else ""
-            if written and owners is not None:
-                name, post_id, note = owners.resolve(written)
-                item.owner_names[role] = name
-                if post_id is not None:
-                    item.owners[role] = post_id
-                if note:
-                    out.warnings.append(RowProblem(row.number, header(key), note))
-        if "lat" in cols or "lng" in cols:
-            la, lo = text(cell(row, "lat")), text(cell(row, "lng"))
-            if la or lo:
-                try:
-                    item.lat, item.lng = services._check_point(la, lo)
-                except LuoshiError as exc:
-                    column = header("lat") if getattr(exc, "field", "") == "lat" else header("lng")
-                    out.problems.append(RowProblem(row.number, column, exc.message))
-                else:
-                    if area and item.lat is not None and item.lng is not None:
-                        if not rules.in_polygons(float(item.lng), float(item.lat), area):
-                            out.problems.append(
-                                RowProblem(
-                                    row.number,
-                                    header("lat"),
-                                    _("位置（%(lat)s, %(lng)s）不在区域边界“%(name)s”内。")
-                                    % {"lat": item.lat, "lng": item.lng, "name": loaded[0] if loaded else ""},
-                                )
-                            )
+        get = partial(cell, row)  # the row's cell by column key
+        _read_amounts(item, get, scale, header, out)
+        if units is not None:
+            _read_lead_unit(item, text(get("lead_unit")), units, header, out)
+        _read_stage_plans(item, get, header, out)
+        if owners is not None:
+            _read_owners(item, get, owners, header, out)
+        _read_point(item, get, loaded[0] if loaded else "", area, header, out)
         rows.append(item)
     if len(years) > 1:
         out.problems.append(
@@ -714,6 +640,111 @@ def preview(
             )
         )
     return out
+
+
+def _read_amounts(
+    item: ImportRow, get: Callable[[str], Any], scale: dict[str, Decimal], header: Any, out: Preview
+) -> None:
+    """Total, annual plan and completed investment in 万元 (converted by the column's or the list's
+    unit); not a number, or negative, is a problem."""
+    for key in ("total_investment", "annual_plan", "completed"):
+        if not text(get(key)):
+            continue
+        amount = _money(get(key))
+        if amount is not None and scale.get(key, 1) != 1:
+            amount = (amount * scale[key]).quantize(Decimal("0.01"))
+        if amount is None:
+            out.problems.append(
+                RowProblem(item.number, header(key), _("不是有效金额：%(v)s") % {"v": text(get(key))})
+            )
+        elif amount < 0:
+            out.problems.append(RowProblem(item.number, header(key), _("投资额不能为负数。")))
+        else:
+            setattr(item, key, amount)
+
+
+def _read_point(
+    item: ImportRow, get: Callable[[str], Any], boundary: str, area: Any, header: Any, out: Preview
+) -> None:
+    """The project's point (纬度, 经度), inside the district's boundary when one is loaded."""
+    la, lo = text(get("lat")), text(get("lng"))
+    if not (la or lo):
+        return
+    try:
+        item.lat, item.lng = services._check_point(la, lo)
+    except LuoshiError as exc:
+        column = header("lat") if getattr(exc, "field", "") == "lat" else header("lng")
+        out.problems.append(RowProblem(item.number, column, exc.message))
+        return
+    if area and item.lat is not None and item.lng is not None:
+        if not rules.in_polygons(float(item.lng), float(item.lat), area):
+            out.problems.append(
+                RowProblem(
+                    item.number,
+                    header("lat"),
+                    _("位置（%(lat)s, %(lng)s）不在区域边界“%(name)s”内。")
+                    % {"lat": item.lat, "lng": item.lng, "name": boundary},
+                )
+            )
+
+
+def _read_lead_unit(item: ImportRow, written: str, units: _Units, header: Any, out: Preview) -> None:
+    """The row's lead unit as written, or the lead of several written in the cell (区发改局、区财政局;
+    牵头：…；配合：…), said in a note; an unknown unit is a problem."""
+    if not written:
+        return
+    item.lead_unit, refusal = units.resolve(written)
+    split = split_units(written) if item.lead_unit is None else None
+    if split is not None and split.lead and split.lead != written:
+        lead, _refused = units.resolve(split.lead)
+        if lead is not None:
+            item.lead_unit = lead
+            out.warnings.append(
+                RowProblem(
+                    item.number,
+                    header("lead_unit"),
+                    _("写了多个单位，牵头单位取“%(u)s”。") % {"u": lead.name},
+                )
+            )
+    if item.lead_unit is None:
+        out.problems.append(RowProblem(item.number, header("lead_unit"), refusal))
+
+
+def _read_stage_plans(item: ImportRow, get: Callable[[str], Any], header: Any, out: Preview) -> None:
+    """计划开工时间 / 计划竣工时间 as the planned dates of their stages (倒排工期). A stage the row's own
+    stage has reached gets none (it could only be missed); a status word is left alone; an unreadable
+    date is noted."""
+    for key, stage in PLAN_COLUMNS.items():
+        raw = get(key)
+        written = text(raw)
+        if not written or _ALREADY.match(written):
+            continue
+        if rules.stage_index(item.stage) >= rules.stage_index(stage):
+            continue
+        planned = parse_deadline(raw, year=item.year, plan_due=date(item.year, 12, 31))
+        if planned.due is None or planned.needs_review:
+            out.warnings.append(
+                RowProblem(item.number, header(key), _("未能识别的日期：%(v)s，未设置。") % {"v": written})
+            )
+        else:
+            item.planned[stage] = planned.due
+
+
+def _read_owners(
+    item: ImportRow, get: Callable[[str], Any], owners: _Owners, header: Any, out: Preview
+) -> None:
+    """The four owners (四包一) the row names, each by the one post the person holds; a name that
+    cannot be told apart is noted and left unset."""
+    for key, role in OWNER_COLUMNS.items():
+        written = text(get(key))
+        if not written:
+            continue
+        name, post_id, note = owners.resolve(written)
+        item.owner_names[role] = name
+        if post_id is not None:
+            item.owners[role] = post_id
+        if note:
+            out.warnings.append(RowProblem(item.number, header(key), note))
 
 
 def _match(out: Preview, accept: Iterable[int] | None) -> None:

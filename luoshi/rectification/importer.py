@@ -20,8 +20,9 @@ from django.utils.translation import gettext as _
 
 from luoshi.errors import LuoshiError
 from luoshi.imports.deadlines import Deadline, parse_deadline
-from luoshi.imports.matching import UnitMatcher, person_names, split_units
+from luoshi.imports.matching import Match, People, UnitMatcher, person_names, split_units
 from luoshi.imports.sheets import HEADING, SheetError, Table, find_table, norm_header, read_sheets, text
+from luoshi.lib.natural import cn_numeral
 from luoshi.org.access import require_officer
 from luoshi.org.models import Person, Unit
 
@@ -59,17 +60,6 @@ def group_heading(row: Any, table: Table) -> str | None:
     return None
 
 
-_CN_DIGITS = "零一二三四五六七八九"
-
-
-def _cn(n: int) -> str:
-    """1 → 一, 12 → 十二, 23 → 二十三 (a group's ordinal when its heading has no numeral)."""
-    tens, ones = divmod(n, 10)
-    if n < 10:
-        return _CN_DIGITS[n]
-    return (_CN_DIGITS[tens] if tens > 1 else "") + "十" + (_CN_DIGITS[ones] if ones else "")
-
-
 def _group_marks(table: Table) -> dict[int, str]:
     """Each problem row's group mark (the heading's numeral: 二 for 「二、…」, else the group's
     ordinal), by row number, when the ledger numbers its problems again from the start in each group
@@ -84,7 +74,7 @@ def _group_marks(table: Table) -> dict[int, str]:
             ordinal += 1
             head = HEADING.match(next(text(c) for c in row.cells if text(c)))
             numeral = re.search(r"[一二三四五六七八九十]+", head.group()) if head else None
-            mark = numeral.group() if numeral else _cn(ordinal)
+            mark = numeral.group() if numeral else cn_numeral(ordinal)
             continue
         if mark:
             marks[row.number] = mark
@@ -196,9 +186,7 @@ def preview(*, round: Round, data: bytes, filename: str = "") -> Parsed:
         raise LuoshiError(_("一次最多导入 %(n)s 行。") % {"n": MAX_ROWS})
     matcher = UnitMatcher.from_db()
     units = Unit.objects.in_bulk()
-    leaders: dict[str, list[int]] = {}
-    for pk, name in Person.objects.values_list("pk", "name"):
-        leaders.setdefault(name, []).append(pk)
+    leaders = People().by_name
     people = Person.objects.in_bulk()
     stored = {
         number: (problem_text, unit_id)
@@ -239,24 +227,7 @@ def preview(*, round: Round, data: bytes, filename: str = "") -> Parsed:
         if not written_unit:
             refuse("unit", _("责任单位为空。"))
         else:
-            match = matcher.match(written_unit)
-            bare = re.sub(r"[(（][^)）]*[)）]", "", written_unit).strip()
-            if match.unit_id is None and bare and bare != written_unit:
-                # a note after the name: 铁东区河湖管理中心(公示单位)
-                match = matcher.match(bare) if matcher.match(bare).unit_id is not None else match
-            split = split_units(written_unit)
-            if match.unit_id is None and split.lead and split.lead != written_unit:
-                # several units in the cell (区发改局、区财政局; 牵头：…；配合：…): the lead answers for it
-                lead = matcher.match(re.sub(r"[(（][^)）]*[)）]", "", split.lead).strip())
-                if lead.unit_id is not None:
-                    match = lead
-                    parsed.warnings.append(
-                        Refusal(
-                            row.number,
-                            table.header_of("unit"),
-                            _("写了多个单位，责任单位取牵头的“%(u)s”。") % {"u": units[lead.unit_id].name},
-                        )
-                    )
+            match, lead_of_several = _responsible(written_unit, matcher)
             if match.unit_id is None:
                 hint = "、".join(match.ambiguous or match.suggestions)
                 message = _("找不到单位「%(u)s」。") % {"u": written_unit}
@@ -265,30 +236,13 @@ def preview(*, round: Round, data: bytes, filename: str = "") -> Parsed:
                 refuse("unit", message, suggestions=match.ambiguous or match.suggestions)
             else:
                 unit = units[match.unit_id]
+                if lead_of_several:
+                    note = _("写了多个单位，责任单位取牵头的“%(u)s”。") % {"u": unit.name}
+                    parsed.warnings.append(Refusal(row.number, table.header_of("unit"), note))
         raw_deadline = cell("deadline")
-        deadline = parse_deadline(raw_deadline or None, year=round.plan.due.year, plan_due=round.plan.due)
-        if deadline.due is None and any(word in raw_deadline for word in IMMEDIATE_WORDS):
-            # 立行立改 written for the date: one month from the feedback, as inspection rules give it
-            deadline = Deadline(due=immediate_due(round))
-            parsed.warnings.append(
-                Refusal(
-                    row.number,
-                    table.header_of("deadline"),
-                    _("「%(w)s」没有写日期，按反馈后一个月记为 %(d)s，请确认。")
-                    % {"w": raw_deadline, "d": deadline.due},
-                )
-            )
-        if deadline.due is None and any(word in raw_deadline for word in DONE_WORDS):
-            # fixed before the import: due at the feedback, signed off as any other (with evidence)
-            deadline = Deadline(due=min(round.feedback or round.end, round.plan.due))
-            parsed.warnings.append(
-                Refusal(
-                    row.number,
-                    table.header_of("deadline"),
-                    _("「%(w)s」：整改时限记为反馈日期 %(d)s；销号仍须责任单位申请并上传佐证材料。")
-                    % {"w": raw_deadline, "d": deadline.due},
-                )
-            )
+        deadline, note = _deadline(raw_deadline, round)
+        if note:
+            parsed.warnings.append(Refusal(row.number, table.header_of("deadline"), note))
         if deadline.due is None:
             refuse("deadline", _("无法识别的日期「%(d)s」。") % {"d": raw_deadline})
         leader = None
@@ -358,6 +312,40 @@ def preview(*, round: Round, data: bytes, filename: str = "") -> Parsed:
     if not parsed.rows and not parsed.errors:
         raise LuoshiError(_("台账中没有问题行。"))
     return parsed
+
+
+def _responsible(written: str, matcher: UnitMatcher) -> tuple[Match, bool]:
+    """The responsible unit a cell names, as the matcher finds it (a note in brackets after the name,
+    铁东区河湖管理中心(公示单位), dropped by the matcher itself), else the lead of several units written
+    in it (区发改局、区财政局; 牵头：…；配合：…), then True."""
+    match = matcher.match(written)
+    split = split_units(written)
+    if match.unit_id is None and split.lead and split.lead != written:
+        lead = matcher.match(split.lead)
+        if lead.unit_id is not None:
+            return lead, True
+    return match, False
+
+
+def _deadline(written: str, rnd: Round) -> tuple[Deadline, str]:
+    """The 整改时限 cell as a deadline in the round's plan, and a note when it gives no date: 立行立改
+    is a month from the feedback (as inspection rules give it), 已完成 the feedback itself (signed
+    off with evidence as any other). An unreadable cell is a deadline without a date."""
+    deadline = parse_deadline(written or None, year=rnd.plan.due.year, plan_due=rnd.plan.due)
+    if deadline.due is not None:
+        return deadline, ""
+    if any(word in written for word in IMMEDIATE_WORDS):
+        due = immediate_due(rnd)
+        return Deadline(due=due), _("「%(w)s」没有写日期，按反馈后一个月记为 %(d)s，请确认。") % {
+            "w": written,
+            "d": due,
+        }
+    if any(word in written for word in DONE_WORDS):
+        due = min(rnd.feedback or rnd.end, rnd.plan.due)
+        return Deadline(due=due), _(
+            "「%(w)s」：整改时限记为反馈日期 %(d)s；销号仍须责任单位申请并上传佐证材料。"
+        ) % {"w": written, "d": due}
+    return deadline, ""
 
 
 def _stored_clash(new: NewProblem, stored_text: str, unit_id: int, *, units: dict[int, Unit]) -> str:

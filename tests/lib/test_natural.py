@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from luoshi.lib.natural import cn_number, code_key, sort_path, tree_segment
+from luoshi.lib.natural import cn_number, cn_numeral, code_key, sort_path, tree_segment
 
 CN = "零一二三四五六七八九"
 
@@ -43,6 +43,23 @@ def test_chinese_numerals(text: str, n: int) -> None:
 @given(st.integers(min_value=1, max_value=9999))
 def test_chinese_numerals_round_trip(n: int) -> None:
     assert cn_number(cn_of(n)) == n
+
+
+@given(st.integers(min_value=1, max_value=99))
+def test_a_number_written_as_a_chinese_numeral_reads_back(n: int) -> None:
+    assert cn_number(cn_numeral(n)) == n
+
+
+def test_chinese_numerals_as_headings_write_them() -> None:
+    assert [cn_numeral(n) for n in (1, 9, 10, 11, 20, 23, 99)] == [
+        "一",
+        "九",
+        "十",
+        "十一",
+        "二十",
+        "二十三",
+        "九十九",
+    ]
 
 
 @pytest.mark.parametrize(
