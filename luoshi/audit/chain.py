@@ -27,10 +27,13 @@ from cryptography.hazmat.primitives import hmac as crypto_hmac
 GENESIS = "0" * 64
 
 
+# One encoder for every call: `json.dumps` with options builds a new one each time, which was most of
+# the cost of hashing a 100,000-row import's rows. Same bytes either way.
+_CANONICAL = json.JSONEncoder(ensure_ascii=False, sort_keys=True, separators=(",", ":"), default=str)
+
+
 def canonical(fields: Mapping[str, Any]) -> bytes:
-    return json.dumps(fields, ensure_ascii=False, sort_keys=True, separators=(",", ":"), default=str).encode(
-        "utf-8"
-    )
+    return _CANONICAL.encode(fields).encode("utf-8")
 
 
 def sm3_hex(data: bytes) -> str:

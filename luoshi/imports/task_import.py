@@ -112,6 +112,7 @@ def commit_tasks(
     The new tasks' stored lights are computed before the transaction ends, and their late reports
     are counted from today (the day they were assigned in Luoshi), not from the plan's start."""
     from luoshi.audit.services import record
+    from luoshi.work.models import Task
     from luoshi.work.selectors import compute_lights
     from luoshi.work.services.lights import persist_lights
 
@@ -123,15 +124,19 @@ def commit_tasks(
     writer = _Writer.load(preview, plan=plan, actor=actor)
     creates = [r for r in preview.rows if r.action == "create"]
     bulk = len(creates) > BULK_CREATE_ROWS
+    # a plan with no task yet whose every task is created set-based needs no refresh (below)
+    fresh = bulk and len(creates) == len(preview.rows) and not Task.objects.filter(plan=plan).exists()
     if bulk:
         writer.bulk(creates, batch=f"import {batch_id}" if batch_id else filename or "import")
     for r in preview.rows:
         if not (bulk and r.action == "create"):
             writer.write(r)
     # The plan's stored lights as the daily tick would leave them, set-based, before anyone looks.
-    # Tasks created set-based were written with their first lights: the refresh rewrites only what
-    # differs from them.
-    persist_lights(compute_lights(plan_id=plan.pk, on=writer.today), on=writer.today)
+    # Tasks created set-based were written with their first lights, the plan's lights computed over
+    # the new tasks themselves: when they are all the plan holds, they are what a refresh would
+    # compute (it would read them all back to rewrite none); else the refresh rewrites what differs.
+    if not (fresh and writer.lit):
+        persist_lights(compute_lights(plan_id=plan.pk, on=writer.today), on=writer.today)
     record(
         plan,
         "work.import.committed",
@@ -209,6 +214,7 @@ class _Writer:
     created: int = 0
     updated: int = 0
     digest: str = ""  # SM3 of the rows created set-based
+    lit: bool = False  # the rows created set-based were written with their first lights
 
     @classmethod
     def load(cls, preview: TaskPreview, *, plan: Any, actor: Any) -> _Writer:
@@ -245,7 +251,7 @@ class _Writer:
             units=self.units,
             today=self.today,
         )
-        self.created, self.digest = len(batch_made.tasks), batch_made.digest
+        self.created, self.digest, self.lit = len(batch_made.tasks), batch_made.digest, batch_made.lit
         # Rows updated below may move under a task just created in bulk: give them the real task.
         made = {code: t.pk for code, t in batch_made.tasks.items()}
         rows = self.preview.rows

@@ -10,7 +10,7 @@ Django then walks it as it does for `__in`).
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 from django.core.exceptions import EmptyResultSet
@@ -32,6 +32,21 @@ class IdArray:
 
 def id_array(ids: Iterable[Any]) -> IdArray:
     return IdArray(ids)
+
+
+# SQLite binds one parameter per id (at most 32,766 in a statement): its lists go in chunks
+SQLITE_CHUNK = 5000
+
+
+def id_batches(ids: Iterable[Any], *, using: str = "default") -> Iterator[IdArray]:
+    """The ids as `in_ids` arguments: all of them at once on PostgreSQL (one array parameter, however
+    many), in chunks of `SQLITE_CHUNK` on SQLite; none for no ids."""
+    from django.db import connections
+
+    ordered = sorted({int(i) for i in ids})
+    size = len(ordered) if connections[using].vendor == "postgresql" else SQLITE_CHUNK
+    for i in range(0, len(ordered), max(size, 1)):
+        yield IdArray(ordered[i : i + size])
 
 
 class InIds(Lookup[Any]):

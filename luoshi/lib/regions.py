@@ -23,6 +23,8 @@ from typing import Any
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from luoshi.lib.ids import id_batches
+
 
 class RegionKey(models.ForeignKey):  # type: ignore[type-arg]
     """`region`: the region (an `org.Unit`) of the row, from `source`, the first of the named
@@ -142,10 +144,11 @@ def fill_regions(model: type[models.Model], rows: list[dict[str, Any]]) -> None:
         attname = field.attname
         ids = sorted({r[attname] for r in missing if r.get(attname) is not None})
         found: dict[Any, Any] = {}
-        for i in range(0, len(ids), 10_000):
+        for batch in id_batches(ids):
             found.update(
                 _model(field)
-                ._default_manager.filter(pk__in=ids[i : i + 10_000])
+                ._default_manager.filter(pk__in_ids=batch)
+                .order_by()
                 .values_list("pk", "region_id")
             )
         for r in missing:

@@ -131,7 +131,12 @@ class Plan(models.Model):
 class Task(models.Model):
     """The one unit of work (任务/事项). Other modules link their records to tasks via source/source_ref."""
 
-    plan = models.ForeignKey(Plan, on_delete=models.PROTECT, related_name="tasks", verbose_name=_("计划"))
+    # No index of its own for plan, lead_unit and responsible_person: each leads an index of `Meta`
+    # (plan, light / sort_path / status), (lead_unit, status), (responsible_person, status), which
+    # serves the same lookups; every new or relit task's row goes into each index of this table.
+    plan = models.ForeignKey(
+        Plan, on_delete=models.PROTECT, related_name="tasks", verbose_name=_("计划"), db_index=False
+    )
     region = RegionKey(source=("plan",))  # lib/regions.py
     parent = models.ForeignKey(
         "self",
@@ -154,9 +159,10 @@ class Task(models.Model):
     source = models.CharField(_("来源"), max_length=20, choices=Source.choices, default=Source.TARGET)
     # "<app>.<model>:<pk>" of the record this task serves (a project's problem, a meeting decision…),
     # so other apps link to tasks without changing this model.
-    source_ref = models.CharField(_("来源记录"), max_length=80, blank=True, db_index=True)
+    # (not indexed: only read with its task, and with `source` in `UNREPORTED`)
+    source_ref = models.CharField(_("来源记录"), max_length=80, blank=True)
     lead_unit = models.ForeignKey(
-        Unit, on_delete=models.PROTECT, related_name="led_tasks", verbose_name=_("牵头单位")
+        Unit, on_delete=models.PROTECT, related_name="led_tasks", verbose_name=_("牵头单位"), db_index=False
     )
     co_units: models.ManyToManyField[Unit, TaskUnit] = models.ManyToManyField(
         Unit,
@@ -170,7 +176,13 @@ class Task(models.Model):
         Person, null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name=_("责任领导")
     )
     responsible_person = models.ForeignKey(
-        Person, null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name=_("责任人")
+        Person,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("责任人"),
+        db_index=False,
     )
     start = models.DateField(_("开始日期"))
     due = models.DateField(_("完成时限"))

@@ -21,6 +21,8 @@ from typing import Any
 from django.db.models import F, Max, Q, Window
 from django.db.models.functions import RowNumber
 
+from luoshi.lib.ids import id_batches
+
 from . import paths, rules
 from .models import (
     NOT_COUNTED,
@@ -459,7 +461,11 @@ def _slack_of(row: LightRow, on: date, ms: list[rules.PlannedMilestone]) -> int 
 
 def followers(task_ids: Iterable[int]) -> list[tuple[int, int]]:
     """(user id, task id) of everyone following one of the tasks (关注), for other apps' reactions."""
-    return list(Follow.objects.filter(task_id__in=list(task_ids)).values_list("user_id", "task_id"))
+    return [
+        pair
+        for batch in id_batches(task_ids)
+        for pair in Follow.objects.filter(task_id__in_ids=batch).values_list("user_id", "task_id")
+    ]
 
 
 def task_titles(task_ids: Iterable[int]) -> dict[int, str]:

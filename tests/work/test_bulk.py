@@ -18,6 +18,7 @@ from luoshi.lib.text import pinyin_forms
 from luoshi.work import paths
 from luoshi.work.bulk import Created, MissingParent, NewTask, task_create_many
 from luoshi.work.models import Milestone, Task, TaskUnit
+from luoshi.work.services import search_text_fill
 from tests.factories import Personas
 
 JUNE = date(2024, 6, 30)
@@ -78,11 +79,14 @@ def test_a_batch_gets_its_places_order_co_units_milestones_and_one_audit_entry(p
         "rows_sm3": made.digest,
     }
     assert len(made.digest) == 64 and int(made.digest, 16) >= 0
-    # The titles' pinyin is left to a job.
-    assert pinyin_forms("优化营商环境")[0] not in tasks["1"].search_text
-    assert "优化营商环境" in tasks["1"].search_text and p.unit_a.name.lower() in tasks["1"].search_text
+    # The search text (and its two indexes) is left to a job: it writes it whole.
+    assert tasks["1"].search_text == ""
     job = Job.objects.get(kind="work.fill_search_text")
     assert job.args == {"ranges": [[ids[0], ids[-1]]]}
+    assert search_text_fill(job.args["ranges"]) == 4
+    tasks["1"].refresh_from_db()
+    assert pinyin_forms("优化营商环境")[0] in tasks["1"].search_text
+    assert "优化营商环境" in tasks["1"].search_text and p.unit_a.name.lower() in tasks["1"].search_text
 
 
 def test_rows_under_existing_tasks(p: Personas) -> None:

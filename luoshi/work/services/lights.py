@@ -22,6 +22,7 @@ from django.utils import timezone
 from luoshi.lib import compiled
 from luoshi.lib.background import Background
 from luoshi.lib.bulk import update_rows
+from luoshi.lib.ids import id_batches
 
 from .. import rules, signals
 from ..models import UNREPORTED, LateCause, LateReport, Plan, Report, StaleTask, Status, Task
@@ -174,11 +175,11 @@ def task_refresh(*, task: Task, on: date | None = None) -> None:
 def persist_lights(rows: list[LightRow], *, on: date, only: set[int] | None = None) -> int:
     """Store computed lights; write only rows that changed, so a second run writes nothing."""
     ids = [r.id for r in rows if only is None or r.id in only]
-    stored = (
-        {t[0]: t[1:] for t in Task.objects.filter(pk__in=ids).values_list("id", *_STORED_FIELDS, "plan_id")}
-        if len(ids) < 5000
-        else _stored_in_chunks(ids)
-    )
+    stored = {
+        t[0]: t[1:]
+        for batch in id_batches(ids)
+        for t in Task.objects.filter(pk__in_ids=batch).values_list("id", *_STORED_FIELDS, "plan_id")
+    }
     plans: set[int] = set()
     changed: list[tuple[Any, ...]] = []
     light_changed: list[tuple[int, str, str]] = []
@@ -247,15 +248,6 @@ def plan_figures_changed(*, plan_ids: Iterable[int]) -> int:
     if not ids:
         return 0
     return Plan.objects.filter(pk__in=ids).update(figures_version=F("figures_version") + 1)
-
-
-def _stored_in_chunks(ids: list[int]) -> dict[int, tuple[Any, ...]]:
-    out: dict[int, tuple[Any, ...]] = {}
-    for i in range(0, len(ids), 5000):
-        chunk = ids[i : i + 5000]
-        for t in Task.objects.filter(pk__in=chunk).values_list("id", *_STORED_FIELDS, "plan_id"):
-            out[t[0]] = t[1:]
-    return out
 
 
 def mark_late_reports(*, plan_id: int, on: date) -> int:
