@@ -119,12 +119,18 @@ def id_ranges(ids: Iterable[int]) -> list[list[int]]:
 # Row filling, shared with task_create
 
 
-def task_values(*, plan_id: int, row: NewTask, title_pinyin: bool = True) -> dict[str, Any]:
+# A batch of more rows than this leaves its search text empty for the job (`task_values`).
+SEARCH_TEXT_LATER_ROWS = 2000
+
+
+def task_values(
+    *, plan_id: int, row: NewTask, title_pinyin: bool = True, search_later: bool = False
+) -> dict[str, Any]:
     """A new task's columns (attribute names) but its place: what `task_create` and
     `task_create_many` write alike. The search text is computed unless given; `title_pinyin=False`
-    leaves it empty for `search_text_fill` (a job after commit) to write whole: the title's pinyin is
-    the slow part to compute, and the text's two search indexes the slow part of writing a new row
-    (a 100,000-row import wrote them twice, with the rows and again when the job added the pinyin)."""
+    leaves out the title's pinyin (the slow part) for `search_text_fill`, a job after commit, to add;
+    `search_later` leaves the whole text to that job (a large batch: the text's two search indexes
+    are the slow part of writing a new row, and were written twice, with the row and with its pinyin)."""
     from .services.tasks import search_text
 
     lead = row.lead_unit
@@ -138,11 +144,11 @@ def task_values(*, plan_id: int, row: NewTask, title_pinyin: bool = True) -> dic
         **row.fields,
     }
     if "search_text" not in values:
-        if title_pinyin:
-            assert isinstance(lead, Unit), "the search text needs the lead unit itself"
-            values["search_text"] = search_text(values["title"], row.code, lead)
-        else:
+        if search_later:
             values["search_text"] = ""
+        else:
+            assert isinstance(lead, Unit), "the search text needs the lead unit itself"
+            values["search_text"] = search_text(values["title"], row.code, lead, title_pinyin=title_pinyin)
     return values
 
 
@@ -188,9 +194,10 @@ def task_create_many(
     """Create many tasks of one plan set-based, with their co-units and milestones.
 
     Parents come before their children whatever the rows' order (a missing one raises
-    `MissingParent`); `parents` are existing tasks by code. Unless `title_pinyin`, the search text
-    (title, code, unit, pinyin) is written by a job run after commit (`work.fill_search_text`): the
-    new tasks are found by search once it has run. With `audit`, one entry
+    `MissingParent`); `parents` are existing tasks by code. Unless `title_pinyin`, the titles'
+    pinyin is added by a job run after commit (`work.fill_search_text`); in a batch of more than
+    `SEARCH_TEXT_LATER_ROWS` rows the job writes the whole search text, and the new tasks are found
+    by search once it has run. With `audit`, one entry
     (`work.task.bulk_created`) names the batch, its ids and the SM3 digest of its rows; a caller
     with its own entry for the whole operation (the importer) records the digest there instead.
     With `lights_on` (PostgreSQL, or ids given), the tasks are written with their stored lights as of
@@ -236,12 +243,24 @@ def _write_batch(
     task_rows: list[dict[str, Any]] = []
     created: dict[str, Made] = {}
     given = all("id" in r.fields for r in rows)
+    later = not title_pinyin and len(rows) > SEARCH_TEXT_LATER_ROWS
     ids_first = given or connection.vendor == "postgresql"
     if ids_first:
-        _place_known_ids(plan, levels, known, created, task_rows, title_pinyin=title_pinyin, given=given)
+        _place_known_ids(
+            plan,
+            levels,
+            known,
+            created,
+            task_rows,
+            title_pinyin=title_pinyin,
+            search_later=later,
+            given=given,
+        )
     else:
         for level in levels:
-            _insert_level(plan, level, known, created, task_rows, title_pinyin=title_pinyin)
+            _insert_level(
+                plan, level, known, created, task_rows, title_pinyin=title_pinyin, search_later=later
+            )
     # The rows and their co-units and milestones in the given order, whatever the levels.
     position = {r.code: i for i, r in enumerate(rows)}
     task_rows.sort(key=lambda v: position[v["code"]])
@@ -253,11 +272,11 @@ def _write_batch(
         write_rows(Task, *model_rows(Task, (v | first[v["id"]] for v in task_rows) if first else task_rows))
     extra: dict[str, list[dict[str, Any]]] = {"co_units": [], "milestones": []}
     extra |= _write_extras(rows, created)
-    later = [created[r.code].pk for r in rows if not title_pinyin and "search_text" not in r.fields]
-    if later:
+    filled = [created[r.code].pk for r in rows if not title_pinyin and "search_text" not in r.fields]
+    if filled:
         from luoshi.jobs.durable import job_create
 
-        job_create(kind="work.fill_search_text", args={"ranges": id_ranges(later)})
+        job_create(kind="work.fill_search_text", args={"ranges": id_ranges(filled)})
     return Created(batch, created, {"tasks": task_rows, **extra}, lit=ids_first and lights_on is not None)
 
 
@@ -296,6 +315,7 @@ def _place_known_ids(
     task_rows: list[dict[str, Any]],
     *,
     title_pinyin: bool,
+    search_later: bool,
     given: bool,
 ) -> None:
     """Every task's id known before writing (given, or taken from the sequence): places computed
@@ -306,7 +326,7 @@ def _place_known_ids(
     for level in levels:
         for r in level:
             pk = int(r.fields["id"]) if given else next(fresh)
-            values = task_values(plan_id=plan.pk, row=r, title_pinyin=title_pinyin)
+            values = task_values(plan_id=plan.pk, row=r, title_pinyin=title_pinyin, search_later=search_later)
             values["region_id"] = plan.region_id
             parent = known.get(r.parent) if r.parent else None
             made = Made(pk, *paths.place(plan_id=plan.pk, pk=pk, code=r.code, parent=parent))
@@ -323,6 +343,7 @@ def _insert_level(
     task_rows: list[dict[str, Any]],
     *,
     title_pinyin: bool,
+    search_later: bool,
 ) -> None:
     """One level by `bulk_create` (SQLite gives the new ids back), then its places by id."""
     from luoshi.lib.bulk import update_rows
@@ -330,7 +351,7 @@ def _insert_level(
     values = []
     for r in level:
         parent = known.get(r.parent) if r.parent else None
-        v = task_values(plan_id=plan.pk, row=r, title_pinyin=title_pinyin)
+        v = task_values(plan_id=plan.pk, row=r, title_pinyin=title_pinyin, search_later=search_later)
         values.append(v | {"parent_id": parent.pk if parent else None, "region_id": plan.region_id})
     objs = Task.objects.bulk_create([Task(**v) for v in values], batch_size=1000)
     places = []

@@ -79,14 +79,34 @@ def test_a_batch_gets_its_places_order_co_units_milestones_and_one_audit_entry(p
         "rows_sm3": made.digest,
     }
     assert len(made.digest) == 64 and int(made.digest, 16) >= 0
-    # The search text (and its two indexes) is left to a job: it writes it whole.
-    assert tasks["1"].search_text == ""
+    # The titles' pinyin is left to a job.
+    assert pinyin_forms("优化营商环境")[0] not in tasks["1"].search_text
+    assert "优化营商环境" in tasks["1"].search_text and p.unit_a.name.lower() in tasks["1"].search_text
     job = Job.objects.get(kind="work.fill_search_text")
     assert job.args == {"ranges": [[ids[0], ids[-1]]]}
+
+
+def test_a_large_batch_leaves_its_whole_search_text_to_the_job(
+    p: Personas, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Past `SEARCH_TEXT_LATER_ROWS` rows the search text is written empty (its two search indexes
+    were the slow part of a 100,000-row import) and the job writes it whole, pinyin included."""
+    monkeypatch.setattr("luoshi.work.bulk.SEARCH_TEXT_LATER_ROWS", 3)
+    plan = p.plan()
+    made = task_create_many(actor=p.officer, plan=plan, rows=rows(p), batch="大批导入")
+    assert set(Task.objects.filter(plan=plan).values_list("search_text", flat=True)) == {""}
+    job = Job.objects.get(kind="work.fill_search_text")
+    assert job.args == {"ranges": [[min(made.ids), max(made.ids)]]}
     assert search_text_fill(job.args["ranges"]) == 4
-    tasks["1"].refresh_from_db()
-    assert pinyin_forms("优化营商环境")[0] in tasks["1"].search_text
-    assert "优化营商环境" in tasks["1"].search_text and p.unit_a.name.lower() in tasks["1"].search_text
+    task = Task.objects.get(plan=plan, code="1")
+    assert "优化营商环境" in task.search_text and pinyin_forms("优化营商环境")[0] in task.search_text
+    assert p.unit_a.name.lower() in task.search_text
+    # A batch within the limit keeps the text but the pinyin, as before.
+    monkeypatch.setattr("luoshi.work.bulk.SEARCH_TEXT_LATER_ROWS", 4)
+    other = p.plan()
+    task_create_many(actor=p.officer, plan=other, rows=rows(p), batch="小批")
+    text = Task.objects.get(plan=other, code="1").search_text
+    assert "优化营商环境" in text and pinyin_forms("优化营商环境")[0] not in text
 
 
 def test_rows_under_existing_tasks(p: Personas) -> None:
