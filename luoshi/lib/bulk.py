@@ -30,9 +30,12 @@ def _json_columns(model: type[Model], columns: Sequence[str]) -> list[int]:
     return [i for i, c in enumerate(columns) if c not in fields or isinstance(fields[c], models.JSONField)]
 
 
-def write_rows(model: type[Model], columns: Sequence[str], rows: Iterable[tuple[Any, ...]]) -> int:
-    """Insert rows into `model`'s table; returns the number written."""
-    table = model._meta.db_table
+def write_rows(
+    model: type[Model], columns: Sequence[str], rows: Iterable[tuple[Any, ...]], *, table: str | None = None
+) -> int:
+    """Insert rows into `model`'s table (or `table`, one with the same columns, such as a scratch copy);
+    returns the number written."""
+    table = table or model._meta.db_table
     qn = connection.ops.quote_name
     cols = ", ".join(qn(c) for c in columns)
     count = 0

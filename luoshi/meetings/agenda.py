@@ -12,9 +12,9 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
-from django.db.models import Q
+from django.db.models import Case, CharField, Q, QuerySet, Value, When
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
@@ -86,10 +86,59 @@ def task_candidates(series: MeetingSeries, on: date) -> list[Candidate]:
     judged as they were known that day (`task_candidates_as_of`), not by today's stored lights."""
     from django.utils import timezone
 
-    from luoshi.work.models import Light, Status, Task
-
     if on < timezone.localdate():
         return task_candidates_as_of(series, on)
+    out: list[Candidate] = []
+    for pk, reasons, title, lead_unit_id, light, actual, expected, due in task_lines(series, on).values_list(
+        "pk", "reasons", "title", "lead_unit_id", "light", "actual_pct", "expected_pct", "due"
+    ):
+        out.append(
+            Candidate(
+                task_id=pk,
+                reasons=tuple(reasons.split(",")),
+                title=title,
+                lead_unit_id=lead_unit_id,
+                light=light,
+                actual_pct=actual,
+                expected_pct=expected,
+                due=due,
+            )
+        )
+    return out
+
+
+def _reasons_sql(on: date) -> Case:
+    """`rules.agenda_reasons` of a task under way as one SQL expression giving its reason codes
+    joined by commas ("" when none). The rule reads a task's light, whether it is due before `on` and
+    whether its report is late: a handful of combinations, each worked out here by the rule itself,
+    of which the database picks the task's. A light the rule has not seen gives ""."""
+    from luoshi.work.models import Light
+
+    whens = []
+    for light in Light.values:
+        for due_before in (True, False):
+            for report_late in (True, False):
+                reasons = rules.agenda_reasons(
+                    status=rules.UNDER_WAY,
+                    light=light,
+                    due=on - timedelta(days=1) if due_before else on,
+                    report_late=report_late,
+                    on=on,
+                )
+                if reasons:
+                    due = Q(due__lt=on) if due_before else Q(due__gte=on)
+                    whens.append(
+                        When(due, light=light, report_late=report_late, then=Value(",".join(reasons)))
+                    )
+    return Case(*whens, default=Value(""), output_field=CharField())
+
+
+def task_lines(series: MeetingSeries, on: date) -> QuerySet[Any]:
+    """The tasks source on `on` (today or later) as a query: the tasks under way in the series' scope
+    (its plans, lead units in its units' subtrees) that the agenda rule takes, each annotated with
+    its `reasons` (codes joined by commas), in agenda order (plan, then the plan's tree order). A
+    first draw has the database write these lines itself (`services._write_agenda`)."""
+    from luoshi.work.models import Light, Status, Task
 
     tasks = (
         Task.objects.counted()
@@ -102,35 +151,7 @@ def task_candidates(series: MeetingSeries, on: date) -> list[Candidate]:
     unit_ids = scope_unit_ids(series)
     if unit_ids:
         tasks = tasks.filter(lead_unit_id__in_ids=id_array(unit_ids))
-    out: list[Candidate] = []
-    # the rule reads a task's status, light, lateness and whether it is due before `on`: a handful of
-    # combinations, each worked out once for the thousands of tasks of a city-wide agenda
-    known: dict[tuple[str, str, bool, bool], tuple[str, ...]] = {}
-    for pk, status, light, due, report_late, title, lead_unit_id, actual, expected in tasks.order_by(
-        "plan_id", "sort_path"
-    ).values_list(
-        "pk", "status", "light", "due", "report_late", "title", "lead_unit_id", "actual_pct", "expected_pct"
-    ):
-        key = (status, light, due < on, report_late)
-        reasons = known.get(key)
-        if reasons is None:
-            reasons = known[key] = rules.agenda_reasons(
-                status=status, light=light, due=due, report_late=report_late, on=on
-            )
-        if reasons:
-            out.append(
-                Candidate(
-                    task_id=pk,
-                    reasons=reasons,
-                    title=title,
-                    lead_unit_id=lead_unit_id,
-                    light=light,
-                    actual_pct=actual,
-                    expected_pct=expected,
-                    due=due,
-                )
-            )
-    return out
+    return tasks.annotate(reasons=_reasons_sql(on)).exclude(reasons="").order_by("plan_id", "sort_path")
 
 
 def task_candidates_as_of(series: MeetingSeries, on: date) -> list[Candidate]:
@@ -190,19 +211,53 @@ def task_candidates_as_of(series: MeetingSeries, on: date) -> list[Candidate]:
     return [c for _key, c in sorted(out, key=lambda pair: pair[0])]
 
 
+def _merged(first: Candidate, reasons: tuple[str, ...]) -> Candidate:
+    """`first` with `reasons` (another source's for the same task) merged in: the rule's reasons in
+    the rule's order, then any others in the order given."""
+    merged = tuple(r for r in rules.REASONS if r in first.reasons or r in reasons)
+    extra = tuple(r for r in (*first.reasons, *reasons) if r not in rules.REASONS and r not in merged)
+    return first._replace(reasons=merged + extra)
+
+
 def collect(series: MeetingSeries, on: date) -> list[tuple[str, Candidate]]:
     """Every source's candidates, each task once (the first source to name it keeps it, with the
     reasons of all sources merged in the rule's order)."""
+    return _collect(sources(), series, on)
+
+
+def _collect(named: Mapping[str, Source], series: MeetingSeries, on: date) -> list[tuple[str, Candidate]]:
     seen: dict[int, tuple[str, Candidate]] = {}
-    for name, source in sources().items():
+    for name, source in named.items():
         for c in source(series, on):
             if c.task_id in seen:
                 first_name, first = seen[c.task_id]
-                merged = tuple(r for r in rules.REASONS if r in first.reasons or r in c.reasons)
-                extra = tuple(
-                    r for r in (*first.reasons, *c.reasons) if r not in rules.REASONS and r not in merged
-                )
-                seen[c.task_id] = (first_name, first._replace(reasons=merged + extra))
+                seen[c.task_id] = (first_name, _merged(first, c.reasons))
             else:
                 seen[c.task_id] = (name, c)
     return list(seen.values())
+
+
+def collect_for_writing(
+    series: MeetingSeries, on: date
+) -> tuple[list[tuple[str, Candidate]], QuerySet[Any] | None]:
+    """`collect` split for a first draw: the lines of every other source, with the tasks source's
+    reasons merged into those whose task it names too, and then the query of the tasks source's
+    remaining lines (`task_lines`), which come after them in agenda order and which the database
+    writes itself, tens of thousands of them never passing through Python. Together they are
+    `collect`'s lines in its order (tested). When the tasks source is not the last by name, or the
+    day is past (the source computes it in Python), it is all `collect` and the query is None."""
+    from django.utils import timezone
+
+    named = sources()
+    if list(named)[-1:] != ["tasks"] or named["tasks"] is not task_candidates or on < timezone.localdate():
+        return _collect(named, series, on), None
+    del named["tasks"]
+    lines = _collect(named, series, on)
+    tasks = task_lines(series, on)
+    at = {c.task_id: i for i, (_name, c) in enumerate(lines)}
+    if at:
+        for pk, reasons in tasks.filter(pk__in_ids=id_array(list(at))).values_list("pk", "reasons"):
+            name, first = lines[at[pk]]
+            lines[at[pk]] = (name, _merged(first, tuple(reasons.split(","))))
+        tasks = tasks.exclude(pk__in_ids=id_array(list(at)))
+    return lines, tasks

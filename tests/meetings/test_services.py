@@ -153,6 +153,80 @@ def test_other_sources_register_and_merge(world: World) -> None:
     assert AgendaItem.objects.filter(meeting=world.meeting).count() == 3
 
 
+def _stored_lines(meeting: Meeting) -> list[tuple[object, ...]]:
+    return list(
+        AgendaItem.objects.filter(meeting=meeting)
+        .order_by("sort")
+        .values_list("task_id", "source", "reasons", "title", "lead_unit_id", "light", "due", "sort")
+    )
+
+
+def _collected_lines(world: World) -> list[tuple[object, ...]]:
+    on = timezone.localdate(world.meeting.starts_at)
+    return [
+        (c.task_id, name, ",".join(c.reasons), c.title, c.lead_unit_id, c.light, c.due, i)
+        for i, (name, c) in enumerate(agenda.collect(world.series, on), start=1)
+    ]
+
+
+def test_a_first_draw_written_by_the_database_is_what_collect_draws(world: World) -> None:
+    """A first draw has the database write the tasks source's lines (INSERT … SELECT) after the other
+    sources' lines; an earlier source naming a task the tasks source names too keeps the line, with
+    both sources' reasons merged in the rule's order. The same lines, figures and order as `collect`."""
+
+    def escalations(series, on):  # type: ignore[no-untyped-def]
+        base = agenda.task_candidates(series, on)
+        red = next(c for c in base if c.task_id == world.red.pk)
+        return [red._replace(reasons=("escalated", "stuck"), title="督办中的红灯任务")]
+
+    # overdue by its date, though its light is still green
+    set_task(world.green, due=timezone.localdate(world.meeting.starts_at) - timedelta(days=3))
+    agenda.register("aa_escalations", escalations)
+    try:
+        expected = _collected_lines(world)
+        assert services.agenda_generate(actor=world.p.officer, meeting=world.meeting) == 4
+        stored = _stored_lines(world.meeting)
+    finally:
+        agenda._SOURCES.pop("aa_escalations")
+    assert stored == expected
+    assert stored[0][:4] == (world.red.pk, "aa_escalations", "red,escalated,stuck", "督办中的红灯任务")
+    assert {line[0]: line[2] for line in stored[1:]} == {
+        world.overdue.pk: "overdue",
+        world.late.pk: "late_report",
+        world.green.pk: "overdue",
+    }
+    figures = AgendaItem.objects.get(meeting=world.meeting, task=world.overdue)
+    task = Task.objects.get(pk=world.overdue.pk)
+    assert (figures.actual_pct, figures.expected_pct, figures.region_id) == (
+        task.actual_pct,
+        task.expected_pct,
+        world.meeting.region_id,
+    )
+
+
+def test_the_rule_in_sql_takes_what_the_rule_takes(world: World) -> None:
+    """`task_lines` works the rule out in the database: for every light, due date either side of the
+    meeting day and lateness, the tasks it raises and their reasons are the rule's."""
+    from luoshi.meetings import rules
+    from luoshi.work.models import Light
+
+    on = timezone.localdate(world.meeting.starts_at)
+    tried = 0
+    for light in Light.values:
+        for due in (on - timedelta(days=1), on):
+            for late in (True, False):
+                set_task(world.green, light=light, due=due, report_late=late)
+                reasons = rules.agenda_reasons(
+                    status="in_progress", light=light, due=due, report_late=late, on=on
+                )
+                got = dict(agenda.task_lines(world.series, on).values_list("pk", "reasons"))
+                assert got.get(world.green.pk, "") == ",".join(reasons), (light, due, late)
+                tried += bool(reasons)
+    assert tried >= len(Light.values) * 2  # every light overdue by date at least
+    set_task(world.green, status="suspended", light="red")
+    assert world.green.pk not in dict(agenda.task_lines(world.series, on).values_list("pk", "reasons"))
+
+
 def test_send_freezes_notifies_and_is_idempotent(world: World, django_capture_on_commit_callbacks) -> None:  # type: ignore[no-untyped-def]
     with django_capture_on_commit_callbacks(execute=True):
         assert services.agenda_send(actor=world.p.officer, meeting=world.meeting) is True
