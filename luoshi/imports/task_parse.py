@@ -77,8 +77,10 @@ def _is_section_row(table: Table, row: Row, *, under_section: bool = False) -> s
     values = [c for c in row.cells if c is not None]
     if not values:
         return None
-    distinct = {text(v) for v in values}
     units_empty = all(table.get(row, k) is None for k in ("lead_unit", "units", "co_units", "deadline"))
+    if not (units_empty or row.spans_all):
+        return None  # a unit or a deadline, in a row that is not one merged cell: a task
+    distinct = {text(v) for v in values}
     if row.spans_all or (len(distinct) == 1 and units_empty):
         return distinct.pop()
     seq = text(table.get(row, "seq"))
