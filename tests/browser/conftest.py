@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import os
 import re
+import warnings
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -84,8 +85,16 @@ def _slug(text: str) -> str:
 def shot(request: pytest.FixtureRequest) -> Callable[[Any, str], Path]:
     def take(page: Any, name: str) -> Path:
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
         path = SCREENSHOTS / f"{_slug(request.node.name)}--{_slug(name)}.png"
-        page.screenshot(path=str(path), full_page=True)
+        try:
+            page.screenshot(path=str(path), full_page=True)
+        except PlaywrightTimeout:
+            # A screenshot is a record for people, not a check: once on a starved machine (a
+            # benchmark beside the suite) Chromium did not capture a chart page within the timeout,
+            # after every assertion of the test had passed. Noted; the assertions decide.
+            warnings.warn(f"screenshot {path.name} not taken in time", stacklevel=2)
         return path
 
     return take
