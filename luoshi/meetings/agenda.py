@@ -137,7 +137,7 @@ def task_lines(series: MeetingSeries, on: date) -> QuerySet[Any]:
     """The tasks source on `on` (today or later) as a query: the tasks under way in the series' scope
     (its plans, lead units in its units' subtrees) that the agenda rule takes, each annotated with
     its `reasons` (codes joined by commas), in agenda order (plan, then the plan's tree order). A
-    first draw has the database write these lines itself (`services._write_agenda`)."""
+    first draw has the database write these lines itself (`drawing.write_agenda`)."""
     from luoshi.work.models import Light, Status, Task
 
     tasks = (

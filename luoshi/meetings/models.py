@@ -230,7 +230,7 @@ class AgendaItem(models.Model):
     # A city-wide weekly agenda is tens of thousands of lines written at once, and PostgreSQL checks
     # each line's foreign keys one row at a time at commit (row-locking every task named): for
     # 19,296 lines that was 60 % of the first draw. So the database checks none of them. The one
-    # writer (`services._write_agenda`) holds the meeting's row locked and has just read the tasks,
+    # writer (`drawing.write_agenda`) holds the meeting's row locked and has just read the tasks,
     # units and region it copies, in the same transaction; Django's PROTECT still refuses to delete a
     # task on an agenda and its CASCADE deletes a meeting's lines with it (tests/meetings). The unique
     # (meeting, task) serves lookups by meeting, so the meeting needs no index of its own.
