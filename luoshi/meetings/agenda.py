@@ -240,10 +240,10 @@ def _collect(named: Mapping[str, Source], series: MeetingSeries, on: date) -> li
 def collect_for_writing(
     series: MeetingSeries, on: date
 ) -> tuple[list[tuple[str, Candidate]], QuerySet[Any] | None]:
-    """`collect` split for a first draw: the lines of every other source, with the tasks source's
-    reasons merged into those whose task it names too, and then the query of the tasks source's
-    remaining lines (`task_lines`), which come after them in agenda order and which the database
-    writes itself, tens of thousands of them never passing through Python. Together they are
+    """`collect` split for storing a draw (`drawing.write_agenda`): the lines of every other source,
+    with the tasks source's reasons merged into those whose task it names too, and then the query of
+    the tasks source's remaining lines (`task_lines`), which come after them in agenda order and
+    which the database writes itself, tens of thousands of them never passing through Python. Together they are
     `collect`'s lines in its order (tested). When the tasks source is not the last by name, or the
     day is past (the source computes it in Python), it is all `collect` and the query is None."""
     from django.utils import timezone

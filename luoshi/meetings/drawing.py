@@ -85,7 +85,9 @@ def write_agenda(meeting: Meeting) -> int:
 @contextmanager
 def _draw_table(first: bool) -> Iterator[str]:
     """Where a draw is written: the agenda's own table for a first draw, else a scratch table with
-    its columns, dropped afterwards."""
+    its columns, dropped afterwards. Dropped only when the draw went through: a failed draw rolls
+    back the transaction, and the table's creation with it (PostgreSQL and SQLite both), while a
+    DROP in an aborted PostgreSQL transaction would hide the draw's own error behind its refusal."""
     stored = AgendaItem._meta.db_table
     if first:
         yield stored
@@ -95,11 +97,9 @@ def _draw_table(first: bool) -> Iterator[str]:
     columns = ", ".join(qn(c) for c in AGENDA_COLUMNS)
     with connection.cursor() as cur:
         cur.execute(f"CREATE TEMPORARY TABLE {scratch} AS SELECT {columns} FROM {qn(stored)} LIMIT 0")
-    try:
-        yield scratch
-    finally:
-        with connection.cursor() as cur:
-            cur.execute(f"DROP TABLE {scratch}")
+    yield scratch
+    with connection.cursor() as cur:
+        cur.execute(f"DROP TABLE {scratch}")
 
 
 def _apply_draw(meeting: Meeting, scratch: str) -> None:

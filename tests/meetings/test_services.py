@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from django.db import DatabaseError
 from django.db.models import ProtectedError
 from django.utils import timezone
 
@@ -202,6 +203,31 @@ def test_a_first_draw_written_by_the_database_is_what_collect_draws(world: World
         task.expected_pct,
         world.meeting.region_id,
     )
+
+
+def test_a_failed_redraw_keeps_the_stored_agenda_and_its_own_error(world: World, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """A redraw that fails after its scratch table was made raises its own error (not the database's
+    refusal of a later statement), leaves the stored lines as they were, and the next redraw works."""
+    from luoshi.meetings import drawing
+
+    services.agenda_generate(actor=world.p.officer, meeting=world.meeting)
+    before = _stored_lines(world.meeting)
+
+    def broken(meeting, scratch):  # type: ignore[no-untyped-def]
+        from django.db import connection
+
+        with connection.cursor() as cur:
+            cur.execute(f"SELECT no_such_column FROM {scratch}")  # aborts a PostgreSQL transaction
+
+    monkeypatch.setattr(drawing, "_apply_draw", broken)
+    set_task(world.green, light="red")
+    with pytest.raises(DatabaseError) as failed:
+        services.agenda_generate(actor=world.p.officer, meeting=world.meeting)
+    assert "no_such_column" in str(failed.value)
+    assert _stored_lines(world.meeting) == before
+    monkeypatch.undo()
+    assert services.agenda_generate(actor=world.p.officer, meeting=world.meeting) == 4
+    assert world.green.pk in {line[0] for line in _stored_lines(world.meeting)}
 
 
 def test_the_rule_in_sql_takes_what_the_rule_takes(world: World) -> None:
